@@ -1,0 +1,80 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { ErrorId } from '@chorus/shared';
+import { serveStatic } from '@hono/node-server/serve-static';
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { AppError } from './errors.ts';
+import type { AppEnv } from './http/env.ts';
+import { loadSession, sameOriginOnly, securityHeaders } from './http/middleware.ts';
+import { authRoutes } from './routes/auth/authRoutes.ts';
+import { documentRoutes } from './routes/documents/documentRoutes.ts';
+import { workspaceRoutes } from './routes/workspaces/workspaceRoutes.ts';
+import type { Services } from './services/index.ts';
+
+/** Composes the HTTP app: middleware, API routers, the built client and one error mapping. */
+export function createApp(services: Services) {
+  const { config } = services;
+  const app = new Hono<AppEnv>();
+
+  app.use('*', securityHeaders(config));
+  app.use('*', async (c, next) => {
+    c.set('services', services);
+    await next();
+  });
+
+  const api = new Hono<AppEnv>();
+  api.use('*', sameOriginOnly(config));
+  api.use(
+    '*',
+    bodyLimit({
+      maxSize: 64 * 1024,
+      onError: () => {
+        throw new AppError(ErrorId.badRequest, 'The request is too large (over 64 KiB).');
+      },
+    }),
+  );
+  api.use('*', loadSession());
+  api.use('*', async (c, next) => {
+    await next();
+    c.header('Cache-Control', 'no-store');
+  });
+  api.route('/auth', authRoutes);
+  api.route('/workspaces', workspaceRoutes);
+  api.route('/documents', documentRoutes);
+  api.all('*', () => {
+    throw new AppError(ErrorId.notFound, 'There is no such API endpoint. See the README for the API.');
+  });
+  app.route('/api', api);
+
+  const staticDir = config.staticDir;
+  if (staticDir && fs.existsSync(path.join(staticDir, 'index.html'))) {
+    const indexHtml = fs.readFileSync(path.join(staticDir, 'index.html'), 'utf8');
+    const root = path.relative(process.cwd(), staticDir) || '.';
+    app.use('/assets/*', serveStatic({ root }));
+    app.get('/favicon.svg', serveStatic({ root }));
+    // Every other GET is a client-side route: answer with the app shell.
+    app.get('*', (c) => c.html(indexHtml));
+  }
+
+  app.onError((err, c) => {
+    if (err instanceof AppError) {
+      if (err.headers) for (const [k, v] of Object.entries(err.headers)) c.header(k, v);
+      return c.json(
+        { error: { id: err.id, message: err.message, ...(err.fields ? { fields: err.fields } : {}) } },
+        err.status,
+      );
+    }
+    console.error('unhandled error', err);
+    return c.json(
+      { error: { id: ErrorId.internal, message: 'Something went wrong on the server. Try again.' } },
+      500,
+    );
+  });
+  app.notFound((c) =>
+    c.json({ error: { id: ErrorId.notFound, message: 'There is no page at this address.' } }, 404),
+  );
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

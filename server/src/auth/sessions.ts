@@ -1,0 +1,105 @@
+import { sha256 } from '@oslojs/crypto/sha2';
+import { constantTimeEqual } from '@oslojs/crypto/subtle';
+import { encodeBase32LowerCaseNoPadding } from '@oslojs/encoding';
+import type { SessionRecord, SessionStore, UserRecord, UserStore } from '../storage/types.ts';
+
+/**
+ * Sessions as the Lucia project now teaches: the token is `<id>.<secret>`, each half with
+ * 120 bits of CSPRNG randomness; the server stores the id and SHA-256 of the secret, and
+ * compares hashes in constant time. Sessions end after inactivity and at an absolute limit.
+ */
+export interface SessionPolicy {
+  idleMs: number;
+  maxMs: number;
+  /** Don't write `last_used_at` more often than this; it is only needed for the idle limit. */
+  touchEveryMs: number;
+}
+
+export type SessionEndListener = (sessionIds: readonly string[]) => void;
+
+export interface ValidSession {
+  session: SessionRecord;
+  user: UserRecord;
+}
+
+function randomSecret(): string {
+  const bytes = new Uint8Array(15);
+  crypto.getRandomValues(bytes);
+  return encodeBase32LowerCaseNoPadding(bytes);
+}
+
+const hashSecret = (secret: string) => sha256(new TextEncoder().encode(secret));
+
+export class SessionService {
+  readonly #listeners = new Set<SessionEndListener>();
+
+  constructor(
+    private readonly sessions: SessionStore,
+    private readonly users: UserStore,
+    private readonly policy: SessionPolicy,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Creates a new session for a user and returns the token to put in the cookie. */
+  async create(userId: string): Promise<{ token: string; session: SessionRecord }> {
+    const id = randomSecret();
+    const secret = randomSecret();
+    const t = this.now();
+    const session: SessionRecord = {
+      id,
+      secretHash: hashSecret(secret),
+      userId,
+      createdAt: t,
+      lastUsedAt: t,
+      expiresAt: t + this.policy.maxMs,
+    };
+    await this.sessions.create(session);
+    return { token: `${id}.${secret}`, session };
+  }
+
+  /** Returns the session and user for a token, or null if it is unknown, tampered or over. */
+  async validate(token: string | undefined | null): Promise<ValidSession | null> {
+    if (!token || token.length > 100) return null;
+    const parts = token.split('.');
+    if (parts.length !== 2) return null;
+    const [id, secret] = parts;
+    if (!id || !secret) return null;
+    const session = await this.sessions.find(id);
+    if (!session) return null;
+    if (!constantTimeEqual(hashSecret(secret), session.secretHash)) return null;
+    const t = this.now();
+    if (t >= session.expiresAt || t - session.lastUsedAt >= this.policy.idleMs) {
+      await this.end(session.id);
+      return null;
+    }
+    const user = await this.users.findById(session.userId);
+    if (!user) return null;
+    if (t - session.lastUsedAt >= this.policy.touchEveryMs) {
+      await this.sessions.touch(session.id, t);
+      session.lastUsedAt = t;
+    }
+    return { session, user };
+  }
+
+  /** Ends one session and tells listeners (the sync server closes its sockets). */
+  async end(sessionId: string): Promise<void> {
+    await this.sessions.delete(sessionId);
+    this.#emit([sessionId]);
+  }
+
+  /** Ends every session of a user (password change, account removal). */
+  async endAllForUser(userId: string): Promise<void> {
+    const ids = await this.sessions.deleteForUser(userId);
+    this.#emit(ids);
+  }
+
+  onEnd(listener: SessionEndListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  #emit(ids: readonly string[]): void {
+    if (ids.length === 0) return;
+    for (const listener of this.#listeners) listener(ids);
+  }
+}

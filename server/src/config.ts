@@ -1,0 +1,95 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+const int = (name: string, fallback: number, min: number, max: number) =>
+  z.coerce
+    .number({ error: `${name} must be a whole number.` })
+    .int(`${name} must be a whole number.`)
+    .min(min, `${name} must be at least ${min}.`)
+    .max(max, `${name} must be at most ${max}.`)
+    .default(fallback);
+
+const MiB = 1024 * 1024;
+
+/** Every setting comes from an environment variable; this is the one place they are read. */
+export const configSchema = z.object({
+  PORT: int('PORT', 3000, 0, 65535),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  CHORUS_DATA_DIR: z.string().min(1).default('.data'),
+  CHORUS_ORIGIN: z
+    .url({ error: 'CHORUS_ORIGIN must be a URL like https://chorus.example.org (no path).' })
+    .optional(),
+  CHORUS_SQLITE_SYNCHRONOUS: z.enum(['FULL', 'NORMAL']).default('FULL'),
+  CHORUS_MAX_FRAME_BYTES: int('CHORUS_MAX_FRAME_BYTES', 8 * MiB, 1024, 512 * MiB),
+  CHORUS_MAX_DOCUMENT_BYTES: int('CHORUS_MAX_DOCUMENT_BYTES', 64 * MiB, 1024, 2048 * MiB),
+  CHORUS_MAX_BUFFERED_BYTES: int('CHORUS_MAX_BUFFERED_BYTES', 16 * MiB, 1024, 1024 * MiB),
+  CHORUS_IDLE_UNLOAD_MS: int('CHORUS_IDLE_UNLOAD_MS', 30_000, 0, 24 * 3600_000),
+  CHORUS_SNAPSHOT_EVERY: int('CHORUS_SNAPSHOT_EVERY', 500, 1, 1_000_000),
+  CHORUS_SESSION_IDLE_HOURS: int('CHORUS_SESSION_IDLE_HOURS', 24 * 7, 1, 24 * 365),
+  CHORUS_SESSION_MAX_HOURS: int('CHORUS_SESSION_MAX_HOURS', 24 * 30, 1, 24 * 365),
+  CHORUS_SIGNIN_MAX_FAILURES: int('CHORUS_SIGNIN_MAX_FAILURES', 5, 1, 1000),
+  CHORUS_SIGNIN_WINDOW_MS: int('CHORUS_SIGNIN_WINDOW_MS', 15 * 60_000, 1000, 24 * 3600_000),
+  CHORUS_STATIC_DIR: z.string().optional(),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  /** The exact origin people use in their browser; also the WebSocket Origin allow-list. */
+  origin: string;
+  secureCookies: boolean;
+  sqliteSynchronous: 'FULL' | 'NORMAL';
+  maxFrameBytes: number;
+  maxDocumentBytes: number;
+  maxBufferedBytes: number;
+  idleUnloadMs: number;
+  snapshotEvery: number;
+  sessionIdleMs: number;
+  sessionMaxMs: number;
+  signInMaxFailures: number;
+  signInWindowMs: number;
+  staticDir: string | null;
+}
+
+/** Thrown for a bad environment; its message names the variable and how to fix it. */
+export class ConfigError extends Error {}
+
+/** Parses configuration from an environment; throws ConfigError with every problem listed. */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `- ${String(i.path[0])}: ${i.message}`);
+    throw new ConfigError(`Chorus cannot start: fix these settings.\n${problems.join('\n')}`);
+  }
+  const e = parsed.data;
+  const origin = e.CHORUS_ORIGIN
+    ? new URL(e.CHORUS_ORIGIN).origin
+    : `http://localhost:${e.PORT === 0 ? 3000 : e.PORT}`;
+  const url = new URL(origin);
+  const isLocalHttp =
+    url.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+  if (url.protocol !== 'https:' && !isLocalHttp) {
+    throw new ConfigError(
+      `Chorus cannot start: CHORUS_ORIGIN is ${origin}. Use https:// (plain http is only allowed for localhost).`,
+    );
+  }
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: path.resolve(e.CHORUS_DATA_DIR),
+    origin,
+    secureCookies: url.protocol === 'https:',
+    sqliteSynchronous: e.CHORUS_SQLITE_SYNCHRONOUS,
+    maxFrameBytes: e.CHORUS_MAX_FRAME_BYTES,
+    maxDocumentBytes: e.CHORUS_MAX_DOCUMENT_BYTES,
+    maxBufferedBytes: e.CHORUS_MAX_BUFFERED_BYTES,
+    idleUnloadMs: e.CHORUS_IDLE_UNLOAD_MS,
+    snapshotEvery: e.CHORUS_SNAPSHOT_EVERY,
+    sessionIdleMs: e.CHORUS_SESSION_IDLE_HOURS * 3600_000,
+    sessionMaxMs: e.CHORUS_SESSION_MAX_HOURS * 3600_000,
+    signInMaxFailures: e.CHORUS_SIGNIN_MAX_FAILURES,
+    signInWindowMs: e.CHORUS_SIGNIN_WINDOW_MS,
+    staticDir: e.CHORUS_STATIC_DIR ?? null,
+  };
+}

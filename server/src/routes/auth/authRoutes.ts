@@ -1,0 +1,98 @@
+import { ErrorId, signInSchema, signUpSchema, colorForId } from '@chorus/shared';
+import { getConnInfo } from '@hono/node-server/conninfo';
+import { Hono, type Context } from 'hono';
+import { burnPasswordCheck, hashPassword, verifyPassword } from '../../auth/password.ts';
+import { clearSessionCookie, setSessionCookie } from '../../auth/cookie.ts';
+import { AppError } from '../../errors.ts';
+import type { AppEnv } from '../../http/env.ts';
+import { parseJson, requireAuth } from '../../http/middleware.ts';
+import { newId } from '../../ids.ts';
+import type { UserRecord } from '../../storage/types.ts';
+
+export const publicUser = (u: UserRecord) => ({
+  id: u.id,
+  name: u.name,
+  email: u.email,
+  color: colorForId(u.id),
+});
+
+function clientIp(c: Context<AppEnv>): string {
+  try {
+    return getConnInfo(c).remote.address ?? 'unknown';
+  } catch {
+    return 'unknown'; // app.request() in tests has no socket
+  }
+}
+
+const SIGN_IN_FAILED = 'That email and password do not match an account. Check both and try again.';
+
+function throttled(ms: number): AppError {
+  const minutes = Math.max(1, Math.ceil(ms / 60_000));
+  return new AppError(
+    ErrorId.tooManyRequests,
+    `Too many failed sign-ins. Wait ${minutes} minute${minutes === 1 ? '' : 's'} and try again, or reset your password.`,
+    undefined,
+    { 'Retry-After': String(Math.ceil(ms / 1000)) },
+  );
+}
+
+/** Sign up, sign in, sign out and "who am I". */
+export const authRoutes = new Hono<AppEnv>()
+  .post('/signup', async (c) => {
+    const { storage, sessions, config } = c.var.services;
+    const input = await parseJson(c, signUpSchema);
+    if (await storage.users.findByEmail(input.email)) {
+      throw new AppError(
+        ErrorId.conflict,
+        'An account with this email already exists. Sign in instead.',
+        { email: 'An account with this email already exists. Sign in instead.' },
+      );
+    }
+    const user: UserRecord = {
+      id: newId(),
+      name: input.name,
+      email: input.email,
+      passwordHash: await hashPassword(input.password),
+      createdAt: Date.now(),
+    };
+    await storage.users.create(user);
+    const { token, session } = await sessions.create(user.id);
+    setSessionCookie(c, config, token, session.expiresAt);
+    return c.json({ user: publicUser(user) }, 201);
+  })
+  .post('/signin', async (c) => {
+    const { storage, sessions, config, signInThrottle } = c.var.services;
+    const input = await parseJson(c, signInSchema);
+    const ip = clientIp(c);
+    const wait = Math.max(
+      signInThrottle.byIp.retryAfter(ip),
+      signInThrottle.byAccount.retryAfter(input.email),
+    );
+    if (wait > 0) throw throttled(wait);
+
+    const user = await storage.users.findByEmail(input.email);
+    const ok = user
+      ? await verifyPassword(user.passwordHash, input.password)
+      : (await burnPasswordCheck(input.password), false);
+    if (!user || !ok) {
+      signInThrottle.byIp.recordFailure(ip);
+      signInThrottle.byAccount.recordFailure(input.email);
+      throw new AppError(ErrorId.unauthenticated, SIGN_IN_FAILED);
+    }
+    signInThrottle.byAccount.reset(input.email);
+    // A new token on every sign-in: a token planted before sign-in is never promoted.
+    const { token, session } = await sessions.create(user.id);
+    setSessionCookie(c, config, token, session.expiresAt);
+    return c.json({ user: publicUser(user) });
+  })
+  .post('/signout', async (c) => {
+    const { sessions, config } = c.var.services;
+    const auth = c.var.auth;
+    if (auth) await sessions.end(auth.session.id);
+    clearSessionCookie(c, config);
+    return c.json({ ok: true });
+  })
+  .get('/me', (c) => {
+    const auth = requireAuth(c);
+    return c.json({ user: publicUser(auth.user) });
+  });

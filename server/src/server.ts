@@ -1,0 +1,75 @@
+import path from 'node:path';
+import type { Server } from 'node:http';
+import { serve } from '@hono/node-server';
+import { CloseCode } from '@chorus/shared';
+import { createApp } from './app.ts';
+import type { Config } from './config.ts';
+import type { Logger } from './logger.ts';
+import { createServices, type Services } from './services/index.ts';
+import { openSqliteStorage } from './storage/sqlite/sqliteStorage.ts';
+import type { Storage } from './storage/types.ts';
+import { SyncServer } from './sync/syncServer.ts';
+import { attachSyncUpgrade } from './sync/upgrade.ts';
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  services: Services;
+  sync: SyncServer;
+  storage: Storage;
+  stop(): Promise<void>;
+}
+
+/** Starts HTTP and the sync WebSocket on one port; `stop()` drains and closes cleanly. */
+export async function startServer(
+  config: Config,
+  logger: Logger,
+  storage: Storage = openSqliteStorage({
+    filename: path.join(config.dataDir, 'chorus.db'),
+    synchronous: config.sqliteSynchronous,
+  }),
+): Promise<RunningServer> {
+  const services = createServices(config, storage);
+  const app = createApp(services);
+  const sync = new SyncServer(
+    storage.journal,
+    {
+      maxDocumentBytes: config.maxDocumentBytes,
+      maxBufferedBytes: config.maxBufferedBytes,
+      idleUnloadMs: config.idleUnloadMs,
+      snapshotEvery: config.snapshotEvery,
+      maxQueuedFrames: 256,
+    },
+    logger,
+  );
+  services.sessions.onEnd((ids) =>
+    sync.closeSessions(ids, CloseCode.unauthenticated, 'session ended'),
+  );
+
+  const { server, port } = await new Promise<{ server: Server; port: number }>((resolve) => {
+    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) =>
+      resolve({ server: s as Server, port: info.port }),
+    );
+  });
+  const wss = attachSyncUpgrade(server, services, sync, logger);
+
+  let stopped: Promise<void> | null = null;
+  return {
+    url: `http://${config.host}:${port}`,
+    port,
+    services,
+    sync,
+    storage,
+    stop() {
+      stopped ??= (async () => {
+        server.close();
+        await sync.shutdown();
+        for (const ws of wss.clients) ws.terminate();
+        wss.close();
+        server.closeAllConnections();
+        await storage.close();
+      })();
+      return stopped;
+    },
+  };
+}

@@ -1,0 +1,38 @@
+import { CloseCode } from '@chorus/shared';
+import type { PeerIdentity, SyncConnection } from './types.ts';
+
+/** One connection to one document, with the counters the save confirmation needs. */
+export class Peer {
+  /** Set once the client sent a Chorus hello: only then does it get save confirmations. */
+  chorusClient = false;
+  /** Document-changing frames (sync step 2 and update) received on this connection. */
+  received = 0;
+  /** How many of those have been confirmed as committed. */
+  acked = 0;
+  /** Awareness client ids this connection has published. */
+  readonly awarenessIds = new Set<number>();
+  /** Frames that arrived while the document was loading, processed in order once loaded. */
+  queue: Uint8Array[] = [];
+  closed = false;
+
+  constructor(
+    readonly conn: SyncConnection,
+    readonly identity: PeerIdentity,
+    private readonly maxBufferedBytes: number,
+  ) {}
+
+  /** Sends a frame unless closed; closes a reader that stopped draining its buffer. */
+  send(frame: Uint8Array): void {
+    if (this.closed) return;
+    this.conn.send(frame);
+    if (this.conn.bufferedAmount > this.maxBufferedBytes) {
+      this.close(CloseCode.slowReader, 'send buffer over limit');
+    }
+  }
+
+  close(code: number, reason: string): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.conn.close(code, reason);
+  }
+}

@@ -1,0 +1,348 @@
+import { createHash } from 'node:crypto';
+import { CloseCode } from '@chorus/shared';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import * as Y from 'yjs';
+import type { Logger } from '../logger.ts';
+import type { JournalRow, JournalStore } from '../storage/types.ts';
+import { rewriteAwarenessUpdate } from './awareness.ts';
+import type { Peer } from './peer.ts';
+import {
+  type ClientMessage,
+  decodeClientMessage,
+  encodeAwareness,
+  encodeSaved,
+  encodeSyncStep1,
+  encodeSyncStep2,
+  encodeUpdate,
+  ProtocolError,
+} from './protocol.ts';
+import type { SyncOptions } from './types.ts';
+
+/** Thrown by `Room.load` when a document cannot be loaded; the room is never served empty. */
+export class LoadError extends Error {}
+
+interface PendingRow {
+  row: JournalRow;
+  origin: Peer;
+}
+
+/** What one flush took from a room: the rows it commits and the acks it may then send. */
+export interface RoomBatch {
+  room: Room;
+  rows: PendingRow[];
+  acks: Map<Peer, number>;
+}
+
+export const hashUpdate = (update: Uint8Array) =>
+  createHash('sha256').update(update).digest('hex').slice(0, 16);
+
+/**
+ * One document in memory: its Y.Doc, awareness and connected peers. Updates are applied
+ * to the doc at once, journaled in the next flush, and relayed to others only after the
+ * journal commit, so no client ever holds content the server could lose.
+ */
+export class Room {
+  readonly doc = new Y.Doc({ gc: true });
+  readonly awareness = new awarenessProtocol.Awareness(this.doc);
+  readonly peers = new Set<Peer>();
+  state: 'loading' | 'ready' | 'failed' | 'unloaded' = 'loading';
+  pending: PendingRow[] = [];
+  /** Callbacks waiting until the doc holds only committed content (sync step 2 replies). */
+  #waitingForCommit: (() => void)[] = [];
+  #nextSeq = 1;
+  #lastCommittedSeq = 0;
+  #rowsSinceSnapshot = 0;
+  #storedBytes = 0;
+  #awarenessOwner = new Map<number, Peer>();
+  #snapshotting: Promise<void> | null = null;
+  idleTimer: NodeJS.Timeout | null = null;
+
+  constructor(
+    readonly documentId: string,
+    private readonly journal: JournalStore,
+    private readonly options: SyncOptions,
+    private readonly logger: Logger,
+    private readonly requestFlush: (room: Room) => void,
+  ) {
+    // The server publishes no presence of its own.
+    this.awareness.setLocalState(null);
+    this.awareness.on(
+      'update',
+      ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }) => {
+        const changed = added.concat(updated, removed);
+        if (changed.length === 0) return;
+        const frame = encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
+        for (const peer of this.peers) peer.send(frame);
+      },
+    );
+  }
+
+  /** Loads snapshot plus later journal rows. A row that cannot be applied is quarantined. */
+  async load(): Promise<void> {
+    let loaded: Awaited<ReturnType<JournalStore['load']>>;
+    try {
+      loaded = await this.journal.load(this.documentId);
+    } catch (err) {
+      throw new LoadError(`journal could not be read: ${String(err)}`);
+    }
+    if (!loaded.snapshot && loaded.rows.length === 0) {
+      throw new LoadError('journal has no rows for this document');
+    }
+    if (loaded.snapshot) {
+      try {
+        Y.applyUpdate(this.doc, loaded.snapshot.state);
+      } catch (err) {
+        throw new LoadError(`snapshot could not be applied: ${String(err)}`);
+      }
+      this.#lastCommittedSeq = loaded.snapshot.uptoSeq;
+      this.#storedBytes += loaded.snapshot.state.byteLength;
+    }
+    for (const row of loaded.rows) {
+      this.#lastCommittedSeq = Math.max(this.#lastCommittedSeq, row.seq);
+      try {
+        Y.applyUpdate(this.doc, row.update);
+        this.#storedBytes += row.update.byteLength;
+        this.#rowsSinceSnapshot++;
+      } catch (err) {
+        this.logger.log('error', 'journal.row_quarantined', {
+          documentId: this.documentId,
+          seq: row.seq,
+          hash: hashUpdate(row.update),
+          error: String(err),
+        });
+        await this.journal.quarantine(this.documentId, row.seq, String(err));
+      }
+    }
+    this.#nextSeq = this.#lastCommittedSeq + 1;
+    // Journal only what peers send from now on.
+    this.doc.on('update', (update: Uint8Array, origin: unknown) => this.#onDocUpdate(update, origin));
+    this.state = 'ready';
+  }
+
+  #onDocUpdate(update: Uint8Array, origin: unknown): void {
+    if (!origin || !this.peers.has(origin as Peer)) return;
+    const peer = origin as Peer;
+    this.pending.push({
+      origin: peer,
+      row: {
+        documentId: this.documentId,
+        seq: this.#nextSeq++,
+        createdAt: Date.now(),
+        accountId: peer.identity.userId,
+        update,
+      },
+    });
+    this.#storedBytes += update.byteLength;
+  }
+
+  /** Adds a peer to a loaded room: the server's sync step 1 first, then current presence. */
+  join(peer: Peer): void {
+    if (this.idleTimer) {
+      clearTimeout(this.idleTimer);
+      this.idleTimer = null;
+    }
+    this.peers.add(peer);
+    peer.send(encodeSyncStep1(Y.encodeStateVector(this.doc)));
+    const states = this.awareness.getStates();
+    if (states.size > 0) {
+      peer.send(
+        encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...states.keys()])),
+      );
+    }
+    const queued = peer.queue;
+    peer.queue = [];
+    for (const frame of queued) {
+      if (peer.closed) break;
+      this.handleFrame(peer, frame);
+    }
+  }
+
+  leave(peer: Peer): void {
+    this.peers.delete(peer);
+    const ids = [...peer.awarenessIds].filter((id) => this.#awarenessOwner.get(id) === peer);
+    for (const id of ids) this.#awarenessOwner.delete(id);
+    if (ids.length > 0) awarenessProtocol.removeAwarenessStates(this.awareness, ids, null);
+  }
+
+  /** Decodes and acts on one frame; a bad frame closes only this peer. */
+  handleFrame(peer: Peer, frame: Uint8Array): void {
+    let message: ClientMessage;
+    try {
+      message = decodeClientMessage(frame);
+    } catch (err) {
+      this.#reject(peer, err, frame);
+      return;
+    }
+    try {
+      this.#handleMessage(peer, message);
+    } catch (err) {
+      this.#reject(peer, err, frame);
+    }
+  }
+
+  #handleMessage(peer: Peer, message: ClientMessage): void {
+    switch (message.kind) {
+      case 'chorusHello':
+        peer.chorusClient = true;
+        // Confirm anything already committed, so a reconnect starts from a known count.
+        if (peer.received > 0) this.requestFlush(this);
+        return;
+      case 'syncStep1':
+        this.#whenCommitted(() => {
+          if (peer.closed) return;
+          let diff: Uint8Array;
+          try {
+            diff = Y.encodeStateAsUpdate(this.doc, message.stateVector);
+          } catch (err) {
+            this.#reject(peer, new ProtocolError('malformed state vector'), message.stateVector, err);
+            return;
+          }
+          peer.send(encodeSyncStep2(diff));
+        });
+        return;
+      case 'syncStep2':
+      case 'update': {
+        if (!peer.identity.canEdit) return; // a reader's changes are never applied, stored or relayed
+        const size = message.update.byteLength;
+        if (this.#storedBytes + size > this.options.maxDocumentBytes) {
+          this.logger.log('warn', 'sync.document_too_large', {
+            documentId: this.documentId,
+            accountId: peer.identity.userId,
+          });
+          peer.close(CloseCode.documentTooLarge, 'document size limit reached');
+          return;
+        }
+        try {
+          Y.applyUpdate(this.doc, message.update, peer);
+        } catch (err) {
+          throw new ProtocolError(`update could not be applied: ${String(err)}`);
+        }
+        peer.received++;
+        this.requestFlush(this);
+        return;
+      }
+      case 'awareness': {
+        const { update, clientIds } = rewriteAwarenessUpdate(
+          message.update,
+          { name: peer.identity.name, color: peer.identity.color },
+          (id) => {
+            const owner = this.#awarenessOwner.get(id);
+            return owner === undefined || owner === peer;
+          },
+        );
+        for (const id of clientIds) {
+          this.#awarenessOwner.set(id, peer);
+          peer.awarenessIds.add(id);
+        }
+        awarenessProtocol.applyAwarenessUpdate(this.awareness, update, peer);
+        return;
+      }
+      case 'queryAwareness': {
+        const ids = [...this.awareness.getStates().keys()];
+        peer.send(encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids)));
+        return;
+      }
+    }
+  }
+
+  #reject(peer: Peer, err: unknown, frame: Uint8Array, cause?: unknown): void {
+    const reason = err instanceof ProtocolError ? err.message : 'message could not be handled';
+    this.logger.log('warn', 'sync.bad_message', {
+      documentId: this.documentId,
+      accountId: peer.identity.userId,
+      reason,
+      bytes: frame.byteLength,
+      hash: hashUpdate(frame),
+      ...(cause || !(err instanceof ProtocolError) ? { error: String(cause ?? err) } : {}),
+    });
+    peer.close(CloseCode.badMessage, reason.slice(0, 120));
+  }
+
+  #whenCommitted(callback: () => void): void {
+    if (this.pending.length === 0) callback();
+    else {
+      this.#waitingForCommit.push(callback);
+      this.requestFlush(this);
+    }
+  }
+
+  /** Takes the rows to commit now and the confirmation each peer may get afterwards. */
+  takeBatch(): RoomBatch {
+    const rows = this.pending;
+    this.pending = [];
+    const acks = new Map<Peer, number>();
+    for (const peer of this.peers) {
+      if (peer.chorusClient && peer.received > peer.acked) acks.set(peer, peer.received);
+    }
+    return { room: this, rows, acks };
+  }
+
+  /** After the batch is durable: relay each update once-encoded, confirm, answer waiters. */
+  afterCommit(batch: RoomBatch): void {
+    for (const { row, origin } of batch.rows) {
+      const frame = encodeUpdate(row.update);
+      for (const peer of this.peers) if (peer !== origin) peer.send(frame);
+      this.#lastCommittedSeq = row.seq;
+      this.#rowsSinceSnapshot++;
+    }
+    for (const [peer, count] of batch.acks) {
+      if (count <= peer.acked) continue;
+      peer.acked = count;
+      peer.send(encodeSaved(count));
+    }
+    if (this.pending.length === 0) {
+      const waiting = this.#waitingForCommit;
+      this.#waitingForCommit = [];
+      for (const callback of waiting) callback();
+      if (this.#rowsSinceSnapshot >= this.options.snapshotEvery) void this.snapshot();
+    }
+  }
+
+  /** The journal could not commit: nothing was relayed, so drop memory and let clients resend. */
+  failCommit(batch: RoomBatch, err: unknown): void {
+    this.logger.log('error', 'journal.commit_failed', {
+      documentId: this.documentId,
+      rows: batch.rows.length,
+      error: String(err),
+    });
+    this.state = 'failed';
+    for (const peer of this.peers) peer.close(CloseCode.storageFailed, 'could not save');
+  }
+
+  /** Writes a snapshot of committed state so the next load replays few rows. */
+  snapshot(): Promise<void> {
+    if (this.#snapshotting) return this.#snapshotting;
+    if (this.pending.length > 0 || this.#rowsSinceSnapshot === 0 || this.state !== 'ready') {
+      return Promise.resolve();
+    }
+    const state = Y.encodeStateAsUpdate(this.doc);
+    const upto = this.#lastCommittedSeq;
+    const rowsCovered = this.#rowsSinceSnapshot;
+    this.#snapshotting = this.journal
+      .writeSnapshot(this.documentId, state, upto)
+      .then(() => {
+        this.#rowsSinceSnapshot -= rowsCovered;
+      })
+      .catch((err: unknown) => {
+        this.logger.log('error', 'journal.snapshot_failed', {
+          documentId: this.documentId,
+          error: String(err),
+        });
+      })
+      .finally(() => {
+        this.#snapshotting = null;
+      });
+    return this.#snapshotting;
+  }
+
+  get storedBytes(): number {
+    return this.#storedBytes;
+  }
+
+  destroy(): void {
+    this.state = 'unloaded';
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.awareness.destroy();
+    this.doc.destroy();
+  }
+}

@@ -1,0 +1,203 @@
+import { CloseCode } from '@chorus/shared';
+import type { Logger } from '../logger.ts';
+import type { JournalStore } from '../storage/types.ts';
+import { Peer } from './peer.ts';
+import { LoadError, Room, type RoomBatch } from './room.ts';
+import type { PeerIdentity, SyncConnection, SyncOptions } from './types.ts';
+
+/** What the transport calls for each connection: frames in, and the end. */
+export interface PeerHandle {
+  receive(frame: Uint8Array): void;
+  /** A frame the transport rejected before decoding (for example a text frame). */
+  reject(code: number, reason: string): void;
+  closed(): void;
+}
+
+/**
+ * The y-websocket protocol server: rooms by document id, one journal flush per
+ * event-loop turn across all rooms (group commit), idle unloading and shutdown.
+ * It knows nothing about HTTP; `upgrade.ts` hands it authenticated connections.
+ */
+export class SyncServer {
+  readonly rooms = new Map<string, Room>();
+  readonly #loading = new Map<string, Promise<Room>>();
+  readonly #dirty = new Set<Room>();
+  #flushScheduled = false;
+  #flushing: Promise<void> = Promise.resolve();
+  #closing = false;
+
+  constructor(
+    private readonly journal: JournalStore,
+    private readonly options: SyncOptions,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Registers an authenticated connection to a document; frames may arrive at once. */
+  connect(conn: SyncConnection, identity: PeerIdentity, documentId: string): PeerHandle {
+    const peer = new Peer(conn, identity, this.options.maxBufferedBytes);
+    if (this.#closing) {
+      peer.close(CloseCode.serviceRestart, 'server restarting');
+    }
+    let room: Room | null = null;
+    this.#room(documentId).then(
+      (loaded) => {
+        if (peer.closed) return;
+        room = loaded;
+        loaded.join(peer);
+      },
+      (err: unknown) => {
+        this.logger.log('error', 'sync.load_failed', {
+          documentId,
+          accountId: identity.userId,
+          error: String(err),
+        });
+        peer.close(CloseCode.loadFailed, 'document could not be loaded');
+      },
+    );
+    return {
+      receive: (frame) => {
+        if (peer.closed) return;
+        if (room) {
+          room.handleFrame(peer, frame);
+          return;
+        }
+        // Still loading: keep a bounded queue and never answer before the load finishes.
+        if (peer.queue.length >= this.options.maxQueuedFrames) {
+          peer.close(CloseCode.rateLimited, 'too many messages before the document loaded');
+          return;
+        }
+        peer.queue.push(frame);
+      },
+      reject: (code, reason) => {
+        this.logger.log('warn', 'sync.bad_message', { documentId, accountId: identity.userId, reason });
+        peer.close(code, reason);
+      },
+      closed: () => {
+        peer.closed = true;
+        if (!room) return;
+        room.leave(peer);
+        if (room.peers.size === 0) this.#scheduleUnload(room);
+      },
+    };
+  }
+
+  /** Closes every connection of the given sessions (sign-out, password change). */
+  closeSessions(sessionIds: readonly string[], code: number, reason: string): void {
+    const ids = new Set(sessionIds);
+    for (const room of this.rooms.values()) {
+      for (const peer of room.peers) if (ids.has(peer.identity.sessionId)) peer.close(code, reason);
+    }
+  }
+
+  #room(documentId: string): Promise<Room> {
+    const existing = this.rooms.get(documentId);
+    if (existing && existing.state === 'ready') return Promise.resolve(existing);
+    let loading = this.#loading.get(documentId);
+    if (!loading) {
+      const room = new Room(documentId, this.journal, this.options, this.logger, (r) =>
+        this.#requestFlush(r),
+      );
+      loading = room
+        .load()
+        .then(() => {
+          this.rooms.set(documentId, room);
+          return room;
+        })
+        .catch((err: unknown) => {
+          room.destroy();
+          throw err instanceof LoadError ? err : new LoadError(String(err));
+        })
+        .finally(() => this.#loading.delete(documentId));
+      this.#loading.set(documentId, loading);
+    }
+    return loading;
+  }
+
+  #requestFlush(room: Room): void {
+    this.#dirty.add(room);
+    if (this.#flushScheduled) return;
+    this.#flushScheduled = true;
+    // One commit per event-loop turn for every room: group commit keeps fsync cheap.
+    setImmediate(() => {
+      this.#flushScheduled = false;
+      this.#flushing = this.#flushing.then(() => this.#flush());
+    });
+  }
+
+  async #flush(): Promise<void> {
+    const batches: RoomBatch[] = [];
+    for (const room of this.#dirty) {
+      if (room.state === 'ready') batches.push(room.takeBatch());
+    }
+    this.#dirty.clear();
+    if (batches.length === 0) return;
+    const rows = batches.flatMap((b) => b.rows.map((p) => p.row));
+    try {
+      await this.journal.append(rows);
+    } catch (err) {
+      for (const batch of batches) {
+        batch.room.failCommit(batch, err);
+        this.#unload(batch.room);
+      }
+      return;
+    }
+    for (const batch of batches) batch.room.afterCommit(batch);
+  }
+
+  /** Resolves when every update received so far is committed. */
+  async flushed(): Promise<void> {
+    while (this.#dirty.size > 0 || this.#flushScheduled) {
+      if (!this.#flushScheduled) {
+        this.#flushScheduled = true;
+        setImmediate(() => {
+          this.#flushScheduled = false;
+          this.#flushing = this.#flushing.then(() => this.#flush());
+        });
+      }
+      await new Promise((resolve) => setImmediate(resolve));
+      await this.#flushing;
+    }
+    await this.#flushing;
+  }
+
+  #scheduleUnload(room: Room): void {
+    if (room.idleTimer) clearTimeout(room.idleTimer);
+    room.idleTimer = setTimeout(() => {
+      room.idleTimer = null;
+      if (room.peers.size === 0) void this.#unloadWhenSaved(room);
+    }, this.options.idleUnloadMs);
+    room.idleTimer.unref();
+  }
+
+  async #unloadWhenSaved(room: Room): Promise<void> {
+    await this.flushed();
+    if (room.peers.size > 0 || room.state !== 'ready') return;
+    await room.snapshot();
+    // Someone may have joined while the snapshot was written.
+    if (room.peers.size > 0 || room.pending.length > 0) return;
+    this.#unload(room);
+  }
+
+  #unload(room: Room): void {
+    if (this.rooms.get(room.documentId) === room) this.rooms.delete(room.documentId);
+    room.destroy();
+  }
+
+  /** Stops accepting, commits everything, snapshots, and closes sockets with "restarting". */
+  async shutdown(): Promise<void> {
+    this.#closing = true;
+    await this.flushed();
+    for (const room of this.rooms.values()) {
+      await room.snapshot();
+      for (const peer of room.peers) peer.close(CloseCode.serviceRestart, 'server restarting');
+      room.destroy();
+    }
+    this.rooms.clear();
+  }
+
+  get peerCount(): number {
+    let n = 0;
+    for (const room of this.rooms.values()) n += room.peers.size;
+    return n;
+  }
+}

@@ -1,0 +1,128 @@
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { CloseCode, can, colorForId, idSchema } from '@chorus/shared';
+import { WebSocketServer } from 'ws';
+import { cookieFromHeader, sessionCookieName } from '../auth/cookie.ts';
+import type { Logger } from '../logger.ts';
+import { checkDocumentAccess } from '../services/access.ts';
+import type { Services } from '../services/index.ts';
+import type { SyncServer } from './syncServer.ts';
+
+export const SYNC_PATH_PREFIX = '/sync/';
+
+function refuse(socket: Duplex, status: number, text: string, message: string): void {
+  const body = JSON.stringify({ error: { message } });
+  socket.end(
+    `HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: application/json\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+}
+
+/**
+ * Accepts WebSocket upgrades on `/sync/<documentId>`: checks the Origin against the exact
+ * site origin, authenticates the session cookie and checks access to the document, all
+ * before upgrading. Nothing about a document is sent to a refused request.
+ */
+export function attachSyncUpgrade(
+  server: Server,
+  services: Services,
+  sync: SyncServer,
+  logger: Logger,
+): WebSocketServer {
+  const { config } = services;
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: config.maxFrameBytes,
+    perMessageDeflate: false,
+  });
+
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => socket.destroy());
+    void handleUpgrade(req, socket, head).catch((err: unknown) => {
+      logger.log('error', 'sync.upgrade_failed', { error: String(err) });
+      refuse(socket, 500, 'Internal Server Error', 'The server could not open the connection.');
+    });
+  });
+
+  async function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer) {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (!url.pathname.startsWith(SYNC_PATH_PREFIX)) {
+      refuse(socket, 404, 'Not Found', 'WebSocket connections go to /sync/<documentId>.');
+      return;
+    }
+    if (req.headers.origin !== config.origin) {
+      logger.log('warn', 'sync.origin_refused', { origin: req.headers.origin ?? null });
+      refuse(socket, 403, 'Forbidden', 'This connection came from another site, so it was refused.');
+      return;
+    }
+    const token = cookieFromHeader(req.headers.cookie, sessionCookieName(config));
+    const auth = await services.sessions.validate(token);
+    if (!auth) {
+      refuse(socket, 401, 'Unauthorized', 'You are not signed in. Sign in and reload the page.');
+      return;
+    }
+    const idResult = idSchema.safeParse(url.pathname.slice(SYNC_PATH_PREFIX.length));
+    const access = idResult.success
+      ? await checkDocumentAccess(services.storage, auth.user.id, idResult.data, 'document.view')
+      : null;
+    if (!access?.ok) {
+      // Same answer whether the document is missing or not theirs.
+      refuse(socket, 404, 'Not Found', 'This document does not exist, or you are not a member.');
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      const handle = sync.connect(
+        {
+          send: (frame) => ws.send(frame, { binary: true }),
+          close: (code, reason) => ws.close(code, reason),
+          get bufferedAmount() {
+            return ws.bufferedAmount;
+          },
+        },
+        {
+          userId: auth.user.id,
+          sessionId: auth.session.id,
+          name: auth.user.name,
+          color: colorForId(auth.user.id),
+          canEdit: can(access.membership.permission, 'document.edit'),
+        },
+        access.document.id,
+      );
+      let alive = true;
+      const ping = setInterval(() => {
+        if (!alive) {
+          ws.terminate();
+          return;
+        }
+        alive = false;
+        ws.ping();
+      }, 30_000);
+      ping.unref();
+      ws.on('pong', () => {
+        alive = true;
+      });
+      ws.on('message', (data, isBinary) => {
+        alive = true;
+        if (!isBinary) {
+          handle.reject(CloseCode.badMessage, 'text frames are not accepted');
+          return;
+        }
+        const buf = Array.isArray(data)
+          ? Buffer.concat(data)
+          : data instanceof ArrayBuffer
+            ? Buffer.from(data)
+            : data;
+        handle.receive(new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength));
+      });
+      ws.on('error', (err) => {
+        logger.log('warn', 'sync.socket_error', { error: String(err) });
+      });
+      ws.on('close', () => {
+        clearInterval(ping);
+        handle.closed();
+      });
+    });
+  }
+
+  return wss;
+}

@@ -1,0 +1,51 @@
+import type { DocumentKind } from './documentKinds.ts';
+
+/** A template block: a heading or a paragraph of guidance. Kept tiny on purpose. */
+export type TemplateBlock =
+  | { type: 'heading'; level: 1 | 2 | 3; text: string }
+  | { type: 'paragraph'; text: string };
+
+const section = (title: string, prompt: string): TemplateBlock[] => [
+  { type: 'heading', level: 2, text: title },
+  { type: 'paragraph', text: prompt },
+];
+
+/** The starting content of each document kind, seeded by the server on creation. */
+export const documentTemplates: Record<DocumentKind, TemplateBlock[]> = {
+  service_design: [
+    ...section(
+      'About this service',
+      'Service, commissioners, place, scope, owners, and the level of co-production we aim for.',
+    ),
+    ...section('Participants', 'Who is taking part and how each person wants to be credited.'),
+    ...section(
+      'Experience evidence',
+      'Stories, quotes (with consent) and journey stages with their touchpoints.',
+    ),
+    ...section('Priorities', 'The three or four priorities the group agreed, and the evidence behind each.'),
+    ...section(
+      'Proposed service',
+      'Pathway, access, workforce, outcomes, and the effect on health inequalities.',
+    ),
+    ...section('Decision log', 'Each decision, when it was made, and the evidence it rests on.'),
+    ...section('You said, we did', 'For each priority: what changed, what did not, and why.'),
+  ],
+  procurement_evaluation: [
+    ...section('Set-up', 'Lots, criteria and sub-criteria, weights, thresholds and the method.'),
+    ...section('Bids', 'The bids for each lot, with their documents and clarifications.'),
+    ...section('Panel', 'Members, panel roles, relevant experience and declarations.'),
+    ...section('Scoring', 'Individual scoring with a written rationale for every score.'),
+    ...section('Moderation', 'The agreed score and rationale for each bid and criterion.'),
+    ...section('Outcome', 'Weighted totals, ranking, threshold failures and sign-off.'),
+  ],
+  improvement_plan: [
+    ...section(
+      'Charter',
+      'Problem, baseline, aim (how much, for whom, by when), scope, sponsor, lead and team.',
+    ),
+    ...section('Driver diagram', 'Aim, primary drivers, secondary drivers and change ideas.'),
+    ...section('Measures', 'Outcome, process and balancing measures with their definitions.'),
+    ...section('PDSA cycles', 'Plan, do, study, act for each change idea being tested.'),
+    ...section('Action log', 'Action, owner, due date and status.'),
+  ],
+};

@@ -1,0 +1,35 @@
+/**
+ * The wire protocol between Chorus clients and the sync server.
+ *
+ * Types 0-3 are the standard y-websocket messages. Chorus adds one message type (100)
+ * that only Chorus clients send; the server answers it only to connections that sent it,
+ * so a stock y-websocket client never receives a type it does not know.
+ */
+export const PROTOCOL_VERSION = 1;
+
+export const MessageType = {
+  sync: 0,
+  awareness: 1,
+  auth: 2,
+  queryAwareness: 3,
+  chorus: 100,
+} as const;
+export type MessageType = (typeof MessageType)[keyof typeof MessageType];
+
+/** Sub-types of y-protocols' sync message. */
+export const SyncType = {
+  step1: 0,
+  step2: 1,
+  update: 2,
+} as const;
+
+/** Sub-types carried inside a `MessageType.chorus` frame. */
+export const ChorusMessage = {
+  /** client -> server: `[100, 0, protocolVersion]`, asks for save confirmations. */
+  hello: 0,
+  /**
+   * server -> client: `[100, 1, count]`: the first `count` document-changing frames
+   * (sync step 2 and update) this connection sent are committed to the journal.
+   */
+  saved: 1,
+} as const;
