@@ -1,6 +1,8 @@
 /**
  * WebSocket close codes used by the sync server, shared so the client can explain them.
- * 4000-4999 is the range RFC 6455 leaves to applications.
+ * 4000-4999 is the range RFC 6455 leaves to applications. Following the y-websocket
+ * provider's convention, 4400-4499 means "reconnecting cannot help" (it stops retrying)
+ * and 4500-4599 means "try again later".
  */
 export const CloseCode = {
   /** Normal close by either side. */
@@ -20,9 +22,9 @@ export const CloseCode = {
   /** The document would exceed the maximum document size. */
   documentTooLarge: 4413,
   /** Too many messages or bytes in a short time. */
-  rateLimited: 4429,
+  rateLimited: 4529,
   /** The client did not read fast enough; its send buffer passed the limit. */
-  slowReader: 4408,
+  slowReader: 4508,
   /** The document could not be loaded from storage; nothing was sent or changed. */
   loadFailed: 4500,
 } as const;

@@ -1,0 +1,97 @@
+import {
+  ChorusMessage,
+  MessageType,
+  PROTOCOL_VERSION,
+  describeCloseCode,
+  permanentCloseCodes,
+} from '@chorus/shared';
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import { WebsocketProvider } from 'y-websocket';
+import * as Y from 'yjs';
+import { type SaveState, SaveTracker } from './saveTracker.ts';
+
+export interface DocumentConnection {
+  doc: Y.Doc;
+  provider: WebsocketProvider;
+  tracker: SaveTracker;
+  destroy(): void;
+}
+
+function helloFrame(): Uint8Array {
+  const e = encoding.createEncoder();
+  encoding.writeVarUint(e, MessageType.chorus);
+  encoding.writeVarUint(e, ChorusMessage.hello);
+  encoding.writeVarUint(e, PROTOCOL_VERSION);
+  return encoding.toUint8Array(e);
+}
+
+/**
+ * A WebSocket that tells the server we want save confirmations and counts what the
+ * unmodified y-websocket provider sends, so confirmations can be matched to edits.
+ */
+function socketClassFor(tracker: SaveTracker, Base: typeof WebSocket): typeof WebSocket {
+  return class ChorusSocket extends Base {
+    constructor(url: string | URL, protocols?: string | string[]) {
+      super(url, protocols);
+      this.addEventListener('open', () => {
+        tracker.noteConnection(true);
+        super.send(helloFrame());
+      });
+    }
+    override send(data: string | ArrayBufferLike | Blob | ArrayBufferView): void {
+      tracker.noteSent(data);
+      super.send(data as ArrayBufferView<ArrayBuffer>);
+    }
+  };
+}
+
+/** The sync URL for the page's own origin (`ws://` or `wss://`). */
+export function syncServerUrl(location: Location = window.location): string {
+  const protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
+  return `${protocol}//${location.host}/sync`;
+}
+
+/**
+ * Connects a fresh Y.Doc to a document. A new Y.Doc per connection (and so per sign-in)
+ * means two accounts on one computer never share a Yjs client id.
+ */
+export function connectDocument(
+  documentId: string,
+  options: { serverUrl?: string; WebSocketImpl?: typeof WebSocket } = {},
+): DocumentConnection {
+  const doc = new Y.Doc();
+  const tracker = new SaveTracker();
+  const provider = new WebsocketProvider(options.serverUrl ?? syncServerUrl(), documentId, doc, {
+    WebSocketPolyfill: socketClassFor(tracker, options.WebSocketImpl ?? WebSocket),
+    // Cross-tab relaying would bypass the server's checks and its save confirmations.
+    disableBc: true,
+    maxBackoffTime: 10_000,
+    shouldReconnect: (event) => !permanentCloseCodes.has(event.code),
+  });
+  provider.messageHandlers[MessageType.chorus] = (_encoder, decoder) => {
+    const sub = decoding.readVarUint(decoder);
+    if (sub === ChorusMessage.saved) tracker.noteAck(decoding.readVarUint(decoder));
+  };
+  const onUpdate = (_update: Uint8Array, origin: unknown) => {
+    if (origin !== provider) tracker.noteLocalEdit();
+  };
+  doc.on('update', onUpdate);
+  provider.on('status', ({ status }) => {
+    if (status === 'disconnected') tracker.noteConnection(false);
+  });
+  provider.on('sync', (synced: boolean) => tracker.noteSynced(synced));
+  provider.on('closed', ({ code }) => tracker.noteClosed(describeCloseCode(code)));
+  return {
+    doc,
+    provider,
+    tracker,
+    destroy() {
+      doc.off('update', onUpdate);
+      provider.destroy();
+      doc.destroy();
+    },
+  };
+}
+
+export type { SaveState };
