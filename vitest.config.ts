@@ -8,5 +8,6 @@ export default defineConfig({
     hookTimeout: 30_000,
     // Integration tests start real servers on loopback; two cores, so keep parallelism modest.
     maxWorkers: 2,
+    fileParallelism: true,
   },
 });

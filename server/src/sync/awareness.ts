@@ -34,23 +34,23 @@ function depthOf(value: unknown, limit: number, depth = 0): number {
 /**
  * Checks an awareness update from a connection and rewrites it: every state's `user` is
  * replaced with the server's identity for the session, so nobody can show up under
- * another name. States for client ids the connection does not own, states that are too
- * large or too deeply nested (they would parse but break re-encoding for the next
- * person to join) are refused. Returns the rewritten update and the client ids in it.
+ * another name. States for client ids the connection may not publish are dropped (stock
+ * y-websocket clients echo everyone's states back, so this is normal, not an attack).
+ * States that are too large or too deeply nested (they would parse but break
+ * re-encoding for the next person to join) close the connection. Returns the rewritten
+ * update, or null when nothing in it may be published, and the client ids it publishes.
  */
 export function rewriteAwarenessUpdate(
   update: Uint8Array,
   identity: AwarenessIdentity,
-  mayPublish: (clientId: number) => boolean,
+  mayPublish: (clientId: number, state: unknown) => boolean,
   limits: AwarenessLimits = defaultAwarenessLimits,
-): { update: Uint8Array; clientIds: number[] } {
+): { update: Uint8Array | null; clientIds: number[] } {
   const decoder = decoding.createDecoder(update);
-  const encoder = encoding.createEncoder();
-  const clientIds: number[] = [];
+  const kept: { clientId: number; clock: number; json: string }[] = [];
   try {
     const count = decoding.readVarUint(decoder);
     if (count > limits.maxEntries) throw new ProtocolError('too many awareness states');
-    encoding.writeVarUint(encoder, count);
     for (let i = 0; i < count; i++) {
       const clientId = decoding.readVarUint(decoder);
       const clock = decoding.readVarUint(decoder);
@@ -58,7 +58,6 @@ export function rewriteAwarenessUpdate(
       if (!Number.isSafeInteger(clientId) || clientId > 0xffffffff || !Number.isSafeInteger(clock)) {
         throw new ProtocolError('awareness id or clock out of range');
       }
-      if (!mayPublish(clientId)) throw new ProtocolError('awareness for a client id this connection does not own');
       if (json.length > limits.maxStateBytes) throw new ProtocolError('awareness state too large');
       let state: unknown;
       try {
@@ -73,17 +72,23 @@ export function rewriteAwarenessUpdate(
         if (depthOf(state, limits.maxDepth) > limits.maxDepth) {
           throw new ProtocolError('awareness state nested too deeply');
         }
-        state = { ...state, user: { name: identity.name, color: identity.color } };
       }
-      encoding.writeVarUint(encoder, clientId);
-      encoding.writeVarUint(encoder, clock);
-      encoding.writeVarString(encoder, JSON.stringify(state));
-      clientIds.push(clientId);
+      if (!mayPublish(clientId, state)) continue;
+      if (state !== null) state = { ...state, user: { name: identity.name, color: identity.color } };
+      kept.push({ clientId, clock, json: JSON.stringify(state) });
     }
   } catch (err) {
     if (err instanceof ProtocolError) throw err;
     throw new ProtocolError('malformed awareness update');
   }
   if (decoding.hasContent(decoder)) throw new ProtocolError('trailing bytes in awareness update');
-  return { update: encoding.toUint8Array(encoder), clientIds };
+  if (kept.length === 0) return { update: null, clientIds: [] };
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, kept.length);
+  for (const entry of kept) {
+    encoding.writeVarUint(encoder, entry.clientId);
+    encoding.writeVarUint(encoder, entry.clock);
+    encoding.writeVarString(encoder, entry.json);
+  }
+  return { update: encoding.toUint8Array(encoder), clientIds: kept.map((k) => k.clientId) };
 }

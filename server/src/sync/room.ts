@@ -18,6 +18,8 @@ import {
 } from './protocol.ts';
 import type { SyncOptions } from './types.ts';
 
+const MAX_AWARENESS_IDS_PER_PEER = 4;
+
 /** Thrown by `Room.load` when a document cannot be loaded; the room is never served empty. */
 export class LoadError extends Error {}
 
@@ -225,11 +227,15 @@ export class Room {
         const { update, clientIds } = rewriteAwarenessUpdate(
           message.update,
           { name: peer.identity.name, color: peer.identity.color },
-          (id) => {
+          (id, state) => {
             const owner = this.#awarenessOwner.get(id);
-            return owner === undefined || owner === peer;
+            if (owner !== undefined) return owner === peer;
+            // An unowned id is claimed only by publishing a live state, and a connection
+            // may hold only a few ids (one per Y.Doc it runs).
+            return state !== null && peer.awarenessIds.size < MAX_AWARENESS_IDS_PER_PEER;
           },
         );
+        if (!update) return;
         for (const id of clientIds) {
           this.#awarenessOwner.set(id, peer);
           peer.awarenessIds.add(id);

@@ -1,0 +1,39 @@
+import type { MouseEvent } from 'react';
+
+interface FormErrorProps {
+  /** A message that belongs to no single field (e.g. wrong email or password). */
+  message?: string | null;
+  /** Field errors, keyed by the id of the input they belong to. */
+  fieldErrors?: ReadonlyArray<{ inputId: string; message: string }>;
+}
+
+/**
+ * The error summary at the top of a form. It is an alert so it is announced as soon as
+ * it appears; each field error links to its field so people can jump straight there.
+ */
+export function FormError({ message, fieldErrors = [] }: FormErrorProps) {
+  if (!message && fieldErrors.length === 0) return null;
+  const focusField = (event: MouseEvent<HTMLAnchorElement>, inputId: string) => {
+    // Plain hash links would not move keyboard focus into the field in every browser.
+    event.preventDefault();
+    document.getElementById(inputId)?.focus();
+  };
+  const extra = fieldErrors.filter((field) => field.message !== message);
+  return (
+    <div className="form-error" role="alert">
+      <h2 className="form-error__title">There is a problem</h2>
+      {message ? <p className="form-error__message">{message}</p> : null}
+      {extra.length > 0 ? (
+        <ul className="form-error__list">
+          {extra.map((field) => (
+            <li key={field.inputId}>
+              <a href={`#${field.inputId}`} onClick={(event) => focusField(event, field.inputId)}>
+                {field.message}
+              </a>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,130 @@
+import { ChorusMessage, MessageType, PROTOCOL_VERSION } from '@chorus/shared';
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import WebSocket from 'ws';
+import { WebsocketProvider } from 'y-websocket';
+import * as Y from 'yjs';
+import { TEST_ORIGIN } from './testServer.ts';
+
+/** A `ws` WebSocket class that sends the given cookie and Origin on the upgrade. */
+export function socketWith(cookie: string, origin: string = TEST_ORIGIN): typeof WebSocket {
+  return class extends WebSocket {
+    constructor(url: string, protocols?: string | string[]) {
+      super(url, protocols, { headers: { cookie, origin } });
+    }
+  };
+}
+
+export interface TestClient {
+  doc: Y.Doc;
+  provider: WebsocketProvider;
+  /** Highest save confirmation count received on the current connection. */
+  saved(): number;
+  /** Document-changing frames sent on the current connection. */
+  sent(): number;
+  text(): string;
+  destroy(): void;
+}
+
+/**
+ * A real, unmodified y-websocket provider with its own Y.Doc. With `chorus: true` it also
+ * says hello and counts frames, as the Chorus browser client does.
+ */
+export function connectClient(
+  baseUrl: string,
+  documentId: string,
+  cookie: string,
+  options: { chorus?: boolean; origin?: string } = {},
+): TestClient {
+  const doc = new Y.Doc();
+  let saved = 0;
+  let sent = 0;
+  const Base = socketWith(cookie, options.origin);
+  const chorus = options.chorus ?? false;
+  class Counting extends Base {
+    constructor(url: string, protocols?: string | string[]) {
+      super(url, protocols);
+      sent = 0;
+      saved = 0;
+      if (chorus) {
+        this.on('open', () => {
+          const e = encoding.createEncoder();
+          encoding.writeVarUint(e, MessageType.chorus);
+          encoding.writeVarUint(e, ChorusMessage.hello);
+          encoding.writeVarUint(e, PROTOCOL_VERSION);
+          super.send(encoding.toUint8Array(e));
+        });
+      }
+    }
+    override send(data: any, ...rest: any[]): void {
+      const bytes = data instanceof Uint8Array ? data : new Uint8Array(data);
+      if (bytes[0] === 0 && (bytes[1] === 1 || bytes[1] === 2)) sent++;
+      (super.send as (...a: unknown[]) => void)(data, ...rest);
+    }
+  }
+  const provider = new WebsocketProvider(baseUrl.replace(/^http/, 'ws') + '/sync', documentId, doc, {
+    WebSocketPolyfill: Counting as unknown as typeof globalThis.WebSocket,
+    disableBc: true,
+  });
+  provider.messageHandlers[MessageType.chorus] = (_e, decoder) => {
+    if (decoding.readVarUint(decoder) === ChorusMessage.saved) saved = decoding.readVarUint(decoder);
+  };
+  return {
+    doc,
+    provider,
+    saved: () => saved,
+    sent: () => sent,
+    text: () => docText(doc),
+    destroy() {
+      provider.destroy();
+      doc.destroy();
+    },
+  };
+}
+
+/** Plain text of the editor fragment, one line per block. */
+export function docText(doc: Y.Doc): string {
+  return doc
+    .getXmlFragment('default')
+    .toArray()
+    .map((node) => (node instanceof Y.XmlElement ? textOf(node) : node.toString()))
+    .join('\n');
+}
+
+function textOf(el: Y.XmlElement): string {
+  return el
+    .toArray()
+    .map((n) => (n instanceof Y.XmlText ? n.toString() : n instanceof Y.XmlElement ? textOf(n) : ''))
+    .join('');
+}
+
+/** Appends a paragraph of text, as typing into the editor would. */
+export function appendParagraph(doc: Y.Doc, text: string): void {
+  const p = new Y.XmlElement('paragraph');
+  const t = new Y.XmlText();
+  t.insert(0, text);
+  p.insert(0, [t]);
+  const fragment = doc.getXmlFragment('default');
+  fragment.insert(fragment.length, [p]);
+}
+
+/** Polls until `check` passes or the bounded time runs out (then throws its last error). */
+export async function eventually<T>(check: () => T, timeoutMs = 10_000, stepMs = 20): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < end) {
+    try {
+      return check();
+    } catch (err) {
+      lastError = err;
+    }
+    await new Promise((r) => setTimeout(r, stepMs));
+  }
+  throw lastError ?? new Error('condition not met in time');
+}
+
+export function waitSynced(client: TestClient, timeoutMs = 10_000): Promise<void> {
+  return eventually(() => {
+    if (!client.provider.synced) throw new Error('not synced yet');
+  }, timeoutMs);
+}
