@@ -43,7 +43,10 @@ export function createApp(services: Services) {
   api.route('/workspaces', workspaceRoutes);
   api.route('/documents', documentRoutes);
   api.all('*', () => {
-    throw new AppError(ErrorId.notFound, 'There is no such API endpoint. See the README for the API.');
+    throw new AppError(
+      ErrorId.notFound,
+      'There is no such API endpoint. See the README for the API.',
+    );
   });
   app.route('/api', api);
 
@@ -61,13 +64,21 @@ export function createApp(services: Services) {
     if (err instanceof AppError) {
       if (err.headers) for (const [k, v] of Object.entries(err.headers)) c.header(k, v);
       return c.json(
-        { error: { id: err.id, message: err.message, ...(err.fields ? { fields: err.fields } : {}) } },
+        {
+          error: {
+            id: err.id,
+            message: err.message,
+            ...(err.fields ? { fields: err.fields } : {}),
+          },
+        },
         err.status,
       );
     }
     console.error('unhandled error', err);
     return c.json(
-      { error: { id: ErrorId.internal, message: 'Something went wrong on the server. Try again.' } },
+      {
+        error: { id: ErrorId.internal, message: 'Something went wrong on the server. Try again.' },
+      },
       500,
     );
   });

@@ -15,7 +15,9 @@ export const consoleLogger: Logger = {
 };
 
 /** A logger that keeps entries in memory, for tests that assert what was logged. */
-export function memoryLogger(): Logger & { entries: { level: LogLevel; event: string; fields: Record<string, unknown> }[] } {
+export function memoryLogger(): Logger & {
+  entries: { level: LogLevel; event: string; fields: Record<string, unknown> }[];
+} {
   const entries: { level: LogLevel; event: string; fields: Record<string, unknown> }[] = [];
   return {
     entries,

@@ -1,7 +1,7 @@
-import path from 'node:path';
 import type { Server } from 'node:http';
-import { serve } from '@hono/node-server';
+import path from 'node:path';
 import { CloseCode } from '@chorus/shared';
+import { serve } from '@hono/node-server';
 import { createApp } from './app.ts';
 import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';

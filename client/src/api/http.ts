@@ -32,7 +32,11 @@ export async function api<T = unknown>(
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch {
-    throw new ApiError(0, 'network', 'Chorus could not reach the server. Check your connection and try again.');
+    throw new ApiError(
+      0,
+      'network',
+      'Chorus could not reach the server. Check your connection and try again.',
+    );
   }
   const json: unknown = await response.json().catch(() => null);
   if (!response.ok) {
@@ -41,7 +45,11 @@ export async function api<T = unknown>(
       const { id, message, fields } = parsed.data.error;
       throw new ApiError(response.status, id, message, fields ?? {});
     }
-    throw new ApiError(response.status, 'unknown', `The server answered ${response.status}. Try again.`);
+    throw new ApiError(
+      response.status,
+      'unknown',
+      `The server answered ${response.status}. Try again.`,
+    );
   }
   return schema ? schema.parse(json) : (json as T);
 }

@@ -45,7 +45,7 @@ export function navigate(to: string, options: { replace?: boolean } = {}): void 
  * person to another site after they sign in.
  */
 export function safeNextPath(next: string | null): string {
-  if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) {
+  if (!next?.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) {
     return '/';
   }
   try {

@@ -1,8 +1,8 @@
 import {
   ChorusMessage,
+  describeCloseCode,
   MessageType,
   PROTOCOL_VERSION,
-  describeCloseCode,
   permanentCloseCodes,
 } from '@chorus/shared';
 import * as decoding from 'lib0/decoding';

@@ -93,7 +93,8 @@ export class SaveTracker {
 function isDocumentChange(frame: ArrayBufferLike | ArrayBufferView | string | Blob): boolean {
   let bytes: Uint8Array;
   if (frame instanceof Uint8Array) bytes = frame;
-  else if (ArrayBuffer.isView(frame)) bytes = new Uint8Array(frame.buffer, frame.byteOffset, frame.byteLength);
+  else if (ArrayBuffer.isView(frame))
+    bytes = new Uint8Array(frame.buffer, frame.byteOffset, frame.byteLength);
   else if (frame instanceof ArrayBuffer) bytes = new Uint8Array(frame);
   else return false;
   try {

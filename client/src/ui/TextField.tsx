@@ -1,4 +1,4 @@
-import { type InputHTMLAttributes, useId } from 'react';
+import { type InputHTMLAttributes, type Ref, useId } from 'react';
 
 interface TextFieldProps extends Omit<InputHTMLAttributes<HTMLInputElement>, 'onChange' | 'value'> {
   label: string;
@@ -6,6 +6,7 @@ interface TextFieldProps extends Omit<InputHTMLAttributes<HTMLInputElement>, 'on
   onChange: (value: string) => void;
   hint?: string;
   error?: string | undefined;
+  ref?: Ref<HTMLInputElement>;
 }
 
 /** A labelled input whose hint and error are tied to it with aria-describedby. */
@@ -18,6 +19,7 @@ export function TextField({
   id,
   className,
   type = 'text',
+  ref,
   ...rest
 }: TextFieldProps) {
   const generatedId = useId();
@@ -42,6 +44,7 @@ export function TextField({
         </p>
       ) : null}
       <input
+        ref={ref}
         id={inputId}
         className="field__input"
         type={type}

@@ -89,7 +89,11 @@ export async function parseJson<S extends ZodType>(c: Context, schema: S): Promi
 }
 
 /** Parses a path parameter against a schema, with a 404 for ids that cannot exist. */
-export function parseParam<S extends ZodType>(value: string | undefined, schema: S, notFound: AppError): z.infer<S> {
+export function parseParam<S extends ZodType>(
+  value: string | undefined,
+  schema: S,
+  notFound: AppError,
+): z.infer<S> {
   const parsed = schema.safeParse(value);
   if (!parsed.success) throw notFound;
   return parsed.data;

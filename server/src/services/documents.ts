@@ -1,8 +1,4 @@
-import {
-  type CreateDocumentInput,
-  documentTemplates,
-  seedTemplate,
-} from '@chorus/shared';
+import { type CreateDocumentInput, documentTemplates, seedTemplate } from '@chorus/shared';
 import * as Y from 'yjs';
 import { newId } from '../ids.ts';
 import type { DocumentRecord, Storage } from '../storage/types.ts';

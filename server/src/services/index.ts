@@ -1,6 +1,6 @@
-import type { Config } from '../config.ts';
 import { SessionService } from '../auth/sessions.ts';
 import { FailureThrottle } from '../auth/throttle.ts';
+import type { Config } from '../config.ts';
 import type { Storage } from '../storage/types.ts';
 
 /** Everything the HTTP routes and the sync server share. They meet only through these. */

@@ -3,6 +3,7 @@
  * few async functions and passes the one contract suite in `contract.test.ts`.
  */
 import type { DocumentKind, Permission } from '@chorus/shared';
+
 export type { Permission };
 
 export interface UserRecord {

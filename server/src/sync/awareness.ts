@@ -55,7 +55,11 @@ export function rewriteAwarenessUpdate(
       const clientId = decoding.readVarUint(decoder);
       const clock = decoding.readVarUint(decoder);
       const json = decoding.readVarString(decoder);
-      if (!Number.isSafeInteger(clientId) || clientId > 0xffffffff || !Number.isSafeInteger(clock)) {
+      if (
+        !Number.isSafeInteger(clientId) ||
+        clientId > 0xffffffff ||
+        !Number.isSafeInteger(clock)
+      ) {
         throw new ProtocolError('awareness id or clock out of range');
       }
       if (json.length > limits.maxStateBytes) throw new ProtocolError('awareness state too large');
@@ -74,7 +78,8 @@ export function rewriteAwarenessUpdate(
         }
       }
       if (!mayPublish(clientId, state)) continue;
-      if (state !== null) state = { ...state, user: { name: identity.name, color: identity.color } };
+      if (state !== null)
+        state = { ...state, user: { name: identity.name, color: identity.color } };
       kept.push({ clientId, clock, json: JSON.stringify(state) });
     }
   } catch (err) {

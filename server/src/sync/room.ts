@@ -73,7 +73,9 @@ export class Room {
       ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }) => {
         const changed = added.concat(updated, removed);
         if (changed.length === 0) return;
-        const frame = encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
+        const frame = encodeAwareness(
+          awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed),
+        );
         for (const peer of this.peers) peer.send(frame);
       },
     );
@@ -117,7 +119,9 @@ export class Room {
     }
     this.#nextSeq = this.#lastCommittedSeq + 1;
     // Journal only what peers send from now on.
-    this.doc.on('update', (update: Uint8Array, origin: unknown) => this.#onDocUpdate(update, origin));
+    this.doc.on('update', (update: Uint8Array, origin: unknown) =>
+      this.#onDocUpdate(update, origin),
+    );
     this.state = 'ready';
   }
 
@@ -148,7 +152,9 @@ export class Room {
     const states = this.awareness.getStates();
     if (states.size > 0) {
       peer.send(
-        encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...states.keys()])),
+        encodeAwareness(
+          awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...states.keys()]),
+        ),
       );
     }
     const queued = peer.queue;
@@ -196,7 +202,12 @@ export class Room {
           try {
             diff = Y.encodeStateAsUpdate(this.doc, message.stateVector);
           } catch (err) {
-            this.#reject(peer, new ProtocolError('malformed state vector'), message.stateVector, err);
+            this.#reject(
+              peer,
+              new ProtocolError('malformed state vector'),
+              message.stateVector,
+              err,
+            );
             return;
           }
           peer.send(encodeSyncStep2(diff));

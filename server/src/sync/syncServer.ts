@@ -69,7 +69,11 @@ export class SyncServer {
         peer.queue.push(frame);
       },
       reject: (code, reason) => {
-        this.logger.log('warn', 'sync.bad_message', { documentId, accountId: identity.userId, reason });
+        this.logger.log('warn', 'sync.bad_message', {
+          documentId,
+          accountId: identity.userId,
+          reason,
+        });
         peer.close(code, reason);
       },
       closed: () => {

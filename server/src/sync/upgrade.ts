@@ -52,7 +52,12 @@ export function attachSyncUpgrade(
     }
     if (req.headers.origin !== config.origin) {
       logger.log('warn', 'sync.origin_refused', { origin: req.headers.origin ?? null });
-      refuse(socket, 403, 'Forbidden', 'This connection came from another site, so it was refused.');
+      refuse(
+        socket,
+        403,
+        'Forbidden',
+        'This connection came from another site, so it was refused.',
+      );
       return;
     }
     const token = cookieFromHeader(req.headers.cookie, sessionCookieName(config));

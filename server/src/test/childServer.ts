@@ -26,7 +26,11 @@ export interface ChildServer {
 }
 
 /** Runs `src/main.ts` as a separate process, as production does, and waits until it listens. */
-export async function startChildServer(port: number, dataDir: string, env: Record<string, string> = {}): Promise<ChildServer> {
+export async function startChildServer(
+  port: number,
+  dataDir: string,
+  env: Record<string, string> = {},
+): Promise<ChildServer> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: serverRoot,
     env: {

@@ -7,7 +7,7 @@ import * as Y from 'yjs';
 import { TEST_ORIGIN } from './testServer.ts';
 
 /** A `ws` WebSocket class that sends the given cookie and Origin on the upgrade. */
-export function socketWith(cookie: string, origin: string = TEST_ORIGIN): typeof WebSocket {
+export function socketWith(cookie: string, origin: string = TEST_ORIGIN) {
   return class extends WebSocket {
     constructor(url: string, protocols?: string | string[]) {
       super(url, protocols, { headers: { cookie, origin } });
@@ -62,12 +62,18 @@ export function connectClient(
       (super.send as (...a: unknown[]) => void)(data, ...rest);
     }
   }
-  const provider = new WebsocketProvider(baseUrl.replace(/^http/, 'ws') + '/sync', documentId, doc, {
-    WebSocketPolyfill: Counting as unknown as typeof globalThis.WebSocket,
-    disableBc: true,
-  });
+  const provider = new WebsocketProvider(
+    `${baseUrl.replace(/^http/, 'ws')}/sync`,
+    documentId,
+    doc,
+    {
+      WebSocketPolyfill: Counting as unknown as typeof globalThis.WebSocket,
+      disableBc: true,
+    },
+  );
   provider.messageHandlers[MessageType.chorus] = (_e, decoder) => {
-    if (decoding.readVarUint(decoder) === ChorusMessage.saved) saved = decoding.readVarUint(decoder);
+    if (decoding.readVarUint(decoder) === ChorusMessage.saved)
+      saved = decoding.readVarUint(decoder);
   };
   return {
     doc,
@@ -94,7 +100,9 @@ export function docText(doc: Y.Doc): string {
 function textOf(el: Y.XmlElement): string {
   return el
     .toArray()
-    .map((n) => (n instanceof Y.XmlText ? n.toString() : n instanceof Y.XmlElement ? textOf(n) : ''))
+    .map((n) =>
+      n instanceof Y.XmlText ? n.toString() : n instanceof Y.XmlElement ? textOf(n) : '',
+    )
     .join('');
 }
 

@@ -22,7 +22,10 @@ export const documentTemplates: Record<DocumentKind, TemplateBlock[]> = {
       'Experience evidence',
       'Stories, quotes (with consent) and journey stages with their touchpoints.',
     ),
-    ...section('Priorities', 'The three or four priorities the group agreed, and the evidence behind each.'),
+    ...section(
+      'Priorities',
+      'The three or four priorities the group agreed, and the evidence behind each.',
+    ),
     ...section(
       'Proposed service',
       'Pathway, access, workforce, outcomes, and the effect on health inequalities.',

@@ -26,7 +26,9 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       (user) => setAuth(user ? { status: 'signedIn', user } : { status: 'signedOut' }),
       (error: unknown) => {
         const message =
-          error instanceof Error ? error.message : 'Chorus could not check whether you are signed in.';
+          error instanceof Error
+            ? error.message
+            : 'Chorus could not check whether you are signed in.';
         setAuth({ status: 'error', message });
       },
     );

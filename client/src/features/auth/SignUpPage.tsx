@@ -47,7 +47,11 @@ export function SignUpPage() {
       signedIn(user);
       navigate(safeNextPath(next), { replace: true });
     } catch (error) {
-      const { message, errors: apiErrors } = fromApiError(error, ['name', 'email', 'password'] as const);
+      const { message, errors: apiErrors } = fromApiError(error, [
+        'name',
+        'email',
+        'password',
+      ] as const);
       setErrors(apiErrors);
       setFormMessage(Object.keys(apiErrors).length > 0 ? null : message);
       setBusy(false);

@@ -1,8 +1,8 @@
-import { ErrorId, signInSchema, signUpSchema, colorForId } from '@chorus/shared';
+import { colorForId, ErrorId, signInSchema, signUpSchema } from '@chorus/shared';
 import { getConnInfo } from '@hono/node-server/conninfo';
-import { Hono, type Context } from 'hono';
-import { burnPasswordCheck, hashPassword, verifyPassword } from '../../auth/password.ts';
+import { type Context, Hono } from 'hono';
 import { clearSessionCookie, setSessionCookie } from '../../auth/cookie.ts';
+import { burnPasswordCheck, hashPassword, verifyPassword } from '../../auth/password.ts';
 import { AppError } from '../../errors.ts';
 import type { AppEnv } from '../../http/env.ts';
 import { parseJson, requireAuth } from '../../http/middleware.ts';
@@ -71,9 +71,9 @@ export const authRoutes = new Hono<AppEnv>()
     if (wait > 0) throw throttled(wait);
 
     const user = await storage.users.findByEmail(input.email);
-    const ok = user
-      ? await verifyPassword(user.passwordHash, input.password)
-      : (await burnPasswordCheck(input.password), false);
+    let ok = false;
+    if (user) ok = await verifyPassword(user.passwordHash, input.password);
+    else await burnPasswordCheck(input.password);
     if (!user || !ok) {
       signInThrottle.byIp.recordFailure(ip);
       signInThrottle.byAccount.recordFailure(input.email);

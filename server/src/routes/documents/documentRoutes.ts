@@ -1,4 +1,4 @@
-import { type Action, ErrorId, can, idSchema, renameDocumentSchema } from '@chorus/shared';
+import { type Action, can, ErrorId, idSchema, renameDocumentSchema } from '@chorus/shared';
 import { type Context, Hono } from 'hono';
 import { AppError, notFoundOrNotYours } from '../../errors.ts';
 import type { AppEnv } from '../../http/env.ts';
@@ -38,5 +38,7 @@ export const documentRoutes = new Hono<AppEnv>()
     const input = await parseJson(c, renameDocumentSchema);
     const now = Date.now();
     await c.var.services.storage.documents.rename(document.id, input.title, now);
-    return c.json({ document: toDocumentJson({ ...document, title: input.title, updatedAt: now }) });
+    return c.json({
+      document: toDocumentJson({ ...document, title: input.title, updatedAt: now }),
+    });
   });

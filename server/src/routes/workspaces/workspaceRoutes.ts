@@ -100,7 +100,9 @@ export const workspaceRoutes = new Hono<AppEnv>()
       createdAt: Date.now(),
     });
     return c.json(
-      { member: { userId: person.id, name: person.name, email: person.email, permission: 'editor' } },
+      {
+        member: { userId: person.id, name: person.name, email: person.email, permission: 'editor' },
+      },
       201,
     );
   })

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import type { DocumentKind } from '@chorus/shared';
+import Database from 'better-sqlite3';
 import type {
   DocumentRecord,
   JournalRow,
@@ -125,7 +125,9 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
     sessionById: db.prepare<[string], SessionRow>('SELECT * FROM sessions WHERE id = ?'),
     touchSession: db.prepare('UPDATE sessions SET last_used_at = ? WHERE id = ?'),
     deleteSession: db.prepare('DELETE FROM sessions WHERE id = ?'),
-    sessionsForUser: db.prepare<[string], { id: string }>('SELECT id FROM sessions WHERE user_id = ?'),
+    sessionsForUser: db.prepare<[string], { id: string }>(
+      'SELECT id FROM sessions WHERE user_id = ?',
+    ),
     deleteSessionsForUser: db.prepare('DELETE FROM sessions WHERE user_id = ?'),
     insertWorkspace: db.prepare('INSERT INTO workspaces (id, name, created_at) VALUES (?, ?, ?)'),
     workspaceById: db.prepare<[string], WorkspaceRow>('SELECT * FROM workspaces WHERE id = ?'),
@@ -223,7 +225,14 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
     },
     sessions: {
       async create(s: SessionRecord) {
-        stmt.insertSession.run(s.id, Buffer.from(s.secretHash), s.userId, s.createdAt, s.lastUsedAt, s.expiresAt);
+        stmt.insertSession.run(
+          s.id,
+          Buffer.from(s.secretHash),
+          s.userId,
+          s.createdAt,
+          s.lastUsedAt,
+          s.expiresAt,
+        );
       },
       async find(id) {
         const row = stmt.sessionById.get(id);

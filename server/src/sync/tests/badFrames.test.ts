@@ -1,6 +1,6 @@
 import { CloseCode } from '@chorus/shared';
-import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { buildDocument, buildUser, type TestUser } from '../../test/factories.ts';
 import {
   appendParagraph,
@@ -65,9 +65,17 @@ describe('bad frames', () => {
     ['an empty frame', Buffer.alloc(0), CloseCode.badMessage],
     ['a text frame', 'hello', CloseCode.badMessage],
     ['an unknown message type', Buffer.from([42, 1, 2]), CloseCode.badMessage],
-    ['an update that is not a Yjs update', Buffer.from([0, 2, 4, 0xff, 0xff, 0xff, 0xff]), CloseCode.badMessage],
+    [
+      'an update that is not a Yjs update',
+      Buffer.from([0, 2, 4, 0xff, 0xff, 0xff, 0xff]),
+      CloseCode.badMessage,
+    ],
     ['a frame over the size limit', Buffer.alloc(MAX_FRAME + 1024, 1), CloseCode.frameTooLarge],
-    ['an over-long integer', Buffer.from([0, 2, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f]), CloseCode.badMessage],
+    [
+      'an over-long integer',
+      Buffer.from([0, 2, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f]),
+      CloseCode.badMessage,
+    ],
   ];
 
   for (const [what, frame, expected] of cases) {

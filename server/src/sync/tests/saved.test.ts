@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { JournalRow } from '../../storage/types.ts';
 import { buildDocument, buildUser, type TestUser } from '../../test/factories.ts';
 import { appendParagraph, connectClient, eventually, waitSynced } from '../../test/syncClient.ts';
 import { startTestServer, type TestServer } from '../../test/testServer.ts';
-import type { JournalRow } from '../../storage/types.ts';
 
 describe('save confirmations', () => {
   let server: TestServer;

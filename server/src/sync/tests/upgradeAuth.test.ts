@@ -1,10 +1,13 @@
-import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { buildDocument, buildUser, call, type TestUser } from '../../test/factories.ts';
 import { startTestServer, TEST_ORIGIN, type TestServer } from '../../test/testServer.ts';
 
 /** Tries an upgrade and reports the HTTP status of a refusal, or 101 if it opened. */
-function tryUpgrade(url: string, headers: Record<string, string>): Promise<{ status: number; frames: number }> {
+function tryUpgrade(
+  url: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; frames: number }> {
   return new Promise((resolve) => {
     const ws = new WebSocket(url, { headers });
     let frames = 0;

@@ -1,0 +1,111 @@
+import { lazy, type ReactNode, Suspense, useEffect } from 'react';
+import { ApiError } from './api/http.ts';
+import { signOut } from './features/auth/authApi.ts';
+import { SignInPage } from './features/auth/SignInPage.tsx';
+import { SignUpPage } from './features/auth/SignUpPage.tsx';
+import { useAuth } from './features/auth/useAuth.ts';
+import { HomePage } from './features/workspaces/HomePage.tsx';
+import { WorkspacePage } from './features/workspaces/WorkspacePage.tsx';
+import { isPublicRoute, matchRoute, type Route } from './routes/matchRoute.ts';
+import { navigate, safeNextPath } from './routes/navigation.ts';
+import { useLocation } from './routes/useLocation.ts';
+import { AppHeader } from './ui/AppHeader.tsx';
+import { Button } from './ui/Button.tsx';
+import { Loading } from './ui/Loading.tsx';
+import { PageHeading } from './ui/PageHeading.tsx';
+import { ProblemPanel } from './ui/ProblemPanel.tsx';
+import { useDocumentTitle } from './ui/useDocumentTitle.ts';
+
+// The editor (Tiptap, ProseMirror, Yjs) is most of the JavaScript; only this page needs it.
+const DocumentPage = lazy(() => import('./features/documents/DocumentPage.tsx'));
+
+export function App() {
+  const { auth, signedOut, retry } = useAuth();
+  const location = useLocation();
+  const route = matchRoute(location.pathname);
+  const isPublic = isPublicRoute(route);
+
+  // Signed-out people go to sign in and come back; signed-in people skip the sign-in forms.
+  const redirect =
+    auth.status === 'signedOut' && !isPublic && route.name !== 'notFound'
+      ? `/signin?next=${encodeURIComponent(location.href)}`
+      : auth.status === 'signedIn' && isPublic
+        ? safeNextPath(location.search.get('next'))
+        : null;
+  useEffect(() => {
+    if (redirect) navigate(redirect, { replace: true });
+  }, [redirect]);
+
+  const onSignOut = async () => {
+    try {
+      await signOut();
+    } catch (error) {
+      // An expired session is already signed out; anything else is worth retrying.
+      if (!(error instanceof ApiError && error.status === 401)) throw error;
+    }
+    signedOut();
+    navigate('/signin', { replace: true });
+  };
+
+  let content: ReactNode;
+  if (auth.status === 'loading' || redirect) {
+    content = <Loading />;
+  } else if (auth.status === 'error') {
+    content = (
+      <>
+        <PageHeading>Chorus is not available</PageHeading>
+        <p>{auth.message}</p>
+        <Button onClick={retry}>Try again</Button>
+      </>
+    );
+  } else {
+    content = <Page route={route} />;
+  }
+
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        Skip to main content
+      </a>
+      <AppHeader user={auth.status === 'signedIn' ? auth.user : null} onSignOut={onSignOut} />
+      <main
+        id="main"
+        tabIndex={-1}
+        className={route.name === 'document' ? 'main main--wide' : 'main'}
+      >
+        {content}
+      </main>
+    </>
+  );
+}
+
+function Page({ route }: { route: Route }) {
+  switch (route.name) {
+    case 'signIn':
+      return <SignInPage />;
+    case 'signUp':
+      return <SignUpPage />;
+    case 'home':
+      return <HomePage />;
+    case 'workspace':
+      return <WorkspacePage key={route.workspaceId} workspaceId={route.workspaceId} />;
+    case 'document':
+      return (
+        <Suspense fallback={<Loading label="Loading the editor…" />}>
+          <DocumentPage key={route.documentId} documentId={route.documentId} />
+        </Suspense>
+      );
+    case 'notFound':
+      return <NotFoundPage />;
+  }
+}
+
+function NotFoundPage() {
+  useDocumentTitle('Page not found');
+  return (
+    <>
+      <PageHeading>Page not found</PageHeading>
+      <ProblemPanel message="There is no page at this address. Check the address, or start from your workspaces." />
+    </>
+  );
+}

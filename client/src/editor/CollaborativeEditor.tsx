@@ -1,0 +1,48 @@
+import { EditorContent, useEditor } from '@tiptap/react';
+import { useEffect } from 'react';
+import type { DocumentConnection } from '../sync/connectDocument.ts';
+import { type CaretUser, editorExtensions } from './extensions.ts';
+import { Toolbar } from './Toolbar.tsx';
+
+interface CollaborativeEditorProps {
+  connection: DocumentConnection;
+  user: CaretUser;
+  editable: boolean;
+}
+
+function editorAttributes(editable: boolean): Record<string, string> {
+  return {
+    class: 'editor__content',
+    role: 'textbox',
+    'aria-label': 'Document content',
+    'aria-multiline': 'true',
+    'aria-readonly': String(!editable),
+  };
+}
+
+/**
+ * The Tiptap editor bound to one connection's Y.Doc. Render it with `key` set to the
+ * connection so a new connection always gets a new editor (never a rebind).
+ */
+export function CollaborativeEditor({ connection, user, editable }: CollaborativeEditorProps) {
+  const editor = useEditor({
+    extensions: editorExtensions(connection, user),
+    editable,
+    // Content comes only from the Y.Doc; the server seeded the template.
+    editorProps: { attributes: editorAttributes(editable) },
+    shouldRerenderOnTransaction: false,
+  });
+
+  useEffect(() => {
+    if (editor.isDestroyed) return;
+    if (editor.isEditable !== editable) editor.setEditable(editable);
+    editor.setOptions({ editorProps: { attributes: editorAttributes(editable) } });
+  }, [editor, editable]);
+
+  return (
+    <div className="editor">
+      <Toolbar editor={editor} editable={editable} />
+      <EditorContent editor={editor} className="editor__frame" />
+    </div>
+  );
+}

@@ -1,0 +1,193 @@
+import { type Editor, useEditorState } from '@tiptap/react';
+import { type KeyboardEvent, type ReactNode, useRef, useState } from 'react';
+import { LinkForm } from './LinkForm.tsx';
+import { describeShortcut } from './shortcuts.ts';
+
+interface ToolbarProps {
+  editor: Editor;
+  editable: boolean;
+}
+
+interface ToolButtonSpec {
+  id: string;
+  name: string;
+  /** What the button shows; the accessible name is `name`. */
+  face: ReactNode;
+  shortcut?: string;
+  pressed?: boolean;
+  expanded?: boolean;
+  controls?: string;
+  enabled: boolean;
+  run: () => void;
+}
+
+const LINK_FORM_ID = 'editor-link-form';
+
+/**
+ * The formatting toolbar. One Tab stop, arrow keys between buttons (the ARIA toolbar
+ * pattern), so keyboard users are not made to tab through eleven buttons to reach text.
+ */
+export function Toolbar({ editor, editable }: ToolbarProps) {
+  const [linkOpen, setLinkOpen] = useState(false);
+  const [activeIndex, setActiveIndex] = useState(0);
+  const buttonRefs = useRef<Array<HTMLButtonElement | null>>([]);
+  const linkButtonRef = useRef<HTMLButtonElement | null>(null);
+
+  const state = useEditorState({
+    editor,
+    selector: ({ editor: e }) => ({
+      h1: e.isActive('heading', { level: 1 }),
+      h2: e.isActive('heading', { level: 2 }),
+      h3: e.isActive('heading', { level: 3 }),
+      bold: e.isActive('bold'),
+      italic: e.isActive('italic'),
+      bulletList: e.isActive('bulletList'),
+      orderedList: e.isActive('orderedList'),
+      link: e.isActive('link'),
+      inTable: e.isActive('table'),
+      canUndo: e.can().undo(),
+      canRedo: e.can().redo(),
+    }),
+  });
+
+  const chain = () => editor.chain().focus();
+  const buttons: ToolButtonSpec[] = [
+    ...([1, 2, 3] as const).map((level) => ({
+      id: `h${level}`,
+      name: `Heading ${level}`,
+      face: `H${level}`,
+      shortcut: `Mod-Alt-${level}`,
+      pressed: state[`h${level}`],
+      enabled: editable,
+      run: () => chain().toggleHeading({ level }).run(),
+    })),
+    {
+      id: 'bold',
+      name: 'Bold',
+      face: <b>B</b>,
+      shortcut: 'Mod-b',
+      pressed: state.bold,
+      enabled: editable,
+      run: () => chain().toggleBold().run(),
+    },
+    {
+      id: 'italic',
+      name: 'Italic',
+      face: <i>I</i>,
+      shortcut: 'Mod-i',
+      pressed: state.italic,
+      enabled: editable,
+      run: () => chain().toggleItalic().run(),
+    },
+    {
+      id: 'bulletList',
+      name: 'Bulleted list',
+      face: '• List',
+      shortcut: 'Mod-Shift-8',
+      pressed: state.bulletList,
+      enabled: editable,
+      run: () => chain().toggleBulletList().run(),
+    },
+    {
+      id: 'orderedList',
+      name: 'Numbered list',
+      face: '1. List',
+      shortcut: 'Mod-Shift-7',
+      pressed: state.orderedList,
+      enabled: editable,
+      run: () => chain().toggleOrderedList().run(),
+    },
+    {
+      id: 'link',
+      name: 'Link',
+      face: 'Link',
+      expanded: linkOpen,
+      controls: LINK_FORM_ID,
+      enabled: editable,
+      run: () => setLinkOpen((open) => !open),
+    },
+    {
+      id: 'table',
+      name: 'Insert table',
+      face: 'Table',
+      enabled: editable && !state.inTable,
+      run: () => chain().insertTable({ rows: 3, cols: 3, withHeaderRow: true }).run(),
+    },
+    {
+      id: 'undo',
+      name: 'Undo',
+      face: 'Undo',
+      shortcut: 'Mod-z',
+      enabled: editable && state.canUndo,
+      run: () => chain().undo().run(),
+    },
+    {
+      id: 'redo',
+      name: 'Redo',
+      face: 'Redo',
+      shortcut: 'Mod-Shift-z',
+      enabled: editable && state.canRedo,
+      run: () => chain().redo().run(),
+    },
+  ];
+
+  // The tab stop must land on a button that can take focus.
+  const enabledIndexes = buttons.flatMap((button, index) => (button.enabled ? [index] : []));
+  const tabStop = enabledIndexes.includes(activeIndex) ? activeIndex : (enabledIndexes[0] ?? -1);
+
+  const moveFocus = (event: KeyboardEvent<HTMLDivElement>) => {
+    const position = enabledIndexes.indexOf(tabStop);
+    if (position === -1) return;
+    let next: number | undefined;
+    if (event.key === 'ArrowRight') next = enabledIndexes[(position + 1) % enabledIndexes.length];
+    else if (event.key === 'ArrowLeft')
+      next = enabledIndexes[(position - 1 + enabledIndexes.length) % enabledIndexes.length];
+    else if (event.key === 'Home') next = enabledIndexes[0];
+    else if (event.key === 'End') next = enabledIndexes[enabledIndexes.length - 1];
+    if (next === undefined) return;
+    event.preventDefault();
+    setActiveIndex(next);
+    buttonRefs.current[next]?.focus();
+  };
+
+  const closeLinkForm = () => {
+    setLinkOpen(false);
+    linkButtonRef.current?.focus();
+  };
+
+  return (
+    <div className="toolbar-area">
+      <div className="toolbar" role="toolbar" aria-label="Formatting" onKeyDown={moveFocus}>
+        {buttons.map((button, index) => {
+          const shortcut = button.shortcut ? describeShortcut(button.shortcut) : null;
+          return (
+            <button
+              key={button.id}
+              ref={(element) => {
+                buttonRefs.current[index] = element;
+                if (button.id === 'link') linkButtonRef.current = element;
+              }}
+              type="button"
+              className={`toolbar__button toolbar__button--${button.id}`}
+              tabIndex={index === tabStop ? 0 : -1}
+              disabled={!button.enabled}
+              aria-pressed={button.pressed}
+              aria-expanded={button.expanded}
+              aria-controls={button.expanded ? button.controls : undefined}
+              aria-keyshortcuts={shortcut?.aria}
+              title={shortcut ? `${button.name} (${shortcut.hint})` : button.name}
+              onFocus={() => setActiveIndex(index)}
+              onClick={button.run}
+            >
+              <span aria-hidden="true">{button.face}</span>
+              <span className="visually-hidden">{button.name}</span>
+            </button>
+          );
+        })}
+      </div>
+      {linkOpen && editable ? (
+        <LinkForm id={LINK_FORM_ID} editor={editor} onClose={closeLinkForm} />
+      ) : null}
+    </div>
+  );
+}

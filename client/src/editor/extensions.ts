@@ -1,0 +1,48 @@
+import type { AnyExtension } from '@tiptap/core';
+import Collaboration from '@tiptap/extension-collaboration';
+import CollaborationCaret from '@tiptap/extension-collaboration-caret';
+import { TableKit } from '@tiptap/extension-table';
+import StarterKit from '@tiptap/starter-kit';
+import type { DocumentConnection } from '../sync/connectDocument.ts';
+
+export interface CaretUser {
+  name: string;
+  color: string;
+}
+
+/**
+ * A remote caret with its name label. The label is hidden from assistive technology:
+ * it sits inside the text and would otherwise be read out as part of the document; the
+ * presence list says who is here instead.
+ */
+function renderCaret(user: Record<string, unknown>): HTMLElement {
+  const name = typeof user.name === 'string' ? user.name : 'Someone';
+  const color = typeof user.color === 'string' ? user.color : '#374151';
+  const caret = document.createElement('span');
+  caret.classList.add('collaboration-carets__caret');
+  caret.setAttribute('aria-hidden', 'true');
+  caret.style.borderColor = color;
+  const label = document.createElement('span');
+  label.classList.add('collaboration-carets__label');
+  label.style.backgroundColor = color;
+  label.textContent = name;
+  caret.append(label);
+  return caret;
+}
+
+export function editorExtensions(connection: DocumentConnection, user: CaretUser): AnyExtension[] {
+  return [
+    StarterKit.configure({
+      // Collaboration brings its own Yjs-aware undo; the plain history would fight it.
+      undoRedo: false,
+      link: { openOnClick: false, autolink: true, defaultProtocol: 'https' },
+    }),
+    TableKit.configure({ table: { resizable: false } }),
+    Collaboration.configure({ document: connection.doc }),
+    CollaborationCaret.configure({
+      provider: connection.provider,
+      user: { name: user.name, color: user.color },
+      render: renderCaret,
+    }),
+  ];
+}

@@ -1,0 +1,27 @@
+import type { PresentPerson } from './usePresence.ts';
+
+export function PresenceList({ people }: { people: PresentPerson[] }) {
+  return (
+    <div className="presence">
+      <h2 id="presence-heading" className="presence__heading">
+        People in this document
+      </h2>
+      {people.length === 0 ? (
+        <p className="presence__empty">Nobody else yet.</p>
+      ) : (
+        <ul className="presence__list">
+          {people.map((person) => (
+            <li key={person.clientId} className="presence__person">
+              <span
+                className="presence__swatch"
+                style={{ backgroundColor: person.color }}
+                aria-hidden="true"
+              />
+              {person.isYou ? `${person.name} (you)` : person.name}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,150 @@
+import { describe, expect, it } from 'vitest';
+import type { JournalRow, Storage } from './types.ts';
+
+const bytes = (...b: number[]) => new Uint8Array(b);
+
+/**
+ * The storage contract: every backend runs this same suite (SQLite now; PostgreSQL will
+ * call it with its own factory).
+ */
+export function storageContract(name: string, open: () => Promise<Storage>): void {
+  describe(`storage contract: ${name}`, () => {
+    const setup = async () => {
+      const storage = await open();
+      const now = Date.now();
+      await storage.users.create({
+        id: 'u1aaaaaaaaaaaaaaaaaaaaaa',
+        name: 'Ann',
+        email: 'ann@example.org',
+        passwordHash: 'h',
+        createdAt: now,
+      });
+      await storage.workspaces.create(
+        { id: 'w1aaaaaaaaaaaaaaaaaaaaaa', name: 'W', createdAt: now },
+        'u1aaaaaaaaaaaaaaaaaaaaaa',
+      );
+      const seed: JournalRow = {
+        documentId: 'd1aaaaaaaaaaaaaaaaaaaaaa',
+        seq: 1,
+        createdAt: now,
+        accountId: null,
+        update: bytes(1, 2, 3),
+      };
+      await storage.documents.create(
+        {
+          id: 'd1aaaaaaaaaaaaaaaaaaaaaa',
+          workspaceId: 'w1aaaaaaaaaaaaaaaaaaaaaa',
+          title: 'Doc',
+          kind: 'service_design',
+          createdBy: 'u1aaaaaaaaaaaaaaaaaaaaaa',
+          createdAt: now,
+          updatedAt: now,
+        },
+        seed,
+      );
+      return storage;
+    };
+    const row = (seq: number, ...b: number[]): JournalRow => ({
+      documentId: 'd1aaaaaaaaaaaaaaaaaaaaaa',
+      seq,
+      createdAt: Date.now(),
+      accountId: 'u1aaaaaaaaaaaaaaaaaaaaaa',
+      update: bytes(...b),
+    });
+
+    it('finds users by email and id, and refuses a second account with the same email', async () => {
+      const s = await setup();
+      expect((await s.users.findByEmail('ann@example.org'))?.id).toBe('u1aaaaaaaaaaaaaaaaaaaaaa');
+      expect(await s.users.findById('nobody')).toBeNull();
+      await expect(
+        s.users.create({
+          id: 'u2',
+          name: 'X',
+          email: 'ann@example.org',
+          passwordHash: 'h',
+          createdAt: 1,
+        }),
+      ).rejects.toThrow();
+      await s.close();
+    });
+
+    it('stores sessions by id with the secret hash, touches and deletes them', async () => {
+      const s = await setup();
+      const session = {
+        id: 's1',
+        secretHash: bytes(9, 9, 9),
+        userId: 'u1aaaaaaaaaaaaaaaaaaaaaa',
+        createdAt: 1,
+        lastUsedAt: 1,
+        expiresAt: 100,
+      };
+      await s.sessions.create(session);
+      expect(await s.sessions.find('s1')).toEqual(session);
+      await s.sessions.touch('s1', 50);
+      expect((await s.sessions.find('s1'))?.lastUsedAt).toBe(50);
+      await s.sessions.create({ ...session, id: 's2' });
+      expect((await s.sessions.deleteForUser('u1aaaaaaaaaaaaaaaaaaaaaa')).sort()).toEqual([
+        's1',
+        's2',
+      ]);
+      expect(await s.sessions.find('s2')).toBeNull();
+      await s.close();
+    });
+
+    it('creates a workspace with its owner and lists it for members only', async () => {
+      const s = await setup();
+      const list = await s.workspaces.listForUser('u1aaaaaaaaaaaaaaaaaaaaaa');
+      expect(list.map((w) => [w.id, w.permission])).toEqual([
+        ['w1aaaaaaaaaaaaaaaaaaaaaa', 'owner'],
+      ]);
+      expect(await s.workspaces.listForUser('someone-else')).toEqual([]);
+      expect(
+        (await s.workspaces.listMembers('w1aaaaaaaaaaaaaaaaaaaaaa')).map((m) => m.email),
+      ).toEqual(['ann@example.org']);
+      await s.close();
+    });
+
+    it('creates a document together with its seed row, and renames it', async () => {
+      const s = await setup();
+      const loaded = await s.journal.load('d1aaaaaaaaaaaaaaaaaaaaaa');
+      expect(loaded.snapshot).toBeNull();
+      expect(loaded.rows).toEqual([{ seq: 1, update: bytes(1, 2, 3) }]);
+      await s.documents.rename('d1aaaaaaaaaaaaaaaaaaaaaa', 'New title', 5);
+      expect((await s.documents.get('d1aaaaaaaaaaaaaaaaaaaaaa'))?.title).toBe('New title');
+      expect((await s.documents.listForWorkspace('w1aaaaaaaaaaaaaaaaaaaaaa')).length).toBe(1);
+      await s.close();
+    });
+
+    it('appends rows in order, and loads snapshot plus only the rows after it', async () => {
+      const s = await setup();
+      await s.journal.append([row(2, 4), row(3, 5), row(4, 6)]);
+      expect(await s.journal.countRows('d1aaaaaaaaaaaaaaaaaaaaaa')).toBe(4);
+      await s.journal.writeSnapshot('d1aaaaaaaaaaaaaaaaaaaaaa', bytes(7, 7), 3);
+      const loaded = await s.journal.load('d1aaaaaaaaaaaaaaaaaaaaaa');
+      expect(loaded.snapshot).toEqual({ state: bytes(7, 7), uptoSeq: 3 });
+      expect(loaded.rows).toEqual([{ seq: 4, update: bytes(6) }]);
+      // An older snapshot never replaces a newer one.
+      await s.journal.writeSnapshot('d1aaaaaaaaaaaaaaaaaaaaaa', bytes(1), 2);
+      expect((await s.journal.load('d1aaaaaaaaaaaaaaaaaaaaaa')).snapshot?.uptoSeq).toBe(3);
+      await s.close();
+    });
+
+    it('refuses a duplicate sequence number and keeps the batch all-or-nothing', async () => {
+      const s = await setup();
+      await expect(s.journal.append([row(2, 1), row(1, 1)])).rejects.toThrow();
+      expect(await s.journal.countRows('d1aaaaaaaaaaaaaaaaaaaaaa')).toBe(1);
+      await s.close();
+    });
+
+    it('moves a quarantined row out of the journal', async () => {
+      const s = await setup();
+      await s.journal.append([row(2, 4)]);
+      await s.journal.quarantine('d1aaaaaaaaaaaaaaaaaaaaaa', 2, 'cannot apply');
+      expect((await s.journal.load('d1aaaaaaaaaaaaaaaaaaaaaa')).rows.map((r) => r.seq)).toEqual([
+        1,
+      ]);
+      expect(await s.integrityCheck()).toBe('ok');
+      await s.close();
+    });
+  });
+}

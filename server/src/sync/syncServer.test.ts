@@ -1,0 +1,224 @@
+import { CloseCode } from '@chorus/shared';
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { memoryLogger } from '../logger.ts';
+import { openSqliteStorage } from '../storage/sqlite/sqliteStorage.ts';
+import type { Storage } from '../storage/types.ts';
+import { FakeConnection } from '../test/fakeConnection.ts';
+import { encodeSyncStep1, encodeUpdate } from './protocol.ts';
+import { SyncServer } from './syncServer.ts';
+import type { PeerIdentity, SyncOptions } from './types.ts';
+
+const options: SyncOptions = {
+  maxDocumentBytes: 1024 * 1024,
+  maxBufferedBytes: 1024 * 1024,
+  idleUnloadMs: 10,
+  snapshotEvery: 5,
+  maxQueuedFrames: 16,
+};
+const ann: PeerIdentity = {
+  userId: 'u-ann',
+  sessionId: 's1',
+  name: 'Ann',
+  color: '#1d4ed8',
+  canEdit: true,
+};
+const DOC = 'doc1';
+
+async function seeded(): Promise<Storage> {
+  const storage = openSqliteStorage({ filename: ':memory:' });
+  const doc = new Y.Doc();
+  doc.getText('t').insert(0, 'seed');
+  await storage.journal.append([
+    { documentId: DOC, seq: 1, createdAt: 0, accountId: null, update: Y.encodeStateAsUpdate(doc) },
+  ]);
+  return storage;
+}
+
+const tick = () => new Promise((r) => setTimeout(r, 5));
+
+function edit(text: string, clientID = 42): Uint8Array {
+  const doc = new Y.Doc();
+  doc.clientID = clientID;
+  doc.getText('t').insert(0, text);
+  return Y.encodeStateAsUpdate(doc);
+}
+
+describe('the sync server core', () => {
+  it('answers nothing before the document has loaded, then sync step 1 first', async () => {
+    const storage = await seeded();
+    let release: () => void = () => {};
+    const realLoad = storage.journal.load.bind(storage.journal);
+    storage.journal.load = async (id) => {
+      await new Promise<void>((r) => {
+        release = r;
+      });
+      return realLoad(id);
+    };
+    const sync = new SyncServer(storage.journal, options, memoryLogger());
+    const conn = new FakeConnection();
+    const peer = sync.connect(conn, ann, DOC);
+    peer.receive(encodeSyncStep1(new Uint8Array([0])));
+    await tick();
+    expect(conn.frames).toHaveLength(0);
+    release();
+    await tick();
+    expect([...(conn.frames[0] ?? [])].slice(0, 2)).toEqual([0, 0]); // server's step 1
+    expect([...(conn.frames[1] ?? [])].slice(0, 2)).toEqual([0, 1]); // reply to the client's
+    expect(conn.docFromFrames().getText('t').toString()).toBe('seed');
+  });
+
+  it('refuses the connection with a clear code when loading fails, and never serves an empty doc', async () => {
+    const storage = await seeded();
+    storage.journal.load = async () => {
+      throw new Error('disk on fire');
+    };
+    const logger = memoryLogger();
+    const sync = new SyncServer(storage.journal, options, logger);
+    const conn = new FakeConnection();
+    const peer = sync.connect(conn, ann, DOC);
+    peer.receive(encodeSyncStep1(new Uint8Array([0])));
+    await tick();
+    expect(conn.closedWith?.code).toBe(CloseCode.loadFailed);
+    expect(conn.frames).toHaveLength(0);
+    expect(sync.rooms.size).toBe(0);
+    expect(logger.entries.some((e) => e.event === 'sync.load_failed')).toBe(true);
+  });
+
+  it('treats a document with no journal at all as a failed load', async () => {
+    const storage = openSqliteStorage({ filename: ':memory:' });
+    const sync = new SyncServer(storage.journal, options, memoryLogger());
+    const conn = new FakeConnection();
+    sync.connect(conn, ann, 'never-created');
+    await tick();
+    expect(conn.closedWith?.code).toBe(CloseCode.loadFailed);
+  });
+
+  it('journals each accepted update with the account, confirms it, and compacts into snapshots', async () => {
+    const storage = await seeded();
+    const sync = new SyncServer(storage.journal, options, memoryLogger());
+    const conn = new FakeConnection();
+    const peer = sync.connect(conn, ann, DOC);
+    peer.receive(new Uint8Array([100, 0, 1]));
+    await tick();
+    const doc = new Y.Doc();
+    doc.clientID = 42;
+    for (let i = 0; i < 7; i++) {
+      const before = Y.encodeStateVector(doc);
+      doc.getText('t').insert(0, `${i}`);
+      peer.receive(encodeUpdate(Y.encodeStateAsUpdate(doc, before)));
+    }
+    await sync.flushed();
+    await tick();
+    expect(conn.savedCounts().at(-1)).toBe(7);
+    expect(await storage.journal.countRows(DOC)).toBe(8);
+    const loaded = await storage.journal.load(DOC);
+    expect(loaded.snapshot).not.toBeNull();
+    // Loading is snapshot plus the rows after it, and gives the same document.
+    const reloaded = new Y.Doc();
+    if (loaded.snapshot) Y.applyUpdate(reloaded, loaded.snapshot.state);
+    for (const r of loaded.rows) Y.applyUpdate(reloaded, r.update);
+    expect(reloaded.getText('t').toString()).toBe('6543210seed');
+  });
+
+  it('quarantines a stored row that cannot be applied and loads the rest', async () => {
+    const storage = await seeded();
+    await storage.journal.append([
+      {
+        documentId: DOC,
+        seq: 2,
+        createdAt: 0,
+        accountId: 'u-ann',
+        update: new Uint8Array([9, 9, 9, 9]),
+      },
+      { documentId: DOC, seq: 3, createdAt: 0, accountId: 'u-ann', update: edit('ok ', 43) },
+    ]);
+    const logger = memoryLogger();
+    const sync = new SyncServer(storage.journal, options, logger);
+    const conn = new FakeConnection();
+    const peer = sync.connect(conn, ann, DOC);
+    peer.receive(encodeSyncStep1(new Uint8Array([0])));
+    await tick();
+    expect(conn.closedWith).toBeNull();
+    expect(conn.docFromFrames().getText('t').toString()).toContain('seed');
+    expect(conn.docFromFrames().getText('t').toString()).toContain('ok');
+    expect(
+      logger.entries.some((e) => e.event === 'journal.row_quarantined' && e.fields.seq === 2),
+    ).toBe(true);
+    expect((await storage.journal.load(DOC)).rows.map((r) => r.seq)).toEqual([1, 3]);
+  });
+
+  it('closes a connection that would push the document over its size limit', async () => {
+    const storage = await seeded();
+    const sync = new SyncServer(
+      storage.journal,
+      { ...options, maxDocumentBytes: 200 },
+      memoryLogger(),
+    );
+    const conn = new FakeConnection();
+    const peer = sync.connect(conn, ann, DOC);
+    await tick();
+    peer.receive(encodeUpdate(edit('x'.repeat(500))));
+    expect(conn.closedWith?.code).toBe(CloseCode.documentTooLarge);
+    await sync.flushed();
+    expect(await storage.journal.countRows(DOC)).toBe(1);
+  });
+
+  it("never applies, stores or relays a reader's update", async () => {
+    const storage = await seeded();
+    const sync = new SyncServer(storage.journal, options, memoryLogger());
+    const readerConn = new FakeConnection();
+    const otherConn = new FakeConnection();
+    const reader = sync.connect(readerConn, { ...ann, canEdit: false }, DOC);
+    sync.connect(otherConn, { ...ann, userId: 'u-bob', sessionId: 's2' }, DOC);
+    await tick();
+    const framesBefore = otherConn.frames.length;
+    reader.receive(encodeUpdate(edit('vandalism')));
+    await sync.flushed();
+    expect(await storage.journal.countRows(DOC)).toBe(1);
+    expect(otherConn.frames.length).toBe(framesBefore);
+  });
+
+  it('closes a reader that stops draining its buffer', async () => {
+    const storage = await seeded();
+    const sync = new SyncServer(
+      storage.journal,
+      { ...options, maxBufferedBytes: 10 },
+      memoryLogger(),
+    );
+    const slow = new FakeConnection();
+    slow.bufferedAmount = 1_000;
+    sync.connect(slow, ann, DOC);
+    await tick();
+    expect(slow.closedWith?.code).toBe(CloseCode.slowReader);
+  });
+
+  it('unloads an idle document after saving, and loads it again unchanged', async () => {
+    const storage = await seeded();
+    const sync = new SyncServer(storage.journal, options, memoryLogger());
+    const conn = new FakeConnection();
+    const peer = sync.connect(conn, ann, DOC);
+    await tick();
+    peer.receive(encodeUpdate(edit('kept ')));
+    peer.closed();
+    await new Promise((r) => setTimeout(r, 60));
+    expect(sync.rooms.size).toBe(0);
+    const again = new FakeConnection();
+    sync.connect(again, ann, DOC).receive(encodeSyncStep1(new Uint8Array([0])));
+    await tick();
+    expect(again.docFromFrames().getText('t').toString()).toContain('kept');
+  });
+
+  it('closes the sessions it is told have ended', async () => {
+    const storage = await seeded();
+    const sync = new SyncServer(storage.journal, options, memoryLogger());
+    const conn = new FakeConnection();
+    const other = new FakeConnection();
+    sync.connect(conn, ann, DOC);
+    sync.connect(other, { ...ann, sessionId: 's-other' }, DOC);
+    await tick();
+    sync.closeSessions(['s1'], CloseCode.unauthenticated, 'session ended');
+    expect(conn.closedWith?.code).toBe(CloseCode.unauthenticated);
+    expect(other.closedWith).toBeNull();
+  });
+});
