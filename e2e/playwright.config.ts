@@ -1,0 +1,47 @@
+import os from 'node:os';
+import path from 'node:path';
+import { defineConfig } from '@playwright/test';
+
+const PORT = 3117;
+const origin = `http://localhost:${PORT}`;
+
+export default defineConfig({
+  testDir: 'tests',
+  // One worker: the actors in a test share one server and talk to each other live.
+  workers: 1,
+  retries: 0,
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  reporter: 'list',
+  use: {
+    baseURL: origin,
+    trace: 'retain-on-failure',
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    },
+  },
+  webServer: {
+    // The server serves the already-built client from client/dist (build it first).
+    command: 'pnpm --filter @chorus/server start',
+    url: `${origin}/`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    env: {
+      PORT: String(PORT),
+      CHORUS_ORIGIN: origin,
+      // A fresh data directory per run, so every run starts with no accounts.
+      CHORUS_DATA_DIR: path.join(os.tmpdir(), `chorus-e2e-${Date.now()}`),
+      CHORUS_LOG: 'silent',
+    },
+  },
+});
