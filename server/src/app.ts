@@ -7,8 +7,12 @@ import { bodyLimit } from 'hono/body-limit';
 import { AppError } from './errors.ts';
 import type { AppEnv } from './http/env.ts';
 import { loadSession, sameOriginOnly, securityHeaders } from './http/middleware.ts';
+import { accountRoutes } from './routes/account/accountRoutes.ts';
+import { auditRoutes } from './routes/audit/auditRoutes.ts';
 import { authRoutes } from './routes/auth/authRoutes.ts';
 import { documentRoutes } from './routes/documents/documentRoutes.ts';
+import { inviteRoutes } from './routes/invites/inviteRoutes.ts';
+import { memberRoutes } from './routes/members/memberRoutes.ts';
 import { workspaceRoutes } from './routes/workspaces/workspaceRoutes.ts';
 import type { Services } from './services/index.ts';
 
@@ -40,7 +44,11 @@ export function createApp(services: Services) {
     c.header('Cache-Control', 'no-store');
   });
   api.route('/auth', authRoutes);
+  api.route('/account', accountRoutes);
   api.route('/workspaces', workspaceRoutes);
+  api.route('/workspaces', memberRoutes);
+  api.route('/workspaces', auditRoutes);
+  api.route('/', inviteRoutes);
   api.route('/documents', documentRoutes);
   api.all('*', () => {
     throw new AppError(

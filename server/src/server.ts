@@ -8,6 +8,7 @@ import type { Logger } from './logger.ts';
 import { createServices, type Services } from './services/index.ts';
 import { openSqliteStorage } from './storage/sqlite/sqliteStorage.ts';
 import type { Storage } from './storage/types.ts';
+import { resolveIdentity } from './sync/identity.ts';
 import { SyncServer } from './sync/syncServer.ts';
 import { attachSyncUpgrade } from './sync/upgrade.ts';
 
@@ -29,7 +30,7 @@ export async function startServer(
     synchronous: config.sqliteSynchronous,
   }),
 ): Promise<RunningServer> {
-  const services = createServices(config, storage);
+  const services = createServices(config, storage, logger);
   const app = createApp(services);
   const sync = new SyncServer(
     storage.journal,
@@ -45,6 +46,13 @@ export async function startServer(
   services.sessions.onEnd((ids) =>
     sync.closeSessions(ids, CloseCode.unauthenticated, 'session ended'),
   );
+  services.accessEvents.onChange((change) => {
+    void sync
+      .recheckAccess(change, (userId, sessionId, documentId) =>
+        resolveIdentity(storage, userId, sessionId, documentId),
+      )
+      .catch((err: unknown) => logger.log('error', 'sync.recheck_failed', { error: String(err) }));
+  });
 
   const { server, port } = await new Promise<{ server: Server; port: number }>((resolve) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) =>

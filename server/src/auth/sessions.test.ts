@@ -12,6 +12,8 @@ async function setup() {
     email: 'a@example.org',
     passwordHash: 'x',
     createdAt: 0,
+    creditMode: 'full_name',
+    displayName: null,
   });
   let now = 1_000_000;
   const service = new SessionService(

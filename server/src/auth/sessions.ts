@@ -93,6 +93,13 @@ export class SessionService {
     this.#emit(ids);
   }
 
+  /** Ends every session of a user but one (a password change keeps the current one). */
+  async endOthers(userId: string, keepSessionId: string): Promise<void> {
+    const others = (await this.sessions.listForUser(userId)).filter((s) => s.id !== keepSessionId);
+    for (const s of others) await this.sessions.delete(s.id);
+    this.#emit(others.map((s) => s.id));
+  }
+
   onEnd(listener: SessionEndListener): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);

@@ -1,13 +1,37 @@
-import { type Action, can } from '@chorus/shared';
+import { type Action, can, effectivePermission, type Permission } from '@chorus/shared';
 import type { DocumentRecord, MembershipRecord, Storage } from '../storage/types.ts';
 
 export type DocumentAccess =
-  | { ok: true; document: DocumentRecord; membership: MembershipRecord }
-  | { ok: false; reason: 'not_found' | 'forbidden'; membership?: MembershipRecord };
+  | { ok: true; document: DocumentRecord; membership: MembershipRecord; permission: Permission }
+  | { ok: false; reason: 'not_found' | 'forbidden'; permission?: Permission };
+
+/** A member's effective permission on a document (workspace permission plus overrides). */
+export async function documentPermission(
+  storage: Storage,
+  userId: string,
+  documentId: string,
+): Promise<{
+  document: DocumentRecord;
+  membership: MembershipRecord;
+  permission: Permission;
+} | null> {
+  const document = await storage.documents.get(documentId);
+  if (!document) return null;
+  const membership = await storage.workspaces.getMembership(document.workspaceId, userId);
+  if (!membership) return null;
+  const override = await storage.documents.getOverride(documentId, userId);
+  const permission = effectivePermission({
+    workspacePermission: membership.permission,
+    override,
+    restricted: document.restricted,
+  });
+  return permission ? { document, membership, permission } : null;
+}
 
 /**
  * Decides whether a user may perform an action on a document. Used by HTTP routes and by
- * the sync server alike, so both answer the same way.
+ * the sync server alike, so both answer the same way. A person with no access gets
+ * 'not_found', the same as for a document that does not exist.
  */
 export async function checkDocumentAccess(
   storage: Storage,
@@ -15,10 +39,10 @@ export async function checkDocumentAccess(
   documentId: string,
   action: Action,
 ): Promise<DocumentAccess> {
-  const document = await storage.documents.get(documentId);
-  if (!document) return { ok: false, reason: 'not_found' };
-  const membership = await storage.workspaces.getMembership(document.workspaceId, userId);
-  if (!membership) return { ok: false, reason: 'not_found' };
-  if (!can(membership.permission, action)) return { ok: false, reason: 'forbidden', membership };
-  return { ok: true, document, membership };
+  const found = await documentPermission(storage, userId, documentId);
+  if (!found) return { ok: false, reason: 'not_found' };
+  if (!can(found.permission, action)) {
+    return { ok: false, reason: 'forbidden', permission: found.permission };
+  }
+  return { ok: true, ...found };
 }

@@ -22,6 +22,8 @@ describe('server-seeded templates', () => {
         email: 'a@example.org',
         passwordHash: 'x',
         createdAt: 0,
+        creditMode: 'full_name',
+        displayName: null,
       });
       await storage.workspaces.create({ id: 'w1', name: 'W', createdAt: 0 }, 'u1');
       const record = await createDocument(storage, 'w1', 'u1', { title: 'T', kind });

@@ -25,6 +25,7 @@ export async function createDocument(
     createdBy,
     createdAt: now,
     updatedAt: now,
+    restricted: false,
   };
   await storage.documents.create(record, {
     documentId: record.id,

@@ -18,6 +18,8 @@ export function storageContract(name: string, open: () => Promise<Storage>): voi
         email: 'ann@example.org',
         passwordHash: 'h',
         createdAt: now,
+        creditMode: 'full_name',
+        displayName: null,
       });
       await storage.workspaces.create(
         { id: 'w1aaaaaaaaaaaaaaaaaaaaaa', name: 'W', createdAt: now },
@@ -39,6 +41,7 @@ export function storageContract(name: string, open: () => Promise<Storage>): voi
           createdBy: 'u1aaaaaaaaaaaaaaaaaaaaaa',
           createdAt: now,
           updatedAt: now,
+          restricted: false,
         },
         seed,
       );
@@ -63,6 +66,8 @@ export function storageContract(name: string, open: () => Promise<Storage>): voi
           email: 'ann@example.org',
           passwordHash: 'h',
           createdAt: 1,
+          creditMode: 'full_name',
+          displayName: null,
         }),
       ).rejects.toThrow();
       await s.close();

@@ -2,7 +2,14 @@
  * The storage contract. Every backend (SQLite now, PostgreSQL later) implements these
  * few async functions and passes the one contract suite in `contract.test.ts`.
  */
-import type { DocumentKind, Permission } from '@chorus/shared';
+import type {
+  AuditAction,
+  CreditMode,
+  DocumentKind,
+  DocumentPermission,
+  ParticipantRole,
+  Permission,
+} from '@chorus/shared';
 
 export type { Permission };
 
@@ -12,6 +19,8 @@ export interface UserRecord {
   email: string;
   passwordHash: string;
   createdAt: number;
+  creditMode: CreditMode;
+  displayName: string | null;
 }
 
 export interface SessionRecord {
@@ -36,12 +45,15 @@ export interface MembershipRecord {
   workspaceId: string;
   userId: string;
   permission: Permission;
+  participantRole: ParticipantRole;
   createdAt: number;
 }
 
 export interface MemberView extends MembershipRecord {
   name: string;
   email: string;
+  creditMode: CreditMode;
+  displayName: string | null;
 }
 
 export interface DocumentRecord {
@@ -52,6 +64,36 @@ export interface DocumentRecord {
   createdBy: string;
   createdAt: number;
   updatedAt: number;
+  /** Closed to workspace members without an explicit per-document permission. */
+  restricted: boolean;
+}
+
+export interface InviteRecord {
+  id: string;
+  secretHash: Uint8Array;
+  workspaceId: string;
+  permission: Permission;
+  participantRole: ParticipantRole;
+  createdBy: string;
+  createdAt: number;
+  expiresAt: number;
+  maxUses: number | null;
+  uses: number;
+  revokedAt: number | null;
+}
+
+export interface AuditEntry {
+  at: number;
+  actorId: string | null;
+  workspaceId: string | null;
+  action: AuditAction;
+  target: string | null;
+  details: Record<string, unknown>;
+  ip: string | null;
+}
+
+export interface AuditRow extends AuditEntry {
+  id: number;
 }
 
 /** One accepted Yjs update: the unit of durability and of attribution. */
@@ -74,6 +116,10 @@ export interface UserStore {
   create(user: UserRecord): Promise<void>;
   findByEmail(email: string): Promise<UserRecord | null>;
   findById(id: string): Promise<UserRecord | null>;
+  update(
+    id: string,
+    changes: Partial<Pick<UserRecord, 'name' | 'creditMode' | 'displayName' | 'passwordHash'>>,
+  ): Promise<void>;
 }
 
 export interface SessionStore {
@@ -82,6 +128,7 @@ export interface SessionStore {
   touch(id: string, lastUsedAt: number): Promise<void>;
   delete(id: string): Promise<void>;
   deleteForUser(userId: string): Promise<string[]>;
+  listForUser(userId: string): Promise<SessionRecord[]>;
 }
 
 export interface WorkspaceStore {
@@ -92,6 +139,35 @@ export interface WorkspaceStore {
   addMember(member: MembershipRecord): Promise<void>;
   getMembership(workspaceId: string, userId: string): Promise<MembershipRecord | null>;
   listMembers(workspaceId: string): Promise<MemberView[]>;
+  updateMember(
+    workspaceId: string,
+    userId: string,
+    changes: Partial<Pick<MembershipRecord, 'permission' | 'participantRole'>>,
+  ): Promise<void>;
+  removeMember(workspaceId: string, userId: string): Promise<void>;
+  countOwners(workspaceId: string): Promise<number>;
+}
+
+export interface InviteStore {
+  create(invite: InviteRecord): Promise<void>;
+  get(id: string): Promise<InviteRecord | null>;
+  listForWorkspace(workspaceId: string): Promise<InviteRecord[]>;
+  revoke(id: string, at: number): Promise<void>;
+  /**
+   * Uses one place on the invite and adds the membership in one transaction; false if
+   * the invite was used up, revoked or expired in the meantime.
+   */
+  redeem(id: string, membership: MembershipRecord, now: number): Promise<boolean>;
+}
+
+export interface AuditStore {
+  append(entry: AuditEntry): Promise<void>;
+  query(
+    workspaceId: string,
+    filter: { action?: AuditAction; actorId?: string; before?: number; limit: number },
+  ): Promise<AuditRow[]>;
+  /** Entries about one account across workspaces (sign-ins), newest first. */
+  forActor(actorId: string, limit: number): Promise<AuditRow[]>;
 }
 
 export interface DocumentStore {
@@ -101,6 +177,14 @@ export interface DocumentStore {
   listForWorkspace(workspaceId: string): Promise<DocumentRecord[]>;
   rename(id: string, title: string, updatedAt: number): Promise<void>;
   touch(id: string, updatedAt: number): Promise<void>;
+  delete(id: string, at: number): Promise<void>;
+  setAccess(
+    id: string,
+    restricted: boolean,
+    overrides: readonly { userId: string; permission: DocumentPermission }[],
+  ): Promise<void>;
+  getOverride(id: string, userId: string): Promise<DocumentPermission | null>;
+  listOverrides(id: string): Promise<{ userId: string; permission: DocumentPermission }[]>;
 }
 
 export interface JournalStore {
@@ -120,6 +204,8 @@ export interface Storage {
   workspaces: WorkspaceStore;
   documents: DocumentStore;
   journal: JournalStore;
+  invites: InviteStore;
+  audit: AuditStore;
   /** Runs a health check (for SQLite: `PRAGMA integrity_check`); returns 'ok' or the problem. */
   integrityCheck(): Promise<string>;
   close(): Promise<void>;

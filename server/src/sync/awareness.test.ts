@@ -30,7 +30,7 @@ function read(update: Uint8Array | null): [number, number, unknown][] {
   return out;
 }
 
-const me = { name: 'Ann Patient', color: '#1d4ed8' };
+const me = { name: 'Ann Patient', role: 'Patient or service user', color: '#1d4ed8' };
 
 describe('awareness rewriting', () => {
   it('overwrites a forged name and colour with the session identity', () => {

@@ -5,6 +5,7 @@ import { ProtocolError } from './protocol.ts';
 /** What the server writes into every awareness state, whatever the client sent. */
 export interface AwarenessIdentity {
   name: string;
+  role: string;
   color: string;
 }
 
@@ -79,7 +80,10 @@ export function rewriteAwarenessUpdate(
       }
       if (!mayPublish(clientId, state)) continue;
       if (state !== null)
-        state = { ...state, user: { name: identity.name, color: identity.color } };
+        state = {
+          ...state,
+          user: { name: identity.name, role: identity.role, color: identity.color },
+        };
       kept.push({ clientId, clock, json: JSON.stringify(state) });
     }
   } catch (err) {

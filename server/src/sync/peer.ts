@@ -17,7 +17,7 @@ export class Peer {
 
   constructor(
     readonly conn: SyncConnection,
-    readonly identity: PeerIdentity,
+    public identity: PeerIdentity,
     private readonly maxBufferedBytes: number,
   ) {}
 

@@ -235,9 +235,11 @@ export class Room {
         return;
       }
       case 'awareness': {
+        // Viewers read without appearing; stock clients send presence anyway, so drop it.
+        if (!peer.identity.publishPresence) return;
         const { update, clientIds } = rewriteAwarenessUpdate(
           message.update,
-          { name: peer.identity.name, color: peer.identity.color },
+          { name: peer.identity.name, role: peer.identity.role, color: peer.identity.color },
           (id, state) => {
             const owner = this.#awarenessOwner.get(id);
             if (owner !== undefined) return owner === peer;

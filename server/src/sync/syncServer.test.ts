@@ -19,9 +19,13 @@ const options: SyncOptions = {
 const ann: PeerIdentity = {
   userId: 'u-ann',
   sessionId: 's1',
+  workspaceId: 'w1',
   name: 'Ann',
+  role: 'Patient or service user',
   color: '#1d4ed8',
+  permission: 'editor',
   canEdit: true,
+  publishPresence: true,
 };
 const DOC = 'doc1';
 

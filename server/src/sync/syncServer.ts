@@ -1,9 +1,10 @@
 import { CloseCode } from '@chorus/shared';
 import type { Logger } from '../logger.ts';
+import type { AccessChange } from '../services/accessEvents.ts';
 import type { JournalStore } from '../storage/types.ts';
 import { Peer } from './peer.ts';
 import { LoadError, Room, type RoomBatch } from './room.ts';
-import type { PeerIdentity, SyncConnection, SyncOptions } from './types.ts';
+import type { IdentityResolver, PeerIdentity, SyncConnection, SyncOptions } from './types.ts';
 
 /** What the transport calls for each connection: frames in, and the end. */
 export interface PeerHandle {
@@ -90,6 +91,38 @@ export class SyncServer {
     const ids = new Set(sessionIds);
     for (const room of this.rooms.values()) {
       for (const peer of room.peers) if (ids.has(peer.identity.sessionId)) peer.close(code, reason);
+    }
+  }
+
+  /**
+   * Re-checks open connections after access changed: a connection whose access is gone
+   * or whose permission changed is closed with 4403 (the client explains and reconnects
+   * with what it may now do); a new credited name or role is taken over in place.
+   */
+  async recheckAccess(change: AccessChange, resolve: IdentityResolver): Promise<void> {
+    const affected: { room: Room; peer: Peer }[] = [];
+    for (const room of this.rooms.values()) {
+      if (change.documentId && room.documentId !== change.documentId) continue;
+      for (const peer of room.peers) {
+        if (peer.identity.workspaceId !== change.workspaceId) continue;
+        if (change.userId && peer.identity.userId !== change.userId) continue;
+        affected.push({ room, peer });
+      }
+    }
+    for (const { room, peer } of affected) {
+      const next = await resolve(peer.identity.userId, peer.identity.sessionId, room.documentId);
+      if (peer.closed) continue;
+      if (!next || next.permission !== peer.identity.permission) {
+        this.logger.log('info', 'sync.access_changed', {
+          documentId: room.documentId,
+          accountId: peer.identity.userId,
+          from: peer.identity.permission,
+          to: next?.permission ?? null,
+        });
+        peer.close(CloseCode.forbidden, next ? 'access changed' : 'access removed');
+        continue;
+      }
+      peer.identity = next;
     }
   }
 

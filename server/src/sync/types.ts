@@ -1,3 +1,5 @@
+import type { Permission } from '@chorus/shared';
+
 /** The transport seen by the sync core: anything that can send frames and be closed. */
 export interface SyncConnection {
   send(frame: Uint8Array): void;
@@ -10,11 +12,25 @@ export interface SyncConnection {
 export interface PeerIdentity {
   userId: string;
   sessionId: string;
+  workspaceId: string;
+  /** The name others see, as the person chose to be credited. */
   name: string;
+  /** The participant role label shown with the name. */
+  role: string;
   color: string;
+  permission: Permission;
   /** False for people who may read but not change the document. */
   canEdit: boolean;
+  /** False for people whose presence is not shown (viewers, by default). */
+  publishPresence: boolean;
 }
+
+/** Looks up a connection's identity again after access changed; null if access is gone. */
+export type IdentityResolver = (
+  userId: string,
+  sessionId: string,
+  documentId: string,
+) => Promise<PeerIdentity | null>;
 
 export interface SyncOptions {
   maxDocumentBytes: number;

@@ -1,11 +1,11 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { CloseCode, can, colorForId, idSchema } from '@chorus/shared';
+import { CloseCode, idSchema } from '@chorus/shared';
 import { WebSocketServer } from 'ws';
 import { cookieFromHeader, sessionCookieName } from '../auth/cookie.ts';
 import type { Logger } from '../logger.ts';
-import { checkDocumentAccess } from '../services/access.ts';
 import type { Services } from '../services/index.ts';
+import { resolveIdentity } from './identity.ts';
 import type { SyncServer } from './syncServer.ts';
 
 export const SYNC_PATH_PREFIX = '/sync/';
@@ -67,10 +67,10 @@ export function attachSyncUpgrade(
       return;
     }
     const idResult = idSchema.safeParse(url.pathname.slice(SYNC_PATH_PREFIX.length));
-    const access = idResult.success
-      ? await checkDocumentAccess(services.storage, auth.user.id, idResult.data, 'document.view')
+    const identity = idResult.success
+      ? await resolveIdentity(services.storage, auth.user.id, auth.session.id, idResult.data)
       : null;
-    if (!access?.ok) {
+    if (!identity || !idResult.success) {
       // Same answer whether the document is missing or not theirs.
       refuse(socket, 404, 'Not Found', 'This document does not exist, or you are not a member.');
       return;
@@ -84,14 +84,8 @@ export function attachSyncUpgrade(
             return ws.bufferedAmount;
           },
         },
-        {
-          userId: auth.user.id,
-          sessionId: auth.session.id,
-          name: auth.user.name,
-          color: colorForId(auth.user.id),
-          canEdit: can(access.membership.permission, 'document.edit'),
-        },
-        access.document.id,
+        identity,
+        idResult.data,
       );
       let alive = true;
       const ping = setInterval(() => {

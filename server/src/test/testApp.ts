@@ -1,4 +1,5 @@
 import { createApp } from '../app.ts';
+import { memoryLogger } from '../logger.ts';
 import { createServices } from '../services/index.ts';
 import { openSqliteStorage } from '../storage/sqlite/sqliteStorage.ts';
 import { TEST_ORIGIN, testConfig } from './testServer.ts';
@@ -7,7 +8,8 @@ import { TEST_ORIGIN, testConfig } from './testServer.ts';
 export function buildTestApp(overrides: Record<string, string> = {}) {
   const config = testConfig(overrides);
   const storage = openSqliteStorage({ filename: ':memory:' });
-  const services = createServices(config, storage);
+  const logger = memoryLogger();
+  const services = createServices(config, storage, logger);
   const app = createApp(services);
 
   async function request(
@@ -49,5 +51,5 @@ export function buildTestApp(overrides: Record<string, string> = {}) {
     return { id: res.json.user.id as string, email, cookie };
   }
 
-  return { app, services, storage, config, request, signUp };
+  return { app, services, storage, config, logger, request, signUp };
 }

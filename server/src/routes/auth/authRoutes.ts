@@ -1,28 +1,24 @@
 import { colorForId, ErrorId, signInSchema, signUpSchema } from '@chorus/shared';
-import { getConnInfo } from '@hono/node-server/conninfo';
-import { type Context, Hono } from 'hono';
+import { Hono } from 'hono';
 import { clearSessionCookie, setSessionCookie } from '../../auth/cookie.ts';
 import { burnPasswordCheck, hashPassword, verifyPassword } from '../../auth/password.ts';
 import { AppError } from '../../errors.ts';
+import { clientIp } from '../../http/clientIp.ts';
 import type { AppEnv } from '../../http/env.ts';
 import { parseJson, requireAuth } from '../../http/middleware.ts';
 import { newId } from '../../ids.ts';
+import { recordAudit } from '../../services/audit.ts';
 import type { UserRecord } from '../../storage/types.ts';
 
+/** The signed-in person as the API shows them to themselves. */
 export const publicUser = (u: UserRecord) => ({
   id: u.id,
   name: u.name,
   email: u.email,
   color: colorForId(u.id),
+  creditMode: u.creditMode,
+  displayName: u.displayName,
 });
-
-function clientIp(c: Context<AppEnv>): string {
-  try {
-    return getConnInfo(c).remote.address ?? 'unknown';
-  } catch {
-    return 'unknown'; // app.request() in tests has no socket
-  }
-}
 
 const SIGN_IN_FAILED = 'That email and password do not match an account. Check both and try again.';
 
@@ -30,7 +26,7 @@ function throttled(ms: number): AppError {
   const minutes = Math.max(1, Math.ceil(ms / 60_000));
   return new AppError(
     ErrorId.tooManyRequests,
-    `Too many failed sign-ins. Wait ${minutes} minute${minutes === 1 ? '' : 's'} and try again, or reset your password.`,
+    `Too many failed sign-ins. Wait ${minutes} minute${minutes === 1 ? '' : 's'} and try again.`,
     undefined,
     { 'Retry-After': String(Math.ceil(ms / 1000)) },
   );
@@ -42,11 +38,8 @@ export const authRoutes = new Hono<AppEnv>()
     const { storage, sessions, config } = c.var.services;
     const input = await parseJson(c, signUpSchema);
     if (await storage.users.findByEmail(input.email)) {
-      throw new AppError(
-        ErrorId.conflict,
-        'An account with this email already exists. Sign in instead.',
-        { email: 'An account with this email already exists. Sign in instead.' },
-      );
+      const message = 'An account with this email already exists. Sign in instead.';
+      throw new AppError(ErrorId.conflict, message, { email: message });
     }
     const user: UserRecord = {
       id: newId(),
@@ -54,10 +47,18 @@ export const authRoutes = new Hono<AppEnv>()
       email: input.email,
       passwordHash: await hashPassword(input.password),
       createdAt: Date.now(),
+      creditMode: 'full_name',
+      displayName: null,
     };
     await storage.users.create(user);
     const { token, session } = await sessions.create(user.id);
     setSessionCookie(c, config, token, session.expiresAt);
+    await recordAudit(storage, {
+      actorId: user.id,
+      action: 'auth.signin',
+      details: { signUp: true },
+      ip: clientIp(c),
+    });
     return c.json({ user: publicUser(user) }, 201);
   })
   .post('/signin', async (c) => {
@@ -77,18 +78,32 @@ export const authRoutes = new Hono<AppEnv>()
     if (!user || !ok) {
       signInThrottle.byIp.recordFailure(ip);
       signInThrottle.byAccount.recordFailure(input.email);
+      await recordAudit(storage, {
+        actorId: user?.id ?? null,
+        action: 'auth.signin_failed',
+        details: { email: input.email },
+        ip,
+      });
       throw new AppError(ErrorId.unauthenticated, SIGN_IN_FAILED);
     }
     signInThrottle.byAccount.reset(input.email);
     // A new token on every sign-in: a token planted before sign-in is never promoted.
     const { token, session } = await sessions.create(user.id);
     setSessionCookie(c, config, token, session.expiresAt);
+    await recordAudit(storage, { actorId: user.id, action: 'auth.signin', ip });
     return c.json({ user: publicUser(user) });
   })
   .post('/signout', async (c) => {
-    const { sessions, config } = c.var.services;
+    const { sessions, config, storage } = c.var.services;
     const auth = c.var.auth;
-    if (auth) await sessions.end(auth.session.id);
+    if (auth) {
+      await sessions.end(auth.session.id);
+      await recordAudit(storage, {
+        actorId: auth.user.id,
+        action: 'auth.signout',
+        ip: clientIp(c),
+      });
+    }
     clearSessionCookie(c, config);
     return c.json({ ok: true });
   })

@@ -1,44 +1,87 @@
-import { type Action, can, ErrorId, idSchema, renameDocumentSchema } from '@chorus/shared';
-import { type Context, Hono } from 'hono';
-import { AppError, notFoundOrNotYours } from '../../errors.ts';
+import { can, documentAccessSchema, ErrorId, renameDocumentSchema } from '@chorus/shared';
+import { Hono } from 'hono';
+import { AppError } from '../../errors.ts';
+import { authorizeDocument } from '../../http/authorize.ts';
+import { clientIp } from '../../http/clientIp.ts';
 import type { AppEnv } from '../../http/env.ts';
-import { parseJson, parseParam, requireAuth } from '../../http/middleware.ts';
-import { checkDocumentAccess } from '../../services/access.ts';
+import { parseJson } from '../../http/middleware.ts';
+import { recordAudit } from '../../services/audit.ts';
 import { toDocumentJson } from './documentJson.ts';
 
-async function authorizeDocument(c: Context<AppEnv>, action: Action) {
-  const { user } = requireAuth(c);
-  const notFound = notFoundOrNotYours('document');
-  const documentId = parseParam(c.req.param('id'), idSchema, notFound);
-  const access = await checkDocumentAccess(c.var.services.storage, user.id, documentId, action);
-  if (!access.ok) {
-    if (access.reason === 'not_found') throw notFound;
-    throw new AppError(
-      ErrorId.forbidden,
-      'Your permission does not allow this change. Ask an owner of the workspace.',
-    );
-  }
-  return access;
-}
-
-/** Reading and renaming a document's record; its content travels over the sync socket. */
+/** A document's record, title, deletion and access; its content travels over the sync socket. */
 export const documentRoutes = new Hono<AppEnv>()
   .get('/:id', async (c) => {
-    const { document, membership } = await authorizeDocument(c, 'document.view');
+    const { document, permission, membership } = await authorizeDocument(c, 'document.view');
     const workspace = await c.var.services.storage.workspaces.get(document.workspaceId);
     return c.json({
       document: toDocumentJson(document),
       workspace: workspace ? { id: workspace.id, name: workspace.name } : null,
-      permission: membership.permission,
-      canEdit: can(membership.permission, 'document.edit'),
+      permission,
+      participantRole: membership.participantRole,
+      canEdit: can(permission, 'document.edit'),
+      canComment: can(permission, 'document.comment'),
+      canManage: can(permission, 'document.manageAccess'),
     });
   })
   .patch('/:id', async (c) => {
-    const { document } = await authorizeDocument(c, 'document.rename');
+    const { document, user } = await authorizeDocument(c, 'document.rename');
     const input = await parseJson(c, renameDocumentSchema);
     const now = Date.now();
-    await c.var.services.storage.documents.rename(document.id, input.title, now);
+    const { storage } = c.var.services;
+    await storage.documents.rename(document.id, input.title, now);
+    await recordAudit(storage, {
+      actorId: user.id,
+      workspaceId: document.workspaceId,
+      action: 'document.renamed',
+      target: document.id,
+      details: { from: document.title, to: input.title },
+      ip: clientIp(c),
+    });
     return c.json({
       document: toDocumentJson({ ...document, title: input.title, updatedAt: now }),
     });
+  })
+  .delete('/:id', async (c) => {
+    const { document, user } = await authorizeDocument(c, 'document.delete');
+    const { storage, accessEvents } = c.var.services;
+    await storage.documents.delete(document.id, Date.now());
+    await recordAudit(storage, {
+      actorId: user.id,
+      workspaceId: document.workspaceId,
+      action: 'document.deleted',
+      target: document.id,
+      details: { title: document.title },
+      ip: clientIp(c),
+    });
+    accessEvents.changed({ workspaceId: document.workspaceId, documentId: document.id });
+    return c.json({ ok: true });
+  })
+  .get('/:id/access', async (c) => {
+    const { document } = await authorizeDocument(c, 'document.manageAccess');
+    const overrides = await c.var.services.storage.documents.listOverrides(document.id);
+    return c.json({ restricted: document.restricted, overrides });
+  })
+  .put('/:id/access', async (c) => {
+    const { document, user } = await authorizeDocument(c, 'document.manageAccess');
+    const input = await parseJson(c, documentAccessSchema);
+    const { storage, accessEvents } = c.var.services;
+    for (const o of input.overrides) {
+      if (!(await storage.workspaces.getMembership(document.workspaceId, o.userId))) {
+        throw new AppError(
+          ErrorId.badRequest,
+          'Per-document access can only be set for members of the workspace. Add them first.',
+        );
+      }
+    }
+    await storage.documents.setAccess(document.id, input.restricted, input.overrides);
+    await recordAudit(storage, {
+      actorId: user.id,
+      workspaceId: document.workspaceId,
+      action: 'document.access_changed',
+      target: document.id,
+      details: { restricted: input.restricted, overrides: input.overrides },
+      ip: clientIp(c),
+    });
+    accessEvents.changed({ workspaceId: document.workspaceId, documentId: document.id });
+    return c.json({ restricted: input.restricted, overrides: input.overrides });
   });

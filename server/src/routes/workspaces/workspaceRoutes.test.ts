@@ -117,7 +117,7 @@ describe('workspaces and documents', () => {
       body: { email: 'nobody@example.org' },
     });
     expect(res.status).toBe(404);
-    expect(res.json.error.fields.email).toContain('sign up first');
+    expect(res.json.error.fields.email).toContain('invite link');
   });
 
   it('only owners add members', async () => {

@@ -1,40 +1,21 @@
 import {
-  type Action,
-  addMemberSchema,
   can,
   createDocumentSchema,
   createWorkspaceSchema,
-  ErrorId,
-  idSchema,
+  creditedName,
+  effectivePermission,
 } from '@chorus/shared';
-import { type Context, Hono } from 'hono';
-import { AppError, notFoundOrNotYours } from '../../errors.ts';
+import { Hono } from 'hono';
+import { notFoundOrNotYours } from '../../errors.ts';
+import { authorizeWorkspace } from '../../http/authorize.ts';
+import { clientIp } from '../../http/clientIp.ts';
 import type { AppEnv } from '../../http/env.ts';
-import { parseJson, parseParam, requireAuth } from '../../http/middleware.ts';
+import { parseJson, requireAuth } from '../../http/middleware.ts';
 import { newId } from '../../ids.ts';
+import { recordAudit } from '../../services/audit.ts';
 import { createDocument } from '../../services/documents.ts';
-import type { MembershipRecord } from '../../storage/types.ts';
+import type { MemberView } from '../../storage/types.ts';
 import { toDocumentJson } from '../documents/documentJson.ts';
-
-/** Loads the caller's membership of a workspace and checks an action against the policy. */
-async function authorizeWorkspace(
-  c: Context<AppEnv>,
-  action: Action,
-): Promise<{ userId: string; workspaceId: string; membership: MembershipRecord }> {
-  const { user } = requireAuth(c);
-  const notFound = notFoundOrNotYours('workspace');
-  const workspaceId = parseParam(c.req.param('id'), idSchema, notFound);
-  const membership = await c.var.services.storage.workspaces.getMembership(workspaceId, user.id);
-  // Same answer for "no such workspace" and "not a member": nothing leaks to outsiders.
-  if (!membership) throw notFound;
-  if (!can(membership.permission, action)) {
-    throw new AppError(
-      ErrorId.forbidden,
-      `Your permission in this workspace (${membership.permission}) does not allow this. Ask an owner.`,
-    );
-  }
-  return { userId: user.id, workspaceId, membership };
-}
 
 const toWorkspaceJson = (w: { id: string; name: string; createdAt: number }) => ({
   id: w.id,
@@ -42,7 +23,17 @@ const toWorkspaceJson = (w: { id: string; name: string; createdAt: number }) => 
   createdAt: new Date(w.createdAt).toISOString(),
 });
 
-/** Workspaces, their members and the documents in them. */
+/** A member as other members see them: credited as they chose. Emails only for owners. */
+export const toMemberJson = (m: MemberView, showEmail: boolean) => ({
+  userId: m.userId,
+  name: m.name,
+  creditedName: creditedName(m, m.participantRole),
+  email: showEmail ? m.email : null,
+  permission: m.permission,
+  participantRole: m.participantRole,
+});
+
+/** Workspaces and the documents in them. */
 export const workspaceRoutes = new Hono<AppEnv>()
   .get('/', async (c) => {
     const { user } = requireAuth(c);
@@ -59,7 +50,7 @@ export const workspaceRoutes = new Hono<AppEnv>()
     return c.json({ workspace: { ...toWorkspaceJson(workspace), permission: 'owner' } }, 201);
   })
   .get('/:id', async (c) => {
-    const { workspaceId, membership } = await authorizeWorkspace(c, 'workspace.view');
+    const { user, workspaceId, membership } = await authorizeWorkspace(c, 'workspace.view');
     const { storage } = c.var.services;
     const [workspace, documents, members] = await Promise.all([
       storage.workspaces.get(workspaceId),
@@ -67,48 +58,37 @@ export const workspaceRoutes = new Hono<AppEnv>()
       storage.workspaces.listMembers(workspaceId),
     ]);
     if (!workspace) throw notFoundOrNotYours('workspace');
+    // Only documents this person may open are listed (restricted ones may be hidden).
+    const visible = [];
+    for (const d of documents) {
+      const override = await storage.documents.getOverride(d.id, user.id);
+      const permission = effectivePermission({
+        workspacePermission: membership.permission,
+        override,
+        restricted: d.restricted,
+      });
+      if (permission) visible.push({ ...toDocumentJson(d), permission });
+    }
+    const isOwner = can(membership.permission, 'workspace.manageMembers');
     return c.json({
       workspace: { ...toWorkspaceJson(workspace), permission: membership.permission },
-      documents: documents.map(toDocumentJson),
-      members: members.map((m) => ({
-        userId: m.userId,
-        name: m.name,
-        email: m.email,
-        permission: m.permission,
-      })),
+      me: { userId: user.id, participantRole: membership.participantRole },
+      documents: visible,
+      members: members.map((m) => toMemberJson(m, isOwner || m.userId === user.id)),
     });
-  })
-  .post('/:id/members', async (c) => {
-    const { workspaceId } = await authorizeWorkspace(c, 'workspace.addMember');
-    const input = await parseJson(c, addMemberSchema);
-    const { storage } = c.var.services;
-    const person = await storage.users.findByEmail(input.email);
-    if (!person) {
-      const message =
-        'Nobody has signed up with that email yet. Ask them to sign up first, then add them.';
-      throw new AppError(ErrorId.notFound, message, { email: message });
-    }
-    if (await storage.workspaces.getMembership(workspaceId, person.id)) {
-      const message = `${person.name} is already a member of this workspace.`;
-      throw new AppError(ErrorId.conflict, message, { email: message });
-    }
-    // Until invites and finer permissions arrive, every added member may edit.
-    await storage.workspaces.addMember({
-      workspaceId,
-      userId: person.id,
-      permission: 'editor',
-      createdAt: Date.now(),
-    });
-    return c.json(
-      {
-        member: { userId: person.id, name: person.name, email: person.email, permission: 'editor' },
-      },
-      201,
-    );
   })
   .post('/:id/documents', async (c) => {
-    const { workspaceId, userId } = await authorizeWorkspace(c, 'document.create');
+    const { workspaceId, user } = await authorizeWorkspace(c, 'document.create');
     const input = await parseJson(c, createDocumentSchema);
-    const document = await createDocument(c.var.services.storage, workspaceId, userId, input);
+    const { storage } = c.var.services;
+    const document = await createDocument(storage, workspaceId, user.id, input);
+    await recordAudit(storage, {
+      actorId: user.id,
+      workspaceId,
+      action: 'document.created',
+      target: document.id,
+      details: { title: document.title, kind: document.kind },
+      ip: clientIp(c),
+    });
     return c.json({ document: toDocumentJson(document) }, 201);
   });

@@ -67,4 +67,47 @@ export const migrations: readonly string[] = [
     PRIMARY KEY (document_id, seq)
   );
   `,
+  `
+  ALTER TABLE users ADD COLUMN credit_mode TEXT NOT NULL DEFAULT 'full_name';
+  ALTER TABLE users ADD COLUMN display_name TEXT;
+  ALTER TABLE memberships ADD COLUMN participant_role TEXT NOT NULL DEFAULT 'other';
+  ALTER TABLE documents ADD COLUMN restricted INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE documents ADD COLUMN deleted_at INTEGER;
+  CREATE TABLE document_access (
+    document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    permission TEXT NOT NULL,
+    PRIMARY KEY (document_id, user_id)
+  );
+  CREATE TABLE invites (
+    id TEXT PRIMARY KEY,
+    secret_hash BLOB NOT NULL,
+    workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+    permission TEXT NOT NULL,
+    participant_role TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    max_uses INTEGER,
+    uses INTEGER NOT NULL DEFAULT 0,
+    revoked_at INTEGER
+  );
+  CREATE INDEX invites_workspace ON invites(workspace_id);
+  -- Append-only: the application never updates or deletes audit rows.
+  CREATE TABLE audit_log (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at INTEGER NOT NULL,
+    actor_id TEXT,
+    workspace_id TEXT,
+    action TEXT NOT NULL,
+    target TEXT,
+    details TEXT NOT NULL DEFAULT '{}',
+    ip TEXT
+  );
+  CREATE INDEX audit_workspace ON audit_log(workspace_id, id);
+  CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+    BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+  CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+    BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+  `,
 ];

@@ -1,9 +1,17 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { DocumentKind } from '@chorus/shared';
+import type {
+  AuditAction,
+  CreditMode,
+  DocumentKind,
+  DocumentPermission,
+  ParticipantRole,
+} from '@chorus/shared';
 import Database from 'better-sqlite3';
 import type {
+  AuditRow,
   DocumentRecord,
+  InviteRecord,
   JournalRow,
   LoadedJournal,
   MembershipRecord,
@@ -32,6 +40,8 @@ interface UserRow {
   email: string;
   password_hash: string;
   created_at: number;
+  credit_mode: string;
+  display_name: string | null;
 }
 interface SessionRow {
   id: string;
@@ -50,6 +60,7 @@ interface MembershipRow {
   workspace_id: string;
   user_id: string;
   permission: string;
+  participant_role: string;
   created_at: number;
 }
 interface DocumentRow {
@@ -60,6 +71,30 @@ interface DocumentRow {
   created_by: string;
   created_at: number;
   updated_at: number;
+  restricted: number;
+}
+interface InviteRow {
+  id: string;
+  secret_hash: Buffer;
+  workspace_id: string;
+  permission: string;
+  participant_role: string;
+  created_by: string;
+  created_at: number;
+  expires_at: number;
+  max_uses: number | null;
+  uses: number;
+  revoked_at: number | null;
+}
+interface AuditDbRow {
+  id: number;
+  at: number;
+  actor_id: string | null;
+  workspace_id: string | null;
+  action: string;
+  target: string | null;
+  details: string;
+  ip: string | null;
 }
 
 const bytes = (b: Buffer): Uint8Array => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
@@ -70,6 +105,8 @@ const toUser = (r: UserRow): UserRecord => ({
   email: r.email,
   passwordHash: r.password_hash,
   createdAt: r.created_at,
+  creditMode: r.credit_mode as CreditMode,
+  displayName: r.display_name,
 });
 const toSession = (r: SessionRow): SessionRecord => ({
   id: r.id,
@@ -88,6 +125,7 @@ const toMembership = (r: MembershipRow): MembershipRecord => ({
   workspaceId: r.workspace_id,
   userId: r.user_id,
   permission: r.permission as Permission,
+  participantRole: r.participant_role as ParticipantRole,
   createdAt: r.created_at,
 });
 const toDocument = (r: DocumentRow): DocumentRecord => ({
@@ -98,6 +136,30 @@ const toDocument = (r: DocumentRow): DocumentRecord => ({
   createdBy: r.created_by,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
+  restricted: r.restricted === 1,
+});
+const toInvite = (r: InviteRow): InviteRecord => ({
+  id: r.id,
+  secretHash: bytes(r.secret_hash),
+  workspaceId: r.workspace_id,
+  permission: r.permission as Permission,
+  participantRole: r.participant_role as ParticipantRole,
+  createdBy: r.created_by,
+  createdAt: r.created_at,
+  expiresAt: r.expires_at,
+  maxUses: r.max_uses,
+  uses: r.uses,
+  revokedAt: r.revoked_at,
+});
+const toAudit = (r: AuditDbRow): AuditRow => ({
+  id: r.id,
+  at: r.at,
+  actorId: r.actor_id,
+  workspaceId: r.workspace_id,
+  action: r.action as AuditAction,
+  target: r.target,
+  details: JSON.parse(r.details) as Record<string, unknown>,
+  ip: r.ip,
 });
 
 /** Opens (creating if needed) a SQLite database in WAL mode and migrates it. */
@@ -114,7 +176,8 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
 
   const stmt = {
     insertUser: db.prepare(
-      'INSERT INTO users (id, name, email, password_hash, created_at) VALUES (?, ?, ?, ?, ?)',
+      `INSERT INTO users (id, name, email, password_hash, created_at, credit_mode, display_name)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
     ),
     userByEmail: db.prepare<[string], UserRow>('SELECT * FROM users WHERE email = ?'),
     userById: db.prepare<[string], UserRow>('SELECT * FROM users WHERE id = ?'),
@@ -136,22 +199,85 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
        WHERE m.user_id = ? ORDER BY w.created_at, w.id`,
     ),
     insertMembership: db.prepare(
-      'INSERT INTO memberships (workspace_id, user_id, permission, created_at) VALUES (?, ?, ?, ?)',
+      `INSERT INTO memberships (workspace_id, user_id, permission, participant_role, created_at)
+       VALUES (?, ?, ?, ?, ?)`,
+    ),
+    updateMemberPermission: db.prepare(
+      'UPDATE memberships SET permission = ? WHERE workspace_id = ? AND user_id = ?',
+    ),
+    updateMemberRole: db.prepare(
+      'UPDATE memberships SET participant_role = ? WHERE workspace_id = ? AND user_id = ?',
+    ),
+    removeMember: db.prepare('DELETE FROM memberships WHERE workspace_id = ? AND user_id = ?'),
+    removeMemberOverrides: db.prepare(
+      `DELETE FROM document_access WHERE user_id = ? AND document_id IN
+         (SELECT id FROM documents WHERE workspace_id = ?)`,
+    ),
+    countOwners: db.prepare<[string], { n: number }>(
+      "SELECT COUNT(*) AS n FROM memberships WHERE workspace_id = ? AND permission = 'owner'",
+    ),
+    sessionsOfUser: db.prepare<[string], SessionRow>(
+      'SELECT * FROM sessions WHERE user_id = ? ORDER BY last_used_at DESC',
+    ),
+    deleteDocument: db.prepare('UPDATE documents SET deleted_at = ? WHERE id = ?'),
+    setRestricted: db.prepare('UPDATE documents SET restricted = ? WHERE id = ?'),
+    clearOverrides: db.prepare('DELETE FROM document_access WHERE document_id = ?'),
+    insertOverride: db.prepare(
+      'INSERT INTO document_access (document_id, user_id, permission) VALUES (?, ?, ?)',
+    ),
+    override: db.prepare<[string, string], { permission: string }>(
+      'SELECT permission FROM document_access WHERE document_id = ? AND user_id = ?',
+    ),
+    overrides: db.prepare<[string], { user_id: string; permission: string }>(
+      'SELECT user_id, permission FROM document_access WHERE document_id = ? ORDER BY user_id',
+    ),
+    insertInvite: db.prepare(
+      `INSERT INTO invites (id, secret_hash, workspace_id, permission, participant_role, created_by,
+         created_at, expires_at, max_uses, uses, revoked_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    inviteById: db.prepare<[string], InviteRow>('SELECT * FROM invites WHERE id = ?'),
+    invitesForWorkspace: db.prepare<[string], InviteRow>(
+      'SELECT * FROM invites WHERE workspace_id = ? ORDER BY created_at DESC',
+    ),
+    revokeInvite: db.prepare(
+      'UPDATE invites SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL',
+    ),
+    useInvite: db.prepare(
+      `UPDATE invites SET uses = uses + 1 WHERE id = ? AND revoked_at IS NULL AND expires_at > ?
+         AND (max_uses IS NULL OR uses < max_uses)`,
+    ),
+    insertAudit: db.prepare(
+      `INSERT INTO audit_log (at, actor_id, workspace_id, action, target, details, ip)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    auditForActor: db.prepare<[string, number], AuditDbRow>(
+      'SELECT * FROM audit_log WHERE actor_id = ? ORDER BY id DESC LIMIT ?',
     ),
     membership: db.prepare<[string, string], MembershipRow>(
       'SELECT * FROM memberships WHERE workspace_id = ? AND user_id = ?',
     ),
-    members: db.prepare<[string], MembershipRow & { name: string; email: string }>(
-      `SELECT m.*, u.name, u.email FROM memberships m JOIN users u ON u.id = m.user_id
+    members: db.prepare<
+      [string],
+      MembershipRow & {
+        name: string;
+        email: string;
+        credit_mode: string;
+        display_name: string | null;
+      }
+    >(
+      `SELECT m.*, u.name, u.email, u.credit_mode, u.display_name FROM memberships m JOIN users u ON u.id = m.user_id
        WHERE m.workspace_id = ? ORDER BY m.created_at, u.name`,
     ),
     insertDocument: db.prepare(
       `INSERT INTO documents (id, workspace_id, title, kind, created_by, created_at, updated_at)
        VALUES (?, ?, ?, ?, ?, ?, ?)`,
     ),
-    documentById: db.prepare<[string], DocumentRow>('SELECT * FROM documents WHERE id = ?'),
+    documentById: db.prepare<[string], DocumentRow>(
+      'SELECT * FROM documents WHERE id = ? AND deleted_at IS NULL',
+    ),
     documentsForWorkspace: db.prepare<[string], DocumentRow>(
-      'SELECT * FROM documents WHERE workspace_id = ? ORDER BY updated_at DESC, id',
+      'SELECT * FROM documents WHERE workspace_id = ? AND deleted_at IS NULL ORDER BY updated_at DESC, id',
     ),
     renameDocument: db.prepare('UPDATE documents SET title = ?, updated_at = ? WHERE id = ?'),
     touchDocument: db.prepare('UPDATE documents SET updated_at = ? WHERE id = ?'),
@@ -189,7 +315,7 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
   });
   const createWorkspace = db.transaction((w: WorkspaceRecord, ownerId: string) => {
     stmt.insertWorkspace.run(w.id, w.name, w.createdAt);
-    stmt.insertMembership.run(w.id, ownerId, 'owner', w.createdAt);
+    stmt.insertMembership.run(w.id, ownerId, 'owner', 'other', w.createdAt);
   });
   const createDocument = db.transaction((d: DocumentRecord, seed: JournalRow) => {
     stmt.insertDocument.run(
@@ -203,6 +329,33 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
     );
     appendRows([seed]);
   });
+  const setAccess = db.transaction(
+    (
+      id: string,
+      restricted: boolean,
+      overrides: readonly { userId: string; permission: DocumentPermission }[],
+    ) => {
+      stmt.setRestricted.run(restricted ? 1 : 0, id);
+      stmt.clearOverrides.run(id);
+      for (const o of overrides) stmt.insertOverride.run(id, o.userId, o.permission);
+    },
+  );
+  const removeMember = db.transaction((workspaceId: string, userId: string) => {
+    stmt.removeMember.run(workspaceId, userId);
+    stmt.removeMemberOverrides.run(userId, workspaceId);
+  });
+  const redeemInvite = db.transaction((id: string, m: MembershipRecord, now: number) => {
+    const used = stmt.useInvite.run(id, now);
+    if (used.changes !== 1) return false;
+    stmt.insertMembership.run(
+      m.workspaceId,
+      m.userId,
+      m.permission,
+      m.participantRole,
+      m.createdAt,
+    );
+    return true;
+  });
   const quarantineRow = db.transaction((documentId: string, seq: number, reason: string) => {
     stmt.copyToQuarantine.run(reason, Date.now(), documentId, seq);
     stmt.deleteRow.run(documentId, seq);
@@ -212,7 +365,15 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
   return {
     users: {
       async create(u: UserRecord) {
-        stmt.insertUser.run(u.id, u.name, u.email, u.passwordHash, u.createdAt);
+        stmt.insertUser.run(
+          u.id,
+          u.name,
+          u.email,
+          u.passwordHash,
+          u.createdAt,
+          u.creditMode,
+          u.displayName,
+        );
       },
       async findByEmail(email) {
         const row = stmt.userByEmail.get(email);
@@ -221,6 +382,18 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
       async findById(id) {
         const row = stmt.userById.get(id);
         return row ? toUser(row) : null;
+      },
+      async update(id, changes) {
+        const columns: Record<string, string> = {
+          name: 'name',
+          creditMode: 'credit_mode',
+          displayName: 'display_name',
+          passwordHash: 'password_hash',
+        };
+        const entries = Object.entries(changes).filter(([k, v]) => k in columns && v !== undefined);
+        if (entries.length === 0) return;
+        const sets = entries.map(([k]) => `${columns[k]} = ?`).join(', ');
+        db.prepare(`UPDATE users SET ${sets} WHERE id = ?`).run(...entries.map(([, v]) => v), id);
       },
     },
     sessions: {
@@ -249,6 +422,9 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
         stmt.deleteSessionsForUser.run(userId);
         return ids;
       },
+      async listForUser(userId) {
+        return stmt.sessionsOfUser.all(userId).map(toSession);
+      },
     },
     workspaces: {
       async create(w, ownerId) {
@@ -264,16 +440,39 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
           .map((r) => ({ ...toWorkspace(r), permission: r.permission as Permission }));
       },
       async addMember(m: MembershipRecord) {
-        stmt.insertMembership.run(m.workspaceId, m.userId, m.permission, m.createdAt);
+        stmt.insertMembership.run(
+          m.workspaceId,
+          m.userId,
+          m.permission,
+          m.participantRole,
+          m.createdAt,
+        );
+      },
+      async updateMember(workspaceId, userId, changes) {
+        if (changes.permission)
+          stmt.updateMemberPermission.run(changes.permission, workspaceId, userId);
+        if (changes.participantRole) {
+          stmt.updateMemberRole.run(changes.participantRole, workspaceId, userId);
+        }
+      },
+      async removeMember(workspaceId, userId) {
+        removeMember(workspaceId, userId);
+      },
+      async countOwners(workspaceId) {
+        return stmt.countOwners.get(workspaceId)?.n ?? 0;
       },
       async getMembership(workspaceId, userId) {
         const row = stmt.membership.get(workspaceId, userId);
         return row ? toMembership(row) : null;
       },
       async listMembers(workspaceId): Promise<MemberView[]> {
-        return stmt.members
-          .all(workspaceId)
-          .map((r) => ({ ...toMembership(r), name: r.name, email: r.email }));
+        return stmt.members.all(workspaceId).map((r) => ({
+          ...toMembership(r),
+          name: r.name,
+          email: r.email,
+          creditMode: r.credit_mode as CreditMode,
+          displayName: r.display_name,
+        }));
       },
     },
     documents: {
@@ -292,6 +491,95 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
       },
       async touch(id, updatedAt) {
         stmt.touchDocument.run(updatedAt, id);
+      },
+      async delete(id, at) {
+        stmt.deleteDocument.run(at, id);
+      },
+      async setAccess(id, restricted, overrides) {
+        setAccess(id, restricted, overrides);
+      },
+      async getOverride(id, userId) {
+        return (
+          (stmt.override.get(id, userId)?.permission as DocumentPermission | undefined) ?? null
+        );
+      },
+      async listOverrides(id) {
+        return stmt.overrides
+          .all(id)
+          .map((r) => ({ userId: r.user_id, permission: r.permission as DocumentPermission }));
+      },
+    },
+    invites: {
+      async create(i: InviteRecord) {
+        stmt.insertInvite.run(
+          i.id,
+          Buffer.from(i.secretHash),
+          i.workspaceId,
+          i.permission,
+          i.participantRole,
+          i.createdBy,
+          i.createdAt,
+          i.expiresAt,
+          i.maxUses,
+          i.uses,
+          i.revokedAt,
+        );
+      },
+      async get(id) {
+        const row = stmt.inviteById.get(id);
+        return row ? toInvite(row) : null;
+      },
+      async listForWorkspace(workspaceId) {
+        return stmt.invitesForWorkspace.all(workspaceId).map(toInvite);
+      },
+      async revoke(id, at) {
+        stmt.revokeInvite.run(at, id);
+      },
+      async redeem(id, membership, now) {
+        return redeemInvite(id, membership, now);
+      },
+    },
+    audit: {
+      async append(e) {
+        stmt.insertAudit.run(
+          e.at,
+          e.actorId,
+          e.workspaceId,
+          e.action,
+          e.target,
+          JSON.stringify(e.details),
+          e.ip,
+        );
+      },
+      async query(workspaceId, filter) {
+        // Account events (sign-ins) of the workspace's members count as the workspace's too.
+        const where = [
+          `(workspace_id = ? OR (workspace_id IS NULL AND actor_id IN
+             (SELECT user_id FROM memberships WHERE workspace_id = ?)))`,
+        ];
+        const args: (string | number)[] = [workspaceId, workspaceId];
+        if (filter.action) {
+          where.push('action = ?');
+          args.push(filter.action);
+        }
+        if (filter.actorId) {
+          where.push('actor_id = ?');
+          args.push(filter.actorId);
+        }
+        if (filter.before) {
+          where.push('id < ?');
+          args.push(filter.before);
+        }
+        args.push(filter.limit);
+        return db
+          .prepare<(string | number)[], AuditDbRow>(
+            `SELECT * FROM audit_log WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT ?`,
+          )
+          .all(...args)
+          .map(toAudit);
+      },
+      async forActor(actorId, limit) {
+        return stmt.auditForActor.all(actorId, limit).map(toAudit);
       },
     },
     journal: {

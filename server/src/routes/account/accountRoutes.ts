@@ -1,0 +1,76 @@
+import { changePasswordSchema, ErrorId, updateProfileSchema } from '@chorus/shared';
+import { Hono } from 'hono';
+import { hashPassword, verifyPassword } from '../../auth/password.ts';
+import { AppError } from '../../errors.ts';
+import { clientIp } from '../../http/clientIp.ts';
+import type { AppEnv } from '../../http/env.ts';
+import { parseJson, requireAuth } from '../../http/middleware.ts';
+import { recordAudit } from '../../services/audit.ts';
+import { publicUser } from '../auth/authRoutes.ts';
+
+/** A person's own account: profile and credit choice, password, sessions. */
+export const accountRoutes = new Hono<AppEnv>()
+  .patch('/profile', async (c) => {
+    const { user } = requireAuth(c);
+    const { storage, accessEvents } = c.var.services;
+    const input = await parseJson(c, updateProfileSchema);
+    const changes = {
+      ...(input.name !== undefined ? { name: input.name } : {}),
+      ...(input.creditMode !== undefined ? { creditMode: input.creditMode } : {}),
+      ...(input.displayName !== undefined ? { displayName: input.displayName || null } : {}),
+    };
+    await storage.users.update(user.id, changes);
+    const updated = await storage.users.findById(user.id);
+    if (!updated) throw new AppError(ErrorId.unauthenticated, 'Your account no longer exists.');
+    // The credited name travels in presence: reconnect open documents so others see it.
+    for (const w of await storage.workspaces.listForUser(user.id)) {
+      accessEvents.changed({ workspaceId: w.id, userId: user.id });
+    }
+    return c.json({ user: publicUser(updated) });
+  })
+  .post('/password', async (c) => {
+    const { user, session } = requireAuth(c);
+    const { storage, sessions } = c.var.services;
+    const input = await parseJson(c, changePasswordSchema);
+    if (!(await verifyPassword(user.passwordHash, input.currentPassword))) {
+      const message = 'Your current password is not right. Check it and try again.';
+      throw new AppError(ErrorId.badRequest, message, { currentPassword: message });
+    }
+    await storage.users.update(user.id, { passwordHash: await hashPassword(input.newPassword) });
+    await sessions.endOthers(user.id, session.id);
+    await recordAudit(storage, {
+      actorId: user.id,
+      action: 'auth.password_changed',
+      ip: clientIp(c),
+    });
+    return c.json({ ok: true });
+  })
+  .get('/sessions', async (c) => {
+    const { user, session } = requireAuth(c);
+    const list = await c.var.services.storage.sessions.listForUser(user.id);
+    return c.json({
+      sessions: list.map((s) => ({
+        id: s.id,
+        current: s.id === session.id,
+        createdAt: new Date(s.createdAt).toISOString(),
+        lastUsedAt: new Date(s.lastUsedAt).toISOString(),
+        expiresAt: new Date(s.expiresAt).toISOString(),
+      })),
+    });
+  })
+  .delete('/sessions/:sessionId', async (c) => {
+    const { user } = requireAuth(c);
+    const { storage, sessions } = c.var.services;
+    const target = c.req.param('sessionId');
+    const mine = (await storage.sessions.listForUser(user.id)).some((s) => s.id === target);
+    if (!mine)
+      throw new AppError(ErrorId.notFound, 'That session does not exist or has already ended.');
+    await sessions.end(target);
+    await recordAudit(storage, {
+      actorId: user.id,
+      action: 'auth.session_ended',
+      target,
+      ip: clientIp(c),
+    });
+    return c.json({ ok: true });
+  });
