@@ -2,13 +2,16 @@ import { expect, test } from '@playwright/test';
 import {
   createDocument,
   createWorkspace,
+  documentPage,
   newActor,
   person,
   signUp,
 } from '../fixtures/actors.ts';
 import { expectNoAxeViolations } from '../fixtures/axe.ts';
 
-test('someone outside the workspace gets a clear message, not the document', async ({ browser }) => {
+test('someone outside the workspace gets a clear message, not the document', async ({
+  browser,
+}) => {
   const owner = await newActor(browser, person('Olu Owner', 'owner'));
   await signUp(owner.page, owner.person);
   await createWorkspace(owner.page, 'Falls prevention');
@@ -61,7 +64,34 @@ test('a wrong password shows the error and keeps the typed email', async ({ brow
 
   await member.page.getByLabel('Password', { exact: true }).fill(member.person.password);
   await member.page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(member.page.getByRole('heading', { level: 1, name: 'Your workspaces' })).toBeVisible();
+  await expect(
+    member.page.getByRole('heading', { level: 1, name: 'Your workspaces' }),
+  ).toBeVisible();
 
   await member.context.close();
+});
+
+test('when the session ends, editing stops and the typed text stays', async ({ browser }) => {
+  const writer = await newActor(browser, person('Wren Writer', 'writer'));
+  await signUp(writer.page, writer.person);
+  await createWorkspace(writer.page, 'Procurement panel');
+  await createDocument(writer.page, 'Home care evaluation', 'Procurement evaluation');
+  const doc = documentPage(writer.page);
+  await expect(doc.status).toHaveText('All changes saved');
+  await doc.editor.getByRole('paragraph').first().click();
+  await writer.page.keyboard.press('End');
+  await writer.page.keyboard.type(' Typed before signing out.');
+  await expect(doc.status).toHaveText('All changes saved');
+
+  // Signing out in another tab ends the session; the server closes this tab's socket.
+  const otherTab = await writer.context.newPage();
+  await otherTab.goto('/');
+  await otherTab.getByRole('button', { name: 'Sign out' }).click();
+  await expect(otherTab.getByRole('heading', { level: 1, name: 'Sign in' })).toBeVisible();
+
+  await expect(writer.page.getByRole('alert')).toContainText('Your session has ended');
+  await expect(doc.editor).toHaveAttribute('contenteditable', 'false');
+  await expect(doc.editor).toContainText('Typed before signing out.');
+  await expectNoAxeViolations(writer.page, 'document page after the session ended');
+  await writer.context.close();
 });

@@ -46,7 +46,9 @@ test('a patient and a clinician write one service design together, live', async 
       await expect(doc.status).toHaveText('All changes saved');
     }
     // The template is seeded once, by the server: two clients opening it must not double it.
-    await expect(patientDoc.editor.getByRole('heading', { name: 'About this service' })).toHaveCount(1);
+    await expect(
+      patientDoc.editor.getByRole('heading', { name: 'About this service' }),
+    ).toHaveCount(1);
     await expectNoAxeViolations(patient.page, 'document page');
   });
 

@@ -10,10 +10,19 @@ interface AppHeaderProps {
 
 export function AppHeader({ user, onSignOut }: AppHeaderProps) {
   const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
   const signOut = async () => {
     setBusy(true);
+    setProblem(null);
     try {
       await onSignOut();
+    } catch (error) {
+      // The session is still live on the server, so say so rather than pretend.
+      setProblem(
+        error instanceof Error && error.message
+          ? `You are still signed in: ${error.message}`
+          : 'You are still signed in. Try signing out again.',
+      );
     } finally {
       setBusy(false);
     }
@@ -38,6 +47,11 @@ export function AppHeader({ user, onSignOut }: AppHeaderProps) {
           </div>
         ) : null}
       </div>
+      {problem ? (
+        <p className="app-header__problem" role="alert">
+          {problem}
+        </p>
+      ) : null}
     </header>
   );
 }

@@ -27,13 +27,18 @@ export async function createDocument(
     updatedAt: now,
     restricted: false,
   };
-  await storage.documents.create(record, {
-    documentId: record.id,
-    seq: 1,
-    createdAt: now,
-    accountId: null,
-    update: Y.encodeStateAsUpdate(doc),
-  });
+  await storage.documents.create(
+    record,
+    {
+      documentId: record.id,
+      seq: 1,
+      createdAt: now,
+      accountId: null,
+      update: Y.encodeStateAsUpdate(doc),
+    },
+    // The template's client id belongs to the server, so no one can write under it.
+    [{ documentId: record.id, clientId: doc.clientID, accountId: null, firstSeen: now }],
+  );
   doc.destroy();
   return record;
 }

@@ -44,6 +44,7 @@ export function storageContract(name: string, open: () => Promise<Storage>): voi
           restricted: false,
         },
         seed,
+        [{ documentId: 'd1aaaaaaaaaaaaaaaaaaaaaa', clientId: 7, accountId: null, firstSeen: now }],
       );
       return storage;
     };
@@ -117,6 +118,44 @@ export function storageContract(name: string, open: () => Promise<Storage>): voi
       await s.documents.rename('d1aaaaaaaaaaaaaaaaaaaaaa', 'New title', 5);
       expect((await s.documents.get('d1aaaaaaaaaaaaaaaaaaaaaa'))?.title).toBe('New title');
       expect((await s.documents.listForWorkspace('w1aaaaaaaaaaaaaaaaaaaaaa')).length).toBe(1);
+      await s.close();
+    });
+
+    it('registers client ids with their accounts, atomically with the rows', async () => {
+      const s = await setup();
+      await s.journal.append(
+        [row(2, 4)],
+        [
+          {
+            documentId: 'd1aaaaaaaaaaaaaaaaaaaaaa',
+            clientId: 99,
+            accountId: 'u1aaaaaaaaaaaaaaaaaaaaaa',
+            firstSeen: 1,
+          },
+        ],
+      );
+      const loaded = await s.journal.load('d1aaaaaaaaaaaaaaaaaaaaaa');
+      expect(loaded.clientOwners).toEqual(
+        expect.arrayContaining([
+          { clientId: 7, accountId: null },
+          { clientId: 99, accountId: 'u1aaaaaaaaaaaaaaaaaaaaaa' },
+        ]),
+      );
+      // A clash rolls back the rows of the same batch too.
+      await expect(
+        s.journal.append(
+          [row(3, 5)],
+          [
+            {
+              documentId: 'd1aaaaaaaaaaaaaaaaaaaaaa',
+              clientId: 99,
+              accountId: 'someone',
+              firstSeen: 2,
+            },
+          ],
+        ),
+      ).rejects.toThrow();
+      expect(await s.journal.countRows('d1aaaaaaaaaaaaaaaaaaaaaa')).toBe(2);
       await s.close();
     });
 

@@ -106,10 +106,20 @@ export interface JournalRow {
   update: Uint8Array;
 }
 
+/** A Yjs client id claimed by an account in one document (null: the server's own). */
+export interface ClientIdOwner {
+  documentId: string;
+  clientId: number;
+  accountId: string | null;
+  firstSeen: number;
+}
+
 export interface LoadedJournal {
   snapshot: { state: Uint8Array; uptoSeq: number } | null;
   /** Rows after the snapshot, in order. */
   rows: { seq: number; update: Uint8Array }[];
+  /** Every client id registered in the document. */
+  clientOwners: { clientId: number; accountId: string | null }[];
 }
 
 export interface UserStore {
@@ -172,7 +182,11 @@ export interface AuditStore {
 
 export interface DocumentStore {
   /** Creates the document and its first journal row (the server-seeded template) atomically. */
-  create(document: DocumentRecord, seed: JournalRow): Promise<void>;
+  create(
+    document: DocumentRecord,
+    seed: JournalRow,
+    seedClients: readonly ClientIdOwner[],
+  ): Promise<void>;
   get(id: string): Promise<DocumentRecord | null>;
   listForWorkspace(workspaceId: string): Promise<DocumentRecord[]>;
   rename(id: string, title: string, updatedAt: number): Promise<void>;
@@ -188,8 +202,11 @@ export interface DocumentStore {
 }
 
 export interface JournalStore {
-  /** Appends rows in one transaction; resolves only once they are durably committed. */
-  append(rows: readonly JournalRow[]): Promise<void>;
+  /**
+   * Appends rows and registers new client ids in one transaction; resolves only once
+   * both are durably committed.
+   */
+  append(rows: readonly JournalRow[], clientIds?: readonly ClientIdOwner[]): Promise<void>;
   load(documentId: string): Promise<LoadedJournal>;
   /** Stores a compacted state covering every row up to and including `uptoSeq`. */
   writeSnapshot(documentId: string, state: Uint8Array, uptoSeq: number): Promise<void>;

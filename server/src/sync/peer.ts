@@ -14,6 +14,8 @@ export class Peer {
   /** Frames that arrived while the document was loading, processed in order once loaded. */
   queue: Uint8Array[] = [];
   closed = false;
+  /** Yjs client ids this connection registered, capped to stop id squatting. */
+  newClientIds = 0;
 
   constructor(
     readonly conn: SyncConnection,

@@ -3,7 +3,7 @@ import { CloseCode } from '@chorus/shared';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import type { Logger } from '../logger.ts';
-import type { JournalRow, JournalStore } from '../storage/types.ts';
+import type { ClientIdOwner, JournalRow, JournalStore } from '../storage/types.ts';
 import { rewriteAwarenessUpdate } from './awareness.ts';
 import type { Peer } from './peer.ts';
 import {
@@ -19,6 +19,8 @@ import {
 import type { SyncOptions } from './types.ts';
 
 const MAX_AWARENESS_IDS_PER_PEER = 4;
+/** New Yjs client ids one connection may register: a browser tab uses one per Y.Doc. */
+const MAX_NEW_CLIENT_IDS_PER_PEER = 16;
 
 /** Thrown by `Room.load` when a document cannot be loaded; the room is never served empty. */
 export class LoadError extends Error {}
@@ -32,8 +34,12 @@ interface PendingRow {
 export interface RoomBatch {
   room: Room;
   rows: PendingRow[];
+  clientIds: ClientIdOwner[];
   acks: Map<Peer, number>;
 }
+
+const pendingSize = (doc: Y.Doc) =>
+  (doc.store.pendingStructs?.update.byteLength ?? 0) + (doc.store.pendingDs?.byteLength ?? 0);
 
 export const hashUpdate = (update: Uint8Array) =>
   createHash('sha256').update(update).digest('hex').slice(0, 16);
@@ -56,6 +62,10 @@ export class Room {
   #rowsSinceSnapshot = 0;
   #storedBytes = 0;
   #awarenessOwner = new Map<number, Peer>();
+  /** Yjs client id -> account (null: the server's own template content). */
+  #clientOwners = new Map<number, string | null>();
+  #newClientIds: ClientIdOwner[] = [];
+  #producedRow = false;
   #snapshotting: Promise<void> | null = null;
   idleTimer: NodeJS.Timeout | null = null;
 
@@ -117,6 +127,7 @@ export class Room {
         await this.journal.quarantine(this.documentId, row.seq, String(err));
       }
     }
+    for (const o of loaded.clientOwners) this.#clientOwners.set(o.clientId, o.accountId);
     this.#nextSeq = this.#lastCommittedSeq + 1;
     // Journal only what peers send from now on.
     this.doc.on('update', (update: Uint8Array, origin: unknown) =>
@@ -128,6 +139,7 @@ export class Room {
   #onDocUpdate(update: Uint8Array, origin: unknown): void {
     if (!origin || !this.peers.has(origin as Peer)) return;
     const peer = origin as Peer;
+    this.#producedRow = true;
     this.pending.push({
       origin: peer,
       row: {
@@ -225,10 +237,18 @@ export class Room {
           peer.close(CloseCode.documentTooLarge, 'document size limit reached');
           return;
         }
+        if (!this.#checkClientIds(peer, message.update)) return;
+        this.#producedRow = false;
+        const hadPending = pendingSize(this.doc);
         try {
           Y.applyUpdate(this.doc, message.update, peer);
         } catch (err) {
           throw new ProtocolError(`update could not be applied: ${String(err)}`);
+        }
+        // Content waiting for missing dependencies emits no doc update; journal the raw
+        // update so a confirmed edit is never held only in memory.
+        if (!this.#producedRow && pendingSize(this.doc) !== hadPending) {
+          this.#onDocUpdate(message.update, peer);
         }
         peer.received++;
         this.requestFlush(this);
@@ -241,6 +261,9 @@ export class Room {
           message.update,
           { name: peer.identity.name, role: peer.identity.role, color: peer.identity.color },
           (id, state) => {
+            // Presence only for ids that are not another account's in the document.
+            const registered = this.#clientOwners.get(id);
+            if (registered !== undefined && registered !== peer.identity.userId) return false;
             const owner = this.#awarenessOwner.get(id);
             if (owner !== undefined) return owner === peer;
             // An unowned id is claimed only by publishing a live state, and a connection
@@ -264,6 +287,62 @@ export class Room {
     }
   }
 
+  /**
+   * The attribution gate (Etherpad's model): new content may only come under Yjs client
+   * ids that belong to the sender's account. An unknown id is registered to the sender on
+   * first use; an id owned by anyone else rejects the whole update and closes the socket.
+   */
+  #checkClientIds(peer: Peer, update: Uint8Array): boolean {
+    let meta: { from: Map<number, number>; to: Map<number, number> };
+    try {
+      meta = Y.parseUpdateMeta(update);
+    } catch {
+      throw new ProtocolError('update could not be decoded');
+    }
+    const fresh: number[] = [];
+    for (const [clientId, to] of meta.to) {
+      if (to <= Y.getState(this.doc.store, clientId)) continue; // nothing new under this id
+      if (!this.#clientOwners.has(clientId)) {
+        fresh.push(clientId);
+        continue;
+      }
+      const owner = this.#clientOwners.get(clientId);
+      if (owner !== peer.identity.userId) {
+        this.logger.log('warn', 'security.forged_client_id', {
+          documentId: this.documentId,
+          accountId: peer.identity.userId,
+          clientId,
+          ownerAccountId: owner ?? 'server',
+          hash: hashUpdate(update),
+        });
+        peer.close(CloseCode.clientIdTaken, 'update carries another account’s client id');
+        return false;
+      }
+    }
+    if (fresh.length > 0) {
+      if (peer.newClientIds + fresh.length > MAX_NEW_CLIENT_IDS_PER_PEER) {
+        throw new ProtocolError('too many new client ids on one connection');
+      }
+      peer.newClientIds += fresh.length;
+      const now = Date.now();
+      for (const clientId of fresh) {
+        this.#clientOwners.set(clientId, peer.identity.userId);
+        this.#newClientIds.push({
+          documentId: this.documentId,
+          clientId,
+          accountId: peer.identity.userId,
+          firstSeen: now,
+        });
+      }
+    }
+    return true;
+  }
+
+  /** The account that owns a Yjs client id in this document, if any. */
+  ownerOf(clientId: number): string | null | undefined {
+    return this.#clientOwners.get(clientId);
+  }
+
   #reject(peer: Peer, err: unknown, frame: Uint8Array, cause?: unknown): void {
     const reason = err instanceof ProtocolError ? err.message : 'message could not be handled';
     this.logger.log('warn', 'sync.bad_message', {
@@ -278,7 +357,7 @@ export class Room {
   }
 
   #whenCommitted(callback: () => void): void {
-    if (this.pending.length === 0) callback();
+    if (this.pending.length === 0 && this.#newClientIds.length === 0) callback();
     else {
       this.#waitingForCommit.push(callback);
       this.requestFlush(this);
@@ -289,11 +368,13 @@ export class Room {
   takeBatch(): RoomBatch {
     const rows = this.pending;
     this.pending = [];
+    const clientIds = this.#newClientIds;
+    this.#newClientIds = [];
     const acks = new Map<Peer, number>();
     for (const peer of this.peers) {
       if (peer.chorusClient && peer.received > peer.acked) acks.set(peer, peer.received);
     }
-    return { room: this, rows, acks };
+    return { room: this, rows, clientIds, acks };
   }
 
   /** After the batch is durable: relay each update once-encoded, confirm, answer waiters. */

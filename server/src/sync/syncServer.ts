@@ -169,8 +169,9 @@ export class SyncServer {
     this.#dirty.clear();
     if (batches.length === 0) return;
     const rows = batches.flatMap((b) => b.rows.map((p) => p.row));
+    const clientIds = batches.flatMap((b) => b.clientIds);
     try {
-      await this.journal.append(rows);
+      await this.journal.append(rows, clientIds);
     } catch (err) {
       for (const batch of batches) {
         batch.room.failCommit(batch, err);

@@ -34,9 +34,10 @@ export function connectClient(
   baseUrl: string,
   documentId: string,
   cookie: string,
-  options: { chorus?: boolean; origin?: string } = {},
+  options: { chorus?: boolean; origin?: string; clientID?: number } = {},
 ): TestClient {
   const doc = new Y.Doc();
+  if (options.clientID !== undefined) doc.clientID = options.clientID;
   let saved = 0;
   let sent = 0;
   const Base = socketWith(cookie, options.origin);

@@ -19,6 +19,8 @@ export const CloseCode = {
   unauthenticated: 4401,
   /** The person may no longer open this document. */
   forbidden: 4403,
+  /** An update carried content under a Yjs client id that belongs to another account. */
+  clientIdTaken: 4409,
   /** The document would exceed the maximum document size. */
   documentTooLarge: 4413,
   /** Too many messages or bytes in a short time. */
@@ -35,6 +37,7 @@ export const permanentCloseCodes: ReadonlySet<number> = new Set([
   CloseCode.unauthenticated,
   CloseCode.forbidden,
   CloseCode.documentTooLarge,
+  CloseCode.clientIdTaken,
   CloseCode.badMessage,
   CloseCode.frameTooLarge,
 ]);
@@ -54,6 +57,8 @@ export function describeCloseCode(code: number): string {
       return 'Your session has ended. Sign in again to keep editing.';
     case CloseCode.forbidden:
       return 'Your access to this document changed. Reload the page to see what you can do now.';
+    case CloseCode.clientIdTaken:
+      return 'This editor was refused because it claimed to be someone else. Reload the page.';
     case CloseCode.documentTooLarge:
       return 'This document has reached its maximum size. Split it into smaller documents.';
     case CloseCode.rateLimited:

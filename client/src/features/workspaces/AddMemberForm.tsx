@@ -1,10 +1,10 @@
-import { addMemberSchema, type Member } from '@chorus/shared';
+import { addMemberSchema } from '@chorus/shared';
 import { type FormEvent, useState } from 'react';
 import { Button } from '../../ui/Button.tsx';
 import { FormError } from '../../ui/FormError.tsx';
 import { type FieldErrors, fromApiError, summaryOf, validate } from '../../ui/formErrors.ts';
 import { TextField } from '../../ui/TextField.tsx';
-import { addMember } from './workspacesApi.ts';
+import { addMember, type WorkspaceMember } from './workspacesApi.ts';
 
 const inputIds = { email: 'member-email' } as const;
 
@@ -13,7 +13,7 @@ export function AddMemberForm({
   onAdded,
 }: {
   workspaceId: string;
-  onAdded: (member: Member) => void;
+  onAdded: (member: WorkspaceMember) => void;
 }) {
   const [email, setEmail] = useState('');
   const [errors, setErrors] = useState<FieldErrors<'email'>>({});

@@ -1,4 +1,4 @@
-import { can, documentKindLabels, type Member, type Permission } from '@chorus/shared';
+import { can, documentKindLabels, type Permission } from '@chorus/shared';
 import { useApiQuery } from '../../api/useApiQuery.ts';
 import { Link } from '../../routes/Link.tsx';
 import { Loading } from '../../ui/Loading.tsx';
@@ -7,7 +7,12 @@ import { ProblemPanel } from '../../ui/ProblemPanel.tsx';
 import { useDocumentTitle } from '../../ui/useDocumentTitle.ts';
 import { AddMemberForm } from './AddMemberForm.tsx';
 import { CreateDocumentForm } from './CreateDocumentForm.tsx';
-import { getWorkspace, permissionLabel, type WorkspaceDetail } from './workspacesApi.ts';
+import {
+  getWorkspace,
+  permissionLabel,
+  type WorkspaceDetail,
+  type WorkspaceMember,
+} from './workspacesApi.ts';
 
 export function WorkspacePage({ workspaceId }: { workspaceId: string }) {
   const { state, setData } = useApiQuery(workspaceId, getWorkspace);
@@ -40,7 +45,8 @@ function WorkspaceView({
 }) {
   const { workspace, documents, members } = detail;
   const permission = workspace.permission as Permission;
-  const addMember = (member: Member) => onChange({ ...detail, members: [...members, member] });
+  const addMember = (member: WorkspaceMember) =>
+    onChange({ ...detail, members: [...members, member] });
   return (
     <>
       <nav aria-label="Breadcrumb" className="breadcrumb">
@@ -77,12 +83,12 @@ function WorkspaceView({
           {members.map((member) => (
             <li key={member.userId} className="member">
               <span className="member__name">{member.name}</span>
-              <span className="member__email">{member.email}</span>
+              {member.email ? <span className="member__email">{member.email}</span> : null}
               <span className="member__permission">{permissionLabel(member.permission)}</span>
             </li>
           ))}
         </ul>
-        {can(permission, 'workspace.addMember') ? (
+        {can(permission, 'workspace.manageMembers') ? (
           <AddMemberForm workspaceId={workspace.id} onAdded={addMember} />
         ) : null}
       </section>

@@ -3,11 +3,22 @@ import {
   type CreateDocumentInput,
   type CreateWorkspaceInput,
   documentSchema,
-  memberSchema,
   workspaceSchema,
 } from '@chorus/shared';
 import { z } from 'zod';
 import { api } from '../../api/http.ts';
+
+/**
+ * A member as the API lists them. The email may be withheld (null) from people who are
+ * not owners, so the page must cope without it.
+ */
+const memberSchema = z.object({
+  userId: z.string(),
+  name: z.string(),
+  email: z.string().nullish(),
+  permission: z.string(),
+});
+export type WorkspaceMember = z.infer<typeof memberSchema>;
 
 const workspaceWithPermission = workspaceSchema.extend({ permission: z.string() });
 export type WorkspaceListItem = z.infer<typeof workspaceWithPermission>;

@@ -110,4 +110,15 @@ export const migrations: readonly string[] = [
   CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
     BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
   `,
+  `
+  -- Which account owns each Yjs client id in a document. A NULL account is the server
+  -- itself (template content). The attribution gate refuses content under another's id.
+  CREATE TABLE client_ids (
+    document_id TEXT NOT NULL,
+    client_id INTEGER NOT NULL,
+    account_id TEXT,
+    first_seen INTEGER NOT NULL,
+    PRIMARY KEY (document_id, client_id)
+  ) WITHOUT ROWID;
+  `,
 ];

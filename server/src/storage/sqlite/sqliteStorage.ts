@@ -10,6 +10,7 @@ import type {
 import Database from 'better-sqlite3';
 import type {
   AuditRow,
+  ClientIdOwner,
   DocumentRecord,
   InviteRecord,
   JournalRow,
@@ -284,6 +285,12 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
     appendRow: db.prepare(
       'INSERT INTO journal (document_id, seq, created_at, account_id, update_bytes) VALUES (?, ?, ?, ?, ?)',
     ),
+    insertClientId: db.prepare(
+      `INSERT INTO client_ids (document_id, client_id, account_id, first_seen) VALUES (?, ?, ?, ?)`,
+    ),
+    clientIds: db.prepare<[string], { client_id: number; account_id: string | null }>(
+      'SELECT client_id, account_id FROM client_ids WHERE document_id = ?',
+    ),
     snapshot: db.prepare<[string], { upto_seq: number; state: Buffer }>(
       'SELECT upto_seq, state FROM snapshots WHERE document_id = ?',
     ),
@@ -308,27 +315,34 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
     ),
   };
 
-  const appendRows = db.transaction((rows: readonly JournalRow[]) => {
-    for (const r of rows) {
-      stmt.appendRow.run(r.documentId, r.seq, r.createdAt, r.accountId, Buffer.from(r.update));
-    }
-  });
+  const appendRows = db.transaction(
+    (rows: readonly JournalRow[], clientIds: readonly ClientIdOwner[]) => {
+      for (const c of clientIds) {
+        stmt.insertClientId.run(c.documentId, c.clientId, c.accountId, c.firstSeen);
+      }
+      for (const r of rows) {
+        stmt.appendRow.run(r.documentId, r.seq, r.createdAt, r.accountId, Buffer.from(r.update));
+      }
+    },
+  );
   const createWorkspace = db.transaction((w: WorkspaceRecord, ownerId: string) => {
     stmt.insertWorkspace.run(w.id, w.name, w.createdAt);
     stmt.insertMembership.run(w.id, ownerId, 'owner', 'other', w.createdAt);
   });
-  const createDocument = db.transaction((d: DocumentRecord, seed: JournalRow) => {
-    stmt.insertDocument.run(
-      d.id,
-      d.workspaceId,
-      d.title,
-      d.kind,
-      d.createdBy,
-      d.createdAt,
-      d.updatedAt,
-    );
-    appendRows([seed]);
-  });
+  const createDocument = db.transaction(
+    (d: DocumentRecord, seed: JournalRow, seedClients: readonly ClientIdOwner[]) => {
+      stmt.insertDocument.run(
+        d.id,
+        d.workspaceId,
+        d.title,
+        d.kind,
+        d.createdBy,
+        d.createdAt,
+        d.updatedAt,
+      );
+      appendRows([seed], seedClients);
+    },
+  );
   const setAccess = db.transaction(
     (
       id: string,
@@ -476,8 +490,8 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
       },
     },
     documents: {
-      async create(d, seed) {
-        createDocument(d, seed);
+      async create(d, seed, seedClients) {
+        createDocument(d, seed, seedClients);
       },
       async get(id) {
         const row = stmt.documentById.get(id);
@@ -583,8 +597,8 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
       },
     },
     journal: {
-      async append(rows) {
-        if (rows.length > 0) appendRows(rows);
+      async append(rows, clientIds = []) {
+        if (rows.length > 0 || clientIds.length > 0) appendRows(rows, clientIds);
       },
       async load(documentId): Promise<LoadedJournal> {
         const snap = stmt.snapshot.get(documentId);
@@ -592,9 +606,13 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
         const rows = stmt.rowsAfter
           .all(documentId, after)
           .map((r) => ({ seq: r.seq, update: bytes(r.update_bytes) }));
+        const clientOwners = stmt.clientIds
+          .all(documentId)
+          .map((r) => ({ clientId: r.client_id, accountId: r.account_id }));
         return {
           snapshot: snap ? { state: bytes(snap.state), uptoSeq: snap.upto_seq } : null,
           rows,
+          clientOwners,
         };
       },
       async writeSnapshot(documentId, state, uptoSeq) {
