@@ -114,6 +114,49 @@ export interface ClientIdOwner {
   firstSeen: number;
 }
 
+/** A run of Yjs items: `len` clocks of `clientId` from `clock`. */
+export interface ItemRange {
+  documentId: string;
+  clientId: number;
+  clock: number;
+  len: number;
+}
+
+export interface LedgerInsert extends ItemRange {
+  at: number;
+}
+
+/** Text reinserted in one transaction, credited to whoever wrote it first. */
+export interface LedgerCarried extends ItemRange {
+  authorId: string | null;
+  originalAt: number;
+}
+
+export interface LedgerDelete extends ItemRange {
+  deletedBy: string | null;
+  authorId: string | null;
+  at: number;
+  words: number;
+  /** Reinserted in the same transaction: moved, not removed. */
+  carried: boolean;
+}
+
+export interface LedgerEntries {
+  inserts: LedgerInsert[];
+  carried: LedgerCarried[];
+  deletes: LedgerDelete[];
+}
+
+export interface VersionRecord {
+  id: string;
+  documentId: string;
+  kind: 'auto' | 'named' | 'backup';
+  label: string | null;
+  createdBy: string | null;
+  createdAt: number;
+  state: Uint8Array;
+}
+
 export interface LoadedJournal {
   snapshot: { state: Uint8Array; uptoSeq: number } | null;
   /** Rows after the snapshot, in order. */
@@ -170,6 +213,13 @@ export interface InviteStore {
   redeem(id: string, membership: MembershipRecord, now: number): Promise<boolean>;
 }
 
+export interface VersionStore {
+  create(version: VersionRecord): Promise<void>;
+  list(documentId: string): Promise<Omit<VersionRecord, 'state'>[]>;
+  get(documentId: string, id: string): Promise<VersionRecord | null>;
+  latest(documentId: string, kind: VersionRecord['kind']): Promise<Omit<VersionRecord, 'state'> | null>;
+}
+
 export interface AuditStore {
   append(entry: AuditEntry): Promise<void>;
   query(
@@ -206,7 +256,13 @@ export interface JournalStore {
    * Appends rows and registers new client ids in one transaction; resolves only once
    * both are durably committed.
    */
-  append(rows: readonly JournalRow[], clientIds?: readonly ClientIdOwner[]): Promise<void>;
+  append(
+    rows: readonly JournalRow[],
+    clientIds?: readonly ClientIdOwner[],
+    ledger?: LedgerEntries,
+  ): Promise<void>;
+  /** The whole attribution ledger of a document, plus its client id owners. */
+  loadLedger(documentId: string): Promise<LedgerEntries & { owners: Map<number, string | null> }>;
   load(documentId: string): Promise<LoadedJournal>;
   /** Stores a compacted state covering every row up to and including `uptoSeq`. */
   writeSnapshot(documentId: string, state: Uint8Array, uptoSeq: number): Promise<void>;
@@ -223,6 +279,7 @@ export interface Storage {
   journal: JournalStore;
   invites: InviteStore;
   audit: AuditStore;
+  versions: VersionStore;
   /** Runs a health check (for SQLite: `PRAGMA integrity_check`); returns 'ok' or the problem. */
   integrityCheck(): Promise<string>;
   close(): Promise<void>;

@@ -99,3 +99,14 @@ export const encodeSaved = (count: number) =>
     encoding.writeVarUint(e, ChorusMessage.saved);
     encoding.writeVarUint(e, count);
   });
+
+/** `[100, 2, json]`: new client id owners and carried credit, for the live author view. */
+export const encodeAttribution = (payload: {
+  owners: [number, string | null][];
+  carried: [number, number, number, string | null][];
+}) =>
+  encode((e) => {
+    encoding.writeVarUint(e, MessageType.chorus);
+    encoding.writeVarUint(e, ChorusMessage.attribution);
+    encoding.writeVarString(e, JSON.stringify(payload));
+  });

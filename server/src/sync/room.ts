@@ -3,12 +3,15 @@ import { CloseCode } from '@chorus/shared';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import type { Logger } from '../logger.ts';
-import type { ClientIdOwner, JournalRow, JournalStore } from '../storage/types.ts';
+import { AuthorshipIndex } from '../attribution/authorshipIndex.ts';
+import { recordTransaction, type TextSource } from '../attribution/recordTransaction.ts';
+import type { ClientIdOwner, JournalRow, JournalStore, LedgerEntries } from '../storage/types.ts';
 import { rewriteAwarenessUpdate } from './awareness.ts';
 import type { Peer } from './peer.ts';
 import {
   type ClientMessage,
   decodeClientMessage,
+  encodeAttribution,
   encodeAwareness,
   encodeSaved,
   encodeSyncStep1,
@@ -25,9 +28,20 @@ const MAX_NEW_CLIENT_IDS_PER_PEER = 16;
 /** Thrown by `Room.load` when a document cannot be loaded; the room is never served empty. */
 export class LoadError extends Error {}
 
+/** An edit the server makes on someone's behalf (restoring a version). */
+export class ServerEdit {
+  constructor(
+    readonly accountId: string,
+    /** Text the edit reinserts, with its original authors, so their credit is kept. */
+    readonly sources: TextSource[] = [],
+  ) {}
+}
+
+type EditOrigin = Peer | ServerEdit;
+
 interface PendingRow {
   row: JournalRow;
-  origin: Peer;
+  origin: EditOrigin;
 }
 
 /** What one flush took from a room: the rows it commits and the acks it may then send. */
@@ -35,7 +49,27 @@ export interface RoomBatch {
   room: Room;
   rows: PendingRow[];
   clientIds: ClientIdOwner[];
+  ledger: LedgerEntries;
   acks: Map<Peer, number>;
+}
+
+/** Merges runs of one client written within a minute of each other: fewer ledger rows. */
+function compactInserts(ledger: LedgerEntries): LedgerEntries {
+  const inserts: LedgerEntries['inserts'] = [];
+  for (const e of ledger.inserts) {
+    const last = inserts[inserts.length - 1];
+    if (
+      last &&
+      last.clientId === e.clientId &&
+      last.clock + last.len === e.clock &&
+      e.at - last.at < 60_000
+    ) {
+      last.len += e.len;
+    } else {
+      inserts.push({ ...e });
+    }
+  }
+  return { ...ledger, inserts };
 }
 
 const pendingSize = (doc: Y.Doc) =>
@@ -62,8 +96,9 @@ export class Room {
   #rowsSinceSnapshot = 0;
   #storedBytes = 0;
   #awarenessOwner = new Map<number, Peer>();
-  /** Yjs client id -> account (null: the server's own template content). */
-  #clientOwners = new Map<number, string | null>();
+  /** Who wrote what: client id owners (the attribution gate's registry) and the ledger. */
+  index = new AuthorshipIndex();
+  #ledger: LedgerEntries = { inserts: [], carried: [], deletes: [] };
   #newClientIds: ClientIdOwner[] = [];
   #producedRow = false;
   #snapshotting: Promise<void> | null = null;
@@ -127,30 +162,84 @@ export class Room {
         await this.journal.quarantine(this.documentId, row.seq, String(err));
       }
     }
-    for (const o of loaded.clientOwners) this.#clientOwners.set(o.clientId, o.accountId);
+    try {
+      this.index = AuthorshipIndex.from(await this.journal.loadLedger(this.documentId));
+    } catch (err) {
+      throw new LoadError(`attribution ledger could not be read: ${String(err)}`);
+    }
     this.#nextSeq = this.#lastCommittedSeq + 1;
-    // Journal only what peers send from now on.
+    // Journal and attribute only what people send from now on.
     this.doc.on('update', (update: Uint8Array, origin: unknown) =>
       this.#onDocUpdate(update, origin),
     );
+    this.doc.on('afterTransaction', (tr: Y.Transaction) => this.#attribute(tr));
     this.state = 'ready';
   }
 
+  #originAccount(origin: unknown): string | null {
+    if (origin instanceof ServerEdit) return origin.accountId;
+    if (origin instanceof Object && this.peers.has(origin as Peer)) return (origin as Peer).identity.userId;
+    return null;
+  }
+
   #onDocUpdate(update: Uint8Array, origin: unknown): void {
-    if (!origin || !this.peers.has(origin as Peer)) return;
-    const peer = origin as Peer;
+    const accountId = this.#originAccount(origin);
+    if (!accountId) return;
     this.#producedRow = true;
     this.pending.push({
-      origin: peer,
+      origin: origin as EditOrigin,
       row: {
         documentId: this.documentId,
         seq: this.#nextSeq++,
         createdAt: Date.now(),
-        accountId: peer.identity.userId,
+        accountId,
         update,
       },
     });
     this.#storedBytes += update.byteLength;
+  }
+
+  /** Records who inserted and deleted what in one applied transaction (the ledger). */
+  #attribute(tr: Y.Transaction): void {
+    const accountId = this.#originAccount(tr.origin);
+    if (!accountId) return;
+    const entries = recordTransaction(
+      tr,
+      this.documentId,
+      this.index,
+      accountId,
+      Date.now(),
+      tr.origin instanceof ServerEdit ? tr.origin.sources : [],
+    );
+    this.#ledger.inserts.push(...entries.inserts);
+    this.#ledger.carried.push(...entries.carried);
+    this.#ledger.deletes.push(...entries.deletes);
+  }
+
+  /**
+   * Applies an edit made by the server on someone's behalf (a version restore) through the
+   * same gate, journal and relay as an edit from a connection.
+   */
+  applyServerEdit(update: Uint8Array, edit: ServerEdit): void {
+    const meta = Y.parseUpdateMeta(update);
+    for (const [clientId, to] of meta.to) {
+      if (to <= Y.getState(this.doc.store, clientId)) continue;
+      const owner = this.index.owners.get(clientId);
+      if (owner !== undefined && owner !== edit.accountId) {
+        throw new Error('server edit uses a client id of another account');
+      }
+      if (owner === undefined) {
+        this.index.owners.set(clientId, edit.accountId);
+        this.#newClientIds.push({
+          documentId: this.documentId,
+          clientId,
+          accountId: edit.accountId,
+          firstSeen: Date.now(),
+        });
+      }
+    }
+    Y.applyUpdate(this.doc, update, edit);
+    this.requestFlush(this);
   }
 
   /** Adds a peer to a loaded room: the server's sync step 1 first, then current presence. */
@@ -262,7 +351,7 @@ export class Room {
           { name: peer.identity.name, role: peer.identity.role, color: peer.identity.color },
           (id, state) => {
             // Presence only for ids that are not another account's in the document.
-            const registered = this.#clientOwners.get(id);
+            const registered = this.index.owners.get(id);
             if (registered !== undefined && registered !== peer.identity.userId) return false;
             const owner = this.#awarenessOwner.get(id);
             if (owner !== undefined) return owner === peer;
@@ -302,11 +391,11 @@ export class Room {
     const fresh: number[] = [];
     for (const [clientId, to] of meta.to) {
       if (to <= Y.getState(this.doc.store, clientId)) continue; // nothing new under this id
-      if (!this.#clientOwners.has(clientId)) {
+      if (!this.index.owners.has(clientId)) {
         fresh.push(clientId);
         continue;
       }
-      const owner = this.#clientOwners.get(clientId);
+      const owner = this.index.owners.get(clientId);
       if (owner !== peer.identity.userId) {
         this.logger.log('warn', 'security.forged_client_id', {
           documentId: this.documentId,
@@ -326,7 +415,7 @@ export class Room {
       peer.newClientIds += fresh.length;
       const now = Date.now();
       for (const clientId of fresh) {
-        this.#clientOwners.set(clientId, peer.identity.userId);
+        this.index.owners.set(clientId, peer.identity.userId);
         this.#newClientIds.push({
           documentId: this.documentId,
           clientId,
@@ -340,7 +429,7 @@ export class Room {
 
   /** The account that owns a Yjs client id in this document, if any. */
   ownerOf(clientId: number): string | null | undefined {
-    return this.#clientOwners.get(clientId);
+    return this.index.owners.get(clientId);
   }
 
   #reject(peer: Peer, err: unknown, frame: Uint8Array, cause?: unknown): void {
@@ -370,11 +459,13 @@ export class Room {
     this.pending = [];
     const clientIds = this.#newClientIds;
     this.#newClientIds = [];
+    const ledger = this.#ledger;
+    this.#ledger = { inserts: [], carried: [], deletes: [] };
     const acks = new Map<Peer, number>();
     for (const peer of this.peers) {
       if (peer.chorusClient && peer.received > peer.acked) acks.set(peer, peer.received);
     }
-    return { room: this, rows, clientIds, acks };
+    return { room: this, rows, clientIds, ledger: compactInserts(ledger), acks };
   }
 
   /** After the batch is durable: relay each update once-encoded, confirm, answer waiters. */
@@ -384,6 +475,14 @@ export class Room {
       for (const peer of this.peers) if (peer !== origin) peer.send(frame);
       this.#lastCommittedSeq = row.seq;
       this.#rowsSinceSnapshot++;
+    }
+    // Tell Chorus clients about new authors and carried credit, for the live author view.
+    if (batch.clientIds.length > 0 || batch.ledger.carried.length > 0) {
+      const frame = encodeAttribution({
+        owners: batch.clientIds.map((c) => [c.clientId, c.accountId]),
+        carried: batch.ledger.carried.map((c) => [c.clientId, c.clock, c.len, c.authorId]),
+      });
+      for (const peer of this.peers) if (peer.chorusClient) peer.send(frame);
     }
     for (const [peer, count] of batch.acks) {
       if (count <= peer.acked) continue;

@@ -32,4 +32,10 @@ export const ChorusMessage = {
    * (sync step 2 and update) this connection sent are committed to the journal.
    */
   saved: 1,
+  /**
+   * server -> client: `[100, 2, json]` with `{owners: [[clientId, accountId]], carried:
+   * [[clientId, clock, len, accountId]]}`: who owns new Yjs client ids, and text whose
+   * credit was carried over, so the author view stays live.
+   */
+  attribution: 2,
 } as const;

@@ -121,4 +121,51 @@ export const migrations: readonly string[] = [
     PRIMARY KEY (document_id, client_id)
   ) WITHOUT ROWID;
   `,
+  `
+  -- The attribution ledger, written in the same transaction as the journal rows it
+  -- describes. Inserts: when each run of Yjs items was written (the author is the owner
+  -- of the client id, unless a carried row says otherwise). Carried: text deleted and
+  -- reinserted in one transaction (a split paragraph, a heading) keeps its first author.
+  -- Deletes: who deleted whose text, when, and how many words.
+  CREATE TABLE ledger_inserts (
+    document_id TEXT NOT NULL,
+    client_id INTEGER NOT NULL,
+    clock INTEGER NOT NULL,
+    len INTEGER NOT NULL,
+    at INTEGER NOT NULL,
+    PRIMARY KEY (document_id, client_id, clock)
+  ) WITHOUT ROWID;
+  CREATE TABLE ledger_carried (
+    document_id TEXT NOT NULL,
+    client_id INTEGER NOT NULL,
+    clock INTEGER NOT NULL,
+    len INTEGER NOT NULL,
+    author_id TEXT,
+    original_at INTEGER NOT NULL,
+    PRIMARY KEY (document_id, client_id, clock)
+  ) WITHOUT ROWID;
+  CREATE TABLE ledger_deletes (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    document_id TEXT NOT NULL,
+    client_id INTEGER NOT NULL,
+    clock INTEGER NOT NULL,
+    len INTEGER NOT NULL,
+    deleted_by TEXT,
+    author_id TEXT,
+    at INTEGER NOT NULL,
+    words INTEGER NOT NULL,
+    carried INTEGER NOT NULL
+  );
+  CREATE INDEX ledger_deletes_document ON ledger_deletes(document_id);
+  CREATE TABLE versions (
+    id TEXT PRIMARY KEY,
+    document_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    label TEXT,
+    created_by TEXT,
+    created_at INTEGER NOT NULL,
+    state BLOB NOT NULL
+  );
+  CREATE INDEX versions_document ON versions(document_id, created_at);
+  `,
 ];

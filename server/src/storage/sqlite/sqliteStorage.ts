@@ -11,6 +11,8 @@ import Database from 'better-sqlite3';
 import type {
   AuditRow,
   ClientIdOwner,
+  LedgerEntries,
+  VersionRecord,
   DocumentRecord,
   InviteRecord,
   JournalRow,
@@ -152,6 +154,21 @@ const toInvite = (r: InviteRow): InviteRecord => ({
   uses: r.uses,
   revokedAt: r.revoked_at,
 });
+const toVersionMeta = (r: {
+  id: string;
+  document_id: string;
+  kind: string;
+  label: string | null;
+  created_by: string | null;
+  created_at: number;
+}): Omit<VersionRecord, 'state'> => ({
+  id: r.id,
+  documentId: r.document_id,
+  kind: r.kind as VersionRecord['kind'],
+  label: r.label,
+  createdBy: r.created_by,
+  createdAt: r.created_at,
+});
 const toAudit = (r: AuditDbRow): AuditRow => ({
   id: r.id,
   at: r.at,
@@ -291,6 +308,59 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
     clientIds: db.prepare<[string], { client_id: number; account_id: string | null }>(
       'SELECT client_id, account_id FROM client_ids WHERE document_id = ?',
     ),
+    insertLedgerInsert: db.prepare(
+      'INSERT OR IGNORE INTO ledger_inserts (document_id, client_id, clock, len, at) VALUES (?, ?, ?, ?, ?)',
+    ),
+    insertLedgerCarried: db.prepare(
+      `INSERT OR REPLACE INTO ledger_carried (document_id, client_id, clock, len, author_id, original_at)
+       VALUES (?, ?, ?, ?, ?, ?)`,
+    ),
+    insertLedgerDelete: db.prepare(
+      `INSERT INTO ledger_deletes (document_id, client_id, clock, len, deleted_by, author_id, at, words, carried)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    ledgerInserts: db.prepare<[string], { client_id: number; clock: number; len: number; at: number }>(
+      'SELECT client_id, clock, len, at FROM ledger_inserts WHERE document_id = ? ORDER BY client_id, clock',
+    ),
+    ledgerCarried: db.prepare<
+      [string],
+      { client_id: number; clock: number; len: number; author_id: string | null; original_at: number }
+    >(
+      'SELECT client_id, clock, len, author_id, original_at FROM ledger_carried WHERE document_id = ? ORDER BY client_id, clock',
+    ),
+    ledgerDeletes: db.prepare<
+      [string],
+      {
+        client_id: number;
+        clock: number;
+        len: number;
+        deleted_by: string | null;
+        author_id: string | null;
+        at: number;
+        words: number;
+        carried: number;
+      }
+    >('SELECT * FROM ledger_deletes WHERE document_id = ? ORDER BY id'),
+    insertVersion: db.prepare(
+      `INSERT INTO versions (id, document_id, kind, label, created_by, created_at, state)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    versions: db.prepare<
+      [string],
+      { id: string; document_id: string; kind: string; label: string | null; created_by: string | null; created_at: number }
+    >(
+      'SELECT id, document_id, kind, label, created_by, created_at FROM versions WHERE document_id = ? ORDER BY created_at DESC, id',
+    ),
+    version: db.prepare<
+      [string, string],
+      { id: string; document_id: string; kind: string; label: string | null; created_by: string | null; created_at: number; state: Buffer }
+    >('SELECT * FROM versions WHERE document_id = ? AND id = ?'),
+    latestVersion: db.prepare<
+      [string, string],
+      { id: string; document_id: string; kind: string; label: string | null; created_by: string | null; created_at: number }
+    >(
+      'SELECT id, document_id, kind, label, created_by, created_at FROM versions WHERE document_id = ? AND kind = ? ORDER BY created_at DESC LIMIT 1',
+    ),
     snapshot: db.prepare<[string], { upto_seq: number; state: Buffer }>(
       'SELECT upto_seq, state FROM snapshots WHERE document_id = ?',
     ),
@@ -316,7 +386,8 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
   };
 
   const appendRows = db.transaction(
-    (rows: readonly JournalRow[], clientIds: readonly ClientIdOwner[]) => {
+    (rows: readonly JournalRow[], clientIds: readonly ClientIdOwner[], ledger?: LedgerEntries) => {
+      if (ledger) writeLedger(ledger);
       for (const c of clientIds) {
         stmt.insertClientId.run(c.documentId, c.clientId, c.accountId, c.firstSeen);
       }
@@ -325,6 +396,28 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
       }
     },
   );
+  // Ledger entries carry their own document id through the row they belong to.
+  function writeLedger(ledger: LedgerEntries) {
+    for (const e of ledger.inserts) {
+      stmt.insertLedgerInsert.run(e.documentId, e.clientId, e.clock, e.len, e.at);
+    }
+    for (const e of ledger.carried) {
+      stmt.insertLedgerCarried.run(e.documentId, e.clientId, e.clock, e.len, e.authorId, e.originalAt);
+    }
+    for (const e of ledger.deletes) {
+      stmt.insertLedgerDelete.run(
+        e.documentId,
+        e.clientId,
+        e.clock,
+        e.len,
+        e.deletedBy,
+        e.authorId,
+        e.at,
+        e.words,
+        e.carried ? 1 : 0,
+      );
+    }
+  }
   const createWorkspace = db.transaction((w: WorkspaceRecord, ownerId: string) => {
     stmt.insertWorkspace.run(w.id, w.name, w.createdAt);
     stmt.insertMembership.run(w.id, ownerId, 'owner', 'other', w.createdAt);
@@ -553,6 +646,30 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
         return redeemInvite(id, membership, now);
       },
     },
+    versions: {
+      async create(v: VersionRecord) {
+        stmt.insertVersion.run(
+          v.id,
+          v.documentId,
+          v.kind,
+          v.label,
+          v.createdBy,
+          v.createdAt,
+          Buffer.from(v.state),
+        );
+      },
+      async list(documentId) {
+        return stmt.versions.all(documentId).map(toVersionMeta);
+      },
+      async get(documentId, id) {
+        const r = stmt.version.get(documentId, id);
+        return r ? { ...toVersionMeta(r), state: bytes(r.state) } : null;
+      },
+      async latest(documentId, kind) {
+        const r = stmt.latestVersion.get(documentId, kind);
+        return r ? toVersionMeta(r) : null;
+      },
+    },
     audit: {
       async append(e) {
         stmt.insertAudit.run(
@@ -597,8 +714,41 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
       },
     },
     journal: {
-      async append(rows, clientIds = []) {
-        if (rows.length > 0 || clientIds.length > 0) appendRows(rows, clientIds);
+      async append(rows, clientIds = [], ledger) {
+        if (rows.length > 0 || clientIds.length > 0 || ledger) appendRows(rows, clientIds, ledger);
+      },
+      async loadLedger(documentId) {
+        const owners = new Map<number, string | null>();
+        for (const r of stmt.clientIds.all(documentId)) owners.set(r.client_id, r.account_id);
+        return {
+          owners,
+          inserts: stmt.ledgerInserts.all(documentId).map((r) => ({
+            documentId,
+            clientId: r.client_id,
+            clock: r.clock,
+            len: r.len,
+            at: r.at,
+          })),
+          carried: stmt.ledgerCarried.all(documentId).map((r) => ({
+            documentId,
+            clientId: r.client_id,
+            clock: r.clock,
+            len: r.len,
+            authorId: r.author_id,
+            originalAt: r.original_at,
+          })),
+          deletes: stmt.ledgerDeletes.all(documentId).map((r) => ({
+            documentId,
+            clientId: r.client_id,
+            clock: r.clock,
+            len: r.len,
+            deletedBy: r.deleted_by,
+            authorId: r.author_id,
+            at: r.at,
+            words: r.words,
+            carried: r.carried === 1,
+          })),
+        };
       },
       async load(documentId): Promise<LoadedJournal> {
         const snap = stmt.snapshot.get(documentId);

@@ -1,0 +1,185 @@
+import * as Y from 'yjs';
+import type { LedgerCarried, LedgerDelete, LedgerEntries, LedgerInsert } from '../storage/types.ts';
+import type { AuthorshipIndex } from './authorshipIndex.ts';
+import { countWords } from './words.ts';
+
+/** Above this many characters in one transaction, skip matching (a paste of a whole book). */
+const MAX_MATCH_CHARS = 400_000;
+
+interface CharSource {
+  authorId: string | null;
+  at: number;
+}
+
+/** Text known to have been written by someone, offered for matching (a restored version). */
+export interface TextSource {
+  text: string;
+  authorId: string | null;
+  at: number;
+}
+
+/**
+ * Turns one applied transaction into ledger entries: the runs it inserted (with the time),
+ * who it deleted from (with word counts), and, where it deleted text and reinserted the
+ * same text (the ProseMirror binding does this when a paragraph is split, joined, turned
+ * into a heading or list item, or cut and pasted), the original author of the reinserted
+ * text. Without that last step whoever pressed Enter would "own" a patient's sentence.
+ */
+export function recordTransaction(
+  tr: Y.Transaction,
+  documentId: string,
+  index: AuthorshipIndex,
+  accountId: string,
+  now: number,
+  extraSources: readonly TextSource[] = [],
+): LedgerEntries {
+  const inserts: LedgerInsert[] = [];
+  const carried: LedgerCarried[] = [];
+  const deletes: LedgerDelete[] = [];
+
+  // Deleted text, in (client, clock) order, with each character's author and time.
+  const deleted: { item: Y.Item; text: string; sources: CharSource[] }[] = [];
+  Y.iterateDeletedStructs(tr, tr.deleteSet, (struct) => {
+    if (!(struct instanceof Y.Item) || !(struct.content instanceof Y.ContentString)) return;
+    const text = struct.content.str;
+    const sources: CharSource[] = [];
+    for (let i = 0; i < text.length; i++) {
+      const clock = struct.id.clock + i;
+      sources.push({
+        authorId: index.authorOf(struct.id.client, clock) ?? null,
+        at: index.writtenAt(struct.id.client, clock) ?? now,
+      });
+    }
+    deleted.push({ item: struct, text, sources });
+  });
+
+  // Inserted text runs from this transaction.
+  const inserted: { clientId: number; clock: number; text: string }[] = [];
+  for (const [clientId, after] of tr.afterState) {
+    const before = tr.beforeState.get(clientId) ?? 0;
+    if (after <= before) continue;
+    inserts.push({ documentId, clientId, clock: before, len: after - before, at: now });
+    const structs = tr.doc.store.clients.get(clientId);
+    if (!structs) continue;
+    for (let i = Y.findIndexSS(structs, before); i < structs.length; i++) {
+      const s = structs[i];
+      if (!s || s.id.clock >= after) break;
+      if (s instanceof Y.Item && !s.deleted && s.content instanceof Y.ContentString) {
+        inserted.push({ clientId, clock: s.id.clock, text: s.content.str });
+      }
+    }
+  }
+
+  const pool = deleted.map((d) => d.text).join('') + extraSources.map((x) => x.text).join('');
+  const poolSources = [
+    ...deleted.flatMap((d) => d.sources),
+    ...extraSources.flatMap((x) =>
+      Array.from({ length: x.text.length }, () => ({ authorId: x.authorId, at: x.at })),
+    ),
+  ];
+  const consumed = new Uint8Array(pool.length);
+  const insertedChars = inserted.reduce((n, r) => n + r.text.length, 0);
+  if (pool.length > 0 && insertedChars > 0 && pool.length + insertedChars <= MAX_MATCH_CHARS) {
+    let available = pool;
+    for (const run of inserted) {
+      let i = 0;
+      while (i < run.text.length) {
+        const match = longestMatch(available, run.text, i);
+        if (!match) {
+          i++;
+          continue;
+        }
+        for (let j = 0; j < match.length; ) {
+          const source = poolSources[match.at + j];
+          let k = j;
+          // One carried range per run of characters with the same author and time.
+          while (
+            k < match.length &&
+            poolSources[match.at + k]?.authorId === source?.authorId &&
+            poolSources[match.at + k]?.at === source?.at
+          ) {
+            consumed[match.at + k] = 1;
+            k++;
+          }
+          const authorId = source?.authorId ?? null;
+          const clock = run.clock + i + j;
+          // Only record a difference from the default (the client id's owner, now).
+          if (authorId !== index.owners.get(run.clientId) || (source?.at ?? now) !== now) {
+            carried.push({
+              documentId,
+              clientId: run.clientId,
+              clock,
+              len: k - j,
+              authorId,
+              originalAt: source?.at ?? now,
+            });
+          }
+          j = k;
+        }
+        available = `${available.slice(0, match.at)}${'\u0000'.repeat(match.length)}${available.slice(match.at + match.length)}`;
+        i += match.length;
+      }
+    }
+  }
+
+  // Deletions that were not reinserted, grouped per item and author.
+  let offset = 0;
+  for (const d of deleted) {
+    let j = 0;
+    while (j < d.text.length) {
+      const isCarried = consumed[offset + j] === 1;
+      const author = d.sources[j]?.authorId ?? null;
+      let k = j;
+      while (
+        k < d.text.length &&
+        (consumed[offset + k] === 1) === isCarried &&
+        (d.sources[k]?.authorId ?? null) === author
+      ) {
+        k++;
+      }
+      deletes.push({
+        documentId,
+        clientId: d.item.id.client,
+        clock: d.item.id.clock + j,
+        len: k - j,
+        deletedBy: accountId,
+        authorId: author,
+        at: now,
+        words: isCarried ? 0 : countWords(d.text.slice(j, k)),
+        carried: isCarried,
+      });
+      j = k;
+    }
+    offset += d.text.length;
+  }
+
+  index.add({ inserts, carried });
+  return { inserts, carried, deletes };
+}
+
+/**
+ * The longest prefix of `text` from `start` that occurs in `pool` (at least 2 characters,
+ * or the whole run if shorter): single letters match by chance, not because they moved.
+ */
+function longestMatch(pool: string, text: string, start: number): { at: number; length: number } | null {
+  const remaining = text.length - start;
+  // Usually the whole rest of the run moved as one piece: one search instead of many.
+  const whole = pool.indexOf(text.slice(start));
+  if (whole >= 0) return { at: whole, length: remaining };
+  const minimum = Math.min(2, remaining);
+  let best: { at: number; length: number } | null = null;
+  let lo = minimum;
+  let hi = remaining;
+  // If a prefix of length L occurs, every shorter prefix does too: binary search on L.
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const at = pool.indexOf(text.slice(start, start + mid));
+    if (at >= 0) {
+      best = { at, length: mid };
+      lo = mid + 1;
+    } else {
+      hi = mid - 1;
+    }
+  }
+  return best;
+}
