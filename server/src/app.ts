@@ -10,7 +10,9 @@ import { loadSession, sameOriginOnly, securityHeaders } from './http/middleware.
 import { accountRoutes } from './routes/account/accountRoutes.ts';
 import { auditRoutes } from './routes/audit/auditRoutes.ts';
 import { authRoutes } from './routes/auth/authRoutes.ts';
+import { attributionRoutes } from './routes/documents/attributionRoutes.ts';
 import { documentRoutes } from './routes/documents/documentRoutes.ts';
+import { versionRoutes } from './routes/documents/versionRoutes.ts';
 import { inviteRoutes } from './routes/invites/inviteRoutes.ts';
 import { memberRoutes } from './routes/members/memberRoutes.ts';
 import { workspaceRoutes } from './routes/workspaces/workspaceRoutes.ts';
@@ -50,6 +52,8 @@ export function createApp(services: Services) {
   api.route('/workspaces', auditRoutes);
   api.route('/', inviteRoutes);
   api.route('/documents', documentRoutes);
+  api.route('/documents', attributionRoutes);
+  api.route('/documents', versionRoutes);
   api.all('*', () => {
     throw new AppError(
       ErrorId.notFound,

@@ -24,6 +24,7 @@ export const configSchema = z.object({
   CHORUS_MAX_DOCUMENT_BYTES: int('CHORUS_MAX_DOCUMENT_BYTES', 64 * MiB, 1024, 2048 * MiB),
   CHORUS_MAX_BUFFERED_BYTES: int('CHORUS_MAX_BUFFERED_BYTES', 16 * MiB, 1024, 1024 * MiB),
   CHORUS_IDLE_UNLOAD_MS: int('CHORUS_IDLE_UNLOAD_MS', 30_000, 0, 24 * 3600_000),
+  CHORUS_AUTO_VERSION_MS: int('CHORUS_AUTO_VERSION_MS', 5 * 60_000, 0, 24 * 3600_000),
   CHORUS_SNAPSHOT_EVERY: int('CHORUS_SNAPSHOT_EVERY', 500, 1, 1_000_000),
   CHORUS_SESSION_IDLE_HOURS: int('CHORUS_SESSION_IDLE_HOURS', 24 * 7, 1, 24 * 365),
   CHORUS_SESSION_MAX_HOURS: int('CHORUS_SESSION_MAX_HOURS', 24 * 30, 1, 24 * 365),
@@ -45,6 +46,7 @@ export interface Config {
   maxBufferedBytes: number;
   idleUnloadMs: number;
   snapshotEvery: number;
+  autoVersionMs: number;
   sessionIdleMs: number;
   sessionMaxMs: number;
   signInMaxFailures: number;
@@ -86,6 +88,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     maxBufferedBytes: e.CHORUS_MAX_BUFFERED_BYTES,
     idleUnloadMs: e.CHORUS_IDLE_UNLOAD_MS,
     snapshotEvery: e.CHORUS_SNAPSHOT_EVERY,
+    autoVersionMs: e.CHORUS_AUTO_VERSION_MS,
     sessionIdleMs: e.CHORUS_SESSION_IDLE_HOURS * 3600_000,
     sessionMaxMs: e.CHORUS_SESSION_MAX_HOURS * 3600_000,
     signInMaxFailures: e.CHORUS_SIGNIN_MAX_FAILURES,

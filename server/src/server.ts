@@ -6,6 +6,7 @@ import { createApp } from './app.ts';
 import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
 import { createServices, type Services } from './services/index.ts';
+import { saveVersion } from './services/versions.ts';
 import { openSqliteStorage } from './storage/sqlite/sqliteStorage.ts';
 import type { Storage } from './storage/types.ts';
 import { resolveIdentity } from './sync/identity.ts';
@@ -40,9 +41,14 @@ export async function startServer(
       idleUnloadMs: config.idleUnloadMs,
       snapshotEvery: config.snapshotEvery,
       maxQueuedFrames: 256,
+      autoVersionMs: config.autoVersionMs,
+      saveAutoVersion: async (documentId, state) => {
+        await saveVersion(storage, documentId, state, 'auto', null, null);
+      },
     },
     logger,
   );
+  services.live = sync;
   services.sessions.onEnd((ids) =>
     sync.closeSessions(ids, CloseCode.unauthenticated, 'session ended'),
   );

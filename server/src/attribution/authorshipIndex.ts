@@ -35,7 +35,10 @@ function insertSorted<R extends Range>(map: Map<number, R[]>, clientId: number, 
  */
 export class AuthorshipIndex {
   readonly owners = new Map<number, string | null>();
-  readonly #carried = new Map<number, (Range & { authorId: string | null; originalAt: number })[]>();
+  readonly #carried = new Map<
+    number,
+    (Range & { authorId: string | null; originalAt: number })[]
+  >();
   readonly #inserts = new Map<number, (Range & { at: number })[]>();
 
   static from(ledger: LedgerEntries & { owners: Map<number, string | null> }): AuthorshipIndex {

@@ -161,7 +161,11 @@ export function recordTransaction(
  * The longest prefix of `text` from `start` that occurs in `pool` (at least 2 characters,
  * or the whole run if shorter): single letters match by chance, not because they moved.
  */
-function longestMatch(pool: string, text: string, start: number): { at: number; length: number } | null {
+function longestMatch(
+  pool: string,
+  text: string,
+  start: number,
+): { at: number; length: number } | null {
   const remaining = text.length - start;
   // Usually the whole rest of the run moved as one piece: one search instead of many.
   const whole = pool.indexOf(text.slice(start));

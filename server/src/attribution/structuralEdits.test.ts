@@ -1,6 +1,6 @@
 import { getSchema } from '@tiptap/core';
-import type { Node as PmNode } from '@tiptap/pm/model';
 import { TableKit } from '@tiptap/extension-table';
+import type { Node as PmNode } from '@tiptap/pm/model';
 import StarterKit from '@tiptap/starter-kit';
 import { updateYFragment, yXmlFragmentToProseMirrorRootNode } from '@tiptap/y-tiptap';
 import { describe, expect, it } from 'vitest';
@@ -41,7 +41,9 @@ function setup() {
     const fragment = doc.getXmlFragment('default');
     const current = yXmlFragmentToProseMirrorRootNode(fragment, schema);
     const before = Y.encodeStateVector(doc);
-    doc.transact(() => updateYFragment(doc, fragment, build(current), { mapping: new Map(), isOMark: new Map() }));
+    doc.transact(() =>
+      updateYFragment(doc, fragment, build(current), { mapping: new Map(), isOMark: new Map() }),
+    );
     Y.applyUpdate(server, Y.encodeStateAsUpdate(doc, before), account);
   };
   const authors = () => authorMap(authoredBlocks(server.getXmlFragment('default'), index));

@@ -59,7 +59,8 @@ function runsOf(text: Y.XmlText, index: AuthorshipIndex): AuthoredRun[] {
 }
 
 const sameDay = (a: number | null, b: number | null) =>
-  a === b || (a !== null && b !== null && Math.floor(a / 86_400_000) === Math.floor(b / 86_400_000));
+  a === b ||
+  (a !== null && b !== null && Math.floor(a / 86_400_000) === Math.floor(b / 86_400_000));
 
 /** The author of every visible character, as one string per block: handy in tests. */
 export function authorMap(blocks: AuthoredBlock[]): { text: string; authors: (string | null)[] }[] {

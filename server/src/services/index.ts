@@ -1,9 +1,23 @@
+import type * as Y from 'yjs';
+import type { AuthorshipIndex } from '../attribution/authorshipIndex.ts';
+import type { TextSource } from '../attribution/recordTransaction.ts';
 import { SessionService } from '../auth/sessions.ts';
 import { FailureThrottle } from '../auth/throttle.ts';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import type { Storage } from '../storage/types.ts';
 import { AccessEvents } from './accessEvents.ts';
+
+/** What the HTTP side may ask of the sync server (implemented by SyncServer). */
+export interface LiveDocuments {
+  committedDocument(documentId: string): Promise<{ doc: Y.Doc; index: AuthorshipIndex }>;
+  applyServerEdit(
+    documentId: string,
+    accountId: string,
+    build: (doc: Y.Doc) => Uint8Array,
+    sources: TextSource[],
+  ): Promise<void>;
+}
 
 /** Everything the HTTP routes and the sync server share. They meet only through these. */
 export interface Services {
@@ -13,6 +27,8 @@ export interface Services {
   signInThrottle: { byIp: FailureThrottle; byAccount: FailureThrottle };
   accessEvents: AccessEvents;
   logger: Logger;
+  /** Set once the sync server exists (see server.ts). */
+  live: LiveDocuments | null;
 }
 
 export function createServices(config: Config, storage: Storage, logger: Logger): Services {
@@ -21,6 +37,7 @@ export function createServices(config: Config, storage: Storage, logger: Logger)
     storage,
     logger,
     accessEvents: new AccessEvents(),
+    live: null,
     sessions: new SessionService(storage.sessions, storage.users, {
       idleMs: config.sessionIdleMs,
       maxMs: config.sessionMaxMs,

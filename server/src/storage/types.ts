@@ -217,7 +217,10 @@ export interface VersionStore {
   create(version: VersionRecord): Promise<void>;
   list(documentId: string): Promise<Omit<VersionRecord, 'state'>[]>;
   get(documentId: string, id: string): Promise<VersionRecord | null>;
-  latest(documentId: string, kind: VersionRecord['kind']): Promise<Omit<VersionRecord, 'state'> | null>;
+  latest(
+    documentId: string,
+    kind: VersionRecord['kind'],
+  ): Promise<Omit<VersionRecord, 'state'> | null>;
 }
 
 export interface AuditStore {

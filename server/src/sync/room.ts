@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import { CloseCode } from '@chorus/shared';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
-import type { Logger } from '../logger.ts';
 import { AuthorshipIndex } from '../attribution/authorshipIndex.ts';
 import { recordTransaction, type TextSource } from '../attribution/recordTransaction.ts';
+import type { Logger } from '../logger.ts';
 import type { ClientIdOwner, JournalRow, JournalStore, LedgerEntries } from '../storage/types.ts';
 import { rewriteAwarenessUpdate } from './awareness.ts';
 import type { Peer } from './peer.ts';
@@ -103,6 +103,8 @@ export class Room {
   #producedRow = false;
   #snapshotting: Promise<void> | null = null;
   idleTimer: NodeJS.Timeout | null = null;
+  #editedSinceVersion = false;
+  #lastVersionAt = Date.now();
 
   constructor(
     readonly documentId: string,
@@ -178,7 +180,8 @@ export class Room {
 
   #originAccount(origin: unknown): string | null {
     if (origin instanceof ServerEdit) return origin.accountId;
-    if (origin instanceof Object && this.peers.has(origin as Peer)) return (origin as Peer).identity.userId;
+    if (origin instanceof Object && this.peers.has(origin as Peer))
+      return (origin as Peer).identity.userId;
     return null;
   }
 
@@ -489,7 +492,16 @@ export class Room {
       peer.acked = count;
       peer.send(encodeSaved(count));
     }
+    if (batch.rows.length > 0) this.#editedSinceVersion = true;
     if (this.pending.length === 0) {
+      const interval = this.options.autoVersionMs ?? 0;
+      if (
+        interval > 0 &&
+        this.#editedSinceVersion &&
+        Date.now() - this.#lastVersionAt >= interval
+      ) {
+        void this.saveAutoVersion();
+      }
       const waiting = this.#waitingForCommit;
       this.#waitingForCommit = [];
       for (const callback of waiting) callback();
@@ -506,6 +518,22 @@ export class Room {
     });
     this.state = 'failed';
     for (const peer of this.peers) peer.close(CloseCode.storageFailed, 'could not save');
+  }
+
+  /** Saves an automatic version of committed content, if anything changed since the last. */
+  async saveAutoVersion(): Promise<void> {
+    const save = this.options.saveAutoVersion;
+    if (!save || !this.#editedSinceVersion || this.pending.length > 0) return;
+    this.#editedSinceVersion = false;
+    this.#lastVersionAt = Date.now();
+    try {
+      await save(this.documentId, Y.encodeStateAsUpdate(this.doc));
+    } catch (err) {
+      this.logger.log('error', 'versions.auto_failed', {
+        documentId: this.documentId,
+        error: String(err),
+      });
+    }
   }
 
   /** Writes a snapshot of committed state so the next load replays few rows. */

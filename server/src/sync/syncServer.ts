@@ -1,9 +1,12 @@
 import { CloseCode } from '@chorus/shared';
+import * as Y from 'yjs';
+import { AuthorshipIndex } from '../attribution/authorshipIndex.ts';
+import type { TextSource } from '../attribution/recordTransaction.ts';
 import type { Logger } from '../logger.ts';
 import type { AccessChange } from '../services/accessEvents.ts';
 import type { JournalStore } from '../storage/types.ts';
 import { Peer } from './peer.ts';
-import { LoadError, Room, type RoomBatch } from './room.ts';
+import { LoadError, Room, type RoomBatch, ServerEdit } from './room.ts';
 import type { IdentityResolver, PeerIdentity, SyncConnection, SyncOptions } from './types.ts';
 
 /** What the transport calls for each connection: frames in, and the end. */
@@ -170,8 +173,13 @@ export class SyncServer {
     if (batches.length === 0) return;
     const rows = batches.flatMap((b) => b.rows.map((p) => p.row));
     const clientIds = batches.flatMap((b) => b.clientIds);
+    const ledger = {
+      inserts: batches.flatMap((b) => b.ledger.inserts),
+      carried: batches.flatMap((b) => b.ledger.carried),
+      deletes: batches.flatMap((b) => b.ledger.deletes),
+    };
     try {
-      await this.journal.append(rows, clientIds);
+      await this.journal.append(rows, clientIds, ledger);
     } catch (err) {
       for (const batch of batches) {
         batch.room.failCommit(batch, err);
@@ -180,6 +188,45 @@ export class SyncServer {
       return;
     }
     for (const batch of batches) batch.room.afterCommit(batch);
+  }
+
+  /**
+   * The committed content of a document and who wrote it: from memory if it is open
+   * (after committing what is pending), otherwise from the journal.
+   */
+  async committedDocument(documentId: string): Promise<{ doc: Y.Doc; index: AuthorshipIndex }> {
+    await this.flushed();
+    const room = this.rooms.get(documentId);
+    const doc = new Y.Doc();
+    if (room && room.state === 'ready') {
+      Y.applyUpdate(doc, Y.encodeStateAsUpdate(room.doc));
+      return { doc, index: room.index };
+    }
+    const loaded = await this.journal.load(documentId);
+    if (loaded.snapshot) Y.applyUpdate(doc, loaded.snapshot.state);
+    for (const row of loaded.rows) {
+      try {
+        Y.applyUpdate(doc, row.update);
+      } catch {
+        // Quarantined when the room next loads; a report skips it meanwhile.
+      }
+    }
+    return { doc, index: AuthorshipIndex.from(await this.journal.loadLedger(documentId)) };
+  }
+
+  /**
+   * Makes an edit on someone's behalf (restoring a version) through the same gate,
+   * journal and relay as an edit from a connection, and waits until it is committed.
+   */
+  async applyServerEdit(
+    documentId: string,
+    accountId: string,
+    build: (doc: Y.Doc) => Uint8Array,
+    sources: TextSource[],
+  ): Promise<void> {
+    const room = await this.#room(documentId);
+    room.applyServerEdit(build(room.doc), new ServerEdit(accountId, sources));
+    await this.flushed();
   }
 
   /** Resolves when every update received so far is committed. */
@@ -210,6 +257,7 @@ export class SyncServer {
   async #unloadWhenSaved(room: Room): Promise<void> {
     await this.flushed();
     if (room.peers.size > 0 || room.state !== 'ready') return;
+    await room.saveAutoVersion();
     await room.snapshot();
     // Someone may have joined while the snapshot was written.
     if (room.peers.size > 0 || room.pending.length > 0) return;
@@ -226,6 +274,7 @@ export class SyncServer {
     this.#closing = true;
     await this.flushed();
     for (const room of this.rooms.values()) {
+      await room.saveAutoVersion();
       await room.snapshot();
       for (const peer of room.peers) peer.close(CloseCode.serviceRestart, 'server restarting');
       room.destroy();

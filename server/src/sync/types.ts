@@ -39,4 +39,8 @@ export interface SyncOptions {
   snapshotEvery: number;
   /** Frames a connection may send while its document is still loading. */
   maxQueuedFrames: number;
+  /** At most one automatic version per this many ms while a document is edited (0: off). */
+  autoVersionMs?: number;
+  /** Stores an automatic version; called with committed state only. */
+  saveAutoVersion?: (documentId: string, state: Uint8Array) => Promise<void>;
 }

@@ -33,3 +33,11 @@ export type DocumentSummary = z.infer<typeof documentSchema>;
 export const idSchema = z
   .string()
   .regex(/^[a-z0-9]{16,40}$/, 'That link is not a valid Chorus id. Check the address.');
+
+export const createVersionSchema = z.object({
+  label: z
+    .string({ error: 'Enter a name for the version.' })
+    .trim()
+    .min(1, 'Enter a name for the version, for example "Agreed at workshop 3".')
+    .max(120, 'Version names are at most 120 characters.'),
+});

@@ -11,11 +11,10 @@ import Database from 'better-sqlite3';
 import type {
   AuditRow,
   ClientIdOwner,
-  LedgerEntries,
-  VersionRecord,
   DocumentRecord,
   InviteRecord,
   JournalRow,
+  LedgerEntries,
   LoadedJournal,
   MembershipRecord,
   MemberView,
@@ -23,6 +22,7 @@ import type {
   SessionRecord,
   Storage,
   UserRecord,
+  VersionRecord,
   WorkspaceRecord,
 } from '../types.ts';
 import { migrations } from './schema.ts';
@@ -319,12 +319,21 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
       `INSERT INTO ledger_deletes (document_id, client_id, clock, len, deleted_by, author_id, at, words, carried)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
-    ledgerInserts: db.prepare<[string], { client_id: number; clock: number; len: number; at: number }>(
+    ledgerInserts: db.prepare<
+      [string],
+      { client_id: number; clock: number; len: number; at: number }
+    >(
       'SELECT client_id, clock, len, at FROM ledger_inserts WHERE document_id = ? ORDER BY client_id, clock',
     ),
     ledgerCarried: db.prepare<
       [string],
-      { client_id: number; clock: number; len: number; author_id: string | null; original_at: number }
+      {
+        client_id: number;
+        clock: number;
+        len: number;
+        author_id: string | null;
+        original_at: number;
+      }
     >(
       'SELECT client_id, clock, len, author_id, original_at FROM ledger_carried WHERE document_id = ? ORDER BY client_id, clock',
     ),
@@ -347,17 +356,39 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
     ),
     versions: db.prepare<
       [string],
-      { id: string; document_id: string; kind: string; label: string | null; created_by: string | null; created_at: number }
+      {
+        id: string;
+        document_id: string;
+        kind: string;
+        label: string | null;
+        created_by: string | null;
+        created_at: number;
+      }
     >(
       'SELECT id, document_id, kind, label, created_by, created_at FROM versions WHERE document_id = ? ORDER BY created_at DESC, id',
     ),
     version: db.prepare<
       [string, string],
-      { id: string; document_id: string; kind: string; label: string | null; created_by: string | null; created_at: number; state: Buffer }
+      {
+        id: string;
+        document_id: string;
+        kind: string;
+        label: string | null;
+        created_by: string | null;
+        created_at: number;
+        state: Buffer;
+      }
     >('SELECT * FROM versions WHERE document_id = ? AND id = ?'),
     latestVersion: db.prepare<
       [string, string],
-      { id: string; document_id: string; kind: string; label: string | null; created_by: string | null; created_at: number }
+      {
+        id: string;
+        document_id: string;
+        kind: string;
+        label: string | null;
+        created_by: string | null;
+        created_at: number;
+      }
     >(
       'SELECT id, document_id, kind, label, created_by, created_at FROM versions WHERE document_id = ? AND kind = ? ORDER BY created_at DESC LIMIT 1',
     ),
@@ -402,7 +433,14 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
       stmt.insertLedgerInsert.run(e.documentId, e.clientId, e.clock, e.len, e.at);
     }
     for (const e of ledger.carried) {
-      stmt.insertLedgerCarried.run(e.documentId, e.clientId, e.clock, e.len, e.authorId, e.originalAt);
+      stmt.insertLedgerCarried.run(
+        e.documentId,
+        e.clientId,
+        e.clock,
+        e.len,
+        e.authorId,
+        e.originalAt,
+      );
     }
     for (const e of ledger.deletes) {
       stmt.insertLedgerDelete.run(

@@ -1,0 +1,109 @@
+import { createVersionSchema, ErrorId } from '@chorus/shared';
+import { Hono } from 'hono';
+import * as Y from 'yjs';
+import { AppError } from '../../errors.ts';
+import { authorizeDocument } from '../../http/authorize.ts';
+import type { AppEnv } from '../../http/env.ts';
+import { parseJson } from '../../http/middleware.ts';
+import { peopleOf } from '../../services/people.ts';
+import { compareVersions, restoreUpdate, saveVersion } from '../../services/versions.ts';
+import type { VersionRecord } from '../../storage/types.ts';
+import { liveDocuments } from './attributionRoutes.ts';
+
+const toVersionJson = (v: Omit<VersionRecord, 'state'>, names: Map<string, string>) => ({
+  id: v.id,
+  kind: v.kind,
+  label: v.label,
+  createdBy: v.createdBy,
+  createdByName: v.createdBy ? (names.get(v.createdBy) ?? 'A former member') : null,
+  createdAt: new Date(v.createdAt).toISOString(),
+});
+
+const noSuchVersion = () =>
+  new AppError(
+    ErrorId.notFound,
+    'That version does not exist. Choose one from the list of versions.',
+  );
+
+/** Named and automatic versions: list, save, compare, restore. Viewing never edits. */
+export const versionRoutes = new Hono<AppEnv>()
+  .get('/:id/versions', async (c) => {
+    const { document } = await authorizeDocument(c, 'document.view');
+    const { storage } = c.var.services;
+    const list = await storage.versions.list(document.id);
+    const people = await peopleOf(
+      storage,
+      document.workspaceId,
+      list.map((v) => v.createdBy),
+    );
+    const names = new Map([...people].map(([id, p]) => [id, p.name]));
+    return c.json({ versions: list.map((v) => toVersionJson(v, names)) });
+  })
+  .post('/:id/versions', async (c) => {
+    const { document, user } = await authorizeDocument(c, 'document.edit');
+    const input = await parseJson(c, createVersionSchema);
+    const { storage } = c.var.services;
+    const { doc } = await liveDocuments(c.var.services.live).committedDocument(document.id);
+    const version = await saveVersion(
+      storage,
+      document.id,
+      Y.encodeStateAsUpdate(doc),
+      'named',
+      input.label,
+      user.id,
+    );
+    doc.destroy();
+    const people = await peopleOf(storage, document.workspaceId);
+    return c.json(
+      { version: toVersionJson(version, new Map([...people].map(([id, p]) => [id, p.name]))) },
+      201,
+    );
+  })
+  .get('/:id/versions/:from/compare/:to', async (c) => {
+    const { document } = await authorizeDocument(c, 'document.view');
+    const { storage } = c.var.services;
+    const live = liveDocuments(c.var.services.live);
+    const current = await live.committedDocument(document.id);
+    const load = async (id: string) => {
+      if (id === 'current') return current.doc;
+      const v = await storage.versions.get(document.id, id);
+      if (!v) throw noSuchVersion();
+      const doc = new Y.Doc();
+      Y.applyUpdate(doc, v.state);
+      return doc;
+    };
+    const blocks = compareVersions(
+      await load(c.req.param('from')),
+      await load(c.req.param('to')),
+      current.index,
+    );
+    const people = await peopleOf(
+      storage,
+      document.workspaceId,
+      blocks.flatMap((b) => b.segments.map((s) => s.authorId)),
+    );
+    return c.json({ blocks, people: Object.fromEntries(people) });
+  })
+  .post('/:id/versions/:versionId/restore', async (c) => {
+    const { document, user } = await authorizeDocument(c, 'document.edit');
+    const { storage } = c.var.services;
+    const version = await storage.versions.get(document.id, c.req.param('versionId'));
+    if (!version) throw noSuchVersion();
+    const live = liveDocuments(c.var.services.live);
+    const current = await live.committedDocument(document.id);
+    // A backup first, so the restore itself can be undone by restoring the backup.
+    const when = new Date(version.createdAt).toISOString().slice(0, 16).replace('T', ' ');
+    const backup = await saveVersion(
+      storage,
+      document.id,
+      Y.encodeStateAsUpdate(current.doc),
+      'backup',
+      `Before restoring “${version.label ?? `version of ${when}`}”`,
+      user.id,
+    );
+    const versionDoc = new Y.Doc();
+    Y.applyUpdate(versionDoc, version.state);
+    const { build, sources } = restoreUpdate(current.doc, versionDoc, current.index);
+    await live.applyServerEdit(document.id, user.id, build, sources);
+    return c.json({ restored: version.id, backup: backup.id });
+  });

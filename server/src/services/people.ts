@@ -1,0 +1,49 @@
+import {
+  colorForId,
+  creditedName,
+  type ParticipantRole,
+  participantRoleLabels,
+} from '@chorus/shared';
+import type { Storage } from '../storage/types.ts';
+
+export interface PersonView {
+  accountId: string;
+  name: string;
+  role: ParticipantRole;
+  roleLabel: string;
+  color: string;
+}
+
+/**
+ * Everyone who may appear as an author in a workspace's documents, credited as they
+ * chose. Former members keep their credit, under their credit choice, with role "other".
+ */
+export async function peopleOf(
+  storage: Storage,
+  workspaceId: string,
+  alsoAccounts: Iterable<string | null> = [],
+): Promise<Map<string, PersonView>> {
+  const people = new Map<string, PersonView>();
+  for (const m of await storage.workspaces.listMembers(workspaceId)) {
+    people.set(m.userId, {
+      accountId: m.userId,
+      name: creditedName(m, m.participantRole),
+      role: m.participantRole,
+      roleLabel: participantRoleLabels[m.participantRole],
+      color: colorForId(m.userId),
+    });
+  }
+  for (const id of alsoAccounts) {
+    if (!id || people.has(id)) continue;
+    const user = await storage.users.findById(id);
+    if (!user) continue;
+    people.set(id, {
+      accountId: id,
+      name: creditedName(user, 'other'),
+      role: 'other',
+      roleLabel: participantRoleLabels.other,
+      color: colorForId(id),
+    });
+  }
+  return people;
+}
