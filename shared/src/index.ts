@@ -1,3 +1,4 @@
+export * from './domain/authorship.ts';
 export * from './domain/colors.ts';
 export * from './domain/documentKinds.ts';
 export * from './domain/participants.ts';

@@ -1,6 +1,6 @@
+import type { AuthorshipIndex } from '@chorus/shared';
 import * as Y from 'yjs';
 import type { LedgerCarried, LedgerDelete, LedgerEntries, LedgerInsert } from '../storage/types.ts';
-import type { AuthorshipIndex } from './authorshipIndex.ts';
 import { countWords } from './words.ts';
 
 /** Above this many characters in one transaction, skip matching (a paste of a whole book). */

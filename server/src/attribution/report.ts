@@ -1,8 +1,7 @@
-import type { ParticipantRole } from '@chorus/shared';
+import type { AuthorshipIndex, ParticipantRole } from '@chorus/shared';
 import { participantRoleLabels, participantRoles } from '@chorus/shared';
 import type * as Y from 'yjs';
 import type { LedgerDelete } from '../storage/types.ts';
-import type { AuthorshipIndex } from './authorshipIndex.ts';
 import { type AuthoredBlock, authoredBlocks } from './textRuns.ts';
 
 export interface Person {

@@ -1,3 +1,4 @@
+import { AuthorshipIndex } from '@chorus/shared';
 import { getSchema } from '@tiptap/core';
 import { TableKit } from '@tiptap/extension-table';
 import type { Node as PmNode } from '@tiptap/pm/model';
@@ -5,7 +6,6 @@ import StarterKit from '@tiptap/starter-kit';
 import { updateYFragment, yXmlFragmentToProseMirrorRootNode } from '@tiptap/y-tiptap';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { AuthorshipIndex } from './authorshipIndex.ts';
 import { recordTransaction } from './recordTransaction.ts';
 import { authoredBlocks, authorMap } from './textRuns.ts';
 

@@ -1,5 +1,5 @@
+import type { AuthorshipIndex } from '@chorus/shared';
 import * as Y from 'yjs';
-import type { AuthorshipIndex } from './authorshipIndex.ts';
 
 /** A run of visible characters with one author. */
 export interface AuthoredRun {

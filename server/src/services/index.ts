@@ -1,5 +1,5 @@
+import type { AuthorshipIndex } from '@chorus/shared';
 import type * as Y from 'yjs';
-import type { AuthorshipIndex } from '../attribution/authorshipIndex.ts';
 import type { TextSource } from '../attribution/recordTransaction.ts';
 import { SessionService } from '../auth/sessions.ts';
 import { FailureThrottle } from '../auth/throttle.ts';

@@ -1,5 +1,5 @@
+import type { AuthorshipIndex } from '@chorus/shared';
 import * as Y from 'yjs';
-import type { AuthorshipIndex } from '../attribution/authorshipIndex.ts';
 import type { TextSource } from '../attribution/recordTransaction.ts';
 import { authoredBlocks } from '../attribution/textRuns.ts';
 import { newId } from '../ids.ts';

@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
-import { CloseCode } from '@chorus/shared';
+import { AuthorshipIndex, CloseCode } from '@chorus/shared';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
-import { AuthorshipIndex } from '../attribution/authorshipIndex.ts';
 import { recordTransaction, type TextSource } from '../attribution/recordTransaction.ts';
 import type { Logger } from '../logger.ts';
 import type { ClientIdOwner, JournalRow, JournalStore, LedgerEntries } from '../storage/types.ts';

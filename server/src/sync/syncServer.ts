@@ -1,6 +1,5 @@
-import { CloseCode } from '@chorus/shared';
+import { AuthorshipIndex, CloseCode } from '@chorus/shared';
 import * as Y from 'yjs';
-import { AuthorshipIndex } from '../attribution/authorshipIndex.ts';
 import type { TextSource } from '../attribution/recordTransaction.ts';
 import type { Logger } from '../logger.ts';
 import type { AccessChange } from '../services/accessEvents.ts';

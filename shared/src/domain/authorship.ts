@@ -1,4 +1,19 @@
-import type { LedgerCarried, LedgerEntries, LedgerInsert } from '../storage/types.ts';
+/** A run of Yjs items written at one time (the ledger's insert rows). */
+export interface InsertRange {
+  clientId: number;
+  clock: number;
+  len: number;
+  at: number;
+}
+
+/** Text reinserted in one transaction, credited to whoever wrote it first. */
+export interface CarriedRange {
+  clientId: number;
+  clock: number;
+  len: number;
+  authorId: string | null;
+  originalAt: number;
+}
 
 interface Range {
   clock: number;
@@ -32,6 +47,7 @@ function insertSorted<R extends Range>(map: Map<number, R[]>, clientId: number, 
 /**
  * Who wrote each Yjs item and when: the account owning its client id, unless the text
  * was carried over from an earlier author. Built from the ledger; kept up to date live.
+ * Pure (no Yjs import), so the server's ledger and the browser's author view share it.
  */
 export class AuthorshipIndex {
   readonly owners = new Map<number, string | null>();
@@ -41,14 +57,18 @@ export class AuthorshipIndex {
   >();
   readonly #inserts = new Map<number, (Range & { at: number })[]>();
 
-  static from(ledger: LedgerEntries & { owners: Map<number, string | null> }): AuthorshipIndex {
+  static from(ledger: {
+    owners: Map<number, string | null>;
+    inserts: readonly InsertRange[];
+    carried: readonly CarriedRange[];
+  }): AuthorshipIndex {
     const index = new AuthorshipIndex();
     for (const [client, account] of ledger.owners) index.owners.set(client, account);
     index.add(ledger);
     return index;
   }
 
-  add(entries: { inserts: LedgerInsert[]; carried: LedgerCarried[] }): void {
+  add(entries: { inserts: readonly InsertRange[]; carried: readonly CarriedRange[] }): void {
     for (const e of entries.inserts) {
       insertSorted(this.#inserts, e.clientId, { clock: e.clock, len: e.len, at: e.at });
     }
@@ -74,6 +94,37 @@ export class AuthorshipIndex {
     const carried = find(this.#carried.get(clientId), clock);
     if (carried) return carried.originalAt;
     return find(this.#inserts.get(clientId), clock)?.at;
+  }
+
+  /** Adds carried ranges received as `[clientId, clock, len, authorId]` (from the server). */
+  addCarriedTuples(tuples: readonly [number, number, number, string | null][], at = 0): void {
+    this.add({
+      inserts: [],
+      carried: tuples.map(([clientId, clock, len, authorId]) => ({
+        clientId,
+        clock,
+        len,
+        authorId,
+        originalAt: at,
+      })),
+    });
+  }
+
+  /** Adds day breaks received as `{clientId: [[clock, dayMs], ...]}` (from the server). */
+  addDayBreaks(days: Record<string, [number, number][]>): void {
+    const inserts: InsertRange[] = [];
+    for (const [client, breaks] of Object.entries(days)) {
+      breaks.forEach(([clock, day], i) => {
+        const next = breaks[i + 1];
+        inserts.push({
+          clientId: Number(client),
+          clock,
+          len: (next ? next[0] : Number.MAX_SAFE_INTEGER) - clock,
+          at: day,
+        });
+      });
+    }
+    this.add({ inserts, carried: [] });
   }
 
   /** Carried ranges, for sending to clients. */
