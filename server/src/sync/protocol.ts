@@ -1,4 +1,4 @@
-import { ChorusMessage, MessageType, SyncType } from '@chorus/shared';
+import { type CarriedTuple, ChorusMessage, MessageType, SyncType } from '@chorus/shared';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 
@@ -103,7 +103,7 @@ export const encodeSaved = (count: number) =>
 /** `[100, 2, json]`: new client id owners and carried credit, for the live author view. */
 export const encodeAttribution = (payload: {
   owners: [number, string | null][];
-  carried: [number, number, number, string | null][];
+  carried: CarriedTuple[];
 }) =>
   encode((e) => {
     encoding.writeVarUint(e, MessageType.chorus);

@@ -482,7 +482,13 @@ export class Room {
     if (batch.clientIds.length > 0 || batch.ledger.carried.length > 0) {
       const frame = encodeAttribution({
         owners: batch.clientIds.map((c) => [c.clientId, c.accountId]),
-        carried: batch.ledger.carried.map((c) => [c.clientId, c.clock, c.len, c.authorId]),
+        carried: batch.ledger.carried.map((c) => [
+          c.clientId,
+          c.clock,
+          c.len,
+          c.authorId,
+          c.originalAt,
+        ]),
       });
       for (const peer of this.peers) if (peer.chorusClient) peer.send(frame);
     }

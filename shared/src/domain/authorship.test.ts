@@ -34,10 +34,11 @@ describe('authorship index', () => {
   it('takes increments in the wire format used by the server', () => {
     const live = new AuthorshipIndex();
     live.owners.set(5, 'cy');
-    live.addCarriedTuples([[5, 0, 3, 'ann']]);
+    live.addCarriedTuples([[5, 0, 3, 'ann', 500]]);
     live.addDayBreaks({ 5: [[0, 86_400_000]] });
     expect(live.authorOf(5, 1)).toBe('ann');
     expect(live.authorOf(5, 3)).toBe('cy');
     expect(live.writtenAt(5, 100)).toBe(86_400_000);
+    expect(live.writtenAt(5, 1)).toBe(500);
   });
 });

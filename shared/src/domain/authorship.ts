@@ -6,6 +6,9 @@ export interface InsertRange {
   at: number;
 }
 
+/** A carried range on the wire: `[clientId, clock, len, authorId, originalAt]`. */
+export type CarriedTuple = [number, number, number, string | null, number];
+
 /** Text reinserted in one transaction, credited to whoever wrote it first. */
 export interface CarriedRange {
   clientId: number;
@@ -128,10 +131,10 @@ export class AuthorshipIndex {
   }
 
   /** Carried ranges, for sending to clients. */
-  carriedRanges(): [number, number, number, string | null][] {
-    const out: [number, number, number, string | null][] = [];
+  carriedRanges(): CarriedTuple[] {
+    const out: CarriedTuple[] = [];
     for (const [client, list] of this.#carried) {
-      for (const r of list) out.push([client, r.clock, r.len, r.authorId]);
+      for (const r of list) out.push([client, r.clock, r.len, r.authorId, r.originalAt]);
     }
     return out;
   }

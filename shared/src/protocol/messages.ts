@@ -34,7 +34,7 @@ export const ChorusMessage = {
   saved: 1,
   /**
    * server -> client: `[100, 2, json]` with `{owners: [[clientId, accountId]], carried:
-   * [[clientId, clock, len, accountId]]}`: who owns new Yjs client ids, and text whose
+   * [[clientId, clock, len, accountId, originalAt]]}`: who owns new Yjs client ids, and text whose
    * credit was carried over, so the author view stays live.
    */
   attribution: 2,
