@@ -99,16 +99,16 @@ export class AuthorshipIndex {
     return find(this.#inserts.get(clientId), clock)?.at;
   }
 
-  /** Adds carried ranges received as `[clientId, clock, len, authorId]` (from the server). */
-  addCarriedTuples(tuples: readonly [number, number, number, string | null][], at = 0): void {
+  /** Adds carried ranges received as `[clientId, clock, len, authorId, originalAt]`. */
+  addCarriedTuples(tuples: readonly CarriedTuple[]): void {
     this.add({
       inserts: [],
-      carried: tuples.map(([clientId, clock, len, authorId]) => ({
+      carried: tuples.map(([clientId, clock, len, authorId, originalAt]) => ({
         clientId,
         clock,
         len,
         authorId,
-        originalAt: at,
+        originalAt,
       })),
     });
   }
