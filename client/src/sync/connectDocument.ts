@@ -1,4 +1,5 @@
 import {
+  type CarriedTuple,
   ChorusMessage,
   describeCloseCode,
   MessageType,
@@ -11,10 +12,18 @@ import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { type SaveState, SaveTracker } from './saveTracker.ts';
 
+/** Live authorship increments pushed by the server (`[100, 2, json]`). */
+export interface AttributionMessage {
+  owners: [number, string | null][];
+  carried: CarriedTuple[];
+}
+
 export interface DocumentConnection {
   doc: Y.Doc;
   provider: WebsocketProvider;
   tracker: SaveTracker;
+  /** Listens for new client id owners and carried credit, for the live author view. */
+  onAttribution(listener: (message: AttributionMessage) => void): () => void;
   destroy(): void;
 }
 
@@ -69,9 +78,18 @@ export function connectDocument(
     maxBackoffTime: 10_000,
     shouldReconnect: (event) => !permanentCloseCodes.has(event.code),
   });
+  const attributionListeners = new Set<(message: AttributionMessage) => void>();
   provider.messageHandlers[MessageType.chorus] = (_encoder, decoder) => {
     const sub = decoding.readVarUint(decoder);
     if (sub === ChorusMessage.saved) tracker.noteAck(decoding.readVarUint(decoder));
+    else if (sub === ChorusMessage.attribution) {
+      try {
+        const message = JSON.parse(decoding.readVarString(decoder)) as AttributionMessage;
+        for (const listener of attributionListeners) listener(message);
+      } catch {
+        // A malformed increment only delays the author view until its next refresh.
+      }
+    }
   };
   const onUpdate = (_update: Uint8Array, origin: unknown) => {
     if (origin !== provider) tracker.noteLocalEdit();
@@ -86,6 +104,10 @@ export function connectDocument(
     doc,
     provider,
     tracker,
+    onAttribution(listener) {
+      attributionListeners.add(listener);
+      return () => attributionListeners.delete(listener);
+    },
     destroy() {
       doc.off('update', onUpdate);
       provider.destroy();
