@@ -26,6 +26,10 @@ export const configSchema = z.object({
   CHORUS_IDLE_UNLOAD_MS: int('CHORUS_IDLE_UNLOAD_MS', 30_000, 0, 24 * 3600_000),
   CHORUS_AUTO_VERSION_MS: int('CHORUS_AUTO_VERSION_MS', 5 * 60_000, 0, 24 * 3600_000),
   CHORUS_SNAPSHOT_EVERY: int('CHORUS_SNAPSHOT_EVERY', 500, 1, 1_000_000),
+  CHORUS_MAX_CONNECTIONS_PER_ACCOUNT: int('CHORUS_MAX_CONNECTIONS_PER_ACCOUNT', 20, 1, 100_000),
+  CHORUS_MAX_CONNECTIONS_PER_IP: int('CHORUS_MAX_CONNECTIONS_PER_IP', 500, 1, 1_000_000),
+  CHORUS_MAX_MESSAGES_PER_SECOND: int('CHORUS_MAX_MESSAGES_PER_SECOND', 200, 1, 1_000_000),
+  CHORUS_MAX_BYTES_PER_SECOND: int('CHORUS_MAX_BYTES_PER_SECOND', 2 * MiB, 1024, 1024 * MiB),
   CHORUS_SESSION_IDLE_HOURS: int('CHORUS_SESSION_IDLE_HOURS', 24 * 7, 1, 24 * 365),
   CHORUS_SESSION_MAX_HOURS: int('CHORUS_SESSION_MAX_HOURS', 24 * 30, 1, 24 * 365),
   CHORUS_SIGNIN_MAX_FAILURES: int('CHORUS_SIGNIN_MAX_FAILURES', 5, 1, 1000),
@@ -44,6 +48,10 @@ export interface Config {
   maxFrameBytes: number;
   maxDocumentBytes: number;
   maxBufferedBytes: number;
+  maxConnectionsPerAccount: number;
+  maxConnectionsPerIp: number;
+  maxMessagesPerSecond: number;
+  maxBytesPerSecond: number;
   idleUnloadMs: number;
   snapshotEvery: number;
   autoVersionMs: number;
@@ -86,6 +94,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     maxFrameBytes: e.CHORUS_MAX_FRAME_BYTES,
     maxDocumentBytes: e.CHORUS_MAX_DOCUMENT_BYTES,
     maxBufferedBytes: e.CHORUS_MAX_BUFFERED_BYTES,
+    maxConnectionsPerAccount: e.CHORUS_MAX_CONNECTIONS_PER_ACCOUNT,
+    maxConnectionsPerIp: e.CHORUS_MAX_CONNECTIONS_PER_IP,
+    maxMessagesPerSecond: e.CHORUS_MAX_MESSAGES_PER_SECOND,
+    maxBytesPerSecond: e.CHORUS_MAX_BYTES_PER_SECOND,
     idleUnloadMs: e.CHORUS_IDLE_UNLOAD_MS,
     snapshotEvery: e.CHORUS_SNAPSHOT_EVERY,
     autoVersionMs: e.CHORUS_AUTO_VERSION_MS,

@@ -41,6 +41,11 @@ export async function startServer(
       idleUnloadMs: config.idleUnloadMs,
       snapshotEvery: config.snapshotEvery,
       maxQueuedFrames: 256,
+      rate: {
+        messagesPerSecond: config.maxMessagesPerSecond,
+        bytesPerSecond: config.maxBytesPerSecond,
+        bytesBurst: Math.max(config.maxFrameBytes * 2, config.maxBytesPerSecond * 2),
+      },
       autoVersionMs: config.autoVersionMs,
       saveAutoVersion: async (documentId, state) => {
         await saveVersion(storage, documentId, state, 'auto', null, null);

@@ -4,6 +4,7 @@ import type { TextSource } from '../attribution/recordTransaction.ts';
 import type { Logger } from '../logger.ts';
 import type { AccessChange } from '../services/accessEvents.ts';
 import type { JournalStore } from '../storage/types.ts';
+import { TrafficLimiter } from './limits.ts';
 import { Peer } from './peer.ts';
 import { LoadError, Room, type RoomBatch, ServerEdit } from './room.ts';
 import type { IdentityResolver, PeerIdentity, SyncConnection, SyncOptions } from './types.ts';
@@ -28,16 +29,20 @@ export class SyncServer {
   #flushScheduled = false;
   #flushing: Promise<void> = Promise.resolve();
   #closing = false;
+  readonly #traffic: TrafficLimiter | null;
 
   constructor(
     private readonly journal: JournalStore,
     private readonly options: SyncOptions,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.#traffic = options.rate ? new TrafficLimiter(options.rate) : null;
+  }
 
   /** Registers an authenticated connection to a document; frames may arrive at once. */
   connect(conn: SyncConnection, identity: PeerIdentity, documentId: string): PeerHandle {
     const peer = new Peer(conn, identity, this.options.maxBufferedBytes);
+    const budget = this.#traffic?.open(identity.userId) ?? null;
     if (this.#closing) {
       peer.close(CloseCode.serviceRestart, 'server restarting');
     }
@@ -60,6 +65,11 @@ export class SyncServer {
     return {
       receive: (frame) => {
         if (peer.closed) return;
+        if (budget && !budget.allow(frame.byteLength)) {
+          this.logger.log('warn', 'sync.rate_limited', { documentId, accountId: identity.userId });
+          peer.close(CloseCode.rateLimited, 'too many messages; slow down');
+          return;
+        }
         if (room) {
           room.handleFrame(peer, frame);
           return;
@@ -81,6 +91,7 @@ export class SyncServer {
       },
       closed: () => {
         peer.closed = true;
+        budget?.release();
         if (!room) return;
         room.leave(peer);
         if (room.peers.size === 0) this.#scheduleUnload(room);

@@ -37,6 +37,8 @@ export interface SyncOptions {
   maxBufferedBytes: number;
   idleUnloadMs: number;
   snapshotEvery: number;
+  /** Messages and bytes per second per connection (an account gets twice that in all). */
+  rate?: { messagesPerSecond: number; bytesPerSecond: number; bytesBurst: number };
   /** Frames a connection may send while its document is still loading. */
   maxQueuedFrames: number;
   /** At most one automatic version per this many ms while a document is edited (0: off). */

@@ -6,6 +6,7 @@ import { cookieFromHeader, sessionCookieName } from '../auth/cookie.ts';
 import type { Logger } from '../logger.ts';
 import type { Services } from '../services/index.ts';
 import { resolveIdentity } from './identity.ts';
+import { ConnectionCaps } from './limits.ts';
 import type { SyncServer } from './syncServer.ts';
 
 export const SYNC_PATH_PREFIX = '/sync/';
@@ -36,6 +37,9 @@ export function attachSyncUpgrade(
     perMessageDeflate: false,
   });
 
+  const perAccount = new ConnectionCaps(config.maxConnectionsPerAccount);
+  const perIp = new ConnectionCaps(config.maxConnectionsPerIp);
+
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
     void handleUpgrade(req, socket, head).catch((err: unknown) => {
@@ -60,11 +64,38 @@ export function attachSyncUpgrade(
       );
       return;
     }
+    // Counted before any work, so a flood of upgrades costs little.
+    const releaseIp = perIp.acquire(req.socket.remoteAddress ?? 'unknown');
+    if (!releaseIp) {
+      logger.log('warn', 'sync.too_many_connections', { ip: req.socket.remoteAddress ?? null });
+      refuse(
+        socket,
+        429,
+        'Too Many Requests',
+        'Too many connections from this network. Close some tabs.',
+      );
+      return;
+    }
+    let handedOver = false;
+    try {
+      handedOver = await authenticateAndUpgrade(req, socket, head, url, releaseIp);
+    } finally {
+      if (!handedOver) releaseIp();
+    }
+  }
+
+  async function authenticateAndUpgrade(
+    req: IncomingMessage,
+    socket: Duplex,
+    head: Buffer,
+    url: URL,
+    releaseIp: () => void,
+  ): Promise<boolean> {
     const token = cookieFromHeader(req.headers.cookie, sessionCookieName(config));
     const auth = await services.sessions.validate(token);
     if (!auth) {
       refuse(socket, 401, 'Unauthorized', 'You are not signed in. Sign in and reload the page.');
-      return;
+      return false;
     }
     const idResult = idSchema.safeParse(url.pathname.slice(SYNC_PATH_PREFIX.length));
     const identity = idResult.success
@@ -73,8 +104,24 @@ export function attachSyncUpgrade(
     if (!identity || !idResult.success) {
       // Same answer whether the document is missing or not theirs.
       refuse(socket, 404, 'Not Found', 'This document does not exist, or you are not a member.');
-      return;
+      return false;
     }
+    const releaseAccount = perAccount.acquire(auth.user.id);
+    if (!releaseAccount) {
+      logger.log('warn', 'sync.too_many_connections', { accountId: auth.user.id });
+      refuse(
+        socket,
+        429,
+        'Too Many Requests',
+        'You have too many documents open. Close some tabs.',
+      );
+      return false;
+    }
+    // The socket closing (after use, or a failed handshake) frees both places.
+    socket.once('close', () => {
+      releaseAccount();
+      releaseIp();
+    });
     wss.handleUpgrade(req, socket, head, (ws) => {
       const handle = sync.connect(
         {
@@ -121,6 +168,7 @@ export function attachSyncUpgrade(
         handle.closed();
       });
     });
+    return true;
   }
 
   return wss;
