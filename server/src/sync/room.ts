@@ -19,8 +19,11 @@ import {
   ProtocolError,
 } from './protocol.ts';
 import type { SyncOptions } from './types.ts';
+import { validateUpdate } from './validateUpdate.ts';
 
 const MAX_AWARENESS_IDS_PER_PEER = 4;
+/** Content waiting for missing dependencies that a document may hold. */
+const MAX_PENDING_BYTES = 4 * 1024 * 1024;
 /** New Yjs client ids one connection may register: a browser tab uses one per Y.Doc. */
 const MAX_NEW_CLIENT_IDS_PER_PEER = 16;
 
@@ -71,8 +74,9 @@ function compactInserts(ledger: LedgerEntries): LedgerEntries {
   return { ...ledger, inserts };
 }
 
-const pendingSize = (doc: Y.Doc) =>
-  (doc.store.pendingStructs?.update.byteLength ?? 0) + (doc.store.pendingDs?.byteLength ?? 0);
+const pendingSize = (doc: {
+  store: { pendingStructs: { update: Uint8Array } | null; pendingDs: Uint8Array | null };
+}) => (doc.store.pendingStructs?.update.byteLength ?? 0) + (doc.store.pendingDs?.byteLength ?? 0);
 
 export const hashUpdate = (update: Uint8Array) =>
   createHash('sha256').update(update).digest('hex').slice(0, 16);
@@ -99,7 +103,6 @@ export class Room {
   index = new AuthorshipIndex();
   #ledger: LedgerEntries = { inserts: [], carried: [], deletes: [] };
   #newClientIds: ClientIdOwner[] = [];
-  #producedRow = false;
   #snapshotting: Promise<void> | null = null;
   idleTimer: NodeJS.Timeout | null = null;
   #editedSinceVersion = false;
@@ -187,7 +190,6 @@ export class Room {
   #onDocUpdate(update: Uint8Array, origin: unknown): void {
     const accountId = this.#originAccount(origin);
     if (!accountId) return;
-    this.#producedRow = true;
     this.pending.push({
       origin: origin as EditOrigin,
       row: {
@@ -328,18 +330,32 @@ export class Room {
           peer.close(CloseCode.documentTooLarge, 'document size limit reached');
           return;
         }
+        validateUpdate(message.update);
         if (!this.#checkClientIds(peer, message.update)) return;
-        this.#producedRow = false;
-        const hadPending = pendingSize(this.doc);
+        const pendingBefore = {
+          pendingStructs: this.doc.store.pendingStructs,
+          pendingDs: this.doc.store.pendingDs,
+        };
+        const rowsBefore = this.pending.length;
         try {
           Y.applyUpdate(this.doc, message.update, peer);
         } catch (err) {
           throw new ProtocolError(`update could not be applied: ${String(err)}`);
         }
-        // Content waiting for missing dependencies emits no doc update; journal the raw
-        // update so a confirmed edit is never held only in memory.
-        if (!this.#producedRow && pendingSize(this.doc) !== hadPending) {
-          this.#onDocUpdate(message.update, peer);
+        const parked = pendingSize(this.doc);
+        if (parked > pendingSize({ store: pendingBefore })) {
+          // A client that reconnects may send a new edit before the offline edits it
+          // depends on (they follow in its sync step 2), so some waiting is normal; a
+          // pile of content whose dependencies never come is not, and would slow every
+          // later edit.
+          if (parked > MAX_PENDING_BYTES) {
+            this.doc.store.pendingStructs = pendingBefore.pendingStructs;
+            this.doc.store.pendingDs = pendingBefore.pendingDs;
+            throw new ProtocolError('too much content waiting for edits the server does not have');
+          }
+          // Parked content emits no doc update: journal the update as sent, so a
+          // confirmed edit is never held only in memory.
+          if (this.pending.length === rowsBefore) this.#onDocUpdate(message.update, peer);
         }
         peer.received++;
         this.requestFlush(this);

@@ -1,8 +1,14 @@
 import { CloseCode } from '@chorus/shared';
-import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { buildDocument, buildUser, type TestUser } from '../../test/factories.ts';
-import { appendParagraph, connectClient, eventually, type TestClient, waitSynced } from '../../test/syncClient.ts';
+import {
+  appendParagraph,
+  connectClient,
+  eventually,
+  type TestClient,
+  waitSynced,
+} from '../../test/syncClient.ts';
 import { startTestServer, TEST_ORIGIN, type TestServer } from '../../test/testServer.ts';
 
 function open(url: string, cookie: string): Promise<{ ws: WebSocket; status: number }> {
@@ -49,7 +55,11 @@ describe('floods', () => {
     expect(await closed).toBe(CloseCode.rateLimited);
     appendParagraph(b1.doc, 'still served after the flood');
     await eventually(() => expect(b2.text()).toContain('still served after the flood'));
-    expect(server.logger.entries.some((e) => e.event === 'sync.rate_limited' && e.fields.accountId === ann.id)).toBe(true);
+    expect(
+      server.logger.entries.some(
+        (e) => e.event === 'sync.rate_limited' && e.fields.accountId === ann.id,
+      ),
+    ).toBe(true);
   });
 
   it('refuses connections past the per-account cap before upgrading, and frees places on close', async () => {

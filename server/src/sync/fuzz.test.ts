@@ -1,0 +1,160 @@
+import fc from 'fast-check';
+import * as encoding from 'lib0/encoding';
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { memoryLogger } from '../logger.ts';
+import { openSqliteStorage } from '../storage/sqlite/sqliteStorage.ts';
+import { FakeConnection } from '../test/fakeConnection.ts';
+import { SimClient, settleAll } from '../test/simClient.ts';
+import { encodeSyncStep1, encodeUpdate } from './protocol.ts';
+import { SyncServer } from './syncServer.ts';
+import type { PeerIdentity } from './types.ts';
+
+/** Frames in the default run; `pnpm test:fuzz` sends a million. */
+const FRAMES = Number(process.env.CHORUS_FUZZ_FRAMES ?? 3000);
+
+const person = (n: string): PeerIdentity => ({
+  userId: n,
+  sessionId: `s-${n}`,
+  workspaceId: 'w',
+  name: n,
+  role: 'Other',
+  color: '#1d4ed8',
+  permission: 'editor',
+  canEdit: true,
+  publishPresence: true,
+});
+
+/** Valid frames to mutate: real updates, state vectors, awareness and hello messages. */
+function corpus(): Uint8Array[] {
+  const doc = new Y.Doc();
+  const frames: Uint8Array[] = [];
+  doc.on('update', (u: Uint8Array) => frames.push(encodeUpdate(u)));
+  const f = doc.getXmlFragment('default');
+  const p = new Y.XmlElement('paragraph');
+  const t = new Y.XmlText();
+  p.insert(0, [t]);
+  f.insert(0, [p]);
+  t.insert(0, 'hello world', { bold: true });
+  t.delete(2, 3);
+  doc.getMap('m').set('k', { a: [1, { b: 2 }] });
+  frames.push(encodeSyncStep1(Y.encodeStateVector(doc)));
+  const e = encoding.createEncoder();
+  encoding.writeVarUint(e, 1);
+  encoding.writeVarUint8Array(e, new Uint8Array([1, 5, 1, 2, 123, 125]));
+  frames.push(encoding.toUint8Array(e), new Uint8Array([100, 0, 1]), new Uint8Array([3]));
+  return frames;
+}
+
+/** A valid Yjs update built by a hostile client: any client id, deep values, many ops. */
+const hostileUpdate = fc
+  .record({
+    clientID: fc.oneof(fc.integer({ min: 0, max: 2 ** 32 - 1 }), fc.constant(1)),
+    depth: fc.integer({ min: 0, max: 40 }),
+    inserts: fc.array(fc.string({ maxLength: 20 }), { maxLength: 20 }),
+  })
+  .map(({ clientID, depth, inserts }) => {
+    const doc = new Y.Doc();
+    doc.clientID = clientID;
+    const t = doc.getText('t');
+    for (const s of inserts) t.insert(0, s);
+    let nested: unknown = 'leaf';
+    for (let i = 0; i < depth; i++) nested = { n: nested };
+    doc.getMap('m').set('deep', nested);
+    return encodeUpdate(Y.encodeStateAsUpdate(doc));
+  });
+
+const frame = (seeds: Uint8Array[]) =>
+  fc.oneof(
+    fc.uint8Array({ maxLength: 64 }),
+    fc
+      .tuple(
+        fc.constantFrom(...seeds),
+        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 4 }),
+        fc.option(fc.nat()),
+      )
+      .map(([seed, flips, cut]) => {
+        const out = Uint8Array.from(seed);
+        for (const [at, value] of flips) if (out.length > 0) out[at % out.length] = value;
+        return cut === null ? out : out.slice(0, cut % (out.length + 1));
+      }),
+    hostileUpdate,
+  );
+
+describe('fuzzing the protocol', () => {
+  it(`${FRAMES} random, mutated and hostile frames never stop the server or corrupt the document`, async () => {
+    const storage = openSqliteStorage({ filename: ':memory:' });
+    const seed = new Y.Doc();
+    seed.getText('t').insert(0, 'seed');
+    await storage.journal.append([
+      {
+        documentId: 'd',
+        seq: 1,
+        createdAt: 0,
+        accountId: null,
+        update: Y.encodeStateAsUpdate(seed),
+      },
+    ]);
+    const logger = memoryLogger();
+    const server = new SyncServer(
+      storage.journal,
+      {
+        maxDocumentBytes: 1 << 26,
+        maxBufferedBytes: 1 << 30,
+        idleUnloadMs: 60_000,
+        snapshotEvery: 500,
+        maxQueuedFrames: 1000,
+      },
+      logger,
+    );
+    const alice = new SimClient(server, person('alice'), 'd');
+    const bob = new SimClient(server, person('bob'), 'd');
+    alice.connect();
+    bob.connect();
+    const settle = () => settleAll(server, [alice, bob]);
+    await settle();
+    expect(alice.doc.getText('t').toString()).toBe('seed');
+
+    const seeds = corpus();
+    const gen = frame(seeds);
+    let conn = new FakeConnection();
+    let attacker = server.connect(conn, person('mallory'), 'd');
+    let sent = 0;
+    let closes = 0;
+    const started = performance.now();
+    while (sent < FRAMES) {
+      for (const f of fc.sample(gen, Math.min(500, FRAMES - sent))) {
+        attacker.receive(f);
+        sent++;
+        if (conn.closedWith) {
+          closes++;
+          attacker.closed();
+          conn = new FakeConnection();
+          attacker = server.connect(conn, person('mallory'), 'd');
+        }
+      }
+      // Everyone else keeps working between bursts.
+      alice.doc.getText('t').insert(0, `a${sent} `);
+      await settle();
+      expect(bob.doc.getText('t').toString()).toBe(alice.doc.getText('t').toString());
+      conn.frames.length = 0;
+    }
+    const seconds = (performance.now() - started) / 1000;
+    console.log(
+      `fuzz: frames=${sent} connections closed=${closes} seconds=${seconds.toFixed(1)} frames/s=${Math.round(sent / seconds)}`,
+    );
+    expect(alice.closedWith).toBeNull();
+    expect(bob.closedWith).toBeNull();
+
+    // The stored document still loads and holds what the honest clients agreed on.
+    await server.shutdown();
+    const loaded = await storage.journal.load('d');
+    const stored = new Y.Doc();
+    if (loaded.snapshot) Y.applyUpdate(stored, loaded.snapshot.state);
+    for (const r of loaded.rows) Y.applyUpdate(stored, r.update);
+    expect(stored.getText('t').toString()).toContain(
+      alice.doc.getText('t').toString().slice(0, 20),
+    );
+    expect(await storage.integrityCheck()).toBe('ok');
+  }, 600_000);
+});

@@ -1,0 +1,223 @@
+import * as decoding from 'lib0/decoding';
+import { ProtocolError } from './protocol.ts';
+
+/**
+ * Limits an untrusted Yjs update must respect before Yjs itself touches it. Yjs trusts
+ * its input: counts far larger than the frame, clocks near 2^53, deeply nested JSON or
+ * sub-documents have hung, crashed or poisoned stock servers (see SECURITY.md).
+ */
+export interface UpdateLimits {
+  maxClients: number;
+  maxStructs: number;
+  maxDepth: number;
+}
+
+export const defaultUpdateLimits: UpdateLimits = {
+  maxClients: 1_000,
+  maxStructs: 500_000,
+  maxDepth: 16,
+};
+
+const MAX_CLOCK = 2 ** 53 - 1;
+
+// Content refs of Yjs update v1 (yjs/src/structs/Item.js contentRefs).
+const GC = 0;
+const SKIP = 10;
+const DELETED = 1;
+const JSON_CONTENT = 2;
+const BINARY = 3;
+const STRING = 4;
+const EMBED = 5;
+const FORMAT = 6;
+const TYPE = 7;
+const ANY = 8;
+const DOC = 9;
+const XML_ELEMENT = 3;
+const XML_HOOK = 5;
+
+function fail(reason: string): never {
+  throw new ProtocolError(`update refused: ${reason}`);
+}
+
+function count(d: decoding.Decoder, what: string, max: number): number {
+  const n = decoding.readVarUint(d);
+  // Every counted element takes at least one byte, so a count beyond the bytes left lies.
+  if (n > d.arr.length - d.pos + 1 || n > max)
+    fail(`${what} count ${n} is impossible or over the limit`);
+  return n;
+}
+
+/** JSON nesting depth without parsing (parsing very deep JSON is itself the attack). */
+function jsonDepth(text: string, max: number): void {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92)
+        i++; // backslash escape
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 123 || c === 91) {
+      if (++depth > max) fail('JSON nested too deeply');
+    } else if (c === 125 || c === 93) depth--;
+  }
+}
+
+/** lib0's "any" encoding, read with bounded depth and bounded element counts. */
+function skipAny(d: decoding.Decoder, depth: number, limits: UpdateLimits): void {
+  if (depth > limits.maxDepth) fail('value nested too deeply');
+  const type = decoding.readUint8(d);
+  switch (type) {
+    case 127: // undefined
+    case 126: // null
+    case 121: // false
+    case 120: // true
+      return;
+    case 125:
+      decoding.readVarInt(d);
+      return;
+    case 124:
+      decoding.readFloat32(d);
+      return;
+    case 123:
+      decoding.readFloat64(d);
+      return;
+    case 122:
+      decoding.readBigInt64(d);
+      return;
+    case 119:
+      decoding.readVarString(d);
+      return;
+    case 118: {
+      const n = count(d, 'object key', limits.maxStructs);
+      for (let i = 0; i < n; i++) {
+        decoding.readVarString(d);
+        skipAny(d, depth + 1, limits);
+      }
+      return;
+    }
+    case 117: {
+      const n = count(d, 'array element', limits.maxStructs);
+      for (let i = 0; i < n; i++) skipAny(d, depth + 1, limits);
+      return;
+    }
+    case 116:
+      decoding.readVarUint8Array(d);
+      return;
+    default:
+      fail(`unknown value type ${type}`);
+  }
+}
+
+/** Reads one item's content and returns how many clocks it takes. */
+function skipContent(d: decoding.Decoder, ref: number, limits: UpdateLimits): number {
+  switch (ref) {
+    case DELETED: {
+      const len = decoding.readVarUint(d);
+      if (len > MAX_CLOCK) fail('deleted length out of range');
+      return len;
+    }
+    case JSON_CONTENT: {
+      const n = count(d, 'JSON item', limits.maxStructs);
+      for (let i = 0; i < n; i++) jsonDepth(decoding.readVarString(d), limits.maxDepth);
+      return n;
+    }
+    case STRING:
+      return decoding.readVarString(d).length;
+    case EMBED:
+      jsonDepth(decoding.readVarString(d), limits.maxDepth);
+      return 1;
+    case FORMAT:
+      decoding.readVarString(d);
+      jsonDepth(decoding.readVarString(d), limits.maxDepth);
+      return 1;
+    case TYPE: {
+      const typeRef = decoding.readVarUint(d);
+      if (typeRef > 6) fail(`unknown type ${typeRef}`);
+      if (typeRef === XML_ELEMENT || typeRef === XML_HOOK) decoding.readVarString(d);
+      return 1;
+    }
+    case ANY: {
+      const n = count(d, 'value', limits.maxStructs);
+      for (let i = 0; i < n; i++) skipAny(d, 0, limits);
+      return n;
+    }
+    // The editor never uses binary content or sub-documents; refusing them closes the
+    // "hundreds of thousands of sub-documents" attack entirely.
+    case BINARY:
+      fail('binary content is not used by Chorus documents');
+      break;
+    case DOC:
+      fail('sub-documents are not used by Chorus documents');
+      break;
+    default:
+      fail(`unknown content type ${ref}`);
+  }
+  return 0;
+}
+
+/**
+ * Walks a Yjs v1 update without building anything, checking every count against the
+ * bytes that remain and every clock against 2^53. Throws ProtocolError when it would not
+ * be safe to hand the update to Yjs.
+ */
+export function validateUpdate(
+  update: Uint8Array,
+  limits: UpdateLimits = defaultUpdateLimits,
+): void {
+  const d = decoding.createDecoder(update);
+  try {
+    let structs = 0;
+    const clients = count(d, 'client', limits.maxClients);
+    for (let c = 0; c < clients; c++) {
+      const n = count(d, 'struct', limits.maxStructs);
+      structs += n;
+      if (structs > limits.maxStructs) fail('too many structs');
+      decoding.readVarUint(d); // client id (lib0 refuses integers beyond 2^53)
+      let clock = decoding.readVarUint(d);
+      for (let i = 0; i < n; i++) {
+        const info = decoding.readUint8(d);
+        const ref = info & 31;
+        let len: number;
+        if (ref === GC || ref === SKIP) {
+          len = decoding.readVarUint(d);
+        } else {
+          if (info & 0x80) {
+            decoding.readVarUint(d);
+            decoding.readVarUint(d);
+          }
+          if (info & 0x40) {
+            decoding.readVarUint(d);
+            decoding.readVarUint(d);
+          }
+          if ((info & 0xc0) === 0) {
+            if (decoding.readVarUint(d) === 1) decoding.readVarString(d);
+            else {
+              decoding.readVarUint(d);
+              decoding.readVarUint(d);
+            }
+            if (info & 0x20) decoding.readVarString(d);
+          }
+          len = skipContent(d, ref, limits);
+        }
+        clock += len;
+        if (clock > MAX_CLOCK) fail('clock out of range');
+      }
+    }
+    const dsClients = count(d, 'delete set client', limits.maxClients);
+    for (let c = 0; c < dsClients; c++) {
+      decoding.readVarUint(d);
+      const ranges = count(d, 'delete range', limits.maxStructs);
+      for (let r = 0; r < ranges; r++) {
+        const clock = decoding.readVarUint(d);
+        const len = decoding.readVarUint(d);
+        if (clock + len > MAX_CLOCK) fail('delete range out of range');
+      }
+    }
+  } catch (err) {
+    if (err instanceof ProtocolError) throw err;
+    fail('malformed update');
+  }
+  if (decoding.hasContent(d)) fail('trailing bytes after the update');
+}
