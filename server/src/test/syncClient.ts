@@ -22,6 +22,8 @@ export interface TestClient {
   saved(): number;
   /** Document-changing frames sent on the current connection. */
   sent(): number;
+  /** Which connection (1, 2, ...) the counters belong to. */
+  generation(): number;
   text(): string;
   destroy(): void;
 }
@@ -40,6 +42,7 @@ export function connectClient(
   if (options.clientID !== undefined) doc.clientID = options.clientID;
   let saved = 0;
   let sent = 0;
+  let generation = 0;
   const Base = socketWith(cookie, options.origin);
   const chorus = options.chorus ?? false;
   class Counting extends Base {
@@ -47,6 +50,7 @@ export function connectClient(
       super(url, protocols);
       sent = 0;
       saved = 0;
+      generation++;
       if (chorus) {
         this.on('open', () => {
           const e = encoding.createEncoder();
@@ -81,6 +85,7 @@ export function connectClient(
     provider,
     saved: () => saved,
     sent: () => sent,
+    generation: () => generation,
     text: () => docText(doc),
     destroy() {
       provider.destroy();
