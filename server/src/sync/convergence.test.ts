@@ -19,6 +19,9 @@ const identity = (n: number): PeerIdentity => ({
   publishPresence: true,
 });
 
+/** Runs in the default suite; `pnpm test:fuzz` raises it. */
+const RUNS = Number(process.env.CHORUS_PROPERTY_RUNS ?? 40);
+
 type Op =
   | { kind: 'insert'; client: number; at: number; text: string }
   | { kind: 'delete'; client: number; at: number; len: number }
@@ -48,63 +51,67 @@ const op = (clients: number): fc.Arbitrary<Op> =>
   );
 
 describe('convergence under random order, delays and disconnects', () => {
-  it('all clients and the stored document end identical', async () => {
-    await fc.assert(
-      fc.asyncProperty(fc.array(op(3), { minLength: 5, maxLength: 60 }), async (ops) => {
-        const storage = openSqliteStorage({ filename: ':memory:' });
-        const seed = new Y.Doc();
-        seed.getText('t').insert(0, 'seed');
-        await storage.journal.append([
-          {
-            documentId: 'd',
-            seq: 1,
-            createdAt: 0,
-            accountId: null,
-            update: Y.encodeStateAsUpdate(seed),
-          },
-        ]);
-        const options = {
-          maxDocumentBytes: 1 << 24,
-          maxBufferedBytes: 1 << 24,
-          idleUnloadMs: 60_000,
-          snapshotEvery: 7,
-          maxQueuedFrames: 10_000,
-        };
-        const server = new SyncServer(storage.journal, options, memoryLogger());
-        const clients = [0, 1, 2].map((n) => new SimClient(server, identity(n), 'd'));
-        for (const c of clients) c.connect();
-        await new Promise((r) => setTimeout(r, 1));
-        for (const o of ops) {
-          const c = clients[o.client];
-          if (!c) continue;
-          const text = c.doc.getText('t');
-          if (o.kind === 'insert') text.insert(Math.min(o.at, text.length), o.text);
-          else if (o.kind === 'delete' && text.length > 0) {
-            const at = Math.min(o.at, text.length - 1);
-            text.delete(at, Math.min(o.len, text.length - at));
-          } else if (o.kind === 'deliver') for (let i = 0; i < o.steps; i++) c.step();
-          else if (o.kind === 'toggle') {
-            if (c.connected) c.disconnect();
-            else c.connect();
+  it(
+    'all clients and the stored document end identical',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.array(op(3), { minLength: 5, maxLength: 60 }), async (ops) => {
+          const storage = openSqliteStorage({ filename: ':memory:' });
+          const seed = new Y.Doc();
+          seed.getText('t').insert(0, 'seed');
+          await storage.journal.append([
+            {
+              documentId: 'd',
+              seq: 1,
+              createdAt: 0,
+              accountId: null,
+              update: Y.encodeStateAsUpdate(seed),
+            },
+          ]);
+          const options = {
+            maxDocumentBytes: 1 << 24,
+            maxBufferedBytes: 1 << 24,
+            idleUnloadMs: 60_000,
+            snapshotEvery: 7,
+            maxQueuedFrames: 10_000,
+          };
+          const server = new SyncServer(storage.journal, options, memoryLogger());
+          const clients = [0, 1, 2].map((n) => new SimClient(server, identity(n), 'd'));
+          for (const c of clients) c.connect();
+          await new Promise((r) => setTimeout(r, 1));
+          for (const o of ops) {
+            const c = clients[o.client];
+            if (!c) continue;
+            const text = c.doc.getText('t');
+            if (o.kind === 'insert') text.insert(Math.min(o.at, text.length), o.text);
+            else if (o.kind === 'delete' && text.length > 0) {
+              const at = Math.min(o.at, text.length - 1);
+              text.delete(at, Math.min(o.len, text.length - at));
+            } else if (o.kind === 'deliver') for (let i = 0; i < o.steps; i++) c.step();
+            else if (o.kind === 'toggle') {
+              if (c.connected) c.disconnect();
+              else c.connect();
+            }
+            await new Promise((r) => setImmediate(r));
           }
-          await new Promise((r) => setImmediate(r));
-        }
-        for (const c of clients) if (!c.connected) c.connect();
-        await new Promise((r) => setTimeout(r, 1));
-        await settleAll(server, clients);
-        const texts = clients.map((c) => c.doc.getText('t').toString());
-        expect(clients.map((c) => c.closedWith)).toEqual([null, null, null]);
-        expect(new Set(texts).size).toBe(1);
-        // The journal alone (as after a restart) gives the same document.
-        await server.shutdown();
-        const loaded = await storage.journal.load('d');
-        const stored = new Y.Doc();
-        if (loaded.snapshot) Y.applyUpdate(stored, loaded.snapshot.state);
-        for (const r of loaded.rows) Y.applyUpdate(stored, r.update);
-        expect(stored.getText('t').toString()).toBe(texts[0]);
-        await storage.close();
-      }),
-      { numRuns: Number(process.env.CHORUS_PROPERTY_RUNS ?? 40) },
-    );
-  }, 120_000);
+          for (const c of clients) if (!c.connected) c.connect();
+          await new Promise((r) => setTimeout(r, 1));
+          await settleAll(server, clients);
+          const texts = clients.map((c) => c.doc.getText('t').toString());
+          expect(clients.map((c) => c.closedWith)).toEqual([null, null, null]);
+          expect(new Set(texts).size).toBe(1);
+          // The journal alone (as after a restart) gives the same document.
+          await server.shutdown();
+          const loaded = await storage.journal.load('d');
+          const stored = new Y.Doc();
+          if (loaded.snapshot) Y.applyUpdate(stored, loaded.snapshot.state);
+          for (const r of loaded.rows) Y.applyUpdate(stored, r.update);
+          expect(stored.getText('t').toString()).toBe(texts[0]);
+          await storage.close();
+        }),
+        { numRuns: RUNS },
+      );
+    },
+    RUNS * 300 + 60_000,
+  );
 });

@@ -6,6 +6,10 @@ import { appendParagraph, connectClient, eventually, waitSynced } from '../../te
 import { startTestServer, TEST_ORIGIN, type TestServer } from '../../test/testServer.ts';
 import { encodeUpdate } from '../protocol.ts';
 
+function writeAll(e: encoding.Encoder, numbers: number[]): void {
+  for (const n of numbers) encoding.writeVarUint(e, n);
+}
+
 /** Hostile updates of the classes that hang or crash stock servers (SECURITY.md). */
 function hostileFrames(): Uint8Array[] {
   const frames: Uint8Array[] = [];
@@ -15,11 +19,11 @@ function hostileFrames(): Uint8Array[] {
     return encodeUpdate(encoding.toUint8Array(e));
   };
   // Struct count far larger than the frame could hold.
-  frames.push(handmade((e) => [1, 0xffffffff, 7, 0].forEach((n) => encoding.writeVarUint(e, n))));
+  frames.push(handmade((e) => writeAll(e, [1, 0xffffffff, 7, 0])));
   // Clock at 2^53.
   frames.push(
     handmade((e) => {
-      [1, 1, 7, 0].forEach((n) => encoding.writeVarUint(e, n));
+      writeAll(e, [1, 1, 7, 0]);
       encoding.writeUint8(e, 0);
       encoding.writeVarUint(e, 2 ** 53);
       encoding.writeVarUint(e, 0);
@@ -28,7 +32,7 @@ function hostileFrames(): Uint8Array[] {
   // Deeply nested JSON in content.
   frames.push(
     handmade((e) => {
-      [1, 1, 8, 0].forEach((n) => encoding.writeVarUint(e, n));
+      writeAll(e, [1, 1, 8, 0]);
       encoding.writeUint8(e, 5);
       encoding.writeVarUint(e, 1);
       encoding.writeVarString(e, 'default');
@@ -39,7 +43,7 @@ function hostileFrames(): Uint8Array[] {
   // A sub-document.
   frames.push(
     handmade((e) => {
-      [1, 1, 9, 0].forEach((n) => encoding.writeVarUint(e, n));
+      writeAll(e, [1, 1, 9, 0]);
       encoding.writeUint8(e, 9);
       encoding.writeVarUint(e, 1);
       encoding.writeVarString(e, 'default');
@@ -49,7 +53,7 @@ function hostileFrames(): Uint8Array[] {
     }),
   );
   // Delete-set client count beyond the frame.
-  frames.push(handmade((e) => [0, 0xfffffff].forEach((n) => encoding.writeVarUint(e, n))));
+  frames.push(handmade((e) => writeAll(e, [0, 0xfffffff])));
   return frames;
 }
 
