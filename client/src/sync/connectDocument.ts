@@ -8,6 +8,7 @@ import {
 } from '@chorus/shared';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
+import { IndexeddbPersistence } from 'y-indexeddb';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { type SaveState, SaveTracker } from './saveTracker.ts';
@@ -67,10 +68,20 @@ export function syncServerUrl(location: Location = window.location): string {
  */
 export function connectDocument(
   documentId: string,
-  options: { serverUrl?: string; WebSocketImpl?: typeof WebSocket } = {},
+  options: {
+    serverUrl?: string;
+    WebSocketImpl?: typeof WebSocket;
+    /** The signed-in account: edits are kept in this browser, per account, while offline. */
+    offlineAccountId?: string;
+  } = {},
 ): DocumentConnection {
   const doc = new Y.Doc();
   const tracker = new SaveTracker();
+  // Kept on this device so an edit survives a closed tab while offline; wiped at sign-out.
+  const offline =
+    options.offlineAccountId && typeof indexedDB !== 'undefined'
+      ? new IndexeddbPersistence(offlineDatabaseName(options.offlineAccountId, documentId), doc)
+      : null;
   const provider = new WebsocketProvider(options.serverUrl ?? syncServerUrl(), documentId, doc, {
     WebSocketPolyfill: socketClassFor(tracker, options.WebSocketImpl ?? WebSocket),
     // Cross-tab relaying would bypass the server's checks and its save confirmations.
@@ -111,9 +122,40 @@ export function connectDocument(
     destroy() {
       doc.off('update', onUpdate);
       provider.destroy();
+      void offline?.destroy();
       doc.destroy();
     },
   };
+}
+
+const OFFLINE_PREFIX = 'chorus-offline';
+
+function offlineDatabaseName(accountId: string, documentId: string): string {
+  return `${OFFLINE_PREFIX}:${accountId}:${documentId}`;
+}
+
+/**
+ * Deletes everything this browser kept offline for an account (call at sign-out), so the
+ * next person on a shared computer finds none of it.
+ */
+export async function clearOfflineData(accountId: string): Promise<void> {
+  if (typeof indexedDB === 'undefined' || typeof indexedDB.databases !== 'function') return;
+  const prefix = `${OFFLINE_PREFIX}:${accountId}:`;
+  const databases = await indexedDB.databases();
+  await Promise.all(
+    databases
+      .map((d) => d.name)
+      .filter((name): name is string => typeof name === 'string' && name.startsWith(prefix))
+      .map(
+        (name) =>
+          new Promise<void>((resolve) => {
+            const request = indexedDB.deleteDatabase(name);
+            request.onsuccess = () => resolve();
+            request.onerror = () => resolve();
+            request.onblocked = () => resolve();
+          }),
+      ),
+  );
 }
 
 export type { SaveState };
