@@ -74,6 +74,22 @@ function compactInserts(ledger: LedgerEntries): LedgerEntries {
   return { ...ledger, inserts };
 }
 
+/** Whether an update would add or delete anything in `doc` (checked without applying it). */
+function changesDocument(doc: Y.Doc, update: Uint8Array): boolean {
+  let meta: { to: Map<number, number> };
+  try {
+    meta = Y.parseUpdateMeta(update);
+  } catch {
+    return true;
+  }
+  for (const [clientId, to] of meta.to) if (to > Y.getState(doc.store, clientId)) return true;
+  try {
+    return Y.decodeUpdate(update).ds.clients.size > 0;
+  } catch {
+    return true;
+  }
+}
+
 const pendingSize = (doc: {
   store: { pendingStructs: { update: Uint8Array } | null; pendingDs: Uint8Array | null };
 }) => (doc.store.pendingStructs?.update.byteLength ?? 0) + (doc.store.pendingDs?.byteLength ?? 0);
@@ -320,7 +336,16 @@ export class Room {
         return;
       case 'syncStep2':
       case 'update': {
-        if (!peer.identity.canEdit) return; // a reader's changes are never applied, stored or relayed
+        if (!peer.identity.canEdit) {
+          // A reader's changes are never applied, stored or relayed. A reader's client
+          // still answers the server's sync step 1 (usually with nothing new): confirm
+          // those, so its status can say it is up to date; never confirm real changes.
+          if (!changesDocument(this.doc, message.update)) {
+            peer.received++;
+            this.requestFlush(this);
+          }
+          return;
+        }
         const size = message.update.byteLength;
         if (this.#storedBytes + size > this.options.maxDocumentBytes) {
           this.logger.log('warn', 'sync.document_too_large', {

@@ -193,3 +193,25 @@ describe('permissions on the socket', () => {
     expect(hereCodes).toEqual([]);
   });
 });
+
+describe('readers and save confirmations', () => {
+  it("confirms a reader's empty sync reply, so its status can read up to date, but never a real change", async () => {
+    const server = await startTestServer();
+    try {
+      const owner = await buildUser(server.url, 'Olive');
+      const viewer = await buildUser(server.url, 'Vic');
+      const { documentId } = await workspaceWith(server, owner, viewer, 'viewer');
+      const v = connectClient(server.url, documentId, viewer.cookie, { chorus: true });
+      await waitSynced(v);
+      await eventually(() => expect(v.sent()).toBeGreaterThan(0));
+      await eventually(() => expect(v.saved()).toBe(v.sent()));
+      appendParagraph(v.doc, 'a change a viewer may not make');
+      await server.sync.flushed();
+      await new Promise((r) => setTimeout(r, 150));
+      expect(v.saved()).toBeLessThan(v.sent());
+      v.destroy();
+    } finally {
+      await server.stop();
+    }
+  });
+});
