@@ -1,12 +1,16 @@
 import { lazy, type ReactNode, Suspense, useEffect } from 'react';
 import { ApiError } from './api/http.ts';
+import { AccountPage } from './features/account/AccountPage.tsx';
+import { AuditPage } from './features/audit/AuditPage.tsx';
 import { signOut } from './features/auth/authApi.ts';
 import { SignInPage } from './features/auth/SignInPage.tsx';
 import { SignUpPage } from './features/auth/SignUpPage.tsx';
 import { useAuth } from './features/auth/useAuth.ts';
+import { DocumentAccessPage } from './features/documents/DocumentAccessPage.tsx';
+import { InvitePage } from './features/invites/InvitePage.tsx';
 import { HomePage } from './features/workspaces/HomePage.tsx';
 import { WorkspacePage } from './features/workspaces/WorkspacePage.tsx';
-import { isPublicRoute, matchRoute, type Route } from './routes/matchRoute.ts';
+import { isOpenRoute, isPublicRoute, matchRoute, type Route } from './routes/matchRoute.ts';
 import { navigate, safeNextPath } from './routes/navigation.ts';
 import { useLocation } from './routes/useLocation.ts';
 import { AppHeader } from './ui/AppHeader.tsx';
@@ -27,7 +31,7 @@ export function App() {
 
   // Signed-out people go to sign in and come back; signed-in people skip the sign-in forms.
   const redirect =
-    auth.status === 'signedOut' && !isPublic && route.name !== 'notFound'
+    auth.status === 'signedOut' && !isPublic && !isOpenRoute(route)
       ? `/signin?next=${encodeURIComponent(location.href)}`
       : auth.status === 'signedIn' && isPublic
         ? safeNextPath(location.search.get('next'))
@@ -87,14 +91,22 @@ function Page({ route }: { route: Route }) {
       return <SignUpPage />;
     case 'home':
       return <HomePage />;
+    case 'account':
+      return <AccountPage />;
+    case 'invite':
+      return <InvitePage key={route.token} token={route.token} />;
     case 'workspace':
       return <WorkspacePage key={route.workspaceId} workspaceId={route.workspaceId} />;
+    case 'audit':
+      return <AuditPage key={route.workspaceId} workspaceId={route.workspaceId} />;
     case 'document':
       return (
         <Suspense fallback={<Loading label="Loading the editor…" />}>
           <DocumentPage key={route.documentId} documentId={route.documentId} />
         </Suspense>
       );
+    case 'documentAccess':
+      return <DocumentAccessPage key={route.documentId} documentId={route.documentId} />;
     case 'notFound':
       return <NotFoundPage />;
   }

@@ -18,7 +18,7 @@ export class ApiError extends Error {
  * the Origin header itself; responses are parsed with the shared schema when given.
  */
 export async function api<T = unknown>(
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
   path: string,
   body?: unknown,
   schema?: z.ZodType<T>,

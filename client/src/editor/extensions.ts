@@ -8,6 +8,8 @@ import type { DocumentConnection } from '../sync/connectDocument.ts';
 export interface CaretUser {
   name: string;
   color: string;
+  /** The participant role label, shown in one's own presence entry. */
+  role?: string;
 }
 
 /**
@@ -41,7 +43,7 @@ export function editorExtensions(connection: DocumentConnection, user: CaretUser
     Collaboration.configure({ document: connection.doc }),
     CollaborationCaret.configure({
       provider: connection.provider,
-      user: { name: user.name, color: user.color },
+      user: { name: user.name, color: user.color, role: user.role ?? '' },
       render: renderCaret,
     }),
   ];

@@ -2,9 +2,30 @@ export type Route =
   | { name: 'home' }
   | { name: 'signIn' }
   | { name: 'signUp' }
+  | { name: 'account' }
+  | { name: 'invite'; token: string }
   | { name: 'workspace'; workspaceId: string }
+  | { name: 'audit'; workspaceId: string }
   | { name: 'document'; documentId: string }
+  | { name: 'documentAccess'; documentId: string }
   | { name: 'notFound' };
+
+const patterns: ReadonlyArray<{ pattern: RegExp; make: (id: string) => Route }> = [
+  { pattern: /^\/invite\/([^/]+)$/, make: (token) => ({ name: 'invite', token }) },
+  {
+    pattern: /^\/workspaces\/([^/]+)$/,
+    make: (workspaceId) => ({ name: 'workspace', workspaceId }),
+  },
+  {
+    pattern: /^\/workspaces\/([^/]+)\/audit$/,
+    make: (workspaceId) => ({ name: 'audit', workspaceId }),
+  },
+  { pattern: /^\/documents\/([^/]+)$/, make: (documentId) => ({ name: 'document', documentId }) },
+  {
+    pattern: /^\/documents\/([^/]+)\/access$/,
+    make: (documentId) => ({ name: 'documentAccess', documentId }),
+  },
+];
 
 /** Maps a pathname to a route. Ids are passed on as typed; the server checks them. */
 export function matchRoute(pathname: string): Route {
@@ -12,13 +33,20 @@ export function matchRoute(pathname: string): Route {
   if (path === '/') return { name: 'home' };
   if (path === '/signin') return { name: 'signIn' };
   if (path === '/signup') return { name: 'signUp' };
-  const workspace = /^\/workspaces\/([^/]+)$/.exec(path);
-  if (workspace?.[1]) return { name: 'workspace', workspaceId: decodeURIComponent(workspace[1]) };
-  const document = /^\/documents\/([^/]+)$/.exec(path);
-  if (document?.[1]) return { name: 'document', documentId: decodeURIComponent(document[1]) };
+  if (path === '/account') return { name: 'account' };
+  for (const { pattern, make } of patterns) {
+    const found = pattern.exec(path);
+    if (found?.[1]) return make(decodeURIComponent(found[1]));
+  }
   return { name: 'notFound' };
 }
 
+/** Pages only for signed-out people: signed-in people are sent on to `?next=`. */
 export function isPublicRoute(route: Route): boolean {
   return route.name === 'signIn' || route.name === 'signUp';
+}
+
+/** Pages anyone may see, signed in or not (an invite explains itself before sign-in). */
+export function isOpenRoute(route: Route): boolean {
+  return route.name === 'invite' || route.name === 'notFound';
 }

@@ -1,5 +1,5 @@
-import type { User } from '@chorus/shared';
 import { useState } from 'react';
+import type { User } from '../features/auth/authApi.ts';
 import { Link } from '../routes/Link.tsx';
 import { Button } from './Button.tsx';
 
@@ -34,6 +34,11 @@ export function AppHeader({ user, onSignOut }: AppHeaderProps) {
           <Link href="/" className="app-header__brand">
             Chorus
           </Link>
+          {user ? (
+            <Link href="/account" className="app-header__link">
+              Your account
+            </Link>
+          ) : null}
         </nav>
         {user ? (
           <div className="app-header__account">

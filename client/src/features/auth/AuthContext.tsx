@@ -1,6 +1,5 @@
-import type { User } from '@chorus/shared';
 import { createContext, type ReactNode, useCallback, useEffect, useMemo, useState } from 'react';
-import { fetchMe } from './authApi.ts';
+import { fetchMe, type User } from './authApi.ts';
 
 export type AuthState =
   | { status: 'loading' }

@@ -1,6 +1,20 @@
-import { meResponseSchema, type SignInInput, type SignUpInput, type User } from '@chorus/shared';
+import { creditModes, type SignInInput, type SignUpInput, userSchema } from '@chorus/shared';
 import { z } from 'zod';
 import { ApiError, api } from '../../api/http.ts';
+
+/**
+ * The signed-in person as the API shows them to themselves, including how they chose to
+ * be credited (the shared user schema leaves that out, and zod would strip it).
+ */
+export const accountUserSchema = userSchema.extend({
+  creditMode: z.enum(creditModes).catch('full_name'),
+  displayName: z
+    .string()
+    .nullish()
+    .transform((value) => value ?? null),
+});
+export type User = z.infer<typeof accountUserSchema>;
+const meResponseSchema = z.object({ user: accountUserSchema });
 
 /** The signed-in person, or null when nobody is signed in. */
 export async function fetchMe(): Promise<User | null> {

@@ -1,6 +1,6 @@
-import type { User } from '@chorus/shared';
 import { useContext } from 'react';
 import { AuthContext, type AuthContextValue } from './AuthContext.tsx';
+import type { User } from './authApi.ts';
 
 export function useAuth(): AuthContextValue {
   const value = useContext(AuthContext);

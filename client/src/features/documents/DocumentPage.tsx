@@ -1,6 +1,15 @@
-import { documentKindLabels } from '@chorus/shared';
+import {
+  CloseCode,
+  creditedName,
+  describeCloseCode,
+  documentKindLabels,
+  participantRoleLabels,
+} from '@chorus/shared';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { ApiError } from '../../api/http.ts';
 import { useApiQuery } from '../../api/useApiQuery.ts';
 import { CollaborativeEditor } from '../../editor/CollaborativeEditor.tsx';
+import type { CaretUser } from '../../editor/extensions.ts';
 import { Link } from '../../routes/Link.tsx';
 import type { DocumentConnection } from '../../sync/connectDocument.ts';
 import { useSaveState } from '../../sync/useSaveState.ts';
@@ -9,7 +18,8 @@ import { Loading } from '../../ui/Loading.tsx';
 import { PageHeading } from '../../ui/PageHeading.tsx';
 import { ProblemPanel } from '../../ui/ProblemPanel.tsx';
 import { useDocumentTitle } from '../../ui/useDocumentTitle.ts';
-import { useCurrentUser } from '../auth/useAuth.ts';
+import { useAuth, useCurrentUser } from '../auth/useAuth.ts';
+import { isParticipantRole } from '../workspaces/labels.ts';
 import { type DocumentInfo, getDocument } from './documentsApi.ts';
 import { PresenceList } from './PresenceList.tsx';
 import { RenameForm } from './RenameForm.tsx';
@@ -41,6 +51,43 @@ export default function DocumentPage({ documentId }: { documentId: string }) {
   return <DocumentWorkspace info={state.data} onInfoChange={setData} />;
 }
 
+/** What happened after the server said this person's access changed. */
+type AccessNotice =
+  | { kind: 'none' }
+  | { kind: 'checking' }
+  | { kind: 'changed'; permission: string }
+  | { kind: 'gone' }
+  | { kind: 'failed'; message: string };
+
+/** What a permission allows on this page, in words, shown next to the title. */
+function readOnlyReason(permission: string): string | null {
+  switch (permission) {
+    case 'viewer':
+      return 'You can view this document but not change it.';
+    case 'commenter':
+      return 'You are a commenter: you can view this document but not change it.';
+    default:
+      return null;
+  }
+}
+
+function nowAllowed(permission: string): string {
+  switch (permission) {
+    case 'owner':
+      return 'You can now edit this document and manage who can open it.';
+    case 'editor':
+      return 'You can now edit this document.';
+    case 'commenter':
+      return 'You can now view this document and comment, but not change it.';
+    default:
+      return 'You can now view this document only.';
+  }
+}
+
+/** More access changes than this within the window means something is wrong: stop. */
+const MAX_RECHECKS = 4;
+const RECHECK_WINDOW_MS = 30_000;
+
 function DocumentWorkspace({
   info,
   onInfoChange,
@@ -48,10 +95,77 @@ function DocumentWorkspace({
   info: DocumentInfo;
   onInfoChange: (info: DocumentInfo) => void;
 }) {
-  const { document, workspace, canEdit } = info;
-  const connection = useDocumentConnection(document.id);
-  const people = usePresence(connection?.provider ?? null);
+  const { document, workspace } = info;
+  const { signedOut } = useAuth();
+  const user = useCurrentUser();
+  const [generation, setGeneration] = useState(0);
+  const [notice, setNotice] = useState<AccessNotice>({ kind: 'none' });
+  const latestCheck = useRef(0);
+  const recentChecks = useRef<number[]>([]);
 
+  useEffect(
+    () => () => {
+      // Answers that arrive after the page is gone are ignored.
+      latestCheck.current++;
+    },
+    [],
+  );
+
+  const recheck = useCallback(() => {
+    const check = ++latestCheck.current;
+    setNotice({ kind: 'checking' });
+    getDocument(document.id).then(
+      (next) => {
+        if (check !== latestCheck.current) return;
+        onInfoChange(next);
+        setNotice({ kind: 'changed', permission: next.permission });
+        // A new key remounts the live part: the old socket and Y.Doc go, a new one comes.
+        setGeneration((value) => value + 1);
+      },
+      (error: unknown) => {
+        if (check !== latestCheck.current) return;
+        if (error instanceof ApiError && error.status === 401) {
+          signedOut();
+        } else if (error instanceof ApiError && (error.status === 404 || error.status === 403)) {
+          setNotice({ kind: 'gone' });
+        } else {
+          const message =
+            error instanceof ApiError ? error.message : 'Chorus could not check your access.';
+          setNotice({ kind: 'failed', message });
+        }
+      },
+    );
+  }, [document.id, onInfoChange, signedOut]);
+
+  const onForbidden = useCallback(() => {
+    const now = Date.now();
+    recentChecks.current = [
+      ...recentChecks.current.filter((at) => now - at < RECHECK_WINDOW_MS),
+      now,
+    ];
+    if (recentChecks.current.length > MAX_RECHECKS) {
+      // The server keeps refusing the socket while the API allows the page: do not loop.
+      latestCheck.current++;
+      setNotice({
+        kind: 'failed',
+        message: 'The connection keeps being refused. Reload the page in a moment.',
+      });
+      return;
+    }
+    recheck();
+  }, [recheck]);
+
+  const gone = notice.kind === 'gone';
+  const canEdit = info.canEdit && !gone;
+  const reason = gone ? null : readOnlyReason(info.permission);
+  const role =
+    info.participantRole && isParticipantRole(info.participantRole) ? info.participantRole : null;
+  // How this person appears in their own presence entry, as the server shows them to others.
+  const me: CaretUser = {
+    name: role ? creditedName(user, role) : user.name,
+    color: user.color,
+    role: role ? participantRoleLabels[role] : '',
+  };
   const onRenamed = (title: string) => onInfoChange({ ...info, document: { ...document, title } });
 
   return (
@@ -70,43 +184,121 @@ function DocumentWorkspace({
       <PageHeading className="document-page__title">{document.title}</PageHeading>
       <p className="document-page__kind">
         {documentKindLabels[document.kind]}
-        {canEdit ? null : ' · You can read this document but not change it.'}
+        {info.canManage && !gone ? (
+          <>
+            {' · '}
+            <Link href={`/documents/${document.id}/access`}>Sharing</Link>
+          </>
+        ) : null}
       </p>
+      {reason ? <p className="document-page__permission">{reason}</p> : null}
+      {notice.kind === 'none' ? null : <AccessAlert notice={notice} onRetry={recheck} />}
       {canEdit ? (
-        <RenameForm documentId={document.id} title={document.title} onRenamed={onRenamed} />
+        <RenameForm
+          key={generation}
+          documentId={document.id}
+          title={document.title}
+          onRenamed={onRenamed}
+        />
       ) : null}
-      <div className="document-page__layout">
-        <div className="document-page__main">
-          {connection ? (
-            <ConnectedEditor connection={connection} canEdit={canEdit} />
-          ) : (
-            <p className="save-status" role="status" aria-live="polite">
-              Connecting…
-            </p>
-          )}
-        </div>
-        <aside className="document-page__aside" aria-labelledby="presence-heading">
-          <PresenceList people={people} />
-        </aside>
-      </div>
+      <LiveDocument
+        key={generation}
+        documentId={document.id}
+        canEdit={canEdit}
+        me={me}
+        onForbidden={onForbidden}
+      />
     </div>
   );
 }
 
+function AccessAlert({ notice, onRetry }: { notice: AccessNotice; onRetry: () => void }) {
+  return (
+    <div className="access-alert" role="alert">
+      <p>
+        <strong>Your access to this document changed.</strong>
+      </p>
+      {notice.kind === 'checking' ? <p>Checking what you can do now…</p> : null}
+      {notice.kind === 'changed' ? <p>{nowAllowed(notice.permission)}</p> : null}
+      {notice.kind === 'gone' ? (
+        <>
+          <p>
+            You no longer have access to this document. The text you had open is still shown below,
+            read-only, so you can copy what you need.
+          </p>
+          <p>
+            <Link href="/">Go back to your workspaces</Link>
+          </p>
+        </>
+      ) : null}
+      {notice.kind === 'failed' ? (
+        <>
+          <p>{notice.message}</p>
+          <Button variant="secondary" onClick={onRetry}>
+            Check again
+          </Button>
+        </>
+      ) : null}
+    </div>
+  );
+}
+
+/** The socket, editor and presence of one connection; remounted to reconnect. */
+function LiveDocument({
+  documentId,
+  canEdit,
+  me,
+  onForbidden,
+}: {
+  documentId: string;
+  canEdit: boolean;
+  me: CaretUser;
+  onForbidden: () => void;
+}) {
+  const connection = useDocumentConnection(documentId, onForbidden);
+  const people = usePresence(connection?.provider ?? null);
+  return (
+    <div className="document-page__layout">
+      <div className="document-page__main">
+        {connection ? (
+          <ConnectedEditor connection={connection} canEdit={canEdit} me={me} />
+        ) : (
+          <p className="save-status" role="status" aria-live="polite">
+            Connecting…
+          </p>
+        )}
+      </div>
+      <aside className="document-page__aside" aria-labelledby="presence-heading">
+        <PresenceList people={people} />
+      </aside>
+    </div>
+  );
+}
+
+const forbiddenMessage = describeCloseCode(CloseCode.forbidden);
+
 function ConnectedEditor({
   connection,
   canEdit,
+  me,
 }: {
   connection: DocumentConnection;
   canEdit: boolean;
+  me: CaretUser;
 }) {
-  const user = useCurrentUser();
   const saveState = useSaveState(connection.tracker);
   const closed = saveState.kind === 'closed';
+  // An access change is explained (and recovered from) by the page, not with "reload".
+  const accessChanged = closed && saveState.message === forbiddenMessage;
   return (
     <>
-      <SaveStatus state={saveState} />
-      {closed ? (
+      <SaveStatus
+        state={
+          accessChanged ? { kind: 'closed', message: 'Editing paused: access changed.' } : saveState
+        }
+        readOnly={!canEdit}
+      />
+      {closed && !accessChanged ? (
         <div className="closed-alert" role="alert">
           <p>
             <strong>Editing has stopped.</strong> {saveState.message} What you typed is still shown
@@ -120,7 +312,7 @@ function ConnectedEditor({
       <CollaborativeEditor
         key={connection.doc.guid}
         connection={connection}
-        user={{ name: user.name, color: user.color }}
+        user={me}
         editable={canEdit && !closed}
       />
     </>

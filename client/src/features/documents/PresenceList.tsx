@@ -17,7 +17,17 @@ export function PresenceList({ people }: { people: PresentPerson[] }) {
                 style={{ backgroundColor: person.color }}
                 aria-hidden="true"
               />
-              {person.isYou ? `${person.name} (you)` : person.name}
+              <span className="presence__who">
+                <span className="presence__name">
+                  {person.isYou ? `${person.name} (you)` : person.name}
+                </span>
+                {person.role ? (
+                  <span className="presence__role">
+                    <span className="visually-hidden">, </span>
+                    {person.role}
+                  </span>
+                ) : null}
+              </span>
             </li>
           ))}
         </ul>

@@ -1,6 +1,10 @@
 import type { SaveState } from '../../sync/saveTracker.ts';
 
-export function saveStatusText(state: SaveState): string {
+export function saveStatusText(state: SaveState, readOnly = false): string {
+  // The server neither applies nor confirms a reader's frames, so "saving" means nothing here.
+  if (readOnly && (state.kind === 'saving' || state.kind === 'saved')) {
+    return 'Up to date: changes by others appear as they are made';
+  }
   switch (state.kind) {
     case 'connecting':
       return 'Connecting…';
@@ -18,10 +22,10 @@ export function saveStatusText(state: SaveState): string {
 }
 
 /** The save line; polite so it never interrupts someone mid-sentence. */
-export function SaveStatus({ state }: { state: SaveState }) {
+export function SaveStatus({ state, readOnly = false }: { state: SaveState; readOnly?: boolean }) {
   return (
     <p className={`save-status save-status--${state.kind}`} role="status" aria-live="polite">
-      {saveStatusText(state)}
+      {saveStatusText(state, readOnly)}
     </p>
   );
 }

@@ -4,6 +4,8 @@ import type { WebsocketProvider } from 'y-websocket';
 export interface PresentPerson {
   clientId: number;
   name: string;
+  /** The participant role label, e.g. "Patient or service user"; empty if unknown. */
+  role: string;
   color: string;
   isYou: boolean;
 }
@@ -15,9 +17,10 @@ function readPeople(provider: WebsocketProvider): PresentPerson[] {
     const user: unknown = state.user;
     if (typeof user !== 'object' || user === null) continue;
     const name = 'name' in user && typeof user.name === 'string' ? user.name : null;
+    const role = 'role' in user && typeof user.role === 'string' ? user.role : '';
     const color = 'color' in user && typeof user.color === 'string' ? user.color : '#374151';
     if (!name) continue;
-    people.push({ clientId, name, color, isYou: clientId === awareness.clientID });
+    people.push({ clientId, name, role, color, isYou: clientId === awareness.clientID });
   }
   // You first, then everyone else by name, so the list does not jump around.
   return people.sort((a, b) => Number(b.isYou) - Number(a.isYou) || a.name.localeCompare(b.name));

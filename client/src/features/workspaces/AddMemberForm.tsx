@@ -1,12 +1,19 @@
-import { addMemberSchema } from '@chorus/shared';
+import { addMemberSchema, type ParticipantRole, type Permission } from '@chorus/shared';
 import { type FormEvent, useState } from 'react';
 import { Button } from '../../ui/Button.tsx';
 import { FormError } from '../../ui/FormError.tsx';
 import { type FieldErrors, fromApiError, summaryOf, validate } from '../../ui/formErrors.ts';
+import { SelectField } from '../../ui/SelectField.tsx';
 import { TextField } from '../../ui/TextField.tsx';
+import { permissionOptions, roleOptions } from './labels.ts';
 import { addMember, type WorkspaceMember } from './workspacesApi.ts';
 
-const inputIds = { email: 'member-email' } as const;
+type Field = 'email' | 'permission' | 'participantRole';
+const inputIds: Record<Field, string> = {
+  email: 'member-email',
+  permission: 'member-permission',
+  participantRole: 'member-role',
+};
 
 export function AddMemberForm({
   workspaceId,
@@ -16,7 +23,9 @@ export function AddMemberForm({
   onAdded: (member: WorkspaceMember) => void;
 }) {
   const [email, setEmail] = useState('');
-  const [errors, setErrors] = useState<FieldErrors<'email'>>({});
+  const [permission, setPermission] = useState<Permission>('editor');
+  const [participantRole, setParticipantRole] = useState<ParticipantRole>('other');
+  const [errors, setErrors] = useState<FieldErrors<Field>>({});
   const [formMessage, setFormMessage] = useState<string | null>(null);
   const [confirmation, setConfirmation] = useState('');
   const [busy, setBusy] = useState(false);
@@ -33,27 +42,35 @@ export function AddMemberForm({
     }
     setBusy(true);
     try {
-      const member = await addMember(workspaceId, checked.data);
+      const member = await addMember(workspaceId, {
+        email: checked.data.email,
+        permission,
+        participantRole,
+      });
       onAdded(member);
       setEmail('');
       setErrors({});
       setFormMessage(null);
       setConfirmation(`${member.name} was added. They can now open this workspace's documents.`);
     } catch (error) {
-      const { message, errors: apiErrors } = fromApiError(error, ['email'] as const);
+      const { message, errors: apiErrors } = fromApiError(error, [
+        'email',
+        'permission',
+        'participantRole',
+      ] as const);
       setErrors(apiErrors);
-      setFormMessage(apiErrors.email ? null : message);
+      setFormMessage(Object.keys(apiErrors).length > 0 ? null : message);
     } finally {
       setBusy(false);
     }
   };
 
   return (
-    <div className="panel">
-      <h3>Add a person</h3>
+    <section aria-labelledby="add-member-heading" className="panel">
+      <h3 id="add-member-heading">Add a person</h3>
       <p>
-        They must have signed up to Chorus first. Added people can read and edit every document in
-        this workspace.
+        For people who already have a Chorus account. For anyone else, create an invite link
+        instead.
       </p>
       <FormError message={formMessage} fieldErrors={summaryOf(errors, inputIds)} />
       <form className="stack" onSubmit={onSubmit} noValidate>
@@ -68,6 +85,22 @@ export function AddMemberForm({
           onChange={setEmail}
           error={errors.email}
         />
+        <SelectField
+          id={inputIds.permission}
+          label="Permission"
+          options={permissionOptions}
+          value={permission}
+          onChange={setPermission}
+          error={errors.permission}
+        />
+        <SelectField
+          id={inputIds.participantRole}
+          label="Role in the group"
+          options={roleOptions}
+          value={participantRole}
+          onChange={setParticipantRole}
+          error={errors.participantRole}
+        />
         <div>
           <Button type="submit" busy={busy}>
             Add person
@@ -77,6 +110,6 @@ export function AddMemberForm({
       <p role="status" className="confirmation">
         {confirmation}
       </p>
-    </div>
+    </section>
   );
 }

@@ -11,7 +11,8 @@ import { PageHeading } from '../../ui/PageHeading.tsx';
 import { ProblemPanel } from '../../ui/ProblemPanel.tsx';
 import { TextField } from '../../ui/TextField.tsx';
 import { useDocumentTitle } from '../../ui/useDocumentTitle.ts';
-import { createWorkspace, listWorkspaces, permissionLabel } from './workspacesApi.ts';
+import { permissionLabel } from './labels.ts';
+import { createWorkspace, listWorkspaces } from './workspacesApi.ts';
 
 export function HomePage() {
   useDocumentTitle('Your workspaces');

@@ -1,21 +1,22 @@
 import { can, documentKindLabels, type Permission } from '@chorus/shared';
+import { useState } from 'react';
 import { useApiQuery } from '../../api/useApiQuery.ts';
 import { Link } from '../../routes/Link.tsx';
+import { ConfirmAction } from '../../ui/ConfirmAction.tsx';
 import { Loading } from '../../ui/Loading.tsx';
 import { PageHeading } from '../../ui/PageHeading.tsx';
 import { ProblemPanel } from '../../ui/ProblemPanel.tsx';
 import { useDocumentTitle } from '../../ui/useDocumentTitle.ts';
+import { InvitesPanel } from '../invites/InvitesPanel.tsx';
+import { LeaveWorkspace } from '../members/LeaveWorkspace.tsx';
+import { MembersTable } from '../members/MembersTable.tsx';
 import { AddMemberForm } from './AddMemberForm.tsx';
 import { CreateDocumentForm } from './CreateDocumentForm.tsx';
-import {
-  getWorkspace,
-  permissionLabel,
-  type WorkspaceDetail,
-  type WorkspaceMember,
-} from './workspacesApi.ts';
+import { isPermission, permissionLabel, roleLabel } from './labels.ts';
+import { deleteDocument, getWorkspace, type WorkspaceDetail } from './workspacesApi.ts';
 
 export function WorkspacePage({ workspaceId }: { workspaceId: string }) {
-  const { state, setData } = useApiQuery(workspaceId, getWorkspace);
+  const { state, reload } = useApiQuery(workspaceId, getWorkspace);
   useDocumentTitle(
     state.status === 'ready'
       ? state.data.workspace.name
@@ -33,27 +34,32 @@ export function WorkspacePage({ workspaceId }: { workspaceId: string }) {
       </>
     );
   }
-  return <WorkspaceView detail={state.data} onChange={setData} />;
+  return <WorkspaceView detail={state.data} onChanged={reload} />;
 }
 
-function WorkspaceView({
-  detail,
-  onChange,
-}: {
-  detail: WorkspaceDetail;
-  onChange: (detail: WorkspaceDetail) => void;
-}) {
-  const { workspace, documents, members } = detail;
-  const permission = workspace.permission as Permission;
-  const addMember = (member: WorkspaceMember) =>
-    onChange({ ...detail, members: [...members, member] });
+function WorkspaceView({ detail, onChanged }: { detail: WorkspaceDetail; onChanged: () => void }) {
+  const { workspace, documents, members, me } = detail;
+  const permission: Permission | null = isPermission(workspace.permission)
+    ? workspace.permission
+    : null;
+  // Only to hide what this person cannot do; the server checks every request itself.
+  const manage = can(permission, 'workspace.manageMembers');
+  const [documentStatus, setDocumentStatus] = useState('');
   return (
     <>
       <nav aria-label="Breadcrumb" className="breadcrumb">
         <Link href="/">Your workspaces</Link>
       </nav>
       <PageHeading>{workspace.name}</PageHeading>
-      <p className="lede">Your permission here: {permissionLabel(workspace.permission)}.</p>
+      <p className="lede">
+        Your permission here: {permissionLabel(workspace.permission)}. Your role in the group:{' '}
+        {roleLabel(me.participantRole)}.
+      </p>
+      {can(permission, 'workspace.viewAudit') ? (
+        <p>
+          <Link href={`/workspaces/${workspace.id}/audit`}>Audit log</Link>
+        </p>
+      ) : null}
 
       <section aria-labelledby="documents-heading" className="section">
         <h2 id="documents-heading">Documents</h2>
@@ -63,14 +69,36 @@ function WorkspaceView({
           <ul className="card-list">
             {documents.map((document) => (
               <li key={document.id} className="card">
-                <Link href={`/documents/${document.id}`} className="card__link">
-                  {document.title}
-                </Link>
-                <span className="card__meta">{documentKindLabels[document.kind]}</span>
+                <div className="card__main">
+                  <Link href={`/documents/${document.id}`} className="card__link">
+                    {document.title}
+                  </Link>
+                  <span className="card__meta">{documentKindLabels[document.kind]}</span>
+                </div>
+                {can(permission, 'document.delete') ? (
+                  <ConfirmAction
+                    className="card__action"
+                    trigger={
+                      <>
+                        Delete<span className="visually-hidden"> {document.title}</span>
+                      </>
+                    }
+                    question={`Are you sure? “${document.title}” will be deleted for everyone.`}
+                    confirmLabel={`Delete ${document.title}`}
+                    onConfirm={async () => {
+                      await deleteDocument(document.id);
+                      setDocumentStatus(`“${document.title}” was deleted.`);
+                      onChanged();
+                    }}
+                  />
+                ) : null}
               </li>
             ))}
           </ul>
         )}
+        <p role="status" className="confirmation">
+          {documentStatus}
+        </p>
       </section>
 
       {can(permission, 'document.create') ? (
@@ -79,19 +107,22 @@ function WorkspaceView({
 
       <section aria-labelledby="members-heading" className="section">
         <h2 id="members-heading">Members</h2>
-        <ul className="member-list">
-          {members.map((member) => (
-            <li key={member.userId} className="member">
-              <span className="member__name">{member.name}</span>
-              {member.email ? <span className="member__email">{member.email}</span> : null}
-              <span className="member__permission">{permissionLabel(member.permission)}</span>
-            </li>
-          ))}
-        </ul>
-        {can(permission, 'workspace.manageMembers') ? (
-          <AddMemberForm workspaceId={workspace.id} onAdded={addMember} />
-        ) : null}
+        <MembersTable
+          workspaceId={workspace.id}
+          members={members}
+          myUserId={me.userId}
+          manage={manage}
+          onChanged={onChanged}
+        />
+        {manage ? <AddMemberForm workspaceId={workspace.id} onAdded={onChanged} /> : null}
+        <LeaveWorkspace
+          workspaceId={workspace.id}
+          workspaceName={workspace.name}
+          myUserId={me.userId}
+        />
       </section>
+
+      {can(permission, 'workspace.invite') ? <InvitesPanel workspaceId={workspace.id} /> : null}
     </>
   );
 }

@@ -1,0 +1,35 @@
+import type { ChangePasswordInput, UpdateProfileInput } from '@chorus/shared';
+import { z } from 'zod';
+import { api } from '../../api/http.ts';
+import { accountUserSchema, type User } from '../auth/authApi.ts';
+
+const sessionSchema = z.object({
+  id: z.string(),
+  current: z.boolean(),
+  createdAt: z.string(),
+  lastUsedAt: z.string(),
+  expiresAt: z.string(),
+});
+export type AccountSession = z.infer<typeof sessionSchema>;
+
+const ok = z.object({ ok: z.boolean() });
+
+export async function updateProfile(input: UpdateProfileInput): Promise<User> {
+  return (await api('PATCH', '/account/profile', input, z.object({ user: accountUserSchema })))
+    .user;
+}
+
+/** Changes the password; the server signs out every other session of this person. */
+export async function changePassword(input: ChangePasswordInput): Promise<void> {
+  await api('POST', '/account/password', input, ok);
+}
+
+export async function listSessions(): Promise<AccountSession[]> {
+  return (
+    await api('GET', '/account/sessions', undefined, z.object({ sessions: z.array(sessionSchema) }))
+  ).sessions;
+}
+
+export async function endSession(id: string): Promise<void> {
+  await api('DELETE', `/account/sessions/${encodeURIComponent(id)}`, undefined, ok);
+}

@@ -1,0 +1,110 @@
+import { type AuditAction, auditActions } from '@chorus/shared';
+import { permissionLabel, roleLabel } from '../workspaces/labels.ts';
+import type { AuditEntry } from './auditApi.ts';
+
+/** Plain labels for the "Action" filter. */
+export const auditActionLabels: Record<AuditAction, string> = {
+  'auth.signin': 'Signed in',
+  'auth.signin_failed': 'Failed to sign in',
+  'auth.signout': 'Signed out',
+  'auth.password_changed': 'Changed their password',
+  'auth.session_ended': 'Signed out another device',
+  'invite.created': 'Created an invite',
+  'invite.used': 'Joined with an invite',
+  'invite.revoked': 'Withdrew an invite',
+  'member.added': 'Added a person',
+  'member.permission_changed': 'Changed a permission',
+  'member.role_changed': 'Changed a role',
+  'member.removed': 'Removed a person',
+  'member.left': 'Left the workspace',
+  'document.created': 'Created a document',
+  'document.renamed': 'Renamed a document',
+  'document.deleted': 'Deleted a document',
+  'document.access_changed': 'Changed who can open a document',
+  'document.exported': 'Exported a document',
+};
+
+export function isAuditAction(value: string): value is AuditAction {
+  return (auditActions as readonly string[]).includes(value);
+}
+
+function text(details: AuditEntry['details'], key: string): string | null {
+  const value = details?.[key];
+  return typeof value === 'string' ? value : null;
+}
+
+/**
+ * One entry as a sentence that follows the person's name, e.g. "changed Bob's permission
+ * from Editor to Viewer". Unknown details are left out rather than shown raw.
+ */
+export function describeAuditEntry(
+  entry: AuditEntry,
+  documentTitles: ReadonlyMap<string, string>,
+): string {
+  const { details } = entry;
+  const who = entry.targetName ?? 'someone who has since left';
+  const grant = () => {
+    const permission = text(details, 'permission');
+    const role = text(details, 'participantRole');
+    const parts = [
+      permission ? permissionLabel(permission) : null,
+      role ? roleLabel(role) : null,
+    ].filter(Boolean);
+    return parts.length > 0 ? ` (${parts.join(', ')})` : '';
+  };
+  const change = (label: (value: string) => string) => {
+    const from = text(details, 'from');
+    const to = text(details, 'to');
+    return from && to ? ` from ${label(from)} to ${label(to)}` : '';
+  };
+  const documentName = () => {
+    const title =
+      text(details, 'title') ?? (entry.target ? documentTitles.get(entry.target) : undefined);
+    return title ? `“${title}”` : 'a document';
+  };
+
+  if (!isAuditAction(entry.action)) return entry.action;
+  switch (entry.action) {
+    case 'auth.signin':
+      return details?.signUp === true ? 'signed up and signed in' : 'signed in';
+    case 'auth.signin_failed':
+      return 'failed to sign in';
+    case 'auth.signout':
+      return 'signed out';
+    case 'auth.password_changed':
+      return 'changed their password (their other sessions were signed out)';
+    case 'auth.session_ended':
+      return 'signed out one of their other sessions';
+    case 'invite.created':
+      return `created an invite${grant()}`;
+    case 'invite.used':
+      return `joined with an invite${grant()}`;
+    case 'invite.revoked':
+      return 'withdrew an invite';
+    case 'member.added':
+      return `added ${who}${grant()}`;
+    case 'member.permission_changed':
+      return `changed ${who}’s permission${change(permissionLabel)}`;
+    case 'member.role_changed':
+      return `changed ${who}’s role${change(roleLabel)}`;
+    case 'member.removed':
+      return `removed ${who} from the workspace`;
+    case 'member.left':
+      return 'left the workspace';
+    case 'document.created':
+      return `created the document ${documentName()}`;
+    case 'document.renamed': {
+      const from = text(details, 'from');
+      const to = text(details, 'to');
+      return from && to ? `renamed “${from}” to “${to}”` : 'renamed a document';
+    }
+    case 'document.deleted':
+      return `deleted the document ${documentName()}`;
+    case 'document.access_changed':
+      return details?.restricted === true
+        ? `limited ${documentName()} to chosen people`
+        : `changed who can open ${documentName()}`;
+    case 'document.exported':
+      return `exported ${documentName()}`;
+  }
+}
