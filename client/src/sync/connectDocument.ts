@@ -11,6 +11,7 @@ import * as encoding from 'lib0/encoding';
 import { IndexeddbPersistence } from 'y-indexeddb';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
+import { offlineDatabaseName } from './offlineStore.ts';
 import { type SaveState, SaveTracker } from './saveTracker.ts';
 
 /** Live authorship increments pushed by the server (`[100, 2, json]`). */
@@ -126,36 +127,6 @@ export function connectDocument(
       doc.destroy();
     },
   };
-}
-
-const OFFLINE_PREFIX = 'chorus-offline';
-
-function offlineDatabaseName(accountId: string, documentId: string): string {
-  return `${OFFLINE_PREFIX}:${accountId}:${documentId}`;
-}
-
-/**
- * Deletes everything this browser kept offline for an account (call at sign-out), so the
- * next person on a shared computer finds none of it.
- */
-export async function clearOfflineData(accountId: string): Promise<void> {
-  if (typeof indexedDB === 'undefined' || typeof indexedDB.databases !== 'function') return;
-  const prefix = `${OFFLINE_PREFIX}:${accountId}:`;
-  const databases = await indexedDB.databases();
-  await Promise.all(
-    databases
-      .map((d) => d.name)
-      .filter((name): name is string => typeof name === 'string' && name.startsWith(prefix))
-      .map(
-        (name) =>
-          new Promise<void>((resolve) => {
-            const request = indexedDB.deleteDatabase(name);
-            request.onsuccess = () => resolve();
-            request.onerror = () => resolve();
-            request.onblocked = () => resolve();
-          }),
-      ),
-  );
 }
 
 export type { SaveState };

@@ -1,6 +1,7 @@
 import { creditModes, type SignInInput, type SignUpInput, userSchema } from '@chorus/shared';
 import { z } from 'zod';
 import { ApiError, api } from '../../api/http.ts';
+import { clearOfflineData } from '../../sync/offlineStore.ts';
 
 /**
  * The signed-in person as the API shows them to themselves, including how they chose to
@@ -35,6 +36,9 @@ export async function signIn(input: SignInInput): Promise<User> {
   return (await api('POST', '/auth/signin', input, meResponseSchema)).user;
 }
 
+/** Signs out and wipes what this browser kept offline for the account. */
 export async function signOut(): Promise<void> {
+  const me = await api('GET', '/auth/me', undefined, meResponseSchema).catch(() => null);
   await api('POST', '/auth/signout', undefined, z.object({ ok: z.boolean() }));
+  if (me) await clearOfflineData(me.user.id);
 }

@@ -1,6 +1,7 @@
 import { CloseCode } from '@chorus/shared';
 import { useEffect, useRef, useState } from 'react';
 import { connectDocument, type DocumentConnection } from '../../sync/connectDocument.ts';
+import { clearOfflineDocument } from '../../sync/offlineStore.ts';
 
 /**
  * One live connection (and one fresh Y.Doc) per mount, torn down when the component goes
@@ -11,6 +12,8 @@ import { connectDocument, type DocumentConnection } from '../../sync/connectDocu
 export function useDocumentConnection(
   documentId: string,
   onForbidden: () => void,
+  /** Keep edits in this browser while offline, for this account (only for people who may edit). */
+  offlineAccountId: string | null = null,
 ): DocumentConnection | null {
   const [connection, setConnection] = useState<DocumentConnection | null>(null);
   // The latest callback without reconnecting when the caller passes a new closure.
@@ -18,9 +21,14 @@ export function useDocumentConnection(
   onForbiddenRef.current = onForbidden;
 
   useEffect(() => {
-    const next = connectDocument(documentId);
+    const next = connectDocument(documentId, offlineAccountId ? { offlineAccountId } : {});
     const onClosed = ({ code }: { code: number }) => {
-      if (code === CloseCode.forbidden) onForbiddenRef.current();
+      if (code !== CloseCode.forbidden) return;
+      // Edits the server now refuses must not come back from this device's offline copy.
+      const wipe = offlineAccountId
+        ? clearOfflineDocument(offlineAccountId, documentId)
+        : Promise.resolve();
+      void wipe.finally(() => onForbiddenRef.current());
     };
     next.provider.on('closed', onClosed);
     setConnection(next);
@@ -29,6 +37,6 @@ export function useDocumentConnection(
       setConnection(null);
       next.destroy();
     };
-  }, [documentId]);
+  }, [documentId, offlineAccountId]);
   return connection;
 }
