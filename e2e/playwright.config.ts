@@ -10,7 +10,8 @@ export default defineConfig({
   // One worker: the actors in a test share one server and talk to each other live.
   workers: 1,
   retries: 0,
-  timeout: 60_000,
+  // Generous: several browsers, axe scans and argon2 sign-ups share two cores.
+  timeout: 120_000,
   expect: { timeout: 10_000 },
   // The JSON report feeds the repository's one-line test summary (scripts/testSummary.mjs).
   reporter: [['list'], ['json', { outputFile: '../test-results/e2e.json' }]],
@@ -36,7 +37,8 @@ export default defineConfig({
     command: 'pnpm --filter @chorus/server start',
     url: `${origin}/`,
     reuseExistingServer: false,
-    timeout: 60_000,
+    // Generous: several browsers, axe scans and argon2 sign-ups share two cores.
+    timeout: 120_000,
     env: {
       PORT: String(PORT),
       CHORUS_ORIGIN: origin,

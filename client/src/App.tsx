@@ -6,8 +6,10 @@ import { signOut } from './features/auth/authApi.ts';
 import { SignInPage } from './features/auth/SignInPage.tsx';
 import { SignUpPage } from './features/auth/SignUpPage.tsx';
 import { useAuth } from './features/auth/useAuth.ts';
+import { ContributionsPage } from './features/contributions/ContributionsPage.tsx';
 import { DocumentAccessPage } from './features/documents/DocumentAccessPage.tsx';
 import { InvitePage } from './features/invites/InvitePage.tsx';
+import { VersionsPage } from './features/versions/VersionsPage.tsx';
 import { HomePage } from './features/workspaces/HomePage.tsx';
 import { WorkspacePage } from './features/workspaces/WorkspacePage.tsx';
 import { isOpenRoute, isPublicRoute, matchRoute, type Route } from './routes/matchRoute.ts';
@@ -107,6 +109,10 @@ function Page({ route }: { route: Route }) {
       );
     case 'documentAccess':
       return <DocumentAccessPage key={route.documentId} documentId={route.documentId} />;
+    case 'contributions':
+      return <ContributionsPage key={route.documentId} documentId={route.documentId} />;
+    case 'versions':
+      return <VersionsPage key={route.documentId} documentId={route.documentId} />;
     case 'notFound':
       return <NotFoundPage />;
   }

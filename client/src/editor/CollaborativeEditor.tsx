@@ -1,6 +1,8 @@
 import { EditorContent, useEditor } from '@tiptap/react';
 import { useEffect } from 'react';
 import type { DocumentConnection } from '../sync/connectDocument.ts';
+import { AuthorshipExtension } from './authorship/AuthorshipExtension.ts';
+import { AuthorView } from './authorship/AuthorView.tsx';
 import { type CaretUser, editorExtensions } from './extensions.ts';
 import { Toolbar } from './Toolbar.tsx';
 
@@ -26,7 +28,8 @@ function editorAttributes(editable: boolean): Record<string, string> {
  */
 export function CollaborativeEditor({ connection, user, editable }: CollaborativeEditorProps) {
   const editor = useEditor({
-    extensions: editorExtensions(connection, user),
+    // The author view draws nothing until it is switched on.
+    extensions: [...editorExtensions(connection, user), AuthorshipExtension],
     editable,
     // Content comes only from the Y.Doc; the server seeded the template.
     editorProps: { attributes: editorAttributes(editable) },
@@ -40,9 +43,12 @@ export function CollaborativeEditor({ connection, user, editable }: Collaborativ
   }, [editor, editable]);
 
   return (
-    <div className="editor">
-      <Toolbar editor={editor} editable={editable} />
-      <EditorContent editor={editor} className="editor__frame" />
-    </div>
+    <>
+      <AuthorView editor={editor} connection={connection} />
+      <div className="editor">
+        <Toolbar editor={editor} editable={editable} />
+        <EditorContent editor={editor} className="editor__frame" />
+      </div>
+    </>
   );
 }

@@ -8,6 +8,8 @@ export type Route =
   | { name: 'audit'; workspaceId: string }
   | { name: 'document'; documentId: string }
   | { name: 'documentAccess'; documentId: string }
+  | { name: 'contributions'; documentId: string }
+  | { name: 'versions'; documentId: string }
   | { name: 'notFound' };
 
 const patterns: ReadonlyArray<{ pattern: RegExp; make: (id: string) => Route }> = [
@@ -24,6 +26,14 @@ const patterns: ReadonlyArray<{ pattern: RegExp; make: (id: string) => Route }> 
   {
     pattern: /^\/documents\/([^/]+)\/access$/,
     make: (documentId) => ({ name: 'documentAccess', documentId }),
+  },
+  {
+    pattern: /^\/documents\/([^/]+)\/contributions$/,
+    make: (documentId) => ({ name: 'contributions', documentId }),
+  },
+  {
+    pattern: /^\/documents\/([^/]+)\/versions$/,
+    make: (documentId) => ({ name: 'versions', documentId }),
   },
 ];
 

@@ -112,6 +112,23 @@ export function connectDocument(
   });
   provider.on('sync', (synced: boolean) => tracker.noteSynced(synced));
   provider.on('closed', ({ code }) => tracker.noteClosed(describeCloseCode(code)));
+  // The browser knows before the socket does: a dead connection can take 30 s to notice.
+  // Drop it at once when the network goes, and connect again when it comes back.
+  let pausedByOffline = false;
+  const onOffline = () => {
+    if (!provider.shouldConnect) return;
+    pausedByOffline = true;
+    provider.disconnect();
+  };
+  const onOnline = () => {
+    if (!pausedByOffline) return;
+    pausedByOffline = false;
+    provider.connect();
+  };
+  if (typeof window !== 'undefined') {
+    window.addEventListener('offline', onOffline);
+    window.addEventListener('online', onOnline);
+  }
   return {
     doc,
     provider,
@@ -121,6 +138,10 @@ export function connectDocument(
       return () => attributionListeners.delete(listener);
     },
     destroy() {
+      if (typeof window !== 'undefined') {
+        window.removeEventListener('offline', onOffline);
+        window.removeEventListener('online', onOnline);
+      }
       doc.off('update', onUpdate);
       provider.destroy();
       void offline?.destroy();

@@ -184,6 +184,10 @@ function DocumentWorkspace({
       <PageHeading className="document-page__title">{document.title}</PageHeading>
       <p className="document-page__kind">
         {documentKindLabels[document.kind]}
+        {' · '}
+        <Link href={`/documents/${document.id}/contributions`}>Contributions</Link>
+        {' · '}
+        <Link href={`/documents/${document.id}/versions`}>Versions</Link>
         {info.canManage && !gone ? (
           <>
             {' · '}
@@ -206,6 +210,7 @@ function DocumentWorkspace({
         documentId={document.id}
         canEdit={canEdit}
         me={me}
+        accountId={user.id}
         onForbidden={onForbidden}
       />
     </div>
@@ -248,14 +253,17 @@ function LiveDocument({
   documentId,
   canEdit,
   me,
+  accountId,
   onForbidden,
 }: {
   documentId: string;
   canEdit: boolean;
   me: CaretUser;
+  accountId: string;
   onForbidden: () => void;
 }) {
-  const connection = useDocumentConnection(documentId, onForbidden);
+  // Only people who may edit keep an offline copy: a reader has nothing to send later.
+  const connection = useDocumentConnection(documentId, onForbidden, canEdit ? accountId : null);
   const people = usePresence(connection?.provider ?? null);
   return (
     <div className="document-page__layout">

@@ -1,0 +1,219 @@
+import { expect, type Page, test } from '@playwright/test';
+import {
+  type Actor,
+  addMember,
+  createDocument,
+  createWorkspace,
+  documentPage,
+  newActor,
+  person,
+  signUp,
+} from '../fixtures/actors.ts';
+
+/**
+ * Keystroke latency in a ~50-page document (1,500 paragraphs of 35 words by 4 people),
+ * with the live author view off (baseline) and on, in one run. Latency is measured in the
+ * page: from the keydown event's timestamp to a task queued from the next animation frame,
+ * i.e. until the frame that shows the edit. Not part of the default e2e run.
+ */
+
+const PARAGRAPHS = 1_500;
+const WORDS_PER_PARAGRAPH = 35;
+const CHUNK = 75;
+const TYPED_CHARACTERS = 200;
+
+const vocabulary =
+  'patients clinic appointment evening waiting list community nurse pathway referral letter phone carer discharge pharmacy transport review plan outcome access support team service people weekly follow up care home visit safe falls diabetes advice clear time'.split(
+    ' ',
+  );
+
+function paragraph(n: number): string {
+  const words = [`P${n}`];
+  for (let i = 1; i < WORDS_PER_PARAGRAPH; i++) {
+    words.push(vocabulary[(n * 7 + i * 13) % vocabulary.length] ?? 'care');
+  }
+  return `${words.join(' ')}.`;
+}
+
+/** Pastes paragraphs at the end of the document as one edit, as a person pasting would. */
+async function pasteAtEnd(page: Page, paragraphs: string[]): Promise<void> {
+  const doc = documentPage(page);
+  await doc.editor.focus();
+  await page.keyboard.press('Control+End');
+  await page.keyboard.press('Enter');
+  await page.evaluate((texts) => {
+    const editor = document.querySelector('[aria-label="Document content"]');
+    if (!editor) throw new Error('no editor');
+    const data = new DataTransfer();
+    data.setData('text/html', texts.map((t) => `<p>${t}</p>`).join(''));
+    data.setData('text/plain', texts.join('\n\n'));
+    editor.dispatchEvent(
+      new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }),
+    );
+  }, paragraphs);
+  await expect(doc.status).toHaveText('All changes saved', { timeout: 60_000 });
+}
+
+interface Stats {
+  p50: number;
+  p95: number;
+  max: number;
+  count: number;
+}
+
+function stats(samples: number[]): Stats {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+  return { p50: at(0.5), p95: at(0.95), max: sorted[sorted.length - 1] ?? 0, count: sorted.length };
+}
+
+const fmt = (s: Stats) =>
+  `p50 ${s.p50.toFixed(1)} ms, p95 ${s.p95.toFixed(1)} ms, max ${s.max.toFixed(1)} ms (n=${s.count})`;
+
+/** Records, per keydown, the time until a task after the next frame. */
+async function instrument(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const w = window as unknown as { __latencies: number[]; __instrumented?: boolean };
+    w.__latencies = [];
+    if (w.__instrumented) return;
+    w.__instrumented = true;
+    document.addEventListener(
+      'keydown',
+      (event) => {
+        const start = event.timeStamp;
+        requestAnimationFrame(() => {
+          const channel = new MessageChannel();
+          channel.port1.onmessage = () => w.__latencies.push(performance.now() - start);
+          channel.port2.postMessage(null);
+        });
+      },
+      true,
+    );
+  });
+}
+
+/**
+ * Types 200 characters like a person: ~60 ms between keys and a short pause after each
+ * word, long enough for the author view's debounced redraw to run between words.
+ */
+async function typeLikeAPerson(page: Page, text: string): Promise<number[]> {
+  await instrument(page);
+  const words = text.split(' ');
+  for (const [i, word] of words.entries()) {
+    await page.keyboard.type(i === words.length - 1 ? word : `${word} `, { delay: 60 });
+    await page.waitForTimeout(140 + (i % 5) * 20);
+  }
+  await page.waitForTimeout(500);
+  return page.evaluate(() => (window as unknown as { __latencies: number[] }).__latencies);
+}
+
+function typedText(seed: string): string {
+  let text = '';
+  let i = 0;
+  while (text.length < TYPED_CHARACTERS) {
+    text += `${i === 0 ? '' : ' '}${vocabulary[(i * 11 + seed.length) % vocabulary.length]}`;
+    i++;
+  }
+  return text.slice(0, TYPED_CHARACTERS).trimEnd();
+}
+
+test('author view keystroke latency in a 50-page document', async ({ browser }) => {
+  test.setTimeout(15 * 60_000);
+  const names: [string, string, string][] = [
+    ['Ann Owner', 'owner', 'Other'],
+    ['Pat Patient', 'patient', 'Patient or service user'],
+    ['Dr Clinician', 'clinician', 'Clinician'],
+    ['Cam Commissioner', 'commissioner', 'Commissioner'],
+  ];
+  const actors: Actor[] = [];
+  for (const [name, label] of names) actors.push(await newActor(browser, person(name, label)));
+  await Promise.all(actors.map((a) => signUp(a.page, a.person)));
+  const [owner] = actors;
+  if (!owner) throw new Error('no owner');
+  await createWorkspace(owner.page, 'Benchmark workspace');
+  for (const [i, actor] of actors.entries()) {
+    if (i === 0) continue;
+    await addMember(owner.page, actor.person.email, actor.person.name, {
+      role: names[i]?.[2] ?? 'Other',
+    });
+  }
+  await createDocument(owner.page, 'Long plan', 'Service design');
+  const url = owner.page.url();
+  await Promise.all(actors.slice(1).map((a) => a.page.goto(url)));
+  for (const actor of actors) {
+    await expect(documentPage(actor.page).status).toHaveText('All changes saved');
+  }
+
+  const built = Date.now();
+  // Rounds of 75 paragraphs per person, so everyone's text is spread through the document.
+  for (let start = 0, turn = 0; start < PARAGRAPHS; start += CHUNK, turn++) {
+    const actor = actors[turn % actors.length];
+    if (!actor) continue;
+    const texts = Array.from({ length: Math.min(CHUNK, PARAGRAPHS - start) }, (_, i) =>
+      paragraph(start + i),
+    );
+    await pasteAtEnd(actor.page, texts);
+  }
+  const measurer = owner.page;
+  const editor = documentPage(measurer).editor;
+  await expect(editor.getByText(`P${PARAGRAPHS - 1} `)).toBeAttached({ timeout: 60_000 });
+  // Close the others: the measurement is about one person's typing, not live traffic.
+  for (const actor of actors.slice(1)) await actor.context.close();
+  const characters = await editor.evaluate((e) => e.textContent?.length ?? 0);
+  console.log(
+    `Document: ${PARAGRAPHS} paragraphs, ${characters.toLocaleString('en-GB')} characters, ${actors.length} authors; built in ${((Date.now() - built) / 1000).toFixed(1)} s`,
+  );
+
+  const placeCaret = async (n: number) => {
+    await editor.getByText(`P${n} `).click();
+    await measurer.keyboard.press('End');
+  };
+
+  // Warm-up (not counted): the first keystrokes after building pay for JIT and GC.
+  await placeCaret(600);
+  await typeLikeAPerson(measurer, typedText('warm').slice(0, 60));
+
+  // Baseline: author view off.
+  await placeCaret(700);
+  const off = stats(await typeLikeAPerson(measurer, typedText('off')));
+
+  // Author view on.
+  const toggle = measurer.getByRole('button', { name: 'Show who wrote what' });
+  await toggle.click();
+  await expect(measurer.getByRole('region', { name: 'Who wrote what: key' })).toBeVisible({
+    timeout: 60_000,
+  });
+  const runs = await editor.locator('.author-run').count();
+  const initial = stats(
+    await measurer.evaluate(() =>
+      performance.getEntriesByName('chorus:author-view:redraw').map((e) => e.duration),
+    ),
+  );
+  await measurer.evaluate(() => {
+    performance.clearMeasures('chorus:author-view:redraw');
+    performance.clearMeasures('chorus:author-view:redraw-part');
+  });
+  await placeCaret(800);
+  const on = stats(await typeLikeAPerson(measurer, typedText('on')));
+  // Off again, to show drift over the run.
+  await toggle.click();
+  await expect(toggle).toHaveAttribute('aria-pressed', 'false');
+  await placeCaret(900);
+  const offAgain = stats(await typeLikeAPerson(measurer, typedText('off again')));
+  const durations = (name: string) =>
+    measurer.evaluate((n) => performance.getEntriesByName(n).map((e) => e.duration), name);
+  const redraws = stats(await durations('chorus:author-view:redraw'));
+  const partRedraws = stats(await durations('chorus:author-view:redraw-part'));
+
+  console.log(`Author view OFF: ${fmt(off)}`);
+  console.log(`Author view ON:  ${fmt(on)}  (${runs} author runs drawn)`);
+  console.log(`Author view OFF again: ${fmt(offAgain)}`);
+  console.log(
+    `Ratio ON/OFF: p50 ${(on.p50 / off.p50).toFixed(2)}x, p95 ${(on.p95 / off.p95).toFixed(2)}x, max ${(on.max / off.max).toFixed(2)}x`,
+  );
+  console.log(`Full redraw on switching on: ${fmt(initial)}`);
+  console.log(`Redraws of changed blocks while typing (debounced): ${fmt(partRedraws)}`);
+  console.log(`Full redraws while typing (only after new authorship data): ${fmt(redraws)}`);
+  expect(on.count).toBeGreaterThan(150);
+  await owner.context.close();
+});
