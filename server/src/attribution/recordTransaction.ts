@@ -78,6 +78,9 @@ export function recordTransaction(
     ),
   ];
   const consumed = new Uint8Array(pool.length);
+  // Characters before this index came from text this transaction deleted; after it, from
+  // the extra sources (a restored version): those words come back rather than move.
+  const deletedLength = pool.length - extraSources.reduce((n, x) => n + x.text.length, 0);
   const insertedChars = inserted.reduce((n, r) => n + r.text.length, 0);
   if (pool.length > 0 && insertedChars > 0 && pool.length + insertedChars <= MAX_MATCH_CHARS) {
     let available = pool;
@@ -112,6 +115,22 @@ export function recordTransaction(
               len: k - j,
               authorId,
               originalAt: source?.at ?? now,
+            });
+          }
+          if (match.at + j >= deletedLength) {
+            // Restored words were counted as deleted when they went: record their return,
+            // so "words written in total" does not count them twice.
+            deletes.push({
+              documentId,
+              clientId: run.clientId,
+              clock,
+              len: k - j,
+              deletedBy: accountId,
+              authorId,
+              at: now,
+              words: countWords(pool.slice(match.at + j, match.at + k)),
+              carried: false,
+              restored: true,
             });
           }
           j = k;

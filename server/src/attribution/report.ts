@@ -98,6 +98,10 @@ export function computeReport(
   const deletedOf = new Map<string | null, number>();
   const deletedBy = new Map<string, Map<string | null, number>>();
   for (const d of deletes) {
+    if (d.restored) {
+      deletedOf.set(d.authorId, (deletedOf.get(d.authorId) ?? 0) - d.words);
+      continue;
+    }
     if (d.carried || d.words === 0) continue;
     deletedOf.set(d.authorId, (deletedOf.get(d.authorId) ?? 0) + d.words);
     if (d.deletedBy) {
@@ -121,7 +125,7 @@ export function computeReport(
       role,
       roleLabel: participantRoleLabels[role],
       wordsInDocument: inDoc.get(accountId) ?? 0,
-      wordsWritten: (inDoc.get(accountId) ?? 0) + (deletedOf.get(accountId) ?? 0),
+      wordsWritten: (inDoc.get(accountId) ?? 0) + Math.max(0, deletedOf.get(accountId) ?? 0),
       wordsDeleted: [...by.values()].reduce((a, b) => a + b, 0),
       deletedFrom: [...by].map(([id, words]) => ({ accountId: id, name: nameOf(id), words })),
       comments: 0,

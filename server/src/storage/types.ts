@@ -139,6 +139,8 @@ export interface LedgerDelete extends ItemRange {
   words: number;
   /** Reinserted in the same transaction: moved, not removed. */
   carried: boolean;
+  /** Not a deletion: words of `authorId` brought back by restoring a version. */
+  restored?: boolean;
 }
 
 export interface LedgerEntries {

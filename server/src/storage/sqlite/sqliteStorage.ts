@@ -452,7 +452,8 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
         e.authorId,
         e.at,
         e.words,
-        e.carried ? 1 : 0,
+        // 0: deleted, 1: moved within one transaction, 2: brought back by a restore.
+        e.restored ? 2 : e.carried ? 1 : 0,
       );
     }
   }
@@ -785,6 +786,7 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
             at: r.at,
             words: r.words,
             carried: r.carried === 1,
+            ...(r.carried === 2 ? { restored: true } : {}),
           })),
         };
       },

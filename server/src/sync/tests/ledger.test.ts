@@ -222,6 +222,11 @@ describe('the attribution ledger, report and versions', () => {
     expect(report.json.report.passages).toContainEqual(
       expect.objectContaining({ text: 'Reduce falls on ward 7 by half', name: 'Ann Patient' }),
     );
+    // Restored words are not counted twice: Ann wrote 7 + 3 words in all.
+    const annFigures = report.json.report.people.find(
+      (p: { accountId: string }) => p.accountId === ann.id,
+    );
+    expect(annFigures).toMatchObject({ wordsInDocument: 7, wordsWritten: 10, wordsDeleted: 7 });
     const rows = await server.storage.journal.load(documentId);
     expect(rows.rows.length).toBeGreaterThan(0);
     // Viewing versions never changed the live document except through the restore.
