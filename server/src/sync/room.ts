@@ -26,6 +26,11 @@ const MAX_AWARENESS_IDS_PER_PEER = 4;
 const MAX_PENDING_BYTES = 4 * 1024 * 1024;
 /** New Yjs client ids one connection may register: a browser tab uses one per Y.Doc. */
 const MAX_NEW_CLIENT_IDS_PER_PEER = 16;
+/**
+ * Yjs client ids one account may own in one document: one per page load, so thousands
+ * means a script reconnecting to grow every state vector (and every sync) without end.
+ */
+const MAX_CLIENT_IDS_PER_ACCOUNT = 2_000;
 
 /** Thrown by `Room.load` when a document cannot be loaded; the room is never served empty. */
 export class LoadError extends Error {}
@@ -119,6 +124,7 @@ export class Room {
   index = new AuthorshipIndex();
   #ledger: LedgerEntries = { inserts: [], carried: [], deletes: [] };
   #newClientIds: ClientIdOwner[] = [];
+  #idsPerAccount = new Map<string | null, number>();
   #snapshotting: Promise<void> | null = null;
   idleTimer: NodeJS.Timeout | null = null;
   #editedSinceVersion = false;
@@ -186,6 +192,9 @@ export class Room {
       this.index = AuthorshipIndex.from(await this.journal.loadLedger(this.documentId));
     } catch (err) {
       throw new LoadError(`attribution ledger could not be read: ${String(err)}`);
+    }
+    for (const account of this.index.owners.values()) {
+      this.#idsPerAccount.set(account, (this.#idsPerAccount.get(account) ?? 0) + 1);
     }
     this.#nextSeq = this.#lastCommittedSeq + 1;
     // Journal and attribute only what people send from now on.
@@ -455,6 +464,11 @@ export class Room {
       if (peer.newClientIds + fresh.length > MAX_NEW_CLIENT_IDS_PER_PEER) {
         throw new ProtocolError('too many new client ids on one connection');
       }
+      const owned = this.#idsPerAccount.get(peer.identity.userId) ?? 0;
+      if (owned + fresh.length > MAX_CLIENT_IDS_PER_ACCOUNT) {
+        throw new ProtocolError('this account has opened this document too many times');
+      }
+      this.#idsPerAccount.set(peer.identity.userId, owned + fresh.length);
       peer.newClientIds += fresh.length;
       const now = Date.now();
       for (const clientId of fresh) {

@@ -225,4 +225,20 @@ describe('the sync server core', () => {
     expect(conn.closedWith?.code).toBe(CloseCode.unauthenticated);
     expect(other.closedWith).toBeNull();
   });
+
+  it('stops one account from registering client ids without end by reconnecting', async () => {
+    const storage = await seeded();
+    const sync = new SyncServer(storage.journal, options, memoryLogger());
+    let refused: FakeConnection | null = null;
+    for (let i = 0; i < 2_001 && !refused; i++) {
+      const conn = new FakeConnection();
+      const peer = sync.connect(conn, ann, DOC);
+      while (conn.frames.length === 0) await new Promise((r) => setImmediate(r));
+      peer.receive(encodeUpdate(edit(`x${i}`, 10_000 + i)));
+      if (conn.closedWith) refused = conn;
+      peer.closed();
+    }
+    expect(refused?.closedWith?.code).toBe(CloseCode.badMessage);
+    expect(refused?.closedWith?.reason).toContain('too many times');
+  });
 });
