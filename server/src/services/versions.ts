@@ -115,14 +115,12 @@ export function compareVersions(
  * authors so the ledger keeps their credit for every word that comes back.
  */
 export function restoreUpdate(
-  live: Y.Doc,
   version: Y.Doc,
   index: AuthorshipIndex,
 ): { build: (doc: Y.Doc) => Uint8Array; sources: TextSource[] } {
   const sources: TextSource[] = authoredBlocks(version.getXmlFragment('default'), index).flatMap(
     (b) => b.runs.map((r) => ({ text: r.text, authorId: r.authorId, at: r.at ?? Date.now() })),
   );
-  void live;
   const build = (doc: Y.Doc) => {
     const scratch = new Y.Doc();
     Y.applyUpdate(scratch, Y.encodeStateAsUpdate(doc));

@@ -484,11 +484,6 @@ export class Room {
     return true;
   }
 
-  /** The account that owns a Yjs client id in this document, if any. */
-  ownerOf(clientId: number): string | null | undefined {
-    return this.index.owners.get(clientId);
-  }
-
   #reject(peer: Peer, err: unknown, frame: Uint8Array, cause?: unknown): void {
     const reason = err instanceof ProtocolError ? err.message : 'message could not be handled';
     this.logger.log('warn', 'sync.bad_message', {

@@ -103,7 +103,7 @@ export const versionRoutes = new Hono<AppEnv>()
     );
     const versionDoc = new Y.Doc();
     Y.applyUpdate(versionDoc, version.state);
-    const { build, sources } = restoreUpdate(current.doc, versionDoc, current.index);
+    const { build, sources } = restoreUpdate(versionDoc, current.index);
     await live.applyServerEdit(document.id, user.id, build, sources);
     return c.json({ restored: version.id, backup: backup.id });
   });

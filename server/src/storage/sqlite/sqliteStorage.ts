@@ -427,7 +427,7 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
       }
     },
   );
-  // Ledger entries carry their own document id through the row they belong to.
+  // Each ledger entry names its own document: one batch may span several.
   function writeLedger(ledger: LedgerEntries) {
     for (const e of ledger.inserts) {
       stmt.insertLedgerInsert.run(e.documentId, e.clientId, e.clock, e.len, e.at);
