@@ -11,6 +11,7 @@ import * as encoding from 'lib0/encoding';
 import { IndexeddbPersistence } from 'y-indexeddb';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
+import { reconnectDelay } from './backoff.ts';
 import { offlineDatabaseName } from './offlineStore.ts';
 import { type SaveState, SaveTracker } from './saveTracker.ts';
 
@@ -87,7 +88,6 @@ export function connectDocument(
     WebSocketPolyfill: socketClassFor(tracker, options.WebSocketImpl ?? WebSocket),
     // Cross-tab relaying would bypass the server's checks and its save confirmations.
     disableBc: true,
-    maxBackoffTime: 10_000,
     shouldReconnect: (event) => !permanentCloseCodes.has(event.code),
   });
   const attributionListeners = new Set<(message: AttributionMessage) => void>();
@@ -112,17 +112,43 @@ export function connectDocument(
   });
   provider.on('sync', (synced: boolean) => tracker.noteSynced(synced));
   provider.on('closed', ({ code }) => tracker.noteClosed(describeCloseCode(code)));
+  // Reconnect with exponential backoff and jitter. The provider's own backoff has no
+  // jitter, so on a transient close we stop it (shouldConnect = false turns its scheduled
+  // retry into a no-op) and schedule the next attempt ourselves. Permanent close codes are
+  // left to the provider, which stops and emits 'closed'.
+  let failures = 0;
+  let retryTimer: ReturnType<typeof setTimeout> | null = null;
+  const cancelRetry = () => {
+    if (retryTimer !== null) clearTimeout(retryTimer);
+    retryTimer = null;
+  };
+  provider.on('connection-close', (event: CloseEvent | null) => {
+    if (!provider.shouldConnect) return; // closed on purpose: offline, sign-out, destroy
+    if (event && permanentCloseCodes.has(event.code)) return;
+    provider.shouldConnect = false;
+    failures++;
+    cancelRetry();
+    retryTimer = setTimeout(() => {
+      retryTimer = null;
+      provider.connect();
+    }, reconnectDelay(failures));
+  });
+  provider.on('sync', (synced: boolean) => {
+    if (synced) failures = 0;
+  });
   // The browser knows before the socket does: a dead connection can take 30 s to notice.
   // Drop it at once when the network goes, and connect again when it comes back.
   let pausedByOffline = false;
   const onOffline = () => {
-    if (!provider.shouldConnect) return;
+    if (!provider.shouldConnect && retryTimer === null) return;
     pausedByOffline = true;
+    cancelRetry();
     provider.disconnect();
   };
   const onOnline = () => {
     if (!pausedByOffline) return;
     pausedByOffline = false;
+    failures = 0;
     provider.connect();
   };
   if (typeof window !== 'undefined') {
@@ -143,6 +169,7 @@ export function connectDocument(
         window.removeEventListener('online', onOnline);
       }
       doc.off('update', onUpdate);
+      cancelRetry();
       provider.destroy();
       void offline?.destroy();
       doc.destroy();
