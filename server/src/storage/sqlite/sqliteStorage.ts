@@ -14,7 +14,6 @@ import type {
   DocumentRecord,
   InviteRecord,
   JournalRow,
-  LedgerEntries,
   LoadedJournal,
   MembershipRecord,
   MemberView,
@@ -25,6 +24,8 @@ import type {
   VersionRecord,
   WorkspaceRecord,
 } from '../types.ts';
+import { JournalWriter } from './journalWriter.ts';
+import { prepareJournalAppend } from './journalWrites.ts';
 import { migrations } from './schema.ts';
 
 export interface SqliteOptions {
@@ -35,6 +36,11 @@ export interface SqliteOptions {
    * Group commit per event-loop turn keeps FULL cheap, so we default to it.
    */
   synchronous?: 'FULL' | 'NORMAL';
+  /**
+   * Commit journal batches on a worker thread (default for files), so waiting for the
+   * disk never stalls the event loop. ':memory:' databases always write inline.
+   */
+  writerThread?: boolean;
 }
 
 interface UserRow {
@@ -191,6 +197,13 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   migrate(db);
+  const writer =
+    options.filename !== ':memory:' && options.writerThread !== false
+      ? new JournalWriter({
+          filename: options.filename,
+          synchronous: options.synchronous ?? 'FULL',
+        })
+      : null;
 
   const stmt = {
     insertUser: db.prepare(
@@ -299,25 +312,8 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
     ),
     renameDocument: db.prepare('UPDATE documents SET title = ?, updated_at = ? WHERE id = ?'),
     touchDocument: db.prepare('UPDATE documents SET updated_at = ? WHERE id = ?'),
-    appendRow: db.prepare(
-      'INSERT INTO journal (document_id, seq, created_at, account_id, update_bytes) VALUES (?, ?, ?, ?, ?)',
-    ),
-    insertClientId: db.prepare(
-      `INSERT INTO client_ids (document_id, client_id, account_id, first_seen) VALUES (?, ?, ?, ?)`,
-    ),
     clientIds: db.prepare<[string], { client_id: number; account_id: string | null }>(
       'SELECT client_id, account_id FROM client_ids WHERE document_id = ?',
-    ),
-    insertLedgerInsert: db.prepare(
-      'INSERT OR IGNORE INTO ledger_inserts (document_id, client_id, clock, len, at) VALUES (?, ?, ?, ?, ?)',
-    ),
-    insertLedgerCarried: db.prepare(
-      `INSERT OR REPLACE INTO ledger_carried (document_id, client_id, clock, len, author_id, original_at)
-       VALUES (?, ?, ?, ?, ?, ?)`,
-    ),
-    insertLedgerDelete: db.prepare(
-      `INSERT INTO ledger_deletes (document_id, client_id, clock, len, deleted_by, author_id, at, words, carried)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     ledgerInserts: db.prepare<
       [string],
@@ -416,47 +412,7 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
     ),
   };
 
-  const appendRows = db.transaction(
-    (rows: readonly JournalRow[], clientIds: readonly ClientIdOwner[], ledger?: LedgerEntries) => {
-      if (ledger) writeLedger(ledger);
-      for (const c of clientIds) {
-        stmt.insertClientId.run(c.documentId, c.clientId, c.accountId, c.firstSeen);
-      }
-      for (const r of rows) {
-        stmt.appendRow.run(r.documentId, r.seq, r.createdAt, r.accountId, Buffer.from(r.update));
-      }
-    },
-  );
-  // Each ledger entry names its own document: one batch may span several.
-  function writeLedger(ledger: LedgerEntries) {
-    for (const e of ledger.inserts) {
-      stmt.insertLedgerInsert.run(e.documentId, e.clientId, e.clock, e.len, e.at);
-    }
-    for (const e of ledger.carried) {
-      stmt.insertLedgerCarried.run(
-        e.documentId,
-        e.clientId,
-        e.clock,
-        e.len,
-        e.authorId,
-        e.originalAt,
-      );
-    }
-    for (const e of ledger.deletes) {
-      stmt.insertLedgerDelete.run(
-        e.documentId,
-        e.clientId,
-        e.clock,
-        e.len,
-        e.deletedBy,
-        e.authorId,
-        e.at,
-        e.words,
-        // 0: deleted, 1: moved within one transaction, 2: brought back by a restore.
-        e.restored ? 2 : e.carried ? 1 : 0,
-      );
-    }
-  }
+  const appendRows = prepareJournalAppend(db);
   const createWorkspace = db.transaction((w: WorkspaceRecord, ownerId: string) => {
     stmt.insertWorkspace.run(w.id, w.name, w.createdAt);
     stmt.insertMembership.run(w.id, ownerId, 'owner', 'other', w.createdAt);
@@ -754,7 +710,9 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
     },
     journal: {
       async append(rows, clientIds = [], ledger) {
-        if (rows.length > 0 || clientIds.length > 0 || ledger) appendRows(rows, clientIds, ledger);
+        if (rows.length === 0 && clientIds.length === 0 && !ledger) return;
+        if (writer) await writer.append(rows, clientIds, ledger);
+        else appendRows(rows, clientIds, ledger);
       },
       async loadLedger(documentId) {
         const owners = new Map<number, string | null>();
@@ -820,6 +778,7 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
       return String(result);
     },
     async close() {
+      await writer?.close();
       if (db.open) db.close();
     },
   };

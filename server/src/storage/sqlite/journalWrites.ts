@@ -1,0 +1,69 @@
+import type Database from 'better-sqlite3';
+import type { ClientIdOwner, JournalRow, LedgerEntries } from '../types.ts';
+
+export type AppendJournal = (
+  rows: readonly JournalRow[],
+  clientIds: readonly ClientIdOwner[],
+  ledger?: LedgerEntries,
+) => void;
+
+/**
+ * The one write path of the journal: rows, the client ids they introduce and their
+ * attribution ledger, in one transaction. Shared by the main thread (for in-memory
+ * databases and document seeds) and the journal writer thread.
+ */
+export function prepareJournalAppend(db: Database.Database): AppendJournal {
+  const appendRow = db.prepare(
+    'INSERT INTO journal (document_id, seq, created_at, account_id, update_bytes) VALUES (?, ?, ?, ?, ?)',
+  );
+  const insertClientId = db.prepare(
+    'INSERT INTO client_ids (document_id, client_id, account_id, first_seen) VALUES (?, ?, ?, ?)',
+  );
+  const insertLedgerInsert = db.prepare(
+    'INSERT OR IGNORE INTO ledger_inserts (document_id, client_id, clock, len, at) VALUES (?, ?, ?, ?, ?)',
+  );
+  const insertLedgerCarried = db.prepare(
+    `INSERT OR REPLACE INTO ledger_carried (document_id, client_id, clock, len, author_id, original_at)
+     VALUES (?, ?, ?, ?, ?, ?)`,
+  );
+  const insertLedgerDelete = db.prepare(
+    `INSERT INTO ledger_deletes (document_id, client_id, clock, len, deleted_by, author_id, at, words, carried)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+
+  // Each ledger entry names its own document: one batch may span several.
+  const writeLedger = (ledger: LedgerEntries) => {
+    for (const e of ledger.inserts) {
+      insertLedgerInsert.run(e.documentId, e.clientId, e.clock, e.len, e.at);
+    }
+    for (const e of ledger.carried) {
+      insertLedgerCarried.run(e.documentId, e.clientId, e.clock, e.len, e.authorId, e.originalAt);
+    }
+    for (const e of ledger.deletes) {
+      insertLedgerDelete.run(
+        e.documentId,
+        e.clientId,
+        e.clock,
+        e.len,
+        e.deletedBy,
+        e.authorId,
+        e.at,
+        e.words,
+        // 0: deleted, 1: moved within one transaction, 2: brought back by a restore.
+        e.restored ? 2 : e.carried ? 1 : 0,
+      );
+    }
+  };
+
+  return db.transaction(
+    (rows: readonly JournalRow[], clientIds: readonly ClientIdOwner[], ledger?: LedgerEntries) => {
+      if (ledger) writeLedger(ledger);
+      for (const c of clientIds) {
+        insertClientId.run(c.documentId, c.clientId, c.accountId, c.firstSeen);
+      }
+      for (const r of rows) {
+        appendRow.run(r.documentId, r.seq, r.createdAt, r.accountId, Buffer.from(r.update));
+      }
+    },
+  );
+}
