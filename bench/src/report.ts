@@ -1,0 +1,158 @@
+/**
+ * The markdown report of `pnpm bench`: figures per server, Chorus's ratios against each
+ * peer measured in the same run, and the issue's targets checked against them.
+ */
+import type { ColdLoadResult, IdleResult, LoadResult } from './scenarios.ts';
+import { TARGET_LABEL } from './targets.ts';
+import type { TargetKind } from './types.ts';
+
+export interface BenchResults {
+  startedAt: string;
+  machine: string;
+  quick: boolean;
+  load: LoadResult[];
+  cold: ColdLoadResult[];
+  idle: IdleResult[];
+}
+
+const f = (n: number | null | undefined, digits = 1) =>
+  n === null || n === undefined || Number.isNaN(n) ? '–' : n.toFixed(digits);
+const median = (xs: number[] | null) => {
+  if (!xs || xs.length === 0) return null;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] ?? null;
+};
+const ratio = (a: number | null | undefined, b: number | null | undefined) =>
+  a === null || a === undefined || b === null || b === undefined || b === 0
+    ? '–'
+    : `${(a / b).toFixed(2)}×`;
+
+const PEERS: TargetKind[] = ['reference', 'hocuspocus', 'relay'];
+
+export function markdown(r: BenchResults): string {
+  const out: string[] = [];
+  out.push(
+    `Run ${r.startedAt}${r.quick ? ' (quick: smaller and shorter)' : ''} on ${r.machine}.`,
+    '',
+  );
+
+  if (r.load.length > 0) {
+    out.push(
+      '| Scenario | Server | p50 ms | p95 ms | p99 ms | delivered/s | delivered of expected | lost | diverged docs | server CPU s | server peak RSS MiB | generator CPU per core |',
+      '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    );
+    for (const l of r.load) {
+      out.push(
+        `| ${l.scenario} | ${TARGET_LABEL[l.target]} | ${f(l.latencyMs.p50)} | ${f(l.latencyMs.p95)} | ${f(l.latencyMs.p99)} | ${f(l.deliveredPerS, 0)} | ${f((100 * l.delivered) / Math.max(1, l.expectedDeliveries), 1)}% | ${l.lost} | ${l.divergedDocuments} | ${f(l.serverCpuS)} | ${f(l.serverPeakRssMiB, 0)} | ${f(100 * l.generatorCpuPerCore, 0)}% |`,
+      );
+    }
+    out.push(
+      '',
+      '**Chorus against each peer** (p99 latency ratio: below 1 is faster; throughput ratio: 1 or more is as good):',
+      '',
+    );
+    out.push(
+      '| Scenario | p99 vs reference | p99 vs Hocuspocus | p99 vs relay | throughput vs reference | throughput vs Hocuspocus | throughput vs relay | saved p50 / p99 ms |',
+      '|---|---:|---:|---:|---:|---:|---:|---:|',
+    );
+    const scenarios = [...new Set(r.load.map((l) => l.scenario))];
+    for (const s of scenarios) {
+      const of = (t: TargetKind) => r.load.find((l) => l.scenario === s && l.target === t);
+      const c = of('chorus');
+      if (!c) continue;
+      const cells = PEERS.map((p) => ratio(c.latencyMs.p99, of(p)?.latencyMs.p99));
+      const tput = PEERS.map((p) => ratio(c.deliveredPerS, of(p)?.deliveredPerS));
+      out.push(
+        `| ${s} | ${cells.join(' | ')} | ${tput.join(' | ')} | ${f(c.savedMs?.p50)} / ${f(c.savedMs?.p99)} |`,
+      );
+    }
+    out.push('');
+  }
+
+  if (r.cold.length > 0) {
+    out.push(
+      '| Cold load | Server | build s | new client, document in memory: median ms | new client, loaded from storage: median ms | server-side load: median ms |',
+      '|---|---|---:|---:|---:|---:|',
+    );
+    for (const c of r.cold) {
+      out.push(
+        `| ${c.edits.toLocaleString('en')} edits | ${TARGET_LABEL[c.target]} | ${f(c.buildS)} | ${f(median(c.warmSyncMs))} | ${f(median(c.coldSyncMs))} | ${f(median(c.serverLoadMs))} |`,
+      );
+    }
+    out.push('');
+  }
+
+  if (r.idle.length > 0) {
+    out.push(
+      '| Idle | Server | RSS MiB | per connection KiB | Chorus RSS ratio |',
+      '|---|---|---:|---:|---:|',
+    );
+    const chorus = r.idle.find((i) => i.target === 'chorus');
+    for (const i of r.idle) {
+      out.push(
+        `| ${i.connections.toLocaleString('en')} connections | ${TARGET_LABEL[i.target]} | ${f(i.rssMiB, 0)} | ${f(i.perConnectionKiB)} | ${i.target === 'chorus' ? '' : ratio(chorus?.rssMiB, i.rssMiB)} |`,
+      );
+    }
+    out.push('');
+  }
+
+  out.push('**Targets**', '');
+  for (const line of targets(r)) out.push(`- ${line}`);
+  out.push('');
+  return out.join('\n');
+}
+
+const share = (l: LoadResult) => l.delivered / Math.max(1, l.expectedDeliveries);
+
+function targets(r: BenchResults): string[] {
+  const lines: string[] = [];
+  const mark = (ok: boolean) => (ok ? 'met' : '**not met**');
+  for (const s of [...new Set(r.load.map((l) => l.scenario))]) {
+    const of = (t: TargetKind) => r.load.find((l) => l.scenario === s && l.target === t);
+    const c = of('chorus');
+    if (!c) continue;
+    for (const p of ['reference', 'hocuspocus'] as const) {
+      const peer = of(p);
+      if (!peer) continue;
+      // The offered load is the same for every server but its random phases make the
+      // count sent vary a little, so throughput is compared as the share delivered in time.
+      const ok =
+        (c.latencyMs.p99 ?? Infinity) <= (peer.latencyMs.p99 ?? 0) &&
+        share(c) >= share(peer) - 0.005;
+      lines.push(
+        `${s}: p99 and throughput no worse than ${TARGET_LABEL[p]}: ${mark(ok)} (p99 ${f(c.latencyMs.p99)} vs ${f(peer.latencyMs.p99)} ms; ${f(100 * share(c))}% vs ${f(100 * share(peer))}% delivered in time)`,
+      );
+    }
+    const relay = of('relay');
+    if (relay && s !== 'many documents') {
+      const ok = (c.latencyMs.p99 ?? Infinity) <= 2 * (relay.latencyMs.p99 ?? 0);
+      lines.push(
+        `${s}: p99 within 2× the raw relay: ${mark(ok)} (${ratio(c.latencyMs.p99, relay.latencyMs.p99)})`,
+      );
+    }
+    if (s === 'workshop' && c.savedMs) {
+      lines.push(
+        `workshop: saved confirmation p99 ≤ 25 ms: ${mark((c.savedMs.p99 ?? Infinity) <= 25)} (${f(c.savedMs.p99)} ms)`,
+      );
+    }
+    lines.push(
+      `${s}: Chorus lost ${c.lost} edits and ${c.divergedDocuments} documents diverged${c.lost + c.divergedDocuments === 0 ? '' : ' **(must be 0)**'}`,
+    );
+  }
+  const cold = r.cold.find((c) => c.target === 'chorus');
+  if (cold?.serverLoadMs) {
+    const m = median(cold.serverLoadMs) ?? Infinity;
+    lines.push(
+      `cold load of ${cold.edits.toLocaleString('en')} edits ≤ 150 ms on the server: ${mark(m <= 150)} (${f(m)} ms)`,
+    );
+  }
+  const idle = r.idle.find((i) => i.target === 'chorus');
+  if (idle) {
+    lines.push(
+      idle.connections >= 10_000
+        ? `${idle.connections.toLocaleString('en')} idle connections within 1 GiB: ${mark(idle.rssMiB <= 1024)} (${f(idle.rssMiB, 0)} MiB)`
+        : `idle connections: only ${idle.connections.toLocaleString('en')} in this run (${f(idle.rssMiB, 0)} MiB); the 10,000 target is checked by the full run`,
+    );
+  }
+  return lines;
+}

@@ -1,0 +1,137 @@
+/**
+ * `pnpm bench`: Chorus side by side with the reference y-websocket server, Hocuspocus 4
+ * and a raw relay, in one run, scenario by scenario. Prints a markdown table and writes
+ * `bench/results/latest.json` and `latest.md`.
+ *
+ *   pnpm bench                          everything (about 20 minutes on 2 cores)
+ *   pnpm bench --quick                  short smoke run of every scenario
+ *   pnpm bench --scenarios workshop,cold --targets chorus,reference
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { type BenchResults, markdown } from './report.ts';
+import { type LoadScenario, runColdLoad, runIdle, runLoad } from './scenarios.ts';
+import { TARGETS } from './targets.ts';
+import type { TargetKind } from './types.ts';
+
+const SCENARIO_NAMES = ['workshop', 'bigRoom', 'manyDocs', 'cold', 'idle'] as const;
+
+const Args = z.object({
+  quick: z.boolean(),
+  scenarios: z.array(
+    z.enum(SCENARIO_NAMES, { error: `scenarios are ${SCENARIO_NAMES.join(', ')}` }),
+  ),
+  targets: z.array(
+    z.enum(['chorus', 'reference', 'hocuspocus', 'relay'], {
+      error: `targets are ${TARGETS.join(', ')}`,
+    }),
+  ),
+});
+
+function parseArgs(argv: string[]): z.infer<typeof Args> {
+  const value = (flag: string) => {
+    const i = argv.indexOf(flag);
+    return i === -1 ? undefined : argv[i + 1];
+  };
+  const known = new Set(['--quick', '--scenarios', '--targets']);
+  for (const a of argv) {
+    if (a.startsWith('--') && !known.has(a)) {
+      console.error(`Unknown option ${a}. Use --quick, --scenarios a,b or --targets a,b.`);
+      process.exit(2);
+    }
+  }
+  const parsed = Args.safeParse({
+    quick: argv.includes('--quick'),
+    scenarios: (value('--scenarios') ?? SCENARIO_NAMES.join(',')).split(','),
+    targets: (value('--targets') ?? TARGETS.join(',')).split(','),
+  });
+  if (!parsed.success) {
+    console.error(`pnpm bench: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+    process.exit(2);
+  }
+  return parsed.data;
+}
+
+function loadScenarios(quick: boolean): Record<'workshop' | 'bigRoom' | 'manyDocs', LoadScenario> {
+  const d = quick ? 5000 : 20_000;
+  return {
+    workshop: {
+      name: 'workshop',
+      documents: 1,
+      clientsPerDocument: 30,
+      rate: 2,
+      durationMs: d,
+      joinBatch: 10,
+    },
+    bigRoom: {
+      name: 'big room',
+      documents: 1,
+      clientsPerDocument: quick ? 50 : 150,
+      rate: 1,
+      durationMs: d,
+      joinBatch: 10,
+    },
+    manyDocs: {
+      name: 'many documents',
+      documents: quick ? 30 : 300,
+      clientsPerDocument: 3,
+      rate: 0.5,
+      durationMs: d,
+      joinBatch: 30,
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  // The preparing and measuring providers each register a process exit handler.
+  process.setMaxListeners(0);
+  const args = parseArgs(process.argv.slice(2));
+  const log = (s: string) => console.log(s);
+  const targets = args.targets as TargetKind[];
+  const scenarios = loadScenarios(args.quick);
+  const results: BenchResults = {
+    startedAt: new Date().toISOString(),
+    machine: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node.js ${process.version} (Hocuspocus on 22)`,
+    quick: args.quick,
+    load: [],
+    cold: [],
+    idle: [],
+  };
+  let round = 0;
+  // Alternate the order of servers from one scenario to the next, so none always runs first
+  // on a cold machine or last on a warm one.
+  const order = () => (round++ % 2 === 0 ? targets : [...targets].reverse());
+  for (const name of args.scenarios) {
+    if (name === 'workshop' || name === 'bigRoom' || name === 'manyDocs') {
+      const s = scenarios[name];
+      log(
+        `${s.name}: ${s.documents} × ${s.clientsPerDocument} clients, ${s.rate} edits/s each, ${s.durationMs / 1000} s`,
+      );
+      for (const t of order()) results.load.push(await runLoad(t, s, log));
+    } else if (name === 'cold') {
+      const edits = args.quick ? 10_000 : 100_000;
+      log(`cold load: a document of ${edits} single-character edits`);
+      for (const t of order()) results.cold.push(await runColdLoad(t, edits, log));
+    } else {
+      const connections = args.quick ? 1000 : 10_000;
+      log(`idle: ${connections} connections over 100 documents`);
+      for (const t of order()) results.idle.push(await runIdle(t, connections, log));
+    }
+  }
+  const table = markdown(results);
+  const dir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../results');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(path.join(dir, 'latest.md'), table);
+  console.log(`\n${table}`);
+  console.log(`Written: bench/results/latest.json and bench/results/latest.md`);
+  process.exit(0);
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
+  process.exit(1);
+});

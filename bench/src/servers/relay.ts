@@ -1,0 +1,40 @@
+/**
+ * The floor: a `ws` server that forwards every frame to the other sockets of the same
+ * room (the URL path) and does no CRDT work, no auth and no storage. Nothing can relay a
+ * y-websocket conversation faster than this, so it bounds what any real server can do.
+ */
+import http from 'node:http';
+import { WebSocket, WebSocketServer } from 'ws';
+
+const port = Number(process.env.PORT);
+if (!Number.isInteger(port) || port <= 0) {
+  console.error('relay: set PORT to the port to listen on, for example PORT=4100');
+  process.exit(2);
+}
+
+const rooms = new Map<string, Set<WebSocket>>();
+const server = http.createServer((_req, res) => res.writeHead(404).end());
+const wss = new WebSocketServer({ server, perMessageDeflate: false });
+
+wss.on('connection', (ws, req) => {
+  const name = req.url ?? '/';
+  let room = rooms.get(name);
+  if (!room) {
+    room = new Set();
+    rooms.set(name, room);
+  }
+  room.add(ws);
+  ws.on('message', (data: Buffer, isBinary) => {
+    for (const other of room) {
+      if (other !== ws && other.readyState === WebSocket.OPEN)
+        other.send(data, { binary: isBinary });
+    }
+  });
+  ws.on('close', () => {
+    room.delete(ws);
+    if (room.size === 0) rooms.delete(name);
+  });
+});
+
+server.listen(port, '127.0.0.1', () => console.log(`relay listening on ${port}`));
+process.on('SIGTERM', () => process.exit(0));

