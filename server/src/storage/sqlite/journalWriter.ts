@@ -1,9 +1,9 @@
 import { Worker } from 'node:worker_threads';
 import type { ClientIdOwner, JournalRow, LedgerEntries } from '../types.ts';
-import type { AppendReply, AppendRequest, WriterInit } from './journalWriter.worker.ts';
+import type { WriteReply, WriteRequest, WriterInit } from './journalWriter.worker.ts';
 
 /**
- * Commits journal batches on a worker thread. Appends are answered in order; a batch is
+ * Commits journal batches on a worker thread. Writes are answered in order; a batch is
  * acknowledged only after its transaction committed, so "saved" still means on disk.
  */
 export class JournalWriter {
@@ -16,7 +16,7 @@ export class JournalWriter {
     this.#worker = new Worker(new URL('./journalWriter.boot.mjs', import.meta.url), {
       workerData: init,
     });
-    this.#worker.on('message', (reply: AppendReply) => {
+    this.#worker.on('message', (reply: WriteReply) => {
       const waiter = this.#pending.get(reply.id);
       this.#pending.delete(reply.id);
       if (this.#pending.size === 0) this.#worker.unref();
@@ -40,12 +40,25 @@ export class JournalWriter {
     clientIds: readonly ClientIdOwner[],
     ledger?: LedgerEntries,
   ): Promise<void> {
+    return this.#send({
+      id: 0,
+      kind: 'append',
+      rows: [...rows],
+      clientIds: [...clientIds],
+      ledger,
+    });
+  }
+
+  writeSnapshot(documentId: string, state: Uint8Array, uptoSeq: number): Promise<void> {
+    return this.#send({ id: 0, kind: 'snapshot', documentId, state, uptoSeq });
+  }
+
+  #send(request: WriteRequest): Promise<void> {
     if (this.#failed) return Promise.reject(this.#failed);
-    const id = this.#nextId++;
-    const request: AppendRequest = { id, rows: [...rows], clientIds: [...clientIds], ledger };
+    request.id = this.#nextId++;
     return new Promise((resolve, reject) => {
       if (this.#pending.size === 0) this.#worker.ref();
-      this.#pending.set(id, { resolve, reject });
+      this.#pending.set(request.id, { resolve, reject });
       this.#worker.postMessage(request);
     });
   }

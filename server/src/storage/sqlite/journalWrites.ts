@@ -67,3 +67,18 @@ export function prepareJournalAppend(db: Database.Database): AppendJournal {
     },
   );
 }
+
+export type WriteSnapshot = (documentId: string, state: Uint8Array, uptoSeq: number) => void;
+
+/** Replaces a document's snapshot, never with an older one. */
+export function prepareSnapshotWrite(db: Database.Database): WriteSnapshot {
+  const upsert = db.prepare(
+    `INSERT INTO snapshots (document_id, upto_seq, state, created_at) VALUES (?, ?, ?, ?)
+     ON CONFLICT(document_id) DO UPDATE SET upto_seq = excluded.upto_seq,
+       state = excluded.state, created_at = excluded.created_at
+     WHERE excluded.upto_seq > snapshots.upto_seq`,
+  );
+  return (documentId, state, uptoSeq) => {
+    upsert.run(documentId, uptoSeq, Buffer.from(state), Date.now());
+  };
+}

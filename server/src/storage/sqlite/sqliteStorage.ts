@@ -25,7 +25,7 @@ import type {
   WorkspaceRecord,
 } from '../types.ts';
 import { JournalWriter } from './journalWriter.ts';
-import { prepareJournalAppend } from './journalWrites.ts';
+import { prepareJournalAppend, prepareSnapshotWrite } from './journalWrites.ts';
 import { migrations } from './schema.ts';
 
 export interface SqliteOptions {
@@ -394,12 +394,6 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
     rowsAfter: db.prepare<[string, number], { seq: number; update_bytes: Buffer }>(
       'SELECT seq, update_bytes FROM journal WHERE document_id = ? AND seq > ? ORDER BY seq',
     ),
-    upsertSnapshot: db.prepare(
-      `INSERT INTO snapshots (document_id, upto_seq, state, created_at) VALUES (?, ?, ?, ?)
-       ON CONFLICT(document_id) DO UPDATE SET upto_seq = excluded.upto_seq,
-         state = excluded.state, created_at = excluded.created_at
-       WHERE excluded.upto_seq > snapshots.upto_seq`,
-    ),
     copyToQuarantine: db.prepare(
       `INSERT OR REPLACE INTO quarantine
          (document_id, seq, created_at, account_id, update_bytes, reason, quarantined_at)
@@ -413,6 +407,7 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
   };
 
   const appendRows = prepareJournalAppend(db);
+  const writeSnapshot = prepareSnapshotWrite(db);
   const createWorkspace = db.transaction((w: WorkspaceRecord, ownerId: string) => {
     stmt.insertWorkspace.run(w.id, w.name, w.createdAt);
     stmt.insertMembership.run(w.id, ownerId, 'owner', 'other', w.createdAt);
@@ -764,7 +759,8 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
         };
       },
       async writeSnapshot(documentId, state, uptoSeq) {
-        stmt.upsertSnapshot.run(documentId, uptoSeq, Buffer.from(state), Date.now());
+        if (writer) await writer.writeSnapshot(documentId, state, uptoSeq);
+        else writeSnapshot(documentId, state, uptoSeq);
       },
       async quarantine(documentId, seq, reason) {
         quarantineRow(documentId, seq, reason);
