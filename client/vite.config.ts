@@ -5,7 +5,8 @@ const server = process.env.CHORUS_DEV_SERVER ?? 'http://localhost:3000';
 
 export default defineConfig({
   plugins: [react()],
-  build: { outDir: 'dist', sourcemap: false },
+  // The manifest lets `pnpm bench` report the JavaScript each page loads.
+  build: { outDir: 'dist', sourcemap: false, manifest: true },
   server: {
     port: 5173,
     proxy: {

@@ -2,6 +2,7 @@
  * The markdown report of `pnpm bench`: figures per server, Chorus's ratios against each
  * peer measured in the same run, and the issue's targets checked against them.
  */
+import type { BundleSizes } from './bundle.ts';
 import type { ColdLoadResult, IdleResult, LoadResult } from './scenarios.ts';
 import { TARGET_LABEL } from './targets.ts';
 import type { TargetKind } from './types.ts';
@@ -13,6 +14,7 @@ export interface BenchResults {
   load: LoadResult[];
   cold: ColdLoadResult[];
   idle: IdleResult[];
+  bundle: BundleSizes | null;
 }
 
 const f = (n: number | null | undefined, digits = 1) =>
@@ -96,6 +98,13 @@ export function markdown(r: BenchResults): string {
     out.push('');
   }
 
+  if (r.bundle) {
+    const b = r.bundle;
+    out.push(
+      `JavaScript shipped: sign-in and workspace pages ${f(b.entryKiB, 0)} KiB (${f(b.entryGzipKiB, 0)} KiB gzip); the editor page adds its lazily loaded chunk, ${f(b.editorKiB, 0)} KiB in all (${f(b.editorGzipKiB, 0)} KiB gzip).`,
+      '',
+    );
+  }
   out.push('**Targets**', '');
   for (const line of targets(r)) out.push(`- ${line}`);
   out.push('');

@@ -12,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { bundleSizes } from './bundle.ts';
 import { type BenchResults, markdown } from './report.ts';
 import { type LoadScenario, runColdLoad, runIdle, runLoad } from './scenarios.ts';
 import { TARGETS } from './targets.ts';
@@ -99,6 +100,7 @@ async function main(): Promise<void> {
     load: [],
     cold: [],
     idle: [],
+    bundle: bundleSizes(),
   };
   let round = 0;
   // Alternate the order of servers from one scenario to the next, so none always runs first
