@@ -1,24 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { memoryLogger } from '../logger.ts';
-import { openSqliteStorage } from '../storage/sqlite/sqliteStorage.ts';
 import { FakeConnection } from '../test/fakeConnection.ts';
 import { SimClient, settleAll } from '../test/simClient.ts';
+import { editorIdentity, inMemorySyncServer, seedDocument } from '../test/syncHarness.ts';
 import { encodeUpdate } from './protocol.ts';
-import { SyncServer } from './syncServer.ts';
-import type { PeerIdentity } from './types.ts';
-
-const person = (n: string): PeerIdentity => ({
-  userId: n,
-  sessionId: `s-${n}`,
-  workspaceId: 'w',
-  name: n,
-  role: 'Other',
-  color: '#1d4ed8',
-  permission: 'editor',
-  canEdit: true,
-  publishPresence: true,
-});
 
 /**
  * Yjs places concurrent inserts at one position by scanning the ones already there, so n
@@ -27,30 +12,9 @@ const person = (n: string): PeerIdentity => ({
  */
 describe('many concurrent inserts at one position', () => {
   it('stay bounded by the per-account client id cap, and others keep syncing', async () => {
-    const storage = openSqliteStorage({ filename: ':memory:' });
-    const seed = new Y.Doc();
-    seed.getText('t').insert(0, 'x');
-    await storage.journal.append([
-      {
-        documentId: 'd',
-        seq: 1,
-        createdAt: 0,
-        accountId: null,
-        update: Y.encodeStateAsUpdate(seed),
-      },
-    ]);
-    const server = new SyncServer(
-      storage.journal,
-      {
-        maxDocumentBytes: 1 << 26,
-        maxBufferedBytes: 1 << 30,
-        idleUnloadMs: 60_000,
-        snapshotEvery: 500,
-        maxQueuedFrames: 1000,
-      },
-      memoryLogger(),
-    );
-    const alice = new SimClient(server, person('alice'), 'd');
+    const { storage, server } = inMemorySyncServer();
+    await seedDocument(storage, 'd', 'x');
+    const alice = new SimClient(server, editorIdentity('alice'), 'd');
     alice.connect();
     await settleAll(server, [alice]);
     const base = Y.encodeStateAsUpdate(alice.doc);
@@ -71,7 +35,7 @@ describe('many concurrent inserts at one position', () => {
         parts.push(Y.encodeStateAsUpdate(d, baseVector));
       }
       const conn = new FakeConnection();
-      const attacker = server.connect(conn, person('mallory'), 'd');
+      const attacker = server.connect(conn, editorIdentity('mallory'), 'd');
       while (conn.frames.length === 0) await new Promise((r) => setImmediate(r));
       const t0 = performance.now();
       attacker.receive(encodeUpdate(Y.mergeUpdates(parts)));

@@ -1,23 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { memoryLogger } from '../logger.ts';
-import { openSqliteStorage } from '../storage/sqlite/sqliteStorage.ts';
 import { SimClient, settleAll } from '../test/simClient.ts';
-import { SyncServer } from './syncServer.ts';
-import type { PeerIdentity } from './types.ts';
-
-const identity = (n: number): PeerIdentity => ({
-  userId: `u${n}`,
-  sessionId: `s${n}`,
-  workspaceId: 'w',
-  name: `Person ${n}`,
-  role: 'Other',
-  color: '#1d4ed8',
-  permission: 'editor',
-  canEdit: true,
-  publishPresence: true,
-});
+import { editorIdentity, inMemorySyncServer, seedDocument } from '../test/syncHarness.ts';
 
 /** Runs in the default suite; `pnpm test:fuzz` raises it. */
 const RUNS = Number(process.env.CHORUS_PROPERTY_RUNS ?? 40);
@@ -56,27 +41,14 @@ describe('convergence under random order, delays and disconnects', () => {
     async () => {
       await fc.assert(
         fc.asyncProperty(fc.array(op(3), { minLength: 5, maxLength: 60 }), async (ops) => {
-          const storage = openSqliteStorage({ filename: ':memory:' });
-          const seed = new Y.Doc();
-          seed.getText('t').insert(0, 'seed');
-          await storage.journal.append([
-            {
-              documentId: 'd',
-              seq: 1,
-              createdAt: 0,
-              accountId: null,
-              update: Y.encodeStateAsUpdate(seed),
-            },
-          ]);
-          const options = {
+          const { storage, server } = inMemorySyncServer({
             maxDocumentBytes: 1 << 24,
             maxBufferedBytes: 1 << 24,
-            idleUnloadMs: 60_000,
             snapshotEvery: 7,
             maxQueuedFrames: 10_000,
-          };
-          const server = new SyncServer(storage.journal, options, memoryLogger());
-          const clients = [0, 1, 2].map((n) => new SimClient(server, identity(n), 'd'));
+          });
+          await seedDocument(storage, 'd', 'seed');
+          const clients = [0, 1, 2].map((n) => new SimClient(server, editorIdentity(`u${n}`), 'd'));
           for (const c of clients) c.connect();
           await new Promise((r) => setTimeout(r, 1));
           for (const o of ops) {

@@ -2,28 +2,15 @@ import fc from 'fast-check';
 import * as encoding from 'lib0/encoding';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { memoryLogger } from '../logger.ts';
-import { openSqliteStorage } from '../storage/sqlite/sqliteStorage.ts';
+import type { Storage } from '../storage/types.ts';
 import { FakeConnection } from '../test/fakeConnection.ts';
 import { SimClient, settleAll } from '../test/simClient.ts';
+import { editorIdentity, inMemorySyncServer, seedDocument } from '../test/syncHarness.ts';
 import { encodeSyncStep1, encodeUpdate } from './protocol.ts';
-import { SyncServer } from './syncServer.ts';
-import type { PeerIdentity } from './types.ts';
+import type { SyncServer } from './syncServer.ts';
 
 /** Frames in the default run; `pnpm test:fuzz` sends a million. */
 const FRAMES = Number(process.env.CHORUS_FUZZ_FRAMES ?? 3000);
-
-const person = (n: string): PeerIdentity => ({
-  userId: n,
-  sessionId: `s-${n}`,
-  workspaceId: 'w',
-  name: n,
-  role: 'Other',
-  color: '#1d4ed8',
-  permission: 'editor',
-  canEdit: true,
-  publishPresence: true,
-});
 
 /** Valid frames to mutate: real updates, state vectors, awareness and hello messages. */
 function corpus(): Uint8Array[] {
@@ -96,17 +83,13 @@ interface RoundResult {
 
 async function attackOneDocument(
   server: SyncServer,
-  storage: ReturnType<typeof openSqliteStorage>,
+  storage: Storage,
   documentId: string,
   frames: number,
 ): Promise<RoundResult> {
-  const seed = new Y.Doc();
-  seed.getText('t').insert(0, 'seed');
-  await storage.journal.append([
-    { documentId, seq: 1, createdAt: 0, accountId: null, update: Y.encodeStateAsUpdate(seed) },
-  ]);
-  const alice = new SimClient(server, person('alice'), documentId);
-  const bob = new SimClient(server, person('bob'), documentId);
+  await seedDocument(storage, documentId, 'seed');
+  const alice = new SimClient(server, editorIdentity('alice'), documentId);
+  const bob = new SimClient(server, editorIdentity('bob'), documentId);
   alice.connect();
   bob.connect();
   const settle = () => settleAll(server, [alice, bob]);
@@ -115,7 +98,7 @@ async function attackOneDocument(
 
   const gen = frame(corpus());
   let conn = new FakeConnection();
-  let attacker = server.connect(conn, person('mallory'), documentId);
+  let attacker = server.connect(conn, editorIdentity('mallory'), documentId);
   while (conn.frames.length === 0) await new Promise((r) => setImmediate(r));
   let sent = 0;
   let closes = 0;
@@ -127,7 +110,7 @@ async function attackOneDocument(
         closes++;
         attacker.closed();
         conn = new FakeConnection();
-        attacker = server.connect(conn, person('mallory'), documentId);
+        attacker = server.connect(conn, editorIdentity('mallory'), documentId);
         // Let the new connection join the room, so the next frame is really handled
         // rather than queued behind the load.
         while (conn.frames.length === 0 && !conn.closedWith) {
@@ -161,18 +144,7 @@ describe('fuzzing the protocol', () => {
   it(
     `${FRAMES} random, mutated and hostile frames never stop the server or corrupt a document`,
     async () => {
-      const storage = openSqliteStorage({ filename: ':memory:' });
-      const server = new SyncServer(
-        storage.journal,
-        {
-          maxDocumentBytes: 1 << 26,
-          maxBufferedBytes: 1 << 30,
-          idleUnloadMs: 60_000,
-          snapshotEvery: 500,
-          maxQueuedFrames: 1000,
-        },
-        memoryLogger(),
-      );
+      const { storage, server } = inMemorySyncServer();
       const started = performance.now();
       let sent = 0;
       let closes = 0;
