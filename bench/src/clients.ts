@@ -36,17 +36,34 @@ export function benchText(doc: Y.Doc): Y.XmlText | null {
   return text instanceof Y.XmlText ? text : null;
 }
 
+/** Sees every frame a client receives, before its provider handles it. */
+export type FrameListener = (frame: Uint8Array) => void;
+
 /** A `ws` class that sends the session cookie and Origin on the upgrade, as a browser does. */
-function socketClass(headers: Record<string, string>, onOpen?: (ws: WebSocket) => void) {
+function socketClass(
+  headers: Record<string, string>,
+  onFrame?: FrameListener,
+  onOpen?: (ws: WebSocket) => void,
+) {
   return class extends WebSocket {
     constructor(url: string, protocols?: string | string[]) {
       super(url, protocols, { headers, perMessageDeflate: false });
       if (onOpen) this.on('open', () => onOpen(this));
+      if (onFrame) {
+        // Providers set binaryType 'arraybuffer'; `ws` hands over an ArrayBuffer then.
+        this.on('message', (data: Buffer | ArrayBuffer) =>
+          onFrame(
+            data instanceof ArrayBuffer
+              ? new Uint8Array(data)
+              : new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+          ),
+        );
+      }
     }
   };
 }
 
-export function connect(spec: ClientSpec): BenchClient {
+export function connect(spec: ClientSpec, onFrame?: FrameListener): BenchClient {
   const doc = new Y.Doc();
   const savedLatencies: number[] = [];
   let resolveSynced: () => void = () => {};
@@ -60,7 +77,7 @@ export function connect(spec: ClientSpec): BenchClient {
       name: spec.document,
       document: doc,
       // Forwarded to the provider's own websocket: Node.js 20 has no global WebSocket.
-      WebSocketPolyfill: socketClass({}),
+      WebSocketPolyfill: socketClass({}, onFrame),
     } as ConstructorParameters<typeof HocuspocusProvider>[0]);
     provider.on('synced', () => resolveSynced());
     return { doc, synced, savedLatencies, destroy: () => provider.destroy() };
@@ -74,7 +91,7 @@ export function connect(spec: ClientSpec): BenchClient {
   // saved message carries how many of them are committed.
   let sentAt: number[] = [];
   let confirmed = 0;
-  const Base = socketClass(headers, (ws) => {
+  const Base = socketClass(headers, onFrame, (ws) => {
     sentAt = [];
     confirmed = 0;
     if (!chorus) return;

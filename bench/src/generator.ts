@@ -4,6 +4,7 @@
  * the clients never share an event loop with the server they measure.
  */
 import { createHash } from 'node:crypto';
+import * as decoding from 'lib0/decoding';
 import * as Y from 'yjs';
 import { type BenchClient, benchText, connect, now } from './clients.ts';
 import { record } from './stats.ts';
@@ -25,7 +26,37 @@ function countTokens(s: string): number {
   return n;
 }
 
-const TOKEN = /\{[^@}]*@([0-9.]+)\}/g;
+const TOKEN = /^\{(\d+\.\d+)\.\d+@([0-9.]+)\}$/;
+const OPEN = 0x7b; // {
+const CLOSE = 0x7d; // }
+const ascii = new TextDecoder();
+
+/**
+ * The edits in a frame, read from the wire as it arrives: the tokens are plain ASCII in the
+ * update's bytes, so scanning for them is far cheaper than asking Yjs (a delta walks the
+ * whole text; even decoding the update doubles the work the provider already does). This
+ * keeps the generators light. Only update messages count; sync replies carry history.
+ */
+function tokensIn(frame: Uint8Array, hocuspocus: boolean): [string, number][] {
+  let at = 0;
+  try {
+    const d = decoding.createDecoder(frame);
+    if (hocuspocus) decoding.readVarString(d); // the document name
+    if (decoding.readVarUint(d) !== 0) return []; // not a sync message
+    if (decoding.readVarUint(d) !== 2) return []; // not an update
+    at = d.pos;
+  } catch {
+    return []; // not a message this reader understands; the provider handles it
+  }
+  const out: [string, number][] = [];
+  for (let open = frame.indexOf(OPEN, at); open !== -1; open = frame.indexOf(OPEN, open + 1)) {
+    const close = frame.indexOf(CLOSE, open);
+    if (close === -1) break;
+    const m = TOKEN.exec(ascii.decode(frame.subarray(open, close + 1)));
+    if (m) out.push([m[1] ?? '', Number(m[2])]);
+  }
+  return out;
+}
 
 interface Running {
   client: BenchClient;
@@ -44,10 +75,19 @@ const sent: Record<string, number> = {};
 async function join(p: GeneratorPlan): Promise<void> {
   const started = now();
   for (let i = 0; i < p.clients.length; i += p.joinBatch) {
-    const batch = p.clients.slice(i, i + p.joinBatch).map((spec) => ({
-      spec,
-      client: connect(spec),
-    }));
+    const batch = p.clients.slice(i, i + p.joinBatch).map((spec, k) => {
+      const self = `${generatorId}.${running.length + k}`;
+      const onFrame = (frame: Uint8Array) => {
+        if (!measuring) return;
+        const t = now();
+        for (const [author, sentAt] of tokensIn(frame, spec.kind === 'hocuspocus')) {
+          if (author === self) continue; // the reference server echoes edits to their sender
+          received++;
+          record(latency, t - sentAt);
+        }
+      };
+      return { spec, client: connect(spec, p.rate > 0 ? onFrame : undefined) };
+    });
     await Promise.all(
       batch.map(({ client, spec }) =>
         Promise.race([
@@ -61,22 +101,7 @@ async function join(p: GeneratorPlan): Promise<void> {
     for (const { client, spec } of batch) {
       const text = benchText(client.doc);
       if (p.rate > 0 && !text) throw new Error(`${spec.document} has no paragraph to type into`);
-      if (!text) {
-        running.push({ client, document: spec.document, text: new Y.XmlText(), seq: 0 });
-        continue;
-      }
-      text.observe((event) => {
-        if (event.transaction.local || !measuring) return;
-        for (const op of event.delta) {
-          if (typeof op.insert !== 'string') continue;
-          const t = now();
-          for (const m of op.insert.matchAll(TOKEN)) {
-            received++;
-            record(latency, t - Number(m[1]));
-          }
-        }
-      });
-      running.push({ client, document: spec.document, text, seq: 0 });
+      running.push({ client, document: spec.document, text: text ?? new Y.XmlText(), seq: 0 });
     }
   }
   send({ type: 'ready', joinMs: now() - started });

@@ -79,7 +79,7 @@ class Generator {
     });
   }
   exit(): void {
-    this.child.send({ type: 'exit' } satisfies Command);
+    if (this.child.connected) this.child.send({ type: 'exit' } satisfies Command);
   }
 }
 

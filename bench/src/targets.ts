@@ -52,6 +52,22 @@ export function freePort(): Promise<number> {
   });
 }
 
+/**
+ * BENCH_CPU_PROFILE=chorus,reference (or `all`) writes V8 CPU profiles of those servers to
+ * bench/results/profiles, for Chrome's performance panel. Profiling slows the server.
+ */
+function profileArgs(kind: TargetKind): string[] {
+  const wanted = (process.env.BENCH_CPU_PROFILE ?? '').split(',');
+  if (!wanted.includes(kind) && !wanted.includes('all')) return [];
+  return [
+    '--cpu-prof',
+    '--cpu-prof-dir',
+    path.join(benchRoot, 'results/profiles', kind),
+    '--import',
+    path.join(benchRoot, 'src/servers/exitOnSignal.mjs'),
+  ];
+}
+
 function command(
   kind: TargetKind,
   port: number,
@@ -63,15 +79,7 @@ function command(
     case 'chorus':
       return {
         file: process.execPath,
-        // BENCH_CPU_PROFILE=1 writes a V8 CPU profile of the server to bench/results/profiles.
-        args: [
-          ...(process.env.BENCH_CPU_PROFILE === '1'
-            ? ['--cpu-prof', '--cpu-prof-dir', path.join(benchRoot, 'results/profiles')]
-            : []),
-          '--import',
-          'tsx',
-          'src/main.ts',
-        ],
+        args: [...profileArgs('chorus'), '--import', 'tsx', 'src/main.ts'],
         cwd: serverRoot,
         env: {
           ...base,
@@ -87,7 +95,10 @@ function command(
     case 'reference':
       return {
         file: process.execPath,
-        args: [path.join(benchRoot, 'node_modules/y-websocket-reference/bin/server.cjs')],
+        args: [
+          ...profileArgs('reference'),
+          path.join(benchRoot, 'node_modules/y-websocket-reference/bin/server.cjs'),
+        ],
         cwd: benchRoot,
         env: { ...base, HOST: '127.0.0.1' },
         ready: 'running at',
@@ -95,7 +106,7 @@ function command(
     case 'hocuspocus':
       return {
         file: node22(),
-        args: ['--import', 'tsx', 'src/servers/hocuspocus.ts'],
+        args: [...profileArgs('hocuspocus'), '--import', 'tsx', 'src/servers/hocuspocus.ts'],
         cwd: benchRoot,
         env: base,
         ready: 'hocuspocus listening',
@@ -103,7 +114,7 @@ function command(
     case 'relay':
       return {
         file: process.execPath,
-        args: ['--import', 'tsx', 'src/servers/relay.ts'],
+        args: [...profileArgs('relay'), '--import', 'tsx', 'src/servers/relay.ts'],
         cwd: benchRoot,
         env: base,
         ready: 'relay listening',

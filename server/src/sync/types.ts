@@ -6,6 +6,12 @@ export interface SyncConnection {
   close(code: number, reason: string): void;
   /** Bytes queued for sending and not yet written to the network. */
   readonly bufferedAmount: number;
+  /**
+   * Holds writes until `uncork`, so frames sent together leave in one system call (Node's
+   * `socket.cork()`). Optional: in-memory connections have no socket.
+   */
+  cork?(): void;
+  uncork?(): void;
 }
 
 /** Who is on the other end, as established by the authenticated upgrade. */

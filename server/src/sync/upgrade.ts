@@ -130,6 +130,9 @@ export function attachSyncUpgrade(
           get bufferedAmount() {
             return ws.bufferedAmount;
           },
+          // The upgraded socket is the one `ws` writes to.
+          cork: () => socket.cork(),
+          uncork: () => socket.uncork(),
         },
         identity,
         idResult.data,
