@@ -1,3 +1,6 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { expect, type Page, test } from '@playwright/test';
 import {
   type Actor,
@@ -194,9 +197,29 @@ test('author view keystroke latency in a 50-page document', async ({ browser }) 
   await placeCaret(600);
   await typeLikeAPerson(measurer, typedText('warm').slice(0, 60));
 
-  // Baseline: author view off.
+  // Baseline: author view off. BENCH_BROWSER_PROFILE=1 records a CPU profile of this
+  // phase (open it in Chrome's performance panel) to show where keystroke time goes.
   await placeCaret(700);
+  const cdp =
+    process.env.BENCH_BROWSER_PROFILE === '1'
+      ? await measurer.context().newCDPSession(measurer)
+      : null;
+  if (cdp) {
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+    await cdp.send('Profiler.start');
+  }
   const off = stats(await typeLikeAPerson(measurer, typedText('off')));
+  if (cdp) {
+    const { profile } = await cdp.send('Profiler.stop');
+    const file = path.join(
+      path.dirname(fileURLToPath(import.meta.url)),
+      'results/typing-off.cpuprofile',
+    );
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, JSON.stringify(profile));
+    console.log(`CPU profile of typing with the author view off: ${file}`);
+  }
 
   // Author view on.
   const toggle = measurer.getByRole('button', { name: 'Show who wrote what' });
