@@ -2,6 +2,11 @@
  * The floor: a `ws` server that forwards every frame to the other sockets of the same
  * room (the URL path) and does no CRDT work, no auth and no storage. Nothing can relay a
  * y-websocket conversation faster than this, so it bounds what any real server can do.
+ *
+ * One exception, routing only: a joining client's sync step 1 goes to the longest-connected
+ * peer alone. Forwarded to everyone, every peer would answer with the whole document and
+ * each answer would be forwarded to everyone again: n² full copies per join, which buried
+ * a 150-person room for minutes and is not a cost of relaying.
  */
 import http from 'node:http';
 import { WebSocket, WebSocketServer } from 'ws';
