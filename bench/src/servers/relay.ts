@@ -6,7 +6,8 @@
  * One exception, routing only: a joining client's sync step 1 goes to the longest-connected
  * peer alone. Forwarded to everyone, every peer would answer with the whole document and
  * each answer would be forwarded to everyone again: n² full copies per join, which buried
- * a 150-person room for minutes and is not a cost of relaying.
+ * a 150-person room for minutes and is not a cost of relaying. Worse, a peer that has
+ * just joined answers with an empty document, and the joiner believes it is synced.
  */
 import http from 'node:http';
 import { WebSocket, WebSocketServer } from 'ws';
@@ -30,9 +31,13 @@ wss.on('connection', (ws, req) => {
   }
   room.add(ws);
   ws.on('message', (data: Buffer, isBinary) => {
+    const syncStep1 = data[0] === 0 && data[1] === 0;
     for (const other of room) {
-      if (other !== ws && other.readyState === WebSocket.OPEN)
-        other.send(data, { binary: isBinary });
+      if (other === ws || other.readyState !== WebSocket.OPEN) continue;
+      other.send(data, { binary: isBinary });
+      // Sets iterate in insertion order: the longest-connected peer, which holds the
+      // document, answers alone (a peer that joined a moment ago would answer empty).
+      if (syncStep1) break;
     }
   });
   ws.on('close', () => {
