@@ -22,6 +22,8 @@ export interface BenchClient {
   readonly doc: Y.Doc;
   /** Resolves when the provider reports its first full sync. */
   readonly synced: Promise<void>;
+  /** Resolves when the socket first opens. */
+  readonly connected: Promise<void>;
   /** Chorus only: milliseconds from sending each edit until the server confirmed it saved. */
   readonly savedLatencies: number[];
   destroy(): void;
@@ -70,6 +72,13 @@ export function connect(spec: ClientSpec, onFrame?: FrameListener): BenchClient 
   const synced = new Promise<void>((r) => {
     resolveSynced = r;
   });
+  let resolveConnected: () => void = () => {};
+  const connected = new Promise<void>((r) => {
+    resolveConnected = r;
+  });
+  const onStatus = ({ status }: { status: string }) => {
+    if (status === 'connected') resolveConnected();
+  };
 
   if (spec.kind === 'hocuspocus') {
     const provider = new HocuspocusProvider({
@@ -80,7 +89,8 @@ export function connect(spec: ClientSpec, onFrame?: FrameListener): BenchClient 
       WebSocketPolyfill: socketClass({}, onFrame),
     } as ConstructorParameters<typeof HocuspocusProvider>[0]);
     provider.on('synced', () => resolveSynced());
-    return { doc, synced, savedLatencies, destroy: () => provider.destroy() };
+    provider.on('status', onStatus);
+    return { doc, synced, connected, savedLatencies, destroy: () => provider.destroy() };
   }
 
   const headers: Record<string, string> = {};
@@ -126,9 +136,11 @@ export function connect(spec: ClientSpec, onFrame?: FrameListener): BenchClient 
   provider.on('sync', (isSynced: boolean) => {
     if (isSynced) resolveSynced();
   });
+  provider.on('status', onStatus);
   return {
     doc,
     synced,
+    connected,
     savedLatencies,
     destroy: () => {
       provider.destroy();

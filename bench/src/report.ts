@@ -14,6 +14,8 @@ export interface BenchResults {
   load: LoadResult[];
   cold: ColdLoadResult[];
   idle: IdleResult[];
+  /** Server and scenario pairs that did not complete, with why. */
+  failures: string[];
   bundle: BundleSizes | null;
 }
 
@@ -104,6 +106,9 @@ export function markdown(r: BenchResults): string {
       `JavaScript shipped: sign-in and workspace pages ${f(b.entryKiB, 0)} KiB (${f(b.entryGzipKiB, 0)} KiB gzip); the editor page adds its lazily loaded chunk, ${f(b.editorKiB, 0)} KiB in all (${f(b.editorGzipKiB, 0)} KiB gzip).`,
       '',
     );
+  }
+  if (r.failures.length > 0) {
+    out.push('**Did not complete:**', '', ...r.failures.map((x) => `- ${x}`), '');
   }
   out.push('**Targets**', '');
   for (const line of targets(r)) out.push(`- ${line}`);

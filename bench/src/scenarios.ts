@@ -398,6 +398,10 @@ export async function runColdLoad(
         const loads = target.logs.filter((l) => l.event === 'document.loaded');
         if (loads.length === loadsBefore) throw new Error('the document was not loaded again');
         serverLoadMs.push(Number(loads[loads.length - 1]?.ms));
+        const last = loads[loads.length - 1];
+        log(
+          `    server load ${last?.ms} ms: read ${last?.readMs}, Yjs apply ${last?.applyMs}, ledger ${last?.ledgerMs}`,
+        );
       }
     }
     const result: ColdLoadResult = {

@@ -164,6 +164,7 @@ export class Room {
     if (!loaded.snapshot && loaded.rows.length === 0) {
       throw new LoadError('journal has no rows for this document');
     }
+    const read = performance.now();
     if (loaded.snapshot) {
       try {
         Y.applyUpdate(this.doc, loaded.snapshot.state);
@@ -189,6 +190,7 @@ export class Room {
         await this.journal.quarantine(this.documentId, row.seq, String(err));
       }
     }
+    const applied = performance.now();
     try {
       this.index = AuthorshipIndex.from(await this.journal.loadLedger(this.documentId));
     } catch (err) {
@@ -208,6 +210,9 @@ export class Room {
     this.logger.log('info', 'document.loaded', {
       documentId: this.documentId,
       ms: Math.round((performance.now() - started) * 10) / 10,
+      readMs: Math.round((read - started) * 10) / 10,
+      applyMs: Math.round((applied - read) * 10) / 10,
+      ledgerMs: Math.round((performance.now() - applied) * 10) / 10,
       snapshot: loaded.snapshot !== null,
       rows: loaded.rows.length,
       bytes: this.#storedBytes,
