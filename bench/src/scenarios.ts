@@ -224,7 +224,7 @@ export async function runLoad(
       for (const [d, k] of Object.entries(r.sent)) expected[d] = (expected[d] ?? 0) + k;
     const settled = await Promise.all(
       generators.map((g) =>
-        g.ask({ type: 'settle', expectedTokens: expected, timeoutMs: 30_000 }, 'settled', 60_000),
+        g.ask({ type: 'settle', expectedTokens: expected, timeoutMs: 120_000 }, 'settled', 180_000),
       ),
     );
     let lost = 0;

@@ -3,11 +3,12 @@
  * room (the URL path) and does no CRDT work, no auth and no storage. Nothing can relay a
  * y-websocket conversation faster than this, so it bounds what any real server can do.
  *
- * One exception, routing only: a joining client's sync step 1 goes to the longest-connected
- * peer alone. Forwarded to everyone, every peer would answer with the whole document and
- * each answer would be forwarded to everyone again: n² full copies per join, which buried
- * a 150-person room for minutes and is not a cost of relaying. Worse, a peer that has
- * just joined answers with an empty document, and the joiner believes it is synced.
+ * One exception, routing only, so that joining stays cheap: a joining client's sync
+ * step 1 goes to the longest-connected peer alone, and that peer's answer (sync step 2, the
+ * whole document) goes back to the one who asked. Forwarded to everyone, every peer would
+ * answer and every answer would reach everyone: n² copies of the document per join, which
+ * buried a 150-person room. Worse, a peer that had just joined answered with an empty
+ * document and the joiner took itself for synced.
  */
 import http from 'node:http';
 import { WebSocket, WebSocketServer } from 'ws';
@@ -18,31 +19,57 @@ if (!Number.isInteger(port) || port <= 0) {
   process.exit(2);
 }
 
-const rooms = new Map<string, Set<WebSocket>>();
+interface Room {
+  sockets: Set<WebSocket>;
+  /** Who is waiting for an answer from whom (step 1 forwarded, step 2 not yet back). */
+  asked: Map<WebSocket, WebSocket[]>;
+}
+
+const rooms = new Map<string, Room>();
 const server = http.createServer((_req, res) => res.writeHead(404).end());
 const wss = new WebSocketServer({ server, perMessageDeflate: false });
+
+const SYNC = 0;
+const STEP1 = 0;
+const STEP2 = 1;
 
 wss.on('connection', (ws, req) => {
   const name = req.url ?? '/';
   let room = rooms.get(name);
   if (!room) {
-    room = new Set();
+    room = { sockets: new Set(), asked: new Map() };
     rooms.set(name, room);
   }
-  room.add(ws);
+  const { sockets, asked } = room;
+  sockets.add(ws);
   ws.on('message', (data: Buffer, isBinary) => {
-    const syncStep1 = data[0] === 0 && data[1] === 0;
-    for (const other of room) {
-      if (other === ws || other.readyState !== WebSocket.OPEN) continue;
-      other.send(data, { binary: isBinary });
-      // Sets iterate in insertion order: the longest-connected peer, which holds the
-      // document, answers alone (a peer that joined a moment ago would answer empty).
-      if (syncStep1) break;
+    const sync = data[0] === SYNC;
+    if (sync && data[1] === STEP1) {
+      // Sets iterate in insertion order: the longest-connected peer answers.
+      for (const other of sockets) {
+        if (other === ws || other.readyState !== WebSocket.OPEN) continue;
+        other.send(data, { binary: isBinary });
+        asked.set(other, [...(asked.get(other) ?? []), ws]);
+        return;
+      }
+      return;
+    }
+    if (sync && data[1] === STEP2) {
+      const requester = asked.get(ws)?.shift();
+      if (requester) {
+        if (requester.readyState === WebSocket.OPEN) requester.send(data, { binary: isBinary });
+        return;
+      }
+    }
+    for (const other of sockets) {
+      if (other !== ws && other.readyState === WebSocket.OPEN)
+        other.send(data, { binary: isBinary });
     }
   });
   ws.on('close', () => {
-    room.delete(ws);
-    if (room.size === 0) rooms.delete(name);
+    sockets.delete(ws);
+    asked.delete(ws);
+    if (sockets.size === 0) rooms.delete(name);
   });
 });
 
