@@ -88,12 +88,28 @@ interface Room {
   cookies: string[];
 }
 
+/**
+ * Accounts that only open documents to prepare them (Chorus), so the per-account
+ * connection cap of 20 is never reached while batches of documents are prepared.
+ */
+const PREPARERS = 5;
+
+/** Resolves with `work`, or fails with `what` after `ms`: a stuck step must not hang a run. */
+function within<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  return Promise.race([
+    work,
+    new Promise<never>((_, reject) =>
+      setTimeout(() => reject(new Error(`${what} took over ${ms / 1000} s`)), ms).unref(),
+    ),
+  ]);
+}
+
 /** Document names and, for Chorus, signed-in accounts for each client. */
 async function rooms(
   target: RunningTarget,
   documents: number,
   clientsPerDocument: number,
-): Promise<{ rooms: Room[]; origin?: string; owner?: string }> {
+): Promise<{ rooms: Room[]; origin?: string; owner?: string; preparers?: string[] }> {
   if (target.kind !== 'chorus') {
     return {
       rooms: Array.from({ length: documents }, (_, i) => ({ name: `bench-${i}`, cookies: [] })),
@@ -103,12 +119,14 @@ async function rooms(
   // One account per person up to 150; beyond that, each account has at most 16 connections
   // open, under the shipped cap of 20 per account. Account 0 only prepares the documents.
   const accounts = Math.min(clients, Math.max(150, Math.ceil(clients / 16)));
-  const people = await setUpChorus(target, accounts + 1, documents);
-  const [owner, ...others] = people.cookies;
+  const people = await setUpChorus(target, accounts + PREPARERS, documents);
+  const preparers = people.cookies.slice(0, PREPARERS);
+  const others = people.cookies.slice(PREPARERS);
   let next = 0;
   return {
     origin: people.origin,
-    owner,
+    owner: preparers[0],
+    preparers,
     rooms: people.documents.map((name) => ({
       name,
       cookies: Array.from(
@@ -138,7 +156,7 @@ async function prepare(
   target: RunningTarget,
   list: Room[],
   origin: string | undefined,
-  owner: string | undefined,
+  preparers: string[] | undefined,
 ): Promise<BenchClient[]> {
   const out: BenchClient[] = [];
   // Chorus keeps what it confirmed saved, so its preparing connections close at once and
@@ -146,24 +164,29 @@ async function prepare(
   const persistent = target.kind === 'chorus';
   const size = persistent ? 10 : 50;
   for (let i = 0; i < list.length; i += size) {
-    const batch = list.slice(i, i + size).map((room) =>
+    const batch = list.slice(i, i + size).map((room, k) =>
       connect({
         kind: target.kind,
         url: target.wsUrl,
         document: room.name,
-        cookie: owner,
+        cookie: preparers?.[k % preparers.length],
         origin,
       }),
     );
     await Promise.all(
       batch.map(async (client) => {
         // The relay has no one to answer the first client's sync; it starts empty anyway.
-        if (target.kind !== 'relay') await client.synced;
+        if (target.kind !== 'relay') await within(client.synced, 60_000, 'preparing a document');
         const paragraph = new Y.XmlElement('paragraph');
         paragraph.insert(0, [new Y.XmlText()]);
         client.doc.getXmlFragment('default').push([paragraph]);
         if (persistent) {
-          while (client.savedLatencies.length < 1) await new Promise((r) => setTimeout(r, 10));
+          const deadline = Date.now() + 60_000;
+          while (client.savedLatencies.length < 1) {
+            if (Date.now() > deadline)
+              throw new Error('a prepared paragraph was not saved in 60 s');
+            await new Promise((r) => setTimeout(r, 10));
+          }
           client.destroy();
         }
       }),
@@ -183,7 +206,7 @@ export async function runLoad(
   const generators: Generator[] = [];
   try {
     const setup = await rooms(target, scenario.documents, scenario.clientsPerDocument);
-    const preparers = await prepare(target, setup.rooms, setup.origin, setup.owner);
+    const preparers = await prepare(target, setup.rooms, setup.origin, setup.preparers);
     const plans: ClientSpec[][] = Array.from({ length: GENERATORS }, () => []);
     let n = 0;
     for (const room of setup.rooms) {
@@ -448,7 +471,7 @@ export async function runIdle(
     const setup = await rooms(target, documents, connections / documents);
     await new Promise((r) => setTimeout(r, 1000));
     const baseline = memory(target.pid).rss;
-    const preparers = await prepare(target, setup.rooms, setup.origin, setup.owner);
+    const preparers = await prepare(target, setup.rooms, setup.origin, setup.preparers);
     const plans: ClientSpec[][] = Array.from({ length: GENERATORS }, () => []);
     let n = 0;
     for (const room of setup.rooms) {
