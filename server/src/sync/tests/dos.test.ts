@@ -1,3 +1,4 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import * as encoding from 'lib0/encoding';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -80,6 +81,9 @@ describe('hostile updates', () => {
   it('are refused while other documents keep being served; canary round trips are measured', async () => {
     const a = connectClient(server.url, canaryDoc, honest.cookie, { chorus: true });
     await waitSynced(a);
+    // The test server runs in this process, so its event loop is this one.
+    const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+    loopDelay.enable();
     const frames = hostileFrames();
     let refused = 0;
     const refusedClasses = new Set<number>();
@@ -111,11 +115,13 @@ describe('hostile updates', () => {
     }
     attacking = false;
     await attack;
+    loopDelay.disable();
     latencies.sort((x, y) => x - y);
     const p = (q: number) =>
       latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]?.toFixed(1);
+    const ms = (ns: number) => (ns / 1e6).toFixed(1);
     console.log(
-      `dos: hostile frames refused=${refused}; canary save round trip p50=${p(0.5)} ms p99=${p(0.99)} ms max=${p(1)} ms`,
+      `dos: hostile frames refused=${refused}; canary save round trip p50=${p(0.5)} ms p99=${p(0.99)} ms max=${p(1)} ms; event-loop delay p50=${ms(loopDelay.percentile(50))} ms p99=${ms(loopDelay.percentile(99))} ms max=${ms(loopDelay.max)} ms`,
     );
     // Every class of hostile update was refused, not just some.
     expect(refusedClasses.size).toBe(frames.length);
