@@ -2,8 +2,8 @@ import { changePasswordSchema, PASSWORD_MIN } from '@chorus/shared';
 import { type FormEvent, useState } from 'react';
 import { Button } from '../../ui/Button.tsx';
 import { FormError } from '../../ui/FormError.tsx';
-import { type FieldErrors, fromApiError, summaryOf, validate } from '../../ui/formErrors.ts';
 import { TextField } from '../../ui/TextField.tsx';
+import { useFormSubmission } from '../../ui/useFormSubmission.ts';
 import { changePassword } from './accountApi.ts';
 
 type Field = 'currentPassword' | 'newPassword';
@@ -15,47 +15,27 @@ const inputIds: Record<Field, string> = {
 export function PasswordForm({ onChanged }: { onChanged: () => void }) {
   const [currentPassword, setCurrentPassword] = useState('');
   const [newPassword, setNewPassword] = useState('');
-  const [errors, setErrors] = useState<FieldErrors<Field>>({});
-  const [formMessage, setFormMessage] = useState<string | null>(null);
   const [status, setStatus] = useState('');
-  const [busy, setBusy] = useState(false);
+  const { errors, formMessage, busy, summary, submit } = useFormSubmission(inputIds);
 
   const onSubmit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     if (busy) return;
     setStatus('');
-    const checked = validate(changePasswordSchema, { currentPassword, newPassword });
-    if (!checked.ok) {
-      setErrors(checked.errors);
-      setFormMessage(null);
-      return;
-    }
-    setBusy(true);
-    try {
-      await changePassword(checked.data);
+    await submit(changePasswordSchema, { currentPassword, newPassword }, async (data) => {
+      await changePassword(data);
       setCurrentPassword('');
       setNewPassword('');
-      setErrors({});
-      setFormMessage(null);
       setStatus('Password changed. You were signed out everywhere else.');
       onChanged();
-    } catch (error) {
-      const { message, errors: apiErrors } = fromApiError(error, [
-        'currentPassword',
-        'newPassword',
-      ] as const);
-      setErrors(apiErrors);
-      setFormMessage(Object.keys(apiErrors).length > 0 ? null : message);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
     <section aria-labelledby="password-heading" className="section panel">
       <h2 id="password-heading">Change your password</h2>
       <p>Changing it signs you out on every other device and browser.</p>
-      <FormError message={formMessage} fieldErrors={summaryOf(errors, inputIds)} />
+      <FormError message={formMessage} fieldErrors={summary} />
       <form className="stack" onSubmit={onSubmit} noValidate aria-label="Change your password">
         <TextField
           id={inputIds.currentPassword}

@@ -8,9 +8,9 @@ import {
 import { type FormEvent, useState } from 'react';
 import { Button } from '../../ui/Button.tsx';
 import { FormError } from '../../ui/FormError.tsx';
-import { type FieldErrors, fromApiError, summaryOf, validate } from '../../ui/formErrors.ts';
 import { RadioGroup } from '../../ui/RadioGroup.tsx';
 import { TextField } from '../../ui/TextField.tsx';
+import { useFormSubmission } from '../../ui/useFormSubmission.ts';
 import { useAuth, useCurrentUser } from '../auth/useAuth.ts';
 import { updateProfile } from './accountApi.ts';
 
@@ -28,32 +28,22 @@ export function ProfileForm() {
   const [name, setName] = useState(user.name);
   const [creditMode, setCreditMode] = useState<CreditMode>(user.creditMode);
   const [displayName, setDisplayName] = useState(user.displayName ?? '');
-  const [errors, setErrors] = useState<FieldErrors<Field>>({});
-  const [formMessage, setFormMessage] = useState<string | null>(null);
   const [status, setStatus] = useState('');
-  const [busy, setBusy] = useState(false);
+  const { errors, formMessage, busy, summary, submit } = useFormSubmission(inputIds);
 
   const onSubmit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     if (busy) return;
     setStatus('');
-    const checked = validate(updateProfileSchema, {
+    const values = {
       name,
       creditMode,
       // A chosen name only matters when it is what people see; otherwise it is kept.
       displayName: creditMode === 'display_name' ? displayName : displayName.trim() || null,
-    });
-    if (!checked.ok) {
-      setErrors(checked.errors);
-      setFormMessage(null);
-      return;
-    }
-    setBusy(true);
-    try {
-      const updated = await updateProfile(checked.data);
+    };
+    await submit(updateProfileSchema, values, async (data) => {
+      const updated = await updateProfile(data);
       signedIn(updated);
-      setErrors({});
-      setFormMessage(null);
       // The example uses the patient role; the real credit depends on the role in each workspace.
       const example = creditedName(updated, 'patient');
       setStatus(
@@ -61,17 +51,7 @@ export function ProfileForm() {
           ? 'Saved. Others now see your role in each workspace, for example “A patient”.'
           : `Saved. Others now see you as “${example}”.`,
       );
-    } catch (error) {
-      const { message, errors: apiErrors } = fromApiError(error, [
-        'name',
-        'creditMode',
-        'displayName',
-      ] as const);
-      setErrors(apiErrors);
-      setFormMessage(Object.keys(apiErrors).length > 0 ? null : message);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -81,7 +61,7 @@ export function ProfileForm() {
         Choose how others see you next to your words and in the list of people in a document.
         Workspace owners always see your real name.
       </p>
-      <FormError message={formMessage} fieldErrors={summaryOf(errors, inputIds)} />
+      <FormError message={formMessage} fieldErrors={summary} />
       <form className="stack" onSubmit={onSubmit} noValidate aria-label="Your name and credit">
         <TextField
           id={inputIds.name}

@@ -2,9 +2,9 @@ import { addMemberSchema, type ParticipantRole, type Permission } from '@chorus/
 import { type FormEvent, useState } from 'react';
 import { Button } from '../../ui/Button.tsx';
 import { FormError } from '../../ui/FormError.tsx';
-import { type FieldErrors, fromApiError, summaryOf, validate } from '../../ui/formErrors.ts';
 import { SelectField } from '../../ui/SelectField.tsx';
 import { TextField } from '../../ui/TextField.tsx';
+import { useFormSubmission } from '../../ui/useFormSubmission.ts';
 import { permissionOptions, roleOptions } from './labels.ts';
 import { addMember, type WorkspaceMember } from './workspacesApi.ts';
 
@@ -25,44 +25,23 @@ export function AddMemberForm({
   const [email, setEmail] = useState('');
   const [permission, setPermission] = useState<Permission>('editor');
   const [participantRole, setParticipantRole] = useState<ParticipantRole>('other');
-  const [errors, setErrors] = useState<FieldErrors<Field>>({});
-  const [formMessage, setFormMessage] = useState<string | null>(null);
   const [confirmation, setConfirmation] = useState('');
-  const [busy, setBusy] = useState(false);
+  const { errors, formMessage, busy, summary, submit } = useFormSubmission(inputIds);
 
   const onSubmit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     if (busy) return;
     setConfirmation('');
-    const checked = validate(addMemberSchema, { email });
-    if (!checked.ok) {
-      setErrors(checked.errors);
-      setFormMessage(null);
-      return;
-    }
-    setBusy(true);
-    try {
+    await submit(addMemberSchema, { email, permission, participantRole }, async (data) => {
       const member = await addMember(workspaceId, {
-        email: checked.data.email,
+        email: data.email,
         permission,
         participantRole,
       });
       onAdded(member);
       setEmail('');
-      setErrors({});
-      setFormMessage(null);
       setConfirmation(`${member.name} was added. They can now open this workspace's documents.`);
-    } catch (error) {
-      const { message, errors: apiErrors } = fromApiError(error, [
-        'email',
-        'permission',
-        'participantRole',
-      ] as const);
-      setErrors(apiErrors);
-      setFormMessage(Object.keys(apiErrors).length > 0 ? null : message);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -72,7 +51,7 @@ export function AddMemberForm({
         For people who already have a Chorus account. For anyone else, create an invite link
         instead.
       </p>
-      <FormError message={formMessage} fieldErrors={summaryOf(errors, inputIds)} />
+      <FormError message={formMessage} fieldErrors={summary} />
       <form className="stack" onSubmit={onSubmit} noValidate>
         <TextField
           id={inputIds.email}

@@ -8,9 +8,9 @@ import { type FormEvent, useState } from 'react';
 import { navigate } from '../../routes/navigation.ts';
 import { Button } from '../../ui/Button.tsx';
 import { FormError } from '../../ui/FormError.tsx';
-import { type FieldErrors, fromApiError, summaryOf, validate } from '../../ui/formErrors.ts';
 import { RadioGroup } from '../../ui/RadioGroup.tsx';
 import { TextField } from '../../ui/TextField.tsx';
+import { useFormSubmission } from '../../ui/useFormSubmission.ts';
 import { createDocument } from './workspacesApi.ts';
 
 type Field = 'title' | 'kind';
@@ -20,37 +20,22 @@ const kindOptions = documentKinds.map((kind) => ({ value: kind, label: documentK
 export function CreateDocumentForm({ workspaceId }: { workspaceId: string }) {
   const [title, setTitle] = useState('');
   const [kind, setKind] = useState<DocumentKind | ''>('');
-  const [errors, setErrors] = useState<FieldErrors<Field>>({});
-  const [formMessage, setFormMessage] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { errors, formMessage, busy, summary, submit } = useFormSubmission(inputIds);
 
   const onSubmit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    if (busy) return;
-    const checked = validate(createDocumentSchema, { title, kind: kind || undefined });
-    if (!checked.ok) {
-      setErrors(checked.errors);
-      setFormMessage(null);
-      return;
-    }
-    setBusy(true);
-    try {
+    await submit(createDocumentSchema, { title, kind: kind || undefined }, async (data) => {
       // The server seeds the kind's template; the client never writes template content.
-      const document = await createDocument(workspaceId, checked.data);
+      const document = await createDocument(workspaceId, data);
       navigate(`/documents/${document.id}`);
-    } catch (error) {
-      const { message, errors: apiErrors } = fromApiError(error, ['title', 'kind'] as const);
-      setErrors(apiErrors);
-      setFormMessage(Object.keys(apiErrors).length > 0 ? null : message);
-      setBusy(false);
-    }
+    });
   };
 
   return (
     <section aria-labelledby="create-document-heading" className="section panel">
       <h2 id="create-document-heading">Create a document</h2>
       <p>Each kind starts from a template with the sections the work needs.</p>
-      <FormError message={formMessage} fieldErrors={summaryOf(errors, inputIds)} />
+      <FormError message={formMessage} fieldErrors={summary} />
       <form className="stack" onSubmit={onSubmit} noValidate>
         <TextField
           id={inputIds.title}
