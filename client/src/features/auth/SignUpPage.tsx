@@ -5,10 +5,10 @@ import { navigate, safeNextPath } from '../../routes/navigation.ts';
 import { useLocation } from '../../routes/useLocation.ts';
 import { Button } from '../../ui/Button.tsx';
 import { FormError } from '../../ui/FormError.tsx';
-import { type FieldErrors, fromApiError, summaryOf, validate } from '../../ui/formErrors.ts';
 import { PageHeading } from '../../ui/PageHeading.tsx';
 import { TextField } from '../../ui/TextField.tsx';
 import { useDocumentTitle } from '../../ui/useDocumentTitle.ts';
+import { useFormSubmission } from '../../ui/useFormSubmission.ts';
 import { signUp } from './authApi.ts';
 import { useAuth } from './useAuth.ts';
 
@@ -26,36 +26,17 @@ export function SignUpPage() {
   const [name, setName] = useState('');
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [errors, setErrors] = useState<FieldErrors<Field>>({});
-  const [formMessage, setFormMessage] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { errors, formMessage, busy, summary, submit } = useFormSubmission(inputIds);
   const hasErrors = Boolean(formMessage) || Object.keys(errors).length > 0;
   useDocumentTitle(hasErrors ? 'Error: Create an account' : 'Create an account');
 
   const onSubmit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    if (busy) return;
-    const checked = validate(signUpSchema, { name, email, password });
-    if (!checked.ok) {
-      setErrors(checked.errors);
-      setFormMessage(null);
-      return;
-    }
-    setBusy(true);
-    try {
-      const user = await signUp(checked.data);
+    await submit(signUpSchema, { name, email, password }, async (data) => {
+      const user = await signUp(data);
       signedIn(user);
       navigate(safeNextPath(next), { replace: true });
-    } catch (error) {
-      const { message, errors: apiErrors } = fromApiError(error, [
-        'name',
-        'email',
-        'password',
-      ] as const);
-      setErrors(apiErrors);
-      setFormMessage(Object.keys(apiErrors).length > 0 ? null : message);
-      setBusy(false);
-    }
+    });
   };
 
   const signInHref = next ? `/signin?next=${encodeURIComponent(next)}` : '/signin';
@@ -65,7 +46,7 @@ export function SignUpPage() {
       <p className="lede">
         Chorus is where patients, clinicians and commissioners write service plans together.
       </p>
-      <FormError message={formMessage} fieldErrors={summaryOf(errors, inputIds)} />
+      <FormError message={formMessage} fieldErrors={summary} />
       <form className="stack" onSubmit={onSubmit} noValidate>
         <TextField
           id={inputIds.name}

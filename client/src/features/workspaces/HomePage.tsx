@@ -5,12 +5,12 @@ import { Link } from '../../routes/Link.tsx';
 import { navigate } from '../../routes/navigation.ts';
 import { Button } from '../../ui/Button.tsx';
 import { FormError } from '../../ui/FormError.tsx';
-import { type FieldErrors, fromApiError, summaryOf, validate } from '../../ui/formErrors.ts';
 import { Loading } from '../../ui/Loading.tsx';
 import { PageHeading } from '../../ui/PageHeading.tsx';
 import { ProblemPanel } from '../../ui/ProblemPanel.tsx';
 import { TextField } from '../../ui/TextField.tsx';
 import { useDocumentTitle } from '../../ui/useDocumentTitle.ts';
+import { useFormSubmission } from '../../ui/useFormSubmission.ts';
 import { permissionLabel } from './labels.ts';
 import { createWorkspace, listWorkspaces } from './workspacesApi.ts';
 
@@ -51,36 +51,21 @@ const inputIds = { name: 'workspace-name' } as const;
 
 function CreateWorkspaceForm() {
   const [name, setName] = useState('');
-  const [errors, setErrors] = useState<FieldErrors<'name'>>({});
-  const [formMessage, setFormMessage] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { errors, formMessage, busy, summary, submit } = useFormSubmission(inputIds);
 
   const onSubmit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    if (busy) return;
-    const checked = validate(createWorkspaceSchema, { name });
-    if (!checked.ok) {
-      setErrors(checked.errors);
-      setFormMessage(null);
-      return;
-    }
-    setBusy(true);
-    try {
-      const workspace = await createWorkspace(checked.data);
+    await submit(createWorkspaceSchema, { name }, async (data) => {
+      const workspace = await createWorkspace(data);
       navigate(`/workspaces/${workspace.id}`);
-    } catch (error) {
-      const { message, errors: apiErrors } = fromApiError(error, ['name'] as const);
-      setErrors(apiErrors);
-      setFormMessage(apiErrors.name ? null : message);
-      setBusy(false);
-    }
+    });
   };
 
   return (
     <section aria-labelledby="create-workspace-heading" className="section panel">
       <h2 id="create-workspace-heading">Create a workspace</h2>
       <p>A workspace holds the documents for one piece of work and the people working on it.</p>
-      <FormError message={formMessage} fieldErrors={summaryOf(errors, inputIds)} />
+      <FormError message={formMessage} fieldErrors={summary} />
       <form className="stack" onSubmit={onSubmit} noValidate>
         <TextField
           id={inputIds.name}
