@@ -75,12 +75,12 @@ export function markdown(r: BenchResults): string {
 
   if (r.cold.length > 0) {
     out.push(
-      '| Cold load | Server | build s | new client, document in memory: median ms | new client, loaded from storage: median ms | server-side load: median ms |',
-      '|---|---|---:|---:|---:|---:|',
+      '| Cold load | Server | build s | new client, document in memory: median ms | new client, loaded from storage: median ms | server: whole document sent to it, median ms | server: load finished, median ms |',
+      '|---|---|---:|---:|---:|---:|---:|',
     );
     for (const c of r.cold) {
       out.push(
-        `| ${c.edits.toLocaleString('en')} edits | ${TARGET_LABEL[c.target]} | ${f(c.buildS)} | ${f(median(c.warmSyncMs))} | ${f(median(c.coldSyncMs))} | ${f(median(c.serverLoadMs))} |`,
+        `| ${c.edits.toLocaleString('en')} edits | ${TARGET_LABEL[c.target]} | ${f(c.buildS)} | ${f(median(c.warmSyncMs))} | ${f(median(c.coldSyncMs))} | ${f(median(c.serverServedMs))} | ${f(median(c.serverLoadMs))} |`,
       );
     }
     out.push('');
@@ -154,10 +154,10 @@ function targets(r: BenchResults): string[] {
     );
   }
   const cold = r.cold.find((c) => c.target === 'chorus');
-  if (cold?.serverLoadMs) {
-    const m = median(cold.serverLoadMs) ?? Infinity;
+  if (cold?.serverServedMs) {
+    const m = median(cold.serverServedMs) ?? Infinity;
     lines.push(
-      `cold load of ${cold.edits.toLocaleString('en')} edits ≤ 150 ms on the server: ${mark(m <= 150)} (${f(m)} ms)`,
+      `cold load of ${cold.edits.toLocaleString('en')} edits ≤ 150 ms on the server (until the new client is sent the whole document): ${mark(m <= 150)} (${f(m)} ms; the server finished its own load at ${f(median(cold.serverLoadMs ?? []))} ms)`,
     );
   }
   const idle = r.idle.find((i) => i.target === 'chorus');

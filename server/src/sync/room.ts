@@ -31,6 +31,13 @@ const MAX_NEW_CLIENT_IDS_PER_PEER = 16;
  * means a script reconnecting to grow every state vector (and every sync) without end.
  */
 const MAX_CLIENT_IDS_PER_ACCOUNT = 2_000;
+/**
+ * How long a loading room waits for its connecting clients' sync step 1 before it starts
+ * integrating the snapshot (which blocks the event loop for as long as Yjs takes).
+ */
+const SNAPSHOT_FIRST_GRACE_MS = 20;
+/** The server's own snapshot is checked for shape, not for the limits of one edit. */
+const SNAPSHOT_LIMITS = { maxClients: 1_000_000, maxStructs: 50_000_000, maxDepth: 16 };
 
 /** Thrown by `Room.load` when a document cannot be loaded; the room is never served empty. */
 export class LoadError extends Error {}
@@ -77,6 +84,18 @@ function compactInserts(ledger: LedgerEntries): LedgerEntries {
     }
   }
   return { ...ledger, inserts };
+}
+
+/** Whether a frame is a sync step 1, read from its first two bytes without decoding it. */
+const isSyncStep1 = (frame: Uint8Array) => frame[0] === 0 && frame[1] === 0;
+
+/** A state vector of no clients: a client that holds nothing of the document yet. */
+function isEmptyStateVector(stateVector: Uint8Array): boolean {
+  try {
+    return Y.decodeStateVector(stateVector).size === 0;
+  } catch {
+    return false;
+  }
 }
 
 /** Whether an update would add or delete anything in `doc` (checked without applying it). */
@@ -129,6 +148,8 @@ export class Room {
   idleTimer: NodeJS.Timeout | null = null;
   #editedSinceVersion = false;
   #lastVersionAt = Date.now();
+  /** Connections that arrived while the room was loading; they join once it is ready. */
+  readonly waiting = new Set<Peer>();
 
   constructor(
     readonly documentId: string,
@@ -165,6 +186,22 @@ export class Room {
       throw new LoadError('journal has no rows for this document');
     }
     const read = performance.now();
+    if (loaded.snapshot) {
+      // The snapshot is checked for shape like any update: damaged bytes must neither hang
+      // Yjs here nor reach a client.
+      try {
+        validateUpdate(loaded.snapshot.state, SNAPSHOT_LIMITS);
+      } catch (err) {
+        throw new LoadError(`snapshot is damaged: ${String(err)}`);
+      }
+    }
+    let servedMs: number | null = null;
+    if (loaded.snapshot && loaded.rows.length === 0 && this.waiting.size > 0) {
+      if (await this.#serveSnapshotFirst(loaded.snapshot.state)) {
+        servedMs = Math.round((performance.now() - started) * 10) / 10;
+      }
+    }
+    const integrating = performance.now();
     if (loaded.snapshot) {
       try {
         Y.applyUpdate(this.doc, loaded.snapshot.state);
@@ -211,12 +248,53 @@ export class Room {
       documentId: this.documentId,
       ms: Math.round((performance.now() - started) * 10) / 10,
       readMs: Math.round((read - started) * 10) / 10,
-      applyMs: Math.round((applied - read) * 10) / 10,
+      servedMs,
+      applyMs: Math.round((applied - integrating) * 10) / 10,
       ledgerMs: Math.round((performance.now() - applied) * 10) / 10,
       snapshot: loaded.snapshot !== null,
       rows: loaded.rows.length,
       bytes: this.#storedBytes,
     });
+  }
+
+  /**
+   * Answers brand-new clients (an empty state vector) with the stored snapshot before the
+   * server integrates it. Yjs takes about as long to integrate a large document on the
+   * server as on the client, so a new client would otherwise wait for both in turn. Only
+   * when the snapshot is the whole document (no journal rows after it, the usual case
+   * after an idle unload); `load` has checked its shape. Returns whether anyone was
+   * answered.
+   */
+  async #serveSnapshotFirst(state: Uint8Array): Promise<boolean> {
+    let frame: Uint8Array | null = null;
+    const decided = new Set<Peer>();
+    const deadline = performance.now() + SNAPSHOT_FIRST_GRACE_MS;
+    for (;;) {
+      for (const peer of this.waiting) {
+        if (decided.has(peer)) continue;
+        if (peer.closed) {
+          decided.add(peer);
+          continue;
+        }
+        const at = peer.queue.findIndex((f) => isSyncStep1(f));
+        if (at === -1) continue;
+        decided.add(peer);
+        let message: ClientMessage;
+        try {
+          message = decodeClientMessage(peer.queue[at] as Uint8Array);
+        } catch {
+          continue; // refused, with the reason, when the queue is handled after loading
+        }
+        if (message.kind !== 'syncStep1' || !isEmptyStateVector(message.stateVector)) continue;
+        peer.queue.splice(at, 1);
+        frame ??= encodeSyncStep2(state);
+        peer.send(frame);
+      }
+      if (decided.size >= this.waiting.size || performance.now() >= deadline) break;
+      // Let the sockets' frames in: a client sends its step 1 as soon as it is upgraded.
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    return frame !== null;
   }
 
   #originAccount(origin: unknown): string | null {
@@ -291,6 +369,7 @@ export class Room {
       clearTimeout(this.idleTimer);
       this.idleTimer = null;
     }
+    this.waiting.delete(peer);
     this.peers.add(peer);
     peer.send(encodeSyncStep1(Y.encodeStateVector(this.doc)));
     const states = this.awareness.getStates();
@@ -654,6 +733,7 @@ export class Room {
 
   destroy(): void {
     this.state = 'unloaded';
+    this.waiting.clear();
     if (this.idleTimer) clearTimeout(this.idleTimer);
     this.awareness.destroy();
     this.doc.destroy();

@@ -24,7 +24,7 @@ export interface PeerHandle {
  */
 export class SyncServer {
   readonly rooms = new Map<string, Room>();
-  readonly #loading = new Map<string, Promise<Room>>();
+  readonly #loading = new Map<string, { room: Room; ready: Promise<Room> }>();
   readonly #dirty = new Set<Room>();
   #flushScheduled = false;
   #flushing: Promise<void> = Promise.resolve();
@@ -47,7 +47,10 @@ export class SyncServer {
       peer.close(CloseCode.serviceRestart, 'server restarting');
     }
     let room: Room | null = null;
-    this.#room(documentId).then(
+    const ready = this.#room(documentId);
+    // A room still loading may answer a new client from its snapshot before it is ready.
+    this.#loading.get(documentId)?.room.waiting.add(peer);
+    ready.then(
       (loaded) => {
         if (peer.closed) return;
         room = loaded;
@@ -92,6 +95,7 @@ export class SyncServer {
       closed: () => {
         peer.closed = true;
         budget?.release();
+        this.#loading.get(documentId)?.room.waiting.delete(peer);
         if (!room) return;
         room.leave(peer);
         if (room.peers.size === 0) this.#scheduleUnload(room);
@@ -147,7 +151,7 @@ export class SyncServer {
       const room = new Room(documentId, this.journal, this.options, this.logger, (r) =>
         this.#requestFlush(r),
       );
-      loading = room
+      const ready = room
         .load()
         .then(() => {
           this.rooms.set(documentId, room);
@@ -158,9 +162,10 @@ export class SyncServer {
           throw err instanceof LoadError ? err : new LoadError(String(err));
         })
         .finally(() => this.#loading.delete(documentId));
+      loading = { room, ready };
       this.#loading.set(documentId, loading);
     }
-    return loading;
+    return loading.ready;
   }
 
   #requestFlush(room: Room): void {

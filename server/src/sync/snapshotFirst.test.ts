@@ -1,0 +1,157 @@
+import { CloseCode } from '@chorus/shared';
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { memoryLogger } from '../logger.ts';
+import { openSqliteStorage } from '../storage/sqlite/sqliteStorage.ts';
+import type { Storage } from '../storage/types.ts';
+import { FakeConnection } from '../test/fakeConnection.ts';
+import { encodeSyncStep1, encodeUpdate } from './protocol.ts';
+import { SyncServer } from './syncServer.ts';
+import type { PeerIdentity, SyncOptions } from './types.ts';
+
+const options: SyncOptions = {
+  maxDocumentBytes: 16 * 1024 * 1024,
+  maxBufferedBytes: 16 * 1024 * 1024,
+  idleUnloadMs: 10,
+  snapshotEvery: 1_000,
+  maxQueuedFrames: 16,
+};
+const ann: PeerIdentity = {
+  userId: 'u-ann',
+  sessionId: 's1',
+  workspaceId: 'w1',
+  name: 'Ann',
+  role: 'Patient or service user',
+  color: '#1d4ed8',
+  permission: 'editor',
+  canEdit: true,
+  publishPresence: true,
+};
+const DOC = 'doc1';
+const EMPTY_STATE_VECTOR = new Uint8Array([0]);
+
+/** A stored document whose snapshot covers the whole journal, as after an idle unload. */
+async function snapshotted(text: string): Promise<{ storage: Storage; doc: Y.Doc }> {
+  const storage = openSqliteStorage({ filename: ':memory:' });
+  const doc = new Y.Doc();
+  doc.getText('t').insert(0, text);
+  const state = Y.encodeStateAsUpdate(doc);
+  await storage.journal.append([
+    { documentId: DOC, seq: 1, createdAt: 0, accountId: null, update: state },
+  ]);
+  await storage.journal.writeSnapshot(DOC, state, 1);
+  return { storage, doc };
+}
+
+const tick = () => new Promise((r) => setTimeout(r, 5));
+/** The sync message type of a frame the server sent: 0 step 1, 1 step 2, 2 update. */
+const syncTypes = (conn: FakeConnection) =>
+  conn.frames.filter((f) => f[0] === 0).map((f) => f[1]);
+
+function loadedLog(logger: ReturnType<typeof memoryLogger>) {
+  const entry = logger.entries.find((e) => e.event === 'document.loaded');
+  return entry?.fields as { servedMs: number | null; ms: number };
+}
+
+describe('a new client of a document that is not in memory', () => {
+  it('is sent the stored snapshot before the server has integrated it, once', async () => {
+    const { storage } = await snapshotted('the whole service design');
+    const logger = memoryLogger();
+    const sync = new SyncServer(storage.journal, options, logger);
+    const conn = new FakeConnection();
+    const peer = sync.connect(conn, ann, DOC);
+    peer.receive(encodeSyncStep1(EMPTY_STATE_VECTOR));
+    await tick();
+    // The whole document (step 2) comes ahead of the server's own step 1, which a room
+    // sends only once it is loaded; the client's step 1 is not answered a second time.
+    expect(syncTypes(conn)[0]).toBe(1);
+    expect(syncTypes(conn).filter((t) => t === 1)).toHaveLength(1);
+    expect(syncTypes(conn)).toContain(0);
+    expect(conn.docFromFrames().getText('t').toString()).toBe('the whole service design');
+    const loaded = loadedLog(logger);
+    expect(loaded.servedMs).not.toBeNull();
+    expect(loaded.servedMs).toBeLessThanOrEqual(loaded.ms);
+  });
+
+  it('can edit straight away: its edit is applied once the room is ready, saved and relayed', async () => {
+    const { storage } = await snapshotted('agenda');
+    const sync = new SyncServer(storage.journal, options, memoryLogger());
+    const newcomer = new FakeConnection();
+    const other = new FakeConnection();
+    const a = sync.connect(newcomer, ann, DOC);
+    const b = sync.connect(other, { ...ann, sessionId: 's2' }, DOC);
+    a.receive(encodeSyncStep1(EMPTY_STATE_VECTOR));
+    b.receive(encodeSyncStep1(EMPTY_STATE_VECTOR));
+    await tick();
+    // The newcomer types as soon as it holds the document.
+    const mine = newcomer.docFromFrames();
+    mine.clientID = 77;
+    const before = Y.encodeStateVector(mine);
+    mine.getText('t').insert(6, ': introductions');
+    a.receive(encodeUpdate(Y.encodeStateAsUpdate(mine, before)));
+    await sync.flushed();
+    await tick();
+    expect(other.docFromFrames().getText('t').toString()).toBe('agenda: introductions');
+    const stored = new Y.Doc();
+    const { snapshot, rows } = await storage.journal.load(DOC);
+    if (snapshot) Y.applyUpdate(stored, snapshot.state);
+    for (const row of rows) Y.applyUpdate(stored, row.update);
+    expect(rows).toHaveLength(1);
+    expect(stored.getText('t').toString()).toBe('agenda: introductions');
+  });
+
+  it('answers a reconnecting client (it already holds part of the document) only after loading', async () => {
+    const { storage, doc } = await snapshotted('minutes');
+    const sync = new SyncServer(storage.journal, options, memoryLogger());
+    const conn = new FakeConnection();
+    const peer = sync.connect(conn, ann, DOC);
+    peer.receive(encodeSyncStep1(Y.encodeStateVector(doc)));
+    await tick();
+    expect(syncTypes(conn)[0]).toBe(0); // the server's step 1 first, as for any join
+    expect(syncTypes(conn).filter((t) => t === 1)).toHaveLength(1);
+  });
+
+  it('is served after loading when journal rows follow the snapshot', async () => {
+    const { storage } = await snapshotted('plan');
+    const later = new Y.Doc();
+    later.clientID = 9;
+    later.getText('other').insert(0, 'later row');
+    await storage.journal.append([
+      {
+        documentId: DOC,
+        seq: 2,
+        createdAt: 0,
+        accountId: 'u-ann',
+        update: Y.encodeStateAsUpdate(later),
+      },
+    ]);
+    const logger = memoryLogger();
+    const sync = new SyncServer(storage.journal, options, logger);
+    const conn = new FakeConnection();
+    sync.connect(conn, ann, DOC).receive(encodeSyncStep1(EMPTY_STATE_VECTOR));
+    await tick();
+    expect(syncTypes(conn)[0]).toBe(0);
+    expect(loadedLog(logger).servedMs).toBeNull();
+    const received = conn.docFromFrames();
+    expect(received.getText('t').toString()).toBe('plan');
+    expect(received.getText('other').toString()).toBe('later row');
+  });
+
+  it('never passes on a damaged snapshot: the load fails with 4500 and nothing is sent', async () => {
+    const storage = openSqliteStorage({ filename: ':memory:' });
+    await storage.journal.append([
+      { documentId: DOC, seq: 1, createdAt: 0, accountId: null, update: new Uint8Array([0, 0]) },
+    ]);
+    // Bytes that have hung stock Yjs (yjs/yjs#479): a count far beyond the frame.
+    await storage.journal.writeSnapshot(DOC, new Uint8Array([255, 255, 255, 255, 15, 1, 2]), 1);
+    const logger = memoryLogger();
+    const sync = new SyncServer(storage.journal, options, logger);
+    const conn = new FakeConnection();
+    sync.connect(conn, ann, DOC).receive(encodeSyncStep1(EMPTY_STATE_VECTOR));
+    await tick();
+    expect(conn.frames).toHaveLength(0);
+    expect(conn.closedWith?.code).toBe(CloseCode.loadFailed);
+    const failed = logger.entries.find((e) => e.event === 'sync.load_failed');
+    expect(String(failed?.fields.error)).toContain('snapshot is damaged');
+  });
+});
