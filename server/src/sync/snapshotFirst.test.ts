@@ -45,8 +45,7 @@ async function snapshotted(text: string): Promise<{ storage: Storage; doc: Y.Doc
 
 const tick = () => new Promise((r) => setTimeout(r, 5));
 /** The sync message type of a frame the server sent: 0 step 1, 1 step 2, 2 update. */
-const syncTypes = (conn: FakeConnection) =>
-  conn.frames.filter((f) => f[0] === 0).map((f) => f[1]);
+const syncTypes = (conn: FakeConnection) => conn.frames.filter((f) => f[0] === 0).map((f) => f[1]);
 
 function loadedLog(logger: ReturnType<typeof memoryLogger>) {
   const entry = logger.entries.find((e) => e.event === 'document.loaded');
