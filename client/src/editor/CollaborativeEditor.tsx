@@ -1,5 +1,5 @@
 import { EditorContent, useEditor } from '@tiptap/react';
-import { useEffect } from 'react';
+import { memo, useEffect } from 'react';
 import type { DocumentConnection } from '../sync/connectDocument.ts';
 import { AuthorshipExtension } from './authorship/AuthorshipExtension.ts';
 import { AuthorView } from './authorship/AuthorView.tsx';
@@ -25,8 +25,22 @@ function editorAttributes(editable: boolean): Record<string, string> {
 /**
  * The Tiptap editor bound to one connection's Y.Doc. Render it with `key` set to the
  * connection so a new connection always gets a new editor (never a rebind).
+ *
+ * Memoised: Tiptap's `useEditor` hands its options to the editor on every render, and
+ * that update makes the Yjs binding compare the whole document with the Y.Doc. The page
+ * around it re-renders on every save confirmation and presence change.
  */
-export function CollaborativeEditor({ connection, user, editable }: CollaborativeEditorProps) {
+export const CollaborativeEditor = memo(
+  CollaborativeEditorView,
+  (a, b) =>
+    a.connection === b.connection &&
+    a.editable === b.editable &&
+    a.user.name === b.user.name &&
+    a.user.color === b.user.color &&
+    a.user.role === b.user.role,
+);
+
+function CollaborativeEditorView({ connection, user, editable }: CollaborativeEditorProps) {
   const editor = useEditor({
     // The author view draws nothing until it is switched on.
     extensions: [...editorExtensions(connection, user), AuthorshipExtension],

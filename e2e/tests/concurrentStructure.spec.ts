@@ -1,0 +1,113 @@
+import { expect, type Page, test } from '@playwright/test';
+import {
+  addMember,
+  createDocument,
+  createWorkspace,
+  documentPage,
+  editorText,
+  newActor,
+  person,
+  signUp,
+} from '../fixtures/actors.ts';
+import { expectNoAxeViolations } from '../fixtures/axe.ts';
+
+/**
+ * The editor binding applies a remote edit to the changed blocks only (a patch to
+ * y-tiptap, see pnpm-workspace.yaml). These checks fail if a view keeps a stale block:
+ * two people split, merge, list and type in the same blocks at once, and both screens,
+ * and a fresh load of the stored document, must then read the same.
+ */
+test('two people restructuring the same blocks at once end with the same document', async ({
+  browser,
+}) => {
+  test.setTimeout(120_000);
+  const patient = await newActor(browser, person('Pat Patient', 'structure-patient'));
+  const clinician = await newActor(browser, person('Dr Clinician', 'structure-clinician'));
+  await Promise.all([
+    signUp(patient.page, patient.person),
+    signUp(clinician.page, clinician.person),
+  ]);
+  await createWorkspace(patient.page, 'Structure checks');
+  await addMember(patient.page, clinician.person.email, clinician.person.name);
+  await createDocument(patient.page, 'Restructured design', 'Service design');
+  await clinician.page.goto(patient.page.url());
+  const pat = documentPage(patient.page);
+  const doc = documentPage(clinician.page);
+  await expect(pat.status).toHaveText('All changes saved');
+  await expect(doc.status).toHaveText('All changes saved');
+
+  // Both start in the last block, a shared list of lines to restructure.
+  await pat.editor.click();
+  await patient.page.keyboard.press('Control+End');
+  for (const line of ['one', 'two', 'three', 'four', 'five', 'six']) {
+    await patient.page.keyboard.press('Enter');
+    await patient.page.keyboard.type(`line ${line}`);
+  }
+  await expect(doc.editor).toContainText('line six');
+
+  /** Puts the caret at the end of the paragraph holding `text`. */
+  const endOf = async (page: Page, text: string) => {
+    await documentPage(page).editor.getByRole('paragraph').filter({ hasText: text }).click();
+    await page.keyboard.press('End');
+  };
+  // Carets are placed before the concurrent part: a click while remote edits stream in can
+  // be lost (see the issue note), and this test is about the document, not clicks.
+  await endOf(patient.page, 'line two');
+  await endOf(clinician.page, 'line four');
+
+  for (let round = 0; round < 3; round++) {
+    await Promise.all([
+      (async () => {
+        // A new line, a second one merged into it, typed at the seam.
+        const keys = patient.page.keyboard;
+        await keys.press('End');
+        await keys.press('Enter');
+        await keys.type(`pat ${round} tail`, { delay: 10 });
+        await keys.press('Enter');
+        await keys.type('xyz', { delay: 10 });
+        await keys.press('Home');
+        await keys.press('Backspace');
+        await keys.type(' joined ', { delay: 10 });
+      })(),
+      (async () => {
+        // Types in "line four", makes it a bulleted item and back, adds a line above it.
+        const keys = clinician.page.keyboard;
+        const bullets = doc.toolbar.getByRole('button', { name: 'Bulleted list' });
+        await keys.type(` doc ${round}`, { delay: 10 });
+        await bullets.click();
+        await keys.type(' listed', { delay: 10 });
+        await bullets.click();
+        await keys.press('Home');
+        await keys.press('Enter');
+        await keys.press('ArrowUp');
+        await keys.type(`doc ${round} new line`, { delay: 10 });
+        await keys.press('ArrowDown');
+        await keys.press('End');
+      })(),
+    ]);
+  }
+
+  await expect(pat.status).toHaveText('All changes saved');
+  await expect(doc.status).toHaveText('All changes saved');
+  // Both screens converge on one text...
+  await expect
+    .poll(async () => (await editorText(pat.editor)) === (await editorText(doc.editor)), {
+      timeout: 10_000,
+    })
+    .toBe(true);
+  const shown = await editorText(pat.editor);
+  // ...which has everyone's words. Where they land is not asserted: with edits streaming
+  // in, a local caret is sometimes displaced by a character or a block, with the stock
+  // y-tiptap binding as with the patched one (see the issue note).
+  for (let round = 0; round < 3; round++) {
+    expect(shown).toContain(`pat ${round} tail`);
+    expect(shown).toContain(`doc ${round} new line`);
+  }
+  // ...and is what the server stored: a fresh load renders the stored document.
+  const third = await clinician.page.context().newPage();
+  await third.goto(patient.page.url());
+  const fresh = documentPage(third);
+  await expect(fresh.editor).toContainText('doc 2 new line');
+  expect(await editorText(fresh.editor)).toBe(shown);
+  await expectNoAxeViolations(third, 'document page after concurrent restructuring');
+});
