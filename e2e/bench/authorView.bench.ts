@@ -168,20 +168,11 @@ test('author view keystroke latency in a 50-page document', async ({ browser }) 
   // Five other people keep typing elsewhere in the document all through the measurement
   // (author view off and on alike), so it is one person's typing amid live traffic.
   const documentId = new URL(url).pathname.split('/').pop() ?? '';
-  const remote = [];
+  const typists: { cookie: string; marker: string }[] = [];
   for (const [i, actor] of actors.slice(1).entries()) {
     const cookie = (await actor.context.cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
     await actor.context.close();
-    remote.push(
-      remoteTypist({
-        origin: new URL(url).origin,
-        documentId,
-        cookie,
-        marker: `P${[300, 500, 1100, 1300, 1400][i] ?? 200} `,
-        text: ' more remote words',
-        everyMs: 150,
-      }),
-    );
+    typists.push({ cookie, marker: `P${[300, 500, 1100, 1300, 1400][i] ?? 200} ` });
   }
   const characters = await editor.evaluate((e) => e.textContent?.length ?? 0);
   console.log(
@@ -196,6 +187,21 @@ test('author view keystroke latency in a 50-page document', async ({ browser }) 
   // Warm-up (not counted): the first keystrokes after building pay for JIT and GC.
   await placeCaret(600);
   await typeLikeAPerson(measurer, typedText('warm').slice(0, 60));
+
+  // The floor: the same document with nobody else typing. A keystroke is measured until
+  // the frame after it, so even an idle page shows up to one frame (16.7 ms) here.
+  await placeCaret(650);
+  const quiet = stats(await typeLikeAPerson(measurer, typedText('quiet')));
+  const remote = typists.map(({ cookie, marker }) =>
+    remoteTypist({
+      origin: new URL(url).origin,
+      documentId,
+      cookie,
+      marker,
+      text: ' more remote words',
+      everyMs: 150,
+    }),
+  );
 
   // Baseline: author view off. BENCH_BROWSER_PROFILE=1 records a CPU profile of this
   // phase (open it in Chrome's performance panel) to show where keystroke time goes.
@@ -254,11 +260,15 @@ test('author view keystroke latency in a 50-page document', async ({ browser }) 
     `Five other people typed elsewhere in the document throughout: ${remoteTyped.join(', ')} characters.`,
   );
   expect(Math.min(...remoteTyped)).toBeGreaterThan(100);
+  console.log(`Nobody else typing, author view off: ${fmt(quiet)}`);
   console.log(`Author view OFF: ${fmt(off)}`);
   console.log(`Author view ON:  ${fmt(on)}  (${runs} author runs drawn)`);
   console.log(`Author view OFF again: ${fmt(offAgain)}`);
   console.log(
     `Ratio ON/OFF: p50 ${(on.p50 / off.p50).toFixed(2)}x, p95 ${(on.p95 / off.p95).toFixed(2)}x, max ${(on.max / off.max).toFixed(2)}x`,
+  );
+  console.log(
+    `Ratio to nobody else typing: OFF p95 ${(off.p95 / quiet.p95).toFixed(2)}x, ON p95 ${(on.p95 / quiet.p95).toFixed(2)}x`,
   );
   console.log(`Full redraw on switching on: ${fmt(initial)}`);
   console.log(`Redraws of changed blocks while typing (debounced): ${fmt(partRedraws)}`);
