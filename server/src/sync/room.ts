@@ -270,6 +270,7 @@ export class Room {
     const decided = new Set<Peer>();
     const deadline = performance.now() + SNAPSHOT_FIRST_GRACE_MS;
     for (;;) {
+      let undecided = 0;
       for (const peer of this.waiting) {
         if (decided.has(peer)) continue;
         if (peer.closed) {
@@ -277,7 +278,10 @@ export class Room {
           continue;
         }
         const at = peer.queue.findIndex((f) => isSyncStep1(f));
-        if (at === -1) continue;
+        if (at === -1) {
+          undecided++;
+          continue;
+        }
         decided.add(peer);
         let message: ClientMessage;
         try {
@@ -290,7 +294,7 @@ export class Room {
         frame ??= encodeSyncStep2(state);
         peer.send(frame);
       }
-      if (decided.size >= this.waiting.size || performance.now() >= deadline) break;
+      if (undecided === 0 || performance.now() >= deadline) break;
       // Let the sockets' frames in: a client sends its step 1 as soon as it is upgraded.
       await new Promise((resolve) => setTimeout(resolve, 1));
     }
