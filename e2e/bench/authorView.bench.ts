@@ -121,6 +121,51 @@ function typedText(seed: string): string {
   return text.slice(0, TYPED_CHARACTERS).trimEnd();
 }
 
+/**
+ * With BENCH_BROWSER_PROFILE=1, records a Chromium CPU profile of one phase into
+ * `e2e/bench/results/<name>.cpuprofile` (open it in Chrome's performance panel).
+ */
+async function startProfile(page: Page): Promise<{ stop: (name: string) => Promise<void> }> {
+  const browser = page.context().browser();
+  if (process.env.BENCH_BROWSER_TRACE === '1' && browser) {
+    // A Chromium trace shows the rendering work (style, layout, paint) a CPU profile
+    // lumps together as "(program)".
+    await browser.startTracing(page, {
+      categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline'],
+    });
+    return {
+      async stop(name) {
+        const trace = await browser.stopTracing();
+        const file = path.join(
+          path.dirname(fileURLToPath(import.meta.url)),
+          `results/${name}.trace.json`,
+        );
+        mkdirSync(path.dirname(file), { recursive: true });
+        writeFileSync(file, trace);
+        console.log(`Trace: ${file}`);
+      },
+    };
+  }
+  if (process.env.BENCH_BROWSER_PROFILE !== '1') return { stop: async () => {} };
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+  await cdp.send('Profiler.start');
+  return {
+    async stop(name) {
+      const { profile } = await cdp.send('Profiler.stop');
+      const file = path.join(
+        path.dirname(fileURLToPath(import.meta.url)),
+        `results/${name}.cpuprofile`,
+      );
+      mkdirSync(path.dirname(file), { recursive: true });
+      writeFileSync(file, JSON.stringify(profile));
+      console.log(`CPU profile: ${file}`);
+      await cdp.detach();
+    },
+  };
+}
+
 test('author view keystroke latency in a 50-page document', async ({ browser }) => {
   test.setTimeout(15 * 60_000);
   const names: [string, string, string][] = [
@@ -145,6 +190,18 @@ test('author view keystroke latency in a 50-page document', async ({ browser }) 
       role: names[i]?.[2] ?? 'Other',
     });
   }
+  // The floor: a short document (the template), one person typing. The keystroke is
+  // measured until the frame after it, so even here a keystroke waits up to one frame.
+  const workspaceUrl = owner.page.url();
+  await createDocument(owner.page, 'Short note', 'Service design');
+  const shortEditor = documentPage(owner.page).editor;
+  await expect(documentPage(owner.page).status).toHaveText('All changes saved');
+  await shortEditor.getByRole('paragraph').first().click();
+  await owner.page.keyboard.press('End');
+  await typeLikeAPerson(owner.page, typedText('warm').slice(0, 60));
+  const short = stats(await typeLikeAPerson(owner.page, typedText('short')));
+  await owner.page.goto(workspaceUrl);
+
   await createDocument(owner.page, 'Long plan', 'Service design');
   const url = owner.page.url();
   await Promise.all(actors.slice(1).map((a) => a.page.goto(url)));
@@ -191,7 +248,9 @@ test('author view keystroke latency in a 50-page document', async ({ browser }) 
   // The floor: the same document with nobody else typing. A keystroke is measured until
   // the frame after it, so even an idle page shows up to one frame (16.7 ms) here.
   await placeCaret(650);
+  const quietProfile = await startProfile(measurer);
   const quiet = stats(await typeLikeAPerson(measurer, typedText('quiet')));
+  await quietProfile.stop('typing-quiet');
   const remote = typists.map(({ cookie, marker }) =>
     remoteTypist({
       origin: new URL(url).origin,
@@ -203,29 +262,12 @@ test('author view keystroke latency in a 50-page document', async ({ browser }) 
     }),
   );
 
-  // Baseline: author view off. BENCH_BROWSER_PROFILE=1 records a CPU profile of this
-  // phase (open it in Chrome's performance panel) to show where keystroke time goes.
+  // Author view off, with the five typing. BENCH_BROWSER_PROFILE=1 profiles this phase
+  // and the quiet one, to show where keystroke time goes.
   await placeCaret(700);
-  const cdp =
-    process.env.BENCH_BROWSER_PROFILE === '1'
-      ? await measurer.context().newCDPSession(measurer)
-      : null;
-  if (cdp) {
-    await cdp.send('Profiler.enable');
-    await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
-    await cdp.send('Profiler.start');
-  }
+  const offProfile = await startProfile(measurer);
   const off = stats(await typeLikeAPerson(measurer, typedText('off')));
-  if (cdp) {
-    const { profile } = await cdp.send('Profiler.stop');
-    const file = path.join(
-      path.dirname(fileURLToPath(import.meta.url)),
-      'results/typing-off.cpuprofile',
-    );
-    mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(file, JSON.stringify(profile));
-    console.log(`CPU profile of typing with the author view off: ${file}`);
-  }
+  await offProfile.stop('typing-off');
 
   // Author view on.
   const toggle = measurer.getByRole('button', { name: 'Show who wrote what' });
@@ -260,12 +302,16 @@ test('author view keystroke latency in a 50-page document', async ({ browser }) 
     `Five other people typed elsewhere in the document throughout: ${remoteTyped.join(', ')} characters.`,
   );
   expect(Math.min(...remoteTyped)).toBeGreaterThan(100);
+  console.log(`Short document (the template), nobody else typing: ${fmt(short)}`);
   console.log(`Nobody else typing, author view off: ${fmt(quiet)}`);
   console.log(`Author view OFF: ${fmt(off)}`);
   console.log(`Author view ON:  ${fmt(on)}  (${runs} author runs drawn)`);
   console.log(`Author view OFF again: ${fmt(offAgain)}`);
   console.log(
     `Ratio ON/OFF: p50 ${(on.p50 / off.p50).toFixed(2)}x, p95 ${(on.p95 / off.p95).toFixed(2)}x, max ${(on.max / off.max).toFixed(2)}x`,
+  );
+  console.log(
+    `Ratio to the short document: quiet p95 ${(quiet.p95 / short.p95).toFixed(2)}x, OFF p95 ${(off.p95 / short.p95).toFixed(2)}x, ON p95 ${(on.p95 / short.p95).toFixed(2)}x`,
   );
   console.log(
     `Ratio to nobody else typing: OFF p95 ${(off.p95 / quiet.p95).toFixed(2)}x, ON p95 ${(on.p95 / quiet.p95).toFixed(2)}x`,
