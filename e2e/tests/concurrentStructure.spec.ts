@@ -104,10 +104,16 @@ test('two people restructuring the same blocks at once end with the same documen
     expect(shown).toContain(`doc ${round} new line`);
   }
   // ...and is what the server stored: a fresh load renders the stored document.
-  const third = await clinician.page.context().newPage();
+  // A new browser context: the clinician's session cookie, but not the offline copy in
+  // their IndexedDB, so this page can only show what the server holds.
+  const { cookies } = await clinician.page.context().storageState();
+  const fresher = await browser.newContext();
+  await fresher.addCookies(cookies);
+  const third = await fresher.newPage();
   await third.goto(patient.page.url());
   const fresh = documentPage(third);
   await expect(fresh.editor).toContainText('doc 2 new line');
   expect(await editorText(fresh.editor)).toBe(shown);
   await expectNoAxeViolations(third, 'document page after concurrent restructuring');
+  await fresher.close();
 });

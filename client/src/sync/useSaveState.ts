@@ -5,12 +5,13 @@ import type { SaveState, SaveTracker } from './saveTracker.ts';
  * The live save state of a connection, for the status line.
  *
  * Every keystroke turns the state to "saving" and the server's confirmation back to
- * "saved". Rendering that inside the keystroke's own task puts React on the path from key
- * to screen, so the flip between the two is shown after the next frame; anything else
- * (offline, closed, connecting) is shown at once.
+ * "saved" a few milliseconds later. "Saving" (and every other state) is shown at once,
+ * so "All changes saved" is never on screen while an edit is unconfirmed; only the
+ * return to "saved" waits until the next frame is drawn, which keeps that render off the
+ * path from the next keystroke to the screen.
  */
 export function useSaveState(tracker: SaveTracker): SaveState {
-  const [state, setState] = useState<SaveState>(() => tracker.state);
+  const [shown, setShown] = useState(() => ({ tracker, state: tracker.state }));
   useEffect(() => {
     let frame: number | null = null;
     let timer: ReturnType<typeof setTimeout> | null = null;
@@ -22,19 +23,17 @@ export function useSaveState(tracker: SaveTracker): SaveState {
     };
     const show = () => {
       cancel();
-      setState(tracker.state);
+      setShown({ tracker, state: tracker.state });
     };
-    setState(tracker.state);
+    show();
     const unsubscribe = tracker.subscribe(() => {
-      const next = tracker.state;
       // A hidden tab draws no frames, so it would wait for ever.
-      if ((next.kind !== 'saving' && next.kind !== 'saved') || document.hidden) {
+      if (tracker.state.kind !== 'saved' || document.hidden) {
         show();
         return;
       }
       if (frame !== null || timer !== null) return;
-      // After the next frame is drawn: a task queued from requestAnimationFrame runs once
-      // the frame is on screen.
+      // A task queued from requestAnimationFrame runs once that frame is on screen.
       frame = requestAnimationFrame(() => {
         frame = null;
         timer = setTimeout(show, 0);
@@ -45,5 +44,6 @@ export function useSaveState(tracker: SaveTracker): SaveState {
       unsubscribe();
     };
   }, [tracker]);
-  return state;
+  // Until the effect has run for a new tracker, show that tracker's own state.
+  return shown.tracker === tracker ? shown.state : tracker.state;
 }

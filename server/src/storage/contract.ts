@@ -167,9 +167,18 @@ export function storageContract(name: string, open: () => Promise<Storage>): voi
       const loaded = await s.journal.load('d1aaaaaaaaaaaaaaaaaaaaaa');
       expect(loaded.snapshot).toEqual({ state: bytes(7, 7), uptoSeq: 3 });
       expect(loaded.rows).toEqual([{ seq: 4, update: bytes(6) }]);
-      // An older snapshot never replaces a newer one.
+      // An older snapshot never replaces a newer one; one covering as many rows does (it
+      // repairs a damaged snapshot).
       await s.journal.writeSnapshot('d1aaaaaaaaaaaaaaaaaaaaaa', bytes(1), 2);
       expect((await s.journal.load('d1aaaaaaaaaaaaaaaaaaaaaa')).snapshot?.uptoSeq).toBe(3);
+      await s.journal.writeSnapshot('d1aaaaaaaaaaaaaaaaaaaaaa', bytes(8, 8), 3);
+      expect((await s.journal.load('d1aaaaaaaaaaaaaaaaaaaaaa')).snapshot?.state).toEqual(
+        bytes(8, 8),
+      );
+      // Without the snapshot: every row from the first.
+      const all = await s.journal.load('d1aaaaaaaaaaaaaaaaaaaaaa', { withoutSnapshot: true });
+      expect(all.snapshot).toBeNull();
+      expect(all.rows.map((r) => r.seq)).toEqual([1, 2, 3, 4]);
       await s.close();
     });
 

@@ -268,8 +268,12 @@ export interface JournalStore {
   ): Promise<void>;
   /** The whole attribution ledger of a document, plus its client id owners. */
   loadLedger(documentId: string): Promise<LedgerEntries & { owners: Map<number, string | null> }>;
-  load(documentId: string): Promise<LoadedJournal>;
-  /** Stores a compacted state covering every row up to and including `uptoSeq`. */
+  /**
+   * The latest snapshot and the rows after it; with `withoutSnapshot`, every row from the
+   * first (to rebuild a document whose snapshot is damaged: rows are never deleted).
+   */
+  load(documentId: string, options?: { withoutSnapshot?: boolean }): Promise<LoadedJournal>;
+  /** Stores a compacted state (replacing one that covers no more rows) covering every row up to and including `uptoSeq`. */
   writeSnapshot(documentId: string, state: Uint8Array, uptoSeq: number): Promise<void>;
   /** Moves a row that cannot be applied out of the journal, keeping it for inspection. */
   quarantine(documentId: string, seq: number, reason: string): Promise<void>;

@@ -4,7 +4,13 @@ import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { recordTransaction, type TextSource } from '../attribution/recordTransaction.ts';
 import type { Logger } from '../logger.ts';
-import type { ClientIdOwner, JournalRow, JournalStore, LedgerEntries } from '../storage/types.ts';
+import type {
+  ClientIdOwner,
+  JournalRow,
+  JournalStore,
+  LedgerEntries,
+  LoadedJournal,
+} from '../storage/types.ts';
 import { rewriteAwarenessUpdate } from './awareness.ts';
 import type { Peer } from './peer.ts';
 import {
@@ -36,8 +42,18 @@ const MAX_CLIENT_IDS_PER_ACCOUNT = 2_000;
  * integrating the snapshot (which blocks the event loop for as long as Yjs takes).
  */
 const SNAPSHOT_FIRST_GRACE_MS = 20;
-/** The server's own snapshot is checked for shape, not for the limits of one edit. */
-const SNAPSHOT_LIMITS = { maxClients: 1_000_000, maxStructs: 50_000_000, maxDepth: 16 };
+/**
+ * The server's own snapshot is checked for shape, not for the limits of one edit: counts
+ * beyond the bytes left (what hangs Yjs) are refused by the check itself, so no cap on
+ * clients or structs could lock out a large but sound document.
+ */
+const SNAPSHOT_LIMITS = {
+  maxClients: Number.MAX_SAFE_INTEGER,
+  maxStructs: Number.MAX_SAFE_INTEGER,
+  maxDepth: 16,
+};
+/** How long a loading room lets the snapshot it sent early drain before integrating. */
+const SNAPSHOT_FIRST_DRAIN_MS = 200;
 
 /** Thrown by `Room.load` when a document cannot be loaded; the room is never served empty. */
 export class LoadError extends Error {}
@@ -122,6 +138,47 @@ export const hashUpdate = (update: Uint8Array) =>
   createHash('sha256').update(update).digest('hex').slice(0, 16);
 
 /**
+ * Reads a document's snapshot and the rows after it. The snapshot is checked for shape
+ * like any update: damaged bytes must neither hang Yjs nor reach a client. The journal
+ * keeps every row, so a document whose snapshot is damaged is read from all its rows
+ * instead (`rebuilt`), and nothing committed is lost.
+ */
+export async function readJournal(
+  journal: JournalStore,
+  documentId: string,
+  logger: Logger,
+): Promise<{ loaded: LoadedJournal; rebuilt: boolean }> {
+  let loaded: LoadedJournal;
+  try {
+    loaded = await journal.load(documentId);
+  } catch (err) {
+    throw new LoadError(`journal could not be read: ${String(err)}`);
+  }
+  if (!loaded.snapshot && loaded.rows.length === 0) {
+    throw new LoadError('journal has no rows for this document');
+  }
+  if (!loaded.snapshot) return { loaded, rebuilt: false };
+  try {
+    validateUpdate(loaded.snapshot.state, SNAPSHOT_LIMITS);
+    return { loaded, rebuilt: false };
+  } catch (err) {
+    logger.log('error', 'journal.snapshot_damaged', {
+      documentId,
+      uptoSeq: loaded.snapshot.uptoSeq,
+      hash: hashUpdate(loaded.snapshot.state),
+      error: String(err),
+    });
+  }
+  try {
+    loaded = await journal.load(documentId, { withoutSnapshot: true });
+  } catch (err) {
+    throw new LoadError(`journal could not be read: ${String(err)}`);
+  }
+  if (loaded.rows.length === 0) throw new LoadError('snapshot is damaged and no rows remain');
+  return { loaded, rebuilt: true };
+}
+
+/**
  * One document in memory: its Y.Doc, awareness and connected peers. Updates are applied
  * to the doc at once, journaled in the next flush, and relayed to others only after the
  * journal commit, so no client ever holds content the server could lose.
@@ -176,25 +233,8 @@ export class Room {
   /** Loads snapshot plus later journal rows. A row that cannot be applied is quarantined. */
   async load(): Promise<void> {
     const started = performance.now();
-    let loaded: Awaited<ReturnType<JournalStore['load']>>;
-    try {
-      loaded = await this.journal.load(this.documentId);
-    } catch (err) {
-      throw new LoadError(`journal could not be read: ${String(err)}`);
-    }
-    if (!loaded.snapshot && loaded.rows.length === 0) {
-      throw new LoadError('journal has no rows for this document');
-    }
+    const { loaded, rebuilt } = await readJournal(this.journal, this.documentId, this.logger);
     const read = performance.now();
-    if (loaded.snapshot) {
-      // The snapshot is checked for shape like any update: damaged bytes must neither hang
-      // Yjs here nor reach a client.
-      try {
-        validateUpdate(loaded.snapshot.state, SNAPSHOT_LIMITS);
-      } catch (err) {
-        throw new LoadError(`snapshot is damaged: ${String(err)}`);
-      }
-    }
     let servedMs: number | null = null;
     if (loaded.snapshot && loaded.rows.length === 0 && this.waiting.size > 0) {
       if (await this.#serveSnapshotFirst(loaded.snapshot.state)) {
@@ -243,6 +283,9 @@ export class Room {
     );
     this.doc.on('afterTransaction', (tr: Y.Transaction) => this.#attribute(tr));
     this.state = 'ready';
+    // Everyone still waiting joins next (or has left); none may be held past the load.
+    this.waiting.clear();
+    if (rebuilt) void this.snapshot();
     // Operators (and `pnpm bench`'s cold-load scenario) read how long loading took.
     this.logger.log('info', 'document.loaded', {
       documentId: this.documentId,
@@ -252,6 +295,7 @@ export class Room {
       applyMs: Math.round((applied - integrating) * 10) / 10,
       ledgerMs: Math.round((performance.now() - applied) * 10) / 10,
       snapshot: loaded.snapshot !== null,
+      rebuiltFromRows: rebuilt,
       rows: loaded.rows.length,
       bytes: this.#storedBytes,
     });
@@ -298,7 +342,15 @@ export class Room {
       // Let the sockets' frames in: a client sends its step 1 as soon as it is upgraded.
       await new Promise((resolve) => setTimeout(resolve, 1));
     }
-    return frame !== null;
+    if (frame === null) return false;
+    // Integrating blocks the event loop, so let the bytes leave first: the time a new
+    // client waits is until the snapshot is on the wire, not until send() was called.
+    const drainBy = performance.now() + SNAPSHOT_FIRST_DRAIN_MS;
+    const pending = () => [...this.waiting].some((p) => !p.closed && p.conn.bufferedAmount > 0);
+    while (pending() && performance.now() < drainBy) {
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    return true;
   }
 
   #originAccount(origin: unknown): string | null {

@@ -6,7 +6,7 @@ import type { AccessChange } from '../services/accessEvents.ts';
 import type { JournalStore } from '../storage/types.ts';
 import { TrafficLimiter } from './limits.ts';
 import { Peer } from './peer.ts';
-import { LoadError, Room, type RoomBatch, ServerEdit } from './room.ts';
+import { LoadError, Room, type RoomBatch, readJournal, ServerEdit } from './room.ts';
 import type { IdentityResolver, PeerIdentity, SyncConnection, SyncOptions } from './types.ts';
 
 /** What the transport calls for each connection: frames in, and the end. */
@@ -52,7 +52,13 @@ export class SyncServer {
     this.#loading.get(documentId)?.room.waiting.add(peer);
     ready.then(
       (loaded) => {
-        if (peer.closed) return;
+        loaded.waiting.delete(peer);
+        if (peer.closed) {
+          // Everyone may have left while it loaded (a new client served from the snapshot
+          // can be done before the load is): unload it in time as for any empty room.
+          if (loaded.peers.size === 0) this.#scheduleUnload(loaded);
+          return;
+        }
         room = loaded;
         loaded.join(peer);
       },
@@ -217,7 +223,7 @@ export class SyncServer {
       Y.applyUpdate(doc, Y.encodeStateAsUpdate(room.doc));
       return { doc, index: room.index };
     }
-    const loaded = await this.journal.load(documentId);
+    const { loaded } = await readJournal(this.journal, documentId, this.logger);
     if (loaded.snapshot) Y.applyUpdate(doc, loaded.snapshot.state);
     for (const row of loaded.rows) {
       try {

@@ -76,7 +76,7 @@ export function prepareSnapshotWrite(db: Database.Database): WriteSnapshot {
     `INSERT INTO snapshots (document_id, upto_seq, state, created_at) VALUES (?, ?, ?, ?)
      ON CONFLICT(document_id) DO UPDATE SET upto_seq = excluded.upto_seq,
        state = excluded.state, created_at = excluded.created_at
-     WHERE excluded.upto_seq > snapshots.upto_seq`,
+     WHERE excluded.upto_seq >= snapshots.upto_seq`,
   );
   return (documentId, state, uptoSeq) => {
     upsert.run(documentId, uptoSeq, Buffer.from(state), Date.now());

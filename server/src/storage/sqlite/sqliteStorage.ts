@@ -743,8 +743,8 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
           })),
         };
       },
-      async load(documentId): Promise<LoadedJournal> {
-        const snap = stmt.snapshot.get(documentId);
+      async load(documentId, options): Promise<LoadedJournal> {
+        const snap = options?.withoutSnapshot ? undefined : stmt.snapshot.get(documentId);
         const after = snap ? snap.upto_seq : 0;
         const rows = stmt.rowsAfter
           .all(documentId, after)
