@@ -172,4 +172,17 @@ describe('a new client of a document that is not in memory', () => {
     expect(conn.frames).toHaveLength(0);
     expect(conn.closedWith?.code).toBe(CloseCode.loadFailed);
   });
+
+  it('is unloaded in time when everyone left while it loaded', async () => {
+    const { storage } = await snapshotted('left early');
+    const sync = new SyncServer(storage.journal, options, memoryLogger());
+    const conn = new FakeConnection();
+    const handle = sync.connect(conn, ann, DOC);
+    handle.receive(encodeSyncStep1(EMPTY_STATE_VECTOR));
+    handle.closed(); // gone before the room is ready
+    await new Promise((r) => setTimeout(r, 100));
+    await sync.flushed();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(sync.rooms.has(DOC)).toBe(false);
+  });
 });
