@@ -121,9 +121,18 @@ function typedText(seed: string): string {
   return text.slice(0, TYPED_CHARACTERS).trimEnd();
 }
 
+/** Writes one recording into `e2e/bench/results/` and says where. */
+function saveResult(fileName: string, content: string, what: string): void {
+  const file = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results', fileName);
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, content);
+  console.log(`${what}: ${file}`);
+}
+
 /**
  * With BENCH_BROWSER_PROFILE=1, records a Chromium CPU profile of one phase into
- * `e2e/bench/results/<name>.cpuprofile` (open it in Chrome's performance panel).
+ * `e2e/bench/results/<name>.cpuprofile` (open it in Chrome's performance panel); with
+ * BENCH_BROWSER_TRACE=1, a Chromium trace into `<name>.trace.json`.
  */
 async function startProfile(page: Page): Promise<{ stop: (name: string) => Promise<void> }> {
   const browser = page.context().browser();
@@ -136,13 +145,7 @@ async function startProfile(page: Page): Promise<{ stop: (name: string) => Promi
     return {
       async stop(name) {
         const trace = await browser.stopTracing();
-        const file = path.join(
-          path.dirname(fileURLToPath(import.meta.url)),
-          `results/${name}.trace.json`,
-        );
-        mkdirSync(path.dirname(file), { recursive: true });
-        writeFileSync(file, trace);
-        console.log(`Trace: ${file}`);
+        saveResult(`${name}.trace.json`, trace.toString(), 'Trace');
       },
     };
   }
@@ -154,13 +157,7 @@ async function startProfile(page: Page): Promise<{ stop: (name: string) => Promi
   return {
     async stop(name) {
       const { profile } = await cdp.send('Profiler.stop');
-      const file = path.join(
-        path.dirname(fileURLToPath(import.meta.url)),
-        `results/${name}.cpuprofile`,
-      );
-      mkdirSync(path.dirname(file), { recursive: true });
-      writeFileSync(file, JSON.stringify(profile));
-      console.log(`CPU profile: ${file}`);
+      saveResult(`${name}.cpuprofile`, JSON.stringify(profile), 'CPU profile');
       await cdp.detach();
     },
   };

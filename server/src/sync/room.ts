@@ -148,12 +148,14 @@ export async function readJournal(
   documentId: string,
   logger: Logger,
 ): Promise<{ loaded: LoadedJournal; rebuilt: boolean }> {
-  let loaded: LoadedJournal;
-  try {
-    loaded = await journal.load(documentId);
-  } catch (err) {
-    throw new LoadError(`journal could not be read: ${String(err)}`);
-  }
+  const read = async (options?: { withoutSnapshot: boolean }) => {
+    try {
+      return await journal.load(documentId, options);
+    } catch (err) {
+      throw new LoadError(`journal could not be read: ${String(err)}`);
+    }
+  };
+  const loaded = await read();
   if (!loaded.snapshot && loaded.rows.length === 0) {
     throw new LoadError('journal has no rows for this document');
   }
@@ -169,13 +171,9 @@ export async function readJournal(
       error: String(err),
     });
   }
-  try {
-    loaded = await journal.load(documentId, { withoutSnapshot: true });
-  } catch (err) {
-    throw new LoadError(`journal could not be read: ${String(err)}`);
-  }
-  if (loaded.rows.length === 0) throw new LoadError('snapshot is damaged and no rows remain');
-  return { loaded, rebuilt: true };
+  const everyRow = await read({ withoutSnapshot: true });
+  if (everyRow.rows.length === 0) throw new LoadError('snapshot is damaged and no rows remain');
+  return { loaded: everyRow, rebuilt: true };
 }
 
 /**
@@ -425,7 +423,6 @@ export class Room {
       clearTimeout(this.idleTimer);
       this.idleTimer = null;
     }
-    this.waiting.delete(peer);
     this.peers.add(peer);
     peer.send(encodeSyncStep1(Y.encodeStateVector(this.doc)));
     const states = this.awareness.getStates();

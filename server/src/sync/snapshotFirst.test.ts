@@ -5,9 +5,10 @@ import { memoryLogger } from '../logger.ts';
 import { openSqliteStorage } from '../storage/sqlite/sqliteStorage.ts';
 import type { Storage } from '../storage/types.ts';
 import { FakeConnection } from '../test/fakeConnection.ts';
+import { editorIdentity, seedDocument } from '../test/syncHarness.ts';
 import { encodeSyncStep1, encodeUpdate } from './protocol.ts';
 import { SyncServer } from './syncServer.ts';
-import type { PeerIdentity, SyncOptions } from './types.ts';
+import type { SyncOptions } from './types.ts';
 
 const options: SyncOptions = {
   maxDocumentBytes: 16 * 1024 * 1024,
@@ -16,30 +17,19 @@ const options: SyncOptions = {
   snapshotEvery: 1_000,
   maxQueuedFrames: 16,
 };
-const ann: PeerIdentity = {
-  userId: 'u-ann',
-  sessionId: 's1',
-  workspaceId: 'w1',
-  name: 'Ann',
-  role: 'Patient or service user',
-  color: '#1d4ed8',
-  permission: 'editor',
-  canEdit: true,
-  publishPresence: true,
-};
+const ann = editorIdentity('u-ann');
 const DOC = 'doc1';
 const EMPTY_STATE_VECTOR = new Uint8Array([0]);
 
 /** A stored document whose snapshot covers the whole journal, as after an idle unload. */
 async function snapshotted(text: string): Promise<{ storage: Storage; doc: Y.Doc }> {
   const storage = openSqliteStorage({ filename: ':memory:' });
+  await seedDocument(storage, DOC, text);
+  const [seed] = (await storage.journal.load(DOC)).rows;
+  if (!seed) throw new Error('no seed row');
+  await storage.journal.writeSnapshot(DOC, seed.update, 1);
   const doc = new Y.Doc();
-  doc.getText('t').insert(0, text);
-  const state = Y.encodeStateAsUpdate(doc);
-  await storage.journal.append([
-    { documentId: DOC, seq: 1, createdAt: 0, accountId: null, update: state },
-  ]);
-  await storage.journal.writeSnapshot(DOC, state, 1);
+  Y.applyUpdate(doc, seed.update);
   return { storage, doc };
 }
 
