@@ -51,9 +51,11 @@ test('two people restructuring the same blocks at once end with the same documen
     await page.keyboard.press('End');
   };
   // Carets are placed before the concurrent part: a click while remote edits stream in can
-  // be lost (see the issue note), and this test is about the document, not clicks.
+  // be lost (README, "Known issues"), and this test is about the document, not clicks.
   await endOf(patient.page, 'line two');
   await endOf(clinician.page, 'line four');
+  const before = await editorText(pat.editor);
+  const typed: string[] = [];
 
   for (let round = 0; round < 3; round++) {
     await Promise.all([
@@ -68,6 +70,7 @@ test('two people restructuring the same blocks at once end with the same documen
         await keys.press('Home');
         await keys.press('Backspace');
         await keys.type(' joined ', { delay: 10 });
+        typed.push(`pat ${round} tail`, 'xyz', ' joined ');
       })(),
       (async () => {
         // Types in "line four", makes it a bulleted item and back, adds a line above it.
@@ -83,6 +86,7 @@ test('two people restructuring the same blocks at once end with the same documen
         await keys.type(`doc ${round} new line`, { delay: 10 });
         await keys.press('ArrowDown');
         await keys.press('End');
+        typed.push(` doc ${round}`, ' listed', `doc ${round} new line`);
       })(),
     ]);
   }
@@ -96,13 +100,17 @@ test('two people restructuring the same blocks at once end with the same documen
     })
     .toBe(true);
   const shown = await editorText(pat.editor);
-  // ...which has everyone's words. Where they land is not asserted: with edits streaming
-  // in, a local caret is sometimes displaced by a character or a block, with the stock
-  // y-tiptap binding as with the patched one (see the issue note).
-  for (let round = 0; round < 3; round++) {
-    expect(shown).toContain(`pat ${round} tail`);
-    expect(shown).toContain(`doc ${round} new line`);
+  // ...which keeps every character anyone typed. Where each one lands is not asserted: with
+  // edits streaming in, a caret is sometimes displaced (README, "Known issues"), and then a
+  // Backspace meant to join two lines removes a character instead. So the count may fall
+  // short by at most the patient's three Backspaces, never more.
+  const expected = characterCounts([before, ...typed].join(''));
+  const actual = characterCounts(shown);
+  let missing = 0;
+  for (const [character, count] of expected) {
+    missing += Math.max(0, count - (actual.get(character) ?? 0));
   }
+  expect(missing, `characters missing from:\n${shown}`).toBeLessThanOrEqual(3);
   // ...and is what the server stored: a fresh load renders the stored document.
   // A new browser context: the clinician's session cookie, but not the offline copy in
   // their IndexedDB, so this page can only show what the server holds.
@@ -112,8 +120,16 @@ test('two people restructuring the same blocks at once end with the same documen
   const third = await fresher.newPage();
   await third.goto(patient.page.url());
   const fresh = documentPage(third);
-  await expect(fresh.editor).toContainText('doc 2 new line');
-  expect(await editorText(fresh.editor)).toBe(shown);
+  await expect.poll(() => editorText(fresh.editor), { timeout: 10_000 }).toBe(shown);
   await expectNoAxeViolations(third, 'document page after concurrent restructuring');
   await fresher.close();
 });
+
+/** How often each visible character occurs; whitespace (Enter, spaces) is not counted. */
+function characterCounts(text: string): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const character of text.replace(/\s/g, '')) {
+    counts.set(character, (counts.get(character) ?? 0) + 1);
+  }
+  return counts;
+}
