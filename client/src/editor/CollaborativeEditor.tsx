@@ -4,6 +4,7 @@ import type { DocumentConnection } from '../sync/connectDocument.ts';
 import { AuthorshipExtension } from './authorship/AuthorshipExtension.ts';
 import { AuthorView } from './authorship/AuthorView.tsx';
 import { type CaretUser, editorExtensions } from './extensions.ts';
+import { readPendingInput } from './pendingInput.ts';
 import { Toolbar } from './Toolbar.tsx';
 
 interface CollaborativeEditorProps {
@@ -49,6 +50,13 @@ function CollaborativeEditorView({ connection, user, editable }: CollaborativeEd
     editorProps: { attributes: editorAttributes(editable) },
     shouldRerenderOnTransaction: false,
   });
+
+  // A remote edit or caret must not redraw a caret the browser has moved but not yet
+  // reported (see readPendingInput).
+  useEffect(
+    () => connection.beforeRemoteMessage(() => readPendingInput(editor.view)),
+    [connection, editor],
+  );
 
   useEffect(() => {
     if (editor.isDestroyed) return;

@@ -1,6 +1,7 @@
 import { type Editor, useEditorState } from '@tiptap/react';
 import { type KeyboardEvent, type ReactNode, useRef, useState } from 'react';
 import { LinkForm } from './LinkForm.tsx';
+import { readPendingInput } from './pendingInput.ts';
 import { describeShortcut } from './shortcuts.ts';
 
 interface ToolbarProps {
@@ -50,7 +51,10 @@ export function Toolbar({ editor, editable }: ToolbarProps) {
     }),
   });
 
-  const chain = () => editor.chain().focus();
+  const chain = () => {
+    readPendingInput(editor.view);
+    return editor.chain().focus();
+  };
   const buttons: ToolButtonSpec[] = [
     ...([1, 2, 3] as const).map((level) => ({
       id: `h${level}`,
@@ -177,6 +181,10 @@ export function Toolbar({ editor, editable }: ToolbarProps) {
               aria-keyshortcuts={shortcut?.aria}
               title={shortcut ? `${button.name} (${shortcut.hint})` : button.name}
               onFocus={() => setActiveIndex(index)}
+              // A mouse click leaves the focus, and the caret, in the text, as in other
+              // editors; otherwise keys typed just after the click went to the button.
+              // Keyboard users still reach the buttons with Tab.
+              onMouseDown={(event) => event.preventDefault()}
               onClick={button.run}
             >
               <span aria-hidden="true">{button.face}</span>

@@ -4,6 +4,8 @@ import CollaborationCaret from '@tiptap/extension-collaboration-caret';
 import { TableKit } from '@tiptap/extension-table';
 import StarterKit from '@tiptap/starter-kit';
 import type { DocumentConnection } from '../sync/connectDocument.ts';
+import { CaretAfterTyping } from './caretAfterTyping.ts';
+import { ReadPendingInput } from './pendingInput.ts';
 
 export interface CaretUser {
   name: string;
@@ -46,5 +48,7 @@ export function editorExtensions(connection: DocumentConnection, user: CaretUser
       user: { name: user.name, color: user.color, role: user.role ?? '' },
       render: renderCaret,
     }),
+    CaretAfterTyping,
+    ReadPendingInput,
   ];
 }

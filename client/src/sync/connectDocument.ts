@@ -27,6 +27,11 @@ export interface DocumentConnection {
   tracker: SaveTracker;
   /** Listens for new client id owners and carried credit, for the live author view. */
   onAttribution(listener: (message: AttributionMessage) => void): () => void;
+  /**
+   * Runs `listener` before each sync or awareness message from the server is applied
+   * (the editor reads input the browser has not reported yet, see `readPendingInput`).
+   */
+  beforeRemoteMessage(listener: () => void): () => void;
   destroy(): void;
 }
 
@@ -103,6 +108,15 @@ export function connectDocument(
       }
     }
   };
+  const beforeRemoteListeners = new Set<() => void>();
+  for (const type of [MessageType.sync, MessageType.awareness]) {
+    const handle = provider.messageHandlers[type];
+    if (!handle) continue;
+    provider.messageHandlers[type] = (...args) => {
+      for (const listener of beforeRemoteListeners) listener();
+      handle(...args);
+    };
+  }
   const onUpdate = (_update: Uint8Array, origin: unknown) => {
     if (origin !== provider) tracker.noteLocalEdit();
   };
@@ -162,6 +176,10 @@ export function connectDocument(
     onAttribution(listener) {
       attributionListeners.add(listener);
       return () => attributionListeners.delete(listener);
+    },
+    beforeRemoteMessage(listener) {
+      beforeRemoteListeners.add(listener);
+      return () => beforeRemoteListeners.delete(listener);
     },
     destroy() {
       if (typeof window !== 'undefined') {

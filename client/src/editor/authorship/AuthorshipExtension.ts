@@ -4,6 +4,7 @@ import { type EditorState, Plugin, PluginKey, type Transaction } from '@tiptap/p
 import { Mapping, StepMap } from '@tiptap/pm/transform';
 import { Decoration, DecorationSet, type EditorView } from '@tiptap/pm/view';
 import { ySyncPluginKey } from '@tiptap/y-tiptap';
+import { readPendingInput } from '../pendingInput.ts';
 import type { AuthorModel } from './authorModel.ts';
 import { safeColor, underlineFor } from './authorStyles.ts';
 import { walkText } from './walk.ts';
@@ -207,12 +208,14 @@ function noteUnknown(model: AuthorModel, client: number, author: string | null |
 
 /** Sets the model (null turns the view off) or asks for a redraw after the model changed. */
 export function setAuthorModel(view: EditorView, model: AuthorModel | null): void {
+  readPendingInput(view);
   view.dispatch(
     view.state.tr.setMeta(authorshipKey, { type: 'model', model } satisfies AuthorshipMeta),
   );
 }
 
 export function refreshAuthorView(view: EditorView): void {
+  readPendingInput(view);
   view.dispatch(view.state.tr.setMeta(authorshipKey, { type: 'refresh' } satisfies AuthorshipMeta));
 }
 
@@ -266,6 +269,7 @@ function authorshipPlugin(): Plugin<AuthorshipState> {
       const redraw = () => {
         timer = undefined;
         firstPending = 0;
+        readPendingInput(view);
         const state = authorshipKey.getState(view.state);
         if (!state?.model || !state.dirty || view.isDestroyed) return;
         const { doc } = view.state;
