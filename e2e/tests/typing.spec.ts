@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { type Browser, expect, test } from '@playwright/test';
 import {
   createDocument,
   createWorkspace,
@@ -20,12 +20,7 @@ import { expectNoAxeViolations } from '../fixtures/axe.ts';
  * - a space typed just after a toolbar click went to the button, not the text.
  */
 test('fast typing: every key lands at the caret', async ({ browser }) => {
-  const writer = await newActor(browser, person('Fast Typist', 'fast-typist'));
-  await signUp(writer.page, writer.person);
-  await createWorkspace(writer.page, 'Typing checks');
-  await createDocument(writer.page, 'Typed quickly', 'Service design');
-  const page = documentPage(writer.page);
-  await expect(page.status).toHaveText('All changes saved');
+  const { writer, page } = await openNewDocument(browser, 'fast-typist');
   await page.editor.click();
   const keys = writer.page.keyboard;
   await keys.press('Control+End');
@@ -78,3 +73,55 @@ test('fast typing: every key lands at the caret', async ({ browser }) => {
   ]);
   await expectNoAxeViolations(writer.page, 'document page after fast typing');
 });
+
+/**
+ * The same keys, with "selectionchange" never reaching the editor: the extreme of a late
+ * report, so a caret moved by End, Home or an arrow key is known only if the editor reads
+ * it itself before the next key. Input rules still turn "- " into a bulleted item.
+ */
+test('keys land at the caret even when caret moves are never reported', async ({ browser }) => {
+  const { writer, page } = await openNewDocument(browser, 'unreported-caret');
+  await page.editor.click();
+  await writer.page.evaluate(() =>
+    window.addEventListener('selectionchange', (event) => event.stopImmediatePropagation(), true),
+  );
+  const keys = writer.page.keyboard;
+  await keys.press('Control+End');
+  await keys.press('Enter');
+  await keys.type('last line', { delay: 10 });
+  for (let round = 0; round < 3; round++) {
+    await keys.press('Home');
+    await keys.press('Enter');
+    await keys.press('ArrowUp');
+    await keys.type(`above ${round}`, { delay: 10 });
+    await keys.press('ArrowDown');
+    await keys.press('End');
+    await keys.type(` end${round}`, { delay: 10 });
+  }
+  await keys.press('Enter');
+  await keys.type('- item', { delay: 10 });
+
+  await expect(page.editor.getByRole('listitem').filter({ hasText: /^item$/ })).toBeVisible();
+  await expect(page.status).toHaveText('All changes saved');
+  const lines = (await editorText(page.editor)).replace(/\u00a0/g, ' ').split('\n');
+  while (lines.at(-1) === '') lines.pop();
+  const start = lines.indexOf('above 0');
+  expect(lines.slice(start), lines.join('\n')).toEqual([
+    'above 0',
+    'above 1',
+    'above 2',
+    'last line end0 end1 end2',
+    'item',
+  ]);
+});
+
+/** A new account, workspace and service design, open and saved. */
+async function openNewDocument(browser: Browser, label: string) {
+  const writer = await newActor(browser, person('Fast Typist', label));
+  await signUp(writer.page, writer.person);
+  await createWorkspace(writer.page, 'Typing checks');
+  await createDocument(writer.page, 'Typed quickly', 'Service design');
+  const page = documentPage(writer.page);
+  await expect(page.status).toHaveText('All changes saved');
+  return { writer, page };
+}

@@ -183,8 +183,9 @@ export function Toolbar({ editor, editable }: ToolbarProps) {
               onFocus={() => setActiveIndex(index)}
               // A mouse click leaves the focus, and the caret, in the text, as in other
               // editors; otherwise keys typed just after the click went to the button.
-              // Keyboard users still reach the buttons with Tab.
-              onMouseDown={(event) => event.preventDefault()}
+              // Keyboard users still reach the buttons with Tab. The link button takes the
+              // focus as before: it opens a form, and closing it returns the focus there.
+              onMouseDown={button.id === 'link' ? undefined : (event) => event.preventDefault()}
               onClick={button.run}
             >
               <span aria-hidden="true">{button.face}</span>

@@ -59,7 +59,8 @@ export const CaretAfterTyping = Extension.create({
               { from, to },
               text,
               tr.selection,
-              view.composing,
+              // A composition that has just ended still marks its last transaction.
+              view.composing || tr.getMeta('composition') !== undefined,
             );
             if (caret === null || caret > tr.doc.content.size) return false;
             view.dispatch(tr.setSelection(TextSelection.create(tr.doc, caret)));

@@ -18,6 +18,10 @@ interface DomObserver {
  * the next keystroke landed where the caret had been: Enter pressed just after End split
  * the line before its last word. The observer's flush is what ProseMirror itself runs on
  * selectionchange; it is internal API, so a missing observer is simply skipped.
+ *
+ * Call it only from a task of its own (an event, a timer, a message), never from inside a
+ * ProseMirror dispatch or a Yjs transaction: what it reads may be an edit, and the binding
+ * drops edits made while it is itself applying one.
  */
 export function readPendingInput(view: EditorView): void {
   if (view.isDestroyed || !view.hasFocus()) return;
@@ -41,9 +45,17 @@ export const ReadPendingInput = Extension.create({
         key: new PluginKey('readPendingInput'),
         props: {
           handleKeyDown(view, event) {
-            if (!view.composing && !event.isComposing && event.keyCode !== 229) {
-              readPendingInput(view);
+            // Only real keys: ProseMirror sends itself synthetic ones (an Enter the mobile
+            // keyboard made) from inside its own read of the page, which must not nest.
+            if (
+              !event.isTrusted ||
+              view.composing ||
+              event.isComposing ||
+              event.key === 'Process'
+            ) {
+              return false;
             }
+            readPendingInput(view);
             return false;
           },
         },

@@ -113,7 +113,12 @@ export function connectDocument(
     const handle = provider.messageHandlers[type];
     if (!handle) continue;
     provider.messageHandlers[type] = (...args) => {
-      for (const listener of beforeRemoteListeners) listener();
+      try {
+        for (const listener of beforeRemoteListeners) listener();
+      } catch (error) {
+        // The server sends each edit once: a failing listener must not cost us the edit.
+        console.error('before a remote message:', error);
+      }
       handle(...args);
     };
   }
