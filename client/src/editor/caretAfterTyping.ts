@@ -12,10 +12,10 @@ interface Span {
  * browser reported.
  *
  * ProseMirror lets the browser insert typed text and then reads the DOM back, caret
- * included. Chrome sometimes leaves its caret *before* the character it just inserted:
- * typing into a new, empty paragraph within a few milliseconds of pressing Enter, before
- * Chrome has dispatched the selectionchange for the Enter. ProseMirror then puts the
- * caret there too, and the rest of the word is typed in front of its first letter
+ * included. Chrome sometimes leaves its caret *before* the character it just inserted
+ * when it is typed into a new, empty paragraph within a few milliseconds of pressing
+ * Enter (seen in its "input" event: the caret at offset 0, the new text after it).
+ * ProseMirror then puts the caret there too, and the rest of the word is typed in front of its first letter
  * ("C1xyz" became "1xyzC"). Typing at a caret always leaves the caret after the typed
  * text, so when the reported caret sits at the start of text typed at a caret, it is
  * moved to the end. A range being replaced, and IME composition (where the caret can
