@@ -1,9 +1,11 @@
 import { expect, type Page, test } from '@playwright/test';
 import {
+  addLineAbove,
   addMember,
   createDocument,
   createWorkspace,
   documentPage,
+  editorLines,
   editorText,
   newActor,
   person,
@@ -78,12 +80,7 @@ test('two people restructuring the same blocks at once end with the same documen
         await bullets.click();
         await keys.type(' listed', { delay: 10 });
         await bullets.click();
-        await keys.press('Home');
-        await keys.press('Enter');
-        await keys.press('ArrowUp');
-        await keys.type(`doc ${round} new line`, { delay: 10 });
-        await keys.press('ArrowDown');
-        await keys.press('End');
+        await addLineAbove(keys, `doc ${round} new line`);
       })(),
     ]);
   }
@@ -98,7 +95,7 @@ test('two people restructuring the same blocks at once end with the same documen
     .toBe(true);
   const shown = await editorText(pat.editor);
   // ...in which every line is whole and in order.
-  const lines = shown.replace(/\u00a0/g, ' ').split('\n');
+  const lines = editorLines(shown);
   const after = (first: string, count: number) => {
     const at = lines.indexOf(first);
     return at < 0 ? [] : lines.slice(at, at + count);

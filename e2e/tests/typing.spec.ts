@@ -1,8 +1,10 @@
 import { type Browser, expect, test } from '@playwright/test';
 import {
+  addLineAbove,
   createDocument,
   createWorkspace,
   documentPage,
+  editorLines,
   editorText,
   newActor,
   person,
@@ -43,13 +45,7 @@ test('fast typing: every key lands at the caret', async ({ browser }) => {
     expect(focused, 'focus during a toolbar click').toBe('Document content');
   };
   for (let round = 0; round < 4; round++) {
-    // A new line above the last one, and back to the end of the last one.
-    await keys.press('Home');
-    await keys.press('Enter');
-    await keys.press('ArrowUp');
-    await keys.type(`above ${round}`, { delay: 10 });
-    await keys.press('ArrowDown');
-    await keys.press('End');
+    await addLineAbove(keys, `above ${round}`);
     // A bullet on and off, typing straight after each click.
     await clickBullets();
     await keys.type(` on${round}`, { delay: 10 });
@@ -58,9 +54,7 @@ test('fast typing: every key lands at the caret', async ({ browser }) => {
   }
 
   await expect(page.status).toHaveText('All changes saved');
-  const lines = (await editorText(page.editor)).replace(/\u00a0/g, ' ').split('\n');
-  // The editor keeps an empty paragraph after a list at the end; a list was the last block.
-  while (lines.at(-1) === '') lines.pop();
+  const lines = editorLines(await editorText(page.editor));
   const start = lines.indexOf('bottom line');
   expect(lines.slice(start), lines.join('\n')).toEqual([
     'bottom line',
@@ -90,12 +84,7 @@ test('keys land at the caret even when caret moves are never reported', async ({
   await keys.press('Enter');
   await keys.type('last line', { delay: 10 });
   for (let round = 0; round < 3; round++) {
-    await keys.press('Home');
-    await keys.press('Enter');
-    await keys.press('ArrowUp');
-    await keys.type(`above ${round}`, { delay: 10 });
-    await keys.press('ArrowDown');
-    await keys.press('End');
+    await addLineAbove(keys, `above ${round}`);
     await keys.type(` end${round}`, { delay: 10 });
   }
   await keys.press('Enter');
@@ -103,8 +92,7 @@ test('keys land at the caret even when caret moves are never reported', async ({
 
   await expect(page.editor.getByRole('listitem').filter({ hasText: /^item$/ })).toBeVisible();
   await expect(page.status).toHaveText('All changes saved');
-  const lines = (await editorText(page.editor)).replace(/\u00a0/g, ' ').split('\n');
-  while (lines.at(-1) === '') lines.pop();
+  const lines = editorLines(await editorText(page.editor));
   const start = lines.indexOf('above 0');
   expect(lines.slice(start), lines.join('\n')).toEqual([
     'above 0',
