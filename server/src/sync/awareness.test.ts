@@ -53,12 +53,49 @@ describe('awareness rewriting', () => {
     expect(rewriteAwarenessUpdate(mixed, me, () => false).update).toBeNull();
   });
 
+  it("skips, unread, an echo of everyone else's states however many there are", () => {
+    // A stock client joining a room of 30 sends all 30 states it was given straight back.
+    const echo = awarenessUpdate(
+      Array.from({ length: 30 }, (_, i) => [100 + i, 2, { user: { name: `p${i}` } }]),
+    );
+    const withOwn = awarenessUpdate([
+      [100, 2, { user: { name: 'someone' } }],
+      [7, 1, { cursor: null }],
+    ]);
+    const mine = (id: number) => id === 7;
+    expect(rewriteAwarenessUpdate(echo, me, mine)).toEqual({ update: null, clientIds: [] });
+    expect(rewriteAwarenessUpdate(withOwn, me, mine).clientIds).toEqual([7]);
+    // Someone else's entry is not even parsed, so it cannot close the connection.
+    const foreignJunk = new Uint8Array([1, 100, 1, 3, 0x7b, 0x7b, 0x7b]);
+    expect(rewriteAwarenessUpdate(foreignJunk, me, mine).update).toBeNull();
+  });
+
+  it('asks whether a state is live or a removal', () => {
+    const asked: [number, boolean][] = [];
+    const may = (id: number, live: boolean) => {
+      asked.push([id, live]);
+      return true;
+    };
+    rewriteAwarenessUpdate(
+      awarenessUpdate([
+        [7, 2, null],
+        [8, 1, {}],
+      ]),
+      me,
+      may,
+    );
+    expect(asked).toEqual([
+      [7, false],
+      [8, true],
+    ]);
+  });
+
   it('passes a removal (null state) through unchanged', () => {
     const { update } = rewriteAwarenessUpdate(awarenessUpdate([[7, 2, null]]), me, () => true);
     expect(read(update)).toEqual([[7, 2, null]]);
   });
 
-  it('refuses oversized, deeply nested, non-object and too many states', () => {
+  it('refuses oversized, deeply nested, non-object and too many published states', () => {
     let deep: unknown = {};
     for (let i = 0; i < 50; i++) deep = { d: deep };
     const cases = [

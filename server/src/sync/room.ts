@@ -52,6 +52,11 @@ const SNAPSHOT_LIMITS = {
   maxStructs: Number.MAX_SAFE_INTEGER,
   maxDepth: 16,
 };
+/**
+ * Committed edits merged into one relay frame at most. `Y.mergeUpdates` grows with the
+ * square of the number of updates (PRODUCT.md), so a large batch goes out in runs.
+ */
+const MAX_RELAY_MERGE = 32;
 /** How long a loading room lets the snapshot it sent early drain before integrating. */
 const SNAPSHOT_FIRST_DRAIN_MS = 200;
 
@@ -194,6 +199,9 @@ export class Room {
   #rowsSinceSnapshot = 0;
   #storedBytes = 0;
   #awarenessOwner = new Map<number, Peer>();
+  /** Presence changes of this event-loop turn, relayed together at its end. */
+  #awarenessChanged = new Set<number>();
+  #awarenessRelay: NodeJS.Immediate | null = null;
   /** Who wrote what: client id owners (the attribution gate's registry) and the ledger. */
   index = new AuthorshipIndex();
   #ledger: LedgerEntries = { inserts: [], carried: [], deletes: [] };
@@ -218,15 +226,29 @@ export class Room {
     this.awareness.on(
       'update',
       ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }) => {
-        const changed = added.concat(updated, removed);
-        if (changed.length === 0) return;
-        const frame = encodeAwareness(
-          awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed),
-        );
-        for (const peer of this.peers) peer.send(frame);
+        for (const id of added) this.#awarenessChanged.add(id);
+        for (const id of updated) this.#awarenessChanged.add(id);
+        for (const id of removed) this.#awarenessChanged.add(id);
+        if (this.#awarenessChanged.size > 0)
+          this.#awarenessRelay ??= setImmediate(this.#relayAwareness);
       },
     );
   }
+
+  /**
+   * Relays every presence change of one event-loop turn as one frame, as Hocuspocus does.
+   * Every y-websocket client renews its presence each 15 s, so a big room's renewals
+   * arrive in bursts: relayed one by one, 150 people made 22,500 writes (one system call
+   * each), which stalled the event loop for 100 ms and more and every edit behind it.
+   */
+  readonly #relayAwareness = (): void => {
+    this.#awarenessRelay = null;
+    const changed = [...this.#awarenessChanged];
+    this.#awarenessChanged.clear();
+    if (changed.length === 0 || this.state === 'unloaded') return;
+    const frame = encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
+    for (const peer of this.peers) peer.send(frame);
+  };
 
   /** Loads snapshot plus later journal rows. A row that cannot be applied is quarantined. */
   async load(): Promise<void> {
@@ -547,7 +569,7 @@ export class Room {
         const { update, clientIds } = rewriteAwarenessUpdate(
           message.update,
           { name: peer.identity.name, role: peer.identity.role, color: peer.identity.color },
-          (id, state) => {
+          (id, live) => {
             // Presence only for ids that are not another account's in the document.
             const registered = this.index.owners.get(id);
             if (registered !== undefined && registered !== peer.identity.userId) return false;
@@ -555,7 +577,7 @@ export class Room {
             if (owner !== undefined) return owner === peer;
             // An unowned id is claimed only by publishing a live state, and a connection
             // may hold only a few ids (one per Y.Doc it runs).
-            return state !== null && peer.awarenessIds.size < MAX_AWARENESS_IDS_PER_PEER;
+            return live && peer.awarenessIds.size < MAX_AWARENESS_IDS_PER_PEER;
           },
         );
         if (!update) return;
@@ -682,9 +704,10 @@ export class Room {
   }
 
   #release(batch: RoomBatch): void {
-    for (const { row, origin } of batch.rows) {
-      const frame = encodeUpdate(row.update);
-      for (const peer of this.peers) if (peer !== origin) peer.send(frame);
+    for (let i = 0; i < batch.rows.length; i += MAX_RELAY_MERGE) {
+      this.#relay(batch.rows.slice(i, i + MAX_RELAY_MERGE));
+    }
+    for (const { row } of batch.rows) {
       this.#lastCommittedSeq = row.seq;
       this.#rowsSinceSnapshot++;
     }
@@ -707,6 +730,24 @@ export class Room {
       peer.acked = count;
       peer.send(encodeSaved(count));
     }
+  }
+
+  /**
+   * Relays a run of committed edits as one frame, as Hocuspocus does for each event-loop
+   * turn. In a busy room most of a client's work is applying updates, one per frame, so
+   * one merged update per commit instead of one per edit is what keeps its queue short.
+   * Everyone gets the merged frame, its senders too (Yjs skips what a client already
+   * has, and the reference server echoes every edit), except that a run from one sender
+   * alone is not sent back to it.
+   */
+  #relay(run: PendingRow[]): void {
+    const first = run[0];
+    if (!first) return;
+    const oneSender = run.every((r) => r.origin === first.origin);
+    const update =
+      run.length === 1 ? first.row.update : Y.mergeUpdates(run.map((r) => r.row.update));
+    const frame = encodeUpdate(update);
+    for (const peer of this.peers) if (!oneSender || peer !== first.origin) peer.send(frame);
   }
 
   #afterRelease(batch: RoomBatch): void {
@@ -788,6 +829,7 @@ export class Room {
     this.state = 'unloaded';
     this.waiting.clear();
     if (this.idleTimer) clearTimeout(this.idleTimer);
+    if (this.#awarenessRelay) clearImmediate(this.#awarenessRelay);
     this.awareness.destroy();
     this.doc.destroy();
   }

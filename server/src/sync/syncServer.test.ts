@@ -1,11 +1,13 @@
 import { CloseCode } from '@chorus/shared';
+import * as decoding from 'lib0/decoding';
 import { describe, expect, it } from 'vitest';
+import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { memoryLogger } from '../logger.ts';
 import { openSqliteStorage } from '../storage/sqlite/sqliteStorage.ts';
 import type { Storage } from '../storage/types.ts';
 import { FakeConnection } from '../test/fakeConnection.ts';
-import { encodeSyncStep1, encodeUpdate } from './protocol.ts';
+import { encodeAwareness, encodeSyncStep1, encodeUpdate } from './protocol.ts';
 import { SyncServer } from './syncServer.ts';
 import type { PeerIdentity, SyncOptions } from './types.ts';
 
@@ -166,6 +168,66 @@ describe('the sync server core', () => {
     expect(conn.closedWith?.code).toBe(CloseCode.documentTooLarge);
     await sync.flushed();
     expect(await storage.journal.countRows(DOC)).toBe(1);
+  });
+
+  it('relays the edits of one commit as one merged frame, and every copy converges', async () => {
+    const storage = await seeded();
+    const sync = new SyncServer(storage.journal, options, memoryLogger());
+    const people = ['u-ann', 'u-bob', 'u-cat'].map((userId, i) => {
+      const conn = new FakeConnection();
+      const peer = sync.connect(conn, { ...ann, userId, sessionId: `s-${userId}` }, DOC);
+      return { conn, peer, clientID: 100 + i };
+    });
+    const watcher = new FakeConnection();
+    sync.connect(watcher, { ...ann, userId: 'u-dan', sessionId: 's-dan' }, DOC);
+    await tick();
+    const updatesSeen = (c: FakeConnection) => c.frames.filter((f) => f[0] === 0 && f[1] === 2);
+    const before = people.map((p) => updatesSeen(p.conn).length);
+    const watcherBefore = updatesSeen(watcher).length;
+    // Three people's edits in one event-loop turn: one commit.
+    for (const p of people) p.peer.receive(encodeUpdate(edit(`${p.clientID} `, p.clientID)));
+    await sync.flushed();
+    expect(updatesSeen(watcher).length - watcherBefore).toBe(1);
+    // The senders get the merged frame too; Yjs skips what they already hold.
+    expect(people.map((p, i) => updatesSeen(p.conn).length - (before[i] ?? 0))).toEqual([1, 1, 1]);
+    const text = watcher.docFromFrames().getText('t').toString();
+    for (const p of people) expect(text).toContain(`${p.clientID} `);
+    for (const p of people) expect(p.conn.docFromFrames().getText('t').toString()).toBe(text);
+    // One person's edits alone are not sent back to them.
+    const [first] = people;
+    if (!first) throw new Error('no people');
+    const firstBefore = updatesSeen(first.conn).length;
+    first.peer.receive(encodeUpdate(edit('again', 900)));
+    await sync.flushed();
+    expect(updatesSeen(first.conn).length).toBe(firstBefore);
+    expect(watcher.docFromFrames().getText('t').toString()).toContain('again');
+  });
+
+  it('relays the presence changes of one event-loop turn as one frame', async () => {
+    const storage = await seeded();
+    const sync = new SyncServer(storage.journal, options, memoryLogger());
+    const senders = ['u-ann', 'u-bob', 'u-cat'].map((userId) =>
+      sync.connect(new FakeConnection(), { ...ann, userId, sessionId: `s-${userId}` }, DOC),
+    );
+    const watcher = new FakeConnection();
+    sync.connect(watcher, { ...ann, userId: 'u-dan', sessionId: 's-dan' }, DOC);
+    await tick();
+    const presence = (c: FakeConnection) => c.frames.filter((f) => f[0] === 1);
+    const before = presence(watcher).length;
+    senders.forEach((peer, i) => {
+      const a = new awarenessProtocol.Awareness(new Y.Doc());
+      a.setLocalStateField('cursor', i);
+      peer.receive(encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(a, [a.clientID])));
+    });
+    await tick();
+    const frames = presence(watcher).slice(before);
+    expect(frames).toHaveLength(1);
+    const seen = new awarenessProtocol.Awareness(new Y.Doc());
+    const d = decoding.createDecoder(frames[0] as Uint8Array);
+    decoding.readVarUint(d);
+    awarenessProtocol.applyAwarenessUpdate(seen, decoding.readVarUint8Array(d), null);
+    const others = [...seen.getStates()].filter(([id]) => id !== seen.clientID);
+    expect(others.map(([, s]) => (s as { cursor: number }).cursor).sort()).toEqual([0, 1, 2]);
   });
 
   it("never applies, stores or relays a reader's update", async () => {
