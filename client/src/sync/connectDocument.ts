@@ -9,6 +9,7 @@ import {
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import { IndexeddbPersistence } from 'y-indexeddb';
+import * as awarenessProtocol from 'y-protocols/awareness';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { reconnectDelay } from './backoff.ts';
@@ -95,6 +96,7 @@ export function connectDocument(
     disableBc: true,
     shouldReconnect: (event) => !permanentCloseCodes.has(event.code),
   });
+  sendOnlyOwnPresence(provider);
   const attributionListeners = new Set<(message: AttributionMessage) => void>();
   provider.messageHandlers[MessageType.chorus] = (_encoder, decoder) => {
     const sub = decoding.readVarUint(decoder);
@@ -201,3 +203,35 @@ export function connectDocument(
 }
 
 export type { SaveState };
+
+/**
+ * The stock provider sends every presence change it hears back to the server, other
+ * people's included, so each caret move in a room of n people costs the server n messages
+ * that it can only discard (it publishes a connection's own states only). This sends our
+ * own state alone, when it changes, as the provider does on connecting.
+ */
+function sendOnlyOwnPresence(provider: WebsocketProvider): void {
+  const { awareness } = provider;
+  awareness.off('update', provider._awarenessUpdateHandler);
+  const ownId = provider.doc.clientID;
+  provider._awarenessUpdateHandler = ({ added, updated, removed }: AwarenessChange) => {
+    if (!added.includes(ownId) && !updated.includes(ownId) && !removed.includes(ownId)) return;
+    const ws = provider.ws;
+    if (!provider.wsconnected || !ws || ws.readyState !== ws.OPEN) return;
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint(encoder, MessageType.awareness);
+    encoding.writeVarUint8Array(
+      encoder,
+      awarenessProtocol.encodeAwarenessUpdate(awareness, [ownId]),
+    );
+    ws.send(encoding.toUint8Array(encoder));
+  };
+  // Registered under the provider's own name, so its destroy() removes it as before.
+  awareness.on('update', provider._awarenessUpdateHandler);
+}
+
+interface AwarenessChange {
+  added: number[];
+  updated: number[];
+  removed: number[];
+}
