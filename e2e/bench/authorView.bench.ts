@@ -111,6 +111,25 @@ async function typeLikeAPerson(page: Page, text: string): Promise<number[]> {
   return page.evaluate(() => (window as unknown as { __latencies: number[] }).__latencies);
 }
 
+/**
+ * The same typing into a plain `<textarea>` laid over the page: the browser's own text
+ * input, with no editor, binding or sync behind it. Measured the same way, it is the floor
+ * of this measure on this machine in this page's conditions (the frame wait included).
+ */
+async function typeInPlainTextarea(page: Page, text: string): Promise<number[]> {
+  await page.evaluate(() => {
+    const area = document.createElement('textarea');
+    area.id = 'bench-floor';
+    area.setAttribute('aria-label', 'Benchmark floor');
+    area.style.cssText = 'position:fixed;right:8px;bottom:8px;width:240px;height:80px;z-index:9';
+    document.body.append(area);
+    area.focus();
+  });
+  const latencies = await typeLikeAPerson(page, text);
+  await page.evaluate(() => document.getElementById('bench-floor')?.remove());
+  return latencies;
+}
+
 function typedText(seed: string): string {
   let text = '';
   let i = 0;
@@ -197,6 +216,7 @@ test('author view keystroke latency in a 50-page document', async ({ browser }) 
   await owner.page.keyboard.press('End');
   await typeLikeAPerson(owner.page, typedText('warm').slice(0, 60));
   const short = stats(await typeLikeAPerson(owner.page, typedText('short')));
+  const shortFloor = stats(await typeInPlainTextarea(owner.page, typedText('floor')));
   await owner.page.goto(workspaceUrl);
 
   await createDocument(owner.page, 'Long plan', 'Service design');
@@ -284,6 +304,8 @@ test('author view keystroke latency in a 50-page document', async ({ browser }) 
   });
   await placeCaret(800);
   const on = stats(await typeLikeAPerson(measurer, typedText('on')));
+  // The floor in the same conditions: author view on, five people typing.
+  const onFloor = stats(await typeInPlainTextarea(measurer, typedText('on floor')));
   // Off again, to show drift over the run.
   await toggle.click();
   await expect(toggle).toHaveAttribute('aria-pressed', 'false');
@@ -312,6 +334,11 @@ test('author view keystroke latency in a 50-page document', async ({ browser }) 
   );
   console.log(
     `Ratio to nobody else typing: OFF p95 ${(off.p95 / quiet.p95).toFixed(2)}x, ON p95 ${(on.p95 / quiet.p95).toFixed(2)}x`,
+  );
+  console.log(`Plain textarea in the short document's page (the floor): ${fmt(shortFloor)}`);
+  console.log(`Plain textarea in this page, author view on, five typing: ${fmt(onFloor)}`);
+  console.log(
+    `Ratio to the plain textarea: short p95 ${(short.p95 / shortFloor.p95).toFixed(2)}x, ON p95 ${(on.p95 / onFloor.p95).toFixed(2)}x; the editor adds p95 ${(short.p95 - shortFloor.p95).toFixed(1)} ms (short) and ${(on.p95 - onFloor.p95).toFixed(1)} ms (ON)`,
   );
   console.log(`Full redraw on switching on: ${fmt(initial)}`);
   console.log(`Redraws of changed blocks while typing (debounced): ${fmt(partRedraws)}`);
