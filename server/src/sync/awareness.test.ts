@@ -90,6 +90,22 @@ describe('awareness rewriting', () => {
     ]);
   });
 
+  it('treats a removal written other than as `null` as a removal', () => {
+    const spaced = (id: number) => {
+      const e = encoding.createEncoder();
+      encoding.writeVarUint(e, 1);
+      encoding.writeVarUint(e, id);
+      encoding.writeVarUint(e, 3);
+      encoding.writeVarString(e, ' null');
+      return encoding.toUint8Array(e);
+    };
+    // 7 is the connection's own id (it may remove it); 8 is unowned (only a live state
+    // could claim it).
+    const may = (id: number, live: boolean) => id === 7 || live;
+    expect(read(rewriteAwarenessUpdate(spaced(7), me, may).update)).toEqual([[7, 3, null]]);
+    expect(rewriteAwarenessUpdate(spaced(8), me, may).update).toBeNull();
+  });
+
   it('passes a removal (null state) through unchanged', () => {
     const { update } = rewriteAwarenessUpdate(awarenessUpdate([[7, 2, null]]), me, () => true);
     expect(read(update)).toEqual([[7, 2, null]]);

@@ -26,7 +26,7 @@ export const defaultAwarenessLimits: AwarenessLimits = {
   maxStateBytes: 8 * 1024,
   maxDepth: 8,
   maxEntries: 8,
-  maxEchoedEntries: 100_000,
+  maxEchoedEntries: 10_000,
 };
 
 function depthOf(value: unknown, limit: number, depth = 0): number {

@@ -57,6 +57,8 @@ const SNAPSHOT_LIMITS = {
  * square of the number of updates (PRODUCT.md), so a large batch goes out in runs.
  */
 const MAX_RELAY_MERGE = 32;
+/** A row this large goes out as stored: merging would decode and re-encode it. */
+const MAX_MERGED_ROW_BYTES = 64 * 1024;
 /** How long a loading room lets the snapshot it sent early drain before integrating. */
 const SNAPSHOT_FIRST_DRAIN_MS = 200;
 
@@ -566,6 +568,7 @@ export class Room {
       case 'awareness': {
         // Viewers read without appearing; stock clients send presence anyway, so drop it.
         if (!peer.identity.publishPresence) return;
+        const claiming = new Set<number>();
         const { update, clientIds } = rewriteAwarenessUpdate(
           message.update,
           { name: peer.identity.name, role: peer.identity.role, color: peer.identity.color },
@@ -576,16 +579,24 @@ export class Room {
             const owner = this.#awarenessOwner.get(id);
             if (owner !== undefined) return owner === peer;
             // An unowned id is claimed only by publishing a live state, and a connection
-            // may hold only a few ids (one per Y.Doc it runs).
-            return live && peer.awarenessIds.size < MAX_AWARENESS_IDS_PER_PEER;
+            // may hold only a few ids (one per Y.Doc it runs), counted within this message too.
+            if (!live) return false;
+            if (claiming.has(id)) return true;
+            if (peer.awarenessIds.size + claiming.size >= MAX_AWARENESS_IDS_PER_PEER) return false;
+            claiming.add(id);
+            return true;
           },
         );
         if (!update) return;
+        awarenessProtocol.applyAwarenessUpdate(this.awareness, update, peer);
         for (const id of clientIds) {
+          if (this.#awarenessOwner.has(id)) continue;
+          // Claimed only if the state was taken: a stock client's late echo of someone who
+          // just left carries an old clock, is ignored, and must not take their id.
+          if (!this.awareness.getStates().has(id)) continue;
           this.#awarenessOwner.set(id, peer);
           peer.awarenessIds.add(id);
         }
-        awarenessProtocol.applyAwarenessUpdate(this.awareness, update, peer);
         return;
       }
       case 'queryAwareness': {
@@ -688,7 +699,7 @@ export class Room {
     return { room: this, rows, clientIds, ledger: compactInserts(ledger), acks };
   }
 
-  /** After the batch is durable: relay each update once-encoded, confirm, answer waiters. */
+  /** After the batch is durable: relay its updates merged, confirm, answer waiters. */
   afterCommit(batch: RoomBatch): void {
     // Everything this commit releases to a peer (edits, attribution, its confirmation)
     // leaves in one write per socket rather than one per frame: with many people in a
@@ -704,9 +715,21 @@ export class Room {
   }
 
   #release(batch: RoomBatch): void {
-    for (let i = 0; i < batch.rows.length; i += MAX_RELAY_MERGE) {
-      this.#relay(batch.rows.slice(i, i + MAX_RELAY_MERGE));
+    let run: PendingRow[] = [];
+    for (const row of batch.rows) {
+      if (row.row.update.byteLength > MAX_MERGED_ROW_BYTES) {
+        this.#relay(run);
+        this.#relay([row]);
+        run = [];
+        continue;
+      }
+      run.push(row);
+      if (run.length === MAX_RELAY_MERGE) {
+        this.#relay(run);
+        run = [];
+      }
     }
+    this.#relay(run);
     for (const { row } of batch.rows) {
       this.#lastCommittedSeq = row.seq;
       this.#rowsSinceSnapshot++;
@@ -744,8 +767,22 @@ export class Room {
     const first = run[0];
     if (!first) return;
     const oneSender = run.every((r) => r.origin === first.origin);
-    const update =
-      run.length === 1 ? first.row.update : Y.mergeUpdates(run.map((r) => r.row.update));
+    let update = first.row.update;
+    if (run.length > 1) {
+      try {
+        update = Y.mergeUpdates(run.map((r) => r.row.update));
+      } catch (err) {
+        // Every row was checked before it was applied, so this is not expected; if it
+        // happens, the edits still go out, one frame each.
+        this.logger.log('error', 'sync.relay_merge_failed', {
+          documentId: this.documentId,
+          rows: run.length,
+          error: String(err),
+        });
+        for (const row of run) this.#relay([row]);
+        return;
+      }
+    }
     const frame = encodeUpdate(update);
     for (const peer of this.peers) if (!oneSender || peer !== first.origin) peer.send(frame);
   }

@@ -1,5 +1,6 @@
 import { CloseCode } from '@chorus/shared';
 import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
 import { describe, expect, it } from 'vitest';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
@@ -228,6 +229,115 @@ describe('the sync server core', () => {
     awarenessProtocol.applyAwarenessUpdate(seen, decoding.readVarUint8Array(d), null);
     const others = [...seen.getStates()].filter(([id]) => id !== seen.clientID);
     expect(others.map(([, s]) => (s as { cursor: number }).cursor).sort()).toEqual([0, 1, 2]);
+  });
+
+  it('merges at most 32 edits per frame and converges with more in one commit', async () => {
+    const storage = await seeded();
+    const sync = new SyncServer(storage.journal, options, memoryLogger());
+    const writers = ['u-ann', 'u-bob'].map((userId) =>
+      sync.connect(new FakeConnection(), { ...ann, userId, sessionId: `s-${userId}` }, DOC),
+    );
+    const watcher = new FakeConnection();
+    sync.connect(watcher, { ...ann, userId: 'u-dan', sessionId: 's-dan' }, DOC);
+    await tick();
+    const updates = () => watcher.frames.filter((f) => f[0] === 0 && f[1] === 2).length;
+    const before = updates();
+    const docs = writers.map((_, i) => {
+      const d = new Y.Doc();
+      d.clientID = 300 + i;
+      return d;
+    });
+    for (let i = 0; i < 20; i++) {
+      writers.forEach((peer, w) => {
+        const d = docs[w] as Y.Doc;
+        const sv = Y.encodeStateVector(d);
+        d.getText('t').insert(0, `${w}:${i} `);
+        if (i === 10) d.getText('t').delete(0, 2);
+        peer.receive(encodeUpdate(Y.encodeStateAsUpdate(d, sv)));
+      });
+    }
+    await sync.flushed();
+    expect(updates() - before).toBe(2); // 40 edits: a run of 32 and a run of 8
+    const seen = watcher.docFromFrames().getText('t').toString();
+    for (const d of docs)
+      for (const word of d.getText('t').toString().split(' ')) {
+        if (word) expect(seen).toContain(word);
+      }
+  });
+
+  it('does not let a late echo of someone who left take their presence', async () => {
+    const storage = await seeded();
+    const sync = new SyncServer(storage.journal, options, memoryLogger());
+    const pat = new awarenessProtocol.Awareness(new Y.Doc());
+    pat.setLocalStateField('cursor', 1);
+    const patConn = sync.connect(
+      new FakeConnection(),
+      { ...ann, userId: 'u-pat', sessionId: 's-pat' },
+      DOC,
+    );
+    const echoer = sync.connect(
+      new FakeConnection(),
+      { ...ann, userId: 'u-eve', sessionId: 's-eve' },
+      DOC,
+    );
+    const watcher = new FakeConnection();
+    sync.connect(watcher, { ...ann, userId: 'u-dan', sessionId: 's-dan' }, DOC);
+    await tick();
+    const patState = encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(pat, [pat.clientID]));
+    patConn.receive(patState);
+    await tick();
+    patConn.closed(); // Pat leaves; the server removes Pat's presence
+    echoer.receive(patState); // a stock client echoes Pat's old state just after
+    await tick();
+    // Pat comes back with the same Y.Doc and moves the caret: everyone must see it.
+    pat.setLocalStateField('cursor', 2);
+    const back = sync.connect(
+      new FakeConnection(),
+      { ...ann, userId: 'u-pat', sessionId: 's-pat2' },
+      DOC,
+    );
+    await tick();
+    back.receive(encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(pat, [pat.clientID])));
+    await tick();
+    const seen = new awarenessProtocol.Awareness(new Y.Doc());
+    for (const f of watcher.frames.filter((x) => x[0] === 1)) {
+      const d = decoding.createDecoder(f);
+      decoding.readVarUint(d);
+      awarenessProtocol.applyAwarenessUpdate(seen, decoding.readVarUint8Array(d), null);
+    }
+    expect((seen.getStates().get(pat.clientID) as { cursor?: number } | undefined)?.cursor).toBe(2);
+  });
+
+  it('lets one message claim no more presence ids than a connection may hold', async () => {
+    const storage = await seeded();
+    const sync = new SyncServer(storage.journal, options, memoryLogger());
+    const peer = sync.connect(new FakeConnection(), ann, DOC);
+    const watcher = new FakeConnection();
+    sync.connect(watcher, { ...ann, userId: 'u-dan', sessionId: 's-dan' }, DOC);
+    await tick();
+    const many = Array.from({ length: 8 }, () => {
+      const a = new awarenessProtocol.Awareness(new Y.Doc());
+      a.setLocalStateField('cursor', 1);
+      return a;
+    });
+    const e = encoding.createEncoder();
+    encoding.writeVarUint(e, 8);
+    for (const a of many) {
+      const one = decoding.createDecoder(awarenessProtocol.encodeAwarenessUpdate(a, [a.clientID]));
+      decoding.readVarUint(one);
+      encoding.writeVarUint(e, decoding.readVarUint(one));
+      encoding.writeVarUint(e, decoding.readVarUint(one));
+      encoding.writeVarString(e, decoding.readVarString(one));
+    }
+    peer.receive(encodeAwareness(encoding.toUint8Array(e)));
+    await tick();
+    const seen = new awarenessProtocol.Awareness(new Y.Doc());
+    for (const f of watcher.frames.filter((x) => x[0] === 1)) {
+      const d = decoding.createDecoder(f);
+      decoding.readVarUint(d);
+      awarenessProtocol.applyAwarenessUpdate(seen, decoding.readVarUint8Array(d), null);
+    }
+    expect(seen.getStates().size - 1).toBe(4);
   });
 
   it("never applies, stores or relays a reader's update", async () => {

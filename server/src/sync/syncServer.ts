@@ -181,9 +181,17 @@ export class SyncServer {
     // One commit per event-loop turn for every room: group commit keeps fsync cheap.
     setImmediate(() => {
       this.#flushScheduled = false;
-      this.#flushing = this.#flushing.then(() => this.#flush());
+      this.#flushing = this.#flushing.then(() => this.#flush()).catch(this.#flushFailed);
     });
   }
+
+  /**
+   * A flush that throws after its commit (relaying, confirming) must not stop every later
+   * flush of every document, as a rejected chain would.
+   */
+  readonly #flushFailed = (err: unknown): void => {
+    this.logger.log('error', 'sync.flush_failed', { error: String(err) });
+  };
 
   async #flush(): Promise<void> {
     const batches: RoomBatch[] = [];
@@ -257,7 +265,7 @@ export class SyncServer {
         this.#flushScheduled = true;
         setImmediate(() => {
           this.#flushScheduled = false;
-          this.#flushing = this.#flushing.then(() => this.#flush());
+          this.#flushing = this.#flushing.then(() => this.#flush()).catch(this.#flushFailed);
         });
       }
       await new Promise((resolve) => setImmediate(resolve));

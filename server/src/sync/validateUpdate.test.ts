@@ -38,6 +38,30 @@ describe('validating untrusted updates', () => {
   });
 
   const hostile: [string, Uint8Array][] = [
+    [
+      // Applying keeps only the last section; merging for the relay would keep both.
+      'one client in two sections',
+      (() => {
+        const e = encoding.createEncoder();
+        encoding.writeVarUint(e, 2);
+        for (const clock of [0, 10]) {
+          encoding.writeVarUint(e, 1);
+          encoding.writeVarUint(e, 7); // the same client twice
+          encoding.writeVarUint(e, clock);
+          encoding.writeUint8(e, 0); // GC struct
+          encoding.writeVarUint(e, 1);
+        }
+        encoding.writeVarUint(e, 0);
+        return encoding.toUint8Array(e);
+      })(),
+    ],
+    [
+      'a skip struct with flag bits (merging throws on it)',
+      handmade((e) => {
+        encoding.writeUint8(e, 0xca);
+        encoding.writeVarUint(e, 1);
+      }),
+    ],
     ['a struct count far beyond the frame', new Uint8Array([1, 0xff, 0xff, 0xff, 0x0f, 7, 0])],
     ['a client count far beyond the frame', new Uint8Array([0xff, 0xff, 0x03, 0])],
     [

@@ -170,17 +170,25 @@ export function validateUpdate(
   try {
     let structs = 0;
     const clients = count(d, 'client', limits.maxClients);
+    const seen = new Set<number>();
     for (let c = 0; c < clients; c++) {
       const n = count(d, 'struct', limits.maxStructs);
       structs += n;
       if (structs > limits.maxStructs) fail('too many structs');
-      decoding.readVarUint(d); // client id (lib0 refuses integers beyond 2^53)
+      const client = decoding.readVarUint(d); // lib0 refuses integers beyond 2^53
+      // Yjs writes each client once. Applying keeps only a repeated client's last section
+      // while merging (the relay) and the attribution gate read them all, so others could
+      // be sent content the server never applied.
+      if (seen.has(client)) fail('a client appears twice in the update');
+      seen.add(client);
       let clock = decoding.readVarUint(d);
       for (let i = 0; i < n; i++) {
         const info = decoding.readUint8(d);
         const ref = info & 31;
         let len: number;
         if (ref === GC || ref === SKIP) {
+          // Yjs writes these with no flag bits; with them, merging throws.
+          if (info !== ref) fail('malformed struct');
           len = decoding.readVarUint(d);
         } else {
           if (info & 0x80) {
