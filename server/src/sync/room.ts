@@ -540,7 +540,6 @@ export class Room {
           pendingStructs: this.doc.store.pendingStructs,
           pendingDs: this.doc.store.pendingDs,
         };
-        const rowsBefore = this.pending.length;
         try {
           Y.applyUpdate(this.doc, message.update, peer);
         } catch (err) {
@@ -558,8 +557,9 @@ export class Room {
             throw new ProtocolError('too much content waiting for edits the server does not have');
           }
           // Parked content emits no doc update: journal the update as sent, so a
-          // confirmed edit is never held only in memory.
-          if (this.pending.length === rowsBefore) this.#onDocUpdate(message.update, peer);
+          // confirmed edit is never held only in memory. When part of it was applied,
+          // that part is journaled twice; loading skips what it already has.
+          this.#onDocUpdate(message.update, peer);
         }
         peer.received++;
         this.requestFlush(this);

@@ -340,6 +340,35 @@ describe('the sync server core', () => {
     expect(seen.getStates().size - 1).toBe(4);
   });
 
+  it('journals the waiting part of an update that was only partly applied', async () => {
+    const storage = await seeded();
+    const sync = new SyncServer(storage.journal, options, memoryLogger());
+    const peer = sync.connect(new FakeConnection(), ann, DOC);
+    await tick();
+    // One frame: an edit the server can apply, and a later edit of another Y.Doc whose
+    // earlier edits the server has not had yet (they come after a reconnect, say).
+    const now = new Y.Doc();
+    now.clientID = 501;
+    now.getText('t').insert(0, 'applied ');
+    const offline = new Y.Doc();
+    offline.clientID = 502;
+    offline.getText('t').insert(0, 'first ');
+    const early = Y.encodeStateAsUpdate(offline);
+    const sv = Y.encodeStateVector(offline);
+    offline.getText('t').insert(6, 'waiting ');
+    const late = Y.encodeStateAsUpdate(offline, sv);
+    peer.receive(encodeUpdate(Y.mergeUpdates([Y.encodeStateAsUpdate(now), late])));
+    await sync.flushed();
+    // The server restarts: what it confirmed must come back from the journal alone.
+    const loaded = await storage.journal.load(DOC);
+    const reloaded = new Y.Doc();
+    if (loaded.snapshot) Y.applyUpdate(reloaded, loaded.snapshot.state);
+    for (const r of loaded.rows) Y.applyUpdate(reloaded, r.update);
+    Y.applyUpdate(reloaded, early); // the missing edits arrive
+    expect(reloaded.getText('t').toString()).toContain('applied');
+    expect(reloaded.getText('t').toString()).toContain('first waiting');
+  });
+
   it("never applies, stores or relays a reader's update", async () => {
     const storage = await seeded();
     const sync = new SyncServer(storage.journal, options, memoryLogger());
