@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import type { Awareness } from 'y-protocols/awareness';
 import type { WebsocketProvider } from 'y-websocket';
 
 export interface PresentPerson {
@@ -10,8 +11,7 @@ export interface PresentPerson {
   isYou: boolean;
 }
 
-function readPeople(provider: WebsocketProvider): PresentPerson[] {
-  const { awareness } = provider;
+export function readPeople(awareness: Awareness): PresentPerson[] {
   const people: PresentPerson[] = [];
   for (const [clientId, state] of awareness.getStates()) {
     const user: unknown = state.user;
@@ -26,7 +26,29 @@ function readPeople(provider: WebsocketProvider): PresentPerson[] {
   return people.sort((a, b) => Number(b.isYou) - Number(a.isYou) || a.name.localeCompare(b.name));
 }
 
-/** Who is connected to the document, from the awareness states the server vouches for. */
+/** Whether two lists name the same people in the same order, alike in every field shown. */
+export function samePeople(a: readonly PresentPerson[], b: readonly PresentPerson[]): boolean {
+  return (
+    a.length === b.length &&
+    a.every((p, i) => {
+      const q = b[i];
+      return (
+        q !== undefined &&
+        p.clientId === q.clientId &&
+        p.name === q.name &&
+        p.role === q.role &&
+        p.color === q.color &&
+        p.isYou === q.isYou
+      );
+    })
+  );
+}
+
+/**
+ * Who is connected to the document, from the awareness states the server vouches for.
+ * Awareness changes with every caret move (ours on each keystroke, and everyone else's),
+ * but the list only when someone comes, goes or is renamed: the page re-renders then only.
+ */
 export function usePresence(provider: WebsocketProvider | null): PresentPerson[] {
   const [people, setPeople] = useState<PresentPerson[]>([]);
   useEffect(() => {
@@ -34,7 +56,14 @@ export function usePresence(provider: WebsocketProvider | null): PresentPerson[]
       setPeople([]);
       return;
     }
-    const update = () => setPeople(readPeople(provider));
+    let shown: PresentPerson[] = [];
+    const update = () => {
+      const next = readPeople(provider.awareness);
+      if (samePeople(shown, next)) return;
+      shown = next;
+      setPeople(next);
+    };
+    setPeople([]);
     update();
     provider.awareness.on('change', update);
     return () => provider.awareness.off('change', update);
