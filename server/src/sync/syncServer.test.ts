@@ -51,6 +51,17 @@ function edit(text: string, clientID = 42): Uint8Array {
   return Y.encodeStateAsUpdate(doc);
 }
 
+/** Everyone's presence as a connection sees it, from the presence frames it was sent. */
+function presenceSeenBy(conn: FakeConnection): awarenessProtocol.Awareness {
+  const seen = new awarenessProtocol.Awareness(new Y.Doc());
+  for (const f of conn.frames.filter((x) => x[0] === 1)) {
+    const d = decoding.createDecoder(f);
+    decoding.readVarUint(d);
+    awarenessProtocol.applyAwarenessUpdate(seen, decoding.readVarUint8Array(d), null);
+  }
+  return seen;
+}
+
 describe('the sync server core', () => {
   it('answers nothing before the document has loaded, then sync step 1 first', async () => {
     const storage = await seeded();
@@ -223,10 +234,7 @@ describe('the sync server core', () => {
     await tick();
     const frames = presence(watcher).slice(before);
     expect(frames).toHaveLength(1);
-    const seen = new awarenessProtocol.Awareness(new Y.Doc());
-    const d = decoding.createDecoder(frames[0] as Uint8Array);
-    decoding.readVarUint(d);
-    awarenessProtocol.applyAwarenessUpdate(seen, decoding.readVarUint8Array(d), null);
+    const seen = presenceSeenBy(watcher); // nobody had presence before: that one frame
     const others = [...seen.getStates()].filter(([id]) => id !== seen.clientID);
     expect(others.map(([, s]) => (s as { cursor: number }).cursor).sort()).toEqual([0, 1, 2]);
   });
@@ -299,12 +307,7 @@ describe('the sync server core', () => {
     await tick();
     back.receive(encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(pat, [pat.clientID])));
     await tick();
-    const seen = new awarenessProtocol.Awareness(new Y.Doc());
-    for (const f of watcher.frames.filter((x) => x[0] === 1)) {
-      const d = decoding.createDecoder(f);
-      decoding.readVarUint(d);
-      awarenessProtocol.applyAwarenessUpdate(seen, decoding.readVarUint8Array(d), null);
-    }
+    const seen = presenceSeenBy(watcher);
     expect((seen.getStates().get(pat.clientID) as { cursor?: number } | undefined)?.cursor).toBe(2);
   });
 
@@ -331,12 +334,7 @@ describe('the sync server core', () => {
     }
     peer.receive(encodeAwareness(encoding.toUint8Array(e)));
     await tick();
-    const seen = new awarenessProtocol.Awareness(new Y.Doc());
-    for (const f of watcher.frames.filter((x) => x[0] === 1)) {
-      const d = decoding.createDecoder(f);
-      decoding.readVarUint(d);
-      awarenessProtocol.applyAwarenessUpdate(seen, decoding.readVarUint8Array(d), null);
-    }
+    const seen = presenceSeenBy(watcher);
     expect(seen.getStates().size - 1).toBe(4);
   });
 
