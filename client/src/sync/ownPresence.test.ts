@@ -1,19 +1,23 @@
-import type { AddressInfo } from 'node:net';
 import * as decoding from 'lib0/decoding';
-import * as encoding from 'lib0/encoding';
 import { afterEach, expect, it } from 'vitest';
-import WebSocket, { WebSocketServer } from 'ws';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
-import { connectDocument, type DocumentConnection } from './connectDocument.ts';
+import type { DocumentConnection } from './connectDocument.ts';
+import {
+  type LoopbackServer,
+  presenceFrame,
+  startLoopbackServer,
+  waitFor,
+} from './loopbackServer.ts';
 
-let server: WebSocketServer | null = null;
+let server: LoopbackServer | null = null;
 let connection: DocumentConnection | null = null;
 
 afterEach(async () => {
   connection?.destroy();
   connection = null;
-  await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
+  await server?.close();
+  server = null;
 });
 
 /** The client ids in each awareness message a client sent. */
@@ -38,36 +42,20 @@ it("sends its own presence, and never echoes other people's back to the server",
     return a;
   });
   const sent: number[][] = [];
-  server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
-  await new Promise((r) => server?.once('listening', r));
-  server.on('connection', (ws) => {
+  server = await startLoopbackServer((ws) => {
     ws.on('message', (data: Buffer) => {
       const ids = presenceIds(new Uint8Array(data));
       if (ids) sent.push(ids);
     });
-    for (const a of others) {
-      const e = encoding.createEncoder();
-      encoding.writeVarUint(e, 1);
-      encoding.writeVarUint8Array(e, awarenessProtocol.encodeAwarenessUpdate(a, [a.clientID]));
-      ws.send(encoding.toUint8Array(e));
-    }
+    for (const a of others) ws.send(presenceFrame(a));
   });
-  const port = (server.address() as AddressInfo).port;
-  connection = connectDocument('doc', {
-    serverUrl: `ws://127.0.0.1:${port}/sync`,
-    WebSocketImpl: WebSocket as unknown as typeof globalThis.WebSocket,
-  });
+  connection = server.connect();
   const { provider } = connection;
-  const deadline = Date.now() + 5000;
-  while (provider.awareness.getStates().size < 4 && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 10));
-  }
+  await waitFor(() => provider.awareness.getStates().size >= 4);
   expect(provider.awareness.getStates().size).toBe(4);
   provider.awareness.setLocalStateField('cursor', { anchor: 1 });
   const own = provider.doc.clientID;
-  while (sent.filter((ids) => ids.includes(own)).length < 2 && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 10));
-  }
+  await waitFor(() => sent.filter((ids) => ids.includes(own)).length >= 2);
   // On connecting and after the caret moved: our own state, alone, each time.
   expect(sent.length).toBeGreaterThanOrEqual(2);
   for (const ids of sent) expect(ids).toEqual([own]);
