@@ -1,27 +1,22 @@
 import { Extension } from '@tiptap/core';
 import type { Node as PmNode } from '@tiptap/pm/model';
 import { type EditorState, Plugin, PluginKey, type Transaction } from '@tiptap/pm/state';
-import { Mapping, StepMap } from '@tiptap/pm/transform';
+import type { Mapping } from '@tiptap/pm/transform';
 import { Decoration, DecorationSet, type EditorView } from '@tiptap/pm/view';
 import { ySyncPluginKey } from '@tiptap/y-tiptap';
 import { readPendingInput } from '../pendingInput.ts';
 import type { AuthorModel } from './authorModel.ts';
 import { safeColor, underlineFor } from './authorStyles.ts';
+import { type Dirty, markDirty, normalizeRanges, remoteChangeMapping } from './dirtyRanges.ts';
 import { walkText } from './walk.ts';
-
-/** Where the document changed since the last redraw, in current positions. */
-interface Dirty {
-  from: number;
-  to: number;
-}
 
 interface AuthorshipState {
   model: AuthorModel | null;
   decorations: DecorationSet;
   /** Bumped when the model changed without a document change: the view redraws then. */
   revision: number;
-  /** What the next redraw must redo: changed ranges only, or everything. */
-  dirty: Dirty | 'all' | null;
+  /** What the next redraw must redo: the stretches that changed, or everything. */
+  dirty: Dirty[] | 'all' | null;
 }
 
 type AuthorshipMeta =
@@ -39,12 +34,12 @@ const MAX_WAIT_MS = 1_000;
 /**
  * Decorations for who wrote what: one parallel walk of the Yjs fragment and the document
  * turns each run of characters with one author (and one day) into an inline decoration.
- * With a range, only the blocks overlapping it are walked.
+ * With ranges, only the blocks overlapping them are walked.
  */
 export function authorDecorations(
   model: AuthorModel,
   doc: PmNode,
-  range?: Dirty,
+  ranges?: readonly Dirty[],
 ): { decorations: Decoration[]; present: Set<string> } {
   const started = performance.now();
   const decorations: Decoration[] = [];
@@ -87,34 +82,37 @@ export function authorDecorations(
     runAuthor = author;
     runDay = day;
   };
-  walkText(
-    model.fragment,
-    doc,
-    (pos, client, clock, text) => {
-      const len = text.length;
-      if (!model.carriedClients.has(client)) {
-        // One owner for the whole item; days only grow with the clock, so equal ends mean
-        // one day throughout. Most items take this path: no per-character lookups.
-        const author = model.index.owners.get(client);
-        const firstDay = model.dayOf(client, clock);
-        const lastDay = len > 1 ? model.dayOf(client, clock + len - 1) : firstDay;
-        if (firstDay === lastDay) {
-          noteUnknown(model, client, author);
-          extend(pos, pos + len, author, firstDay);
-          return false;
-        }
-      }
-      for (let i = 0; i < len; i++) {
-        const author = model.index.authorOf(client, clock + i);
+  const visit = (pos: number, client: number, clock: number, text: string): boolean => {
+    const len = text.length;
+    if (!model.carriedClients.has(client)) {
+      // One owner for the whole item; days only grow with the clock, so equal ends mean
+      // one day throughout. Most items take this path: no per-character lookups.
+      const author = model.index.owners.get(client);
+      const firstDay = model.dayOf(client, clock);
+      const lastDay = len > 1 ? model.dayOf(client, clock + len - 1) : firstDay;
+      if (firstDay === lastDay) {
         noteUnknown(model, client, author);
-        extend(pos + i, pos + i + 1, author, model.dayOf(client, clock + i));
+        extend(pos, pos + len, author, firstDay);
+        return false;
       }
-      return false;
-    },
-    range,
-  );
-  flush();
-  performance.measure(range ? 'chorus:author-view:redraw-part' : 'chorus:author-view:redraw', {
+    }
+    for (let i = 0; i < len; i++) {
+      const author = model.index.authorOf(client, clock + i);
+      noteUnknown(model, client, author);
+      extend(pos + i, pos + i + 1, author, model.dayOf(client, clock + i));
+    }
+    return false;
+  };
+  if (ranges) {
+    for (const range of ranges) {
+      walkText(model.fragment, doc, visit, range);
+      flush();
+    }
+  } else {
+    walkText(model.fragment, doc, visit);
+    flush();
+  }
+  performance.measure(ranges ? 'chorus:author-view:redraw-part' : 'chorus:author-view:redraw', {
     start: started,
   });
   return { decorations, present };
@@ -128,27 +126,31 @@ export function buildDecorations(model: AuthorModel, doc: PmNode): DecorationSet
   return DecorationSet.create(doc, decorations);
 }
 
+/** A stretch widened to whole top-level blocks, so each is redrawn entirely or not at all. */
+function wholeBlocks(doc: PmNode, dirty: Dirty): Dirty {
+  const from = Math.max(0, Math.min(dirty.from, doc.content.size));
+  const to = Math.max(from, Math.min(dirty.to, doc.content.size));
+  const start = doc.resolve(from);
+  const end = doc.resolve(to);
+  return { from: start.depth > 0 ? start.before(1) : from, to: end.depth > 0 ? end.after(1) : to };
+}
+
 /**
  * Only the top-level blocks that changed since the last redraw: typing in a 50-page
- * document redraws one paragraph, not all of them.
+ * document redraws one paragraph, not all of them, and five people typing in five places
+ * redraw five.
  */
-function redrawChanged(
+export function redrawChanged(
   model: AuthorModel,
   doc: PmNode,
   current: DecorationSet,
-  dirty: Dirty,
+  dirty: readonly Dirty[],
 ): DecorationSet {
-  const from = Math.max(0, Math.min(dirty.from, doc.content.size));
-  const to = Math.max(from, Math.min(dirty.to, doc.content.size));
-  // Widen to whole top-level blocks, so each block is redrawn entirely or not at all.
-  const start = doc.resolve(from);
-  const end = doc.resolve(to);
-  const blockFrom = start.depth > 0 ? start.before(1) : from;
-  const blockTo = end.depth > 0 ? end.after(1) : to;
-  const { decorations, present } = authorDecorations(model, doc, { from: blockFrom, to: blockTo });
-  const stale = current
-    .find(blockFrom, blockTo)
-    .filter((d) => d.from >= blockFrom && d.to <= blockTo);
+  const blocks = normalizeRanges(dirty.map((d) => wholeBlocks(doc, d)));
+  const { decorations, present } = authorDecorations(model, doc, blocks);
+  const stale = blocks.flatMap(({ from, to }) =>
+    current.find(from, to).filter((d) => d.from >= from && d.to <= to),
+  );
   // People can only be added here; a full redraw (on new data) also removes the absent.
   const everyone = new Set([...model.present, ...present]);
   model.setPresent(everyone);
@@ -164,40 +166,13 @@ function remoteChange(tr: Transaction): boolean {
 }
 
 /**
- * The sync binding applies every remote change as one replacement of the whole document,
- * which would map every decoration away (and make everything dirty). The real change is
- * what differs between the documents before and after: map through that instead.
+ * How to carry the drawn marks through a change. A remote change is narrowed to what it
+ * really changed (see `remoteChangeMapping`); when blocks moved, its own mapping is used,
+ * and the blocks it replaced are redrawn.
  */
-function minimalMapping(tr: Transaction): Mapping {
-  const before = tr.before.content;
-  const after = tr.doc.content;
-  const start = before.findDiffStart(after);
-  if (start === null) return new Mapping();
-  const end = before.findDiffEnd(after);
-  let endBefore = end ? end.a : before.size;
-  let endAfter = end ? end.b : after.size;
-  // Repeated content can make the two ends overlap the start: push them back past it.
-  const overlap = start - Math.min(endBefore, endAfter);
-  if (overlap > 0) {
-    endBefore += overlap;
-    endAfter += overlap;
-  }
-  return new Mapping([new StepMap([start, endBefore - start, endAfter - start])]);
-}
-
-/** The ranges a change made, in positions after it, joined with earlier ones. */
-function widenDirty(dirty: Dirty | 'all' | null, mapping: Mapping): Dirty | 'all' | null {
-  if (dirty === 'all') return 'all';
-  let from = dirty ? mapping.map(dirty.from, -1) : Number.POSITIVE_INFINITY;
-  let to = dirty ? mapping.map(dirty.to, 1) : Number.NEGATIVE_INFINITY;
-  mapping.maps.forEach((map, i) => {
-    const later = mapping.slice(i + 1);
-    map.forEach((_oldStart, _oldEnd, newStart, newEnd) => {
-      from = Math.min(from, later.map(newStart, -1));
-      to = Math.max(to, later.map(newEnd, 1));
-    });
-  });
-  return from <= to ? { from, to } : dirty;
+function changeMapping(tr: Transaction): Mapping {
+  if (!remoteChange(tr)) return tr.mapping;
+  return remoteChangeMapping(tr.before, tr.doc) ?? tr.mapping;
 }
 
 function noteUnknown(model: AuthorModel, client: number, author: string | null | undefined) {
@@ -250,11 +225,11 @@ function authorshipPlugin(): Plugin<AuthorshipState> {
         if (!value.model || !tr.docChanged) return value;
         // Cheap per keystroke: shift what is drawn and note where; the redraw comes when
         // typing stops.
-        const mapping = remoteChange(tr) ? minimalMapping(tr) : tr.mapping;
+        const mapping = changeMapping(tr);
         return {
           ...value,
           decorations: value.decorations.map(mapping, tr.doc),
-          dirty: widenDirty(value.dirty, mapping),
+          dirty: markDirty(value.dirty, mapping),
         };
       },
     },
