@@ -5,14 +5,14 @@ import {
   documentKindLabels,
   participantRoleLabels,
 } from '@chorus/shared';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { ApiError } from '../../api/http.ts';
 import { useApiQuery } from '../../api/useApiQuery.ts';
 import { CollaborativeEditor } from '../../editor/CollaborativeEditor.tsx';
 import type { CaretUser } from '../../editor/extensions.ts';
 import { Link } from '../../routes/Link.tsx';
 import type { DocumentConnection } from '../../sync/connectDocument.ts';
-import { useSaveState } from '../../sync/useSaveState.ts';
+import type { SaveTracker } from '../../sync/saveTracker.ts';
 import { Button } from '../../ui/Button.tsx';
 import { Loading } from '../../ui/Loading.tsx';
 import { PageHeading } from '../../ui/PageHeading.tsx';
@@ -285,6 +285,17 @@ function LiveDocument({
 
 const forbiddenMessage = describeCloseCode(CloseCode.forbidden);
 
+/**
+ * Why the connection closed for good, or null while it is open. Only this re-renders the
+ * editor's surroundings; the save line follows every other change by itself.
+ */
+function useClosedMessage(tracker: SaveTracker): string | null {
+  return useSyncExternalStore(
+    (onChange) => tracker.subscribe(onChange),
+    () => (tracker.state.kind === 'closed' ? tracker.state.message : null),
+  );
+}
+
 function ConnectedEditor({
   connection,
   canEdit,
@@ -294,22 +305,23 @@ function ConnectedEditor({
   canEdit: boolean;
   me: CaretUser;
 }) {
-  const saveState = useSaveState(connection.tracker);
-  const closed = saveState.kind === 'closed';
+  const closedMessage = useClosedMessage(connection.tracker);
+  const closed = closedMessage !== null;
   // An access change is explained (and recovered from) by the page, not with "reload".
-  const accessChanged = closed && saveState.message === forbiddenMessage;
+  const accessChanged = closedMessage === forbiddenMessage;
   return (
     <>
       <SaveStatus
-        state={
-          accessChanged ? { kind: 'closed', message: 'Editing paused: access changed.' } : saveState
+        tracker={connection.tracker}
+        override={
+          accessChanged ? { kind: 'closed', message: 'Editing paused: access changed.' } : undefined
         }
         readOnly={!canEdit}
       />
       {closed && !accessChanged ? (
         <div className="closed-alert" role="alert">
           <p>
-            <strong>Editing has stopped.</strong> {saveState.message} What you typed is still shown
+            <strong>Editing has stopped.</strong> {closedMessage} What you typed is still shown
             below so you can copy it.
           </p>
           <Button variant="secondary" onClick={() => window.location.reload()}>

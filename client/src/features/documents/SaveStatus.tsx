@@ -1,4 +1,6 @@
-import type { SaveState } from '../../sync/saveTracker.ts';
+import { useLayoutEffect, useRef } from 'react';
+import { followSaveState } from '../../sync/followSaveState.ts';
+import type { SaveState, SaveTracker } from '../../sync/saveTracker.ts';
 
 export function saveStatusText(state: SaveState, readOnly = false): string {
   // The server neither applies nor confirms a reader's frames, so "saving" means nothing here.
@@ -21,11 +23,44 @@ export function saveStatusText(state: SaveState, readOnly = false): string {
   }
 }
 
-/** The save line; polite so it never interrupts someone mid-sentence. */
-export function SaveStatus({ state, readOnly = false }: { state: SaveState; readOnly?: boolean }) {
-  return (
-    <p className={`save-status save-status--${state.kind}`} role="status" aria-live="polite">
-      {saveStatusText(state, readOnly)}
-    </p>
-  );
+const className = (state: SaveState) => `save-status save-status--${state.kind}`;
+
+/**
+ * The save line; polite so it never interrupts someone mid-sentence.
+ *
+ * It follows the tracker by writing its own text rather than through React state: the
+ * line changes twice per keystroke ("Saving…", then "All changes saved"), and every React
+ * commit, whatever it renders, first reads the selection by walking the whole focused
+ * editor's DOM (React saves and restores the selection around each commit). In a 50-page
+ * document that walk cost more than the rest of the commit. `override` (a state the page
+ * decided on, such as access changed) is rendered the ordinary way.
+ */
+export function SaveStatus({
+  tracker,
+  override,
+  readOnly = false,
+}: {
+  tracker: SaveTracker;
+  override?: SaveState;
+  readOnly?: boolean;
+}) {
+  const line = useRef<HTMLParagraphElement>(null);
+  // A layout effect fills the line before the first paint. React never renders its text,
+  // so it never holds a text node that this code has replaced.
+  useLayoutEffect(() => {
+    const element = line.current;
+    if (!element) return;
+    const write = (state: SaveState) => {
+      const text = saveStatusText(state, readOnly);
+      if (element.textContent !== text) element.textContent = text;
+      const name = className(state);
+      if (element.className !== name) element.className = name;
+    };
+    if (override) {
+      write(override);
+      return;
+    }
+    return followSaveState(tracker, write);
+  }, [tracker, override, readOnly]);
+  return <p ref={line} role="status" aria-live="polite" />;
 }
