@@ -25,20 +25,19 @@ export function normalizeRanges(ranges: readonly Dirty[]): Dirty[] {
     if (last && r.from <= last.to) last.to = Math.max(last.to, r.to);
     else merged.push({ from: r.from, to: r.to });
   }
-  while (merged.length > MAX_DIRTY_RANGES) {
-    let join = 0;
-    let gap = Number.POSITIVE_INFINITY;
-    for (let i = 0; i + 1 < merged.length; i++) {
-      const g = (merged[i + 1] as Dirty).from - (merged[i] as Dirty).to;
-      if (g < gap) {
-        gap = g;
-        join = i;
-      }
-    }
-    const [a, b] = merged.splice(join, 2) as [Dirty, Dirty];
-    merged.splice(join, 0, { from: a.from, to: b.to });
-  }
-  return merged;
+  if (merged.length <= MAX_DIRTY_RANGES) return merged;
+  // Join across the smallest gaps until few enough remain. Joining never changes the
+  // other gaps, so picking them all at once equals joining the closest pair repeatedly.
+  const gaps = merged.slice(1).map((r, i) => ({ i, gap: r.from - (merged[i] as Dirty).to }));
+  gaps.sort((a, b) => a.gap - b.gap || a.i - b.i);
+  const joinAfter = new Set(gaps.slice(0, merged.length - MAX_DIRTY_RANGES).map((g) => g.i));
+  const joined: Dirty[] = [];
+  merged.forEach((r, i) => {
+    const last = joined[joined.length - 1];
+    if (last && joinAfter.has(i - 1)) last.to = r.to;
+    else joined.push(r);
+  });
+  return joined;
 }
 
 /**
@@ -117,6 +116,9 @@ export function remoteChangeMapping(before: PmNode, after: PmNode): Mapping | nu
   while (i < oldCount || j < newCount) {
     if (i < oldCount && j < newCount && same(before.child(i), after.child(j))) {
       const size = before.child(i).nodeSize;
+      // Same text in a new node: the binding rebuilt it, so its Yjs items (and so who
+      // wrote it) may have changed. Nothing moves, but the block is redrawn.
+      if (before.child(i) !== after.child(j)) ranges.push(oldPos + 1, 0, 0);
       oldPos += size;
       newPos += size;
       i++;

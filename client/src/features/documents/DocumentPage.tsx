@@ -1,10 +1,4 @@
-import {
-  CloseCode,
-  creditedName,
-  describeCloseCode,
-  documentKindLabels,
-  participantRoleLabels,
-} from '@chorus/shared';
+import { creditedName, documentKindLabels, participantRoleLabels } from '@chorus/shared';
 import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { ApiError } from '../../api/http.ts';
 import { useApiQuery } from '../../api/useApiQuery.ts';
@@ -23,7 +17,7 @@ import { isParticipantRole } from '../workspaces/labels.ts';
 import { type DocumentInfo, getDocument } from './documentsApi.ts';
 import { PresenceList } from './PresenceList.tsx';
 import { RenameForm } from './RenameForm.tsx';
-import { SaveStatus } from './SaveStatus.tsx';
+import { forbiddenMessage, SaveStatus } from './SaveStatus.tsx';
 import { useDocumentConnection } from './useDocumentConnection.ts';
 import { usePresence } from './usePresence.ts';
 
@@ -283,16 +277,14 @@ function LiveDocument({
   );
 }
 
-const forbiddenMessage = describeCloseCode(CloseCode.forbidden);
-
 /**
  * Why the connection closed for good, or null while it is open. Only this re-renders the
  * editor's surroundings; the save line follows every other change by itself.
  */
 function useClosedMessage(tracker: SaveTracker): string | null {
-  return useSyncExternalStore(
-    (onChange) => tracker.subscribe(onChange),
-    () => (tracker.state.kind === 'closed' ? tracker.state.message : null),
+  const subscribe = useCallback((onChange: () => void) => tracker.subscribe(onChange), [tracker]);
+  return useSyncExternalStore(subscribe, () =>
+    tracker.state.kind === 'closed' ? tracker.state.message : null,
   );
 }
 
@@ -311,13 +303,7 @@ function ConnectedEditor({
   const accessChanged = closedMessage === forbiddenMessage;
   return (
     <>
-      <SaveStatus
-        tracker={connection.tracker}
-        override={
-          accessChanged ? { kind: 'closed', message: 'Editing paused: access changed.' } : undefined
-        }
-        readOnly={!canEdit}
-      />
+      <SaveStatus tracker={connection.tracker} readOnly={!canEdit} />
       {closed && !accessChanged ? (
         <div className="closed-alert" role="alert">
           <p>

@@ -1,3 +1,4 @@
+import { CloseCode, describeCloseCode } from '@chorus/shared';
 import { useLayoutEffect, useRef } from 'react';
 import { followSaveState } from '../../sync/followSaveState.ts';
 import type { SaveState, SaveTracker } from '../../sync/saveTracker.ts';
@@ -25,6 +26,10 @@ export function saveStatusText(state: SaveState, readOnly = false): string {
 
 const className = (state: SaveState) => `save-status save-status--${state.kind}`;
 
+/** Closed because access changed: the page explains it and recovers, so no "reload". */
+export const forbiddenMessage = describeCloseCode(CloseCode.forbidden);
+const accessChanged: SaveState = { kind: 'closed', message: 'Editing paused: access changed.' };
+
 /**
  * The save line; polite so it never interrupts someone mid-sentence.
  *
@@ -32,16 +37,13 @@ const className = (state: SaveState) => `save-status save-status--${state.kind}`
  * line changes twice per keystroke ("Saving…", then "All changes saved"), and every React
  * commit, whatever it renders, first reads the selection by walking the whole focused
  * editor's DOM (React saves and restores the selection around each commit). In a 50-page
- * document that walk cost more than the rest of the commit. `override` (a state the page
- * decided on, such as access changed) is rendered the ordinary way.
+ * document that walk cost more than the rest of the commit.
  */
 export function SaveStatus({
   tracker,
-  override,
   readOnly = false,
 }: {
   tracker: SaveTracker;
-  override?: SaveState;
   readOnly?: boolean;
 }) {
   const line = useRef<HTMLParagraphElement>(null);
@@ -50,17 +52,14 @@ export function SaveStatus({
   useLayoutEffect(() => {
     const element = line.current;
     if (!element) return;
-    const write = (state: SaveState) => {
-      const text = saveStatusText(state, readOnly);
+    return followSaveState(tracker, (state) => {
+      const shown =
+        state.kind === 'closed' && state.message === forbiddenMessage ? accessChanged : state;
+      const text = saveStatusText(shown, readOnly);
       if (element.textContent !== text) element.textContent = text;
-      const name = className(state);
+      const name = className(shown);
       if (element.className !== name) element.className = name;
-    };
-    if (override) {
-      write(override);
-      return;
-    }
-    return followSaveState(tracker, write);
-  }, [tracker, override, readOnly]);
+    });
+  }, [tracker, readOnly]);
   return <p ref={line} role="status" aria-live="polite" />;
 }
