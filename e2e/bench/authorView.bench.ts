@@ -279,8 +279,8 @@ test('author view keystroke latency in a 50-page document', async ({ browser }) 
     }),
   );
 
-  // Author view off, with the five typing. BENCH_BROWSER_PROFILE=1 profiles this phase
-  // and the quiet one, to show where keystroke time goes.
+  // Author view off, with the five typing. BENCH_BROWSER_PROFILE=1 profiles this phase,
+  // the quiet one and the one with the view on, to show where keystroke time goes.
   await placeCaret(700);
   const offProfile = await startProfile(measurer);
   const off = stats(await typeLikeAPerson(measurer, typedText('off')));
@@ -303,7 +303,9 @@ test('author view keystroke latency in a 50-page document', async ({ browser }) 
     performance.clearMeasures('chorus:author-view:redraw-part');
   });
   await placeCaret(800);
+  const onProfile = await startProfile(measurer);
   const on = stats(await typeLikeAPerson(measurer, typedText('on')));
+  await onProfile.stop('typing-on');
   // The floor in the same conditions: author view on, five people typing.
   const onFloor = stats(await typeInPlainTextarea(measurer, typedText('on floor')));
   // Off again, to show drift over the run.
