@@ -96,7 +96,8 @@ function narrowed(
  * to the last, keeping every untouched block as the same node object; mapping through that
  * replacement would wipe the author view's marks in every block between two people typing
  * far apart. Blocks are matched one to one instead (added and removed ones by identity),
- * and each changed block or run of blocks is narrowed to the characters that differ. Returns null when blocks moved (no cheap answer).
+ * and each changed block or run of blocks is narrowed to the characters that differ.
+ * Returns null when blocks moved (no cheap answer).
  */
 export function remoteChangeMapping(before: PmNode, after: PmNode): Mapping | null {
   // Identity first: the binding keeps untouched blocks as the same objects. Equal content
