@@ -105,10 +105,17 @@ export function remoteChangeMapping(before: PmNode, after: PmNode): Mapping | nu
   const same = (a: PmNode, b: PmNode) => a === b || a.eq(b);
   const oldCount = before.childCount;
   const newCount = after.childCount;
-  const oldNodes = new Set<PmNode>();
-  const newNodes = new Set<PmNode>();
-  for (let i = 0; i < oldCount; i++) oldNodes.add(before.child(i));
-  for (let i = 0; i < newCount; i++) newNodes.add(after.child(i));
+  // Only added or removed blocks need these; typing (one block changed in place) never
+  // builds them, so a remote keystroke does not index every block of a long document.
+  let kept: { oldNodes: Set<PmNode>; newNodes: Set<PmNode> } | null = null;
+  const keptBlocks = () => {
+    if (!kept) {
+      kept = { oldNodes: new Set(), newNodes: new Set() };
+      for (let k = 0; k < oldCount; k++) kept.oldNodes.add(before.child(k));
+      for (let k = 0; k < newCount; k++) kept.newNodes.add(after.child(k));
+    }
+    return kept;
+  };
   const ranges: number[] = [];
   let i = 0;
   let j = 0;
@@ -145,6 +152,7 @@ export function remoteChangeMapping(before: PmNode, after: PmNode): Mapping | nu
     }
     const runOld = { i, pos: oldPos };
     const runNew = { j, pos: newPos };
+    const { oldNodes, newNodes } = keptBlocks();
     while (i < oldCount && !newNodes.has(before.child(i))) oldPos += before.child(i++).nodeSize;
     while (j < newCount && !oldNodes.has(after.child(j))) newPos += after.child(j++).nodeSize;
     // Both sides now stand on kept blocks (or at the end); different ones means a move.
