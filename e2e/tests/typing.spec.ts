@@ -104,6 +104,57 @@ test('keys land at the caret even when caret moves are never reported', async ({
 });
 
 /** A new account, workspace and service design, open and saved. */
+/**
+ * With the author view on, text is wrapped in a span per author run. ProseMirror redrew
+ * the span around the caret on every key (patched in patches/prosemirror-view@1.42.9.patch),
+ * which reset the browser's selection and forced a layout of the whole document each time.
+ * Keys typed or deleted inside a run now leave that span in place; keys at a run's edge
+ * still land where typed.
+ */
+test('author view on: typing inside a credited run keeps its span and the caret', async ({
+  browser,
+}) => {
+  const { writer, page } = await openNewDocument(browser, 'author-view-typist');
+  const keys = writer.page.keyboard;
+  const sentence = 'Evening appointments help working carers.';
+  await page.editor.click();
+  await keys.press('Control+End');
+  await writer.page.waitForTimeout(200);
+  await keys.press('Enter');
+  await keys.type(sentence, { delay: 10 });
+  await expect(page.status).toHaveText('All changes saved');
+
+  await writer.page.getByRole('button', { name: 'Show who wrote what' }).click();
+  const run = page.editor.locator('.author-run', { hasText: 'Evening appointments' });
+  await expect(run).toBeVisible();
+  const line = page.editor.getByRole('paragraph').filter({ hasText: 'Evening' });
+  await line.click();
+  await keys.press('Home');
+  for (let i = 0; i < 'Evening '.length; i++) await keys.press('ArrowRight');
+  // The editor learns of caret moves from a selectionchange event a moment later.
+  await writer.page.waitForTimeout(200);
+  // A property, not an attribute: the editor redraws a paragraph whose attributes change.
+  const probe = await run.evaluateHandle((span) => span);
+  const stillThere = () =>
+    probe.evaluate((span) => (span.isConnected ? span.textContent : 'replaced'));
+
+  await keys.type('late ', { delay: 60 });
+  await expect(line).toHaveText('Evening late appointments help working carers.');
+  await keys.press('Backspace');
+  await keys.type(', ', { delay: 60 });
+  await expect(line).toHaveText('Evening late, appointments help working carers.');
+  // Past the author view's redraw (150 ms after the last key): still the same span.
+  await writer.page.waitForTimeout(400);
+  expect(await stillThere()).toBe('Evening late, appointments help working carers.');
+
+  await keys.press('End');
+  await writer.page.waitForTimeout(200);
+  await keys.type(' Thank you.', { delay: 60 });
+  await expect(line).toHaveText('Evening late, appointments help working carers. Thank you.');
+  await expect(page.status).toHaveText('All changes saved');
+  await expectNoAxeViolations(writer.page, 'document page, typing with the author view on');
+});
+
 async function openNewDocument(browser: Browser, label: string) {
   const writer = await newActor(browser, person('Fast Typist', label));
   await signUp(writer.page, writer.person);
