@@ -4,6 +4,7 @@ import {
   createDocument,
   createWorkspace,
   documentPage,
+  editorLines,
   editorText,
   newActor,
   person,
@@ -111,4 +112,63 @@ test('a patient and a clinician write one service design together, live', async 
 
   await patient.context.close();
   await clinician.context.close();
+});
+
+/**
+ * Someone else's caret at the very end of the document (they just typed there) is drawn
+ * as a non-editable marker in the last paragraph. Chrome's own Ctrl+End then put the caret
+ * at the start of that paragraph, so Enter split their paragraph at its start and what
+ * was typed or pasted next went into the middle of their text. The editor now moves the
+ * caret itself.
+ */
+test('Ctrl+End reaches the end of the document past someone else’s caret', async ({ browser }) => {
+  const ann = await newActor(browser, person('Ann Writer', 'ann'));
+  const ben = await newActor(browser, person('Ben Writer', 'ben'));
+  await Promise.all([signUp(ann.page, ann.person), signUp(ben.page, ben.person)]);
+  await createWorkspace(ann.page, 'Caret checks');
+  await addMember(ann.page, ben.person.email, ben.person.name);
+  await createDocument(ann.page, 'Ends of the document', 'Service design');
+  await ben.page.goto(ann.page.url());
+  const annDoc = documentPage(ann.page);
+  const benDoc = documentPage(ben.page);
+  await expect(benDoc.status).toHaveText('All changes saved');
+
+  // Ann pastes notes long enough to scroll, ending in a paragraph that wraps; her caret
+  // stays at its end.
+  const annLine = `Ann wrote the last paragraph: ${'evening clinics near the bus station, '.repeat(5)}and parking.`;
+  await annDoc.editor.click();
+  await ann.page.keyboard.press('Control+End');
+  await ann.page.keyboard.press('Enter');
+  await ann.page.evaluate((text) => {
+    const data = new DataTransfer();
+    data.setData('text/html', `${'<p>An earlier paragraph.</p>'.repeat(60)}<p>${text}</p>`);
+    document
+      .querySelector('[aria-label="Document content"]')
+      ?.dispatchEvent(
+        new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }),
+      );
+  }, annLine);
+  const annCaret = benDoc.editor.locator('.collaboration-carets__caret');
+  await expect(benDoc.editor.locator(':scope > *').last()).toContainText(annLine);
+  await expect(annCaret).toBeVisible();
+
+  // Ben goes to the end from the top and adds a paragraph of his own after Ann's.
+  const benLine = 'Ben added a paragraph after it.';
+  await benDoc.editor.focus();
+  await ben.page.keyboard.press('Control+End');
+  await ben.page.keyboard.press('Enter');
+  await ben.page.keyboard.type(benLine, { delay: 10 });
+  await expect(benDoc.status).toHaveText('All changes saved');
+  for (const doc of [annDoc, benDoc]) {
+    await expect
+      .poll(async () => editorLines(await editorText(doc.editor)).slice(-2))
+      .toEqual([annLine, benLine]);
+  }
+
+  // Ctrl+Shift+Home selects from the caret back to the start of the document.
+  await ben.page.keyboard.press('Control+Shift+Home');
+  await expect
+    .poll(() => ben.page.evaluate(() => window.getSelection()?.toString().length ?? 0))
+    .toBeGreaterThan(annLine.length + benLine.length);
+  await expectNoAxeViolations(ben.page, 'document page with another person’s caret');
 });

@@ -5,6 +5,7 @@ import { TableKit } from '@tiptap/extension-table';
 import StarterKit from '@tiptap/starter-kit';
 import type { DocumentConnection } from '../sync/connectDocument.ts';
 import { CaretAfterTyping } from './caretAfterTyping.ts';
+import { DocumentEnds } from './documentEnds.ts';
 import { ReadPendingInput } from './pendingInput.ts';
 
 export interface CaretUser {
@@ -49,6 +50,7 @@ export function editorExtensions(connection: DocumentConnection, user: CaretUser
       render: renderCaret,
     }),
     CaretAfterTyping,
+    DocumentEnds,
     ReadPendingInput,
   ];
 }
