@@ -177,8 +177,17 @@ export function recordTransaction(
 }
 
 /**
- * The longest prefix of `text` from `start` that occurs in `pool` (at least 2 characters,
- * or the whole run if shorter): single letters match by chance, not because they moved.
+ * The shortest piece of an inserted run credited to the author of deleted text, unless it
+ * is the whole run. Text that really moved comes in long pieces (the rest of a paragraph
+ * after a split, a whole paragraph); shorter matches are chance. Pasting two paragraphs
+ * into the middle of someone's sentence once credited them with "r ", "o." and "at" of
+ * the pasted words, and left letters of their own moved words with the paster.
+ */
+const MIN_CARRIED = 8;
+
+/**
+ * The longest prefix of `text` from `start` that occurs in `pool`: at least MIN_CARRIED
+ * characters, or the whole run however short (a one-word paragraph turned into a heading).
  */
 function longestMatch(
   pool: string,
@@ -186,12 +195,13 @@ function longestMatch(
   start: number,
 ): { at: number; length: number } | null {
   const remaining = text.length - start;
+  if (start > 0 && remaining < MIN_CARRIED) return null;
   // Usually the whole rest of the run moved as one piece: one search instead of many.
   const whole = pool.indexOf(text.slice(start));
   if (whole >= 0) return { at: whole, length: remaining };
-  const minimum = Math.min(2, remaining);
+  if (remaining < MIN_CARRIED) return null;
   let best: { at: number; length: number } | null = null;
-  let lo = minimum;
+  let lo = MIN_CARRIED;
   let hi = remaining;
   // If a prefix of length L occurs, every shorter prefix does too: binary search on L.
   while (lo <= hi) {

@@ -121,6 +121,34 @@ describe('credit survives structural edits', () => {
     expectPatientOwns(s.authors(), 'Second patient point.');
   });
 
+  it('paragraphs pasted into the middle of someone’s paragraph are the paster’s', () => {
+    const s = setup();
+    s.edit(PATIENT, () => doc(p('We need evening clinics near the station.')));
+    // The clinician pastes two paragraphs after "clinics": the binding keeps the start of
+    // the patient's paragraph, deletes " near the station." and writes it again after
+    // the pasted text, in a new paragraph.
+    s.edit(CLINICIAN, () =>
+      doc(p('We need evening clinics for carers too.'), p('Parking matters. near the station.')),
+    );
+    const [first, second] = s.authors();
+    /** Who is credited with the letters of `text` (a kept full stop may stay put). */
+    const owner = (block: typeof first, text: string) => {
+      const at = block?.text.indexOf(text) ?? -1;
+      expect(at, `"${text}" is in "${block?.text}"`).toBeGreaterThanOrEqual(0);
+      const owners = new Set<string | null | undefined>();
+      for (let i = at; i < at + text.length; i++) {
+        if (/[\p{L}\p{N}]/u.test(block?.text[i] ?? '')) owners.add(block?.authors[i]);
+      }
+      return owners;
+    };
+    expect(owner(first, 'We need evening clinics')).toEqual(new Set([PATIENT]));
+    // Pieces of the moved text ("r ", "o.", "at") used to be matched letter by letter
+    // into the pasted words, crediting the patient with parts of "for carers too".
+    expect(owner(first, ' for carers too.')).toEqual(new Set([CLINICIAN]));
+    expect(owner(second, 'Parking matters.')).toEqual(new Set([CLINICIAN]));
+    expect(owner(second, ' near the station.')).toEqual(new Set([PATIENT]));
+  });
+
   it('text the clinician really typed is the clinician’s, and deleting it is counted', () => {
     const s = start();
     s.edit(CLINICIAN, () => doc(p(`${SENTENCE} Agreed.`)));
