@@ -107,11 +107,11 @@ test('keys land at the caret even when caret moves are never reported', async ({
 /**
  * With the author view on, text is wrapped in a span per author run. ProseMirror redrew
  * the span around the caret on every key (patched in patches/prosemirror-view@1.42.9.patch),
- * which reset the browser's selection and forced a layout of the whole document each time.
- * Keys typed or deleted inside a run now leave that span in place; keys at a run's edge
- * still land where typed.
+ * which made it reset the browser's selection, a forced layout of the whole document,
+ * each time. Keys typed or deleted inside a run, or typed at the end of one's own run, now
+ * leave the span and the caret alone.
  */
-test('author view on: typing inside a credited run keeps its span and the caret', async ({
+test('author view on: typing in a credited run leaves its span and the caret alone', async ({
   browser,
 }) => {
   const { writer, page } = await openNewDocument(browser, 'author-view-typist');
@@ -137,6 +137,18 @@ test('author view on: typing inside a credited run keeps its span and the caret'
   const probe = await run.evaluateHandle((span) => span);
   const stillThere = () =>
     probe.evaluate((span) => (span.isConnected ? span.textContent : 'replaced'));
+  // Counts the editor putting the browser's caret back (Selection.collapse) from here on.
+  await writer.page.evaluate(() => {
+    const counted = window as unknown as { caretResets: number };
+    counted.caretResets = 0;
+    const collapse = Selection.prototype.collapse;
+    Selection.prototype.collapse = function (node, offset) {
+      counted.caretResets++;
+      return collapse.call(this, node, offset);
+    };
+  });
+  const caretResets = () =>
+    writer.page.evaluate(() => (window as unknown as { caretResets: number }).caretResets);
 
   await keys.type('late ', { delay: 60 });
   await expect(line).toHaveText('Evening late appointments help working carers.');
@@ -147,10 +159,15 @@ test('author view on: typing inside a credited run keeps its span and the caret'
   await writer.page.waitForTimeout(400);
   expect(await stillThere()).toBe('Evening late, appointments help working carers.');
 
+  // At the end of one's own run, the run grows as one types.
   await keys.press('End');
   await writer.page.waitForTimeout(200);
   await keys.type(' Thank you.', { delay: 60 });
-  await expect(line).toHaveText('Evening late, appointments help working carers. Thank you.');
+  const whole = 'Evening late, appointments help working carers. Thank you.';
+  await expect(line).toHaveText(whole);
+  await writer.page.waitForTimeout(400);
+  expect(await stillThere()).toBe(whole);
+  expect(await caretResets()).toBe(0);
   await expect(page.status).toHaveText('All changes saved');
   await expectNoAxeViolations(writer.page, 'document page, typing with the author view on');
 });

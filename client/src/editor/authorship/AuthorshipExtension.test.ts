@@ -125,3 +125,26 @@ describe('the author view redraws only what changed', () => {
     expect(drawn(redrawn)).toHaveLength(9);
   });
 });
+
+describe("the reader's own runs", () => {
+  it('grow with text typed at their end; other people’s runs do not', () => {
+    // Ann's own editor (her Yjs client is 1): her runs are hers, Bob's are not.
+    const { ann, model } = annsDocument();
+    bobEdits(ann, (blocks) => typeInto(blocks, 2, 0, 'Bob first. '));
+    const doc = yXmlFragmentToProseMirrorRootNode(model.fragment, schema);
+    const set = buildDecorations(model, doc);
+    let bobFrom = 0;
+    doc.forEach((_block, offset, index) => {
+      if (index === 2) bobFrom = offset + 1;
+    });
+    const bobTo = bobFrom + 'Bob first. '.length;
+    const grows = (d: { spec: { inclusiveEnd?: boolean } }) => d.spec.inclusiveEnd === true;
+    const all = set.find();
+    const bobs = all.filter((d) => d.from === bobFrom && d.to === bobTo);
+    expect(bobs).toHaveLength(1);
+    expect(bobs.every(grows)).toBe(false);
+    const anns = all.filter((d) => !bobs.includes(d));
+    expect(anns).toHaveLength(8);
+    expect(anns.every(grows)).toBe(true);
+  });
+});

@@ -44,6 +44,11 @@ export function authorDecorations(
   const started = performance.now();
   const decorations: Decoration[] = [];
   const present = new Set<string>();
+  // The reader's own runs grow with what they type at their end: the redraw then draws
+  // the same run again and the editor leaves the text, and the caret in it, alone.
+  const ownDoc = model.fragment.doc;
+  const own = ownDoc ? model.index.owners.get(ownDoc.clientID) : undefined;
+  const ownSpec = { inclusiveEnd: true };
   let runFrom = -1;
   let runTo = -1;
   let runAuthor: string | null | undefined = null;
@@ -55,12 +60,17 @@ export function authorDecorations(
         const slot = model.slotOf(runAuthor);
         present.add(runAuthor);
         decorations.push(
-          Decoration.inline(runFrom, runTo, {
-            class: `author-run author-run--${underlineFor(slot)}`,
-            style: `--author-color: ${safeColor(person.color)}`,
-            'data-author': runAuthor,
-            'data-day': runDay === null ? '' : String(runDay),
-          }),
+          Decoration.inline(
+            runFrom,
+            runTo,
+            {
+              class: `author-run author-run--${underlineFor(slot)}`,
+              style: `--author-color: ${safeColor(person.color)}`,
+              'data-author': runAuthor,
+              'data-day': runDay === null ? '' : String(runDay),
+            },
+            runAuthor === own ? ownSpec : undefined,
+          ),
         );
       }
     }
