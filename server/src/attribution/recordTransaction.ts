@@ -37,21 +37,36 @@ export function recordTransaction(
   const carried: LedgerCarried[] = [];
   const deletes: LedgerDelete[] = [];
 
-  // Deleted text, in (client, clock) order, with each character's author and time.
-  const deleted: { item: Y.Item; text: string; sources: CharSource[] }[] = [];
+  // Deleted text in document order, with each character's author and time. (In clock
+  // order, a sentence someone went back into would come apart: "Ask me now." then
+  // "right ", not "Ask me right now.".)
+  const deletedItems: Y.Item[] = [];
   Y.iterateDeletedStructs(tr, tr.deleteSet, (struct) => {
-    if (!(struct instanceof Y.Item) || !(struct.content instanceof Y.ContentString)) return;
-    const text = struct.content.str;
-    const sources: CharSource[] = [];
-    for (let i = 0; i < text.length; i++) {
-      const clock = struct.id.clock + i;
-      sources.push({
-        authorId: index.authorOf(struct.id.client, clock) ?? null,
-        at: index.writtenAt(struct.id.client, clock) ?? now,
-      });
+    if (struct instanceof Y.Item && struct.content instanceof Y.ContentString) {
+      deletedItems.push(struct);
     }
-    deleted.push({ item: struct, text, sources });
   });
+  const deleted: { item: Y.Item; text: string; sources: CharSource[] }[] = [];
+  /** Where each stretch of text deleted together starts and ends in the pool below. */
+  const stretches: { from: number; to: number }[] = [];
+  let poolLength = 0;
+  for (const stretch of inDocumentOrder(deletedItems)) {
+    const from = poolLength;
+    for (const item of stretch) {
+      const text = (item.content as Y.ContentString).str;
+      const sources: CharSource[] = [];
+      for (let i = 0; i < text.length; i++) {
+        const clock = item.id.clock + i;
+        sources.push({
+          authorId: index.authorOf(item.id.client, clock) ?? null,
+          at: index.writtenAt(item.id.client, clock) ?? now,
+        });
+      }
+      deleted.push({ item, text, sources });
+      poolLength += text.length;
+    }
+    stretches.push({ from, to: poolLength });
+  }
 
   // Inserted text runs from this transaction.
   const inserted: { clientId: number; clock: number; text: string }[] = [];
@@ -77,6 +92,11 @@ export function recordTransaction(
       Array.from({ length: x.text.length }, () => ({ authorId: x.authorId, at: x.at })),
     ),
   ];
+  for (const x of extraSources) {
+    stretches.push({ from: poolLength, to: poolLength + x.text.length });
+    poolLength += x.text.length;
+  }
+  const shortStretches = shortStretchIndex(pool, stretches);
   const consumed = new Uint8Array(pool.length);
   // Characters before this index came from text this transaction deleted; after it, from
   // the extra sources (a restored version): those words come back rather than move.
@@ -87,7 +107,9 @@ export function recordTransaction(
     for (const run of inserted) {
       let i = 0;
       while (i < run.text.length) {
-        const match = longestMatch(available, run.text, i);
+        const match =
+          longestMatch(available, run.text, i) ??
+          wholeShortStretch(shortStretches, available, run.text, i);
         if (!match) {
           i++;
           continue;
@@ -178,12 +200,89 @@ export function recordTransaction(
 
 /**
  * The shortest piece of an inserted run credited to the author of deleted text, unless it
- * is the whole run. Text that really moved comes in long pieces (the rest of a paragraph
- * after a split, a whole paragraph); shorter matches are chance. Pasting two paragraphs
- * into the middle of someone's sentence once credited them with "r ", "o." and "at" of
- * the pasted words, and left letters of their own moved words with the paster.
+ * is the whole run or a whole stretch of deleted text. Text that really moved comes in
+ * long pieces (the rest of a paragraph after a split, a whole paragraph) or as everything
+ * deleted at one place (a last word after a paste); other short matches are chance.
+ * Pasting two paragraphs into the middle of someone's sentence once credited them with
+ * "r ", "o." and "at" of the pasted words, and left letters of their moved words with the
+ * paster.
  */
 const MIN_CARRIED = 8;
+/** A whole deleted stretch shorter than MIN_CARRIED still counts from this length. */
+const MIN_STRETCH = 3;
+
+/**
+ * Deleted items in document order, in stretches: items deleted together, with no visible
+ * character left between them. Parents come in the order their first item was met.
+ */
+function inDocumentOrder(items: readonly Y.Item[]): Y.Item[][] {
+  const wanted = new Set(items);
+  const parents: Y.AbstractType<unknown>[] = [];
+  const seenParents = new Set<Y.AbstractType<unknown>>();
+  for (const item of items) {
+    const parent = item.parent;
+    if (parent instanceof Y.AbstractType && !seenParents.has(parent)) {
+      seenParents.add(parent);
+      parents.push(parent);
+    }
+  }
+  const stretches: Y.Item[][] = [];
+  const placed = new Set<Y.Item>();
+  for (const parent of parents) {
+    let current: Y.Item[] = [];
+    for (let item = parent._start; item !== null; item = item.right) {
+      if (wanted.has(item)) {
+        current.push(item);
+        placed.add(item);
+      } else if (!item.deleted && item.countable && current.length > 0) {
+        stretches.push(current);
+        current = [];
+      }
+    }
+    if (current.length > 0) stretches.push(current);
+  }
+  // Anything not found in a parent's list (not expected for text) still counts, alone.
+  for (const item of items) if (!placed.has(item)) stretches.push([item]);
+  return stretches;
+}
+
+/** Whole deleted stretches from MIN_STRETCH to MIN_CARRIED characters, by their text. */
+function shortStretchIndex(
+  pool: string,
+  stretches: readonly { from: number; to: number }[],
+): Map<string, number[]> {
+  const index = new Map<string, number[]>();
+  for (const { from, to } of stretches) {
+    const length = to - from;
+    if (length < MIN_STRETCH || length >= MIN_CARRIED) continue;
+    const text = pool.slice(from, to);
+    const starts = index.get(text);
+    if (starts) starts.push(from);
+    else index.set(text, [from]);
+  }
+  return index;
+}
+
+/** The longest whole short stretch, not yet matched, that `text` continues with at `start`. */
+function wholeShortStretch(
+  index: Map<string, number[]>,
+  available: string,
+  text: string,
+  start: number,
+): { at: number; length: number } | null {
+  if (index.size === 0) return null;
+  for (
+    let length = Math.min(MIN_CARRIED - 1, text.length - start);
+    length >= MIN_STRETCH;
+    length--
+  ) {
+    const piece = text.slice(start, start + length);
+    for (const at of index.get(piece) ?? []) {
+      if (available.startsWith(piece, at)) return { at, length };
+    }
+  }
+  return null;
+}
 
 /**
  * The longest prefix of `text` from `start` that occurs in `pool`: at least MIN_CARRIED

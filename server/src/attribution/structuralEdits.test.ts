@@ -149,6 +149,55 @@ describe('credit survives structural edits', () => {
     expect(owner(second, ' near the station.')).toEqual(new Set([PATIENT]));
   });
 
+  it('a sentence its author went back into keeps its author when turned into a heading or list', () => {
+    for (const convert of [
+      (text: string) => schema.node('heading', { level: 2 }, [schema.text(text)]),
+      (text: string) => schema.node('bulletList', null, [schema.node('listItem', null, [p(text)])]),
+    ]) {
+      const s = setup();
+      s.edit(PATIENT, () => doc(p('Ask me now.')));
+      // Out of clock order: "right " was typed after "now.".
+      s.edit(PATIENT, () => doc(p('Ask me right now.')));
+      s.edit(CLINICIAN, () => doc(convert('Ask me right now.')));
+      expectPatientOwns(s.authors(), 'Ask me right now.');
+    }
+  });
+
+  it('words someone else added keep their author through a heading conversion', () => {
+    const s = setup();
+    s.edit(PATIENT, () => doc(p('Ask me now.')));
+    s.edit(CLINICIAN, () => doc(p('Ask me right now.')));
+    s.edit(PATIENT, () =>
+      doc(schema.node('heading', { level: 2 }, [schema.text('Ask me right now.')])),
+    );
+    const [block] = s.authors();
+    const letters = (from: number, to: number) =>
+      new Set(
+        block?.authors
+          .slice(from, to)
+          .filter((_a, i) => /\p{L}/u.test(block?.text[from + i] ?? '')),
+      );
+    expect(block?.text).toBe('Ask me right now.');
+    expect(letters(0, 6)).toEqual(new Set([PATIENT]));
+    expect(letters(7, 12)).toEqual(new Set([CLINICIAN]));
+    expect(letters(13, 16)).toEqual(new Set([PATIENT]));
+  });
+
+  it('a short last word moved by a paste keeps its author', () => {
+    const s = setup();
+    s.edit(PATIENT, () => doc(p('We need evening clinics now.')));
+    s.edit(CLINICIAN, () =>
+      doc(p('We need evening clinics for carers.'), p('Parking matters. now.')),
+    );
+    const [, second] = s.authors();
+    const at = second?.text.indexOf('now') ?? -1;
+    expect(at).toBeGreaterThan(0);
+    expect(new Set(second?.authors.slice(at, at + 3))).toEqual(new Set([PATIENT]));
+    expect(new Set(second?.authors.slice(0, 'Parking matters.'.length))).toEqual(
+      new Set([CLINICIAN]),
+    );
+  });
+
   it('text the clinician really typed is the clinician’s, and deleting it is counted', () => {
     const s = start();
     s.edit(CLINICIAN, () => doc(p(`${SENTENCE} Agreed.`)));
