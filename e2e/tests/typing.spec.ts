@@ -103,7 +103,6 @@ test('keys land at the caret even when caret moves are never reported', async ({
   ]);
 });
 
-/** A new account, workspace and service design, open and saved. */
 /**
  * With the author view on, text is wrapped in a span per author run. ProseMirror redrew
  * the span around the caret on every key (patched in patches/prosemirror-view@1.42.9.patch),
@@ -168,10 +167,19 @@ test('author view on: typing in a credited run leaves its span and the caret alo
   await writer.page.waitForTimeout(400);
   expect(await stillThere()).toBe(whole);
   expect(await caretResets()).toBe(0);
+  // What is drawn is what the document holds: one text node per run, no stray nodes.
+  expect(
+    await page.editor.evaluate((editor) =>
+      Array.from(editor.querySelectorAll('.author-run')).every(
+        (run) => run.childNodes.length === 1 && run.firstChild?.nodeType === Node.TEXT_NODE,
+      ),
+    ),
+  ).toBe(true);
   await expect(page.status).toHaveText('All changes saved');
   await expectNoAxeViolations(writer.page, 'document page, typing with the author view on');
 });
 
+/** A new account, workspace and service design, open and saved. */
 async function openNewDocument(browser: Browser, label: string) {
   const writer = await newActor(browser, person('Fast Typist', label));
   await signUp(writer.page, writer.person);

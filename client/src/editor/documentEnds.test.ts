@@ -55,3 +55,15 @@ it('selects a rule at the very end rather than extending text into it', () => {
   expect(documentEndSelection(state, 'end', false)).toBeInstanceOf(NodeSelection);
   expect(documentEndSelection(state, 'end', true)).toBeInstanceOf(NodeSelection);
 });
+
+it('extends from a selected rule, whose anchor is not in text', () => {
+  const withRule = schema.node('doc', null, [para('first'), schema.node('rule'), para('last')]);
+  // The rule sits at 7..8; "last" is 8..14 (text 9..13).
+  const state = EditorState.create({ doc: withRule, selection: NodeSelection.create(withRule, 7) });
+  const extended = documentEndSelection(state, 'end', true);
+  expect(extended).toBeInstanceOf(TextSelection);
+  expect(extended?.head).toBe(13);
+  // A valid text selection: both ends in text (TextSelection.create would have put the
+  // anchor between blocks, which ProseMirror warns about and draws wrongly).
+  expect(extended?.$anchor.parent.inlineContent).toBe(true);
+});

@@ -20,7 +20,9 @@ export function documentEndSelection(
   if (!extend) return selection.eq(target) ? null : target;
   // A node selection (a table or a rule at the very end) cannot be extended as text.
   if (!(target instanceof TextSelection)) return target;
-  const extended = TextSelection.create(doc, selection.anchor, target.head);
+  // `between` finds text positions even when the anchor is not in text (a selected rule,
+  // table cells, everything selected).
+  const extended = TextSelection.between(selection.$anchor, target.$head);
   return selection.eq(extended) ? null : extended;
 }
 
@@ -28,9 +30,10 @@ const isApple =
   typeof navigator !== 'undefined' && /Mac|iPhone|iPad|iPod/.test(navigator.userAgent);
 
 /**
- * Ctrl+Home and Ctrl+End, with and without Shift, handled by the editor; on Apple devices
- * also ⌘↑ and ⌘↓, their keys for the same moves (elsewhere Ctrl+↑ and Ctrl+↓ move by
- * paragraph and are left to the browser).
+ * Ctrl+Home and Ctrl+End, with and without Shift, handled by the editor. On Apple devices
+ * "Mod" is ⌘: ⌘Home and ⌘End, plus ⌘↑ and ⌘↓, their usual keys for these moves (Ctrl+Home
+ * there is left to the browser). Elsewhere Ctrl+↑ and Ctrl+↓ move by paragraph and are
+ * left to the browser.
  */
 export const DocumentEnds = Extension.create({
   name: 'documentEnds',

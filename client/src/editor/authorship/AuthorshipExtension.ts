@@ -45,7 +45,8 @@ export function authorDecorations(
   const decorations: Decoration[] = [];
   const present = new Set<string>();
   // The reader's own runs grow with what they type at their end: the redraw then draws
-  // the same run again and the editor leaves the text, and the caret in it, alone.
+  // the same run again and the editor leaves the text, and the caret in it, alone. (Text
+  // someone else adds there shows in the reader's run until that redraw, 150 ms later.)
   const ownDoc = model.fragment.doc;
   const own = ownDoc ? model.index.owners.get(ownDoc.clientID) : undefined;
   const ownSpec = { inclusiveEnd: true };
