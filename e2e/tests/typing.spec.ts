@@ -179,6 +179,68 @@ test('author view on: typing in a credited run leaves its span and the caret alo
   await expectNoAxeViolations(writer.page, 'document page, typing with the author view on');
 });
 
+/**
+ * IME composition (Japanese, Chinese, Korean, and many phone keyboards) goes through the
+ * browser's composition events, not key presses: text is shown while being composed and
+ * replaced when committed. Driven through Chromium's own IME input (CDP), with the author
+ * view off and on (the view wraps text in spans, which composition must not break).
+ */
+test('IME composition lands at the caret, with the author view off and on', async ({ browser }) => {
+  const { writer, page } = await openNewDocument(browser, 'ime-writer');
+  const keys = writer.page.keyboard;
+  await page.editor.click();
+  await keys.press('Control+End');
+  await writer.page.waitForTimeout(200);
+  await keys.press('Enter');
+  await keys.type('Clinic at ', { delay: 10 });
+  const cdp = await writer.page.context().newCDPSession(writer.page);
+  const compose = async (steps: string[], committed: string) => {
+    for (const text of steps) {
+      await cdp.send('Input.imeSetComposition', {
+        text,
+        selectionStart: text.length,
+        selectionEnd: text.length,
+      });
+      await writer.page.waitForTimeout(50);
+    }
+    await cdp.send('Input.insertText', { text: committed });
+    await writer.page.waitForTimeout(100);
+  };
+  const line = page.editor.getByRole('paragraph').filter({ hasText: 'Clinic at' });
+
+  await compose(['え', 'えき'], '駅');
+  await keys.type(' please', { delay: 10 });
+  await expect(line).toHaveText('Clinic at 駅 please');
+  await expect(page.status).toHaveText('All changes saved');
+
+  await writer.page.getByRole('button', { name: 'Show who wrote what' }).click();
+  await expect(page.editor.locator('.author-run', { hasText: 'Clinic at' })).toBeVisible();
+  // Into the middle of one's own credited run, then at its end.
+  await page.editor.focus();
+  await keys.press('End');
+  for (let i = 0; i < ' please'.length; i++) await keys.press('ArrowLeft');
+  await writer.page.waitForTimeout(200);
+  await compose(['ま', 'まえ'], '前');
+  await keys.press('End');
+  await writer.page.waitForTimeout(200);
+  await compose(['で', 'です'], 'です');
+  await expect(line).toHaveText('Clinic at 駅前 pleaseです');
+  expect(
+    await page.editor.evaluate((editor) =>
+      Array.from(editor.querySelectorAll('.author-run')).every(
+        (run) => run.childNodes.length === 1 && run.firstChild?.nodeType === Node.TEXT_NODE,
+      ),
+    ),
+  ).toBe(true);
+  await expect(page.status).toHaveText('All changes saved');
+  // What was saved is what is shown: a fresh load of the page.
+  await writer.page.reload();
+  await expect(
+    documentPage(writer.page).editor.getByRole('paragraph').filter({ hasText: 'Clinic at' }),
+  ).toHaveText('Clinic at 駅前 pleaseです');
+  await cdp.detach();
+});
+
 /** A new account, workspace and service design, open and saved. */
 async function openNewDocument(browser: Browser, label: string) {
   const writer = await newActor(browser, person('Fast Typist', label));
