@@ -170,12 +170,30 @@ test('Ctrl+End reaches the end of the document past someone else’s caret', asy
   await ben.page.getByRole('button', { name: 'Show who wrote what' }).click();
   const annRun = benDoc.editor.locator('.author-run', { hasText: 'Ann wrote the last' });
   await expect(annRun).toBeVisible();
+  // Both people credited: the view has its data and has drawn everything.
+  const byPerson = ben.page
+    .getByRole('region', { name: 'Who wrote what: key' })
+    .getByRole('list')
+    .first();
+  await expect(byPerson.getByRole('listitem').filter({ hasText: 'Ann Writer' })).toBeVisible();
+  await expect(byPerson.getByRole('listitem').filter({ hasText: 'Ben Writer' })).toBeVisible();
   // The end of Ann's paragraph: the start of Ben's last line, then one step back.
   await benDoc.editor.focus();
   await ben.page.keyboard.press('Control+End');
   await ben.page.keyboard.press('Home');
   await ben.page.keyboard.press('ArrowLeft');
-  await ben.page.waitForTimeout(200);
+  // The caret is at the end of Ann's text before anything is typed.
+  await expect
+    .poll(() =>
+      ben.page.evaluate(() => {
+        const selection = window.getSelection();
+        const node = selection?.anchorNode;
+        if (!selection || !node) return '';
+        const text = node.nodeType === Node.TEXT_NODE ? (node.textContent ?? '') : '';
+        return text.slice(Math.max(0, selection.anchorOffset - 12), selection.anchorOffset);
+      }),
+    )
+    .toBe('and parking.');
   await ben.page.keyboard.type(' Yes, tooo', { delay: 30 });
   await ben.page.keyboard.press('Backspace');
   await expect
