@@ -1,6 +1,7 @@
 import { expect, test } from '@playwright/test';
 import {
   addMember,
+  authorRunsHoldOnlyText,
   createDocument,
   createWorkspace,
   documentPage,
@@ -204,13 +205,7 @@ test('Ctrl+End reaches the end of the document past someone else’s caret', asy
     'data-author',
     (await annRun.getAttribute('data-author')) ?? 'missing',
   );
-  expect(
-    await benDoc.editor.evaluate((editor) =>
-      Array.from(editor.querySelectorAll('.author-run')).every(
-        (run) => run.childNodes.length === 1 && run.firstChild?.nodeType === Node.TEXT_NODE,
-      ),
-    ),
-  ).toBe(true);
+  expect(await authorRunsHoldOnlyText(benDoc.editor)).toBe(true);
 
   // Ctrl+Shift+Home selects from the caret back to the start of the document.
   await ben.page.keyboard.press('Control+Shift+Home');

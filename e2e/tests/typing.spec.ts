@@ -1,6 +1,7 @@
 import { type Browser, expect, test } from '@playwright/test';
 import {
   addLineAbove,
+  authorRunsHoldOnlyText,
   createDocument,
   createWorkspace,
   documentPage,
@@ -173,13 +174,7 @@ test('author view on: typing in a credited run leaves its span and the caret alo
   expect(await stillThere()).toBe(whole);
   expect(await caretResets()).toBe(0);
   // What is drawn is what the document holds: one text node per run, no stray nodes.
-  expect(
-    await page.editor.evaluate((editor) =>
-      Array.from(editor.querySelectorAll('.author-run')).every(
-        (run) => run.childNodes.length === 1 && run.firstChild?.nodeType === Node.TEXT_NODE,
-      ),
-    ),
-  ).toBe(true);
+  expect(await authorRunsHoldOnlyText(page.editor)).toBe(true);
   await expect(page.status).toHaveText('All changes saved');
   await expectNoAxeViolations(writer.page, 'document page, typing with the author view on');
 });
@@ -230,13 +225,7 @@ test('IME composition lands at the caret, with the author view off and on', asyn
   await writer.page.waitForTimeout(200);
   await compose(['で', 'です'], 'です');
   await expect(line).toHaveText('Clinic at 駅前 pleaseです');
-  expect(
-    await page.editor.evaluate((editor) =>
-      Array.from(editor.querySelectorAll('.author-run')).every(
-        (run) => run.childNodes.length === 1 && run.firstChild?.nodeType === Node.TEXT_NODE,
-      ),
-    ),
-  ).toBe(true);
+  expect(await authorRunsHoldOnlyText(page.editor)).toBe(true);
   await expect(page.status).toHaveText('All changes saved');
   // What was saved is what is shown: a fresh load of the page.
   await writer.page.reload();
