@@ -196,6 +196,12 @@ export class Room {
   pending: PendingRow[] = [];
   /** Callbacks waiting until the doc holds only committed content (sync step 2 replies). */
   #waitingForCommit: (() => void)[] = [];
+  /**
+   * Batches taken for a commit that has not finished. Their edits are in the doc but not
+   * yet durable, so the doc holds only committed content when this is 0 and nothing is
+   * pending.
+   */
+  #committing = 0;
   #nextSeq = 1;
   #lastCommittedSeq = 0;
   #rowsSinceSnapshot = 0;
@@ -676,8 +682,13 @@ export class Room {
     peer.close(CloseCode.badMessage, reason.slice(0, 120));
   }
 
+  /** Whether every edit applied to the doc is committed (none pending, none committing). */
+  get #allCommitted(): boolean {
+    return this.pending.length === 0 && this.#newClientIds.length === 0 && this.#committing === 0;
+  }
+
   #whenCommitted(callback: () => void): void {
-    if (this.pending.length === 0 && this.#newClientIds.length === 0) callback();
+    if (this.#allCommitted) callback();
     else {
       this.#waitingForCommit.push(callback);
       this.requestFlush(this);
@@ -696,11 +707,15 @@ export class Room {
     for (const peer of this.peers) {
       if (peer.chorusClient && peer.received > peer.acked) acks.set(peer, peer.received);
     }
+    this.#committing++;
     return { room: this, rows, clientIds, ledger: compactInserts(ledger), acks };
   }
 
   /** After the batch is durable: relay its updates merged, confirm, answer waiters. */
   afterCommit(batch: RoomBatch): void {
+    this.#committing--;
+    // A room an earlier batch failed has closed its connections and is being dropped.
+    if (this.state !== 'ready') return;
     // Everything this commit releases to a peer (edits, attribution, its confirmation)
     // leaves in one write per socket rather than one per frame: with many people in a
     // room, system calls are the largest cost of relaying.
@@ -789,7 +804,7 @@ export class Room {
 
   #afterRelease(batch: RoomBatch): void {
     if (batch.rows.length > 0) this.#editedSinceVersion = true;
-    if (this.pending.length === 0) {
+    if (this.#allCommitted) {
       const interval = this.options.autoVersionMs ?? 0;
       if (
         interval > 0 &&
@@ -807,6 +822,8 @@ export class Room {
 
   /** The journal could not commit: nothing was relayed, so drop memory and let clients resend. */
   failCommit(batch: RoomBatch, err: unknown): void {
+    this.#committing--;
+    if (this.state === 'failed') return;
     this.logger.log('error', 'journal.commit_failed', {
       documentId: this.documentId,
       rows: batch.rows.length,
@@ -819,7 +836,7 @@ export class Room {
   /** Saves an automatic version of committed content, if anything changed since the last. */
   async saveAutoVersion(): Promise<void> {
     const save = this.options.saveAutoVersion;
-    if (!save || !this.#editedSinceVersion || this.pending.length > 0) return;
+    if (!save || !this.#editedSinceVersion || !this.#allCommitted) return;
     this.#editedSinceVersion = false;
     this.#lastVersionAt = Date.now();
     try {
@@ -835,7 +852,7 @@ export class Room {
   /** Writes a snapshot of committed state so the next load replays few rows. */
   snapshot(): Promise<void> {
     if (this.#snapshotting) return this.#snapshotting;
-    if (this.pending.length > 0 || this.#rowsSinceSnapshot === 0 || this.state !== 'ready') {
+    if (!this.#allCommitted || this.#rowsSinceSnapshot === 0 || this.state !== 'ready') {
       return Promise.resolve();
     }
     const state = Y.encodeStateAsUpdate(this.doc);

@@ -367,6 +367,58 @@ describe('the sync server core', () => {
     expect(reloaded.getText('t').toString()).toContain('first waiting');
   });
 
+  it('answers a newcomer only with committed content, also while a commit is on its way', async () => {
+    const storage = await seeded();
+    const realAppend = storage.journal.append.bind(storage.journal);
+    // Commits wait for `release()`: meanwhile they are in flight.
+    let waiting: (() => void)[] = [];
+    const release = () => {
+      for (const answer of waiting) answer();
+      waiting = [];
+    };
+    let failNext = false;
+    storage.journal.append = async (...args) => {
+      if (args[0].length > 0) await new Promise<void>((answer) => waiting.push(answer));
+      if (failNext) throw new Error('disk full');
+      return realAppend(...args);
+    };
+    const sync = new SyncServer(storage.journal, options, memoryLogger());
+    const annConn = new FakeConnection();
+    const ann1 = sync.connect(annConn, ann, DOC);
+    await tick();
+    ann1.receive(encodeUpdate(edit('draft ')));
+    await tick(); // the flush has taken Ann's edit and is waiting for the disk
+
+    const bobConn = new FakeConnection();
+    const bob = sync.connect(bobConn, { ...ann, userId: 'u-bob', sessionId: 's2' }, DOC);
+    bob.receive(encodeSyncStep1(Y.encodeStateVector(new Y.Doc())));
+    await tick();
+    // Until the commit ends, Bob gets nothing of Ann's draft: had it failed, Bob would hold
+    // Ann's text under her client id, and resending it would be refused as a forgery.
+    expect(bobConn.docFromFrames().getText('t').toString()).toBe('');
+    failNext = true;
+    release();
+    await tick();
+    expect(annConn.closedWith?.code).toBe(CloseCode.storageFailed);
+    expect(bobConn.docFromFrames().getText('t').toString()).toBe('');
+
+    // After a commit that succeeds, a newcomer gets the edit with the rest.
+    failNext = false;
+    const annAgain = sync.connect(new FakeConnection(), ann, DOC);
+    await tick();
+    annAgain.receive(encodeUpdate(edit('kept ', 43)));
+    await tick();
+    const carolConn = new FakeConnection();
+    const carol = sync.connect(carolConn, { ...ann, userId: 'u-carol', sessionId: 's3' }, DOC);
+    carol.receive(encodeSyncStep1(Y.encodeStateVector(new Y.Doc())));
+    await tick();
+    expect(carolConn.docFromFrames().getText('t').toString()).toBe('');
+    release();
+    await sync.flushed();
+    await tick();
+    expect(carolConn.docFromFrames().getText('t').toString()).toBe('kept seed');
+  });
+
   it("never applies, stores or relays a reader's update", async () => {
     const storage = await seeded();
     const sync = new SyncServer(storage.journal, options, memoryLogger());
