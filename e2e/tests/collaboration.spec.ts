@@ -12,6 +12,7 @@ import {
   signUp,
 } from '../fixtures/actors.ts';
 import { expectNoAxeViolations } from '../fixtures/axe.ts';
+import { shareShownInOwnColour } from '../fixtures/pixels.ts';
 
 test('a patient and a clinician write one service design together, live', async ({ browser }) => {
   const patient = await newActor(browser, person('Pat Patient', 'patient'));
@@ -77,7 +78,11 @@ test('a patient and a clinician write one service design together, live', async 
     // Caret labels are drawn inside the text and hidden from assistive technology (the
     // presence list names people instead), so they have no role; find them by their text.
     await expect(patientDoc.editor.getByText('Dr Clinician', { exact: true })).toBeVisible();
-    await expect(clinicianDoc.editor.getByText('Pat Patient', { exact: true })).toBeVisible();
+    const patientLabel = clinicianDoc.editor.getByText('Pat Patient', { exact: true });
+    await expect(patientLabel).toBeVisible();
+    // Actually on screen: the patient's caret is on the first line of a paragraph, and the
+    // name drawn above it was once clipped away by the paragraph's paint containment.
+    expect(await shareShownInOwnColour(patientLabel)).toBeGreaterThan(0.5);
     await expect(
       patientDoc.presence.getByRole('listitem').filter({ hasText: 'Dr Clinician' }),
     ).toBeVisible();
