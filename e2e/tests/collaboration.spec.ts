@@ -95,6 +95,20 @@ test('a patient and a clinician write one service design together, live', async 
     await expect(
       clinicianDoc.presence.getByRole('listitem').filter({ hasText: 'Dr Clinician (you)' }),
     ).toBeVisible();
+    // Each has their own colour, and sees themself in the colour the other sees them in.
+    const colourIn = (doc: typeof patientDoc, name: string) =>
+      doc.presence
+        .getByRole('listitem')
+        .filter({ hasText: name })
+        .evaluate((item) => getComputedStyle(item.firstElementChild as Element).backgroundColor);
+    const patientColour = await colourIn(patientDoc, 'Pat Patient (you)');
+    expect(await colourIn(clinicianDoc, 'Pat Patient')).toBe(patientColour);
+    expect(await patientLabel.evaluate((label) => getComputedStyle(label).backgroundColor)).toBe(
+      patientColour,
+    );
+    const clinicianColour = await colourIn(clinicianDoc, 'Dr Clinician (you)');
+    expect(await colourIn(patientDoc, 'Dr Clinician')).toBe(clinicianColour);
+    expect(clinicianColour).not.toBe(patientColour);
     await expect(patientDoc.status).toHaveText('All changes saved');
     await expect(clinicianDoc.status).toHaveText('All changes saved');
     await expectNoAxeViolations(clinician.page, 'document page while both edit');

@@ -1,5 +1,6 @@
 import {
   colorForId,
+  colorForSlot,
   creditedName,
   type ParticipantRole,
   participantRoleLabels,
@@ -30,7 +31,7 @@ export async function peopleOf(
       name: creditedName(m, m.participantRole),
       role: m.participantRole,
       roleLabel: participantRoleLabels[m.participantRole],
-      color: colorForId(m.userId),
+      color: colorForSlot(m.colorSlot),
     });
   }
   for (const id of alsoAccounts) {

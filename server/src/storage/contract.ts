@@ -110,6 +110,44 @@ export function storageContract(name: string, open: () => Promise<Storage>): voi
       await s.close();
     });
 
+    it('gives each new member the colour slot fewest members hold', async () => {
+      const s = await setup();
+      const w = 'w1aaaaaaaaaaaaaaaaaaaaaa';
+      const join = async (i: number) => {
+        const id = `u${i}`.padEnd(24, 'b');
+        await s.users.create({
+          id,
+          name: `Person ${i}`,
+          email: `p${i}@example.org`,
+          passwordHash: 'h',
+          createdAt: Date.now(),
+          creditMode: 'full_name',
+          displayName: null,
+        });
+        await s.workspaces.addMember({
+          workspaceId: w,
+          userId: id,
+          permission: 'editor',
+          participantRole: 'other',
+          createdAt: Date.now(),
+        });
+        return id;
+      };
+      const slotOf = async (id: string) => (await s.workspaces.getMembership(w, id))?.colorSlot;
+      // The owner holds slot 0; the next nine people get the other nine colours.
+      const ids = [];
+      for (let i = 2; i <= 10; i++) ids.push(await join(i));
+      const slots = await Promise.all(['u1aaaaaaaaaaaaaaaaaaaaaa', ...ids].map(slotOf));
+      expect(slots).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+      // Someone leaves: the next person takes their colour, not one already in use.
+      await s.workspaces.removeMember(w, ids[3] as string);
+      expect(await slotOf(await join(11))).toBe(4);
+      // With every colour taken, colours are shared as evenly as they can be.
+      expect(await slotOf(await join(12))).toBe(0);
+      expect(await slotOf(await join(13))).toBe(1);
+      await s.close();
+    });
+
     it('creates a document together with its seed row, and renames it', async () => {
       const s = await setup();
       const loaded = await s.journal.load('d1aaaaaaaaaaaaaaaaaaaaaa');

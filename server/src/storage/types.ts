@@ -47,7 +47,15 @@ export interface MembershipRecord {
   permission: Permission;
   participantRole: ParticipantRole;
   createdAt: number;
+  /**
+   * Which person colour is theirs in this workspace (`colorForSlot`). The store gives a
+   * new member the slot fewest members hold, so people who work together differ.
+   */
+  colorSlot: number;
 }
+
+/** A membership as it is added: the store chooses its colour slot. */
+export type NewMembership = Omit<MembershipRecord, 'colorSlot'>;
 
 export interface MemberView extends MembershipRecord {
   name: string;
@@ -191,7 +199,7 @@ export interface WorkspaceStore {
   create(workspace: WorkspaceRecord, ownerId: string): Promise<void>;
   get(id: string): Promise<WorkspaceRecord | null>;
   listForUser(userId: string): Promise<(WorkspaceRecord & { permission: Permission })[]>;
-  addMember(member: MembershipRecord): Promise<void>;
+  addMember(member: NewMembership): Promise<void>;
   getMembership(workspaceId: string, userId: string): Promise<MembershipRecord | null>;
   listMembers(workspaceId: string): Promise<MemberView[]>;
   updateMember(
@@ -212,7 +220,7 @@ export interface InviteStore {
    * Uses one place on the invite and adds the membership in one transaction; false if
    * the invite was used up, revoked or expired in the meantime.
    */
-  redeem(id: string, membership: MembershipRecord, now: number): Promise<boolean>;
+  redeem(id: string, membership: NewMembership, now: number): Promise<boolean>;
 }
 
 export interface VersionStore {

@@ -1,4 +1,4 @@
-import { can, colorForId, creditedName, participantRoleLabels } from '@chorus/shared';
+import { can, colorForSlot, creditedName, participantRoleLabels } from '@chorus/shared';
 import { documentPermission } from '../services/access.ts';
 import type { Storage } from '../storage/types.ts';
 import type { PeerIdentity } from './types.ts';
@@ -24,7 +24,7 @@ export async function resolveIdentity(
     workspaceId: found.document.workspaceId,
     name: creditedName(user, role),
     role: participantRoleLabels[role],
-    color: colorForId(userId),
+    color: colorForSlot(found.membership.colorSlot),
     permission: found.permission,
     canEdit: can(found.permission, 'document.edit'),
     publishPresence: can(found.permission, 'document.publishPresence'),

@@ -157,7 +157,7 @@ function DocumentWorkspace({
   // How this person appears in their own presence entry, as the server shows them to others.
   const me: CaretUser = {
     name: role ? creditedName(user, role) : user.name,
-    color: user.color,
+    color: info.color ?? user.color,
     role: role ? participantRoleLabels[role] : '',
   };
   const onRenamed = (title: string) => onInfoChange({ ...info, document: { ...document, title } });

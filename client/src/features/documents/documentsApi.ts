@@ -7,6 +7,8 @@ const documentResponse = z.object({
   workspace: z.object({ id: z.string(), name: z.string() }).nullable(),
   permission: z.string(),
   participantRole: z.string().optional(),
+  /** One's own colour in this document's workspace, as the others see it. */
+  color: z.string().optional(),
   canEdit: z.boolean(),
   canComment: z.boolean().optional(),
   canManage: z.boolean().optional(),

@@ -1,4 +1,10 @@
-import { can, documentAccessSchema, ErrorId, renameDocumentSchema } from '@chorus/shared';
+import {
+  can,
+  colorForSlot,
+  documentAccessSchema,
+  ErrorId,
+  renameDocumentSchema,
+} from '@chorus/shared';
 import { Hono } from 'hono';
 import { AppError } from '../../errors.ts';
 import { authorizeDocument } from '../../http/authorize.ts';
@@ -18,6 +24,8 @@ export const documentRoutes = new Hono<AppEnv>()
       workspace: workspace ? { id: workspace.id, name: workspace.name } : null,
       permission,
       participantRole: membership.participantRole,
+      // One's own colour here, as the others see it (carets, presence, the author view).
+      color: colorForSlot(membership.colorSlot),
       canEdit: can(permission, 'document.edit'),
       canComment: can(permission, 'document.comment'),
       canManage: can(permission, 'document.manageAccess'),

@@ -168,4 +168,14 @@ export const migrations: readonly string[] = [
   );
   CREATE INDEX versions_document ON versions(document_id, created_at);
   `,
+  // Colour slots: members so far take slots in the order they joined (10 colours then).
+  `
+  ALTER TABLE memberships ADD COLUMN color_slot INTEGER NOT NULL DEFAULT 0;
+  UPDATE memberships SET color_slot = (
+    SELECT COUNT(*) FROM memberships earlier
+    WHERE earlier.workspace_id = memberships.workspace_id
+      AND (earlier.created_at < memberships.created_at
+        OR (earlier.created_at = memberships.created_at AND earlier.user_id < memberships.user_id))
+  ) % 10;
+  `,
 ];

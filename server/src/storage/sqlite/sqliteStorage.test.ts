@@ -3,6 +3,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../test/testServer.ts';
 import { storageContract } from '../contract.ts';
+import { migrations } from './schema.ts';
 import { openSqliteStorage } from './sqliteStorage.ts';
 
 storageContract('SQLite (file, WAL)', async () =>
@@ -36,6 +37,35 @@ describe('SQLite specifics', () => {
     const raw = new Database(file);
     expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
     raw.close();
+    await storage.close();
+  });
+
+  it('an older database gets colour slots for its members in the order they joined', async () => {
+    const file = path.join(tempDir(), 'chorus.db');
+    const old = new Database(file);
+    for (const sql of migrations.slice(0, -1)) old.exec(sql);
+    old.pragma(`user_version = ${migrations.length - 1}`);
+    old.exec("INSERT INTO workspaces (id, name, created_at) VALUES ('w', 'W', 0)");
+    for (const [user, joined] of [
+      ['c', 30],
+      ['a', 10],
+      ['b', 20],
+    ] as const) {
+      old
+        .prepare(
+          "INSERT INTO users (id, name, email, password_hash, created_at) VALUES (?, ?, ?, 'h', 0)",
+        )
+        .run(user, user, `${user}@example.org`);
+      old
+        .prepare(
+          "INSERT INTO memberships (workspace_id, user_id, permission, created_at) VALUES ('w', ?, 'editor', ?)",
+        )
+        .run(user, joined);
+    }
+    old.close();
+    const storage = openSqliteStorage({ filename: file });
+    const slots = (await storage.workspaces.listMembers('w')).map((m) => [m.userId, m.colorSlot]);
+    expect(Object.fromEntries(slots)).toEqual({ a: 0, b: 1, c: 2 });
     await storage.close();
   });
 

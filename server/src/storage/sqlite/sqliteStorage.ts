@@ -7,6 +7,7 @@ import type {
   DocumentPermission,
   ParticipantRole,
 } from '@chorus/shared';
+import { personColors } from '@chorus/shared';
 import Database from 'better-sqlite3';
 import type {
   AuditRow,
@@ -17,6 +18,7 @@ import type {
   LoadedJournal,
   MembershipRecord,
   MemberView,
+  NewMembership,
   Permission,
   SessionRecord,
   Storage,
@@ -71,6 +73,7 @@ interface MembershipRow {
   permission: string;
   participant_role: string;
   created_at: number;
+  color_slot: number;
 }
 interface DocumentRow {
   id: string;
@@ -136,6 +139,7 @@ const toMembership = (r: MembershipRow): MembershipRecord => ({
   permission: r.permission as Permission,
   participantRole: r.participant_role as ParticipantRole,
   createdAt: r.created_at,
+  colorSlot: r.color_slot,
 });
 const toDocument = (r: DocumentRow): DocumentRecord => ({
   id: r.id,
@@ -229,9 +233,16 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
       `SELECT w.*, m.permission FROM workspaces w JOIN memberships m ON m.workspace_id = w.id
        WHERE m.user_id = ? ORDER BY w.created_at, w.id`,
     ),
-    insertMembership: db.prepare(
-      `INSERT INTO memberships (workspace_id, user_id, permission, participant_role, created_at)
-       VALUES (?, ?, ?, ?, ?)`,
+    // The new member's colour slot is the one fewest members of the workspace hold (the
+    // lowest of those): the first members all differ, and a leaver's colour is reused.
+    insertMembership: db.prepare<NewMembership & { slots: number }>(
+      `WITH RECURSIVE slot(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM slot WHERE n + 1 < @slots)
+       INSERT INTO memberships
+         (workspace_id, user_id, permission, participant_role, created_at, color_slot)
+       SELECT @workspaceId, @userId, @permission, @participantRole, @createdAt, slot.n FROM slot
+       ORDER BY (SELECT COUNT(*) FROM memberships m
+                 WHERE m.workspace_id = @workspaceId AND m.color_slot = slot.n), slot.n
+       LIMIT 1`,
     ),
     updateMemberPermission: db.prepare(
       'UPDATE memberships SET permission = ? WHERE workspace_id = ? AND user_id = ?',
@@ -408,9 +419,24 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
 
   const appendRows = prepareJournalAppend(db);
   const writeSnapshot = prepareSnapshotWrite(db);
+  const insertMember = (m: NewMembership) =>
+    stmt.insertMembership.run({
+      workspaceId: m.workspaceId,
+      userId: m.userId,
+      permission: m.permission,
+      participantRole: m.participantRole,
+      createdAt: m.createdAt,
+      slots: personColors.length,
+    });
   const createWorkspace = db.transaction((w: WorkspaceRecord, ownerId: string) => {
     stmt.insertWorkspace.run(w.id, w.name, w.createdAt);
-    stmt.insertMembership.run(w.id, ownerId, 'owner', 'other', w.createdAt);
+    insertMember({
+      workspaceId: w.id,
+      userId: ownerId,
+      permission: 'owner',
+      participantRole: 'other',
+      createdAt: w.createdAt,
+    });
   });
   const createDocument = db.transaction(
     (d: DocumentRecord, seed: JournalRow, seedClients: readonly ClientIdOwner[]) => {
@@ -441,16 +467,10 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
     stmt.removeMember.run(workspaceId, userId);
     stmt.removeMemberOverrides.run(userId, workspaceId);
   });
-  const redeemInvite = db.transaction((id: string, m: MembershipRecord, now: number) => {
+  const redeemInvite = db.transaction((id: string, m: NewMembership, now: number) => {
     const used = stmt.useInvite.run(id, now);
     if (used.changes !== 1) return false;
-    stmt.insertMembership.run(
-      m.workspaceId,
-      m.userId,
-      m.permission,
-      m.participantRole,
-      m.createdAt,
-    );
+    insertMember(m);
     return true;
   });
   const quarantineRow = db.transaction((documentId: string, seq: number, reason: string) => {
@@ -536,14 +556,8 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
           .all(userId)
           .map((r) => ({ ...toWorkspace(r), permission: r.permission as Permission }));
       },
-      async addMember(m: MembershipRecord) {
-        stmt.insertMembership.run(
-          m.workspaceId,
-          m.userId,
-          m.permission,
-          m.participantRole,
-          m.createdAt,
-        );
+      async addMember(m) {
+        insertMember(m);
       },
       async updateMember(workspaceId, userId, changes) {
         if (changes.permission)
