@@ -151,7 +151,7 @@ function ManagedMemberRow({
       <th scope="row" data-label="Name">
         <MemberName member={member} isMe={isMe} manage />
       </th>
-      <td data-label="Role in the group">
+      <td data-label="Role in the group" className="members-table__role">
         <SelectField
           label={`Role of ${name}`}
           hideLabel
