@@ -239,9 +239,12 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
       `WITH RECURSIVE slot(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM slot WHERE n + 1 < @slots)
        INSERT INTO memberships
          (workspace_id, user_id, permission, participant_role, created_at, color_slot)
-       SELECT @workspaceId, @userId, @permission, @participantRole, @createdAt, slot.n FROM slot
-       ORDER BY (SELECT COUNT(*) FROM memberships m
-                 WHERE m.workspace_id = @workspaceId AND m.color_slot = slot.n), slot.n
+       SELECT @workspaceId, @userId, @permission, @participantRole, @createdAt, slot.n
+       FROM slot LEFT JOIN (
+         SELECT color_slot, COUNT(*) AS held FROM memberships
+         WHERE workspace_id = @workspaceId GROUP BY color_slot
+       ) AS taken ON taken.color_slot = slot.n
+       ORDER BY COALESCE(taken.held, 0), slot.n
        LIMIT 1`,
     ),
     updateMemberPermission: db.prepare(
