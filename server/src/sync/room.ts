@@ -194,8 +194,8 @@ export class Room {
   readonly peers = new Set<Peer>();
   state: 'loading' | 'ready' | 'failed' | 'unloaded' = 'loading';
   pending: PendingRow[] = [];
-  /** Callbacks waiting until the doc holds only committed content (sync step 2 replies). */
-  #waitingForCommit: (() => void)[] = [];
+  /** Sync step 2 replies, each held until every edit it contains is committed. */
+  #waitingForCommit: { upto: number; send: () => void }[] = [];
   /**
    * Batches taken for a commit that has not finished. Their edits are in the doc but not
    * yet durable, so the doc holds only committed content when this is 0 and nothing is
@@ -501,24 +501,20 @@ export class Room {
         // Confirm anything already committed, so a reconnect starts from a known count.
         if (peer.received > 0) this.requestFlush(this);
         return;
-      case 'syncStep1':
+      case 'syncStep1': {
+        let diff: Uint8Array;
+        try {
+          diff = Y.encodeStateAsUpdate(this.doc, message.stateVector);
+        } catch (err) {
+          this.#reject(peer, new ProtocolError('malformed state vector'), message.stateVector, err);
+          return;
+        }
+        const reply = encodeSyncStep2(diff);
         this.#whenCommitted(() => {
-          if (peer.closed) return;
-          let diff: Uint8Array;
-          try {
-            diff = Y.encodeStateAsUpdate(this.doc, message.stateVector);
-          } catch (err) {
-            this.#reject(
-              peer,
-              new ProtocolError('malformed state vector'),
-              message.stateVector,
-              err,
-            );
-            return;
-          }
-          peer.send(encodeSyncStep2(diff));
+          if (!peer.closed) peer.send(reply);
         });
         return;
+      }
       case 'syncStep2':
       case 'update': {
         if (!peer.identity.canEdit) {
@@ -687,10 +683,21 @@ export class Room {
     return this.pending.length === 0 && this.#newClientIds.length === 0 && this.#committing === 0;
   }
 
-  #whenCommitted(callback: () => void): void {
-    if (this.#allCommitted) callback();
+  /** Whether the room is idle as far as the journal goes: the doc is all committed. */
+  get settled(): boolean {
+    return this.#allCommitted;
+  }
+
+  /**
+   * Runs `send` once every edit the doc holds now is committed: at once if it is, else
+   * after the commit of the last of them, even if people keep typing meanwhile (the reply
+   * was made from the doc as it is now, so later edits need not wait with it).
+   */
+  #whenCommitted(send: () => void): void {
+    const upto = this.#nextSeq - 1;
+    if (this.#lastCommittedSeq >= upto && this.#newClientIds.length === 0) send();
     else {
-      this.#waitingForCommit.push(callback);
+      this.#waitingForCommit.push({ upto, send });
       this.requestFlush(this);
     }
   }
@@ -714,7 +721,7 @@ export class Room {
   /** After the batch is durable: relay its updates merged, confirm, answer waiters. */
   afterCommit(batch: RoomBatch): void {
     this.#committing--;
-    // A room an earlier batch failed has closed its connections and is being dropped.
+    // A room unloaded meanwhile has no one left to tell.
     if (this.state !== 'ready') return;
     // Everything this commit releases to a peer (edits, attribution, its confirmation)
     // leaves in one write per socket rather than one per frame: with many people in a
@@ -813,17 +820,18 @@ export class Room {
       ) {
         void this.saveAutoVersion();
       }
-      const waiting = this.#waitingForCommit;
-      this.#waitingForCommit = [];
-      for (const callback of waiting) callback();
       if (this.#rowsSinceSnapshot >= this.options.snapshotEvery) void this.snapshot();
     }
+    const ready = this.#waitingForCommit.filter((w) => w.upto <= this.#lastCommittedSeq);
+    if (ready.length === 0) return;
+    this.#waitingForCommit = this.#waitingForCommit.filter((w) => w.upto > this.#lastCommittedSeq);
+    for (const waiter of ready) waiter.send();
   }
 
   /** The journal could not commit: nothing was relayed, so drop memory and let clients resend. */
   failCommit(batch: RoomBatch, err: unknown): void {
     this.#committing--;
-    if (this.state === 'failed') return;
+    if (this.state !== 'ready') return;
     this.logger.log('error', 'journal.commit_failed', {
       documentId: this.documentId,
       rows: batch.rows.length,

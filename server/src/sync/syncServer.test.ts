@@ -413,10 +413,20 @@ describe('the sync server core', () => {
     carol.receive(encodeSyncStep1(Y.encodeStateVector(new Y.Doc())));
     await tick();
     expect(carolConn.docFromFrames().getText('t').toString()).toBe('');
+    // Ann keeps typing: Carol's answer waits only for what it holds, not for this too.
+    const more = new Y.Doc();
+    more.clientID = 43;
+    Y.applyUpdate(more, edit('kept ', 43));
+    const before = Y.encodeStateVector(more);
+    more.getText('t').insert(5, 'more ');
+    annAgain.receive(encodeUpdate(Y.encodeStateAsUpdate(more, before)));
+    release(); // the first commit only; the second is held in its turn
+    await tick();
+    expect(carolConn.docFromFrames().getText('t').toString()).toBe('kept seed');
     release();
     await sync.flushed();
     await tick();
-    expect(carolConn.docFromFrames().getText('t').toString()).toBe('kept seed');
+    expect(carolConn.docFromFrames().getText('t').toString()).toBe('kept more seed');
   });
 
   it("never applies, stores or relays a reader's update", async () => {

@@ -73,7 +73,8 @@ export class SyncServer {
     );
     return {
       receive: (frame) => {
-        if (peer.closed) return;
+        // Shutting down: what arrived before is committed; clients resend the rest.
+        if (peer.closed || this.#closing) return;
         if (budget && !budget.allow(frame.byteLength)) {
           this.logger.log('warn', 'sync.rate_limited', { documentId, accountId: identity.userId });
           peer.close(CloseCode.rateLimited, 'too many messages; slow down');
@@ -216,7 +217,14 @@ export class SyncServer {
       }
       return;
     }
-    for (const batch of batches) batch.room.afterCommit(batch);
+    for (const batch of batches) {
+      // One room's failure to relay must not leave the others' batches unreleased.
+      try {
+        batch.room.afterCommit(batch);
+      } catch (err) {
+        this.#flushFailed(err);
+      }
+    }
   }
 
   /**
@@ -288,8 +296,8 @@ export class SyncServer {
     if (room.peers.size > 0 || room.state !== 'ready') return;
     await room.saveAutoVersion();
     await room.snapshot();
-    // Someone may have joined while the snapshot was written.
-    if (room.peers.size > 0 || room.pending.length > 0) return;
+    // Someone may have joined (and edited) while the snapshot was written.
+    if (room.peers.size > 0 || !room.settled) return;
     this.#unload(room);
   }
 

@@ -45,27 +45,33 @@ describe('SQLite specifics', () => {
     const old = new Database(file);
     for (const sql of migrations.slice(0, -1)) old.exec(sql);
     old.pragma(`user_version = ${migrations.length - 1}`);
-    old.exec("INSERT INTO workspaces (id, name, created_at) VALUES ('w', 'W', 0)");
-    for (const [user, joined] of [
-      ['c', 30],
-      ['a', 10],
-      ['b', 20],
+    old.exec("INSERT INTO workspaces (id, name, created_at) VALUES ('w', 'W', 0), ('v', 'V', 0)");
+    const addUser = old.prepare(
+      "INSERT INTO users (id, name, email, password_hash, created_at) VALUES (?, ?, ?, 'h', 0)",
+    );
+    for (const user of ['a', 'b', 'c', 'd']) addUser.run(user, user, `${user}@example.org`);
+    const join = old.prepare(
+      "INSERT INTO memberships (workspace_id, user_id, permission, created_at) VALUES (?, ?, 'editor', ?)",
+    );
+    // b and d joined w at the same moment; v's members are numbered apart from w's.
+    for (const [workspace, user, joined] of [
+      ['w', 'c', 30],
+      ['w', 'a', 10],
+      ['w', 'd', 20],
+      ['w', 'b', 20],
+      ['v', 'c', 5],
+      ['v', 'b', 40],
     ] as const) {
-      old
-        .prepare(
-          "INSERT INTO users (id, name, email, password_hash, created_at) VALUES (?, ?, ?, 'h', 0)",
-        )
-        .run(user, user, `${user}@example.org`);
-      old
-        .prepare(
-          "INSERT INTO memberships (workspace_id, user_id, permission, created_at) VALUES ('w', ?, 'editor', ?)",
-        )
-        .run(user, joined);
+      join.run(workspace, user, joined);
     }
     old.close();
     const storage = openSqliteStorage({ filename: file });
-    const slots = (await storage.workspaces.listMembers('w')).map((m) => [m.userId, m.colorSlot]);
-    expect(Object.fromEntries(slots)).toEqual({ a: 0, b: 1, c: 2 });
+    const slotsIn = async (workspace: string) =>
+      Object.fromEntries(
+        (await storage.workspaces.listMembers(workspace)).map((m) => [m.userId, m.colorSlot]),
+      );
+    expect(await slotsIn('w')).toEqual({ a: 0, b: 1, d: 2, c: 3 });
+    expect(await slotsIn('v')).toEqual({ c: 0, b: 1 });
     await storage.close();
   });
 
