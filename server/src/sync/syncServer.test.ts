@@ -474,6 +474,34 @@ describe('the sync server core', () => {
     expect(again.docFromFrames().getText('t').toString()).toContain('kept');
   });
 
+  it('on shutdown, commits what arrived before and stores nothing that arrives after', async () => {
+    const storage = await seeded();
+    const realAppend = storage.journal.append.bind(storage.journal);
+    let waiting: (() => void)[] = [];
+    storage.journal.append = async (...args) => {
+      if (args[0].length > 0) await new Promise<void>((answer) => waiting.push(answer));
+      return realAppend(...args);
+    };
+    const sync = new SyncServer(storage.journal, options, memoryLogger());
+    const conn = new FakeConnection();
+    const peer = sync.connect(conn, ann, DOC);
+    await tick();
+    peer.receive(encodeUpdate(edit('before ')));
+    await tick(); // its commit is held
+    const stopping = sync.shutdown();
+    peer.receive(encodeUpdate(edit('after ', 43)));
+    for (const answer of waiting) answer();
+    waiting = [];
+    await stopping;
+    expect(conn.closedWith?.code).toBe(CloseCode.serviceRestart);
+    const loaded = await storage.journal.load(DOC);
+    const doc = new Y.Doc();
+    if (loaded.snapshot) Y.applyUpdate(doc, loaded.snapshot.state);
+    for (const r of loaded.rows) Y.applyUpdate(doc, r.update);
+    // The client never got a confirmation for "after ", so it sends it again on reconnect.
+    expect(doc.getText('t').toString()).toBe('before seed');
+  });
+
   it('closes the sessions it is told have ended', async () => {
     const storage = await seeded();
     const sync = new SyncServer(storage.journal, options, memoryLogger());
