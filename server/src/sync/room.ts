@@ -679,13 +679,8 @@ export class Room {
   }
 
   /** Whether every edit applied to the doc is committed (none pending, none committing). */
-  get #allCommitted(): boolean {
-    return this.pending.length === 0 && this.#newClientIds.length === 0 && this.#committing === 0;
-  }
-
-  /** Whether the room is idle as far as the journal goes: the doc is all committed. */
   get settled(): boolean {
-    return this.#allCommitted;
+    return this.pending.length === 0 && this.#newClientIds.length === 0 && this.#committing === 0;
   }
 
   /**
@@ -811,7 +806,7 @@ export class Room {
 
   #afterRelease(batch: RoomBatch): void {
     if (batch.rows.length > 0) this.#editedSinceVersion = true;
-    if (this.#allCommitted) {
+    if (this.settled) {
       const interval = this.options.autoVersionMs ?? 0;
       if (
         interval > 0 &&
@@ -844,7 +839,7 @@ export class Room {
   /** Saves an automatic version of committed content, if anything changed since the last. */
   async saveAutoVersion(): Promise<void> {
     const save = this.options.saveAutoVersion;
-    if (!save || !this.#editedSinceVersion || !this.#allCommitted) return;
+    if (!save || !this.#editedSinceVersion || !this.settled) return;
     this.#editedSinceVersion = false;
     this.#lastVersionAt = Date.now();
     try {
@@ -860,7 +855,7 @@ export class Room {
   /** Writes a snapshot of committed state so the next load replays few rows. */
   snapshot(): Promise<void> {
     if (this.#snapshotting) return this.#snapshotting;
-    if (!this.#allCommitted || this.#rowsSinceSnapshot === 0 || this.state !== 'ready') {
+    if (!this.settled || this.#rowsSinceSnapshot === 0 || this.state !== 'ready') {
       return Promise.resolve();
     }
     const state = Y.encodeStateAsUpdate(this.doc);

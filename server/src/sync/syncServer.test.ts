@@ -44,6 +44,28 @@ async function seeded(): Promise<Storage> {
 
 const tick = () => new Promise((r) => setTimeout(r, 5));
 
+/**
+ * Holds every commit that has rows until `release()`, so a test can act while commits are
+ * in flight; `failNext` makes the released commits fail instead.
+ */
+function holdCommits(storage: Storage): { release(): void; failNext: boolean } {
+  const realAppend = storage.journal.append.bind(storage.journal);
+  let waiting: (() => void)[] = [];
+  const disk = {
+    failNext: false,
+    release() {
+      for (const answer of waiting) answer();
+      waiting = [];
+    },
+  };
+  storage.journal.append = async (...args) => {
+    if (args[0].length > 0) await new Promise<void>((answer) => waiting.push(answer));
+    if (disk.failNext) throw new Error('disk full');
+    return realAppend(...args);
+  };
+  return disk;
+}
+
 function edit(text: string, clientID = 42): Uint8Array {
   const doc = new Y.Doc();
   doc.clientID = clientID;
@@ -369,19 +391,7 @@ describe('the sync server core', () => {
 
   it('answers a newcomer only with committed content, also while a commit is on its way', async () => {
     const storage = await seeded();
-    const realAppend = storage.journal.append.bind(storage.journal);
-    // Commits wait for `release()`: meanwhile they are in flight.
-    let waiting: (() => void)[] = [];
-    const release = () => {
-      for (const answer of waiting) answer();
-      waiting = [];
-    };
-    let failNext = false;
-    storage.journal.append = async (...args) => {
-      if (args[0].length > 0) await new Promise<void>((answer) => waiting.push(answer));
-      if (failNext) throw new Error('disk full');
-      return realAppend(...args);
-    };
+    const disk = holdCommits(storage);
     const sync = new SyncServer(storage.journal, options, memoryLogger());
     const annConn = new FakeConnection();
     const ann1 = sync.connect(annConn, ann, DOC);
@@ -396,14 +406,14 @@ describe('the sync server core', () => {
     // Until the commit ends, Bob gets nothing of Ann's draft: had it failed, Bob would hold
     // Ann's text under her client id, and resending it would be refused as a forgery.
     expect(bobConn.docFromFrames().getText('t').toString()).toBe('');
-    failNext = true;
-    release();
+    disk.failNext = true;
+    disk.release();
     await tick();
     expect(annConn.closedWith?.code).toBe(CloseCode.storageFailed);
     expect(bobConn.docFromFrames().getText('t').toString()).toBe('');
 
     // After a commit that succeeds, a newcomer gets the edit with the rest.
-    failNext = false;
+    disk.failNext = false;
     const annAgain = sync.connect(new FakeConnection(), ann, DOC);
     await tick();
     annAgain.receive(encodeUpdate(edit('kept ', 43)));
@@ -420,10 +430,10 @@ describe('the sync server core', () => {
     const before = Y.encodeStateVector(more);
     more.getText('t').insert(5, 'more ');
     annAgain.receive(encodeUpdate(Y.encodeStateAsUpdate(more, before)));
-    release(); // the first commit only; the second is held in its turn
+    disk.release(); // the first commit only; the second is held in its turn
     await tick();
     expect(carolConn.docFromFrames().getText('t').toString()).toBe('kept seed');
-    release();
+    disk.release();
     await sync.flushed();
     await tick();
     expect(carolConn.docFromFrames().getText('t').toString()).toBe('kept more seed');
@@ -476,12 +486,7 @@ describe('the sync server core', () => {
 
   it('on shutdown, commits what arrived before and stores nothing that arrives after', async () => {
     const storage = await seeded();
-    const realAppend = storage.journal.append.bind(storage.journal);
-    let waiting: (() => void)[] = [];
-    storage.journal.append = async (...args) => {
-      if (args[0].length > 0) await new Promise<void>((answer) => waiting.push(answer));
-      return realAppend(...args);
-    };
+    const disk = holdCommits(storage);
     const sync = new SyncServer(storage.journal, options, memoryLogger());
     const conn = new FakeConnection();
     const peer = sync.connect(conn, ann, DOC);
@@ -490,8 +495,7 @@ describe('the sync server core', () => {
     await tick(); // its commit is held
     const stopping = sync.shutdown();
     peer.receive(encodeUpdate(edit('after ', 43)));
-    for (const answer of waiting) answer();
-    waiting = [];
+    disk.release();
     await stopping;
     expect(conn.closedWith?.code).toBe(CloseCode.serviceRestart);
     const loaded = await storage.journal.load(DOC);

@@ -1,13 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type {
-  AuditAction,
-  CreditMode,
-  DocumentKind,
-  DocumentPermission,
-  ParticipantRole,
+import {
+  type AuditAction,
+  type CreditMode,
+  type DocumentKind,
+  type DocumentPermission,
+  type ParticipantRole,
+  personColors,
 } from '@chorus/shared';
-import { personColors } from '@chorus/shared';
 import Database from 'better-sqlite3';
 import type {
   AuditRow,
