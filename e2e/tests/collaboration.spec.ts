@@ -12,6 +12,7 @@ import {
   signUp,
 } from '../fixtures/actors.ts';
 import { expectNoAxeViolations } from '../fixtures/axe.ts';
+import { pressUntilCaret } from '../fixtures/caret.ts';
 import { shareShownInOwnColour } from '../fixtures/pixels.ts';
 
 test('a patient and a clinician write one service design together, live', async ({ browser }) => {
@@ -197,23 +198,14 @@ test('Ctrl+End reaches the end of the document past someone else’s caret', asy
     .first();
   await expect(byPerson.getByRole('listitem').filter({ hasText: 'Ann Writer' })).toBeVisible();
   await expect(byPerson.getByRole('listitem').filter({ hasText: 'Ben Writer' })).toBeVisible();
-  // The end of Ann's paragraph: the start of Ben's last line, then one step back.
-  await benDoc.editor.focus();
-  await ben.page.keyboard.press('Control+End');
-  await ben.page.keyboard.press('Home');
-  await ben.page.keyboard.press('ArrowLeft');
-  // The caret is at the end of Ann's text before anything is typed.
-  await expect
-    .poll(() =>
-      ben.page.evaluate(() => {
-        const selection = window.getSelection();
-        const node = selection?.anchorNode;
-        if (!selection || !node) return '';
-        const text = node.nodeType === Node.TEXT_NODE ? (node.textContent ?? '') : '';
-        return text.slice(Math.max(0, selection.anchorOffset - 12), selection.anchorOffset);
-      }),
-    )
-    .toBe('and parking.');
+  // The end of Ann's paragraph: the start of Ben's last line, then one step back. The
+  // caret is there, in the editor's state and in the page, before anything is typed.
+  await pressUntilCaret(
+    ben.page,
+    () => benDoc.editor.focus(),
+    ['Control+End', 'Home', 'ArrowLeft'],
+    'end of a block ending "and parking."',
+  );
   await ben.page.keyboard.type(' Yes, tooo', { delay: 30 });
   await ben.page.keyboard.press('Backspace');
   await expect
