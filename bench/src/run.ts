@@ -6,6 +6,9 @@
  *   pnpm bench                          everything (about 20 minutes on 2 cores)
  *   pnpm bench --quick                  short smoke run of every scenario
  *   pnpm bench --scenarios workshop,cold --targets chorus,reference
+ *   pnpm bench --rounds 3 --scenarios workshop,manyDocs
+ *                                       each load scenario three times, servers
+ *                                       alternating; targets judged on the pooled samples
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -30,6 +33,11 @@ const Args = z.object({
       error: `targets are ${TARGETS.join(', ')}`,
     }),
   ),
+  rounds: z.coerce
+    .number({ error: '--rounds must be a whole number from 1 to 10' })
+    .int({ error: '--rounds must be a whole number from 1 to 10' })
+    .min(1, { error: '--rounds must be a whole number from 1 to 10' })
+    .max(10, { error: '--rounds must be a whole number from 1 to 10' }),
 });
 
 function parseArgs(argv: string[]): z.infer<typeof Args> {
@@ -37,10 +45,12 @@ function parseArgs(argv: string[]): z.infer<typeof Args> {
     const i = argv.indexOf(flag);
     return i === -1 ? undefined : argv[i + 1];
   };
-  const known = new Set(['--quick', '--scenarios', '--targets']);
+  const known = new Set(['--quick', '--scenarios', '--targets', '--rounds']);
   for (const a of argv) {
     if (a.startsWith('--') && !known.has(a)) {
-      console.error(`Unknown option ${a}. Use --quick, --scenarios a,b or --targets a,b.`);
+      console.error(
+        `Unknown option ${a}. Use --quick, --scenarios a,b, --targets a,b or --rounds n.`,
+      );
       process.exit(2);
     }
   }
@@ -48,6 +58,7 @@ function parseArgs(argv: string[]): z.infer<typeof Args> {
     quick: argv.includes('--quick'),
     scenarios: (value('--scenarios') ?? SCENARIO_NAMES.join(',')).split(','),
     targets: (value('--targets') ?? TARGETS.join(',')).split(','),
+    rounds: value('--rounds') ?? '1',
   });
   if (!parsed.success) {
     console.error(`pnpm bench: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
@@ -97,6 +108,7 @@ async function main(): Promise<void> {
     startedAt: new Date().toISOString(),
     machine: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node.js ${process.version} (Hocuspocus on 22)`,
     quick: args.quick,
+    rounds: args.rounds,
     load: [],
     cold: [],
     idle: [],
@@ -121,10 +133,20 @@ async function main(): Promise<void> {
     if (name === 'workshop' || name === 'bigRoom' || name === 'manyDocs') {
       const s = scenarios[name];
       log(
-        `${s.name}: ${s.documents} × ${s.clientsPerDocument} clients, ${s.rate} edits/s each, ${s.durationMs / 1000} s`,
+        `${s.name}: ${s.documents} × ${s.clientsPerDocument} clients, ${s.rate} edits/s each, ${s.durationMs / 1000} s${args.rounds > 1 ? `, ${args.rounds} rounds` : ''}`,
       );
-      for (const t of order())
-        await attempt(`${s.name}, ${t}`, () => runLoad(t, s, log), results.load);
+      // More rounds, servers alternating, because one run's p99 moves by half its value
+      // from run to run on this machine; the report pools the rounds' samples.
+      for (let r = 1; r <= args.rounds; r++) {
+        for (const t of order()) {
+          const label = `${s.name}, ${t}${args.rounds > 1 ? `, round ${r}` : ''}`;
+          await attempt(
+            label,
+            async () => ({ ...(await runLoad(t, s, log)), round: r }),
+            results.load,
+          );
+        }
+      }
     } else if (name === 'cold') {
       const edits = args.quick ? 10_000 : 100_000;
       log(`cold load: a document of ${edits} single-character edits`);

@@ -43,6 +43,10 @@ export interface LoadResult {
   generatorCpuS: number;
   generatorCpuPerCore: number;
   joinS: number;
+  /** Which round of the run this is (1 unless `--rounds` asked for more). */
+  round: number;
+  /** The raw latency histograms, so rounds can be pooled (see `pooledLoad`). */
+  histograms: { latency: Histogram; saved: Histogram | null };
 }
 
 class Generator {
@@ -300,6 +304,8 @@ export async function runLoad(
       generatorCpuS,
       generatorCpuPerCore: generatorCpuS / GENERATORS / durationS,
       joinS,
+      round: 1,
+      histograms: { latency, saved: kind === 'chorus' ? saved : null },
     };
     log(
       `  ${kind}: p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms, delivered ${Math.round(result.deliveredPerS)}/s, lost ${lost}, diverged ${diverged}`,

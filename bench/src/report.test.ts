@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { markdown, pooledLoad } from './report.ts';
+import type { LoadResult } from './scenarios.ts';
+import { record } from './stats.ts';
+import type { Histogram, TargetKind } from './types.ts';
+
+/** A round whose latencies are `fast` samples at 1 ms and `slow` samples at `slowMs`. */
+function round(
+  target: TargetKind,
+  n: number,
+  fast: number,
+  slow: number,
+  slowMs: number,
+): LoadResult {
+  const latency: Histogram = {};
+  for (let i = 0; i < fast; i++) record(latency, 1);
+  for (let i = 0; i < slow; i++) record(latency, slowMs);
+  const saved: Histogram = {};
+  record(saved, 2);
+  const samples = fast + slow;
+  return {
+    scenario: 'workshop',
+    target,
+    clients: 30,
+    durationS: 20,
+    sent: samples,
+    delivered: samples,
+    expectedDeliveries: samples,
+    deliveredPerS: samples / 20,
+    latencyMs: { p50: 1, p95: null, p99: slow * 100 >= samples ? slowMs : 1, max: slowMs },
+    savedMs: target === 'chorus' ? { p50: 2, p99: 2, samples: 1 } : null,
+    lost: 0,
+    divergedDocuments: 0,
+    serverCpuS: 1,
+    serverPeakRssMiB: 100 + n,
+    generatorCpuS: 2,
+    generatorCpuPerCore: 0.1,
+    joinS: 1,
+    round: n,
+    histograms: { latency, saved: target === 'chorus' ? saved : null },
+  };
+}
+
+describe('pooled rounds', () => {
+  it("takes quantiles of all rounds' samples together, not of one round", () => {
+    // Round 1: 2% slow (its p99 is 50 ms); round 2: none slow (p99 1 ms). Pooled, 1% of
+    // the samples are slow, so the 99th percentile is the last fast sample: 1 ms.
+    const [pooled] = pooledLoad([round('chorus', 1, 980, 20, 50), round('chorus', 2, 1000, 0, 50)]);
+    expect(pooled?.rounds).toBe(2);
+    expect(pooled?.latencyMs.p99).toBe(1);
+    expect(pooled?.latencyMs.max).toBe(50);
+    expect(pooled?.p99Range).toEqual({ min: 1, max: 50 });
+    expect(pooled?.sent).toBe(2000);
+    expect(pooled?.serverCpuS).toBe(2);
+    expect(pooled?.serverPeakRssMiB).toBe(102);
+  });
+
+  it('judges the targets on the pooled figures and says so', () => {
+    // Chorus loses round 1 to the reference and wins round 2; pooled, 1.5% of its samples
+    // are slow against 1% of the reference's.
+    const text = markdown({
+      startedAt: '2026-11-26T00:00:00Z',
+      machine: 'test',
+      quick: false,
+      rounds: 2,
+      load: [
+        round('chorus', 1, 970, 30, 40),
+        round('reference', 1, 1000, 0, 40),
+        round('reference', 2, 980, 20, 40),
+        round('chorus', 2, 1000, 0, 40),
+      ],
+      cold: [],
+      idle: [],
+      failures: [],
+      bundle: null,
+    });
+    expect(text).toContain('| workshop (round 1) | Chorus');
+    expect(text).toContain('**Pooled over the rounds**');
+    expect(text).toContain('workshop: judged on 2 rounds pooled');
+    expect(text).toMatch(
+      /no worse than y-websocket 2\.1 reference: \*\*not met\*\* \(p99 40\.0 vs 1\.0 ms/,
+    );
+  });
+
+  it('leaves a single round as it was measured', () => {
+    const only = round('chorus', 1, 980, 20, 50);
+    const [pooled] = pooledLoad([only]);
+    expect(pooled?.latencyMs).toEqual(only.latencyMs);
+    expect(pooled?.rounds).toBe(1);
+  });
+});
