@@ -23,6 +23,8 @@ import type { TargetKind } from './types.ts';
 
 const SCENARIO_NAMES = ['workshop', 'bigRoom', 'manyDocs', 'cold', 'idle'] as const;
 
+const ROUNDS_ERROR = '--rounds must be a whole number from 1 to 10';
+
 const Args = z.object({
   quick: z.boolean(),
   scenarios: z.array(
@@ -34,10 +36,10 @@ const Args = z.object({
     }),
   ),
   rounds: z.coerce
-    .number({ error: '--rounds must be a whole number from 1 to 10' })
-    .int({ error: '--rounds must be a whole number from 1 to 10' })
-    .min(1, { error: '--rounds must be a whole number from 1 to 10' })
-    .max(10, { error: '--rounds must be a whole number from 1 to 10' }),
+    .number({ error: ROUNDS_ERROR })
+    .int({ error: ROUNDS_ERROR })
+    .min(1, { error: ROUNDS_ERROR })
+    .max(10, { error: ROUNDS_ERROR }),
 });
 
 function parseArgs(argv: string[]): z.infer<typeof Args> {
