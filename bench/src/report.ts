@@ -4,7 +4,7 @@
  */
 import type { BundleSizes } from './bundle.ts';
 import type { ColdLoadResult, IdleResult, LoadResult } from './scenarios.ts';
-import { count, merge, quantile } from './stats.ts';
+import { latencySummary, merge, savedSummary } from './stats.ts';
 import { TARGET_LABEL } from './targets.ts';
 import type { Histogram, TargetKind } from './types.ts';
 
@@ -83,15 +83,8 @@ export function pooledLoad(load: readonly LoadResult[]): PooledLoad[] {
       delivered,
       expectedDeliveries: sum((l) => l.expectedDeliveries),
       deliveredPerS: delivered / durationS,
-      latencyMs: {
-        p50: quantile(latency, 0.5),
-        p95: quantile(latency, 0.95),
-        p99: quantile(latency, 0.99),
-        max: quantile(latency, 1),
-      },
-      savedMs: saved
-        ? { p50: quantile(saved, 0.5), p99: quantile(saved, 0.99), samples: count(saved) }
-        : null,
+      latencyMs: latencySummary(latency),
+      savedMs: saved ? savedSummary(saved) : null,
       lost: sum((l) => l.lost),
       divergedDocuments: sum((l) => l.divergedDocuments),
       serverCpuS: sum((l) => l.serverCpuS),

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import * as Y from 'yjs';
 import { setUpChorus } from './chorusSetup.ts';
 import { type BenchClient, benchText, connect, now } from './clients.ts';
-import { count, cpuSeconds, memory, merge, quantile } from './stats.ts';
+import { cpuSeconds, latencySummary, memory, merge, savedSummary } from './stats.ts';
 import { type RunningTarget, startTarget } from './targets.ts';
 import type { ClientSpec, Command, Histogram, Report, TargetKind } from './types.ts';
 
@@ -287,16 +287,8 @@ export async function runLoad(
       delivered,
       expectedDeliveries: sent * (scenario.clientsPerDocument - 1),
       deliveredPerS: delivered / durationS,
-      latencyMs: {
-        p50: quantile(latency, 0.5),
-        p95: quantile(latency, 0.95),
-        p99: quantile(latency, 0.99),
-        max: quantile(latency, 1),
-      },
-      savedMs:
-        kind === 'chorus'
-          ? { p50: quantile(saved, 0.5), p99: quantile(saved, 0.99), samples: count(saved) }
-          : null,
+      latencyMs: latencySummary(latency),
+      savedMs: kind === 'chorus' ? savedSummary(saved) : null,
       lost,
       divergedDocuments: diverged,
       serverCpuS,

@@ -48,3 +48,27 @@ export function memory(pid: number): { rss: number; peak: number } {
   const kb = (name: string) => Number(new RegExp(`${name}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
   return { rss: kb('VmRSS') * 1024, peak: kb('VmHWM') * 1024 };
 }
+
+/** The latency figures a load result reports, from its histogram. */
+export function latencySummary(h: Histogram): {
+  p50: number | null;
+  p95: number | null;
+  p99: number | null;
+  max: number | null;
+} {
+  return {
+    p50: quantile(h, 0.5),
+    p95: quantile(h, 0.95),
+    p99: quantile(h, 0.99),
+    max: quantile(h, 1),
+  };
+}
+
+/** The "saved" confirmation figures a load result reports, from its histogram. */
+export function savedSummary(h: Histogram): {
+  p50: number | null;
+  p99: number | null;
+  samples: number;
+} {
+  return { p50: quantile(h, 0.5), p99: quantile(h, 0.99), samples: count(h) };
+}
