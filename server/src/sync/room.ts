@@ -817,10 +817,10 @@ export class Room {
       }
       if (this.#rowsSinceSnapshot >= this.options.snapshotEvery) void this.snapshot();
     }
-    const ready = this.#waitingForCommit.filter((w) => w.upto <= this.#lastCommittedSeq);
-    if (ready.length === 0) return;
-    this.#waitingForCommit = this.#waitingForCommit.filter((w) => w.upto > this.#lastCommittedSeq);
-    for (const waiter of ready) waiter.send();
+    const committed = this.#lastCommittedSeq;
+    const waiting = this.#waitingForCommit;
+    this.#waitingForCommit = waiting.filter((w) => w.upto > committed);
+    for (const waiter of waiting) if (waiter.upto <= committed) waiter.send();
   }
 
   /** The journal could not commit: nothing was relayed, so drop memory and let clients resend. */
