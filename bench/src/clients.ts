@@ -10,7 +10,7 @@ import * as encoding from 'lib0/encoding';
 import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
-import type { ClientSpec } from './types.ts';
+import { type ClientSpec, isChorus } from './types.ts';
 
 /** Chorus's own message type and its hello / saved sub-types (README: WebSocket protocol). */
 const CHORUS_MESSAGE = 100;
@@ -96,7 +96,7 @@ export function connect(spec: ClientSpec, onFrame?: FrameListener): BenchClient 
   const headers: Record<string, string> = {};
   if (spec.cookie) headers.cookie = spec.cookie;
   if (spec.origin) headers.origin = spec.origin;
-  const chorus = spec.kind === 'chorus';
+  const chorus = isChorus(spec.kind);
   // Send times of this connection's document-changing frames, in order: the server's
   // saved message carries how many of them are committed.
   let sentAt: number[] = [];

@@ -14,6 +14,8 @@ export interface BenchResults {
   quick: boolean;
   /** How many times each load scenario ran (`--rounds`); older results have none. */
   rounds?: number;
+  /** The settings of the `variant` server (`--variant`), if one ran. */
+  variant?: Record<string, string>;
   load: LoadResult[];
   cold: ColdLoadResult[];
   idle: IdleResult[];
@@ -103,6 +105,16 @@ export function markdown(r: BenchResults): string {
     `Run ${r.startedAt}${r.quick ? ' (quick: smaller and shorter)' : ''} on ${r.machine}.`,
     '',
   );
+  if (r.variant) {
+    out.push(
+      `"Chorus variant" is Chorus as shipped with ${
+        Object.entries(r.variant)
+          .map(([k, v]) => `\`${k}=${v}\``)
+          .join(', ') || 'no changes'
+      }.`,
+      '',
+    );
+  }
 
   const pooled = pooledLoad(r.load);
   const multi = pooled.some((l) => l.rounds > 1);
@@ -151,6 +163,7 @@ export function markdown(r: BenchResults): string {
       );
     }
     out.push('');
+    if (r.variant) out.push(...variantTable(pooled), '');
   }
 
   if (r.cold.length > 0) {
@@ -194,6 +207,25 @@ export function markdown(r: BenchResults): string {
   for (const line of targets(r, pooled)) out.push(`- ${line}`);
   out.push('');
   return out.join('\n');
+}
+
+/** Chorus as shipped against its `--variant`, scenario by scenario. */
+function variantTable(pooled: readonly PooledLoad[]): string[] {
+  const out = [
+    '**Chorus as shipped against the variant** (below 1: the shipped settings are faster or cheaper):',
+    '',
+    '| Scenario | p50 | p95 | p99 | saved p99 | server CPU |',
+    '|---|---:|---:|---:|---:|---:|',
+  ];
+  for (const s of [...new Set(pooled.map((l) => l.scenario))]) {
+    const c = pooled.find((l) => l.scenario === s && l.target === 'chorus');
+    const v = pooled.find((l) => l.scenario === s && l.target === 'variant');
+    if (!c || !v) continue;
+    out.push(
+      `| ${s} | ${ratio(c.latencyMs.p50, v.latencyMs.p50)} | ${ratio(c.latencyMs.p95, v.latencyMs.p95)} | ${ratio(c.latencyMs.p99, v.latencyMs.p99)} | ${ratio(c.savedMs?.p99, v.savedMs?.p99)} | ${ratio(c.serverCpuS, v.serverCpuS)} |`,
+    );
+  }
+  return out;
 }
 
 const share = (l: LoadResult) => l.delivered / Math.max(1, l.expectedDeliveries);

@@ -9,6 +9,9 @@
  *   pnpm bench --rounds 3 --scenarios workshop,manyDocs
  *                                       each load scenario three times, servers
  *                                       alternating; targets judged on the pooled samples
+ *   pnpm bench --variant CHORUS_JOURNAL_THREAD=main --targets chorus
+ *                                       adds Chorus with those settings as a further
+ *                                       server (an A/B run of a setting)
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -18,12 +21,14 @@ import { z } from 'zod';
 import { bundleSizes } from './bundle.ts';
 import { type BenchResults, markdown } from './report.ts';
 import { type LoadScenario, runColdLoad, runIdle, runLoad } from './scenarios.ts';
-import { TARGETS } from './targets.ts';
+import { setVariant, TARGETS } from './targets.ts';
 import type { TargetKind } from './types.ts';
 
 const SCENARIO_NAMES = ['workshop', 'bigRoom', 'manyDocs', 'cold', 'idle'] as const;
 
 const ROUNDS_ERROR = '--rounds must be a whole number from 1 to 10';
+const VARIANT_ERROR =
+  '--variant takes CHORUS_NAME=value settings separated by commas, e.g. CHORUS_JOURNAL_THREAD=main';
 
 const Args = z.object({
   quick: z.boolean(),
@@ -40,6 +45,9 @@ const Args = z.object({
     .int({ error: ROUNDS_ERROR })
     .min(1, { error: ROUNDS_ERROR })
     .max(10, { error: ROUNDS_ERROR }),
+  variant: z
+    .array(z.string().regex(/^CHORUS_[A-Z0-9_]+=[^,]*$/, { error: VARIANT_ERROR }))
+    .optional(),
 });
 
 function parseArgs(argv: string[]): z.infer<typeof Args> {
@@ -47,11 +55,11 @@ function parseArgs(argv: string[]): z.infer<typeof Args> {
     const i = argv.indexOf(flag);
     return i === -1 ? undefined : argv[i + 1];
   };
-  const known = new Set(['--quick', '--scenarios', '--targets', '--rounds']);
+  const known = new Set(['--quick', '--scenarios', '--targets', '--rounds', '--variant']);
   for (const a of argv) {
     if (a.startsWith('--') && !known.has(a)) {
       console.error(
-        `Unknown option ${a}. Use --quick, --scenarios a,b, --targets a,b or --rounds n.`,
+        `Unknown option ${a}. Use --quick, --scenarios a,b, --targets a,b, --rounds n or --variant CHORUS_NAME=value.`,
       );
       process.exit(2);
     }
@@ -61,6 +69,7 @@ function parseArgs(argv: string[]): z.infer<typeof Args> {
     scenarios: (value('--scenarios') ?? SCENARIO_NAMES.join(',')).split(','),
     targets: (value('--targets') ?? TARGETS.join(',')).split(','),
     rounds: value('--rounds') ?? '1',
+    variant: value('--variant')?.split(','),
   });
   if (!parsed.success) {
     console.error(`pnpm bench: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
@@ -104,13 +113,18 @@ async function main(): Promise<void> {
   process.setMaxListeners(0);
   const args = parseArgs(process.argv.slice(2));
   const log = (s: string) => console.log(s);
-  const targets = args.targets as TargetKind[];
+  const variant = Object.fromEntries(
+    (args.variant ?? []).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
+  );
+  setVariant(variant);
+  const targets: TargetKind[] = args.variant ? [...args.targets, 'variant'] : args.targets;
   const scenarios = loadScenarios(args.quick);
   const results: BenchResults = {
     startedAt: new Date().toISOString(),
     machine: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node.js ${process.version} (Hocuspocus on 22)`,
     quick: args.quick,
     rounds: args.rounds,
+    variant: args.variant ? variant : undefined,
     load: [],
     cold: [],
     idle: [],

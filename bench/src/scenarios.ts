@@ -9,7 +9,14 @@ import { setUpChorus } from './chorusSetup.ts';
 import { type BenchClient, benchText, connect, now } from './clients.ts';
 import { cpuSeconds, latencySummary, memory, merge, savedSummary } from './stats.ts';
 import { type RunningTarget, startTarget } from './targets.ts';
-import type { ClientSpec, Command, Histogram, Report, TargetKind } from './types.ts';
+import {
+  type ClientSpec,
+  type Command,
+  type Histogram,
+  isChorus,
+  type Report,
+  type TargetKind,
+} from './types.ts';
 
 const benchRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -114,7 +121,7 @@ async function rooms(
   documents: number,
   clientsPerDocument: number,
 ): Promise<{ rooms: Room[]; origin?: string; owner?: string; preparers?: string[] }> {
-  if (target.kind !== 'chorus') {
+  if (!isChorus(target.kind)) {
     return {
       rooms: Array.from({ length: documents }, (_, i) => ({ name: `bench-${i}`, cookies: [] })),
     };
@@ -165,7 +172,7 @@ async function prepare(
   const out: BenchClient[] = [];
   // Chorus keeps what it confirmed saved, so its preparing connections close at once and
   // stay under the per-account connection cap.
-  const persistent = target.kind === 'chorus';
+  const persistent = isChorus(target.kind);
   const size = persistent ? 10 : 50;
   for (let i = 0; i < list.length; i += size) {
     const batch = list.slice(i, i + size).map((room, k) =>
@@ -288,7 +295,7 @@ export async function runLoad(
       expectedDeliveries: sent * (scenario.clientsPerDocument - 1),
       deliveredPerS: delivered / durationS,
       latencyMs: latencySummary(latency),
-      savedMs: kind === 'chorus' ? savedSummary(saved) : null,
+      savedMs: isChorus(kind) ? savedSummary(saved) : null,
       lost,
       divergedDocuments: diverged,
       serverCpuS,
@@ -297,7 +304,7 @@ export async function runLoad(
       generatorCpuPerCore: generatorCpuS / GENERATORS / durationS,
       joinS,
       round: 1,
-      histograms: { latency, saved: kind === 'chorus' ? saved : null },
+      histograms: { latency, saved: isChorus(kind) ? saved : null },
     };
     log(
       `  ${kind}: p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms, delivered ${Math.round(result.deliveredPerS)}/s, lost ${lost}, diverged ${diverged}`,
@@ -389,7 +396,7 @@ export async function runColdLoad(
       if (i % 1000 === 999) await new Promise((r) => setImmediate(r));
     }
     // Wait until the server holds everything: a first reader sees the whole text.
-    if (kind === 'chorus') {
+    if (isChorus(kind)) {
       while (builder.savedLatencies.length < edits) await new Promise((r) => setTimeout(r, 50));
     }
     const first = open();
@@ -410,7 +417,7 @@ export async function runColdLoad(
     let coldSyncMs: number[] | null = null;
     let serverLoadMs: number[] | null = null;
     let serverServedMs: number[] | null = null;
-    if (kind === 'chorus') {
+    if (isChorus(kind)) {
       coldSyncMs = [];
       serverLoadMs = [];
       serverServedMs = [];

@@ -8,7 +8,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { TargetKind } from './types.ts';
+import { isChorus, type TargetKind } from './types.ts';
 
 const benchRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const serverRoot = path.resolve(benchRoot, '../server');
@@ -23,10 +23,20 @@ export const TARGETS: TargetKind[] = ['chorus', 'reference', 'hocuspocus', 'rela
 
 export const TARGET_LABEL: Record<TargetKind, string> = {
   chorus: 'Chorus',
+  variant: 'Chorus variant',
   reference: 'y-websocket 2.1 reference',
   hocuspocus: 'Hocuspocus 4.7',
   relay: 'raw relay',
 };
+
+/**
+ * The settings (`CHORUS_*` environment variables) the `variant` target adds to Chorus as
+ * shipped; set once from `--variant` before any server starts.
+ */
+let variantEnv: Record<string, string> = {};
+export function setVariant(env: Record<string, string>): void {
+  variantEnv = { ...env };
+}
 
 export interface RunningTarget {
   kind: TargetKind;
@@ -77,9 +87,10 @@ function command(
   const base = { PORT: String(port) };
   switch (kind) {
     case 'chorus':
+    case 'variant':
       return {
         file: process.execPath,
-        args: [...profileArgs('chorus'), '--import', 'tsx', 'src/main.ts'],
+        args: [...profileArgs(kind), '--import', 'tsx', 'src/main.ts'],
         cwd: serverRoot,
         env: {
           ...base,
@@ -88,6 +99,7 @@ function command(
           CHORUS_STATIC_DIR: path.join(dataDir, 'no-client'),
           // Every benchmark client comes from 127.0.0.1; the per-account cap stays as shipped.
           CHORUS_MAX_CONNECTIONS_PER_IP: '20000',
+          ...(kind === 'variant' ? variantEnv : {}),
           ...env,
         },
         ready: 'Chorus is running',
@@ -172,7 +184,7 @@ export async function startTarget(
     kind,
     pid,
     port,
-    wsUrl: kind === 'chorus' ? `${wsBase}/sync` : wsBase,
+    wsUrl: isChorus(kind) ? `${wsBase}/sync` : wsBase,
     httpUrl: `http://127.0.0.1:${port}`,
     logs,
     async stop() {

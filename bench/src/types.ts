@@ -1,6 +1,10 @@
 /** What the orchestrator (run.ts) and the generator processes (generator.ts) exchange. */
 
-export type TargetKind = 'chorus' | 'reference' | 'hocuspocus' | 'relay';
+/** `variant` is Chorus again with the settings given to `--variant`, for an A/B run. */
+export type TargetKind = 'chorus' | 'variant' | 'reference' | 'hocuspocus' | 'relay';
+
+/** Chorus as shipped, or its `--variant`: signed-in clients, saved confirmations. */
+export const isChorus = (kind: TargetKind): boolean => kind === 'chorus' || kind === 'variant';
 
 export interface ClientSpec {
   kind: TargetKind;
