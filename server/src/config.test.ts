@@ -8,6 +8,7 @@ describe('configuration', () => {
     expect(c.origin).toBe('http://localhost:3000');
     expect(c.secureCookies).toBe(false);
     expect(c.sqliteSynchronous).toBe('FULL');
+    expect(c.journalThread).toBe('main');
     expect(c.maxFrameBytes).toBe(8 * 1024 * 1024);
   });
 
@@ -21,6 +22,13 @@ describe('configuration', () => {
         'CHORUS_MAX_FRAME_BYTES: CHORUS_MAX_FRAME_BYTES must be at least 1024.',
       );
     }
+  });
+
+  it('commits the journal on a writer thread only when asked, and names the choices', () => {
+    expect(loadConfig({ CHORUS_JOURNAL_THREAD: 'writer' }).journalThread).toBe('writer');
+    expect(() => loadConfig({ CHORUS_JOURNAL_THREAD: 'worker' })).toThrow(
+      'CHORUS_JOURNAL_THREAD: CHORUS_JOURNAL_THREAD must be main (commit on the event loop) or writer (on a thread of its own).',
+    );
   });
 
   it('refuses a plain-http origin other than localhost', () => {

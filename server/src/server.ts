@@ -29,6 +29,7 @@ export async function startServer(
   storage: Storage = openSqliteStorage({
     filename: path.join(config.dataDir, 'chorus.db'),
     synchronous: config.sqliteSynchronous,
+    writerThread: config.journalThread === 'writer',
   }),
 ): Promise<RunningServer> {
   const services = createServices(config, storage, logger);
