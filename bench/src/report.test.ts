@@ -112,4 +112,21 @@ describe('a variant of Chorus (--variant)', () => {
     expect(text).toContain('| workshop | 1.00× | – | 50.00× | 1.00× | 1.00× |');
     expect(text).not.toContain('Chorus variant: **not met**');
   });
+
+  it('says where the processes ran when they were pinned (--pin)', () => {
+    const text = markdown({
+      startedAt: '2026-11-26T00:00:00Z',
+      machine: 'test',
+      quick: false,
+      pinned: { server: '1', generators: '0' },
+      load: [round('chorus', 1, 1000, 0, 1)],
+      cold: [],
+      idle: [],
+      failures: [],
+      bundle: null,
+    });
+    expect(text).toContain(
+      'each server on core 1, the load generators and the orchestrator on core 0.',
+    );
+  });
 });

@@ -14,6 +14,8 @@ export interface BenchResults {
   quick: boolean;
   /** How many times each load scenario ran (`--rounds`); older results have none. */
   rounds?: number;
+  /** With `--pin`: the core each server ran on and the generators' cores. */
+  pinned?: { server: string; generators: string };
   /** The settings of the `variant` server (`--variant`), if one ran. */
   variant?: Record<string, string>;
   load: LoadResult[];
@@ -105,6 +107,12 @@ export function markdown(r: BenchResults): string {
     `Run ${r.startedAt}${r.quick ? ' (quick: smaller and shorter)' : ''} on ${r.machine}.`,
     '',
   );
+  if (r.pinned) {
+    out.push(
+      `Pinned (\`--pin\`): each server on core ${r.pinned.server}, the load generators and the orchestrator on core${r.pinned.generators.length > 1 ? 's' : ''} ${r.pinned.generators}.`,
+      '',
+    );
+  }
   if (r.variant) {
     out.push(
       `"Chorus variant" is Chorus as shipped with ${

@@ -9,7 +9,9 @@
  *   pnpm bench --rounds 3 --scenarios workshop,manyDocs
  *                                       each load scenario three times, servers
  *                                       alternating; targets judged on the pooled samples
- *   pnpm bench --variant CHORUS_JOURNAL_THREAD=main --targets chorus
+ *   pnpm bench --pin                    each server on a core of its own, the generators
+ *                                       on the others
+ *   pnpm bench --variant CHORUS_JOURNAL_THREAD=writer --targets chorus
  *                                       adds Chorus with those settings as a further
  *                                       server (an A/B run of a setting)
  */
@@ -19,6 +21,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { bundleSizes } from './bundle.ts';
+import { cores, pinFromNowOn } from './placement.ts';
 import { type BenchResults, markdown } from './report.ts';
 import { type LoadScenario, runColdLoad, runIdle, runLoad } from './scenarios.ts';
 import { setVariant, TARGETS } from './targets.ts';
@@ -32,6 +35,7 @@ const VARIANT_ERROR =
 
 const Args = z.object({
   quick: z.boolean(),
+  pin: z.boolean(),
   scenarios: z.array(
     z.enum(SCENARIO_NAMES, { error: `scenarios are ${SCENARIO_NAMES.join(', ')}` }),
   ),
@@ -55,17 +59,18 @@ function parseArgs(argv: string[]): z.infer<typeof Args> {
     const i = argv.indexOf(flag);
     return i === -1 ? undefined : argv[i + 1];
   };
-  const known = new Set(['--quick', '--scenarios', '--targets', '--rounds', '--variant']);
+  const known = new Set(['--quick', '--pin', '--scenarios', '--targets', '--rounds', '--variant']);
   for (const a of argv) {
     if (a.startsWith('--') && !known.has(a)) {
       console.error(
-        `Unknown option ${a}. Use --quick, --scenarios a,b, --targets a,b, --rounds n or --variant CHORUS_NAME=value.`,
+        `Unknown option ${a}. Use --quick, --pin, --scenarios a,b, --targets a,b, --rounds n or --variant CHORUS_NAME=value.`,
       );
       process.exit(2);
     }
   }
   const parsed = Args.safeParse({
     quick: argv.includes('--quick'),
+    pin: argv.includes('--pin'),
     scenarios: (value('--scenarios') ?? SCENARIO_NAMES.join(',')).split(','),
     targets: (value('--targets') ?? TARGETS.join(',')).split(','),
     rounds: value('--rounds') ?? '1',
@@ -117,6 +122,15 @@ async function main(): Promise<void> {
     (args.variant ?? []).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
   );
   setVariant(variant);
+  const placement = cores();
+  if (args.pin) {
+    try {
+      pinFromNowOn();
+    } catch (err) {
+      console.error(`pnpm bench: ${err instanceof Error ? err.message : String(err)}`);
+      process.exit(2);
+    }
+  }
   const targets: TargetKind[] = args.variant ? [...args.targets, 'variant'] : args.targets;
   const scenarios = loadScenarios(args.quick);
   const results: BenchResults = {
@@ -125,6 +139,7 @@ async function main(): Promise<void> {
     quick: args.quick,
     rounds: args.rounds,
     variant: args.variant ? variant : undefined,
+    pinned: args.pin && !('error' in placement) ? placement : undefined,
     load: [],
     cold: [],
     idle: [],

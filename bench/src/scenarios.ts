@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import * as Y from 'yjs';
 import { setUpChorus } from './chorusSetup.ts';
 import { type BenchClient, benchText, connect, now } from './clients.ts';
+import { placed } from './placement.ts';
 import { cpuSeconds, latencySummary, memory, merge, savedSummary } from './stats.ts';
 import { type RunningTarget, startTarget } from './targets.ts';
 import {
@@ -60,7 +61,8 @@ class Generator {
   readonly child: ChildProcess;
   #waiting: ((r: Report) => void)[] = [];
   constructor(id: number) {
-    this.child = spawn(process.execPath, ['--import', 'tsx', 'src/generator.ts'], {
+    const start = placed('generator', process.execPath, ['--import', 'tsx', 'src/generator.ts']);
+    this.child = spawn(start.file, start.args, {
       cwd: benchRoot,
       env: { ...process.env, BENCH_GENERATOR_ID: String(id) },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],

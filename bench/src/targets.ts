@@ -8,6 +8,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { placed } from './placement.ts';
 import { isChorus, type TargetKind } from './types.ts';
 
 const benchRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -141,7 +142,9 @@ export async function startTarget(
   const port = await freePort();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'chorus-bench-'));
   const c = command(kind, port, dataDir, env);
-  const child: ChildProcess = spawn(c.file, c.args, {
+  // taskset execs the server, so the child's pid (for CPU and memory) is the server's.
+  const start = placed('server', c.file, c.args);
+  const child: ChildProcess = spawn(start.file, start.args, {
     cwd: c.cwd,
     env: { ...process.env, ...c.env },
     stdio: ['ignore', 'pipe', 'pipe'],
