@@ -78,62 +78,49 @@ describe('SQLite specifics', () => {
     expect(await slotsIn('v')).toEqual({ c: 0, b: 1 });
     await storage.close();
   });
+});
 
-  it.each([
-    ['inline', false],
-    ['on the writer thread', true],
-  ])(
-    'a journal batch committed %s is acknowledged only once another connection can read it',
-    async (_, writerThread) => {
-      const file = path.join(tempDir(), 'chorus.db');
-      const storage = openSqliteStorage({ filename: file, writerThread });
-      const row = (seq: number) => ({
-        documentId: 'd',
-        seq,
-        createdAt: seq,
-        accountId: null,
-        update: new Uint8Array([seq]),
-      });
-      // Many batches in flight at once: each is on disk when its promise resolves.
-      await Promise.all(Array.from({ length: 50 }, (_, i) => storage.journal.append([row(i + 1)])));
-      const raw = new Database(file, { readonly: true });
-      const seqs = raw
-        .prepare<[], { seq: number }>(
-          "SELECT seq FROM journal WHERE document_id = 'd' ORDER BY seq",
-        )
-        .all()
-        .map((r) => r.seq);
-      raw.close();
-      expect(seqs).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
-      await storage.close();
-    },
-  );
+describe.each([
+  ['inline', false],
+  ['on the writer thread', true],
+])('journal commits %s', (_, writerThread) => {
+  const row = (seq: number) => ({
+    documentId: 'd',
+    seq,
+    createdAt: seq,
+    accountId: null,
+    update: new Uint8Array([seq]),
+  });
+  const open = () => {
+    const file = path.join(tempDir(), 'chorus.db');
+    return { file, storage: openSqliteStorage({ filename: file, writerThread }) };
+  };
 
-  it.each([
-    ['inline', false],
-    ['on the writer thread', true],
-  ])(
-    'a batch that cannot be committed %s is rejected, and nothing of it is stored',
-    async (_, writerThread) => {
-      const file = path.join(tempDir(), 'chorus.db');
-      const storage = openSqliteStorage({ filename: file, writerThread });
-      const row = (seq: number) => ({
-        documentId: 'd',
-        seq,
-        createdAt: 0,
-        accountId: null,
-        update: new Uint8Array([1]),
-      });
-      await storage.journal.append([row(1)]);
-      // Seq 2 is new but seq 1 repeats: the whole transaction must roll back.
-      await expect(storage.journal.append([row(2), row(1)])).rejects.toThrow(
-        /UNIQUE constraint failed/,
-      );
-      expect(await storage.journal.countRows('d')).toBe(1);
-      // Committing keeps working after a failed batch.
-      await storage.journal.append([row(2)]);
-      expect(await storage.journal.countRows('d')).toBe(2);
-      await storage.close();
-    },
-  );
+  it('acknowledge a batch only once another connection can read it', async () => {
+    const { file, storage } = open();
+    // Many batches in flight at once: each is on disk when its promise resolves.
+    await Promise.all(Array.from({ length: 50 }, (_, i) => storage.journal.append([row(i + 1)])));
+    const raw = new Database(file, { readonly: true });
+    const seqs = raw
+      .prepare<[], { seq: number }>("SELECT seq FROM journal WHERE document_id = 'd' ORDER BY seq")
+      .all()
+      .map((r) => r.seq);
+    raw.close();
+    expect(seqs).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+    await storage.close();
+  });
+
+  it('reject a batch that cannot be committed, and store nothing of it', async () => {
+    const { storage } = open();
+    await storage.journal.append([row(1)]);
+    // Seq 2 is new but seq 1 repeats: the whole transaction must roll back.
+    await expect(storage.journal.append([row(2), row(1)])).rejects.toThrow(
+      /UNIQUE constraint failed/,
+    );
+    expect(await storage.journal.countRows('d')).toBe(1);
+    // Committing keeps working after a failed batch.
+    await storage.journal.append([row(2)]);
+    expect(await storage.journal.countRows('d')).toBe(2);
+    await storage.close();
+  });
 });
