@@ -31,7 +31,7 @@ const SCENARIO_NAMES = ['workshop', 'bigRoom', 'manyDocs', 'cold', 'idle'] as co
 
 const ROUNDS_ERROR = '--rounds must be a whole number from 1 to 10';
 const VARIANT_ERROR =
-  '--variant takes CHORUS_NAME=value settings separated by commas, e.g. CHORUS_JOURNAL_THREAD=main';
+  '--variant takes CHORUS_NAME=value settings separated by commas, e.g. CHORUS_JOURNAL_THREAD=writer';
 
 const Args = z.object({
   quick: z.boolean(),

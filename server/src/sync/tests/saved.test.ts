@@ -1,3 +1,5 @@
+import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JournalRow } from '../../storage/types.ts';
 import { buildDocument, buildUser, type TestUser } from '../../test/factories.ts';
@@ -92,6 +94,32 @@ describe('save confirmations', () => {
       release();
       writer.destroy();
       reader.destroy();
+    }
+  });
+});
+
+describe.each(['main', 'writer'])('save confirmations with CHORUS_JOURNAL_THREAD=%s', (thread) => {
+  it('an edit confirmed saved is in the database file for another connection to read', async () => {
+    const server = await startTestServer({ CHORUS_JOURNAL_THREAD: thread });
+    const ann = await buildUser(server.url);
+    const { documentId } = await buildDocument(server.url, ann);
+    const client = connectClient(server.url, documentId, ann.cookie, { chorus: true });
+    try {
+      await waitSynced(client);
+      appendParagraph(client.doc, `committed on the ${thread} thread`);
+      await eventually(() => expect(client.sent()).toBeGreaterThan(0));
+      await eventually(() => expect(client.saved()).toBe(client.sent()));
+      const raw = new Database(path.join(server.config.dataDir, 'chorus.db'), { readonly: true });
+      const rows = raw
+        .prepare<[string, string], { n: number }>(
+          'SELECT count(*) AS n FROM journal WHERE document_id = ? AND account_id = ?',
+        )
+        .get(documentId, ann.id);
+      raw.close();
+      expect(rows?.n).toBeGreaterThan(0);
+    } finally {
+      client.destroy();
+      await server.stop();
     }
   });
 });
