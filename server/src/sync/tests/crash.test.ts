@@ -17,7 +17,10 @@ import { tempDir } from '../../test/testServer.ts';
 const CYCLES = Number(process.env.CHORUS_CRASH_CYCLES ?? 3);
 const DOCUMENTS = 3;
 
-describe('crash safety', () => {
+// Both places a commit can run (CHORUS_JOURNAL_THREAD) must keep every confirmed edit.
+describe.each(['main', 'writer'])('crash safety, journal commits on the %s thread', (thread) => {
+  const start = (port: number, dataDir: string) =>
+    startChildServer(port, dataDir, { CHORUS_JOURNAL_THREAD: thread });
   const children: ChildServer[] = [];
   afterAll(() => {
     for (const c of children) c.process.kill('SIGKILL');
@@ -28,7 +31,7 @@ describe('crash safety', () => {
     async () => {
       const port = await freePort();
       const dataDir = tempDir('chorus-crash-');
-      let server = await startChildServer(port, dataDir);
+      let server = await start(port, dataDir);
       children.push(server);
       const ann = await buildUser(server.url, 'Ann');
       const bob = await buildUser(server.url, 'Bob');
@@ -84,7 +87,7 @@ describe('crash safety', () => {
         harvest();
         server.process.kill('SIGKILL');
         await server.exited;
-        server = await startChildServer(port, dataDir);
+        server = await start(port, dataDir);
         children.push(server);
       }
 
@@ -125,7 +128,7 @@ describe('crash safety', () => {
   it('SIGTERM commits what it has, closes sockets with "restarting", and exits cleanly', async () => {
     const port = await freePort();
     const dataDir = tempDir('chorus-term-');
-    const server = await startChildServer(port, dataDir);
+    const server = await start(port, dataDir);
     children.push(server);
     const ann = await buildUser(server.url, 'Ann');
     const { documentId } = await buildDocument(server.url, ann);
@@ -143,7 +146,7 @@ describe('crash safety', () => {
     await eventually(() => expect(closeCodes).toContain(CloseCode.serviceRestart));
     writer.destroy();
 
-    const again = await startChildServer(port, dataDir);
+    const again = await start(port, dataDir);
     children.push(again);
     const reader = connectClient(again.url, documentId, ann.cookie);
     await waitSynced(reader);
