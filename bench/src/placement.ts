@@ -32,10 +32,6 @@ export function pinFromNowOn(): void {
   pinned = true;
 }
 
-export function isPinned(): boolean {
-  return pinned;
-}
-
 /** The command line that starts `file args` on its role's cores (unchanged unless pinned). */
 export function placed(
   role: 'server' | 'generator',

@@ -101,6 +101,16 @@ export function pooledLoad(load: readonly LoadResult[]): PooledLoad[] {
   });
 }
 
+/** Each scenario of the pooled results, in the order they ran, with a lookup by server. */
+function byScenario(
+  pooled: readonly PooledLoad[],
+): { scenario: string; of: (t: TargetKind) => PooledLoad | undefined }[] {
+  return [...new Set(pooled.map((l) => l.scenario))].map((scenario) => ({
+    scenario,
+    of: (t: TargetKind) => pooled.find((l) => l.scenario === scenario && l.target === t),
+  }));
+}
+
 export function markdown(r: BenchResults): string {
   const out: string[] = [];
   out.push(
@@ -159,9 +169,7 @@ export function markdown(r: BenchResults): string {
       '| Scenario | p99 vs reference | p99 vs Hocuspocus | p99 vs relay | throughput vs reference | throughput vs Hocuspocus | throughput vs relay | saved p50 / p99 ms |',
       '|---|---:|---:|---:|---:|---:|---:|---:|',
     );
-    const scenarios = [...new Set(pooled.map((l) => l.scenario))];
-    for (const s of scenarios) {
-      const of = (t: TargetKind) => pooled.find((l) => l.scenario === s && l.target === t);
+    for (const { scenario: s, of } of byScenario(pooled)) {
       const c = of('chorus');
       if (!c) continue;
       const cells = PEERS.map((p) => ratio(c.latencyMs.p99, of(p)?.latencyMs.p99));
@@ -225,9 +233,9 @@ function variantTable(pooled: readonly PooledLoad[]): string[] {
     '| Scenario | p50 | p95 | p99 | saved p99 | server CPU |',
     '|---|---:|---:|---:|---:|---:|',
   ];
-  for (const s of [...new Set(pooled.map((l) => l.scenario))]) {
-    const c = pooled.find((l) => l.scenario === s && l.target === 'chorus');
-    const v = pooled.find((l) => l.scenario === s && l.target === 'variant');
+  for (const { scenario: s, of } of byScenario(pooled)) {
+    const c = of('chorus');
+    const v = of('variant');
     if (!c || !v) continue;
     out.push(
       `| ${s} | ${ratio(c.latencyMs.p50, v.latencyMs.p50)} | ${ratio(c.latencyMs.p95, v.latencyMs.p95)} | ${ratio(c.latencyMs.p99, v.latencyMs.p99)} | ${ratio(c.savedMs?.p99, v.savedMs?.p99)} | ${ratio(c.serverCpuS, v.serverCpuS)} |`,
@@ -241,8 +249,7 @@ const share = (l: LoadResult) => l.delivered / Math.max(1, l.expectedDeliveries)
 function targets(r: BenchResults, pooled: readonly PooledLoad[]): string[] {
   const lines: string[] = [];
   const mark = (ok: boolean) => (ok ? 'met' : '**not met**');
-  for (const s of [...new Set(pooled.map((l) => l.scenario))]) {
-    const of = (t: TargetKind) => pooled.find((l) => l.scenario === s && l.target === t);
+  for (const { scenario: s, of } of byScenario(pooled)) {
     const c = of('chorus');
     if (!c) continue;
     for (const p of ['reference', 'hocuspocus'] as const) {
