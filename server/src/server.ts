@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import path from 'node:path';
-import { CloseCode } from '@chorus/shared';
+import { CloseCode, editorContent } from '@chorus/shared';
 import { serve } from '@hono/node-server';
 import { createApp } from './app.ts';
 import type { Config } from './config.ts';
@@ -12,6 +12,7 @@ import type { Storage } from './storage/types.ts';
 import { resolveIdentity } from './sync/identity.ts';
 import { SyncServer } from './sync/syncServer.ts';
 import { attachSyncUpgrade } from './sync/upgrade.ts';
+import { contentRules } from './sync/validateUpdate.ts';
 
 export interface RunningServer {
   url: string;
@@ -48,6 +49,7 @@ export async function startServer(
         bytesBurst: Math.max(config.maxFrameBytes * 2, config.maxBytesPerSecond * 2),
       },
       autoVersionMs: config.autoVersionMs,
+      content: contentRules(editorContent),
       saveAutoVersion: async (documentId, state) => {
         await saveVersion(storage, documentId, state, 'auto', null, null);
       },

@@ -35,7 +35,11 @@ function renderCaret(user: Record<string, unknown>): HTMLElement {
   return caret;
 }
 
-export function editorExtensions(connection: DocumentConnection, user: CaretUser): AnyExtension[] {
+/**
+ * The extensions that make up the document's schema. The server refuses any name they do
+ * not define (`editorContent` in the shared package; a test keeps the two equal).
+ */
+export function contentExtensions(): AnyExtension[] {
   return [
     StarterKit.configure({
       // Collaboration brings its own Yjs-aware undo; the plain history would fight it.
@@ -43,6 +47,12 @@ export function editorExtensions(connection: DocumentConnection, user: CaretUser
       link: { openOnClick: false, autolink: true, defaultProtocol: 'https' },
     }),
     TableKit.configure({ table: { resizable: false } }),
+  ];
+}
+
+export function editorExtensions(connection: DocumentConnection, user: CaretUser): AnyExtension[] {
+  return [
+    ...contentExtensions(),
     Collaboration.configure({ document: connection.doc }),
     CollaborationCaret.configure({
       provider: connection.provider,

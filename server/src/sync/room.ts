@@ -536,7 +536,7 @@ export class Room {
           peer.close(CloseCode.documentTooLarge, 'document size limit reached');
           return;
         }
-        validateUpdate(message.update);
+        validateUpdate(message.update, undefined, this.options.content);
         if (!this.#checkClientIds(peer, message.update)) return;
         const pendingBefore = {
           pendingStructs: this.doc.store.pendingStructs,

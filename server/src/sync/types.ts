@@ -1,4 +1,5 @@
 import type { Permission } from '@chorus/shared';
+import type { ContentRules } from './validateUpdate.ts';
 
 /** The transport seen by the sync core: anything that can send frames and be closed. */
 export interface SyncConnection {
@@ -51,4 +52,9 @@ export interface SyncOptions {
   autoVersionMs?: number;
   /** Stores an automatic version; called with committed state only. */
   saveAutoVersion?: (documentId: string, state: Uint8Array) => Promise<void>;
+  /**
+   * The names a client's update may use (the editor's schema). The server sets it; some
+   * protocol tests leave it out to send plain Yjs types.
+   */
+  content?: ContentRules;
 }

@@ -1,8 +1,13 @@
+import { EDITOR_FRAGMENT, editorContent } from '@chorus/shared';
+import { getSchema } from '@tiptap/core';
+import { TableKit } from '@tiptap/extension-table';
+import StarterKit from '@tiptap/starter-kit';
+import { prosemirrorJSONToYDoc } from '@tiptap/y-tiptap';
 import * as encoding from 'lib0/encoding';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { ProtocolError } from './protocol.ts';
-import { validateUpdate } from './validateUpdate.ts';
+import { contentRules, validateUpdate } from './validateUpdate.ts';
 
 function editorUpdate(): Uint8Array {
   const doc = new Y.Doc();
@@ -120,4 +125,163 @@ describe('validating untrusted updates', () => {
       expect(() => validateUpdate(update)).toThrow(ProtocolError);
     });
   }
+});
+
+describe("checking updates against the editor's schema", () => {
+  const rules = contentRules(editorContent);
+  // The client's content extensions; their names and attributes do not depend on options.
+  const schema = getSchema([StarterKit, TableKit]);
+
+  /** A document with every node and mark the editor has, written by the real binding. */
+  function everyKindOfContent(): Uint8Array {
+    const text = (t: string, marks: string[] = []) => ({
+      type: 'text',
+      text: t,
+      marks: marks.map((m) =>
+        m === 'link' ? { type: m, attrs: { href: 'https://x.org' } } : { type: m },
+      ),
+    });
+    const para = (...content: object[]) => ({ type: 'paragraph', content });
+    const cell = (type: string) => ({
+      type,
+      attrs: { colspan: 2, colwidth: [120, 80] },
+      content: [para(text('c'))],
+    });
+    const json = {
+      type: 'doc',
+      content: [
+        { type: 'heading', attrs: { level: 2 }, content: [text('Title')] },
+        para(
+          ...['bold', 'italic', 'strike', 'code', 'underline', 'link'].map((m) => text(m, [m])),
+          { type: 'hardBreak' },
+        ),
+        { type: 'blockquote', content: [para(text('quoted'))] },
+        { type: 'bulletList', content: [{ type: 'listItem', content: [para(text('one'))] }] },
+        {
+          type: 'orderedList',
+          attrs: { start: 3 },
+          content: [{ type: 'listItem', content: [para(text('two'))] }],
+        },
+        { type: 'codeBlock', attrs: { language: 'ts' }, content: [text('let a = 1;')] },
+        { type: 'horizontalRule' },
+        {
+          type: 'table',
+          content: [{ type: 'tableRow', content: [cell('tableHeader'), cell('tableCell')] }],
+        },
+      ],
+    };
+    const doc = prosemirrorJSONToYDoc(schema, json, EDITOR_FRAGMENT);
+    return Y.encodeStateAsUpdate(doc);
+  }
+
+  it("names exactly the editor schema's nodes, marks and attributes", () => {
+    const nodes = Object.keys(schema.nodes).filter((n) => n !== 'doc' && n !== 'text');
+    const attributes = new Set(
+      Object.values(schema.nodes).flatMap((n) => Object.keys(n.spec.attrs ?? {})),
+    );
+    expect([...editorContent.elements].sort()).toEqual(nodes.sort());
+    expect([...editorContent.marks].sort()).toEqual(Object.keys(schema.marks).sort());
+    expect([...editorContent.attributes].sort()).toEqual([...attributes].sort());
+  });
+
+  it('accepts every node, mark and attribute the editor writes, and edits of them', () => {
+    const update = everyKindOfContent();
+    expect(() => validateUpdate(update, undefined, rules)).not.toThrow();
+    const doc = new Y.Doc();
+    Y.applyUpdate(doc, update);
+    const before = Y.encodeStateVector(doc);
+    const first = doc.getXmlFragment(EDITOR_FRAGMENT).get(0) as Y.XmlElement;
+    (first.get(0) as Y.XmlText).insert(0, 'New ', { bold: true, 'italic--AbCd1234': {} });
+    first.setAttribute('level', 3 as unknown as string);
+    doc.getXmlFragment(EDITOR_FRAGMENT).delete(1, 1);
+    expect(() =>
+      validateUpdate(Y.encodeStateAsUpdate(doc, before), undefined, rules),
+    ).not.toThrow();
+  });
+
+  /** An update from a fresh client that does one thing to an empty document. */
+  const made = (change: (doc: Y.Doc) => void) => {
+    const doc = new Y.Doc();
+    change(doc);
+    return Y.encodeStateAsUpdate(doc);
+  };
+  const inParagraph = (change: (p: Y.XmlElement, t: Y.XmlText) => void) =>
+    made((doc) => {
+      const p = new Y.XmlElement('paragraph');
+      const t = new Y.XmlText();
+      doc.getXmlFragment(EDITOR_FRAGMENT).insert(0, [p]);
+      p.insert(0, [t]);
+      change(p, t);
+    });
+
+  const outside: [string, Uint8Array, RegExp][] = [
+    [
+      'text in a root of its own',
+      made((d) => d.getText('hidden').insert(0, 'x')),
+      /document part "hidden"/,
+    ],
+    ['a map root', made((d) => d.getMap('meta').set('a', 1)), /document part "meta"/],
+    [
+      'an element the editor does not have',
+      made((d) => d.getXmlFragment(EDITOR_FRAGMENT).insert(0, [new Y.XmlElement('script')])),
+      /element "script"/,
+    ],
+    [
+      'an unknown attribute',
+      inParagraph((p) => p.setAttribute('onclick', 'x')),
+      /attribute "onclick"/,
+    ],
+    ['an unknown mark', inParagraph((_, t) => t.insert(0, 'x', { blink: true })), /mark "blink"/],
+    [
+      'a hook element',
+      made((d) =>
+        d
+          .getXmlFragment(EDITOR_FRAGMENT)
+          .insert(0, [new Y.XmlHook('widget') as unknown as Y.XmlElement]),
+      ),
+      /only elements and text/,
+    ],
+    [
+      'text straight under the root',
+      handmade((e) => {
+        encoding.writeUint8(e, 4); // string, parent info follows
+        encoding.writeVarUint(e, 1);
+        encoding.writeVarString(e, EDITOR_FRAGMENT);
+        encoding.writeVarString(e, 'loose');
+      }),
+      /only elements and text/,
+    ],
+    [
+      'an embedded object',
+      handmade((e) => {
+        encoding.writeUint8(e, 5); // embed, parent info follows
+        encoding.writeVarUint(e, 0); // the parent is an item:
+        encoding.writeVarUint(e, 5); // its client
+        encoding.writeVarUint(e, 0); // and clock
+        encoding.writeVarString(e, '{}');
+      }),
+      /embedded objects/,
+    ],
+  ];
+  for (const [what, update, reason] of outside) {
+    it(`refuses ${what}, and says what`, () => {
+      expect(() => validateUpdate(update, undefined, rules)).toThrow(reason);
+      // Without rules (the protocol tests' plain Yjs types) only the shape is checked.
+      if (!/only elements|embedded/.test(reason.source)) {
+        expect(() => validateUpdate(update)).not.toThrow();
+      }
+    });
+  }
+
+  it('refuses a client id past 2^53, whose last byte lib0 does not range-check', () => {
+    const e = encoding.createEncoder();
+    encoding.writeVarUint(e, 1);
+    encoding.writeVarUint(e, 1);
+    encoding.writeVarUint(e, 2 ** 56); // client
+    encoding.writeVarUint(e, 0);
+    encoding.writeUint8(e, 0); // GC struct
+    encoding.writeVarUint(e, 1);
+    encoding.writeVarUint(e, 0);
+    expect(() => validateUpdate(encoding.toUint8Array(e))).toThrow(/id out of range/);
+  });
 });

@@ -18,6 +18,31 @@ export const defaultUpdateLimits: UpdateLimits = {
   maxDepth: 16,
 };
 
+/**
+ * The names an update may use, when the server knows what the document holds (see
+ * `editorContent` in the shared package). Without rules only the shape is checked.
+ */
+export interface ContentRules {
+  roots: ReadonlySet<string>;
+  elements: ReadonlySet<string>;
+  attributes: ReadonlySet<string>;
+  marks: ReadonlySet<string>;
+}
+
+export function contentRules(names: {
+  roots: readonly string[];
+  elements: readonly string[];
+  attributes: readonly string[];
+  marks: readonly string[];
+}): ContentRules {
+  return {
+    roots: new Set(names.roots),
+    elements: new Set(names.elements),
+    attributes: new Set(names.attributes),
+    marks: new Set(names.marks),
+  };
+}
+
 const MAX_CLOCK = 2 ** 53 - 1;
 
 // Content refs of Yjs update v1 (yjs/src/structs/Item.js contentRefs).
@@ -34,9 +59,25 @@ const ANY = 8;
 const DOC = 9;
 const XML_ELEMENT = 3;
 const XML_HOOK = 5;
+const XML_TEXT = 6;
+/** An overlapping mark's format key: its name, "--" and an 8-character hash (y-prosemirror). */
+const HASHED_MARK = /^(.*)--[a-zA-Z0-9+/=]{8}$/;
 
 function fail(reason: string): never {
   throw new ProtocolError(`update refused: ${reason}`);
+}
+
+/** A name from the update, short enough for a close reason and a log line. */
+const quoted = (name: string) => JSON.stringify(name.length > 32 ? `${name.slice(0, 32)}…` : name);
+
+/** A client id or clock read from the update, refused beyond 2^53 - 1. */
+function safeId(n: number): number {
+  if (n > MAX_CLOCK) fail('id out of range');
+  return n;
+}
+
+function notInSchema(what: string, name: string): never {
+  fail(`${what} ${quoted(name)} is not in the editor's schema`);
 }
 
 function count(d: decoding.Decoder, what: string, max: number): number {
@@ -111,7 +152,12 @@ function skipAny(d: decoding.Decoder, depth: number, limits: UpdateLimits): void
 }
 
 /** Reads one item's content and returns how many clocks it takes. */
-function skipContent(d: decoding.Decoder, ref: number, limits: UpdateLimits): number {
+function skipContent(
+  d: decoding.Decoder,
+  ref: number,
+  limits: UpdateLimits,
+  rules: ContentRules | undefined,
+): number {
   switch (ref) {
     case DELETED: {
       const len = decoding.readVarUint(d);
@@ -119,6 +165,7 @@ function skipContent(d: decoding.Decoder, ref: number, limits: UpdateLimits): nu
       return len;
     }
     case JSON_CONTENT: {
+      if (rules) fail("JSON content is not in the editor's schema");
       const n = count(d, 'JSON item', limits.maxStructs);
       for (let i = 0; i < n; i++) jsonDepth(decoding.readVarString(d), limits.maxDepth);
       return n;
@@ -126,16 +173,25 @@ function skipContent(d: decoding.Decoder, ref: number, limits: UpdateLimits): nu
     case STRING:
       return decoding.readVarString(d).length;
     case EMBED:
+      if (rules) fail("embedded objects are not in the editor's schema");
       jsonDepth(decoding.readVarString(d), limits.maxDepth);
       return 1;
-    case FORMAT:
-      decoding.readVarString(d);
+    case FORMAT: {
+      const key = decoding.readVarString(d);
+      if (rules && !rules.marks.has(HASHED_MARK.exec(key)?.[1] ?? key)) notInSchema('mark', key);
       jsonDepth(decoding.readVarString(d), limits.maxDepth);
       return 1;
+    }
     case TYPE: {
       const typeRef = decoding.readVarUint(d);
       if (typeRef > 6) fail(`unknown type ${typeRef}`);
-      if (typeRef === XML_ELEMENT || typeRef === XML_HOOK) decoding.readVarString(d);
+      if (rules && typeRef !== XML_ELEMENT && typeRef !== XML_TEXT) {
+        fail("only elements and text belong in the editor's document");
+      }
+      if (typeRef === XML_ELEMENT || typeRef === XML_HOOK) {
+        const name = decoding.readVarString(d);
+        if (rules && !rules.elements.has(name)) notInSchema('element', name);
+      }
       return 1;
     }
     case ANY: {
@@ -160,11 +216,14 @@ function skipContent(d: decoding.Decoder, ref: number, limits: UpdateLimits): nu
 /**
  * Walks a Yjs v1 update without building anything, checking every count against the
  * bytes that remain and every clock against 2^53. Throws ProtocolError when it would not
- * be safe to hand the update to Yjs.
+ * be safe to hand the update to Yjs. With `rules`, also refuses any name the editor's
+ * schema does not have: a root other than the editor's, an unknown element, attribute or
+ * mark, and content that is neither an element nor text directly under the root.
  */
 export function validateUpdate(
   update: Uint8Array,
   limits: UpdateLimits = defaultUpdateLimits,
+  rules?: ContentRules,
 ): void {
   const d = decoding.createDecoder(update);
   try {
@@ -175,7 +234,9 @@ export function validateUpdate(
       const n = count(d, 'struct', limits.maxStructs);
       structs += n;
       if (structs > limits.maxStructs) fail('too many structs');
-      const client = decoding.readVarUint(d); // lib0 refuses integers beyond 2^53
+      // lib0 checks the range only of a number's leading bytes, so an id's last byte can
+      // carry it past 2^53, where it no longer names one client.
+      const client = safeId(decoding.readVarUint(d));
       // Yjs writes each client once. Applying keeps only a repeated client's last section
       // while merging (the relay) and the attribution gate read them all, so others could
       // be sent content the server never applied.
@@ -192,22 +253,35 @@ export function validateUpdate(
           len = decoding.readVarUint(d);
         } else {
           if (info & 0x80) {
-            decoding.readVarUint(d);
-            decoding.readVarUint(d);
+            safeId(decoding.readVarUint(d));
+            safeId(decoding.readVarUint(d));
           }
           if (info & 0x40) {
-            decoding.readVarUint(d);
-            decoding.readVarUint(d);
+            safeId(decoding.readVarUint(d));
+            safeId(decoding.readVarUint(d));
           }
+          // Without an origin the item names its parent: a root by name, or an item.
+          let underRoot = false;
+          let attribute = false;
           if ((info & 0xc0) === 0) {
-            if (decoding.readVarUint(d) === 1) decoding.readVarString(d);
-            else {
-              decoding.readVarUint(d);
-              decoding.readVarUint(d);
+            if (decoding.readVarUint(d) === 1) {
+              const root = decoding.readVarString(d);
+              if (rules && !rules.roots.has(root)) notInSchema('document part', root);
+              underRoot = true;
+            } else {
+              safeId(decoding.readVarUint(d));
+              safeId(decoding.readVarUint(d));
             }
-            if (info & 0x20) decoding.readVarString(d);
+            if (info & 0x20) {
+              const key = decoding.readVarString(d);
+              if (rules && !rules.attributes.has(key)) notInSchema('attribute', key);
+              attribute = true;
+            }
           }
-          len = skipContent(d, ref, limits);
+          if (rules && !attribute && underRoot && ref !== TYPE && ref !== DELETED) {
+            fail("only elements and text belong in the editor's document");
+          }
+          len = skipContent(d, ref, limits, rules);
         }
         clock += len;
         if (clock > MAX_CLOCK) fail('clock out of range');
@@ -215,7 +289,7 @@ export function validateUpdate(
     }
     const dsClients = count(d, 'delete set client', limits.maxClients);
     for (let c = 0; c < dsClients; c++) {
-      decoding.readVarUint(d);
+      safeId(decoding.readVarUint(d));
       const ranges = count(d, 'delete range', limits.maxStructs);
       for (let r = 0; r < ranges; r++) {
         const clock = decoding.readVarUint(d);

@@ -1,6 +1,8 @@
-import { CloseCode } from '@chorus/shared';
+import { CloseCode, EDITOR_FRAGMENT } from '@chorus/shared';
+import * as encoding from 'lib0/encoding';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import * as Y from 'yjs';
 import { buildDocument, buildUser, type TestUser } from '../../test/factories.ts';
 import {
   appendParagraph,
@@ -88,6 +90,40 @@ describe('bad frames', () => {
       expect(a.provider.wsconnected && b.provider.wsconnected).toBe(true);
     });
   }
+
+  /** A sync update frame carrying `update`, as a y-websocket client sends it. */
+  const updateFrame = (update: Uint8Array) => {
+    const e = encoding.createEncoder();
+    encoding.writeVarUint(e, 0); // sync
+    encoding.writeVarUint(e, 2); // update
+    encoding.writeVarUint8Array(e, update);
+    return Buffer.from(encoding.toUint8Array(e));
+  };
+
+  it("refuses an update with content outside the editor's schema whole: not stored, not relayed", async () => {
+    // A real paragraph and a script element in one update: none of it may land.
+    const forged = new Y.Doc();
+    const p = new Y.XmlElement('paragraph');
+    const t = new Y.XmlText();
+    t.insert(0, 'smuggled along');
+    p.insert(0, [t]);
+    forged.getXmlFragment(EDITOR_FRAGMENT).insert(0, [p, new Y.XmlElement('script')]);
+    const closed = await sendRaw(url, ann.cookie, updateFrame(Y.encodeStateAsUpdate(forged)));
+    expect(closed.code).toBe(CloseCode.badMessage);
+    expect(closed.reason).toContain('element "script" is not in the editor\'s schema');
+
+    const marker = 'after the refused update';
+    appendParagraph(a.doc, marker);
+    await eventually(() => expect(b.text()).toContain(marker));
+    const fresh = connectClient(server.url, documentId, bob.cookie);
+    try {
+      await waitSynced(fresh);
+      await eventually(() => expect(fresh.text()).toContain(marker));
+      for (const client of [b, fresh]) expect(client.text()).not.toContain('smuggled');
+    } finally {
+      fresh.destroy();
+    }
+  });
 
   it('logs each bad frame with the account and a hash, never the content', () => {
     const bad = server.logger.entries.filter((e) => e.event === 'sync.bad_message');

@@ -1,0 +1,33 @@
+import { EDITOR_FRAGMENT } from './seed.ts';
+
+/**
+ * What the editor's schema (Tiptap's StarterKit and TableKit, as the client configures
+ * them) can hold, in the names the Yjs binding stores: one root fragment, an element per
+ * block or inline node, an attribute per node attribute, and a text format per mark (an
+ * overlapping mark's name gets a "--" and an 8-character hash). The server refuses updates
+ * with anything else: the binding on every client would silently delete what it cannot
+ * show, and those deletions would be recorded as made by whoever had the page open.
+ *
+ * Kept as plain names so the server checks updates without loading the editor. Tests on
+ * both sides compare these lists with the schema the editor builds, so they cannot drift.
+ */
+export const editorContent = {
+  roots: [EDITOR_FRAGMENT],
+  elements: [
+    'paragraph',
+    'blockquote',
+    'bulletList',
+    'codeBlock',
+    'hardBreak',
+    'heading',
+    'horizontalRule',
+    'listItem',
+    'orderedList',
+    'table',
+    'tableCell',
+    'tableHeader',
+    'tableRow',
+  ],
+  attributes: ['language', 'level', 'start', 'type', 'colspan', 'rowspan', 'colwidth', 'align'],
+  marks: ['link', 'bold', 'code', 'italic', 'strike', 'underline'],
+} as const;
