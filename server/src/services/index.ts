@@ -6,6 +6,7 @@ import { FailureThrottle } from '../auth/throttle.ts';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import type { Storage } from '../storage/types.ts';
+import type { EditAuthor } from '../sync/types.ts';
 import { AccessEvents } from './accessEvents.ts';
 
 /** What the HTTP side may ask of the sync server (implemented by SyncServer). */
@@ -13,7 +14,7 @@ export interface LiveDocuments {
   committedDocument(documentId: string): Promise<{ doc: Y.Doc; index: AuthorshipIndex }>;
   applyServerEdit(
     documentId: string,
-    accountId: string,
+    author: EditAuthor,
     build: (doc: Y.Doc) => Uint8Array,
     sources: TextSource[],
   ): Promise<void>;

@@ -197,6 +197,35 @@ export function storageContract(name: string, open: () => Promise<Storage>): voi
       await s.close();
     });
 
+    it("records each author's participant role with their client ids, and reads back the latest", async () => {
+      const s = await setup();
+      const doc = 'd1aaaaaaaaaaaaaaaaaaaaaa';
+      const owner = (
+        clientId: number,
+        firstSeen: number,
+        participantRole: 'patient' | 'carer',
+      ) => ({
+        documentId: doc,
+        clientId,
+        accountId: 'u1aaaaaaaaaaaaaaaaaaaaaa',
+        firstSeen,
+        participantRole,
+      });
+      expect(await s.journal.authorRoles(doc)).toEqual(new Map());
+      await s.journal.append(
+        [{ ...row(2, 4), participantRole: 'patient' }],
+        [owner(51, 10, 'patient')],
+      );
+      await s.journal.append(
+        [{ ...row(3, 5), participantRole: 'carer' }],
+        [owner(52, 20, 'carer')],
+      );
+      expect(await s.journal.authorRoles(doc)).toEqual(
+        new Map([['u1aaaaaaaaaaaaaaaaaaaaaa', 'carer']]),
+      );
+      await s.close();
+    });
+
     it('appends rows in order, and loads snapshot plus only the rows after it', async () => {
       const s = await setup();
       await s.journal.append([row(2, 4), row(3, 5), row(4, 6)]);

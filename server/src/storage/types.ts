@@ -111,6 +111,8 @@ export interface JournalRow {
   createdAt: number;
   /** The account whose connection sent it; null for content the server wrote (templates). */
   accountId: string | null;
+  /** That account's participant role when it sent it (absent: the server's own). */
+  participantRole?: ParticipantRole | null;
   update: Uint8Array;
 }
 
@@ -120,6 +122,8 @@ export interface ClientIdOwner {
   clientId: number;
   accountId: string | null;
   firstSeen: number;
+  /** The owner's participant role when it first wrote under this id. */
+  participantRole?: ParticipantRole | null;
 }
 
 /** A run of Yjs items: `len` clocks of `clientId` from `clock`. */
@@ -276,6 +280,12 @@ export interface JournalStore {
   ): Promise<void>;
   /** The whole attribution ledger of a document, plus its client id owners. */
   loadLedger(documentId: string): Promise<LedgerEntries & { owners: Map<number, string | null> }>;
+  /**
+   * Each author's participant role when they last started writing in the document (their
+   * newest client id), from the server's records at the time: how to credit someone who
+   * has since left the workspace.
+   */
+  authorRoles(documentId: string): Promise<Map<string, ParticipantRole>>;
   /**
    * The latest snapshot and the rows after it; with `withoutSnapshot`, every row from the
    * first (to rebuild a document whose snapshot is damaged: rows are never deleted).

@@ -24,6 +24,7 @@ export async function resolveIdentity(
     workspaceId: found.document.workspaceId,
     name: creditedName(user, role),
     role: participantRoleLabels[role],
+    participantRole: role,
     color: colorForSlot(found.membership.colorSlot),
     permission: found.permission,
     canEdit: can(found.permission, 'document.edit'),

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { AuthorshipIndex, CloseCode } from '@chorus/shared';
+import { AuthorshipIndex, CloseCode, type ParticipantRole } from '@chorus/shared';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { recordTransaction, type TextSource } from '../attribution/recordTransaction.ts';
@@ -24,7 +24,7 @@ import {
   encodeUpdate,
   ProtocolError,
 } from './protocol.ts';
-import type { SyncOptions } from './types.ts';
+import type { EditAuthor, SyncOptions } from './types.ts';
 import { validateUpdate } from './validateUpdate.ts';
 
 const MAX_AWARENESS_IDS_PER_PEER = 4;
@@ -69,6 +69,8 @@ export class LoadError extends Error {}
 export class ServerEdit {
   constructor(
     readonly accountId: string,
+    /** The participant role of the person it is made for, recorded with the edit. */
+    readonly participantRole: ParticipantRole | null,
     /** Text the edit reinserts, with its original authors, so their credit is kept. */
     readonly sources: TextSource[] = [],
   ) {}
@@ -382,22 +384,30 @@ export class Room {
   }
 
   #originAccount(origin: unknown): string | null {
-    if (origin instanceof ServerEdit) return origin.accountId;
-    if (origin instanceof Object && this.peers.has(origin as Peer))
-      return (origin as Peer).identity.userId;
+    return this.#author(origin)?.accountId ?? null;
+  }
+
+  /** Who made an edit, and in what role, from the server's records: never from the client. */
+  #author(origin: unknown): EditAuthor | null {
+    if (origin instanceof ServerEdit) return origin;
+    if (origin instanceof Object && this.peers.has(origin as Peer)) {
+      const { identity } = origin as Peer;
+      return { accountId: identity.userId, participantRole: identity.participantRole };
+    }
     return null;
   }
 
   #onDocUpdate(update: Uint8Array, origin: unknown): void {
-    const accountId = this.#originAccount(origin);
-    if (!accountId) return;
+    const author = this.#author(origin);
+    if (!author) return;
     this.pending.push({
       origin: origin as EditOrigin,
       row: {
         documentId: this.documentId,
         seq: this.#nextSeq++,
         createdAt: Date.now(),
-        accountId,
+        accountId: author.accountId,
+        participantRole: author.participantRole,
         update,
       },
     });
@@ -440,6 +450,7 @@ export class Room {
           clientId,
           accountId: edit.accountId,
           firstSeen: Date.now(),
+          participantRole: edit.participantRole,
         });
       }
     }
@@ -659,6 +670,7 @@ export class Room {
           clientId,
           accountId: peer.identity.userId,
           firstSeen: now,
+          participantRole: peer.identity.participantRole,
         });
       }
     }

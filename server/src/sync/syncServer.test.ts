@@ -25,6 +25,7 @@ const ann: PeerIdentity = {
   workspaceId: 'w1',
   name: 'Ann',
   role: 'Patient or service user',
+  participantRole: 'patient',
   color: '#1d4ed8',
   permission: 'editor',
   canEdit: true,

@@ -7,7 +7,13 @@ import type { JournalStore } from '../storage/types.ts';
 import { TrafficLimiter } from './limits.ts';
 import { Peer } from './peer.ts';
 import { LoadError, Room, type RoomBatch, readJournal, ServerEdit } from './room.ts';
-import type { IdentityResolver, PeerIdentity, SyncConnection, SyncOptions } from './types.ts';
+import type {
+  EditAuthor,
+  IdentityResolver,
+  PeerIdentity,
+  SyncConnection,
+  SyncOptions,
+} from './types.ts';
 
 /** What the transport calls for each connection: frames in, and the end. */
 export interface PeerHandle {
@@ -257,12 +263,15 @@ export class SyncServer {
    */
   async applyServerEdit(
     documentId: string,
-    accountId: string,
+    author: EditAuthor,
     build: (doc: Y.Doc) => Uint8Array,
     sources: TextSource[],
   ): Promise<void> {
     const room = await this.#room(documentId);
-    room.applyServerEdit(build(room.doc), new ServerEdit(accountId, sources));
+    room.applyServerEdit(
+      build(room.doc),
+      new ServerEdit(author.accountId, author.participantRole, sources),
+    );
     await this.flushed();
   }
 

@@ -1,4 +1,4 @@
-import type { Permission } from '@chorus/shared';
+import type { ParticipantRole, Permission } from '@chorus/shared';
 import type { ContentRules } from './validateUpdate.ts';
 
 /** The transport seen by the sync core: anything that can send frames and be closed. */
@@ -24,6 +24,8 @@ export interface PeerIdentity {
   name: string;
   /** The participant role label shown with the name. */
   role: string;
+  /** The participant role itself, recorded with each edit in the journal. */
+  participantRole: ParticipantRole;
   color: string;
   permission: Permission;
   /** False for people who may read but not change the document. */
@@ -38,6 +40,12 @@ export type IdentityResolver = (
   sessionId: string,
   documentId: string,
 ) => Promise<PeerIdentity | null>;
+
+/** Who an edit is credited to, and in what participant role (null: the server's own). */
+export interface EditAuthor {
+  accountId: string;
+  participantRole: ParticipantRole | null;
+}
 
 export interface SyncOptions {
   maxDocumentBytes: number;

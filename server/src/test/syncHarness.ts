@@ -13,6 +13,7 @@ export function editorIdentity(userId: string): PeerIdentity {
     workspaceId: 'w',
     name: userId,
     role: 'Other',
+    participantRole: 'other',
     color: '#1d4ed8',
     permission: 'editor',
     canEdit: true,

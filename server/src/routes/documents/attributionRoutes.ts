@@ -22,7 +22,12 @@ export const attributionRoutes = new Hono<AppEnv>()
     const { storage } = c.var.services;
     const ledger = await storage.journal.loadLedger(document.id);
     const { index } = await liveDocuments(c.var.services.live).committedDocument(document.id);
-    const people = await peopleOf(storage, document.workspaceId, ledger.owners.values());
+    const people = await peopleOf(
+      storage,
+      document.workspaceId,
+      ledger.owners.values(),
+      await storage.journal.authorRoles(document.id),
+    );
     return c.json({
       people: Object.fromEntries(people),
       owners: [...ledger.owners],
@@ -62,11 +67,16 @@ async function buildReport(
   const { storage } = services;
   const { doc, index } = await liveDocuments(services.live).committedDocument(documentId);
   const ledger = await storage.journal.loadLedger(documentId);
-  const people = await peopleOf(storage, workspaceId, [
-    ...ledger.owners.values(),
-    ...ledger.deletes.map((d) => d.deletedBy),
-    ...ledger.carried.map((d) => d.authorId),
-  ]);
+  const people = await peopleOf(
+    storage,
+    workspaceId,
+    [
+      ...ledger.owners.values(),
+      ...ledger.deletes.map((d) => d.deletedBy),
+      ...ledger.carried.map((d) => d.authorId),
+    ],
+    await storage.journal.authorRoles(documentId),
+  );
   const report = computeReport(doc, index, ledger.deletes, people);
   doc.destroy();
   return report;

@@ -81,11 +81,12 @@ export const versionRoutes = new Hono<AppEnv>()
       storage,
       document.workspaceId,
       blocks.flatMap((b) => b.segments.map((s) => s.authorId)),
+      await storage.journal.authorRoles(document.id),
     );
     return c.json({ blocks, people: Object.fromEntries(people) });
   })
   .post('/:id/versions/:versionId/restore', async (c) => {
-    const { document, user } = await authorizeDocument(c, 'document.edit');
+    const { document, user, membership } = await authorizeDocument(c, 'document.edit');
     const { storage } = c.var.services;
     const version = await storage.versions.get(document.id, c.req.param('versionId'));
     if (!version) throw noSuchVersion();
@@ -104,6 +105,11 @@ export const versionRoutes = new Hono<AppEnv>()
     const versionDoc = new Y.Doc();
     Y.applyUpdate(versionDoc, version.state);
     const { build, sources } = restoreUpdate(versionDoc, current.index);
-    await live.applyServerEdit(document.id, user.id, build, sources);
+    await live.applyServerEdit(
+      document.id,
+      { accountId: user.id, participantRole: membership.participantRole },
+      build,
+      sources,
+    );
     return c.json({ restored: version.id, backup: backup.id });
   });

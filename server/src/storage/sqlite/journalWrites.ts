@@ -14,10 +14,12 @@ export type AppendJournal = (
  */
 export function prepareJournalAppend(db: Database.Database): AppendJournal {
   const appendRow = db.prepare(
-    'INSERT INTO journal (document_id, seq, created_at, account_id, update_bytes) VALUES (?, ?, ?, ?, ?)',
+    `INSERT INTO journal (document_id, seq, created_at, account_id, participant_role, update_bytes)
+     VALUES (?, ?, ?, ?, ?, ?)`,
   );
   const insertClientId = db.prepare(
-    'INSERT INTO client_ids (document_id, client_id, account_id, first_seen) VALUES (?, ?, ?, ?)',
+    `INSERT INTO client_ids (document_id, client_id, account_id, first_seen, participant_role)
+     VALUES (?, ?, ?, ?, ?)`,
   );
   const insertLedgerInsert = db.prepare(
     'INSERT OR IGNORE INTO ledger_inserts (document_id, client_id, clock, len, at) VALUES (?, ?, ?, ?, ?)',
@@ -59,10 +61,23 @@ export function prepareJournalAppend(db: Database.Database): AppendJournal {
     (rows: readonly JournalRow[], clientIds: readonly ClientIdOwner[], ledger?: LedgerEntries) => {
       if (ledger) writeLedger(ledger);
       for (const c of clientIds) {
-        insertClientId.run(c.documentId, c.clientId, c.accountId, c.firstSeen);
+        insertClientId.run(
+          c.documentId,
+          c.clientId,
+          c.accountId,
+          c.firstSeen,
+          c.participantRole ?? null,
+        );
       }
       for (const r of rows) {
-        appendRow.run(r.documentId, r.seq, r.createdAt, r.accountId, Buffer.from(r.update));
+        appendRow.run(
+          r.documentId,
+          r.seq,
+          r.createdAt,
+          r.accountId,
+          r.participantRole ?? null,
+          Buffer.from(r.update),
+        );
       }
     },
   );

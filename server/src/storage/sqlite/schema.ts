@@ -178,4 +178,11 @@ export const migrations: readonly string[] = [
         OR (earlier.created_at = memberships.created_at AND earlier.user_id < memberships.user_id))
   ) % 10;
   `,
+  // The participant role of the account at the time it wrote: the ledger's evidence, so a
+  // patient who later leaves the workspace is still credited as a patient. NULL for rows
+  // written before this column and for the server's own content.
+  `
+  ALTER TABLE journal ADD COLUMN participant_role TEXT;
+  ALTER TABLE client_ids ADD COLUMN participant_role TEXT;
+  `,
 ];

@@ -44,11 +44,60 @@ describe('SQLite specifics', () => {
     await storage.close();
   });
 
-  it('an older database gets colour slots for its members in the order they joined', async () => {
+  it("an older database keeps its journal rows, with no recorded role, and records new writers' roles", async () => {
     const file = path.join(tempDir(), 'chorus.db');
     const old = new Database(file);
     for (const sql of migrations.slice(0, -1)) old.exec(sql);
     old.pragma(`user_version = ${migrations.length - 1}`);
+    old
+      .prepare(
+        "INSERT INTO journal (document_id, seq, created_at, account_id, update_bytes) VALUES ('d', 1, 0, 'a', ?)",
+      )
+      .run(Buffer.from([0, 0]));
+    old
+      .prepare(
+        "INSERT INTO client_ids (document_id, client_id, account_id, first_seen) VALUES ('d', 5, 'a', 0)",
+      )
+      .run();
+    old.close();
+    const storage = openSqliteStorage({ filename: file });
+    expect((await storage.journal.load('d')).rows).toEqual([
+      { seq: 1, update: new Uint8Array([0, 0]) },
+    ]);
+    expect(await storage.journal.authorRoles('d')).toEqual(new Map());
+    await storage.journal.append(
+      [
+        {
+          documentId: 'd',
+          seq: 2,
+          createdAt: 1,
+          accountId: 'b',
+          participantRole: 'carer',
+          update: new Uint8Array([0, 0]),
+        },
+      ],
+      [{ documentId: 'd', clientId: 6, accountId: 'b', firstSeen: 1, participantRole: 'carer' }],
+    );
+    expect(await storage.journal.authorRoles('d')).toEqual(new Map([['b', 'carer']]));
+    await storage.close();
+    const raw = new Database(file);
+    expect(
+      raw
+        .prepare("SELECT seq, participant_role FROM journal WHERE document_id = 'd' ORDER BY seq")
+        .all(),
+    ).toEqual([
+      { seq: 1, participant_role: null },
+      { seq: 2, participant_role: 'carer' },
+    ]);
+    raw.close();
+  });
+
+  it('an older database gets colour slots for its members in the order they joined', async () => {
+    const file = path.join(tempDir(), 'chorus.db');
+    const old = new Database(file);
+    const colourSlots = migrations.findIndex((sql) => sql.includes('color_slot'));
+    for (const sql of migrations.slice(0, colourSlots)) old.exec(sql);
+    old.pragma(`user_version = ${colourSlots}`);
     old.exec("INSERT INTO workspaces (id, name, created_at) VALUES ('w', 'W', 0), ('v', 'V', 0)");
     const addUser = old.prepare(
       "INSERT INTO users (id, name, email, password_hash, created_at) VALUES (?, ?, ?, 'h', 0)",

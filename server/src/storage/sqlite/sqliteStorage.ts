@@ -331,6 +331,12 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
     clientIds: db.prepare<[string], { client_id: number; account_id: string | null }>(
       'SELECT client_id, account_id FROM client_ids WHERE document_id = ?',
     ),
+    authorRoles: db.prepare<[string], { account_id: string; participant_role: string }>(
+      // Oldest first, so the last role read for each account is its latest.
+      `SELECT account_id, participant_role FROM client_ids
+       WHERE document_id = ? AND account_id IS NOT NULL AND participant_role IS NOT NULL
+       ORDER BY first_seen, client_id`,
+    ),
     ledgerInserts: db.prepare<
       [string],
       { client_id: number; clock: number; len: number; at: number }
@@ -761,6 +767,13 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
             ...(r.carried === 2 ? { restored: true } : {}),
           })),
         };
+      },
+      async authorRoles(documentId) {
+        const roles = new Map<string, ParticipantRole>();
+        for (const r of stmt.authorRoles.all(documentId)) {
+          roles.set(r.account_id, r.participant_role as ParticipantRole);
+        }
+        return roles;
       },
       async load(documentId, options): Promise<LoadedJournal> {
         const snap = options?.withoutSnapshot ? undefined : stmt.snapshot.get(documentId);

@@ -1,3 +1,5 @@
+import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import type * as Y from 'yjs';
 import { buildUser, call, type TestUser } from '../../test/factories.ts';
@@ -132,6 +134,88 @@ describe('the attribution ledger, report and versions', () => {
     expect(authorship.json.owners).toContainEqual([a.doc.clientID, ann.id]);
   });
 
+  it('credits a patient who has left in the role they wrote in, in the report, the author view and the journal', async () => {
+    const leaverServer = await startTestServer({ CHORUS_DATA_DIR: tempDir('chorus-leaver-') });
+    try {
+      const lead = await buildUser(leaverServer.url, 'Lena Lead');
+      const cara = await buildUser(leaverServer.url, 'Cara Patient');
+      const ws = await call(leaverServer.url, 'POST', '/workspaces', {
+        body: { name: 'Group' },
+        cookie: lead.cookie,
+      });
+      const workspaceId = ws.json.workspace.id;
+      await call(leaverServer.url, 'POST', `/workspaces/${workspaceId}/members`, {
+        body: { email: cara.email, permission: 'editor', participantRole: 'patient' },
+        cookie: lead.cookie,
+      });
+      const created = await call(leaverServer.url, 'POST', `/workspaces/${workspaceId}/documents`, {
+        body: { title: 'Plan', kind: 'service_design' },
+        cookie: lead.cookie,
+      });
+      const documentId = created.json.document.id;
+      const c = connectClient(leaverServer.url, documentId, cara.cookie, { chorus: true });
+      await waitSynced(c);
+      appendParagraph(c.doc, 'Nobody told me who to call at night');
+      await settled(c);
+      c.destroy();
+
+      // The group ends her membership; her words stay hers, and stay a patient's.
+      const removed = await call(
+        leaverServer.url,
+        'DELETE',
+        `/workspaces/${workspaceId}/members/${cara.id}`,
+        { cookie: lead.cookie },
+      );
+      expect(removed.status).toBeLessThan(300);
+      const report = (
+        await call(leaverServer.url, 'GET', `/documents/${documentId}/report`, {
+          cookie: lead.cookie,
+        })
+      ).json.report;
+      expect(
+        report.people.find((p: { accountId: string }) => p.accountId === cara.id),
+      ).toMatchObject({
+        name: 'Cara Patient',
+        role: 'patient',
+        wordsInDocument: 8,
+      });
+      expect(report.passages).toContainEqual(
+        expect.objectContaining({
+          accountId: cara.id,
+          text: 'Nobody told me who to call at night',
+        }),
+      );
+      const authorship = await call(
+        leaverServer.url,
+        'GET',
+        `/documents/${documentId}/authorship`,
+        {
+          cookie: lead.cookie,
+        },
+      );
+      expect(authorship.json.people[cara.id]).toMatchObject({
+        role: 'patient',
+        roleLabel: 'Patient or service user',
+      });
+
+      const raw = new Database(path.join(leaverServer.config.dataDir, 'chorus.db'), {
+        readonly: true,
+      });
+      try {
+        const roles = raw
+          .prepare(
+            'SELECT DISTINCT participant_role AS role FROM journal WHERE document_id = ? AND account_id = ?',
+          )
+          .all(documentId, cara.id);
+        expect(roles).toEqual([{ role: 'patient' }]);
+      } finally {
+        raw.close();
+      }
+    } finally {
+      await leaverServer.stop();
+    }
+  });
+
   it('saves named and automatic versions, compares them by author, and restores as a new edit', async () => {
     const ann = await buildUser(server.url, 'Ann Patient');
     const ws = await call(server.url, 'POST', '/workspaces', {
@@ -227,8 +311,18 @@ describe('the attribution ledger, report and versions', () => {
       (p: { accountId: string }) => p.accountId === ann.id,
     );
     expect(annFigures).toMatchObject({ wordsInDocument: 7, wordsWritten: 10, wordsDeleted: 7 });
-    const rows = await server.storage.journal.load(documentId);
-    expect(rows.rows.length).toBeGreaterThan(0);
+    // The restore is journaled as Bob's edit, in his role, after Ann's last one.
+    const raw = new Database(path.join(server.config.dataDir, 'chorus.db'), { readonly: true });
+    try {
+      const last = raw
+        .prepare(
+          'SELECT account_id, participant_role FROM journal WHERE document_id = ? ORDER BY seq DESC LIMIT 1',
+        )
+        .get(documentId);
+      expect(last).toEqual({ account_id: bob.id, participant_role: 'clinician' });
+    } finally {
+      raw.close();
+    }
     // Viewing versions never changed the live document except through the restore.
     const fresh = connectClient(server.url, documentId, ann.cookie);
     clients.push(fresh);
