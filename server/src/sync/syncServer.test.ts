@@ -189,6 +189,26 @@ describe('the sync server core', () => {
     expect((await storage.journal.load(DOC)).rows.map((r) => r.seq)).toEqual([1, 3]);
   });
 
+  it('quarantines a stored row whose counts are impossible without handing it to Yjs', async () => {
+    const storage = await seeded();
+    // One client with 2^28 structs in 7 bytes: Yjs spends about a second before throwing.
+    const inflated = new Uint8Array([1, 0x80, 0x80, 0x80, 0x80, 0x01, 7, 0]);
+    await storage.journal.append([
+      { documentId: DOC, seq: 2, createdAt: 0, accountId: 'u-ann', update: inflated },
+    ]);
+    const logger = memoryLogger();
+    const sync = new SyncServer(storage.journal, options, logger);
+    const conn = new FakeConnection();
+    sync.connect(conn, ann, DOC).receive(encodeSyncStep1(new Uint8Array([0])));
+    await tick();
+    expect(conn.closedWith).toBeNull();
+    expect(conn.docFromFrames().getText('t').toString()).toContain('seed');
+    const quarantined = logger.entries.find((e) => e.event === 'journal.row_quarantined');
+    expect(quarantined?.fields).toMatchObject({ seq: 2 });
+    expect(String(quarantined?.fields.error)).toContain('struct count');
+    expect((await storage.journal.load(DOC)).rows.map((r) => r.seq)).toEqual([1]);
+  });
+
   it('closes a connection that would push the document over its size limit', async () => {
     const storage = await seeded();
     const sync = new SyncServer(
