@@ -2,11 +2,14 @@ import path from 'node:path';
 import { CloseCode } from '@chorus/shared';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { openSqliteStorage } from '../../storage/sqlite/sqliteStorage.ts';
 import { type ChildServer, freePort, startChildServer } from '../../test/childServer.ts';
 import { buildDocument, buildUser } from '../../test/factories.ts';
 import {
   appendParagraph,
   connectClient,
+  docText,
   eventually,
   type TestClient,
   waitSynced,
@@ -124,6 +127,70 @@ describe.each(['main', 'writer'])('crash safety, journal commits on the %s threa
     },
     CYCLES * 20_000 + 60_000,
   );
+
+  it('SIGTERM in the middle of typing: what was confirmed is on disk at exit, the rest is resent after restart', async () => {
+    const port = await freePort();
+    const dataDir = tempDir('chorus-term-busy-');
+    const server = await start(port, dataDir);
+    children.push(server);
+    const ann = await buildUser(server.url, 'Ann');
+    const { documentId } = await buildDocument(server.url, ann);
+    const writer = connectClient(server.url, documentId, ann.cookie, { chorus: true });
+    await waitSynced(writer);
+    const closeCodes: number[] = [];
+    writer.provider.on('connection-close', (event) => {
+      if (event) closeCodes.push(event.code);
+    });
+    // Paragraph i goes out as frame `before + i + 1` of this connection.
+    const before = writer.sent();
+    const TOTAL = 300;
+    let typed = 0;
+    const typing = (async () => {
+      for (; typed < TOTAL; typed++) {
+        appendParagraph(writer.doc, `mid-stream ${typed}`);
+        await new Promise((r) => setTimeout(r, 1));
+      }
+    })();
+    // Signal while edits are still arriving and some are not yet confirmed.
+    await eventually(() => expect(writer.saved()).toBeGreaterThan(before + 20), 20_000, 1);
+    expect(writer.sent()).toBeGreaterThan(writer.saved());
+    server.process.kill('SIGTERM');
+    expect((await server.exited).code).toBe(0);
+    await eventually(() => expect(closeCodes).toContain(CloseCode.serviceRestart));
+    const confirmed = writer.saved() - before;
+    expect(confirmed).toBeLessThan(TOTAL);
+
+    // Before anyone reconnects, the database alone holds every confirmed paragraph.
+    const stored = openSqliteStorage({ filename: path.join(dataDir, 'chorus.db') });
+    const loaded = await stored.journal.load(documentId);
+    const doc = new Y.Doc();
+    if (loaded.snapshot) Y.applyUpdate(doc, loaded.snapshot.state);
+    for (const row of loaded.rows) Y.applyUpdate(doc, row.update);
+    await stored.close();
+    const onDisk = new Set(docText(doc).split('\n'));
+    const missing = Array.from({ length: confirmed }, (_, i) => `mid-stream ${i}`).filter(
+      (line) => !onDisk.has(line),
+    );
+    expect(missing).toEqual([]);
+
+    // The writer keeps typing offline, reconnects to the restarted server and resends.
+    const again = await start(port, dataDir);
+    children.push(again);
+    await typing;
+    await eventually(
+      () => expect(writer.provider.synced && writer.saved() === writer.sent()).toBe(true),
+      30_000,
+    );
+    const reader = connectClient(again.url, documentId, ann.cookie);
+    await waitSynced(reader);
+    const lines = new Set(reader.text().split('\n'));
+    expect(
+      Array.from({ length: TOTAL }, (_, i) => `mid-stream ${i}`).filter((l) => !lines.has(l)),
+    ).toEqual([]);
+    reader.destroy();
+    writer.destroy();
+    again.process.kill('SIGKILL');
+  }, 90_000);
 
   it('SIGTERM commits what it has, closes sockets with "restarting", and exits cleanly', async () => {
     const port = await freePort();
