@@ -20,7 +20,6 @@ export interface PersonFigures {
   wordsWritten: number;
   wordsDeleted: number;
   deletedFrom: { accountId: string | null; name: string; words: number }[];
-  comments: number;
 }
 
 export interface ContributionReport {
@@ -128,7 +127,6 @@ export function computeReport(
       wordsWritten: (inDoc.get(accountId) ?? 0) + Math.max(0, deletedOf.get(accountId) ?? 0),
       wordsDeleted: [...by.values()].reduce((a, b) => a + b, 0),
       deletedFrom: [...by].map(([id, words]) => ({ accountId: id, name: nameOf(id), words })),
-      comments: 0,
     };
   });
   figures.sort((a, b) => b.wordsInDocument - a.wordsInDocument || a.name.localeCompare(b.name));
@@ -198,18 +196,9 @@ export function reportToCsv(report: ContributionReport): string {
     'Words in document',
     'Words written in total',
     'Words deleted',
-    'Comments',
   );
   for (const p of report.people) {
-    row(
-      'Person',
-      p.name,
-      p.roleLabel,
-      p.wordsInDocument,
-      p.wordsWritten,
-      p.wordsDeleted,
-      p.comments,
-    );
+    row('Person', p.name, p.roleLabel, p.wordsInDocument, p.wordsWritten, p.wordsDeleted);
   }
   for (const r of report.roles) {
     row(
@@ -219,7 +208,6 @@ export function reportToCsv(report: ContributionReport): string {
       r.wordsInDocument,
       r.wordsWritten,
       r.wordsDeleted,
-      '',
     );
   }
   row(

@@ -16,7 +16,6 @@ const reportSchema = z.object({
       deletedFrom: z.array(
         z.object({ accountId: z.string().nullable(), name: z.string(), words: z.number() }),
       ),
-      comments: z.number(),
     }),
   ),
   roles: z.array(

@@ -72,7 +72,7 @@ function nowAllowed(permission: string): string {
     case 'editor':
       return 'You can now edit this document.';
     case 'commenter':
-      return 'You can now view this document and comment, but not change it.';
+      return 'You can now view this document, but not change it.';
     default:
       return 'You can now view this document only.';
   }

@@ -28,7 +28,8 @@ export function roleLabel(role: string): string {
 export const permissionWords: Record<Permission, string> = {
   owner: 'edit documents, and manage people, invites and sharing',
   editor: 'create and edit documents',
-  commenter: 'read documents and comment, but not change them',
+  // Comments are not built yet: promise only what a commenter can do today.
+  commenter: 'read documents, but not change them (comments are not available yet)',
   viewer: 'read documents, but not change them',
 };
 
