@@ -123,6 +123,13 @@ describe('the attribution ledger, report and versions', () => {
     const text = await csv.text();
     expect(text).toContain('"Person","Ann Patient","Patient or service user",5,7,1\r\n');
     expect(text).toContain('"Passage","Ann Patient","The letters were confusing"');
+    // Downloading the report is an export: the workspace's audit log says who and when.
+    const audit = await call(server.url, 'GET', `/workspaces/${workspaceId}/audit`, {
+      cookie: ann.cookie,
+    });
+    expect(audit.json.entries).toContainEqual(
+      expect.objectContaining({ action: 'document.exported', actorId: ann.id, target: documentId }),
+    );
 
     const authorship = await call(server.url, 'GET', `/documents/${documentId}/authorship`, {
       cookie: bob.cookie,
