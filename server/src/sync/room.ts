@@ -552,8 +552,14 @@ export class Room {
         }
         validateUpdate(message.update, undefined, this.options.content);
         if (!this.#checkClientIds(peer, message.update)) return;
+        // Yjs merges newly parked content into its pending record in place (`pending.update`
+        // and `pending.missing`), so compare with, and restore, a copy of it.
+        const parkedStructs = this.doc.store.pendingStructs;
         const pendingBefore = {
-          pendingStructs: this.doc.store.pendingStructs,
+          pendingStructs: parkedStructs && {
+            missing: new Map(parkedStructs.missing),
+            update: parkedStructs.update,
+          },
           pendingDs: this.doc.store.pendingDs,
         };
         try {
