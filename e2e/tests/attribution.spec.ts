@@ -85,12 +85,24 @@ test('who wrote what: live author view, contribution report, versions and restor
     );
     await expect(byPerson.getByRole('listitem').filter({ hasText: 'Dr Clinician' })).toBeVisible();
     await expect(legend.getByRole('heading', { name: 'By role' })).toBeVisible();
+    const byRole = legend.getByRole('list').nth(1);
+    await expect(byRole.getByRole('listitem')).toHaveText([
+      'Patient or service user: 1 person (Pat Patient)',
+      'Other: 1 person (Dr Clinician)',
+    ]);
 
     const patientRun = clinicianDoc.editor.locator('.author-run', { hasText: 'keep my job' });
     const clinicianRun = clinicianDoc.editor.locator('.author-run', { hasText: 'Tuesday' });
     await patientRun.hover();
     const tip = page.getByRole('tooltip');
-    await expect(tip).toContainText('Written by Pat Patient (Patient or service user) on');
+    // Today's date, as the page writes it ("25 Nov 2026"): the words are being written now.
+    const today = new Intl.DateTimeFormat('en-GB', {
+      day: 'numeric',
+      month: 'short',
+      year: 'numeric',
+      timeZone: 'UTC',
+    }).format(new Date());
+    await expect(tip).toContainText(`Written by Pat Patient (Patient or service user) on ${today}`);
     await clinicianRun.hover();
     await expect(tip).toContainText('Written by Dr Clinician (Other) on');
 
