@@ -11,6 +11,9 @@ const int = (name: string, fallback: number, min: number, max: number) =>
 
 const MiB = 1024 * 1024;
 
+/** How often open WebSockets' sessions are checked for expiry (see Config.sessionCheckMs). */
+const SESSION_CHECK_MS = 30_000;
+
 /** Every setting comes from an environment variable; this is the one place they are read. */
 export const configSchema = z.object({
   PORT: int('PORT', 3000, 0, 65535),
@@ -70,6 +73,12 @@ export interface Config {
   autoVersionMs: number;
   sessionIdleMs: number;
   sessionMaxMs: number;
+  /**
+   * How often the sessions of open WebSockets are checked for expiry, so a socket closes
+   * at most this long after its session ends. Fixed at 30 s; only tests change it
+   * (`withTestSessionTimings`).
+   */
+  sessionCheckMs: number;
   signInMaxFailures: number;
   signInWindowMs: number;
   staticDir: string | null;
@@ -117,8 +126,51 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     autoVersionMs: e.CHORUS_AUTO_VERSION_MS,
     sessionIdleMs: e.CHORUS_SESSION_IDLE_HOURS * 3600_000,
     sessionMaxMs: e.CHORUS_SESSION_MAX_HOURS * 3600_000,
+    sessionCheckMs: SESSION_CHECK_MS,
     signInMaxFailures: e.CHORUS_SIGNIN_MAX_FAILURES,
     signInWindowMs: e.CHORUS_SIGNIN_WINDOW_MS,
     staticDir: e.CHORUS_STATIC_DIR ?? null,
+  };
+}
+
+/**
+ * Session timings in milliseconds, for tests that watch a session expire within seconds.
+ * Production sets hours (CHORUS_SESSION_IDLE_HOURS, CHORUS_SESSION_MAX_HOURS) and a fixed
+ * check interval; no environment variable reaches these. Checked like the settings are.
+ */
+const testSessionTimingsSchema = z
+  .object({
+    idleMs: z
+      .number()
+      .int()
+      .min(100)
+      .max(24 * 365 * 3600_000),
+    maxMs: z
+      .number()
+      .int()
+      .min(100)
+      .max(24 * 365 * 3600_000),
+    checkMs: z.number().int().min(10).max(SESSION_CHECK_MS),
+  })
+  .strict()
+  .refine((t) => t.checkMs * 2 <= Math.min(t.idleMs, t.maxMs), {
+    message: 'checkMs must be at most half of idleMs and of maxMs.',
+    path: ['checkMs'],
+  });
+
+export type TestSessionTimings = z.input<typeof testSessionTimingsSchema>;
+
+/** A copy of `config` with short session timings (tests only); throws ConfigError if invalid. */
+export function withTestSessionTimings(config: Config, timings: TestSessionTimings): Config {
+  const parsed = testSessionTimingsSchema.safeParse(timings);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `- ${String(i.path[0])}: ${i.message}`);
+    throw new ConfigError(`Bad test session timings.\n${problems.join('\n')}`);
+  }
+  return {
+    ...config,
+    sessionIdleMs: parsed.data.idleMs,
+    sessionMaxMs: parsed.data.maxMs,
+    sessionCheckMs: parsed.data.checkMs,
   };
 }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { CloseCode, editorContent } from '@chorus/shared';
 import { serve } from '@hono/node-server';
 import { createApp } from './app.ts';
+import { SessionExpiryWatch } from './auth/sessionExpiry.ts';
 import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
 import { createServices, type Services } from './services/index.ts';
@@ -57,9 +58,22 @@ export async function startServer(
     logger,
   );
   services.live = sync;
-  services.sessions.onEnd((ids) =>
-    sync.closeSessions(ids, CloseCode.unauthenticated, 'session ended'),
+  services.sessions.onEnd((ids, reason) =>
+    sync.closeSessions(
+      ids,
+      CloseCode.unauthenticated,
+      reason === 'expired' ? 'session expired' : 'session ended',
+    ),
   );
+  // Sockets are authenticated at their upgrade; this ends the sessions of open ones when
+  // they expire (see SessionExpiryWatch for what counts as use).
+  const sessionExpiry = new SessionExpiryWatch(
+    services.sessions,
+    () => sync.openSessions(),
+    config.sessionCheckMs,
+    logger,
+  );
+  sessionExpiry.start();
   services.accessEvents.onChange((change) => {
     void sync
       .recheckAccess(change, (userId, sessionId, documentId) =>
@@ -85,6 +99,7 @@ export async function startServer(
     stop() {
       stopped ??= (async () => {
         server.close();
+        await sessionExpiry.stop();
         await sync.shutdown();
         for (const ws of wss.clients) ws.terminate();
         wss.close();

@@ -15,7 +15,17 @@ export interface SessionPolicy {
   touchEveryMs: number;
 }
 
-export type SessionEndListener = (sessionIds: readonly string[]) => void;
+/** Why sessions ended: ended by someone (sign-out, password change) or expired. */
+export type SessionEndReason = 'ended' | 'expired';
+
+export type SessionEndListener = (sessionIds: readonly string[], reason: SessionEndReason) => void;
+
+/** Where a session stands for its open connections: last use and when it will end. */
+export interface SessionStanding {
+  lastUsedAt: number;
+  /** When it ends unless used again: the idle limit or the absolute lifetime, if sooner. */
+  endsAt: number;
+}
 
 export interface ValidSession {
   session: SessionRecord;
@@ -68,8 +78,8 @@ export class SessionService {
     if (!session) return null;
     if (!constantTimeEqual(hashSecret(secret), session.secretHash)) return null;
     const t = this.now();
-    if (t >= session.expiresAt || t - session.lastUsedAt >= this.policy.idleMs) {
-      await this.end(session.id);
+    if (t >= this.#endsAt(session)) {
+      await this.#expire(session.id);
       return null;
     }
     const user = await this.users.findById(session.userId);
@@ -81,23 +91,73 @@ export class SessionService {
     return { session, user };
   }
 
+  /**
+   * For a session with open connections, which `validate` saw only at their upgrade:
+   * records their use (`usedAt`: when an edit over one last changed a document, 0 for
+   * none) as `validate` records a request, and says when the session will end unless used
+   * again. A session that is over is ended (listeners close its sockets) and null returned.
+   * Use after the session had already expired does not revive it.
+   */
+  async renew(sessionId: string, usedAt: number): Promise<SessionStanding | null> {
+    const session = await this.sessions.find(sessionId);
+    if (!session) {
+      // Ended elsewhere; its sockets were closed then, and this makes sure of it.
+      this.#emit([sessionId], 'ended');
+      return null;
+    }
+    const t = this.now();
+    const used = Math.min(usedAt, t);
+    if (used > session.lastUsedAt && used < this.#endsAt(session)) {
+      // Written as often as for requests, and always when the edit is what keeps it alive,
+      // so that a request never finds the stored session idle while its socket is in use.
+      const needed = t >= this.#endsAt(session);
+      if (needed || used - session.lastUsedAt >= this.policy.touchEveryMs) {
+        await this.sessions.touch(session.id, used);
+        session.lastUsedAt = used;
+      }
+    }
+    const endsAt = this.#endsAt(session);
+    if (t >= endsAt) {
+      await this.#expire(session.id);
+      return null;
+    }
+    return { lastUsedAt: session.lastUsedAt, endsAt };
+  }
+
+  /** How often a session's last use is written (at most); a smaller change is not stored. */
+  get touchEveryMs(): number {
+    return this.policy.touchEveryMs;
+  }
+
   /** Ends one session and tells listeners (the sync server closes its sockets). */
   async end(sessionId: string): Promise<void> {
     await this.sessions.delete(sessionId);
-    this.#emit([sessionId]);
+    this.#emit([sessionId], 'ended');
+  }
+
+  #endsAt(session: SessionRecord): number {
+    return Math.min(session.expiresAt, session.lastUsedAt + this.policy.idleMs);
+  }
+
+  async #expire(sessionId: string): Promise<void> {
+    await this.sessions.delete(sessionId);
+    this.#emit([sessionId], 'expired');
   }
 
   /** Ends every session of a user (password change, account removal). */
   async endAllForUser(userId: string): Promise<void> {
     const ids = await this.sessions.deleteForUser(userId);
-    this.#emit(ids);
+    this.#emit(ids, 'ended');
   }
 
   /** Ends every session of a user but one (a password change keeps the current one). */
   async endOthers(userId: string, keepSessionId: string): Promise<void> {
     const others = (await this.sessions.listForUser(userId)).filter((s) => s.id !== keepSessionId);
     for (const s of others) await this.sessions.delete(s.id);
-    this.#emit(others.map((s) => s.id));
+    this.#emit(
+      others.map((s) => s.id),
+      'ended',
+    );
   }
 
   onEnd(listener: SessionEndListener): () => void {
@@ -105,8 +165,8 @@ export class SessionService {
     return () => this.#listeners.delete(listener);
   }
 
-  #emit(ids: readonly string[]): void {
+  #emit(ids: readonly string[], reason: SessionEndReason): void {
     if (ids.length === 0) return;
-    for (const listener of this.#listeners) listener(ids);
+    for (const listener of this.#listeners) listener(ids, reason);
   }
 }

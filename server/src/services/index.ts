@@ -42,7 +42,9 @@ export function createServices(config: Config, storage: Storage, logger: Logger)
     sessions: new SessionService(storage.sessions, storage.users, {
       idleMs: config.sessionIdleMs,
       maxMs: config.sessionMaxMs,
-      touchEveryMs: 60_000,
+      // A minute (any idle limit allowed in production is an hour or more); a tenth of
+      // the idle limit when a test sets one of seconds.
+      touchEveryMs: Math.min(60_000, Math.floor(config.sessionIdleMs / 10)),
     }),
     signInThrottle: {
       // Per IP allows more failures: several people may share one hospital's address.

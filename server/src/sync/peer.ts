@@ -16,6 +16,17 @@ export class Peer {
   closed = false;
   /** Yjs client ids this connection registered, capped to stop id squatting. */
   newClientIds = 0;
+  /**
+   * When an edit from this connection last changed the document (0: none yet). The
+   * session-expiry check counts it as use of the session, as a request would be.
+   */
+  lastEditAt = 0;
+  /**
+   * Access re-checks in progress for this connection. While one runs, a connection still
+   * waiting for its document is sent nothing of it: it joins once they are done (if it is
+   * still open).
+   */
+  checking: Promise<void> | null = null;
 
   constructor(
     readonly conn: SyncConnection,

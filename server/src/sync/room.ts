@@ -12,7 +12,7 @@ import type {
   LoadedJournal,
 } from '../storage/types.ts';
 import { rewriteAwarenessUpdate } from './awareness.ts';
-import type { Peer } from './peer.ts';
+import { Peer } from './peer.ts';
 import {
   type ClientMessage,
   decodeClientMessage,
@@ -350,7 +350,8 @@ export class Room {
       let undecided = 0;
       for (const peer of this.waiting) {
         if (decided.has(peer)) continue;
-        if (peer.closed) {
+        // A connection whose access is being re-checked is sent nothing before it joins.
+        if (peer.closed || peer.checking) {
           decided.add(peer);
           continue;
         }
@@ -403,12 +404,15 @@ export class Room {
   #onDocUpdate(update: Uint8Array, origin: unknown): void {
     const author = this.#author(origin);
     if (!author) return;
+    const createdAt = Date.now();
+    // An edit that changed the document is use of the sender's session (see Peer.lastEditAt).
+    if (origin instanceof Peer) origin.lastEditAt = createdAt;
     this.pending.push({
       origin: origin as EditOrigin,
       row: {
         documentId: this.documentId,
         seq: this.#nextSeq++,
-        createdAt: Date.now(),
+        createdAt,
         accountId: author.accountId,
         participantRole: author.participantRole,
         update,

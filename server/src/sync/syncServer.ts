@@ -30,6 +30,11 @@ export interface PeerHandle {
  */
 export class SyncServer {
   readonly rooms = new Map<string, Room>();
+  /**
+   * Every open connection with its document id, whether it has joined its room or is
+   * still waiting for the document to load.
+   */
+  readonly #connections = new Map<Peer, string>();
   readonly #loading = new Map<string, { room: Room; ready: Promise<Room> }>();
   readonly #dirty = new Set<Room>();
   #flushScheduled = false;
@@ -49,34 +54,52 @@ export class SyncServer {
   connect(conn: SyncConnection, identity: PeerIdentity, documentId: string): PeerHandle {
     const peer = new Peer(conn, identity, this.options.maxBufferedBytes);
     const budget = this.#traffic?.open(identity.userId) ?? null;
+    this.#connections.set(peer, documentId);
     if (this.#closing) {
       peer.close(CloseCode.serviceRestart, 'server restarting');
     }
     let room: Room | null = null;
-    const ready = this.#room(documentId);
-    // A room still loading may answer a new client from its snapshot before it is ready.
-    this.#loading.get(documentId)?.room.waiting.add(peer);
-    ready.then(
-      (loaded) => {
-        loaded.waiting.delete(peer);
-        if (peer.closed) {
-          // Everyone may have left while it loaded (a new client served from the snapshot
-          // can be done before the load is): unload it in time as for any empty room.
-          if (loaded.peers.size === 0) this.#scheduleUnload(loaded);
-          return;
-        }
-        room = loaded;
-        loaded.join(peer);
-      },
-      (err: unknown) => {
-        this.logger.log('error', 'sync.load_failed', {
-          documentId,
-          accountId: identity.userId,
-          error: String(err),
-        });
-        peer.close(CloseCode.loadFailed, 'document could not be loaded');
-      },
-    );
+    const attach = (): void => {
+      const ready = this.#room(documentId);
+      // A room still loading may answer a new client from its snapshot before it is ready.
+      this.#loading.get(documentId)?.room.waiting.add(peer);
+      ready.then(
+        (loaded) => {
+          loaded.waiting.delete(peer);
+          admit(loaded);
+        },
+        (err: unknown) => {
+          this.logger.log('error', 'sync.load_failed', {
+            documentId,
+            accountId: identity.userId,
+            error: String(err),
+          });
+          peer.close(CloseCode.loadFailed, 'document could not be loaded');
+        },
+      );
+    };
+    const admit = (loaded: Room): void => {
+      // Its session may have ended, or its access changed, while the document loaded:
+      // those close it (closeSessions, recheckAccess); one still being re-checked waits.
+      if (peer.checking && !peer.closed) {
+        void peer.checking.then(() => admit(loaded));
+        return;
+      }
+      if (peer.closed) {
+        // Everyone may have left while it loaded (a new client served from the snapshot
+        // can be done before the load is): unload it in time as for any empty room.
+        if (loaded.peers.size === 0 && loaded.state === 'ready') this.#scheduleUnload(loaded);
+        return;
+      }
+      if (loaded.state !== 'ready') {
+        // Unloaded while a re-check held this connection back: load it again.
+        attach();
+        return;
+      }
+      room = loaded;
+      loaded.join(peer);
+    };
+    attach();
     return {
       receive: (frame) => {
         // Shutting down: what arrived before is committed; clients resend the rest.
@@ -107,6 +130,7 @@ export class SyncServer {
       },
       closed: () => {
         peer.closed = true;
+        this.#connections.delete(peer);
         budget?.release();
         this.#loading.get(documentId)?.room.waiting.delete(peer);
         if (!room) return;
@@ -116,44 +140,88 @@ export class SyncServer {
     };
   }
 
-  /** Closes every connection of the given sessions (sign-out, password change). */
+  /**
+   * Closes every connection of the given sessions (sign-out, password change, expiry),
+   * whether it has joined its document or is still waiting for it to load.
+   */
   closeSessions(sessionIds: readonly string[], code: number, reason: string): void {
     const ids = new Set(sessionIds);
-    for (const room of this.rooms.values()) {
-      for (const peer of room.peers) if (ids.has(peer.identity.sessionId)) peer.close(code, reason);
+    for (const peer of this.#connections.keys()) {
+      if (ids.has(peer.identity.sessionId)) peer.close(code, reason);
     }
   }
 
   /**
-   * Re-checks open connections after access changed: a connection whose access is gone
-   * or whose permission changed is closed with 4403 (the client explains and reconnects
-   * with what it may now do); a new credited name or role is taken over in place.
+   * The sessions that have open connections, each with when an edit over one of them last
+   * changed a document (0: none yet). For the session-expiry check, which decides what
+   * that means for the session; the sync server knows nothing of session policy.
+   */
+  openSessions(): Map<string, number> {
+    const open = new Map<string, number>();
+    for (const peer of this.#connections.keys()) {
+      if (peer.closed) continue;
+      const id = peer.identity.sessionId;
+      open.set(id, Math.max(open.get(id) ?? 0, peer.lastEditAt));
+    }
+    return open;
+  }
+
+  /**
+   * Re-checks open connections after access changed, including those still waiting for
+   * their document to load (which join only after their re-check): a connection whose
+   * access is gone or whose permission changed is closed with 4403 (the client explains
+   * and reconnects with what it may now do); a new credited name or role is taken over in
+   * place. A connection whose access cannot be re-checked is closed too.
    */
   async recheckAccess(change: AccessChange, resolve: IdentityResolver): Promise<void> {
-    const affected: { room: Room; peer: Peer }[] = [];
-    for (const room of this.rooms.values()) {
-      if (change.documentId && room.documentId !== change.documentId) continue;
-      for (const peer of room.peers) {
-        if (peer.identity.workspaceId !== change.workspaceId) continue;
-        if (change.userId && peer.identity.userId !== change.userId) continue;
-        affected.push({ room, peer });
-      }
-    }
-    for (const { room, peer } of affected) {
-      const next = await resolve(peer.identity.userId, peer.identity.sessionId, room.documentId);
+    const affected: { peer: Peer; documentId: string; done: () => void }[] = [];
+    for (const [peer, documentId] of this.#connections) {
       if (peer.closed) continue;
-      if (!next || next.permission !== peer.identity.permission) {
-        this.logger.log('info', 'sync.access_changed', {
-          documentId: room.documentId,
-          accountId: peer.identity.userId,
-          from: peer.identity.permission,
-          to: next?.permission ?? null,
-        });
-        peer.close(CloseCode.forbidden, next ? 'access changed' : 'access removed');
-        continue;
-      }
-      peer.identity = next;
+      if (change.documentId && documentId !== change.documentId) continue;
+      if (peer.identity.workspaceId !== change.workspaceId) continue;
+      if (change.userId && peer.identity.userId !== change.userId) continue;
+      affected.push({ peer, documentId, done: this.#holdWhileChecking(peer) });
     }
+    for (const { peer, documentId, done } of affected) {
+      try {
+        const next = await resolve(peer.identity.userId, peer.identity.sessionId, documentId);
+        if (peer.closed) continue;
+        if (!next || next.permission !== peer.identity.permission) {
+          this.logger.log('info', 'sync.access_changed', {
+            documentId,
+            accountId: peer.identity.userId,
+            from: peer.identity.permission,
+            to: next?.permission ?? null,
+          });
+          peer.close(CloseCode.forbidden, next ? 'access changed' : 'access removed');
+          continue;
+        }
+        peer.identity = next;
+      } catch (err) {
+        this.logger.log('error', 'sync.recheck_failed', {
+          documentId,
+          accountId: peer.identity.userId,
+          error: String(err),
+        });
+        peer.close(CloseCode.forbidden, 'access could not be checked');
+      } finally {
+        done();
+      }
+    }
+  }
+
+  /** Holds a connection back from joining its document until `done` is called. */
+  #holdWhileChecking(peer: Peer): () => void {
+    let done = (): void => {};
+    const check = new Promise<void>((resolve) => {
+      done = resolve;
+    });
+    const all = peer.checking ? Promise.all([peer.checking, check]).then(() => {}) : check;
+    peer.checking = all;
+    void all.then(() => {
+      if (peer.checking === all) peer.checking = null;
+    });
+    return done;
   }
 
   #room(documentId: string): Promise<Room> {

@@ -1,0 +1,81 @@
+import type { Logger } from '../logger.ts';
+import type { SessionService, SessionStanding } from './sessions.ts';
+
+/** Sessions with open connections, each with when an edit over one last changed a document. */
+export type OpenSessions = () => ReadonlyMap<string, number>;
+
+/** Session checks between two yields to the event loop, so a big sweep never stalls it. */
+const CHECKS_PER_TURN = 100;
+
+/**
+ * Ends sessions whose connections are still open when they expire: a WebSocket is
+ * authenticated once, at its upgrade, so without this an open socket would outlive its
+ * session. One periodic sweep over the sessions with open connections, with no timer per
+ * connection or message. Where each session stands (last use, end) is kept in memory, so a
+ * sweep reads storage only for a session it has not seen yet, one whose end has come, and
+ * one whose connections have edited for `touchEveryMs` since its use was last recorded.
+ *
+ * An edit that changes a document counts as use of the session, as a request does, so a
+ * person typing in an open document is not signed out under them. Merely having a
+ * document open does not (clients renew their presence by themselves every 15 s), so an
+ * unattended open tab idles out. The absolute lifetime ends a session however it is used.
+ * Ending one goes through SessionService like any other end, so its listeners close the
+ * sockets (4401).
+ */
+export class SessionExpiryWatch {
+  readonly #standing = new Map<string, SessionStanding>();
+  #timer: NodeJS.Timeout | null = null;
+  #sweeping: Promise<void> | null = null;
+
+  constructor(
+    private readonly sessions: SessionService,
+    private readonly open: OpenSessions,
+    private readonly checkEveryMs: number,
+    private readonly logger: Logger,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  start(): void {
+    if (this.#timer) return;
+    this.#timer = setInterval(() => {
+      // A sweep still running (a slow disk) is not overlapped by the next.
+      this.#sweeping ??= this.sweep().finally(() => {
+        this.#sweeping = null;
+      });
+    }, this.checkEveryMs);
+    this.#timer.unref();
+  }
+
+  /** Stops sweeping and waits for a sweep in progress. */
+  async stop(): Promise<void> {
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = null;
+    await this.#sweeping;
+  }
+
+  /** Checks the sessions of open connections once; ends those that are over. */
+  async sweep(): Promise<void> {
+    const open = this.open();
+    for (const id of this.#standing.keys()) if (!open.has(id)) this.#standing.delete(id);
+    const t = this.now();
+    const due: [string, number][] = [];
+    for (const [id, usedAt] of open) {
+      const known = this.#standing.get(id);
+      if (!known || t >= known.endsAt || usedAt - known.lastUsedAt >= this.sessions.touchEveryMs) {
+        due.push([id, usedAt]);
+      }
+    }
+    let checked = 0;
+    for (const [id, usedAt] of due) {
+      if (++checked % CHECKS_PER_TURN === 0) await new Promise((r) => setImmediate(r));
+      try {
+        const standing = await this.sessions.renew(id, usedAt);
+        if (standing) this.#standing.set(id, standing);
+        else this.#standing.delete(id);
+      } catch (err) {
+        // Tried again at the next sweep.
+        this.logger.log('error', 'session.check_failed', { error: String(err) });
+      }
+    }
+  }
+}
