@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import path from 'node:path';
 import { CloseCode, editorContent } from '@chorus/shared';
 import { serve } from '@hono/node-server';
+import type { WebSocket } from 'ws';
 import { createApp } from './app.ts';
 import { SessionExpiryWatch } from './auth/sessionExpiry.ts';
 import type { Config } from './config.ts';
@@ -22,6 +23,31 @@ export interface RunningServer {
   sync: SyncServer;
   storage: Storage;
   stop(): Promise<void>;
+}
+
+/** How long shutdown waits for clients to answer the "server restarting" close frame. */
+const CLOSE_GRACE_MS = 1000;
+
+/**
+ * Waits until every socket has finished its closing handshake, or `ms` has passed.
+ * Terminating a socket at once would drop a close frame still queued behind other data
+ * (a busy writer's save confirmations), and its client would see 1006 instead of 1012.
+ */
+function closingHandshakes(sockets: Set<WebSocket>, ms: number): Promise<void> {
+  const open = [...sockets].filter((ws) => ws.readyState !== ws.CLOSED);
+  if (open.length === 0) return Promise.resolve();
+  return new Promise((resolve) => {
+    let left = open.length;
+    const timer = setTimeout(resolve, ms);
+    for (const ws of open) {
+      ws.once('close', () => {
+        if (--left === 0) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+    }
+  });
 }
 
 /** Starts HTTP and the sync WebSocket on one port; `stop()` drains and closes cleanly. */
@@ -101,6 +127,7 @@ export async function startServer(
         server.close();
         await sessionExpiry.stop();
         await sync.shutdown();
+        await closingHandshakes(wss.clients, CLOSE_GRACE_MS);
         for (const ws of wss.clients) ws.terminate();
         wss.close();
         server.closeAllConnections();
