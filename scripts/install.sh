@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything Chorus needs on a fresh Debian machine with Node.js 20+.
 #   scripts/install.sh                 dependencies for running the app
-#   scripts/install.sh --with-browser  also Debian's Chromium, for the end-to-end tests
+#   scripts/install.sh --with-browser  also Debian's Chromium and Firefox ESR, for the end-to-end tests
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -34,10 +34,13 @@ echo "Installing dependencies (the first run compiles SQLite, about a minute)...
 pnpm install --frozen-lockfile
 
 if [ "${1:-}" = "--with-browser" ]; then
-  chromium="${CHROMIUM_PATH:-/usr/bin/chromium}"
-  if [ ! -x "$chromium" ]; then
-    echo "Installing Debian's Chromium for the end-to-end tests..."
+  # Playwright drives Chromium; puppeteer-core drives Firefox ESR (e2e/fixtures/firefox.ts).
+  browsers=()
+  [ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] || browsers+=(chromium)
+  [ -x "${FIREFOX_PATH:-/usr/bin/firefox-esr}" ] || browsers+=(firefox-esr)
+  if [ "${#browsers[@]}" -gt 0 ]; then
+    echo "Installing Debian's ${browsers[*]} for the end-to-end tests..."
     as_root apt-get update -qq
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${browsers[@]}" >/dev/null
   fi
 fi
