@@ -250,3 +250,23 @@ describe('a connection waiting for its document to load', () => {
     expect(logger.entries.some((e) => e.event === 'sync.recheck_failed')).toBe(true);
   });
 });
+
+describe('shutting down while a document loads', () => {
+  it('tells a connection still waiting that the server is restarting, and sends it nothing', async () => {
+    const storage = await seeded();
+    const load = holdLoad(storage);
+    const sync = new SyncServer(storage.journal, options, memoryLogger());
+    const conn = new FakeConnection();
+    sync.connect(conn, ann, DOC).receive(encodeSyncStep1(EMPTY_STATE_VECTOR));
+    await tick();
+    expect(load.started()).toBe(true);
+    await sync.shutdown();
+    expect(conn.closedWith).toEqual({
+      code: CloseCode.serviceRestart,
+      reason: 'server restarting',
+    });
+    load.release();
+    await tick();
+    expect(conn.frames).toEqual([]);
+  });
+});

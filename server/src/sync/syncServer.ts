@@ -394,6 +394,11 @@ export class SyncServer {
       room.destroy();
     }
     this.rooms.clear();
+    // Connections still waiting for a document to load hold nothing unsaved: tell them
+    // too, so they reconnect as the others do rather than see a dropped socket.
+    for (const peer of this.#connections.keys()) {
+      if (!peer.closed) peer.close(CloseCode.serviceRestart, 'server restarting');
+    }
   }
 
   get peerCount(): number {
