@@ -13,6 +13,7 @@ import type {
 } from '../storage/types.ts';
 import { rewriteAwarenessUpdate } from './awareness.ts';
 import { Peer } from './peer.ts';
+import { checkPlacement } from './placement.ts';
 import {
   type ClientMessage,
   decodeClientMessage,
@@ -555,6 +556,7 @@ export class Room {
           return;
         }
         validateUpdate(message.update, undefined, this.options.content);
+        if (this.options.content) checkPlacement(this.doc, message.update);
         if (!this.#checkClientIds(peer, message.update)) return;
         // Yjs merges newly parked content into its pending record in place (`pending.update`
         // and `pending.missing`), so compare with, and restore, a copy of it.

@@ -125,6 +125,30 @@ describe('bad frames', () => {
     }
   });
 
+  it('refuses a value slipped in beside a paragraph, which named element checks cannot see', async () => {
+    // A client holding the document inserts a plain string next to its first block: the
+    // item names its neighbour, not its parent. Stored, it made every page's binding throw.
+    const sneaky = connectClient(server.url, documentId, ann.cookie);
+    await waitSynced(sneaky);
+    const before = Y.encodeStateVector(sneaky.doc);
+    const copy = new Y.Doc();
+    Y.applyUpdate(copy, Y.encodeStateAsUpdate(sneaky.doc));
+    sneaky.destroy();
+    copy.getXmlFragment(EDITOR_FRAGMENT).insert(1, ['junk' as unknown as Y.XmlElement]);
+    const closed = await sendRaw(url, ann.cookie, updateFrame(Y.encodeStateAsUpdate(copy, before)));
+    expect(closed.code).toBe(CloseCode.badMessage);
+    expect(closed.reason).toContain('where the editor cannot show it');
+    const marker = 'after the misplaced value';
+    appendParagraph(a.doc, marker);
+    await eventually(() => expect(b.text()).toContain(marker));
+    expect(
+      b.doc
+        .getXmlFragment(EDITOR_FRAGMENT)
+        .toArray()
+        .every((n) => n instanceof Y.XmlElement),
+    ).toBe(true);
+  });
+
   it('logs each bad frame with the account and a hash, never the content', () => {
     const bad = server.logger.entries.filter((e) => e.event === 'sync.bad_message');
     expect(bad.length).toBeGreaterThanOrEqual(6);

@@ -1,0 +1,133 @@
+import { EDITOR_FRAGMENT } from '@chorus/shared';
+import { getSchema } from '@tiptap/core';
+import { TableKit } from '@tiptap/extension-table';
+import StarterKit from '@tiptap/starter-kit';
+import { prosemirrorJSONToYDoc, updateYFragment } from '@tiptap/y-tiptap';
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { checkPlacement } from './placement.ts';
+
+const schema = getSchema([StarterKit, TableKit]);
+
+/** A client document that starts with what the server holds, and the server's own copy. */
+function setup() {
+  const json = {
+    type: 'doc',
+    content: [
+      { type: 'heading', attrs: { level: 1 }, content: [{ type: 'text', text: 'Plan' }] },
+      { type: 'paragraph', content: [{ type: 'text', text: 'First' }] },
+      {
+        type: 'table',
+        content: [
+          {
+            type: 'tableRow',
+            content: [
+              {
+                type: 'tableCell',
+                attrs: { colspan: 1, colwidth: [100] },
+                content: [{ type: 'paragraph', content: [{ type: 'text', text: 'cell' }] }],
+              },
+            ],
+          },
+        ],
+      },
+    ],
+  };
+  const seed = prosemirrorJSONToYDoc(schema, json, EDITOR_FRAGMENT);
+  const server = new Y.Doc();
+  Y.applyUpdate(server, Y.encodeStateAsUpdate(seed));
+  const client = new Y.Doc();
+  Y.applyUpdate(client, Y.encodeStateAsUpdate(server));
+  /** The update one change makes, as the client would send it. */
+  const edit = (change: (fragment: Y.XmlFragment) => void) => {
+    const before = Y.encodeStateVector(client);
+    change(client.getXmlFragment(EDITOR_FRAGMENT));
+    return Y.encodeStateAsUpdate(client, before);
+  };
+  /** Checks an update against the server's copy and, if it passes, applies it there. */
+  const send = (update: Uint8Array) => {
+    checkPlacement(server, update);
+    Y.applyUpdate(server, update);
+  };
+  return { server, client, edit, send };
+}
+
+describe('where content may go', () => {
+  it('accepts what the editor binding writes: new blocks beside others, text, marks, attributes, deletions', () => {
+    const { client, edit, send } = setup();
+    expect(() => send(Y.encodeStateAsUpdate(client))).not.toThrow();
+    // The binding's own diff from one document to the next, as typing produces it.
+    const update = edit((fragment) => {
+      updateYFragment(
+        fragment.doc as Y.Doc,
+        fragment,
+        schema.nodeFromJSON({
+          type: 'doc',
+          content: [
+            { type: 'heading', attrs: { level: 2 }, content: [{ type: 'text', text: 'Plan B' }] },
+            {
+              type: 'paragraph',
+              content: [
+                { type: 'text', text: 'First ' },
+                { type: 'text', text: 'bold', marks: [{ type: 'bold' }] },
+                { type: 'hardBreak' },
+                { type: 'text', text: 'line' },
+              ],
+            },
+            {
+              type: 'bulletList',
+              content: [
+                {
+                  type: 'listItem',
+                  content: [{ type: 'paragraph', content: [{ type: 'text', text: 'one' }] }],
+                },
+              ],
+            },
+          ],
+        }),
+        { mapping: new Map(), isOMark: new Map() },
+      );
+    });
+    expect(() => send(update)).not.toThrow();
+    const p = new Y.XmlElement('paragraph');
+    const t = new Y.XmlText();
+    t.insert(0, 'added');
+    expect(() =>
+      send(
+        edit((fragment) => {
+          fragment.insert(fragment.length, [p]);
+          p.insert(0, [t]);
+        }),
+      ),
+    ).not.toThrow();
+    expect(() => send(edit(() => t.insert(5, ' more', { italic: true })))).not.toThrow();
+    expect(() => send(edit(() => p.setAttribute('textAlign', 'left')))).not.toThrow();
+    expect(() => send(edit((fragment) => fragment.delete(0, 1)))).not.toThrow();
+  });
+
+  const junk: [string, (fragment: Y.XmlFragment) => void][] = [
+    // Each next to existing content: the item names its neighbour, not its parent.
+    ['a plain value beside a paragraph', (f) => f.insert(1, ['junk' as unknown as Y.XmlElement])],
+    [
+      'a number inside a paragraph',
+      (f) => (f.get(1) as Y.XmlElement).insert(1, [42 as unknown as Y.XmlElement]),
+    ],
+    [
+      'an element inside a text',
+      (f) =>
+        ((f.get(1) as Y.XmlElement).get(0) as Y.XmlText).insertEmbed(
+          2,
+          new Y.XmlElement('paragraph'),
+        ),
+    ],
+    ['a map beside a paragraph', (f) => f.insert(1, [new Y.Map() as unknown as Y.XmlElement])],
+  ];
+  for (const [what, change] of junk) {
+    it(`refuses ${what}`, () => {
+      const { edit, server } = setup();
+      const before = server.getXmlFragment(EDITOR_FRAGMENT).toString();
+      expect(() => checkPlacement(server, edit(change))).toThrow(/where the editor cannot show it/);
+      expect(server.getXmlFragment(EDITOR_FRAGMENT).toString()).toBe(before);
+    });
+  }
+});
