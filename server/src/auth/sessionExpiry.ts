@@ -39,9 +39,14 @@ export class SessionExpiryWatch {
     if (this.#timer) return;
     this.#timer = setInterval(() => {
       // A sweep still running (a slow disk) is not overlapped by the next.
-      this.#sweeping ??= this.sweep().finally(() => {
-        this.#sweeping = null;
-      });
+      this.#sweeping ??= this.sweep()
+        // A sweep that fails is tried again at the next tick, never left unhandled.
+        .catch((err: unknown) =>
+          this.logger.log('error', 'session.check_failed', { error: String(err) }),
+        )
+        .finally(() => {
+          this.#sweeping = null;
+        });
     }, this.checkEveryMs);
     this.#timer.unref();
   }
