@@ -132,4 +132,45 @@ describe('content waiting for dependencies that never arrive', () => {
     Y.applyUpdate(restarted, first); // the missing edit arrives after the restart
     expect(restarted.getText('t').toString()).toBe('first second third seed');
   });
+
+  it('journals an edit that parks content even when it releases more than it parks', async () => {
+    // Two offline clients: X's second edit arrives first and waits (large). Then one
+    // update brings X's missing first edit (releasing the large wait) together with Y's
+    // second edit without Y's first (a small new wait). The total waiting shrinks, yet
+    // Y's edit is confirmed, so it must be journaled.
+    const { storage, server } = inMemorySyncServer();
+    await seedDocument(storage, DOC, 'seed');
+    const conn = new FakeConnection();
+    const peer = server.connect(conn, editorIdentity('u-ann'), DOC);
+    peer.receive(new Uint8Array([100, 0, 1])); // Chorus hello: ask for save confirmations
+    await eventually(() => expect(server.rooms.get(DOC)?.state).toBe('ready'));
+
+    const x = new Y.Doc();
+    x.clientID = 601;
+    x.getText('t').insert(0, 'x1 ');
+    const x1 = Y.encodeStateAsUpdate(x);
+    const xsv = Y.encodeStateVector(x);
+    x.getText('t').insert(3, `${'x'.repeat(4096)} `);
+    const x2 = Y.encodeStateAsUpdate(x, xsv);
+    const y = new Y.Doc();
+    y.clientID = 602;
+    y.getText('t').insert(0, 'y1 ');
+    const y1 = Y.encodeStateAsUpdate(y);
+    const ysv = Y.encodeStateVector(y);
+    y.getText('t').insert(3, 'y2 ');
+    const y2 = Y.encodeStateAsUpdate(y, ysv);
+
+    peer.receive(encodeUpdate(x2));
+    peer.receive(encodeUpdate(Y.mergeUpdates([x1, y2])));
+    await server.flushed();
+    await eventually(() => expect(conn.savedCounts().at(-1)).toBe(2));
+
+    // Killed before Y's first edit arrives: the journal alone must hold Y's second.
+    const loaded = await storage.journal.load(DOC);
+    const restarted = new Y.Doc();
+    for (const row of loaded.rows) Y.applyUpdate(restarted, row.update);
+    Y.applyUpdate(restarted, y1);
+    expect(restarted.getText('t').toString()).toContain('y1 y2 ');
+    expect(restarted.getText('t').toString()).toContain('x1 x');
+  });
 });

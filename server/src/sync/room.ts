@@ -574,19 +574,21 @@ export class Room {
           throw new ProtocolError(`update could not be applied: ${String(err)}`);
         }
         const parked = pendingSize(this.doc);
-        if (parked > pendingSize({ store: pendingBefore })) {
-          // A client that reconnects may send a new edit before the offline edits it
-          // depends on (they follow in its sync step 2), so some waiting is normal; a
-          // pile of content whose dependencies never come is not, and would slow every
-          // later edit.
-          if (parked > MAX_PENDING_BYTES) {
-            this.doc.store.pendingStructs = pendingBefore.pendingStructs;
-            this.doc.store.pendingDs = pendingBefore.pendingDs;
-            throw new ProtocolError('too much content waiting for edits the server does not have');
-          }
-          // Parked content emits no doc update: journal the update as sent, so a
-          // confirmed edit is never held only in memory. When part of it was applied,
-          // that part is journaled twice; loading skips what it already has.
+        const grew = parked > pendingSize({ store: pendingBefore });
+        // A client that reconnects may send a new edit before the offline edits it
+        // depends on (they follow in its sync step 2), so some waiting is normal; a
+        // pile of content whose dependencies never come is not, and would slow every
+        // later edit.
+        if (grew && parked > MAX_PENDING_BYTES) {
+          this.doc.store.pendingStructs = pendingBefore.pendingStructs;
+          this.doc.store.pendingDs = pendingBefore.pendingDs;
+          throw new ProtocolError('too much content waiting for edits the server does not have');
+        }
+        // Parked content emits no doc update: journal the update as sent, so a confirmed
+        // edit is never held only in memory. That the total grew is not enough to tell:
+        // one update can release earlier parked content and park some of its own. When
+        // part of it was applied, that part is journaled twice; loading skips what it has.
+        if (grew || (parked > 0 && this.#leftParked(message.update, pendingBefore.pendingDs))) {
           this.#onDocUpdate(message.update, peer);
         }
         peer.received++;
@@ -690,6 +692,15 @@ export class Room {
       }
     }
     return true;
+  }
+
+  /** Whether some of `update` waits in the pending record after it was applied. */
+  #leftParked(update: Uint8Array, pendingDsBefore: Uint8Array | null): boolean {
+    for (const [client, to] of Y.parseUpdateMeta(update).to) {
+      if (Y.getState(this.doc.store, client) < to) return true;
+    }
+    // Deletions of items the server does not have yet wait as a delete set of their own.
+    return this.doc.store.pendingDs !== pendingDsBefore;
   }
 
   #reject(peer: Peer, err: unknown, frame: Uint8Array, cause?: unknown): void {
