@@ -34,6 +34,17 @@ function orphanEdits(clientID: number) {
   };
 }
 
+/** A Chorus client (it asks for save confirmations) in a loaded, seeded document. */
+async function confirmedWriter() {
+  const { storage, server } = inMemorySyncServer();
+  await seedDocument(storage, DOC, 'seed');
+  const conn = new FakeConnection();
+  const peer = server.connect(conn, editorIdentity('u-ann'), DOC);
+  peer.receive(new Uint8Array([100, 0, 1])); // Chorus hello
+  await eventually(() => expect(server.rooms.get(DOC)?.state).toBe('ready'));
+  return { storage, server, conn, peer };
+}
+
 describe('content waiting for dependencies that never arrive', () => {
   it('is bounded: past the limit the sender is closed, and honest people keep syncing', async () => {
     const { storage, server } = inMemorySyncServer();
@@ -99,12 +110,7 @@ describe('content waiting for dependencies that never arrive', () => {
     // A client back from offline sends two new edits before the one they depend on. Each
     // is confirmed, so each must be in the journal: a restart before the missing edit
     // arrives must not lose them.
-    const { storage, server } = inMemorySyncServer();
-    await seedDocument(storage, DOC, 'seed');
-    const conn = new FakeConnection();
-    const peer = server.connect(conn, editorIdentity('u-ann'), DOC);
-    peer.receive(new Uint8Array([100, 0, 1])); // Chorus hello: ask for save confirmations
-    await eventually(() => expect(server.rooms.get(DOC)?.state).toBe('ready'));
+    const { storage, server, conn, peer } = await confirmedWriter();
 
     const offline = new Y.Doc();
     offline.clientID = 501;
@@ -138,12 +144,7 @@ describe('content waiting for dependencies that never arrive', () => {
     // update brings X's missing first edit (releasing the large wait) together with Y's
     // second edit without Y's first (a small new wait). The total waiting shrinks, yet
     // Y's edit is confirmed, so it must be journaled.
-    const { storage, server } = inMemorySyncServer();
-    await seedDocument(storage, DOC, 'seed');
-    const conn = new FakeConnection();
-    const peer = server.connect(conn, editorIdentity('u-ann'), DOC);
-    peer.receive(new Uint8Array([100, 0, 1])); // Chorus hello: ask for save confirmations
-    await eventually(() => expect(server.rooms.get(DOC)?.state).toBe('ready'));
+    const { storage, server, conn, peer } = await confirmedWriter();
 
     const x = new Y.Doc();
     x.clientID = 601;

@@ -388,10 +388,6 @@ export class Room {
     return true;
   }
 
-  #originAccount(origin: unknown): string | null {
-    return this.#author(origin)?.accountId ?? null;
-  }
-
   /** Who made an edit, and in what role, from the server's records: never from the client. */
   #author(origin: unknown): EditAuthor | null {
     if (origin instanceof ServerEdit) return origin;
@@ -424,7 +420,7 @@ export class Room {
 
   /** Records who inserted and deleted what in one applied transaction (the ledger). */
   #attribute(tr: Y.Transaction): void {
-    const accountId = this.#originAccount(tr.origin);
+    const accountId = this.#author(tr.origin)?.accountId;
     if (!accountId) return;
     const entries = recordTransaction(
       tr,
