@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { markdown, pooledLoad } from './report.ts';
-import type { LoadResult } from './scenarios.ts';
+import { type LoadResult, serverShare } from './scenarios.ts';
 import { record } from './stats.ts';
 import { type Histogram, isChorus, type TargetKind } from './types.ts';
 
@@ -37,7 +37,12 @@ function round(
     generatorCpuPerCore: 0.1,
     joinS: 1,
     round: n,
-    histograms: { latency, saved: isChorus(target) ? saved : null },
+    histograms: {
+      latency,
+      saved: isChorus(target) ? saved : null,
+      serverHeld: null,
+      serverCommit: null,
+    },
   };
 }
 
@@ -128,5 +133,62 @@ describe('a variant of Chorus (--variant)', () => {
     expect(text).toContain(
       'each server on core 1, the load generators and the orchestrator on core 0.',
     );
+  });
+});
+
+describe("Chorus's own share of the latency", () => {
+  it('reads the last sync.latency line a server logged as it stopped', () => {
+    const share = serverShare([
+      { event: 'sync.latency', heldHistogram: { '10': 1 }, commitHistogram: { '5': 1 } },
+      { event: 'document.loaded' },
+      { event: 'sync.latency', heldHistogram: { '20': 3 }, commitHistogram: { '6': 2 } },
+    ]);
+    expect(share).toEqual({ serverHeld: { '20': 3 }, serverCommit: { '6': 2 } });
+    expect(serverShare([{ event: 'server.started' }])).toEqual({
+      serverHeld: null,
+      serverCommit: null,
+    });
+  });
+
+  it('pools the server histograms over rounds and sets them beside the end-to-end figures', () => {
+    const withShare = (n: number, held: Histogram, commit: Histogram): LoadResult => {
+      const r = round('chorus', n, 1000, 0, 1);
+      return { ...r, histograms: { ...r.histograms, serverHeld: held, serverCommit: commit } };
+    };
+    // 200 edits in 100 commits over two rounds; 1% of the edits held 30 ms.
+    const held1: Histogram = {};
+    const held2: Histogram = {};
+    for (let i = 0; i < 98; i++) record(held1, 2);
+    for (let i = 0; i < 2; i++) record(held1, 30);
+    for (let i = 0; i < 100; i++) record(held2, 2);
+    const commit: Histogram = {};
+    for (let i = 0; i < 50; i++) record(commit, 1.5);
+    const text = markdown({
+      startedAt: '2026-11-26T00:00:00Z',
+      machine: 'test',
+      quick: false,
+      rounds: 2,
+      load: [withShare(1, held1, commit), withShare(2, held2, commit)],
+      cold: [],
+      idle: [],
+      failures: [],
+      bundle: null,
+    });
+    expect(text).toContain("**Chorus's own share**");
+    expect(text).toContain('| workshop | Chorus | 1.0 / 1.0 | 2.0 / 2.0 | 1.5 / 1.5 | 2.00 |');
+  });
+
+  it('has no such table for servers that do not log it', () => {
+    const text = markdown({
+      startedAt: '2026-11-26T00:00:00Z',
+      machine: 'test',
+      quick: false,
+      load: [round('chorus', 1, 1000, 0, 1), round('reference', 1, 1000, 0, 1)],
+      cold: [],
+      idle: [],
+      failures: [],
+      bundle: null,
+    });
+    expect(text).not.toContain("Chorus's own share");
   });
 });

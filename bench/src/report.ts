@@ -4,7 +4,7 @@
  */
 import type { BundleSizes } from './bundle.ts';
 import type { ColdLoadResult, IdleResult, LoadResult } from './scenarios.ts';
-import { latencySummary, merge, savedSummary } from './stats.ts';
+import { count, latencySummary, merge, quantile, savedSummary } from './stats.ts';
 import { TARGET_LABEL } from './targets.ts';
 import type { Histogram, TargetKind } from './types.ts';
 
@@ -67,12 +67,15 @@ export function pooledLoad(load: readonly LoadResult[]): PooledLoad[] {
     };
     if (rounds.length === 1) return { ...first, rounds: 1, p99Range };
     const latency: Histogram = {};
-    const savedHistograms = rounds.map((l) => l.histograms.saved);
-    const saved: Histogram | null = savedHistograms.every((h) => h !== null) ? {} : null;
-    for (const l of rounds) {
-      merge(latency, l.histograms.latency);
-      if (saved && l.histograms.saved) merge(saved, l.histograms.saved);
-    }
+    // A histogram pools only when every round has it.
+    const pool = (pick: (l: LoadResult) => Histogram | null): Histogram | null => {
+      if (!rounds.every((l) => pick(l) !== null)) return null;
+      const into: Histogram = {};
+      for (const l of rounds) merge(into, pick(l) ?? {});
+      return into;
+    };
+    for (const l of rounds) merge(latency, l.histograms.latency);
+    const saved = pool((l) => l.histograms.saved);
     const sum = (pick: (l: LoadResult) => number) => rounds.reduce((a, l) => a + pick(l), 0);
     const durationS = sum((l) => l.durationS);
     const delivered = sum((l) => l.delivered);
@@ -96,7 +99,12 @@ export function pooledLoad(load: readonly LoadResult[]): PooledLoad[] {
       generatorCpuS,
       generatorCpuPerCore: rounds.reduce((a, l) => a + l.generatorCpuPerCore, 0) / rounds.length,
       joinS: sum((l) => l.joinS),
-      histograms: { latency, saved },
+      histograms: {
+        latency,
+        saved,
+        serverHeld: pool((l) => l.histograms.serverHeld),
+        serverCommit: pool((l) => l.histograms.serverCommit),
+      },
     };
   });
 }
@@ -179,6 +187,7 @@ export function markdown(r: BenchResults): string {
       );
     }
     out.push('');
+    out.push(...serverShareTable(pooled), '');
     if (r.variant) out.push(...variantTable(pooled), '');
   }
 
@@ -223,6 +232,31 @@ export function markdown(r: BenchResults): string {
   for (const line of targets(r, pooled)) out.push(`- ${line}`);
   out.push('');
   return out.join('\n');
+}
+
+/**
+ * How much of Chorus's latency its server accounts for: from applying an edit until it
+ * was written to the room's sockets (which includes the commit), and the commit alone.
+ * What the end-to-end p99 has beyond the server's is spent in the clients' processes
+ * and waiting for a core.
+ */
+function serverShareTable(pooled: readonly PooledLoad[]): string[] {
+  const rows = pooled.filter((l) => l.histograms.serverHeld && l.histograms.serverCommit);
+  if (rows.length === 0) return [];
+  const out = [
+    `**Chorus's own share** (from the server's \`sync.latency\` log: an edit held from applying it until it was written to the room's sockets, commit included; one journal commit):`,
+    '',
+    '| Scenario | Server | end to end p50 / p99 ms | held in the server p50 / p99 ms | commit p50 / p99 ms | edits per commit |',
+    '|---|---|---:|---:|---:|---:|',
+  ];
+  for (const l of rows) {
+    const held = l.histograms.serverHeld ?? {};
+    const commit = l.histograms.serverCommit ?? {};
+    out.push(
+      `| ${l.scenario} | ${TARGET_LABEL[l.target]} | ${f(l.latencyMs.p50)} / ${f(l.latencyMs.p99)} | ${f(quantile(held, 0.5))} / ${f(quantile(held, 0.99))} | ${f(quantile(commit, 0.5))} / ${f(quantile(commit, 0.99))} | ${f(count(held) / Math.max(1, count(commit)), 2)} |`,
+    );
+  }
+  return out;
 }
 
 /** Chorus as shipped against its `--variant`, scenario by scenario. */

@@ -53,8 +53,31 @@ export interface LoadResult {
   joinS: number;
   /** Which round of the run this is (1 unless `--rounds` asked for more). */
   round: number;
-  /** The raw latency histograms, so rounds can be pooled (see `pooledLoad`). */
-  histograms: { latency: Histogram; saved: Histogram | null };
+  /**
+   * The raw latency histograms, so rounds can be pooled (see `pooledLoad`). For Chorus
+   * also the server's own share, from its `sync.latency` log line as it stopped: how long
+   * it held each edit before relaying it, and how long each journal commit took.
+   */
+  histograms: {
+    latency: Histogram;
+    saved: Histogram | null;
+    serverHeld: Histogram | null;
+    serverCommit: Histogram | null;
+  };
+}
+
+/** The server-side histograms of the last `sync.latency` line a Chorus server logged. */
+export function serverShare(logs: readonly Record<string, unknown>[]): {
+  serverHeld: Histogram | null;
+  serverCommit: Histogram | null;
+} {
+  const line = logs.filter((l) => l.event === 'sync.latency').at(-1);
+  const histogram = (v: unknown): Histogram | null =>
+    v && typeof v === 'object' ? (v as Histogram) : null;
+  return {
+    serverHeld: histogram(line?.heldHistogram),
+    serverCommit: histogram(line?.commitHistogram),
+  };
 }
 
 class Generator {
@@ -306,8 +329,17 @@ export async function runLoad(
       generatorCpuPerCore: generatorCpuS / GENERATORS / durationS,
       joinS,
       round: 1,
-      histograms: { latency, saved: isChorus(kind) ? saved : null },
+      histograms: {
+        latency,
+        saved: isChorus(kind) ? saved : null,
+        serverHeld: null,
+        serverCommit: null,
+      },
     };
+    // Chorus logs its own share of the latency as it stops.
+    for (const g of generators) g.exit();
+    await target.stop();
+    if (isChorus(kind)) Object.assign(result.histograms, serverShare(target.logs));
     log(
       `  ${kind}: p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms, delivered ${Math.round(result.deliveredPerS)}/s, lost ${lost}, diverged ${diverged}`,
     );

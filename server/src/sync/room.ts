@@ -12,6 +12,7 @@ import type {
   LoadedJournal,
 } from '../storage/types.ts';
 import { rewriteAwarenessUpdate } from './awareness.ts';
+import { SyncLatency } from './latency.ts';
 import { Peer } from './peer.ts';
 import { checkPlacement } from './placement.ts';
 import {
@@ -82,6 +83,8 @@ type EditOrigin = Peer | ServerEdit;
 interface PendingRow {
   row: JournalRow;
   origin: EditOrigin;
+  /** When the room applied it (`performance.now()`), for the server's own latency. */
+  appliedAt: number;
 }
 
 /** What one flush took from a room: the rows it commits and the acks it may then send. */
@@ -231,6 +234,7 @@ export class Room {
     private readonly options: SyncOptions,
     private readonly logger: Logger,
     private readonly requestFlush: (room: Room) => void,
+    private readonly latency: SyncLatency = new SyncLatency(),
   ) {
     // The server publishes no presence of its own.
     this.awareness.setLocalState(null);
@@ -406,6 +410,7 @@ export class Room {
     if (origin instanceof Peer) origin.lastEditAt = createdAt;
     this.pending.push({
       origin: origin as EditOrigin,
+      appliedAt: performance.now(),
       row: {
         documentId: this.documentId,
         seq: this.#nextSeq++,
@@ -762,6 +767,8 @@ export class Room {
     } finally {
       for (const peer of peers) peer.conn.uncork?.();
     }
+    const relayedAt = performance.now();
+    for (const row of batch.rows) this.latency.held.record(relayedAt - row.appliedAt);
     this.#afterRelease(batch);
   }
 

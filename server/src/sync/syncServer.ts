@@ -4,6 +4,7 @@ import type { TextSource } from '../attribution/recordTransaction.ts';
 import type { Logger } from '../logger.ts';
 import type { AccessChange } from '../services/accessEvents.ts';
 import type { JournalStore } from '../storage/types.ts';
+import { SyncLatency } from './latency.ts';
 import { TrafficLimiter } from './limits.ts';
 import { Peer } from './peer.ts';
 import { LoadError, Room, type RoomBatch, readJournal, ServerEdit } from './room.ts';
@@ -14,6 +15,12 @@ import type {
   SyncConnection,
   SyncOptions,
 } from './types.ts';
+
+/**
+ * How often the cumulative `sync.latency` line is logged (and once more at shutdown): often
+ * enough for an operator to see a slow disk, rarely enough not to fill the log.
+ */
+const LATENCY_LOG_MS = 10 * 60_000;
 
 /** What the transport calls for each connection: frames in, and the end. */
 export interface PeerHandle {
@@ -41,6 +48,9 @@ export class SyncServer {
   #flushing: Promise<void> = Promise.resolve();
   #closing = false;
   readonly #traffic: TrafficLimiter | null;
+  /** The server's own share of each edit's latency, logged as `sync.latency`. */
+  readonly latency = new SyncLatency();
+  readonly #latencyLog: NodeJS.Timeout;
 
   constructor(
     private readonly journal: JournalStore,
@@ -48,6 +58,13 @@ export class SyncServer {
     private readonly logger: Logger,
   ) {
     this.#traffic = options.rate ? new TrafficLimiter(options.rate) : null;
+    this.#latencyLog = setInterval(() => this.#logLatency(), LATENCY_LOG_MS);
+    this.#latencyLog.unref();
+  }
+
+  #logLatency(): void {
+    if (this.latency.held.count === 0 && this.latency.commit.count === 0) return;
+    this.logger.log('info', 'sync.latency', this.latency.report());
   }
 
   /** Registers an authenticated connection to a document; frames may arrive at once. */
@@ -229,8 +246,13 @@ export class SyncServer {
     if (existing && existing.state === 'ready') return Promise.resolve(existing);
     let loading = this.#loading.get(documentId);
     if (!loading) {
-      const room = new Room(documentId, this.journal, this.options, this.logger, (r) =>
-        this.#requestFlush(r),
+      const room = new Room(
+        documentId,
+        this.journal,
+        this.options,
+        this.logger,
+        (r) => this.#requestFlush(r),
+        this.latency,
       );
       const ready = room
         .load()
@@ -283,7 +305,10 @@ export class SyncServer {
       deletes: batches.flatMap((b) => b.ledger.deletes),
     };
     try {
+      const started = performance.now();
       await this.journal.append(rows, clientIds, ledger);
+      // A flush with no rows only confirms or answers: no write, not a commit to time.
+      if (rows.length > 0) this.latency.committed(performance.now() - started, rows.length);
     } catch (err) {
       for (const batch of batches) {
         batch.room.failCommit(batch, err);
@@ -394,6 +419,8 @@ export class SyncServer {
       room.destroy();
     }
     this.rooms.clear();
+    clearInterval(this.#latencyLog);
+    this.#logLatency();
     // Connections still waiting for a document to load hold nothing unsaved: tell them
     // too, so they reconnect as the others do rather than see a dropped socket.
     for (const peer of this.#connections.keys()) {
