@@ -223,6 +223,22 @@ export function storageContract(name: string, open: () => Promise<Storage>): voi
       expect(await s.journal.authorRoles(doc)).toEqual(
         new Map([['u1aaaaaaaaaaaaaaaaaaaaaa', 'carer']]),
       );
+      // Their newest edit, a deletion under the client id they already had, was made as a
+      // patient again: that is the role they last wrote in.
+      await s.journal.append([{ ...row(4, 6), participantRole: 'patient' }], []);
+      expect(await s.journal.authorRoles(doc)).toEqual(
+        new Map([['u1aaaaaaaaaaaaaaaaaaaaaa', 'patient']]),
+      );
+      await s.close();
+    });
+
+    it('knows the role of someone who only ever deleted (no client id of their own)', async () => {
+      const s = await setup();
+      const doc = 'd1aaaaaaaaaaaaaaaaaaaaaa';
+      await s.journal.append([
+        { ...row(2, 4), accountId: 'u2aaaaaaaaaaaaaaaaaaaaaa', participantRole: 'clinician' },
+      ]);
+      expect((await s.journal.authorRoles(doc)).get('u2aaaaaaaaaaaaaaaaaaaaaa')).toBe('clinician');
       await s.close();
     });
 

@@ -281,9 +281,9 @@ export interface JournalStore {
   /** The whole attribution ledger of a document, plus its client id owners. */
   loadLedger(documentId: string): Promise<LedgerEntries & { owners: Map<number, string | null> }>;
   /**
-   * Each author's participant role when they last started writing in the document (their
-   * newest client id), from the server's records at the time: how to credit someone who
-   * has since left the workspace.
+   * Each author's participant role at their newest edit of the document (deletions count),
+   * from the server's records at the time; for edits older than those records, the role
+   * of their newest client id. How to credit someone who has since left the workspace.
    */
   authorRoles(documentId: string): Promise<Map<string, ParticipantRole>>;
   /**

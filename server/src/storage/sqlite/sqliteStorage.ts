@@ -337,6 +337,13 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
        WHERE document_id = ? AND account_id IS NOT NULL AND participant_role IS NOT NULL
        ORDER BY first_seen, client_id`,
     ),
+    // SQLite takes a bare column of a MAX() group from the row that holds the maximum: the
+    // role of each account's newest edit, deletions included.
+    journalRoles: db.prepare<[string], { account_id: string; participant_role: string }>(
+      `SELECT account_id, participant_role, MAX(seq) FROM journal
+       WHERE document_id = ? AND account_id IS NOT NULL AND participant_role IS NOT NULL
+       GROUP BY account_id`,
+    ),
     ledgerInserts: db.prepare<
       [string],
       { client_id: number; clock: number; len: number; at: number }
@@ -770,7 +777,12 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
       },
       async authorRoles(documentId) {
         const roles = new Map<string, ParticipantRole>();
+        // Client ids first (rows written before roles were journaled carry none), then
+        // each account's newest edit, which wins.
         for (const r of stmt.authorRoles.all(documentId)) {
+          roles.set(r.account_id, r.participant_role as ParticipantRole);
+        }
+        for (const r of stmt.journalRoles.all(documentId)) {
           roles.set(r.account_id, r.participant_role as ParticipantRole);
         }
         return roles;
