@@ -3,13 +3,75 @@ import type { Duplex } from 'node:stream';
 import { CloseCode, idSchema } from '@chorus/shared';
 import { WebSocketServer } from 'ws';
 import { cookieFromHeader, sessionCookieName } from '../auth/cookie.ts';
+import type { SessionEndReason } from '../auth/sessions.ts';
 import type { Logger } from '../logger.ts';
+import type { AccessChange } from '../services/accessEvents.ts';
 import type { Services } from '../services/index.ts';
 import { resolveIdentity } from './identity.ts';
 import { ConnectionCaps } from './limits.ts';
 import type { SyncServer } from './syncServer.ts';
+import type { PeerIdentity } from './types.ts';
 
 export const SYNC_PATH_PREFIX = '/sync/';
+
+/**
+ * What changed while an upgrade was being checked. Its session and access are read before
+ * the connection exists, and the sync server can only close or re-check connections it
+ * has: a sign-out or a removal from the workspace in between would otherwise be missed,
+ * and the connection would live on with what it had. Heard from before the session is
+ * read until the connection is handed over, then applied to it.
+ */
+class HeardWhileChecking {
+  readonly #ended = new Map<string, SessionEndReason>();
+  readonly #changes: AccessChange[] = [];
+  readonly #stops: (() => void)[];
+
+  constructor(
+    private readonly services: Services,
+    private readonly sync: SyncServer,
+  ) {
+    this.#stops = [
+      services.sessions.onEnd((ids, reason) => {
+        for (const id of ids) this.#ended.set(id, reason);
+      }),
+      services.accessEvents.onChange((change) => this.#changes.push(change)),
+    ];
+  }
+
+  stop(): void {
+    for (const stop of this.#stops.splice(0)) stop();
+  }
+
+  /** Closes the new connection if its session ended, re-checks it if its access changed. */
+  applyTo(identity: PeerIdentity, documentId: string): void {
+    const { sync } = this;
+    const ended = this.#ended.get(identity.sessionId);
+    if (ended) {
+      sync.closeSessions(
+        [identity.sessionId],
+        CloseCode.unauthenticated,
+        ended === 'expired' ? 'session expired' : 'session ended',
+      );
+      return;
+    }
+    const affected = this.#changes.some(
+      (c) =>
+        c.workspaceId === identity.workspaceId &&
+        (c.userId === undefined || c.userId === identity.userId) &&
+        (c.documentId === undefined || c.documentId === documentId),
+    );
+    if (!affected) return;
+    // Synchronously holds the connection back from its document until re-checked.
+    void sync
+      .recheckAccess(
+        { workspaceId: identity.workspaceId, userId: identity.userId, documentId },
+        (userId, sessionId, id) => resolveIdentity(this.services.storage, userId, sessionId, id),
+      )
+      .catch(() => {
+        // recheckAccess closes a connection it cannot re-check and logs why.
+      });
+  }
+}
 
 function refuse(socket: Duplex, status: number, text: string, message: string): void {
   const body = JSON.stringify({ error: { message } });
@@ -77,10 +139,14 @@ export function attachSyncUpgrade(
       return;
     }
     let handedOver = false;
+    const heard = new HeardWhileChecking(services, sync);
     try {
-      handedOver = await authenticateAndUpgrade(req, socket, head, url, releaseIp);
+      handedOver = await authenticateAndUpgrade(req, socket, head, url, releaseIp, heard);
     } finally {
-      if (!handedOver) releaseIp();
+      if (!handedOver) {
+        releaseIp();
+        heard.stop();
+      }
     }
   }
 
@@ -90,6 +156,7 @@ export function attachSyncUpgrade(
     head: Buffer,
     url: URL,
     releaseIp: () => void,
+    heard: HeardWhileChecking,
   ): Promise<boolean> {
     const token = cookieFromHeader(req.headers.cookie, sessionCookieName(config));
     const auth = await services.sessions.validate(token);
@@ -121,8 +188,10 @@ export function attachSyncUpgrade(
     socket.once('close', () => {
       releaseAccount();
       releaseIp();
+      heard.stop();
     });
     wss.handleUpgrade(req, socket, head, (ws) => {
+      heard.stop();
       const handle = sync.connect(
         {
           send: (frame) => ws.send(frame, { binary: true }),
@@ -137,6 +206,7 @@ export function attachSyncUpgrade(
         identity,
         idResult.data,
       );
+      heard.applyTo(identity, idResult.data);
       let alive = true;
       const ping = setInterval(() => {
         if (!alive) {
