@@ -162,6 +162,28 @@ describe('the expiry sweep', () => {
   });
 });
 
+describe('waking for a session that ends before the next sweep', () => {
+  it('does not spin on an end it could not settle (storage failing): the period retries it', async () => {
+    const { service, storage, advance, now } = await setup();
+    const a = (await service.create('u1')).session;
+    const logger = memoryLogger();
+    const watch = new SessionExpiryWatch(service, () => new Map([[a.id, 0]]), 50, logger, now);
+    await watch.sweep(); // learns when it ends
+    advance(IDLE + 1); // and now it has ended, but cannot be read
+    let reads = 0;
+    storage.sessions.find = async () => {
+      reads++;
+      throw new Error('disk I/O error');
+    };
+    watch.start();
+    await new Promise((r) => setTimeout(r, 500));
+    await watch.stop();
+    // About one read per 50 ms period; a wake-up at an end already past would be every 5 ms.
+    expect(reads).toBeGreaterThan(2);
+    expect(reads).toBeLessThan(25);
+  });
+});
+
 describe('session timings for tests', () => {
   it('are fixed in production: hours from the environment, checked every 30 s', () => {
     const c = loadConfig({ CHORUS_SESSION_IDLE_HOURS: '2', CHORUS_SESSION_MAX_HOURS: '3' });
@@ -181,9 +203,9 @@ describe('session timings for tests', () => {
       1000, 2000, 100,
     ]);
     expect(base.sessionIdleMs).toBe(168 * HOUR);
-    expect(() => withTestSessionTimings(base, { idleMs: 1000, maxMs: 2000, checkMs: 900 })).toThrow(
-      ConfigError,
-    );
+    expect(() =>
+      withTestSessionTimings(base, { idleMs: 1000, maxMs: 2000, checkMs: 1000 }),
+    ).toThrow(ConfigError);
     expect(() => withTestSessionTimings(base, { idleMs: 10, maxMs: 2000, checkMs: 1 })).toThrow(
       /idleMs/,
     );

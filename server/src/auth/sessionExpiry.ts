@@ -25,6 +25,8 @@ const CHECKS_PER_TURN = 100;
 export class SessionExpiryWatch {
   readonly #standing = new Map<string, SessionStanding>();
   #timer: NodeJS.Timeout | null = null;
+  /** A sweep at the next known end, when it comes before the next periodic one. */
+  #atNextEnd: NodeJS.Timeout | null = null;
   #sweeping: Promise<void> | null = null;
 
   constructor(
@@ -37,24 +39,52 @@ export class SessionExpiryWatch {
 
   start(): void {
     if (this.#timer) return;
-    this.#timer = setInterval(() => {
-      // A sweep still running (a slow disk) is not overlapped by the next.
-      this.#sweeping ??= this.sweep()
-        // A sweep that fails is tried again at the next tick, never left unhandled.
-        .catch((err: unknown) =>
-          this.logger.log('error', 'session.check_failed', { error: String(err) }),
-        )
-        .finally(() => {
-          this.#sweeping = null;
-        });
-    }, this.checkEveryMs);
+    this.#timer = setInterval(() => this.#tick(), this.checkEveryMs);
     this.#timer.unref();
+  }
+
+  #tick(): void {
+    // A sweep still running (a slow disk) is not overlapped by the next.
+    this.#sweeping ??= this.sweep()
+      // A sweep that fails is tried again at the next tick, never left unhandled.
+      .catch((err: unknown) =>
+        this.logger.log('error', 'session.check_failed', { error: String(err) }),
+      )
+      .finally(() => {
+        this.#sweeping = null;
+        this.#wakeAtNextEnd();
+      });
+  }
+
+  /**
+   * The periodic sweep alone would close a socket up to one period after its session
+   * ended. Each session's end is known from the last sweep, so the soonest one due before
+   * the next period gets a sweep of its own, on time.
+   */
+  #wakeAtNextEnd(): void {
+    if (this.#atNextEnd) clearTimeout(this.#atNextEnd);
+    this.#atNextEnd = null;
+    if (!this.#timer) return;
+    const t = this.now();
+    let soonest = Number.POSITIVE_INFINITY;
+    // An end already past is one a sweep could not settle (storage failing): the periodic
+    // sweep retries it, rather than a tight loop of immediate ones.
+    for (const { endsAt } of this.#standing.values()) {
+      if (endsAt > t) soonest = Math.min(soonest, endsAt);
+    }
+    const wait = soonest - t;
+    if (wait >= this.checkEveryMs) return;
+    // Timers may fire a millisecond early; the session must be over when it is checked.
+    this.#atNextEnd = setTimeout(() => this.#tick(), Math.max(0, wait) + 5);
+    this.#atNextEnd.unref();
   }
 
   /** Stops sweeping and waits for a sweep in progress. */
   async stop(): Promise<void> {
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = null;
+    if (this.#atNextEnd) clearTimeout(this.#atNextEnd);
+    this.#atNextEnd = null;
     await this.#sweeping;
   }
 

@@ -95,6 +95,26 @@ describe('a session that expires while its socket is open', () => {
     expect((await call(server.url, 'GET', '/auth/me', { cookie })).status).toBe(401);
   });
 
+  it('closes the socket when its session ends, not at the next periodic check', async () => {
+    // Checks every 5 s; the lifetime ends about 6 s after the server started, so the first
+    // check learns when, and the next periodic one (at 10 s) would be 3 to 4 s late.
+    const CHECK_MS = 5_000;
+    const MAX_MS = 6_000;
+    const server = await serverWith({ idleMs: 60_000, maxMs: MAX_MS, checkMs: CHECK_MS });
+    const ann = await buildUser(server.url, 'Ann');
+    const { documentId } = await buildDocument(server.url, ann);
+    const signedInFrom = Date.now();
+    const cookie = await signIn(server.url, ann);
+    const signedInBy = Date.now();
+    const { client, closes } = connect(server.url, documentId, cookie);
+    await waitSynced(client);
+    await eventually(() => expect(closes).toHaveLength(1), 20_000, 50);
+    const [closed] = closes as [Closed];
+    expect(closed.code).toBe(CloseCode.unauthenticated);
+    expect(closed.at).toBeGreaterThanOrEqual(signedInFrom + MAX_MS);
+    expect(closed.at - (signedInBy + MAX_MS)).toBeLessThan(2_000);
+  });
+
   it('keeps the socket of someone typing open past the idle limit and closes an idle one', async () => {
     const IDLE_MS = 4_000;
     const server = await serverWith({ idleMs: IDLE_MS, maxMs: 120_000, checkMs: 100 });
