@@ -22,6 +22,9 @@ import type {
  */
 const LATENCY_LOG_MS = 10 * 60_000;
 
+/** How long shutdown waits for documents still loading before it closes their connections. */
+const SHUTDOWN_LOAD_GRACE_MS = 1_000;
+
 /** What the transport calls for each connection: frames in, and the end. */
 export interface PeerHandle {
   receive(frame: Uint8Array): void;
@@ -72,9 +75,6 @@ export class SyncServer {
     const peer = new Peer(conn, identity, this.options.maxBufferedBytes);
     const budget = this.#traffic?.open(identity.userId) ?? null;
     this.#connections.set(peer, documentId);
-    if (this.#closing) {
-      peer.close(CloseCode.serviceRestart, 'server restarting');
-    }
     let room: Room | null = null;
     const attach = (): void => {
       const ready = this.#room(documentId);
@@ -116,7 +116,9 @@ export class SyncServer {
       room = loaded;
       loaded.join(peer);
     };
-    attach();
+    // Shutting down: no document is loaded for a connection that is told to come back.
+    if (this.#closing) peer.close(CloseCode.serviceRestart, 'server restarting');
+    else attach();
     return {
       receive: (frame) => {
         // Shutting down: what arrived before is committed; clients resend the rest.
@@ -385,6 +387,8 @@ export class SyncServer {
   }
 
   #scheduleUnload(room: Room): void {
+    // Shutdown saves and closes every room itself, before the storage closes.
+    if (this.#closing) return;
     if (room.idleTimer) clearTimeout(room.idleTimer);
     room.idleTimer = setTimeout(() => {
       room.idleTimer = null;
@@ -411,6 +415,18 @@ export class SyncServer {
   /** Stops accepting, commits everything, snapshots, and closes sockets with "restarting". */
   async shutdown(): Promise<void> {
     this.#closing = true;
+    // A document still loading becomes a room when it is done: wait for it (a little), so
+    // that it is saved and closed with the others. A load that takes longer holds nothing
+    // unsaved; its connections are told below, and it is never unloaded onto closed storage.
+    const loads = [...this.#loading.values()].map((l) => l.ready.catch(() => {}));
+    let graceTimer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.all(loads),
+      new Promise((resolve) => {
+        graceTimer = setTimeout(resolve, SHUTDOWN_LOAD_GRACE_MS);
+      }),
+    ]);
+    clearTimeout(graceTimer);
     await this.flushed();
     for (const room of this.rooms.values()) {
       await room.saveAutoVersion();
