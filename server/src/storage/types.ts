@@ -185,7 +185,9 @@ export interface UserStore {
   findById(id: string): Promise<UserRecord | null>;
   update(
     id: string,
-    changes: Partial<Pick<UserRecord, 'name' | 'creditMode' | 'displayName' | 'passwordHash'>>,
+    changes: Partial<
+      Pick<UserRecord, 'name' | 'email' | 'creditMode' | 'displayName' | 'passwordHash'>
+    >,
   ): Promise<void>;
 }
 

@@ -30,3 +30,12 @@ export const changePasswordSchema = z.object({
     .max(PASSWORD_MAX, `Use at most ${PASSWORD_MAX} characters for your new password.`),
 });
 export type ChangePasswordInput = z.infer<typeof changePasswordSchema>;
+
+/** Deleting one's own account is confirmed with the password, as changing it is. */
+export const deleteAccountSchema = z.object({
+  password: z
+    .string({ error: 'Enter your password to confirm.' })
+    .min(1, 'Enter your password to confirm.')
+    .max(PASSWORD_MAX),
+});
+export type DeleteAccountInput = z.infer<typeof deleteAccountSchema>;

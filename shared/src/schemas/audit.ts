@@ -15,6 +15,7 @@ export const auditActions = [
   'member.role_changed',
   'member.removed',
   'member.left',
+  'account.deleted',
   'document.created',
   'document.renamed',
   'document.deleted',

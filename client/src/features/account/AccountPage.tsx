@@ -1,11 +1,12 @@
 import { PageHeading } from '../../ui/PageHeading.tsx';
 import { useDocumentTitle } from '../../ui/useDocumentTitle.ts';
+import { DeleteAccountSection } from './DeleteAccountSection.tsx';
 import { PasswordForm } from './PasswordForm.tsx';
 import { ProfileForm } from './ProfileForm.tsx';
 import { SessionsList } from './SessionsList.tsx';
 import { useSessions } from './useSessions.ts';
 
-/** A person's own account: name and credit, password, and where they are signed in. */
+/** A person's own account: name and credit, password, where they are signed in, deletion. */
 export function AccountPage() {
   useDocumentTitle('Your account');
   const sessions = useSessions();
@@ -15,6 +16,7 @@ export function AccountPage() {
       <ProfileForm />
       <PasswordForm onChanged={sessions.reload} />
       <SessionsList sessions={sessions} />
+      <DeleteAccountSection />
     </>
   );
 }

@@ -1,4 +1,4 @@
-import type { ChangePasswordInput, UpdateProfileInput } from '@chorus/shared';
+import type { ChangePasswordInput, DeleteAccountInput, UpdateProfileInput } from '@chorus/shared';
 import { z } from 'zod';
 import { api } from '../../api/http.ts';
 import { accountUserSchema, type User } from '../auth/authApi.ts';
@@ -32,4 +32,21 @@ export async function listSessions(): Promise<AccountSession[]> {
 
 export async function endSession(id: string): Promise<void> {
   await api('DELETE', `/account/sessions/${encodeURIComponent(id)}`, undefined, ok);
+}
+
+const workspaceRef = z.object({ id: z.string(), name: z.string() });
+const deletionPlanSchema = z.object({
+  blockedBy: z.array(workspaceRef),
+  alone: z.array(workspaceRef),
+});
+export type DeletionPlan = z.infer<typeof deletionPlanSchema>;
+
+/** What deleting the account would do: workspaces that block it, and ones that go with it. */
+export async function deletionPlan(): Promise<DeletionPlan> {
+  return api('GET', '/account/deletion', undefined, deletionPlanSchema);
+}
+
+/** Deletes the account; the server ends every session, this one too. */
+export async function deleteAccount(input: DeleteAccountInput): Promise<void> {
+  await api('POST', '/account/delete', input, ok);
 }

@@ -17,6 +17,7 @@ export const auditActionLabels: Record<AuditAction, string> = {
   'member.role_changed': 'Changed a role',
   'member.removed': 'Removed a person',
   'member.left': 'Left the workspace',
+  'account.deleted': 'Deleted their account',
   'document.created': 'Created a document',
   'document.renamed': 'Renamed a document',
   'document.deleted': 'Deleted a document',
@@ -91,6 +92,8 @@ export function describeAuditEntry(
       return `removed ${who} from the workspace`;
     case 'member.left':
       return 'left the workspace';
+    case 'account.deleted':
+      return 'deleted their account and left the workspace';
     case 'document.created':
       return `created the document ${documentName()}`;
     case 'document.renamed': {

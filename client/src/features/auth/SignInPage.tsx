@@ -54,6 +54,11 @@ export function SignInPage() {
   return (
     <div className="narrow">
       <PageHeading>Sign in</PageHeading>
+      {search.get('deleted') === '1' ? (
+        <p role="status" className="confirmation">
+          Your account was deleted, and you were signed out everywhere.
+        </p>
+      ) : null}
       <p className="lede">Sign in to work on documents with the people in your workspaces.</p>
       <FormError message={formMessage} fieldErrors={summaryOf(errors, inputIds)} />
       <form className="stack" onSubmit={onSubmit} noValidate>

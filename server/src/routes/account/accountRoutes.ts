@@ -1,14 +1,21 @@
-import { changePasswordSchema, ErrorId, updateProfileSchema } from '@chorus/shared';
+import {
+  changePasswordSchema,
+  deleteAccountSchema,
+  ErrorId,
+  updateProfileSchema,
+} from '@chorus/shared';
 import { Hono } from 'hono';
+import { clearSessionCookie } from '../../auth/cookie.ts';
 import { hashPassword, verifyPassword } from '../../auth/password.ts';
 import { AppError } from '../../errors.ts';
 import { clientIp } from '../../http/clientIp.ts';
 import type { AppEnv } from '../../http/env.ts';
 import { parseJson, requireAuth } from '../../http/middleware.ts';
+import { deleteAccount, planAccountDeletion } from '../../services/accountDeletion.ts';
 import { recordAudit } from '../../services/audit.ts';
 import { publicUser } from '../auth/authRoutes.ts';
 
-/** A person's own account: profile and credit choice, password, sessions. */
+/** A person's own account: profile and credit choice, password, sessions, deletion. */
 export const accountRoutes = new Hono<AppEnv>()
   .patch('/profile', async (c) => {
     const { user } = requireAuth(c);
@@ -43,6 +50,30 @@ export const accountRoutes = new Hono<AppEnv>()
       action: 'auth.password_changed',
       ip: clientIp(c),
     });
+    return c.json({ ok: true });
+  })
+  .get('/deletion', async (c) => {
+    const { user } = requireAuth(c);
+    return c.json(await planAccountDeletion(c.var.services.storage, user.id));
+  })
+  .post('/delete', async (c) => {
+    const { user } = requireAuth(c);
+    const { storage, sessions, accessEvents, config } = c.var.services;
+    const input = await parseJson(c, deleteAccountSchema);
+    if (!(await verifyPassword(user.passwordHash, input.password))) {
+      const message = 'That password is not right. Check it and try again.';
+      throw new AppError(ErrorId.badRequest, message, { password: message });
+    }
+    const plan = await planAccountDeletion(storage, user.id);
+    if (plan.blockedBy.length > 0) {
+      const names = plan.blockedBy.map((w) => `“${w.name}”`).join(', ');
+      throw new AppError(
+        ErrorId.conflict,
+        `You are the only owner of ${names}. Make another member an owner there first, so the workspace is not left without one.`,
+      );
+    }
+    await deleteAccount({ storage, sessions, accessEvents }, user.id, plan, clientIp(c));
+    clearSessionCookie(c, config);
     return c.json({ ok: true });
   })
   .get('/sessions', async (c) => {

@@ -521,6 +521,7 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
       async update(id, changes) {
         const columns: Record<string, string> = {
           name: 'name',
+          email: 'email',
           creditMode: 'credit_mode',
           displayName: 'display_name',
           passwordHash: 'password_hash',
