@@ -32,6 +32,12 @@ export const configSchema = z.object({
   CHORUS_MAX_FRAME_BYTES: int('CHORUS_MAX_FRAME_BYTES', 8 * MiB, 1024, 512 * MiB),
   CHORUS_MAX_DOCUMENT_BYTES: int('CHORUS_MAX_DOCUMENT_BYTES', 64 * MiB, 1024, 2048 * MiB),
   CHORUS_MAX_BUFFERED_BYTES: int('CHORUS_MAX_BUFFERED_BYTES', 16 * MiB, 1024, 1024 * MiB),
+  CHORUS_MAX_BUFFERED_TOTAL_BYTES: int(
+    'CHORUS_MAX_BUFFERED_TOTAL_BYTES',
+    256 * MiB,
+    MiB,
+    64 * 1024 * MiB,
+  ),
   CHORUS_IDLE_UNLOAD_MS: int('CHORUS_IDLE_UNLOAD_MS', 30_000, 0, 24 * 3600_000),
   CHORUS_AUTO_VERSION_MS: int('CHORUS_AUTO_VERSION_MS', 5 * 60_000, 0, 24 * 3600_000),
   CHORUS_SNAPSHOT_EVERY: int('CHORUS_SNAPSHOT_EVERY', 500, 1, 1_000_000),
@@ -64,6 +70,7 @@ export interface Config {
   maxFrameBytes: number;
   maxDocumentBytes: number;
   maxBufferedBytes: number;
+  maxBufferedTotalBytes: number;
   maxConnectionsPerAccount: number;
   maxConnectionsPerIp: number;
   maxMessagesPerSecond: number;
@@ -117,6 +124,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     maxFrameBytes: e.CHORUS_MAX_FRAME_BYTES,
     maxDocumentBytes: e.CHORUS_MAX_DOCUMENT_BYTES,
     maxBufferedBytes: e.CHORUS_MAX_BUFFERED_BYTES,
+    maxBufferedTotalBytes: e.CHORUS_MAX_BUFFERED_TOTAL_BYTES,
     maxConnectionsPerAccount: e.CHORUS_MAX_CONNECTIONS_PER_ACCOUNT,
     maxConnectionsPerIp: e.CHORUS_MAX_CONNECTIONS_PER_IP,
     maxMessagesPerSecond: e.CHORUS_MAX_MESSAGES_PER_SECOND,

@@ -67,6 +67,7 @@ export async function startServer(
     {
       maxDocumentBytes: config.maxDocumentBytes,
       maxBufferedBytes: config.maxBufferedBytes,
+      maxBufferedTotalBytes: config.maxBufferedTotalBytes,
       idleUnloadMs: config.idleUnloadMs,
       snapshotEvery: config.snapshotEvery,
       maxQueuedFrames: 256,

@@ -1,4 +1,5 @@
 import { CloseCode } from '@chorus/shared';
+import type { SendBudget } from './sendBudget.ts';
 import type { PeerIdentity, SyncConnection } from './types.ts';
 
 /** One connection to one document, with the counters the save confirmation needs. */
@@ -32,12 +33,14 @@ export class Peer {
     readonly conn: SyncConnection,
     public identity: PeerIdentity,
     private readonly maxBufferedBytes: number,
+    private readonly budget: SendBudget | null = null,
   ) {}
 
   /** Sends a frame unless closed; closes a reader that stopped draining its buffer. */
   send(frame: Uint8Array): void {
     if (this.closed) return;
     this.conn.send(frame);
+    this.budget?.noteSent(this);
     if (this.conn.bufferedAmount > this.maxBufferedBytes) {
       this.close(CloseCode.slowReader, 'send buffer over limit');
     }
@@ -47,5 +50,21 @@ export class Peer {
     if (this.closed) return;
     this.closed = true;
     this.conn.close(code, reason);
+  }
+
+  /**
+   * Ends the connection at once, dropping what is queued for it: for a reader that does
+   * not read, a close frame would wait behind that queue (and hold it) for as long as the
+   * closing handshake's timeout.
+   */
+  cutOff(code: number, reason: string): void {
+    if (!this.closed) {
+      this.closed = true;
+      if (!this.conn.terminate) {
+        this.conn.close(code, reason);
+        return;
+      }
+    }
+    this.conn.terminate?.();
   }
 }

@@ -8,6 +8,7 @@ import { SyncLatency } from './latency.ts';
 import { TrafficLimiter } from './limits.ts';
 import { Peer } from './peer.ts';
 import { LoadError, Room, type RoomBatch, readJournal, ServerEdit } from './room.ts';
+import { SendBudget } from './sendBudget.ts';
 import type {
   EditAuthor,
   IdentityResolver,
@@ -21,6 +22,9 @@ import type {
  * enough for an operator to see a slow disk, rarely enough not to fill the log.
  */
 const LATENCY_LOG_MS = 10 * 60_000;
+
+/** How often the whole-server cap on queued bytes is checked (see SendBudget). */
+const SEND_BUDGET_CHECK_MS = 250;
 
 /** How long shutdown waits for documents still loading before it closes their connections. */
 const SHUTDOWN_LOAD_GRACE_MS = 1_000;
@@ -54,6 +58,8 @@ export class SyncServer {
   /** The server's own share of each edit's latency, logged as `sync.latency`. */
   readonly latency = new SyncLatency();
   readonly #latencyLog: NodeJS.Timeout;
+  readonly #sendBudget: SendBudget | null;
+  readonly #sendBudgetCheck: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly journal: JournalStore,
@@ -63,6 +69,23 @@ export class SyncServer {
     this.#traffic = options.rate ? new TrafficLimiter(options.rate) : null;
     this.#latencyLog = setInterval(() => this.#logLatency(), LATENCY_LOG_MS);
     this.#latencyLog.unref();
+    this.#sendBudget = options.maxBufferedTotalBytes
+      ? new SendBudget(options.maxBufferedTotalBytes)
+      : null;
+    if (this.#sendBudget) {
+      this.#sendBudgetCheck = setInterval(() => this.#enforceSendBudget(), SEND_BUDGET_CHECK_MS);
+      this.#sendBudgetCheck.unref();
+    }
+  }
+
+  #enforceSendBudget(): void {
+    const cut = this.#sendBudget?.enforce() ?? [];
+    if (cut.length === 0) return;
+    this.logger.log('warn', 'sync.send_budget_exceeded', {
+      cutOff: cut.length,
+      accounts: [...new Set(cut.map((p) => p.identity.userId))],
+      limitBytes: this.#sendBudget?.maxTotalBytes,
+    });
   }
 
   #logLatency(): void {
@@ -72,7 +95,7 @@ export class SyncServer {
 
   /** Registers an authenticated connection to a document; frames may arrive at once. */
   connect(conn: SyncConnection, identity: PeerIdentity, documentId: string): PeerHandle {
-    const peer = new Peer(conn, identity, this.options.maxBufferedBytes);
+    const peer = new Peer(conn, identity, this.options.maxBufferedBytes, this.#sendBudget);
     const budget = this.#traffic?.open(identity.userId) ?? null;
     this.#connections.set(peer, documentId);
     let room: Room | null = null;
@@ -150,6 +173,7 @@ export class SyncServer {
       closed: () => {
         peer.closed = true;
         this.#connections.delete(peer);
+        this.#sendBudget?.forget(peer);
         budget?.release();
         this.#loading.get(documentId)?.room.waiting.delete(peer);
         if (!room) return;
@@ -436,6 +460,7 @@ export class SyncServer {
     }
     this.rooms.clear();
     clearInterval(this.#latencyLog);
+    if (this.#sendBudgetCheck) clearInterval(this.#sendBudgetCheck);
     this.#logLatency();
     // Connections still waiting for a document to load hold nothing unsaved: tell them
     // too, so they reconnect as the others do rather than see a dropped socket.

@@ -13,6 +13,8 @@ export interface SyncConnection {
    */
   cork?(): void;
   uncork?(): void;
+  /** Destroys the socket now, dropping anything queued (no closing handshake). */
+  terminate?(): void;
 }
 
 /** Who is on the other end, as established by the authenticated upgrade. */
@@ -50,6 +52,8 @@ export interface EditAuthor {
 export interface SyncOptions {
   maxDocumentBytes: number;
   maxBufferedBytes: number;
+  /** What may be queued for all connections together before the largest are cut off. */
+  maxBufferedTotalBytes?: number;
   idleUnloadMs: number;
   snapshotEvery: number;
   /** Messages and bytes per second per connection (an account gets twice that in all). */

@@ -202,6 +202,7 @@ export function attachSyncUpgrade(
           // The upgraded socket is the one `ws` writes to.
           cork: () => socket.cork(),
           uncork: () => socket.uncork(),
+          terminate: () => ws.terminate(),
         },
         identity,
         idResult.data,

@@ -16,6 +16,14 @@ export class FakeConnection implements SyncConnection {
     this.closedWith = { code, reason };
   }
 
+  terminated = false;
+
+  /** As a destroyed socket: what was queued is dropped. */
+  terminate(): void {
+    this.terminated = true;
+    this.bufferedAmount = 0;
+  }
+
   /** Applies every sync step 2 and update the server sent to a fresh doc. */
   docFromFrames(): Y.Doc {
     const doc = new Y.Doc();
