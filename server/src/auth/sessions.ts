@@ -83,7 +83,9 @@ export class SessionService {
       return null;
     }
     const user = await this.users.findById(session.userId);
-    if (!user) return null;
+    // A deleted account's sessions are ended, but one created by a sign-in that checked the
+    // password as the account was being deleted must not work either.
+    if (!user || user.deletedAt) return null;
     if (t - session.lastUsedAt >= this.policy.touchEveryMs) {
       await this.sessions.touch(session.id, t);
       session.lastUsedAt = t;

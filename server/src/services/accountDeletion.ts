@@ -47,6 +47,9 @@ export async function deleteAccount(
 ): Promise<void> {
   const { storage, sessions, accessEvents } = deps;
   const now = Date.now();
+  // Credentials first: a sign-in still checking the old password then finds an account
+  // whose sessions are never valid, rather than one it can open a session for.
+  await storage.users.markDeleted(userId, now);
   await sessions.endAllForUser(userId);
   for (const w of plan.alone) {
     for (const d of await storage.documents.listForWorkspace(w.id)) {
@@ -64,13 +67,4 @@ export async function deleteAccount(
     });
     accessEvents.changed({ workspaceId: w.id, userId });
   }
-  await storage.users.update(userId, {
-    name: 'Deleted account',
-    // Not an email address: no sign-in or sign-up can ever match it, and it stays unique.
-    email: `deleted:${userId}`,
-    creditMode: 'role_only',
-    displayName: null,
-    // Not an argon2 hash: every password check against it fails.
-    passwordHash: '!',
-  });
 }

@@ -21,6 +21,8 @@ export interface UserRecord {
   createdAt: number;
   creditMode: CreditMode;
   displayName: string | null;
+  /** Set when the person deleted their account: it can never be signed in to again. */
+  deletedAt?: number | null;
 }
 
 export interface SessionRecord {
@@ -185,10 +187,13 @@ export interface UserStore {
   findById(id: string): Promise<UserRecord | null>;
   update(
     id: string,
-    changes: Partial<
-      Pick<UserRecord, 'name' | 'email' | 'creditMode' | 'displayName' | 'passwordHash'>
-    >,
+    changes: Partial<Pick<UserRecord, 'name' | 'creditMode' | 'displayName' | 'passwordHash'>>,
   ): Promise<void>;
+  /**
+   * Marks the account deleted and removes what identifies it (name, email, password) in
+   * one write: from then on no sign-in matches it and no session of it is valid.
+   */
+  markDeleted(id: string, at: number): Promise<void>;
 }
 
 export interface SessionStore {

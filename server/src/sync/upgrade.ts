@@ -42,18 +42,16 @@ class HeardWhileChecking {
     for (const stop of this.#stops.splice(0)) stop();
   }
 
-  /** Closes the new connection if its session ended, re-checks it if its access changed. */
+  /** Why the session ended while the upgrade was checked (the close reason), if it did. */
+  sessionEnded(sessionId: string): string | null {
+    const reason = this.#ended.get(sessionId);
+    if (!reason) return null;
+    return reason === 'expired' ? 'session expired' : 'session ended';
+  }
+
+  /** Re-checks the new connection if its access changed while it was checked. */
   applyTo(identity: PeerIdentity, documentId: string): void {
     const { sync } = this;
-    const ended = this.#ended.get(identity.sessionId);
-    if (ended) {
-      sync.closeSessions(
-        [identity.sessionId],
-        CloseCode.unauthenticated,
-        ended === 'expired' ? 'session expired' : 'session ended',
-      );
-      return;
-    }
     const affected = this.#changes.some(
       (c) =>
         c.workspaceId === identity.workspaceId &&
@@ -173,6 +171,12 @@ export function attachSyncUpgrade(
       refuse(socket, 404, 'Not Found', 'This document does not exist, or you are not a member.');
       return false;
     }
+    // The client may have gone while it was checked: its 'close' has fired already, so a
+    // listener added now would never run (and never free its places).
+    if (socket.destroyed || !socket.readable || !socket.writable) {
+      socket.destroy();
+      return false;
+    }
     const releaseAccount = perAccount.acquire(auth.user.id);
     if (!releaseAccount) {
       logger.log('warn', 'sync.too_many_connections', { accountId: auth.user.id });
@@ -192,6 +196,12 @@ export function attachSyncUpgrade(
     });
     wss.handleUpgrade(req, socket, head, (ws) => {
       heard.stop();
+      const ended = heard.sessionEnded(identity.sessionId);
+      if (ended) {
+        // Signed out or expired while it was checked: never joins, is sent nothing.
+        ws.close(CloseCode.unauthenticated, ended);
+        return;
+      }
       const handle = sync.connect(
         {
           send: (frame) => ws.send(frame, { binary: true }),

@@ -63,6 +63,29 @@ describe('deleting an account', () => {
     expect((await call(server.url, 'GET', '/auth/me', { cookie: ann.cookie })).status).toBe(200);
   });
 
+  it('throttles password guesses as sign-ins are', async () => {
+    const guesser = await buildUser(server.url, 'Stolen Cookie');
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      const res = await call(server.url, 'POST', '/account/delete', {
+        body: { password: `guess ${i}` },
+        cookie: guesser.cookie,
+      });
+      statuses.push(res.status);
+    }
+    expect(statuses.slice(0, 5)).toEqual([400, 400, 400, 400, 400]);
+    expect(statuses[5]).toBe(429);
+    // Even the right password waits now.
+    const right = await call(server.url, 'POST', '/account/delete', {
+      body: { password: guesser.password },
+      cookie: guesser.cookie,
+    });
+    expect(right.status).toBe(429);
+    expect((await call(server.url, 'GET', '/auth/me', { cookie: guesser.cookie })).status).toBe(
+      200,
+    );
+  });
+
   it('is refused while the person is the only owner of a workspace others are in', async () => {
     const olive = await buildUser(server.url, 'Olive Only');
     const bob = await buildUser(server.url, 'Bob');
@@ -91,6 +114,10 @@ describe('deleting an account', () => {
       if (e) codes.push(e.code);
     });
     await waitSynced(client);
+    const elsewhere = await call(server.url, 'POST', '/auth/signin', {
+      body: { email: ann.email, password: ann.password },
+    });
+    const annElsewhere = (elsewhere.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
     appendParagraph(client.doc, 'The waiting room has no hearing loop.');
     await eventually(() => expect(client.saved()).toBe(client.sent()));
     const before = await call(server.url, 'GET', `/documents/${documentId}/authorship`, {
@@ -110,6 +137,14 @@ describe('deleting an account', () => {
       body: { email: ann.email, password: ann.password },
     });
     expect(signIn.status).toBe(401);
+
+    // A session made for the account as it was being deleted (a sign-in that checked the
+    // old password just before) is never valid.
+    const { token } = await server.services.sessions.create(ann.id);
+    const late = await call(server.url, 'GET', '/auth/me', { cookie: `chorus_session=${token}` });
+    expect(late.status).toBe(401);
+    // Nor is the session of her other device.
+    expect((await call(server.url, 'GET', '/auth/me', { cookie: annElsewhere })).status).toBe(401);
 
     // The words stay, credited to the role they were written in, under no name.
     const after = await call(server.url, 'GET', `/documents/${documentId}/authorship`, {

@@ -4,7 +4,7 @@ import {
   ErrorId,
   updateProfileSchema,
 } from '@chorus/shared';
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { clearSessionCookie } from '../../auth/cookie.ts';
 import { hashPassword, verifyPassword } from '../../auth/password.ts';
 import { AppError } from '../../errors.ts';
@@ -13,7 +13,33 @@ import type { AppEnv } from '../../http/env.ts';
 import { parseJson, requireAuth } from '../../http/middleware.ts';
 import { deleteAccount, planAccountDeletion } from '../../services/accountDeletion.ts';
 import { recordAudit } from '../../services/audit.ts';
-import { publicUser } from '../auth/authRoutes.ts';
+import type { UserRecord } from '../../storage/types.ts';
+import { publicUser, throttled } from '../auth/authRoutes.ts';
+
+/**
+ * Checks a password typed to confirm an action, throttled as sign-ins are (per account and
+ * per IP): a stolen session cookie must not become a way to guess the password freely.
+ */
+async function confirmPassword(
+  c: Context<AppEnv>,
+  user: UserRecord,
+  password: string,
+): Promise<boolean> {
+  const { signInThrottle } = c.var.services;
+  const ip = clientIp(c);
+  const wait = Math.max(
+    signInThrottle.byIp.retryAfter(ip),
+    signInThrottle.byAccount.retryAfter(user.email),
+  );
+  if (wait > 0) throw throttled(wait);
+  if (await verifyPassword(user.passwordHash, password)) {
+    signInThrottle.byAccount.reset(user.email);
+    return true;
+  }
+  signInThrottle.byIp.recordFailure(ip);
+  signInThrottle.byAccount.recordFailure(user.email);
+  return false;
+}
 
 /** A person's own account: profile and credit choice, password, sessions, deletion. */
 export const accountRoutes = new Hono<AppEnv>()
@@ -39,7 +65,7 @@ export const accountRoutes = new Hono<AppEnv>()
     const { user, session } = requireAuth(c);
     const { storage, sessions } = c.var.services;
     const input = await parseJson(c, changePasswordSchema);
-    if (!(await verifyPassword(user.passwordHash, input.currentPassword))) {
+    if (!(await confirmPassword(c, user, input.currentPassword))) {
       const message = 'Your current password is not right. Check it and try again.';
       throw new AppError(ErrorId.badRequest, message, { currentPassword: message });
     }
@@ -60,7 +86,7 @@ export const accountRoutes = new Hono<AppEnv>()
     const { user } = requireAuth(c);
     const { storage, sessions, accessEvents, config } = c.var.services;
     const input = await parseJson(c, deleteAccountSchema);
-    if (!(await verifyPassword(user.passwordHash, input.password))) {
+    if (!(await confirmPassword(c, user, input.password))) {
       const message = 'That password is not right. Check it and try again.';
       throw new AppError(ErrorId.badRequest, message, { password: message });
     }

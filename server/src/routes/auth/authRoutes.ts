@@ -22,7 +22,7 @@ export const publicUser = (u: UserRecord) => ({
 
 const SIGN_IN_FAILED = 'That email and password do not match an account. Check both and try again.';
 
-function throttled(ms: number): AppError {
+export function throttled(ms: number): AppError {
   const minutes = Math.max(1, Math.ceil(ms / 60_000));
   return new AppError(
     ErrorId.tooManyRequests,
@@ -73,8 +73,11 @@ export const authRoutes = new Hono<AppEnv>()
 
     const user = await storage.users.findByEmail(input.email);
     let ok = false;
-    if (user) ok = await verifyPassword(user.passwordHash, input.password);
-    else await burnPasswordCheck(input.password);
+    if (user) {
+      ok = await verifyPassword(user.passwordHash, input.password);
+      // The account may have been deleted while its password was being checked.
+      if (ok) ok = !(await storage.users.findById(user.id))?.deletedAt;
+    } else await burnPasswordCheck(input.password);
     if (!user || !ok) {
       signInThrottle.byIp.recordFailure(ip);
       signInThrottle.byAccount.recordFailure(input.email);

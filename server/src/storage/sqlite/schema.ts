@@ -185,4 +185,9 @@ export const migrations: readonly string[] = [
   ALTER TABLE journal ADD COLUMN participant_role TEXT;
   ALTER TABLE client_ids ADD COLUMN participant_role TEXT;
   `,
+  // A deleted account keeps its row (its id is the author of what it wrote) under no name;
+  // when it was deleted, so no session of it is ever valid again.
+  `
+  ALTER TABLE users ADD COLUMN deleted_at INTEGER;
+  `,
 ];

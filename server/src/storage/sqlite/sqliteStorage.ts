@@ -55,6 +55,7 @@ interface UserRow {
   created_at: number;
   credit_mode: string;
   display_name: string | null;
+  deleted_at: number | null;
 }
 interface SessionRow {
   id: string;
@@ -121,6 +122,7 @@ const toUser = (r: UserRow): UserRecord => ({
   createdAt: r.created_at,
   creditMode: r.credit_mode as CreditMode,
   displayName: r.display_name,
+  deletedAt: r.deleted_at ?? null,
 });
 const toSession = (r: SessionRow): SessionRecord => ({
   id: r.id,
@@ -217,6 +219,12 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
        VALUES (?, ?, ?, ?, ?, ?, ?)`,
     ),
     userByEmail: db.prepare<[string], UserRow>('SELECT * FROM users WHERE email = ?'),
+    // The email becomes a value no sign-in or sign-up can match (it has no @), unique per
+    // account; '!' is no argon2 hash, so every password check against it fails.
+    markUserDeleted: db.prepare(
+      `UPDATE users SET name = 'Deleted account', email = ?, password_hash = '!',
+         credit_mode = 'role_only', display_name = NULL, deleted_at = ? WHERE id = ?`,
+    ),
     userById: db.prepare<[string], UserRow>('SELECT * FROM users WHERE id = ?'),
     insertSession: db.prepare(
       `INSERT INTO sessions (id, secret_hash, user_id, created_at, last_used_at, expires_at)
@@ -521,7 +529,6 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
       async update(id, changes) {
         const columns: Record<string, string> = {
           name: 'name',
-          email: 'email',
           creditMode: 'credit_mode',
           displayName: 'display_name',
           passwordHash: 'password_hash',
@@ -530,6 +537,9 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
         if (entries.length === 0) return;
         const sets = entries.map(([k]) => `${columns[k]} = ?`).join(', ');
         db.prepare(`UPDATE users SET ${sets} WHERE id = ?`).run(...entries.map(([, v]) => v), id);
+      },
+      async markDeleted(id, at) {
+        stmt.markUserDeleted.run(`deleted:${id}`, at, id);
       },
     },
     sessions: {

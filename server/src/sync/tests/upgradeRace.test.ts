@@ -1,8 +1,39 @@
+import type { Socket } from 'node:net';
 import { CloseCode } from '@chorus/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { buildUser, call, type TestUser } from '../../test/factories.ts';
 import { connectClient, eventually, type TestClient } from '../../test/syncClient.ts';
-import { startTestServer, type TestServer } from '../../test/testServer.ts';
+import { startTestServer, TEST_ORIGIN, type TestServer } from '../../test/testServer.ts';
+
+/**
+ * Holds the upgrade's access check for `accountId` after it has read their membership
+ * (at the per-document override, its last read) until `release()`: the moment a change
+ * could slip in unseen.
+ */
+function holdAccessCheck(server: TestServer, accountId: string) {
+  const documents = server.storage.documents;
+  const real = documents.getOverride.bind(documents);
+  let hit = false;
+  let release: () => void = () => {};
+  const gate = new Promise<void>((r) => {
+    release = r;
+  });
+  documents.getOverride = async (documentId, userId) => {
+    if (userId === accountId && !hit) {
+      hit = true;
+      await gate;
+    }
+    return real(documentId, userId);
+  };
+  return {
+    hit: () => hit,
+    release: () => {
+      release();
+      documents.getOverride = real;
+    },
+  };
+}
 
 /**
  * A connection's session and access are checked before it exists. Whatever ends the
@@ -41,35 +72,6 @@ describe('changes while an upgrade is being checked', () => {
     return { workspaceId, documentId: doc.json.document.id as string };
   }
 
-  /**
-   * Holds the upgrade's access check for `accountId` after it has read their membership
-   * (at the per-document override, its last read) until `release()`: the moment a change
-   * could slip in unseen.
-   */
-  function holdAccessCheck(accountId: string) {
-    const documents = server.storage.documents;
-    const real = documents.getOverride.bind(documents);
-    let hit = false;
-    let release: () => void = () => {};
-    const gate = new Promise<void>((r) => {
-      release = r;
-    });
-    documents.getOverride = async (documentId, userId) => {
-      if (userId === accountId && !hit) {
-        hit = true;
-        await gate;
-      }
-      return real(documentId, userId);
-    };
-    return {
-      hit: () => hit,
-      release: () => {
-        release();
-        documents.getOverride = real;
-      },
-    };
-  }
-
   function connect(documentId: string, user: TestUser) {
     const client = connectClient(server.url, documentId, user.cookie, { chorus: true });
     clients.push(client);
@@ -87,7 +89,7 @@ describe('changes while an upgrade is being checked', () => {
   it('a member removed meanwhile is re-checked and closed, never sent the document', async () => {
     const member = await buildUser(server.url, 'Lay Evaluator');
     const { workspaceId, documentId } = await workspaceWith(member);
-    const held = holdAccessCheck(member.id);
+    const held = holdAccessCheck(server, member.id);
     const m = connect(documentId, member);
     await eventually(() => expect(held.hit()).toBe(true));
     const removed = await call(
@@ -106,7 +108,7 @@ describe('changes while an upgrade is being checked', () => {
   it('a session signed out meanwhile closes the new connection', async () => {
     const member = await buildUser(server.url, 'Signing Out');
     const { documentId } = await workspaceWith(member);
-    const held = holdAccessCheck(member.id);
+    const held = holdAccessCheck(server, member.id);
     const m = connect(documentId, member);
     await eventually(() => expect(held.hit()).toBe(true));
     await call(server.url, 'POST', '/auth/signout', { cookie: member.cookie });
@@ -124,7 +126,7 @@ describe('changes while an upgrade is being checked', () => {
       body: { email: other.email, permission: 'viewer', participantRole: 'carer' },
       cookie: owner.cookie,
     });
-    const held = holdAccessCheck(member.id);
+    const held = holdAccessCheck(server, member.id);
     const m = connect(documentId, member);
     await eventually(() => expect(held.hit()).toBe(true));
     await call(server.url, 'DELETE', `/workspaces/${workspaceId}/members/${other.id}`, {
@@ -133,5 +135,51 @@ describe('changes while an upgrade is being checked', () => {
     held.release();
     await eventually(() => expect(m.synced()).toBe(true), 5000);
     expect(m.codes).toEqual([]);
+  });
+});
+
+describe('a client that goes while its upgrade is being checked', () => {
+  let server: TestServer;
+
+  beforeAll(async () => {
+    server = await startTestServer({ CHORUS_MAX_CONNECTIONS_PER_ACCOUNT: '1' });
+  });
+  afterAll(() => server.stop());
+
+  it('leaves no place taken: the account can connect again', async () => {
+    const ann = await buildUser(server.url, 'Ann Gone');
+    const doc = await call(server.url, 'POST', '/workspaces', {
+      body: { name: 'W' },
+      cookie: ann.cookie,
+    });
+    const workspaceId = doc.json.workspace.id as string;
+    const created = await call(server.url, 'POST', `/workspaces/${workspaceId}/documents`, {
+      body: { title: 'D', kind: 'service_design' },
+      cookie: ann.cookie,
+    });
+    const documentId = created.json.document.id as string;
+    const url = `${server.url.replace('http', 'ws')}/sync/${documentId}`;
+    const held = holdAccessCheck(server, ann.id);
+    const gone = new WebSocket(url, { headers: { cookie: ann.cookie, origin: TEST_ORIGIN } });
+    gone.on('error', () => {});
+    await eventually(() => expect(held.hit()).toBe(true));
+    // The TCP connection is reset before the check finishes (a tab closed, a network lost).
+    const request = (gone as unknown as { _req: { socket: Socket } })._req;
+    request.socket.resetAndDestroy();
+    await new Promise((r) => setTimeout(r, 200));
+    held.release();
+    await new Promise((r) => setTimeout(r, 100));
+
+    // The account's one place is free: a new connection opens.
+    const status = await new Promise<number>((resolve) => {
+      const ws = new WebSocket(url, { headers: { cookie: ann.cookie, origin: TEST_ORIGIN } });
+      ws.on('open', () => {
+        resolve(101);
+        ws.close();
+      });
+      ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+      ws.on('error', () => {});
+    });
+    expect(status).toBe(101);
   });
 });
