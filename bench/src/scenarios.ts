@@ -5,6 +5,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as Y from 'yjs';
+import { z } from 'zod';
 import { setUpChorus } from './chorusSetup.ts';
 import { type BenchClient, benchText, connect, now } from './clients.ts';
 import { placed } from './placement.ts';
@@ -66,14 +67,19 @@ export interface LoadResult {
   };
 }
 
+/** Bucket (tenths of a millisecond) to count, as the server logs it. */
+const histogramSchema = z.record(z.string().regex(/^\d+$/), z.number().int().nonnegative());
+
 /** The server-side histograms of the last `sync.latency` line a Chorus server logged. */
 export function serverShare(logs: readonly Record<string, unknown>[]): {
   serverHeld: Histogram | null;
   serverCommit: Histogram | null;
 } {
   const line = logs.filter((l) => l.event === 'sync.latency').at(-1);
-  const histogram = (v: unknown): Histogram | null =>
-    v && typeof v === 'object' ? (v as Histogram) : null;
+  const histogram = (v: unknown): Histogram | null => {
+    const parsed = histogramSchema.safeParse(v);
+    return parsed.success ? parsed.data : null;
+  };
   return {
     serverHeld: histogram(line?.heldHistogram),
     serverCommit: histogram(line?.commitHistogram),

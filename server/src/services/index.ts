@@ -18,6 +18,11 @@ export interface LiveDocuments {
     build: (doc: Y.Doc) => Uint8Array,
     sources: TextSource[],
   ): Promise<void>;
+  /**
+   * Forgets a document about to be erased: closes its connections (4403) and drops its
+   * room without writing anything of it again (no snapshot, no version).
+   */
+  discard(documentId: string): Promise<void>;
 }
 
 /** Everything the HTTP routes and the sync server share. They meet only through these. */

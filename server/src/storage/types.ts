@@ -220,6 +220,12 @@ export interface WorkspaceStore {
   ): Promise<void>;
   removeMember(workspaceId: string, userId: string): Promise<void>;
   countOwners(workspaceId: string): Promise<number>;
+  /**
+   * Erases a workspace and everything in it, in one transaction: its documents with their
+   * journal, snapshots, ledger, versions and quarantine, its memberships and invites. Its
+   * audit entries stay (the log is append-only). Returns the erased documents' ids.
+   */
+  erase(workspaceId: string): Promise<string[]>;
 }
 
 export interface InviteStore {
@@ -288,9 +294,9 @@ export interface JournalStore {
   /** The whole attribution ledger of a document, plus its client id owners. */
   loadLedger(documentId: string): Promise<LedgerEntries & { owners: Map<number, string | null> }>;
   /**
-   * Each author's participant role at their newest edit of the document (deletions count),
-   * from the server's records at the time; for edits older than those records, the role
-   * of their newest client id. How to credit someone who has since left the workspace.
+   * Each author's participant role when they last started writing in the document (their
+   * newest client id), from the server's records at the time; for someone who only ever
+   * deleted, the role of their newest edit. How to credit someone who has since left.
    */
   authorRoles(documentId: string): Promise<Map<string, ParticipantRole>>;
   /**

@@ -74,3 +74,27 @@ describe('shutdown with a document still loading', () => {
     expect(logger.entries.filter((e) => e.level === 'error')).toEqual([]);
   });
 });
+
+describe('discarding a document that is being erased', () => {
+  it('closes its connections and writes nothing of it again', async () => {
+    const storage = openSqliteStorage({ filename: ':memory:' });
+    await seedDocument(storage, 'doc1', 'a private diary');
+    const sync = new SyncServer(storage.journal, options, memoryLogger());
+    const ann = new FakeConnection();
+    const handle = sync.connect(ann, editorIdentity('u-ann'), 'doc1');
+    handle.receive(encodeSyncStep1(new Uint8Array([0])));
+    await tick();
+    expect(sync.rooms.has('doc1')).toBe(true);
+    let snapshots = 0;
+    storage.journal.writeSnapshot = async () => {
+      snapshots++;
+    };
+    await sync.discard('doc1');
+    expect(ann.closedWith).toEqual({ code: CloseCode.forbidden, reason: 'document deleted' });
+    handle.closed();
+    expect(sync.rooms.has('doc1')).toBe(false);
+    await tick(options.idleUnloadMs * 5);
+    await sync.shutdown();
+    expect(snapshots).toBe(0);
+  });
+});

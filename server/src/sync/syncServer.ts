@@ -54,6 +54,8 @@ export class SyncServer {
   #flushScheduled = false;
   #flushing: Promise<void> = Promise.resolve();
   #closing = false;
+  /** Shutdown is over: a load that finishes now is dropped. */
+  #stopped = false;
   readonly #traffic: TrafficLimiter | null;
   /** The server's own share of each edit's latency, logged as `sync.latency`. */
   readonly latency = new SyncLatency();
@@ -90,7 +92,7 @@ export class SyncServer {
 
   #logLatency(): void {
     if (this.latency.held.count === 0 && this.latency.commit.count === 0) return;
-    this.logger.log('info', 'sync.latency', this.latency.report());
+    this.logger.log('info', 'sync.latency', { ...this.latency.report() });
   }
 
   /** Registers an authenticated connection to a document; frames may arrive at once. */
@@ -283,7 +285,9 @@ export class SyncServer {
       const ready = room
         .load()
         .then(() => {
-          this.rooms.set(documentId, room);
+          // Finished after shutdown gave up waiting: its connections were told to come back.
+          if (this.#stopped) room.destroy();
+          else this.rooms.set(documentId, room);
           return room;
         })
         .catch((err: unknown) => {
@@ -436,6 +440,17 @@ export class SyncServer {
     room.destroy();
   }
 
+  async discard(documentId: string): Promise<void> {
+    await this.#loading.get(documentId)?.ready.catch(() => {});
+    // What is pending commits first, so no later write lands after the erasure.
+    await this.flushed();
+    for (const [peer, id] of this.#connections) {
+      if (id === documentId) peer.close(CloseCode.forbidden, 'document deleted');
+    }
+    const room = this.rooms.get(documentId);
+    if (room) this.#unload(room);
+  }
+
   /** Stops accepting, commits everything, snapshots, and closes sockets with "restarting". */
   async shutdown(): Promise<void> {
     this.#closing = true;
@@ -459,6 +474,7 @@ export class SyncServer {
       room.destroy();
     }
     this.rooms.clear();
+    this.#stopped = true;
     clearInterval(this.#latencyLog);
     if (this.#sendBudgetCheck) clearInterval(this.#sendBudgetCheck);
     this.#logLatency();

@@ -36,6 +36,6 @@ export const deleteAccountSchema = z.object({
   password: z
     .string({ error: 'Enter your password to confirm.' })
     .min(1, 'Enter your password to confirm.')
-    .max(PASSWORD_MAX),
+    .max(PASSWORD_MAX, `Passwords are at most ${PASSWORD_MAX} characters.`),
 });
 export type DeleteAccountInput = z.infer<typeof deleteAccountSchema>;

@@ -5,7 +5,7 @@ import { Button } from '../../ui/Button.tsx';
 import { FormError } from '../../ui/FormError.tsx';
 import { TextField } from '../../ui/TextField.tsx';
 import { useFormSubmission } from '../../ui/useFormSubmission.ts';
-import { deleteAccount, deletionPlan } from './accountApi.ts';
+import { ACCOUNT_DELETED_KEY, deleteAccount, deletionPlan } from './accountApi.ts';
 
 const inputIds = { password: 'delete-account-password' };
 
@@ -27,7 +27,9 @@ export function DeleteAccountSection() {
     await submit(deleteAccountSchema, { password }, async (data) => {
       await deleteAccount(data);
       // A fresh start: every session has ended, so nothing of this page's state is kept.
-      window.location.assign('/signin?deleted=1');
+      // The sign-in page says why (from this tab's storage, which no link can set).
+      sessionStorage.setItem(ACCOUNT_DELETED_KEY, '1');
+      window.location.assign('/signin');
     });
   };
 
@@ -42,8 +44,8 @@ export function DeleteAccountSection() {
       {alone.length > 0 ? (
         <p>
           You are the only member of {alone.map((w) => `“${w.name}”`).join(', ')}:{' '}
-          {alone.length === 1 ? 'it is' : 'they are'} deleted with{' '}
-          {alone.length === 1 ? 'its' : 'their'} documents.
+          {alone.length === 1 ? 'it is' : 'they are'} erased with your account: documents, their
+          history and invite links included.
         </p>
       ) : null}
       {state.status === 'error' ? (

@@ -46,6 +46,9 @@ export async function deletionPlan(): Promise<DeletionPlan> {
   return api('GET', '/account/deletion', undefined, deletionPlanSchema);
 }
 
+/** Set in this tab's sessionStorage when the account was just deleted, for the sign-in page. */
+export const ACCOUNT_DELETED_KEY = 'chorus.accountDeleted';
+
 /** Deletes the account; the server ends every session, this one too. */
 export async function deleteAccount(input: DeleteAccountInput): Promise<void> {
   await api('POST', '/account/delete', input, ok);

@@ -1,5 +1,5 @@
 import { signInSchema } from '@chorus/shared';
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useEffect, useState } from 'react';
 import { Link } from '../../routes/Link.tsx';
 import { navigate, safeNextPath } from '../../routes/navigation.ts';
 import { useLocation } from '../../routes/useLocation.ts';
@@ -9,6 +9,7 @@ import { type FieldErrors, fromApiError, summaryOf, validate } from '../../ui/fo
 import { PageHeading } from '../../ui/PageHeading.tsx';
 import { TextField } from '../../ui/TextField.tsx';
 import { useDocumentTitle } from '../../ui/useDocumentTitle.ts';
+import { ACCOUNT_DELETED_KEY } from '../account/accountApi.ts';
 import { signIn } from './authApi.ts';
 import { useAuth } from './useAuth.ts';
 
@@ -25,6 +26,8 @@ export function SignInPage() {
   const [formMessage, setFormMessage] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const hasErrors = Boolean(formMessage) || Object.keys(errors).length > 0;
+  const [accountDeleted] = useState(() => sessionStorage.getItem(ACCOUNT_DELETED_KEY) === '1');
+  useEffect(() => sessionStorage.removeItem(ACCOUNT_DELETED_KEY), []);
   useDocumentTitle(hasErrors ? 'Error: Sign in' : 'Sign in');
 
   const onSubmit = async (event: FormEvent<HTMLFormElement>) => {
@@ -54,7 +57,7 @@ export function SignInPage() {
   return (
     <div className="narrow">
       <PageHeading>Sign in</PageHeading>
-      {search.get('deleted') === '1' ? (
+      {accountDeleted ? (
         <p role="status" className="confirmation">
           Your account was deleted, and you were signed out everywhere.
         </p>

@@ -106,7 +106,14 @@ describe('deleting an account', () => {
     const owner = await buildUser(server.url, 'Olive Owner');
     const ann = await buildUser(server.url, 'Ann Patient');
     const { workspaceId, documentId } = await workspace(owner, 'Eye clinic', [ann]);
-    const own = await workspace(ann, 'Ann’s notes');
+    const own = await workspace(ann, 'Ann’s recovery diary');
+    const ownDoc = await server.storage.documents.listForWorkspace(own.workspaceId);
+    const invite = await call(server.url, 'POST', `/workspaces/${own.workspaceId}/invites`, {
+      body: { permission: 'owner', participantRole: 'carer', expiresInDays: 7, maxUses: 1 },
+      cookie: ann.cookie,
+    });
+    expect(invite.status).toBe(201);
+    const inviteToken = (invite.json.url as string).split('/invite/')[1] ?? '';
     const client = connectClient(server.url, documentId, ann.cookie, { chorus: true });
     clients.push(client);
     const codes: number[] = [];
@@ -160,8 +167,13 @@ describe('deleting an account', () => {
     expect(JSON.stringify(report.json)).not.toContain(ann.email);
     expect(await server.storage.journal.countRows(documentId)).toBeGreaterThan(1);
 
-    // Her own workspace went with her; the email can be used for a new account.
-    expect(await server.storage.documents.listForWorkspace(own.workspaceId)).toEqual([]);
+    // Her own workspace was erased with her: its name, invite, documents and their history.
+    expect(await server.storage.workspaces.get(own.workspaceId)).toBeNull();
+    expect((await call(server.url, 'GET', `/invites/${inviteToken}`, {})).status).toBe(404);
+    expect(ownDoc).toHaveLength(1);
+    expect(await server.storage.journal.countRows(ownDoc[0]?.id ?? '')).toBe(0);
+    expect(await server.storage.documents.get(ownDoc[0]?.id ?? '')).toBeNull();
+    // The email can be used for a new account.
     const again = await call(server.url, 'POST', '/auth/signup', {
       body: { name: 'Ann Again', email: ann.email, password: 'another long password' },
     });

@@ -84,21 +84,24 @@ export const accountRoutes = new Hono<AppEnv>()
   })
   .post('/delete', async (c) => {
     const { user } = requireAuth(c);
-    const { storage, sessions, accessEvents, config } = c.var.services;
+    const { storage, sessions, accessEvents, config, live } = c.var.services;
     const input = await parseJson(c, deleteAccountSchema);
     if (!(await confirmPassword(c, user, input.password))) {
       const message = 'That password is not right. Check it and try again.';
       throw new AppError(ErrorId.badRequest, message, { password: message });
     }
-    const plan = await planAccountDeletion(storage, user.id);
-    if (plan.blockedBy.length > 0) {
+    const { deleted, plan } = await deleteAccount(
+      { storage, sessions, accessEvents, live },
+      user.id,
+      clientIp(c),
+    );
+    if (!deleted) {
       const names = plan.blockedBy.map((w) => `“${w.name}”`).join(', ');
       throw new AppError(
         ErrorId.conflict,
         `You are the only owner of ${names}. Make another member an owner there first, so the workspace is not left without one.`,
       );
     }
-    await deleteAccount({ storage, sessions, accessEvents }, user.id, plan, clientIp(c));
     clearSessionCookie(c, config);
     return c.json({ ok: true });
   })

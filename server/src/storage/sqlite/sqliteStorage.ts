@@ -336,6 +336,10 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
     ),
     renameDocument: db.prepare('UPDATE documents SET title = ?, updated_at = ? WHERE id = ?'),
     touchDocument: db.prepare('UPDATE documents SET updated_at = ? WHERE id = ?'),
+    allDocumentIdsOfWorkspace: db.prepare<[string], { id: string }>(
+      'SELECT id FROM documents WHERE workspace_id = ?',
+    ),
+    deleteWorkspace: db.prepare('DELETE FROM workspaces WHERE id = ?'),
     clientIds: db.prepare<[string], { client_id: number; account_id: string | null }>(
       'SELECT client_id, account_id FROM client_ids WHERE document_id = ?',
     ),
@@ -345,12 +349,29 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
        WHERE document_id = ? AND account_id IS NOT NULL AND participant_role IS NOT NULL
        ORDER BY first_seen, client_id`,
     ),
-    // SQLite takes a bare column of a MAX() group from the row that holds the maximum: the
-    // role of each account's newest edit, deletions included.
-    journalRoles: db.prepare<[string], { account_id: string; participant_role: string }>(
+    // For someone who only ever deleted (no client id of their own): the role of their
+    // newest journal row. SQLite takes a bare column of a MAX() group from the row that
+    // holds the maximum. It reads the document's rows, so it runs only when such a person
+    // exists, and only for them.
+    deleterRoles: db.prepare<
+      [string, string, string],
+      { account_id: string; participant_role: string }
+    >(
       `SELECT account_id, participant_role, MAX(seq) FROM journal
-       WHERE document_id = ? AND account_id IS NOT NULL AND participant_role IS NOT NULL
+       WHERE document_id = ? AND participant_role IS NOT NULL
+         AND account_id IN (
+           SELECT deleted_by FROM ledger_deletes WHERE document_id = ? AND deleted_by IS NOT NULL
+           EXCEPT
+           SELECT account_id FROM client_ids
+           WHERE document_id = ? AND account_id IS NOT NULL AND participant_role IS NOT NULL)
        GROUP BY account_id`,
+    ),
+    hasRolelessDeleters: db.prepare<[string, string], { n: number }>(
+      `SELECT COUNT(*) AS n FROM (
+         SELECT deleted_by FROM ledger_deletes WHERE document_id = ? AND deleted_by IS NOT NULL
+         EXCEPT
+         SELECT account_id FROM client_ids
+         WHERE document_id = ? AND account_id IS NOT NULL AND participant_role IS NOT NULL)`,
     ),
     ledgerInserts: db.prepare<
       [string],
@@ -463,6 +484,27 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
       participantRole: 'other',
       createdAt: w.createdAt,
     });
+  });
+  // Every table that holds a document's content or its evidence, keyed by document id.
+  const documentTables = [
+    'journal',
+    'snapshots',
+    'quarantine',
+    'client_ids',
+    'ledger_inserts',
+    'ledger_carried',
+    'ledger_deletes',
+    'versions',
+  ] as const;
+  const eraseDocumentRows = documentTables.map((table) =>
+    db.prepare(`DELETE FROM ${table} WHERE document_id = ?`),
+  );
+  const eraseWorkspace = db.transaction((workspaceId: string): string[] => {
+    const ids = stmt.allDocumentIdsOfWorkspace.all(workspaceId).map((r) => r.id);
+    for (const id of ids) for (const erase of eraseDocumentRows) erase.run(id);
+    // Memberships, documents (and their access lists) and invites go with it (ON DELETE CASCADE).
+    stmt.deleteWorkspace.run(workspaceId);
+    return ids;
   });
   const createDocument = db.transaction(
     (d: DocumentRecord, seed: JournalRow, seedClients: readonly ClientIdOwner[]) => {
@@ -600,6 +642,9 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
       },
       async countOwners(workspaceId) {
         return stmt.countOwners.get(workspaceId)?.n ?? 0;
+      },
+      async erase(workspaceId) {
+        return eraseWorkspace(workspaceId);
       },
       async getMembership(workspaceId, userId) {
         const row = stmt.membership.get(workspaceId, userId);
@@ -788,13 +833,13 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
       },
       async authorRoles(documentId) {
         const roles = new Map<string, ParticipantRole>();
-        // Client ids first (rows written before roles were journaled carry none), then
-        // each account's newest edit, which wins.
         for (const r of stmt.authorRoles.all(documentId)) {
           roles.set(r.account_id, r.participant_role as ParticipantRole);
         }
-        for (const r of stmt.journalRoles.all(documentId)) {
-          roles.set(r.account_id, r.participant_role as ParticipantRole);
+        if ((stmt.hasRolelessDeleters.get(documentId, documentId)?.n ?? 0) > 0) {
+          for (const r of stmt.deleterRoles.all(documentId, documentId, documentId)) {
+            roles.set(r.account_id, r.participant_role as ParticipantRole);
+          }
         }
         return roles;
       },
