@@ -58,13 +58,11 @@ export class Peer {
    * closing handshake's timeout.
    */
   cutOff(code: number, reason: string): void {
-    if (!this.closed) {
-      this.closed = true;
-      if (!this.conn.terminate) {
-        this.conn.close(code, reason);
-        return;
-      }
+    if (!this.conn.terminate) {
+      this.close(code, reason);
+      return;
     }
-    this.conn.terminate?.();
+    this.closed = true;
+    this.conn.terminate();
   }
 }

@@ -12,7 +12,7 @@ import type {
   LoadedJournal,
 } from '../storage/types.ts';
 import { rewriteAwarenessUpdate } from './awareness.ts';
-import { SyncLatency } from './latency.ts';
+import type { SyncLatency } from './latency.ts';
 import { Peer } from './peer.ts';
 import { checkPlacement } from './placement.ts';
 import {
@@ -234,7 +234,7 @@ export class Room {
     private readonly options: SyncOptions,
     private readonly logger: Logger,
     private readonly requestFlush: (room: Room) => void,
-    private readonly latency: SyncLatency = new SyncLatency(),
+    private readonly latency: SyncLatency,
   ) {
     // The server publishes no presence of its own.
     this.awareness.setLocalState(null);

@@ -349,29 +349,18 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
        WHERE document_id = ? AND account_id IS NOT NULL AND participant_role IS NOT NULL
        ORDER BY first_seen, client_id`,
     ),
-    // For someone who only ever deleted (no client id of their own): the role of their
-    // newest journal row. SQLite takes a bare column of a MAX() group from the row that
-    // holds the maximum. It reads the document's rows, so it runs only when such a person
-    // exists, and only for them.
-    deleterRoles: db.prepare<
-      [string, string, string],
-      { account_id: string; participant_role: string }
-    >(
+    deleters: db.prepare<[string], { deleted_by: string }>(
+      `SELECT DISTINCT deleted_by FROM ledger_deletes
+       WHERE document_id = ? AND deleted_by IS NOT NULL`,
+    ),
+    // The role of each given account's newest journal row. SQLite takes a bare column of
+    // a MAX() group from the row that holds the maximum. It reads the document's rows, so
+    // it is asked only about people it is needed for.
+    newestRoles: db.prepare<[string, string], { account_id: string; participant_role: string }>(
       `SELECT account_id, participant_role, MAX(seq) FROM journal
        WHERE document_id = ? AND participant_role IS NOT NULL
-         AND account_id IN (
-           SELECT deleted_by FROM ledger_deletes WHERE document_id = ? AND deleted_by IS NOT NULL
-           EXCEPT
-           SELECT account_id FROM client_ids
-           WHERE document_id = ? AND account_id IS NOT NULL AND participant_role IS NOT NULL)
+         AND account_id IN (SELECT value FROM json_each(?))
        GROUP BY account_id`,
-    ),
-    hasRolelessDeleters: db.prepare<[string, string], { n: number }>(
-      `SELECT COUNT(*) AS n FROM (
-         SELECT deleted_by FROM ledger_deletes WHERE document_id = ? AND deleted_by IS NOT NULL
-         EXCEPT
-         SELECT account_id FROM client_ids
-         WHERE document_id = ? AND account_id IS NOT NULL AND participant_role IS NOT NULL)`,
     ),
     ledgerInserts: db.prepare<
       [string],
@@ -836,8 +825,13 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
         for (const r of stmt.authorRoles.all(documentId)) {
           roles.set(r.account_id, r.participant_role as ParticipantRole);
         }
-        if ((stmt.hasRolelessDeleters.get(documentId, documentId)?.n ?? 0) > 0) {
-          for (const r of stmt.deleterRoles.all(documentId, documentId, documentId)) {
+        // Someone who only ever deleted has no client id of their own: their newest edit's.
+        const roleless = stmt.deleters
+          .all(documentId)
+          .map((r) => r.deleted_by)
+          .filter((id) => !roles.has(id));
+        if (roleless.length > 0) {
+          for (const r of stmt.newestRoles.all(documentId, JSON.stringify(roleless))) {
             roles.set(r.account_id, r.participant_role as ParticipantRole);
           }
         }
