@@ -12,6 +12,7 @@ import { auditRoutes } from './routes/audit/auditRoutes.ts';
 import { authRoutes } from './routes/auth/authRoutes.ts';
 import { attributionRoutes } from './routes/documents/attributionRoutes.ts';
 import { documentRoutes } from './routes/documents/documentRoutes.ts';
+import { evaluationRoutes } from './routes/documents/evaluationRoutes.ts';
 import { versionRoutes } from './routes/documents/versionRoutes.ts';
 import { inviteRoutes } from './routes/invites/inviteRoutes.ts';
 import { memberRoutes } from './routes/members/memberRoutes.ts';
@@ -54,6 +55,7 @@ export function createApp(services: Services) {
   api.route('/documents', documentRoutes);
   api.route('/documents', attributionRoutes);
   api.route('/documents', versionRoutes);
+  api.route('/documents', evaluationRoutes);
   api.all('*', () => {
     throw new AppError(
       ErrorId.notFound,

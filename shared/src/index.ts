@@ -1,6 +1,7 @@
 export * from './domain/authorship.ts';
 export * from './domain/colors.ts';
 export * from './domain/documentKinds.ts';
+export * from './domain/evaluation.ts';
 export * from './domain/participants.ts';
 export * from './domain/templates.ts';
 export * from './editor/contentSchema.ts';
@@ -13,6 +14,7 @@ export * from './schemas/audit.ts';
 export * from './schemas/auth.ts';
 export * from './schemas/document.ts';
 export * from './schemas/errors.ts';
+export * from './schemas/evaluation.ts';
 export * from './schemas/invite.ts';
 export * from './schemas/member.ts';
 export * from './schemas/workspace.ts';

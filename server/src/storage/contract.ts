@@ -311,5 +311,103 @@ export function storageContract(name: string, open: () => Promise<Storage>): voi
       expect(await s.integrityCheck()).toBe('ok');
       await s.close();
     });
+    describe('evaluations', () => {
+      const doc = 'd1aaaaaaaaaaaaaaaaaaaaaa';
+      const evaluator = 'u1aaaaaaaaaaaaaaaaaaaaaa';
+      const evaluationSetup = {
+        criteria: [
+          { id: 'c1', title: 'Quality', scale: '0-4' as const, weight: 100, threshold: null },
+        ],
+        bids: [{ id: 'b1', bidder: 'Provider A' }],
+      };
+      const entry = {
+        bidId: 'b1',
+        criterionId: 'c1',
+        kind: 'score' as const,
+        score: 3,
+        rationale: 'Clear pathway, weak on staffing.',
+      };
+
+      it('changes the set-up only while setting up, and moves stage by stage', async () => {
+        const s = await setup();
+        expect(await s.evaluations.get(doc)).toBeNull();
+        const panel = [{ userId: evaluator, panelRole: 'evaluator' as const }];
+        expect(await s.evaluations.saveSetup(doc, evaluationSetup, panel, 1)).toBe(true);
+        expect(await s.evaluations.get(doc)).toMatchObject({
+          state: 'setup',
+          setup: evaluationSetup,
+          panel,
+        });
+        expect(await s.evaluations.transition(doc, 'setup', 'scoring', 2)).toBe(true);
+        // Criteria and weights freeze when scoring starts.
+        expect(await s.evaluations.saveSetup(doc, { criteria: [], bids: [] }, [], 3)).toBe(false);
+        expect((await s.evaluations.get(doc))?.setup).toEqual(evaluationSetup);
+        // A stale transition (someone else moved it first) changes nothing.
+        expect(await s.evaluations.transition(doc, 'setup', 'scoring', 4)).toBe(false);
+        expect(await s.evaluations.transition(doc, 'scoring', 'moderation', 5, 'Ill')).toBe(true);
+        expect(await s.evaluations.get(doc)).toMatchObject({
+          state: 'moderation',
+          overrideReason: 'Ill',
+        });
+        await s.close();
+      });
+
+      it('takes entries only during scoring and before the evaluator submits', async () => {
+        const s = await setup();
+        await s.evaluations.saveSetup(doc, evaluationSetup, [], 1);
+        expect(await s.evaluations.putEntry(doc, evaluator, entry, 2)).toBe('closed');
+        await s.evaluations.transition(doc, 'setup', 'scoring', 2);
+        expect(await s.evaluations.putEntry(doc, evaluator, { ...entry, score: 1 }, 3)).toBe(
+          'saved',
+        );
+        expect(await s.evaluations.putEntry(doc, evaluator, entry, 4)).toBe('saved');
+        expect(await s.evaluations.entries(doc, evaluator)).toEqual([
+          { ...entry, userId: evaluator },
+        ]);
+        expect(await s.evaluations.entries(doc, 'someone else')).toEqual([]);
+        expect(await s.evaluations.submit(doc, evaluator, 5)).toBe(true);
+        expect(await s.evaluations.submissions(doc)).toEqual([
+          { userId: evaluator, submittedAt: 5 },
+        ]);
+        expect(await s.evaluations.putEntry(doc, evaluator, { ...entry, score: 0 }, 6)).toBe(
+          'submitted',
+        );
+        await s.evaluations.transition(doc, 'scoring', 'moderation', 7);
+        // Frozen at moderation: neither a new entry nor a submission gets in.
+        const other = 'u2aaaaaaaaaaaaaaaaaaaaaa';
+        expect(await s.evaluations.putEntry(doc, other, entry, 8)).toBe('closed');
+        expect(await s.evaluations.submit(doc, other, 8)).toBe(false);
+        expect(await s.evaluations.entries(doc)).toEqual([{ ...entry, userId: evaluator }]);
+        await s.close();
+      });
+
+      it('keeps an abstention with its reason', async () => {
+        const s = await setup();
+        await s.evaluations.saveSetup(doc, evaluationSetup, [], 1);
+        await s.evaluations.transition(doc, 'setup', 'scoring', 2);
+        const abstain = {
+          bidId: 'b1',
+          criterionId: 'c1',
+          kind: 'abstain' as const,
+          reason: 'Conflict',
+        };
+        await s.evaluations.putEntry(doc, evaluator, abstain, 3);
+        expect(await s.evaluations.entries(doc)).toEqual([{ ...abstain, userId: evaluator }]);
+        await s.close();
+      });
+
+      it('goes when the workspace is erased', async () => {
+        const s = await setup();
+        await s.evaluations.saveSetup(doc, evaluationSetup, [], 1);
+        await s.evaluations.transition(doc, 'setup', 'scoring', 2);
+        await s.evaluations.putEntry(doc, evaluator, entry, 3);
+        await s.evaluations.submit(doc, evaluator, 4);
+        await s.workspaces.erase('w1aaaaaaaaaaaaaaaaaaaaaa');
+        expect(await s.evaluations.get(doc)).toBeNull();
+        expect(await s.evaluations.entries(doc)).toEqual([]);
+        expect(await s.evaluations.submissions(doc)).toEqual([]);
+        await s.close();
+      });
+    });
   });
 }

@@ -7,8 +7,12 @@ import type {
   CreditMode,
   DocumentKind,
   DocumentPermission,
+  EvaluationSetup,
+  EvaluationState,
+  PanelMember,
   ParticipantRole,
   Permission,
+  ScoreEntry,
 } from '@chorus/shared';
 
 export type { Permission };
@@ -311,6 +315,55 @@ export interface JournalStore {
   countRows(documentId: string): Promise<number>;
 }
 
+/** A procurement evaluation's set-up, panel and stage (its scores are kept apart). */
+export interface EvaluationRecord {
+  documentId: string;
+  state: EvaluationState;
+  setup: EvaluationSetup;
+  panel: PanelMember[];
+  updatedAt: number;
+  /** Why the chair opened moderation before everyone had submitted, if they did. */
+  overrideReason: string | null;
+}
+
+/**
+ * Procurement evaluations. Each write that the rules forbid in some stage checks the stage
+ * in the same transaction, so a score can never land after moderation has opened.
+ */
+export interface EvaluationStore {
+  get(documentId: string): Promise<EvaluationRecord | null>;
+  /** Creates or replaces the set-up and panel; false unless the evaluation is being set up. */
+  saveSetup(
+    documentId: string,
+    setup: EvaluationSetup,
+    panel: readonly PanelMember[],
+    at: number,
+  ): Promise<boolean>;
+  /** Moves from one stage to the next; false if it was no longer in `from`. */
+  transition(
+    documentId: string,
+    from: EvaluationState,
+    to: EvaluationState,
+    at: number,
+    overrideReason?: string | null,
+  ): Promise<boolean>;
+  /**
+   * Saves one evaluator's entry (replacing their earlier one for the same bid and
+   * criterion): 'closed' unless scoring is under way, 'submitted' once they submitted.
+   */
+  putEntry(
+    documentId: string,
+    userId: string,
+    entry: ScoreEntry,
+    at: number,
+  ): Promise<'saved' | 'closed' | 'submitted'>;
+  /** Marks an evaluator's scores submitted; false unless scoring is under way. */
+  submit(documentId: string, userId: string, at: number): Promise<boolean>;
+  /** Entries of one evaluator, or of everyone when `userId` is omitted. */
+  entries(documentId: string, userId?: string): Promise<(ScoreEntry & { userId: string })[]>;
+  submissions(documentId: string): Promise<{ userId: string; submittedAt: number }[]>;
+}
+
 export interface Storage {
   users: UserStore;
   sessions: SessionStore;
@@ -320,6 +373,7 @@ export interface Storage {
   invites: InviteStore;
   audit: AuditStore;
   versions: VersionStore;
+  evaluations: EvaluationStore;
   /** Runs a health check (for SQLite: `PRAGMA integrity_check`); returns 'ok' or the problem. */
   integrityCheck(): Promise<string>;
   close(): Promise<void>;

@@ -21,6 +21,10 @@ export const auditActions = [
   'document.deleted',
   'document.access_changed',
   'document.exported',
+  'evaluation.setup_saved',
+  'evaluation.scoring_started',
+  'evaluation.scores_submitted',
+  'evaluation.moderation_opened',
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 

@@ -23,6 +23,10 @@ export const auditActionLabels: Record<AuditAction, string> = {
   'document.deleted': 'Deleted a document',
   'document.access_changed': 'Changed who can open a document',
   'document.exported': 'Exported a document',
+  'evaluation.setup_saved': 'Changed an evaluation’s set-up',
+  'evaluation.scoring_started': 'Started scoring',
+  'evaluation.scores_submitted': 'Submitted their scores',
+  'evaluation.moderation_opened': 'Opened moderation',
 };
 
 export function isAuditAction(value: string): value is AuditAction {
@@ -109,5 +113,17 @@ export function describeAuditEntry(
         : `changed who can open ${documentName()}`;
     case 'document.exported':
       return `exported ${documentName()}`;
+    case 'evaluation.setup_saved':
+      return `changed the criteria, bids or panel of ${documentName()}`;
+    case 'evaluation.scoring_started':
+      return `started individual scoring in ${documentName()} (criteria and weights are now fixed)`;
+    case 'evaluation.scores_submitted':
+      return `submitted their scores in ${documentName()}`;
+    case 'evaluation.moderation_opened': {
+      const reason = text(details, 'overrideReason');
+      return reason
+        ? `opened moderation of ${documentName()} before every evaluator had submitted, because: ${reason}`
+        : `opened moderation of ${documentName()}`;
+    }
   }
 }

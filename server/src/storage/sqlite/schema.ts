@@ -190,4 +190,33 @@ export const migrations: readonly string[] = [
   `
   ALTER TABLE users ADD COLUMN deleted_at INTEGER;
   `,
+  // Procurement evaluations. Individual scores live here, never in the shared Yjs
+  // document, so no connection can receive another evaluator's scores before moderation.
+  `
+  CREATE TABLE evaluations (
+    document_id TEXT PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+    state TEXT NOT NULL,
+    setup TEXT NOT NULL,
+    panel TEXT NOT NULL,
+    updated_at INTEGER NOT NULL,
+    override_reason TEXT
+  );
+  CREATE TABLE evaluation_entries (
+    document_id TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    bid_id TEXT NOT NULL,
+    criterion_id TEXT NOT NULL,
+    score INTEGER,
+    rationale TEXT,
+    abstain_reason TEXT,
+    saved_at INTEGER NOT NULL,
+    PRIMARY KEY (document_id, user_id, bid_id, criterion_id)
+  ) WITHOUT ROWID;
+  CREATE TABLE evaluation_submissions (
+    document_id TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    submitted_at INTEGER NOT NULL,
+    PRIMARY KEY (document_id, user_id)
+  ) WITHOUT ROWID;
+  `,
 ];

@@ -26,6 +26,7 @@ import type {
   VersionRecord,
   WorkspaceRecord,
 } from '../types.ts';
+import { sqliteEvaluationStore } from './evaluationStore.ts';
 import { JournalWriter } from './journalWriter.ts';
 import { prepareJournalAppend, prepareSnapshotWrite } from './journalWrites.ts';
 import { migrations } from './schema.ts';
@@ -484,6 +485,9 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
     'ledger_carried',
     'ledger_deletes',
     'versions',
+    'evaluation_entries',
+    'evaluation_submissions',
+    'evaluations',
   ] as const;
   const eraseDocumentRows = documentTables.map((table) =>
     db.prepare(`DELETE FROM ${table} WHERE document_id = ?`),
@@ -713,6 +717,7 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
         return redeemInvite(id, membership, now);
       },
     },
+    evaluations: sqliteEvaluationStore(db),
     versions: {
       async create(v: VersionRecord) {
         stmt.insertVersion.run(

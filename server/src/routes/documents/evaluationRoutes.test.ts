@@ -1,0 +1,349 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { buildTestApp } from '../../test/testApp.ts';
+
+/**
+ * A procurement evaluation with an owner (a commissioner, not on the panel), a chair, two
+ * evaluators (one of them a lay evaluator), an observer and an editor outside the panel.
+ */
+async function setup() {
+  const t = buildTestApp();
+  const owner = await t.signUp('Olive Owner');
+  const chair = await t.signUp('Cher Chair');
+  const lay = await t.signUp('Lee Lay');
+  const clinician = await t.signUp('Cal Clinician');
+  const observer = await t.signUp('Obi Observer');
+  const outsider = await t.signUp('Ed Editor');
+  const ws = await t.request('POST', '/api/workspaces', {
+    cookie: owner.cookie,
+    body: { name: 'Community eye care procurement' },
+  });
+  const workspaceId = ws.json.workspace.id as string;
+  for (const who of [chair, lay, clinician, observer, outsider]) {
+    await t.request('POST', `/api/workspaces/${workspaceId}/members`, {
+      cookie: owner.cookie,
+      body: { email: who.email, permission: 'editor', participantRole: 'patient' },
+    });
+  }
+  const created = await t.request('POST', `/api/workspaces/${workspaceId}/documents`, {
+    cookie: owner.cookie,
+    body: { title: 'Lot 1 evaluation', kind: 'procurement_evaluation' },
+  });
+  const documentId = created.json.document.id as string;
+  const path = `/api/documents/${documentId}/evaluation`;
+  const panel = [
+    { userId: chair.id, panelRole: 'chair' },
+    { userId: lay.id, panelRole: 'lay_evaluator' },
+    { userId: clinician.id, panelRole: 'evaluator' },
+    { userId: observer.id, panelRole: 'observer' },
+  ];
+  const criteria = [
+    { title: 'Quality of care', scale: '0-4', weight: 70, threshold: 2 },
+    { title: 'Patient experience', scale: '0-5', weight: 30, threshold: null },
+  ];
+  const bids = [{ bidder: 'Northside Eye Care' }, { bidder: 'Riverside Optometry' }];
+  const get = (cookie: string) => t.request('GET', path, { cookie });
+  const saveSetup = (cookie: string, body: unknown = { criteria, bids, panel }) =>
+    t.request('PUT', `${path}/setup`, { cookie, body });
+  /** Sets up and starts scoring; returns the frozen criteria and bids with their ids. */
+  const started = async () => {
+    expect((await saveSetup(owner.cookie)).status).toBe(200);
+    const start = await t.request('POST', `${path}/start`, { cookie: chair.cookie });
+    expect(start.status).toBe(200);
+    const ids = start.json.evaluation.setup as {
+      criteria: { id: string }[];
+      bids: { id: string }[];
+    };
+    return { criteria: ids.criteria.map((c) => c.id), bids: ids.bids.map((b) => b.id) };
+  };
+  const score = (
+    cookie: string,
+    bidId: string | undefined,
+    criterionId: string | undefined,
+    body: unknown,
+  ) => t.request('PUT', `${path}/scores/${bidId}/${criterionId}`, { cookie, body });
+  const rationale = (who: string) => `${who}: clear pathway, staffing plan thin in rural areas.`;
+  /** Scores every bid and criterion, with a rationale that names the scorer. */
+  const scoreAll = async (
+    cookie: string,
+    who: string,
+    ids: { criteria: string[]; bids: string[] },
+    value: number,
+  ) => {
+    for (const b of ids.bids) {
+      for (const c of ids.criteria) {
+        const res = await score(cookie, b, c, {
+          kind: 'score',
+          score: value,
+          rationale: rationale(who),
+        });
+        expect(res.status).toBe(200);
+      }
+    }
+  };
+  return {
+    t,
+    owner,
+    chair,
+    lay,
+    clinician,
+    observer,
+    outsider,
+    workspaceId,
+    documentId,
+    path,
+    get,
+    saveSetup,
+    started,
+    score,
+    scoreAll,
+    rationale,
+    criteria,
+    bids,
+    panel,
+  };
+}
+
+let closers: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const close of closers) await close();
+  closers = [];
+});
+
+describe('procurement evaluation: set-up', () => {
+  it('checks the weights in plain words, and freezes criteria, weights and panel when scoring starts', async () => {
+    const s = await setup();
+    closers.push(() => s.t.storage.close());
+    const off = s.criteria.map((c, i) => (i === 1 ? { ...c, weight: 20 } : c));
+    const saved = await s.saveSetup(s.owner.cookie, {
+      criteria: off,
+      bids: s.bids,
+      panel: s.panel,
+    });
+    expect(saved.status).toBe(200);
+    expect(saved.json.evaluation.problems).toEqual([
+      'The weights of the scored criteria add up to 90%. Change them so they add up to 100%.',
+    ]);
+    const refused = await s.t.request('POST', `${s.path}/start`, { cookie: s.chair.cookie });
+    expect(refused.status).toBe(400);
+    expect(refused.json.error.message).toContain('add up to 90%');
+
+    const ids = await s.started();
+    expect(ids.criteria).toHaveLength(2);
+    const late = await s.saveSetup(s.chair.cookie, { criteria: [], bids: [], panel: [] });
+    expect(late.status).toBe(409);
+    expect(late.json.error.message).toMatch(/criteria, weights, bids and panel are fixed/);
+    expect((await s.get(s.chair.cookie)).json.evaluation.setup.criteria).toHaveLength(2);
+  });
+
+  it('lets only the chair or an owner change the set-up, and only with people who can open the document', async () => {
+    const s = await setup();
+    closers.push(() => s.t.storage.close());
+    await s.saveSetup(s.owner.cookie);
+    expect((await s.saveSetup(s.lay.cookie)).status).toBe(403);
+    expect((await s.saveSetup(s.chair.cookie)).status).toBe(200);
+    const stranger = await s.t.signUp('Not A Member');
+    const bad = await s.saveSetup(s.owner.cookie, {
+      criteria: s.criteria,
+      bids: s.bids,
+      panel: [...s.panel, { userId: stranger.id, panelRole: 'evaluator' }],
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.json.error.message).toMatch(/cannot open this document/);
+    const invalid = await s.saveSetup(s.owner.cookie, {
+      criteria: [{ title: '', scale: '0-9', weight: 150, threshold: null }],
+      bids: [],
+      panel: [],
+    });
+    expect(invalid.status).toBe(400);
+    expect(invalid.json.error.fields).toMatchObject({
+      'criteria.0.title': 'Give every criterion a title.',
+      'criteria.0.weight': 'Weights are from 0% to 100%.',
+    });
+  });
+
+  it('is only for procurement evaluations, and only for the panel and owners', async () => {
+    const s = await setup();
+    closers.push(() => s.t.storage.close());
+    await s.saveSetup(s.owner.cookie);
+    const outsider = await s.get(s.outsider.cookie);
+    expect(outsider.status).toBe(403);
+    expect(outsider.json.error.message).toMatch(/Only the evaluation panel/);
+    const other = await s.t.request('POST', `/api/workspaces/${s.workspaceId}/documents`, {
+      cookie: s.owner.cookie,
+      body: { title: 'Plan', kind: 'service_design' },
+    });
+    const notProcurement = await s.t.request(
+      'GET',
+      `/api/documents/${other.json.document.id}/evaluation`,
+      { cookie: s.owner.cookie },
+    );
+    expect(notProcurement.status).toBe(404);
+  });
+});
+
+describe('procurement evaluation: individual scoring (integrity rules 1 to 3)', () => {
+  it('shows nobody another evaluator’s scores or rationale before moderation, not even the chair or an owner', async () => {
+    const s = await setup();
+    closers.push(() => s.t.storage.close());
+    const ids = await s.started();
+    await s.scoreAll(s.lay.cookie, 'Lee', ids, 3);
+    const submit = await s.t.request('POST', `${s.path}/submit`, { cookie: s.lay.cookie });
+    expect(submit.status).toBe(200);
+
+    const lee = await s.get(s.lay.cookie);
+    expect(lee.json.myEntries).toHaveLength(4);
+    expect(lee.json.me.submitted).toBe(true);
+    for (const who of [s.clinician, s.chair, s.owner, s.observer]) {
+      const view = await s.get(who.cookie);
+      expect(view.status).toBe(200);
+      expect(view.json.myEntries).toEqual([]);
+      expect(view.json.moderation).toBeNull();
+      // Who has submitted is shown; what they scored is not, anywhere in the answer.
+      expect(view.json.evaluation.submitted).toEqual([s.lay.id]);
+      expect(JSON.stringify(view.json)).not.toContain('Lee: clear pathway');
+    }
+    // Nor in the audit log, which the owners read.
+    const audit = await s.t.request('GET', `/api/workspaces/${s.workspaceId}/audit`, {
+      cookie: s.owner.cookie,
+    });
+    expect(audit.json.entries.map((e: { action: string }) => e.action)).toContain(
+      'evaluation.scores_submitted',
+    );
+    expect(JSON.stringify(audit.json)).not.toContain('Lee: clear pathway');
+  });
+
+  it('needs a written rationale for a score and a reason for an abstention, and scores only on the criterion’s scale', async () => {
+    const s = await setup();
+    closers.push(() => s.t.storage.close());
+    const ids = await s.started();
+    const [quality, experience] = ids.criteria;
+    const bare = await s.score(s.lay.cookie, ids.bids[0], quality, {
+      kind: 'score',
+      score: 3,
+      rationale: 'good',
+    });
+    expect(bare.status).toBe(400);
+    expect(bare.json.error.message).toMatch(/rationale of at least 20 characters/);
+    const high = await s.score(s.lay.cookie, ids.bids[0], quality, {
+      kind: 'score',
+      score: 5,
+      rationale: s.rationale('Lee'),
+    });
+    expect(high.status).toBe(400);
+    expect(high.json.error.message).toBe('Choose a score from 0 to 4.');
+    expect(
+      (
+        await s.score(s.lay.cookie, ids.bids[0], experience, {
+          kind: 'score',
+          score: 5,
+          rationale: s.rationale('Lee'),
+        })
+      ).status,
+    ).toBe(200);
+    const abstain = await s.score(s.lay.cookie, ids.bids[0], quality, {
+      kind: 'abstain',
+      reason: 'I used to work for Northside.',
+    });
+    expect(abstain.status).toBe(200);
+    expect(abstain.json.myEntries).toContainEqual(
+      expect.objectContaining({ kind: 'abstain', reason: 'I used to work for Northside.' }),
+    );
+    // The chair runs the panel but does not score; an observer neither.
+    for (const who of [s.chair, s.observer]) {
+      const res = await s.score(who.cookie, ids.bids[0], quality, {
+        kind: 'score',
+        score: 1,
+        rationale: s.rationale('Chair'),
+      });
+      expect(res.status).toBe(403);
+    }
+    const incomplete = await s.t.request('POST', `${s.path}/submit`, { cookie: s.lay.cookie });
+    expect(incomplete.status).toBe(400);
+    expect(incomplete.json.error.message).toMatch(/2 still need an answer/);
+  });
+
+  it('opens moderation only when everyone has submitted, or with the chair’s recorded reason; then freezes and shows every score', async () => {
+    const s = await setup();
+    closers.push(() => s.t.storage.close());
+    const ids = await s.started();
+    await s.scoreAll(s.lay.cookie, 'Lee', ids, 3);
+    await s.t.request('POST', `${s.path}/submit`, { cookie: s.lay.cookie });
+    await s.scoreAll(s.clinician.cookie, 'Cal', ids, 1);
+
+    const notChair = await s.t.request('POST', `${s.path}/moderation`, {
+      cookie: s.owner.cookie,
+      body: {},
+    });
+    expect(notChair.status).toBe(403);
+    const early = await s.t.request('POST', `${s.path}/moderation`, {
+      cookie: s.chair.cookie,
+      body: {},
+    });
+    expect(early.status).toBe(400);
+    expect(early.json.error.message).toMatch(/1 evaluator has not submitted yet/);
+
+    const opened = await s.t.request('POST', `${s.path}/moderation`, {
+      cookie: s.chair.cookie,
+      body: { overrideReason: 'Cal is on leave until after the deadline.' },
+    });
+    expect(opened.status).toBe(200);
+    expect(opened.json.evaluation.state).toBe('moderation');
+    expect(opened.json.evaluation.overrideReason).toBe('Cal is on leave until after the deadline.');
+    // Rule 3: frozen. Cal's unsubmitted scores cannot change now, nor can anyone submit.
+    const late = await s.score(s.clinician.cookie, ids.bids[0], ids.criteria[0], {
+      kind: 'score',
+      score: 4,
+      rationale: s.rationale('Cal'),
+    });
+    expect(late.status).toBe(409);
+    expect(late.json.error.message).toMatch(/individual scores are frozen/);
+
+    // Everyone on the panel (and the owner) now sees each score with its rationale.
+    const view = await s.get(s.clinician.cookie);
+    expect(view.json.moderation.entries).toHaveLength(8);
+    expect(JSON.stringify(view.json.moderation)).toContain('Lee: clear pathway');
+    // 3 of 4 and 1 of 4 on quality (70%): 35; 3 of 5 and 1 of 5 on experience (30%): 12.
+    const [first] = view.json.moderation.results;
+    expect(first.total).toBe(47);
+    expect(first.criteria[0]).toMatchObject({ scores: [3, 1], disagreement: true });
+
+    const audit = await s.t.request('GET', `/api/workspaces/${s.workspaceId}/audit`, {
+      cookie: s.owner.cookie,
+    });
+    const entry = audit.json.entries.find(
+      (e: { action: string }) => e.action === 'evaluation.moderation_opened',
+    );
+    expect(entry.details).toMatchObject({
+      overrideReason: 'Cal is on leave until after the deadline.',
+      notSubmitted: 1,
+    });
+  });
+
+  it('opens moderation without a reason once every evaluator has submitted', async () => {
+    const s = await setup();
+    closers.push(() => s.t.storage.close());
+    const ids = await s.started();
+    for (const [who, name] of [
+      [s.lay, 'Lee'],
+      [s.clinician, 'Cal'],
+    ] as const) {
+      await s.scoreAll(who.cookie, name, ids, 2);
+      expect((await s.t.request('POST', `${s.path}/submit`, { cookie: who.cookie })).status).toBe(
+        200,
+      );
+    }
+    // Submitted scores cannot change, even before moderation.
+    const changed = await s.score(s.lay.cookie, ids.bids[0], ids.criteria[0], {
+      kind: 'score',
+      score: 4,
+      rationale: s.rationale('Lee'),
+    });
+    expect(changed.status).toBe(409);
+    const opened = await s.t.request('POST', `${s.path}/moderation`, {
+      cookie: s.chair.cookie,
+      body: {},
+    });
+    expect(opened.status).toBe(200);
+    expect(opened.json.evaluation.overrideReason).toBeNull();
+  });
+});

@@ -1,0 +1,101 @@
+import {
+  ErrorId,
+  evaluationSetupInputSchema,
+  openModerationInputSchema,
+  scoreEntryInputSchema,
+} from '@chorus/shared';
+import { type Context, Hono } from 'hono';
+import { z } from 'zod';
+import { AppError } from '../../errors.ts';
+import { authorizeDocument } from '../../http/authorize.ts';
+import { clientIp } from '../../http/clientIp.ts';
+import type { AppEnv } from '../../http/env.ts';
+import { parseJson, parseParam } from '../../http/middleware.ts';
+import { recordAudit } from '../../services/audit.ts';
+import {
+  evaluationView,
+  openModeration,
+  putScoreEntry,
+  saveEvaluationSetup,
+  startScoring,
+  submitScores,
+} from '../../services/evaluations.ts';
+
+/** The caller, the document and their permission on it: every evaluation route starts here. */
+async function evaluationContext(c: Context<AppEnv>) {
+  const { document, user, permission } = await authorizeDocument(c, 'document.view');
+  return {
+    storage: c.var.services.storage,
+    document,
+    actor: { userId: user.id, permission },
+    audit: (action: Parameters<typeof recordAudit>[1]['action'], details = {}) =>
+      recordAudit(c.var.services.storage, {
+        actorId: user.id,
+        workspaceId: document.workspaceId,
+        action,
+        target: document.id,
+        details,
+        ip: clientIp(c),
+      }),
+  };
+}
+
+const entryIdSchema = z.string().regex(/^[a-z0-9]{16,40}$/);
+const noSuchEntry = new AppError(
+  ErrorId.notFound,
+  'That bid or criterion is not part of this evaluation. Reload the page.',
+);
+
+/**
+ * A procurement evaluation's scoring, kept out of the shared document: set-up, individual
+ * scores (each evaluator sees only their own) and moderation. Rules: services/evaluations.ts.
+ */
+export const evaluationRoutes = new Hono<AppEnv>()
+  .get('/:id/evaluation', async (c) => {
+    const { storage, document, actor } = await evaluationContext(c);
+    return c.json(await evaluationView(storage, document, actor));
+  })
+  .put('/:id/evaluation/setup', async (c) => {
+    const { storage, document, actor, audit } = await evaluationContext(c);
+    const input = await parseJson(c, evaluationSetupInputSchema);
+    await saveEvaluationSetup(storage, document, actor, input);
+    await audit('evaluation.setup_saved', {
+      criteria: input.criteria.length,
+      bids: input.bids.length,
+      panel: input.panel.length,
+    });
+    return c.json(await evaluationView(storage, document, actor));
+  })
+  .post('/:id/evaluation/start', async (c) => {
+    const { storage, document, actor, audit } = await evaluationContext(c);
+    await startScoring(storage, document, actor);
+    await audit('evaluation.scoring_started');
+    return c.json(await evaluationView(storage, document, actor));
+  })
+  .put('/:id/evaluation/scores/:bidId/:criterionId', async (c) => {
+    const { storage, document, actor } = await evaluationContext(c);
+    const bidId = parseParam(c.req.param('bidId'), entryIdSchema, noSuchEntry);
+    const criterionId = parseParam(c.req.param('criterionId'), entryIdSchema, noSuchEntry);
+    const input = await parseJson(c, scoreEntryInputSchema);
+    await putScoreEntry(storage, document, actor, { ...input, bidId, criterionId });
+    return c.json(await evaluationView(storage, document, actor));
+  })
+  .post('/:id/evaluation/submit', async (c) => {
+    const { storage, document, actor, audit } = await evaluationContext(c);
+    await submitScores(storage, document, actor);
+    // Who submitted, never what: the audit log is readable by the workspace's owners.
+    await audit('evaluation.scores_submitted');
+    return c.json(await evaluationView(storage, document, actor));
+  })
+  .post('/:id/evaluation/moderation', async (c) => {
+    const { storage, document, actor, audit } = await evaluationContext(c);
+    const input = await parseJson(c, openModerationInputSchema);
+    const { waitedFor } = await openModeration(storage, document, actor, input.overrideReason);
+    await audit(
+      'evaluation.moderation_opened',
+      waitedFor > 0
+        ? { overrideReason: input.overrideReason?.trim(), notSubmitted: waitedFor }
+        : {},
+    );
+    return c.json(await evaluationView(storage, document, actor));
+  });

@@ -1,0 +1,312 @@
+/**
+ * Procurement evaluations: who may do what at each stage, and what each person may see.
+ * The integrity rules of PRODUCT.md live here (the storage layer makes each guarded write
+ * atomic); routes only parse input and call these.
+ *
+ * Rule 1 (no evaluator sees another's scores before moderation) holds by construction:
+ * individual scores are stored apart from the shared Yjs document, so no socket ever
+ * carries them, and `evaluationView` returns only the caller's own until moderation opens.
+ */
+import {
+  type BidResult,
+  ErrorId,
+  type EvaluationSetup,
+  type EvaluationSetupInput,
+  entryProblem,
+  evaluationResults,
+  isScoringRole,
+  missingEntries,
+  type PanelMember,
+  type PanelRole,
+  type Permission,
+  type ScoreEntry,
+  setupProblems,
+} from '@chorus/shared';
+import { AppError } from '../errors.ts';
+import { newId } from '../ids.ts';
+import type { DocumentRecord, EvaluationRecord, Storage } from '../storage/types.ts';
+import { checkDocumentAccess } from './access.ts';
+
+/** An evaluation not yet set up reads as an empty one at its first stage. */
+async function evaluationOf(storage: Storage, documentId: string): Promise<EvaluationRecord> {
+  return (
+    (await storage.evaluations.get(documentId)) ?? {
+      documentId,
+      state: 'setup',
+      setup: { criteria: [], bids: [] },
+      panel: [],
+      updatedAt: 0,
+      overrideReason: null,
+    }
+  );
+}
+
+export interface EvaluationActor {
+  userId: string;
+  /** The caller's effective permission on the document. */
+  permission: Permission;
+}
+
+const panelRoleOf = (e: EvaluationRecord, userId: string): PanelRole | null =>
+  e.panel.find((m) => m.userId === userId)?.panelRole ?? null;
+
+/** Owners of the document manage the evaluation with the chair. */
+const isManager = (e: EvaluationRecord, actor: EvaluationActor) =>
+  actor.permission === 'owner' || panelRoleOf(e, actor.userId) === 'chair';
+
+function notProcurement(document: DocumentRecord): void {
+  if (document.kind !== 'procurement_evaluation') {
+    throw new AppError(
+      ErrorId.notFound,
+      'This document is not a procurement evaluation, so it has no scoring. Open a procurement evaluation instead.',
+    );
+  }
+}
+
+/** The panel and the document's owners see the evaluation; other readers of the document do not. */
+async function forPanel(storage: Storage, document: DocumentRecord, actor: EvaluationActor) {
+  notProcurement(document);
+  const evaluation = await evaluationOf(storage, document.id);
+  if (panelRoleOf(evaluation, actor.userId) === null && actor.permission !== 'owner') {
+    throw new AppError(
+      ErrorId.forbidden,
+      'Only the evaluation panel and the document’s owners can open its scoring. Ask the chair to add you to the panel.',
+    );
+  }
+  return evaluation;
+}
+
+export interface EvaluationView {
+  evaluation: EvaluationRecord & {
+    panel: (PanelMember & { name: string })[];
+    /** Who has submitted: names only, never what they scored. */
+    submitted: string[];
+    problems: string[];
+  };
+  me: {
+    panelRole: PanelRole | null;
+    canManage: boolean;
+    canScore: boolean;
+    submitted: boolean;
+  };
+  myEntries: ScoreEntry[];
+  /** Everyone's individual scores and the results: only once moderation has opened. */
+  moderation: { entries: (ScoreEntry & { userId: string })[]; results: BidResult[] } | null;
+  /** Members who can open the document, to choose the panel from (managers, at set-up). */
+  candidates: { userId: string; name: string }[];
+}
+
+/** What the caller may see of the evaluation now. */
+export async function evaluationView(
+  storage: Storage,
+  document: DocumentRecord,
+  actor: EvaluationActor,
+): Promise<EvaluationView> {
+  const evaluation = await forPanel(storage, document, actor);
+  const members = await storage.workspaces.listMembers(document.workspaceId);
+  const nameOf = new Map(members.map((m) => [m.userId, m.name]));
+  const panelRole = panelRoleOf(evaluation, actor.userId);
+  const submissions = await storage.evaluations.submissions(document.id);
+  const canManage = isManager(evaluation, actor);
+  const moderation =
+    evaluation.state === 'moderation'
+      ? await storage.evaluations.entries(document.id).then((entries) => ({
+          entries,
+          results: evaluationResults(evaluation.setup, entries),
+        }))
+      : null;
+  let candidates: EvaluationView['candidates'] = [];
+  if (canManage && evaluation.state === 'setup') {
+    for (const m of members) {
+      const access = await checkDocumentAccess(storage, m.userId, document.id, 'document.view');
+      if (access.ok) candidates.push({ userId: m.userId, name: m.name });
+    }
+    candidates = candidates.sort((a, b) => a.name.localeCompare(b.name));
+  }
+  return {
+    evaluation: {
+      ...evaluation,
+      panel: evaluation.panel.map((m) => ({
+        ...m,
+        name: nameOf.get(m.userId) ?? 'A former member',
+      })),
+      submitted: submissions.map((s) => s.userId),
+      problems: setupProblems(evaluation.setup, evaluation.panel),
+    },
+    me: {
+      panelRole,
+      canManage,
+      canScore: isScoringRole(panelRole) && evaluation.state === 'scoring',
+      submitted: submissions.some((s) => s.userId === actor.userId),
+    },
+    myEntries: isScoringRole(panelRole)
+      ? (await storage.evaluations.entries(document.id, actor.userId)).map(
+          ({ userId: _, ...entry }) => entry,
+        )
+      : [],
+    moderation,
+    candidates,
+  };
+}
+
+const conflict = (message: string) => new AppError(ErrorId.conflict, message);
+const stageMoved = () =>
+  conflict('The evaluation has moved on to another stage since you loaded it. Reload the page.');
+
+/** Saves criteria, bids and panel; only while setting up, by the chair or an owner. */
+export async function saveEvaluationSetup(
+  storage: Storage,
+  document: DocumentRecord,
+  actor: EvaluationActor,
+  input: EvaluationSetupInput,
+): Promise<void> {
+  const evaluation = await forPanel(storage, document, actor);
+  if (!isManager(evaluation, actor)) {
+    throw new AppError(
+      ErrorId.forbidden,
+      'Only the chair or an owner of the document can change the set-up.',
+    );
+  }
+  if (evaluation.state !== 'setup') {
+    throw conflict('Scoring has started, so the criteria, weights, bids and panel are fixed.');
+  }
+  for (const m of input.panel) {
+    const access = await checkDocumentAccess(storage, m.userId, document.id, 'document.view');
+    if (!access.ok) {
+      throw new AppError(
+        ErrorId.badRequest,
+        'A panel member cannot open this document. Choose panel members from the list, or share the document with them first.',
+      );
+    }
+  }
+  const setup: EvaluationSetup = {
+    // Nothing refers to these ids until scoring starts, when they freeze.
+    criteria: input.criteria.map((c) => ({ ...c, id: newId() })),
+    bids: input.bids.map((b) => ({ ...b, id: newId() })),
+  };
+  if (!(await storage.evaluations.saveSetup(document.id, setup, input.panel, Date.now()))) {
+    throw stageMoved();
+  }
+}
+
+/** Starts individual scoring: criteria, weights, bids and panel freeze (rule 6). */
+export async function startScoring(
+  storage: Storage,
+  document: DocumentRecord,
+  actor: EvaluationActor,
+): Promise<void> {
+  const evaluation = await forPanel(storage, document, actor);
+  if (!isManager(evaluation, actor)) {
+    throw new AppError(ErrorId.forbidden, 'Only the chair or an owner can start scoring.');
+  }
+  if (evaluation.state !== 'setup') throw conflict('Scoring has already started.');
+  const problems = setupProblems(evaluation.setup, evaluation.panel);
+  if (problems.length > 0) {
+    throw new AppError(ErrorId.badRequest, `Scoring cannot start yet. ${problems.join(' ')}`);
+  }
+  if (!(await storage.evaluations.transition(document.id, 'setup', 'scoring', Date.now()))) {
+    throw stageMoved();
+  }
+}
+
+/** Saves one of the caller's own scores or abstentions. */
+export async function putScoreEntry(
+  storage: Storage,
+  document: DocumentRecord,
+  actor: EvaluationActor,
+  entry: ScoreEntry,
+): Promise<void> {
+  const evaluation = await forPanel(storage, document, actor);
+  if (!isScoringRole(panelRoleOf(evaluation, actor.userId))) {
+    throw new AppError(
+      ErrorId.forbidden,
+      'Your panel role does not score. Evaluators, lay evaluators and finance evaluators score.',
+    );
+  }
+  const problem = entryProblem(evaluation.setup, entry);
+  if (problem) throw new AppError(ErrorId.badRequest, problem);
+  const saved = await storage.evaluations.putEntry(document.id, actor.userId, entry, Date.now());
+  if (saved === 'closed') {
+    throw conflict(
+      evaluation.state === 'setup'
+        ? 'Scoring has not started yet. The chair starts it once the set-up is complete.'
+        : 'Moderation has opened, so individual scores are frozen.',
+    );
+  }
+  if (saved === 'submitted') {
+    throw conflict('You have submitted your scores, so they can no longer change.');
+  }
+}
+
+/** Submits the caller's scores once every bid and criterion has a score or an abstention. */
+export async function submitScores(
+  storage: Storage,
+  document: DocumentRecord,
+  actor: EvaluationActor,
+): Promise<void> {
+  const evaluation = await forPanel(storage, document, actor);
+  if (!isScoringRole(panelRoleOf(evaluation, actor.userId))) {
+    throw new AppError(
+      ErrorId.forbidden,
+      'Your panel role does not score, so there is nothing to submit.',
+    );
+  }
+  const missing = missingEntries(
+    evaluation.setup,
+    await storage.evaluations.entries(document.id, actor.userId),
+  );
+  if (missing.length > 0) {
+    throw new AppError(
+      ErrorId.badRequest,
+      `Score or abstain on every criterion for every bid before you submit: ${missing.length} still ${missing.length === 1 ? 'needs' : 'need'} an answer.`,
+    );
+  }
+  if (!(await storage.evaluations.submit(document.id, actor.userId, Date.now()))) {
+    throw conflict('Scoring is not open, so there is nothing to submit.');
+  }
+}
+
+/**
+ * Opens moderation (rule 2): only when every scoring member has submitted, unless the
+ * chair records why it cannot wait. Individual scores freeze from then on (rule 3).
+ */
+export async function openModeration(
+  storage: Storage,
+  document: DocumentRecord,
+  actor: EvaluationActor,
+  overrideReason: string | undefined,
+): Promise<{ waitedFor: number }> {
+  const evaluation = await forPanel(storage, document, actor);
+  if (panelRoleOf(evaluation, actor.userId) !== 'chair') {
+    throw new AppError(ErrorId.forbidden, 'Only the chair of the panel can open moderation.');
+  }
+  if (evaluation.state !== 'scoring') {
+    throw conflict(
+      evaluation.state === 'setup'
+        ? 'Scoring has not started yet, so there is nothing to moderate.'
+        : 'Moderation is already open.',
+    );
+  }
+  const submitted = new Set(
+    (await storage.evaluations.submissions(document.id)).map((s) => s.userId),
+  );
+  const waitedFor = evaluation.panel.filter(
+    (m) => isScoringRole(m.panelRole) && !submitted.has(m.userId),
+  ).length;
+  const reason = overrideReason?.trim() || null;
+  if (waitedFor > 0 && !reason) {
+    throw new AppError(
+      ErrorId.badRequest,
+      `${waitedFor} ${waitedFor === 1 ? 'evaluator has' : 'evaluators have'} not submitted yet. Wait for them, or give the reason moderation cannot wait (it is recorded).`,
+    );
+  }
+  const opened = await storage.evaluations.transition(
+    document.id,
+    'scoring',
+    'moderation',
+    Date.now(),
+    waitedFor > 0 ? reason : null,
+  );
+  if (!opened) throw stageMoved();
+  return { waitedFor };
+}

@@ -1,0 +1,150 @@
+import type { EvaluationSetup, EvaluationState, PanelMember, ScoreEntry } from '@chorus/shared';
+import type Database from 'better-sqlite3';
+import type { EvaluationRecord, EvaluationStore } from '../types.ts';
+
+interface EvaluationRow {
+  document_id: string;
+  state: string;
+  setup: string;
+  panel: string;
+  updated_at: number;
+  override_reason: string | null;
+}
+
+interface EntryRow {
+  user_id: string;
+  bid_id: string;
+  criterion_id: string;
+  score: number | null;
+  rationale: string | null;
+  abstain_reason: string | null;
+}
+
+const toRecord = (r: EvaluationRow): EvaluationRecord => ({
+  documentId: r.document_id,
+  state: r.state as EvaluationState,
+  // Written only by this store from validated input.
+  setup: JSON.parse(r.setup) as EvaluationSetup,
+  panel: JSON.parse(r.panel) as PanelMember[],
+  updatedAt: r.updated_at,
+  overrideReason: r.override_reason,
+});
+
+const toEntry = (r: EntryRow): ScoreEntry & { userId: string } =>
+  r.score === null
+    ? {
+        userId: r.user_id,
+        bidId: r.bid_id,
+        criterionId: r.criterion_id,
+        kind: 'abstain',
+        reason: r.abstain_reason ?? '',
+      }
+    : {
+        userId: r.user_id,
+        bidId: r.bid_id,
+        criterionId: r.criterion_id,
+        kind: 'score',
+        score: r.score,
+        rationale: r.rationale ?? '',
+      };
+
+/** Procurement evaluations in SQLite; each guarded write runs in one transaction. */
+export function sqliteEvaluationStore(db: Database.Database): EvaluationStore {
+  const stmt = {
+    get: db.prepare<[string], EvaluationRow>('SELECT * FROM evaluations WHERE document_id = ?'),
+    upsert: db.prepare(
+      `INSERT INTO evaluations (document_id, state, setup, panel, updated_at)
+       VALUES (?, 'setup', ?, ?, ?)
+       ON CONFLICT (document_id) DO UPDATE SET
+         setup = excluded.setup, panel = excluded.panel, updated_at = excluded.updated_at
+       WHERE evaluations.state = 'setup'`,
+    ),
+    transition: db.prepare(
+      `UPDATE evaluations SET state = ?, updated_at = ?, override_reason = ?
+       WHERE document_id = ? AND state = ?`,
+    ),
+    submitted: db.prepare<[string, string], { n: number }>(
+      'SELECT 1 AS n FROM evaluation_submissions WHERE document_id = ? AND user_id = ?',
+    ),
+    putEntry: db.prepare(
+      `INSERT INTO evaluation_entries
+         (document_id, user_id, bid_id, criterion_id, score, rationale, abstain_reason, saved_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (document_id, user_id, bid_id, criterion_id) DO UPDATE SET
+         score = excluded.score, rationale = excluded.rationale,
+         abstain_reason = excluded.abstain_reason, saved_at = excluded.saved_at`,
+    ),
+    submit: db.prepare(
+      `INSERT INTO evaluation_submissions (document_id, user_id, submitted_at) VALUES (?, ?, ?)
+       ON CONFLICT DO NOTHING`,
+    ),
+    entriesOf: db.prepare<[string, string], EntryRow>(
+      `SELECT * FROM evaluation_entries WHERE document_id = ? AND user_id = ?
+       ORDER BY bid_id, criterion_id`,
+    ),
+    allEntries: db.prepare<[string], EntryRow>(
+      'SELECT * FROM evaluation_entries WHERE document_id = ? ORDER BY user_id, bid_id, criterion_id',
+    ),
+    submissions: db.prepare<[string], { user_id: string; submitted_at: number }>(
+      'SELECT user_id, submitted_at FROM evaluation_submissions WHERE document_id = ? ORDER BY submitted_at',
+    ),
+  };
+
+  const stateOf = (documentId: string) => stmt.get.get(documentId)?.state;
+
+  const putEntry = db.transaction(
+    (documentId: string, userId: string, e: ScoreEntry, at: number) => {
+      if (stateOf(documentId) !== 'scoring') return 'closed' as const;
+      if (stmt.submitted.get(documentId, userId)) return 'submitted' as const;
+      stmt.putEntry.run(
+        documentId,
+        userId,
+        e.bidId,
+        e.criterionId,
+        e.kind === 'score' ? e.score : null,
+        e.kind === 'score' ? e.rationale : null,
+        e.kind === 'abstain' ? e.reason : null,
+        at,
+      );
+      return 'saved' as const;
+    },
+  );
+  const submit = db.transaction((documentId: string, userId: string, at: number) => {
+    if (stateOf(documentId) !== 'scoring') return false;
+    stmt.submit.run(documentId, userId, at);
+    return true;
+  });
+
+  return {
+    async get(documentId) {
+      const row = stmt.get.get(documentId);
+      return row ? toRecord(row) : null;
+    },
+    async saveSetup(documentId, setup, panel, at) {
+      return (
+        stmt.upsert.run(documentId, JSON.stringify(setup), JSON.stringify(panel), at).changes > 0
+      );
+    },
+    async transition(documentId, from, to, at, overrideReason = null) {
+      return stmt.transition.run(to, at, overrideReason, documentId, from).changes > 0;
+    },
+    async putEntry(documentId, userId, entry, at) {
+      return putEntry(documentId, userId, entry, at);
+    },
+    async submit(documentId, userId, at) {
+      return submit(documentId, userId, at);
+    },
+    async entries(documentId, userId) {
+      const rows =
+        userId === undefined
+          ? stmt.allEntries.all(documentId)
+          : stmt.entriesOf.all(documentId, userId);
+      return rows.map(toEntry);
+    },
+    async submissions(documentId) {
+      return stmt.submissions
+        .all(documentId)
+        .map((r) => ({ userId: r.user_id, submittedAt: r.submitted_at }));
+    },
+  };
+}

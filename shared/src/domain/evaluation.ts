@@ -1,0 +1,253 @@
+/**
+ * Procurement evaluation: the panel, the criteria, individual scores and the results
+ * computed from them. Pure functions, shared by the server (which enforces the rules) and
+ * the client (which explains them). See PRODUCT.md, "Procurement evaluation".
+ */
+
+/** Roles inside a procurement panel: separate from permissions and participant roles. */
+export const panelRoles = [
+  'chair',
+  'evaluator',
+  'lay_evaluator',
+  'finance_evaluator',
+  'facilitator',
+  'observer',
+] as const;
+export type PanelRole = (typeof panelRoles)[number];
+
+export const panelRoleLabels: Record<PanelRole, string> = {
+  chair: 'Chair',
+  evaluator: 'Evaluator',
+  lay_evaluator: 'Lay evaluator',
+  finance_evaluator: 'Finance evaluator',
+  facilitator: 'Non-scoring facilitator',
+  observer: 'Observer',
+};
+
+/** Who scores alone. The chair runs the panel and moderation but does not score. */
+export const scoringPanelRoles: readonly PanelRole[] = [
+  'evaluator',
+  'lay_evaluator',
+  'finance_evaluator',
+];
+export const isScoringRole = (role: PanelRole | null | undefined): boolean =>
+  role != null && scoringPanelRoles.includes(role);
+
+/**
+ * set-up: criteria, bids and panel may change; scoring: each evaluator scores alone and
+ * nobody sees anyone else's scores; moderation: individual scores are frozen and shown to
+ * the panel.
+ */
+export const evaluationStates = ['setup', 'scoring', 'moderation'] as const;
+export type EvaluationState = (typeof evaluationStates)[number];
+
+export const evaluationStateLabels: Record<EvaluationState, string> = {
+  setup: 'Setting up',
+  scoring: 'Individual scoring',
+  moderation: 'Moderation',
+};
+
+export const criterionScales = ['0-4', '0-5', 'pass_fail'] as const;
+export type CriterionScale = (typeof criterionScales)[number];
+
+export const criterionScaleLabels: Record<CriterionScale, string> = {
+  '0-4': 'Scored 0 to 4',
+  '0-5': 'Scored 0 to 5',
+  pass_fail: 'Pass or fail',
+};
+
+export interface Criterion {
+  id: string;
+  title: string;
+  scale: CriterionScale;
+  /** Percentage of the total; a pass/fail criterion carries none. */
+  weight: number;
+  /** The lowest acceptable (average) score, or null for none. */
+  threshold: number | null;
+}
+
+export interface Bid {
+  id: string;
+  bidder: string;
+}
+
+export interface EvaluationSetup {
+  criteria: Criterion[];
+  bids: Bid[];
+}
+
+export interface PanelMember {
+  userId: string;
+  panelRole: PanelRole;
+}
+
+/** One evaluator's judgement of one bid against one criterion. */
+export type ScoreEntry = {
+  bidId: string;
+  criterionId: string;
+} & ({ kind: 'score'; score: number; rationale: string } | { kind: 'abstain'; reason: string });
+
+export const scaleMax = (scale: CriterionScale): number =>
+  scale === 'pass_fail' ? 1 : scale === '0-4' ? 4 : 5;
+
+const descriptors: Record<CriterionScale, readonly string[]> = {
+  // The wording most UK public-sector quality scales use, level by level.
+  '0-4': [
+    'Unacceptable: no answer, or it does not meet the requirement',
+    'Poor: meets the requirement only in part, with serious gaps',
+    'Satisfactory: meets the requirement, with minor gaps',
+    'Good: meets the requirement fully, with good evidence',
+    'Excellent: exceeds the requirement, with strong evidence',
+  ],
+  '0-5': [
+    'Unacceptable: no answer, or it does not meet the requirement',
+    'Poor: meets the requirement only in part, with serious gaps',
+    'Weak: meets most of the requirement, with some gaps',
+    'Satisfactory: meets the requirement, with minor gaps',
+    'Good: meets the requirement fully, with good evidence',
+    'Excellent: exceeds the requirement, with strong evidence',
+  ],
+  pass_fail: ['Fail: does not meet the requirement', 'Pass: meets the requirement'],
+};
+
+/** The written descriptor of each level, lowest first. */
+export const scaleDescriptors = (scale: CriterionScale): readonly string[] => descriptors[scale];
+
+/** The shortest rationale accepted: a reason, not a tick. */
+export const minRationaleLength = 20;
+
+/** Two individual scores this far apart (or more) are flagged for the panel to discuss. */
+export const wideDisagreement = 2;
+
+/**
+ * What stops scoring from starting, in plain words (empty: ready). Weights are checked here
+ * because they freeze once scoring starts.
+ */
+export function setupProblems(setup: EvaluationSetup, panel: readonly PanelMember[]): string[] {
+  const problems: string[] = [];
+  if (setup.criteria.length === 0) problems.push('Add at least one criterion to score.');
+  if (setup.bids.length === 0) problems.push('Add at least one bid to score.');
+  const scored = setup.criteria.filter((c) => c.scale !== 'pass_fail');
+  const total = scored.reduce((sum, c) => sum + c.weight, 0);
+  if (scored.length > 0 && total !== 100) {
+    problems.push(
+      `The weights of the scored criteria add up to ${total}%. Change them so they add up to 100%.`,
+    );
+  }
+  for (const c of setup.criteria) {
+    if (c.scale === 'pass_fail' && c.weight !== 0) {
+      problems.push(`“${c.title}” is pass or fail, so give it a weight of 0%.`);
+    }
+    if (c.threshold !== null && (c.threshold < 0 || c.threshold > scaleMax(c.scale))) {
+      problems.push(
+        `The minimum score for “${c.title}” must be between 0 and ${scaleMax(c.scale)}.`,
+      );
+    }
+  }
+  const titles = setup.criteria.map((c) => c.title.trim().toLowerCase());
+  if (new Set(titles).size !== titles.length) {
+    problems.push('Two criteria have the same title. Give each its own.');
+  }
+  if (!panel.some((m) => m.panelRole === 'chair')) problems.push('Choose a chair for the panel.');
+  if (!panel.some((m) => isScoringRole(m.panelRole))) {
+    problems.push('Add at least one evaluator, lay evaluator or finance evaluator to the panel.');
+  }
+  return problems;
+}
+
+/** What is wrong with one entry against the set-up, in plain words, or null. */
+export function entryProblem(setup: EvaluationSetup, entry: ScoreEntry): string | null {
+  const criterion = setup.criteria.find((c) => c.id === entry.criterionId);
+  if (!criterion || !setup.bids.some((b) => b.id === entry.bidId)) {
+    return 'That bid or criterion is not part of this evaluation. Reload the page.';
+  }
+  if (entry.kind === 'abstain') return null;
+  const max = scaleMax(criterion.scale);
+  if (!Number.isInteger(entry.score) || entry.score < 0 || entry.score > max) {
+    return criterion.scale === 'pass_fail'
+      ? 'Choose pass or fail.'
+      : `Choose a score from 0 to ${max}.`;
+  }
+  return null;
+}
+
+/** The bid and criterion pairs an evaluator has not yet scored or abstained on. */
+export function missingEntries(
+  setup: EvaluationSetup,
+  entries: readonly ScoreEntry[],
+): { bidId: string; criterionId: string }[] {
+  const done = new Set(entries.map((e) => `${e.bidId}\u0000${e.criterionId}`));
+  return setup.bids.flatMap((b) =>
+    setup.criteria
+      .filter((c) => !done.has(`${b.id}\u0000${c.id}`))
+      .map((c) => ({ bidId: b.id, criterionId: c.id })),
+  );
+}
+
+export interface CriterionResult {
+  criterionId: string;
+  /** The individual scores given (abstentions left out). */
+  scores: number[];
+  abstentions: number;
+  /** Mean of the scores, or null if everyone abstained. */
+  average: number | null;
+  /** True when two scores differ by `wideDisagreement` levels or more (any split on pass/fail). */
+  disagreement: boolean;
+  /** True when the average is below the criterion's minimum (a pass/fail criterion: below a pass by most). */
+  belowThreshold: boolean;
+}
+
+export interface BidResult {
+  bidId: string;
+  criteria: CriterionResult[];
+  /** Weighted total out of 100: each scored criterion's average as a share of its weight. */
+  total: number;
+  /** Titles of the criteria whose threshold the bid failed. */
+  failures: string[];
+  /** 1 for the highest total among bids without failures; null for a bid with failures. */
+  rank: number | null;
+}
+
+/**
+ * Weighted totals and ranking from individual scores by the average method: the one
+ * function both the server and the client use, so everyone sees the same figures.
+ */
+export function evaluationResults(
+  setup: EvaluationSetup,
+  entries: readonly ScoreEntry[],
+): BidResult[] {
+  const results = setup.bids.map((bid): BidResult => {
+    const criteria = setup.criteria.map((criterion): CriterionResult => {
+      const mine = entries.filter((e) => e.bidId === bid.id && e.criterionId === criterion.id);
+      const scores = mine.flatMap((e) => (e.kind === 'score' ? [e.score] : []));
+      const average =
+        scores.length > 0 ? scores.reduce((sum, s) => sum + s, 0) / scores.length : null;
+      const spread = scores.length > 0 ? Math.max(...scores) - Math.min(...scores) : 0;
+      const threshold = criterion.scale === 'pass_fail' ? 0.5 : criterion.threshold;
+      return {
+        criterionId: criterion.id,
+        scores,
+        abstentions: mine.length - scores.length,
+        average,
+        disagreement: criterion.scale === 'pass_fail' ? spread > 0 : spread >= wideDisagreement,
+        belowThreshold: threshold !== null && average !== null && average < threshold,
+      };
+    });
+    const total = setup.criteria.reduce((sum, criterion, i) => {
+      const average = criteria[i]?.average;
+      if (criterion.scale === 'pass_fail' || average == null) return sum;
+      return sum + (criterion.weight * average) / scaleMax(criterion.scale);
+    }, 0);
+    const failures = setup.criteria
+      .filter((_, i) => criteria[i]?.belowThreshold)
+      .map((c) => c.title);
+    return { bidId: bid.id, criteria, total: Math.round(total * 100) / 100, failures, rank: null };
+  });
+  const ranked = results.filter((r) => r.failures.length === 0).sort((a, b) => b.total - a.total);
+  // Equal totals share a rank (1, 1, 3), as a published ranking would show them.
+  ranked.forEach((r, i) => {
+    const previous = ranked[i - 1];
+    r.rank = previous && previous.total === r.total ? previous.rank : i + 1;
+  });
+  return results;
+}

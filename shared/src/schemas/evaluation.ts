@@ -1,0 +1,86 @@
+import { z } from 'zod';
+import { criterionScales, minRationaleLength, panelRoles } from '../domain/evaluation.ts';
+
+const criterionInputSchema = z.object({
+  title: z
+    .string({ error: 'Give every criterion a title.' })
+    .trim()
+    .min(1, 'Give every criterion a title.')
+    .max(200, 'Criterion titles are at most 200 characters.'),
+  scale: z.enum(criterionScales, { error: 'Choose how the criterion is scored.' }),
+  weight: z
+    .number({ error: 'Give every criterion a weight, a whole number of per cent.' })
+    .int('Weights are whole numbers of per cent.')
+    .min(0, 'Weights are from 0% to 100%.')
+    .max(100, 'Weights are from 0% to 100%.'),
+  threshold: z
+    .number({ error: 'A minimum score is a whole number, or leave it empty.' })
+    .int('A minimum score is a whole number.')
+    .min(0, 'A minimum score is from 0 to 5.')
+    .max(5, 'A minimum score is from 0 to 5.')
+    .nullable(),
+});
+
+const bidInputSchema = z.object({
+  bidder: z
+    .string({ error: 'Give every bid its bidder’s name.' })
+    .trim()
+    .min(1, 'Give every bid its bidder’s name.')
+    .max(200, 'Bidder names are at most 200 characters.'),
+});
+
+const panelMemberInputSchema = z.object({
+  userId: z.string().regex(/^[a-z0-9]{16,40}$/, 'Choose panel members from the list.'),
+  panelRole: z.enum(panelRoles, { error: 'Choose a panel role from the list.' }),
+});
+
+/** The whole set-up as the chair or an owner saves it; ids are the server's. */
+export const evaluationSetupInputSchema = z.object({
+  criteria: z.array(criterionInputSchema).max(100, 'An evaluation has at most 100 criteria.'),
+  bids: z.array(bidInputSchema).max(50, 'An evaluation has at most 50 bids.'),
+  panel: z
+    .array(panelMemberInputSchema)
+    .max(100, 'A panel has at most 100 members.')
+    .refine(
+      (panel) => new Set(panel.map((m) => m.userId)).size === panel.length,
+      'Each person has one panel role. Remove the repeated person.',
+    ),
+});
+export type EvaluationSetupInput = z.infer<typeof evaluationSetupInputSchema>;
+
+/** One evaluator's score with its rationale, or an abstention with its reason. */
+export const scoreEntryInputSchema = z.discriminatedUnion(
+  'kind',
+  [
+    z.object({
+      kind: z.literal('score'),
+      score: z
+        .number({ error: 'Choose a score.' })
+        .int('Scores are whole numbers.')
+        .min(0, 'Scores start at 0.')
+        .max(5, 'Scores are at most 5.'),
+      rationale: z
+        .string({ error: 'Write a rationale for the score.' })
+        .trim()
+        .min(
+          minRationaleLength,
+          `Write a rationale of at least ${minRationaleLength} characters: the strengths and weaknesses you found, with reference to the bid.`,
+        )
+        .max(5000, 'A rationale is at most 5,000 characters.'),
+    }),
+    z.object({
+      kind: z.literal('abstain'),
+      reason: z
+        .string({ error: 'Say why you abstain.' })
+        .trim()
+        .min(5, 'Say why you abstain, in a few words at least.')
+        .max(2000, 'A reason is at most 2,000 characters.'),
+    }),
+  ],
+  { error: 'Send a score with its rationale, or an abstention with its reason.' },
+);
+export type ScoreEntryInput = z.infer<typeof scoreEntryInputSchema>;
+
+export const openModerationInputSchema = z.object({
+  overrideReason: z.string().trim().max(2000, 'A reason is at most 2,000 characters.').optional(),
+});
