@@ -8,6 +8,7 @@ import { SignUpPage } from './features/auth/SignUpPage.tsx';
 import { useAuth } from './features/auth/useAuth.ts';
 import { ContributionsPage } from './features/contributions/ContributionsPage.tsx';
 import { DocumentAccessPage } from './features/documents/DocumentAccessPage.tsx';
+import { EvaluationPage } from './features/evaluation/EvaluationPage.tsx';
 import { InvitePage } from './features/invites/InvitePage.tsx';
 import { VersionsPage } from './features/versions/VersionsPage.tsx';
 import { HomePage } from './features/workspaces/HomePage.tsx';
@@ -113,6 +114,8 @@ function Page({ route }: { route: Route }) {
       return <ContributionsPage key={route.documentId} documentId={route.documentId} />;
     case 'versions':
       return <VersionsPage key={route.documentId} documentId={route.documentId} />;
+    case 'evaluation':
+      return <EvaluationPage key={route.documentId} documentId={route.documentId} />;
     case 'notFound':
       return <NotFoundPage />;
   }

@@ -10,6 +10,7 @@ export type Route =
   | { name: 'documentAccess'; documentId: string }
   | { name: 'contributions'; documentId: string }
   | { name: 'versions'; documentId: string }
+  | { name: 'evaluation'; documentId: string }
   | { name: 'notFound' };
 
 const patterns: ReadonlyArray<{ pattern: RegExp; make: (id: string) => Route }> = [
@@ -34,6 +35,10 @@ const patterns: ReadonlyArray<{ pattern: RegExp; make: (id: string) => Route }> 
   {
     pattern: /^\/documents\/([^/]+)\/versions$/,
     make: (documentId) => ({ name: 'versions', documentId }),
+  },
+  {
+    pattern: /^\/documents\/([^/]+)\/evaluation$/,
+    make: (documentId) => ({ name: 'evaluation', documentId }),
   },
 ];
 

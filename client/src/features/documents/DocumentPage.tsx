@@ -182,6 +182,12 @@ function DocumentWorkspace({
         <Link href={`/documents/${document.id}/contributions`}>Contributions</Link>
         {' · '}
         <Link href={`/documents/${document.id}/versions`}>Versions</Link>
+        {document.kind === 'procurement_evaluation' ? (
+          <>
+            {' · '}
+            <Link href={`/documents/${document.id}/evaluation`}>Scoring</Link>
+          </>
+        ) : null}
         {info.canManage && !gone ? (
           <>
             {' · '}

@@ -1,0 +1,265 @@
+import { evaluationStateLabels, isScoringRole, panelRoleLabels } from '@chorus/shared';
+import { type FormEvent, useState } from 'react';
+import { useApiQuery } from '../../api/useApiQuery.ts';
+import { Link } from '../../routes/Link.tsx';
+import { Button } from '../../ui/Button.tsx';
+import { FormError } from '../../ui/FormError.tsx';
+import { Loading } from '../../ui/Loading.tsx';
+import { PageHeading } from '../../ui/PageHeading.tsx';
+import { ProblemPanel } from '../../ui/ProblemPanel.tsx';
+import { TextAreaField } from '../../ui/TextAreaField.tsx';
+import { useDocumentTitle } from '../../ui/useDocumentTitle.ts';
+import { type DocumentInfo, getDocument } from '../documents/documentsApi.ts';
+import {
+  type EvaluationView,
+  getEvaluation,
+  openModeration,
+  saveEntry,
+  saveSetup,
+  startScoring,
+  submitScores,
+} from './evaluationApi.ts';
+import { ModerationView } from './ModerationView.tsx';
+import { ScoreSheet } from './ScoreSheet.tsx';
+import { SetupForm } from './SetupForm.tsx';
+import './evaluation.css';
+
+async function load(documentId: string): Promise<{ info: DocumentInfo; view: EvaluationView }> {
+  const [info, view] = await Promise.all([getDocument(documentId), getEvaluation(documentId)]);
+  return { info, view };
+}
+
+const stageExplained = {
+  setup:
+    'The chair or an owner sets the criteria, weights, bids and panel. They are fixed once scoring starts.',
+  scoring:
+    'Each evaluator scores alone, with a written rationale for every score. Nobody sees anyone else’s scores until moderation opens.',
+  moderation:
+    'Individual scores are frozen and the whole panel can see them, with their rationales, to agree the final scores.',
+} as const;
+
+/** A procurement evaluation's scoring: set-up, individual scoring and moderation. */
+export function EvaluationPage({ documentId }: { documentId: string }) {
+  const { state, setData, reload } = useApiQuery(documentId, load);
+  useDocumentTitle(
+    state.status === 'ready'
+      ? `Scoring of ${state.data.info.document.title}`
+      : state.status === 'error'
+        ? 'Scoring not available'
+        : 'Loading the scoring',
+  );
+  if (state.status === 'loading') return <Loading label="Loading the scoring…" />;
+  if (state.status === 'error') {
+    return (
+      <>
+        <PageHeading>Scoring not available</PageHeading>
+        <ProblemPanel message={state.error.message} />
+      </>
+    );
+  }
+  const { info, view } = state.data;
+  const update = (next: EvaluationView) => setData({ info, view: next });
+  const { evaluation, me } = view;
+  const id = info.document.id;
+
+  return (
+    <>
+      <nav aria-label="Breadcrumb" className="breadcrumb">
+        <Link href={`/documents/${id}`}>Back to {info.document.title}</Link>
+      </nav>
+      <PageHeading>Scoring of {info.document.title}</PageHeading>
+      <p className="lede">
+        Stage: <strong>{evaluationStateLabels[evaluation.state]}</strong>.{' '}
+        {stageExplained[evaluation.state]}
+      </p>
+      {me.panelRole ? (
+        <p>Your panel role: {panelRoleLabels[me.panelRole]}.</p>
+      ) : (
+        <p>You are not on the panel; as an owner of the document you can follow the evaluation.</p>
+      )}
+
+      <PanelList view={view} onRefresh={reload} />
+
+      {evaluation.state === 'setup' ? (
+        me.canManage ? (
+          <section aria-labelledby="setup-heading" className="section">
+            <h2 id="setup-heading">Set-up</h2>
+            <SetupForm view={view} onSave={async (input) => update(await saveSetup(id, input))} />
+            <StartScoring view={view} onStart={async () => update(await startScoring(id))} />
+          </section>
+        ) : (
+          <p className="section">
+            The chair is setting up the evaluation. Scoring opens here when they start it.
+          </p>
+        )
+      ) : null}
+
+      {evaluation.state === 'scoring' && isScoringRole(me.panelRole) ? (
+        <ScoreSheet
+          view={view}
+          onSave={async (bidId, criterionId, input) =>
+            update(await saveEntry(id, bidId, criterionId, input))
+          }
+          onSubmit={async () => update(await submitScores(id))}
+        />
+      ) : null}
+
+      {evaluation.state === 'scoring' && me.panelRole === 'chair' ? (
+        <OpenModeration
+          view={view}
+          onOpen={async (reason) => update(await openModeration(id, reason))}
+        />
+      ) : null}
+
+      {view.moderation ? (
+        <>
+          {evaluation.overrideReason ? (
+            <p className="section">
+              The chair opened moderation before every evaluator had submitted, because:{' '}
+              {evaluation.overrideReason}
+            </p>
+          ) : null}
+          <ModerationView view={{ ...view, moderation: view.moderation }} />
+        </>
+      ) : null}
+    </>
+  );
+}
+
+/** Who is on the panel and, while scoring, who has submitted (never what they scored). */
+function PanelList({ view, onRefresh }: { view: EvaluationView; onRefresh: () => void }) {
+  const { panel, submitted, state } = view.evaluation;
+  if (panel.length === 0) return null;
+  return (
+    <section aria-labelledby="panel-heading" className="section">
+      <h2 id="panel-heading">Panel</h2>
+      <ul className="evaluation-panel">
+        {panel.map((m) => (
+          <li key={m.userId}>
+            {m.name}: {panelRoleLabels[m.panelRole]}
+            {state !== 'setup' && isScoringRole(m.panelRole)
+              ? submitted.includes(m.userId)
+                ? ', has submitted'
+                : ', has not submitted yet'
+              : ''}
+          </li>
+        ))}
+      </ul>
+      {state === 'scoring' ? (
+        <Button variant="secondary" onClick={onRefresh}>
+          Check for new submissions
+        </Button>
+      ) : null}
+    </section>
+  );
+}
+
+function StartScoring({ view, onStart }: { view: EvaluationView; onStart: () => Promise<void> }) {
+  const [problem, setProblem] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const { problems } = view.evaluation;
+  const start = async () => {
+    if (busy) return;
+    setBusy(true);
+    try {
+      await onStart();
+    } catch (error) {
+      setProblem(error instanceof Error ? error.message : 'Starting failed. Try again.');
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <section aria-labelledby="start-heading" className="section panel stack">
+      <h3 id="start-heading">Start scoring</h3>
+      {problems.length > 0 ? (
+        <>
+          <p>Before scoring can start (as saved so far):</p>
+          <ul>
+            {problems.map((p) => (
+              <li key={p}>{p}</li>
+            ))}
+          </ul>
+        </>
+      ) : (
+        <p>
+          The saved set-up is complete. Once scoring starts, the criteria, weights, bids and panel
+          cannot change.
+        </p>
+      )}
+      {problem ? <FormError message={problem} /> : null}
+      {problems.length === 0 ? (
+        <div>
+          <Button onClick={start} busy={busy}>
+            Start scoring
+          </Button>
+        </div>
+      ) : null}
+    </section>
+  );
+}
+
+/** The chair opens moderation; before everyone has submitted, only with a recorded reason. */
+function OpenModeration({
+  view,
+  onOpen,
+}: {
+  view: EvaluationView;
+  onOpen: (reason: string | undefined) => Promise<void>;
+}) {
+  const [reason, setReason] = useState('');
+  const [problem, setProblem] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const waiting = view.evaluation.panel.filter(
+    (m) => isScoringRole(m.panelRole) && !view.evaluation.submitted.includes(m.userId),
+  );
+  const onSubmit = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    if (busy) return;
+    if (waiting.length > 0 && reason.trim() === '') {
+      setProblem('Give the reason moderation cannot wait for everyone to submit.');
+      return;
+    }
+    setBusy(true);
+    try {
+      await onOpen(waiting.length > 0 ? reason : undefined);
+    } catch (error) {
+      setProblem(error instanceof Error ? error.message : 'Opening moderation failed. Try again.');
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <section aria-labelledby="moderation-heading" className="section panel">
+      <h2 id="moderation-heading">Open moderation</h2>
+      <form className="stack" onSubmit={onSubmit} noValidate aria-label="Open moderation">
+        {waiting.length === 0 ? (
+          <p>
+            Every evaluator has submitted. Opening moderation freezes their scores and shows them to
+            the panel.
+          </p>
+        ) : (
+          <p>
+            Still to submit: {waiting.map((m) => m.name).join(', ')}. Moderation normally waits for
+            everyone. To open it now, record why; their scores so far are frozen as they are.
+          </p>
+        )}
+        {problem ? <FormError message={problem} /> : null}
+        {waiting.length > 0 ? (
+          <TextAreaField
+            id="moderation-reason"
+            label="Why moderation cannot wait"
+            value={reason}
+            onChange={setReason}
+            rows={3}
+          />
+        ) : null}
+        <div>
+          <Button type="submit" busy={busy}>
+            Open moderation
+          </Button>
+        </div>
+      </form>
+    </section>
+  );
+}

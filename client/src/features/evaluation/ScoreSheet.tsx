@@ -1,0 +1,216 @@
+import {
+  type Criterion,
+  type ScoreEntryInput,
+  scaleDescriptors,
+  scaleMax,
+  scoreEntryInputSchema,
+} from '@chorus/shared';
+import { type FormEvent, useState } from 'react';
+import { Button } from '../../ui/Button.tsx';
+import { FormError } from '../../ui/FormError.tsx';
+import { RadioGroup } from '../../ui/RadioGroup.tsx';
+import { TextAreaField } from '../../ui/TextAreaField.tsx';
+import type { EvaluationView, ViewEntry } from './evaluationApi.ts';
+
+type Choice = `${number}` | 'abstain' | '';
+
+/** The choices for a criterion, each level with its written descriptor. */
+function choicesFor(criterion: Criterion): { value: Choice; label: string }[] {
+  const levels = scaleDescriptors(criterion.scale).map((descriptor, level) => ({
+    value: `${level}` as Choice,
+    label: criterion.scale === 'pass_fail' ? descriptor : `${level} – ${descriptor}`,
+  }));
+  // Highest first, as score sheets are usually read.
+  return [
+    ...levels.reverse(),
+    { value: 'abstain', label: 'Abstain: I cannot score this (say why below)' },
+  ];
+}
+
+/**
+ * One evaluator's own judgement of one bid against one criterion. What they typed stays
+ * in the form if saving fails.
+ */
+function EntryForm({
+  criterion,
+  bidId,
+  bidder,
+  entry,
+  frozen,
+  onSave,
+}: {
+  criterion: Criterion;
+  bidId: string;
+  bidder: string;
+  entry: ViewEntry | undefined;
+  frozen: boolean;
+  onSave: (bidId: string, criterionId: string, input: ScoreEntryInput) => Promise<void>;
+}) {
+  const [choice, setChoice] = useState<Choice>(
+    entry ? (entry.kind === 'abstain' ? 'abstain' : (`${entry.score}` as Choice)) : '',
+  );
+  const [text, setText] = useState(
+    entry ? (entry.kind === 'abstain' ? entry.reason : entry.rationale) : '',
+  );
+  const [problem, setProblem] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [saved, setSaved] = useState(false);
+  const base = `entry-${bidId}-${criterion.id}`;
+  const heading = `${criterion.title} for ${bidder}`;
+
+  const onSubmit = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    if (busy) return;
+    setSaved(false);
+    if (choice === '') {
+      setProblem('Choose a score, or abstain.');
+      return;
+    }
+    const parsed = scoreEntryInputSchema.safeParse(
+      choice === 'abstain'
+        ? { kind: 'abstain', reason: text }
+        : { kind: 'score', score: Number(choice), rationale: text },
+    );
+    if (!parsed.success) {
+      setProblem(parsed.error.issues[0]?.message ?? 'Check the score and its rationale.');
+      return;
+    }
+    setBusy(true);
+    try {
+      await onSave(bidId, criterion.id, parsed.data);
+      setProblem(null);
+      setSaved(true);
+    } catch (error) {
+      setProblem(error instanceof Error ? error.message : 'Saving failed. Try again.');
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  if (frozen) {
+    return (
+      <div className="evaluation-entry">
+        <h4>{criterion.title}</h4>
+        <p>
+          {entry
+            ? entry.kind === 'abstain'
+              ? `You abstained: ${entry.reason}`
+              : `Your score: ${entry.score} of ${scaleMax(criterion.scale)}. ${entry.rationale}`
+            : 'You did not score this.'}
+        </p>
+      </div>
+    );
+  }
+  return (
+    <form className="evaluation-entry stack" onSubmit={onSubmit} noValidate aria-label={heading}>
+      <h4>
+        {criterion.title}
+        {criterion.scale === 'pass_fail'
+          ? ' (pass or fail)'
+          : ` (${criterion.weight}% of the total)`}
+      </h4>
+      {problem ? <FormError message={problem} /> : null}
+      <RadioGroup
+        legend={`Your score for ${heading}`}
+        name={base}
+        id={`${base}-choice`}
+        options={choicesFor(criterion)}
+        value={choice}
+        onChange={setChoice}
+      />
+      <TextAreaField
+        id={`${base}-text`}
+        label={choice === 'abstain' ? 'Why you abstain' : 'Your rationale'}
+        hint={
+          choice === 'abstain'
+            ? 'For example a conflict of interest, or that the question is outside your experience.'
+            : 'The strengths and weaknesses you found, with reference to the bid (at least 20 characters).'
+        }
+        value={text}
+        onChange={setText}
+      />
+      <div className="button-row">
+        <Button type="submit" variant="secondary" busy={busy}>
+          Save this score
+        </Button>
+        {saved ? <p role="status">Saved. Only you can see it until moderation opens.</p> : null}
+      </div>
+    </form>
+  );
+}
+
+/** An evaluator's own score sheet: every bid against every criterion, then submit. */
+export function ScoreSheet({
+  view,
+  onSave,
+  onSubmit,
+}: {
+  view: EvaluationView;
+  onSave: (bidId: string, criterionId: string, input: ScoreEntryInput) => Promise<void>;
+  onSubmit: () => Promise<void>;
+}) {
+  const { setup } = view.evaluation;
+  const [problem, setProblem] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const frozen = view.me.submitted || !view.me.canScore;
+  const entryOf = (bidId: string, criterionId: string) =>
+    view.myEntries.find((e) => e.bidId === bidId && e.criterionId === criterionId);
+  const remaining = setup.bids.length * setup.criteria.length - view.myEntries.length;
+
+  const submit = async () => {
+    if (busy) return;
+    setBusy(true);
+    try {
+      await onSubmit();
+      setProblem(null);
+    } catch (error) {
+      setProblem(error instanceof Error ? error.message : 'Submitting failed. Try again.');
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section aria-labelledby="score-sheet-heading" className="section">
+      <h2 id="score-sheet-heading">Your scores</h2>
+      <p>
+        You score alone. Nobody else on the panel, not even the chair, can see your scores or
+        rationale until moderation opens, and you cannot see theirs.
+      </p>
+      {setup.bids.map((bid) => (
+        <section key={bid.id} aria-labelledby={`bid-${bid.id}`} className="section panel stack">
+          <h3 id={`bid-${bid.id}`}>{bid.bidder}</h3>
+          {setup.criteria.map((criterion) => (
+            <EntryForm
+              key={criterion.id}
+              criterion={criterion}
+              bidId={bid.id}
+              bidder={bid.bidder}
+              entry={entryOf(bid.id, criterion.id)}
+              frozen={frozen}
+              onSave={onSave}
+            />
+          ))}
+        </section>
+      ))}
+      {view.me.submitted ? (
+        <p className="section">You have submitted your scores. They can no longer change.</p>
+      ) : view.me.canScore ? (
+        <div className="section stack">
+          <p>
+            {remaining > 0
+              ? `${remaining} ${remaining === 1 ? 'score still needs' : 'scores still need'} an answer before you can submit.`
+              : 'Every bid has a score or an abstention from you for every criterion.'}{' '}
+            Once submitted, your scores cannot change.
+          </p>
+          {problem ? <FormError message={problem} /> : null}
+          <div>
+            <Button onClick={submit} busy={busy}>
+              Submit my scores
+            </Button>
+          </div>
+        </div>
+      ) : null}
+    </section>
+  );
+}

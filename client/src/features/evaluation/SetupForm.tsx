@@ -1,0 +1,261 @@
+import {
+  type CriterionScale,
+  criterionScaleLabels,
+  criterionScales,
+  type EvaluationSetupInput,
+  evaluationSetupInputSchema,
+  type PanelRole,
+  panelRoleLabels,
+  panelRoles,
+} from '@chorus/shared';
+import { type FormEvent, useState } from 'react';
+import { ApiError } from '../../api/http.ts';
+import { Button } from '../../ui/Button.tsx';
+import { FormError } from '../../ui/FormError.tsx';
+import { SelectField } from '../../ui/SelectField.tsx';
+import { TextField } from '../../ui/TextField.tsx';
+import type { EvaluationView } from './evaluationApi.ts';
+
+interface CriterionDraft {
+  key: number;
+  title: string;
+  scale: CriterionScale;
+  weight: string;
+  threshold: string;
+}
+
+type PanelChoice = PanelRole | 'none';
+
+/** The input id of a field, from its path in the set-up (e.g. criteria.0.title). */
+const fieldId = (path: string) => `setup-${path.replaceAll('.', '-')}`;
+
+let nextKey = 0;
+
+/**
+ * Criteria, bids and panel, edited together and saved as one set-up. It stays editable
+ * until the chair starts scoring, when the server fixes it (criteria and weights must not
+ * move once anyone has scored).
+ */
+export function SetupForm({
+  view,
+  onSave,
+}: {
+  view: EvaluationView;
+  onSave: (input: EvaluationSetupInput) => Promise<void>;
+}) {
+  const { setup, panel } = view.evaluation;
+  const [criteria, setCriteria] = useState<CriterionDraft[]>(() =>
+    setup.criteria.map((c) => ({
+      key: nextKey++,
+      title: c.title,
+      scale: c.scale,
+      weight: String(c.weight),
+      threshold: c.threshold === null ? '' : String(c.threshold),
+    })),
+  );
+  const [bids, setBids] = useState(() =>
+    setup.bids.map((b) => ({ key: nextKey++, bidder: b.bidder })),
+  );
+  const [roles, setRoles] = useState<Record<string, PanelChoice>>(() =>
+    Object.fromEntries(panel.map((m) => [m.userId, m.panelRole])),
+  );
+  const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
+  const [message, setMessage] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [saved, setSaved] = useState(false);
+
+  const scoredTotal = criteria
+    .filter((c) => c.scale !== 'pass_fail')
+    .reduce((sum, c) => sum + (Number.parseInt(c.weight, 10) || 0), 0);
+
+  const toInput = () => ({
+    criteria: criteria.map((c) => ({
+      title: c.title,
+      scale: c.scale,
+      // Typed text stays in the form; the schema says what is wrong with it.
+      weight: c.weight.trim() === '' ? Number.NaN : Number(c.weight),
+      threshold: c.threshold.trim() === '' ? null : Number(c.threshold),
+    })),
+    bids: bids.map((b) => ({ bidder: b.bidder })),
+    panel: Object.entries(roles).flatMap(([userId, panelRole]) =>
+      panelRole === 'none' ? [] : [{ userId, panelRole }],
+    ),
+  });
+
+  const onSubmit = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    if (busy) return;
+    setSaved(false);
+    const parsed = evaluationSetupInputSchema.safeParse(toInput());
+    if (!parsed.success) {
+      const errors: Record<string, string> = {};
+      for (const issue of parsed.error.issues) errors[issue.path.join('.')] ??= issue.message;
+      setFieldErrors(errors);
+      setMessage(null);
+      return;
+    }
+    setBusy(true);
+    try {
+      await onSave(parsed.data);
+      setFieldErrors({});
+      setMessage(null);
+      setSaved(true);
+    } catch (error) {
+      setFieldErrors(error instanceof ApiError ? error.fields : {});
+      setMessage(error instanceof Error ? error.message : 'Saving failed. Try again.');
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const summary = Object.entries(fieldErrors)
+    .filter(([path]) => path !== '_')
+    .map(([path, text]) => ({ inputId: fieldId(path), message: text }));
+  const updateCriterion = (key: number, change: Partial<CriterionDraft>) =>
+    setCriteria((list) => list.map((c) => (c.key === key ? { ...c, ...change } : c)));
+  const panelOptions: { value: PanelChoice; label: string }[] = [
+    { value: 'none', label: 'Not on the panel' },
+    ...panelRoles.map((r) => ({ value: r, label: panelRoleLabels[r] })),
+  ];
+
+  return (
+    <form className="stack" onSubmit={onSubmit} noValidate aria-label="Set up the evaluation">
+      <FormError message={message ?? fieldErrors._ ?? null} fieldErrors={summary} />
+      <fieldset className="evaluation-fieldset">
+        <legend>
+          <h3>Criteria</h3>
+        </legend>
+        <p className="field__hint">
+          Scored criteria share 100% of the total between them. A pass or fail criterion carries no
+          weight: a bid that fails it is not ranked. So far the weights add up to{' '}
+          <strong>{scoredTotal}%</strong>.
+        </p>
+        {criteria.length === 0 ? <p>No criteria yet.</p> : null}
+        <ol className="evaluation-list">
+          {criteria.map((c, i) => (
+            <li key={c.key} className="evaluation-list__item">
+              <TextField
+                id={fieldId(`criteria.${i}.title`)}
+                label={`Criterion ${i + 1}: title`}
+                value={c.title}
+                onChange={(title) => updateCriterion(c.key, { title })}
+                error={fieldErrors[`criteria.${i}.title`]}
+              />
+              <SelectField
+                id={fieldId(`criteria.${i}.scale`)}
+                label={`Criterion ${i + 1}: how it is scored`}
+                value={c.scale}
+                onChange={(scale) =>
+                  updateCriterion(c.key, scale === 'pass_fail' ? { scale, weight: '0' } : { scale })
+                }
+                options={criterionScales.map((s) => ({ value: s, label: criterionScaleLabels[s] }))}
+                error={fieldErrors[`criteria.${i}.scale`]}
+              />
+              <TextField
+                id={fieldId(`criteria.${i}.weight`)}
+                label={`Criterion ${i + 1}: weight, per cent`}
+                inputMode="numeric"
+                className="field--short"
+                value={c.weight}
+                onChange={(weight) => updateCriterion(c.key, { weight })}
+                error={fieldErrors[`criteria.${i}.weight`]}
+              />
+              <TextField
+                id={fieldId(`criteria.${i}.threshold`)}
+                label={`Criterion ${i + 1}: minimum acceptable score (optional)`}
+                hint="A bid whose average score is below it is not ranked."
+                inputMode="numeric"
+                className="field--short"
+                value={c.threshold}
+                onChange={(threshold) => updateCriterion(c.key, { threshold })}
+                error={fieldErrors[`criteria.${i}.threshold`]}
+              />
+              <Button
+                variant="quiet"
+                onClick={() => setCriteria((list) => list.filter((x) => x.key !== c.key))}
+              >
+                Remove criterion {i + 1}
+              </Button>
+            </li>
+          ))}
+        </ol>
+        <Button
+          variant="secondary"
+          onClick={() =>
+            setCriteria((list) => [
+              ...list,
+              { key: nextKey++, title: '', scale: '0-4', weight: '', threshold: '' },
+            ])
+          }
+        >
+          Add a criterion
+        </Button>
+      </fieldset>
+
+      <fieldset className="evaluation-fieldset">
+        <legend>
+          <h3>Bids</h3>
+        </legend>
+        {bids.length === 0 ? <p>No bids yet.</p> : null}
+        <ol className="evaluation-list">
+          {bids.map((b, i) => (
+            <li key={b.key} className="evaluation-list__item">
+              <TextField
+                id={fieldId(`bids.${i}.bidder`)}
+                label={`Bid ${i + 1}: bidder`}
+                value={b.bidder}
+                onChange={(bidder) =>
+                  setBids((list) => list.map((x) => (x.key === b.key ? { ...x, bidder } : x)))
+                }
+                error={fieldErrors[`bids.${i}.bidder`]}
+              />
+              <Button
+                variant="quiet"
+                onClick={() => setBids((list) => list.filter((x) => x.key !== b.key))}
+              >
+                Remove bid {i + 1}
+              </Button>
+            </li>
+          ))}
+        </ol>
+        <Button
+          variant="secondary"
+          onClick={() => setBids((list) => [...list, { key: nextKey++, bidder: '' }])}
+        >
+          Add a bid
+        </Button>
+      </fieldset>
+
+      <fieldset className="evaluation-fieldset">
+        <legend>
+          <h3>Panel</h3>
+        </legend>
+        <p className="field__hint">
+          Evaluators, lay evaluators and finance evaluators score alone. The chair starts scoring
+          and opens moderation but does not score. Only the panel and the document’s owners can open
+          this page.
+        </p>
+        {view.candidates.map((person) => (
+          <SelectField
+            key={person.userId}
+            label={`Panel role for ${person.name}`}
+            value={roles[person.userId] ?? 'none'}
+            onChange={(role) => setRoles((r) => ({ ...r, [person.userId]: role }))}
+            options={panelOptions}
+          />
+        ))}
+      </fieldset>
+
+      <div className="button-row">
+        <Button type="submit" busy={busy}>
+          Save the set-up
+        </Button>
+        {saved ? (
+          <p role="status" className="evaluation-saved">
+            Set-up saved.
+          </p>
+        ) : null}
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,120 @@
+import {
+  criterionScales,
+  type EvaluationSetupInput,
+  evaluationStates,
+  panelRoles,
+  type ScoreEntryInput,
+} from '@chorus/shared';
+import { z } from 'zod';
+import { api } from '../../api/http.ts';
+
+const entryFields = { bidId: z.string(), criterionId: z.string() };
+const scoreEntrySchema = z.discriminatedUnion('kind', [
+  z.object({ ...entryFields, kind: z.literal('score'), score: z.number(), rationale: z.string() }),
+  z.object({ ...entryFields, kind: z.literal('abstain'), reason: z.string() }),
+]);
+
+const criterionResultSchema = z.object({
+  criterionId: z.string(),
+  scores: z.array(z.number()),
+  abstentions: z.number(),
+  average: z.number().nullable(),
+  disagreement: z.boolean(),
+  belowThreshold: z.boolean(),
+});
+
+const evaluationViewSchema = z.object({
+  evaluation: z.object({
+    state: z.enum(evaluationStates),
+    setup: z.object({
+      criteria: z.array(
+        z.object({
+          id: z.string(),
+          title: z.string(),
+          scale: z.enum(criterionScales),
+          weight: z.number(),
+          threshold: z.number().nullable(),
+        }),
+      ),
+      bids: z.array(z.object({ id: z.string(), bidder: z.string() })),
+    }),
+    panel: z.array(
+      z.object({ userId: z.string(), name: z.string(), panelRole: z.enum(panelRoles) }),
+    ),
+    overrideReason: z.string().nullable(),
+    submitted: z.array(z.string()),
+    problems: z.array(z.string()),
+  }),
+  me: z.object({
+    panelRole: z.enum(panelRoles).nullable(),
+    canManage: z.boolean(),
+    canScore: z.boolean(),
+    submitted: z.boolean(),
+  }),
+  myEntries: z.array(scoreEntrySchema),
+  moderation: z
+    .object({
+      entries: z.array(z.intersection(scoreEntrySchema, z.object({ userId: z.string() }))),
+      results: z.array(
+        z.object({
+          bidId: z.string(),
+          criteria: z.array(criterionResultSchema),
+          total: z.number(),
+          failures: z.array(z.string()),
+          rank: z.number().nullable(),
+        }),
+      ),
+    })
+    .nullable(),
+  candidates: z.array(z.object({ userId: z.string(), name: z.string() })),
+});
+export type EvaluationView = z.infer<typeof evaluationViewSchema>;
+export type ViewEntry = z.infer<typeof scoreEntrySchema>;
+
+const evaluationPath = (documentId: string) =>
+  `/documents/${encodeURIComponent(documentId)}/evaluation`;
+
+export function getEvaluation(documentId: string): Promise<EvaluationView> {
+  return api('GET', evaluationPath(documentId), undefined, evaluationViewSchema);
+}
+
+export function saveSetup(
+  documentId: string,
+  input: EvaluationSetupInput,
+): Promise<EvaluationView> {
+  return api('PUT', `${evaluationPath(documentId)}/setup`, input, evaluationViewSchema);
+}
+
+export function startScoring(documentId: string): Promise<EvaluationView> {
+  return api('POST', `${evaluationPath(documentId)}/start`, {}, evaluationViewSchema);
+}
+
+export function saveEntry(
+  documentId: string,
+  bidId: string,
+  criterionId: string,
+  input: ScoreEntryInput,
+): Promise<EvaluationView> {
+  return api(
+    'PUT',
+    `${evaluationPath(documentId)}/scores/${encodeURIComponent(bidId)}/${encodeURIComponent(criterionId)}`,
+    input,
+    evaluationViewSchema,
+  );
+}
+
+export function submitScores(documentId: string): Promise<EvaluationView> {
+  return api('POST', `${evaluationPath(documentId)}/submit`, {}, evaluationViewSchema);
+}
+
+export function openModeration(
+  documentId: string,
+  overrideReason: string | undefined,
+): Promise<EvaluationView> {
+  return api(
+    'POST',
+    `${evaluationPath(documentId)}/moderation`,
+    overrideReason ? { overrideReason } : {},
+    evaluationViewSchema,
+  );
+}

@@ -1,0 +1,141 @@
+import { expect, type Page, test } from '@playwright/test';
+import {
+  addMember,
+  createDocument,
+  createWorkspace,
+  newActor,
+  person,
+  signUp,
+} from '../fixtures/actors.ts';
+import { expectNoAxeViolations } from '../fixtures/axe.ts';
+
+/** Scores one criterion of one bid on the score sheet, with its rationale. */
+async function score(page: Page, form: string, level: RegExp, rationale: string) {
+  const entry = page.getByRole('form', { name: form });
+  await entry.getByRole('radio', { name: level }).check();
+  await entry.getByLabel('Your rationale').fill(rationale);
+  await entry.getByRole('button', { name: 'Save this score' }).click();
+  await expect(entry.getByRole('status')).toHaveText(/Saved\. Only you can see it/);
+}
+
+/**
+ * A procurement panel: the commissioner sets up criteria, a bid and the panel and chairs
+ * it; a lay evaluator and a clinician score alone, neither seeing the other's scores; the
+ * chair opens moderation with a recorded reason, and then everyone sees every score.
+ */
+test('a lay evaluator and a clinician score a bid alone; moderation shows both only once the chair opens it', async ({
+  browser,
+}) => {
+  const chair = await newActor(browser, person('Cher Commissioner', 'eval-chair'));
+  const lay = await newActor(browser, person('Lee Lay', 'eval-lay'));
+  const clinician = await newActor(browser, person('Cal Clinician', 'eval-clinician'));
+  for (const actor of [chair, lay, clinician]) await signUp(actor.page, actor.person);
+  await createWorkspace(chair.page, 'Eye care procurement');
+  await addMember(chair.page, lay.person.email, lay.person.name, {
+    role: 'Patient or service user',
+  });
+  await addMember(chair.page, clinician.person.email, clinician.person.name, {
+    role: 'Clinician',
+  });
+  await createDocument(chair.page, 'Lot 1: community eye care', 'Procurement evaluation');
+  await chair.page.getByRole('link', { name: 'Scoring', exact: true }).click();
+  await expect(
+    chair.page.getByRole('heading', { level: 1, name: 'Scoring of Lot 1: community eye care' }),
+  ).toBeVisible();
+  const scoringUrl = chair.page.url();
+  await expectNoAxeViolations(chair.page, 'evaluation set-up');
+
+  // Set-up, with weights that do not add up at first: the page says so in words.
+  const setup = chair.page.getByRole('form', { name: 'Set up the evaluation' });
+  await setup.getByRole('button', { name: 'Add a criterion' }).click();
+  await setup.getByLabel('Criterion 1: title').fill('Quality of care');
+  await setup.getByLabel('Criterion 1: weight, per cent').fill('70');
+  await setup.getByRole('button', { name: 'Add a criterion' }).click();
+  await setup.getByLabel('Criterion 2: title').fill('Patient experience');
+  await setup.getByLabel('Criterion 2: how it is scored').selectOption({ label: 'Scored 0 to 5' });
+  await setup.getByLabel('Criterion 2: weight, per cent').fill('20');
+  await setup.getByRole('button', { name: 'Add a bid' }).click();
+  await setup.getByLabel('Bid 1: bidder').fill('Northside Eye Care');
+  await setup.getByLabel(`Panel role for ${chair.person.name}`).selectOption({ label: 'Chair' });
+  await setup
+    .getByLabel(`Panel role for ${lay.person.name}`)
+    .selectOption({ label: 'Lay evaluator' });
+  await setup
+    .getByLabel(`Panel role for ${clinician.person.name}`)
+    .selectOption({ label: 'Evaluator' });
+  await setup.getByRole('button', { name: 'Save the set-up' }).click();
+  await expect(setup.getByRole('status')).toHaveText('Set-up saved.');
+  const start = chair.page.getByRole('region', { name: 'Start scoring' });
+  await expect(start).toContainText('The weights of the scored criteria add up to 90%');
+  await expect(start.getByRole('button', { name: 'Start scoring' })).toHaveCount(0);
+  await setup.getByLabel('Criterion 2: weight, per cent').fill('30');
+  await setup.getByRole('button', { name: 'Save the set-up' }).click();
+  await start.getByRole('button', { name: 'Start scoring' }).click();
+  await expect(chair.page.getByText('Stage: Individual scoring.')).toBeVisible();
+  await expectNoAxeViolations(chair.page, 'evaluation while scoring, as chair');
+
+  // The lay evaluator scores both criteria and submits.
+  await lay.page.goto(scoringUrl);
+  await score(
+    lay.page,
+    'Quality of care for Northside Eye Care',
+    /^3 – Good/,
+    'Lee: clear referral pathway, but little on waiting times.',
+  );
+  await score(
+    lay.page,
+    'Patient experience for Northside Eye Care',
+    /^5 – Excellent/,
+    'Lee: patients co-designed the reminder letters.',
+  );
+  await expectNoAxeViolations(lay.page, 'score sheet');
+  await lay.page.getByRole('button', { name: 'Submit my scores' }).click();
+  await expect(lay.page.getByText('You have submitted your scores.')).toBeVisible();
+
+  // The clinician cannot see the lay evaluator's scores, and a bare score is refused
+  // without losing what was chosen.
+  await clinician.page.goto(scoringUrl);
+  await expect(clinician.page.getByRole('heading', { name: 'Your scores' })).toBeVisible();
+  await expect(clinician.page.getByRole('main')).not.toContainText('clear referral pathway');
+  const quality = clinician.page.getByRole('form', {
+    name: 'Quality of care for Northside Eye Care',
+  });
+  await quality.getByRole('radio', { name: /^1 – Poor/ }).check();
+  await quality.getByLabel('Your rationale').fill('Too thin');
+  await quality.getByRole('button', { name: 'Save this score' }).click();
+  await expect(quality.getByRole('alert')).toContainText('at least 20 characters');
+  await expect(quality.getByRole('radio', { name: /^1 – Poor/ })).toBeChecked();
+  await quality
+    .getByLabel('Your rationale')
+    .fill('Cal: staffing plan does not cover rural clinics.');
+  await quality.getByRole('button', { name: 'Save this score' }).click();
+  await expect(quality.getByRole('status')).toHaveText(/Saved/);
+
+  // The chair sees who has submitted, not what; opening early needs a reason.
+  await chair.page.getByRole('button', { name: 'Check for new submissions' }).click();
+  const panel = chair.page.getByRole('region', { name: 'Panel' });
+  await expect(panel).toContainText(`${lay.person.name}: Lay evaluator, has submitted`);
+  await expect(panel).toContainText(`${clinician.person.name}: Evaluator, has not submitted yet`);
+  await expect(chair.page.getByRole('main')).not.toContainText('clear referral pathway');
+  const open = chair.page.getByRole('form', { name: 'Open moderation' });
+  await open.getByRole('button', { name: 'Open moderation' }).click();
+  await expect(open.getByRole('alert')).toContainText('Give the reason');
+  await open.getByLabel('Why moderation cannot wait').fill('The award deadline is tomorrow.');
+  await open.getByRole('button', { name: 'Open moderation' }).click();
+  await expect(chair.page.getByText('Stage: Moderation.')).toBeVisible();
+  await expect(chair.page.getByRole('main')).toContainText('clear referral pathway');
+  await expect(chair.page.getByRole('main')).toContainText('staffing plan does not cover');
+  // 70% × (3 + 1) / 2 of 4 = 35, plus 30% × 5 of 5 = 30.
+  const northside = chair.page
+    .getByRole('table', { name: 'Weighted totals and ranking' })
+    .getByRole('row', { name: /Northside Eye Care/ });
+  await expect(northside.getByRole('cell')).toHaveText(['65', '1st']);
+  await expect(chair.page.getByText('Wide disagreement')).toBeVisible();
+  await expectNoAxeViolations(chair.page, 'moderation');
+
+  // The lay evaluator now sees the clinician's rationale too; scores are frozen.
+  await lay.page.reload();
+  await expect(lay.page.getByRole('main')).toContainText('staffing plan does not cover');
+  await expect(lay.page.getByRole('button', { name: 'Save this score' })).toHaveCount(0);
+  for (const actor of [chair, lay, clinician]) await actor.context.close();
+});
