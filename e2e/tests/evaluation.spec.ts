@@ -21,9 +21,10 @@ async function score(page: Page, form: string, level: RegExp, rationale: string)
 /**
  * A procurement panel: the commissioner sets up criteria, a bid and the panel and chairs
  * it; a lay evaluator and a clinician score alone, neither seeing the other's scores; the
- * chair opens moderation with a recorded reason, and then everyone sees every score.
+ * chair opens moderation with a recorded reason, and then everyone sees every score; the
+ * panel agrees a score per criterion, the chair signs off, and every score exports as CSV.
  */
-test('a lay evaluator and a clinician score a bid alone; moderation shows both only once the chair opens it', async ({
+test('a lay evaluator and a clinician score alone; moderation reveals both, the panel agrees scores and the chair signs off', async ({
   browser,
 }) => {
   const chair = await newActor(browser, person('Cher Commissioner', 'eval-chair'));
@@ -133,9 +134,62 @@ test('a lay evaluator and a clinician score a bid alone; moderation shows both o
   await expect(chair.page.getByText('Wide disagreement')).toBeVisible();
   await expectNoAxeViolations(chair.page, 'moderation');
 
-  // The lay evaluator now sees the clinician's rationale too; scores are frozen.
+  // The lay evaluator now sees the clinician's rationale too; individual scores are frozen.
   await lay.page.reload();
   await expect(lay.page.getByRole('main')).toContainText('staffing plan does not cover');
   await expect(lay.page.getByRole('button', { name: 'Save this score' })).toHaveCount(0);
+
+  // The panel agrees a score per criterion: one unlike both individual scores needs a reason.
+  const agreeQuality = lay.page.getByRole('form', {
+    name: 'Agreed score for Quality of care for Northside Eye Care',
+  });
+  await agreeQuality.getByLabel('Agreed score', { exact: true }).selectOption({
+    label: '2 – Satisfactory: meets the requirement, with minor gaps',
+  });
+  await agreeQuality
+    .getByLabel('Agreed rationale')
+    .fill('Agreed: a clear pathway; rural staffing needs a plan.');
+  await agreeQuality.getByRole('button', { name: 'Save the agreed score' }).click();
+  await expect(agreeQuality.getByRole('alert')).toContainText(
+    'differs from every individual score (1, 3)',
+  );
+  await agreeQuality
+    .getByLabel('Reason, if the agreed score differs from every individual score')
+    .fill('Met in the middle after reading the staffing annex together.');
+  await agreeQuality.getByRole('button', { name: 'Save the agreed score' }).click();
+  await expect(agreeQuality.getByRole('status')).toHaveText('Agreed score saved.');
+  await expectNoAxeViolations(lay.page, 'moderation with agreed scores');
+
+  await chair.page.reload();
+  const agreeExperience = chair.page.getByRole('form', {
+    name: 'Agreed score for Patient experience for Northside Eye Care',
+  });
+  await agreeExperience.getByLabel('Agreed score', { exact: true }).selectOption({
+    label: '5 – Excellent: exceeds the requirement, with strong evidence',
+  });
+  await agreeExperience
+    .getByLabel('Agreed rationale')
+    .fill('Agreed: reminder letters were co-designed with patients.');
+  await agreeExperience.getByRole('button', { name: 'Save the agreed score' }).click();
+  await expect(agreeExperience.getByRole('status')).toHaveText('Agreed score saved.');
+  await chair.page.getByRole('button', { name: 'Sign off the evaluation' }).click();
+  await expect(chair.page.getByText('Stage: Signed off.')).toBeVisible();
+  // 70% × 2 of 4 = 35, plus 30% × 5 of 5 = 30.
+  const agreedRow = chair.page
+    .getByRole('table', { name: 'Agreed totals and ranking' })
+    .getByRole('row', { name: /Northside Eye Care/ });
+  await expect(agreedRow.getByRole('cell')).toHaveText(['65', '1st']);
+  await expect(chair.page.getByRole('button', { name: 'Save the agreed score' })).toHaveCount(0);
+  await expectNoAxeViolations(chair.page, 'signed-off evaluation');
+
+  // The record for the file: every score, individual and agreed, as CSV.
+  const csvLink = chair.page.getByRole('link', {
+    name: 'Download every score as a spreadsheet (CSV)',
+  });
+  const csv = await chair.page.request.get((await csvLink.getAttribute('href')) ?? '');
+  expect(csv.status()).toBe(200);
+  const text = await csv.text();
+  expect(text).toContain('Lee: clear referral pathway');
+  expect(text).toContain('Met in the middle after reading the staffing annex together.');
   for (const actor of [chair, lay, clinician]) await actor.context.close();
 });

@@ -1,6 +1,7 @@
 import type { AuthorshipIndex, ParticipantRole } from '@chorus/shared';
 import { participantRoleLabels, participantRoles } from '@chorus/shared';
 import type * as Y from 'yjs';
+import { csvCell } from '../services/csv.ts';
 import type { LedgerDelete } from '../storage/types.ts';
 import { type AuthoredBlock, authoredBlocks } from './textRuns.ts';
 
@@ -176,13 +177,6 @@ export function computeReport(
     note: REPORT_NOTE,
   };
 }
-
-const csvCell = (v: string | number) => {
-  const s = String(v);
-  // Quote everything textual; neutralise spreadsheet formulas (CSV injection).
-  const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
-  return typeof v === 'number' ? s : `"${safe.replace(/"/g, '""')}"`;
-};
 
 /** The report as CSV, for spreadsheets: people, then roles, then surviving patient passages. */
 export function reportToCsv(report: ContributionReport): string {

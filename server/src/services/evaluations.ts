@@ -8,7 +8,11 @@
  * carries them, and `evaluationView` returns only the caller's own until moderation opens.
  */
 import {
+  type AgreedScore,
+  agreedResults,
+  agreedScoreProblem,
   type BidResult,
+  criterionScaleLabels,
   ErrorId,
   type EvaluationSetup,
   type EvaluationSetupInput,
@@ -16,16 +20,21 @@ import {
   evaluationResults,
   isScoringRole,
   missingEntries,
+  moderatingPanelRoles,
   type PanelMember,
   type PanelRole,
   type Permission,
+  panelRoleLabels,
   type ScoreEntry,
+  scaleMax,
+  scoresRevealed,
   setupProblems,
 } from '@chorus/shared';
 import { AppError } from '../errors.ts';
 import { newId } from '../ids.ts';
 import type { DocumentRecord, EvaluationRecord, Storage } from '../storage/types.ts';
 import { checkDocumentAccess } from './access.ts';
+import { toCsv } from './csv.ts';
 
 /** An evaluation not yet set up reads as an empty one at its first stage. */
 async function evaluationOf(storage: Storage, documentId: string): Promise<EvaluationRecord> {
@@ -91,7 +100,13 @@ export interface EvaluationView {
   };
   myEntries: ScoreEntry[];
   /** Everyone's individual scores and the results: only once moderation has opened. */
-  moderation: { entries: (ScoreEntry & { userId: string })[]; results: BidResult[] } | null;
+  moderation: {
+    entries: (ScoreEntry & { userId: string })[];
+    results: BidResult[];
+    agreed: (AgreedScore & { agreedBy: string; agreedByName: string; agreedAt: number })[];
+    /** From the agreed scores, once every bid has one for every criterion; else null. */
+    agreedResults: BidResult[] | null;
+  } | null;
   /** Members who can open the document, to choose the panel from (managers, at set-up). */
   candidates: { userId: string; name: string }[];
 }
@@ -108,13 +123,9 @@ export async function evaluationView(
   const panelRole = panelRoleOf(evaluation, actor.userId);
   const submissions = await storage.evaluations.submissions(document.id);
   const canManage = isManager(evaluation, actor);
-  const moderation =
-    evaluation.state === 'moderation'
-      ? await storage.evaluations.entries(document.id).then((entries) => ({
-          entries,
-          results: evaluationResults(evaluation.setup, entries),
-        }))
-      : null;
+  const moderation = scoresRevealed(evaluation.state)
+    ? await moderationOf(storage, evaluation, nameOf)
+    : null;
   let candidates: EvaluationView['candidates'] = [];
   if (canManage && evaluation.state === 'setup') {
     for (const m of members) {
@@ -146,6 +157,30 @@ export async function evaluationView(
       : [],
     moderation,
     candidates,
+  };
+}
+
+/** Everything moderation shows; only ever called once the scores are revealed. */
+async function moderationOf(
+  storage: Storage,
+  evaluation: EvaluationRecord,
+  nameOf: ReadonlyMap<string, string>,
+): Promise<NonNullable<EvaluationView['moderation']>> {
+  const entries = await storage.evaluations.entries(evaluation.documentId);
+  const agreed = await storage.evaluations.agreedScores(evaluation.documentId);
+  const complete =
+    missingEntries(
+      evaluation.setup,
+      agreed.map((a) => ({ ...a, kind: 'score' as const })),
+    ).length === 0;
+  return {
+    entries,
+    results: evaluationResults(evaluation.setup, entries),
+    agreed: agreed.map((a) => ({
+      ...a,
+      agreedByName: nameOf.get(a.agreedBy) ?? 'A former member',
+    })),
+    agreedResults: complete ? agreedResults(evaluation.setup, agreed) : null,
   };
 }
 
@@ -309,4 +344,151 @@ export async function openModeration(
   );
   if (!opened) throw stageMoved();
   return { waitedFor };
+}
+
+/** Records the panel's agreed score for one bid and criterion (rule 4), during moderation. */
+export async function recordAgreedScore(
+  storage: Storage,
+  document: DocumentRecord,
+  actor: EvaluationActor,
+  agreed: AgreedScore,
+): Promise<void> {
+  const evaluation = await forPanel(storage, document, actor);
+  const role = panelRoleOf(evaluation, actor.userId);
+  if (role === null || !moderatingPanelRoles.includes(role)) {
+    throw new AppError(
+      ErrorId.forbidden,
+      'Only the chair, the facilitator and the evaluators record agreed scores.',
+    );
+  }
+  if (evaluation.state !== 'moderation') {
+    throw conflict(
+      evaluation.state === 'signed_off'
+        ? 'The evaluation has been signed off, so agreed scores can no longer change.'
+        : 'Agreed scores are recorded in moderation, which has not opened yet.',
+    );
+  }
+  const problem = agreedScoreProblem(
+    evaluation.setup,
+    await storage.evaluations.entries(document.id),
+    agreed,
+  );
+  if (problem) throw new AppError(ErrorId.badRequest, problem);
+  const saved = await storage.evaluations.putAgreed(
+    document.id,
+    { ...agreed, reason: agreed.reason?.trim() || null },
+    actor.userId,
+    Date.now(),
+  );
+  if (saved === 'closed') throw stageMoved();
+}
+
+/** The chair signs off (rule 7): only once every bid has an agreed score for every criterion. */
+export async function signOff(
+  storage: Storage,
+  document: DocumentRecord,
+  actor: EvaluationActor,
+): Promise<void> {
+  const evaluation = await forPanel(storage, document, actor);
+  if (panelRoleOf(evaluation, actor.userId) !== 'chair') {
+    throw new AppError(ErrorId.forbidden, 'Only the chair of the panel can sign off.');
+  }
+  if (evaluation.state !== 'moderation') {
+    throw conflict(
+      evaluation.state === 'signed_off'
+        ? 'The evaluation is already signed off.'
+        : 'Sign-off comes after moderation, which has not opened yet.',
+    );
+  }
+  const missing = missingEntries(
+    evaluation.setup,
+    (await storage.evaluations.agreedScores(document.id)).map((a) => ({
+      ...a,
+      kind: 'score' as const,
+    })),
+  );
+  if (missing.length > 0) {
+    throw new AppError(
+      ErrorId.badRequest,
+      `Agree a score for every criterion of every bid before signing off: ${missing.length} still ${missing.length === 1 ? 'needs' : 'need'} one.`,
+    );
+  }
+  if (
+    !(await storage.evaluations.transition(document.id, 'moderation', 'signed_off', Date.now()))
+  ) {
+    throw stageMoved();
+  }
+}
+
+/**
+ * Every individual and agreed score as CSV, for the procurement record. Refused until
+ * moderation opens: before then no export may show one evaluator's scores to anyone.
+ */
+export async function scoresCsv(
+  storage: Storage,
+  document: DocumentRecord,
+  actor: EvaluationActor,
+): Promise<string> {
+  const evaluation = await forPanel(storage, document, actor);
+  if (!scoresRevealed(evaluation.state)) {
+    throw conflict(
+      'Scores can be exported once moderation opens. Until then nobody may see another evaluator’s scores.',
+    );
+  }
+  const members = await storage.workspaces.listMembers(document.workspaceId);
+  const nameOf = new Map(members.map((m) => [m.userId, m.name]));
+  const { setup } = evaluation;
+  const { entries, agreed, agreedResults: final } = await moderationOf(storage, evaluation, nameOf);
+  const rows: (string | number)[][] = [
+    [
+      'Bid',
+      'Criterion',
+      'How scored',
+      'Weight %',
+      'Who',
+      'Panel role',
+      'Score',
+      'Out of',
+      'Rationale',
+      'Reason',
+    ],
+  ];
+  for (const bid of setup.bids) {
+    for (const c of setup.criteria) {
+      const base = [bid.bidder, c.title, criterionScaleLabels[c.scale], c.weight];
+      for (const e of entries.filter((x) => x.bidId === bid.id && x.criterionId === c.id)) {
+        const role = panelRoleOf(evaluation, e.userId);
+        rows.push([
+          ...base,
+          nameOf.get(e.userId) ?? 'A former member',
+          role ? panelRoleLabels[role] : '',
+          e.kind === 'score' ? e.score : 'Abstained',
+          scaleMax(c.scale),
+          e.kind === 'score' ? e.rationale : '',
+          e.kind === 'abstain' ? e.reason : '',
+        ]);
+      }
+      const a = agreed.find((x) => x.bidId === bid.id && x.criterionId === c.id);
+      if (a) {
+        rows.push([
+          ...base,
+          `Agreed by the panel (recorded by ${a.agreedByName})`,
+          '',
+          a.score,
+          scaleMax(c.scale),
+          a.rationale,
+          a.reason ?? '',
+        ]);
+      }
+    }
+  }
+  if (final) {
+    rows.push([]);
+    rows.push(['Bid', 'Weighted total out of 100', 'Rank', 'Below a minimum score on']);
+    for (const r of final) {
+      const bid = setup.bids.find((b) => b.id === r.bidId);
+      rows.push([bid?.bidder ?? '', r.total, r.rank ?? 'Not ranked', r.failures.join('; ')]);
+    }
+  }
+  return toCsv(rows);
 }

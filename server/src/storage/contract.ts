@@ -396,6 +396,36 @@ export function storageContract(name: string, open: () => Promise<Storage>): voi
         await s.close();
       });
 
+      it('takes agreed scores only in moderation, replacing the earlier one for the same pair', async () => {
+        const s = await setup();
+        await s.evaluations.saveSetup(doc, evaluationSetup, [], 1);
+        const agreed = {
+          bidId: 'b1',
+          criterionId: 'c1',
+          score: 2,
+          rationale: 'Agreed.',
+          reason: null,
+        };
+        expect(await s.evaluations.putAgreed(doc, agreed, evaluator, 2)).toBe('closed');
+        await s.evaluations.transition(doc, 'setup', 'scoring', 2);
+        await s.evaluations.transition(doc, 'scoring', 'moderation', 3);
+        expect(await s.evaluations.putAgreed(doc, agreed, evaluator, 4)).toBe('saved');
+        expect(
+          await s.evaluations.putAgreed(
+            doc,
+            { ...agreed, score: 3, reason: 'Annex' },
+            evaluator,
+            5,
+          ),
+        ).toBe('saved');
+        expect(await s.evaluations.agreedScores(doc)).toEqual([
+          { ...agreed, score: 3, reason: 'Annex', agreedBy: evaluator, agreedAt: 5 },
+        ]);
+        await s.evaluations.transition(doc, 'moderation', 'signed_off', 6);
+        expect(await s.evaluations.putAgreed(doc, agreed, evaluator, 7)).toBe('closed');
+        await s.close();
+      });
+
       it('goes when the workspace is erased', async () => {
         const s = await setup();
         await s.evaluations.saveSetup(doc, evaluationSetup, [], 1);

@@ -3,6 +3,7 @@
  * few async functions and passes the one contract suite in `contract.test.ts`.
  */
 import type {
+  AgreedScore,
   AuditAction,
   CreditMode,
   DocumentKind,
@@ -362,6 +363,16 @@ export interface EvaluationStore {
   /** Entries of one evaluator, or of everyone when `userId` is omitted. */
   entries(documentId: string, userId?: string): Promise<(ScoreEntry & { userId: string })[]>;
   submissions(documentId: string): Promise<{ userId: string; submittedAt: number }[]>;
+  /** Records the panel's agreed score for a bid and criterion; 'closed' unless in moderation. */
+  putAgreed(
+    documentId: string,
+    agreed: AgreedScore,
+    userId: string,
+    at: number,
+  ): Promise<'saved' | 'closed'>;
+  agreedScores(
+    documentId: string,
+  ): Promise<(AgreedScore & { agreedBy: string; agreedAt: number })[]>;
 }
 
 export interface Storage {

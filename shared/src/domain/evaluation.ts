@@ -36,16 +36,41 @@ export const isScoringRole = (role: PanelRole | null | undefined): boolean =>
 /**
  * set-up: criteria, bids and panel may change; scoring: each evaluator scores alone and
  * nobody sees anyone else's scores; moderation: individual scores are frozen and shown to
- * the panel.
+ * the panel, which agrees one score per bid and criterion; signed off: the chair has
+ * locked the evaluation.
  */
-export const evaluationStates = ['setup', 'scoring', 'moderation'] as const;
+export const evaluationStates = ['setup', 'scoring', 'moderation', 'signed_off'] as const;
 export type EvaluationState = (typeof evaluationStates)[number];
 
 export const evaluationStateLabels: Record<EvaluationState, string> = {
   setup: 'Setting up',
   scoring: 'Individual scoring',
   moderation: 'Moderation',
+  signed_off: 'Signed off',
 };
+
+/** Stages in which the individual scores are open to the whole panel. */
+export const scoresRevealed = (state: EvaluationState): boolean =>
+  state === 'moderation' || state === 'signed_off';
+
+/** Who records the panel's agreed scores during moderation. */
+export const moderatingPanelRoles: readonly PanelRole[] = [
+  'chair',
+  'facilitator',
+  'evaluator',
+  'lay_evaluator',
+  'finance_evaluator',
+];
+
+/** The score the panel agreed for one bid against one criterion, with its rationale. */
+export interface AgreedScore {
+  bidId: string;
+  criterionId: string;
+  score: number;
+  rationale: string;
+  /** Why the agreed score differs from every individual score (required then). */
+  reason: string | null;
+}
 
 export const criterionScales = ['0-4', '0-5', 'pass_fail'] as const;
 export type CriterionScale = (typeof criterionScales)[number];
@@ -250,4 +275,41 @@ export function evaluationResults(
     r.rank = previous && previous.total === r.total ? previous.rank : i + 1;
   });
   return results;
+}
+
+/**
+ * What is wrong with an agreed score, in plain words, or null (rule 4: an agreed score that
+ * differs from every individual score needs a reason).
+ */
+export function agreedScoreProblem(
+  setup: EvaluationSetup,
+  entries: readonly ScoreEntry[],
+  agreed: AgreedScore,
+): string | null {
+  const problem = entryProblem(setup, { ...agreed, kind: 'score' });
+  if (problem) return problem;
+  const individual = entries.flatMap((e) =>
+    e.bidId === agreed.bidId && e.criterionId === agreed.criterionId && e.kind === 'score'
+      ? [e.score]
+      : [],
+  );
+  if (individual.length > 0 && !individual.includes(agreed.score) && !agreed.reason?.trim()) {
+    const given = [...individual].sort((a, b) => a - b).join(', ');
+    return `The agreed score ${agreed.score} differs from every individual score (${given}). Give the reason the panel agreed it.`;
+  }
+  return null;
+}
+
+/** Results from the agreed scores: the same arithmetic as from individual scores. */
+export function agreedResults(setup: EvaluationSetup, agreed: readonly AgreedScore[]): BidResult[] {
+  return evaluationResults(
+    setup,
+    agreed.map((a) => ({
+      bidId: a.bidId,
+      criterionId: a.criterionId,
+      kind: 'score',
+      score: a.score,
+      rationale: a.rationale,
+    })),
+  );
 }

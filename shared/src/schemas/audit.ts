@@ -25,6 +25,8 @@ export const auditActions = [
   'evaluation.scoring_started',
   'evaluation.scores_submitted',
   'evaluation.moderation_opened',
+  'evaluation.score_agreed',
+  'evaluation.signed_off',
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 

@@ -84,3 +84,27 @@ export type ScoreEntryInput = z.infer<typeof scoreEntryInputSchema>;
 export const openModerationInputSchema = z.object({
   overrideReason: z.string().trim().max(2000, 'A reason is at most 2,000 characters.').optional(),
 });
+
+/** The panel's agreed score for one bid and criterion during moderation. */
+export const agreedScoreInputSchema = z.object({
+  score: z
+    .number({ error: 'Choose the agreed score.' })
+    .int('Scores are whole numbers.')
+    .min(0, 'Scores start at 0.')
+    .max(5, 'Scores are at most 5.'),
+  rationale: z
+    .string({ error: 'Write the rationale the panel agreed.' })
+    .trim()
+    .min(
+      minRationaleLength,
+      `Write the agreed rationale, at least ${minRationaleLength} characters: the strengths and weaknesses the panel found.`,
+    )
+    .max(5000, 'A rationale is at most 5,000 characters.'),
+  reason: z
+    .string()
+    .trim()
+    .max(2000, 'A reason is at most 2,000 characters.')
+    .nullable()
+    .default(null),
+});
+export type AgreedScoreInput = z.infer<typeof agreedScoreInputSchema>;

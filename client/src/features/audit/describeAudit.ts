@@ -27,6 +27,8 @@ export const auditActionLabels: Record<AuditAction, string> = {
   'evaluation.scoring_started': 'Started scoring',
   'evaluation.scores_submitted': 'Submitted their scores',
   'evaluation.moderation_opened': 'Opened moderation',
+  'evaluation.score_agreed': 'Recorded an agreed score',
+  'evaluation.signed_off': 'Signed off an evaluation',
 };
 
 export function isAuditAction(value: string): value is AuditAction {
@@ -125,5 +127,9 @@ export function describeAuditEntry(
         ? `opened moderation of ${documentName()} before every evaluator had submitted, because: ${reason}`
         : `opened moderation of ${documentName()}`;
     }
+    case 'evaluation.score_agreed':
+      return `recorded an agreed score in ${documentName()}`;
+    case 'evaluation.signed_off':
+      return `signed off ${documentName()}: its scores are now locked`;
   }
 }

@@ -14,8 +14,10 @@ import {
   type EvaluationView,
   getEvaluation,
   openModeration,
+  saveAgreed,
   saveEntry,
   saveSetup,
+  signOff,
   startScoring,
   submitScores,
 } from './evaluationApi.ts';
@@ -35,7 +37,8 @@ const stageExplained = {
   scoring:
     'Each evaluator scores alone, with a written rationale for every score. Nobody sees anyone else’s scores until moderation opens.',
   moderation:
-    'Individual scores are frozen and the whole panel can see them, with their rationales, to agree the final scores.',
+    'Individual scores are frozen and the whole panel can see them, with their rationales, to agree one score for each criterion of each bid.',
+  signed_off: 'The chair has signed off the evaluation. Its scores are locked.',
 } as const;
 
 /** A procurement evaluation's scoring: set-up, individual scoring and moderation. */
@@ -119,7 +122,15 @@ export function EvaluationPage({ documentId }: { documentId: string }) {
               {evaluation.overrideReason}
             </p>
           ) : null}
-          <ModerationView view={{ ...view, moderation: view.moderation }} />
+          <ModerationView
+            view={view}
+            moderation={view.moderation}
+            documentId={id}
+            onAgree={async (bidId, criterionId, input) =>
+              update(await saveAgreed(id, bidId, criterionId, input))
+            }
+            onSignOff={async () => update(await signOff(id))}
+          />
         </>
       ) : null}
     </>
@@ -140,7 +151,9 @@ function PanelList({ view, onRefresh }: { view: EvaluationView; onRefresh: () =>
             {state !== 'setup' && isScoringRole(m.panelRole)
               ? submitted.includes(m.userId)
                 ? ', has submitted'
-                : ', has not submitted yet'
+                : state === 'scoring'
+                  ? ', has not submitted yet'
+                  : ', did not submit before moderation opened'
               : ''}
           </li>
         ))}

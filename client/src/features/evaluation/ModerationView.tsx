@@ -1,110 +1,309 @@
-import { scaleMax, wideDisagreement } from '@chorus/shared';
-import type { EvaluationView } from './evaluationApi.ts';
+import {
+  type AgreedScoreInput,
+  agreedScoreInputSchema,
+  type Criterion,
+  moderatingPanelRoles,
+  scaleDescriptors,
+  scaleMax,
+  wideDisagreement,
+} from '@chorus/shared';
+import { type FormEvent, useState } from 'react';
+import { Button } from '../../ui/Button.tsx';
+import { FormError } from '../../ui/FormError.tsx';
+import { SelectField } from '../../ui/SelectField.tsx';
+import { TextAreaField } from '../../ui/TextAreaField.tsx';
+import { type BidResultView, type EvaluationView, scoresCsvUrl } from './evaluationApi.ts';
+
+type Moderation = NonNullable<EvaluationView['moderation']>;
+type Agreed = Moderation['agreed'][number];
 
 const number = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 2 });
-const ordinal = (n: number) => {
-  const rules = new Intl.PluralRules('en-GB', { type: 'ordinal' });
-  const suffix = { one: 'st', two: 'nd', few: 'rd', other: 'th' } as const;
-  return `${n}${suffix[rules.select(n) as keyof typeof suffix] ?? 'th'}`;
-};
+const ordinalRules = new Intl.PluralRules('en-GB', { type: 'ordinal' });
+const ordinalSuffix: Record<string, string> = { one: 'st', two: 'nd', few: 'rd', other: 'th' };
+const ordinal = (n: number) => `${n}${ordinalSuffix[ordinalRules.select(n)] ?? 'th'}`;
+
+/** Totals and ranking, with what the numbers mean said in words. */
+function ResultsTable({
+  caption,
+  results,
+  view,
+}: {
+  caption: string;
+  results: BidResultView[];
+  view: EvaluationView;
+}) {
+  return (
+    <table className="data-table">
+      <caption>{caption}</caption>
+      <thead>
+        <tr>
+          <th scope="col">Bid</th>
+          <th scope="col">Total out of 100</th>
+          <th scope="col">Rank</th>
+        </tr>
+      </thead>
+      <tbody>
+        {results.map((r) => (
+          <tr key={r.bidId}>
+            <th scope="row">{view.evaluation.setup.bids.find((b) => b.id === r.bidId)?.bidder}</th>
+            <td>{number.format(r.total)}</td>
+            <td>
+              {r.rank !== null
+                ? ordinal(r.rank)
+                : `Not ranked: below the minimum on ${r.failures.join(', ')}`}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** The panel's agreed score for one bid and criterion; what was typed stays if saving fails. */
+function AgreedForm({
+  criterion,
+  bidId,
+  bidder,
+  agreed,
+  onSave,
+}: {
+  criterion: Criterion;
+  bidId: string;
+  bidder: string;
+  agreed: Agreed | undefined;
+  onSave: (bidId: string, criterionId: string, input: AgreedScoreInput) => Promise<void>;
+}) {
+  const [score, setScore] = useState<string>(agreed ? String(agreed.score) : '');
+  const [rationale, setRationale] = useState(agreed?.rationale ?? '');
+  const [reason, setReason] = useState(agreed?.reason ?? '');
+  const [problem, setProblem] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [saved, setSaved] = useState(false);
+  const base = `agreed-${bidId}-${criterion.id}`;
+  const name = `Agreed score for ${criterion.title} for ${bidder}`;
+
+  const onSubmit = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    if (busy) return;
+    setSaved(false);
+    const parsed = agreedScoreInputSchema.safeParse({
+      score: score === '' ? undefined : Number(score),
+      rationale,
+      reason: reason.trim() === '' ? null : reason,
+    });
+    if (!parsed.success) {
+      setProblem(parsed.error.issues[0]?.message ?? 'Check the agreed score and rationale.');
+      return;
+    }
+    setBusy(true);
+    try {
+      await onSave(bidId, criterion.id, parsed.data);
+      setProblem(null);
+      setSaved(true);
+    } catch (error) {
+      setProblem(error instanceof Error ? error.message : 'Saving failed. Try again.');
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form className="stack evaluation-agreed" onSubmit={onSubmit} noValidate aria-label={name}>
+      {problem ? <FormError message={problem} /> : null}
+      <SelectField
+        id={`${base}-score`}
+        label="Agreed score"
+        value={score}
+        placeholder="Choose the agreed score"
+        onChange={setScore}
+        options={scaleDescriptors(criterion.scale).map((descriptor, level) => ({
+          value: String(level),
+          label: criterion.scale === 'pass_fail' ? descriptor : `${level} – ${descriptor}`,
+        }))}
+      />
+      <TextAreaField
+        id={`${base}-rationale`}
+        label="Agreed rationale"
+        value={rationale}
+        onChange={setRationale}
+        rows={3}
+      />
+      <TextAreaField
+        id={`${base}-reason`}
+        label="Reason, if the agreed score differs from every individual score"
+        value={reason}
+        onChange={setReason}
+        rows={2}
+      />
+      <div className="button-row">
+        <Button type="submit" variant="secondary" busy={busy}>
+          Save the agreed score
+        </Button>
+        {saved ? <p role="status">Agreed score saved.</p> : null}
+      </div>
+    </form>
+  );
+}
 
 /**
- * Moderation: every individual score with its rationale, now frozen, and the provisional
- * result by the average method. Each figure is also said in words.
+ * Moderation: every individual score with its rationale, now frozen; the panel's agreed
+ * score for each bid and criterion; the results; the chair's sign-off; the CSV export.
  */
 export function ModerationView({
   view,
+  moderation,
+  documentId,
+  onAgree,
+  onSignOff,
 }: {
-  view: EvaluationView & { moderation: NonNullable<EvaluationView['moderation']> };
+  view: EvaluationView;
+  moderation: Moderation;
+  documentId: string;
+  onAgree: (bidId: string, criterionId: string, input: AgreedScoreInput) => Promise<void>;
+  onSignOff: () => Promise<void>;
 }) {
-  const { setup, panel } = view.evaluation;
-  const { entries, results } = view.moderation;
+  const { setup, panel, state } = view.evaluation;
+  const { entries, results, agreed, agreedResults } = moderation;
   const nameOf = new Map(panel.map((m) => [m.userId, m.name]));
+  const canAgree =
+    state === 'moderation' &&
+    view.me.panelRole !== null &&
+    moderatingPanelRoles.includes(view.me.panelRole);
+  const toAgree = setup.bids.length * setup.criteria.length - agreed.length;
 
   return (
     <>
       <section aria-labelledby="results-heading" className="section">
-        <h2 id="results-heading">Provisional result</h2>
+        <h2 id="results-heading">{agreedResults ? 'Result' : 'Provisional result'}</h2>
         <p>
           Each bid’s total is out of 100. Every scored criterion adds its weight multiplied by the
-          average individual score as a share of the top score: for example, an average of 3 out of
-          4 on a criterion worth 40% adds 30. The panel agrees the final scores in moderation.
+          score as a share of the top score: for example, 3 out of 4 on a criterion worth 40% adds
+          30.{' '}
+          {agreedResults
+            ? 'These totals use the scores the panel agreed.'
+            : 'Until the panel has agreed a score for every criterion of every bid, the totals use the average of the individual scores.'}
         </p>
-        <table className="data-table">
-          <caption>Weighted totals and ranking</caption>
-          <thead>
-            <tr>
-              <th scope="col">Bid</th>
-              <th scope="col">Total out of 100</th>
-              <th scope="col">Rank</th>
-            </tr>
-          </thead>
-          <tbody>
-            {results.map((r) => {
-              const bid = setup.bids.find((b) => b.id === r.bidId);
-              return (
-                <tr key={r.bidId}>
-                  <th scope="row">{bid?.bidder}</th>
-                  <td>{number.format(r.total)}</td>
-                  <td>
-                    {r.rank !== null
-                      ? ordinal(r.rank)
-                      : `Not ranked: below the minimum on ${r.failures.join(', ')}`}
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
+        <ResultsTable
+          caption={agreedResults ? 'Agreed totals and ranking' : 'Weighted totals and ranking'}
+          results={agreedResults ?? results}
+          view={view}
+        />
+        <p>
+          <a href={scoresCsvUrl(documentId)} download>
+            Download every score as a spreadsheet (CSV)
+          </a>
+        </p>
       </section>
 
       {setup.bids.map((bid) => {
         const result = results.find((r) => r.bidId === bid.id);
         return (
           <section key={bid.id} aria-labelledby={`moderate-${bid.id}`} className="section">
-            <h2 id={`moderate-${bid.id}`}>Individual scores for {bid.bidder}</h2>
+            <h2 id={`moderate-${bid.id}`}>Moderation of {bid.bidder}</h2>
             {setup.criteria.map((criterion, i) => {
               const outcome = result?.criteria[i];
               const given = entries.filter(
                 (e) => e.bidId === bid.id && e.criterionId === criterion.id,
               );
+              const settled = agreed.find(
+                (a) => a.bidId === bid.id && a.criterionId === criterion.id,
+              );
               return (
-                <table key={criterion.id} className="data-table evaluation-scores">
-                  <caption>
-                    {criterion.title}:{' '}
-                    {outcome?.average == null
-                      ? 'no scores'
-                      : `average ${number.format(outcome.average)} of ${scaleMax(criterion.scale)}`}
-                    {outcome?.disagreement ? (
-                      <strong className="evaluation-flag">
-                        {' '}
-                        Wide disagreement: scores differ by {wideDisagreement} or more levels (on
-                        pass or fail: any split). Discuss before agreeing a score.
-                      </strong>
-                    ) : null}
-                  </caption>
-                  <thead>
-                    <tr>
-                      <th scope="col">Evaluator</th>
-                      <th scope="col">Score</th>
-                      <th scope="col">Rationale</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {given.map((e) => (
-                      <tr key={e.userId}>
-                        <th scope="row">{nameOf.get(e.userId) ?? 'A former member'}</th>
-                        <td>{e.kind === 'score' ? e.score : 'Abstained'}</td>
-                        <td>{e.kind === 'score' ? e.rationale : e.reason}</td>
+                <div key={criterion.id} className="evaluation-moderate panel stack">
+                  <table className="data-table">
+                    <caption>
+                      {criterion.title}:{' '}
+                      {outcome?.average == null
+                        ? 'no individual scores'
+                        : `individual average ${number.format(outcome.average)} of ${scaleMax(criterion.scale)}`}
+                      {outcome?.disagreement ? (
+                        <strong className="evaluation-flag">
+                          Wide disagreement: individual scores differ by {wideDisagreement} or more
+                          levels (on pass or fail: any split). Discuss before agreeing.
+                        </strong>
+                      ) : null}
+                    </caption>
+                    <thead>
+                      <tr>
+                        <th scope="col">Evaluator</th>
+                        <th scope="col">Score</th>
+                        <th scope="col">Rationale</th>
                       </tr>
-                    ))}
-                  </tbody>
-                </table>
+                    </thead>
+                    <tbody>
+                      {given.map((e) => (
+                        <tr key={e.userId}>
+                          <th scope="row">{nameOf.get(e.userId) ?? 'A former member'}</th>
+                          <td>{e.kind === 'score' ? e.score : 'Abstained'}</td>
+                          <td>{e.kind === 'score' ? e.rationale : e.reason}</td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                  {settled ? (
+                    <p>
+                      <strong>
+                        Agreed: {settled.score} of {scaleMax(criterion.scale)}.
+                      </strong>{' '}
+                      {settled.rationale}
+                      {settled.reason ? ` Why it differs: ${settled.reason}` : ''} (recorded by{' '}
+                      {settled.agreedByName})
+                    </p>
+                  ) : (
+                    <p>No agreed score yet.</p>
+                  )}
+                  {canAgree ? (
+                    <AgreedForm
+                      criterion={criterion}
+                      bidId={bid.id}
+                      bidder={bid.bidder}
+                      agreed={settled}
+                      onSave={onAgree}
+                    />
+                  ) : null}
+                </div>
               );
             })}
           </section>
         );
       })}
+
+      {state === 'moderation' && view.me.panelRole === 'chair' ? (
+        <SignOff remaining={toAgree} onSignOff={onSignOff} />
+      ) : null}
     </>
+  );
+}
+
+function SignOff({ remaining, onSignOff }: { remaining: number; onSignOff: () => Promise<void> }) {
+  const [problem, setProblem] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const signOff = async () => {
+    if (busy) return;
+    setBusy(true);
+    try {
+      await onSignOff();
+    } catch (error) {
+      setProblem(error instanceof Error ? error.message : 'Signing off failed. Try again.');
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <section aria-labelledby="signoff-heading" className="section panel stack">
+      <h2 id="signoff-heading">Sign off</h2>
+      <p>
+        {remaining > 0
+          ? `${remaining} ${remaining === 1 ? 'criterion still needs' : 'criteria still need'} an agreed score before you can sign off.`
+          : 'Every bid has an agreed score for every criterion.'}{' '}
+        Signing off locks the evaluation: no score can change after it.
+      </p>
+      {problem ? <FormError message={problem} /> : null}
+      <div>
+        <Button onClick={signOff} busy={busy}>
+          Sign off the evaluation
+        </Button>
+      </div>
+    </section>
   );
 }

@@ -1,4 +1,5 @@
 import {
+  type AgreedScoreInput,
   criterionScales,
   type EvaluationSetupInput,
   evaluationStates,
@@ -22,6 +23,15 @@ const criterionResultSchema = z.object({
   disagreement: z.boolean(),
   belowThreshold: z.boolean(),
 });
+
+const bidResultSchema = z.object({
+  bidId: z.string(),
+  criteria: z.array(criterionResultSchema),
+  total: z.number(),
+  failures: z.array(z.string()),
+  rank: z.number().nullable(),
+});
+export type BidResultView = z.infer<typeof bidResultSchema>;
 
 const evaluationViewSchema = z.object({
   evaluation: z.object({
@@ -55,15 +65,19 @@ const evaluationViewSchema = z.object({
   moderation: z
     .object({
       entries: z.array(z.intersection(scoreEntrySchema, z.object({ userId: z.string() }))),
-      results: z.array(
+      results: z.array(bidResultSchema),
+      agreed: z.array(
         z.object({
           bidId: z.string(),
-          criteria: z.array(criterionResultSchema),
-          total: z.number(),
-          failures: z.array(z.string()),
-          rank: z.number().nullable(),
+          criterionId: z.string(),
+          score: z.number(),
+          rationale: z.string(),
+          reason: z.string().nullable(),
+          agreedByName: z.string(),
+          agreedAt: z.number(),
         }),
       ),
+      agreedResults: z.array(bidResultSchema).nullable(),
     })
     .nullable(),
   candidates: z.array(z.object({ userId: z.string(), name: z.string() })),
@@ -118,3 +132,24 @@ export function openModeration(
     evaluationViewSchema,
   );
 }
+
+export function saveAgreed(
+  documentId: string,
+  bidId: string,
+  criterionId: string,
+  input: AgreedScoreInput,
+): Promise<EvaluationView> {
+  return api(
+    'PUT',
+    `${evaluationPath(documentId)}/agreed/${encodeURIComponent(bidId)}/${encodeURIComponent(criterionId)}`,
+    input,
+    evaluationViewSchema,
+  );
+}
+
+export function signOff(documentId: string): Promise<EvaluationView> {
+  return api('POST', `${evaluationPath(documentId)}/signoff`, {}, evaluationViewSchema);
+}
+
+/** Where the browser downloads every score as CSV (once moderation has opened). */
+export const scoresCsvUrl = (documentId: string) => `/api${evaluationPath(documentId)}/scores.csv`;

@@ -305,7 +305,8 @@ describe('procurement evaluation: individual scoring (integrity rules 1 to 3)', 
     // 3 of 4 and 1 of 4 on quality (70%): 35; 3 of 5 and 1 of 5 on experience (30%): 12.
     const [first] = view.json.moderation.results;
     expect(first.total).toBe(47);
-    expect(first.criteria[0]).toMatchObject({ scores: [3, 1], disagreement: true });
+    expect(first.criteria[0].disagreement).toBe(true);
+    expect([...first.criteria[0].scores].sort()).toEqual([1, 3]);
 
     const audit = await s.t.request('GET', `/api/workspaces/${s.workspaceId}/audit`, {
       cookie: s.owner.cookie,
@@ -345,5 +346,110 @@ describe('procurement evaluation: individual scoring (integrity rules 1 to 3)', 
     });
     expect(opened.status).toBe(200);
     expect(opened.json.evaluation.overrideReason).toBeNull();
+  });
+});
+
+describe('procurement evaluation: agreed scores, sign-off and the scores export', () => {
+  it('refuses to export scores before moderation, then exports every score with the agreed one', async () => {
+    const s = await setup();
+    closers.push(() => s.t.storage.close());
+    const ids = await s.started();
+    await s.scoreAll(s.lay.cookie, 'Lee', ids, 3);
+    const early = await s.t.app.request(`${s.path}/scores.csv`, {
+      headers: { cookie: s.owner.cookie },
+    });
+    expect(early.status).toBe(409);
+    expect(await early.text()).not.toContain('Lee: clear pathway');
+
+    await s.t.request('POST', `${s.path}/submit`, { cookie: s.lay.cookie });
+    await s.t.request('POST', `${s.path}/moderation`, {
+      cookie: s.chair.cookie,
+      body: { overrideReason: 'Cal withdrew from the panel.' },
+    });
+    await s.t.request('PUT', `${s.path}/agreed/${ids.bids[0]}/${ids.criteria[0]}`, {
+      cookie: s.chair.cookie,
+      body: { score: 3, rationale: '=HYPERLINK("x") agreed: strong pathway.', reason: null },
+    });
+    const csv = await s.t.app.request(`${s.path}/scores.csv`, {
+      headers: { cookie: s.owner.cookie },
+    });
+    expect(csv.status).toBe(200);
+    expect(csv.headers.get('content-type')).toContain('text/csv');
+    const text = await csv.text();
+    expect(text).toContain('"Lee Lay","Lay evaluator",3,4,"Lee: clear pathway');
+    expect(text).toContain('"Agreed by the panel (recorded by Cher Chair)","",3,4');
+    // A formula in a rationale is neutralised for spreadsheets.
+    expect(text).toContain(`"'=HYPERLINK(""x"") agreed: strong pathway."`);
+  });
+
+  it('needs a reason for an agreed score unlike every individual score, and signs off only when every score is agreed', async () => {
+    const s = await setup();
+    closers.push(() => s.t.storage.close());
+    const ids = await s.started();
+    await s.scoreAll(s.lay.cookie, 'Lee', ids, 3);
+    await s.scoreAll(s.clinician.cookie, 'Cal', ids, 1);
+    for (const who of [s.lay, s.clinician]) {
+      await s.t.request('POST', `${s.path}/submit`, { cookie: who.cookie });
+    }
+    const agree = (cookie: string, bid: string, criterion: string, body: unknown) =>
+      s.t.request('PUT', `${s.path}/agreed/${bid}/${criterion}`, { cookie, body });
+    const [bidA, bidB] = ids.bids as [string, string];
+    const [quality, experience] = ids.criteria as [string, string];
+    const rationale = 'Agreed: clear pathway, staffing thin in rural areas.';
+
+    expect((await agree(s.chair.cookie, bidA, quality, { score: 2, rationale })).status).toBe(409);
+    await s.t.request('POST', `${s.path}/moderation`, { cookie: s.chair.cookie, body: {} });
+
+    const unlike = await agree(s.lay.cookie, bidA, quality, { score: 2, rationale });
+    expect(unlike.status).toBe(400);
+    expect(unlike.json.error.message).toBe(
+      'The agreed score 2 differs from every individual score (1, 3). Give the reason the panel agreed it.',
+    );
+    expect(
+      (
+        await agree(s.lay.cookie, bidA, quality, {
+          score: 2,
+          rationale,
+          reason: 'Met in the middle after reading the staffing annex together.',
+        })
+      ).status,
+    ).toBe(200);
+    // An observer follows moderation but does not record its outcome.
+    expect((await agree(s.observer.cookie, bidA, experience, { score: 3, rationale })).status).toBe(
+      403,
+    );
+
+    const early = await s.t.request('POST', `${s.path}/signoff`, { cookie: s.chair.cookie });
+    expect(early.status).toBe(400);
+    expect(early.json.error.message).toMatch(/3 still need one/);
+    for (const [bid, criterion] of [
+      [bidA, experience],
+      [bidB, quality],
+      [bidB, experience],
+    ] as const) {
+      expect((await agree(s.chair.cookie, bid, criterion, { score: 3, rationale })).status).toBe(
+        200,
+      );
+    }
+    expect((await s.t.request('POST', `${s.path}/signoff`, { cookie: s.lay.cookie })).status).toBe(
+      403,
+    );
+    const signed = await s.t.request('POST', `${s.path}/signoff`, { cookie: s.chair.cookie });
+    expect(signed.status).toBe(200);
+    expect(signed.json.evaluation.state).toBe('signed_off');
+    // 70 × 2/4 + 30 × 3/5 = 53 for A; 70 × 3/4 + 30 × 3/5 = 70.5 for B, ranked first.
+    expect(
+      signed.json.moderation.agreedResults.map((r: { total: number; rank: number }) => [
+        r.total,
+        r.rank,
+      ]),
+    ).toEqual([
+      [53, 2],
+      [70.5, 1],
+    ]);
+    // Locked: nothing changes after sign-off.
+    const late = await agree(s.chair.cookie, bidA, quality, { score: 3, rationale });
+    expect(late.status).toBe(409);
+    expect(late.json.error.message).toMatch(/signed off/);
   });
 });

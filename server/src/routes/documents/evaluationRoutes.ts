@@ -1,4 +1,5 @@
 import {
+  agreedScoreInputSchema,
   ErrorId,
   evaluationSetupInputSchema,
   openModerationInputSchema,
@@ -16,7 +17,10 @@ import {
   evaluationView,
   openModeration,
   putScoreEntry,
+  recordAgreedScore,
   saveEvaluationSetup,
+  scoresCsv,
+  signOff,
   startScoring,
   submitScores,
 } from '../../services/evaluations.ts';
@@ -98,4 +102,29 @@ export const evaluationRoutes = new Hono<AppEnv>()
         : {},
     );
     return c.json(await evaluationView(storage, document, actor));
+  })
+  .put('/:id/evaluation/agreed/:bidId/:criterionId', async (c) => {
+    const { storage, document, actor, audit } = await evaluationContext(c);
+    const bidId = parseParam(c.req.param('bidId'), entryIdSchema, noSuchEntry);
+    const criterionId = parseParam(c.req.param('criterionId'), entryIdSchema, noSuchEntry);
+    const input = await parseJson(c, agreedScoreInputSchema);
+    await recordAgreedScore(storage, document, actor, { ...input, bidId, criterionId });
+    await audit('evaluation.score_agreed', { bidId, criterionId, score: input.score });
+    return c.json(await evaluationView(storage, document, actor));
+  })
+  .post('/:id/evaluation/signoff', async (c) => {
+    const { storage, document, actor, audit } = await evaluationContext(c);
+    await signOff(storage, document, actor);
+    await audit('evaluation.signed_off');
+    return c.json(await evaluationView(storage, document, actor));
+  })
+  .get('/:id/evaluation/scores.csv', async (c) => {
+    const { storage, document, actor, audit } = await evaluationContext(c);
+    const csv = await scoresCsv(storage, document, actor);
+    await audit('document.exported', { format: 'csv', what: 'evaluation scores' });
+    const filename = `${document.title.replace(/[^\p{L}\p{N} _-]+/gu, '').slice(0, 60) || 'evaluation'} - scores.csv`;
+    return c.body(csv, 200, {
+      'Content-Type': 'text/csv; charset=utf-8',
+      'Content-Disposition': `attachment; filename*=UTF-8''${encodeURIComponent(filename)}`,
+    });
   });

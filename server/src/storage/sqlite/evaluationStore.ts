@@ -1,4 +1,10 @@
-import type { EvaluationSetup, EvaluationState, PanelMember, ScoreEntry } from '@chorus/shared';
+import type {
+  AgreedScore,
+  EvaluationSetup,
+  EvaluationState,
+  PanelMember,
+  ScoreEntry,
+} from '@chorus/shared';
 import type Database from 'better-sqlite3';
 import type { EvaluationRecord, EvaluationStore } from '../types.ts';
 
@@ -88,6 +94,26 @@ export function sqliteEvaluationStore(db: Database.Database): EvaluationStore {
     submissions: db.prepare<[string], { user_id: string; submitted_at: number }>(
       'SELECT user_id, submitted_at FROM evaluation_submissions WHERE document_id = ? ORDER BY submitted_at',
     ),
+    putAgreed: db.prepare(
+      `INSERT INTO evaluation_agreed
+         (document_id, bid_id, criterion_id, score, rationale, reason, agreed_by, agreed_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (document_id, bid_id, criterion_id) DO UPDATE SET
+         score = excluded.score, rationale = excluded.rationale, reason = excluded.reason,
+         agreed_by = excluded.agreed_by, agreed_at = excluded.agreed_at`,
+    ),
+    agreed: db.prepare<
+      [string],
+      {
+        bid_id: string;
+        criterion_id: string;
+        score: number;
+        rationale: string;
+        reason: string | null;
+        agreed_by: string;
+        agreed_at: number;
+      }
+    >('SELECT * FROM evaluation_agreed WHERE document_id = ? ORDER BY bid_id, criterion_id'),
   };
 
   const stateOf = (documentId: string) => stmt.get.get(documentId)?.state;
@@ -114,6 +140,23 @@ export function sqliteEvaluationStore(db: Database.Database): EvaluationStore {
     stmt.submit.run(documentId, userId, at);
     return true;
   });
+
+  const putAgreed = db.transaction(
+    (documentId: string, a: AgreedScore, userId: string, at: number) => {
+      if (stateOf(documentId) !== 'moderation') return 'closed' as const;
+      stmt.putAgreed.run(
+        documentId,
+        a.bidId,
+        a.criterionId,
+        a.score,
+        a.rationale,
+        a.reason,
+        userId,
+        at,
+      );
+      return 'saved' as const;
+    },
+  );
 
   return {
     async get(documentId) {
@@ -145,6 +188,20 @@ export function sqliteEvaluationStore(db: Database.Database): EvaluationStore {
       return stmt.submissions
         .all(documentId)
         .map((r) => ({ userId: r.user_id, submittedAt: r.submitted_at }));
+    },
+    async putAgreed(documentId, agreed, userId, at) {
+      return putAgreed(documentId, agreed, userId, at);
+    },
+    async agreedScores(documentId) {
+      return stmt.agreed.all(documentId).map((r) => ({
+        bidId: r.bid_id,
+        criterionId: r.criterion_id,
+        score: r.score,
+        rationale: r.rationale,
+        reason: r.reason,
+        agreedBy: r.agreed_by,
+        agreedAt: r.agreed_at,
+      }));
     },
   };
 }

@@ -219,4 +219,19 @@ export const migrations: readonly string[] = [
     PRIMARY KEY (document_id, user_id)
   ) WITHOUT ROWID;
   `,
+  // The scores a procurement panel agrees in moderation, one per bid and criterion; the
+  // individual scores they came from are never changed.
+  `
+  CREATE TABLE evaluation_agreed (
+    document_id TEXT NOT NULL,
+    bid_id TEXT NOT NULL,
+    criterion_id TEXT NOT NULL,
+    score INTEGER NOT NULL,
+    rationale TEXT NOT NULL,
+    reason TEXT,
+    agreed_by TEXT NOT NULL,
+    agreed_at INTEGER NOT NULL,
+    PRIMARY KEY (document_id, bid_id, criterion_id)
+  ) WITHOUT ROWID;
+  `,
 ];

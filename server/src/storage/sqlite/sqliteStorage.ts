@@ -487,6 +487,7 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
     'versions',
     'evaluation_entries',
     'evaluation_submissions',
+    'evaluation_agreed',
     'evaluations',
   ] as const;
   const eraseDocumentRows = documentTables.map((table) =>
