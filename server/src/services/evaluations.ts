@@ -13,6 +13,9 @@ import {
   agreedScoreProblem,
   type BidResult,
   criterionScaleLabels,
+  type Declaration,
+  type DeclarationInput,
+  declaredClear,
   ErrorId,
   type EvaluationSetup,
   type EvaluationSetupInput,
@@ -90,6 +93,8 @@ export interface EvaluationView {
     panel: (PanelMember & { name: string })[];
     /** Who has submitted: names only, never what they scored. */
     submitted: string[];
+    /** Declarations of interests: the panel's register, with any exception and its mitigation. */
+    declarations: (Declaration & { name: string })[];
     problems: string[];
   };
   me: {
@@ -97,6 +102,8 @@ export interface EvaluationView {
     canManage: boolean;
     canScore: boolean;
     submitted: boolean;
+    /** Declared, and with no conflict or the chair's exception: may score and see scores. */
+    clear: boolean;
   };
   myEntries: ScoreEntry[];
   /** Everyone's individual scores and the results: only once moderation has opened. */
@@ -123,9 +130,15 @@ export async function evaluationView(
   const panelRole = panelRoleOf(evaluation, actor.userId);
   const submissions = await storage.evaluations.submissions(document.id);
   const canManage = isManager(evaluation, actor);
-  const moderation = scoresRevealed(evaluation.state)
-    ? await moderationOf(storage, evaluation, nameOf)
-    : null;
+  const declarations = await storage.evaluations.declarations(document.id);
+  const clear = declaredClear(declarations.find((d) => d.userId === actor.userId));
+  // A panel member who has not declared, or declared a conflict the chair has not allowed,
+  // sees no one's scores. Owners outside the panel follow the evaluation as its owners.
+  const mayReadScores = panelRole === null || clear;
+  const moderation =
+    scoresRevealed(evaluation.state) && mayReadScores
+      ? await moderationOf(storage, evaluation, nameOf)
+      : null;
   let candidates: EvaluationView['candidates'] = [];
   if (canManage && evaluation.state === 'setup') {
     for (const m of members) {
@@ -142,13 +155,18 @@ export async function evaluationView(
         name: nameOf.get(m.userId) ?? 'A former member',
       })),
       submitted: submissions.map((s) => s.userId),
+      declarations: declarations.map((d) => ({
+        ...d,
+        name: nameOf.get(d.userId) ?? 'A former member',
+      })),
       problems: setupProblems(evaluation.setup, evaluation.panel),
     },
     me: {
       panelRole,
       canManage,
-      canScore: isScoringRole(panelRole) && evaluation.state === 'scoring',
+      canScore: isScoringRole(panelRole) && evaluation.state === 'scoring' && clear,
       submitted: submissions.some((s) => s.userId === actor.userId),
+      clear,
     },
     myEntries: isScoringRole(panelRole)
       ? (await storage.evaluations.entries(document.id, actor.userId)).map(
@@ -182,6 +200,20 @@ async function moderationOf(
     })),
     agreedResults: complete ? agreedResults(evaluation.setup, agreed) : null,
   };
+}
+
+/** Refuses a panel member who has not declared, or declared a conflict without an exception. */
+async function requireClear(storage: Storage, documentId: string, userId: string): Promise<void> {
+  const declaration = (await storage.evaluations.declarations(documentId)).find(
+    (d) => d.userId === userId,
+  );
+  if (declaredClear(declaration)) return;
+  throw new AppError(
+    ErrorId.forbidden,
+    declaration
+      ? 'You declared a conflict of interest, so you cannot score or see scores unless the chair records an exception and how the conflict is mitigated.'
+      : 'Make your declaration of interests and confidentiality first.',
+  );
 }
 
 const conflict = (message: string) => new AppError(ErrorId.conflict, message);
@@ -258,6 +290,7 @@ export async function putScoreEntry(
       'Your panel role does not score. Evaluators, lay evaluators and finance evaluators score.',
     );
   }
+  await requireClear(storage, document.id, actor.userId);
   const problem = entryProblem(evaluation.setup, entry);
   if (problem) throw new AppError(ErrorId.badRequest, problem);
   const saved = await storage.evaluations.putEntry(document.id, actor.userId, entry, Date.now());
@@ -286,6 +319,7 @@ export async function submitScores(
       'Your panel role does not score, so there is nothing to submit.',
     );
   }
+  await requireClear(storage, document.id, actor.userId);
   const missing = missingEntries(
     evaluation.setup,
     await storage.evaluations.entries(document.id, actor.userId),
@@ -325,8 +359,13 @@ export async function openModeration(
   const submitted = new Set(
     (await storage.evaluations.submissions(document.id)).map((s) => s.userId),
   );
+  // A member kept out by a declared conflict is not waited for: they cannot score.
+  const declarations = await storage.evaluations.declarations(document.id);
+  const conflicted = new Set(
+    declarations.filter((d) => d.conflict && d.exception === null).map((d) => d.userId),
+  );
   const waitedFor = evaluation.panel.filter(
-    (m) => isScoringRole(m.panelRole) && !submitted.has(m.userId),
+    (m) => isScoringRole(m.panelRole) && !submitted.has(m.userId) && !conflicted.has(m.userId),
   ).length;
   const reason = overrideReason?.trim() || null;
   if (waitedFor > 0 && !reason) {
@@ -361,6 +400,7 @@ export async function recordAgreedScore(
       'Only the chair, the facilitator and the evaluators record agreed scores.',
     );
   }
+  await requireClear(storage, document.id, actor.userId);
   if (evaluation.state !== 'moderation') {
     throw conflict(
       evaluation.state === 'signed_off'
@@ -435,6 +475,9 @@ export async function scoresCsv(
       'Scores can be exported once moderation opens. Until then nobody may see another evaluator’s scores.',
     );
   }
+  if (panelRoleOf(evaluation, actor.userId) !== null) {
+    await requireClear(storage, document.id, actor.userId);
+  }
   const members = await storage.workspaces.listMembers(document.workspaceId);
   const nameOf = new Map(members.map((m) => [m.userId, m.name]));
   const { setup } = evaluation;
@@ -482,6 +525,26 @@ export async function scoresCsv(
       }
     }
   }
+  const declarations = await storage.evaluations.declarations(document.id);
+  if (declarations.length > 0) {
+    rows.push([]);
+    rows.push([
+      'Declaration of',
+      'Conflict of interest',
+      'Details',
+      'Exception by the chair',
+      'Mitigation',
+    ]);
+    for (const d of declarations) {
+      rows.push([
+        nameOf.get(d.userId) ?? 'A former member',
+        d.conflict ? 'Declared a conflict' : 'None declared',
+        d.details,
+        d.exception ? (nameOf.get(d.exception.by) ?? 'A former member') : '',
+        d.exception?.mitigation ?? '',
+      ]);
+    }
+  }
   if (final) {
     rows.push([]);
     rows.push(['Bid', 'Weighted total out of 100', 'Rank', 'Below a minimum score on']);
@@ -491,4 +554,79 @@ export async function scoresCsv(
     }
   }
   return toCsv(rows);
+}
+
+/**
+ * A panel member declares their interests and confidentiality once the bidders are fixed.
+ * A declared conflict can be added later, never withdrawn: only the chair's exception lets
+ * a conflicted member take part.
+ */
+export async function declareInterests(
+  storage: Storage,
+  document: DocumentRecord,
+  actor: EvaluationActor,
+  input: DeclarationInput,
+): Promise<void> {
+  const evaluation = await forPanel(storage, document, actor);
+  if (panelRoleOf(evaluation, actor.userId) === null) {
+    throw new AppError(ErrorId.forbidden, 'Only members of the panel make declarations.');
+  }
+  const earlier = (await storage.evaluations.declarations(document.id)).find(
+    (d) => d.userId === actor.userId,
+  );
+  if (earlier?.conflict && !input.conflict) {
+    throw conflict(
+      'You have declared a conflict of interest. It stays on record; only the chair can record an exception.',
+    );
+  }
+  const saved = await storage.evaluations.declare(
+    document.id,
+    actor.userId,
+    { conflict: input.conflict, details: input.conflict ? input.details : '' },
+    Date.now(),
+  );
+  if (saved === 'closed') {
+    throw conflict(
+      evaluation.state === 'setup'
+        ? 'Declarations open when scoring starts and the bidders are fixed.'
+        : 'The evaluation has been signed off, so declarations can no longer change.',
+    );
+  }
+}
+
+/** The chair lets a member with a declared conflict take part, recording how it is mitigated. */
+export async function allowDeclaredConflict(
+  storage: Storage,
+  document: DocumentRecord,
+  actor: EvaluationActor,
+  memberId: string,
+  mitigation: string,
+): Promise<void> {
+  const evaluation = await forPanel(storage, document, actor);
+  if (panelRoleOf(evaluation, actor.userId) !== 'chair') {
+    throw new AppError(ErrorId.forbidden, 'Only the chair can record an exception for a conflict.');
+  }
+  if (evaluation.state === 'signed_off' || evaluation.state === 'setup') {
+    throw conflict('Exceptions are recorded while the evaluation is being scored or moderated.');
+  }
+  if (memberId === actor.userId) {
+    throw new AppError(
+      ErrorId.forbidden,
+      'The chair cannot record an exception for their own conflict. Ask an owner to appoint another chair.',
+    );
+  }
+  if (
+    !(await storage.evaluations.allowConflict(
+      document.id,
+      memberId,
+      mitigation,
+      actor.userId,
+      Date.now(),
+    ))
+  ) {
+    throw new AppError(
+      ErrorId.notFound,
+      'That person has not declared a conflict. Reload the page.',
+    );
+  }
 }

@@ -6,6 +6,7 @@ import type {
   AgreedScore,
   AuditAction,
   CreditMode,
+  Declaration,
   DocumentKind,
   DocumentPermission,
   EvaluationSetup,
@@ -373,6 +374,25 @@ export interface EvaluationStore {
   agreedScores(
     documentId: string,
   ): Promise<(AgreedScore & { agreedBy: string; agreedAt: number })[]>;
+  /**
+   * Records (or replaces, clearing any exception) a member's declaration; only once the
+   * bidders are fixed (scoring) and before sign-off: 'closed' otherwise.
+   */
+  declare(
+    documentId: string,
+    userId: string,
+    declaration: { conflict: boolean; details: string },
+    at: number,
+  ): Promise<'saved' | 'closed'>;
+  /** The chair's exception for a declared conflict; false unless that conflict is on record. */
+  allowConflict(
+    documentId: string,
+    userId: string,
+    mitigation: string,
+    by: string,
+    at: number,
+  ): Promise<boolean>;
+  declarations(documentId: string): Promise<Declaration[]>;
 }
 
 export interface Storage {

@@ -62,6 +62,22 @@ export const moderatingPanelRoles: readonly PanelRole[] = [
   'finance_evaluator',
 ];
 
+/**
+ * A panel member's declaration of interests. A declared conflict keeps them from scoring
+ * and from seeing others' scores, unless the chair records an exception and its mitigation.
+ */
+export interface Declaration {
+  userId: string;
+  conflict: boolean;
+  details: string;
+  declaredAt: number;
+  exception: { mitigation: string; by: string; at: number } | null;
+}
+
+/** Whether a panel member may take part (score, see scores): declared, and clear or excepted. */
+export const declaredClear = (d: Declaration | undefined): boolean =>
+  d !== undefined && (!d.conflict || d.exception !== null);
+
 /** The score the panel agreed for one bid against one criterion, with its rationale. */
 export interface AgreedScore {
   bidId: string;

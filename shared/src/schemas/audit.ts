@@ -27,6 +27,8 @@ export const auditActions = [
   'evaluation.moderation_opened',
   'evaluation.score_agreed',
   'evaluation.signed_off',
+  'evaluation.declared',
+  'evaluation.conflict_exception',
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 

@@ -108,3 +108,28 @@ export const agreedScoreInputSchema = z.object({
     .default(null),
 });
 export type AgreedScoreInput = z.infer<typeof agreedScoreInputSchema>;
+
+/** A panel member's declaration of interests and confidentiality, made once bidders are known. */
+export const declarationInputSchema = z
+  .object({
+    confidential: z.literal(true, {
+      error: 'Confirm that you will keep the bids, scores and discussions confidential.',
+    }),
+    conflict: z.boolean({ error: 'Say whether you have a conflict of interest.' }),
+    details: z.string().trim().max(2000, 'Details are at most 2,000 characters.').default(''),
+  })
+  .refine((d) => !d.conflict || d.details.length >= 10, {
+    path: ['details'],
+    message:
+      'Describe the conflict: which bidder, and your link to it (for example, you used to work there).',
+  });
+export type DeclarationInput = z.infer<typeof declarationInputSchema>;
+
+/** The chair's exception for a declared conflict, with how it is mitigated. */
+export const conflictExceptionInputSchema = z.object({
+  mitigation: z
+    .string({ error: 'Say how the conflict is mitigated.' })
+    .trim()
+    .min(10, 'Say how the conflict is mitigated, for example who checks this evaluator’s scores.')
+    .max(2000, 'A mitigation is at most 2,000 characters.'),
+});

@@ -29,6 +29,8 @@ export const auditActionLabels: Record<AuditAction, string> = {
   'evaluation.moderation_opened': 'Opened moderation',
   'evaluation.score_agreed': 'Recorded an agreed score',
   'evaluation.signed_off': 'Signed off an evaluation',
+  'evaluation.declared': 'Declared their interests',
+  'evaluation.conflict_exception': 'Allowed a declared conflict',
 };
 
 export function isAuditAction(value: string): value is AuditAction {
@@ -131,5 +133,11 @@ export function describeAuditEntry(
       return `recorded an agreed score in ${documentName()}`;
     case 'evaluation.signed_off':
       return `signed off ${documentName()}: its scores are now locked`;
+    case 'evaluation.declared':
+      return details?.conflict === true
+        ? `declared a conflict of interest in ${documentName()}`
+        : `declared no conflict of interest in ${documentName()}`;
+    case 'evaluation.conflict_exception':
+      return `let a panel member with a declared conflict take part in ${documentName()}, recording how it is mitigated`;
   }
 }

@@ -44,11 +44,21 @@ async function setup() {
   const get = (cookie: string) => t.request('GET', path, { cookie });
   const saveSetup = (cookie: string, body: unknown = { criteria, bids, panel }) =>
     t.request('PUT', `${path}/setup`, { cookie, body });
-  /** Sets up and starts scoring; returns the frozen criteria and bids with their ids. */
-  const started = async () => {
+  const declare = (cookie: string, body: unknown = { confidential: true, conflict: false }) =>
+    t.request('PUT', `${path}/declaration`, { cookie, body });
+  /**
+   * Sets up and starts scoring, and (unless told not to) every panel member declares no
+   * conflict; returns the frozen criteria and bids with their ids.
+   */
+  const started = async ({ declared = true } = {}) => {
     expect((await saveSetup(owner.cookie)).status).toBe(200);
     const start = await t.request('POST', `${path}/start`, { cookie: chair.cookie });
     expect(start.status).toBe(200);
+    if (declared) {
+      for (const who of [chair, lay, clinician, observer]) {
+        expect((await declare(who.cookie)).status).toBe(200);
+      }
+    }
     const ids = start.json.evaluation.setup as {
       criteria: { id: string }[];
       bids: { id: string }[];
@@ -93,6 +103,7 @@ async function setup() {
     path,
     get,
     saveSetup,
+    declare,
     started,
     score,
     scoreAll,
@@ -451,5 +462,104 @@ describe('procurement evaluation: agreed scores, sign-off and the scores export'
     const late = await agree(s.chair.cookie, bidA, quality, { score: 3, rationale });
     expect(late.status).toBe(409);
     expect(late.json.error.message).toMatch(/signed off/);
+  });
+});
+
+describe('procurement evaluation: declarations of interests', () => {
+  it('keeps a panel member from scoring until they declare, and a conflicted one out until the chair allows it', async () => {
+    const s = await setup();
+    closers.push(() => s.t.storage.close());
+    const ids = await s.started({ declared: false });
+    const entry = { kind: 'score', score: 2, rationale: s.rationale('Cal') };
+    const undeclared = await s.score(s.clinician.cookie, ids.bids[0], ids.criteria[0], entry);
+    expect(undeclared.status).toBe(403);
+    expect(undeclared.json.error.message).toBe(
+      'Make your declaration of interests and confidentiality first.',
+    );
+
+    const unconfirmed = await s.declare(s.clinician.cookie, {
+      confidential: false,
+      conflict: false,
+    });
+    expect(unconfirmed.status).toBe(400);
+    expect(unconfirmed.json.error.message).toMatch(
+      /keep the bids, scores and discussions confidential/,
+    );
+    const vague = await s.declare(s.clinician.cookie, { confidential: true, conflict: true });
+    expect(vague.status).toBe(400);
+    expect(vague.json.error.fields.details).toMatch(/Describe the conflict/);
+    const details = 'I was clinical lead at Northside until 2024.';
+    expect(
+      (await s.declare(s.clinician.cookie, { confidential: true, conflict: true, details })).status,
+    ).toBe(200);
+    const blocked = await s.score(s.clinician.cookie, ids.bids[0], ids.criteria[0], entry);
+    expect(blocked.status).toBe(403);
+    expect(blocked.json.error.message).toMatch(/declared a conflict of interest/);
+    // A declared conflict stays on record: it cannot be withdrawn by the member.
+    const withdrawn = await s.declare(s.clinician.cookie);
+    expect(withdrawn.status).toBe(409);
+
+    // The register is the panel's: each member's declaration, with the conflict's details.
+    const view = await s.get(s.lay.cookie);
+    expect(view.json.evaluation.declarations).toEqual([
+      expect.objectContaining({ userId: s.clinician.id, conflict: true, details, exception: null }),
+    ]);
+
+    // Moderation does not wait for a member kept out by a conflict...
+    for (const who of [s.chair, s.lay]) await s.declare(who.cookie);
+    await s.scoreAll(s.lay.cookie, 'Lee', ids, 3);
+    await s.t.request('POST', `${s.path}/submit`, { cookie: s.lay.cookie });
+    const opened = await s.t.request('POST', `${s.path}/moderation`, {
+      cookie: s.chair.cookie,
+      body: {},
+    });
+    expect(opened.status).toBe(200);
+    // ...and that member sees no scores in it, nor in the export.
+    const kept = await s.get(s.clinician.cookie);
+    expect(kept.json.moderation).toBeNull();
+    expect(JSON.stringify(kept.json)).not.toContain('Lee: clear pathway');
+    const csv = await s.t.app.request(`${s.path}/scores.csv`, {
+      headers: { cookie: s.clinician.cookie },
+    });
+    expect(csv.status).toBe(403);
+
+    // The chair cannot allow their own conflict; they can allow another's, with a mitigation.
+    const mitigation =
+      'Cal takes part in moderation of other bids; Lee checks any Northside score.';
+    const own = await s.t.request('POST', `${s.path}/declarations/${s.chair.id}/exception`, {
+      cookie: s.chair.cookie,
+      body: { mitigation },
+    });
+    expect(own.status).toBe(403);
+    const notChair = await s.t.request(
+      'POST',
+      `${s.path}/declarations/${s.clinician.id}/exception`,
+      {
+        cookie: s.lay.cookie,
+        body: { mitigation },
+      },
+    );
+    expect(notChair.status).toBe(403);
+    const allowed = await s.t.request(
+      'POST',
+      `${s.path}/declarations/${s.clinician.id}/exception`,
+      {
+        cookie: s.chair.cookie,
+        body: { mitigation },
+      },
+    );
+    expect(allowed.status).toBe(200);
+    const now = await s.get(s.clinician.cookie);
+    expect(now.json.me.clear).toBe(true);
+    expect(JSON.stringify(now.json.moderation)).toContain('Lee: clear pathway');
+
+    const exported = await s.t.app.request(`${s.path}/scores.csv`, {
+      headers: { cookie: s.owner.cookie },
+    });
+    const text = await exported.text();
+    expect(text).toContain(
+      `"Cal Clinician","Declared a conflict","${details}","Cher Chair","${mitigation}"`,
+    );
+    expect(text).toContain('"Lee Lay","None declared"');
   });
 });

@@ -1,5 +1,7 @@
 import {
   agreedScoreInputSchema,
+  conflictExceptionInputSchema,
+  declarationInputSchema,
   ErrorId,
   evaluationSetupInputSchema,
   openModerationInputSchema,
@@ -14,6 +16,8 @@ import type { AppEnv } from '../../http/env.ts';
 import { parseJson, parseParam } from '../../http/middleware.ts';
 import { recordAudit } from '../../services/audit.ts';
 import {
+  allowDeclaredConflict,
+  declareInterests,
   evaluationView,
   openModeration,
   putScoreEntry,
@@ -48,6 +52,11 @@ const entryIdSchema = z.string().regex(/^[a-z0-9]{16,40}$/);
 const noSuchEntry = new AppError(
   ErrorId.notFound,
   'That bid or criterion is not part of this evaluation. Reload the page.',
+);
+
+const noSuchMember = new AppError(
+  ErrorId.notFound,
+  'That person is not on this panel. Reload the page.',
 );
 
 /**
@@ -127,4 +136,22 @@ export const evaluationRoutes = new Hono<AppEnv>()
       'Content-Type': 'text/csv; charset=utf-8',
       'Content-Disposition': `attachment; filename*=UTF-8''${encodeURIComponent(filename)}`,
     });
+  })
+  .put('/:id/evaluation/declaration', async (c) => {
+    const { storage, document, actor, audit } = await evaluationContext(c);
+    const input = await parseJson(c, declarationInputSchema);
+    await declareInterests(storage, document, actor, input);
+    await audit('evaluation.declared', { conflict: input.conflict });
+    return c.json(await evaluationView(storage, document, actor));
+  })
+  .post('/:id/evaluation/declarations/:userId/exception', async (c) => {
+    const { storage, document, actor, audit } = await evaluationContext(c);
+    const memberId = parseParam(c.req.param('userId'), entryIdSchema, noSuchMember);
+    const input = await parseJson(c, conflictExceptionInputSchema);
+    await allowDeclaredConflict(storage, document, actor, memberId, input.mitigation);
+    await audit('evaluation.conflict_exception', {
+      userId: memberId,
+      mitigation: input.mitigation,
+    });
+    return c.json(await evaluationView(storage, document, actor));
   });

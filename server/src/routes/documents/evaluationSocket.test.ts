@@ -61,6 +61,13 @@ describe('procurement scores never travel over the sync socket', () => {
     });
     const start = await call(server.url, 'POST', `${path}/start`, { cookie: owner.cookie });
     expect(start.status).toBe(200);
+    for (const who of [lay, clinician]) {
+      const declared = await call(server.url, 'PUT', `${path}/declaration`, {
+        cookie: who.cookie,
+        body: { confidential: true, conflict: false },
+      });
+      expect(declared.status).toBe(200);
+    }
     const bidId = start.json.evaluation.setup.bids[0].id as string;
     const criterionId = start.json.evaluation.setup.criteria[0].id as string;
 

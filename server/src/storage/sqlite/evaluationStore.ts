@@ -1,5 +1,6 @@
 import type {
   AgreedScore,
+  Declaration,
   EvaluationSetup,
   EvaluationState,
   PanelMember,
@@ -114,6 +115,31 @@ export function sqliteEvaluationStore(db: Database.Database): EvaluationStore {
         agreed_at: number;
       }
     >('SELECT * FROM evaluation_agreed WHERE document_id = ? ORDER BY bid_id, criterion_id'),
+    declare: db.prepare(
+      `INSERT INTO evaluation_declarations (document_id, user_id, conflict, details, declared_at)
+       VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (document_id, user_id) DO UPDATE SET
+         conflict = excluded.conflict, details = excluded.details,
+         declared_at = excluded.declared_at,
+         exception_mitigation = NULL, exception_by = NULL, exception_at = NULL`,
+    ),
+    allowConflict: db.prepare(
+      `UPDATE evaluation_declarations
+       SET exception_mitigation = ?, exception_by = ?, exception_at = ?
+       WHERE document_id = ? AND user_id = ? AND conflict = 1`,
+    ),
+    declarations: db.prepare<
+      [string],
+      {
+        user_id: string;
+        conflict: number;
+        details: string;
+        declared_at: number;
+        exception_mitigation: string | null;
+        exception_by: string | null;
+        exception_at: number | null;
+      }
+    >('SELECT * FROM evaluation_declarations WHERE document_id = ? ORDER BY declared_at'),
   };
 
   const stateOf = (documentId: string) => stmt.get.get(documentId)?.state;
@@ -154,6 +180,15 @@ export function sqliteEvaluationStore(db: Database.Database): EvaluationStore {
         userId,
         at,
       );
+      return 'saved' as const;
+    },
+  );
+
+  const declare = db.transaction(
+    (documentId: string, userId: string, d: { conflict: boolean; details: string }, at: number) => {
+      const state = stateOf(documentId);
+      if (state !== 'scoring' && state !== 'moderation') return 'closed' as const;
+      stmt.declare.run(documentId, userId, d.conflict ? 1 : 0, d.details, at);
       return 'saved' as const;
     },
   );
@@ -201,6 +236,24 @@ export function sqliteEvaluationStore(db: Database.Database): EvaluationStore {
         reason: r.reason,
         agreedBy: r.agreed_by,
         agreedAt: r.agreed_at,
+      }));
+    },
+    async declare(documentId, userId, declaration, at) {
+      return declare(documentId, userId, declaration, at);
+    },
+    async allowConflict(documentId, userId, mitigation, by, at) {
+      return stmt.allowConflict.run(mitigation, by, at, documentId, userId).changes > 0;
+    },
+    async declarations(documentId): Promise<Declaration[]> {
+      return stmt.declarations.all(documentId).map((r) => ({
+        userId: r.user_id,
+        conflict: r.conflict === 1,
+        details: r.details,
+        declaredAt: r.declared_at,
+        exception:
+          r.exception_mitigation !== null && r.exception_by !== null && r.exception_at !== null
+            ? { mitigation: r.exception_mitigation, by: r.exception_by, at: r.exception_at }
+            : null,
       }));
     },
   };

@@ -234,4 +234,18 @@ export const migrations: readonly string[] = [
     PRIMARY KEY (document_id, bid_id, criterion_id)
   ) WITHOUT ROWID;
   `,
+  // Each panel member's declaration of interests; a conflict's exception is the chair's.
+  `
+  CREATE TABLE evaluation_declarations (
+    document_id TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    conflict INTEGER NOT NULL,
+    details TEXT NOT NULL,
+    declared_at INTEGER NOT NULL,
+    exception_mitigation TEXT,
+    exception_by TEXT,
+    exception_at INTEGER,
+    PRIMARY KEY (document_id, user_id)
+  ) WITHOUT ROWID;
+  `,
 ];

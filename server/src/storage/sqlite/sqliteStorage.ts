@@ -488,6 +488,7 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
     'evaluation_entries',
     'evaluation_submissions',
     'evaluation_agreed',
+    'evaluation_declarations',
     'evaluations',
   ] as const;
   const eraseDocumentRows = documentTables.map((table) =>
