@@ -9,6 +9,15 @@ import {
 } from '../fixtures/actors.ts';
 import { expectNoAxeViolations } from '../fixtures/axe.ts';
 
+/** Signs the declaration of interests with no conflict, as a panel member must before scoring. */
+async function declareNoConflict(page: Page) {
+  const form = page.getByRole('form', { name: 'Your declaration' });
+  await form.getByLabel('I will keep the bids, scores and discussions confidential').check();
+  await form.getByRole('radio', { name: 'No' }).check();
+  await form.getByRole('button', { name: 'Sign the declaration' }).click();
+  await expect(form).toHaveCount(0);
+}
+
 /** Scores one criterion of one bid on the score sheet, with its rationale. */
 async function score(page: Page, form: string, level: RegExp, rationale: string) {
   const entry = page.getByRole('form', { name: form });
@@ -75,8 +84,13 @@ test('a lay evaluator and a clinician score alone; moderation reveals both, the 
   await expect(chair.page.getByText('Stage: Individual scoring.')).toBeVisible();
   await expectNoAxeViolations(chair.page, 'evaluation while scoring, as chair');
 
-  // The lay evaluator scores both criteria and submits.
+  await declareNoConflict(chair.page);
+
+  // The lay evaluator declares no conflict, scores both criteria and submits.
   await lay.page.goto(scoringUrl);
+  await expect(lay.page.getByRole('heading', { name: 'Your scores' })).toHaveCount(0);
+  await expectNoAxeViolations(lay.page, 'declaration of interests');
+  await declareNoConflict(lay.page);
   await score(
     lay.page,
     'Quality of care for Northside Eye Care',
@@ -95,7 +109,30 @@ test('a lay evaluator and a clinician score alone; moderation reveals both, the 
 
   // The clinician cannot see the lay evaluator's scores, and a bare score is refused
   // without losing what was chosen.
+  // The clinician declares a conflict: kept out until the chair records an exception.
   await clinician.page.goto(scoringUrl);
+  const declaration = clinician.page.getByRole('form', { name: 'Your declaration' });
+  await declaration.getByLabel('I will keep the bids, scores and discussions confidential').check();
+  await declaration.getByRole('radio', { name: 'Yes' }).check();
+  await declaration
+    .getByLabel('Describe the conflict')
+    .fill('My partner sits on the board of Northside Eye Care.');
+  await declaration.getByRole('button', { name: 'Sign the declaration' }).click();
+  await expect(clinician.page.getByText('You declared a conflict of interest')).toBeVisible();
+  await expect(clinician.page.getByRole('heading', { name: 'Your scores' })).toHaveCount(0);
+  await chair.page.reload();
+  const exception = chair.page.getByRole('form', {
+    name: `Exception for ${clinician.person.name}`,
+  });
+  await exception
+    .getByLabel(`How ${clinician.person.name}’s conflict is mitigated`)
+    .fill('Cal scores clinical quality only; the lay evaluator reviews any outlier.');
+  await exception.getByRole('button', { name: `Let ${clinician.person.name} take part` }).click();
+  await expect(chair.page.getByRole('region', { name: 'Declarations of interests' })).toContainText(
+    'the chair allowed them to take part',
+  );
+  await expectNoAxeViolations(chair.page, 'declarations register');
+  await clinician.page.reload();
   await expect(clinician.page.getByRole('heading', { name: 'Your scores' })).toBeVisible();
   await expect(clinician.page.getByRole('main')).not.toContainText('clear referral pathway');
   const quality = clinician.page.getByRole('form', {

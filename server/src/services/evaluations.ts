@@ -98,6 +98,7 @@ export interface EvaluationView {
     problems: string[];
   };
   me: {
+    userId: string;
     panelRole: PanelRole | null;
     canManage: boolean;
     canScore: boolean;
@@ -162,6 +163,7 @@ export async function evaluationView(
       problems: setupProblems(evaluation.setup, evaluation.panel),
     },
     me: {
+      userId: actor.userId,
       panelRole,
       canManage,
       canScore: isScoringRole(panelRole) && evaluation.state === 'scoring' && clear,

@@ -10,7 +10,10 @@ import { ProblemPanel } from '../../ui/ProblemPanel.tsx';
 import { TextAreaField } from '../../ui/TextAreaField.tsx';
 import { useDocumentTitle } from '../../ui/useDocumentTitle.ts';
 import { type DocumentInfo, getDocument } from '../documents/documentsApi.ts';
+import { DeclarationForm, DeclarationsRegister } from './Declarations.tsx';
 import {
+  allowConflict,
+  declare,
   type EvaluationView,
   getEvaluation,
   openModeration,
@@ -64,6 +67,10 @@ export function EvaluationPage({ documentId }: { documentId: string }) {
   const update = (next: EvaluationView) => setData({ info, view: next });
   const { evaluation, me } = view;
   const id = info.document.id;
+  const needsDeclaration =
+    me.panelRole !== null &&
+    (evaluation.state === 'scoring' || evaluation.state === 'moderation') &&
+    !evaluation.declarations.some((d) => d.userId === me.userId);
 
   return (
     <>
@@ -97,7 +104,25 @@ export function EvaluationPage({ documentId }: { documentId: string }) {
         )
       ) : null}
 
-      {evaluation.state === 'scoring' && isScoringRole(me.panelRole) ? (
+      {needsDeclaration ? (
+        <DeclarationForm
+          view={view}
+          onDeclare={async (input) => update(await declare(id, input))}
+        />
+      ) : null}
+      {me.panelRole !== null && !me.clear && !needsDeclaration && evaluation.state !== 'setup' ? (
+        <p className="section inline-alert">
+          You declared a conflict of interest, so you cannot score or see anyone’s scores unless the
+          chair records an exception and how the conflict is mitigated.
+        </p>
+      ) : null}
+
+      <DeclarationsRegister
+        view={view}
+        onAllow={async (userId, mitigation) => update(await allowConflict(id, userId, mitigation))}
+      />
+
+      {evaluation.state === 'scoring' && isScoringRole(me.panelRole) && me.clear ? (
         <ScoreSheet
           view={view}
           onSave={async (bidId, criterionId, input) =>

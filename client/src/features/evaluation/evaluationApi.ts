@@ -1,6 +1,7 @@
 import {
   type AgreedScoreInput,
   criterionScales,
+  type DeclarationInput,
   type EvaluationSetupInput,
   evaluationStates,
   panelRoles,
@@ -53,13 +54,25 @@ const evaluationViewSchema = z.object({
     ),
     overrideReason: z.string().nullable(),
     submitted: z.array(z.string()),
+    declarations: z.array(
+      z.object({
+        userId: z.string(),
+        name: z.string(),
+        conflict: z.boolean(),
+        details: z.string(),
+        declaredAt: z.number(),
+        exception: z.object({ mitigation: z.string(), by: z.string(), at: z.number() }).nullable(),
+      }),
+    ),
     problems: z.array(z.string()),
   }),
   me: z.object({
+    userId: z.string(),
     panelRole: z.enum(panelRoles).nullable(),
     canManage: z.boolean(),
     canScore: z.boolean(),
     submitted: z.boolean(),
+    clear: z.boolean(),
   }),
   myEntries: z.array(scoreEntrySchema),
   moderation: z
@@ -153,3 +166,20 @@ export function signOff(documentId: string): Promise<EvaluationView> {
 
 /** Where the browser downloads every score as CSV (once moderation has opened). */
 export const scoresCsvUrl = (documentId: string) => `/api${evaluationPath(documentId)}/scores.csv`;
+
+export function declare(documentId: string, input: DeclarationInput): Promise<EvaluationView> {
+  return api('PUT', `${evaluationPath(documentId)}/declaration`, input, evaluationViewSchema);
+}
+
+export function allowConflict(
+  documentId: string,
+  userId: string,
+  mitigation: string,
+): Promise<EvaluationView> {
+  return api(
+    'POST',
+    `${evaluationPath(documentId)}/declarations/${encodeURIComponent(userId)}/exception`,
+    { mitigation },
+    evaluationViewSchema,
+  );
+}

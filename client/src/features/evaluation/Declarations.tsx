@@ -1,0 +1,192 @@
+import { conflictExceptionInputSchema, declarationInputSchema } from '@chorus/shared';
+import { type FormEvent, useState } from 'react';
+import { Button } from '../../ui/Button.tsx';
+import { FormError } from '../../ui/FormError.tsx';
+import { RadioGroup } from '../../ui/RadioGroup.tsx';
+import { TextAreaField } from '../../ui/TextAreaField.tsx';
+import type { EvaluationView } from './evaluationApi.ts';
+
+/**
+ * A panel member's declaration of interests and confidentiality, made once the bidders are
+ * fixed and before scoring or seeing anyone's scores. What was typed stays if it is refused.
+ */
+export function DeclarationForm({
+  view,
+  onDeclare,
+}: {
+  view: EvaluationView;
+  onDeclare: (input: { confidential: true; conflict: boolean; details: string }) => Promise<void>;
+}) {
+  const [confidential, setConfidential] = useState(false);
+  const [conflict, setConflict] = useState<'' | 'no' | 'yes'>('');
+  const [details, setDetails] = useState('');
+  const [problem, setProblem] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const bidders = view.evaluation.setup.bids.map((b) => b.bidder).join(', ');
+
+  const onSubmit = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    if (busy) return;
+    if (conflict === '') {
+      setProblem('Say whether you have a conflict of interest with any bidder.');
+      return;
+    }
+    const parsed = declarationInputSchema.safeParse({
+      confidential,
+      conflict: conflict === 'yes',
+      details,
+    });
+    if (!parsed.success) {
+      setProblem(parsed.error.issues[0]?.message ?? 'Check your declaration.');
+      return;
+    }
+    setBusy(true);
+    try {
+      await onDeclare(parsed.data);
+    } catch (error) {
+      setProblem(error instanceof Error ? error.message : 'Saving failed. Try again.');
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section aria-labelledby="declaration-heading" className="section panel">
+      <h2 id="declaration-heading">Your declaration</h2>
+      <p>
+        Before you score or see anyone’s scores, declare any conflict of interest with the bidders (
+        {bidders}) and confirm you will keep the evaluation confidential. A conflict is, for
+        example, working or having worked for a bidder, or a close relative who does.
+      </p>
+      <form className="stack" onSubmit={onSubmit} noValidate aria-label="Your declaration">
+        {problem ? <FormError message={problem} /> : null}
+        <div className="checkbox">
+          <input
+            type="checkbox"
+            id="declaration-confidential"
+            checked={confidential}
+            onChange={(event) => setConfidential(event.target.checked)}
+          />
+          <label htmlFor="declaration-confidential">
+            I will keep the bids, scores and discussions confidential
+          </label>
+        </div>
+        <RadioGroup
+          legend="Do you have a conflict of interest with any bidder?"
+          name="declaration-conflict"
+          id="declaration-conflict"
+          options={[
+            { value: 'no', label: 'No' },
+            { value: 'yes', label: 'Yes' },
+          ]}
+          value={conflict}
+          onChange={setConflict}
+        />
+        {conflict === 'yes' ? (
+          <TextAreaField
+            id="declaration-details"
+            label="Describe the conflict"
+            hint="Which bidder, and your link to it. The chair decides whether you can still take part."
+            value={details}
+            onChange={setDetails}
+            rows={3}
+          />
+        ) : null}
+        <div>
+          <Button type="submit" busy={busy}>
+            Sign the declaration
+          </Button>
+        </div>
+      </form>
+    </section>
+  );
+}
+
+/** The chair lets a member with a declared conflict take part, saying how it is mitigated. */
+function ExceptionForm({
+  name,
+  onAllow,
+}: {
+  name: string;
+  onAllow: (mitigation: string) => Promise<void>;
+}) {
+  const [mitigation, setMitigation] = useState('');
+  const [problem, setProblem] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const onSubmit = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    if (busy) return;
+    const parsed = conflictExceptionInputSchema.safeParse({ mitigation });
+    if (!parsed.success) {
+      setProblem(parsed.error.issues[0]?.message ?? 'Say how the conflict is mitigated.');
+      return;
+    }
+    setBusy(true);
+    try {
+      await onAllow(parsed.data.mitigation);
+    } catch (error) {
+      setProblem(error instanceof Error ? error.message : 'Saving failed. Try again.');
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form className="stack" onSubmit={onSubmit} noValidate aria-label={`Exception for ${name}`}>
+      {problem ? <FormError message={problem} /> : null}
+      <TextAreaField
+        label={`How ${name}’s conflict is mitigated`}
+        hint="Recording it lets them score and see scores. It is kept in the record and the audit log."
+        value={mitigation}
+        onChange={setMitigation}
+        rows={2}
+      />
+      <div>
+        <Button type="submit" variant="secondary" busy={busy}>
+          Let {name} take part
+        </Button>
+      </div>
+    </form>
+  );
+}
+
+/** The panel's register of declarations; the chair records exceptions for conflicts. */
+export function DeclarationsRegister({
+  view,
+  onAllow,
+}: {
+  view: EvaluationView;
+  onAllow: (userId: string, mitigation: string) => Promise<void>;
+}) {
+  const { declarations, panel, state } = view.evaluation;
+  if (state === 'setup') return null;
+  const isChair = view.me.panelRole === 'chair';
+  const declarationOf = new Map(declarations.map((d) => [d.userId, d]));
+  return (
+    <section aria-labelledby="register-heading" className="section">
+      <h2 id="register-heading">Declarations of interests</h2>
+      <ul className="evaluation-panel">
+        {panel.map((m) => {
+          const d = declarationOf.get(m.userId);
+          return (
+            <li key={m.userId}>
+              {m.name}:{' '}
+              {!d
+                ? 'not declared yet'
+                : !d.conflict
+                  ? 'no conflict declared'
+                  : d.exception
+                    ? `declared a conflict (${d.details}); the chair allowed them to take part: ${d.exception.mitigation}`
+                    : `declared a conflict (${d.details}); kept out of scoring until the chair records an exception`}
+              {isChair && d?.conflict && !d.exception && m.userId !== view.me.userId ? (
+                <ExceptionForm
+                  name={m.name}
+                  onAllow={(mitigation) => onAllow(m.userId, mitigation)}
+                />
+              ) : null}
+            </li>
+          );
+        })}
+      </ul>
+    </section>
+  );
+}
