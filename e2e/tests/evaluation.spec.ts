@@ -104,8 +104,18 @@ test('a lay evaluator and a clinician score alone; moderation reveals both, the 
     'Lee: patients co-designed the reminder letters.',
   );
   await expectNoAxeViolations(lay.page, 'score sheet');
+  // A change not yet saved stops the submission rather than vanishing with it.
+  const layQuality = lay.page.getByRole('form', { name: 'Quality of care for Northside Eye Care' });
+  await layQuality.getByLabel('Your rationale').fill('Lee: second thoughts, not saved yet.');
   await lay.page.getByRole('button', { name: 'Submit my scores' }).click();
-  await expect(lay.page.getByText('You have submitted your scores.')).toBeVisible();
+  await expect(
+    lay.page.getByRole('region', { name: 'Your scores' }).getByRole('alert').last(),
+  ).toContainText('Save or undo your changes first: Quality of care for Northside Eye Care');
+  await layQuality
+    .getByLabel('Your rationale')
+    .fill('Lee: clear referral pathway, but little on waiting times.');
+  await lay.page.getByRole('button', { name: 'Submit my scores' }).click();
+  await expect(lay.page.getByText('You have submitted your scores.')).toBeFocused();
 
   // The clinician cannot see the lay evaluator's scores, and a bare score is refused
   // without losing what was chosen.
@@ -148,6 +158,12 @@ test('a lay evaluator and a clinician score alone; moderation reveals both, the 
     .fill('Cal: staffing plan does not cover rural clinics.');
   await quality.getByRole('button', { name: 'Save this score' }).click();
   await expect(quality.getByRole('status')).toHaveText(/Saved/);
+  await score(
+    clinician.page,
+    'Patient experience for Northside Eye Care',
+    /^4 – Good/,
+    'Cal: the letters were tested with patients.',
+  );
 
   // The chair sees who has submitted, not what; opening early needs a reason.
   await chair.page.getByRole('button', { name: 'Check for new submissions' }).click();
@@ -158,16 +174,23 @@ test('a lay evaluator and a clinician score alone; moderation reveals both, the 
   const open = chair.page.getByRole('form', { name: 'Open moderation' });
   await open.getByRole('button', { name: 'Open moderation' }).click();
   await expect(open.getByRole('alert')).toContainText('Give the reason');
-  await open.getByLabel('Why moderation cannot wait').fill('The award deadline is tomorrow.');
+  await expect(open.getByLabel('Why moderation cannot wait')).toBeVisible();
+
+  // Once the clinician submits, moderation opens without a reason; focus goes to the stage.
+  await clinician.page.getByRole('button', { name: 'Submit my scores' }).click();
+  await expect(clinician.page.getByText('You have submitted your scores.')).toBeVisible();
+  await chair.page.getByRole('button', { name: 'Check for new submissions' }).click();
+  await expect(panel).toContainText(`${clinician.person.name}: Evaluator, has submitted`);
+  await expect(open).toContainText('Every evaluator has submitted.');
   await open.getByRole('button', { name: 'Open moderation' }).click();
-  await expect(chair.page.getByText('Stage: Moderation.')).toBeVisible();
+  await expect(chair.page.getByText('Stage: Moderation.')).toBeFocused();
   await expect(chair.page.getByRole('main')).toContainText('clear referral pathway');
   await expect(chair.page.getByRole('main')).toContainText('staffing plan does not cover');
-  // 70% × (3 + 1) / 2 of 4 = 35, plus 30% × 5 of 5 = 30.
+  // 70% × (3 + 1) / 2 of 4 = 35, plus 30% × (5 + 4) / 2 of 5 = 27.
   const northside = chair.page
     .getByRole('table', { name: 'Weighted totals and ranking' })
     .getByRole('row', { name: /Northside Eye Care/ });
-  await expect(northside.getByRole('cell')).toHaveText(['65', '1st']);
+  await expect(northside.getByRole('cell')).toHaveText(['62', '1st']);
   await expect(chair.page.getByText('Wide disagreement')).toBeVisible();
   await expectNoAxeViolations(chair.page, 'moderation');
 

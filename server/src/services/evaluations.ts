@@ -180,13 +180,24 @@ export async function evaluationView(
   };
 }
 
+/**
+ * The individual scores moderation works from: those of evaluators who submitted. Drafts of
+ * someone who never submitted (moderation opened without them) are neither shown nor counted.
+ */
+async function revealedEntries(storage: Storage, documentId: string) {
+  const submitted = new Set(
+    (await storage.evaluations.submissions(documentId)).map((s) => s.userId),
+  );
+  return (await storage.evaluations.entries(documentId)).filter((e) => submitted.has(e.userId));
+}
+
 /** Everything moderation shows; only ever called once the scores are revealed. */
 async function moderationOf(
   storage: Storage,
   evaluation: EvaluationRecord,
   nameOf: ReadonlyMap<string, string>,
 ): Promise<NonNullable<EvaluationView['moderation']>> {
-  const entries = await storage.evaluations.entries(evaluation.documentId);
+  const entries = await revealedEntries(storage, evaluation.documentId);
   const agreed = await storage.evaluations.agreedScores(evaluation.documentId);
   const complete =
     missingEntries(
@@ -273,9 +284,17 @@ export async function startScoring(
   if (problems.length > 0) {
     throw new AppError(ErrorId.badRequest, `Scoring cannot start yet. ${problems.join(' ')}`);
   }
-  if (!(await storage.evaluations.transition(document.id, 'setup', 'scoring', Date.now()))) {
-    throw stageMoved();
-  }
+  // Only on the set-up just checked: one saved meanwhile is checked again by a new request.
+  const started = await storage.evaluations.transition(
+    document.id,
+    'setup',
+    'scoring',
+    Date.now(),
+    {
+      ifUpdatedAt: evaluation.updatedAt,
+    },
+  );
+  if (!started) throw stageMoved();
 }
 
 /** Saves one of the caller's own scores or abstentions. */
@@ -381,7 +400,7 @@ export async function openModeration(
     'scoring',
     'moderation',
     Date.now(),
-    waitedFor > 0 ? reason : null,
+    { overrideReason: waitedFor > 0 ? reason : null },
   );
   if (!opened) throw stageMoved();
   return { waitedFor };
@@ -393,6 +412,8 @@ export async function recordAgreedScore(
   document: DocumentRecord,
   actor: EvaluationActor,
   agreed: AgreedScore,
+  /** When the agreed score being replaced was saved, as the caller last saw it (null: none). */
+  basedOn: number | null,
 ): Promise<void> {
   const evaluation = await forPanel(storage, document, actor);
   const role = panelRoleOf(evaluation, actor.userId);
@@ -412,7 +433,7 @@ export async function recordAgreedScore(
   }
   const problem = agreedScoreProblem(
     evaluation.setup,
-    await storage.evaluations.entries(document.id),
+    await revealedEntries(storage, document.id),
     agreed,
   );
   if (problem) throw new AppError(ErrorId.badRequest, problem);
@@ -421,8 +442,14 @@ export async function recordAgreedScore(
     { ...agreed, reason: agreed.reason?.trim() || null },
     actor.userId,
     Date.now(),
+    basedOn,
   );
   if (saved === 'closed') throw stageMoved();
+  if (saved === 'stale') {
+    throw conflict(
+      'Someone else saved an agreed score for this since you loaded it. Reload the page to see theirs; what you typed stays in the form until you do.',
+    );
+  }
 }
 
 /** The chair signs off (rule 7): only once every bid has an agreed score for every criterion. */

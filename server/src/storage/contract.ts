@@ -333,6 +333,15 @@ export function storageContract(name: string, open: () => Promise<Storage>): voi
         expect(await s.evaluations.get(doc)).toBeNull();
         const panel = [{ userId: evaluator, panelRole: 'evaluator' as const }];
         expect(await s.evaluations.saveSetup(doc, evaluationSetup, panel, 1)).toBe(true);
+        // A set-up saved again (even in the same millisecond) moves `updatedAt` on, so a
+        // start based on the earlier read is refused.
+        const read = await s.evaluations.get(doc);
+        expect(await s.evaluations.saveSetup(doc, evaluationSetup, panel, 1)).toBe(true);
+        expect(
+          await s.evaluations.transition(doc, 'setup', 'scoring', 2, {
+            ifUpdatedAt: read?.updatedAt ?? 0,
+          }),
+        ).toBe(false);
         expect(await s.evaluations.get(doc)).toMatchObject({
           state: 'setup',
           setup: evaluationSetup,
@@ -344,9 +353,19 @@ export function storageContract(name: string, open: () => Promise<Storage>): voi
         expect((await s.evaluations.get(doc))?.setup).toEqual(evaluationSetup);
         // A stale transition (someone else moved it first) changes nothing.
         expect(await s.evaluations.transition(doc, 'setup', 'scoring', 4)).toBe(false);
-        expect(await s.evaluations.transition(doc, 'scoring', 'moderation', 5, 'Ill')).toBe(true);
+        expect(
+          await s.evaluations.transition(doc, 'scoring', 'moderation', 5, {
+            overrideReason: 'Ill',
+          }),
+        ).toBe(true);
         expect(await s.evaluations.get(doc)).toMatchObject({
           state: 'moderation',
+          overrideReason: 'Ill',
+        });
+        // The chair's reason stays on record through sign-off.
+        expect(await s.evaluations.transition(doc, 'moderation', 'signed_off', 6)).toBe(true);
+        expect(await s.evaluations.get(doc)).toMatchObject({
+          state: 'signed_off',
           overrideReason: 'Ill',
         });
         await s.close();
@@ -406,23 +425,20 @@ export function storageContract(name: string, open: () => Promise<Storage>): voi
           rationale: 'Agreed.',
           reason: null,
         };
-        expect(await s.evaluations.putAgreed(doc, agreed, evaluator, 2)).toBe('closed');
+        expect(await s.evaluations.putAgreed(doc, agreed, evaluator, 2, null)).toBe('closed');
         await s.evaluations.transition(doc, 'setup', 'scoring', 2);
         await s.evaluations.transition(doc, 'scoring', 'moderation', 3);
-        expect(await s.evaluations.putAgreed(doc, agreed, evaluator, 4)).toBe('saved');
-        expect(
-          await s.evaluations.putAgreed(
-            doc,
-            { ...agreed, score: 3, reason: 'Annex' },
-            evaluator,
-            5,
-          ),
-        ).toBe('saved');
+        expect(await s.evaluations.putAgreed(doc, agreed, evaluator, 4, null)).toBe('saved');
+        // A form loaded before that save is stale: it would overwrite a colleague's score.
+        expect(await s.evaluations.putAgreed(doc, agreed, evaluator, 5, null)).toBe('stale');
+        const replaced = { ...agreed, score: 3, reason: 'Annex' };
+        expect(await s.evaluations.putAgreed(doc, replaced, evaluator, 4, 4)).toBe('saved');
+        // Saved in the same millisecond, it still gets a later time of its own.
         expect(await s.evaluations.agreedScores(doc)).toEqual([
-          { ...agreed, score: 3, reason: 'Annex', agreedBy: evaluator, agreedAt: 5 },
+          { ...replaced, agreedBy: evaluator, agreedAt: 5 },
         ]);
         await s.evaluations.transition(doc, 'moderation', 'signed_off', 6);
-        expect(await s.evaluations.putAgreed(doc, agreed, evaluator, 7)).toBe('closed');
+        expect(await s.evaluations.putAgreed(doc, agreed, evaluator, 7, 5)).toBe('closed');
         await s.close();
       });
 

@@ -330,7 +330,10 @@ export interface EvaluationRecord {
 
 /**
  * Procurement evaluations. Each write that the rules forbid in some stage checks the stage
- * in the same transaction, so a score can never land after moderation has opened.
+ * in the same transaction, so a score can never land after moderation has opened. Checks
+ * that read more than the stage (the set-up is complete, everyone has submitted) happen in
+ * the service before the write; `transition`'s `ifUpdatedAt` lets a backend whose calls
+ * interleave refuse a move made on a set-up that changed meanwhile.
  */
 export interface EvaluationStore {
   get(documentId: string): Promise<EvaluationRecord | null>;
@@ -341,13 +344,17 @@ export interface EvaluationStore {
     panel: readonly PanelMember[],
     at: number,
   ): Promise<boolean>;
-  /** Moves from one stage to the next; false if it was no longer in `from`. */
+  /**
+   * Moves from one stage to the next; false if it was no longer in `from` (or, with
+   * `ifUpdatedAt`, if the set-up changed since it was read). An `overrideReason` is kept
+   * through later moves.
+   */
   transition(
     documentId: string,
     from: EvaluationState,
     to: EvaluationState,
     at: number,
-    overrideReason?: string | null,
+    options?: { overrideReason?: string | null; ifUpdatedAt?: number },
   ): Promise<boolean>;
   /**
    * Saves one evaluator's entry (replacing their earlier one for the same bid and
@@ -364,13 +371,17 @@ export interface EvaluationStore {
   /** Entries of one evaluator, or of everyone when `userId` is omitted. */
   entries(documentId: string, userId?: string): Promise<(ScoreEntry & { userId: string })[]>;
   submissions(documentId: string): Promise<{ userId: string; submittedAt: number }[]>;
-  /** Records the panel's agreed score for a bid and criterion; 'closed' unless in moderation. */
+  /**
+   * Records the panel's agreed score for a bid and criterion: 'closed' unless in moderation,
+   * 'stale' unless the one it replaces was saved at `basedOn` (null: there was none).
+   */
   putAgreed(
     documentId: string,
     agreed: AgreedScore,
     userId: string,
     at: number,
-  ): Promise<'saved' | 'closed'>;
+    basedOn: number | null,
+  ): Promise<'saved' | 'closed' | 'stale'>;
   agreedScores(
     documentId: string,
   ): Promise<(AgreedScore & { agreedBy: string; agreedAt: number })[]>;

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
+  agreedResults,
+  agreedScoreProblem,
   type EvaluationSetup,
   entryProblem,
   evaluationResults,
@@ -66,6 +68,56 @@ describe('setupProblems', () => {
       '“quality ” is pass or fail, so give it a weight of 0%.',
       'Two criteria have the same title. Give each its own.',
     ]);
+  });
+});
+
+describe('setupProblems: the panel and pass/fail minimums', () => {
+  it('wants exactly one chair, and no minimum on a pass/fail criterion', () => {
+    const twoChairs = [...panel, { userId: 'x', panelRole: 'chair' as const }];
+    const withMinimum = {
+      ...setup,
+      criteria: setup.criteria.map((c) => (c.id === 'insured' ? { ...c, threshold: 1 } : c)),
+    };
+    expect(setupProblems(withMinimum, twoChairs)).toEqual([
+      '“Insurance in place” is pass or fail, so it has no minimum score: a bid must pass it. Leave the minimum empty.',
+      'A panel has one chair. Give the others another role.',
+    ]);
+  });
+});
+
+describe('agreed scores (rule 4)', () => {
+  const individual = [score('a', 'quality', 1), score('a', 'quality', 3)];
+  const agreed = (value: number, reason: string | null = null) => ({
+    bidId: 'a',
+    criterionId: 'quality',
+    score: value,
+    rationale: 'Agreed by the panel.',
+    reason,
+  });
+  it('accepts a score someone gave without a reason, and one unlike all of them only with a reason', () => {
+    expect(agreedScoreProblem(setup, individual, agreed(3))).toBeNull();
+    expect(agreedScoreProblem(setup, individual, agreed(2))).toBe(
+      'The agreed score 2 differs from every individual score (1, 3). Give the reason the panel agreed it.',
+    );
+    expect(agreedScoreProblem(setup, individual, agreed(2, 'Met in the middle.'))).toBeNull();
+    expect(agreedScoreProblem(setup, individual, agreed(5, 'Too high.'))).toBe(
+      'Choose a score from 0 to 4.',
+    );
+  });
+  it('wants a reason when everyone abstained', () => {
+    const abstained: ScoreEntry[] = [
+      { bidId: 'a', criterionId: 'quality', kind: 'abstain', reason: 'Conflict.' },
+    ];
+    expect(agreedScoreProblem(setup, abstained, agreed(2))).toMatch(/all abstained/);
+  });
+  it('computes results from agreed scores with the same arithmetic', () => {
+    const [a] = agreedResults(setup, [
+      agreed(2),
+      { ...agreed(4), criterionId: 'access' },
+      { ...agreed(1), criterionId: 'insured' },
+    ]);
+    // 60 × 2/4 + 40 × 4/5
+    expect(a?.total).toBe(62);
   });
 });
 
@@ -144,13 +196,28 @@ describe('evaluationResults', () => {
     expect(b?.rank).toBeNull();
   });
 
-  it('gives equal totals the same rank', () => {
-    const entries = [
-      score('a', 'quality', 2),
-      score('a', 'access', 5),
+  it('gives equal totals the same rank and skips the next (1, 1, 3)', () => {
+    const three = { ...setup, bids: [...setup.bids, { id: 'c', bidder: 'Provider C' }] };
+    const entries = ['a', 'b', 'c'].flatMap((bid) => [
+      score(bid, 'quality', bid === 'c' ? 3 : 4),
+      score(bid, 'access', 5),
+      score(bid, 'insured', 1),
+    ]);
+    expect(evaluationResults(three, entries).map((r) => r.rank)).toEqual([1, 1, 3]);
+  });
+
+  it('does not rank a bid with a criterion nobody scored (its total would count it as 0)', () => {
+    const entries: ScoreEntry[] = [
+      score('a', 'quality', 4),
+      { bidId: 'a', criterionId: 'access', kind: 'abstain', reason: 'Conflict.' },
+      score('a', 'insured', 1),
       score('b', 'quality', 2),
-      score('b', 'access', 5),
+      score('b', 'access', 2),
+      score('b', 'insured', 1),
     ];
-    expect(evaluationResults(setup, entries).map((r) => r.rank)).toEqual([1, 1]);
+    const [a, b] = evaluationResults(setup, entries);
+    expect(a?.unscored).toEqual(['Access for patients']);
+    expect(a?.rank).toBeNull();
+    expect(b?.rank).toBe(1);
   });
 });

@@ -179,6 +179,11 @@ export function setupProblems(setup: EvaluationSetup, panel: readonly PanelMembe
     if (c.scale === 'pass_fail' && c.weight !== 0) {
       problems.push(`“${c.title}” is pass or fail, so give it a weight of 0%.`);
     }
+    if (c.scale === 'pass_fail' && c.threshold !== null) {
+      problems.push(
+        `“${c.title}” is pass or fail, so it has no minimum score: a bid must pass it. Leave the minimum empty.`,
+      );
+    }
     if (c.threshold !== null && (c.threshold < 0 || c.threshold > scaleMax(c.scale))) {
       problems.push(
         `The minimum score for “${c.title}” must be between 0 and ${scaleMax(c.scale)}.`,
@@ -189,7 +194,9 @@ export function setupProblems(setup: EvaluationSetup, panel: readonly PanelMembe
   if (new Set(titles).size !== titles.length) {
     problems.push('Two criteria have the same title. Give each its own.');
   }
-  if (!panel.some((m) => m.panelRole === 'chair')) problems.push('Choose a chair for the panel.');
+  const chairs = panel.filter((m) => m.panelRole === 'chair').length;
+  if (chairs === 0) problems.push('Choose a chair for the panel.');
+  if (chairs > 1) problems.push('A panel has one chair. Give the others another role.');
   if (!panel.some((m) => isScoringRole(m.panelRole))) {
     problems.push('Add at least one evaluator, lay evaluator or finance evaluator to the panel.');
   }
@@ -245,7 +252,9 @@ export interface BidResult {
   total: number;
   /** Titles of the criteria whose threshold the bid failed. */
   failures: string[];
-  /** 1 for the highest total among bids without failures; null for a bid with failures. */
+  /** Titles of the criteria nobody scored (all abstained): the total is incomplete. */
+  unscored: string[];
+  /** 1 for the highest total among complete bids without failures; null otherwise. */
   rank: number | null;
 }
 
@@ -282,9 +291,23 @@ export function evaluationResults(
     const failures = setup.criteria
       .filter((_, i) => criteria[i]?.belowThreshold)
       .map((c) => c.title);
-    return { bidId: bid.id, criteria, total: Math.round(total * 100) / 100, failures, rank: null };
+    // A criterion with no score would count as 0 and skip its minimum: such a bid is not
+    // ranked until the panel agrees a score for it.
+    const unscored = setup.criteria
+      .filter((_, i) => criteria[i]?.average == null)
+      .map((c) => c.title);
+    return {
+      bidId: bid.id,
+      criteria,
+      total: Math.round(total * 100) / 100,
+      failures,
+      unscored,
+      rank: null,
+    };
   });
-  const ranked = results.filter((r) => r.failures.length === 0).sort((a, b) => b.total - a.total);
+  const ranked = results
+    .filter((r) => r.failures.length === 0 && r.unscored.length === 0)
+    .sort((a, b) => b.total - a.total);
   // Equal totals share a rank (1, 1, 3), as a published ranking would show them.
   ranked.forEach((r, i) => {
     const previous = ranked[i - 1];
@@ -309,7 +332,10 @@ export function agreedScoreProblem(
       ? [e.score]
       : [],
   );
-  if (individual.length > 0 && !individual.includes(agreed.score) && !agreed.reason?.trim()) {
+  if (!individual.includes(agreed.score) && !agreed.reason?.trim()) {
+    if (individual.length === 0) {
+      return 'No evaluator scored this (all abstained). Give the reason the panel agreed this score.';
+    }
     const given = [...individual].sort((a, b) => a - b).join(', ');
     return `The agreed score ${agreed.score} differs from every individual score (${given}). Give the reason the panel agreed it.`;
   }

@@ -106,6 +106,11 @@ export const agreedScoreInputSchema = z.object({
     .max(2000, 'A reason is at most 2,000 characters.')
     .nullable()
     .default(null),
+  /**
+   * When the agreed score this replaces was saved (null: there was none), so a stale form
+   * cannot silently overwrite a colleague's newer agreed score.
+   */
+  basedOn: z.number().int().nullable().default(null),
 });
 export type AgreedScoreInput = z.infer<typeof agreedScoreInputSchema>;
 

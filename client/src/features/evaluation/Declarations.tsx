@@ -59,7 +59,7 @@ export function DeclarationForm({
         example, working or having worked for a bidder, or a close relative who does.
       </p>
       <form className="stack" onSubmit={onSubmit} noValidate aria-label="Your declaration">
-        {problem ? <FormError message={problem} /> : null}
+        {problem ? <FormError message={problem} headingLevel={3} /> : null}
         <div className="checkbox">
           <input
             type="checkbox"
@@ -132,7 +132,7 @@ function ExceptionForm({
   };
   return (
     <form className="stack" onSubmit={onSubmit} noValidate aria-label={`Exception for ${name}`}>
-      {problem ? <FormError message={problem} /> : null}
+      {problem ? <FormError message={problem} headingLevel={3} /> : null}
       <TextAreaField
         label={`How ${name}’s conflict is mitigated`}
         hint="Recording it lets them score and see scores. It is kept in the record and the audit log."

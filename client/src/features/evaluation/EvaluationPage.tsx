@@ -1,5 +1,5 @@
 import { evaluationStateLabels, isScoringRole, panelRoleLabels } from '@chorus/shared';
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { useApiQuery } from '../../api/useApiQuery.ts';
 import { Link } from '../../routes/Link.tsx';
 import { Button } from '../../ui/Button.tsx';
@@ -47,6 +47,16 @@ const stageExplained = {
 /** A procurement evaluation's scoring: set-up, individual scoring and moderation. */
 export function EvaluationPage({ documentId }: { documentId: string }) {
   const { state, setData, reload } = useApiQuery(documentId, load);
+  // The button that moved the evaluation on is gone: focus goes to the new stage's words.
+  const stageRef = useRef<HTMLParagraphElement>(null);
+  const stage = state.status === 'ready' ? state.data.view.evaluation.state : null;
+  const shownStage = useRef(stage);
+  useEffect(() => {
+    if (shownStage.current !== null && stage !== null && stage !== shownStage.current) {
+      stageRef.current?.focus();
+    }
+    if (stage !== null) shownStage.current = stage;
+  }, [stage]);
   useDocumentTitle(
     state.status === 'ready'
       ? `Scoring of ${state.data.info.document.title}`
@@ -78,7 +88,7 @@ export function EvaluationPage({ documentId }: { documentId: string }) {
         <Link href={`/documents/${id}`}>Back to {info.document.title}</Link>
       </nav>
       <PageHeading>Scoring of {info.document.title}</PageHeading>
-      <p className="lede">
+      <p className="lede" tabIndex={-1} ref={stageRef}>
         Stage: <strong>{evaluationStateLabels[evaluation.state]}</strong>.{' '}
         {stageExplained[evaluation.state]}
       </p>
@@ -151,9 +161,13 @@ export function EvaluationPage({ documentId }: { documentId: string }) {
             view={view}
             moderation={view.moderation}
             documentId={id}
-            onAgree={async (bidId, criterionId, input) =>
-              update(await saveAgreed(id, bidId, criterionId, input))
-            }
+            onAgree={async (bidId, criterionId, input) => {
+              const next = await saveAgreed(id, bidId, criterionId, input);
+              update(next);
+              return next.moderation?.agreed.find(
+                (a) => a.bidId === bidId && a.criterionId === criterionId,
+              );
+            }}
             onSignOff={async () => update(await signOff(id))}
           />
         </>
@@ -225,7 +239,7 @@ function StartScoring({ view, onStart }: { view: EvaluationView; onStart: () => 
           cannot change.
         </p>
       )}
-      {problem ? <FormError message={problem} /> : null}
+      {problem ? <FormError message={problem} headingLevel={4} /> : null}
       {problems.length === 0 ? (
         <div>
           <Button onClick={start} busy={busy}>
@@ -282,7 +296,7 @@ function OpenModeration({
             everyone. To open it now, record why; their scores so far are frozen as they are.
           </p>
         )}
-        {problem ? <FormError message={problem} /> : null}
+        {problem ? <FormError message={problem} headingLevel={3} /> : null}
         {waiting.length > 0 ? (
           <TextAreaField
             id="moderation-reason"

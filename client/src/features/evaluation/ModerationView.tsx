@@ -1,5 +1,4 @@
 import {
-  type AgreedScoreInput,
   agreedScoreInputSchema,
   type Criterion,
   moderatingPanelRoles,
@@ -8,6 +7,7 @@ import {
   wideDisagreement,
 } from '@chorus/shared';
 import { type FormEvent, useState } from 'react';
+import type { z } from 'zod';
 import { Button } from '../../ui/Button.tsx';
 import { FormError } from '../../ui/FormError.tsx';
 import { SelectField } from '../../ui/SelectField.tsx';
@@ -16,6 +16,7 @@ import { type BidResultView, type EvaluationView, scoresCsvUrl } from './evaluat
 
 type Moderation = NonNullable<EvaluationView['moderation']>;
 type Agreed = Moderation['agreed'][number];
+type AgreedScoreInput = z.input<typeof agreedScoreInputSchema>;
 
 const number = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 2 });
 const ordinalRules = new Intl.PluralRules('en-GB', { type: 'ordinal' });
@@ -50,7 +51,9 @@ function ResultsTable({
             <td>
               {r.rank !== null
                 ? ordinal(r.rank)
-                : `Not ranked: below the minimum on ${r.failures.join(', ')}`}
+                : r.failures.length > 0
+                  ? `Not ranked: below the minimum on ${r.failures.join(', ')}`
+                  : `Not ranked yet: nobody scored ${r.unscored.join(', ')}; the panel must agree a score`}
             </td>
           </tr>
         ))}
@@ -71,8 +74,14 @@ function AgreedForm({
   bidId: string;
   bidder: string;
   agreed: Agreed | undefined;
-  onSave: (bidId: string, criterionId: string, input: AgreedScoreInput) => Promise<void>;
+  onSave: (
+    bidId: string,
+    criterionId: string,
+    input: AgreedScoreInput,
+  ) => Promise<Agreed | undefined>;
 }) {
+  // The agreed score this form's text started from: saving over a newer one is refused.
+  const [basedOn, setBasedOn] = useState<number | null>(agreed?.agreedAt ?? null);
   const [score, setScore] = useState<string>(agreed ? String(agreed.score) : '');
   const [rationale, setRationale] = useState(agreed?.rationale ?? '');
   const [reason, setReason] = useState(agreed?.reason ?? '');
@@ -90,6 +99,7 @@ function AgreedForm({
       score: score === '' ? undefined : Number(score),
       rationale,
       reason: reason.trim() === '' ? null : reason,
+      basedOn,
     });
     if (!parsed.success) {
       setProblem(parsed.error.issues[0]?.message ?? 'Check the agreed score and rationale.');
@@ -97,7 +107,8 @@ function AgreedForm({
     }
     setBusy(true);
     try {
-      await onSave(bidId, criterion.id, parsed.data);
+      const stored = await onSave(bidId, criterion.id, parsed.data);
+      setBasedOn(stored?.agreedAt ?? null);
       setProblem(null);
       setSaved(true);
     } catch (error) {
@@ -109,7 +120,7 @@ function AgreedForm({
 
   return (
     <form className="stack evaluation-agreed" onSubmit={onSubmit} noValidate aria-label={name}>
-      {problem ? <FormError message={problem} /> : null}
+      {problem ? <FormError message={problem} headingLevel={4} /> : null}
       <SelectField
         id={`${base}-score`}
         label="Agreed score"
@@ -159,7 +170,11 @@ export function ModerationView({
   view: EvaluationView;
   moderation: Moderation;
   documentId: string;
-  onAgree: (bidId: string, criterionId: string, input: AgreedScoreInput) => Promise<void>;
+  onAgree: (
+    bidId: string,
+    criterionId: string,
+    input: AgreedScoreInput,
+  ) => Promise<Agreed | undefined>;
   onSignOff: () => Promise<void>;
 }) {
   const { setup, panel, state } = view.evaluation;
@@ -210,18 +225,21 @@ export function ModerationView({
               );
               return (
                 <div key={criterion.id} className="evaluation-moderate panel stack">
+                  <h3>{criterion.title}</h3>
+                  <p>
+                    {outcome?.average == null
+                      ? 'No individual scores (everyone abstained or nobody submitted).'
+                      : `Individual average: ${number.format(outcome.average)} of ${scaleMax(criterion.scale)}.`}
+                    {outcome?.disagreement ? (
+                      <strong className="evaluation-flag">
+                        Wide disagreement: individual scores differ by {wideDisagreement} or more
+                        levels (on pass or fail: any split). Discuss before agreeing.
+                      </strong>
+                    ) : null}
+                  </p>
                   <table className="data-table">
                     <caption>
-                      {criterion.title}:{' '}
-                      {outcome?.average == null
-                        ? 'no individual scores'
-                        : `individual average ${number.format(outcome.average)} of ${scaleMax(criterion.scale)}`}
-                      {outcome?.disagreement ? (
-                        <strong className="evaluation-flag">
-                          Wide disagreement: individual scores differ by {wideDisagreement} or more
-                          levels (on pass or fail: any split). Discuss before agreeing.
-                        </strong>
-                      ) : null}
+                      Individual scores on {criterion.title} for {bid.bidder}
                     </caption>
                     <thead>
                       <tr>
@@ -298,7 +316,7 @@ function SignOff({ remaining, onSignOff }: { remaining: number; onSignOff: () =>
           : 'Every bid has an agreed score for every criterion.'}{' '}
         Signing off locks the evaluation: no score can change after it.
       </p>
-      {problem ? <FormError message={problem} /> : null}
+      {problem ? <FormError message={problem} headingLevel={3} /> : null}
       <div>
         <Button onClick={signOff} busy={busy}>
           Sign off the evaluation

@@ -5,7 +5,7 @@ import {
   scaleMax,
   scoreEntryInputSchema,
 } from '@chorus/shared';
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useCallback, useEffect, useRef, useState } from 'react';
 import { Button } from '../../ui/Button.tsx';
 import { FormError } from '../../ui/FormError.tsx';
 import { RadioGroup } from '../../ui/RadioGroup.tsx';
@@ -38,6 +38,7 @@ function EntryForm({
   entry,
   frozen,
   onSave,
+  onDirty,
 }: {
   criterion: Criterion;
   bidId: string;
@@ -45,6 +46,8 @@ function EntryForm({
   entry: ViewEntry | undefined;
   frozen: boolean;
   onSave: (bidId: string, criterionId: string, input: ScoreEntryInput) => Promise<void>;
+  /** Tells the sheet whether this form holds changes not yet saved. */
+  onDirty: (key: string, dirty: boolean) => void;
 }) {
   const [choice, setChoice] = useState<Choice>(
     entry ? (entry.kind === 'abstain' ? 'abstain' : (`${entry.score}` as Choice)) : '',
@@ -57,6 +60,10 @@ function EntryForm({
   const [saved, setSaved] = useState(false);
   const base = `entry-${bidId}-${criterion.id}`;
   const heading = `${criterion.title} for ${bidder}`;
+  const savedChoice = entry ? (entry.kind === 'abstain' ? 'abstain' : `${entry.score}`) : '';
+  const savedText = entry ? (entry.kind === 'abstain' ? entry.reason : entry.rationale) : '';
+  const dirty = !frozen && (choice !== savedChoice || text.trim() !== savedText.trim());
+  useEffect(() => onDirty(heading, dirty), [onDirty, heading, dirty]);
 
   const onSubmit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -109,7 +116,7 @@ function EntryForm({
           ? ' (pass or fail)'
           : ` (${criterion.weight}% of the total)`}
       </h4>
-      {problem ? <FormError message={problem} /> : null}
+      {problem ? <FormError message={problem} headingLevel={5} /> : null}
       <RadioGroup
         legend={`Your score for ${heading}`}
         name={base}
@@ -117,6 +124,7 @@ function EntryForm({
         options={choicesFor(criterion)}
         value={choice}
         onChange={setChoice}
+        error={problem && choice === '' ? problem : undefined}
       />
       <TextAreaField
         id={`${base}-text`}
@@ -128,6 +136,7 @@ function EntryForm({
         }
         value={text}
         onChange={setText}
+        error={problem && choice !== '' ? problem : undefined}
       />
       <div className="button-row">
         <Button type="submit" variant="secondary" busy={busy}>
@@ -152,13 +161,37 @@ export function ScoreSheet({
   const { setup } = view.evaluation;
   const [problem, setProblem] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [unsaved, setUnsaved] = useState<ReadonlySet<string>>(new Set());
+  const onDirty = useCallback((key: string, dirty: boolean) => {
+    setUnsaved((current) => {
+      if (current.has(key) === dirty) return current;
+      const next = new Set(current);
+      if (dirty) next.add(key);
+      else next.delete(key);
+      return next;
+    });
+  }, []);
   const frozen = view.me.submitted || !view.me.canScore;
+  // The submit button goes away on submitting: focus moves to what replaced it.
+  const submittedRef = useRef<HTMLParagraphElement>(null);
+  const wasSubmitted = useRef(view.me.submitted);
+  useEffect(() => {
+    if (view.me.submitted && !wasSubmitted.current) submittedRef.current?.focus();
+    wasSubmitted.current = view.me.submitted;
+  }, [view.me.submitted]);
   const entryOf = (bidId: string, criterionId: string) =>
     view.myEntries.find((e) => e.bidId === bidId && e.criterionId === criterionId);
   const remaining = setup.bids.length * setup.criteria.length - view.myEntries.length;
 
   const submit = async () => {
     if (busy) return;
+    // Submitting freezes the sheet as saved: unsaved text would vanish from the forms.
+    if (unsaved.size > 0) {
+      setProblem(
+        `Save or undo your changes first: ${[...unsaved].join('; ')}. Submitting sends only saved scores.`,
+      );
+      return;
+    }
     setBusy(true);
     try {
       await onSubmit();
@@ -189,12 +222,15 @@ export function ScoreSheet({
               entry={entryOf(bid.id, criterion.id)}
               frozen={frozen}
               onSave={onSave}
+              onDirty={onDirty}
             />
           ))}
         </section>
       ))}
       {view.me.submitted ? (
-        <p className="section">You have submitted your scores. They can no longer change.</p>
+        <p className="section" tabIndex={-1} ref={submittedRef}>
+          You have submitted your scores. They can no longer change.
+        </p>
       ) : view.me.canScore ? (
         <div className="section stack">
           <p>
@@ -203,7 +239,7 @@ export function ScoreSheet({
               : 'Every bid has a score or an abstention from you for every criterion.'}{' '}
             Once submitted, your scores cannot change.
           </p>
-          {problem ? <FormError message={problem} /> : null}
+          {problem ? <FormError message={problem} headingLevel={3} /> : null}
           <div>
             <Button onClick={submit} busy={busy}>
               Submit my scores

@@ -113,6 +113,14 @@ export function SetupForm({
     .map(([path, text]) => ({ inputId: fieldId(path), message: text }));
   const updateCriterion = (key: number, change: Partial<CriterionDraft>) =>
     setCriteria((list) => list.map((c) => (c.key === key ? { ...c, ...change } : c)));
+  // Saved panel members who can no longer open the document are listed too, so they can
+  // be taken off the panel (the server refuses a panel with them on it).
+  const people = [
+    ...view.candidates.map((c) => ({ ...c, gone: false })),
+    ...panel
+      .filter((m) => !view.candidates.some((c) => c.userId === m.userId))
+      .map((m) => ({ userId: m.userId, name: m.name, gone: true })),
+  ];
   const panelOptions: { value: PanelChoice; label: string }[] = [
     { value: 'none', label: 'Not on the panel' },
     ...panelRoles.map((r) => ({ value: r, label: panelRoleLabels[r] })),
@@ -120,7 +128,11 @@ export function SetupForm({
 
   return (
     <form className="stack" onSubmit={onSubmit} noValidate aria-label="Set up the evaluation">
-      <FormError message={message ?? fieldErrors._ ?? null} fieldErrors={summary} />
+      <FormError
+        message={message ?? fieldErrors._ ?? null}
+        fieldErrors={summary}
+        headingLevel={3}
+      />
       <fieldset className="evaluation-fieldset">
         <legend>
           <h3>Criteria</h3>
@@ -226,7 +238,7 @@ export function SetupForm({
         </Button>
       </fieldset>
 
-      <fieldset className="evaluation-fieldset">
+      <fieldset className="evaluation-fieldset" id={fieldId('panel')} tabIndex={-1}>
         <legend>
           <h3>Panel</h3>
         </legend>
@@ -235,10 +247,10 @@ export function SetupForm({
           and opens moderation but does not score. Only the panel and the document’s owners can open
           this page.
         </p>
-        {view.candidates.map((person) => (
+        {people.map((person) => (
           <SelectField
             key={person.userId}
-            label={`Panel role for ${person.name}`}
+            label={`Panel role for ${person.name}${person.gone ? ' (can no longer open this document: choose “Not on the panel”)' : ''}`}
             value={roles[person.userId] ?? 'none'}
             onChange={(role) => setRoles((r) => ({ ...r, [person.userId]: role }))}
             options={panelOptions}

@@ -1,5 +1,5 @@
 import {
-  type AgreedScoreInput,
+  type agreedScoreInputSchema,
   criterionScales,
   type DeclarationInput,
   type EvaluationSetupInput,
@@ -30,6 +30,7 @@ const bidResultSchema = z.object({
   criteria: z.array(criterionResultSchema),
   total: z.number(),
   failures: z.array(z.string()),
+  unscored: z.array(z.string()),
   rank: z.number().nullable(),
 });
 export type BidResultView = z.infer<typeof bidResultSchema>;
@@ -150,7 +151,7 @@ export function saveAgreed(
   documentId: string,
   bidId: string,
   criterionId: string,
-  input: AgreedScoreInput,
+  input: z.input<typeof agreedScoreInputSchema>,
 ): Promise<EvaluationView> {
   return api(
     'PUT',

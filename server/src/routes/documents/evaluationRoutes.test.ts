@@ -311,13 +311,15 @@ describe('procurement evaluation: individual scoring (integrity rules 1 to 3)', 
 
     // Everyone on the panel (and the owner) now sees each score with its rationale.
     const view = await s.get(s.clinician.cookie);
-    expect(view.json.moderation.entries).toHaveLength(8);
+    expect(view.json.moderation.entries).toHaveLength(4);
     expect(JSON.stringify(view.json.moderation)).toContain('Lee: clear pathway');
-    // 3 of 4 and 1 of 4 on quality (70%): 35; 3 of 5 and 1 of 5 on experience (30%): 12.
+    // Cal never submitted: his drafts are neither shown nor counted (he still sees his own).
+    expect(JSON.stringify(view.json.moderation)).not.toContain('Cal: clear pathway');
+    expect(JSON.stringify((await s.get(s.owner.cookie)).json)).not.toContain('Cal: clear pathway');
+    // Lee's 3 of 4 on quality (70%): 52.5; 3 of 5 on experience (30%): 18.
     const [first] = view.json.moderation.results;
-    expect(first.total).toBe(47);
-    expect(first.criteria[0].disagreement).toBe(true);
-    expect([...first.criteria[0].scores].sort()).toEqual([1, 3]);
+    expect(first.total).toBe(70.5);
+    expect(first.criteria[0]).toMatchObject({ scores: [3], disagreement: false });
 
     const audit = await s.t.request('GET', `/api/workspaces/${s.workspaceId}/audit`, {
       cookie: s.owner.cookie,
@@ -561,5 +563,66 @@ describe('procurement evaluation: declarations of interests', () => {
       `"Cal Clinician","Declared a conflict","${details}","Cher Chair","${mitigation}"`,
     );
     expect(text).toContain('"Lee Lay","None declared"');
+  });
+});
+
+describe('procurement evaluation: who may take part', () => {
+  it('lets panel roles, not document permissions, decide who scores: a viewer of the text can be a lay evaluator', async () => {
+    const s = await setup();
+    closers.push(() => s.t.storage.close());
+    const lowered = await s.t.request(
+      'PATCH',
+      `/api/workspaces/${s.workspaceId}/members/${s.lay.id}`,
+      { cookie: s.owner.cookie, body: { permission: 'viewer' } },
+    );
+    expect(lowered.status).toBe(200);
+    const ids = await s.started();
+    expect((await s.get(s.lay.cookie)).json.me.panelRole).toBe('lay_evaluator');
+    await s.scoreAll(s.lay.cookie, 'Lee', ids, 2);
+    expect((await s.t.request('POST', `${s.path}/submit`, { cookie: s.lay.cookie })).status).toBe(
+      200,
+    );
+  });
+
+  it('refuses an agreed score saved over a colleague’s newer one', async () => {
+    const s = await setup();
+    closers.push(() => s.t.storage.close());
+    const ids = await s.started();
+    await s.scoreAll(s.lay.cookie, 'Lee', ids, 3);
+    await s.t.request('POST', `${s.path}/submit`, { cookie: s.lay.cookie });
+    await s.t.request('POST', `${s.path}/moderation`, {
+      cookie: s.chair.cookie,
+      body: { overrideReason: 'Cal withdrew from the panel.' },
+    });
+    const pair = `${s.path}/agreed/${ids.bids[0]}/${ids.criteria[0]}`;
+    const rationale = 'Agreed: a clear pathway, rural staffing thin.';
+    // Both loaded the page before either saved (basedOn: null).
+    const first = await s.t.request('PUT', pair, {
+      cookie: s.chair.cookie,
+      body: { score: 3, rationale, basedOn: null },
+    });
+    expect(first.status).toBe(200);
+    const second = await s.t.request('PUT', pair, {
+      cookie: s.lay.cookie,
+      body: { score: 3, rationale: `${rationale} Lee's version.`, basedOn: null },
+    });
+    expect(second.status).toBe(409);
+    expect(second.json.error.message).toMatch(/Someone else saved an agreed score/);
+    const agreedAt = first.json.moderation.agreed[0].agreedAt as number;
+    const retried = await s.t.request('PUT', pair, {
+      cookie: s.lay.cookie,
+      body: { score: 3, rationale: `${rationale} Lee's version.`, basedOn: agreedAt },
+    });
+    expect(retried.status).toBe(200);
+    // Individual scores are never touched by agreed ones (rule 3).
+    const view = await s.get(s.owner.cookie);
+    expect(
+      view.json.moderation.entries.filter(
+        (e: { bidId: string; criterionId: string }) =>
+          e.bidId === ids.bids[0] && e.criterionId === ids.criteria[0],
+      ),
+    ).toEqual([
+      expect.objectContaining({ userId: s.lay.id, score: 3, rationale: s.rationale('Lee') }),
+    ]);
   });
 });

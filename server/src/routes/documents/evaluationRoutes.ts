@@ -72,10 +72,14 @@ export const evaluationRoutes = new Hono<AppEnv>()
     const { storage, document, actor, audit } = await evaluationContext(c);
     const input = await parseJson(c, evaluationSetupInputSchema);
     await saveEvaluationSetup(storage, document, actor, input);
+    // The record of how the criteria were set: titles, scales, weights and minimums.
     await audit('evaluation.setup_saved', {
-      criteria: input.criteria.length,
-      bids: input.bids.length,
-      panel: input.panel.length,
+      criteria: input.criteria.map(
+        (c) =>
+          `${c.title} (${c.scale}, ${c.weight}%${c.threshold === null ? '' : `, minimum ${c.threshold}`})`,
+      ),
+      bids: input.bids.map((b) => b.bidder),
+      panel: input.panel,
     });
     return c.json(await evaluationView(storage, document, actor));
   })
@@ -116,9 +120,15 @@ export const evaluationRoutes = new Hono<AppEnv>()
     const { storage, document, actor, audit } = await evaluationContext(c);
     const bidId = parseParam(c.req.param('bidId'), entryIdSchema, noSuchEntry);
     const criterionId = parseParam(c.req.param('criterionId'), entryIdSchema, noSuchEntry);
-    const input = await parseJson(c, agreedScoreInputSchema);
-    await recordAgreedScore(storage, document, actor, { ...input, bidId, criterionId });
-    await audit('evaluation.score_agreed', { bidId, criterionId, score: input.score });
+    const { basedOn, ...input } = await parseJson(c, agreedScoreInputSchema);
+    await recordAgreedScore(storage, document, actor, { ...input, bidId, criterionId }, basedOn);
+    await audit('evaluation.score_agreed', {
+      bidId,
+      criterionId,
+      score: input.score,
+      rationale: input.rationale,
+      reason: input.reason,
+    });
     return c.json(await evaluationView(storage, document, actor));
   })
   .post('/:id/evaluation/signoff', async (c) => {

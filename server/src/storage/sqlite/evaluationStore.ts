@@ -63,12 +63,16 @@ export function sqliteEvaluationStore(db: Database.Database): EvaluationStore {
       `INSERT INTO evaluations (document_id, state, setup, panel, updated_at)
        VALUES (?, 'setup', ?, ?, ?)
        ON CONFLICT (document_id) DO UPDATE SET
-         setup = excluded.setup, panel = excluded.panel, updated_at = excluded.updated_at
+         setup = excluded.setup, panel = excluded.panel,
+         -- Strictly increasing, so a compare-and-set on it sees every change.
+         updated_at = MAX(excluded.updated_at, evaluations.updated_at + 1)
        WHERE evaluations.state = 'setup'`,
     ),
     transition: db.prepare(
-      `UPDATE evaluations SET state = ?, updated_at = ?, override_reason = ?
-       WHERE document_id = ? AND state = ?`,
+      `UPDATE evaluations
+       SET state = ?, updated_at = MAX(?, updated_at + 1),
+         override_reason = COALESCE(?, override_reason)
+       WHERE document_id = ? AND state = ? AND (? IS NULL OR updated_at = ?)`,
     ),
     submitted: db.prepare<[string, string], { n: number }>(
       'SELECT 1 AS n FROM evaluation_submissions WHERE document_id = ? AND user_id = ?',
@@ -102,6 +106,10 @@ export function sqliteEvaluationStore(db: Database.Database): EvaluationStore {
        ON CONFLICT (document_id, bid_id, criterion_id) DO UPDATE SET
          score = excluded.score, rationale = excluded.rationale, reason = excluded.reason,
          agreed_by = excluded.agreed_by, agreed_at = excluded.agreed_at`,
+    ),
+    agreedAt: db.prepare<[string, string, string], { agreed_at: number }>(
+      `SELECT agreed_at FROM evaluation_agreed
+       WHERE document_id = ? AND bid_id = ? AND criterion_id = ?`,
     ),
     agreed: db.prepare<
       [string],
@@ -168,8 +176,10 @@ export function sqliteEvaluationStore(db: Database.Database): EvaluationStore {
   });
 
   const putAgreed = db.transaction(
-    (documentId: string, a: AgreedScore, userId: string, at: number) => {
+    (documentId: string, a: AgreedScore, userId: string, at: number, basedOn: number | null) => {
       if (stateOf(documentId) !== 'moderation') return 'closed' as const;
+      const current = stmt.agreedAt.get(documentId, a.bidId, a.criterionId)?.agreed_at ?? null;
+      if (current !== basedOn) return 'stale' as const;
       stmt.putAgreed.run(
         documentId,
         a.bidId,
@@ -178,7 +188,8 @@ export function sqliteEvaluationStore(db: Database.Database): EvaluationStore {
         a.rationale,
         a.reason,
         userId,
-        at,
+        // Strictly increasing per pair, so `basedOn` tells every save apart.
+        current !== null && at <= current ? current + 1 : at,
       );
       return 'saved' as const;
     },
@@ -203,8 +214,19 @@ export function sqliteEvaluationStore(db: Database.Database): EvaluationStore {
         stmt.upsert.run(documentId, JSON.stringify(setup), JSON.stringify(panel), at).changes > 0
       );
     },
-    async transition(documentId, from, to, at, overrideReason = null) {
-      return stmt.transition.run(to, at, overrideReason, documentId, from).changes > 0;
+    async transition(documentId, from, to, at, options = {}) {
+      const ifUpdatedAt = options.ifUpdatedAt ?? null;
+      return (
+        stmt.transition.run(
+          to,
+          at,
+          options.overrideReason ?? null,
+          documentId,
+          from,
+          ifUpdatedAt,
+          ifUpdatedAt,
+        ).changes > 0
+      );
     },
     async putEntry(documentId, userId, entry, at) {
       return putEntry(documentId, userId, entry, at);
@@ -224,8 +246,8 @@ export function sqliteEvaluationStore(db: Database.Database): EvaluationStore {
         .all(documentId)
         .map((r) => ({ userId: r.user_id, submittedAt: r.submitted_at }));
     },
-    async putAgreed(documentId, agreed, userId, at) {
-      return putAgreed(documentId, agreed, userId, at);
+    async putAgreed(documentId, agreed, userId, at, basedOn) {
+      return putAgreed(documentId, agreed, userId, at, basedOn);
     },
     async agreedScores(documentId) {
       return stmt.agreed.all(documentId).map((r) => ({
