@@ -141,7 +141,11 @@ export async function evaluationView(
       ? await moderationOf(storage, evaluation, nameOf)
       : null;
   let candidates: EvaluationView['candidates'] = [];
-  if (canManage && evaluation.state === 'setup') {
+  // At set-up the managers choose the panel from these; later an owner may need a new chair.
+  const choosing =
+    (canManage && evaluation.state === 'setup') ||
+    (actor.permission === 'owner' && evaluation.state !== 'signed_off');
+  if (choosing) {
     for (const m of members) {
       const access = await checkDocumentAccess(storage, m.userId, document.id, 'document.view');
       if (access.ok) candidates.push({ userId: m.userId, name: m.name });
@@ -657,5 +661,48 @@ export async function allowDeclaredConflict(
       ErrorId.notFound,
       'That person has not declared a conflict. Reload the page.',
     );
+  }
+}
+
+/**
+ * An owner of the document appoints a new chair after scoring has started, so an
+ * evaluation does not stick when its chair leaves. The new chair must be able to open the
+ * document and must not be scoring (a scorer cannot also run moderation); the previous
+ * chair, if still on the panel, becomes an observer.
+ */
+export async function changeChair(
+  storage: Storage,
+  document: DocumentRecord,
+  actor: EvaluationActor,
+  newChairId: string,
+): Promise<void> {
+  const evaluation = await forPanel(storage, document, actor);
+  if (actor.permission !== 'owner') {
+    throw new AppError(ErrorId.forbidden, 'Only an owner of the document can appoint a new chair.');
+  }
+  if (evaluation.state === 'setup') {
+    throw conflict('While setting up, choose the chair in the set-up’s panel instead.');
+  }
+  if (isScoringRole(panelRoleOf(evaluation, newChairId))) {
+    throw new AppError(
+      ErrorId.badRequest,
+      'That person scores on this panel, so they cannot also chair it. Choose someone else.',
+    );
+  }
+  const access = await checkDocumentAccess(storage, newChairId, document.id, 'document.view');
+  if (!access.ok) {
+    throw new AppError(
+      ErrorId.badRequest,
+      'That person cannot open this document. Share it with them first, or choose someone else.',
+    );
+  }
+  const panel: PanelMember[] = [
+    ...evaluation.panel
+      .filter((m) => m.userId !== newChairId)
+      .map((m) => (m.panelRole === 'chair' ? { ...m, panelRole: 'observer' as const } : m)),
+    { userId: newChairId, panelRole: 'chair' },
+  ];
+  if (!(await storage.evaluations.changePanel(document.id, panel, Date.now()))) {
+    throw conflict('The evaluation has been signed off, so its panel can no longer change.');
   }
 }

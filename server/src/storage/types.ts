@@ -345,6 +345,11 @@ export interface EvaluationStore {
     at: number,
   ): Promise<boolean>;
   /**
+   * Replaces the panel after scoring has started (only to appoint a new chair); false once
+   * the evaluation is signed off or if it was never set up.
+   */
+  changePanel(documentId: string, panel: readonly PanelMember[], at: number): Promise<boolean>;
+  /**
    * Moves from one stage to the next; false if it was no longer in `from` (or, with
    * `ifUpdatedAt`, if the set-up changed since it was read). An `overrideReason` is kept
    * through later moves.

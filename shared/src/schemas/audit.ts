@@ -29,6 +29,7 @@ export const auditActions = [
   'evaluation.signed_off',
   'evaluation.declared',
   'evaluation.conflict_exception',
+  'evaluation.chair_changed',
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 

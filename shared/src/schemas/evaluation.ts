@@ -138,3 +138,13 @@ export const conflictExceptionInputSchema = z.object({
     .min(10, 'Say how the conflict is mitigated, for example who checks this evaluator’s scores.')
     .max(2000, 'A mitigation is at most 2,000 characters.'),
 });
+
+/** An owner appoints a new chair once scoring has started (the previous one left, say). */
+export const changeChairInputSchema = z.object({
+  userId: z.string().regex(/^[a-z0-9]{16,40}$/, 'Choose the new chair from the list.'),
+  reason: z
+    .string({ error: 'Say why the chair changes.' })
+    .trim()
+    .min(5, 'Say why the chair changes, for example that they left the programme.')
+    .max(2000, 'A reason is at most 2,000 characters.'),
+});

@@ -31,6 +31,7 @@ export const auditActionLabels: Record<AuditAction, string> = {
   'evaluation.signed_off': 'Signed off an evaluation',
   'evaluation.declared': 'Declared their interests',
   'evaluation.conflict_exception': 'Allowed a declared conflict',
+  'evaluation.chair_changed': 'Appointed a new chair',
 };
 
 export function isAuditAction(value: string): value is AuditAction {
@@ -137,6 +138,10 @@ export function describeAuditEntry(
       return details?.conflict === true
         ? `declared a conflict of interest in ${documentName()}`
         : `declared no conflict of interest in ${documentName()}`;
+    case 'evaluation.chair_changed': {
+      const reason = text(details, 'reason');
+      return `appointed a new chair for ${documentName()}${reason ? `, because: ${reason}` : ''}`;
+    }
     case 'evaluation.conflict_exception':
       return `let a panel member with a declared conflict take part in ${documentName()}, recording how it is mitigated`;
   }

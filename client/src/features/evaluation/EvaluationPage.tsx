@@ -10,9 +10,11 @@ import { ProblemPanel } from '../../ui/ProblemPanel.tsx';
 import { TextAreaField } from '../../ui/TextAreaField.tsx';
 import { useDocumentTitle } from '../../ui/useDocumentTitle.ts';
 import { type DocumentInfo, getDocument } from '../documents/documentsApi.ts';
+import { ChangeChair } from './ChangeChair.tsx';
 import { DeclarationForm, DeclarationsRegister } from './Declarations.tsx';
 import {
   allowConflict,
+  changeChair,
   declare,
   type EvaluationView,
   getEvaluation,
@@ -171,6 +173,14 @@ export function EvaluationPage({ documentId }: { documentId: string }) {
             onSignOff={async () => update(await signOff(id))}
           />
         </>
+      ) : null}
+
+      {info.permission === 'owner' &&
+      (evaluation.state === 'scoring' || evaluation.state === 'moderation') ? (
+        <ChangeChair
+          view={view}
+          onChange={async (userId, reason) => update(await changeChair(id, userId, reason))}
+        />
       ) : null}
     </>
   );

@@ -184,3 +184,16 @@ export function allowConflict(
     evaluationViewSchema,
   );
 }
+
+export function changeChair(
+  documentId: string,
+  userId: string,
+  reason: string,
+): Promise<EvaluationView> {
+  return api(
+    'PUT',
+    `${evaluationPath(documentId)}/chair`,
+    { userId, reason },
+    evaluationViewSchema,
+  );
+}

@@ -626,3 +626,54 @@ describe('procurement evaluation: who may take part', () => {
     ]);
   });
 });
+
+describe('procurement evaluation: a new chair', () => {
+  it('lets an owner appoint a new chair when the chair leaves, so the evaluation is not stuck', async () => {
+    const s = await setup();
+    closers.push(() => s.t.storage.close());
+    const ids = await s.started();
+    await s.t.request('DELETE', `/api/workspaces/${s.workspaceId}/members/${s.chair.id}`, {
+      cookie: s.owner.cookie,
+    });
+    for (const who of [s.lay, s.clinician]) {
+      await s.scoreAll(who.cookie, who === s.lay ? 'Lee' : 'Cal', ids, 2);
+      await s.t.request('POST', `${s.path}/submit`, { cookie: who.cookie });
+    }
+    const chairPath = `${s.path}/chair`;
+    const reason = 'Cher left the commissioning team.';
+    const byLay = await s.t.request('PUT', chairPath, {
+      cookie: s.lay.cookie,
+      body: { userId: s.observer.id, reason },
+    });
+    expect(byLay.status).toBe(403);
+    const scorer = await s.t.request('PUT', chairPath, {
+      cookie: s.owner.cookie,
+      body: { userId: s.lay.id, reason },
+    });
+    expect(scorer.status).toBe(400);
+    expect(scorer.json.error.message).toMatch(/scores on this panel/);
+    const appointed = await s.t.request('PUT', chairPath, {
+      cookie: s.owner.cookie,
+      body: { userId: s.observer.id, reason },
+    });
+    expect(appointed.status).toBe(200);
+    expect(appointed.json.evaluation.panel).toContainEqual(
+      expect.objectContaining({ userId: s.observer.id, panelRole: 'chair' }),
+    );
+    expect(appointed.json.evaluation.panel).toContainEqual(
+      expect.objectContaining({ userId: s.chair.id, panelRole: 'observer' }),
+    );
+    const opened = await s.t.request('POST', `${s.path}/moderation`, {
+      cookie: s.observer.cookie,
+      body: {},
+    });
+    expect(opened.status).toBe(200);
+    const audit = await s.t.request('GET', `/api/workspaces/${s.workspaceId}/audit`, {
+      cookie: s.owner.cookie,
+    });
+    expect(
+      audit.json.entries.find((e: { action: string }) => e.action === 'evaluation.chair_changed')
+        .details,
+    ).toMatchObject({ userId: s.observer.id, reason });
+  });
+});

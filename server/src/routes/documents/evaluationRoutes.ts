@@ -1,5 +1,6 @@
 import {
   agreedScoreInputSchema,
+  changeChairInputSchema,
   conflictExceptionInputSchema,
   declarationInputSchema,
   ErrorId,
@@ -17,6 +18,7 @@ import { parseJson, parseParam } from '../../http/middleware.ts';
 import { recordAudit } from '../../services/audit.ts';
 import {
   allowDeclaredConflict,
+  changeChair,
   declareInterests,
   evaluationView,
   openModeration,
@@ -163,5 +165,12 @@ export const evaluationRoutes = new Hono<AppEnv>()
       userId: memberId,
       mitigation: input.mitigation,
     });
+    return c.json(await evaluationView(storage, document, actor));
+  })
+  .put('/:id/evaluation/chair', async (c) => {
+    const { storage, document, actor, audit } = await evaluationContext(c);
+    const input = await parseJson(c, changeChairInputSchema);
+    await changeChair(storage, document, actor, input.userId);
+    await audit('evaluation.chair_changed', { userId: input.userId, reason: input.reason });
     return c.json(await evaluationView(storage, document, actor));
   });

@@ -68,6 +68,10 @@ export function sqliteEvaluationStore(db: Database.Database): EvaluationStore {
          updated_at = MAX(excluded.updated_at, evaluations.updated_at + 1)
        WHERE evaluations.state = 'setup'`,
     ),
+    changePanel: db.prepare(
+      `UPDATE evaluations SET panel = ?, updated_at = MAX(?, updated_at + 1)
+       WHERE document_id = ? AND state != 'signed_off'`,
+    ),
     transition: db.prepare(
       `UPDATE evaluations
        SET state = ?, updated_at = MAX(?, updated_at + 1),
@@ -213,6 +217,9 @@ export function sqliteEvaluationStore(db: Database.Database): EvaluationStore {
       return (
         stmt.upsert.run(documentId, JSON.stringify(setup), JSON.stringify(panel), at).changes > 0
       );
+    },
+    async changePanel(documentId, panel, at) {
+      return stmt.changePanel.run(JSON.stringify(panel), at, documentId).changes > 0;
     },
     async transition(documentId, from, to, at, options = {}) {
       const ifUpdatedAt = options.ifUpdatedAt ?? null;
