@@ -166,7 +166,6 @@ test('a lay evaluator and a clinician score alone; moderation reveals both, the 
   );
 
   // The chair sees who has submitted, not what; opening early needs a reason.
-  await chair.page.getByRole('button', { name: 'Check for new submissions' }).click();
   const panel = chair.page.getByRole('region', { name: 'Panel' });
   await expect(panel).toContainText(`${lay.person.name}: Lay evaluator, has submitted`);
   await expect(panel).toContainText(`${clinician.person.name}: Evaluator, has not submitted yet`);
@@ -179,7 +178,7 @@ test('a lay evaluator and a clinician score alone; moderation reveals both, the 
   // Once the clinician submits, moderation opens without a reason; focus goes to the stage.
   await clinician.page.getByRole('button', { name: 'Submit my scores' }).click();
   await expect(clinician.page.getByText('You have submitted your scores.')).toBeVisible();
-  await chair.page.getByRole('button', { name: 'Check for new submissions' }).click();
+  // No reload: the chair's page learns of it by polling.
   await expect(panel).toContainText(`${clinician.person.name}: Evaluator, has submitted`);
   await expect(open).toContainText('Every evaluator has submitted.');
   await open.getByRole('button', { name: 'Open moderation' }).click();

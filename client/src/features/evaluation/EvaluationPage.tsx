@@ -1,5 +1,5 @@
 import { evaluationStateLabels, isScoringRole, panelRoleLabels } from '@chorus/shared';
-import { type FormEvent, useEffect, useRef, useState } from 'react';
+import { type FormEvent, useCallback, useEffect, useRef, useState } from 'react';
 import { useApiQuery } from '../../api/useApiQuery.ts';
 import { Link } from '../../routes/Link.tsx';
 import { Button } from '../../ui/Button.tsx';
@@ -46,19 +46,51 @@ const stageExplained = {
   signed_off: 'The chair has signed off the evaluation. Its scores are locked.',
 } as const;
 
+/** How often the page asks for others' progress while scoring and moderating. */
+const POLL_MS = 5000;
+
 /** A procurement evaluation's scoring: set-up, individual scoring and moderation. */
 export function EvaluationPage({ documentId }: { documentId: string }) {
-  const { state, setData, reload } = useApiQuery(documentId, load);
-  // The button that moved the evaluation on is gone: focus goes to the new stage's words.
+  const { state, setData } = useApiQuery(documentId, load);
+  const latest = useRef(state);
+  latest.current = state;
+  // Counts this person's own changes, so a poll answer older than one is dropped.
+  const localChanges = useRef(0);
+  // When this person's action moved the stage on, its button is gone: focus goes to the new
+  // stage's words. A stage moved by someone else (seen by polling) leaves focus alone.
   const stageRef = useRef<HTMLParagraphElement>(null);
+  const focusOnStageChange = useRef(false);
   const stage = state.status === 'ready' ? state.data.view.evaluation.state : null;
   const shownStage = useRef(stage);
   useEffect(() => {
     if (shownStage.current !== null && stage !== null && stage !== shownStage.current) {
-      stageRef.current?.focus();
+      if (focusOnStageChange.current) stageRef.current?.focus();
     }
+    focusOnStageChange.current = false;
     if (stage !== null) shownStage.current = stage;
   }, [stage]);
+
+  /** Shows a newer view; never turns the page into an error, so nothing typed is lost. */
+  const refresh = useCallback(async () => {
+    const asked = localChanges.current;
+    try {
+      const view = await getEvaluation(documentId);
+      const now = latest.current;
+      if (asked === localChanges.current && now.status === 'ready') {
+        setData({ info: now.data.info, view });
+      }
+    } catch {
+      // The next poll tries again; a signed-out session is caught by the next action.
+    }
+  }, [documentId, setData]);
+  // Others' submissions and agreed scores appear within seconds while the panel works.
+  useEffect(() => {
+    if (stage !== 'scoring' && stage !== 'moderation') return;
+    const timer = setInterval(() => {
+      if (document.visibilityState === 'visible') void refresh();
+    }, POLL_MS);
+    return () => clearInterval(timer);
+  }, [stage, refresh]);
   useDocumentTitle(
     state.status === 'ready'
       ? `Scoring of ${state.data.info.document.title}`
@@ -76,7 +108,11 @@ export function EvaluationPage({ documentId }: { documentId: string }) {
     );
   }
   const { info, view } = state.data;
-  const update = (next: EvaluationView) => setData({ info, view: next });
+  const update = (next: EvaluationView) => {
+    localChanges.current++;
+    focusOnStageChange.current = next.evaluation.state !== view.evaluation.state;
+    setData({ info, view: next });
+  };
   const { evaluation, me } = view;
   const id = info.document.id;
   const needsDeclaration =
@@ -100,7 +136,7 @@ export function EvaluationPage({ documentId }: { documentId: string }) {
         <p>You are not on the panel; as an owner of the document you can follow the evaluation.</p>
       )}
 
-      <PanelList view={view} onRefresh={reload} />
+      <PanelList view={view} onRefresh={refresh} />
 
       {evaluation.state === 'setup' ? (
         me.canManage ? (
