@@ -15,6 +15,69 @@ storageContract('SQLite (file, WAL, commits on a writer thread)', async () =>
 );
 
 describe('SQLite specifics', () => {
+  it('keeps a quarantined row, with its bytes, author and reason, for inspection', async () => {
+    const file = path.join(tempDir(), 'chorus.db');
+    const storage = openSqliteStorage({ filename: file });
+    const now = Date.now();
+    await storage.users.create({
+      id: 'u1aaaaaaaaaaaaaaaaaaaaaa',
+      name: 'Ann',
+      email: 'ann@example.org',
+      passwordHash: 'h',
+      createdAt: now,
+      creditMode: 'full_name',
+      displayName: null,
+    });
+    await storage.workspaces.create(
+      { id: 'w1', name: 'W', createdAt: now },
+      'u1aaaaaaaaaaaaaaaaaaaaaa',
+    );
+    const seed = {
+      documentId: 'd1',
+      seq: 1,
+      createdAt: now,
+      accountId: null,
+      update: new Uint8Array([1]),
+    };
+    await storage.documents.create(
+      {
+        id: 'd1',
+        workspaceId: 'w1',
+        title: 'Doc',
+        kind: 'service_design',
+        createdBy: 'u1aaaaaaaaaaaaaaaaaaaaaa',
+        createdAt: now,
+        updatedAt: now,
+        restricted: false,
+      },
+      seed,
+      [],
+    );
+    await storage.journal.append([
+      {
+        documentId: 'd1',
+        seq: 2,
+        createdAt: now,
+        accountId: 'u1aaaaaaaaaaaaaaaaaaaaaa',
+        update: new Uint8Array([9, 9, 9]),
+      },
+    ]);
+    await storage.journal.quarantine('d1', 2, 'cannot apply: unexpected end of array');
+    const raw = new Database(file, { readonly: true });
+    const kept = raw
+      .prepare('SELECT seq, account_id, update_bytes, reason FROM quarantine WHERE document_id = ?')
+      .all('d1') as { seq: number; account_id: string; update_bytes: Buffer; reason: string }[];
+    raw.close();
+    expect(kept).toHaveLength(1);
+    expect(kept[0]).toMatchObject({
+      seq: 2,
+      account_id: 'u1aaaaaaaaaaaaaaaaaaaaaa',
+      reason: 'cannot apply: unexpected end of array',
+    });
+    expect([...(kept[0]?.update_bytes ?? [])]).toEqual([9, 9, 9]);
+    await storage.close();
+  });
+
   it('the audit log cannot be updated or deleted, even with direct SQL', async () => {
     const file = path.join(tempDir(), 'chorus.db');
     const storage = openSqliteStorage({ filename: file });

@@ -1,3 +1,5 @@
+import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { buildDocument, buildUser, call, type TestUser } from '../../test/factories.ts';
@@ -61,12 +63,42 @@ describe('the WebSocket upgrade', () => {
   it('is refused with no session, a tampered session or an ended session', async () => {
     expect((await tryUpgrade(url, { origin: TEST_ORIGIN })).status).toBe(401);
     const [name, value] = owner.cookie.split('=') as [string, string];
-    const tampered = `${name}=${value.slice(0, -2)}aa`;
-    expect((await tryUpgrade(url, { origin: TEST_ORIGIN, cookie: tampered })).status).toBe(401);
+    // Change the last character of the secret to a different one, whatever it was.
+    const last = value.slice(-1);
+    const tampered = `${name}=${value.slice(0, -1)}${last === 'a' ? 'b' : 'a'}`;
+    expect(await tryUpgrade(url, { origin: TEST_ORIGIN, cookie: tampered })).toEqual({
+      status: 401,
+      frames: 0,
+    });
     const ended = await buildUser(server.url);
     await buildDocument(server.url, ended);
     await call(server.url, 'POST', '/auth/signout', { cookie: ended.cookie });
-    expect((await tryUpgrade(url, { origin: TEST_ORIGIN, cookie: ended.cookie })).status).toBe(401);
+    expect(await tryUpgrade(url, { origin: TEST_ORIGIN, cookie: ended.cookie })).toEqual({
+      status: 401,
+      frames: 0,
+    });
+  });
+
+  it('is refused with an expired session (past its absolute lifetime or its idle timeout)', async () => {
+    for (const column of ['expires_at', 'last_used_at'] as const) {
+      const person = await buildUser(server.url);
+      const { documentId: theirs } = await buildDocument(server.url, person);
+      const theirUrl = url.replace(documentId, theirs);
+      expect(
+        (await tryUpgrade(theirUrl, { origin: TEST_ORIGIN, cookie: person.cookie })).status,
+      ).toBe(101);
+      // Age the session in the database, as time would: a year in the past.
+      const db = new Database(path.join(server.config.dataDir, 'chorus.db'));
+      db.prepare(`UPDATE sessions SET ${column} = ? WHERE user_id = ?`).run(
+        Date.now() - 365 * 24 * 3600_000,
+        person.id,
+      );
+      db.close();
+      expect(await tryUpgrade(theirUrl, { origin: TEST_ORIGIN, cookie: person.cookie })).toEqual({
+        status: 401,
+        frames: 0,
+      });
+    }
   });
 
   it('gives a non-member the same answer as a missing document, and nothing of it', async () => {
