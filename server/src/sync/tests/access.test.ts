@@ -1,10 +1,13 @@
 import { CloseCode } from '@chorus/shared';
+import * as encoding from 'lib0/encoding';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
 import { buildUser, call, type TestUser } from '../../test/factories.ts';
 import {
   appendParagraph,
   connectClient,
   eventually,
+  socketWith,
   type TestClient,
   waitSynced,
 } from '../../test/syncClient.ts';
@@ -77,6 +80,39 @@ describe('permissions on the socket', () => {
     const fresh = connect(documentId, owner);
     await waitSynced(fresh);
     expect(fresh.text()).not.toContain('a viewer tried to write this');
+  });
+
+  it("a viewer's sync step 2 carrying content (offline edits sent on reconnect) is not applied, stored or relayed", async () => {
+    const viewer = await buildUser(server.url, 'Vic Viewer');
+    const { documentId } = await workspaceWith(server, owner, viewer, 'viewer');
+    const o = connect(documentId, owner);
+    await waitSynced(o);
+    const rowsBefore = await server.storage.journal.countRows(documentId);
+    // What a provider sends on reconnect: its whole state, as sync step 2.
+    const offline = new Y.Doc();
+    appendParagraph(offline, 'written by a viewer while offline');
+    const e = encoding.createEncoder();
+    encoding.writeVarUint(e, 0); // sync
+    encoding.writeVarUint(e, 1); // step 2
+    encoding.writeVarUint8Array(e, Y.encodeStateAsUpdate(offline));
+    const Socket = socketWith(viewer.cookie);
+    const raw = new Socket(`${server.url.replace(/^http/, 'ws')}/sync/${documentId}`);
+    await new Promise<void>((resolve, reject) => {
+      raw.on('open', () => resolve());
+      raw.on('error', reject);
+    });
+    raw.send(encoding.toUint8Array(e));
+    appendParagraph(o.doc, 'the owner wrote this after');
+    await server.sync.flushed();
+    await new Promise((r) => setTimeout(r, 200));
+    await server.sync.flushed();
+    expect(o.text()).not.toContain('written by a viewer while offline');
+    expect(await server.storage.journal.countRows(documentId)).toBe(rowsBefore + 1);
+    const fresh = connect(documentId, owner);
+    await waitSynced(fresh);
+    expect(fresh.text()).toContain('the owner wrote this after');
+    expect(fresh.text()).not.toContain('written by a viewer while offline');
+    raw.close();
   });
 
   it('a commenter cannot change the text either', async () => {
