@@ -21,6 +21,27 @@ const CYCLES = Number(process.env.CHORUS_CRASH_CYCLES ?? 3);
 const DOCUMENTS = 3;
 
 // Both places a commit can run (CHORUS_JOURNAL_THREAD) must keep every confirmed edit.
+/** Confirmed edits not in the stored documents (read straight from the database file). */
+async function missingOnDisk(
+  dataDir: string,
+  documents: readonly string[],
+  confirmed: ReadonlyMap<string, string>,
+): Promise<number> {
+  const stored = openSqliteStorage({ filename: path.join(dataDir, 'chorus.db') });
+  let missing = 0;
+  for (const documentId of documents) {
+    const loaded = await stored.journal.load(documentId);
+    const doc = new Y.Doc();
+    if (loaded.snapshot) Y.applyUpdate(doc, loaded.snapshot.state);
+    for (const row of loaded.rows) Y.applyUpdate(doc, row.update);
+    const lines = new Set(docText(doc).split('\n'));
+    for (const [text, of] of confirmed) if (of === documentId && !lines.has(text)) missing++;
+    doc.destroy();
+  }
+  await stored.close();
+  return missing;
+}
+
 describe.each(['main', 'writer'])('crash safety, journal commits on the %s thread', (thread) => {
   const start = (port: number, dataDir: string) =>
     startChildServer(port, dataDir, { CHORUS_JOURNAL_THREAD: thread });
@@ -57,6 +78,7 @@ describe.each(['main', 'writer'])('crash safety, journal commits on the %s threa
       );
       const confirmed = new Map<string, string>(); // text -> document
       let written = 0;
+      let lostOnDisk = 0;
       const harvest = () => {
         writers.forEach((w, i) => {
           for (const e of awaiting[i] ?? []) {
@@ -90,6 +112,9 @@ describe.each(['main', 'writer'])('crash safety, journal commits on the %s threa
         harvest();
         server.process.kill('SIGKILL');
         await server.exited;
+        // Before anyone reconnects (and could resend), the database alone must hold every
+        // edit confirmed so far: a confirmation is a promise the server made.
+        lostOnDisk += await missingOnDisk(dataDir, documents, confirmed);
         server = await start(port, dataDir);
         children.push(server);
       }
@@ -114,9 +139,10 @@ describe.each(['main', 'writer'])('crash safety, journal commits on the %s threa
         reader.destroy();
       }
       console.log(
-        `crash test: cycles=${CYCLES} documents=${DOCUMENTS} written=${written} confirmed=${confirmed.size} lost=${lost}`,
+        `crash test: cycles=${CYCLES} documents=${DOCUMENTS} written=${written} confirmed=${confirmed.size} lost=${lost} missing on disk at a kill=${lostOnDisk}`,
       );
       expect(confirmed.size).toBeGreaterThan(0);
+      expect(lostOnDisk).toBe(0);
       expect(lost).toBe(0);
       for (const w of writers) w.client.destroy();
       server.process.kill('SIGKILL');
