@@ -264,6 +264,41 @@ describe('sync hardening', () => {
       expect(held).toMatchObject({ cursor: 'where Ann is', user: { name: 'Ann Patient' } });
     });
 
+    for (const [what, state] of [
+      ['an oversized state', { cursor: 'x'.repeat(20_000) }],
+      [
+        'a deeply nested state',
+        // Parses, but nested far past the limit: once relayed, newcomers could not encode it.
+        JSON.parse(`${'{"a":'.repeat(200)}1${'}'.repeat(200)}`) as Record<string, unknown>,
+      ],
+    ] as const) {
+      it(`refuses ${what} over a real connection: that socket is closed, nothing is relayed or kept, others keep working`, async () => {
+        const watcher = connect(carol);
+        const colleague = connect(ann);
+        await Promise.all([waitSynced(watcher), waitSynced(colleague)]);
+        const e = await raw(bob);
+        const badId = what === 'an oversized state' ? 880_003 : 880_004;
+        e.ws.send(awarenessFrame(badId, state, 1));
+        const closed = await e.closed;
+        expect(closed.code).not.toBe(1000);
+        expect(closed.reason).toMatch(/awareness/);
+        // Others are unaffected: the colleague's presence still reaches the watcher.
+        colleague.provider.awareness.setLocalStateField('cursor', `after ${what}`);
+        await eventually(() =>
+          expect(stateOf(watcher, colleague.doc.clientID)?.cursor).toBe(`after ${what}`),
+        );
+        expect(stateOf(watcher, badId)).toBeUndefined();
+        expect(server.sync.rooms.get(documentId)?.awareness.getStates().has(badId)).toBe(false);
+        // A newcomer is not sent it either.
+        const late = connect(carol);
+        await waitSynced(late);
+        await eventually(() =>
+          expect(stateOf(late, colleague.doc.clientID)?.cursor).toBe(`after ${what}`),
+        );
+        expect(stateOf(late, badId)).toBeUndefined();
+      });
+    }
+
     it("does not relay presence for a client id registered to another account's writing", async () => {
       // Ann writes under a client id, so the registry records it as hers; then she leaves,
       // so no connection holds it in presence any more.
