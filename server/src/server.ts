@@ -114,7 +114,9 @@ export async function startServer(
       resolve({ server: s as Server, port: info.port }),
     );
   });
-  const wss = attachSyncUpgrade(server, services, sync, logger);
+  const wss = attachSyncUpgrade(server, services, sync, logger, (session) =>
+    sessionExpiry.learn(session.id, services.sessions.standingOf(session)),
+  );
 
   let stopped: Promise<void> | null = null;
   return {

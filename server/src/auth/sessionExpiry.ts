@@ -79,6 +79,17 @@ export class SessionExpiryWatch {
     this.#atNextEnd.unref();
   }
 
+  /**
+   * A socket of this session just opened: its end is known now, not only at the next
+   * sweep, so a session that ends before that sweep still closes its socket on time.
+   */
+  learn(sessionId: string, standing: SessionStanding): void {
+    const known = this.#standing.get(sessionId);
+    if (known && known.endsAt === standing.endsAt) return;
+    this.#standing.set(sessionId, standing);
+    if (!this.#sweeping) this.#wakeAtNextEnd();
+  }
+
   /** Stops sweeping and waits for a sweep in progress. */
   async stop(): Promise<void> {
     if (this.#timer) clearInterval(this.#timer);

@@ -137,6 +137,11 @@ export class SessionService {
     this.#emit([sessionId], 'ended');
   }
 
+  /** Where a session stands now: for the expiry watch, when one of its sockets opens. */
+  standingOf(session: SessionRecord): SessionStanding {
+    return { lastUsedAt: session.lastUsedAt, endsAt: this.#endsAt(session) };
+  }
+
   #endsAt(session: SessionRecord): number {
     return Math.min(session.expiresAt, session.lastUsedAt + this.policy.idleMs);
   }

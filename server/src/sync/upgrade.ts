@@ -7,6 +7,7 @@ import type { SessionEndReason } from '../auth/sessions.ts';
 import type { Logger } from '../logger.ts';
 import type { AccessChange } from '../services/accessEvents.ts';
 import type { Services } from '../services/index.ts';
+import type { SessionRecord } from '../storage/types.ts';
 import { resolveIdentity } from './identity.ts';
 import { ConnectionCaps } from './limits.ts';
 import type { SyncServer } from './syncServer.ts';
@@ -89,6 +90,8 @@ export function attachSyncUpgrade(
   services: Services,
   sync: SyncServer,
   logger: Logger,
+  /** Told of each connection's session as it joins (the expiry watch's early notice). */
+  onSessionJoined: (session: SessionRecord) => void = () => {},
 ): WebSocketServer {
   const { config } = services;
   const wss = new WebSocketServer({
@@ -218,6 +221,7 @@ export function attachSyncUpgrade(
         idResult.data,
       );
       heard.applyTo(identity, idResult.data);
+      onSessionJoined(auth.session);
       let alive = true;
       const ping = setInterval(() => {
         if (!alive) {

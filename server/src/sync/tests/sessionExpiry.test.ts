@@ -115,6 +115,26 @@ describe('a session that expires while its socket is open', () => {
     expect(closed.at - (signedInBy + MAX_MS)).toBeLessThan(2_000);
   });
 
+  it('closes a socket opened after the last check whose session ends before the next one', async () => {
+    // Checks every 10 s. The socket opens just after the first check (about 11 s after
+    // sign-in) and the lifetime ends at 12 s, so no check has seen this session: without
+    // learning its end at the upgrade, the socket would stay open until the check at 20 s.
+    const CHECK_MS = 10_000;
+    const MAX_MS = 12_000;
+    const server = await serverWith({ idleMs: 60_000, maxMs: MAX_MS, checkMs: CHECK_MS });
+    const ann = await buildUser(server.url, 'Ann');
+    const { documentId } = await buildDocument(server.url, ann);
+    const cookie = await signIn(server.url, ann);
+    const signedInBy = Date.now();
+    await new Promise((r) => setTimeout(r, MAX_MS - 1_500));
+    const { client, closes } = connect(server.url, documentId, cookie);
+    await waitSynced(client);
+    await eventually(() => expect(closes).toHaveLength(1), 20_000, 50);
+    const [closed] = closes as [Closed];
+    expect(closed.code).toBe(CloseCode.unauthenticated);
+    expect(closed.at - (signedInBy + MAX_MS)).toBeLessThan(2_000);
+  }, 40_000);
+
   it('keeps the socket of someone typing open past the idle limit and closes an idle one', async () => {
     const IDLE_MS = 4_000;
     const server = await serverWith({ idleMs: IDLE_MS, maxMs: 120_000, checkMs: 100 });
