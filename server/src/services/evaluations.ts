@@ -35,7 +35,12 @@ import {
 } from '@chorus/shared';
 import { AppError } from '../errors.ts';
 import { newId } from '../ids.ts';
-import type { DocumentRecord, EvaluationRecord, Storage } from '../storage/types.ts';
+import type {
+  DocumentRecord,
+  EvaluationRecord,
+  ModerationRound,
+  Storage,
+} from '../storage/types.ts';
 import { checkDocumentAccess } from './access.ts';
 import { toCsv } from './csv.ts';
 
@@ -49,6 +54,7 @@ async function evaluationOf(storage: Storage, documentId: string): Promise<Evalu
       panel: [],
       updatedAt: 0,
       overrideReason: null,
+      round: 1,
     }
   );
 }
@@ -111,7 +117,16 @@ export interface EvaluationView {
   moderation: {
     entries: (ScoreEntry & { userId: string })[];
     results: BidResult[];
-    agreed: (AgreedScore & { agreedBy: string; agreedByName: string; agreedAt: number })[];
+    agreed: (AgreedScore & {
+      round: number;
+      agreedBy: string;
+      agreedByName: string;
+      agreedAt: number;
+    })[];
+    /** Agreed scores of earlier moderation rounds, kept for the record. */
+    earlier: (AgreedScore & { round: number; agreedByName: string; agreedAt: number })[];
+    /** Why each round after the first was started, and by whom. */
+    rounds: (ModerationRound & { startedByName: string })[];
     /** From the agreed scores, once every bid has one for every criterion; else null. */
     agreedResults: BidResult[] | null;
   } | null;
@@ -203,6 +218,11 @@ async function moderationOf(
 ): Promise<NonNullable<EvaluationView['moderation']>> {
   const entries = await revealedEntries(storage, evaluation.documentId);
   const agreed = await storage.evaluations.agreedScores(evaluation.documentId);
+  const earlier = await storage.evaluations.agreedScores(evaluation.documentId, {
+    earlierRounds: true,
+  });
+  const rounds = await storage.evaluations.rounds(evaluation.documentId);
+  const named = (id: string) => nameOf.get(id) ?? 'A former member';
   const complete =
     missingEntries(
       evaluation.setup,
@@ -211,10 +231,9 @@ async function moderationOf(
   return {
     entries,
     results: evaluationResults(evaluation.setup, entries),
-    agreed: agreed.map((a) => ({
-      ...a,
-      agreedByName: nameOf.get(a.agreedBy) ?? 'A former member',
-    })),
+    agreed: agreed.map((a) => ({ ...a, agreedByName: named(a.agreedBy) })),
+    earlier: earlier.map((a) => ({ ...a, agreedByName: named(a.agreedBy) })),
+    rounds: rounds.map((r) => ({ ...r, startedByName: named(r.startedBy) })),
     agreedResults: complete ? agreedResults(evaluation.setup, agreed) : null,
   };
 }
@@ -514,7 +533,12 @@ export async function scoresCsv(
   const members = await storage.workspaces.listMembers(document.workspaceId);
   const nameOf = new Map(members.map((m) => [m.userId, m.name]));
   const { setup } = evaluation;
-  const { entries, agreed, agreedResults: final } = await moderationOf(storage, evaluation, nameOf);
+  const {
+    entries,
+    agreed,
+    earlier,
+    agreedResults: final,
+  } = await moderationOf(storage, evaluation, nameOf);
   const rows: (string | number)[][] = [
     [
       'Bid',
@@ -544,11 +568,13 @@ export async function scoresCsv(
           e.kind === 'abstain' ? e.reason : '',
         ]);
       }
-      const a = agreed.find((x) => x.bidId === bid.id && x.criterionId === c.id);
-      if (a) {
+      // Earlier rounds first, then the round that counts.
+      const pair = (x: AgreedScore) => x.bidId === bid.id && x.criterionId === c.id;
+      for (const a of [...earlier.filter(pair), ...agreed.filter(pair)]) {
+        const superseded = a.round < evaluation.round ? ', superseded' : '';
         rows.push([
           ...base,
-          `Agreed by the panel (recorded by ${a.agreedByName})`,
+          `Agreed by the panel in round ${a.round}${superseded} (recorded by ${a.agreedByName})`,
           '',
           a.score,
           scaleMax(c.scale),
@@ -705,4 +731,26 @@ export async function changeChair(
   if (!(await storage.evaluations.changePanel(document.id, panel, Date.now()))) {
     throw conflict('The evaluation has been signed off, so its panel can no longer change.');
   }
+}
+
+/**
+ * The chair starts another moderation round: after clarification questions (rule 5), or
+ * to correct a signed-off evaluation (rule 7), which returns to moderation. Earlier rounds'
+ * agreed scores are kept; individual scores stay frozen; the reason is recorded.
+ */
+export async function startModerationRound(
+  storage: Storage,
+  document: DocumentRecord,
+  actor: EvaluationActor,
+  reason: string,
+): Promise<{ round: number; correction: boolean }> {
+  const evaluation = await forPanel(storage, document, actor);
+  if (panelRoleOf(evaluation, actor.userId) !== 'chair') {
+    throw new AppError(ErrorId.forbidden, 'Only the chair can start another moderation round.');
+  }
+  const round = await storage.evaluations.startRound(document.id, reason, actor.userId, Date.now());
+  if (round === null) {
+    throw conflict('Another round can start once moderation has opened.');
+  }
+  return { round, correction: evaluation.state === 'signed_off' };
 }

@@ -435,10 +435,54 @@ export function storageContract(name: string, open: () => Promise<Storage>): voi
         expect(await s.evaluations.putAgreed(doc, replaced, evaluator, 4, 4)).toBe('saved');
         // Saved in the same millisecond, it still gets a later time of its own.
         expect(await s.evaluations.agreedScores(doc)).toEqual([
-          { ...replaced, agreedBy: evaluator, agreedAt: 5 },
+          { ...replaced, round: 1, agreedBy: evaluator, agreedAt: 5 },
         ]);
         await s.evaluations.transition(doc, 'moderation', 'signed_off', 6);
         expect(await s.evaluations.putAgreed(doc, agreed, evaluator, 7, 5)).toBe('closed');
+        await s.close();
+      });
+
+      it('keeps each moderation round’s agreed scores; a new round starts empty, also after sign-off', async () => {
+        const s = await setup();
+        await s.evaluations.saveSetup(doc, evaluationSetup, [], 1);
+        expect(await s.evaluations.startRound(doc, 'Too early', evaluator, 2)).toBeNull();
+        await s.evaluations.transition(doc, 'setup', 'scoring', 2);
+        await s.evaluations.transition(doc, 'scoring', 'moderation', 3);
+        const agreed = { bidId: 'b1', criterionId: 'c1', score: 2, rationale: 'R1.', reason: null };
+        await s.evaluations.putAgreed(doc, agreed, evaluator, 4, null);
+        expect(await s.evaluations.startRound(doc, 'Clarifications came in', evaluator, 5)).toBe(2);
+        expect(await s.evaluations.agreedScores(doc)).toEqual([]);
+        // The new round's first save is based on nothing, whatever round 1 held.
+        await s.evaluations.putAgreed(doc, { ...agreed, score: 3 }, evaluator, 6, null);
+        expect((await s.evaluations.agreedScores(doc)).map((a) => [a.round, a.score])).toEqual([
+          [2, 3],
+        ]);
+        expect(
+          (await s.evaluations.agreedScores(doc, { earlierRounds: true })).map((a) => [
+            a.round,
+            a.score,
+          ]),
+        ).toEqual([[1, 2]]);
+        await s.evaluations.transition(doc, 'moderation', 'signed_off', 7);
+        // A correction after sign-off is a new round, back in moderation.
+        expect(await s.evaluations.startRound(doc, 'Arithmetic slip', evaluator, 8)).toBe(3);
+        expect(await s.evaluations.get(doc)).toMatchObject({ state: 'moderation', round: 3 });
+        expect(await s.evaluations.rounds(doc)).toEqual([
+          {
+            round: 2,
+            reason: 'Clarifications came in',
+            startedBy: evaluator,
+            startedAt: 5,
+            afterSignOff: false,
+          },
+          {
+            round: 3,
+            reason: 'Arithmetic slip',
+            startedBy: evaluator,
+            startedAt: 8,
+            afterSignOff: true,
+          },
+        ]);
         await s.close();
       });
 

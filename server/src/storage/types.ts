@@ -326,6 +326,17 @@ export interface EvaluationRecord {
   updatedAt: number;
   /** Why the chair opened moderation before everyone had submitted, if they did. */
   overrideReason: string | null;
+  /** The moderation round under way (1 until the chair starts another). */
+  round: number;
+}
+
+/** A moderation round after the first: why, by whom, and whether it corrects a sign-off. */
+export interface ModerationRound {
+  round: number;
+  reason: string;
+  startedBy: string;
+  startedAt: number;
+  afterSignOff: boolean;
 }
 
 /**
@@ -387,9 +398,17 @@ export interface EvaluationStore {
     at: number,
     basedOn: number | null,
   ): Promise<'saved' | 'closed' | 'stale'>;
+  /** The current round's agreed scores; with `earlierRounds`, those of the rounds before. */
   agreedScores(
     documentId: string,
-  ): Promise<(AgreedScore & { agreedBy: string; agreedAt: number })[]>;
+    options?: { earlierRounds?: boolean },
+  ): Promise<(AgreedScore & { agreedBy: string; agreedAt: number; round: number })[]>;
+  /**
+   * Starts another moderation round (from moderation, or from sign-off to correct it: the
+   * evaluation returns to moderation). Returns the new round, or null from another stage.
+   */
+  startRound(documentId: string, reason: string, by: string, at: number): Promise<number | null>;
+  rounds(documentId: string): Promise<ModerationRound[]>;
   /**
    * Records (or replaces, clearing any exception) a member's declaration; only once the
    * bidders are fixed (scoring) and before sign-off: 'closed' otherwise.

@@ -30,6 +30,7 @@ export const auditActions = [
   'evaluation.declared',
   'evaluation.conflict_exception',
   'evaluation.chair_changed',
+  'evaluation.round_started',
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 

@@ -148,3 +148,12 @@ export const changeChairInputSchema = z.object({
     .min(5, 'Say why the chair changes, for example that they left the programme.')
     .max(2000, 'A reason is at most 2,000 characters.'),
 });
+
+/** The chair starts another moderation round, or reopens a signed-off evaluation to correct it. */
+export const startRoundInputSchema = z.object({
+  reason: z
+    .string({ error: 'Say why another round is needed.' })
+    .trim()
+    .min(5, 'Say why another round is needed, for example the clarification answers that came in.')
+    .max(2000, 'A reason is at most 2,000 characters.'),
+});

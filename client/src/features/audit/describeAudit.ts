@@ -32,6 +32,7 @@ export const auditActionLabels: Record<AuditAction, string> = {
   'evaluation.declared': 'Declared their interests',
   'evaluation.conflict_exception': 'Allowed a declared conflict',
   'evaluation.chair_changed': 'Appointed a new chair',
+  'evaluation.round_started': 'Started a moderation round',
 };
 
 export function isAuditAction(value: string): value is AuditAction {
@@ -141,6 +142,14 @@ export function describeAuditEntry(
     case 'evaluation.chair_changed': {
       const reason = text(details, 'reason');
       return `appointed a new chair for ${documentName()}${reason ? `, because: ${reason}` : ''}`;
+    }
+    case 'evaluation.round_started': {
+      const reason = text(details, 'reason');
+      const what =
+        details?.correction === true
+          ? `reopened the signed-off ${documentName()} for a correction`
+          : `started another moderation round of ${documentName()}`;
+      return reason ? `${what}, because: ${reason}` : what;
     }
     case 'evaluation.conflict_exception':
       return `let a panel member with a declared conflict take part in ${documentName()}, recording how it is mitigated`;

@@ -390,7 +390,7 @@ describe('procurement evaluation: agreed scores, sign-off and the scores export'
     expect(csv.headers.get('content-type')).toContain('text/csv');
     const text = await csv.text();
     expect(text).toContain('"Lee Lay","Lay evaluator",3,4,"Lee: clear pathway');
-    expect(text).toContain('"Agreed by the panel (recorded by Cher Chair)","",3,4');
+    expect(text).toContain('"Agreed by the panel in round 1 (recorded by Cher Chair)","",3,4');
     // A formula in a rationale is neutralised for spreadsheets.
     expect(text).toContain(`"'=HYPERLINK(""x"") agreed: strong pathway."`);
   });
@@ -675,5 +675,80 @@ describe('procurement evaluation: a new chair', () => {
       audit.json.entries.find((e: { action: string }) => e.action === 'evaluation.chair_changed')
         .details,
     ).toMatchObject({ userId: s.observer.id, reason });
+  });
+});
+
+describe('procurement evaluation: moderation rounds and corrections (rules 5 and 7)', () => {
+  it('starts another round after clarifications, and reopens a signed-off evaluation only as a recorded new round', async () => {
+    const s = await setup();
+    closers.push(() => s.t.storage.close());
+    const ids = await s.started();
+    for (const who of [s.lay, s.clinician]) {
+      await s.scoreAll(who.cookie, who === s.lay ? 'Lee' : 'Cal', ids, 2);
+      await s.t.request('POST', `${s.path}/submit`, { cookie: who.cookie });
+    }
+    await s.t.request('POST', `${s.path}/moderation`, { cookie: s.chair.cookie, body: {} });
+    const rationale = 'Agreed: adequate on both counts, thin on detail.';
+    const agreeAll = async (score: number) => {
+      for (const b of ids.bids) {
+        for (const c of ids.criteria) {
+          const res = await s.t.request('PUT', `${s.path}/agreed/${b}/${c}`, {
+            cookie: s.chair.cookie,
+            body: {
+              score,
+              rationale,
+              reason: score === 2 ? null : 'After the clarification answers.',
+            },
+          });
+          expect(res.status).toBe(200);
+        }
+      }
+    };
+    await agreeAll(2);
+    const round = (cookie: string, reason: string) =>
+      s.t.request('POST', `${s.path}/rounds`, { cookie, body: { reason } });
+    expect((await round(s.lay.cookie, 'I want another go')).status).toBe(403);
+    const second = await round(s.chair.cookie, 'Bidders answered clarification questions.');
+    expect(second.status).toBe(200);
+    expect(second.json.evaluation.round).toBe(2);
+    expect(second.json.moderation.agreed).toEqual([]);
+    expect(second.json.moderation.earlier).toHaveLength(4);
+    expect(second.json.moderation.rounds[0]).toMatchObject({
+      round: 2,
+      reason: 'Bidders answered clarification questions.',
+      startedByName: 'Cher Chair',
+      afterSignOff: false,
+    });
+    // Sign-off needs the new round's agreed scores.
+    expect(
+      (await s.t.request('POST', `${s.path}/signoff`, { cookie: s.chair.cookie })).status,
+    ).toBe(400);
+    await agreeAll(3);
+    expect(
+      (await s.t.request('POST', `${s.path}/signoff`, { cookie: s.chair.cookie })).status,
+    ).toBe(200);
+
+    // A correction after sign-off is never a silent edit: a recorded round, back in moderation.
+    const reopened = await round(s.chair.cookie, 'A transcription error in the quality score.');
+    expect(reopened.status).toBe(200);
+    expect(reopened.json.evaluation).toMatchObject({ state: 'moderation', round: 3 });
+    const audit = await s.t.request('GET', `/api/workspaces/${s.workspaceId}/audit`, {
+      cookie: s.owner.cookie,
+    });
+    const started = audit.json.entries
+      .filter((e: { action: string }) => e.action === 'evaluation.round_started')
+      .map((e: { details: unknown }) => e.details);
+    expect(started).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ round: 2, correction: false }),
+        expect.objectContaining({ round: 3, correction: true }),
+      ]),
+    );
+    const csv = await s.t.app.request(`${s.path}/scores.csv`, {
+      headers: { cookie: s.owner.cookie },
+    });
+    const text = await csv.text();
+    expect(text).toContain('Agreed by the panel in round 1, superseded');
+    expect(text).toContain('Agreed by the panel in round 2, superseded');
   });
 });

@@ -7,6 +7,7 @@ import {
   evaluationSetupInputSchema,
   openModerationInputSchema,
   scoreEntryInputSchema,
+  startRoundInputSchema,
 } from '@chorus/shared';
 import { type Context, Hono } from 'hono';
 import { z } from 'zod';
@@ -27,6 +28,7 @@ import {
   saveEvaluationSetup,
   scoresCsv,
   signOff,
+  startModerationRound,
   startScoring,
   submitScores,
 } from '../../services/evaluations.ts';
@@ -172,5 +174,17 @@ export const evaluationRoutes = new Hono<AppEnv>()
     const input = await parseJson(c, changeChairInputSchema);
     await changeChair(storage, document, actor, input.userId);
     await audit('evaluation.chair_changed', { userId: input.userId, reason: input.reason });
+    return c.json(await evaluationView(storage, document, actor));
+  })
+  .post('/:id/evaluation/rounds', async (c) => {
+    const { storage, document, actor, audit } = await evaluationContext(c);
+    const input = await parseJson(c, startRoundInputSchema);
+    const { round, correction } = await startModerationRound(
+      storage,
+      document,
+      actor,
+      input.reason,
+    );
+    await audit('evaluation.round_started', { round, reason: input.reason, correction });
     return c.json(await evaluationView(storage, document, actor));
   });

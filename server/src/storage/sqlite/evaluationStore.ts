@@ -16,6 +16,7 @@ interface EvaluationRow {
   panel: string;
   updated_at: number;
   override_reason: string | null;
+  round: number;
 }
 
 interface EntryRow {
@@ -35,6 +36,7 @@ const toRecord = (r: EvaluationRow): EvaluationRecord => ({
   panel: JSON.parse(r.panel) as PanelMember[],
   updatedAt: r.updated_at,
   overrideReason: r.override_reason,
+  round: r.round,
 });
 
 const toEntry = (r: EntryRow): ScoreEntry & { userId: string } =>
@@ -105,19 +107,38 @@ export function sqliteEvaluationStore(db: Database.Database): EvaluationStore {
     ),
     putAgreed: db.prepare(
       `INSERT INTO evaluation_agreed
-         (document_id, bid_id, criterion_id, score, rationale, reason, agreed_by, agreed_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (document_id, bid_id, criterion_id) DO UPDATE SET
+         (document_id, round, bid_id, criterion_id, score, rationale, reason, agreed_by, agreed_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (document_id, round, bid_id, criterion_id) DO UPDATE SET
          score = excluded.score, rationale = excluded.rationale, reason = excluded.reason,
          agreed_by = excluded.agreed_by, agreed_at = excluded.agreed_at`,
     ),
-    agreedAt: db.prepare<[string, string, string], { agreed_at: number }>(
+    agreedAt: db.prepare<[string, number, string, string], { agreed_at: number }>(
       `SELECT agreed_at FROM evaluation_agreed
-       WHERE document_id = ? AND bid_id = ? AND criterion_id = ?`,
+       WHERE document_id = ? AND round = ? AND bid_id = ? AND criterion_id = ?`,
     ),
+    startRound: db.prepare(
+      `UPDATE evaluations SET round = round + 1, state = 'moderation', updated_at = MAX(?, updated_at + 1)
+       WHERE document_id = ? AND state IN ('moderation', 'signed_off')`,
+    ),
+    insertRound: db.prepare(
+      `INSERT INTO evaluation_rounds (document_id, round, reason, started_by, started_at, after_sign_off)
+       VALUES (?, ?, ?, ?, ?, ?)`,
+    ),
+    rounds: db.prepare<
+      [string],
+      {
+        round: number;
+        reason: string;
+        started_by: string;
+        started_at: number;
+        after_sign_off: number;
+      }
+    >('SELECT * FROM evaluation_rounds WHERE document_id = ? ORDER BY round'),
     agreed: db.prepare<
       [string],
       {
+        round: number;
         bid_id: string;
         criterion_id: string;
         score: number;
@@ -126,7 +147,26 @@ export function sqliteEvaluationStore(db: Database.Database): EvaluationStore {
         agreed_by: string;
         agreed_at: number;
       }
-    >('SELECT * FROM evaluation_agreed WHERE document_id = ? ORDER BY bid_id, criterion_id'),
+    >(
+      `SELECT a.* FROM evaluation_agreed a JOIN evaluations e ON e.document_id = a.document_id
+       WHERE a.document_id = ? AND a.round = e.round ORDER BY a.bid_id, a.criterion_id`,
+    ),
+    agreedEarlier: db.prepare<
+      [string],
+      {
+        round: number;
+        bid_id: string;
+        criterion_id: string;
+        score: number;
+        rationale: string;
+        reason: string | null;
+        agreed_by: string;
+        agreed_at: number;
+      }
+    >(
+      `SELECT a.* FROM evaluation_agreed a JOIN evaluations e ON e.document_id = a.document_id
+       WHERE a.document_id = ? AND a.round < e.round ORDER BY a.round, a.bid_id, a.criterion_id`,
+    ),
     declare: db.prepare(
       `INSERT INTO evaluation_declarations (document_id, user_id, conflict, details, declared_at)
        VALUES (?, ?, ?, ?, ?)
@@ -181,11 +221,15 @@ export function sqliteEvaluationStore(db: Database.Database): EvaluationStore {
 
   const putAgreed = db.transaction(
     (documentId: string, a: AgreedScore, userId: string, at: number, basedOn: number | null) => {
-      if (stateOf(documentId) !== 'moderation') return 'closed' as const;
-      const current = stmt.agreedAt.get(documentId, a.bidId, a.criterionId)?.agreed_at ?? null;
+      const evaluation = stmt.get.get(documentId);
+      if (evaluation?.state !== 'moderation') return 'closed' as const;
+      const { round } = evaluation;
+      const current =
+        stmt.agreedAt.get(documentId, round, a.bidId, a.criterionId)?.agreed_at ?? null;
       if (current !== basedOn) return 'stale' as const;
       stmt.putAgreed.run(
         documentId,
+        round,
         a.bidId,
         a.criterionId,
         a.score,
@@ -196,6 +240,24 @@ export function sqliteEvaluationStore(db: Database.Database): EvaluationStore {
         current !== null && at <= current ? current + 1 : at,
       );
       return 'saved' as const;
+    },
+  );
+
+  const startRound = db.transaction(
+    (documentId: string, reason: string, by: string, at: number): number | null => {
+      const before = stmt.get.get(documentId);
+      if (!before || (before.state !== 'moderation' && before.state !== 'signed_off')) return null;
+      stmt.startRound.run(at, documentId);
+      const round = before.round + 1;
+      stmt.insertRound.run(
+        documentId,
+        round,
+        reason,
+        by,
+        at,
+        before.state === 'signed_off' ? 1 : 0,
+      );
+      return round;
     },
   );
 
@@ -256,8 +318,24 @@ export function sqliteEvaluationStore(db: Database.Database): EvaluationStore {
     async putAgreed(documentId, agreed, userId, at, basedOn) {
       return putAgreed(documentId, agreed, userId, at, basedOn);
     },
-    async agreedScores(documentId) {
-      return stmt.agreed.all(documentId).map((r) => ({
+    async startRound(documentId, reason, by, at) {
+      return startRound(documentId, reason, by, at);
+    },
+    async rounds(documentId) {
+      return stmt.rounds.all(documentId).map((r) => ({
+        round: r.round,
+        reason: r.reason,
+        startedBy: r.started_by,
+        startedAt: r.started_at,
+        afterSignOff: r.after_sign_off === 1,
+      }));
+    },
+    async agreedScores(documentId, options = {}) {
+      const rows = options.earlierRounds
+        ? stmt.agreedEarlier.all(documentId)
+        : stmt.agreed.all(documentId);
+      return rows.map((r) => ({
+        round: r.round,
         bidId: r.bid_id,
         criterionId: r.criterion_id,
         score: r.score,

@@ -248,4 +248,35 @@ export const migrations: readonly string[] = [
     PRIMARY KEY (document_id, user_id)
   ) WITHOUT ROWID;
   `,
+  // Moderation rounds (after clarification questions, or a correction after sign-off):
+  // each round's agreed scores are kept, the current round's are the ones that count.
+  `
+  ALTER TABLE evaluations ADD COLUMN round INTEGER NOT NULL DEFAULT 1;
+  ALTER TABLE evaluation_agreed RENAME TO evaluation_agreed_before_rounds;
+  CREATE TABLE evaluation_agreed (
+    document_id TEXT NOT NULL,
+    round INTEGER NOT NULL,
+    bid_id TEXT NOT NULL,
+    criterion_id TEXT NOT NULL,
+    score INTEGER NOT NULL,
+    rationale TEXT NOT NULL,
+    reason TEXT,
+    agreed_by TEXT NOT NULL,
+    agreed_at INTEGER NOT NULL,
+    PRIMARY KEY (document_id, round, bid_id, criterion_id)
+  ) WITHOUT ROWID;
+  INSERT INTO evaluation_agreed
+    SELECT document_id, 1, bid_id, criterion_id, score, rationale, reason, agreed_by, agreed_at
+    FROM evaluation_agreed_before_rounds;
+  DROP TABLE evaluation_agreed_before_rounds;
+  CREATE TABLE evaluation_rounds (
+    document_id TEXT NOT NULL,
+    round INTEGER NOT NULL,
+    reason TEXT NOT NULL,
+    started_by TEXT NOT NULL,
+    started_at INTEGER NOT NULL,
+    after_sign_off INTEGER NOT NULL,
+    PRIMARY KEY (document_id, round)
+  ) WITHOUT ROWID;
+  `,
 ];

@@ -489,6 +489,7 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
     'evaluation_submissions',
     'evaluation_agreed',
     'evaluation_declarations',
+    'evaluation_rounds',
     'evaluations',
   ] as const;
   const eraseDocumentRows = documentTables.map((table) =>
