@@ -250,5 +250,18 @@ test('a lay evaluator and a clinician score alone; moderation reveals both, the 
   const text = await csv.text();
   expect(text).toContain('Lee: clear referral pathway');
   expect(text).toContain('Met in the middle after reading the staffing annex together.');
+
+  // A correction after sign-off is a recorded new round, never a silent edit.
+  const correct = chair.page.getByRole('form', { name: 'Correct the signed-off evaluation' });
+  await correct
+    .getByLabel('What needs correcting, and why')
+    .fill('The patient experience rationale names the wrong service.');
+  await correct.getByRole('button', { name: 'Reopen for a correction' }).click();
+  await expect(chair.page.getByText('Stage: Moderation.')).toBeFocused();
+  await expect(chair.page.getByRole('region', { name: 'Moderation rounds' })).toContainText(
+    'Round 2, a correction after sign-off, started by Cher Commissioner because: The patient experience rationale names the wrong service.',
+  );
+  await expect(chair.page.getByText(/^Round 1 \(superseded\): 2 of 4\./)).toBeVisible();
+  await expectNoAxeViolations(chair.page, 'moderation reopened for a correction');
   for (const actor of [chair, lay, clinician]) await actor.context.close();
 });

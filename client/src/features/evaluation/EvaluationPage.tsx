@@ -23,6 +23,7 @@ import {
   saveEntry,
   saveSetup,
   signOff,
+  startRound,
   startScoring,
   submitScores,
 } from './evaluationApi.ts';
@@ -207,6 +208,7 @@ export function EvaluationPage({ documentId }: { documentId: string }) {
               );
             }}
             onSignOff={async () => update(await signOff(id))}
+            onNewRound={async (reason) => update(await startRound(id, reason))}
           />
         </>
       ) : null}

@@ -4,6 +4,7 @@ import {
   moderatingPanelRoles,
   scaleDescriptors,
   scaleMax,
+  startRoundInputSchema,
   wideDisagreement,
 } from '@chorus/shared';
 import { type FormEvent, useState } from 'react';
@@ -166,6 +167,7 @@ export function ModerationView({
   documentId,
   onAgree,
   onSignOff,
+  onNewRound,
 }: {
   view: EvaluationView;
   moderation: Moderation;
@@ -176,9 +178,10 @@ export function ModerationView({
     input: AgreedScoreInput,
   ) => Promise<Agreed | undefined>;
   onSignOff: () => Promise<void>;
+  onNewRound: (reason: string) => Promise<void>;
 }) {
   const { setup, panel, state } = view.evaluation;
-  const { entries, results, agreed, agreedResults } = moderation;
+  const { entries, results, agreed, agreedResults, earlier, rounds } = moderation;
   const nameOf = new Map(panel.map((m) => [m.userId, m.name]));
   const canAgree =
     state === 'moderation' &&
@@ -209,6 +212,25 @@ export function ModerationView({
           </a>
         </p>
       </section>
+
+      {rounds.length > 0 ? (
+        <section aria-labelledby="rounds-heading" className="section">
+          <h2 id="rounds-heading">Moderation rounds</h2>
+          <p>
+            This is round {view.evaluation.round}. Earlier rounds’ agreed scores are kept below each
+            criterion.
+          </p>
+          <ul>
+            {rounds.map((r) => (
+              <li key={r.round}>
+                Round {r.round}
+                {r.afterSignOff ? ', a correction after sign-off,' : ''} started by{' '}
+                {r.startedByName} because: {r.reason}
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
 
       {setup.bids.map((bid) => {
         const result = results.find((r) => r.bidId === bid.id);
@@ -270,8 +292,18 @@ export function ModerationView({
                   ) : (
                     <p>No agreed score yet.</p>
                   )}
+                  {earlier
+                    .filter((a) => a.bidId === bid.id && a.criterionId === criterion.id)
+                    .map((a) => (
+                      <p key={a.round} className="evaluation-earlier">
+                        Round {a.round} (superseded): {a.score} of {scaleMax(criterion.scale)}.{' '}
+                        {a.rationale} (recorded by {a.agreedByName})
+                      </p>
+                    ))}
                   {canAgree ? (
                     <AgreedForm
+                      // A new round starts from an empty form.
+                      key={`${criterion.id}-${view.evaluation.round}`}
                       criterion={criterion}
                       bidId={bid.id}
                       bidder={bid.bidder}
@@ -288,6 +320,9 @@ export function ModerationView({
 
       {state === 'moderation' && view.me.panelRole === 'chair' ? (
         <SignOff remaining={toAgree} onSignOff={onSignOff} />
+      ) : null}
+      {view.me.panelRole === 'chair' ? (
+        <NewRound correction={state === 'signed_off'} onStart={onNewRound} />
       ) : null}
     </>
   );
@@ -322,6 +357,66 @@ function SignOff({ remaining, onSignOff }: { remaining: number; onSignOff: () =>
           Sign off the evaluation
         </Button>
       </div>
+    </section>
+  );
+}
+
+/**
+ * The chair starts another moderation round (after clarification questions), or reopens a
+ * signed-off evaluation to correct it: either way a recorded new round, never a silent edit.
+ */
+function NewRound({
+  correction,
+  onStart,
+}: {
+  correction: boolean;
+  onStart: (reason: string) => Promise<void>;
+}) {
+  const [reason, setReason] = useState('');
+  const [problem, setProblem] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const title = correction ? 'Correct the signed-off evaluation' : 'Start another moderation round';
+  const onSubmit = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    if (busy) return;
+    const parsed = startRoundInputSchema.safeParse({ reason });
+    if (!parsed.success) {
+      setProblem(parsed.error.issues[0]?.message ?? 'Say why another round is needed.');
+      return;
+    }
+    setBusy(true);
+    try {
+      await onStart(parsed.data.reason);
+      setReason('');
+      setProblem(null);
+    } catch (error) {
+      setProblem(error instanceof Error ? error.message : 'Starting the round failed. Try again.');
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <section aria-labelledby="new-round-heading" className="section panel">
+      <h2 id="new-round-heading">{title}</h2>
+      <p>
+        {correction
+          ? 'A correction reopens moderation as a new round: the signed-off scores stay on record, the panel agrees the corrected ones, and you sign off again.'
+          : 'For example after bidders answer clarification questions. This round’s agreed scores stay on record; the panel agrees scores afresh. Individual scores stay frozen.'}
+      </p>
+      <form className="stack" onSubmit={onSubmit} noValidate aria-label={title}>
+        {problem ? <FormError message={problem} headingLevel={3} /> : null}
+        <TextAreaField
+          label={correction ? 'What needs correcting, and why' : 'Why another round is needed'}
+          value={reason}
+          onChange={setReason}
+          rows={2}
+        />
+        <div>
+          <Button type="submit" variant="secondary" busy={busy}>
+            {correction ? 'Reopen for a correction' : 'Start round'}
+          </Button>
+        </div>
+      </form>
     </section>
   );
 }

@@ -54,6 +54,7 @@ const evaluationViewSchema = z.object({
       z.object({ userId: z.string(), name: z.string(), panelRole: z.enum(panelRoles) }),
     ),
     overrideReason: z.string().nullable(),
+    round: z.number(),
     submitted: z.array(z.string()),
     declarations: z.array(
       z.object({
@@ -92,6 +93,27 @@ const evaluationViewSchema = z.object({
         }),
       ),
       agreedResults: z.array(bidResultSchema).nullable(),
+      earlier: z.array(
+        z.object({
+          round: z.number(),
+          bidId: z.string(),
+          criterionId: z.string(),
+          score: z.number(),
+          rationale: z.string(),
+          reason: z.string().nullable(),
+          agreedByName: z.string(),
+          agreedAt: z.number(),
+        }),
+      ),
+      rounds: z.array(
+        z.object({
+          round: z.number(),
+          reason: z.string(),
+          startedByName: z.string(),
+          startedAt: z.number(),
+          afterSignOff: z.boolean(),
+        }),
+      ),
     })
     .nullable(),
   candidates: z.array(z.object({ userId: z.string(), name: z.string() })),
@@ -196,4 +218,8 @@ export function changeChair(
     { userId, reason },
     evaluationViewSchema,
   );
+}
+
+export function startRound(documentId: string, reason: string): Promise<EvaluationView> {
+  return api('POST', `${evaluationPath(documentId)}/rounds`, { reason }, evaluationViewSchema);
 }
