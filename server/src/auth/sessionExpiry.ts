@@ -85,7 +85,8 @@ export class SessionExpiryWatch {
    */
   learn(sessionId: string, standing: SessionStanding): void {
     const known = this.#standing.get(sessionId);
-    if (known && known.endsAt === standing.endsAt) return;
+    // A sweep may already know a later use than the upgrade read.
+    if (known && known.lastUsedAt >= standing.lastUsedAt) return;
     this.#standing.set(sessionId, standing);
     if (!this.#sweeping) this.#wakeAtNextEnd();
   }

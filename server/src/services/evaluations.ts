@@ -207,9 +207,15 @@ async function revealedEntries(storage: Storage, documentId: string) {
   const submitted = new Set(
     (await storage.evaluations.submissions(documentId)).map((s) => s.userId),
   );
-  return (await storage.evaluations.entries(documentId)).filter((e) => submitted.has(e.userId));
+  // Someone who declared a conflict (even after submitting) counts only with an exception.
+  const declarations = new Map(
+    (await storage.evaluations.declarations(documentId)).map((d) => [d.userId, d]),
+  );
+  return (await storage.evaluations.entries(documentId)).filter((e) => {
+    const declaration = declarations.get(e.userId);
+    return submitted.has(e.userId) && !(declaration?.conflict && declaration.exception === null);
+  });
 }
-
 /** Everything moderation shows; only ever called once the scores are revealed. */
 async function moderationOf(
   storage: Storage,
@@ -250,6 +256,37 @@ async function requireClear(storage: Storage, documentId: string, userId: string
       ? 'You declared a conflict of interest, so you cannot score or see scores unless the chair records an exception and how the conflict is mitigated.'
       : 'Make your declaration of interests and confidentiality first.',
   );
+}
+
+/**
+ * The chair, with a clear declaration once the bidders are known: a chair who declared a
+ * conflict (even one allowed while they held another role) cannot run the evaluation.
+ */
+async function requireChair(
+  storage: Storage,
+  evaluation: EvaluationRecord,
+  actor: EvaluationActor,
+  action: string,
+): Promise<void> {
+  if (panelRoleOf(evaluation, actor.userId) !== 'chair') {
+    throw new AppError(ErrorId.forbidden, `Only the chair of the panel can ${action}.`);
+  }
+  if (evaluation.state === 'setup') return;
+  const declaration = (await storage.evaluations.declarations(evaluation.documentId)).find(
+    (d) => d.userId === actor.userId,
+  );
+  if (!declaration) {
+    throw new AppError(
+      ErrorId.forbidden,
+      'Make your declaration of interests and confidentiality first.',
+    );
+  }
+  if (declaration.conflict) {
+    throw new AppError(
+      ErrorId.forbidden,
+      'You declared a conflict of interest, so you cannot chair this evaluation. Ask an owner of the document to appoint another chair.',
+    );
+  }
 }
 
 const conflict = (message: string) => new AppError(ErrorId.conflict, message);
@@ -390,9 +427,7 @@ export async function openModeration(
   overrideReason: string | undefined,
 ): Promise<{ waitedFor: number }> {
   const evaluation = await forPanel(storage, document, actor);
-  if (panelRoleOf(evaluation, actor.userId) !== 'chair') {
-    throw new AppError(ErrorId.forbidden, 'Only the chair of the panel can open moderation.');
-  }
+  await requireChair(storage, evaluation, actor, 'open moderation');
   if (evaluation.state !== 'scoring') {
     throw conflict(
       evaluation.state === 'setup'
@@ -423,7 +458,7 @@ export async function openModeration(
     'scoring',
     'moderation',
     Date.now(),
-    { overrideReason: waitedFor > 0 ? reason : null },
+    { overrideReason: waitedFor > 0 ? reason : null, ifUpdatedAt: evaluation.updatedAt },
   );
   if (!opened) throw stageMoved();
   return { waitedFor };
@@ -482,9 +517,7 @@ export async function signOff(
   actor: EvaluationActor,
 ): Promise<void> {
   const evaluation = await forPanel(storage, document, actor);
-  if (panelRoleOf(evaluation, actor.userId) !== 'chair') {
-    throw new AppError(ErrorId.forbidden, 'Only the chair of the panel can sign off.');
-  }
+  await requireChair(storage, evaluation, actor, 'sign off');
   if (evaluation.state !== 'moderation') {
     throw conflict(
       evaluation.state === 'signed_off'
@@ -506,7 +539,11 @@ export async function signOff(
     );
   }
   if (
-    !(await storage.evaluations.transition(document.id, 'moderation', 'signed_off', Date.now()))
+    // Only if nothing moved meanwhile (a new round, a new chair): completeness was checked
+    // against this read.
+    !(await storage.evaluations.transition(document.id, 'moderation', 'signed_off', Date.now(), {
+      ifUpdatedAt: evaluation.updatedAt,
+    }))
   ) {
     throw stageMoved();
   }
@@ -662,9 +699,7 @@ export async function allowDeclaredConflict(
   mitigation: string,
 ): Promise<void> {
   const evaluation = await forPanel(storage, document, actor);
-  if (panelRoleOf(evaluation, actor.userId) !== 'chair') {
-    throw new AppError(ErrorId.forbidden, 'Only the chair can record an exception for a conflict.');
-  }
+  await requireChair(storage, evaluation, actor, 'record an exception for a conflict');
   if (evaluation.state === 'signed_off' || evaluation.state === 'setup') {
     throw conflict('Exceptions are recorded while the evaluation is being scored or moderated.');
   }
@@ -709,6 +744,21 @@ export async function changeChair(
   if (evaluation.state === 'setup') {
     throw conflict('While setting up, choose the chair in the set-up’s panel instead.');
   }
+  if (newChairId === actor.userId && panelRoleOf(evaluation, actor.userId) !== 'chair') {
+    throw new AppError(
+      ErrorId.badRequest,
+      'Appoint someone else: an owner cannot make themselves the chair once scoring has started.',
+    );
+  }
+  const declared = (await storage.evaluations.declarations(document.id)).find(
+    (d) => d.userId === newChairId,
+  );
+  if (declared?.conflict) {
+    throw new AppError(
+      ErrorId.badRequest,
+      'That person declared a conflict of interest, so they cannot chair this evaluation. Choose someone else.',
+    );
+  }
   if (isScoringRole(panelRoleOf(evaluation, newChairId))) {
     throw new AppError(
       ErrorId.badRequest,
@@ -729,7 +779,7 @@ export async function changeChair(
     { userId: newChairId, panelRole: 'chair' },
   ];
   if (!(await storage.evaluations.changePanel(document.id, panel, Date.now()))) {
-    throw conflict('The evaluation has been signed off, so its panel can no longer change.');
+    throw conflict('The evaluation has moved on since you loaded it. Reload the page.');
   }
 }
 
@@ -745,12 +795,20 @@ export async function startModerationRound(
   reason: string,
 ): Promise<{ round: number; correction: boolean }> {
   const evaluation = await forPanel(storage, document, actor);
-  if (panelRoleOf(evaluation, actor.userId) !== 'chair') {
-    throw new AppError(ErrorId.forbidden, 'Only the chair can start another moderation round.');
-  }
-  const round = await storage.evaluations.startRound(document.id, reason, actor.userId, Date.now());
+  await requireChair(storage, evaluation, actor, 'start another moderation round');
+  const round = await storage.evaluations.startRound(
+    document.id,
+    reason,
+    actor.userId,
+    Date.now(),
+    {
+      ifUpdatedAt: evaluation.updatedAt,
+    },
+  );
   if (round === null) {
-    throw conflict('Another round can start once moderation has opened.');
+    throw evaluation.state === 'moderation' || evaluation.state === 'signed_off'
+      ? stageMoved()
+      : conflict('Another round can start once moderation has opened.');
   }
   return { round, correction: evaluation.state === 'signed_off' };
 }

@@ -356,8 +356,8 @@ export interface EvaluationStore {
     at: number,
   ): Promise<boolean>;
   /**
-   * Replaces the panel after scoring has started (only to appoint a new chair); false once
-   * the evaluation is signed off or if it was never set up.
+   * Replaces the panel after scoring has started (only to appoint a new chair, also after
+   * sign-off so a correction can be made); false while setting up or if never set up.
    */
   changePanel(documentId: string, panel: readonly PanelMember[], at: number): Promise<boolean>;
   /**
@@ -407,7 +407,13 @@ export interface EvaluationStore {
    * Starts another moderation round (from moderation, or from sign-off to correct it: the
    * evaluation returns to moderation). Returns the new round, or null from another stage.
    */
-  startRound(documentId: string, reason: string, by: string, at: number): Promise<number | null>;
+  startRound(
+    documentId: string,
+    reason: string,
+    by: string,
+    at: number,
+    options?: { ifUpdatedAt?: number },
+  ): Promise<number | null>;
   rounds(documentId: string): Promise<ModerationRound[]>;
   /**
    * Records (or replaces, clearing any exception) a member's declaration; only once the

@@ -752,3 +752,117 @@ describe('procurement evaluation: moderation rounds and corrections (rules 5 and
     expect(text).toContain('Agreed by the panel in round 2, superseded');
   });
 });
+
+describe('procurement evaluation: conflicts reach every role', () => {
+  it('keeps a chair who declared a conflict from running the evaluation, and from being appointed', async () => {
+    const s = await setup();
+    closers.push(() => s.t.storage.close());
+    const ids = await s.started({ declared: false });
+    for (const who of [s.lay, s.clinician, s.observer]) await s.declare(who.cookie);
+    await s.declare(s.chair.cookie, {
+      confidential: true,
+      conflict: true,
+      details: 'I advised Northside on its bid last year.',
+    });
+    for (const who of [s.lay, s.clinician]) {
+      await s.scoreAll(who.cookie, who === s.lay ? 'Lee' : 'Cal', ids, 2);
+      await s.t.request('POST', `${s.path}/submit`, { cookie: who.cookie });
+    }
+    const open = await s.t.request('POST', `${s.path}/moderation`, {
+      cookie: s.chair.cookie,
+      body: {},
+    });
+    expect(open.status).toBe(403);
+    expect(open.json.error.message).toMatch(/cannot chair this evaluation/);
+    // Nor can the conflicted person be made chair again later, or an owner appoint themselves.
+    const self = await s.t.request('PUT', `${s.path}/chair`, {
+      cookie: s.owner.cookie,
+      body: { userId: s.owner.id, reason: 'I will chair it myself.' },
+    });
+    expect(self.status).toBe(400);
+    const appointed = await s.t.request('PUT', `${s.path}/chair`, {
+      cookie: s.owner.cookie,
+      body: { userId: s.observer.id, reason: 'Cher declared a conflict.' },
+    });
+    expect(appointed.status).toBe(200);
+    const back = await s.t.request('PUT', `${s.path}/chair`, {
+      cookie: s.owner.cookie,
+      body: { userId: s.chair.id, reason: 'Back to Cher.' },
+    });
+    expect(back.status).toBe(400);
+    expect(back.json.error.message).toMatch(/declared a conflict of interest/);
+    expect(
+      (await s.t.request('POST', `${s.path}/moderation`, { cookie: s.observer.cookie, body: {} }))
+        .status,
+    ).toBe(200);
+  });
+
+  it('leaves out the scores of someone who declares a conflict after submitting', async () => {
+    const s = await setup();
+    closers.push(() => s.t.storage.close());
+    const ids = await s.started();
+    await s.scoreAll(s.lay.cookie, 'Lee', ids, 4);
+    await s.scoreAll(s.clinician.cookie, 'Cal', ids, 0);
+    for (const who of [s.lay, s.clinician]) {
+      await s.t.request('POST', `${s.path}/submit`, { cookie: who.cookie });
+    }
+    await s.declare(s.clinician.cookie, {
+      confidential: true,
+      conflict: true,
+      details: 'My brother was just hired by Northside.',
+    });
+    const opened = await s.t.request('POST', `${s.path}/moderation`, {
+      cookie: s.chair.cookie,
+      body: {},
+    });
+    expect(opened.status).toBe(200);
+    const view = await s.get(s.owner.cookie);
+    expect(JSON.stringify(view.json.moderation)).not.toContain('Cal: clear pathway');
+    expect(view.json.moderation.results[0].criteria[0]).toMatchObject({ scores: [4] });
+  });
+
+  it('keeps agreed scores and rationales out of the audit log, which owners outside the panel read', async () => {
+    const s = await setup();
+    closers.push(() => s.t.storage.close());
+    const ids = await s.started();
+    await s.scoreAll(s.lay.cookie, 'Lee', ids, 3);
+    await s.t.request('POST', `${s.path}/submit`, { cookie: s.lay.cookie });
+    await s.t.request('POST', `${s.path}/moderation`, {
+      cookie: s.chair.cookie,
+      body: { overrideReason: 'Cal withdrew.' },
+    });
+    await s.t.request('PUT', `${s.path}/agreed/${ids.bids[0]}/${ids.criteria[0]}`, {
+      cookie: s.chair.cookie,
+      body: { score: 3, rationale: 'Agreed secretly: strong on access.' },
+    });
+    const audit = await s.t.request('GET', `/api/workspaces/${s.workspaceId}/audit`, {
+      cookie: s.owner.cookie,
+    });
+    expect(audit.json.entries.map((e: { action: string }) => e.action)).toContain(
+      'evaluation.score_agreed',
+    );
+    expect(JSON.stringify(audit.json)).not.toContain('Agreed secretly');
+  });
+
+  it('refuses a sign-off checked against a round that has since moved on', async () => {
+    const s = await setup();
+    closers.push(() => s.t.storage.close());
+    await s.started();
+    const { storage } = s.t;
+    const record = await storage.evaluations.get(s.documentId);
+    await storage.evaluations.transition(s.documentId, 'scoring', 'moderation', Date.now(), {
+      overrideReason: 'test',
+    });
+    const read = await storage.evaluations.get(s.documentId);
+    // Another request starts a new round between the sign-off's check and its write.
+    expect(
+      await storage.evaluations.startRound(s.documentId, 'Clarifications', s.chair.id, Date.now()),
+    ).toBe(2);
+    expect(
+      await storage.evaluations.transition(s.documentId, 'moderation', 'signed_off', Date.now(), {
+        ifUpdatedAt: read?.updatedAt ?? 0,
+      }),
+    ).toBe(false);
+    expect(record?.state).toBe('scoring');
+  });
+});

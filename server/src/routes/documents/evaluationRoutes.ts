@@ -126,13 +126,8 @@ export const evaluationRoutes = new Hono<AppEnv>()
     const criterionId = parseParam(c.req.param('criterionId'), entryIdSchema, noSuchEntry);
     const { basedOn, ...input } = await parseJson(c, agreedScoreInputSchema);
     await recordAgreedScore(storage, document, actor, { ...input, bidId, criterionId }, basedOn);
-    await audit('evaluation.score_agreed', {
-      bidId,
-      criterionId,
-      score: input.score,
-      rationale: input.rationale,
-      reason: input.reason,
-    });
+    // Ids only: owners read the audit log, and not every owner may see scores.
+    await audit('evaluation.score_agreed', { bidId, criterionId });
     return c.json(await evaluationView(storage, document, actor));
   })
   .post('/:id/evaluation/signoff', async (c) => {
@@ -155,7 +150,11 @@ export const evaluationRoutes = new Hono<AppEnv>()
     const { storage, document, actor, audit } = await evaluationContext(c);
     const input = await parseJson(c, declarationInputSchema);
     await declareInterests(storage, document, actor, input);
-    await audit('evaluation.declared', { conflict: input.conflict });
+    // The audit log keeps every declaration as made (the register shows the latest).
+    await audit('evaluation.declared', {
+      conflict: input.conflict,
+      details: input.conflict ? input.details : '',
+    });
     return c.json(await evaluationView(storage, document, actor));
   })
   .post('/:id/evaluation/declarations/:userId/exception', async (c) => {

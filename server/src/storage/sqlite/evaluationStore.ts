@@ -72,7 +72,7 @@ export function sqliteEvaluationStore(db: Database.Database): EvaluationStore {
     ),
     changePanel: db.prepare(
       `UPDATE evaluations SET panel = ?, updated_at = MAX(?, updated_at + 1)
-       WHERE document_id = ? AND state != 'signed_off'`,
+       WHERE document_id = ? AND state != 'setup'`,
     ),
     transition: db.prepare(
       `UPDATE evaluations
@@ -244,9 +244,16 @@ export function sqliteEvaluationStore(db: Database.Database): EvaluationStore {
   );
 
   const startRound = db.transaction(
-    (documentId: string, reason: string, by: string, at: number): number | null => {
+    (
+      documentId: string,
+      reason: string,
+      by: string,
+      at: number,
+      ifUpdatedAt: number | undefined,
+    ): number | null => {
       const before = stmt.get.get(documentId);
       if (!before || (before.state !== 'moderation' && before.state !== 'signed_off')) return null;
+      if (ifUpdatedAt !== undefined && before.updated_at !== ifUpdatedAt) return null;
       stmt.startRound.run(at, documentId);
       const round = before.round + 1;
       stmt.insertRound.run(
@@ -318,8 +325,8 @@ export function sqliteEvaluationStore(db: Database.Database): EvaluationStore {
     async putAgreed(documentId, agreed, userId, at, basedOn) {
       return putAgreed(documentId, agreed, userId, at, basedOn);
     },
-    async startRound(documentId, reason, by, at) {
-      return startRound(documentId, reason, by, at);
+    async startRound(documentId, reason, by, at, options = {}) {
+      return startRound(documentId, reason, by, at, options.ifUpdatedAt);
     },
     async rounds(documentId) {
       return stmt.rounds.all(documentId).map((r) => ({
