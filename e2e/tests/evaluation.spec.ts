@@ -16,6 +16,7 @@ async function declareNoConflict(page: Page) {
   await form.getByRole('radio', { name: 'No' }).check();
   await form.getByRole('button', { name: 'Sign the declaration' }).click();
   await expect(form).toHaveCount(0);
+  await expect(page.getByRole('heading', { name: 'Declarations of interests' })).toBeFocused();
 }
 
 /** Scores one criterion of one bid on the score sheet, with its rationale. */
@@ -193,8 +194,13 @@ test('a lay evaluator and a clinician score alone; moderation reveals both, the 
   await expect(chair.page.getByText('Wide disagreement')).toBeVisible();
   await expectNoAxeViolations(chair.page, 'moderation');
 
-  // The lay evaluator now sees the clinician's rationale too; individual scores are frozen.
-  await lay.page.reload();
+  // The lay evaluator's open page learns of it (polling) and offers the new stage rather
+  // than swapping it in under them; then they see the clinician's rationale too.
+  const movedOn = lay.page.getByRole('alert').filter({ hasText: 'The evaluation has moved on' });
+  await expect(movedOn).toContainText('The evaluation has moved on to: Moderation.');
+  await expectNoAxeViolations(lay.page, 'the evaluation moved on notice');
+  await movedOn.getByRole('button', { name: 'Show the evaluation as it is now' }).click();
+  await expect(lay.page.getByText('Stage: Moderation.')).toBeFocused();
   await expect(lay.page.getByRole('main')).toContainText('staffing plan does not cover');
   await expect(lay.page.getByRole('button', { name: 'Save this score' })).toHaveCount(0);
 
@@ -232,6 +238,7 @@ test('a lay evaluator and a clinician score alone; moderation reveals both, the 
   await agreeExperience.getByRole('button', { name: 'Save the agreed score' }).click();
   await expect(agreeExperience.getByRole('status')).toHaveText('Agreed score saved.');
   await chair.page.getByRole('button', { name: 'Sign off the evaluation' }).click();
+  await chair.page.getByRole('button', { name: 'Yes, sign off' }).click();
   await expect(chair.page.getByText('Stage: Signed off.')).toBeVisible();
   // 70% × 2 of 4 = 35, plus 30% × 5 of 5 = 30.
   const agreedRow = chair.page

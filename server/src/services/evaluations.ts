@@ -159,7 +159,7 @@ export async function evaluationView(
   // At set-up the managers choose the panel from these; later an owner may need a new chair.
   const choosing =
     (canManage && evaluation.state === 'setup') ||
-    (actor.permission === 'owner' && evaluation.state !== 'signed_off');
+    (actor.permission === 'owner' && evaluation.state !== 'setup');
   if (choosing) {
     for (const m of members) {
       const access = await checkDocumentAccess(storage, m.userId, document.id, 'document.view');

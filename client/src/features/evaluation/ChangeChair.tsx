@@ -24,9 +24,16 @@ export function ChangeChair({
   const [saved, setSaved] = useState(false);
   const { panel } = view.evaluation;
   const chair = panel.find((m) => m.panelRole === 'chair');
+  // As the server allows: not the chair, not a scorer, not someone with a declared conflict,
+  // not oneself.
+  const conflicted = new Set(
+    view.evaluation.declarations.filter((d) => d.conflict).map((d) => d.userId),
+  );
   const choices = view.candidates.filter(
     (c) =>
       c.userId !== chair?.userId &&
+      c.userId !== view.me.userId &&
+      !conflicted.has(c.userId) &&
       !isScoringRole(panel.find((m) => m.userId === c.userId)?.panelRole),
   );
 

@@ -163,7 +163,10 @@ export function DeclarationsRegister({
   const declarationOf = new Map(declarations.map((d) => [d.userId, d]));
   return (
     <section aria-labelledby="register-heading" className="section">
-      <h2 id="register-heading">Declarations of interests</h2>
+      {/* Focus lands here once one's own declaration is signed and its form goes. */}
+      <h2 id="register-heading" tabIndex={-1}>
+        Declarations of interests
+      </h2>
       <ul className="evaluation-panel">
         {panel.map((m) => {
           const d = declarationOf.get(m.userId);

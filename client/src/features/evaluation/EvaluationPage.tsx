@@ -72,21 +72,33 @@ export function EvaluationPage({ documentId }: { documentId: string }) {
   }, [stage]);
 
   /** Shows a newer view; never turns the page into an error, so nothing typed is lost. */
+  // Someone else moved the evaluation on (a new stage or round): held back until the person
+  // chooses to see it, so forms they are filling in do not vanish under them.
+  const [movedOn, setMovedOn] = useState<EvaluationView | null>(null);
+  const polls = useRef({ asked: 0, shown: 0 });
   const refresh = useCallback(async () => {
     const asked = localChanges.current;
+    const poll = ++polls.current.asked;
     try {
       const view = await getEvaluation(documentId);
       const now = latest.current;
-      if (asked === localChanges.current && now.status === 'ready') {
+      // An answer older than one's own change, or than a later poll's, is stale.
+      if (asked !== localChanges.current || poll < polls.current.shown) return;
+      polls.current.shown = poll;
+      if (now.status !== 'ready') return;
+      const shown = now.data.view.evaluation;
+      if (view.evaluation.state !== shown.state || view.evaluation.round !== shown.round) {
+        setMovedOn(view);
+      } else {
         setData({ info: now.data.info, view });
       }
     } catch {
       // The next poll tries again; a signed-out session is caught by the next action.
     }
   }, [documentId, setData]);
-  // Others' submissions and agreed scores appear within seconds while the panel works.
+  // Others' progress (submissions, agreed scores, stages) appears within seconds.
   useEffect(() => {
-    if (stage !== 'scoring' && stage !== 'moderation') return;
+    if (stage === null) return;
     const timer = setInterval(() => {
       if (document.visibilityState === 'visible') void refresh();
     }, POLL_MS);
@@ -111,6 +123,7 @@ export function EvaluationPage({ documentId }: { documentId: string }) {
   const { info, view } = state.data;
   const update = (next: EvaluationView) => {
     localChanges.current++;
+    setMovedOn(null);
     focusOnStageChange.current = next.evaluation.state !== view.evaluation.state;
     setData({ info, view: next });
   };
@@ -137,6 +150,30 @@ export function EvaluationPage({ documentId }: { documentId: string }) {
         <p>You are not on the panel; as an owner of the document you can follow the evaluation.</p>
       )}
 
+      {movedOn ? (
+        <div className="evaluation-moved" role="alert">
+          <p>
+            {movedOn.evaluation.round !== evaluation.round &&
+            movedOn.evaluation.state === evaluation.state
+              ? `The chair has started moderation round ${movedOn.evaluation.round}.`
+              : `The evaluation has moved on to: ${evaluationStateLabels[movedOn.evaluation.state]}.`}{' '}
+            Anything not yet saved on this page can no longer be saved here: copy it first if you
+            need it.
+          </p>
+          <Button
+            onClick={() => {
+              focusOnStageChange.current = true;
+              setData({ info, view: movedOn });
+              setMovedOn(null);
+              // The same stage with a new round: focus the words that say so.
+              if (movedOn.evaluation.state === evaluation.state) stageRef.current?.focus();
+            }}
+          >
+            Show the evaluation as it is now
+          </Button>
+        </div>
+      ) : null}
+
       <PanelList view={view} onRefresh={refresh} />
 
       {evaluation.state === 'setup' ? (
@@ -156,7 +193,11 @@ export function EvaluationPage({ documentId }: { documentId: string }) {
       {needsDeclaration ? (
         <DeclarationForm
           view={view}
-          onDeclare={async (input) => update(await declare(id, input))}
+          onDeclare={async (input) => {
+            update(await declare(id, input));
+            // The form is gone once signed: take focus to the register that now lists it.
+            requestAnimationFrame(() => document.getElementById('register-heading')?.focus());
+          }}
         />
       ) : null}
       {me.panelRole !== null && !me.clear && !needsDeclaration && evaluation.state !== 'setup' ? (
@@ -213,8 +254,7 @@ export function EvaluationPage({ documentId }: { documentId: string }) {
         </>
       ) : null}
 
-      {info.permission === 'owner' &&
-      (evaluation.state === 'scoring' || evaluation.state === 'moderation') ? (
+      {info.permission === 'owner' && evaluation.state !== 'setup' ? (
         <ChangeChair
           view={view}
           onChange={async (userId, reason) => update(await changeChair(id, userId, reason))}
@@ -310,8 +350,17 @@ function OpenModeration({
   const [reason, setReason] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // As the server counts: a member kept out by a declared conflict is not waited for.
+  const keptOut = new Set(
+    view.evaluation.declarations
+      .filter((d) => d.conflict && d.exception === null)
+      .map((d) => d.userId),
+  );
   const waiting = view.evaluation.panel.filter(
-    (m) => isScoringRole(m.panelRole) && !view.evaluation.submitted.includes(m.userId),
+    (m) =>
+      isScoringRole(m.panelRole) &&
+      !view.evaluation.submitted.includes(m.userId) &&
+      !keptOut.has(m.userId),
   );
   const onSubmit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -341,7 +390,8 @@ function OpenModeration({
         ) : (
           <p>
             Still to submit: {waiting.map((m) => m.name).join(', ')}. Moderation normally waits for
-            everyone. To open it now, record why; their scores so far are frozen as they are.
+            everyone. To open it now, record why: their unsubmitted scores will not be shown or
+            counted.
           </p>
         )}
         {problem ? <FormError message={problem} headingLevel={3} /> : null}

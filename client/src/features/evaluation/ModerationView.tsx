@@ -7,9 +7,10 @@ import {
   startRoundInputSchema,
   wideDisagreement,
 } from '@chorus/shared';
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import type { z } from 'zod';
 import { Button } from '../../ui/Button.tsx';
+import { ConfirmAction } from '../../ui/ConfirmAction.tsx';
 import { FormError } from '../../ui/FormError.tsx';
 import { SelectField } from '../../ui/SelectField.tsx';
 import { TextAreaField } from '../../ui/TextAreaField.tsx';
@@ -86,6 +87,28 @@ function AgreedForm({
   const [score, setScore] = useState<string>(agreed ? String(agreed.score) : '');
   const [rationale, setRationale] = useState(agreed?.rationale ?? '');
   const [reason, setReason] = useState(agreed?.reason ?? '');
+  // What the form last held from the server, to tell typing apart from a colleague's save.
+  const [loaded, setLoaded] = useState({ score, rationale, reason });
+  const edited =
+    score !== loaded.score || rationale !== loaded.rationale || reason !== loaded.reason;
+  const latestAt = agreed?.agreedAt ?? null;
+  const takeTheirs = useCallback(() => {
+    const theirs = {
+      score: agreed ? String(agreed.score) : '',
+      rationale: agreed?.rationale ?? '',
+      reason: agreed?.reason ?? '',
+    };
+    setScore(theirs.score);
+    setRationale(theirs.rationale);
+    setReason(theirs.reason);
+    setLoaded(theirs);
+    setBasedOn(agreed?.agreedAt ?? null);
+  }, [agreed]);
+  // A colleague saved a newer agreed score (seen by polling): an untouched form follows it;
+  // one being edited keeps its text and says so below.
+  useEffect(() => {
+    if (latestAt !== basedOn && !edited) takeTheirs();
+  }, [latestAt, basedOn, edited, takeTheirs]);
   const [problem, setProblem] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [saved, setSaved] = useState(false);
@@ -110,6 +133,7 @@ function AgreedForm({
     try {
       const stored = await onSave(bidId, criterion.id, parsed.data);
       setBasedOn(stored?.agreedAt ?? null);
+      setLoaded({ score, rationale, reason });
       setProblem(null);
       setSaved(true);
     } catch (error) {
@@ -122,6 +146,22 @@ function AgreedForm({
   return (
     <form className="stack evaluation-agreed" onSubmit={onSubmit} noValidate aria-label={name}>
       {problem ? <FormError message={problem} headingLevel={4} /> : null}
+      {latestAt !== basedOn && edited ? (
+        <div className="evaluation-moved">
+          <p>
+            {agreed?.agreedByName ?? 'Someone'} saved a different agreed score while you were
+            editing (shown above). Keep yours to replace it when you save, or use theirs.
+          </p>
+          <div className="button-row">
+            <Button variant="secondary" onClick={() => setBasedOn(latestAt)}>
+              Keep mine
+            </Button>
+            <Button variant="quiet" onClick={takeTheirs}>
+              Use theirs
+            </Button>
+          </div>
+        </div>
+      ) : null}
       <SelectField
         id={`${base}-score`}
         label="Agreed score"
@@ -138,6 +178,7 @@ function AgreedForm({
         label="Agreed rationale"
         value={rationale}
         onChange={setRationale}
+        error={problem && score !== '' ? problem : undefined}
         rows={3}
       />
       <TextAreaField
@@ -328,20 +369,8 @@ export function ModerationView({
   );
 }
 
+/** The chair's sign-off, confirmed first: it locks the evaluation (a binding step). */
 function SignOff({ remaining, onSignOff }: { remaining: number; onSignOff: () => Promise<void> }) {
-  const [problem, setProblem] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const signOff = async () => {
-    if (busy) return;
-    setBusy(true);
-    try {
-      await onSignOff();
-    } catch (error) {
-      setProblem(error instanceof Error ? error.message : 'Signing off failed. Try again.');
-    } finally {
-      setBusy(false);
-    }
-  };
   return (
     <section aria-labelledby="signoff-heading" className="section panel stack">
       <h2 id="signoff-heading">Sign off</h2>
@@ -349,14 +378,15 @@ function SignOff({ remaining, onSignOff }: { remaining: number; onSignOff: () =>
         {remaining > 0
           ? `${remaining} ${remaining === 1 ? 'criterion still needs' : 'criteria still need'} an agreed score before you can sign off.`
           : 'Every bid has an agreed score for every criterion.'}{' '}
-        Signing off locks the evaluation: no score can change after it.
+        Signing off locks the evaluation: no score can change after it, except through a correction
+        round that keeps this result on record.
       </p>
-      {problem ? <FormError message={problem} headingLevel={3} /> : null}
-      <div>
-        <Button onClick={signOff} busy={busy}>
-          Sign off the evaluation
-        </Button>
-      </div>
+      <ConfirmAction
+        trigger="Sign off the evaluation"
+        question="Sign off now? The agreed scores and ranking become the evaluation’s result."
+        confirmLabel="Yes, sign off"
+        onConfirm={onSignOff}
+      />
     </section>
   );
 }
