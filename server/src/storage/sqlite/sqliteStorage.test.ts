@@ -110,8 +110,11 @@ describe('SQLite specifics', () => {
   it("an older database keeps its journal rows, with no recorded role, and records new writers' roles", async () => {
     const file = path.join(tempDir(), 'chorus.db');
     const old = new Database(file);
-    for (const sql of migrations.slice(0, -1)) old.exec(sql);
-    old.pragma(`user_version = ${migrations.length - 1}`);
+    const roles = migrations.findIndex((sql) =>
+      sql.includes('ALTER TABLE journal ADD COLUMN participant_role'),
+    );
+    for (const sql of migrations.slice(0, roles)) old.exec(sql);
+    old.pragma(`user_version = ${roles}`);
     old
       .prepare(
         "INSERT INTO journal (document_id, seq, created_at, account_id, update_bytes) VALUES ('d', 1, 0, 'a', ?)",
@@ -153,6 +156,41 @@ describe('SQLite specifics', () => {
       { seq: 2, participant_role: 'carer' },
     ]);
     raw.close();
+  });
+
+  it('an evaluation agreed before moderation rounds existed keeps its agreed scores, as round 1', async () => {
+    const file = path.join(tempDir(), 'chorus.db');
+    const old = new Database(file);
+    const rounds = migrations.findIndex((sql) => sql.includes('evaluation_agreed_before_rounds'));
+    for (const sql of migrations.slice(0, rounds)) old.exec(sql);
+    old.pragma(`user_version = ${rounds}`);
+    old.exec(`
+      INSERT INTO users (id, name, email, password_hash, created_at) VALUES ('u', 'U', 'u@x', 'h', 0);
+      INSERT INTO workspaces (id, name, created_at) VALUES ('w', 'W', 0);
+      INSERT INTO documents (id, workspace_id, title, kind, created_by, created_at, updated_at)
+        VALUES ('d', 'w', 'D', 'procurement_evaluation', 'u', 0, 0);
+      INSERT INTO evaluations (document_id, state, setup, panel, updated_at)
+        VALUES ('d', 'moderation', '{"criteria":[],"bids":[]}', '[]', 0);
+      INSERT INTO evaluation_agreed
+        (document_id, bid_id, criterion_id, score, rationale, reason, agreed_by, agreed_at)
+        VALUES ('d', 'b', 'c', 3, 'Agreed.', NULL, 'u', 7);
+    `);
+    old.close();
+    const storage = openSqliteStorage({ filename: file });
+    expect(await storage.evaluations.get('d')).toMatchObject({ state: 'moderation', round: 1 });
+    expect(await storage.evaluations.agreedScores('d')).toEqual([
+      {
+        round: 1,
+        bidId: 'b',
+        criterionId: 'c',
+        score: 3,
+        rationale: 'Agreed.',
+        reason: null,
+        agreedBy: 'u',
+        agreedAt: 7,
+      },
+    ]);
+    await storage.close();
   });
 
   it('an older database gets colour slots for its members in the order they joined', async () => {
