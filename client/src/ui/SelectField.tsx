@@ -1,4 +1,4 @@
-import { useId } from 'react';
+import { FieldShell } from './FieldShell.tsx';
 
 interface SelectFieldProps<T extends string> {
   label: string;
@@ -28,51 +28,39 @@ export function SelectField<T extends string>({
   className,
   hideLabel = false,
 }: SelectFieldProps<T>) {
-  const generatedId = useId();
-  const selectId = id ?? generatedId;
-  const hintId = `${selectId}-hint`;
-  const errorId = `${selectId}-error`;
-  const describedBy = [hint ? hintId : null, error ? errorId : null].filter(Boolean).join(' ');
   const byValue = new Map(options.map((option) => [option.value as string, option.value]));
   return (
-    <div className={['field', error ? 'field--error' : null, className].filter(Boolean).join(' ')}>
-      <label className={hideLabel ? 'visually-hidden' : 'field__label'} htmlFor={selectId}>
-        {label}
-      </label>
-      {hint ? (
-        <p className="field__hint" id={hintId}>
-          {hint}
-        </p>
-      ) : null}
-      {error ? (
-        <p className="field__error" id={errorId}>
-          <span className="visually-hidden">Error: </span>
-          {error}
-        </p>
-      ) : null}
-      <select
-        id={selectId}
-        className="field__input field__select"
-        value={value}
-        onChange={(event) => {
-          // Map back to the typed option rather than trusting the DOM string.
-          const chosen = byValue.get(event.target.value);
-          if (chosen !== undefined) onChange(chosen);
-        }}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy || undefined}
-      >
-        {placeholder !== undefined ? (
-          <option value="" disabled={value !== ''}>
-            {placeholder}
-          </option>
-        ) : null}
-        {options.map((option) => (
-          <option key={option.value} value={option.value}>
-            {option.label}
-          </option>
-        ))}
-      </select>
-    </div>
+    <FieldShell
+      id={id}
+      label={label}
+      hint={hint}
+      error={error}
+      className={className}
+      hideLabel={hideLabel}
+    >
+      {(control) => (
+        <select
+          {...control}
+          className="field__input field__select"
+          value={value}
+          onChange={(event) => {
+            // Map back to the typed option rather than trusting the DOM string.
+            const chosen = byValue.get(event.target.value);
+            if (chosen !== undefined) onChange(chosen);
+          }}
+        >
+          {placeholder !== undefined ? (
+            <option value="" disabled={value !== ''}>
+              {placeholder}
+            </option>
+          ) : null}
+          {options.map((option) => (
+            <option key={option.value} value={option.value}>
+              {option.label}
+            </option>
+          ))}
+        </select>
+      )}
+    </FieldShell>
   );
 }

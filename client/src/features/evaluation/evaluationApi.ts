@@ -25,6 +25,17 @@ const criterionResultSchema = z.object({
   belowThreshold: z.boolean(),
 });
 
+const agreedScoreSchema = z.object({
+  round: z.number(),
+  bidId: z.string(),
+  criterionId: z.string(),
+  score: z.number(),
+  rationale: z.string(),
+  reason: z.string().nullable(),
+  agreedByName: z.string(),
+  agreedAt: z.number(),
+});
+
 const bidResultSchema = z.object({
   bidId: z.string(),
   criteria: z.array(criterionResultSchema),
@@ -81,30 +92,9 @@ const evaluationViewSchema = z.object({
     .object({
       entries: z.array(z.intersection(scoreEntrySchema, z.object({ userId: z.string() }))),
       results: z.array(bidResultSchema),
-      agreed: z.array(
-        z.object({
-          bidId: z.string(),
-          criterionId: z.string(),
-          score: z.number(),
-          rationale: z.string(),
-          reason: z.string().nullable(),
-          agreedByName: z.string(),
-          agreedAt: z.number(),
-        }),
-      ),
+      agreed: z.array(agreedScoreSchema),
       agreedResults: z.array(bidResultSchema).nullable(),
-      earlier: z.array(
-        z.object({
-          round: z.number(),
-          bidId: z.string(),
-          criterionId: z.string(),
-          score: z.number(),
-          rationale: z.string(),
-          reason: z.string().nullable(),
-          agreedByName: z.string(),
-          agreedAt: z.number(),
-        }),
-      ),
+      earlier: z.array(agreedScoreSchema),
       rounds: z.array(
         z.object({
           round: z.number(),

@@ -19,6 +19,17 @@ interface EvaluationRow {
   round: number;
 }
 
+interface AgreedRow {
+  round: number;
+  bid_id: string;
+  criterion_id: string;
+  score: number;
+  rationale: string;
+  reason: string | null;
+  agreed_by: string;
+  agreed_at: number;
+}
+
 interface EntryRow {
   user_id: string;
   bid_id: string;
@@ -135,35 +146,11 @@ export function sqliteEvaluationStore(db: Database.Database): EvaluationStore {
         after_sign_off: number;
       }
     >('SELECT * FROM evaluation_rounds WHERE document_id = ? ORDER BY round'),
-    agreed: db.prepare<
-      [string],
-      {
-        round: number;
-        bid_id: string;
-        criterion_id: string;
-        score: number;
-        rationale: string;
-        reason: string | null;
-        agreed_by: string;
-        agreed_at: number;
-      }
-    >(
+    agreed: db.prepare<[string], AgreedRow>(
       `SELECT a.* FROM evaluation_agreed a JOIN evaluations e ON e.document_id = a.document_id
        WHERE a.document_id = ? AND a.round = e.round ORDER BY a.bid_id, a.criterion_id`,
     ),
-    agreedEarlier: db.prepare<
-      [string],
-      {
-        round: number;
-        bid_id: string;
-        criterion_id: string;
-        score: number;
-        rationale: string;
-        reason: string | null;
-        agreed_by: string;
-        agreed_at: number;
-      }
-    >(
+    agreedEarlier: db.prepare<[string], AgreedRow>(
       `SELECT a.* FROM evaluation_agreed a JOIN evaluations e ON e.document_id = a.document_id
        WHERE a.document_id = ? AND a.round < e.round ORDER BY a.round, a.bid_id, a.criterion_id`,
     ),
