@@ -76,4 +76,18 @@ test('every page reflows into 320 CSS pixels, and the caret stays in view while 
   expect(caret?.bottom).toBeLessThanOrEqual(caret?.height ?? 0);
   expect(caret?.onTopIsText).toBe(true);
   expect(await sidewaysOverflow(page), 'document page after typing').toEqual([]);
+
+  // The scoring page of a procurement evaluation, with its set-up form filled in.
+  await page.goto('/');
+  await page.getByRole('link', { name: 'Zoom group' }).click();
+  await createDocument(page, 'Zoomed tender', 'Procurement evaluation');
+  await page.getByRole('link', { name: 'Scoring', exact: true }).click();
+  const setup = page.getByRole('form', { name: 'Set up the evaluation' });
+  await setup.getByRole('button', { name: 'Add a criterion' }).click();
+  await setup
+    .getByLabel('Criterion 1: title')
+    .fill('Quality of care for people with long-term conditions');
+  await setup.getByRole('button', { name: 'Add a bid' }).click();
+  await setup.getByLabel('Bid 1: bidder').fill('Northside Community Eye Care Partnership');
+  expect(await sidewaysOverflow(page), 'scoring page').toEqual([]);
 });
