@@ -31,7 +31,7 @@ import {
   startModerationRound,
   startScoring,
   submitScores,
-} from '../../services/evaluations.ts';
+} from '../../services/evaluations/index.ts';
 
 /** The caller, the document and their permission on it: every evaluation route starts here. */
 async function evaluationContext(c: Context<AppEnv>) {
@@ -65,7 +65,7 @@ const noSuchMember = new AppError(
 
 /**
  * A procurement evaluation's scoring, kept out of the shared document: set-up, individual
- * scores (each evaluator sees only their own) and moderation. Rules: services/evaluations.ts.
+ * scores (each evaluator sees only their own) and moderation. Rules: services/evaluations/.
  */
 export const evaluationRoutes = new Hono<AppEnv>()
   .get('/:id/evaluation', async (c) => {

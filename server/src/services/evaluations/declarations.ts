@@ -1,0 +1,78 @@
+/** Declarations of interests and the chair's exceptions for declared conflicts. */
+import { type DeclarationInput, ErrorId } from '@chorus/shared';
+import { AppError } from '../../errors.ts';
+import type { DocumentRecord, Storage } from '../../storage/types.ts';
+import { conflict, type EvaluationActor, forPanel, panelRoleOf, requireChair } from './guards.ts';
+
+/**
+ * A panel member declares their interests and confidentiality once the bidders are fixed.
+ * A declared conflict can be added later, never withdrawn: only the chair's exception lets
+ * a conflicted member take part.
+ */
+export async function declareInterests(
+  storage: Storage,
+  document: DocumentRecord,
+  actor: EvaluationActor,
+  input: DeclarationInput,
+): Promise<void> {
+  const evaluation = await forPanel(storage, document, actor);
+  if (panelRoleOf(evaluation, actor.userId) === null) {
+    throw new AppError(ErrorId.forbidden, 'Only members of the panel make declarations.');
+  }
+  const earlier = (await storage.evaluations.declarations(document.id)).find(
+    (d) => d.userId === actor.userId,
+  );
+  if (earlier?.conflict && !input.conflict) {
+    throw conflict(
+      'You have declared a conflict of interest. It stays on record; only the chair can record an exception.',
+    );
+  }
+  const saved = await storage.evaluations.declare(
+    document.id,
+    actor.userId,
+    { conflict: input.conflict, details: input.conflict ? input.details : '' },
+    Date.now(),
+  );
+  if (saved === 'closed') {
+    throw conflict(
+      evaluation.state === 'setup'
+        ? 'Declarations open when scoring starts and the bidders are fixed.'
+        : 'The evaluation has been signed off, so declarations can no longer change.',
+    );
+  }
+}
+
+/** The chair lets a member with a declared conflict take part, recording how it is mitigated. */
+export async function allowDeclaredConflict(
+  storage: Storage,
+  document: DocumentRecord,
+  actor: EvaluationActor,
+  memberId: string,
+  mitigation: string,
+): Promise<void> {
+  const evaluation = await forPanel(storage, document, actor);
+  await requireChair(storage, evaluation, actor, 'record an exception for a conflict');
+  if (evaluation.state === 'signed_off' || evaluation.state === 'setup') {
+    throw conflict('Exceptions are recorded while the evaluation is being scored or moderated.');
+  }
+  if (memberId === actor.userId) {
+    throw new AppError(
+      ErrorId.forbidden,
+      'The chair cannot record an exception for their own conflict. Ask an owner to appoint another chair.',
+    );
+  }
+  if (
+    !(await storage.evaluations.allowConflict(
+      document.id,
+      memberId,
+      mitigation,
+      actor.userId,
+      Date.now(),
+    ))
+  ) {
+    throw new AppError(
+      ErrorId.notFound,
+      'That person has not declared a conflict. Reload the page.',
+    );
+  }
+}

@@ -1,0 +1,115 @@
+/** Every score as CSV for the procurement record, once moderation has opened. */
+import {
+  type AgreedScore,
+  criterionScaleLabels,
+  panelRoleLabels,
+  scaleMax,
+  scoresRevealed,
+} from '@chorus/shared';
+import type { DocumentRecord, Storage } from '../../storage/types.ts';
+import { toCsv } from '../csv.ts';
+import { conflict, type EvaluationActor, forPanel, panelRoleOf, requireClear } from './guards.ts';
+import { moderationOf } from './view.ts';
+
+/**
+ * Every individual and agreed score as CSV, for the procurement record. Refused until
+ * moderation opens: before then no export may show one evaluator's scores to anyone.
+ */
+export async function scoresCsv(
+  storage: Storage,
+  document: DocumentRecord,
+  actor: EvaluationActor,
+): Promise<string> {
+  const evaluation = await forPanel(storage, document, actor);
+  if (!scoresRevealed(evaluation.state)) {
+    throw conflict(
+      'Scores can be exported once moderation opens. Until then nobody may see another evaluator’s scores.',
+    );
+  }
+  if (panelRoleOf(evaluation, actor.userId) !== null) {
+    await requireClear(storage, document.id, actor.userId);
+  }
+  const members = await storage.workspaces.listMembers(document.workspaceId);
+  const nameOf = new Map(members.map((m) => [m.userId, m.name]));
+  const { setup } = evaluation;
+  const {
+    entries,
+    agreed,
+    earlier,
+    agreedResults: final,
+  } = await moderationOf(storage, evaluation, nameOf);
+  const rows: (string | number)[][] = [
+    [
+      'Bid',
+      'Criterion',
+      'How scored',
+      'Weight %',
+      'Who',
+      'Panel role',
+      'Score',
+      'Out of',
+      'Rationale',
+      'Reason',
+    ],
+  ];
+  for (const bid of setup.bids) {
+    for (const c of setup.criteria) {
+      const base = [bid.bidder, c.title, criterionScaleLabels[c.scale], c.weight];
+      for (const e of entries.filter((x) => x.bidId === bid.id && x.criterionId === c.id)) {
+        const role = panelRoleOf(evaluation, e.userId);
+        rows.push([
+          ...base,
+          nameOf.get(e.userId) ?? 'A former member',
+          role ? panelRoleLabels[role] : '',
+          e.kind === 'score' ? e.score : 'Abstained',
+          scaleMax(c.scale),
+          e.kind === 'score' ? e.rationale : '',
+          e.kind === 'abstain' ? e.reason : '',
+        ]);
+      }
+      // Earlier rounds first, then the round that counts.
+      const pair = (x: AgreedScore) => x.bidId === bid.id && x.criterionId === c.id;
+      for (const a of [...earlier.filter(pair), ...agreed.filter(pair)]) {
+        const superseded = a.round < evaluation.round ? ', superseded' : '';
+        rows.push([
+          ...base,
+          `Agreed by the panel in round ${a.round}${superseded} (recorded by ${a.agreedByName})`,
+          '',
+          a.score,
+          scaleMax(c.scale),
+          a.rationale,
+          a.reason ?? '',
+        ]);
+      }
+    }
+  }
+  const declarations = await storage.evaluations.declarations(document.id);
+  if (declarations.length > 0) {
+    rows.push([]);
+    rows.push([
+      'Declaration of',
+      'Conflict of interest',
+      'Details',
+      'Exception by the chair',
+      'Mitigation',
+    ]);
+    for (const d of declarations) {
+      rows.push([
+        nameOf.get(d.userId) ?? 'A former member',
+        d.conflict ? 'Declared a conflict' : 'None declared',
+        d.details,
+        d.exception ? (nameOf.get(d.exception.by) ?? 'A former member') : '',
+        d.exception?.mitigation ?? '',
+      ]);
+    }
+  }
+  if (final) {
+    rows.push([]);
+    rows.push(['Bid', 'Weighted total out of 100', 'Rank', 'Below a minimum score on']);
+    for (const r of final) {
+      const bid = setup.bids.find((b) => b.id === r.bidId);
+      rows.push([bid?.bidder ?? '', r.total, r.rank ?? 'Not ranked', r.failures.join('; ')]);
+    }
+  }
+  return toCsv(rows);
+}

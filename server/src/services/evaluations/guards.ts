@@ -1,0 +1,128 @@
+/** Who may act on an evaluation, and the checks every action shares. */
+import { declaredClear, ErrorId, type PanelRole, type Permission } from '@chorus/shared';
+import { AppError } from '../../errors.ts';
+import type { DocumentRecord, EvaluationRecord, Storage } from '../../storage/types.ts';
+
+/** An evaluation not yet set up reads as an empty one at its first stage. */
+export async function evaluationOf(
+  storage: Storage,
+  documentId: string,
+): Promise<EvaluationRecord> {
+  return (
+    (await storage.evaluations.get(documentId)) ?? {
+      documentId,
+      state: 'setup',
+      setup: { criteria: [], bids: [] },
+      panel: [],
+      updatedAt: 0,
+      overrideReason: null,
+      round: 1,
+    }
+  );
+}
+
+export interface EvaluationActor {
+  userId: string;
+  /** The caller's effective permission on the document. */
+  permission: Permission;
+}
+
+export const panelRoleOf = (e: EvaluationRecord, userId: string): PanelRole | null =>
+  e.panel.find((m) => m.userId === userId)?.panelRole ?? null;
+
+/** Owners of the document manage the evaluation with the chair. */
+export const isManager = (e: EvaluationRecord, actor: EvaluationActor) =>
+  actor.permission === 'owner' || panelRoleOf(e, actor.userId) === 'chair';
+
+export function notProcurement(document: DocumentRecord): void {
+  if (document.kind !== 'procurement_evaluation') {
+    throw new AppError(
+      ErrorId.notFound,
+      'This document is not a procurement evaluation, so it has no scoring. Open a procurement evaluation instead.',
+    );
+  }
+}
+
+/** The panel and the document's owners see the evaluation; other readers of the document do not. */
+export async function forPanel(storage: Storage, document: DocumentRecord, actor: EvaluationActor) {
+  notProcurement(document);
+  const evaluation = await evaluationOf(storage, document.id);
+  if (panelRoleOf(evaluation, actor.userId) === null && actor.permission !== 'owner') {
+    throw new AppError(
+      ErrorId.forbidden,
+      'Only the evaluation panel and the document’s owners can open its scoring. Ask the chair to add you to the panel.',
+    );
+  }
+  return evaluation;
+}
+
+/**
+ * The individual scores moderation works from: those of evaluators who submitted. Drafts of
+ * someone who never submitted (moderation opened without them) are neither shown nor counted.
+ */
+export async function revealedEntries(storage: Storage, documentId: string) {
+  const submitted = new Set(
+    (await storage.evaluations.submissions(documentId)).map((s) => s.userId),
+  );
+  // Someone who declared a conflict (even after submitting) counts only with an exception.
+  const declarations = new Map(
+    (await storage.evaluations.declarations(documentId)).map((d) => [d.userId, d]),
+  );
+  return (await storage.evaluations.entries(documentId)).filter((e) => {
+    const declaration = declarations.get(e.userId);
+    return submitted.has(e.userId) && !(declaration?.conflict && declaration.exception === null);
+  });
+}
+
+/** Refuses a panel member who has not declared, or declared a conflict without an exception. */
+export async function requireClear(
+  storage: Storage,
+  documentId: string,
+  userId: string,
+): Promise<void> {
+  const declaration = (await storage.evaluations.declarations(documentId)).find(
+    (d) => d.userId === userId,
+  );
+  if (declaredClear(declaration)) return;
+  throw new AppError(
+    ErrorId.forbidden,
+    declaration
+      ? 'You declared a conflict of interest, so you cannot score or see scores unless the chair records an exception and how the conflict is mitigated.'
+      : 'Make your declaration of interests and confidentiality first.',
+  );
+}
+
+/**
+ * The chair, with a clear declaration once the bidders are known: a chair who declared a
+ * conflict (even one allowed while they held another role) cannot run the evaluation.
+ */
+export async function requireChair(
+  storage: Storage,
+  evaluation: EvaluationRecord,
+  actor: EvaluationActor,
+  action: string,
+): Promise<void> {
+  if (panelRoleOf(evaluation, actor.userId) !== 'chair') {
+    throw new AppError(ErrorId.forbidden, `Only the chair of the panel can ${action}.`);
+  }
+  if (evaluation.state === 'setup') return;
+  const declaration = (await storage.evaluations.declarations(evaluation.documentId)).find(
+    (d) => d.userId === actor.userId,
+  );
+  if (!declaration) {
+    throw new AppError(
+      ErrorId.forbidden,
+      'Make your declaration of interests and confidentiality first.',
+    );
+  }
+  if (declaration.conflict) {
+    throw new AppError(
+      ErrorId.forbidden,
+      'You declared a conflict of interest, so you cannot chair this evaluation. Ask an owner of the document to appoint another chair.',
+    );
+  }
+}
+
+export const conflict = (message: string) => new AppError(ErrorId.conflict, message);
+export const stageMoved = () =>
+  conflict('The evaluation has moved on to another stage since you loaded it. Reload the page.');

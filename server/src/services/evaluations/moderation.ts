@@ -1,0 +1,135 @@
+/** Moderation: agreed scores (rule 4), rounds (rule 5), sign-off and corrections (rule 7). */
+import {
+  type AgreedScore,
+  agreedScoreProblem,
+  ErrorId,
+  missingEntries,
+  moderatingPanelRoles,
+} from '@chorus/shared';
+import { AppError } from '../../errors.ts';
+import type { DocumentRecord, Storage } from '../../storage/types.ts';
+import {
+  conflict,
+  type EvaluationActor,
+  forPanel,
+  panelRoleOf,
+  requireChair,
+  requireClear,
+  revealedEntries,
+  stageMoved,
+} from './guards.ts';
+
+/** Records the panel's agreed score for one bid and criterion (rule 4), during moderation. */
+export async function recordAgreedScore(
+  storage: Storage,
+  document: DocumentRecord,
+  actor: EvaluationActor,
+  agreed: AgreedScore,
+  /** When the agreed score being replaced was saved, as the caller last saw it (null: none). */
+  basedOn: number | null,
+): Promise<void> {
+  const evaluation = await forPanel(storage, document, actor);
+  const role = panelRoleOf(evaluation, actor.userId);
+  if (role === null || !moderatingPanelRoles.includes(role)) {
+    throw new AppError(
+      ErrorId.forbidden,
+      'Only the chair, the facilitator and the evaluators record agreed scores.',
+    );
+  }
+  await requireClear(storage, document.id, actor.userId);
+  if (evaluation.state !== 'moderation') {
+    throw conflict(
+      evaluation.state === 'signed_off'
+        ? 'The evaluation has been signed off, so agreed scores can no longer change.'
+        : 'Agreed scores are recorded in moderation, which has not opened yet.',
+    );
+  }
+  const problem = agreedScoreProblem(
+    evaluation.setup,
+    await revealedEntries(storage, document.id),
+    agreed,
+  );
+  if (problem) throw new AppError(ErrorId.badRequest, problem);
+  const saved = await storage.evaluations.putAgreed(
+    document.id,
+    { ...agreed, reason: agreed.reason?.trim() || null },
+    actor.userId,
+    Date.now(),
+    basedOn,
+  );
+  if (saved === 'closed') throw stageMoved();
+  if (saved === 'stale') {
+    throw conflict(
+      'Someone else saved an agreed score for this since you loaded it. Reload the page to see theirs; what you typed stays in the form until you do.',
+    );
+  }
+}
+
+/** The chair signs off (rule 7): only once every bid has an agreed score for every criterion. */
+export async function signOff(
+  storage: Storage,
+  document: DocumentRecord,
+  actor: EvaluationActor,
+): Promise<void> {
+  const evaluation = await forPanel(storage, document, actor);
+  await requireChair(storage, evaluation, actor, 'sign off');
+  if (evaluation.state !== 'moderation') {
+    throw conflict(
+      evaluation.state === 'signed_off'
+        ? 'The evaluation is already signed off.'
+        : 'Sign-off comes after moderation, which has not opened yet.',
+    );
+  }
+  const missing = missingEntries(
+    evaluation.setup,
+    (await storage.evaluations.agreedScores(document.id)).map((a) => ({
+      ...a,
+      kind: 'score' as const,
+    })),
+  );
+  if (missing.length > 0) {
+    throw new AppError(
+      ErrorId.badRequest,
+      `Agree a score for every criterion of every bid before signing off: ${missing.length} still ${missing.length === 1 ? 'needs' : 'need'} one.`,
+    );
+  }
+  if (
+    // Only if nothing moved meanwhile (a new round, a new chair): completeness was checked
+    // against this read.
+    !(await storage.evaluations.transition(document.id, 'moderation', 'signed_off', Date.now(), {
+      ifUpdatedAt: evaluation.updatedAt,
+    }))
+  ) {
+    throw stageMoved();
+  }
+}
+
+/**
+ * The chair starts another moderation round: after clarification questions (rule 5), or
+ * to correct a signed-off evaluation (rule 7), which returns to moderation. Earlier rounds'
+ * agreed scores are kept; individual scores stay frozen; the reason is recorded.
+ */
+export async function startModerationRound(
+  storage: Storage,
+  document: DocumentRecord,
+  actor: EvaluationActor,
+  reason: string,
+): Promise<{ round: number; correction: boolean }> {
+  const evaluation = await forPanel(storage, document, actor);
+  await requireChair(storage, evaluation, actor, 'start another moderation round');
+  const round = await storage.evaluations.startRound(
+    document.id,
+    reason,
+    actor.userId,
+    Date.now(),
+    {
+      ifUpdatedAt: evaluation.updatedAt,
+    },
+  );
+  if (round === null) {
+    throw evaluation.state === 'moderation' || evaluation.state === 'signed_off'
+      ? stageMoved()
+      : conflict('Another round can start once moderation has opened.');
+  }
+  return { round, correction: evaluation.state === 'signed_off' };
+}

@@ -1,0 +1,126 @@
+/** Individual scoring: one's own scores, submitting them, and opening moderation (rules 2, 3). */
+import {
+  ErrorId,
+  entryProblem,
+  isScoringRole,
+  missingEntries,
+  type ScoreEntry,
+} from '@chorus/shared';
+import { AppError } from '../../errors.ts';
+import type { DocumentRecord, Storage } from '../../storage/types.ts';
+import {
+  conflict,
+  type EvaluationActor,
+  forPanel,
+  panelRoleOf,
+  requireChair,
+  requireClear,
+  stageMoved,
+} from './guards.ts';
+
+/** Saves one of the caller's own scores or abstentions. */
+export async function putScoreEntry(
+  storage: Storage,
+  document: DocumentRecord,
+  actor: EvaluationActor,
+  entry: ScoreEntry,
+): Promise<void> {
+  const evaluation = await forPanel(storage, document, actor);
+  if (!isScoringRole(panelRoleOf(evaluation, actor.userId))) {
+    throw new AppError(
+      ErrorId.forbidden,
+      'Your panel role does not score. Evaluators, lay evaluators and finance evaluators score.',
+    );
+  }
+  await requireClear(storage, document.id, actor.userId);
+  const problem = entryProblem(evaluation.setup, entry);
+  if (problem) throw new AppError(ErrorId.badRequest, problem);
+  const saved = await storage.evaluations.putEntry(document.id, actor.userId, entry, Date.now());
+  if (saved === 'closed') {
+    throw conflict(
+      evaluation.state === 'setup'
+        ? 'Scoring has not started yet. The chair starts it once the set-up is complete.'
+        : 'Moderation has opened, so individual scores are frozen.',
+    );
+  }
+  if (saved === 'submitted') {
+    throw conflict('You have submitted your scores, so they can no longer change.');
+  }
+}
+
+/** Submits the caller's scores once every bid and criterion has a score or an abstention. */
+export async function submitScores(
+  storage: Storage,
+  document: DocumentRecord,
+  actor: EvaluationActor,
+): Promise<void> {
+  const evaluation = await forPanel(storage, document, actor);
+  if (!isScoringRole(panelRoleOf(evaluation, actor.userId))) {
+    throw new AppError(
+      ErrorId.forbidden,
+      'Your panel role does not score, so there is nothing to submit.',
+    );
+  }
+  await requireClear(storage, document.id, actor.userId);
+  const missing = missingEntries(
+    evaluation.setup,
+    await storage.evaluations.entries(document.id, actor.userId),
+  );
+  if (missing.length > 0) {
+    throw new AppError(
+      ErrorId.badRequest,
+      `Score or abstain on every criterion for every bid before you submit: ${missing.length} still ${missing.length === 1 ? 'needs' : 'need'} an answer.`,
+    );
+  }
+  if (!(await storage.evaluations.submit(document.id, actor.userId, Date.now()))) {
+    throw conflict('Scoring is not open, so there is nothing to submit.');
+  }
+}
+
+/**
+ * Opens moderation (rule 2): only when every scoring member has submitted, unless the
+ * chair records why it cannot wait. Individual scores freeze from then on (rule 3).
+ */
+export async function openModeration(
+  storage: Storage,
+  document: DocumentRecord,
+  actor: EvaluationActor,
+  overrideReason: string | undefined,
+): Promise<{ waitedFor: number }> {
+  const evaluation = await forPanel(storage, document, actor);
+  await requireChair(storage, evaluation, actor, 'open moderation');
+  if (evaluation.state !== 'scoring') {
+    throw conflict(
+      evaluation.state === 'setup'
+        ? 'Scoring has not started yet, so there is nothing to moderate.'
+        : 'Moderation is already open.',
+    );
+  }
+  const submitted = new Set(
+    (await storage.evaluations.submissions(document.id)).map((s) => s.userId),
+  );
+  // A member kept out by a declared conflict is not waited for: they cannot score.
+  const declarations = await storage.evaluations.declarations(document.id);
+  const conflicted = new Set(
+    declarations.filter((d) => d.conflict && d.exception === null).map((d) => d.userId),
+  );
+  const waitedFor = evaluation.panel.filter(
+    (m) => isScoringRole(m.panelRole) && !submitted.has(m.userId) && !conflicted.has(m.userId),
+  ).length;
+  const reason = overrideReason?.trim() || null;
+  if (waitedFor > 0 && !reason) {
+    throw new AppError(
+      ErrorId.badRequest,
+      `${waitedFor} ${waitedFor === 1 ? 'evaluator has' : 'evaluators have'} not submitted yet. Wait for them, or give the reason moderation cannot wait (it is recorded).`,
+    );
+  }
+  const opened = await storage.evaluations.transition(
+    document.id,
+    'scoring',
+    'moderation',
+    Date.now(),
+    { overrideReason: waitedFor > 0 ? reason : null, ifUpdatedAt: evaluation.updatedAt },
+  );
+  if (!opened) throw stageMoved();
+  return { waitedFor };
+}

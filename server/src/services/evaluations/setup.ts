@@ -1,0 +1,143 @@
+/** Set-up: criteria, bids and panel, the start of scoring (rule 6), and a new chair. */
+import {
+  ErrorId,
+  type EvaluationSetup,
+  type EvaluationSetupInput,
+  isScoringRole,
+  type PanelMember,
+  setupProblems,
+} from '@chorus/shared';
+import { AppError } from '../../errors.ts';
+import { newId } from '../../ids.ts';
+import type { DocumentRecord, Storage } from '../../storage/types.ts';
+import { checkDocumentAccess } from '../access.ts';
+import {
+  conflict,
+  type EvaluationActor,
+  forPanel,
+  isManager,
+  panelRoleOf,
+  stageMoved,
+} from './guards.ts';
+
+/** Saves criteria, bids and panel; only while setting up, by the chair or an owner. */
+export async function saveEvaluationSetup(
+  storage: Storage,
+  document: DocumentRecord,
+  actor: EvaluationActor,
+  input: EvaluationSetupInput,
+): Promise<void> {
+  const evaluation = await forPanel(storage, document, actor);
+  if (!isManager(evaluation, actor)) {
+    throw new AppError(
+      ErrorId.forbidden,
+      'Only the chair or an owner of the document can change the set-up.',
+    );
+  }
+  if (evaluation.state !== 'setup') {
+    throw conflict('Scoring has started, so the criteria, weights, bids and panel are fixed.');
+  }
+  for (const m of input.panel) {
+    const access = await checkDocumentAccess(storage, m.userId, document.id, 'document.view');
+    if (!access.ok) {
+      throw new AppError(
+        ErrorId.badRequest,
+        'A panel member cannot open this document. Choose panel members from the list, or share the document with them first.',
+      );
+    }
+  }
+  const setup: EvaluationSetup = {
+    // Nothing refers to these ids until scoring starts, when they freeze.
+    criteria: input.criteria.map((c) => ({ ...c, id: newId() })),
+    bids: input.bids.map((b) => ({ ...b, id: newId() })),
+  };
+  if (!(await storage.evaluations.saveSetup(document.id, setup, input.panel, Date.now()))) {
+    throw stageMoved();
+  }
+}
+
+/** Starts individual scoring: criteria, weights, bids and panel freeze (rule 6). */
+export async function startScoring(
+  storage: Storage,
+  document: DocumentRecord,
+  actor: EvaluationActor,
+): Promise<void> {
+  const evaluation = await forPanel(storage, document, actor);
+  if (!isManager(evaluation, actor)) {
+    throw new AppError(ErrorId.forbidden, 'Only the chair or an owner can start scoring.');
+  }
+  if (evaluation.state !== 'setup') throw conflict('Scoring has already started.');
+  const problems = setupProblems(evaluation.setup, evaluation.panel);
+  if (problems.length > 0) {
+    throw new AppError(ErrorId.badRequest, `Scoring cannot start yet. ${problems.join(' ')}`);
+  }
+  // Only on the set-up just checked: one saved meanwhile is checked again by a new request.
+  const started = await storage.evaluations.transition(
+    document.id,
+    'setup',
+    'scoring',
+    Date.now(),
+    {
+      ifUpdatedAt: evaluation.updatedAt,
+    },
+  );
+  if (!started) throw stageMoved();
+}
+
+/**
+ * An owner of the document appoints a new chair after scoring has started, so an
+ * evaluation does not stick when its chair leaves. The new chair must be able to open the
+ * document and must not be scoring (a scorer cannot also run moderation); the previous
+ * chair, if still on the panel, becomes an observer.
+ */
+export async function changeChair(
+  storage: Storage,
+  document: DocumentRecord,
+  actor: EvaluationActor,
+  newChairId: string,
+): Promise<void> {
+  const evaluation = await forPanel(storage, document, actor);
+  if (actor.permission !== 'owner') {
+    throw new AppError(ErrorId.forbidden, 'Only an owner of the document can appoint a new chair.');
+  }
+  if (evaluation.state === 'setup') {
+    throw conflict('While setting up, choose the chair in the set-up’s panel instead.');
+  }
+  if (newChairId === actor.userId && panelRoleOf(evaluation, actor.userId) !== 'chair') {
+    throw new AppError(
+      ErrorId.badRequest,
+      'Appoint someone else: an owner cannot make themselves the chair once scoring has started.',
+    );
+  }
+  const declared = (await storage.evaluations.declarations(document.id)).find(
+    (d) => d.userId === newChairId,
+  );
+  if (declared?.conflict) {
+    throw new AppError(
+      ErrorId.badRequest,
+      'That person declared a conflict of interest, so they cannot chair this evaluation. Choose someone else.',
+    );
+  }
+  if (isScoringRole(panelRoleOf(evaluation, newChairId))) {
+    throw new AppError(
+      ErrorId.badRequest,
+      'That person scores on this panel, so they cannot also chair it. Choose someone else.',
+    );
+  }
+  const access = await checkDocumentAccess(storage, newChairId, document.id, 'document.view');
+  if (!access.ok) {
+    throw new AppError(
+      ErrorId.badRequest,
+      'That person cannot open this document. Share it with them first, or choose someone else.',
+    );
+  }
+  const panel: PanelMember[] = [
+    ...evaluation.panel
+      .filter((m) => m.userId !== newChairId)
+      .map((m) => (m.panelRole === 'chair' ? { ...m, panelRole: 'observer' as const } : m)),
+    { userId: newChairId, panelRole: 'chair' },
+  ];
+  if (!(await storage.evaluations.changePanel(document.id, panel, Date.now()))) {
+    throw conflict('The evaluation has moved on since you loaded it. Reload the page.');
+  }
+}
