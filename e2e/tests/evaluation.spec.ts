@@ -257,6 +257,12 @@ test('a lay evaluator and a clinician score alone; moderation reveals both, the 
   const text = await csv.text();
   expect(text).toContain('Lee: clear referral pathway');
   expect(text).toContain('Met in the middle after reading the staffing annex together.');
+  const reportLink = chair.page.getByRole('link', {
+    name: /Download the evaluation report \(Word\)/,
+  });
+  const docx = await chair.page.request.get((await reportLink.getAttribute('href')) ?? '');
+  expect(docx.status()).toBe(200);
+  expect(docx.headers()['content-type']).toContain('wordprocessingml');
 
   // A correction after sign-off is a recorded new round, never a silent edit.
   const correct = chair.page.getByRole('form', { name: 'Correct the signed-off evaluation' });

@@ -14,7 +14,12 @@ import { ConfirmAction } from '../../ui/ConfirmAction.tsx';
 import { FormError } from '../../ui/FormError.tsx';
 import { SelectField } from '../../ui/SelectField.tsx';
 import { TextAreaField } from '../../ui/TextAreaField.tsx';
-import { type BidResultView, type EvaluationView, scoresCsvUrl } from './evaluationApi.ts';
+import {
+  type BidResultView,
+  type EvaluationView,
+  reportDocxUrl,
+  scoresCsvUrl,
+} from './evaluationApi.ts';
 
 type Moderation = NonNullable<EvaluationView['moderation']>;
 type Agreed = Moderation['agreed'][number];
@@ -247,11 +252,19 @@ export function ModerationView({
           results={agreedResults ?? results}
           view={view}
         />
-        <p>
-          <a href={scoresCsvUrl(documentId)} download>
-            Download every score as a spreadsheet (CSV)
-          </a>
-        </p>
+        <ul className="evaluation-downloads">
+          <li>
+            <a href={reportDocxUrl(documentId)} download>
+              Download the evaluation report (Word): outcome, assessment summaries and how the
+              decision was reached
+            </a>
+          </li>
+          <li>
+            <a href={scoresCsvUrl(documentId)} download>
+              Download every score as a spreadsheet (CSV)
+            </a>
+          </li>
+        </ul>
       </section>
 
       {rounds.length > 0 ? (

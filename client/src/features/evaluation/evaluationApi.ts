@@ -180,6 +180,10 @@ export function signOff(documentId: string): Promise<EvaluationView> {
 /** Where the browser downloads every score as CSV (once moderation has opened). */
 export const scoresCsvUrl = (documentId: string) => `/api${evaluationPath(documentId)}/scores.csv`;
 
+/** Where the browser downloads the evaluation report as a Word document. */
+export const reportDocxUrl = (documentId: string) =>
+  `/api${evaluationPath(documentId)}/report.docx`;
+
 export function declare(documentId: string, input: DeclarationInput): Promise<EvaluationView> {
   return api('PUT', `${evaluationPath(documentId)}/declaration`, input, evaluationViewSchema);
 }

@@ -1,3 +1,4 @@
+import JSZip from 'jszip';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildTestApp } from '../../test/testApp.ts';
 
@@ -864,5 +865,54 @@ describe('procurement evaluation: conflicts reach every role', () => {
       }),
     ).toBe(false);
     expect(record?.state).toBe('scoring');
+  });
+});
+
+describe('procurement evaluation: the report (DOCX)', () => {
+  it('is refused before moderation, then holds the outcome, each bidder’s assessment summary and how the decision was reached', async () => {
+    const s = await setup();
+    closers.push(() => s.t.storage.close());
+    const ids = await s.started();
+    const report = () =>
+      s.t.app.request(`${s.path}/report.docx`, { headers: { cookie: s.owner.cookie } });
+    expect((await report()).status).toBe(409);
+    for (const who of [s.lay, s.clinician]) {
+      await s.scoreAll(who.cookie, who === s.lay ? 'Lee' : 'Cal', ids, 3);
+      await s.t.request('POST', `${s.path}/submit`, { cookie: who.cookie });
+    }
+    await s.t.request('POST', `${s.path}/moderation`, { cookie: s.chair.cookie, body: {} });
+    for (const b of ids.bids) {
+      for (const c of ids.criteria) {
+        await s.t.request('PUT', `${s.path}/agreed/${b}/${c}`, {
+          cookie: s.chair.cookie,
+          body: {
+            score: 3,
+            rationale: `Agreed for ${b === ids.bids[0] ? 'Northside' : 'Riverside'}: sound plan.`,
+          },
+        });
+      }
+    }
+    const res = await report();
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('wordprocessingml');
+    const zip = await JSZip.loadAsync(await res.arrayBuffer());
+    const xml = (await zip.file('word/document.xml')?.async('string')) ?? '';
+    const text = xml.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
+    expect(text).toContain('Evaluation report: Lot 1 evaluation');
+    expect(text).toContain('The totals below use the scores the panel agreed in moderation.');
+    expect(text).toContain('Assessment summary: Northside Eye Care');
+    expect(text).toContain('Agreed for Riverside: sound plan.');
+    // 70 × 3/4 + 30 × 3/5 = 70.5 for both: they share first place.
+    expect(text).toContain('Riverside Optometry 70.5 1');
+    expect(text).toContain('Lee Lay Lay evaluator No conflict declared');
+    const audit = await s.t.request('GET', `/api/workspaces/${s.workspaceId}/audit`, {
+      cookie: s.owner.cookie,
+    });
+    expect(
+      audit.json.entries.some(
+        (e: { action: string; details: { format?: string } }) =>
+          e.action === 'document.exported' && e.details.format === 'docx',
+      ),
+    ).toBe(true);
   });
 });

@@ -21,6 +21,7 @@ import {
   allowDeclaredConflict,
   changeChair,
   declareInterests,
+  evaluationReport,
   evaluationView,
   openModeration,
   putScoreEntry,
@@ -135,6 +136,16 @@ export const evaluationRoutes = new Hono<AppEnv>()
     await signOff(storage, document, actor);
     await audit('evaluation.signed_off');
     return c.json(await evaluationView(storage, document, actor));
+  })
+  .get('/:id/evaluation/report.docx', async (c) => {
+    const { storage, document, actor, audit } = await evaluationContext(c);
+    const report = await evaluationReport(storage, document, actor);
+    await audit('document.exported', { format: 'docx', what: 'evaluation report' });
+    const filename = `${document.title.replace(/[^\p{L}\p{N} _-]+/gu, '').slice(0, 60) || 'evaluation'} - report.docx`;
+    return c.body(new Uint8Array(report), 200, {
+      'Content-Type': 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+      'Content-Disposition': `attachment; filename*=UTF-8''${encodeURIComponent(filename)}`,
+    });
   })
   .get('/:id/evaluation/scores.csv', async (c) => {
     const { storage, document, actor, audit } = await evaluationContext(c);

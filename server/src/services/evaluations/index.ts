@@ -7,6 +7,7 @@ export { allowDeclaredConflict, declareInterests } from './declarations.ts';
 export { scoresCsv } from './export.ts';
 export type { EvaluationActor } from './guards.ts';
 export { recordAgreedScore, signOff, startModerationRound } from './moderation.ts';
+export { evaluationReport } from './report.ts';
 export { openModeration, putScoreEntry, submitScores } from './scoring.ts';
 export { changeChair, saveEvaluationSetup, startScoring } from './setup.ts';
 export { type EvaluationView, evaluationView } from './view.ts';

@@ -1,0 +1,187 @@
+/**
+ * The evaluation report as a Word document, for the procurement record: the outcome, each
+ * bidder's assessment summary (agreed score and rationale per criterion), and how the
+ * decision was reached (panel, declarations and exceptions, rounds, overrides).
+ */
+import {
+  type BidResult,
+  criterionScaleLabels,
+  evaluationStateLabels,
+  panelRoleLabels,
+  scaleMax,
+  scoresRevealed,
+} from '@chorus/shared';
+import {
+  Document,
+  HeadingLevel,
+  Packer,
+  Paragraph,
+  Table,
+  TableCell,
+  TableRow,
+  TextRun,
+  WidthType,
+} from 'docx';
+import type { DocumentRecord, Storage } from '../../storage/types.ts';
+import { conflict, type EvaluationActor, forPanel, panelRoleOf, requireClear } from './guards.ts';
+import { moderationOf } from './view.ts';
+
+const when = new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeStyle: 'short' });
+const number = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 2 });
+
+const heading = (text: string, level: (typeof HeadingLevel)[keyof typeof HeadingLevel]) =>
+  new Paragraph({ text, heading: level });
+const para = (text: string) => new Paragraph({ text });
+const labelled = (label: string, text: string) =>
+  new Paragraph({ children: [new TextRun({ text: `${label}: `, bold: true }), new TextRun(text)] });
+
+/** A table with a header row; every cell plain text. */
+function table(header: string[], rows: string[][]): Table {
+  const row = (cells: string[], bold: boolean) =>
+    new TableRow({
+      tableHeader: bold,
+      children: cells.map(
+        (text) =>
+          new TableCell({ children: [new Paragraph({ children: [new TextRun({ text, bold })] })] }),
+      ),
+    });
+  return new Table({
+    width: { size: 100, type: WidthType.PERCENTAGE },
+    rows: [row(header, true), ...rows.map((cells) => row(cells, false))],
+  });
+}
+
+const rankText = (r: BidResult) =>
+  r.rank !== null
+    ? String(r.rank)
+    : r.failures.length > 0
+      ? `Not ranked: below the minimum on ${r.failures.join(', ')}`
+      : `Not ranked: no score on ${r.unscored.join(', ')}`;
+
+/**
+ * The report as DOCX bytes. Like the CSV, refused until moderation opens: before then no
+ * output may show one evaluator's scores to anyone.
+ */
+export async function evaluationReport(
+  storage: Storage,
+  document: DocumentRecord,
+  actor: EvaluationActor,
+): Promise<Buffer> {
+  const evaluation = await forPanel(storage, document, actor);
+  if (!scoresRevealed(evaluation.state)) {
+    throw conflict(
+      'The report can be made once moderation opens. Until then nobody may see another evaluator’s scores.',
+    );
+  }
+  if (panelRoleOf(evaluation, actor.userId) !== null) {
+    await requireClear(storage, document.id, actor.userId);
+  }
+  const members = await storage.workspaces.listMembers(document.workspaceId);
+  const nameOf = new Map(members.map((m) => [m.userId, m.name]));
+  const named = (id: string) => nameOf.get(id) ?? 'A former member';
+  const { setup } = evaluation;
+  const moderation = await moderationOf(storage, evaluation, nameOf);
+  const final = moderation.agreedResults;
+  const results = final ?? moderation.results;
+  const declarations = await storage.evaluations.declarations(document.id);
+  const submissions = await storage.evaluations.submissions(document.id);
+
+  const children: (Paragraph | Table)[] = [
+    heading(`Evaluation report: ${document.title}`, HeadingLevel.TITLE),
+    labelled('Stage', evaluationStateLabels[evaluation.state]),
+    labelled('Made', when.format(new Date())),
+    para(
+      final
+        ? 'The totals below use the scores the panel agreed in moderation.'
+        : 'Provisional: the panel has not agreed a score for every criterion of every bid, so the totals below are averages of the individual scores.',
+    ),
+    heading('Outcome', HeadingLevel.HEADING_1),
+    para(
+      'Each total is out of 100: every scored criterion adds its weight multiplied by the score as a share of the top score.',
+    ),
+    table(
+      ['Bid', 'Total out of 100', 'Rank'],
+      results.map((r) => [
+        setup.bids.find((b) => b.id === r.bidId)?.bidder ?? '',
+        number.format(r.total),
+        rankText(r),
+      ]),
+    ),
+    heading('Criteria', HeadingLevel.HEADING_1),
+    table(
+      ['Criterion', 'How scored', 'Weight', 'Minimum score'],
+      setup.criteria.map((c) => [
+        c.title,
+        criterionScaleLabels[c.scale],
+        `${c.weight}%`,
+        c.threshold === null ? 'None' : String(c.threshold),
+      ]),
+    ),
+  ];
+
+  for (const bid of setup.bids) {
+    children.push(heading(`Assessment summary: ${bid.bidder}`, HeadingLevel.HEADING_1));
+    children.push(
+      table(
+        ['Criterion', 'Agreed score', 'Agreed rationale'],
+        setup.criteria.map((c) => {
+          const a = moderation.agreed.find((x) => x.bidId === bid.id && x.criterionId === c.id);
+          return [
+            c.title,
+            a ? `${a.score} of ${scaleMax(c.scale)}` : 'Not agreed yet',
+            a
+              ? `${a.rationale}${a.reason ? ` Why it differs from the individual scores: ${a.reason}` : ''}`
+              : '',
+          ];
+        }),
+      ),
+    );
+  }
+
+  children.push(heading('How the decision was reached', HeadingLevel.HEADING_1));
+  children.push(
+    table(
+      ['Panel member', 'Panel role', 'Declaration of interests', 'Submitted scores'],
+      evaluation.panel.map((m) => {
+        const d = declarations.find((x) => x.userId === m.userId);
+        const declared = !d
+          ? 'Not declared'
+          : !d.conflict
+            ? 'No conflict declared'
+            : d.exception
+              ? `Conflict: ${d.details}. Allowed by ${named(d.exception.by)}: ${d.exception.mitigation}`
+              : `Conflict: ${d.details}. Kept out of scoring.`;
+        const submitted = submissions.find((s) => s.userId === m.userId);
+        return [
+          named(m.userId),
+          panelRoleLabels[m.panelRole],
+          declared,
+          submitted ? when.format(new Date(submitted.submittedAt)) : '',
+        ];
+      }),
+    ),
+  );
+  if (evaluation.overrideReason) {
+    children.push(
+      labelled(
+        'Moderation opened before every evaluator had submitted, because',
+        evaluation.overrideReason,
+      ),
+    );
+  }
+  for (const r of moderation.rounds) {
+    children.push(
+      labelled(
+        `Round ${r.round}${r.afterSignOff ? ' (a correction after sign-off)' : ''}`,
+        `started by ${r.startedByName} on ${when.format(new Date(r.startedAt))} because: ${r.reason}`,
+      ),
+    );
+  }
+  children.push(
+    para(
+      'Every individual score with its rationale, and the agreed scores of earlier rounds, are in the scores export (CSV).',
+    ),
+  );
+
+  return Packer.toBuffer(new Document({ sections: [{ children }] }));
+}
