@@ -129,10 +129,11 @@ export function EvaluationPage({ documentId }: { documentId: string }) {
   };
   const { evaluation, me } = view;
   const id = info.document.id;
+  const mine = evaluation.declarations.find((d) => d.userId === me.userId);
   const needsDeclaration =
     me.panelRole !== null &&
     (evaluation.state === 'scoring' || evaluation.state === 'moderation') &&
-    !evaluation.declarations.some((d) => d.userId === me.userId);
+    mine === undefined;
 
   return (
     <>
@@ -202,8 +203,9 @@ export function EvaluationPage({ documentId }: { documentId: string }) {
       ) : null}
       {me.panelRole !== null && !me.clear && !needsDeclaration && evaluation.state !== 'setup' ? (
         <p className="section inline-alert">
-          You declared a conflict of interest, so you cannot score or see anyone’s scores unless the
-          chair records an exception and how the conflict is mitigated.
+          {mine
+            ? 'You declared a conflict of interest, so you cannot score or see anyone’s scores unless the chair records an exception and how the conflict is mitigated.'
+            : 'You made no declaration of interests before the evaluation was signed off, so you cannot see its scores.'}
         </p>
       ) : null}
 
