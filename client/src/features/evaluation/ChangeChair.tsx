@@ -4,6 +4,7 @@ import { Button } from '../../ui/Button.tsx';
 import { FormError } from '../../ui/FormError.tsx';
 import { SelectField } from '../../ui/SelectField.tsx';
 import { TextAreaField } from '../../ui/TextAreaField.tsx';
+import { useAction } from '../../ui/useAction.ts';
 import type { EvaluationView } from './evaluationApi.ts';
 
 /**
@@ -19,8 +20,7 @@ export function ChangeChair({
 }) {
   const [userId, setUserId] = useState('');
   const [reason, setReason] = useState('');
-  const [problem, setProblem] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, problem, setProblem, run } = useAction();
   const [saved, setSaved] = useState(false);
   const { panel } = view.evaluation;
   const chair = panel.find((m) => m.panelRole === 'chair');
@@ -46,18 +46,12 @@ export function ChangeChair({
       setProblem(parsed.error.issues[0]?.message ?? 'Choose the new chair and say why.');
       return;
     }
-    setBusy(true);
-    try {
+    await run(async () => {
       await onChange(parsed.data.userId, parsed.data.reason);
-      setProblem(null);
       setSaved(true);
       setUserId('');
       setReason('');
-    } catch (error) {
-      setProblem(error instanceof Error ? error.message : 'Saving failed. Try again.');
-    } finally {
-      setBusy(false);
-    }
+    }, 'Saving failed. Try again.');
   };
 
   return (

@@ -4,6 +4,7 @@ import { Button } from '../../ui/Button.tsx';
 import { FormError } from '../../ui/FormError.tsx';
 import { RadioGroup } from '../../ui/RadioGroup.tsx';
 import { TextAreaField } from '../../ui/TextAreaField.tsx';
+import { useAction } from '../../ui/useAction.ts';
 import type { EvaluationView } from './evaluationApi.ts';
 
 /**
@@ -20,8 +21,7 @@ export function DeclarationForm({
   const [confidential, setConfidential] = useState(false);
   const [conflict, setConflict] = useState<'' | 'no' | 'yes'>('');
   const [details, setDetails] = useState('');
-  const [problem, setProblem] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, problem, setProblem, run } = useAction();
   const bidders = view.evaluation.setup.bids.map((b) => b.bidder).join(', ');
 
   const onSubmit = async (event: FormEvent<HTMLFormElement>) => {
@@ -40,14 +40,9 @@ export function DeclarationForm({
       setProblem(parsed.error.issues[0]?.message ?? 'Check your declaration.');
       return;
     }
-    setBusy(true);
-    try {
+    await run(async () => {
       await onDeclare(parsed.data);
-    } catch (error) {
-      setProblem(error instanceof Error ? error.message : 'Saving failed. Try again.');
-    } finally {
-      setBusy(false);
-    }
+    }, 'Saving failed. Try again.');
   };
 
   return (
@@ -111,8 +106,7 @@ function ExceptionForm({
   onAllow: (mitigation: string) => Promise<void>;
 }) {
   const [mitigation, setMitigation] = useState('');
-  const [problem, setProblem] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, problem, setProblem, run } = useAction();
   const onSubmit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     if (busy) return;
@@ -121,14 +115,9 @@ function ExceptionForm({
       setProblem(parsed.error.issues[0]?.message ?? 'Say how the conflict is mitigated.');
       return;
     }
-    setBusy(true);
-    try {
+    await run(async () => {
       await onAllow(parsed.data.mitigation);
-    } catch (error) {
-      setProblem(error instanceof Error ? error.message : 'Saving failed. Try again.');
-    } finally {
-      setBusy(false);
-    }
+    }, 'Saving failed. Try again.');
   };
   return (
     <form className="stack" onSubmit={onSubmit} noValidate aria-label={`Exception for ${name}`}>

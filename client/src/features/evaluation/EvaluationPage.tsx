@@ -8,6 +8,7 @@ import { Loading } from '../../ui/Loading.tsx';
 import { PageHeading } from '../../ui/PageHeading.tsx';
 import { ProblemPanel } from '../../ui/ProblemPanel.tsx';
 import { TextAreaField } from '../../ui/TextAreaField.tsx';
+import { useAction } from '../../ui/useAction.ts';
 import { useDocumentTitle } from '../../ui/useDocumentTitle.ts';
 import { type DocumentInfo, getDocument } from '../documents/documentsApi.ts';
 import { ChangeChair } from './ChangeChair.tsx';
@@ -297,19 +298,13 @@ function PanelList({ view, onRefresh }: { view: EvaluationView; onRefresh: () =>
 }
 
 function StartScoring({ view, onStart }: { view: EvaluationView; onStart: () => Promise<void> }) {
-  const [problem, setProblem] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, problem, run } = useAction();
   const { problems } = view.evaluation;
   const start = async () => {
     if (busy) return;
-    setBusy(true);
-    try {
+    await run(async () => {
       await onStart();
-    } catch (error) {
-      setProblem(error instanceof Error ? error.message : 'Starting failed. Try again.');
-    } finally {
-      setBusy(false);
-    }
+    }, 'Starting failed. Try again.');
   };
   return (
     <section aria-labelledby="start-heading" className="section panel stack">
@@ -350,8 +345,7 @@ function OpenModeration({
   onOpen: (reason: string | undefined) => Promise<void>;
 }) {
   const [reason, setReason] = useState('');
-  const [problem, setProblem] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, problem, setProblem, run } = useAction();
   // As the server counts: a member kept out by a declared conflict is not waited for.
   const keptOut = new Set(
     view.evaluation.declarations
@@ -371,14 +365,9 @@ function OpenModeration({
       setProblem('Give the reason moderation cannot wait for everyone to submit.');
       return;
     }
-    setBusy(true);
-    try {
+    await run(async () => {
       await onOpen(waiting.length > 0 ? reason : undefined);
-    } catch (error) {
-      setProblem(error instanceof Error ? error.message : 'Opening moderation failed. Try again.');
-    } finally {
-      setBusy(false);
-    }
+    }, 'Opening moderation failed. Try again.');
   };
   return (
     <section aria-labelledby="moderation-heading" className="section panel">

@@ -14,6 +14,7 @@ import { ConfirmAction } from '../../ui/ConfirmAction.tsx';
 import { FormError } from '../../ui/FormError.tsx';
 import { SelectField } from '../../ui/SelectField.tsx';
 import { TextAreaField } from '../../ui/TextAreaField.tsx';
+import { useAction } from '../../ui/useAction.ts';
 import {
   type BidResultView,
   type EvaluationView,
@@ -114,8 +115,7 @@ function AgreedForm({
   useEffect(() => {
     if (latestAt !== basedOn && !edited) takeTheirs();
   }, [latestAt, basedOn, edited, takeTheirs]);
-  const [problem, setProblem] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, problem, setProblem, run } = useAction();
   const [saved, setSaved] = useState(false);
   const base = `agreed-${bidId}-${criterion.id}`;
   const name = `Agreed score for ${criterion.title} for ${bidder}`;
@@ -134,18 +134,12 @@ function AgreedForm({
       setProblem(parsed.error.issues[0]?.message ?? 'Check the agreed score and rationale.');
       return;
     }
-    setBusy(true);
-    try {
+    await run(async () => {
       const stored = await onSave(bidId, criterion.id, parsed.data);
       setBasedOn(stored?.agreedAt ?? null);
       setLoaded({ score, rationale, reason });
-      setProblem(null);
       setSaved(true);
-    } catch (error) {
-      setProblem(error instanceof Error ? error.message : 'Saving failed. Try again.');
-    } finally {
-      setBusy(false);
-    }
+    }, 'Saving failed. Try again.');
   };
 
   return (
@@ -416,8 +410,7 @@ function NewRound({
   onStart: (reason: string) => Promise<void>;
 }) {
   const [reason, setReason] = useState('');
-  const [problem, setProblem] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, problem, setProblem, run } = useAction();
   const title = correction ? 'Correct the signed-off evaluation' : 'Start another moderation round';
   const onSubmit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -427,16 +420,10 @@ function NewRound({
       setProblem(parsed.error.issues[0]?.message ?? 'Say why another round is needed.');
       return;
     }
-    setBusy(true);
-    try {
+    await run(async () => {
       await onStart(parsed.data.reason);
       setReason('');
-      setProblem(null);
-    } catch (error) {
-      setProblem(error instanceof Error ? error.message : 'Starting the round failed. Try again.');
-    } finally {
-      setBusy(false);
-    }
+    }, 'Starting the round failed. Try again.');
   };
   return (
     <section aria-labelledby="new-round-heading" className="section panel">

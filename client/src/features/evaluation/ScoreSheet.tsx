@@ -10,6 +10,7 @@ import { Button } from '../../ui/Button.tsx';
 import { FormError } from '../../ui/FormError.tsx';
 import { RadioGroup } from '../../ui/RadioGroup.tsx';
 import { TextAreaField } from '../../ui/TextAreaField.tsx';
+import { useAction } from '../../ui/useAction.ts';
 import type { EvaluationView, ViewEntry } from './evaluationApi.ts';
 
 type Choice = `${number}` | 'abstain' | '';
@@ -55,8 +56,7 @@ function EntryForm({
   const [text, setText] = useState(
     entry ? (entry.kind === 'abstain' ? entry.reason : entry.rationale) : '',
   );
-  const [problem, setProblem] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, problem, setProblem, run } = useAction();
   const [saved, setSaved] = useState(false);
   const base = `entry-${bidId}-${criterion.id}`;
   const heading = `${criterion.title} for ${bidder}`;
@@ -82,16 +82,10 @@ function EntryForm({
       setProblem(parsed.error.issues[0]?.message ?? 'Check the score and its rationale.');
       return;
     }
-    setBusy(true);
-    try {
+    await run(async () => {
       await onSave(bidId, criterion.id, parsed.data);
-      setProblem(null);
       setSaved(true);
-    } catch (error) {
-      setProblem(error instanceof Error ? error.message : 'Saving failed. Try again.');
-    } finally {
-      setBusy(false);
-    }
+    }, 'Saving failed. Try again.');
   };
 
   if (frozen) {
@@ -159,8 +153,7 @@ export function ScoreSheet({
   onSubmit: () => Promise<void>;
 }) {
   const { setup } = view.evaluation;
-  const [problem, setProblem] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, problem, setProblem, run } = useAction();
   const [unsaved, setUnsaved] = useState<ReadonlySet<string>>(new Set());
   const onDirty = useCallback((key: string, dirty: boolean) => {
     setUnsaved((current) => {
@@ -192,15 +185,9 @@ export function ScoreSheet({
       );
       return;
     }
-    setBusy(true);
-    try {
+    await run(async () => {
       await onSubmit();
-      setProblem(null);
-    } catch (error) {
-      setProblem(error instanceof Error ? error.message : 'Submitting failed. Try again.');
-    } finally {
-      setBusy(false);
-    }
+    }, 'Submitting failed. Try again.');
   };
 
   return (
