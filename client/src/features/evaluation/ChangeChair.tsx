@@ -76,7 +76,10 @@ export function ChangeChair({
           <Button type="submit" variant="secondary" busy={busy}>
             Appoint as chair
           </Button>
-          {saved ? <p role="status">New chair appointed.</p> : null}
+          {/* Always there, so screen readers announce the text when it appears. */}
+          <p role="status" className="evaluation-saved">
+            {saved ? 'New chair appointed.' : ''}
+          </p>
         </div>
       </form>
     </section>

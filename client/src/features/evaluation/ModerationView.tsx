@@ -191,7 +191,9 @@ function AgreedForm({
         <Button type="submit" variant="secondary" busy={busy}>
           Save the agreed score
         </Button>
-        {saved ? <p role="status">Agreed score saved.</p> : null}
+        <p role="status" className="evaluation-saved">
+          {saved ? 'Agreed score saved.' : ''}
+        </p>
       </div>
     </form>
   );

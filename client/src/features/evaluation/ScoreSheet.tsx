@@ -136,7 +136,9 @@ function EntryForm({
         <Button type="submit" variant="secondary" busy={busy}>
           Save this score
         </Button>
-        {saved ? <p role="status">Saved. Only you can see it until moderation opens.</p> : null}
+        <p role="status" className="evaluation-saved">
+          {saved ? 'Saved. Only you can see it until moderation opens.' : ''}
+        </p>
       </div>
     </form>
   );

@@ -262,11 +262,9 @@ export function SetupForm({
         <Button type="submit" busy={busy}>
           Save the set-up
         </Button>
-        {saved ? (
-          <p role="status" className="evaluation-saved">
-            Set-up saved.
-          </p>
-        ) : null}
+        <p role="status" className="evaluation-saved">
+          {saved ? 'Set-up saved.' : ''}
+        </p>
       </div>
     </form>
   );
