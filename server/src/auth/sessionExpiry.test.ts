@@ -184,6 +184,41 @@ describe('waking for a session that ends before the next sweep', () => {
   });
 });
 
+describe('an end that passes while a sweep is running', () => {
+  it('is checked at once after that sweep, not at the next periodic one', async () => {
+    const { service, storage, advance, now, ended } = await setup();
+    const b = (await service.create('u1')).session;
+    advance(1_000);
+    const a = (await service.create('u1')).session; // ends 1 s after b
+    const open = new Map([
+      [a.id, 0],
+      [b.id, 0],
+    ]);
+    const watch = new SessionExpiryWatch(service, () => open, 5_000, memoryLogger(), now);
+    await watch.sweep(); // learns when both end
+    advance(IDLE - 1_000 - 50); // b ends in 50 ms, a in 1,050 ms
+    // Reading b is slow: 2 s pass on the clock while the sweep runs, so a's end passes too.
+    const realFind = storage.sessions.find.bind(storage.sessions);
+    storage.sessions.find = async (id) => {
+      if (id === b.id) advance(2_000);
+      return realFind(id);
+    };
+    watch.start();
+    // A newly opened socket's session: the watch re-plans its wake-up (for b's end).
+    const c = (await service.create('u1')).session;
+    open.set(c.id, 0);
+    watch.learn(c.id, service.standingOf(c));
+    advance(60);
+    await new Promise((r) => setTimeout(r, 400));
+    await watch.stop();
+    const endedIds = ended.flatMap((e) => e.ids);
+    expect(endedIds).toContain(b.id);
+    // Without the check right after the slow sweep, a would wait for the 5 s period.
+    expect(endedIds).toContain(a.id);
+    expect(endedIds).not.toContain(c.id);
+  });
+});
+
 describe('session timings for tests', () => {
   it('are fixed in production: hours from the environment, checked every 30 s', () => {
     const c = loadConfig({ CHORUS_SESSION_IDLE_HOURS: '2', CHORUS_SESSION_MAX_HOURS: '3' });

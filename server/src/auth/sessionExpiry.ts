@@ -28,6 +28,8 @@ export class SessionExpiryWatch {
   /** A sweep at the next known end, when it comes before the next periodic one. */
   #atNextEnd: NodeJS.Timeout | null = null;
   #sweeping: Promise<void> | null = null;
+  /** When the last sweep began: ends up to then were due in it (settled, or left to retry). */
+  #lastSweepAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly sessions: SessionService,
@@ -67,10 +69,11 @@ export class SessionExpiryWatch {
     if (!this.#timer) return;
     const t = this.now();
     let soonest = Number.POSITIVE_INFINITY;
-    // An end already past is one a sweep could not settle (storage failing): the periodic
-    // sweep retries it, rather than a tight loop of immediate ones.
+    // An end the last sweep already saw as due is one it could not settle (storage failing):
+    // the periodic sweep retries it, rather than a tight loop of immediate ones. An end that
+    // passed while that sweep ran (a slow disk) was not due in it: it is due now.
     for (const { endsAt } of this.#standing.values()) {
-      if (endsAt > t) soonest = Math.min(soonest, endsAt);
+      if (endsAt > this.#lastSweepAt) soonest = Math.min(soonest, endsAt);
     }
     const wait = soonest - t;
     if (wait >= this.checkEveryMs) return;
@@ -105,6 +108,7 @@ export class SessionExpiryWatch {
     const open = this.open();
     for (const id of this.#standing.keys()) if (!open.has(id)) this.#standing.delete(id);
     const t = this.now();
+    this.#lastSweepAt = t;
     const due: [string, number][] = [];
     for (const [id, usedAt] of open) {
       const known = this.#standing.get(id);
