@@ -1,7 +1,7 @@
 import type { AuthorshipIndex, ParticipantRole } from '@chorus/shared';
 import { participantRoleLabels, participantRoles } from '@chorus/shared';
 import type * as Y from 'yjs';
-import { csvCell } from '../services/csv.ts';
+import { toCsv } from '../services/csv.ts';
 import type { LedgerDelete } from '../storage/types.ts';
 import { type AuthoredBlock, authoredBlocks } from './textRuns.ts';
 
@@ -180,8 +180,8 @@ export function computeReport(
 
 /** The report as CSV, for spreadsheets: people, then roles, then surviving patient passages. */
 export function reportToCsv(report: ContributionReport): string {
-  const lines: string[] = [];
-  const row = (...cells: (string | number)[]) => lines.push(cells.map(csvCell).join(','));
+  const rows: (string | number)[][] = [];
+  const row = (...cells: (string | number)[]) => rows.push(cells);
   row('Note', report.note);
   row(
     'Section',
@@ -210,5 +210,5 @@ export function reportToCsv(report: ContributionReport): string {
     'Passage by a patient or service user that is in the current version',
   );
   for (const p of report.passages) row('Passage', p.name, p.text);
-  return `${lines.join('\r\n')}\r\n`;
+  return toCsv(rows);
 }

@@ -1,5 +1,5 @@
 /** One CSV cell: text quoted, numbers bare, spreadsheet formulas neutralised (CSV injection). */
-export function csvCell(v: string | number): string {
+function csvCell(v: string | number): string {
   const s = String(v);
   if (typeof v === 'number') return s;
   const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;

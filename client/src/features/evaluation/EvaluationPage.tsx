@@ -300,12 +300,7 @@ function PanelList({ view, onRefresh }: { view: EvaluationView; onRefresh: () =>
 function StartScoring({ view, onStart }: { view: EvaluationView; onStart: () => Promise<void> }) {
   const { busy, problem, run } = useAction();
   const { problems } = view.evaluation;
-  const start = async () => {
-    if (busy) return;
-    await run(async () => {
-      await onStart();
-    }, 'Starting failed. Try again.');
-  };
+  const start = () => run(onStart, 'Starting failed. Try again.');
   return (
     <section aria-labelledby="start-heading" className="section panel stack">
       <h3 id="start-heading">Start scoring</h3>

@@ -5,12 +5,12 @@ import {
   declarationInputSchema,
   ErrorId,
   evaluationSetupInputSchema,
+  idSchema,
   openModerationInputSchema,
   scoreEntryInputSchema,
   startRoundInputSchema,
 } from '@chorus/shared';
 import { type Context, Hono } from 'hono';
-import { z } from 'zod';
 import { AppError } from '../../errors.ts';
 import { authorizeDocument } from '../../http/authorize.ts';
 import { clientIp } from '../../http/clientIp.ts';
@@ -53,7 +53,6 @@ async function evaluationContext(c: Context<AppEnv>) {
   };
 }
 
-const entryIdSchema = z.string().regex(/^[a-z0-9]{16,40}$/);
 const noSuchEntry = new AppError(
   ErrorId.notFound,
   'That bid or criterion is not part of this evaluation. Reload the page.',
@@ -96,8 +95,8 @@ export const evaluationRoutes = new Hono<AppEnv>()
   })
   .put('/:id/evaluation/scores/:bidId/:criterionId', async (c) => {
     const { storage, document, actor } = await evaluationContext(c);
-    const bidId = parseParam(c.req.param('bidId'), entryIdSchema, noSuchEntry);
-    const criterionId = parseParam(c.req.param('criterionId'), entryIdSchema, noSuchEntry);
+    const bidId = parseParam(c.req.param('bidId'), idSchema, noSuchEntry);
+    const criterionId = parseParam(c.req.param('criterionId'), idSchema, noSuchEntry);
     const input = await parseJson(c, scoreEntryInputSchema);
     await putScoreEntry(storage, document, actor, { ...input, bidId, criterionId });
     return c.json(await evaluationView(storage, document, actor));
@@ -123,8 +122,8 @@ export const evaluationRoutes = new Hono<AppEnv>()
   })
   .put('/:id/evaluation/agreed/:bidId/:criterionId', async (c) => {
     const { storage, document, actor, audit } = await evaluationContext(c);
-    const bidId = parseParam(c.req.param('bidId'), entryIdSchema, noSuchEntry);
-    const criterionId = parseParam(c.req.param('criterionId'), entryIdSchema, noSuchEntry);
+    const bidId = parseParam(c.req.param('bidId'), idSchema, noSuchEntry);
+    const criterionId = parseParam(c.req.param('criterionId'), idSchema, noSuchEntry);
     const { basedOn, ...input } = await parseJson(c, agreedScoreInputSchema);
     await recordAgreedScore(storage, document, actor, { ...input, bidId, criterionId }, basedOn);
     // Ids only: owners read the audit log, and not every owner may see scores.
@@ -170,7 +169,7 @@ export const evaluationRoutes = new Hono<AppEnv>()
   })
   .post('/:id/evaluation/declarations/:userId/exception', async (c) => {
     const { storage, document, actor, audit } = await evaluationContext(c);
-    const memberId = parseParam(c.req.param('userId'), entryIdSchema, noSuchMember);
+    const memberId = parseParam(c.req.param('userId'), idSchema, noSuchMember);
     const input = await parseJson(c, conflictExceptionInputSchema);
     await allowDeclaredConflict(storage, document, actor, memberId, input.mitigation);
     await audit('evaluation.conflict_exception', {
