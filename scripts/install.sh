@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Installs everything Chorus needs on a fresh Debian machine with Node.js 20+.
-#   scripts/install.sh                 dependencies for running the app
-#   scripts/install.sh --with-browser  also Debian's Chromium and Firefox ESR, for the end-to-end tests
+#   scripts/install.sh              dependencies for running the app (SQLite: nothing else)
+#   scripts/install.sh --for-tests  also what the whole test suite starts for real: Debian's
+#                                   Chromium and Firefox ESR (end-to-end tests), PostgreSQL
+#                                   and Redis (storage and several-process tests).
+#                                   --with-browser is the same (its earlier name).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -33,14 +36,25 @@ fi
 echo "Installing dependencies (the first run compiles SQLite, about a minute)..."
 pnpm install --frozen-lockfile
 
-if [ "${1:-}" = "--with-browser" ]; then
-  # Playwright drives Chromium; puppeteer-core drives Firefox ESR (e2e/fixtures/firefox.ts).
-  browsers=()
-  [ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] || browsers+=(chromium)
-  [ -x "${FIREFOX_PATH:-/usr/bin/firefox-esr}" ] || browsers+=(firefox-esr)
-  if [ "${#browsers[@]}" -gt 0 ]; then
-    echo "Installing Debian's ${browsers[*]} for the end-to-end tests..."
-    as_root apt-get update -qq
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${browsers[@]}" >/dev/null
-  fi
-fi
+case "${1:-}" in
+  --for-tests | --with-browser)
+    # Playwright drives Chromium; puppeteer-core drives Firefox ESR (e2e/fixtures/firefox.ts).
+    # The tests start their own PostgreSQL cluster and Redis server on free loopback ports
+    # (server/src/test/postgres.ts, redis.ts): only the programs are needed, no service.
+    packages=()
+    [ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] || packages+=(chromium)
+    [ -x "${FIREFOX_PATH:-/usr/bin/firefox-esr}" ] || packages+=(firefox-esr)
+    compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || packages+=(postgresql)
+    command -v redis-server >/dev/null || packages+=(redis-server)
+    if [ "${#packages[@]}" -gt 0 ]; then
+      echo "Installing Debian's ${packages[*]} for the tests..."
+      as_root apt-get update -qq
+      as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${packages[@]}" >/dev/null
+    fi
+    ;;
+  "") ;;
+  *)
+    echo "Unknown option: $1. Use no option (to run the app) or --for-tests (to run the tests)." >&2
+    exit 2
+    ;;
+esac

@@ -37,4 +37,34 @@ describe('configuration', () => {
       'https://chorus.example.org',
     );
   });
+
+  it('stores in SQLite unless given a PostgreSQL URL, and refuses any other URL', () => {
+    expect(loadConfig({}).databaseUrl).toBeNull();
+    expect(
+      loadConfig({ CHORUS_DATABASE_URL: 'postgres://chorus:pw@127.0.0.1:5432/chorus' }).databaseUrl,
+    ).toBe('postgres://chorus:pw@127.0.0.1:5432/chorus');
+    expect(loadConfig({ CHORUS_DATABASE_URL: 'postgresql://db/chorus' }).databaseUrl).toBe(
+      'postgresql://db/chorus',
+    );
+    for (const bad of ['mysql://db/chorus', 'db.example.org:5432', '']) {
+      expect(() => loadConfig({ CHORUS_DATABASE_URL: bad })).toThrow(
+        /CHORUS_DATABASE_URL: CHORUS_DATABASE_URL must be a PostgreSQL URL like postgres:\/\//,
+      );
+    }
+  });
+
+  it('joins other processes through Redis only when they share PostgreSQL', () => {
+    expect(loadConfig({}).redisUrl).toBeNull();
+    const shared = loadConfig({
+      CHORUS_DATABASE_URL: 'postgres://db/chorus',
+      CHORUS_REDIS_URL: 'redis://127.0.0.1:6379',
+    });
+    expect(shared.redisUrl).toBe('redis://127.0.0.1:6379');
+    expect(() => loadConfig({ CHORUS_REDIS_URL: 'redis://127.0.0.1:6379' })).toThrow(
+      /must share one PostgreSQL database. Set CHORUS_DATABASE_URL too/,
+    );
+    expect(() =>
+      loadConfig({ CHORUS_DATABASE_URL: 'postgres://db/chorus', CHORUS_REDIS_URL: 'http://x' }),
+    ).toThrow(/CHORUS_REDIS_URL must be a Redis URL like redis:\/\//);
+  });
 });

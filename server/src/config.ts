@@ -22,6 +22,19 @@ export const configSchema = z.object({
   CHORUS_ORIGIN: z
     .url({ error: 'CHORUS_ORIGIN must be a URL like https://chorus.example.org (no path).' })
     .optional(),
+  CHORUS_DATABASE_URL: z
+    .url({
+      protocol: /^postgres(ql)?$/,
+      error:
+        'CHORUS_DATABASE_URL must be a PostgreSQL URL like postgres://chorus:password@db.example.org:5432/chorus (leave it unset to use SQLite in CHORUS_DATA_DIR).',
+    })
+    .optional(),
+  CHORUS_REDIS_URL: z
+    .url({
+      protocol: /^rediss?$/,
+      error: 'CHORUS_REDIS_URL must be a Redis URL like redis://redis.example.org:6379.',
+    })
+    .optional(),
   CHORUS_SQLITE_SYNCHRONOUS: z.enum(['FULL', 'NORMAL']).default('FULL'),
   CHORUS_JOURNAL_THREAD: z
     .enum(['main', 'writer'], {
@@ -59,6 +72,13 @@ export interface Config {
   /** The exact origin people use in their browser; also the WebSocket Origin allow-list. */
   origin: string;
   secureCookies: boolean;
+  /** PostgreSQL to store everything in; null: SQLite in `dataDir` (the embedded default). */
+  databaseUrl: string | null;
+  /**
+   * Redis joining this process to others that share the PostgreSQL database (null: this
+   * process is the only one).
+   */
+  redisUrl: string | null;
   sqliteSynchronous: 'FULL' | 'NORMAL';
   /**
    * Where journal commits run. `main` (the default) commits on the event loop: on a local
@@ -102,6 +122,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     throw new ConfigError(`Chorus cannot start: fix these settings.\n${problems.join('\n')}`);
   }
   const e = parsed.data;
+  if (e.CHORUS_REDIS_URL && !e.CHORUS_DATABASE_URL) {
+    throw new ConfigError(
+      'Chorus cannot start: CHORUS_REDIS_URL joins several Chorus processes, and they must share one PostgreSQL database. Set CHORUS_DATABASE_URL too, or unset CHORUS_REDIS_URL to run one process on SQLite.',
+    );
+  }
   const origin = e.CHORUS_ORIGIN
     ? new URL(e.CHORUS_ORIGIN).origin
     : `http://localhost:${e.PORT === 0 ? 3000 : e.PORT}`;
@@ -119,6 +144,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     dataDir: path.resolve(e.CHORUS_DATA_DIR),
     origin,
     secureCookies: url.protocol === 'https:',
+    databaseUrl: e.CHORUS_DATABASE_URL ?? null,
+    redisUrl: e.CHORUS_REDIS_URL ?? null,
     sqliteSynchronous: e.CHORUS_SQLITE_SYNCHRONOUS,
     journalThread: e.CHORUS_JOURNAL_THREAD,
     maxFrameBytes: e.CHORUS_MAX_FRAME_BYTES,

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { ConfigError, loadConfig } from './config.ts';
 import { consoleLogger } from './logger.ts';
 import { startServer } from './server.ts';
+import { describeDatabase } from './storage/open.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -12,7 +13,10 @@ try {
     ...process.env,
   });
   const running = await startServer(config, consoleLogger);
-  console.log(`Chorus is running at ${config.origin} (data in ${config.dataDir})`);
+  const where = config.databaseUrl
+    ? `PostgreSQL ${describeDatabase(config.databaseUrl)}`
+    : config.dataDir;
+  console.log(`Chorus is running at ${config.origin} (data in ${where})`);
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

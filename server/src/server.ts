@@ -1,15 +1,17 @@
 import type { Server } from 'node:http';
-import path from 'node:path';
 import { CloseCode, editorContent } from '@chorus/shared';
 import { serve } from '@hono/node-server';
 import type { WebSocket } from 'ws';
 import { createApp } from './app.ts';
 import { SessionExpiryWatch } from './auth/sessionExpiry.ts';
-import type { Config } from './config.ts';
+import type { SessionEndReason } from './auth/sessions.ts';
+import { Cluster } from './cluster/cluster.ts';
+import { type Config, ConfigError } from './config.ts';
 import type { Logger } from './logger.ts';
-import { createServices, type Services } from './services/index.ts';
+import type { AccessChange } from './services/accessEvents.ts';
+import { createServices, type LiveDocuments, type Services } from './services/index.ts';
 import { saveVersion } from './services/versions.ts';
-import { openSqliteStorage } from './storage/sqlite/sqliteStorage.ts';
+import { openStorage } from './storage/open.ts';
 import type { Storage } from './storage/types.ts';
 import { resolveIdentity } from './sync/identity.ts';
 import { SyncServer } from './sync/syncServer.ts';
@@ -50,16 +52,39 @@ function closingHandshakes(sockets: Set<WebSocket>, ms: number): Promise<void> {
   });
 }
 
+/**
+ * The live documents as the HTTP routes see them when several processes share the
+ * database: a document erased here is forgotten by every process.
+ */
+function clusterWide(sync: SyncServer, cluster: Cluster): LiveDocuments {
+  return {
+    committedDocument: (documentId) => sync.committedDocument(documentId),
+    applyServerEdit: (...args) => sync.applyServerEdit(...args),
+    async discard(documentId) {
+      cluster.discarded(documentId);
+      await sync.discard(documentId);
+    },
+  };
+}
+
 /** Starts HTTP and the sync WebSocket on one port; `stop()` drains and closes cleanly. */
 export async function startServer(
   config: Config,
   logger: Logger,
-  storage: Storage = openSqliteStorage({
-    filename: path.join(config.dataDir, 'chorus.db'),
-    synchronous: config.sqliteSynchronous,
-    writerThread: config.journalThread === 'writer',
-  }),
+  given?: Storage,
 ): Promise<RunningServer> {
+  const storage = given ?? (await openStorage(config));
+  let cluster: Cluster | null = null;
+  if (config.redisUrl) {
+    try {
+      cluster = await Cluster.join(config.redisUrl, logger);
+    } catch (err) {
+      await storage.close();
+      throw new ConfigError(
+        `Chorus cannot start: Redis at ${new URL(config.redisUrl).host} (CHORUS_REDIS_URL) cannot be reached: ${err instanceof Error ? err.message : String(err)}. Check the URL and that Redis is running.`,
+      );
+    }
+  }
   const services = createServices(config, storage, logger);
   const app = createApp(services);
   const sync = new SyncServer(
@@ -83,15 +108,42 @@ export async function startServer(
       },
     },
     logger,
+    cluster?.documents ?? null,
   );
-  services.live = sync;
-  services.sessions.onEnd((ids, reason) =>
+  const closeSessions = (ids: readonly string[], reason: SessionEndReason) =>
     sync.closeSessions(
       ids,
       CloseCode.unauthenticated,
       reason === 'expired' ? 'session expired' : 'session ended',
-    ),
-  );
+    );
+  const recheckAccess = (change: AccessChange) => {
+    void sync
+      .recheckAccess(change, (userId, sessionId, documentId) =>
+        resolveIdentity(storage, userId, sessionId, documentId),
+      )
+      .catch((err: unknown) => logger.log('error', 'sync.recheck_failed', { error: String(err) }));
+  };
+  services.live = cluster ? clusterWide(sync, cluster) : sync;
+  services.sessions.onEnd((ids, reason) => {
+    closeSessions(ids, reason);
+    cluster?.sessionsEnded(ids, reason);
+  });
+  services.accessEvents.onChange((change) => {
+    recheckAccess(change);
+    cluster?.accessChanged(change);
+  });
+  // Announcements made while Redis was away are lost: read the edits from the journal, and
+  // check every connection's access again (a changed permission may not have reached us).
+  cluster?.bus.onReconnect(() => {
+    void sync.catchUp();
+    for (const workspaceId of sync.openWorkspaces()) recheckAccess({ workspaceId });
+  });
+  // What another process did that reaches connections here; never told on again.
+  await cluster?.listen({
+    accessChanged: recheckAccess,
+    sessionsEnded: closeSessions,
+    discard: (documentId) => void sync.discard(documentId),
+  });
   // Sockets are authenticated at their upgrade; this ends the sessions of open ones when
   // they expire (see SessionExpiryWatch for what counts as use).
   const sessionExpiry = new SessionExpiryWatch(
@@ -101,13 +153,6 @@ export async function startServer(
     logger,
   );
   sessionExpiry.start();
-  services.accessEvents.onChange((change) => {
-    void sync
-      .recheckAccess(change, (userId, sessionId, documentId) =>
-        resolveIdentity(storage, userId, sessionId, documentId),
-      )
-      .catch((err: unknown) => logger.log('error', 'sync.recheck_failed', { error: String(err) }));
-  });
 
   const { server, port } = await new Promise<{ server: Server; port: number }>((resolve) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) =>
@@ -134,6 +179,7 @@ export async function startServer(
         for (const ws of wss.clients) ws.terminate();
         wss.close();
         server.closeAllConnections();
+        await cluster?.close();
         await storage.close();
       })();
       return stopped;

@@ -294,10 +294,25 @@ export function storageContract(name: string, open: () => Promise<Storage>): voi
       await s.close();
     });
 
-    it('refuses a duplicate sequence number and keeps the batch all-or-nothing', async () => {
+    it('keeps a batch all-or-nothing: a client id registered twice fails it whole', async () => {
       const s = await setup();
-      await expect(s.journal.append([row(2, 1), row(1, 1)])).rejects.toThrow();
+      const taken = {
+        documentId: 'd1aaaaaaaaaaaaaaaaaaaaaa',
+        clientId: 7,
+        accountId: 'u1aaaaaaaaaaaaaaaaaaaaaa',
+        firstSeen: 1,
+      };
+      await expect(s.journal.append([row(2, 1)], [taken])).rejects.toThrow();
       expect(await s.journal.countRows('d1aaaaaaaaaaaaaaaaaaaaaa')).toBe(1);
+      await s.close();
+    });
+
+    it('says under which sequence numbers rows were stored, and reads those after one', async () => {
+      const s = await setup();
+      expect(await s.journal.append([row(2, 1), row(3, 2)])).toEqual([2, 3]);
+      expect(await s.journal.append([])).toEqual([]);
+      const after = await s.journal.rowsAfter('d1aaaaaaaaaaaaaaaaaaaaaa', 2);
+      expect(after.map((r) => [r.seq, [...r.update]])).toEqual([[3, [2]]]);
       await s.close();
     });
 

@@ -183,6 +183,11 @@ export interface LoadedJournal {
   snapshot: { state: Uint8Array; uptoSeq: number } | null;
   /** Rows after the snapshot, in order. */
   rows: { seq: number; update: Uint8Array }[];
+  /**
+   * The highest sequence number ever stored for the document (quarantined rows count), if
+   * the backend assigns them itself (PostgreSQL); rows read are every one up to it.
+   */
+  headSeq?: number;
   /** Every client id registered in the document. */
   clientOwners: { clientId: number; accountId: string | null }[];
 }
@@ -290,13 +295,16 @@ export interface DocumentStore {
 export interface JournalStore {
   /**
    * Appends rows and registers new client ids in one transaction; resolves only once
-   * both are durably committed.
+   * both are durably committed, with the sequence number each row was stored under, in
+   * order. SQLite stores the caller's `seq`. PostgreSQL, which several server processes
+   * may write to, numbers each document's rows itself, in commit order (a document's
+   * rows commit one transaction after another), so a reader always sees a gapless prefix.
    */
   append(
     rows: readonly JournalRow[],
     clientIds?: readonly ClientIdOwner[],
     ledger?: LedgerEntries,
-  ): Promise<void>;
+  ): Promise<readonly number[]>;
   /** The whole attribution ledger of a document, plus its client id owners. */
   loadLedger(documentId: string): Promise<LedgerEntries & { owners: Map<number, string | null> }>;
   /**
@@ -310,6 +318,8 @@ export interface JournalStore {
    * first (to rebuild a document whose snapshot is damaged: rows are never deleted).
    */
   load(documentId: string, options?: { withoutSnapshot?: boolean }): Promise<LoadedJournal>;
+  /** Rows stored after `afterSeq`, in order (to catch up with what other processes wrote). */
+  rowsAfter(documentId: string, afterSeq: number): Promise<{ seq: number; update: Uint8Array }[]>;
   /** Stores a compacted state (replacing one that covers no more rows) covering every row up to and including `uptoSeq`. */
   writeSnapshot(documentId: string, state: Uint8Array, uptoSeq: number): Promise<void>;
   /** Moves a row that cannot be applied out of the journal, keeping it for inspection. */

@@ -1,5 +1,11 @@
 import { createHash } from 'node:crypto';
-import { AuthorshipIndex, CloseCode, type ParticipantRole } from '@chorus/shared';
+import {
+  AuthorshipIndex,
+  type CarriedRange,
+  CloseCode,
+  type InsertRange,
+  type ParticipantRole,
+} from '@chorus/shared';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { recordTransaction, type TextSource } from '../attribution/recordTransaction.ts';
@@ -80,9 +86,32 @@ export class ServerEdit {
 
 type EditOrigin = Peer | ServerEdit;
 
+/**
+ * Edits another server process committed to the shared journal, as it announced them
+ * (see `cluster/`): applied here without being journaled again, relayed to this process's
+ * connections, and added to the attribution index.
+ */
+export interface CommittedElsewhere {
+  rows: { seq: number; update: Uint8Array }[];
+  /** Client ids the rows introduced, with their accounts (null: the server's own). */
+  owners: [clientId: number, accountId: string | null][];
+  inserts: InsertRange[];
+  carried: CarriedRange[];
+}
+
+/** The origin of what another server process committed or announced (never journaled). */
+const ELSEWHERE = Symbol('committed elsewhere');
+
+/**
+ * How long rows may stay applied beyond a gap in the journal (rows another process
+ * committed and has not announced here yet) before they are read from the journal: an
+ * announcement was lost, or the gap would keep snapshots from advancing.
+ */
+const CATCH_UP_AFTER_MS = 1_000;
+
 interface PendingRow {
   row: JournalRow;
-  origin: EditOrigin;
+  origin: EditOrigin | typeof ELSEWHERE;
   /** When the room applied it (`performance.now()`), for the server's own latency. */
   appliedAt: number;
 }
@@ -210,6 +239,25 @@ export class Room {
   #committing = 0;
   #nextSeq = 1;
   #lastCommittedSeq = 0;
+  /**
+   * How far the doc holds the journal without a gap, in the journal's own sequence
+   * numbers: a snapshot may claim to cover only this far. With one process it follows
+   * `#lastCommittedSeq`; with several writing one document it waits for their rows.
+   */
+  #journalUpto = 0;
+  /** Journal rows the doc holds beyond a gap. */
+  readonly #journalAhead = new Set<number>();
+  #catchUp: NodeJS.Timeout | null = null;
+  /** What other processes announced while this room was loading, applied once it is ready. */
+  #backlog: CommittedElsewhere[] = [];
+  /** Presence states announced by other processes: no connection here may take them. */
+  readonly #elsewherePresence = new Set<number>();
+  /** Presence changes of this process's connections, announced to other processes. */
+  #presenceToAnnounce = new Set<number>();
+  /** Set by the sync server when other processes share the documents (see `cluster/`). */
+  announcePresence: ((update: Uint8Array) => void) | null = null;
+  /** Stops hearing from other processes about this document (set with `announcePresence`). */
+  unfollow: (() => void) | null = null;
   #rowsSinceSnapshot = 0;
   #storedBytes = 0;
   #awarenessOwner = new Map<number, Peer>();
@@ -240,10 +288,20 @@ export class Room {
     this.awareness.setLocalState(null);
     this.awareness.on(
       'update',
-      ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }) => {
-        for (const id of added) this.#awarenessChanged.add(id);
-        for (const id of updated) this.#awarenessChanged.add(id);
-        for (const id of removed) this.#awarenessChanged.add(id);
+      (
+        { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
+        origin: unknown,
+      ) => {
+        const elsewhere = origin === ELSEWHERE;
+        for (const id of [...added, ...updated, ...removed]) {
+          this.#awarenessChanged.add(id);
+          // A state that timed out here times out in every process by itself.
+          if (!elsewhere && origin !== 'timeout') this.#presenceToAnnounce.add(id);
+        }
+        if (elsewhere) {
+          for (const id of [...added, ...updated]) this.#elsewherePresence.add(id);
+        }
+        for (const id of removed) this.#elsewherePresence.delete(id);
         if (this.#awarenessChanged.size > 0)
           this.#awarenessRelay ??= setImmediate(this.#relayAwareness);
       },
@@ -263,7 +321,167 @@ export class Room {
     if (changed.length === 0 || this.state === 'unloaded') return;
     const frame = encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
     for (const peer of this.peers) peer.send(frame);
+    const announce = [...this.#presenceToAnnounce];
+    this.#presenceToAnnounce.clear();
+    if (this.announcePresence && announce.length > 0) {
+      this.announcePresence(awarenessProtocol.encodeAwarenessUpdate(this.awareness, announce));
+    }
   };
+
+  /** Tells other processes that this process's people are gone (it is shutting down). */
+  withdrawPresence(): void {
+    const ids = [...this.#awarenessOwner.keys()];
+    if (!this.announcePresence || ids.length === 0) return;
+    awarenessProtocol.removeAwarenessStates(this.awareness, ids, ELSEWHERE);
+    this.announcePresence(awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids));
+  }
+
+  /** The presence of this process's connections, for a process that just opened the room. */
+  localPresence(): Uint8Array | null {
+    const ids = [...this.#awarenessOwner.keys()].filter((id) => this.awareness.getStates().has(id));
+    return ids.length > 0 ? awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids) : null;
+  }
+
+  /** Presence another process announced (already rewritten with its people's identities). */
+  applyPresenceFromElsewhere(update: Uint8Array): void {
+    if (this.state !== 'ready') return;
+    awarenessProtocol.applyAwarenessUpdate(this.awareness, update, ELSEWHERE);
+  }
+
+  /**
+   * Edits another process committed: applied and relayed here (they are durable already),
+   * never journaled again. Rows this room has are skipped; a gap before them is read from
+   * the journal if it is not announced soon.
+   */
+  applyCommittedElsewhere(committed: CommittedElsewhere): void {
+    if (this.state === 'loading') {
+      this.#backlog.push(committed);
+      return;
+    }
+    if (this.state !== 'ready') return;
+    for (const [clientId, accountId] of committed.owners) {
+      if (this.index.owners.has(clientId)) continue;
+      this.index.owners.set(clientId, accountId);
+      this.#idsPerAccount.set(accountId, (this.#idsPerAccount.get(accountId) ?? 0) + 1);
+    }
+    this.index.add(committed);
+    const fresh = committed.rows.filter(
+      (r) => r.seq > this.#journalUpto && !this.#journalAhead.has(r.seq),
+    );
+    this.#applyRows(fresh);
+    if (committed.owners.length > 0 || committed.carried.length > 0) {
+      const frame = encodeAttribution({
+        owners: committed.owners,
+        carried: committed.carried.map((c) => [
+          c.clientId,
+          c.clock,
+          c.len,
+          c.authorId,
+          c.originalAt,
+        ]),
+      });
+      for (const peer of this.peers) if (peer.chorusClient) peer.send(frame);
+    }
+  }
+
+  /** Applies and relays committed rows from elsewhere, and notes their place in the journal. */
+  #applyRows(rows: { seq: number; update: Uint8Array }[]): void {
+    if (rows.length === 0) return;
+    const pending: PendingRow[] = [];
+    const applied: number[] = [];
+    for (const row of rows) {
+      try {
+        Y.applyUpdate(this.doc, row.update, ELSEWHERE);
+      } catch (err) {
+        // Committed by a process that applied it, so this is not expected. It stays a gap
+        // (a snapshot never claims it), and the next load quarantines it if it really
+        // cannot be applied.
+        this.logger.log('error', 'cluster.row_not_applied', {
+          documentId: this.documentId,
+          seq: row.seq,
+          error: String(err),
+        });
+        continue;
+      }
+      applied.push(row.seq);
+      this.#storedBytes += row.update.byteLength;
+      this.#rowsSinceSnapshot++;
+      pending.push({
+        origin: ELSEWHERE,
+        appliedAt: performance.now(),
+        row: {
+          documentId: this.documentId,
+          seq: row.seq,
+          createdAt: 0,
+          accountId: null,
+          update: row.update,
+        },
+      });
+    }
+    const peers = [...this.peers];
+    for (const peer of peers) peer.conn.cork?.();
+    try {
+      this.#relayRuns(pending);
+    } finally {
+      for (const peer of peers) peer.conn.uncork?.();
+    }
+    this.#noteJournal(applied);
+  }
+
+  /** Records rows the doc now holds; reads a gap from the journal if it lasts. */
+  #noteJournal(seqs: readonly number[]): void {
+    for (const seq of seqs) if (seq > this.#journalUpto) this.#journalAhead.add(seq);
+    while (this.#journalAhead.delete(this.#journalUpto + 1)) this.#journalUpto++;
+    if (this.#journalAhead.size === 0 || this.#catchUp) return;
+    this.#catchUp = setTimeout(() => {
+      this.#catchUp = null;
+      void this.#readGap();
+    }, CATCH_UP_AFTER_MS);
+    this.#catchUp.unref();
+  }
+
+  /**
+   * Reads what other processes committed after the rows this room holds without a gap:
+   * after Redis was away, when announcements may have been lost unnoticed.
+   */
+  catchUp(): Promise<void> {
+    return this.#readGap(true);
+  }
+
+  /** Reads rows another process committed but whose announcement never came. */
+  async #readGap(always = false): Promise<void> {
+    if (this.state !== 'ready' || (this.#journalAhead.size === 0 && !always)) return;
+    try {
+      const rows = await this.journal.rowsAfter(this.documentId, this.#journalUpto);
+      const ledger = await this.journal.loadLedger(this.documentId);
+      if (this.state !== 'ready') return;
+      const missing = rows.filter((r) => !this.#journalAhead.has(r.seq));
+      if (missing.length === 0) return;
+      this.logger.log('warn', 'cluster.caught_up', {
+        documentId: this.documentId,
+        from: this.#journalUpto,
+        rows: missing.length,
+      });
+      this.applyCommittedElsewhere({
+        rows: missing,
+        owners: [...ledger.owners].filter(([clientId]) => !this.index.owners.has(clientId)),
+        inserts: ledger.inserts.filter(
+          (e) => this.index.writtenAt(e.clientId, e.clock) === undefined,
+        ),
+        carried: ledger.carried.filter(
+          (c) => this.index.authorOf(c.clientId, c.clock) !== c.authorId,
+        ),
+      });
+      // Rows still beyond reach (committed after the read) come announced, or next time.
+      if (this.#journalAhead.size > 0) this.#noteJournal([]);
+    } catch (err) {
+      this.logger.log('error', 'cluster.catch_up_failed', {
+        documentId: this.documentId,
+        error: String(err),
+      });
+      this.#noteJournal([]);
+    }
+  }
 
   /** Loads snapshot plus later journal rows. A row that cannot be applied is quarantined. */
   async load(): Promise<void> {
@@ -315,6 +533,8 @@ export class Room {
       this.#idsPerAccount.set(account, (this.#idsPerAccount.get(account) ?? 0) + 1);
     }
     this.#nextSeq = this.#lastCommittedSeq + 1;
+    // Every row up to the journal's head was read (the read is one consistent view).
+    this.#journalUpto = Math.max(this.#lastCommittedSeq, loaded.headSeq ?? 0);
     // Journal and attribute only what people send from now on.
     this.doc.on('update', (update: Uint8Array, origin: unknown) =>
       this.#onDocUpdate(update, origin),
@@ -323,6 +543,9 @@ export class Room {
     this.state = 'ready';
     // Everyone still waiting joins next (or has left); none may be held past the load.
     this.waiting.clear();
+    const backlog = this.#backlog;
+    this.#backlog = [];
+    for (const committed of backlog) this.applyCommittedElsewhere(committed);
     if (rebuilt) void this.snapshot();
     // Operators (and `pnpm bench`'s cold-load scenario) read how long loading took.
     this.logger.log('info', 'document.loaded', {
@@ -609,6 +832,8 @@ export class Room {
             if (registered !== undefined && registered !== peer.identity.userId) return false;
             const owner = this.#awarenessOwner.get(id);
             if (owner !== undefined) return owner === peer;
+            // Someone connected to another server process.
+            if (this.#elsewherePresence.has(id)) return false;
             // An unowned id is claimed only by publishing a live state, and a connection
             // may hold only a few ids (one per Y.Doc it runs), counted within this message too.
             if (!live) return false;
@@ -752,11 +977,15 @@ export class Room {
     return { room: this, rows, clientIds, ledger: compactInserts(ledger), acks };
   }
 
-  /** After the batch is durable: relay its updates merged, confirm, answer waiters. */
-  afterCommit(batch: RoomBatch): void {
+  /**
+   * After the batch is durable: relay its updates merged, confirm, answer waiters.
+   * `stored` is the journal's sequence number of each of its rows.
+   */
+  afterCommit(batch: RoomBatch, stored: readonly number[]): void {
     this.#committing--;
     // A room unloaded meanwhile has no one left to tell.
     if (this.state !== 'ready') return;
+    this.#noteJournal(stored);
     // Everything this commit releases to a peer (edits, attribution, its confirmation)
     // leaves in one write per socket rather than one per frame: with many people in a
     // room, system calls are the largest cost of relaying.
@@ -773,21 +1002,7 @@ export class Room {
   }
 
   #release(batch: RoomBatch): void {
-    let run: PendingRow[] = [];
-    for (const row of batch.rows) {
-      if (row.row.update.byteLength > MAX_MERGED_ROW_BYTES) {
-        this.#relay(run);
-        this.#relay([row]);
-        run = [];
-        continue;
-      }
-      run.push(row);
-      if (run.length === MAX_RELAY_MERGE) {
-        this.#relay(run);
-        run = [];
-      }
-    }
-    this.#relay(run);
+    this.#relayRuns(batch.rows);
     for (const { row } of batch.rows) {
       this.#lastCommittedSeq = row.seq;
       this.#rowsSinceSnapshot++;
@@ -811,6 +1026,25 @@ export class Room {
       peer.acked = count;
       peer.send(encodeSaved(count));
     }
+  }
+
+  /** Relays committed edits in runs of at most MAX_RELAY_MERGE, a large row on its own. */
+  #relayRuns(rows: readonly PendingRow[]): void {
+    let run: PendingRow[] = [];
+    for (const row of rows) {
+      if (row.row.update.byteLength > MAX_MERGED_ROW_BYTES) {
+        this.#relay(run);
+        this.#relay([row]);
+        run = [];
+        continue;
+      }
+      run.push(row);
+      if (run.length === MAX_RELAY_MERGE) {
+        this.#relay(run);
+        run = [];
+      }
+    }
+    this.#relay(run);
   }
 
   /**
@@ -900,7 +1134,7 @@ export class Room {
       return Promise.resolve();
     }
     const state = Y.encodeStateAsUpdate(this.doc);
-    const upto = this.#lastCommittedSeq;
+    const upto = this.#journalUpto;
     const rowsCovered = this.#rowsSinceSnapshot;
     this.#snapshotting = this.journal
       .writeSnapshot(this.documentId, state, upto)
@@ -928,6 +1162,10 @@ export class Room {
     this.waiting.clear();
     if (this.idleTimer) clearTimeout(this.idleTimer);
     if (this.#awarenessRelay) clearImmediate(this.#awarenessRelay);
+    if (this.#catchUp) clearTimeout(this.#catchUp);
+    this.#backlog = [];
+    this.unfollow?.();
+    this.unfollow = null;
     this.awareness.destroy();
     this.doc.destroy();
   }

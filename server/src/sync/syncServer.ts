@@ -13,6 +13,7 @@ import type {
   EditAuthor,
   IdentityResolver,
   PeerIdentity,
+  SyncCluster,
   SyncConnection,
   SyncOptions,
 } from './types.ts';
@@ -67,6 +68,8 @@ export class SyncServer {
     private readonly journal: JournalStore,
     private readonly options: SyncOptions,
     private readonly logger: Logger,
+    /** Other server processes sharing the documents, if any. */
+    private readonly cluster: SyncCluster | null = null,
   ) {
     this.#traffic = options.rate ? new TrafficLimiter(options.rate) : null;
     this.#latencyLog = setInterval(() => this.#logLatency(), LATENCY_LOG_MS);
@@ -255,6 +258,19 @@ export class SyncServer {
     }
   }
 
+  /** The workspaces of every open connection. */
+  openWorkspaces(): Set<string> {
+    const ids = new Set<string>();
+    for (const peer of this.#connections.keys())
+      if (!peer.closed) ids.add(peer.identity.workspaceId);
+    return ids;
+  }
+
+  /** Every open room reads what other processes committed that it may have missed. */
+  async catchUp(): Promise<void> {
+    await Promise.all([...this.rooms.values()].map((room) => room.catchUp()));
+  }
+
   /** Holds a connection back from joining its document until `done` is called. */
   #holdWhileChecking(peer: Peer): () => void {
     let done = (): void => {};
@@ -282,9 +298,10 @@ export class SyncServer {
         (r) => this.#requestFlush(r),
         this.latency,
       );
-      const ready = room
-        .load()
+      const ready = this.#follow(room)
+        .then(() => room.load())
         .then(() => {
+          this.#announceToCluster(room);
           // Finished after shutdown gave up waiting: its connections were told to come back.
           if (this.#stopped) room.destroy();
           else this.rooms.set(documentId, room);
@@ -334,9 +351,10 @@ export class SyncServer {
       carried: batches.flatMap((b) => b.ledger.carried),
       deletes: batches.flatMap((b) => b.ledger.deletes),
     };
+    let stored: readonly number[];
     try {
       const started = performance.now();
-      await this.journal.append(rows, clientIds, ledger);
+      stored = await this.journal.append(rows, clientIds, ledger);
       // A flush with no rows only confirms or answers: no write, not a commit to time.
       if (rows.length > 0) this.latency.committed(performance.now() - started, rows.length);
     } catch (err) {
@@ -346,14 +364,53 @@ export class SyncServer {
       }
       return;
     }
+    let at = 0;
     for (const batch of batches) {
+      const seqs = stored.slice(at, at + batch.rows.length);
+      at += batch.rows.length;
       // One room's failure to relay must not leave the others' batches unreleased.
       try {
-        batch.room.afterCommit(batch);
+        batch.room.afterCommit(batch, seqs);
       } catch (err) {
         this.#flushFailed(err);
       }
+      if (this.cluster && (batch.rows.length > 0 || batch.clientIds.length > 0)) {
+        this.cluster.announceCommitted(batch.room.documentId, {
+          rows: batch.rows.map((p, i) => ({ seq: seqs[i] ?? p.row.seq, update: p.row.update })),
+          owners: batch.clientIds.map((c) => [c.clientId, c.accountId]),
+          inserts: batch.ledger.inserts,
+          carried: batch.ledger.carried,
+        });
+      }
     }
+  }
+
+  /**
+   * Starts hearing what other server processes commit to a room's document, before the
+   * room reads the journal, so nothing committed in between is missed.
+   */
+  async #follow(room: Room): Promise<void> {
+    const cluster = this.cluster;
+    if (!cluster) return;
+    const { documentId } = room;
+    room.unfollow = await cluster.follow(documentId, {
+      committed: (committed) => room.applyCommittedElsewhere(committed),
+      presence: (update) => room.applyPresenceFromElsewhere(update),
+      presenceWanted: () => {
+        const presence = room.localPresence();
+        if (presence) cluster.announcePresence(documentId, presence);
+      },
+      readJournal: () => void room.catchUp(),
+    });
+  }
+
+  /** A room just loaded: it announces its people's presence and asks for everyone else's. */
+  #announceToCluster(room: Room): void {
+    const cluster = this.cluster;
+    if (!cluster) return;
+    const { documentId } = room;
+    room.announcePresence = (update) => cluster.announcePresence(documentId, update);
+    cluster.askPresence(documentId);
   }
 
   /**
@@ -468,6 +525,7 @@ export class SyncServer {
     clearTimeout(graceTimer);
     await this.flushed();
     for (const room of this.rooms.values()) {
+      room.withdrawPresence();
       await room.saveAutoVersion();
       await room.snapshot();
       for (const peer of room.peers) peer.close(CloseCode.serviceRestart, 'server restarting');

@@ -1,4 +1,5 @@
 import type { ParticipantRole, Permission } from '@chorus/shared';
+import type { CommittedElsewhere } from './room.ts';
 import type { ContentRules } from './validateUpdate.ts';
 
 /** The transport seen by the sync core: anything that can send frames and be closed. */
@@ -69,4 +70,27 @@ export interface SyncOptions {
    * protocol tests leave it out to send plain Yjs types.
    */
   content?: ContentRules;
+}
+
+/** What a document's room hears from the other server processes that have it open. */
+export interface ElsewhereHandlers {
+  committed(committed: CommittedElsewhere): void;
+  presence(update: Uint8Array): void;
+  /** A process that just opened the document asks for everyone's presence. */
+  presenceWanted(): void;
+  /** Another process committed more than is announced whole: read it from the journal. */
+  readJournal(): void;
+}
+
+/**
+ * How a sync server shares documents with other server processes (Redis between nodes,
+ * see `cluster/`). Absent with one process. What it carries was checked and committed by
+ * the process that sends it.
+ */
+export interface SyncCluster {
+  /** Starts hearing about a document; resolves once nothing announced from then on is missed. */
+  follow(documentId: string, handlers: ElsewhereHandlers): Promise<() => void>;
+  announceCommitted(documentId: string, committed: CommittedElsewhere): void;
+  announcePresence(documentId: string, update: Uint8Array): void;
+  askPresence(documentId: string): void;
 }

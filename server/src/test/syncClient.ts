@@ -4,6 +4,7 @@ import * as encoding from 'lib0/encoding';
 import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
+import { encodeUpdate } from '../sync/protocol.ts';
 import { TEST_ORIGIN } from './testServer.ts';
 
 /** A `ws` WebSocket class that sends the given cookie and Origin on the upgrade. */
@@ -141,4 +142,39 @@ export function waitSynced(client: TestClient, timeoutMs = 10_000): Promise<void
   return eventually(() => {
     if (!client.provider.synced) throw new Error('not synced yet');
   }, timeoutMs);
+}
+
+/**
+ * Sends, as `cookie`'s account, an update that continues `victim`'s Yjs client id, over a
+ * raw socket (a real client sharing an id would also confuse its own presence).
+ */
+export function sendForged(
+  url: string,
+  cookie: string,
+  victim: Y.Doc,
+  clientID: number,
+): Promise<number> {
+  const forged = new Y.Doc();
+  Y.applyUpdate(forged, Y.encodeStateAsUpdate(victim));
+  // Set after loading: Yjs picks a new id when it sees its own id in remote content.
+  forged.clientID = clientID;
+  const before = Y.encodeStateVector(forged);
+  const p = new Y.XmlElement('paragraph');
+  const t = new Y.XmlText();
+  t.insert(0, 'words put in someone else’s mouth');
+  p.insert(0, [t]);
+  forged.getXmlFragment('default').insert(0, [p]);
+  const update = Y.encodeStateAsUpdate(forged, before);
+  return new Promise((resolve) => {
+    const ws = new WebSocket(url, { headers: { cookie, origin: TEST_ORIGIN } });
+    let sent = false;
+    ws.on('message', () => {
+      if (sent) return;
+      sent = true;
+      ws.send(encodeUpdate(update));
+    });
+    ws.on('close', (code) => resolve(code));
+    setTimeout(() => ws.terminate(), 5000).unref();
+    ws.on('error', () => {});
+  });
 }

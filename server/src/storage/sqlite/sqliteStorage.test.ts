@@ -15,6 +15,22 @@ storageContract('SQLite (file, WAL, commits on a writer thread)', async () =>
 );
 
 describe('SQLite specifics', () => {
+  it('stores the sequence numbers the caller gives, refusing a duplicate', async () => {
+    const storage = openSqliteStorage({ filename: ':memory:' });
+    const now = Date.now();
+    const row = (seq: number) => ({
+      documentId: 'd1',
+      seq,
+      createdAt: now,
+      accountId: null,
+      update: new Uint8Array([seq]),
+    });
+    expect(await storage.journal.append([row(5), row(9)])).toEqual([5, 9]);
+    await expect(storage.journal.append([row(10), row(5)])).rejects.toThrow();
+    expect(await storage.journal.countRows('d1')).toBe(2);
+    await storage.close();
+  });
+
   it('keeps a quarantined row, with its bytes, author and reason, for inspection', async () => {
     const file = path.join(tempDir(), 'chorus.db');
     const storage = openSqliteStorage({ filename: file });

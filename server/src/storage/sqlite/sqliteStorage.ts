@@ -790,9 +790,15 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
     },
     journal: {
       async append(rows, clientIds = [], ledger) {
-        if (rows.length === 0 && clientIds.length === 0 && !ledger) return;
+        if (rows.length === 0 && clientIds.length === 0 && !ledger) return [];
         if (writer) await writer.append(rows, clientIds, ledger);
         else appendRows(rows, clientIds, ledger);
+        return rows.map((r) => r.seq);
+      },
+      async rowsAfter(documentId, afterSeq) {
+        return stmt.rowsAfter
+          .all(documentId, afterSeq)
+          .map((r) => ({ seq: r.seq, update: bytes(r.update_bytes) }));
       },
       async loadLedger(documentId) {
         const owners = new Map<number, string | null>();

@@ -1,47 +1,15 @@
 import { CloseCode } from '@chorus/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
-import * as Y from 'yjs';
 import { buildDocument, buildUser, type TestUser } from '../../test/factories.ts';
 import {
   appendParagraph,
   connectClient,
   eventually,
+  sendForged,
   type TestClient,
   waitSynced,
 } from '../../test/syncClient.ts';
-import { startTestServer, TEST_ORIGIN, type TestServer } from '../../test/testServer.ts';
-import { encodeUpdate } from '../protocol.ts';
-
-/**
- * Sends, as `cookie`'s account, an update that continues `victim`'s Yjs client id, over a
- * raw socket (a real client sharing an id would also confuse its own presence).
- */
-function sendForged(url: string, cookie: string, victim: Y.Doc, clientID: number): Promise<number> {
-  const forged = new Y.Doc();
-  Y.applyUpdate(forged, Y.encodeStateAsUpdate(victim));
-  // Set after loading: Yjs picks a new id when it sees its own id in remote content.
-  forged.clientID = clientID;
-  const before = Y.encodeStateVector(forged);
-  const p = new Y.XmlElement('paragraph');
-  const t = new Y.XmlText();
-  t.insert(0, 'words put in someone else’s mouth');
-  p.insert(0, [t]);
-  forged.getXmlFragment('default').insert(0, [p]);
-  const update = Y.encodeStateAsUpdate(forged, before);
-  return new Promise((resolve) => {
-    const ws = new WebSocket(url, { headers: { cookie, origin: TEST_ORIGIN } });
-    let sent = false;
-    ws.on('message', () => {
-      if (sent) return;
-      sent = true;
-      ws.send(encodeUpdate(update));
-    });
-    ws.on('close', (code) => resolve(code));
-    setTimeout(() => ws.terminate(), 5000).unref();
-    ws.on('error', () => {});
-  });
-}
+import { startTestServer, type TestServer } from '../../test/testServer.ts';
 
 describe('the attribution gate', () => {
   let server: TestServer;

@@ -1,11 +1,13 @@
 import path from 'node:path';
 import { CloseCode } from '@chorus/shared';
-import Database from 'better-sqlite3';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { openPostgresStorage } from '../../storage/postgres/postgresStorage.ts';
 import { openSqliteStorage } from '../../storage/sqlite/sqliteStorage.ts';
+import type { Storage } from '../../storage/types.ts';
 import { type ChildServer, freePort, startChildServer } from '../../test/childServer.ts';
 import { buildDocument, buildUser } from '../../test/factories.ts';
+import { startTestPostgres, type TestPostgres } from '../../test/postgres.ts';
 import {
   appendParagraph,
   connectClient,
@@ -20,14 +22,37 @@ import { tempDir } from '../../test/testServer.ts';
 const CYCLES = Number(process.env.CHORUS_CRASH_CYCLES ?? 3);
 const DOCUMENTS = 3;
 
-// Both places a commit can run (CHORUS_JOURNAL_THREAD) must keep every confirmed edit.
-/** Confirmed edits not in the stored documents (read straight from the database file). */
+/** Where one test's server keeps its data, and how to read it back without the server. */
+interface Store {
+  env: Record<string, string>;
+  open(): Promise<Storage>;
+}
+
+/**
+ * Every place a commit can go must keep every confirmed edit: SQLite committing on the
+ * event loop or on its writer thread (CHORUS_JOURNAL_THREAD), and PostgreSQL.
+ */
+const backends: { name: string; postgres: boolean; env: Record<string, string> }[] = [
+  {
+    name: 'SQLite, journal commits on the main thread',
+    postgres: false,
+    env: { CHORUS_JOURNAL_THREAD: 'main' },
+  },
+  {
+    name: 'SQLite, journal commits on the writer thread',
+    postgres: false,
+    env: { CHORUS_JOURNAL_THREAD: 'writer' },
+  },
+  { name: 'PostgreSQL', postgres: true, env: {} },
+];
+
+/** Confirmed edits not in the stored documents (read straight from the database). */
 async function missingOnDisk(
-  dataDir: string,
+  store: Store,
   documents: readonly string[],
   confirmed: ReadonlyMap<string, string>,
 ): Promise<number> {
-  const stored = openSqliteStorage({ filename: path.join(dataDir, 'chorus.db') });
+  const stored = await store.open();
   let missing = 0;
   for (const documentId of documents) {
     const loaded = await stored.journal.load(documentId);
@@ -42,12 +67,30 @@ async function missingOnDisk(
   return missing;
 }
 
-describe.each(['main', 'writer'])('crash safety, journal commits on the %s thread', (thread) => {
-  const start = (port: number, dataDir: string) =>
-    startChildServer(port, dataDir, { CHORUS_JOURNAL_THREAD: thread });
+describe.each(backends)('crash safety: $name', (backend) => {
+  let postgres: TestPostgres | null = null;
+  beforeAll(async () => {
+    if (backend.postgres) postgres = await startTestPostgres();
+  }, 60_000);
+  /** A new, empty place for one test's data. */
+  const newStore = async (dataDir: string): Promise<Store> => {
+    if (!postgres) {
+      const filename = path.join(dataDir, 'chorus.db');
+      return { env: backend.env, open: async () => openSqliteStorage({ filename }) };
+    }
+    const url = await postgres.freshDatabase();
+    return {
+      env: { CHORUS_DATABASE_URL: url },
+      // Read while the server is down (or killed): no other process holds the database.
+      open: () => openPostgresStorage({ connectionString: url }),
+    };
+  };
+  const start = (port: number, dataDir: string, store: Store) =>
+    startChildServer(port, dataDir, store.env);
   const children: ChildServer[] = [];
   afterAll(() => {
     for (const c of children) c.process.kill('SIGKILL');
+    postgres?.stop();
   });
 
   it(
@@ -55,7 +98,8 @@ describe.each(['main', 'writer'])('crash safety, journal commits on the %s threa
     async () => {
       const port = await freePort();
       const dataDir = tempDir('chorus-crash-');
-      let server = await start(port, dataDir);
+      const store = await newStore(dataDir);
+      let server = await start(port, dataDir, store);
       children.push(server);
       const ann = await buildUser(server.url, 'Ann');
       const bob = await buildUser(server.url, 'Bob');
@@ -114,8 +158,8 @@ describe.each(['main', 'writer'])('crash safety, journal commits on the %s threa
         await server.exited;
         // Before anyone reconnects (and could resend), the database alone must hold every
         // edit confirmed so far: a confirmation is a promise the server made.
-        lostOnDisk += await missingOnDisk(dataDir, documents, confirmed);
-        server = await start(port, dataDir);
+        lostOnDisk += await missingOnDisk(store, documents, confirmed);
+        server = await start(port, dataDir, store);
         children.push(server);
       }
 
@@ -147,9 +191,9 @@ describe.each(['main', 'writer'])('crash safety, journal commits on the %s threa
       for (const w of writers) w.client.destroy();
       server.process.kill('SIGKILL');
       await server.exited;
-      const db = new Database(path.join(dataDir, 'chorus.db'));
-      expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
-      db.close();
+      const stored = await store.open();
+      expect(await stored.integrityCheck()).toBe('ok');
+      await stored.close();
     },
     CYCLES * 20_000 + 60_000,
   );
@@ -157,7 +201,8 @@ describe.each(['main', 'writer'])('crash safety, journal commits on the %s threa
   it('SIGTERM in the middle of typing: what was confirmed is on disk at exit, the rest is resent after restart', async () => {
     const port = await freePort();
     const dataDir = tempDir('chorus-term-busy-');
-    const server = await start(port, dataDir);
+    const store = await newStore(dataDir);
+    const server = await start(port, dataDir, store);
     children.push(server);
     const ann = await buildUser(server.url, 'Ann');
     const { documentId } = await buildDocument(server.url, ann);
@@ -192,7 +237,7 @@ describe.each(['main', 'writer'])('crash safety, journal commits on the %s threa
     const confirmed = writer.saved() - before;
 
     // Before anyone reconnects, the database alone holds every confirmed paragraph.
-    const stored = openSqliteStorage({ filename: path.join(dataDir, 'chorus.db') });
+    const stored = await store.open();
     const loaded = await stored.journal.load(documentId);
     const doc = new Y.Doc();
     if (loaded.snapshot) Y.applyUpdate(doc, loaded.snapshot.state);
@@ -205,7 +250,7 @@ describe.each(['main', 'writer'])('crash safety, journal commits on the %s threa
     expect(missing).toEqual([]);
 
     // The writer keeps typing offline, reconnects to the restarted server and resends.
-    const again = await start(port, dataDir);
+    const again = await start(port, dataDir, store);
     children.push(again);
     await typing;
     await eventually(
@@ -226,7 +271,8 @@ describe.each(['main', 'writer'])('crash safety, journal commits on the %s threa
   it('SIGTERM commits what it has, closes sockets with "restarting", and exits cleanly', async () => {
     const port = await freePort();
     const dataDir = tempDir('chorus-term-');
-    const server = await start(port, dataDir);
+    const store = await newStore(dataDir);
+    const server = await start(port, dataDir, store);
     children.push(server);
     const ann = await buildUser(server.url, 'Ann');
     const { documentId } = await buildDocument(server.url, ann);
@@ -244,7 +290,7 @@ describe.each(['main', 'writer'])('crash safety, journal commits on the %s threa
     await eventually(() => expect(closeCodes).toContain(CloseCode.serviceRestart));
     writer.destroy();
 
-    const again = await start(port, dataDir);
+    const again = await start(port, dataDir, store);
     children.push(again);
     const reader = connectClient(again.url, documentId, ann.cookie);
     await waitSynced(reader);

@@ -23,7 +23,7 @@ describe('the server’s own latency (sync.latency)', () => {
     // A disk that takes 150 ms to commit: the edit waits for it before anyone sees it.
     journal.append = async (...args) => {
       await new Promise((r) => setTimeout(r, HOLD_MS));
-      await realAppend(...args);
+      return realAppend(...args);
     };
     const writer = connectClient(server.url, documentId, ann.cookie, { chorus: true });
     const reader = connectClient(server.url, documentId, ann.cookie);

@@ -27,10 +27,11 @@ describe('save confirmations', () => {
       release = r;
     });
     // Hold the commit open to observe that no confirmation goes out before it.
-    journal.append = async (rows) => {
+    journal.append = async (rows, ...rest) => {
       await gate;
-      await realAppend(rows);
+      const stored = await realAppend(rows, ...rest);
       committed.push(...rows);
+      return stored;
     };
     const client = connectClient(server.url, documentId, ann.cookie, { chorus: true });
     try {
@@ -80,9 +81,9 @@ describe('save confirmations', () => {
     const reader = connectClient(server.url, documentId, ann.cookie);
     try {
       await Promise.all([waitSynced(writer), waitSynced(reader)]);
-      journal.append = async (rows) => {
+      journal.append = async (...args) => {
         await gate;
-        await realAppend(rows);
+        return realAppend(...args);
       };
       appendParagraph(writer.doc, 'held back until committed');
       await new Promise((r) => setTimeout(r, 200));

@@ -1,0 +1,207 @@
+import { CloseCode } from '@chorus/shared';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildDocument, buildUser, call, type TestUser } from '../test/factories.ts';
+import { startTestPostgres, type TestPostgres } from '../test/postgres.ts';
+import { startTestRedis, type TestRedis } from '../test/redis.ts';
+import {
+  appendParagraph,
+  connectClient,
+  eventually,
+  sendForged,
+  type TestClient,
+  waitSynced,
+} from '../test/syncClient.ts';
+import { startTestServer, type TestServer } from '../test/testServer.ts';
+
+/**
+ * Two Chorus processes sharing one real PostgreSQL database, joined through one real
+ * Redis, each with real y-websocket clients: what one process's people do reaches the
+ * other's, and the rules hold across them.
+ */
+describe('two server processes sharing PostgreSQL, joined through Redis', () => {
+  let postgres: TestPostgres;
+  let redis: TestRedis;
+  let one: TestServer;
+  let two: TestServer;
+  const clients: TestClient[] = [];
+
+  const connect = (server: TestServer, documentId: string, user: TestUser, clientID?: number) => {
+    const client = connectClient(server.url, documentId, user.cookie, { chorus: true, clientID });
+    clients.push(client);
+    return client;
+  };
+  const closeCodes = (client: TestClient) => {
+    const codes: number[] = [];
+    client.provider.on('connection-close', (e) => {
+      if (e) codes.push(e.code);
+    });
+    return codes;
+  };
+
+  beforeAll(async () => {
+    [postgres, redis] = await Promise.all([startTestPostgres(), startTestRedis()]);
+    const shared = {
+      CHORUS_DATABASE_URL: await postgres.freshDatabase(),
+      CHORUS_REDIS_URL: redis.url,
+    };
+    one = await startTestServer(shared);
+    two = await startTestServer(shared);
+  }, 60_000);
+  afterAll(async () => {
+    for (const c of clients) c.destroy();
+    await Promise.allSettled([one?.stop(), two?.stop()]);
+    await redis?.stop();
+    postgres?.stop();
+  });
+
+  it('people on different processes edit one document live, and all of it is stored once', async () => {
+    const ann = await buildUser(one.url, 'Ann Patient');
+    const bob = await buildUser(two.url, 'Bob Clinician');
+    const { documentId } = await buildDocument(one.url, ann, [bob]);
+    const a = connect(one, documentId, ann);
+    const b = connect(two, documentId, bob);
+    await Promise.all([waitSynced(a), waitSynced(b)]);
+    for (let i = 0; i < 25; i++) {
+      appendParagraph(a.doc, `ann line ${i}`);
+      appendParagraph(b.doc, `bob line ${i}`);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    await eventually(() => {
+      expect(a.text()).toBe(b.text());
+      expect(a.text()).toContain('ann line 24');
+      expect(a.text()).toContain('bob line 24');
+    });
+    // "Saved" on each side means committed to the shared journal.
+    await eventually(() => {
+      expect(a.saved()).toBe(a.sent());
+      expect(b.saved()).toBe(b.sent());
+    });
+    // Presence crosses too, under the name the server knows, not one the client claims.
+    b.provider.awareness.setLocalStateField('user', { name: 'Someone Else', color: '#000' });
+    await eventually(() => {
+      const seen = a.provider.awareness.getStates().get(b.doc.clientID) as
+        | { user?: { name: string } }
+        | undefined;
+      expect(seen?.user?.name).toBe('Bob Clinician');
+    });
+    // One journal, numbered without gaps or duplicates although two processes wrote to it.
+    const { rows } = await one.storage.journal.load(documentId, { withoutSnapshot: true });
+    expect(rows.map((r) => r.seq)).toEqual(rows.map((_, i) => i + 1));
+    const text = a.text();
+    a.destroy();
+    b.destroy();
+    // Both processes unload it (snapshots from each); a newcomer gets all of it back.
+    await eventually(() => {
+      expect(one.sync.rooms.has(documentId)).toBe(false);
+      expect(two.sync.rooms.has(documentId)).toBe(false);
+    });
+    const later = connect(two, documentId, ann);
+    await waitSynced(later);
+    expect(later.text()).toBe(text);
+  });
+
+  it('the attribution gate holds across processes: an id written under on one is refused on the other', async () => {
+    const ann = await buildUser(one.url, 'Ann Patient');
+    const mallory = await buildUser(one.url, 'Mallory');
+    const { documentId } = await buildDocument(one.url, ann, [mallory]);
+    // The document is open on both processes before Ann writes, so the other process
+    // learns whose her client id is from the announcement, not from the journal.
+    const a = connect(one, documentId, ann);
+    const watcher = connect(two, documentId, mallory);
+    await Promise.all([waitSynced(a), waitSynced(watcher)]);
+    appendParagraph(a.doc, 'ann wrote this');
+    await eventually(() => expect(a.saved()).toBe(a.sent()));
+    await eventually(() => expect(watcher.text()).toContain('ann wrote this'));
+    // Mallory, on the other process, writes under Ann's client id.
+    const code = await sendForged(
+      `${two.url.replace('http', 'ws')}/sync/${documentId}`,
+      mallory.cookie,
+      a.doc,
+      a.doc.clientID,
+    );
+    expect(code).toBe(CloseCode.clientIdTaken);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(a.text()).not.toContain('someone else’s mouth');
+    expect(watcher.text()).not.toContain('someone else’s mouth');
+  });
+
+  it('a permission changed through one process closes the socket on the other', async () => {
+    const owner = await buildUser(one.url, 'Olu Owner');
+    const editor = await buildUser(one.url, 'Ed Editor');
+    const { workspaceId, documentId } = await buildDocument(one.url, owner, [editor]);
+    const e = connect(two, documentId, editor);
+    const codes = closeCodes(e);
+    await waitSynced(e);
+    const demoted = await call(
+      one.url,
+      'PATCH',
+      `/workspaces/${workspaceId}/members/${editor.id}`,
+      {
+        body: { permission: 'viewer' },
+        cookie: owner.cookie,
+      },
+    );
+    expect(demoted.status).toBe(200);
+    await eventually(() => expect(codes).toContain(CloseCode.forbidden), 5000);
+  });
+
+  it('signing out through one process closes that session’s sockets on the other', async () => {
+    const ann = await buildUser(one.url, 'Ann Patient');
+    const { documentId } = await buildDocument(one.url, ann);
+    const a = connect(two, documentId, ann);
+    const codes = closeCodes(a);
+    await waitSynced(a);
+    await call(one.url, 'POST', '/auth/signout', { cookie: ann.cookie });
+    await eventually(() => expect(codes).toContain(CloseCode.unauthenticated), 5000);
+  });
+
+  it('edits made while Redis was away reach the other process once it is back, from the journal', async () => {
+    const ann = await buildUser(one.url, 'Ann Patient');
+    const bob = await buildUser(one.url, 'Bob Clinician');
+    const { documentId } = await buildDocument(one.url, ann, [bob]);
+    const a = connect(one, documentId, ann);
+    const b = connect(two, documentId, bob);
+    await Promise.all([waitSynced(a), waitSynced(b)]);
+    await redis.stop();
+    appendParagraph(a.doc, 'written during the outage');
+    // Committed on its own process, so saved, though nobody elsewhere could hear of it.
+    await eventually(() => expect(a.saved()).toBe(a.sent()));
+    await redis.start();
+    await eventually(() => expect(b.text()).toContain('written during the outage'), 15_000);
+    // Its announcement was lost with Redis: the other process read it from the journal.
+    expect(two.logger.entries.some((e) => e.event === 'cluster.caught_up')).toBe(true);
+    appendParagraph(b.doc, 'and after it');
+    await eventually(() => expect(a.text()).toContain('and after it'), 10_000);
+  });
+
+  it('a commit too large to announce whole (an offline backlog) is read from the journal', async () => {
+    const ann = await buildUser(one.url, 'Ann Patient');
+    const bob = await buildUser(one.url, 'Bob Clinician');
+    const { documentId } = await buildDocument(one.url, ann, [bob]);
+    const a = connect(one, documentId, ann);
+    const b = connect(two, documentId, bob);
+    await Promise.all([waitSynced(a), waitSynced(b)]);
+    const long = `minutes of the meeting ${'word '.repeat(300_000)}`;
+    appendParagraph(a.doc, long);
+    await eventually(() => expect(b.text()).toContain(long), 15_000);
+    expect(a.text()).toBe(b.text());
+  });
+
+  it('a process that shuts down takes its people’s presence with it at once', async () => {
+    const ann = await buildUser(one.url, 'Ann Patient');
+    const bob = await buildUser(one.url, 'Bob Clinician');
+    const { documentId } = await buildDocument(one.url, ann, [bob]);
+    const a = connect(one, documentId, ann);
+    const b = connect(two, documentId, bob);
+    await Promise.all([waitSynced(a), waitSynced(b)]);
+    b.provider.awareness.setLocalStateField('user', { name: 'x' });
+    await eventually(() => expect(a.provider.awareness.getStates().has(b.doc.clientID)).toBe(true));
+    b.provider.shouldConnect = false;
+    await two.stop();
+    // Well before presence would time out (30 s) on its own.
+    await eventually(
+      () => expect(a.provider.awareness.getStates().has(b.doc.clientID)).toBe(false),
+      5_000,
+    );
+  });
+});

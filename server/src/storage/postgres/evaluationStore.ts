@@ -1,0 +1,348 @@
+import type {
+  AgreedScore,
+  Declaration,
+  EvaluationSetup,
+  EvaluationState,
+  PanelMember,
+  ScoreEntry,
+} from '@chorus/shared';
+import type pg from 'pg';
+import type { EvaluationRecord, EvaluationStore } from '../types.ts';
+import { changes, first, type Queryable, rows, transaction } from './db.ts';
+
+interface EvaluationRow {
+  document_id: string;
+  state: string;
+  setup: string;
+  panel: string;
+  updated_at: number;
+  override_reason: string | null;
+  round: number;
+}
+
+interface AgreedRow {
+  round: number;
+  bid_id: string;
+  criterion_id: string;
+  score: number;
+  rationale: string;
+  reason: string | null;
+  agreed_by: string;
+  agreed_at: number;
+}
+
+interface EntryRow {
+  user_id: string;
+  bid_id: string;
+  criterion_id: string;
+  score: number | null;
+  rationale: string | null;
+  abstain_reason: string | null;
+}
+
+const toRecord = (r: EvaluationRow): EvaluationRecord => ({
+  documentId: r.document_id,
+  state: r.state as EvaluationState,
+  // Written only by this store from validated input.
+  setup: JSON.parse(r.setup) as EvaluationSetup,
+  panel: JSON.parse(r.panel) as PanelMember[],
+  updatedAt: r.updated_at,
+  overrideReason: r.override_reason,
+  round: r.round,
+});
+
+const toEntry = (r: EntryRow): ScoreEntry & { userId: string } =>
+  r.score === null
+    ? {
+        userId: r.user_id,
+        bidId: r.bid_id,
+        criterionId: r.criterion_id,
+        kind: 'abstain',
+        reason: r.abstain_reason ?? '',
+      }
+    : {
+        userId: r.user_id,
+        bidId: r.bid_id,
+        criterionId: r.criterion_id,
+        kind: 'score',
+        score: r.score,
+        rationale: r.rationale ?? '',
+      };
+
+/**
+ * The evaluation row, locked until the transaction ends. Every guarded write reads the
+ * stage through this, so a write and a change of stage (taken by several server processes
+ * at once) run one after the other: a score can never land after moderation has opened.
+ */
+const lockEvaluation = (c: Queryable, documentId: string) =>
+  first<EvaluationRow>(c, 'SELECT * FROM evaluations WHERE document_id = $1 FOR UPDATE', [
+    documentId,
+  ]);
+
+/** Procurement evaluations in PostgreSQL; each guarded write runs in one transaction. */
+export function postgresEvaluationStore(pool: pg.Pool): EvaluationStore {
+  return {
+    async get(documentId) {
+      const row = await first<EvaluationRow>(
+        pool,
+        'SELECT * FROM evaluations WHERE document_id = $1',
+        [documentId],
+      );
+      return row ? toRecord(row) : null;
+    },
+    async saveSetup(documentId, setup, panel, at) {
+      const saved = await changes(
+        pool,
+        `INSERT INTO evaluations (document_id, state, setup, panel, updated_at)
+         VALUES ($1, 'setup', $2, $3, $4)
+         ON CONFLICT (document_id) DO UPDATE SET
+           setup = excluded.setup, panel = excluded.panel,
+           -- Strictly increasing, so a compare-and-set on it sees every change.
+           updated_at = GREATEST(excluded.updated_at, evaluations.updated_at + 1)
+         WHERE evaluations.state = 'setup'`,
+        [documentId, JSON.stringify(setup), JSON.stringify(panel), at],
+      );
+      return saved > 0;
+    },
+    async changePanel(documentId, panel, at) {
+      const changed = await changes(
+        pool,
+        `UPDATE evaluations SET panel = $1, updated_at = GREATEST($2, updated_at + 1)
+         WHERE document_id = $3 AND state != 'setup'`,
+        [JSON.stringify(panel), at, documentId],
+      );
+      return changed > 0;
+    },
+    async transition(documentId, from, to, at, options = {}) {
+      const moved = await changes(
+        pool,
+        `UPDATE evaluations
+         SET state = $1, updated_at = GREATEST($2, updated_at + 1),
+           override_reason = COALESCE($3, override_reason)
+         WHERE document_id = $4 AND state = $5 AND ($6::bigint IS NULL OR updated_at = $6)`,
+        [to, at, options.overrideReason ?? null, documentId, from, options.ifUpdatedAt ?? null],
+      );
+      return moved > 0;
+    },
+    async putEntry(documentId, userId, e: ScoreEntry, at) {
+      return transaction(pool, async (c) => {
+        if ((await lockEvaluation(c, documentId))?.state !== 'scoring') return 'closed' as const;
+        const submitted = await first(
+          c,
+          'SELECT 1 FROM evaluation_submissions WHERE document_id = $1 AND user_id = $2',
+          [documentId, userId],
+        );
+        if (submitted) return 'submitted' as const;
+        await c.query(
+          `INSERT INTO evaluation_entries
+             (document_id, user_id, bid_id, criterion_id, score, rationale, abstain_reason, saved_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+           ON CONFLICT (document_id, user_id, bid_id, criterion_id) DO UPDATE SET
+             score = excluded.score, rationale = excluded.rationale,
+             abstain_reason = excluded.abstain_reason, saved_at = excluded.saved_at`,
+          [
+            documentId,
+            userId,
+            e.bidId,
+            e.criterionId,
+            e.kind === 'score' ? e.score : null,
+            e.kind === 'score' ? e.rationale : null,
+            e.kind === 'abstain' ? e.reason : null,
+            at,
+          ],
+        );
+        return 'saved' as const;
+      });
+    },
+    async submit(documentId, userId, at) {
+      return transaction(pool, async (c) => {
+        if ((await lockEvaluation(c, documentId))?.state !== 'scoring') return false;
+        await c.query(
+          `INSERT INTO evaluation_submissions (document_id, user_id, submitted_at)
+           VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
+          [documentId, userId, at],
+        );
+        return true;
+      });
+    },
+    async entries(documentId, userId) {
+      const found =
+        userId === undefined
+          ? await rows<EntryRow>(
+              pool,
+              `SELECT * FROM evaluation_entries WHERE document_id = $1
+               ORDER BY user_id, bid_id, criterion_id`,
+              [documentId],
+            )
+          : await rows<EntryRow>(
+              pool,
+              `SELECT * FROM evaluation_entries WHERE document_id = $1 AND user_id = $2
+               ORDER BY bid_id, criterion_id`,
+              [documentId, userId],
+            );
+      return found.map(toEntry);
+    },
+    async submissions(documentId) {
+      const found = await rows<{ user_id: string; submitted_at: number }>(
+        pool,
+        `SELECT user_id, submitted_at FROM evaluation_submissions WHERE document_id = $1
+         ORDER BY submitted_at`,
+        [documentId],
+      );
+      return found.map((r) => ({ userId: r.user_id, submittedAt: r.submitted_at }));
+    },
+    async putAgreed(documentId, a: AgreedScore, userId, at, basedOn) {
+      return transaction(pool, async (c) => {
+        const evaluation = await lockEvaluation(c, documentId);
+        if (evaluation?.state !== 'moderation') return 'closed' as const;
+        const { round } = evaluation;
+        const current =
+          (
+            await first<{ agreed_at: number }>(
+              c,
+              `SELECT agreed_at FROM evaluation_agreed
+               WHERE document_id = $1 AND round = $2 AND bid_id = $3 AND criterion_id = $4`,
+              [documentId, round, a.bidId, a.criterionId],
+            )
+          )?.agreed_at ?? null;
+        if (current !== basedOn) return 'stale' as const;
+        await c.query(
+          `INSERT INTO evaluation_agreed
+             (document_id, round, bid_id, criterion_id, score, rationale, reason, agreed_by, agreed_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+           ON CONFLICT (document_id, round, bid_id, criterion_id) DO UPDATE SET
+             score = excluded.score, rationale = excluded.rationale, reason = excluded.reason,
+             agreed_by = excluded.agreed_by, agreed_at = excluded.agreed_at`,
+          [
+            documentId,
+            round,
+            a.bidId,
+            a.criterionId,
+            a.score,
+            a.rationale,
+            a.reason,
+            userId,
+            // Strictly increasing per pair, so `basedOn` tells every save apart.
+            current !== null && at <= current ? current + 1 : at,
+          ],
+        );
+        return 'saved' as const;
+      });
+    },
+    async agreedScores(documentId, options = {}) {
+      const found = await rows<AgreedRow>(
+        pool,
+        options.earlierRounds
+          ? `SELECT a.* FROM evaluation_agreed a JOIN evaluations e ON e.document_id = a.document_id
+             WHERE a.document_id = $1 AND a.round < e.round ORDER BY a.round, a.bid_id, a.criterion_id`
+          : `SELECT a.* FROM evaluation_agreed a JOIN evaluations e ON e.document_id = a.document_id
+             WHERE a.document_id = $1 AND a.round = e.round ORDER BY a.bid_id, a.criterion_id`,
+        [documentId],
+      );
+      return found.map((r) => ({
+        round: r.round,
+        bidId: r.bid_id,
+        criterionId: r.criterion_id,
+        score: r.score,
+        rationale: r.rationale,
+        reason: r.reason,
+        agreedBy: r.agreed_by,
+        agreedAt: r.agreed_at,
+      }));
+    },
+    async startRound(documentId, reason, by, at, options = {}) {
+      return transaction(pool, async (c) => {
+        const before = await lockEvaluation(c, documentId);
+        if (!before || (before.state !== 'moderation' && before.state !== 'signed_off')) {
+          return null;
+        }
+        if (options.ifUpdatedAt !== undefined && before.updated_at !== options.ifUpdatedAt) {
+          return null;
+        }
+        const round = before.round + 1;
+        await c.query(
+          `UPDATE evaluations SET round = $1, state = 'moderation',
+             updated_at = GREATEST($2, updated_at + 1)
+           WHERE document_id = $3`,
+          [round, at, documentId],
+        );
+        await c.query(
+          `INSERT INTO evaluation_rounds
+             (document_id, round, reason, started_by, started_at, after_sign_off)
+           VALUES ($1, $2, $3, $4, $5, $6)`,
+          [documentId, round, reason, by, at, before.state === 'signed_off'],
+        );
+        return round;
+      });
+    },
+    async rounds(documentId) {
+      const found = await rows<{
+        round: number;
+        reason: string;
+        started_by: string;
+        started_at: number;
+        after_sign_off: boolean;
+      }>(pool, 'SELECT * FROM evaluation_rounds WHERE document_id = $1 ORDER BY round', [
+        documentId,
+      ]);
+      return found.map((r) => ({
+        round: r.round,
+        reason: r.reason,
+        startedBy: r.started_by,
+        startedAt: r.started_at,
+        afterSignOff: r.after_sign_off,
+      }));
+    },
+    async declare(documentId, userId, d, at) {
+      return transaction(pool, async (c) => {
+        const state = (await lockEvaluation(c, documentId))?.state;
+        if (state !== 'scoring' && state !== 'moderation') return 'closed' as const;
+        await c.query(
+          `INSERT INTO evaluation_declarations (document_id, user_id, conflict, details, declared_at)
+           VALUES ($1, $2, $3, $4, $5)
+           ON CONFLICT (document_id, user_id) DO UPDATE SET
+             conflict = excluded.conflict, details = excluded.details,
+             declared_at = excluded.declared_at,
+             exception_mitigation = NULL, exception_by = NULL, exception_at = NULL`,
+          [documentId, userId, d.conflict, d.details, at],
+        );
+        return 'saved' as const;
+      });
+    },
+    async allowConflict(documentId, userId, mitigation, by, at) {
+      const allowed = await changes(
+        pool,
+        `UPDATE evaluation_declarations
+         SET exception_mitigation = $1, exception_by = $2, exception_at = $3
+         WHERE document_id = $4 AND user_id = $5 AND conflict`,
+        [mitigation, by, at, documentId, userId],
+      );
+      return allowed > 0;
+    },
+    async declarations(documentId): Promise<Declaration[]> {
+      const found = await rows<{
+        user_id: string;
+        conflict: boolean;
+        details: string;
+        declared_at: number;
+        exception_mitigation: string | null;
+        exception_by: string | null;
+        exception_at: number | null;
+      }>(
+        pool,
+        'SELECT * FROM evaluation_declarations WHERE document_id = $1 ORDER BY declared_at',
+        [documentId],
+      );
+      return found.map((r) => ({
+        userId: r.user_id,
+        conflict: r.conflict,
+        details: r.details,
+        declaredAt: r.declared_at,
+        exception:
+          r.exception_mitigation !== null && r.exception_by !== null && r.exception_at !== null
+            ? { mitigation: r.exception_mitigation, by: r.exception_by, at: r.exception_at }
+            : null,
+      }));
+    },
+  };
+}

@@ -1,0 +1,145 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestPostgres, type TestPostgres } from '../../test/postgres.ts';
+import { storageContract } from '../contract.ts';
+import { openPostgresStorage } from './postgresStorage.ts';
+
+let server: TestPostgres;
+beforeAll(async () => {
+  server = await startTestPostgres();
+}, 60_000);
+afterAll(() => server?.stop());
+
+storageContract('PostgreSQL', async () =>
+  openPostgresStorage({ connectionString: await server.freshDatabase() }),
+);
+
+describe('PostgreSQL specifics', () => {
+  it('several processes starting at once against one database migrate it once', async () => {
+    const url = await server.freshDatabase();
+    const opened = await Promise.all(
+      [1, 2, 3].map(() => openPostgresStorage({ connectionString: url, sharing: 'cluster' })),
+    );
+    const raw = new pg.Client({ connectionString: url });
+    await raw.connect();
+    const { rows } = await raw.query('SELECT version FROM chorus_schema');
+    await raw.end();
+    expect(rows).toHaveLength(1);
+    for (const storage of opened) {
+      expect(await storage.integrityCheck()).toBe('ok');
+      await storage.close();
+    }
+  });
+
+  it('refuses a second process on the database unless every process is joined through Redis', async () => {
+    const url = await server.freshDatabase();
+    const alone = await openPostgresStorage({ connectionString: url });
+    const quick = { connectionString: url, lockWaitMs: 300 };
+    await expect(openPostgresStorage(quick)).rejects.toThrow(
+      /another Chorus process is using this database.*set CHORUS_REDIS_URL/,
+    );
+    await expect(openPostgresStorage({ ...quick, sharing: 'cluster' })).rejects.toThrow(
+      /not joined through Redis/,
+    );
+    await alone.close();
+    const a = await openPostgresStorage({ connectionString: url, sharing: 'cluster' });
+    const b = await openPostgresStorage({ connectionString: url, sharing: 'cluster' });
+    await expect(openPostgresStorage(quick)).rejects.toThrow(/another Chorus/);
+    await a.close();
+    await b.close();
+  });
+
+  it('numbers each document’s rows itself, in order, whatever the caller proposed', async () => {
+    const url = await server.freshDatabase();
+    const storage = await openPostgresStorage({ connectionString: url });
+    const now = Date.now();
+    await storage.users.create({
+      id: 'u1',
+      name: 'Ann',
+      email: 'ann@example.org',
+      passwordHash: 'h',
+      createdAt: now,
+      creditMode: 'full_name',
+      displayName: null,
+    });
+    await storage.workspaces.create({ id: 'w1', name: 'W', createdAt: now }, 'u1');
+    for (const id of ['d1', 'd2']) {
+      await storage.documents.create(
+        {
+          id,
+          workspaceId: 'w1',
+          title: id,
+          kind: 'service_design',
+          createdBy: 'u1',
+          createdAt: now,
+          updatedAt: now,
+          restricted: false,
+        },
+        { documentId: id, seq: 1, createdAt: now, accountId: null, update: new Uint8Array([0]) },
+        [],
+      );
+    }
+    const row = (documentId: string, b: number) => ({
+      documentId,
+      seq: 99,
+      createdAt: now,
+      accountId: 'u1',
+      update: new Uint8Array([b]),
+    });
+    // Two processes appending at once to the same documents get distinct, gapless numbers.
+    const [first, second] = await Promise.all([
+      storage.journal.append([row('d1', 1), row('d2', 2), row('d1', 3)]),
+      storage.journal.append([row('d2', 4), row('d1', 5)]),
+    ]);
+    const d1 = await storage.journal.load('d1');
+    expect(d1.rows.map((r) => r.seq)).toEqual([1, 2, 3, 4]);
+    expect(d1.headSeq).toBe(4);
+    expect([...(first ?? []), ...(second ?? [])].sort()).toEqual([2, 2, 3, 3, 4]);
+    expect((await storage.journal.rowsAfter('d1', 2)).map((r) => r.seq)).toEqual([3, 4]);
+    // A process that has not heard that a document was erased cannot write to it.
+    await storage.workspaces.erase('w1');
+    await expect(storage.journal.append([row('d1', 6)])).rejects.toThrow(/foreign key/);
+    await storage.close();
+  });
+
+  it('the audit log cannot be updated or deleted, even with direct SQL', async () => {
+    const url = await server.freshDatabase();
+    const storage = await openPostgresStorage({ connectionString: url });
+    await storage.audit.append({
+      at: 1,
+      actorId: 'u1',
+      workspaceId: null,
+      action: 'auth.signin',
+      target: null,
+      details: { via: 'test' },
+      ip: null,
+    });
+    const raw = new pg.Client({ connectionString: url });
+    await raw.connect();
+    await expect(raw.query("UPDATE audit_log SET action = 'x'")).rejects.toThrow(/append-only/);
+    await expect(raw.query('DELETE FROM audit_log')).rejects.toThrow(/append-only/);
+    await raw.end();
+    const kept = await storage.audit.forActor('u1', 10);
+    expect(kept).toHaveLength(1);
+    expect(kept[0]?.details).toEqual({ via: 'test' });
+    await storage.close();
+  });
+
+  it('refuses a database whose schema is newer than this version, saying what to do', async () => {
+    const url = await server.freshDatabase();
+    const raw = new pg.Client({ connectionString: url });
+    await raw.connect();
+    await raw.query('CREATE TABLE chorus_schema (version INTEGER NOT NULL)');
+    await raw.query('INSERT INTO chorus_schema VALUES (999)');
+    await raw.end();
+    await expect(openPostgresStorage({ connectionString: url })).rejects.toThrow(
+      /newer than this Chorus/,
+    );
+  });
+
+  it('says which database it could not reach', async () => {
+    await expect(
+      openPostgresStorage({ connectionString: 'postgres://postgres@127.0.0.1:1/none' }),
+    ).rejects.toThrow(/ECONNREFUSED/);
+  });
+});

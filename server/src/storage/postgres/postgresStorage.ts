@@ -1,0 +1,1023 @@
+import {
+  type AuditAction,
+  type CreditMode,
+  type DocumentKind,
+  type DocumentPermission,
+  type ParticipantRole,
+  personColors,
+} from '@chorus/shared';
+import pg from 'pg';
+import type {
+  AuditRow,
+  ClientIdOwner,
+  DocumentRecord,
+  InviteRecord,
+  JournalRow,
+  LedgerEntries,
+  LoadedJournal,
+  MembershipRecord,
+  MemberView,
+  NewMembership,
+  Permission,
+  SessionRecord,
+  Storage,
+  UserRecord,
+  VersionRecord,
+  WorkspaceRecord,
+} from '../types.ts';
+import { changes, createPool, first, migrate, type Queryable, rows, transaction } from './db.ts';
+import { postgresEvaluationStore } from './evaluationStore.ts';
+
+export interface PostgresOptions {
+  /** How long to wait for another process's hold on the database to end (default 10 s). */
+  lockWaitMs?: number;
+  /** A `postgres://` connection URL. */
+  connectionString: string;
+  /** Connections kept open to the database (default 10). */
+  poolSize?: number;
+  /**
+   * 'alone' (default): this is the only Chorus process on the database, and a second one
+   * that is not joined to it through Redis is refused. 'cluster': processes joined through
+   * Redis share it (each announces its commits to the others).
+   */
+  sharing?: 'alone' | 'cluster';
+}
+
+/**
+ * Held for as long as the storage is open, on a connection of its own: exclusively by a
+ * process alone on the database, shared by the processes of a cluster. Two processes that
+ * do not hear each other's edits would each serve their own copy of a document.
+ */
+const PROCESS_LOCK = "hashtext('chorus_processes')";
+
+/**
+ * A process killed a moment ago still holds the lock until PostgreSQL notices its
+ * connection is gone, so a restart waits a little for it before giving up.
+ */
+const LOCK_WAIT_MS = 10_000;
+
+async function lockDatabase(
+  connectionString: string,
+  sharing: 'alone' | 'cluster',
+  waitMs: number,
+) {
+  const client = new pg.Client({ connectionString });
+  client.on('error', () => {});
+  await client.connect();
+  const fn = sharing === 'alone' ? 'pg_try_advisory_lock' : 'pg_try_advisory_lock_shared';
+  const giveUpAt = Date.now() + waitMs;
+  for (;;) {
+    const { rows: got } = await client.query<{ locked: boolean }>(
+      `SELECT ${fn}(${PROCESS_LOCK}) AS locked`,
+    );
+    if (got[0]?.locked === true) return client;
+    if (Date.now() >= giveUpAt) break;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  await client.end();
+  throw new Error(
+    sharing === 'alone'
+      ? 'another Chorus process is using this database. Several processes must be joined through Redis: set CHORUS_REDIS_URL on every one of them'
+      : 'a Chorus process that is not joined through Redis (no CHORUS_REDIS_URL) is using this database. Stop it, or give it the same CHORUS_REDIS_URL',
+  );
+}
+
+interface UserRow {
+  id: string;
+  name: string;
+  email: string;
+  password_hash: string;
+  created_at: number;
+  credit_mode: string;
+  display_name: string | null;
+  deleted_at: number | null;
+}
+interface SessionRow {
+  id: string;
+  secret_hash: Buffer;
+  user_id: string;
+  created_at: number;
+  last_used_at: number;
+  expires_at: number;
+}
+interface WorkspaceRow {
+  id: string;
+  name: string;
+  created_at: number;
+}
+interface MembershipRow {
+  workspace_id: string;
+  user_id: string;
+  permission: string;
+  participant_role: string;
+  created_at: number;
+  color_slot: number;
+}
+interface DocumentRow {
+  id: string;
+  workspace_id: string;
+  title: string;
+  kind: string;
+  created_by: string;
+  created_at: number;
+  updated_at: number;
+  restricted: boolean;
+}
+interface InviteRow {
+  id: string;
+  secret_hash: Buffer;
+  workspace_id: string;
+  permission: string;
+  participant_role: string;
+  created_by: string;
+  created_at: number;
+  expires_at: number;
+  max_uses: number | null;
+  uses: number;
+  revoked_at: number | null;
+}
+interface AuditDbRow {
+  id: number;
+  at: number;
+  actor_id: string | null;
+  workspace_id: string | null;
+  action: string;
+  target: string | null;
+  details: string;
+  ip: string | null;
+}
+interface VersionMetaRow {
+  id: string;
+  document_id: string;
+  kind: string;
+  label: string | null;
+  created_by: string | null;
+  created_at: number;
+}
+
+const bytes = (b: Buffer): Uint8Array => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+
+const toUser = (r: UserRow): UserRecord => ({
+  id: r.id,
+  name: r.name,
+  email: r.email,
+  passwordHash: r.password_hash,
+  createdAt: r.created_at,
+  creditMode: r.credit_mode as CreditMode,
+  displayName: r.display_name,
+  deletedAt: r.deleted_at ?? null,
+});
+const toSession = (r: SessionRow): SessionRecord => ({
+  id: r.id,
+  secretHash: bytes(r.secret_hash),
+  userId: r.user_id,
+  createdAt: r.created_at,
+  lastUsedAt: r.last_used_at,
+  expiresAt: r.expires_at,
+});
+const toWorkspace = (r: WorkspaceRow): WorkspaceRecord => ({
+  id: r.id,
+  name: r.name,
+  createdAt: r.created_at,
+});
+const toMembership = (r: MembershipRow): MembershipRecord => ({
+  workspaceId: r.workspace_id,
+  userId: r.user_id,
+  permission: r.permission as Permission,
+  participantRole: r.participant_role as ParticipantRole,
+  createdAt: r.created_at,
+  colorSlot: r.color_slot,
+});
+const toDocument = (r: DocumentRow): DocumentRecord => ({
+  id: r.id,
+  workspaceId: r.workspace_id,
+  title: r.title,
+  kind: r.kind as DocumentKind,
+  createdBy: r.created_by,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+  restricted: r.restricted,
+});
+const toInvite = (r: InviteRow): InviteRecord => ({
+  id: r.id,
+  secretHash: bytes(r.secret_hash),
+  workspaceId: r.workspace_id,
+  permission: r.permission as Permission,
+  participantRole: r.participant_role as ParticipantRole,
+  createdBy: r.created_by,
+  createdAt: r.created_at,
+  expiresAt: r.expires_at,
+  maxUses: r.max_uses,
+  uses: r.uses,
+  revokedAt: r.revoked_at,
+});
+const toVersionMeta = (r: VersionMetaRow): Omit<VersionRecord, 'state'> => ({
+  id: r.id,
+  documentId: r.document_id,
+  kind: r.kind as VersionRecord['kind'],
+  label: r.label,
+  createdBy: r.created_by,
+  createdAt: r.created_at,
+});
+const toAudit = (r: AuditDbRow): AuditRow => ({
+  id: r.id,
+  at: r.at,
+  actorId: r.actor_id,
+  workspaceId: r.workspace_id,
+  action: r.action as AuditAction,
+  target: r.target,
+  details: JSON.parse(r.details) as Record<string, unknown>,
+  ip: r.ip,
+});
+
+// The new member's colour slot is the one fewest members of the workspace hold (the
+// lowest of those): the first members all differ, and a leaver's colour is reused.
+const INSERT_MEMBERSHIP = `
+  INSERT INTO memberships (workspace_id, user_id, permission, participant_role, created_at, color_slot)
+  SELECT $1, $2, $3, $4, $5, slot.n
+  FROM generate_series(0, $6::int - 1) AS slot(n) LEFT JOIN (
+    SELECT color_slot, COUNT(*) AS held FROM memberships WHERE workspace_id = $1 GROUP BY color_slot
+  ) AS taken ON taken.color_slot = slot.n
+  ORDER BY COALESCE(taken.held, 0), slot.n
+  LIMIT 1`;
+
+const insertMember = (db: Queryable, m: NewMembership) =>
+  db.query(INSERT_MEMBERSHIP, [
+    m.workspaceId,
+    m.userId,
+    m.permission,
+    m.participantRole,
+    m.createdAt,
+    personColors.length,
+  ]);
+
+// Every table that holds a document's content or its evidence, keyed by document id.
+const documentTables = [
+  'journal',
+  'journal_heads',
+  'snapshots',
+  'quarantine',
+  'client_ids',
+  'ledger_inserts',
+  'ledger_carried',
+  'ledger_deletes',
+  'versions',
+  'evaluation_entries',
+  'evaluation_submissions',
+  'evaluation_agreed',
+  'evaluation_declarations',
+  'evaluation_rounds',
+  'evaluations',
+] as const;
+
+/**
+ * Numbers the rows: each document's next sequence numbers, in batch order. The document
+ * heads are locked in id order, so two processes appending to the same documents wait for
+ * each other instead of deadlocking; the locks last until commit, so a document's rows
+ * commit in sequence order.
+ */
+async function numberRows(db: Queryable, journalRows: readonly JournalRow[]): Promise<number[]> {
+  const documents = [...new Set(journalRows.map((r) => r.documentId))].sort();
+  await db.query(
+    `INSERT INTO journal_heads (document_id, seq) SELECT d, 0 FROM unnest($1::text[]) AS d
+     ON CONFLICT DO NOTHING`,
+    [documents],
+  );
+  const heads = await rows<{ document_id: string; seq: number }>(
+    db,
+    `SELECT document_id, seq FROM journal_heads WHERE document_id = ANY($1::text[])
+     ORDER BY document_id FOR UPDATE`,
+    [documents],
+  );
+  const next = new Map(heads.map((h) => [h.document_id, h.seq]));
+  const assigned = journalRows.map((r) => {
+    const seq = (next.get(r.documentId) ?? 0) + 1;
+    next.set(r.documentId, seq);
+    return seq;
+  });
+  await db.query(
+    `UPDATE journal_heads h SET seq = t.seq FROM unnest($1::text[], $2::bigint[]) AS t(d, seq)
+     WHERE h.document_id = t.d`,
+    [documents, documents.map((d) => next.get(d))],
+  );
+  return assigned;
+}
+
+/**
+ * The one write path of the journal: rows, the client ids they introduce and their
+ * attribution ledger, in the caller's transaction. Each kind of row goes in one statement
+ * (arrays unnested), so a group commit costs a handful of round trips, not one per row.
+ * Returns the sequence number each row was stored under.
+ */
+async function appendJournal(
+  db: Queryable,
+  journalRows: readonly JournalRow[],
+  clientIds: readonly ClientIdOwner[],
+  ledger?: LedgerEntries,
+): Promise<number[]> {
+  if (ledger && ledger.inserts.length > 0) {
+    const e = ledger.inserts;
+    await db.query(
+      `INSERT INTO ledger_inserts (document_id, client_id, clock, len, at)
+       SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[])
+       ON CONFLICT DO NOTHING`,
+      [
+        e.map((x) => x.documentId),
+        e.map((x) => x.clientId),
+        e.map((x) => x.clock),
+        e.map((x) => x.len),
+        e.map((x) => x.at),
+      ],
+    );
+  }
+  // A later entry for the same run replaces an earlier one, as SQLite's INSERT OR REPLACE
+  // does; one statement cannot touch a row twice, so these go one by one (they are rare).
+  for (const e of ledger?.carried ?? []) {
+    await db.query(
+      `INSERT INTO ledger_carried (document_id, client_id, clock, len, author_id, original_at)
+       VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (document_id, client_id, clock) DO UPDATE SET
+         len = excluded.len, author_id = excluded.author_id, original_at = excluded.original_at`,
+      [e.documentId, e.clientId, e.clock, e.len, e.authorId, e.originalAt],
+    );
+  }
+  if (ledger && ledger.deletes.length > 0) {
+    const e = ledger.deletes;
+    await db.query(
+      // In the batch's order: the ledger is read back in insertion (id) order.
+      `INSERT INTO ledger_deletes (document_id, client_id, clock, len, deleted_by, author_id, at, words, carried)
+       SELECT document_id, client_id, clock, len, deleted_by, author_id, at, words, carried
+       FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::bigint[], $5::text[],
+         $6::text[], $7::bigint[], $8::int[], $9::smallint[])
+         WITH ORDINALITY AS d(document_id, client_id, clock, len, deleted_by, author_id, at, words, carried, ord)
+       ORDER BY ord`,
+      [
+        e.map((x) => x.documentId),
+        e.map((x) => x.clientId),
+        e.map((x) => x.clock),
+        e.map((x) => x.len),
+        e.map((x) => x.deletedBy),
+        e.map((x) => x.authorId),
+        e.map((x) => x.at),
+        e.map((x) => x.words),
+        e.map((x) => (x.restored ? 2 : x.carried ? 1 : 0)),
+      ],
+    );
+  }
+  if (clientIds.length > 0) {
+    await db.query(
+      `INSERT INTO client_ids (document_id, client_id, account_id, first_seen, participant_role)
+       SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::bigint[], $5::text[])`,
+      [
+        clientIds.map((c) => c.documentId),
+        clientIds.map((c) => c.clientId),
+        clientIds.map((c) => c.accountId),
+        clientIds.map((c) => c.firstSeen),
+        clientIds.map((c) => c.participantRole ?? null),
+      ],
+    );
+  }
+  if (journalRows.length === 0) return [];
+  const seqs = await numberRows(db, journalRows);
+  await db.query(
+    `INSERT INTO journal (document_id, seq, created_at, account_id, participant_role, update_bytes)
+       SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::bytea[])`,
+    [
+      journalRows.map((r) => r.documentId),
+      seqs,
+      journalRows.map((r) => r.createdAt),
+      journalRows.map((r) => r.accountId),
+      journalRows.map((r) => r.participantRole ?? null),
+      journalRows.map((r) =>
+        Buffer.from(r.update.buffer, r.update.byteOffset, r.update.byteLength),
+      ),
+    ],
+  );
+  return seqs;
+}
+
+/**
+ * Opens a PostgreSQL database (several Chorus processes may share one) and migrates it.
+ * Every write that must be atomic runs in one transaction; a journal append resolves only
+ * once PostgreSQL has committed it (with its default `synchronous_commit = on`, flushed).
+ */
+export async function openPostgresStorage(options: PostgresOptions): Promise<Storage> {
+  const lock = await lockDatabase(
+    options.connectionString,
+    options.sharing ?? 'alone',
+    options.lockWaitMs ?? LOCK_WAIT_MS,
+  );
+  const pool = createPool(options.connectionString, options.poolSize ?? 10);
+  try {
+    await migrate(pool);
+  } catch (err) {
+    await Promise.allSettled([pool.end(), lock.end()]);
+    throw err;
+  }
+  return postgresStorage(pool, lock);
+}
+
+function postgresStorage(pool: pg.Pool, lock: pg.Client): Storage {
+  return {
+    users: {
+      async create(u: UserRecord) {
+        await pool.query(
+          `INSERT INTO users (id, name, email, password_hash, created_at, credit_mode, display_name)
+           VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+          [u.id, u.name, u.email, u.passwordHash, u.createdAt, u.creditMode, u.displayName],
+        );
+      },
+      async findByEmail(email) {
+        const row = await first<UserRow>(pool, 'SELECT * FROM users WHERE email = $1', [email]);
+        return row ? toUser(row) : null;
+      },
+      async findById(id) {
+        const row = await first<UserRow>(pool, 'SELECT * FROM users WHERE id = $1', [id]);
+        return row ? toUser(row) : null;
+      },
+      async update(id, change) {
+        const columns: Record<string, string> = {
+          name: 'name',
+          creditMode: 'credit_mode',
+          displayName: 'display_name',
+          passwordHash: 'password_hash',
+        };
+        const entries = Object.entries(change).filter(([k, v]) => k in columns && v !== undefined);
+        if (entries.length === 0) return;
+        const sets = entries.map(([k], i) => `${columns[k]} = $${i + 1}`).join(', ');
+        await pool.query(`UPDATE users SET ${sets} WHERE id = $${entries.length + 1}`, [
+          ...entries.map(([, v]) => v),
+          id,
+        ]);
+      },
+      async markDeleted(id, at) {
+        // The email becomes a value no sign-in or sign-up can match (it has no @), unique
+        // per account; '!' is no argon2 hash, so every password check against it fails.
+        await pool.query(
+          `UPDATE users SET name = 'Deleted account', email = $1, password_hash = '!',
+             credit_mode = 'role_only', display_name = NULL, deleted_at = $2 WHERE id = $3`,
+          [`deleted:${id}`, at, id],
+        );
+      },
+    },
+    sessions: {
+      async create(s: SessionRecord) {
+        await pool.query(
+          `INSERT INTO sessions (id, secret_hash, user_id, created_at, last_used_at, expires_at)
+           VALUES ($1, $2, $3, $4, $5, $6)`,
+          [s.id, Buffer.from(s.secretHash), s.userId, s.createdAt, s.lastUsedAt, s.expiresAt],
+        );
+      },
+      async find(id) {
+        const row = await first<SessionRow>(pool, 'SELECT * FROM sessions WHERE id = $1', [id]);
+        return row ? toSession(row) : null;
+      },
+      async touch(id, lastUsedAt) {
+        await pool.query('UPDATE sessions SET last_used_at = $1 WHERE id = $2', [lastUsedAt, id]);
+      },
+      async delete(id) {
+        await pool.query('DELETE FROM sessions WHERE id = $1', [id]);
+      },
+      async deleteForUser(userId) {
+        const deleted = await rows<{ id: string }>(
+          pool,
+          'DELETE FROM sessions WHERE user_id = $1 RETURNING id',
+          [userId],
+        );
+        return deleted.map((r) => r.id);
+      },
+      async listForUser(userId) {
+        const found = await rows<SessionRow>(
+          pool,
+          'SELECT * FROM sessions WHERE user_id = $1 ORDER BY last_used_at DESC',
+          [userId],
+        );
+        return found.map(toSession);
+      },
+    },
+    workspaces: {
+      async create(w, ownerId) {
+        await transaction(pool, async (c) => {
+          await c.query('INSERT INTO workspaces (id, name, created_at) VALUES ($1, $2, $3)', [
+            w.id,
+            w.name,
+            w.createdAt,
+          ]);
+          await insertMember(c, {
+            workspaceId: w.id,
+            userId: ownerId,
+            permission: 'owner',
+            participantRole: 'other',
+            createdAt: w.createdAt,
+          });
+        });
+      },
+      async get(id) {
+        const row = await first<WorkspaceRow>(pool, 'SELECT * FROM workspaces WHERE id = $1', [id]);
+        return row ? toWorkspace(row) : null;
+      },
+      async listForUser(userId) {
+        const found = await rows<WorkspaceRow & { permission: string }>(
+          pool,
+          `SELECT w.*, m.permission FROM workspaces w JOIN memberships m ON m.workspace_id = w.id
+           WHERE m.user_id = $1 ORDER BY w.created_at, w.id`,
+          [userId],
+        );
+        return found.map((r) => ({ ...toWorkspace(r), permission: r.permission as Permission }));
+      },
+      async addMember(m) {
+        await insertMember(pool, m);
+      },
+      async updateMember(workspaceId, userId, change) {
+        if (change.permission) {
+          await pool.query(
+            'UPDATE memberships SET permission = $1 WHERE workspace_id = $2 AND user_id = $3',
+            [change.permission, workspaceId, userId],
+          );
+        }
+        if (change.participantRole) {
+          await pool.query(
+            'UPDATE memberships SET participant_role = $1 WHERE workspace_id = $2 AND user_id = $3',
+            [change.participantRole, workspaceId, userId],
+          );
+        }
+      },
+      async removeMember(workspaceId, userId) {
+        await transaction(pool, async (c) => {
+          await c.query('DELETE FROM memberships WHERE workspace_id = $1 AND user_id = $2', [
+            workspaceId,
+            userId,
+          ]);
+          await c.query(
+            `DELETE FROM document_access WHERE user_id = $1 AND document_id IN
+               (SELECT id FROM documents WHERE workspace_id = $2)`,
+            [userId, workspaceId],
+          );
+        });
+      },
+      async countOwners(workspaceId) {
+        const row = await first<{ n: number }>(
+          pool,
+          "SELECT COUNT(*) AS n FROM memberships WHERE workspace_id = $1 AND permission = 'owner'",
+          [workspaceId],
+        );
+        return row?.n ?? 0;
+      },
+      async erase(workspaceId) {
+        return transaction(pool, async (c) => {
+          const ids = (
+            await rows<{ id: string }>(c, 'SELECT id FROM documents WHERE workspace_id = $1', [
+              workspaceId,
+            ])
+          ).map((r) => r.id);
+          if (ids.length > 0) {
+            for (const table of documentTables) {
+              await c.query(`DELETE FROM ${table} WHERE document_id = ANY($1::text[])`, [ids]);
+            }
+          }
+          // Memberships, documents (and their access lists) and invites go with it (ON DELETE CASCADE).
+          await c.query('DELETE FROM workspaces WHERE id = $1', [workspaceId]);
+          return ids;
+        });
+      },
+      async getMembership(workspaceId, userId) {
+        const row = await first<MembershipRow>(
+          pool,
+          'SELECT * FROM memberships WHERE workspace_id = $1 AND user_id = $2',
+          [workspaceId, userId],
+        );
+        return row ? toMembership(row) : null;
+      },
+      async listMembers(workspaceId): Promise<MemberView[]> {
+        const found = await rows<
+          MembershipRow & {
+            name: string;
+            email: string;
+            credit_mode: string;
+            display_name: string | null;
+          }
+        >(
+          pool,
+          `SELECT m.*, u.name, u.email, u.credit_mode, u.display_name
+           FROM memberships m JOIN users u ON u.id = m.user_id
+           WHERE m.workspace_id = $1 ORDER BY m.created_at, u.name`,
+          [workspaceId],
+        );
+        return found.map((r) => ({
+          ...toMembership(r),
+          name: r.name,
+          email: r.email,
+          creditMode: r.credit_mode as CreditMode,
+          displayName: r.display_name,
+        }));
+      },
+    },
+    documents: {
+      async create(d, seed, seedClients) {
+        await transaction(pool, async (c) => {
+          await c.query(
+            `INSERT INTO documents (id, workspace_id, title, kind, created_by, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+            [d.id, d.workspaceId, d.title, d.kind, d.createdBy, d.createdAt, d.updatedAt],
+          );
+          await appendJournal(c, [seed], seedClients);
+        });
+      },
+      async get(id) {
+        const row = await first<DocumentRow>(
+          pool,
+          'SELECT * FROM documents WHERE id = $1 AND deleted_at IS NULL',
+          [id],
+        );
+        return row ? toDocument(row) : null;
+      },
+      async listForWorkspace(workspaceId) {
+        const found = await rows<DocumentRow>(
+          pool,
+          `SELECT * FROM documents WHERE workspace_id = $1 AND deleted_at IS NULL
+           ORDER BY updated_at DESC, id`,
+          [workspaceId],
+        );
+        return found.map(toDocument);
+      },
+      async rename(id, title, updatedAt) {
+        await pool.query('UPDATE documents SET title = $1, updated_at = $2 WHERE id = $3', [
+          title,
+          updatedAt,
+          id,
+        ]);
+      },
+      async touch(id, updatedAt) {
+        await pool.query('UPDATE documents SET updated_at = $1 WHERE id = $2', [updatedAt, id]);
+      },
+      async delete(id, at) {
+        await pool.query('UPDATE documents SET deleted_at = $1 WHERE id = $2', [at, id]);
+      },
+      async setAccess(id, restricted, overrides) {
+        await transaction(pool, async (c) => {
+          await c.query('UPDATE documents SET restricted = $1 WHERE id = $2', [restricted, id]);
+          await c.query('DELETE FROM document_access WHERE document_id = $1', [id]);
+          for (const o of overrides) {
+            await c.query(
+              'INSERT INTO document_access (document_id, user_id, permission) VALUES ($1, $2, $3)',
+              [id, o.userId, o.permission],
+            );
+          }
+        });
+      },
+      async getOverride(id, userId) {
+        const row = await first<{ permission: string }>(
+          pool,
+          'SELECT permission FROM document_access WHERE document_id = $1 AND user_id = $2',
+          [id, userId],
+        );
+        return (row?.permission as DocumentPermission | undefined) ?? null;
+      },
+      async listOverrides(id) {
+        const found = await rows<{ user_id: string; permission: string }>(
+          pool,
+          'SELECT user_id, permission FROM document_access WHERE document_id = $1 ORDER BY user_id',
+          [id],
+        );
+        return found.map((r) => ({
+          userId: r.user_id,
+          permission: r.permission as DocumentPermission,
+        }));
+      },
+    },
+    invites: {
+      async create(i: InviteRecord) {
+        await pool.query(
+          `INSERT INTO invites (id, secret_hash, workspace_id, permission, participant_role,
+             created_by, created_at, expires_at, max_uses, uses, revoked_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+          [
+            i.id,
+            Buffer.from(i.secretHash),
+            i.workspaceId,
+            i.permission,
+            i.participantRole,
+            i.createdBy,
+            i.createdAt,
+            i.expiresAt,
+            i.maxUses,
+            i.uses,
+            i.revokedAt,
+          ],
+        );
+      },
+      async get(id) {
+        const row = await first<InviteRow>(pool, 'SELECT * FROM invites WHERE id = $1', [id]);
+        return row ? toInvite(row) : null;
+      },
+      async listForWorkspace(workspaceId) {
+        const found = await rows<InviteRow>(
+          pool,
+          'SELECT * FROM invites WHERE workspace_id = $1 ORDER BY created_at DESC',
+          [workspaceId],
+        );
+        return found.map(toInvite);
+      },
+      async revoke(id, at) {
+        await pool.query(
+          'UPDATE invites SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL',
+          [at, id],
+        );
+      },
+      async redeem(id, membership, now) {
+        return transaction(pool, async (c) => {
+          // The row lock taken by this UPDATE makes concurrent redemptions of the last
+          // place wait for each other, so an invite is never used beyond its limit.
+          const used = await changes(
+            c,
+            `UPDATE invites SET uses = uses + 1 WHERE id = $1 AND revoked_at IS NULL
+               AND expires_at > $2 AND (max_uses IS NULL OR uses < max_uses)`,
+            [id, now],
+          );
+          if (used !== 1) return false;
+          await insertMember(c, membership);
+          return true;
+        });
+      },
+    },
+    evaluations: postgresEvaluationStore(pool),
+    versions: {
+      async create(v: VersionRecord) {
+        await pool.query(
+          `INSERT INTO versions (id, document_id, kind, label, created_by, created_at, state)
+           VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+          [v.id, v.documentId, v.kind, v.label, v.createdBy, v.createdAt, Buffer.from(v.state)],
+        );
+      },
+      async list(documentId) {
+        const found = await rows<VersionMetaRow>(
+          pool,
+          `SELECT id, document_id, kind, label, created_by, created_at FROM versions
+           WHERE document_id = $1 ORDER BY created_at DESC, id`,
+          [documentId],
+        );
+        return found.map(toVersionMeta);
+      },
+      async get(documentId, id) {
+        const r = await first<VersionMetaRow & { state: Buffer }>(
+          pool,
+          'SELECT * FROM versions WHERE document_id = $1 AND id = $2',
+          [documentId, id],
+        );
+        return r ? { ...toVersionMeta(r), state: bytes(r.state) } : null;
+      },
+      async latest(documentId, kind) {
+        const r = await first<VersionMetaRow>(
+          pool,
+          `SELECT id, document_id, kind, label, created_by, created_at FROM versions
+           WHERE document_id = $1 AND kind = $2 ORDER BY created_at DESC LIMIT 1`,
+          [documentId, kind],
+        );
+        return r ? toVersionMeta(r) : null;
+      },
+    },
+    audit: {
+      async append(e) {
+        await pool.query(
+          `INSERT INTO audit_log (at, actor_id, workspace_id, action, target, details, ip)
+           VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+          [e.at, e.actorId, e.workspaceId, e.action, e.target, JSON.stringify(e.details), e.ip],
+        );
+      },
+      async query(workspaceId, filter) {
+        // Account events (sign-ins) of the workspace's members count as the workspace's too.
+        const args: (string | number)[] = [workspaceId];
+        const where = [
+          `(workspace_id = $1 OR (workspace_id IS NULL AND actor_id IN
+             (SELECT user_id FROM memberships WHERE workspace_id = $1)))`,
+        ];
+        if (filter.action) {
+          args.push(filter.action);
+          where.push(`action = $${args.length}`);
+        }
+        if (filter.actorId) {
+          args.push(filter.actorId);
+          where.push(`actor_id = $${args.length}`);
+        }
+        if (filter.before) {
+          args.push(filter.before);
+          where.push(`id < $${args.length}`);
+        }
+        args.push(filter.limit);
+        const found = await rows<AuditDbRow>(
+          pool,
+          `SELECT * FROM audit_log WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT $${args.length}`,
+          args,
+        );
+        return found.map(toAudit);
+      },
+      async forActor(actorId, limit) {
+        const found = await rows<AuditDbRow>(
+          pool,
+          'SELECT * FROM audit_log WHERE actor_id = $1 ORDER BY id DESC LIMIT $2',
+          [actorId, limit],
+        );
+        return found.map(toAudit);
+      },
+    },
+    journal: {
+      async append(journalRows, clientIds = [], ledger) {
+        if (journalRows.length === 0 && clientIds.length === 0 && !ledger) return [];
+        return transaction(pool, (c) => appendJournal(c, journalRows, clientIds, ledger));
+      },
+      async rowsAfter(documentId, afterSeq) {
+        const found = await rows<{ seq: number; update_bytes: Buffer }>(
+          pool,
+          'SELECT seq, update_bytes FROM journal WHERE document_id = $1 AND seq > $2 ORDER BY seq',
+          [documentId, afterSeq],
+        );
+        return found.map((r) => ({ seq: r.seq, update: bytes(r.update_bytes) }));
+      },
+      async loadLedger(documentId) {
+        const [owners, inserts, carried, deletes] = await Promise.all([
+          rows<{ client_id: number; account_id: string | null }>(
+            pool,
+            'SELECT client_id, account_id FROM client_ids WHERE document_id = $1',
+            [documentId],
+          ),
+          rows<{ client_id: number; clock: number; len: number; at: number }>(
+            pool,
+            `SELECT client_id, clock, len, at FROM ledger_inserts WHERE document_id = $1
+             ORDER BY client_id, clock`,
+            [documentId],
+          ),
+          rows<{
+            client_id: number;
+            clock: number;
+            len: number;
+            author_id: string | null;
+            original_at: number;
+          }>(
+            pool,
+            `SELECT client_id, clock, len, author_id, original_at FROM ledger_carried
+             WHERE document_id = $1 ORDER BY client_id, clock`,
+            [documentId],
+          ),
+          rows<{
+            client_id: number;
+            clock: number;
+            len: number;
+            deleted_by: string | null;
+            author_id: string | null;
+            at: number;
+            words: number;
+            carried: number;
+          }>(pool, 'SELECT * FROM ledger_deletes WHERE document_id = $1 ORDER BY id', [documentId]),
+        ]);
+        return {
+          owners: new Map(owners.map((r) => [r.client_id, r.account_id])),
+          inserts: inserts.map((r) => ({
+            documentId,
+            clientId: r.client_id,
+            clock: r.clock,
+            len: r.len,
+            at: r.at,
+          })),
+          carried: carried.map((r) => ({
+            documentId,
+            clientId: r.client_id,
+            clock: r.clock,
+            len: r.len,
+            authorId: r.author_id,
+            originalAt: r.original_at,
+          })),
+          deletes: deletes.map((r) => ({
+            documentId,
+            clientId: r.client_id,
+            clock: r.clock,
+            len: r.len,
+            deletedBy: r.deleted_by,
+            authorId: r.author_id,
+            at: r.at,
+            words: r.words,
+            carried: r.carried === 1,
+            ...(r.carried === 2 ? { restored: true } : {}),
+          })),
+        };
+      },
+      async authorRoles(documentId) {
+        const roles = new Map<string, ParticipantRole>();
+        // Oldest first, so the last role read for each account is its latest.
+        const latest = await rows<{ account_id: string; participant_role: string }>(
+          pool,
+          `SELECT account_id, participant_role FROM client_ids
+           WHERE document_id = $1 AND account_id IS NOT NULL AND participant_role IS NOT NULL
+           ORDER BY first_seen, client_id`,
+          [documentId],
+        );
+        for (const r of latest) roles.set(r.account_id, r.participant_role as ParticipantRole);
+        // Someone who only ever deleted has no client id of their own: their newest edit's.
+        const deleters = await rows<{ deleted_by: string }>(
+          pool,
+          `SELECT DISTINCT deleted_by FROM ledger_deletes
+           WHERE document_id = $1 AND deleted_by IS NOT NULL`,
+          [documentId],
+        );
+        const roleless = deleters.map((r) => r.deleted_by).filter((id) => !roles.has(id));
+        if (roleless.length > 0) {
+          const newest = await rows<{ account_id: string; participant_role: string }>(
+            pool,
+            `SELECT DISTINCT ON (account_id) account_id, participant_role FROM journal
+             WHERE document_id = $1 AND participant_role IS NOT NULL
+               AND account_id = ANY($2::text[])
+             ORDER BY account_id, seq DESC`,
+            [documentId, roleless],
+          );
+          for (const r of newest) roles.set(r.account_id, r.participant_role as ParticipantRole);
+        }
+        return roles;
+      },
+      async load(documentId, options): Promise<LoadedJournal> {
+        // One transaction, so the snapshot and the rows after it are read at one moment.
+        return transaction(pool, async (c) => {
+          await c.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY');
+          const snap = options?.withoutSnapshot
+            ? null
+            : await first<{ upto_seq: number; state: Buffer }>(
+                c,
+                'SELECT upto_seq, state FROM snapshots WHERE document_id = $1',
+                [documentId],
+              );
+          const after = snap ? snap.upto_seq : 0;
+          const found = await rows<{ seq: number; update_bytes: Buffer }>(
+            c,
+            'SELECT seq, update_bytes FROM journal WHERE document_id = $1 AND seq > $2 ORDER BY seq',
+            [documentId, after],
+          );
+          const owners = await rows<{ client_id: number; account_id: string | null }>(
+            c,
+            'SELECT client_id, account_id FROM client_ids WHERE document_id = $1',
+            [documentId],
+          );
+          const head = await first<{ seq: number }>(
+            c,
+            'SELECT seq FROM journal_heads WHERE document_id = $1',
+            [documentId],
+          );
+          return {
+            headSeq: head?.seq ?? 0,
+            snapshot: snap ? { state: bytes(snap.state), uptoSeq: snap.upto_seq } : null,
+            rows: found.map((r) => ({ seq: r.seq, update: bytes(r.update_bytes) })),
+            clientOwners: owners.map((r) => ({ clientId: r.client_id, accountId: r.account_id })),
+          };
+        });
+      },
+      async writeSnapshot(documentId, state, uptoSeq) {
+        // Never replaced by an older one.
+        await pool.query(
+          `INSERT INTO snapshots (document_id, upto_seq, state, created_at) VALUES ($1, $2, $3, $4)
+           ON CONFLICT (document_id) DO UPDATE SET upto_seq = excluded.upto_seq,
+             state = excluded.state, created_at = excluded.created_at
+           WHERE excluded.upto_seq >= snapshots.upto_seq`,
+          [documentId, uptoSeq, Buffer.from(state), Date.now()],
+        );
+      },
+      async quarantine(documentId, seq, reason) {
+        await transaction(pool, async (c) => {
+          await c.query(
+            `INSERT INTO quarantine
+               (document_id, seq, created_at, account_id, update_bytes, reason, quarantined_at)
+             SELECT document_id, seq, created_at, account_id, update_bytes, $1, $2 FROM journal
+             WHERE document_id = $3 AND seq = $4
+             ON CONFLICT (document_id, seq) DO UPDATE SET
+               created_at = excluded.created_at, account_id = excluded.account_id,
+               update_bytes = excluded.update_bytes, reason = excluded.reason,
+               quarantined_at = excluded.quarantined_at`,
+            [reason, Date.now(), documentId, seq],
+          );
+          await c.query('DELETE FROM journal WHERE document_id = $1 AND seq = $2', [
+            documentId,
+            seq,
+          ]);
+        });
+      },
+      async countRows(documentId) {
+        const row = await first<{ n: number }>(
+          pool,
+          'SELECT COUNT(*) AS n FROM journal WHERE document_id = $1',
+          [documentId],
+        );
+        return row?.n ?? 0;
+      },
+    },
+    async integrityCheck() {
+      // PostgreSQL checks its own pages (and WAL) itself; what Chorus can check is that the
+      // database answers and holds the schema this version expects.
+      try {
+        const row = await first<{ version: number }>(pool, 'SELECT version FROM chorus_schema');
+        return row ? 'ok' : 'the chorus_schema table is empty';
+      } catch (err) {
+        return `the database does not answer: ${err instanceof Error ? err.message : String(err)}`;
+      }
+    },
+    async close() {
+      await pool.end();
+      await lock.end();
+    },
+  };
+}

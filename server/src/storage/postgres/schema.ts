@@ -1,0 +1,246 @@
+/**
+ * The PostgreSQL schema, applied in order; `chorus_schema.version` records how far a
+ * database got. It holds the same tables as the SQLite schema (`../sqlite/schema.ts`) in
+ * their current shape: no PostgreSQL database predates it, so it starts at that shape.
+ * Times are milliseconds since 1970 (BIGINT), as in SQLite, so both backends hand the
+ * services the same values.
+ */
+export const postgresMigrations: readonly string[] = [
+  `
+  CREATE TABLE users (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    email TEXT NOT NULL UNIQUE,
+    password_hash TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    credit_mode TEXT NOT NULL DEFAULT 'full_name',
+    display_name TEXT,
+    deleted_at BIGINT
+  );
+  CREATE TABLE sessions (
+    id TEXT PRIMARY KEY,
+    secret_hash BYTEA NOT NULL,
+    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    created_at BIGINT NOT NULL,
+    last_used_at BIGINT NOT NULL,
+    expires_at BIGINT NOT NULL
+  );
+  CREATE INDEX sessions_user ON sessions(user_id);
+  CREATE TABLE workspaces (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    created_at BIGINT NOT NULL
+  );
+  CREATE TABLE memberships (
+    workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    permission TEXT NOT NULL,
+    participant_role TEXT NOT NULL DEFAULT 'other',
+    created_at BIGINT NOT NULL,
+    color_slot INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (workspace_id, user_id)
+  );
+  CREATE INDEX memberships_user ON memberships(user_id);
+  CREATE TABLE documents (
+    id TEXT PRIMARY KEY,
+    workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+    title TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    updated_at BIGINT NOT NULL,
+    restricted BOOLEAN NOT NULL DEFAULT FALSE,
+    deleted_at BIGINT
+  );
+  CREATE INDEX documents_workspace ON documents(workspace_id);
+  CREATE TABLE document_access (
+    document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    permission TEXT NOT NULL,
+    PRIMARY KEY (document_id, user_id)
+  );
+  CREATE TABLE invites (
+    id TEXT PRIMARY KEY,
+    secret_hash BYTEA NOT NULL,
+    workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+    permission TEXT NOT NULL,
+    participant_role TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    expires_at BIGINT NOT NULL,
+    max_uses INTEGER,
+    uses INTEGER NOT NULL DEFAULT 0,
+    revoked_at BIGINT
+  );
+  CREATE INDEX invites_workspace ON invites(workspace_id);
+
+  -- Append-only: the application never updates or deletes audit rows, and the database
+  -- refuses it if anything tries.
+  CREATE TABLE audit_log (
+    id BIGSERIAL PRIMARY KEY,
+    at BIGINT NOT NULL,
+    actor_id TEXT,
+    workspace_id TEXT,
+    action TEXT NOT NULL,
+    target TEXT,
+    details TEXT NOT NULL DEFAULT '{}',
+    ip TEXT
+  );
+  CREATE INDEX audit_workspace ON audit_log(workspace_id, id);
+  CREATE INDEX audit_actor ON audit_log(actor_id, id);
+  CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN RAISE EXCEPTION 'audit_log is append-only'; END;
+  $$;
+  CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE ON audit_log
+    FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();
+
+  -- Append-only: one row per accepted update, never updated. Rows are kept after a
+  -- snapshot because they are the evidence of who wrote what.
+  CREATE TABLE journal (
+    document_id TEXT NOT NULL,
+    seq BIGINT NOT NULL,
+    created_at BIGINT NOT NULL,
+    account_id TEXT,
+    participant_role TEXT,
+    update_bytes BYTEA NOT NULL,
+    PRIMARY KEY (document_id, seq)
+  );
+  -- The highest sequence number given to each document's rows. Taking the next numbers
+  -- locks this row until the transaction ends, so one document's rows commit in order
+  -- even when several server processes write to it. Its document must exist: a process
+  -- that had not yet heard a document was erased cannot write rows for it afterwards.
+  CREATE TABLE journal_heads (
+    document_id TEXT PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+    seq BIGINT NOT NULL
+  );
+  CREATE TABLE snapshots (
+    document_id TEXT PRIMARY KEY,
+    upto_seq BIGINT NOT NULL,
+    state BYTEA NOT NULL,
+    created_at BIGINT NOT NULL
+  );
+  CREATE TABLE quarantine (
+    document_id TEXT NOT NULL,
+    seq BIGINT NOT NULL,
+    created_at BIGINT NOT NULL,
+    account_id TEXT,
+    update_bytes BYTEA NOT NULL,
+    reason TEXT NOT NULL,
+    quarantined_at BIGINT NOT NULL,
+    PRIMARY KEY (document_id, seq)
+  );
+  -- Which account owns each Yjs client id in a document (NULL: the server's own content).
+  CREATE TABLE client_ids (
+    document_id TEXT NOT NULL,
+    client_id BIGINT NOT NULL,
+    account_id TEXT,
+    first_seen BIGINT NOT NULL,
+    participant_role TEXT,
+    PRIMARY KEY (document_id, client_id)
+  );
+  -- The attribution ledger, written in the same transaction as the journal rows it
+  -- describes (see the SQLite schema for what each table means).
+  CREATE TABLE ledger_inserts (
+    document_id TEXT NOT NULL,
+    client_id BIGINT NOT NULL,
+    clock BIGINT NOT NULL,
+    len BIGINT NOT NULL,
+    at BIGINT NOT NULL,
+    PRIMARY KEY (document_id, client_id, clock)
+  );
+  CREATE TABLE ledger_carried (
+    document_id TEXT NOT NULL,
+    client_id BIGINT NOT NULL,
+    clock BIGINT NOT NULL,
+    len BIGINT NOT NULL,
+    author_id TEXT,
+    original_at BIGINT NOT NULL,
+    PRIMARY KEY (document_id, client_id, clock)
+  );
+  CREATE TABLE ledger_deletes (
+    id BIGSERIAL PRIMARY KEY,
+    document_id TEXT NOT NULL,
+    client_id BIGINT NOT NULL,
+    clock BIGINT NOT NULL,
+    len BIGINT NOT NULL,
+    deleted_by TEXT,
+    author_id TEXT,
+    at BIGINT NOT NULL,
+    words INTEGER NOT NULL,
+    -- 0: deleted, 1: moved within one transaction, 2: brought back by a restore.
+    carried SMALLINT NOT NULL
+  );
+  CREATE INDEX ledger_deletes_document ON ledger_deletes(document_id);
+  CREATE TABLE versions (
+    id TEXT PRIMARY KEY,
+    document_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    label TEXT,
+    created_by TEXT,
+    created_at BIGINT NOT NULL,
+    state BYTEA NOT NULL
+  );
+  CREATE INDEX versions_document ON versions(document_id, created_at);
+
+  -- Procurement evaluations. Individual scores live here, never in the shared Yjs
+  -- document, so no connection can receive another evaluator's scores before moderation.
+  CREATE TABLE evaluations (
+    document_id TEXT PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+    state TEXT NOT NULL,
+    setup TEXT NOT NULL,
+    panel TEXT NOT NULL,
+    updated_at BIGINT NOT NULL,
+    override_reason TEXT,
+    round INTEGER NOT NULL DEFAULT 1
+  );
+  CREATE TABLE evaluation_entries (
+    document_id TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    bid_id TEXT NOT NULL,
+    criterion_id TEXT NOT NULL,
+    score INTEGER,
+    rationale TEXT,
+    abstain_reason TEXT,
+    saved_at BIGINT NOT NULL,
+    PRIMARY KEY (document_id, user_id, bid_id, criterion_id)
+  );
+  CREATE TABLE evaluation_submissions (
+    document_id TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    submitted_at BIGINT NOT NULL,
+    PRIMARY KEY (document_id, user_id)
+  );
+  CREATE TABLE evaluation_agreed (
+    document_id TEXT NOT NULL,
+    round INTEGER NOT NULL,
+    bid_id TEXT NOT NULL,
+    criterion_id TEXT NOT NULL,
+    score INTEGER NOT NULL,
+    rationale TEXT NOT NULL,
+    reason TEXT,
+    agreed_by TEXT NOT NULL,
+    agreed_at BIGINT NOT NULL,
+    PRIMARY KEY (document_id, round, bid_id, criterion_id)
+  );
+  CREATE TABLE evaluation_declarations (
+    document_id TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    conflict BOOLEAN NOT NULL,
+    details TEXT NOT NULL,
+    declared_at BIGINT NOT NULL,
+    exception_mitigation TEXT,
+    exception_by TEXT,
+    exception_at BIGINT,
+    PRIMARY KEY (document_id, user_id)
+  );
+  CREATE TABLE evaluation_rounds (
+    document_id TEXT NOT NULL,
+    round INTEGER NOT NULL,
+    reason TEXT NOT NULL,
+    started_by TEXT NOT NULL,
+    started_at BIGINT NOT NULL,
+    after_sign_off BOOLEAN NOT NULL,
+    PRIMARY KEY (document_id, round)
+  );
+  `,
+];
