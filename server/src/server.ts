@@ -132,12 +132,6 @@ export async function startServer(
     recheckAccess(change);
     cluster?.accessChanged(change);
   });
-  // Announcements made while Redis was away are lost: read the edits from the journal, and
-  // check every connection's access again (a changed permission may not have reached us).
-  cluster?.bus.onReconnect(() => {
-    void sync.catchUp();
-    for (const workspaceId of sync.openWorkspaces()) recheckAccess({ workspaceId });
-  });
   // What another process did that reaches connections here; never told on again.
   await cluster?.listen({
     accessChanged: recheckAccess,
@@ -153,6 +147,13 @@ export async function startServer(
     logger,
   );
   sessionExpiry.start();
+  // Announcements made while Redis was away are lost: read the edits from the journal, and
+  // check every connection's access and session again (a change may not have reached us).
+  cluster?.bus.onReconnect(() => {
+    void sync.catchUp();
+    for (const workspaceId of sync.openWorkspaces()) recheckAccess({ workspaceId });
+    void sessionExpiry.recheckAll();
+  });
 
   const { server, port } = await new Promise<{ server: Server; port: number }>((resolve) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) =>

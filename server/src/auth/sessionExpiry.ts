@@ -103,6 +103,15 @@ export class SessionExpiryWatch {
     await this.#sweeping;
   }
 
+  /**
+   * Reads every open connection's session again, forgetting what was known of them: a
+   * session may have ended through another server process while this one could not hear it.
+   */
+  async recheckAll(): Promise<void> {
+    this.#standing.clear();
+    await this.sweep();
+  }
+
   /** Checks the sessions of open connections once; ends those that are over. */
   async sweep(): Promise<void> {
     const open = this.open();

@@ -1,5 +1,7 @@
 import { CloseCode } from '@chorus/shared';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
 import { buildDocument, buildUser, call, type TestUser } from '../test/factories.ts';
 import { startTestPostgres, type TestPostgres } from '../test/postgres.ts';
 import { startTestRedis, type TestRedis } from '../test/redis.ts';
@@ -172,6 +174,88 @@ describe('two server processes sharing PostgreSQL, joined through Redis', () => 
     expect(two.logger.entries.some((e) => e.event === 'cluster.caught_up')).toBe(true);
     appendParagraph(b.doc, 'and after it');
     await eventually(() => expect(a.text()).toContain('and after it'), 10_000);
+  });
+
+  it('while Redis is away, documents still open, and sign-outs still reach every process after', async () => {
+    const ann = await buildUser(one.url, 'Ann Patient');
+    const cy = await buildUser(one.url, 'Cy Carer');
+    const bob = await buildUser(one.url, 'Bob Clinician');
+    const { documentId } = await buildDocument(one.url, ann, [cy]);
+    const bobs = await buildDocument(one.url, bob);
+    const watching = connect(two, bobs.documentId, bob);
+    const codes = closeCodes(watching);
+    await waitSynced(watching);
+    await redis.stop();
+    // Opened on both processes while they cannot hear each other.
+    const a = connect(one, documentId, ann);
+    const b = connect(two, documentId, cy);
+    await Promise.all([waitSynced(a), waitSynced(b)]);
+    appendParagraph(a.doc, 'opened and written during the outage');
+    await eventually(() => expect(a.saved()).toBe(a.sent()));
+    await call(one.url, 'POST', '/auth/signout', { cookie: bob.cookie });
+    await redis.start();
+    await eventually(
+      () => expect(b.text()).toContain('opened and written during the outage'),
+      15_000,
+    );
+    // Bob's sign-out was never announced: the other process reads his session again.
+    await eventually(() => expect(codes).toContain(CloseCode.unauthenticated), 15_000);
+  });
+
+  it('a commit never announced (its process died first) is noticed from the journal heads', async () => {
+    const ann = await buildUser(one.url, 'Ann Patient');
+    const { documentId } = await buildDocument(one.url, ann);
+    const b = connect(two, documentId, ann);
+    await waitSynced(b);
+    // Stored as process one would, then no announcement: as if it was killed right after.
+    const writer = new Y.Doc();
+    Y.applyUpdate(writer, Y.encodeStateAsUpdate(b.doc));
+    const before = Y.encodeStateVector(writer);
+    appendParagraph(writer, 'committed, never announced');
+    await one.storage.journal.append(
+      [
+        {
+          documentId,
+          seq: 0,
+          createdAt: Date.now(),
+          accountId: ann.id,
+          update: Y.encodeStateAsUpdate(writer, before),
+        },
+      ],
+      [{ documentId, clientId: writer.clientID, accountId: ann.id, firstSeen: Date.now() }],
+    );
+    await eventually(() => expect(b.text()).toContain('committed, never announced'), 15_000);
+  });
+
+  it('survives malformed messages on its Redis channels', async () => {
+    const ann = await buildUser(one.url, 'Ann Patient');
+    const { documentId } = await buildDocument(one.url, ann);
+    const a = connect(one, documentId, ann);
+    const b = connect(two, documentId, ann);
+    await Promise.all([waitSynced(a), waitSynced(b)]);
+    const raw = new Redis(redis.url);
+    const junk = [
+      'not json',
+      JSON.stringify({ t: 'committed', from: 'x', rows: [{ seq: -1, update: '!!' }] }),
+      JSON.stringify({ t: 'presence', from: 'x', update: Buffer.from([5, 1]).toString('base64') }),
+      JSON.stringify({
+        t: 'committed',
+        from: 'x',
+        rows: [{ seq: 999, update: Buffer.from([1, 255, 255, 255, 255, 15]).toString('base64') }],
+        owners: [],
+        inserts: [],
+        carried: [],
+      }),
+    ];
+    for (const payload of junk) await raw.publish(`chorus:document:${documentId}`, payload);
+    await raw.publish('chorus:control', JSON.stringify({ t: 'discard', from: 'x' }));
+    await raw.quit();
+    await eventually(() =>
+      expect(two.logger.entries.filter((e) => e.event === 'cluster.bad_message').length).toBe(4),
+    );
+    // Both processes still serve, and still hear each other.
+    appendParagraph(a.doc, 'still here');
+    await eventually(() => expect(b.text()).toContain('still here'));
   });
 
   it('a commit too large to announce whole (an offline backlog) is read from the journal', async () => {

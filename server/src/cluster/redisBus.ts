@@ -24,7 +24,14 @@ export class RedisBus {
     private readonly logger: Logger,
   ) {
     sub.on('message', (channel: string, payload: string) => {
-      for (const handler of this.#handlers.get(channel) ?? []) handler(payload);
+      for (const handler of this.#handlers.get(channel) ?? []) {
+        // One bad message must not take the process down (this runs in ioredis's event).
+        try {
+          handler(payload);
+        } catch (err) {
+          logger.log('warn', 'cluster.bad_message', { channel, error: String(err) });
+        }
+      }
     });
     for (const connection of [pub, sub]) {
       connection.on('error', (err: Error) => {
@@ -48,12 +55,13 @@ export class RedisBus {
 
   /** Connects both connections; throws with Redis's reason if it cannot be reached. */
   static async connect(url: string, logger: Logger): Promise<RedisBus> {
-    const open = async () => {
+    const open = async (role: 'publish' | 'listen') => {
       const redis = new Redis(url, {
         lazyConnect: true,
         // While Redis is away an announcement fails at once (and is logged) rather than
-        // pile up in memory: the others read what they missed from the journal.
-        enableOfflineQueue: false,
+        // pile up in memory: the others read what they missed from the journal. A
+        // subscription waits for Redis instead (see `subscribe`).
+        enableOfflineQueue: role === 'listen',
         retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
       });
       try {
@@ -64,9 +72,9 @@ export class RedisBus {
       }
       return redis;
     };
-    const pub = await open();
+    const pub = await open('publish');
     try {
-      return new RedisBus(pub, await open(), logger);
+      return new RedisBus(pub, await open('listen'), logger);
     } catch (err) {
       pub.disconnect();
       throw err;
@@ -81,15 +89,31 @@ export class RedisBus {
       this.#handlers.set(channel, handlers);
     }
     handlers.add(handler);
-    await this.sub.subscribe(channel);
-    return () => {
-      const set = this.#handlers.get(channel);
-      if (!set?.delete(handler) || set.size > 0) return;
-      this.#handlers.delete(channel);
-      this.sub.unsubscribe(channel).catch((err: unknown) => {
-        this.logger.log('warn', 'cluster.unsubscribe_failed', { channel, error: String(err) });
+    const subscribed = this.sub.subscribe(channel);
+    if (this.sub.status === 'ready') {
+      try {
+        await subscribed;
+      } catch (err) {
+        this.#forget(channel, handler);
+        throw err;
+      }
+    } else {
+      // Redis is away: the document opens anyway and is served from the journal; ioredis
+      // subscribes when Redis is back, and then every room reads what it missed.
+      subscribed.catch((err: unknown) => {
+        this.logger.log('warn', 'cluster.subscribe_failed', { channel, error: String(err) });
       });
-    };
+    }
+    return () => this.#forget(channel, handler);
+  }
+
+  #forget(channel: string, handler: Handler): void {
+    const set = this.#handlers.get(channel);
+    if (!set?.delete(handler) || set.size > 0) return;
+    this.#handlers.delete(channel);
+    this.sub.unsubscribe(channel).catch((err: unknown) => {
+      this.logger.log('warn', 'cluster.unsubscribe_failed', { channel, error: String(err) });
+    });
   }
 
   publish(channel: string, payload: string): void {
@@ -105,6 +129,10 @@ export class RedisBus {
 
   async close(): Promise<void> {
     this.#handlers.clear();
+    this.#reconnectListeners.clear();
     await Promise.allSettled([this.pub.quit(), this.sub.quit()]);
+    // quit() does not stop the reconnection attempts of a connection that is down.
+    this.pub.disconnect();
+    this.sub.disconnect();
   }
 }

@@ -313,6 +313,8 @@ export function storageContract(name: string, open: () => Promise<Storage>): voi
       expect(await s.journal.append([])).toEqual([]);
       const after = await s.journal.rowsAfter('d1aaaaaaaaaaaaaaaaaaaaaa', 2);
       expect(after.map((r) => [r.seq, [...r.update]])).toEqual([[3, [2]]]);
+      const heads = await s.journal.heads(['d1aaaaaaaaaaaaaaaaaaaaaa', 'nothing-here']);
+      expect([...heads]).toEqual([['d1aaaaaaaaaaaaaaaaaaaaaa', 3]]);
       await s.close();
     });
 

@@ -318,6 +318,11 @@ export interface JournalStore {
    * first (to rebuild a document whose snapshot is damaged: rows are never deleted).
    */
   load(documentId: string, options?: { withoutSnapshot?: boolean }): Promise<LoadedJournal>;
+  /**
+   * The highest sequence number stored for each of the documents (quarantined rows count
+   * where the backend numbers rows itself): how a process notices rows it never heard of.
+   */
+  heads(documentIds: readonly string[]): Promise<Map<string, number>>;
   /** Rows stored after `afterSeq`, in order (to catch up with what other processes wrote). */
   rowsAfter(documentId: string, afterSeq: number): Promise<{ seq: number; update: Uint8Array }[]>;
   /** Stores a compacted state (replacing one that covers no more rows) covering every row up to and including `uptoSeq`. */

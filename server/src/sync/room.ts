@@ -108,6 +108,10 @@ const ELSEWHERE = Symbol('committed elsewhere');
  * announcement was lost, or the gap would keep snapshots from advancing.
  */
 const CATCH_UP_AFTER_MS = 1_000;
+/** A gap that reading does not fill (a row that cannot be applied) is read again at most this often. */
+const CATCH_UP_MAX_MS = 60_000;
+/** Presence another process announces is refused beyond this size (a client's is far smaller). */
+const MAX_PRESENCE_FROM_ELSEWHERE_BYTES = 256 * 1024;
 
 interface PendingRow {
   row: JournalRow;
@@ -248,6 +252,10 @@ export class Room {
   /** Journal rows the doc holds beyond a gap. */
   readonly #journalAhead = new Set<number>();
   #catchUp: NodeJS.Timeout | null = null;
+  /** How long the next gap read waits: doubles while reading does not fill the gap. */
+  #catchUpDelay = CATCH_UP_AFTER_MS;
+  /** A read of the journal was asked for while the room was loading. */
+  #catchUpAfterLoad = false;
   /** What other processes announced while this room was loading, applied once it is ready. */
   #backlog: CommittedElsewhere[] = [];
   /** Presence states announced by other processes: no connection here may take them. */
@@ -345,6 +353,9 @@ export class Room {
   /** Presence another process announced (already rewritten with its people's identities). */
   applyPresenceFromElsewhere(update: Uint8Array): void {
     if (this.state !== 'ready') return;
+    if (update.byteLength > MAX_PRESENCE_FROM_ELSEWHERE_BYTES) {
+      throw new Error(`presence of ${update.byteLength} bytes from another process`);
+    }
     awarenessProtocol.applyAwarenessUpdate(this.awareness, update, ELSEWHERE);
   }
 
@@ -364,7 +375,15 @@ export class Room {
       this.index.owners.set(clientId, accountId);
       this.#idsPerAccount.set(accountId, (this.#idsPerAccount.get(accountId) ?? 0) + 1);
     }
-    this.index.add(committed);
+    // What the load (or an earlier read) already had is not added twice.
+    this.index.add({
+      inserts: committed.inserts.filter(
+        (e) => this.index.writtenAt(e.clientId, e.clock) === undefined,
+      ),
+      carried: committed.carried.filter(
+        (c) => this.index.authorOf(c.clientId, c.clock) !== c.authorId,
+      ),
+    });
     const fresh = committed.rows.filter(
       (r) => r.seq > this.#journalUpto && !this.#journalAhead.has(r.seq),
     );
@@ -391,6 +410,8 @@ export class Room {
     const applied: number[] = [];
     for (const row of rows) {
       try {
+        // Checked for shape as a loaded row is: a damaged one must not hang Yjs.
+        validateUpdate(row.update, SNAPSHOT_LIMITS);
         Y.applyUpdate(this.doc, row.update, ELSEWHERE);
       } catch (err) {
         // Committed by a process that applied it, so this is not expected. It stays a gap
@@ -432,12 +453,21 @@ export class Room {
   #noteJournal(seqs: readonly number[]): void {
     for (const seq of seqs) if (seq > this.#journalUpto) this.#journalAhead.add(seq);
     while (this.#journalAhead.delete(this.#journalUpto + 1)) this.#journalUpto++;
-    if (this.#journalAhead.size === 0 || this.#catchUp) return;
+    if (this.#journalAhead.size === 0) {
+      this.#catchUpDelay = CATCH_UP_AFTER_MS;
+      return;
+    }
+    if (this.#catchUp) return;
     this.#catchUp = setTimeout(() => {
       this.#catchUp = null;
       void this.#readGap();
-    }, CATCH_UP_AFTER_MS);
+    }, this.#catchUpDelay);
     this.#catchUp.unref();
+  }
+
+  /** How far the doc holds the journal without a gap. */
+  get journalUpto(): number {
+    return this.#journalUpto;
   }
 
   /**
@@ -445,6 +475,10 @@ export class Room {
    * after Redis was away, when announcements may have been lost unnoticed.
    */
   catchUp(): Promise<void> {
+    if (this.state === 'loading') {
+      this.#catchUpAfterLoad = true;
+      return Promise.resolve();
+    }
     return this.#readGap(true);
   }
 
@@ -456,6 +490,15 @@ export class Room {
       const ledger = await this.journal.loadLedger(this.documentId);
       if (this.state !== 'ready') return;
       const missing = rows.filter((r) => !this.#journalAhead.has(r.seq));
+      // The read sees a gapless prefix of what was committed, so a number below its last
+      // row that it lacks was quarantined by the process that loaded it: nothing to wait for.
+      const last = rows[rows.length - 1]?.seq ?? this.#journalUpto;
+      const stored = new Set(rows.map((r) => r.seq));
+      const gone: number[] = [];
+      for (let seq = this.#journalUpto + 1; seq < last; seq++) if (!stored.has(seq)) gone.push(seq);
+      // If this read does not close the gap, the next waits longer.
+      this.#catchUpDelay = Math.min(this.#catchUpDelay * 2, CATCH_UP_MAX_MS);
+      this.#noteJournal(gone);
       if (missing.length === 0) return;
       this.logger.log('warn', 'cluster.caught_up', {
         documentId: this.documentId,
@@ -546,6 +589,10 @@ export class Room {
     const backlog = this.#backlog;
     this.#backlog = [];
     for (const committed of backlog) this.applyCommittedElsewhere(committed);
+    if (this.#catchUpAfterLoad) {
+      this.#catchUpAfterLoad = false;
+      void this.#readGap(true);
+    }
     if (rebuilt) void this.snapshot();
     // Operators (and `pnpm bench`'s cold-load scenario) read how long loading took.
     this.logger.log('info', 'document.loaded', {
@@ -1158,6 +1205,9 @@ export class Room {
   }
 
   destroy(): void {
+    // Whatever ends the room (idle, shutdown, a failed commit, an erased document), its
+    // people are gone from every other process's view at once.
+    if (this.state === 'ready') this.withdrawPresence();
     this.state = 'unloaded';
     this.waiting.clear();
     if (this.idleTimer) clearTimeout(this.idleTimer);

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { memoryLogger } from '../logger.ts';
+import { ClientIdTaken } from '../storage/errors.ts';
 import { openSqliteStorage } from '../storage/sqlite/sqliteStorage.ts';
 import type { Storage } from '../storage/types.ts';
 import { FakeConnection } from '../test/fakeConnection.ts';
@@ -160,6 +161,41 @@ describe('the sync server core', () => {
     if (loaded.snapshot) Y.applyUpdate(reloaded, loaded.snapshot.state);
     for (const r of loaded.rows) Y.applyUpdate(reloaded, r.update);
     expect(reloaded.getText('t').toString()).toBe('6543210seed');
+  });
+
+  it('when another process took a client id in one document, only that room fails; the rest of the group commit is stored', async () => {
+    const storage = await seeded();
+    const other = 'doc2';
+    await storage.journal.append([
+      { documentId: other, seq: 1, createdAt: 0, accountId: null, update: edit('seed', 7) },
+    ]);
+    const realAppend = storage.journal.append.bind(storage.journal);
+    let refusals = 0;
+    storage.journal.append = async (rows, ...rest) => {
+      if (rows.some((r) => r.documentId === other)) {
+        refusals++;
+        throw new ClientIdTaken(new Set([other]));
+      }
+      return realAppend(rows, ...rest);
+    };
+    const sync = new SyncServer(storage.journal, options, memoryLogger());
+    const here = new FakeConnection();
+    const there = new FakeConnection();
+    const a = sync.connect(here, ann, DOC);
+    const b = sync.connect(there, { ...ann, sessionId: 's2' }, other);
+    for (const p of [a, b]) p.receive(new Uint8Array([100, 0, 1]));
+    await tick();
+    // Both in one event-loop turn: one group commit.
+    a.receive(encodeUpdate(edit('kept', 51)));
+    b.receive(encodeUpdate(edit('refused', 52)));
+    await sync.flushed();
+    await tick();
+    expect(refusals).toBe(1);
+    expect(there.closedWith?.code).toBe(CloseCode.storageFailed);
+    expect(here.closedWith).toBeNull();
+    expect(here.savedCounts().at(-1)).toBe(1);
+    expect(await storage.journal.countRows(DOC)).toBe(2);
+    expect(await storage.journal.countRows(other)).toBe(1);
   });
 
   it('quarantines a stored row that cannot be applied and loads the rest', async () => {

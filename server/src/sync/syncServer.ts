@@ -3,6 +3,7 @@ import * as Y from 'yjs';
 import type { TextSource } from '../attribution/recordTransaction.ts';
 import type { Logger } from '../logger.ts';
 import type { AccessChange } from '../services/accessEvents.ts';
+import { ClientIdTaken } from '../storage/errors.ts';
 import type { JournalStore } from '../storage/types.ts';
 import { SyncLatency } from './latency.ts';
 import { TrafficLimiter } from './limits.ts';
@@ -26,6 +27,12 @@ const LATENCY_LOG_MS = 10 * 60_000;
 
 /** How often the whole-server cap on queued bytes is checked (see SendBudget). */
 const SEND_BUDGET_CHECK_MS = 250;
+
+/** Rooms reading the journal at once when catching up with other processes. */
+const CATCH_UP_AT_ONCE = 4;
+
+/** How often, with other processes, open documents' journal heads are compared (see #checkHeads). */
+const HEAD_CHECK_MS = 5_000;
 
 /** How long shutdown waits for documents still loading before it closes their connections. */
 const SHUTDOWN_LOAD_GRACE_MS = 1_000;
@@ -63,6 +70,8 @@ export class SyncServer {
   readonly #latencyLog: NodeJS.Timeout;
   readonly #sendBudget: SendBudget | null;
   readonly #sendBudgetCheck: NodeJS.Timeout | null = null;
+  #headCheck: NodeJS.Timeout | null = null;
+  #checkingHeads: Promise<void> | null = null;
 
   constructor(
     private readonly journal: JournalStore,
@@ -80,6 +89,16 @@ export class SyncServer {
     if (this.#sendBudget) {
       this.#sendBudgetCheck = setInterval(() => this.#enforceSendBudget(), SEND_BUDGET_CHECK_MS);
       this.#sendBudgetCheck.unref();
+    }
+    if (cluster) {
+      this.#headCheck = setInterval(() => {
+        if (!this.#checkingHeads) {
+          this.#checkingHeads = this.#checkHeads().finally(() => {
+            this.#checkingHeads = null;
+          });
+        }
+      }, HEAD_CHECK_MS);
+      this.#headCheck.unref();
     }
   }
 
@@ -266,9 +285,30 @@ export class SyncServer {
     return ids;
   }
 
-  /** Every open room reads what other processes committed that it may have missed. */
-  async catchUp(): Promise<void> {
-    await Promise.all([...this.rooms.values()].map((room) => room.catchUp()));
+  /**
+   * Every open room reads what other processes committed that it may have missed, a few at
+   * a time so that journal commits do not queue behind the reads.
+   */
+  async catchUp(rooms: readonly Room[] = [...this.rooms.values()]): Promise<void> {
+    for (let i = 0; i < rooms.length; i += CATCH_UP_AT_ONCE) {
+      await Promise.all(rooms.slice(i, i + CATCH_UP_AT_ONCE).map((room) => room.catchUp()));
+    }
+  }
+
+  /**
+   * Notices rows another process committed but never announced (it crashed between its
+   * commit and its announcement, or its connection to Redis failed while ours stayed up):
+   * one query for the journal heads of every open document, then a read where one is behind.
+   */
+  async #checkHeads(): Promise<void> {
+    const rooms = [...this.rooms.values()].filter((r) => r.state === 'ready');
+    if (rooms.length === 0) return;
+    try {
+      const heads = await this.journal.heads(rooms.map((r) => r.documentId));
+      await this.catchUp(rooms.filter((r) => (heads.get(r.documentId) ?? 0) > r.journalUpto));
+    } catch (err) {
+      this.logger.log('error', 'cluster.head_check_failed', { error: String(err) });
+    }
   }
 
   /** Holds a connection back from joining its document until `done` is called. */
@@ -338,31 +378,31 @@ export class SyncServer {
   };
 
   async #flush(): Promise<void> {
-    const batches: RoomBatch[] = [];
+    let batches: RoomBatch[] = [];
     for (const room of this.#dirty) {
       if (room.state === 'ready') batches.push(room.takeBatch());
     }
     this.#dirty.clear();
     if (batches.length === 0) return;
-    const rows = batches.flatMap((b) => b.rows.map((p) => p.row));
-    const clientIds = batches.flatMap((b) => b.clientIds);
-    const ledger = {
-      inserts: batches.flatMap((b) => b.ledger.inserts),
-      carried: batches.flatMap((b) => b.ledger.carried),
-      deletes: batches.flatMap((b) => b.ledger.deletes),
-    };
-    let stored: readonly number[];
-    try {
-      const started = performance.now();
-      stored = await this.journal.append(rows, clientIds, ledger);
-      // A flush with no rows only confirms or answers: no write, not a commit to time.
-      if (rows.length > 0) this.latency.committed(performance.now() - started, rows.length);
-    } catch (err) {
-      for (const batch of batches) {
-        batch.room.failCommit(batch, err);
-        this.#unload(batch.room);
+    let stored: readonly number[] | null = null;
+    while (stored === null) {
+      try {
+        stored = await this.#commit(batches);
+      } catch (err) {
+        // Another process registered one of these client ids to someone else just before:
+        // only those rooms fail (their people reconnect and are refused or resend).
+        const named =
+          err instanceof ClientIdTaken
+            ? batches.filter((b) => err.documentIds.has(b.room.documentId))
+            : [];
+        const refused = named.length > 0 ? named : batches;
+        for (const batch of refused) {
+          batch.room.failCommit(batch, err);
+          this.#unload(batch.room);
+        }
+        batches = batches.filter((b) => !refused.includes(b));
+        if (batches.length === 0) return;
       }
-      return;
     }
     let at = 0;
     for (const batch of batches) {
@@ -383,6 +423,24 @@ export class SyncServer {
         });
       }
     }
+  }
+
+  /** Commits the batches' rows, client ids and ledger in one transaction; their stored numbers. */
+  async #commit(batches: readonly RoomBatch[]): Promise<readonly number[]> {
+    const rows = batches.flatMap((b) => b.rows.map((p) => p.row));
+    const started = performance.now();
+    const stored = await this.journal.append(
+      rows,
+      batches.flatMap((b) => b.clientIds),
+      {
+        inserts: batches.flatMap((b) => b.ledger.inserts),
+        carried: batches.flatMap((b) => b.ledger.carried),
+        deletes: batches.flatMap((b) => b.ledger.deletes),
+      },
+    );
+    // A flush with no rows only confirms or answers: no write, not a commit to time.
+    if (rows.length > 0) this.latency.committed(performance.now() - started, rows.length);
+    return stored;
   }
 
   /**
@@ -525,7 +583,6 @@ export class SyncServer {
     clearTimeout(graceTimer);
     await this.flushed();
     for (const room of this.rooms.values()) {
-      room.withdrawPresence();
       await room.saveAutoVersion();
       await room.snapshot();
       for (const peer of room.peers) peer.close(CloseCode.serviceRestart, 'server restarting');
@@ -535,6 +592,8 @@ export class SyncServer {
     this.#stopped = true;
     clearInterval(this.#latencyLog);
     if (this.#sendBudgetCheck) clearInterval(this.#sendBudgetCheck);
+    if (this.#headCheck) clearInterval(this.#headCheck);
+    await this.#checkingHeads;
     this.#logLatency();
     // Connections still waiting for a document to load hold nothing unsaved: tell them
     // too, so they reconnect as the others do rather than see a dropped socket.

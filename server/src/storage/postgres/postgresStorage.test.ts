@@ -2,6 +2,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPostgres, type TestPostgres } from '../../test/postgres.ts';
 import { storageContract } from '../contract.ts';
+import { ClientIdTaken } from '../errors.ts';
 import { openPostgresStorage } from './postgresStorage.ts';
 
 let server: TestPostgres;
@@ -96,6 +97,22 @@ describe('PostgreSQL specifics', () => {
     expect(d1.headSeq).toBe(4);
     expect([...(first ?? []), ...(second ?? [])].sort()).toEqual([2, 2, 3, 3, 4]);
     expect((await storage.journal.rowsAfter('d1', 2)).map((r) => r.seq)).toEqual([3, 4]);
+    // A client id another process registered first: no conflict for the same account (its
+    // offline edits reaching this process), refused for another, naming the document.
+    const owner = (accountId: string | null) => ({
+      documentId: 'd2',
+      clientId: 77,
+      accountId,
+      firstSeen: now,
+    });
+    await storage.journal.append([row('d2', 7)], [owner('u1')]);
+    await expect(storage.journal.append([row('d2', 8)], [owner('u1')])).resolves.toHaveLength(1);
+    const refused = await storage.journal
+      .append([row('d1', 9), row('d2', 9)], [owner(null)])
+      .catch((err: unknown) => err);
+    expect(refused).toBeInstanceOf(ClientIdTaken);
+    expect([...(refused as ClientIdTaken).documentIds]).toEqual(['d2']);
+    expect(await storage.journal.countRows('d1')).toBe(4);
     // A process that has not heard that a document was erased cannot write to it.
     await storage.workspaces.erase('w1');
     await expect(storage.journal.append([row('d1', 6)])).rejects.toThrow(/foreign key/);

@@ -7,6 +7,7 @@ import {
   personColors,
 } from '@chorus/shared';
 import pg from 'pg';
+import { ClientIdTaken } from '../errors.ts';
 import type {
   AuditRow,
   ClientIdOwner,
@@ -61,18 +62,25 @@ async function lockDatabase(
   sharing: 'alone' | 'cluster',
   waitMs: number,
 ) {
-  const client = new pg.Client({ connectionString });
+  // Keep-alive, so that the lock of a process whose machine vanished ends with its
+  // connection in minutes rather than when TCP gives up.
+  const client = new pg.Client({ connectionString, keepAlive: true });
   client.on('error', () => {});
-  await client.connect();
   const fn = sharing === 'alone' ? 'pg_try_advisory_lock' : 'pg_try_advisory_lock_shared';
   const giveUpAt = Date.now() + waitMs;
-  for (;;) {
-    const { rows: got } = await client.query<{ locked: boolean }>(
-      `SELECT ${fn}(${PROCESS_LOCK}) AS locked`,
-    );
-    if (got[0]?.locked === true) return client;
-    if (Date.now() >= giveUpAt) break;
-    await new Promise((resolve) => setTimeout(resolve, 250));
+  try {
+    await client.connect();
+    for (;;) {
+      const { rows: got } = await client.query<{ locked: boolean }>(
+        `SELECT ${fn}(${PROCESS_LOCK}) AS locked`,
+      );
+      if (got[0]?.locked === true) return client;
+      if (Date.now() >= giveUpAt) break;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  } catch (err) {
+    await client.end().catch(() => {});
+    throw err;
   }
   await client.end();
   throw new Error(
@@ -254,7 +262,6 @@ const insertMember = (db: Queryable, m: NewMembership) =>
 // Every table that holds a document's content or its evidence, keyed by document id.
 const documentTables = [
   'journal',
-  'journal_heads',
   'snapshots',
   'quarantine',
   'client_ids',
@@ -301,6 +308,41 @@ async function numberRows(db: Queryable, journalRows: readonly JournalRow[]): Pr
     [documents, documents.map((d) => next.get(d))],
   );
   return assigned;
+}
+
+/**
+ * Registers client ids. Another process may have registered one first and not announced
+ * it yet (it crashed, or Redis was away): to the same account, as when someone's offline
+ * edits reach another process, that is no conflict; to another account, the commit is
+ * refused for the documents concerned (`ClientIdTaken`), like the attribution gate would.
+ */
+async function registerClientIds(db: Queryable, clientIds: readonly ClientIdOwner[]) {
+  const added = await rows<{ document_id: string; client_id: number }>(
+    db,
+    `INSERT INTO client_ids (document_id, client_id, account_id, first_seen, participant_role)
+     SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::bigint[], $5::text[])
+     ON CONFLICT DO NOTHING RETURNING document_id, client_id`,
+    [
+      clientIds.map((c) => c.documentId),
+      clientIds.map((c) => c.clientId),
+      clientIds.map((c) => c.accountId),
+      clientIds.map((c) => c.firstSeen),
+      clientIds.map((c) => c.participantRole ?? null),
+    ],
+  );
+  if (added.length === clientIds.length) return;
+  const key = (documentId: string, clientId: number) => `${documentId} ${clientId}`;
+  const inserted = new Set(added.map((r) => key(r.document_id, r.client_id)));
+  const earlier = clientIds.filter((c) => !inserted.has(key(c.documentId, c.clientId)));
+  const owners = await rows<{ document_id: string; client_id: number; account_id: string | null }>(
+    db,
+    `SELECT c.document_id, c.client_id, c.account_id FROM client_ids c
+     JOIN unnest($1::text[], $2::bigint[]) AS t(d, id) ON c.document_id = t.d AND c.client_id = t.id`,
+    [earlier.map((c) => c.documentId), earlier.map((c) => c.clientId)],
+  );
+  const ownerOf = new Map(owners.map((o) => [key(o.document_id, o.client_id), o.account_id]));
+  const taken = earlier.filter((c) => ownerOf.get(key(c.documentId, c.clientId)) !== c.accountId);
+  if (taken.length > 0) throw new ClientIdTaken(new Set(taken.map((c) => c.documentId)));
 }
 
 /**
@@ -364,19 +406,7 @@ async function appendJournal(
       ],
     );
   }
-  if (clientIds.length > 0) {
-    await db.query(
-      `INSERT INTO client_ids (document_id, client_id, account_id, first_seen, participant_role)
-       SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::bigint[], $5::text[])`,
-      [
-        clientIds.map((c) => c.documentId),
-        clientIds.map((c) => c.clientId),
-        clientIds.map((c) => c.accountId),
-        clientIds.map((c) => c.firstSeen),
-        clientIds.map((c) => c.participantRole ?? null),
-      ],
-    );
-  }
+  if (clientIds.length > 0) await registerClientIds(db, clientIds);
   if (journalRows.length === 0) return [];
   const seqs = await numberRows(db, journalRows);
   await db.query(
@@ -571,7 +601,10 @@ function postgresStorage(pool: pg.Pool, lock: pg.Client): Storage {
             ])
           ).map((r) => r.id);
           if (ids.length > 0) {
-            for (const table of documentTables) {
+            // The heads first: a commit of another process that holds one finishes before
+            // this goes on (its rows are then erased with the rest), and any later commit
+            // to these documents fails on the foreign key.
+            for (const table of ['journal_heads', ...documentTables]) {
               await c.query(`DELETE FROM ${table} WHERE document_id = ANY($1::text[])`, [ids]);
             }
           }
@@ -824,6 +857,14 @@ function postgresStorage(pool: pg.Pool, lock: pg.Client): Storage {
       async append(journalRows, clientIds = [], ledger) {
         if (journalRows.length === 0 && clientIds.length === 0 && !ledger) return [];
         return transaction(pool, (c) => appendJournal(c, journalRows, clientIds, ledger));
+      },
+      async heads(documentIds) {
+        const found = await rows<{ document_id: string; seq: number }>(
+          pool,
+          'SELECT document_id, seq FROM journal_heads WHERE document_id = ANY($1::text[])',
+          [documentIds],
+        );
+        return new Map(found.map((h) => [h.document_id, h.seq]));
       },
       async rowsAfter(documentId, afterSeq) {
         const found = await rows<{ seq: number; update_bytes: Buffer }>(

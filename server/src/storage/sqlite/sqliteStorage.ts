@@ -449,6 +449,9 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
        WHERE document_id = ? AND seq = ?`,
     ),
     deleteRow: db.prepare('DELETE FROM journal WHERE document_id = ? AND seq = ?'),
+    headSeq: db.prepare<[string], { seq: number | null }>(
+      'SELECT MAX(seq) AS seq FROM journal WHERE document_id = ?',
+    ),
     countRows: db.prepare<[string], { n: number }>(
       'SELECT COUNT(*) AS n FROM journal WHERE document_id = ?',
     ),
@@ -794,6 +797,14 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
         if (writer) await writer.append(rows, clientIds, ledger);
         else appendRows(rows, clientIds, ledger);
         return rows.map((r) => r.seq);
+      },
+      async heads(documentIds) {
+        const heads = new Map<string, number>();
+        for (const id of documentIds) {
+          const head = stmt.headSeq.get(id)?.seq;
+          if (head !== null && head !== undefined) heads.set(id, head);
+        }
+        return heads;
       },
       async rowsAfter(documentId, afterSeq) {
         return stmt.rowsAfter
