@@ -336,7 +336,7 @@ export class Room {
     }
   };
 
-  /** Tells other processes that this process's people are gone (it is shutting down). */
+  /** Tells other processes that this process's people are gone (the room is ending). */
   withdrawPresence(): void {
     const ids = [...this.#awarenessOwner.keys()];
     if (!this.announcePresence || ids.length === 0) return;
@@ -1207,7 +1207,7 @@ export class Room {
   destroy(): void {
     // Whatever ends the room (idle, shutdown, a failed commit, an erased document), its
     // people are gone from every other process's view at once.
-    if (this.state === 'ready') this.withdrawPresence();
+    if (this.state === 'ready' || this.state === 'failed') this.withdrawPresence();
     this.state = 'unloaded';
     this.waiting.clear();
     if (this.idleTimer) clearTimeout(this.idleTimer);
