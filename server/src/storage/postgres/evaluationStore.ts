@@ -1,73 +1,19 @@
-import type {
-  AgreedScore,
-  Declaration,
-  EvaluationSetup,
-  EvaluationState,
-  PanelMember,
-  ScoreEntry,
-} from '@chorus/shared';
+import type { AgreedScore, Declaration, ScoreEntry } from '@chorus/shared';
 import type pg from 'pg';
-import type { EvaluationRecord, EvaluationStore } from '../types.ts';
+import {
+  type AgreedRow,
+  type DeclarationRow,
+  type EntryRow,
+  type EvaluationRow,
+  type RoundRow,
+  toAgreed,
+  toDeclaration,
+  toEntry,
+  toEvaluation,
+  toRound,
+} from '../rows.ts';
+import type { EvaluationStore } from '../types.ts';
 import { changes, first, type Queryable, rows, transaction } from './db.ts';
-
-interface EvaluationRow {
-  document_id: string;
-  state: string;
-  setup: string;
-  panel: string;
-  updated_at: number;
-  override_reason: string | null;
-  round: number;
-}
-
-interface AgreedRow {
-  round: number;
-  bid_id: string;
-  criterion_id: string;
-  score: number;
-  rationale: string;
-  reason: string | null;
-  agreed_by: string;
-  agreed_at: number;
-}
-
-interface EntryRow {
-  user_id: string;
-  bid_id: string;
-  criterion_id: string;
-  score: number | null;
-  rationale: string | null;
-  abstain_reason: string | null;
-}
-
-const toRecord = (r: EvaluationRow): EvaluationRecord => ({
-  documentId: r.document_id,
-  state: r.state as EvaluationState,
-  // Written only by this store from validated input.
-  setup: JSON.parse(r.setup) as EvaluationSetup,
-  panel: JSON.parse(r.panel) as PanelMember[],
-  updatedAt: r.updated_at,
-  overrideReason: r.override_reason,
-  round: r.round,
-});
-
-const toEntry = (r: EntryRow): ScoreEntry & { userId: string } =>
-  r.score === null
-    ? {
-        userId: r.user_id,
-        bidId: r.bid_id,
-        criterionId: r.criterion_id,
-        kind: 'abstain',
-        reason: r.abstain_reason ?? '',
-      }
-    : {
-        userId: r.user_id,
-        bidId: r.bid_id,
-        criterionId: r.criterion_id,
-        kind: 'score',
-        score: r.score,
-        rationale: r.rationale ?? '',
-      };
 
 /**
  * The evaluation row, locked until the transaction ends. Every guarded write reads the
@@ -88,7 +34,7 @@ export function postgresEvaluationStore(pool: pg.Pool): EvaluationStore {
         'SELECT * FROM evaluations WHERE document_id = $1',
         [documentId],
       );
-      return row ? toRecord(row) : null;
+      return row ? toEvaluation(row) : null;
     },
     async saveSetup(documentId, setup, panel, at) {
       const saved = await changes(
@@ -239,16 +185,7 @@ export function postgresEvaluationStore(pool: pg.Pool): EvaluationStore {
              WHERE a.document_id = $1 AND a.round = e.round ORDER BY a.bid_id, a.criterion_id`,
         [documentId],
       );
-      return found.map((r) => ({
-        round: r.round,
-        bidId: r.bid_id,
-        criterionId: r.criterion_id,
-        score: r.score,
-        rationale: r.rationale,
-        reason: r.reason,
-        agreedBy: r.agreed_by,
-        agreedAt: r.agreed_at,
-      }));
+      return found.map(toAgreed);
     },
     async startRound(documentId, reason, by, at, options = {}) {
       return transaction(pool, async (c) => {
@@ -276,22 +213,12 @@ export function postgresEvaluationStore(pool: pg.Pool): EvaluationStore {
       });
     },
     async rounds(documentId) {
-      const found = await rows<{
-        round: number;
-        reason: string;
-        started_by: string;
-        started_at: number;
-        after_sign_off: boolean;
-      }>(pool, 'SELECT * FROM evaluation_rounds WHERE document_id = $1 ORDER BY round', [
-        documentId,
-      ]);
-      return found.map((r) => ({
-        round: r.round,
-        reason: r.reason,
-        startedBy: r.started_by,
-        startedAt: r.started_at,
-        afterSignOff: r.after_sign_off,
-      }));
+      const found = await rows<RoundRow>(
+        pool,
+        'SELECT * FROM evaluation_rounds WHERE document_id = $1 ORDER BY round',
+        [documentId],
+      );
+      return found.map(toRound);
     },
     async declare(documentId, userId, d, at) {
       return transaction(pool, async (c) => {
@@ -320,29 +247,12 @@ export function postgresEvaluationStore(pool: pg.Pool): EvaluationStore {
       return allowed > 0;
     },
     async declarations(documentId): Promise<Declaration[]> {
-      const found = await rows<{
-        user_id: string;
-        conflict: boolean;
-        details: string;
-        declared_at: number;
-        exception_mitigation: string | null;
-        exception_by: string | null;
-        exception_at: number | null;
-      }>(
+      const found = await rows<DeclarationRow>(
         pool,
         'SELECT * FROM evaluation_declarations WHERE document_id = $1 ORDER BY declared_at',
         [documentId],
       );
-      return found.map((r) => ({
-        userId: r.user_id,
-        conflict: r.conflict,
-        details: r.details,
-        declaredAt: r.declared_at,
-        exception:
-          r.exception_mitigation !== null && r.exception_by !== null && r.exception_at !== null
-            ? { mitigation: r.exception_mitigation, by: r.exception_by, at: r.exception_at }
-            : null,
-      }));
+      return found.map(toDeclaration);
     },
   };
 }

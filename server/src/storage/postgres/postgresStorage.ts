@@ -1,22 +1,36 @@
 import {
-  type AuditAction,
   type CreditMode,
-  type DocumentKind,
   type DocumentPermission,
   type ParticipantRole,
   personColors,
 } from '@chorus/shared';
 import pg from 'pg';
 import { ClientIdTaken } from '../errors.ts';
+import {
+  type AuditDbRow,
+  bytes,
+  type DocumentRow,
+  type InviteRow,
+  type MembershipRow,
+  type SessionRow,
+  toAudit,
+  toDocument,
+  toInvite,
+  toMembership,
+  toSession,
+  toUser,
+  toVersionMeta,
+  toWorkspace,
+  type UserRow,
+  type VersionMetaRow,
+  type WorkspaceRow,
+} from '../rows.ts';
 import type {
-  AuditRow,
   ClientIdOwner,
-  DocumentRecord,
   InviteRecord,
   JournalRow,
   LedgerEntries,
   LoadedJournal,
-  MembershipRecord,
   MemberView,
   NewMembership,
   Permission,
@@ -24,7 +38,6 @@ import type {
   Storage,
   UserRecord,
   VersionRecord,
-  WorkspaceRecord,
 } from '../types.ts';
 import { changes, createPool, first, migrate, type Queryable, rows, transaction } from './db.ts';
 import { postgresEvaluationStore } from './evaluationStore.ts';
@@ -89,154 +102,6 @@ async function lockDatabase(
       : 'a Chorus process that is not joined through Redis (no CHORUS_REDIS_URL) is using this database. Stop it, or give it the same CHORUS_REDIS_URL',
   );
 }
-
-interface UserRow {
-  id: string;
-  name: string;
-  email: string;
-  password_hash: string;
-  created_at: number;
-  credit_mode: string;
-  display_name: string | null;
-  deleted_at: number | null;
-}
-interface SessionRow {
-  id: string;
-  secret_hash: Buffer;
-  user_id: string;
-  created_at: number;
-  last_used_at: number;
-  expires_at: number;
-}
-interface WorkspaceRow {
-  id: string;
-  name: string;
-  created_at: number;
-}
-interface MembershipRow {
-  workspace_id: string;
-  user_id: string;
-  permission: string;
-  participant_role: string;
-  created_at: number;
-  color_slot: number;
-}
-interface DocumentRow {
-  id: string;
-  workspace_id: string;
-  title: string;
-  kind: string;
-  created_by: string;
-  created_at: number;
-  updated_at: number;
-  restricted: boolean;
-}
-interface InviteRow {
-  id: string;
-  secret_hash: Buffer;
-  workspace_id: string;
-  permission: string;
-  participant_role: string;
-  created_by: string;
-  created_at: number;
-  expires_at: number;
-  max_uses: number | null;
-  uses: number;
-  revoked_at: number | null;
-}
-interface AuditDbRow {
-  id: number;
-  at: number;
-  actor_id: string | null;
-  workspace_id: string | null;
-  action: string;
-  target: string | null;
-  details: string;
-  ip: string | null;
-}
-interface VersionMetaRow {
-  id: string;
-  document_id: string;
-  kind: string;
-  label: string | null;
-  created_by: string | null;
-  created_at: number;
-}
-
-const bytes = (b: Buffer): Uint8Array => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
-
-const toUser = (r: UserRow): UserRecord => ({
-  id: r.id,
-  name: r.name,
-  email: r.email,
-  passwordHash: r.password_hash,
-  createdAt: r.created_at,
-  creditMode: r.credit_mode as CreditMode,
-  displayName: r.display_name,
-  deletedAt: r.deleted_at ?? null,
-});
-const toSession = (r: SessionRow): SessionRecord => ({
-  id: r.id,
-  secretHash: bytes(r.secret_hash),
-  userId: r.user_id,
-  createdAt: r.created_at,
-  lastUsedAt: r.last_used_at,
-  expiresAt: r.expires_at,
-});
-const toWorkspace = (r: WorkspaceRow): WorkspaceRecord => ({
-  id: r.id,
-  name: r.name,
-  createdAt: r.created_at,
-});
-const toMembership = (r: MembershipRow): MembershipRecord => ({
-  workspaceId: r.workspace_id,
-  userId: r.user_id,
-  permission: r.permission as Permission,
-  participantRole: r.participant_role as ParticipantRole,
-  createdAt: r.created_at,
-  colorSlot: r.color_slot,
-});
-const toDocument = (r: DocumentRow): DocumentRecord => ({
-  id: r.id,
-  workspaceId: r.workspace_id,
-  title: r.title,
-  kind: r.kind as DocumentKind,
-  createdBy: r.created_by,
-  createdAt: r.created_at,
-  updatedAt: r.updated_at,
-  restricted: r.restricted,
-});
-const toInvite = (r: InviteRow): InviteRecord => ({
-  id: r.id,
-  secretHash: bytes(r.secret_hash),
-  workspaceId: r.workspace_id,
-  permission: r.permission as Permission,
-  participantRole: r.participant_role as ParticipantRole,
-  createdBy: r.created_by,
-  createdAt: r.created_at,
-  expiresAt: r.expires_at,
-  maxUses: r.max_uses,
-  uses: r.uses,
-  revokedAt: r.revoked_at,
-});
-const toVersionMeta = (r: VersionMetaRow): Omit<VersionRecord, 'state'> => ({
-  id: r.id,
-  documentId: r.document_id,
-  kind: r.kind as VersionRecord['kind'],
-  label: r.label,
-  createdBy: r.created_by,
-  createdAt: r.created_at,
-});
-const toAudit = (r: AuditDbRow): AuditRow => ({
-  id: r.id,
-  at: r.at,
-  actorId: r.actor_id,
-  workspaceId: r.workspace_id,
-  action: r.action as AuditAction,
-  target: r.target,
-  details: JSON.parse(r.details) as Record<string, unknown>,
-  ip: r.ip,
-});
 
 // The new member's colour slot is the one fewest members of the workspace hold (the
 // lowest of those): the first members all differ, and a leaver's colour is reused.

@@ -1,72 +1,18 @@
-import type {
-  AgreedScore,
-  Declaration,
-  EvaluationSetup,
-  EvaluationState,
-  PanelMember,
-  ScoreEntry,
-} from '@chorus/shared';
+import type { AgreedScore, Declaration, ScoreEntry } from '@chorus/shared';
 import type Database from 'better-sqlite3';
-import type { EvaluationRecord, EvaluationStore } from '../types.ts';
-
-interface EvaluationRow {
-  document_id: string;
-  state: string;
-  setup: string;
-  panel: string;
-  updated_at: number;
-  override_reason: string | null;
-  round: number;
-}
-
-interface AgreedRow {
-  round: number;
-  bid_id: string;
-  criterion_id: string;
-  score: number;
-  rationale: string;
-  reason: string | null;
-  agreed_by: string;
-  agreed_at: number;
-}
-
-interface EntryRow {
-  user_id: string;
-  bid_id: string;
-  criterion_id: string;
-  score: number | null;
-  rationale: string | null;
-  abstain_reason: string | null;
-}
-
-const toRecord = (r: EvaluationRow): EvaluationRecord => ({
-  documentId: r.document_id,
-  state: r.state as EvaluationState,
-  // Written only by this store from validated input.
-  setup: JSON.parse(r.setup) as EvaluationSetup,
-  panel: JSON.parse(r.panel) as PanelMember[],
-  updatedAt: r.updated_at,
-  overrideReason: r.override_reason,
-  round: r.round,
-});
-
-const toEntry = (r: EntryRow): ScoreEntry & { userId: string } =>
-  r.score === null
-    ? {
-        userId: r.user_id,
-        bidId: r.bid_id,
-        criterionId: r.criterion_id,
-        kind: 'abstain',
-        reason: r.abstain_reason ?? '',
-      }
-    : {
-        userId: r.user_id,
-        bidId: r.bid_id,
-        criterionId: r.criterion_id,
-        kind: 'score',
-        score: r.score,
-        rationale: r.rationale ?? '',
-      };
+import {
+  type AgreedRow,
+  type DeclarationRow,
+  type EntryRow,
+  type EvaluationRow,
+  type RoundRow,
+  toAgreed,
+  toDeclaration,
+  toEntry,
+  toEvaluation,
+  toRound,
+} from '../rows.ts';
+import type { EvaluationStore } from '../types.ts';
 
 /** Procurement evaluations in SQLite; each guarded write runs in one transaction. */
 export function sqliteEvaluationStore(db: Database.Database): EvaluationStore {
@@ -136,16 +82,9 @@ export function sqliteEvaluationStore(db: Database.Database): EvaluationStore {
       `INSERT INTO evaluation_rounds (document_id, round, reason, started_by, started_at, after_sign_off)
        VALUES (?, ?, ?, ?, ?, ?)`,
     ),
-    rounds: db.prepare<
-      [string],
-      {
-        round: number;
-        reason: string;
-        started_by: string;
-        started_at: number;
-        after_sign_off: number;
-      }
-    >('SELECT * FROM evaluation_rounds WHERE document_id = ? ORDER BY round'),
+    rounds: db.prepare<[string], RoundRow>(
+      'SELECT * FROM evaluation_rounds WHERE document_id = ? ORDER BY round',
+    ),
     agreed: db.prepare<[string], AgreedRow>(
       `SELECT a.* FROM evaluation_agreed a JOIN evaluations e ON e.document_id = a.document_id
        WHERE a.document_id = ? AND a.round = e.round ORDER BY a.bid_id, a.criterion_id`,
@@ -167,18 +106,9 @@ export function sqliteEvaluationStore(db: Database.Database): EvaluationStore {
        SET exception_mitigation = ?, exception_by = ?, exception_at = ?
        WHERE document_id = ? AND user_id = ? AND conflict = 1`,
     ),
-    declarations: db.prepare<
-      [string],
-      {
-        user_id: string;
-        conflict: number;
-        details: string;
-        declared_at: number;
-        exception_mitigation: string | null;
-        exception_by: string | null;
-        exception_at: number | null;
-      }
-    >('SELECT * FROM evaluation_declarations WHERE document_id = ? ORDER BY declared_at'),
+    declarations: db.prepare<[string], DeclarationRow>(
+      'SELECT * FROM evaluation_declarations WHERE document_id = ? ORDER BY declared_at',
+    ),
   };
 
   const stateOf = (documentId: string) => stmt.get.get(documentId)?.state;
@@ -267,7 +197,7 @@ export function sqliteEvaluationStore(db: Database.Database): EvaluationStore {
   return {
     async get(documentId) {
       const row = stmt.get.get(documentId);
-      return row ? toRecord(row) : null;
+      return row ? toEvaluation(row) : null;
     },
     async saveSetup(documentId, setup, panel, at) {
       return (
@@ -316,28 +246,13 @@ export function sqliteEvaluationStore(db: Database.Database): EvaluationStore {
       return startRound(documentId, reason, by, at, options.ifUpdatedAt);
     },
     async rounds(documentId) {
-      return stmt.rounds.all(documentId).map((r) => ({
-        round: r.round,
-        reason: r.reason,
-        startedBy: r.started_by,
-        startedAt: r.started_at,
-        afterSignOff: r.after_sign_off === 1,
-      }));
+      return stmt.rounds.all(documentId).map(toRound);
     },
     async agreedScores(documentId, options = {}) {
       const rows = options.earlierRounds
         ? stmt.agreedEarlier.all(documentId)
         : stmt.agreed.all(documentId);
-      return rows.map((r) => ({
-        round: r.round,
-        bidId: r.bid_id,
-        criterionId: r.criterion_id,
-        score: r.score,
-        rationale: r.rationale,
-        reason: r.reason,
-        agreedBy: r.agreed_by,
-        agreedAt: r.agreed_at,
-      }));
+      return rows.map(toAgreed);
     },
     async declare(documentId, userId, declaration, at) {
       return declare(documentId, userId, declaration, at);
@@ -346,16 +261,7 @@ export function sqliteEvaluationStore(db: Database.Database): EvaluationStore {
       return stmt.allowConflict.run(mitigation, by, at, documentId, userId).changes > 0;
     },
     async declarations(documentId): Promise<Declaration[]> {
-      return stmt.declarations.all(documentId).map((r) => ({
-        userId: r.user_id,
-        conflict: r.conflict === 1,
-        details: r.details,
-        declaredAt: r.declared_at,
-        exception:
-          r.exception_mitigation !== null && r.exception_by !== null && r.exception_at !== null
-            ? { mitigation: r.exception_mitigation, by: r.exception_by, at: r.exception_at }
-            : null,
-      }));
+      return stmt.declarations.all(documentId).map(toDeclaration);
     },
   };
 }

@@ -1,0 +1,291 @@
+/**
+ * Rows as both SQL backends return them, and the records the services see. SQLite gives
+ * booleans as 0 and 1, PostgreSQL as true and false; everything else reads the same
+ * (PostgreSQL's BIGINTs are parsed as numbers, see `postgres/db.ts`).
+ */
+import type {
+  AgreedScore,
+  AuditAction,
+  CreditMode,
+  Declaration,
+  DocumentKind,
+  EvaluationSetup,
+  EvaluationState,
+  PanelMember,
+  ParticipantRole,
+  ScoreEntry,
+} from '@chorus/shared';
+import type {
+  AuditRow,
+  DocumentRecord,
+  EvaluationRecord,
+  InviteRecord,
+  MembershipRecord,
+  ModerationRound,
+  Permission,
+  SessionRecord,
+  UserRecord,
+  VersionRecord,
+  WorkspaceRecord,
+} from './types.ts';
+
+/** A boolean column: 0 or 1 in SQLite, false or true in PostgreSQL. */
+type Flag = number | boolean;
+
+export interface UserRow {
+  id: string;
+  name: string;
+  email: string;
+  password_hash: string;
+  created_at: number;
+  credit_mode: string;
+  display_name: string | null;
+  deleted_at: number | null;
+}
+export interface SessionRow {
+  id: string;
+  secret_hash: Buffer;
+  user_id: string;
+  created_at: number;
+  last_used_at: number;
+  expires_at: number;
+}
+export interface WorkspaceRow {
+  id: string;
+  name: string;
+  created_at: number;
+}
+export interface MembershipRow {
+  workspace_id: string;
+  user_id: string;
+  permission: string;
+  participant_role: string;
+  created_at: number;
+  color_slot: number;
+}
+export interface DocumentRow {
+  id: string;
+  workspace_id: string;
+  title: string;
+  kind: string;
+  created_by: string;
+  created_at: number;
+  updated_at: number;
+  restricted: Flag;
+}
+export interface InviteRow {
+  id: string;
+  secret_hash: Buffer;
+  workspace_id: string;
+  permission: string;
+  participant_role: string;
+  created_by: string;
+  created_at: number;
+  expires_at: number;
+  max_uses: number | null;
+  uses: number;
+  revoked_at: number | null;
+}
+export interface AuditDbRow {
+  id: number;
+  at: number;
+  actor_id: string | null;
+  workspace_id: string | null;
+  action: string;
+  target: string | null;
+  details: string;
+  ip: string | null;
+}
+export interface VersionMetaRow {
+  id: string;
+  document_id: string;
+  kind: string;
+  label: string | null;
+  created_by: string | null;
+  created_at: number;
+}
+
+export const bytes = (b: Buffer): Uint8Array =>
+  new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+
+export const toUser = (r: UserRow): UserRecord => ({
+  id: r.id,
+  name: r.name,
+  email: r.email,
+  passwordHash: r.password_hash,
+  createdAt: r.created_at,
+  creditMode: r.credit_mode as CreditMode,
+  displayName: r.display_name,
+  deletedAt: r.deleted_at ?? null,
+});
+export const toSession = (r: SessionRow): SessionRecord => ({
+  id: r.id,
+  secretHash: bytes(r.secret_hash),
+  userId: r.user_id,
+  createdAt: r.created_at,
+  lastUsedAt: r.last_used_at,
+  expiresAt: r.expires_at,
+});
+export const toWorkspace = (r: WorkspaceRow): WorkspaceRecord => ({
+  id: r.id,
+  name: r.name,
+  createdAt: r.created_at,
+});
+export const toMembership = (r: MembershipRow): MembershipRecord => ({
+  workspaceId: r.workspace_id,
+  userId: r.user_id,
+  permission: r.permission as Permission,
+  participantRole: r.participant_role as ParticipantRole,
+  createdAt: r.created_at,
+  colorSlot: r.color_slot,
+});
+export const toDocument = (r: DocumentRow): DocumentRecord => ({
+  id: r.id,
+  workspaceId: r.workspace_id,
+  title: r.title,
+  kind: r.kind as DocumentKind,
+  createdBy: r.created_by,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+  restricted: r.restricted === true || r.restricted === 1,
+});
+export const toInvite = (r: InviteRow): InviteRecord => ({
+  id: r.id,
+  secretHash: bytes(r.secret_hash),
+  workspaceId: r.workspace_id,
+  permission: r.permission as Permission,
+  participantRole: r.participant_role as ParticipantRole,
+  createdBy: r.created_by,
+  createdAt: r.created_at,
+  expiresAt: r.expires_at,
+  maxUses: r.max_uses,
+  uses: r.uses,
+  revokedAt: r.revoked_at,
+});
+export const toVersionMeta = (r: VersionMetaRow): Omit<VersionRecord, 'state'> => ({
+  id: r.id,
+  documentId: r.document_id,
+  kind: r.kind as VersionRecord['kind'],
+  label: r.label,
+  createdBy: r.created_by,
+  createdAt: r.created_at,
+});
+export const toAudit = (r: AuditDbRow): AuditRow => ({
+  id: r.id,
+  at: r.at,
+  actorId: r.actor_id,
+  workspaceId: r.workspace_id,
+  action: r.action as AuditAction,
+  target: r.target,
+  details: JSON.parse(r.details) as Record<string, unknown>,
+  ip: r.ip,
+});
+
+export interface EvaluationRow {
+  document_id: string;
+  state: string;
+  setup: string;
+  panel: string;
+  updated_at: number;
+  override_reason: string | null;
+  round: number;
+}
+
+export interface AgreedRow {
+  round: number;
+  bid_id: string;
+  criterion_id: string;
+  score: number;
+  rationale: string;
+  reason: string | null;
+  agreed_by: string;
+  agreed_at: number;
+}
+
+export interface EntryRow {
+  user_id: string;
+  bid_id: string;
+  criterion_id: string;
+  score: number | null;
+  rationale: string | null;
+  abstain_reason: string | null;
+}
+
+export interface RoundRow {
+  round: number;
+  reason: string;
+  started_by: string;
+  started_at: number;
+  after_sign_off: Flag;
+}
+
+export interface DeclarationRow {
+  user_id: string;
+  conflict: Flag;
+  details: string;
+  declared_at: number;
+  exception_mitigation: string | null;
+  exception_by: string | null;
+  exception_at: number | null;
+}
+
+export const toEvaluation = (r: EvaluationRow): EvaluationRecord => ({
+  documentId: r.document_id,
+  state: r.state as EvaluationState,
+  // Written only by the stores, from validated input.
+  setup: JSON.parse(r.setup) as EvaluationSetup,
+  panel: JSON.parse(r.panel) as PanelMember[],
+  updatedAt: r.updated_at,
+  overrideReason: r.override_reason,
+  round: r.round,
+});
+
+export const toEntry = (r: EntryRow): ScoreEntry & { userId: string } =>
+  r.score === null
+    ? {
+        userId: r.user_id,
+        bidId: r.bid_id,
+        criterionId: r.criterion_id,
+        kind: 'abstain',
+        reason: r.abstain_reason ?? '',
+      }
+    : {
+        userId: r.user_id,
+        bidId: r.bid_id,
+        criterionId: r.criterion_id,
+        kind: 'score',
+        score: r.score,
+        rationale: r.rationale ?? '',
+      };
+
+export const toAgreed = (
+  r: AgreedRow,
+): AgreedScore & { agreedBy: string; agreedAt: number; round: number } => ({
+  round: r.round,
+  bidId: r.bid_id,
+  criterionId: r.criterion_id,
+  score: r.score,
+  rationale: r.rationale,
+  reason: r.reason,
+  agreedBy: r.agreed_by,
+  agreedAt: r.agreed_at,
+});
+
+export const toRound = (r: RoundRow): ModerationRound => ({
+  round: r.round,
+  reason: r.reason,
+  startedBy: r.started_by,
+  startedAt: r.started_at,
+  afterSignOff: r.after_sign_off === true || r.after_sign_off === 1,
+});
+
+export const toDeclaration = (r: DeclarationRow): Declaration => ({
+  userId: r.user_id,
+  conflict: r.conflict === true || r.conflict === 1,
+  details: r.details,
+  declaredAt: r.declared_at,
+  exception:
+    r.exception_mitigation !== null && r.exception_by !== null && r.exception_at !== null
+      ? { mitigation: r.exception_mitigation, by: r.exception_by, at: r.exception_at }
+      : null,
+});
