@@ -142,153 +142,71 @@ const documentTables = [
   'evaluations',
 ] as const;
 
-/**
- * Numbers the rows: each document's next sequence numbers, in batch order. The document
- * heads are locked in id order, so two processes appending to the same documents wait for
- * each other instead of deadlocking; the locks last until commit, so a document's rows
- * commit in sequence order.
- */
-async function numberRows(db: Queryable, journalRows: readonly JournalRow[]): Promise<number[]> {
-  const documents = [...new Set(journalRows.map((r) => r.documentId))].sort();
-  await db.query(
-    `INSERT INTO journal_heads (document_id, seq) SELECT d, 0 FROM unnest($1::text[]) AS d
-     ON CONFLICT DO NOTHING`,
-    [documents],
-  );
-  const heads = await rows<{ document_id: string; seq: number }>(
-    db,
-    `SELECT document_id, seq FROM journal_heads WHERE document_id = ANY($1::text[])
-     ORDER BY document_id FOR UPDATE`,
-    [documents],
-  );
-  const next = new Map(heads.map((h) => [h.document_id, h.seq]));
-  const assigned = journalRows.map((r) => {
-    const seq = (next.get(r.documentId) ?? 0) + 1;
-    next.set(r.documentId, seq);
-    return seq;
-  });
-  await db.query(
-    `UPDATE journal_heads h SET seq = t.seq FROM unnest($1::text[], $2::bigint[]) AS t(d, seq)
-     WHERE h.document_id = t.d`,
-    [documents, documents.map((d) => next.get(d))],
-  );
-  return assigned;
-}
-
-/**
- * Registers client ids. Another process may have registered one first and not announced
- * it yet (it crashed, or Redis was away): to the same account, as when someone's offline
- * edits reach another process, that is no conflict; to another account, the commit is
- * refused for the documents concerned (`ClientIdTaken`), like the attribution gate would.
- */
-async function registerClientIds(db: Queryable, clientIds: readonly ClientIdOwner[]) {
-  const added = await rows<{ document_id: string; client_id: number }>(
-    db,
-    `INSERT INTO client_ids (document_id, client_id, account_id, first_seen, participant_role)
-     SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::bigint[], $5::text[])
-     ON CONFLICT DO NOTHING RETURNING document_id, client_id`,
-    [
-      clientIds.map((c) => c.documentId),
-      clientIds.map((c) => c.clientId),
-      clientIds.map((c) => c.accountId),
-      clientIds.map((c) => c.firstSeen),
-      clientIds.map((c) => c.participantRole ?? null),
-    ],
-  );
-  if (added.length === clientIds.length) return;
-  const key = (documentId: string, clientId: number) => `${documentId} ${clientId}`;
-  const inserted = new Set(added.map((r) => key(r.document_id, r.client_id)));
-  const earlier = clientIds.filter((c) => !inserted.has(key(c.documentId, c.clientId)));
-  const owners = await rows<{ document_id: string; client_id: number; account_id: string | null }>(
-    db,
-    `SELECT c.document_id, c.client_id, c.account_id FROM client_ids c
-     JOIN unnest($1::text[], $2::bigint[]) AS t(d, id) ON c.document_id = t.d AND c.client_id = t.id`,
-    [earlier.map((c) => c.documentId), earlier.map((c) => c.clientId)],
-  );
-  const ownerOf = new Map(owners.map((o) => [key(o.document_id, o.client_id), o.account_id]));
-  const taken = earlier.filter((c) => ownerOf.get(key(c.documentId, c.clientId)) !== c.accountId);
-  if (taken.length > 0) throw new ClientIdTaken(new Set(taken.map((c) => c.documentId)));
-}
+/** SQLSTATE of `chorus_append` when a client id is another account's (see schema.ts). */
+const CLIENT_ID_TAKEN = 'CH001';
 
 /**
  * The one write path of the journal: rows, the client ids they introduce and their
- * attribution ledger, in the caller's transaction. Each kind of row goes in one statement
- * (arrays unnested), so a group commit costs a handful of round trips, not one per row.
- * Returns the sequence number each row was stored under.
+ * attribution ledger, in one call of `chorus_append` (one round trip; see schema.ts for
+ * what it does). Returns the number each row was stored under. A client id another
+ * process registered first is no conflict for the same account (someone's offline edits
+ * reaching this process); for another account the call is refused for the documents
+ * concerned (`ClientIdTaken`), as the attribution gate would.
  */
 async function appendJournal(
   db: Queryable,
   journalRows: readonly JournalRow[],
   clientIds: readonly ClientIdOwner[],
-  ledger?: LedgerEntries,
+  ledger: LedgerEntries = { inserts: [], carried: [], deletes: [] },
 ): Promise<number[]> {
-  if (ledger && ledger.inserts.length > 0) {
-    const e = ledger.inserts;
-    await db.query(
-      `INSERT INTO ledger_inserts (document_id, client_id, clock, len, at)
-       SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[])
-       ON CONFLICT DO NOTHING`,
+  const r = journalRows;
+  const c = clientIds;
+  const { inserts: i, carried: k, deletes: d } = ledger;
+  try {
+    const result = await first<{ seqs: number[] }>(
+      db,
+      `SELECT chorus_append(${Array.from({ length: 30 }, (_, n) => `$${n + 1}`).join(', ')}) AS seqs`,
       [
-        e.map((x) => x.documentId),
-        e.map((x) => x.clientId),
-        e.map((x) => x.clock),
-        e.map((x) => x.len),
-        e.map((x) => x.at),
+        r.map((x) => x.documentId),
+        r.map((x) => x.createdAt),
+        r.map((x) => x.accountId),
+        r.map((x) => x.participantRole ?? null),
+        r.map((x) => Buffer.from(x.update.buffer, x.update.byteOffset, x.update.byteLength)),
+        c.map((x) => x.documentId),
+        c.map((x) => x.clientId),
+        c.map((x) => x.accountId),
+        c.map((x) => x.firstSeen),
+        c.map((x) => x.participantRole ?? null),
+        i.map((x) => x.documentId),
+        i.map((x) => x.clientId),
+        i.map((x) => x.clock),
+        i.map((x) => x.len),
+        i.map((x) => x.at),
+        k.map((x) => x.documentId),
+        k.map((x) => x.clientId),
+        k.map((x) => x.clock),
+        k.map((x) => x.len),
+        k.map((x) => x.authorId),
+        k.map((x) => x.originalAt),
+        d.map((x) => x.documentId),
+        d.map((x) => x.clientId),
+        d.map((x) => x.clock),
+        d.map((x) => x.len),
+        d.map((x) => x.deletedBy),
+        d.map((x) => x.authorId),
+        d.map((x) => x.at),
+        d.map((x) => x.words),
+        // 0: deleted, 1: moved within one transaction, 2: brought back by a restore.
+        d.map((x) => (x.restored ? 2 : x.carried ? 1 : 0)),
       ],
     );
+    return (result?.seqs ?? []).map(Number);
+  } catch (err) {
+    if (err instanceof pg.DatabaseError && err.code === CLIENT_ID_TAKEN) {
+      throw new ClientIdTaken(new Set((err.detail ?? '').split(',')));
+    }
+    throw err;
   }
-  // A later entry for the same run replaces an earlier one, as SQLite's INSERT OR REPLACE
-  // does; one statement cannot touch a row twice, so these go one by one (they are rare).
-  for (const e of ledger?.carried ?? []) {
-    await db.query(
-      `INSERT INTO ledger_carried (document_id, client_id, clock, len, author_id, original_at)
-       VALUES ($1, $2, $3, $4, $5, $6)
-       ON CONFLICT (document_id, client_id, clock) DO UPDATE SET
-         len = excluded.len, author_id = excluded.author_id, original_at = excluded.original_at`,
-      [e.documentId, e.clientId, e.clock, e.len, e.authorId, e.originalAt],
-    );
-  }
-  if (ledger && ledger.deletes.length > 0) {
-    const e = ledger.deletes;
-    await db.query(
-      // In the batch's order: the ledger is read back in insertion (id) order.
-      `INSERT INTO ledger_deletes (document_id, client_id, clock, len, deleted_by, author_id, at, words, carried)
-       SELECT document_id, client_id, clock, len, deleted_by, author_id, at, words, carried
-       FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::bigint[], $5::text[],
-         $6::text[], $7::bigint[], $8::int[], $9::smallint[])
-         WITH ORDINALITY AS d(document_id, client_id, clock, len, deleted_by, author_id, at, words, carried, ord)
-       ORDER BY ord`,
-      [
-        e.map((x) => x.documentId),
-        e.map((x) => x.clientId),
-        e.map((x) => x.clock),
-        e.map((x) => x.len),
-        e.map((x) => x.deletedBy),
-        e.map((x) => x.authorId),
-        e.map((x) => x.at),
-        e.map((x) => x.words),
-        e.map((x) => (x.restored ? 2 : x.carried ? 1 : 0)),
-      ],
-    );
-  }
-  if (clientIds.length > 0) await registerClientIds(db, clientIds);
-  if (journalRows.length === 0) return [];
-  const seqs = await numberRows(db, journalRows);
-  await db.query(
-    `INSERT INTO journal (document_id, seq, created_at, account_id, participant_role, update_bytes)
-       SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::bytea[])`,
-    [
-      journalRows.map((r) => r.documentId),
-      seqs,
-      journalRows.map((r) => r.createdAt),
-      journalRows.map((r) => r.accountId),
-      journalRows.map((r) => r.participantRole ?? null),
-      journalRows.map((r) =>
-        Buffer.from(r.update.buffer, r.update.byteOffset, r.update.byteLength),
-      ),
-    ],
-  );
-  return seqs;
 }
 
 /**
@@ -721,7 +639,8 @@ function postgresStorage(pool: pg.Pool, lock: pg.Client): Storage {
     journal: {
       async append(journalRows, clientIds = [], ledger) {
         if (journalRows.length === 0 && clientIds.length === 0 && !ledger) return [];
-        return transaction(pool, (c) => appendJournal(c, journalRows, clientIds, ledger));
+        // One statement: its own transaction.
+        return appendJournal(pool, journalRows, clientIds, ledger);
       },
       async heads(documentIds) {
         const found = await rows<{ document_id: string; seq: number }>(
