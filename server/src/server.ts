@@ -6,6 +6,7 @@ import { createApp } from './app.ts';
 import { SessionExpiryWatch } from './auth/sessionExpiry.ts';
 import type { SessionEndReason } from './auth/sessions.ts';
 import { Cluster } from './cluster/cluster.ts';
+import { RedisThrottle } from './cluster/redisThrottle.ts';
 import { type Config, ConfigError } from './config.ts';
 import type { Logger } from './logger.ts';
 import type { AccessChange } from './services/accessEvents.ts';
@@ -86,6 +87,15 @@ export async function startServer(
     }
   }
   const services = createServices(config, storage, logger);
+  if (cluster) {
+    // Failed sign-ins count across processes, or N processes would allow N times the guesses.
+    const redis = cluster.bus.commands;
+    const { signInMaxFailures: max, signInWindowMs: window } = config;
+    services.signInThrottle = {
+      byIp: new RedisThrottle(redis, 'ip', max * 4, window, logger),
+      byAccount: new RedisThrottle(redis, 'account', max, window, logger),
+    };
+  }
   const app = createApp(services);
   const sync = new SyncServer(
     storage.journal,

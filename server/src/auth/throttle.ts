@@ -1,9 +1,16 @@
+/** Counts failed sign-ins per key (an IP address or an account) in a sliding window. */
+export interface Throttle {
+  /** Milliseconds until the key may try again, or 0 if it may try now. */
+  retryAfter(key: string): Promise<number>;
+  recordFailure(key: string): Promise<void>;
+  reset(key: string): Promise<void>;
+}
+
 /**
- * Counts failed sign-ins per key (an IP address or an account) in a sliding window.
- * In memory: a restart forgets failures, which is acceptable for one process; the
- * multi-node issue moves this to Redis.
+ * The throttle of one process, in memory: a restart forgets failures, which is acceptable
+ * for one process. Processes joined through Redis count together (`cluster/redisThrottle.ts`).
  */
-export class FailureThrottle {
+export class FailureThrottle implements Throttle {
   readonly #failures = new Map<string, number[]>();
 
   constructor(
@@ -12,22 +19,21 @@ export class FailureThrottle {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** Milliseconds until the key may try again, or 0 if it may try now. */
-  retryAfter(key: string): number {
+  async retryAfter(key: string): Promise<number> {
     const recent = this.#recent(key);
     if (recent.length < this.maxFailures) return 0;
     const oldest = recent[recent.length - this.maxFailures] ?? this.now();
     return Math.max(0, oldest + this.windowMs - this.now());
   }
 
-  recordFailure(key: string): void {
+  async recordFailure(key: string): Promise<void> {
     const recent = this.#recent(key);
     recent.push(this.now());
     this.#failures.set(key, recent);
     if (this.#failures.size > 100_000) this.#sweep();
   }
 
-  reset(key: string): void {
+  async reset(key: string): Promise<void> {
     this.#failures.delete(key);
   }
 

@@ -157,6 +157,21 @@ describe('two server processes sharing PostgreSQL, joined through Redis', () => 
     await eventually(() => expect(codes).toContain(CloseCode.unauthenticated), 5000);
   });
 
+  it('failed sign-ins count across processes, so guessing is no faster with two', async () => {
+    const ann = await buildUser(one.url, 'Ann Patient');
+    // The default limit is 5 failures per account: 3 through one process, 2 through the other.
+    for (const server of [one, two, one, two, one]) {
+      const failed = await call(server.url, 'POST', '/auth/signin', {
+        body: { email: ann.email, password: 'not the password' },
+      });
+      expect(failed.status).toBe(401);
+    }
+    const refused = await call(two.url, 'POST', '/auth/signin', {
+      body: { email: ann.email, password: ann.password },
+    });
+    expect(refused.status).toBe(429);
+  });
+
   it('edits made while Redis was away reach the other process once it is back, from the journal', async () => {
     const ann = await buildUser(one.url, 'Ann Patient');
     const bob = await buildUser(one.url, 'Bob Clinician');

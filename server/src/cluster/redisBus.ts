@@ -116,6 +116,11 @@ export class RedisBus {
     });
   }
 
+  /** The connection for commands (not the listening one, which can run no others). */
+  get commands(): Redis {
+    return this.pub;
+  }
+
   publish(channel: string, payload: string): void {
     this.pub.publish(channel, payload).catch((err: unknown) => {
       this.logger.log('error', 'cluster.publish_failed', { channel, error: String(err) });

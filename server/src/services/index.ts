@@ -2,7 +2,7 @@ import type { AuthorshipIndex } from '@chorus/shared';
 import type * as Y from 'yjs';
 import type { TextSource } from '../attribution/recordTransaction.ts';
 import { SessionService } from '../auth/sessions.ts';
-import { FailureThrottle } from '../auth/throttle.ts';
+import { FailureThrottle, type Throttle } from '../auth/throttle.ts';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import type { Storage } from '../storage/types.ts';
@@ -30,7 +30,8 @@ export interface Services {
   config: Config;
   storage: Storage;
   sessions: SessionService;
-  signInThrottle: { byIp: FailureThrottle; byAccount: FailureThrottle };
+  /** Replaced by counts in Redis when processes are joined (see server.ts). */
+  signInThrottle: { byIp: Throttle; byAccount: Throttle };
   accessEvents: AccessEvents;
   logger: Logger;
   /** Set once the sync server exists (see server.ts). */

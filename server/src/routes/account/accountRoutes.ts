@@ -28,16 +28,16 @@ async function confirmPassword(
   const { signInThrottle } = c.var.services;
   const ip = clientIp(c);
   const wait = Math.max(
-    signInThrottle.byIp.retryAfter(ip),
-    signInThrottle.byAccount.retryAfter(user.email),
+    await signInThrottle.byIp.retryAfter(ip),
+    await signInThrottle.byAccount.retryAfter(user.email),
   );
   if (wait > 0) throw throttled(wait);
   if (await verifyPassword(user.passwordHash, password)) {
-    signInThrottle.byAccount.reset(user.email);
+    await signInThrottle.byAccount.reset(user.email);
     return true;
   }
-  signInThrottle.byIp.recordFailure(ip);
-  signInThrottle.byAccount.recordFailure(user.email);
+  await signInThrottle.byIp.recordFailure(ip);
+  await signInThrottle.byAccount.recordFailure(user.email);
   return false;
 }
 

@@ -66,8 +66,8 @@ export const authRoutes = new Hono<AppEnv>()
     const input = await parseJson(c, signInSchema);
     const ip = clientIp(c);
     const wait = Math.max(
-      signInThrottle.byIp.retryAfter(ip),
-      signInThrottle.byAccount.retryAfter(input.email),
+      await signInThrottle.byIp.retryAfter(ip),
+      await signInThrottle.byAccount.retryAfter(input.email),
     );
     if (wait > 0) throw throttled(wait);
 
@@ -79,8 +79,8 @@ export const authRoutes = new Hono<AppEnv>()
       if (ok) ok = !(await storage.users.findById(user.id))?.deletedAt;
     } else await burnPasswordCheck(input.password);
     if (!user || !ok) {
-      signInThrottle.byIp.recordFailure(ip);
-      signInThrottle.byAccount.recordFailure(input.email);
+      await signInThrottle.byIp.recordFailure(ip);
+      await signInThrottle.byAccount.recordFailure(input.email);
       await recordAudit(storage, {
         actorId: user?.id ?? null,
         action: 'auth.signin_failed',
@@ -89,7 +89,7 @@ export const authRoutes = new Hono<AppEnv>()
       });
       throw new AppError(ErrorId.unauthenticated, SIGN_IN_FAILED);
     }
-    signInThrottle.byAccount.reset(input.email);
+    await signInThrottle.byAccount.reset(input.email);
     // A new token on every sign-in: a token planted before sign-in is never promoted.
     const { token, session } = await sessions.create(user.id);
     setSessionCookie(c, config, token, session.expiresAt);
