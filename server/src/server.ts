@@ -74,7 +74,7 @@ export async function startServer(
   logger: Logger,
   given?: Storage,
 ): Promise<RunningServer> {
-  const storage = given ?? (await openStorage(config));
+  const storage = given ?? (await openStorage(config, logger));
   let cluster: Cluster | null = null;
   if (config.redisUrl) {
     try {

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { type Config, ConfigError } from '../config.ts';
+import type { Logger } from '../logger.ts';
 import { openPostgresStorage } from './postgres/postgresStorage.ts';
 import { openSqliteStorage } from './sqlite/sqliteStorage.ts';
 import type { Storage } from './types.ts';
@@ -14,7 +15,7 @@ export function describeDatabase(url: string): string {
  * The storage the configuration asks for: PostgreSQL when CHORUS_DATABASE_URL is set,
  * otherwise SQLite in the data folder (the embedded default, nothing to install).
  */
-export async function openStorage(config: Config): Promise<Storage> {
+export async function openStorage(config: Config, logger: Logger): Promise<Storage> {
   if (config.databaseUrl === null) {
     return openSqliteStorage({
       filename: path.join(config.dataDir, 'chorus.db'),
@@ -26,6 +27,7 @@ export async function openStorage(config: Config): Promise<Storage> {
     return await openPostgresStorage({
       connectionString: config.databaseUrl,
       sharing: config.redisUrl ? 'cluster' : 'alone',
+      onLockLost: (problem) => logger.log('error', 'storage.lock_lost', { problem }),
     });
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);

@@ -50,6 +50,33 @@ describe('PostgreSQL specifics', () => {
     await b.close();
   });
 
+  it('takes its process lock again after losing the connection that held it, and reports the loss meanwhile', async () => {
+    const url = await server.freshDatabase();
+    const lost: string[] = [];
+    const storage = await openPostgresStorage({
+      connectionString: url,
+      lockRetakeMs: 1_000,
+      onLockLost: (problem) => lost.push(problem),
+    });
+    expect(await storage.integrityCheck()).toBe('ok');
+    const raw = new pg.Client({ connectionString: url });
+    await raw.connect();
+    // As a restart of PostgreSQL or a network cut would: the lock goes with its connection.
+    await raw.query(
+      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+       WHERE query LIKE '%pg_try_advisory_lock%' AND pid <> pg_backend_pid()`,
+    );
+    await expect.poll(() => lost.length, { timeout: 10_000 }).toBeGreaterThan(0);
+    expect(await storage.integrityCheck()).toMatch(/process lock on the database was lost/);
+    await expect.poll(() => storage.integrityCheck(), { timeout: 10_000 }).toBe('ok');
+    // Held again: a second process alone on the database is refused.
+    await expect(openPostgresStorage({ connectionString: url, lockWaitMs: 300 })).rejects.toThrow(
+      /another Chorus process/,
+    );
+    await raw.end();
+    await storage.close();
+  });
+
   it('numbers each document’s rows itself, in order, whatever the caller proposed', async () => {
     const url = await server.freshDatabase();
     const storage = await openPostgresStorage({ connectionString: url });

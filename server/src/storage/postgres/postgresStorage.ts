@@ -41,10 +41,15 @@ import type {
 } from '../types.ts';
 import { changes, createPool, first, migrate, type Queryable, rows, transaction } from './db.ts';
 import { postgresEvaluationStore } from './evaluationStore.ts';
+import { ProcessLock } from './processLock.ts';
 
 export interface PostgresOptions {
   /** How long to wait for another process's hold on the database to end (default 10 s). */
   lockWaitMs?: number;
+  /** How often a process lock lost with its connection is asked for again (default 5 s). */
+  lockRetakeMs?: number;
+  /** Told when the process lock is lost (see ProcessLock), for the log. */
+  onLockLost?: (problem: string) => void;
   /** A `postgres://` connection URL. */
   connectionString: string;
   /** Connections kept open to the database (default 10). */
@@ -55,52 +60,6 @@ export interface PostgresOptions {
    * Redis share it (each announces its commits to the others).
    */
   sharing?: 'alone' | 'cluster';
-}
-
-/**
- * Held for as long as the storage is open, on a connection of its own: exclusively by a
- * process alone on the database, shared by the processes of a cluster. Two processes that
- * do not hear each other's edits would each serve their own copy of a document.
- */
-const PROCESS_LOCK = "hashtext('chorus_processes')";
-
-/**
- * A process killed a moment ago still holds the lock until PostgreSQL notices its
- * connection is gone, so a restart waits a little for it before giving up.
- */
-const LOCK_WAIT_MS = 10_000;
-
-async function lockDatabase(
-  connectionString: string,
-  sharing: 'alone' | 'cluster',
-  waitMs: number,
-) {
-  // Keep-alive, so that the lock of a process whose machine vanished ends with its
-  // connection in minutes rather than when TCP gives up.
-  const client = new pg.Client({ connectionString, keepAlive: true });
-  client.on('error', () => {});
-  const fn = sharing === 'alone' ? 'pg_try_advisory_lock' : 'pg_try_advisory_lock_shared';
-  const giveUpAt = Date.now() + waitMs;
-  try {
-    await client.connect();
-    for (;;) {
-      const { rows: got } = await client.query<{ locked: boolean }>(
-        `SELECT ${fn}(${PROCESS_LOCK}) AS locked`,
-      );
-      if (got[0]?.locked === true) return client;
-      if (Date.now() >= giveUpAt) break;
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-  } catch (err) {
-    await client.end().catch(() => {});
-    throw err;
-  }
-  await client.end();
-  throw new Error(
-    sharing === 'alone'
-      ? 'another Chorus process is using this database. Several processes must be joined through Redis: set CHORUS_REDIS_URL on every one of them'
-      : 'a Chorus process that is not joined through Redis (no CHORUS_REDIS_URL) is using this database. Stop it, or give it the same CHORUS_REDIS_URL',
-  );
 }
 
 // The new member's colour slot is the one fewest members of the workspace hold (the
@@ -215,22 +174,22 @@ async function appendJournal(
  * once PostgreSQL has committed it (with its default `synchronous_commit = on`, flushed).
  */
 export async function openPostgresStorage(options: PostgresOptions): Promise<Storage> {
-  const lock = await lockDatabase(
-    options.connectionString,
-    options.sharing ?? 'alone',
-    options.lockWaitMs ?? LOCK_WAIT_MS,
-  );
+  const lock = await ProcessLock.take(options.connectionString, options.sharing ?? 'alone', {
+    waitMs: options.lockWaitMs,
+    retakeEveryMs: options.lockRetakeMs,
+    onLost: options.onLockLost,
+  });
   const pool = createPool(options.connectionString, options.poolSize ?? 10);
   try {
     await migrate(pool);
   } catch (err) {
-    await Promise.allSettled([pool.end(), lock.end()]);
+    await Promise.allSettled([pool.end(), lock.release()]);
     throw err;
   }
   return postgresStorage(pool, lock);
 }
 
-function postgresStorage(pool: pg.Pool, lock: pg.Client): Storage {
+function postgresStorage(pool: pg.Pool, lock: ProcessLock): Storage {
   return {
     users: {
       async create(u: UserRecord) {
@@ -833,6 +792,7 @@ function postgresStorage(pool: pg.Pool, lock: pg.Client): Storage {
     async integrityCheck() {
       // PostgreSQL checks its own pages (and WAL) itself; what Chorus can check is that the
       // database answers and holds the schema this version expects.
+      if (lock.problem) return lock.problem;
       try {
         const row = await first<{ version: number }>(pool, 'SELECT version FROM chorus_schema');
         return row ? 'ok' : 'the chorus_schema table is empty';
@@ -842,7 +802,7 @@ function postgresStorage(pool: pg.Pool, lock: pg.Client): Storage {
     },
     async close() {
       await pool.end();
-      await lock.end();
+      await lock.release();
     },
   };
 }
