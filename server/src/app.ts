@@ -14,6 +14,7 @@ import { attributionRoutes } from './routes/documents/attributionRoutes.ts';
 import { documentRoutes } from './routes/documents/documentRoutes.ts';
 import { evaluationRoutes } from './routes/documents/evaluationRoutes.ts';
 import { versionRoutes } from './routes/documents/versionRoutes.ts';
+import { healthRoutes } from './routes/health/healthRoutes.ts';
 import { inviteRoutes } from './routes/invites/inviteRoutes.ts';
 import { memberRoutes } from './routes/members/memberRoutes.ts';
 import { workspaceRoutes } from './routes/workspaces/workspaceRoutes.ts';
@@ -46,6 +47,7 @@ export function createApp(services: Services) {
     await next();
     c.header('Cache-Control', 'no-store');
   });
+  api.route('/', healthRoutes);
   api.route('/auth', authRoutes);
   api.route('/account', accountRoutes);
   api.route('/workspaces', workspaceRoutes);

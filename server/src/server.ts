@@ -134,6 +134,7 @@ export async function startServer(
       .catch((err: unknown) => logger.log('error', 'sync.recheck_failed', { error: String(err) }));
   };
   services.live = cluster ? clusterWide(sync, cluster) : sync;
+  if (cluster) services.clusterConnected = () => cluster.bus.connected;
   services.sessions.onEnd((ids, reason) => {
     closeSessions(ids, reason);
     cluster?.sessionsEnded(ids, reason);

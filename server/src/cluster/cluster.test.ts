@@ -179,7 +179,16 @@ describe('two server processes sharing PostgreSQL, joined through Redis', () => 
     const a = connect(one, documentId, ann);
     const b = connect(two, documentId, bob);
     await Promise.all([waitSynced(a), waitSynced(b)]);
+    expect((await call(two.url, 'GET', '/health')).json).toMatchObject({ cluster: 'connected' });
     await redis.stop();
+    // Still serving (200), and saying it is cut off from the others.
+    let health = await call(two.url, 'GET', '/health');
+    for (let i = 0; i < 100 && health.json?.cluster !== 'disconnected'; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      health = await call(two.url, 'GET', '/health');
+    }
+    expect(health.status).toBe(200);
+    expect(health.json).toMatchObject({ status: 'ok', cluster: 'disconnected' });
     appendParagraph(a.doc, 'written during the outage');
     // Committed on its own process, so saved, though nobody elsewhere could hear of it.
     await eventually(() => expect(a.saved()).toBe(a.sent()));

@@ -116,6 +116,11 @@ export class RedisBus {
     });
   }
 
+  /** Both connections are up: announcements go out and come in. */
+  get connected(): boolean {
+    return this.pub.status === 'ready' && this.sub.status === 'ready';
+  }
+
   /** The connection for commands (not the listening one, which can run no others). */
   get commands(): Redis {
     return this.pub;

@@ -36,6 +36,8 @@ export interface Services {
   logger: Logger;
   /** Set once the sync server exists (see server.ts). */
   live: LiveDocuments | null;
+  /** Whether Redis joins this process to the others, when there are others (server.ts). */
+  clusterConnected: (() => boolean) | null;
 }
 
 export function createServices(config: Config, storage: Storage, logger: Logger): Services {
@@ -45,6 +47,7 @@ export function createServices(config: Config, storage: Storage, logger: Logger)
     logger,
     accessEvents: new AccessEvents(),
     live: null,
+    clusterConnected: null,
     sessions: new SessionService(storage.sessions, storage.users, {
       idleMs: config.sessionIdleMs,
       maxMs: config.sessionMaxMs,

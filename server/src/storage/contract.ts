@@ -318,6 +318,12 @@ export function storageContract(name: string, open: () => Promise<Storage>): voi
       await s.close();
     });
 
+    it('answers a ping while open', async () => {
+      const s = await setup();
+      expect(await s.ping()).toBe('ok');
+      await s.close();
+    });
+
     it('moves a quarantined row out of the journal', async () => {
       const s = await setup();
       await s.journal.append([row(2, 4)]);

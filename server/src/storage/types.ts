@@ -463,5 +463,10 @@ export interface Storage {
   evaluations: EvaluationStore;
   /** Runs a health check (for SQLite: `PRAGMA integrity_check`); returns 'ok' or the problem. */
   integrityCheck(): Promise<string>;
+  /**
+   * A cheap check that the storage answers and may be written to, for `GET /api/health`
+   * (a load balancer asks it often); 'ok' or the problem.
+   */
+  ping(): Promise<string>;
   close(): Promise<void>;
 }

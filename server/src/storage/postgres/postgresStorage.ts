@@ -789,6 +789,15 @@ function postgresStorage(pool: pg.Pool, lock: ProcessLock): Storage {
         return row?.n ?? 0;
       },
     },
+    async ping() {
+      if (lock.problem) return lock.problem;
+      try {
+        await pool.query('SELECT 1');
+        return 'ok';
+      } catch (err) {
+        return `the database does not answer: ${err instanceof Error ? err.message : String(err)}`;
+      }
+    },
     async integrityCheck() {
       // PostgreSQL checks its own pages (and WAL) itself; what Chorus can check is that the
       // database answers and holds the schema this version expects.

@@ -755,6 +755,14 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
         return stmt.countRows.get(documentId)?.n ?? 0;
       },
     },
+    async ping() {
+      try {
+        db.prepare('SELECT 1').get();
+        return 'ok';
+      } catch (err) {
+        return `the database does not answer: ${err instanceof Error ? err.message : String(err)}`;
+      }
+    },
     async integrityCheck() {
       const result = db.pragma('integrity_check', { simple: true });
       return String(result);
