@@ -295,6 +295,21 @@ describe('two server processes sharing PostgreSQL, joined through Redis', () => 
     expect(a.text()).toBe(b.text());
   });
 
+  it('a Redis that hangs does not hold sign-ins: they are counted in the process instead', async () => {
+    const ann = await buildUser(one.url, 'Ann Patient');
+    redis.pause();
+    try {
+      // Without a time limit on its commands, this request would wait for Redis for ever.
+      const failed = await call(one.url, 'POST', '/auth/signin', {
+        body: { email: ann.email, password: 'not the password' },
+      });
+      expect(failed.status).toBe(401);
+    } finally {
+      redis.resume();
+    }
+    expect(one.logger.entries.some((e) => e.event === 'cluster.throttle_unreachable')).toBe(true);
+  });
+
   it('a process that shuts down takes its people’s presence with it at once', async () => {
     const ann = await buildUser(one.url, 'Ann Patient');
     const bob = await buildUser(one.url, 'Bob Clinician');

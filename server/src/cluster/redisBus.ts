@@ -62,6 +62,9 @@ export class RedisBus {
         // pile up in memory: the others read what they missed from the journal. A
         // subscription waits for Redis instead (see `subscribe`).
         enableOfflineQueue: role === 'listen',
+        // A Redis that hangs (rather than closing) must not hold a sign-in for ever: the
+        // throttle's commands fail after this and it counts in the process instead.
+        ...(role === 'publish' ? { commandTimeout: 1_000 } : {}),
         retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
       });
       try {

@@ -16,6 +16,7 @@ describe('failed sign-ins counted in Redis', () => {
   });
   const connect = (url: string) => {
     const c = new Redis(url, { enableOfflineQueue: false, lazyConnect: true });
+    c.on('error', () => {});
     connections.push(c);
     return c;
   };
@@ -50,6 +51,19 @@ describe('failed sign-ins counted in Redis', () => {
     await throttle.recordFailure('203.0.113.7');
     await throttle.recordFailure('203.0.113.7');
     expect(await throttle.retryAfter('203.0.113.7')).toBeGreaterThan(0);
+    expect(logger.entries.some((e) => e.event === 'cluster.throttle_unreachable')).toBe(true);
+  });
+
+  it('reads an error reply as a failed count, never as no failures', async () => {
+    const logger = memoryLogger();
+    const redis = connect(server.url);
+    await redis.connect();
+    const throttle = new RedisThrottle(redis, 'account', 2, 60_000, logger);
+    await throttle.recordFailure('cy@example.org');
+    await throttle.recordFailure('cy@example.org');
+    // Something else wrote the key: Redis answers WRONGTYPE inside the transaction.
+    await redis.set('chorus:throttle:account:cy@example.org', 'not a sorted set');
+    expect(await throttle.retryAfter('cy@example.org')).toBeGreaterThan(0);
     expect(logger.entries.some((e) => e.event === 'cluster.throttle_unreachable')).toBe(true);
   });
 });

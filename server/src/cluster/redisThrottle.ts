@@ -4,6 +4,16 @@ import { FailureThrottle, type Throttle } from '../auth/throttle.ts';
 import type { Logger } from '../logger.ts';
 
 /**
+ * The replies of a MULTI; throws the first command's error (ioredis reports them in the
+ * result rather than rejecting), so that a failed count is never read as no failures.
+ */
+function succeeded(results: [Error | null, unknown][] | null): unknown[] {
+  if (!results) throw new Error('the transaction was discarded');
+  for (const [err] of results) if (err) throw err;
+  return results.map(([, reply]) => reply);
+}
+
+/**
  * Failed sign-ins counted in Redis, so that processes joined through it count together:
  * with N processes, guessing is no N times faster. Each key is a sorted set of failure
  * times that expires with its window. While Redis cannot be reached, each process counts
@@ -39,12 +49,14 @@ export class RedisThrottle implements Throttle {
     const t = this.now();
     try {
       const k = this.#key(key);
-      const results = await this.redis
-        .multi()
-        .zremrangebyscore(k, '-inf', t - this.windowMs)
-        .zrange(k, 0, -1, 'WITHSCORES')
-        .exec();
-      const flat = (results?.[1]?.[1] ?? []) as string[];
+      const results = succeeded(
+        await this.redis
+          .multi()
+          .zremrangebyscore(k, '-inf', t - this.windowMs)
+          .zrange(k, 0, -1, 'WITHSCORES')
+          .exec(),
+      );
+      const flat = (results[1] ?? []) as string[];
       const times = flat.filter((_, i) => i % 2 === 1).map(Number);
       if (times.length < this.maxFailures) return 0;
       const oldest = times[times.length - this.maxFailures] ?? t;
@@ -59,7 +71,9 @@ export class RedisThrottle implements Throttle {
     await this.#local.recordFailure(key);
     try {
       const k = this.#key(key);
-      await this.redis.multi().zadd(k, this.now(), randomUUID()).pexpire(k, this.windowMs).exec();
+      succeeded(
+        await this.redis.multi().zadd(k, this.now(), randomUUID()).pexpire(k, this.windowMs).exec(),
+      );
     } catch (err) {
       this.#unreachable(err);
     }

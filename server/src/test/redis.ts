@@ -11,6 +11,9 @@ export interface TestRedis {
   /** Stops it (as an outage would); `start()` brings it back on the same port, empty. */
   stop(): Promise<void>;
   start(): Promise<void>;
+  /** Freezes it (SIGSTOP) without closing its connections, as a hung server would; `resume()` thaws it. */
+  pause(): void;
+  resume(): void;
 }
 
 const REDIS = process.env.CHORUS_REDIS_SERVER ?? 'redis-server';
@@ -56,5 +59,14 @@ export async function startTestRedis(): Promise<TestRedis> {
       proc.kill('SIGKILL');
     });
   await start();
-  return { url: `redis://127.0.0.1:${port}`, stop, start };
+  const signal = (name: NodeJS.Signals) => {
+    (child as ChildProcess | null)?.kill(name);
+  };
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    stop,
+    start,
+    pause: () => signal('SIGSTOP'),
+    resume: () => signal('SIGCONT'),
+  };
 }

@@ -140,6 +140,18 @@ describe('PostgreSQL specifics', () => {
     expect(refused).toBeInstanceOf(ClientIdTaken);
     expect([...(refused as ClientIdTaken).documentIds]).toEqual(['d2']);
     expect(await storage.journal.countRows('d1')).toBe(4);
+    // A document erased while a commit waits for its head: refused, not numbered wrongly.
+    const eraser = new pg.Client({ connectionString: url });
+    await eraser.connect();
+    await eraser.query('BEGIN');
+    await eraser.query("SELECT * FROM journal_heads WHERE document_id = 'd2' FOR UPDATE");
+    const waiting = storage.journal.append([row('d1', 10), row('d2', 10)]).catch((e) => e);
+    await new Promise((r) => setTimeout(r, 200));
+    await eraser.query("DELETE FROM journal_heads WHERE document_id = 'd2'");
+    await eraser.query('COMMIT');
+    await eraser.end();
+    expect(String(await waiting)).toMatch(/erased meanwhile/);
+    expect(await storage.journal.countRows('d1')).toBe(4);
     // A process that has not heard that a document was erased cannot write to it.
     await storage.workspaces.erase('w1');
     await expect(storage.journal.append([row('d1', 6)])).rejects.toThrow(/foreign key/);

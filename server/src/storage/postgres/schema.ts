@@ -308,6 +308,11 @@ export const postgresMigrations: readonly string[] = [
       FROM unnest(r_doc) WITH ORDINALITY AS t(d, ord)
       JOIN journal_heads h ON h.document_id = t.d
     ) AS n;
+    -- A head deleted between its insert and its lock: the document was erased meanwhile.
+    IF cardinality(seqs) <> cardinality(r_doc) THEN
+      RAISE EXCEPTION 'a document of this commit was erased meanwhile'
+        USING ERRCODE = 'CH002';
+    END IF;
     INSERT INTO journal (document_id, seq, created_at, account_id, participant_role, update_bytes)
       SELECT * FROM unnest(r_doc, seqs, r_at, r_account, r_role, r_update);
     UPDATE journal_heads h SET seq = m.seq
