@@ -10,6 +10,15 @@ cd "$(dirname "$0")/.."
 
 PNPM_VERSION=12.4.2
 
+mode="${1:-}"
+case "$mode" in
+  "" | --for-tests | --with-browser) ;;
+  *)
+    echo "Unknown option: $mode. Use no option (to run the app) or --for-tests (to run the tests)." >&2
+    exit 2
+    ;;
+esac
+
 as_root() {
   if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else
     echo "Need root to run: $*. Run this script as root or install sudo." >&2; exit 1
@@ -36,7 +45,7 @@ fi
 echo "Installing dependencies (the first run compiles SQLite, about a minute)..."
 pnpm install --frozen-lockfile
 
-case "${1:-}" in
+case "$mode" in
   --for-tests | --with-browser)
     # Playwright drives Chromium; puppeteer-core drives Firefox ESR (e2e/fixtures/firefox.ts).
     # The tests start their own PostgreSQL cluster and Redis server on free loopback ports
@@ -51,10 +60,5 @@ case "${1:-}" in
       as_root apt-get update -qq
       as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${packages[@]}" >/dev/null
     fi
-    ;;
-  "") ;;
-  *)
-    echo "Unknown option: $1. Use no option (to run the app) or --for-tests (to run the tests)." >&2
-    exit 2
     ;;
 esac
