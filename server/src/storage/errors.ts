@@ -1,11 +1,30 @@
 /**
- * A journal commit refused because a client id it registers is another account's: another
- * server process registered it first and its announcement had not arrived. Names the
- * documents concerned, so the others of the same group commit can be committed without
- * them. Nothing of the refused commit was stored.
+ * A journal commit refused for some of its documents only. Names them, so the others of
+ * the same group commit can be committed without them. Nothing of the refused commit was
+ * stored.
  */
-export class ClientIdTaken extends Error {
-  constructor(readonly documentIds: ReadonlySet<string>) {
-    super(`client id already registered to another account in ${[...documentIds].join(', ')}`);
+export class CommitRefused extends Error {
+  constructor(
+    readonly documentIds: ReadonlySet<string>,
+    reason: string,
+  ) {
+    super(`${reason} (${[...documentIds].join(', ')})`);
+  }
+}
+
+/**
+ * A client id the commit registers is another account's: another server process
+ * registered it first and its announcement had not arrived.
+ */
+export class ClientIdTaken extends CommitRefused {
+  constructor(documentIds: ReadonlySet<string>) {
+    super(documentIds, 'client id already registered to another account');
+  }
+}
+
+/** A document of the commit was erased (through another server process) meanwhile. */
+export class DocumentGone extends CommitRefused {
+  constructor(documentIds: ReadonlySet<string>) {
+    super(documentIds, 'document erased meanwhile');
   }
 }

@@ -3,7 +3,7 @@ import * as Y from 'yjs';
 import type { TextSource } from '../attribution/recordTransaction.ts';
 import type { Logger } from '../logger.ts';
 import type { AccessChange } from '../services/accessEvents.ts';
-import { ClientIdTaken } from '../storage/errors.ts';
+import { CommitRefused } from '../storage/errors.ts';
 import type { JournalStore } from '../storage/types.ts';
 import { SyncLatency } from './latency.ts';
 import { TrafficLimiter } from './limits.ts';
@@ -389,10 +389,11 @@ export class SyncServer {
       try {
         stored = await this.#commit(batches);
       } catch (err) {
-        // Another process registered one of these client ids to someone else just before:
-        // only those rooms fail (their people reconnect and are refused or resend).
+        // Another process registered one of these client ids to someone else just before,
+        // or erased one of these documents: only those rooms fail (their people reconnect
+        // and are refused or resend).
         const named =
-          err instanceof ClientIdTaken
+          err instanceof CommitRefused
             ? batches.filter((b) => err.documentIds.has(b.room.documentId))
             : [];
         const refused = named.length > 0 ? named : batches;

@@ -5,7 +5,7 @@ import {
   personColors,
 } from '@chorus/shared';
 import pg from 'pg';
-import { ClientIdTaken } from '../errors.ts';
+import { ClientIdTaken, DocumentGone } from '../errors.ts';
 import {
   type AuditDbRow,
   bytes,
@@ -101,8 +101,9 @@ const documentTables = [
   'evaluations',
 ] as const;
 
-/** SQLSTATE of `chorus_append` when a client id is another account's (see schema.ts). */
+/** SQLSTATEs of `chorus_append` (see schema.ts): a client id is another account's; a document is gone. */
 const CLIENT_ID_TAKEN = 'CH001';
+const DOCUMENT_GONE = 'CH002';
 
 /**
  * The one write path of the journal: rows, the client ids they introduce and their
@@ -163,6 +164,9 @@ async function appendJournal(
   } catch (err) {
     if (err instanceof pg.DatabaseError && err.code === CLIENT_ID_TAKEN) {
       throw new ClientIdTaken(new Set((err.detail ?? '').split(',')));
+    }
+    if (err instanceof pg.DatabaseError && err.code === DOCUMENT_GONE) {
+      throw new DocumentGone(new Set((err.detail ?? '').split(',')));
     }
     throw err;
   }

@@ -253,7 +253,8 @@ export const postgresMigrations: readonly string[] = [
   //   account fails the whole call with SQLSTATE CH001, DETAIL the documents concerned;
   // - the rows: each document's head locked in document order (no deadlock between
   //   processes), the next numbers given in batch order, the heads moved on. The locks
-  //   last until commit, so a document's rows commit in order.
+  //   last until commit, so a document's rows commit in order. A document erased
+  //   meanwhile fails the call with SQLSTATE CH002, DETAIL the documents concerned.
   // Returns the number each row was stored under, in batch order.
   `
   CREATE FUNCTION chorus_append(
@@ -299,6 +300,13 @@ export const postgresMigrations: readonly string[] = [
     END IF;
 
     documents := ARRAY(SELECT DISTINCT d FROM unnest(r_doc) AS d ORDER BY d);
+    -- A document erased through another process before this commit: refused by name.
+    SELECT array_agg(d) INTO taken FROM unnest(documents) AS d
+      WHERE NOT EXISTS (SELECT 1 FROM documents x WHERE x.id = d);
+    IF taken IS NOT NULL THEN
+      RAISE EXCEPTION 'a document of this commit was erased meanwhile'
+        USING ERRCODE = 'CH002', DETAIL = array_to_string(taken, ',');
+    END IF;
     INSERT INTO journal_heads (document_id, seq) SELECT d, 0 FROM unnest(documents) AS d
       ON CONFLICT DO NOTHING;
     PERFORM 1 FROM journal_heads WHERE document_id = ANY(documents)
@@ -310,8 +318,10 @@ export const postgresMigrations: readonly string[] = [
     ) AS n;
     -- A head deleted between its insert and its lock: the document was erased meanwhile.
     IF cardinality(seqs) <> cardinality(r_doc) THEN
+      SELECT array_agg(d) INTO taken FROM unnest(documents) AS d
+        WHERE NOT EXISTS (SELECT 1 FROM journal_heads h WHERE h.document_id = d);
       RAISE EXCEPTION 'a document of this commit was erased meanwhile'
-        USING ERRCODE = 'CH002';
+        USING ERRCODE = 'CH002', DETAIL = array_to_string(taken, ',');
     END IF;
     INSERT INTO journal (document_id, seq, created_at, account_id, participant_role, update_bytes)
       SELECT * FROM unnest(r_doc, seqs, r_at, r_account, r_role, r_update);
