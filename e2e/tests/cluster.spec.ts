@@ -14,6 +14,7 @@ import {
   newActor,
   person,
   signUp,
+  typeAtOnce,
 } from '../fixtures/actors.ts';
 import { expectNoAxeViolations } from '../fixtures/axe.ts';
 
@@ -96,16 +97,10 @@ test.describe('two server processes sharing PostgreSQL, joined through Redis', (
         );
         await expect(doc.status).toHaveText('All changes saved');
       }
-      await patientDoc.editor.click();
-      await patient.page.keyboard.press('Control+End');
-      await patient.page.keyboard.press('Enter');
-      await clinicianDoc.editor.getByRole('paragraph').first().click();
-      await clinician.page.keyboard.press('End');
-      await clinician.page.keyboard.press('Space');
-      await Promise.all([
-        patient.page.keyboard.type(patientSentence, { delay: 15 }),
-        clinician.page.keyboard.type(clinicianSentence, { delay: 15 }),
-      ]);
+      await typeAtOnce(
+        { page: patient.page, text: patientSentence },
+        { page: clinician.page, text: clinicianSentence },
+      );
     });
 
     await test.step('each sees the other’s words, caret and presence', async () => {

@@ -10,6 +10,7 @@ import {
   newActor,
   person,
   signUp,
+  typeAtOnce,
 } from '../fixtures/actors.ts';
 import { expectNoAxeViolations } from '../fixtures/axe.ts';
 import { pressUntilCaret } from '../fixtures/caret.ts';
@@ -61,16 +62,10 @@ test('a patient and a clinician write one service design together, live', async 
 
   await test.step('they type at the same time in different places', async () => {
     // The patient writes at the very end; the clinician at the end of the first paragraph.
-    await patientDoc.editor.click();
-    await patient.page.keyboard.press('Control+End');
-    await patient.page.keyboard.press('Enter');
-    await clinicianDoc.editor.getByRole('paragraph').first().click();
-    await clinician.page.keyboard.press('End');
-    await clinician.page.keyboard.press('Space');
-    await Promise.all([
-      patient.page.keyboard.type(patientSentence, { delay: 15 }),
-      clinician.page.keyboard.type(clinicianSentence, { delay: 15 }),
-    ]);
+    await typeAtOnce(
+      { page: patient.page, text: patientSentence },
+      { page: clinician.page, text: clinicianSentence },
+    );
   });
 
   await test.step('each sees the other’s words, caret and presence live', async () => {

@@ -32,6 +32,16 @@ describe('two server processes sharing PostgreSQL, joined through Redis', () => 
     clients.push(client);
     return client;
   };
+  /** Ann on the first process and Bob on the second, in one document, both synced. */
+  const annAndBob = async (bobSignsUpOn: TestServer = one) => {
+    const ann = await buildUser(one.url, 'Ann Patient');
+    const bob = await buildUser(bobSignsUpOn.url, 'Bob Clinician');
+    const { documentId } = await buildDocument(one.url, ann, [bob]);
+    const a = connect(one, documentId, ann);
+    const b = connect(two, documentId, bob);
+    await Promise.all([waitSynced(a), waitSynced(b)]);
+    return { ann, bob, documentId, a, b };
+  };
   const closeCodes = (client: TestClient) => {
     const codes: number[] = [];
     client.provider.on('connection-close', (e) => {
@@ -57,12 +67,8 @@ describe('two server processes sharing PostgreSQL, joined through Redis', () => 
   });
 
   it('people on different processes edit one document live, and all of it is stored once', async () => {
-    const ann = await buildUser(one.url, 'Ann Patient');
-    const bob = await buildUser(two.url, 'Bob Clinician');
-    const { documentId } = await buildDocument(one.url, ann, [bob]);
-    const a = connect(one, documentId, ann);
-    const b = connect(two, documentId, bob);
-    await Promise.all([waitSynced(a), waitSynced(b)]);
+    // Bob signs up through the other process: one database of accounts.
+    const { ann, documentId, a, b } = await annAndBob(two);
     for (let i = 0; i < 25; i++) {
       appendParagraph(a.doc, `ann line ${i}`);
       appendParagraph(b.doc, `bob line ${i}`);
@@ -173,12 +179,7 @@ describe('two server processes sharing PostgreSQL, joined through Redis', () => 
   });
 
   it('edits made while Redis was away reach the other process once it is back, from the journal', async () => {
-    const ann = await buildUser(one.url, 'Ann Patient');
-    const bob = await buildUser(one.url, 'Bob Clinician');
-    const { documentId } = await buildDocument(one.url, ann, [bob]);
-    const a = connect(one, documentId, ann);
-    const b = connect(two, documentId, bob);
-    await Promise.all([waitSynced(a), waitSynced(b)]);
+    const { a, b } = await annAndBob();
     expect((await call(two.url, 'GET', '/health')).json).toMatchObject({ cluster: 'connected' });
     await redis.stop();
     // Still serving (200), and saying it is cut off from the others.
@@ -283,12 +284,7 @@ describe('two server processes sharing PostgreSQL, joined through Redis', () => 
   });
 
   it('a commit too large to announce whole (an offline backlog) is read from the journal', async () => {
-    const ann = await buildUser(one.url, 'Ann Patient');
-    const bob = await buildUser(one.url, 'Bob Clinician');
-    const { documentId } = await buildDocument(one.url, ann, [bob]);
-    const a = connect(one, documentId, ann);
-    const b = connect(two, documentId, bob);
-    await Promise.all([waitSynced(a), waitSynced(b)]);
+    const { a, b } = await annAndBob();
     const long = `minutes of the meeting ${'word '.repeat(300_000)}`;
     appendParagraph(a.doc, long);
     await eventually(() => expect(b.text()).toContain(long), 15_000);
@@ -311,12 +307,7 @@ describe('two server processes sharing PostgreSQL, joined through Redis', () => 
   });
 
   it('a process that shuts down takes its people’s presence with it at once', async () => {
-    const ann = await buildUser(one.url, 'Ann Patient');
-    const bob = await buildUser(one.url, 'Bob Clinician');
-    const { documentId } = await buildDocument(one.url, ann, [bob]);
-    const a = connect(one, documentId, ann);
-    const b = connect(two, documentId, bob);
-    await Promise.all([waitSynced(a), waitSynced(b)]);
+    const { a, b } = await annAndBob();
     b.provider.awareness.setLocalStateField('user', { name: 'x' });
     await eventually(() => expect(a.provider.awareness.getStates().has(b.doc.clientID)).toBe(true));
     b.provider.shouldConnect = false;

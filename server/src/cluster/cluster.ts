@@ -8,6 +8,7 @@ import {
   documentMessageSchema,
   encodeCommitted,
   encodePresence,
+  encodeSignal,
   parseMessage,
   toCommittedElsewhere,
 } from './messages.ts';
@@ -69,7 +70,7 @@ export class Cluster {
       this.bus.publish(
         documentChannel(documentId),
         bytes > MAX_ANNOUNCED_BYTES
-          ? JSON.stringify({ t: 'committedLarge', from: this.bus.nodeId })
+          ? encodeSignal('committedLarge', this.bus.nodeId)
           : encodeCommitted(this.bus.nodeId, committed),
       );
     },
@@ -79,7 +80,7 @@ export class Cluster {
     askPresence: (documentId) => {
       this.bus.publish(
         documentChannel(documentId),
-        JSON.stringify({ t: 'presenceWanted', from: this.bus.nodeId }),
+        encodeSignal('presenceWanted', this.bus.nodeId),
       );
     },
   };

@@ -57,6 +57,11 @@ export function encodeCommitted(from: string, c: CommittedElsewhere): string {
   });
 }
 
+/** A message that carries nothing but what it is: `committedLarge` or `presenceWanted`. */
+export function encodeSignal(t: 'committedLarge' | 'presenceWanted', from: string): string {
+  return JSON.stringify({ t, from });
+}
+
 export function encodePresence(from: string, update: Uint8Array): string {
   return JSON.stringify({ t: 'presence', from, update: base64(update) });
 }

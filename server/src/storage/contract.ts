@@ -4,48 +4,70 @@ import type { JournalRow, Storage } from './types.ts';
 const bytes = (...b: number[]) => new Uint8Array(b);
 
 /**
- * The storage contract: every backend runs this same suite (SQLite now; PostgreSQL will
- * call it with its own factory).
+ * An account (Ann, ann@example.org), a workspace it owns and documents in it, each created
+ * with its seed row (seq 1, the server's own content; with `seedClientId`, that client id
+ * registered to the server): what every storage test starts from.
  */
+export async function seedWorkspace(
+  storage: Storage,
+  ids: {
+    userId: string;
+    workspaceId: string;
+    documentIds: readonly string[];
+    seed?: Uint8Array;
+    seedClientId?: number;
+  },
+): Promise<void> {
+  const now = Date.now();
+  await storage.users.create({
+    id: ids.userId,
+    name: 'Ann',
+    email: 'ann@example.org',
+    passwordHash: 'h',
+    createdAt: now,
+    creditMode: 'full_name',
+    displayName: null,
+  });
+  await storage.workspaces.create({ id: ids.workspaceId, name: 'W', createdAt: now }, ids.userId);
+  for (const documentId of ids.documentIds) {
+    const seed: JournalRow = {
+      documentId,
+      seq: 1,
+      createdAt: now,
+      accountId: null,
+      update: ids.seed ?? bytes(1),
+    };
+    await storage.documents.create(
+      {
+        id: documentId,
+        workspaceId: ids.workspaceId,
+        title: 'Doc',
+        kind: 'service_design',
+        createdBy: ids.userId,
+        createdAt: now,
+        updatedAt: now,
+        restricted: false,
+      },
+      seed,
+      ids.seedClientId === undefined
+        ? []
+        : [{ documentId, clientId: ids.seedClientId, accountId: null, firstSeen: now }],
+    );
+  }
+}
+
+/** The storage contract: every backend runs this same suite, with its own factory. */
 export function storageContract(name: string, open: () => Promise<Storage>): void {
   describe(`storage contract: ${name}`, () => {
     const setup = async () => {
       const storage = await open();
-      const now = Date.now();
-      await storage.users.create({
-        id: 'u1aaaaaaaaaaaaaaaaaaaaaa',
-        name: 'Ann',
-        email: 'ann@example.org',
-        passwordHash: 'h',
-        createdAt: now,
-        creditMode: 'full_name',
-        displayName: null,
+      await seedWorkspace(storage, {
+        userId: 'u1aaaaaaaaaaaaaaaaaaaaaa',
+        workspaceId: 'w1aaaaaaaaaaaaaaaaaaaaaa',
+        documentIds: ['d1aaaaaaaaaaaaaaaaaaaaaa'],
+        seed: bytes(1, 2, 3),
+        seedClientId: 7,
       });
-      await storage.workspaces.create(
-        { id: 'w1aaaaaaaaaaaaaaaaaaaaaa', name: 'W', createdAt: now },
-        'u1aaaaaaaaaaaaaaaaaaaaaa',
-      );
-      const seed: JournalRow = {
-        documentId: 'd1aaaaaaaaaaaaaaaaaaaaaa',
-        seq: 1,
-        createdAt: now,
-        accountId: null,
-        update: bytes(1, 2, 3),
-      };
-      await storage.documents.create(
-        {
-          id: 'd1aaaaaaaaaaaaaaaaaaaaaa',
-          workspaceId: 'w1aaaaaaaaaaaaaaaaaaaaaa',
-          title: 'Doc',
-          kind: 'service_design',
-          createdBy: 'u1aaaaaaaaaaaaaaaaaaaaaa',
-          createdAt: now,
-          updatedAt: now,
-          restricted: false,
-        },
-        seed,
-        [{ documentId: 'd1aaaaaaaaaaaaaaaaaaaaaa', clientId: 7, accountId: null, firstSeen: now }],
-      );
       return storage;
     };
     const row = (seq: number, ...b: number[]): JournalRow => ({

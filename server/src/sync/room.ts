@@ -375,29 +375,24 @@ export class Room {
       this.index.owners.set(clientId, accountId);
       this.#idsPerAccount.set(accountId, (this.#idsPerAccount.get(accountId) ?? 0) + 1);
     }
-    // What the load (or an earlier read) already had is not added twice.
+    // What the load (or an earlier read) already had is not added, or told, twice.
+    const carried = committed.carried.filter(
+      (c) => this.index.authorOf(c.clientId, c.clock) !== c.authorId,
+    );
     this.index.add({
       inserts: committed.inserts.filter(
         (e) => this.index.writtenAt(e.clientId, e.clock) === undefined,
       ),
-      carried: committed.carried.filter(
-        (c) => this.index.authorOf(c.clientId, c.clock) !== c.authorId,
-      ),
+      carried,
     });
     const fresh = committed.rows.filter(
       (r) => r.seq > this.#journalUpto && !this.#journalAhead.has(r.seq),
     );
     this.#applyRows(fresh);
-    if (committed.owners.length > 0 || committed.carried.length > 0) {
+    if (committed.owners.length > 0 || carried.length > 0) {
       const frame = encodeAttribution({
         owners: committed.owners,
-        carried: committed.carried.map((c) => [
-          c.clientId,
-          c.clock,
-          c.len,
-          c.authorId,
-          c.originalAt,
-        ]),
+        carried: carried.map((c) => [c.clientId, c.clock, c.len, c.authorId, c.originalAt]),
       });
       for (const peer of this.peers) if (peer.chorusClient) peer.send(frame);
     }
@@ -505,15 +500,13 @@ export class Room {
         from: this.#journalUpto,
         rows: missing.length,
       });
+      // applyCommittedElsewhere adds (and tells) only the ledger entries the index lacks;
+      // owners are narrowed here so that clients are told only of new ones.
       this.applyCommittedElsewhere({
         rows: missing,
         owners: [...ledger.owners].filter(([clientId]) => !this.index.owners.has(clientId)),
-        inserts: ledger.inserts.filter(
-          (e) => this.index.writtenAt(e.clientId, e.clock) === undefined,
-        ),
-        carried: ledger.carried.filter(
-          (c) => this.index.authorOf(c.clientId, c.clock) !== c.authorId,
-        ),
+        inserts: ledger.inserts,
+        carried: ledger.carried,
       });
       // Rows still beyond reach (committed after the read) come announced, or next time.
       if (this.#journalAhead.size > 0) this.#noteJournal([]);

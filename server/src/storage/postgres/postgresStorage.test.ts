@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPostgres, type TestPostgres } from '../../test/postgres.ts';
-import { storageContract } from '../contract.ts';
+import { seedWorkspace, storageContract } from '../contract.ts';
 import { ClientIdTaken, DocumentGone } from '../errors.ts';
 import { openPostgresStorage } from './postgresStorage.ts';
 
@@ -80,33 +80,8 @@ describe('PostgreSQL specifics', () => {
   it('numbers each document’s rows itself, in order, whatever the caller proposed', async () => {
     const url = await server.freshDatabase();
     const storage = await openPostgresStorage({ connectionString: url });
+    await seedWorkspace(storage, { userId: 'u1', workspaceId: 'w1', documentIds: ['d1', 'd2'] });
     const now = Date.now();
-    await storage.users.create({
-      id: 'u1',
-      name: 'Ann',
-      email: 'ann@example.org',
-      passwordHash: 'h',
-      createdAt: now,
-      creditMode: 'full_name',
-      displayName: null,
-    });
-    await storage.workspaces.create({ id: 'w1', name: 'W', createdAt: now }, 'u1');
-    for (const id of ['d1', 'd2']) {
-      await storage.documents.create(
-        {
-          id,
-          workspaceId: 'w1',
-          title: id,
-          kind: 'service_design',
-          createdBy: 'u1',
-          createdAt: now,
-          updatedAt: now,
-          restricted: false,
-        },
-        { documentId: id, seq: 1, createdAt: now, accountId: null, update: new Uint8Array([0]) },
-        [],
-      );
-    }
     const row = (documentId: string, b: number) => ({
       documentId,
       seq: 99,

@@ -5,6 +5,7 @@ import {
   personColors,
 } from '@chorus/shared';
 import pg from 'pg';
+import { documentTables } from '../documentTables.ts';
 import { ClientIdTaken, DocumentGone } from '../errors.ts';
 import {
   type AuditDbRow,
@@ -82,24 +83,6 @@ const insertMember = (db: Queryable, m: NewMembership) =>
     m.createdAt,
     personColors.length,
   ]);
-
-// Every table that holds a document's content or its evidence, keyed by document id.
-const documentTables = [
-  'journal',
-  'snapshots',
-  'quarantine',
-  'client_ids',
-  'ledger_inserts',
-  'ledger_carried',
-  'ledger_deletes',
-  'versions',
-  'evaluation_entries',
-  'evaluation_submissions',
-  'evaluation_agreed',
-  'evaluation_declarations',
-  'evaluation_rounds',
-  'evaluations',
-] as const;
 
 /** SQLSTATEs of `chorus_append` (see schema.ts): a client id is another account's; a document is gone. */
 const CLIENT_ID_TAKEN = 'CH001';

@@ -2,7 +2,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../test/testServer.ts';
-import { storageContract } from '../contract.ts';
+import { seedWorkspace, storageContract } from '../contract.ts';
 import { migrations } from './schema.ts';
 import { openSqliteStorage } from './sqliteStorage.ts';
 
@@ -34,41 +34,12 @@ describe('SQLite specifics', () => {
   it('keeps a quarantined row, with its bytes, author and reason, for inspection', async () => {
     const file = path.join(tempDir(), 'chorus.db');
     const storage = openSqliteStorage({ filename: file });
-    const now = Date.now();
-    await storage.users.create({
-      id: 'u1aaaaaaaaaaaaaaaaaaaaaa',
-      name: 'Ann',
-      email: 'ann@example.org',
-      passwordHash: 'h',
-      createdAt: now,
-      creditMode: 'full_name',
-      displayName: null,
+    await seedWorkspace(storage, {
+      userId: 'u1aaaaaaaaaaaaaaaaaaaaaa',
+      workspaceId: 'w1',
+      documentIds: ['d1'],
     });
-    await storage.workspaces.create(
-      { id: 'w1', name: 'W', createdAt: now },
-      'u1aaaaaaaaaaaaaaaaaaaaaa',
-    );
-    const seed = {
-      documentId: 'd1',
-      seq: 1,
-      createdAt: now,
-      accountId: null,
-      update: new Uint8Array([1]),
-    };
-    await storage.documents.create(
-      {
-        id: 'd1',
-        workspaceId: 'w1',
-        title: 'Doc',
-        kind: 'service_design',
-        createdBy: 'u1aaaaaaaaaaaaaaaaaaaaaa',
-        createdAt: now,
-        updatedAt: now,
-        restricted: false,
-      },
-      seed,
-      [],
-    );
+    const now = Date.now();
     await storage.journal.append([
       {
         documentId: 'd1',

@@ -7,6 +7,7 @@ import {
   personColors,
 } from '@chorus/shared';
 import Database from 'better-sqlite3';
+import { documentTables } from '../documentTables.ts';
 import {
   type AuditDbRow,
   bytes,
@@ -345,23 +346,6 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
       createdAt: w.createdAt,
     });
   });
-  // Every table that holds a document's content or its evidence, keyed by document id.
-  const documentTables = [
-    'journal',
-    'snapshots',
-    'quarantine',
-    'client_ids',
-    'ledger_inserts',
-    'ledger_carried',
-    'ledger_deletes',
-    'versions',
-    'evaluation_entries',
-    'evaluation_submissions',
-    'evaluation_agreed',
-    'evaluation_declarations',
-    'evaluation_rounds',
-    'evaluations',
-  ] as const;
   const eraseDocumentRows = documentTables.map((table) =>
     db.prepare(`DELETE FROM ${table} WHERE document_id = ?`),
   );

@@ -1,0 +1,20 @@
+/**
+ * Every table that holds a document's content or its evidence, keyed by document id: what
+ * erasing a workspace deletes for each of its documents, in both SQL backends.
+ */
+export const documentTables = [
+  'journal',
+  'snapshots',
+  'quarantine',
+  'client_ids',
+  'ledger_inserts',
+  'ledger_carried',
+  'ledger_deletes',
+  'versions',
+  'evaluation_entries',
+  'evaluation_submissions',
+  'evaluation_agreed',
+  'evaluation_declarations',
+  'evaluation_rounds',
+  'evaluations',
+] as const;
