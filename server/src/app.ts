@@ -11,6 +11,7 @@ import { accountRoutes } from './routes/account/accountRoutes.ts';
 import { auditRoutes } from './routes/audit/auditRoutes.ts';
 import { authRoutes } from './routes/auth/authRoutes.ts';
 import { attributionRoutes } from './routes/documents/attributionRoutes.ts';
+import { commentRoutes } from './routes/documents/commentRoutes.ts';
 import { documentRoutes } from './routes/documents/documentRoutes.ts';
 import { evaluationRoutes } from './routes/documents/evaluationRoutes.ts';
 import { versionRoutes } from './routes/documents/versionRoutes.ts';
@@ -58,6 +59,7 @@ export function createApp(services: Services) {
   api.route('/documents', attributionRoutes);
   api.route('/documents', versionRoutes);
   api.route('/documents', evaluationRoutes);
+  api.route('/documents', commentRoutes);
   api.all('*', () => {
     throw new AppError(
       ErrorId.notFound,

@@ -61,6 +61,8 @@ function clusterWide(sync: SyncServer, cluster: Cluster): LiveDocuments {
   return {
     committedDocument: (documentId) => sync.committedDocument(documentId),
     applyServerEdit: (...args) => sync.applyServerEdit(...args),
+    // The sync server announces notices to the other processes itself.
+    notify: (documentId, topic) => sync.notify(documentId, topic),
     async discard(documentId) {
       cluster.discarded(documentId);
       await sync.discard(documentId);

@@ -12,6 +12,7 @@ export * from './protocol/messages.ts';
 export * from './schemas/account.ts';
 export * from './schemas/audit.ts';
 export * from './schemas/auth.ts';
+export * from './schemas/comment.ts';
 export * from './schemas/document.ts';
 export * from './schemas/errors.ts';
 export * from './schemas/evaluation.ts';

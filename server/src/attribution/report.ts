@@ -20,6 +20,8 @@ export interface PersonFigures {
   wordsInDocument: number;
   wordsWritten: number;
   wordsDeleted: number;
+  /** Comments they wrote in the document and have not deleted. */
+  commentsMade: number;
   deletedFrom: { accountId: string | null; name: string; words: number }[];
 }
 
@@ -34,6 +36,7 @@ export interface ContributionReport {
     wordsInDocument: number;
     wordsWritten: number;
     wordsDeleted: number;
+    commentsMade: number;
   }[];
   passages: {
     text: string;
@@ -89,6 +92,7 @@ export function computeReport(
   index: AuthorshipIndex,
   deletes: readonly LedgerDelete[],
   people: ReadonlyMap<string, Person>,
+  commentsBy: ReadonlyMap<string, number> = new Map(),
 ): ContributionReport {
   const blocks = authoredBlocks(doc.getXmlFragment('default'), index);
   const inDoc = new Map<string | null, number>();
@@ -114,7 +118,14 @@ export function computeReport(
   const nameOf = (id: string | null) =>
     id ? (people.get(id)?.name ?? 'A former member') : 'The template';
   const ids = new Set<string>();
-  for (const id of [...inDoc.keys(), ...deletedOf.keys(), ...deletedBy.keys()]) if (id) ids.add(id);
+  for (const id of [
+    ...inDoc.keys(),
+    ...deletedOf.keys(),
+    ...deletedBy.keys(),
+    ...commentsBy.keys(),
+  ]) {
+    if (id) ids.add(id);
+  }
   const figures: PersonFigures[] = [...ids].map((accountId) => {
     const person = people.get(accountId);
     const role = person?.role ?? 'other';
@@ -127,6 +138,7 @@ export function computeReport(
       wordsInDocument: inDoc.get(accountId) ?? 0,
       wordsWritten: (inDoc.get(accountId) ?? 0) + Math.max(0, deletedOf.get(accountId) ?? 0),
       wordsDeleted: [...by.values()].reduce((a, b) => a + b, 0),
+      commentsMade: commentsBy.get(accountId) ?? 0,
       deletedFrom: [...by].map(([id, words]) => ({ accountId: id, name: nameOf(id), words })),
     };
   });
@@ -142,6 +154,7 @@ export function computeReport(
         wordsInDocument: members.reduce((n, f) => n + f.wordsInDocument, 0),
         wordsWritten: members.reduce((n, f) => n + f.wordsWritten, 0),
         wordsDeleted: members.reduce((n, f) => n + f.wordsDeleted, 0),
+        commentsMade: members.reduce((n, f) => n + f.commentsMade, 0),
       };
     })
     .filter((r) => r.people > 0);
@@ -190,9 +203,18 @@ export function reportToCsv(report: ContributionReport): string {
     'Words in document',
     'Words written in total',
     'Words deleted',
+    'Comments made',
   );
   for (const p of report.people) {
-    row('Person', p.name, p.roleLabel, p.wordsInDocument, p.wordsWritten, p.wordsDeleted);
+    row(
+      'Person',
+      p.name,
+      p.roleLabel,
+      p.wordsInDocument,
+      p.wordsWritten,
+      p.wordsDeleted,
+      p.commentsMade,
+    );
   }
   for (const r of report.roles) {
     row(
@@ -202,6 +224,7 @@ export function reportToCsv(report: ContributionReport): string {
       r.wordsInDocument,
       r.wordsWritten,
       r.wordsDeleted,
+      r.commentsMade,
     );
   }
   row(

@@ -153,6 +153,19 @@ describe('two server processes sharing PostgreSQL, joined through Redis', () => 
     await eventually(() => expect(codes).toContain(CloseCode.forbidden), 5000);
   });
 
+  it('a comment made through one process is announced to the people on the other', async () => {
+    const { ann, documentId, b } = await annAndBob();
+    const doc = new Y.Doc();
+    const at = Y.createRelativePositionFromTypeIndex(doc.getXmlFragment('default'), 0);
+    const anchor = Buffer.from(Y.encodeRelativePosition(at)).toString('base64');
+    const made = await call(one.url, 'POST', `/documents/${documentId}/threads`, {
+      body: { anchor: { start: anchor, end: anchor }, quote: 'Pathway', body: 'Too long.' },
+      cookie: ann.cookie,
+    });
+    expect(made.status).toBe(201);
+    await eventually(() => expect(b.notices()).toEqual(['comments']), 5000);
+  });
+
   it('signing out through one process closes that session’s sockets on the other', async () => {
     const ann = await buildUser(one.url, 'Ann Patient');
     const { documentId } = await buildDocument(one.url, ann);

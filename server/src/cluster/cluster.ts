@@ -7,6 +7,7 @@ import {
   controlMessageSchema,
   documentMessageSchema,
   encodeCommitted,
+  encodeNotice,
   encodePresence,
   encodeSignal,
   parseMessage,
@@ -62,6 +63,7 @@ export class Cluster {
         if (m.t === 'committed') handlers.committed(toCommittedElsewhere(m));
         else if (m.t === 'committedLarge') handlers.readJournal();
         else if (m.t === 'presence') handlers.presence(m.update);
+        else if (m.t === 'notice') handlers.notice(m.topic);
         else handlers.presenceWanted();
       });
     },
@@ -76,6 +78,9 @@ export class Cluster {
     },
     announcePresence: (documentId, update) => {
       this.bus.publish(documentChannel(documentId), encodePresence(this.bus.nodeId, update));
+    },
+    announceNotice: (documentId, topic) => {
+      this.bus.publish(documentChannel(documentId), encodeNotice(this.bus.nodeId, topic));
     },
     askPresence: (documentId) => {
       this.bus.publish(

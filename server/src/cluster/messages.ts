@@ -1,3 +1,4 @@
+import { type NoticeTopic, noticeTopics } from '@chorus/shared';
 import { z } from 'zod';
 import type { CommittedElsewhere } from '../sync/room.ts';
 
@@ -24,6 +25,8 @@ export const documentMessageSchema = z.discriminatedUnion('t', [
   z.object({ t: z.literal('committedLarge'), from: id }),
   z.object({ t: z.literal('presence'), from: id, update: bytes }),
   z.object({ t: z.literal('presenceWanted'), from: id }),
+  // Something kept beside the document (its comments) changed: tell the people here.
+  z.object({ t: z.literal('notice'), from: id, topic: z.enum(noticeTopics) }),
 ]);
 export type DocumentMessage = z.output<typeof documentMessageSchema>;
 
@@ -60,6 +63,10 @@ export function encodeCommitted(from: string, c: CommittedElsewhere): string {
 /** A message that carries nothing but what it is: `committedLarge` or `presenceWanted`. */
 export function encodeSignal(t: 'committedLarge' | 'presenceWanted', from: string): string {
   return JSON.stringify({ t, from });
+}
+
+export function encodeNotice(from: string, topic: NoticeTopic): string {
+  return JSON.stringify({ t: 'notice', from, topic });
 }
 
 export function encodePresence(from: string, update: Uint8Array): string {

@@ -1,4 +1,4 @@
-import type { AuthorshipIndex } from '@chorus/shared';
+import type { AuthorshipIndex, NoticeTopic } from '@chorus/shared';
 import type * as Y from 'yjs';
 import type { TextSource } from '../attribution/recordTransaction.ts';
 import { SessionService } from '../auth/sessions.ts';
@@ -23,6 +23,8 @@ export interface LiveDocuments {
    * room without writing anything of it again (no snapshot, no version).
    */
   discard(documentId: string): Promise<void>;
+  /** Tells everyone with the document open that its comments changed (see `SyncServer.notify`). */
+  notify(documentId: string, topic: NoticeTopic): void;
 }
 
 /** Everything the HTTP routes and the sync server share. They meet only through these. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { JournalRow, Storage } from './types.ts';
+import type { CommentRecord, CommentThreadRecord, JournalRow, Storage } from './types.ts';
 
 const bytes = (...b: number[]) => new Uint8Array(b);
 
@@ -541,6 +541,202 @@ export function storageContract(name: string, open: () => Promise<Storage>): voi
         expect(await s.evaluations.get(doc)).toBeNull();
         expect(await s.evaluations.entries(doc)).toEqual([]);
         expect(await s.evaluations.submissions(doc)).toEqual([]);
+        await s.close();
+      });
+    });
+    describe('comments', () => {
+      const doc = 'd1aaaaaaaaaaaaaaaaaaaaaa';
+      const otherDoc = 'd2aaaaaaaaaaaaaaaaaaaaaa';
+      const ann = 'u1aaaaaaaaaaaaaaaaaaaaaa';
+      const bob = 'u2aaaaaaaaaaaaaaaaaaaaaa';
+      const withTwoDocuments = async () => {
+        const storage = await open();
+        await seedWorkspace(storage, {
+          userId: ann,
+          workspaceId: 'w1aaaaaaaaaaaaaaaaaaaaaa',
+          documentIds: [doc, otherDoc],
+        });
+        return storage;
+      };
+      const thread = (id: string, createdAt: number, documentId = doc): CommentThreadRecord => ({
+        id,
+        documentId,
+        anchorStart: bytes(1, 0, 255, 7),
+        anchorEnd: bytes(1, 0, 255, 9),
+        quote: 'the discharge letter',
+        createdBy: ann,
+        createdAt,
+        resolvedAt: null,
+        resolvedBy: null,
+      });
+      const comment = (
+        id: string,
+        threadId: string,
+        createdAt: number,
+        changes: Partial<CommentRecord> = {},
+      ): CommentRecord => ({
+        id,
+        threadId,
+        documentId: doc,
+        authorId: ann,
+        participantRole: 'patient',
+        body: `Comment ${id}`,
+        mentions: [],
+        createdAt,
+        editedAt: null,
+        deletedAt: null,
+        ...changes,
+      });
+
+      it('opens a thread with its first comment, and reads both back as written', async () => {
+        const s = await withTwoDocuments();
+        const t = thread('t1', 10);
+        const first = comment('c1', 't1', 10, { mentions: [bob, ann] });
+        await s.comments.createThread(t, first);
+        expect(await s.comments.getThread(doc, 't1')).toEqual(t);
+        expect(await s.comments.getComment(doc, 'c1')).toEqual(first);
+        expect(await s.comments.listThreads(doc)).toEqual([t]);
+        expect(await s.comments.listComments(doc)).toEqual([first]);
+        // Looked up under another document, neither exists.
+        expect(await s.comments.getThread(otherDoc, 't1')).toBeNull();
+        expect(await s.comments.getComment(otherDoc, 'c1')).toBeNull();
+        expect(await s.comments.listThreads(otherDoc)).toEqual([]);
+        await s.close();
+      });
+
+      it('opens no thread when its first comment cannot be stored', async () => {
+        const s = await withTwoDocuments();
+        await s.comments.createThread(thread('t1', 10), comment('c1', 't1', 10));
+        // The first comment's id is taken: the thread must not be left without a comment.
+        await expect(
+          s.comments.createThread(thread('t2', 11), comment('c1', 't2', 11)),
+        ).rejects.toThrow();
+        expect(await s.comments.getThread(doc, 't2')).toBeNull();
+        expect((await s.comments.listThreads(doc)).map((t) => t.id)).toEqual(['t1']);
+        await s.close();
+      });
+
+      it('adds replies only to a thread of the same document', async () => {
+        const s = await withTwoDocuments();
+        await s.comments.createThread(thread('t1', 10), comment('c1', 't1', 10));
+        await s.comments.createThread(
+          thread('t9', 10, otherDoc),
+          comment('c9', 't9', 10, { documentId: otherDoc }),
+        );
+        const reply = comment('c2', 't1', 20, { authorId: bob, participantRole: 'clinician' });
+        expect(await s.comments.addReply(reply)).toBe(true);
+        expect(await s.comments.getComment(doc, 'c2')).toEqual(reply);
+        expect(await s.comments.addReply(comment('c3', 'no-such-thread', 30))).toBe(false);
+        // A thread id of another document never matches.
+        expect(await s.comments.addReply(comment('c4', 't9', 40))).toBe(false);
+        expect((await s.comments.listComments(doc)).map((c) => c.id)).toEqual(['c1', 'c2']);
+        expect((await s.comments.listComments(otherDoc)).map((c) => c.id)).toEqual(['c9']);
+        await s.close();
+      });
+
+      it('lists threads and comments oldest first, by id when made at the same time', async () => {
+        const s = await withTwoDocuments();
+        await s.comments.createThread(thread('tb', 20), comment('cb', 'tb', 20));
+        await s.comments.createThread(thread('tc', 10), comment('cc', 'tc', 10));
+        await s.comments.createThread(thread('ta', 20), comment('ca', 'ta', 20));
+        await s.comments.addReply(comment('c0', 'tb', 30));
+        await s.comments.addReply(comment('cd', 'tc', 5));
+        expect((await s.comments.listThreads(doc)).map((t) => t.id)).toEqual(['tc', 'ta', 'tb']);
+        expect((await s.comments.listComments(doc)).map((c) => c.id)).toEqual([
+          'cd',
+          'cc',
+          'ca',
+          'cb',
+          'c0',
+        ]);
+        await s.close();
+      });
+
+      it('lets only the author edit a comment, and never once it is deleted', async () => {
+        const s = await withTwoDocuments();
+        const first = comment('c1', 't1', 10, { mentions: [bob] });
+        await s.comments.createThread(thread('t1', 10), first);
+        const change = { body: 'Reworded', mentions: [ann] };
+        expect(await s.comments.editComment(doc, 'c1', bob, change, 20)).toBe(false);
+        expect(await s.comments.editComment(otherDoc, 'c1', ann, change, 20)).toBe(false);
+        expect(await s.comments.editComment(doc, 'no-such-comment', ann, change, 20)).toBe(false);
+        expect(await s.comments.getComment(doc, 'c1')).toEqual(first);
+        expect(await s.comments.editComment(doc, 'c1', ann, change, 30)).toBe(true);
+        expect(await s.comments.getComment(doc, 'c1')).toEqual({
+          ...first,
+          body: 'Reworded',
+          mentions: [ann],
+          editedAt: 30,
+        });
+        expect(await s.comments.deleteComment(doc, 'c1', ann, 40)).toBe(true);
+        expect(await s.comments.editComment(doc, 'c1', ann, change, 50)).toBe(false);
+        expect(await s.comments.getComment(doc, 'c1')).toMatchObject({
+          body: '',
+          mentions: [],
+          editedAt: 30,
+          deletedAt: 40,
+        });
+        await s.close();
+      });
+
+      it('lets only the author delete a comment, clearing its body and mentions, once', async () => {
+        const s = await withTwoDocuments();
+        await s.comments.createThread(thread('t1', 10), comment('c1', 't1', 10));
+        const reply = comment('c2', 't1', 20, { mentions: [bob, ann] });
+        await s.comments.addReply(reply);
+        expect(await s.comments.deleteComment(doc, 'c2', bob, 30)).toBe(false);
+        expect(await s.comments.deleteComment(otherDoc, 'c2', ann, 30)).toBe(false);
+        expect(await s.comments.getComment(doc, 'c2')).toEqual(reply);
+        expect(await s.comments.deleteComment(doc, 'c2', ann, 40)).toBe(true);
+        const deleted = { ...reply, body: '', mentions: [], deletedAt: 40 };
+        expect(await s.comments.getComment(doc, 'c2')).toEqual(deleted);
+        // Deleted once: a second delete changes nothing, not even the time.
+        expect(await s.comments.deleteComment(doc, 'c2', ann, 50)).toBe(false);
+        expect(await s.comments.getComment(doc, 'c2')).toEqual(deleted);
+        // A deleted comment keeps its place in the thread.
+        expect((await s.comments.listComments(doc)).map((c) => [c.id, c.deletedAt])).toEqual([
+          ['c1', null],
+          ['c2', 40],
+        ]);
+        await s.close();
+      });
+
+      it('resolves and reopens a thread of its document only', async () => {
+        const s = await withTwoDocuments();
+        await s.comments.createThread(thread('t1', 10), comment('c1', 't1', 10));
+        expect(await s.comments.setResolved(doc, 't1', { by: bob, at: 20 })).toBe(true);
+        expect(await s.comments.getThread(doc, 't1')).toMatchObject({
+          resolvedAt: 20,
+          resolvedBy: bob,
+        });
+        expect(await s.comments.setResolved(doc, 'no-such-thread', { by: bob, at: 20 })).toBe(
+          false,
+        );
+        expect(await s.comments.setResolved(otherDoc, 't1', null)).toBe(false);
+        expect((await s.comments.getThread(doc, 't1'))?.resolvedAt).toBe(20);
+        expect(await s.comments.setResolved(doc, 't1', null)).toBe(true);
+        expect(await s.comments.getThread(doc, 't1')).toEqual(thread('t1', 10));
+        await s.close();
+      });
+
+      it('goes when the workspace is erased', async () => {
+        const s = await withTwoDocuments();
+        await s.comments.createThread(thread('t1', 10), comment('c1', 't1', 10));
+        await s.comments.addReply(comment('c2', 't1', 20));
+        await s.comments.createThread(
+          thread('t9', 10, otherDoc),
+          comment('c9', 't9', 10, { documentId: otherDoc }),
+        );
+        expect((await s.workspaces.erase('w1aaaaaaaaaaaaaaaaaaaaaa')).sort()).toEqual([
+          doc,
+          otherDoc,
+        ]);
+        for (const d of [doc, otherDoc]) {
+          expect(await s.comments.listThreads(d)).toEqual([]);
+          expect(await s.comments.listComments(d)).toEqual([]);
+        }
+        expect(await s.comments.getThread(doc, 't1')).toBeNull();
+        expect(await s.comments.getComment(doc, 'c2')).toBeNull();
         await s.close();
       });
     });

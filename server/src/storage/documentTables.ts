@@ -17,4 +17,7 @@ export const documentTables = [
   'evaluation_declarations',
   'evaluation_rounds',
   'evaluations',
+  // Comments before their threads, which they reference.
+  'comments',
+  'comment_threads',
 ] as const;

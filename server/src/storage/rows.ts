@@ -17,6 +17,8 @@ import type {
 } from '@chorus/shared';
 import type {
   AuditRow,
+  CommentRecord,
+  CommentThreadRecord,
   DocumentRecord,
   EvaluationRecord,
   InviteRecord,
@@ -288,4 +290,55 @@ export const toDeclaration = (r: DeclarationRow): Declaration => ({
     r.exception_mitigation !== null && r.exception_by !== null && r.exception_at !== null
       ? { mitigation: r.exception_mitigation, by: r.exception_by, at: r.exception_at }
       : null,
+});
+
+export interface CommentThreadRow {
+  id: string;
+  document_id: string;
+  anchor_start: Buffer;
+  anchor_end: Buffer;
+  quote: string;
+  created_by: string;
+  created_at: number;
+  resolved_at: number | null;
+  resolved_by: string | null;
+}
+
+export interface CommentRow {
+  id: string;
+  thread_id: string;
+  document_id: string;
+  author_id: string;
+  participant_role: string;
+  body: string;
+  mentions: string;
+  created_at: number;
+  edited_at: number | null;
+  deleted_at: number | null;
+}
+
+export const toCommentThread = (r: CommentThreadRow): CommentThreadRecord => ({
+  id: r.id,
+  documentId: r.document_id,
+  anchorStart: bytes(r.anchor_start),
+  anchorEnd: bytes(r.anchor_end),
+  quote: r.quote,
+  createdBy: r.created_by,
+  createdAt: r.created_at,
+  resolvedAt: r.resolved_at,
+  resolvedBy: r.resolved_by,
+});
+
+export const toComment = (r: CommentRow): CommentRecord => ({
+  id: r.id,
+  threadId: r.thread_id,
+  documentId: r.document_id,
+  authorId: r.author_id,
+  participantRole: r.participant_role as ParticipantRole,
+  body: r.body,
+  // Written only by the stores, as a JSON array of account ids.
+  mentions: JSON.parse(r.mentions) as string[],
+  createdAt: r.created_at,
+  editedAt: r.edited_at,
+  deletedAt: r.deleted_at,
 });

@@ -451,6 +451,82 @@ export interface EvaluationStore {
   declarations(documentId: string): Promise<Declaration[]>;
 }
 
+/**
+ * A comment thread, anchored to a stretch of the document's text by two Yjs relative
+ * positions (so the anchor follows the text through everyone's edits).
+ */
+export interface CommentThreadRecord {
+  id: string;
+  documentId: string;
+  /** `Y.encodeRelativePosition` of where the commented text starts and ends. */
+  anchorStart: Uint8Array;
+  anchorEnd: Uint8Array;
+  /** The commented text as it read when the thread was opened (shown if it is deleted). */
+  quote: string;
+  createdBy: string;
+  createdAt: number;
+  resolvedAt: number | null;
+  resolvedBy: string | null;
+}
+
+/** One comment in a thread: the first opens it, the others are replies. */
+export interface CommentRecord {
+  id: string;
+  threadId: string;
+  documentId: string;
+  authorId: string;
+  /** The author's participant role when they wrote it, as edits are credited. */
+  participantRole: ParticipantRole;
+  body: string;
+  /** Members mentioned in the body (account ids). */
+  mentions: string[];
+  createdAt: number;
+  editedAt: number | null;
+  /** A deleted comment keeps its place in the thread with its body and mentions cleared. */
+  deletedAt: number | null;
+}
+
+/**
+ * Comments. Only a comment's author may change or delete it: the store checks the author
+ * in the same statement as the write, so the rule holds whatever else happens meanwhile.
+ */
+export interface CommentStore {
+  /** Opens a thread with its first comment, in one transaction. */
+  createThread(thread: CommentThreadRecord, first: CommentRecord): Promise<void>;
+  /** Adds a reply; false if the thread does not exist in that document. */
+  addReply(comment: CommentRecord): Promise<boolean>;
+  getThread(documentId: string, threadId: string): Promise<CommentThreadRecord | null>;
+  getComment(documentId: string, commentId: string): Promise<CommentRecord | null>;
+  /** Every thread of the document, oldest first. */
+  listThreads(documentId: string): Promise<CommentThreadRecord[]>;
+  /** Every comment of the document (deleted ones included), oldest first. */
+  listComments(documentId: string): Promise<CommentRecord[]>;
+  /**
+   * Replaces a comment's body and mentions; false unless the comment exists in that
+   * document, was written by `authorId` and is not deleted.
+   */
+  editComment(
+    documentId: string,
+    commentId: string,
+    authorId: string,
+    change: { body: string; mentions: readonly string[] },
+    at: number,
+  ): Promise<boolean>;
+  /** Marks a comment deleted and clears its body and mentions; same conditions as `editComment`. */
+  deleteComment(
+    documentId: string,
+    commentId: string,
+    authorId: string,
+    at: number,
+  ): Promise<boolean>;
+  /** Resolves (with who and when) or reopens (null) a thread; false if there is no such thread. */
+  setResolved(
+    documentId: string,
+    threadId: string,
+    resolved: { by: string; at: number } | null,
+  ): Promise<boolean>;
+}
+
 export interface Storage {
   users: UserStore;
   sessions: SessionStore;
@@ -461,6 +537,7 @@ export interface Storage {
   audit: AuditStore;
   versions: VersionStore;
   evaluations: EvaluationStore;
+  comments: CommentStore;
   /** Runs a health check (for SQLite: `PRAGMA integrity_check`); returns 'ok' or the problem. */
   integrityCheck(): Promise<string>;
   /**

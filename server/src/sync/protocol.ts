@@ -1,4 +1,10 @@
-import { type CarriedTuple, ChorusMessage, MessageType, SyncType } from '@chorus/shared';
+import {
+  type CarriedTuple,
+  ChorusMessage,
+  MessageType,
+  type NoticeTopic,
+  SyncType,
+} from '@chorus/shared';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 
@@ -109,4 +115,12 @@ export const encodeAttribution = (payload: {
     encoding.writeVarUint(e, MessageType.chorus);
     encoding.writeVarUint(e, ChorusMessage.attribution);
     encoding.writeVarString(e, JSON.stringify(payload));
+  });
+
+/** `[100, 3, json]`: something kept beside the document changed (see `ChorusMessage.notice`). */
+export const encodeNotice = (topic: NoticeTopic) =>
+  encode((e) => {
+    encoding.writeVarUint(e, MessageType.chorus);
+    encoding.writeVarUint(e, ChorusMessage.notice);
+    encoding.writeVarString(e, JSON.stringify({ topic }));
   });

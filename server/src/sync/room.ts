@@ -4,6 +4,7 @@ import {
   type CarriedRange,
   CloseCode,
   type InsertRange,
+  type NoticeTopic,
   type ParticipantRole,
 } from '@chorus/shared';
 import * as awarenessProtocol from 'y-protocols/awareness';
@@ -26,6 +27,7 @@ import {
   decodeClientMessage,
   encodeAttribution,
   encodeAwareness,
+  encodeNotice,
   encodeSaved,
   encodeSyncStep1,
   encodeSyncStep2,
@@ -396,6 +398,12 @@ export class Room {
       });
       for (const peer of this.peers) if (peer.chorusClient) peer.send(frame);
     }
+  }
+
+  /** Tells the Chorus clients here that something kept beside the document changed. */
+  notice(topic: NoticeTopic): void {
+    const frame = encodeNotice(topic);
+    for (const peer of this.peers) if (peer.chorusClient) peer.send(frame);
   }
 
   /** Applies and relays committed rows from elsewhere, and notes their place in the journal. */

@@ -1,4 +1,4 @@
-import { AuthorshipIndex, CloseCode } from '@chorus/shared';
+import { AuthorshipIndex, CloseCode, type NoticeTopic } from '@chorus/shared';
 import * as Y from 'yjs';
 import type { TextSource } from '../attribution/recordTransaction.ts';
 import type { Logger } from '../logger.ts';
@@ -460,6 +460,7 @@ export class SyncServer {
         if (presence) cluster.announcePresence(documentId, presence);
       },
       readJournal: () => void room.catchUp(),
+      notice: (topic) => room.notice(topic),
     });
   }
 
@@ -554,6 +555,15 @@ export class SyncServer {
   #unload(room: Room): void {
     if (this.rooms.get(room.documentId) === room) this.rooms.delete(room.documentId);
     room.destroy();
+  }
+
+  /**
+   * Tells everyone with the document open, on every process, that something kept beside
+   * it (its comments) changed, so their pages fetch it again.
+   */
+  notify(documentId: string, topic: NoticeTopic): void {
+    this.rooms.get(documentId)?.notice(topic);
+    this.cluster?.announceNotice(documentId, topic);
   }
 
   async discard(documentId: string): Promise<void> {

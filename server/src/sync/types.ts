@@ -1,4 +1,4 @@
-import type { ParticipantRole, Permission } from '@chorus/shared';
+import type { NoticeTopic, ParticipantRole, Permission } from '@chorus/shared';
 import type { CommittedElsewhere } from './room.ts';
 import type { ContentRules } from './validateUpdate.ts';
 
@@ -80,6 +80,8 @@ export interface ElsewhereHandlers {
   presenceWanted(): void;
   /** Another process committed more than is announced whole: read it from the journal. */
   readJournal(): void;
+  /** Something kept beside the document changed through another process. */
+  notice(topic: NoticeTopic): void;
 }
 
 /**
@@ -93,4 +95,5 @@ export interface SyncCluster {
   announceCommitted(documentId: string, committed: CommittedElsewhere): void;
   announcePresence(documentId: string, update: Uint8Array): void;
   askPresence(documentId: string): void;
+  announceNotice(documentId: string, topic: NoticeTopic): void;
 }

@@ -25,6 +25,8 @@ export interface TestClient {
   sent(): number;
   /** Which connection (1, 2, ...) the counters belong to. */
   generation(): number;
+  /** Topics of the notices received (`ChorusMessage.notice`), in order. */
+  notices(): string[];
   text(): string;
   destroy(): void;
 }
@@ -77,9 +79,13 @@ export function connectClient(
       disableBc: true,
     },
   );
+  const notices: string[] = [];
   provider.messageHandlers[MessageType.chorus] = (_e, decoder) => {
-    if (decoding.readVarUint(decoder) === ChorusMessage.saved)
-      saved = decoding.readVarUint(decoder);
+    const sub = decoding.readVarUint(decoder);
+    if (sub === ChorusMessage.saved) saved = decoding.readVarUint(decoder);
+    else if (sub === ChorusMessage.notice) {
+      notices.push(JSON.parse(decoding.readVarString(decoder)).topic);
+    }
   };
   return {
     doc,
@@ -87,6 +93,7 @@ export function connectClient(
     saved: () => saved,
     sent: () => sent,
     generation: () => generation,
+    notices: () => [...notices],
     text: () => docText(doc),
     destroy() {
       provider.destroy();

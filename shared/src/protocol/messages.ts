@@ -38,4 +38,13 @@ export const ChorusMessage = {
    * credit was carried over, so the author view stays live.
    */
   attribution: 2,
+  /**
+   * server -> client: `[100, 3, json]` with `{topic: 'comments'}`: something kept beside
+   * the document (its comments) changed; fetch it again over HTTP.
+   */
+  notice: 3,
 } as const;
+
+/** What a notice says changed. */
+export const noticeTopics = ['comments'] as const;
+export type NoticeTopic = (typeof noticeTopics)[number];

@@ -6,6 +6,7 @@ import { authorizeDocument } from '../../http/authorize.ts';
 import { clientIp } from '../../http/clientIp.ts';
 import type { AppEnv } from '../../http/env.ts';
 import { recordAudit } from '../../services/audit.ts';
+import { commentCounts } from '../../services/comments.ts';
 import type { LiveDocuments } from '../../services/index.ts';
 import { peopleOf } from '../../services/people.ts';
 
@@ -67,17 +68,19 @@ async function buildReport(
   const { storage } = services;
   const { doc, index } = await liveDocuments(services.live).committedDocument(documentId);
   const ledger = await storage.journal.loadLedger(documentId);
+  const comments = await commentCounts(storage, documentId);
   const people = await peopleOf(
     storage,
     workspaceId,
     [
+      ...comments.keys(),
       ...ledger.owners.values(),
       ...ledger.deletes.map((d) => d.deletedBy),
       ...ledger.carried.map((d) => d.authorId),
     ],
     await storage.journal.authorRoles(documentId),
   );
-  const report = computeReport(doc, index, ledger.deletes, people);
+  const report = computeReport(doc, index, ledger.deletes, people, comments);
   doc.destroy();
   return report;
 }

@@ -10,11 +10,15 @@ import { ClientIdTaken, DocumentGone } from '../errors.ts';
 import {
   type AuditDbRow,
   bytes,
+  type CommentRow,
+  type CommentThreadRow,
   type DocumentRow,
   type InviteRow,
   type MembershipRow,
   type SessionRow,
   toAudit,
+  toComment,
+  toCommentThread,
   toDocument,
   toInvite,
   toMembership,
@@ -28,6 +32,7 @@ import {
 } from '../rows.ts';
 import type {
   ClientIdOwner,
+  CommentStore,
   InviteRecord,
   JournalRow,
   LedgerEntries,
@@ -153,6 +158,136 @@ async function appendJournal(
     }
     throw err;
   }
+}
+
+/**
+ * Comments in PostgreSQL. Each conditional write is one statement whose WHERE clause holds
+ * the whole rule (document, author, not deleted): the row lock it takes makes a concurrent
+ * edit and delete from other processes run one after the other, each seeing the other's
+ * result, so nothing can slip in between a check and the write.
+ */
+function postgresCommentStore(pool: pg.Pool): CommentStore {
+  return {
+    async createThread(t, c) {
+      await transaction(pool, async (client) => {
+        await client.query(
+          `INSERT INTO comment_threads (id, document_id, anchor_start, anchor_end, quote,
+             created_by, created_at, resolved_at, resolved_by)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+          [
+            t.id,
+            t.documentId,
+            Buffer.from(t.anchorStart),
+            Buffer.from(t.anchorEnd),
+            t.quote,
+            t.createdBy,
+            t.createdAt,
+            t.resolvedAt,
+            t.resolvedBy,
+          ],
+        );
+        await client.query(
+          `INSERT INTO comments (id, thread_id, document_id, author_id, participant_role, body,
+             mentions, created_at, edited_at, deleted_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+          [
+            c.id,
+            c.threadId,
+            c.documentId,
+            c.authorId,
+            c.participantRole,
+            c.body,
+            JSON.stringify(c.mentions),
+            c.createdAt,
+            c.editedAt,
+            c.deletedAt,
+          ],
+        );
+      });
+    },
+    async addReply(c) {
+      // Inserts nothing unless the thread is one of the comment's document.
+      const added = await changes(
+        pool,
+        `INSERT INTO comments (id, thread_id, document_id, author_id, participant_role, body,
+           mentions, created_at, edited_at, deleted_at)
+         SELECT $1, id, document_id, $2, $3, $4, $5, $6, $7, $8 FROM comment_threads
+         WHERE id = $9 AND document_id = $10`,
+        [
+          c.id,
+          c.authorId,
+          c.participantRole,
+          c.body,
+          JSON.stringify(c.mentions),
+          c.createdAt,
+          c.editedAt,
+          c.deletedAt,
+          c.threadId,
+          c.documentId,
+        ],
+      );
+      return added === 1;
+    },
+    async getThread(documentId, threadId) {
+      const row = await first<CommentThreadRow>(
+        pool,
+        'SELECT * FROM comment_threads WHERE document_id = $1 AND id = $2',
+        [documentId, threadId],
+      );
+      return row ? toCommentThread(row) : null;
+    },
+    async getComment(documentId, commentId) {
+      const row = await first<CommentRow>(
+        pool,
+        'SELECT * FROM comments WHERE document_id = $1 AND id = $2',
+        [documentId, commentId],
+      );
+      return row ? toComment(row) : null;
+    },
+    async listThreads(documentId) {
+      const found = await rows<CommentThreadRow>(
+        pool,
+        'SELECT * FROM comment_threads WHERE document_id = $1 ORDER BY created_at, id',
+        [documentId],
+      );
+      return found.map(toCommentThread);
+    },
+    async listComments(documentId) {
+      const found = await rows<CommentRow>(
+        pool,
+        'SELECT * FROM comments WHERE document_id = $1 ORDER BY created_at, id',
+        [documentId],
+      );
+      return found.map(toComment);
+    },
+    async editComment(documentId, commentId, authorId, change, at) {
+      const edited = await changes(
+        pool,
+        `UPDATE comments SET body = $1, mentions = $2, edited_at = $3
+         WHERE document_id = $4 AND id = $5 AND author_id = $6 AND deleted_at IS NULL`,
+        [change.body, JSON.stringify(change.mentions), at, documentId, commentId, authorId],
+      );
+      return edited === 1;
+    },
+    async deleteComment(documentId, commentId, authorId, at) {
+      const deleted = await changes(
+        pool,
+        `UPDATE comments SET body = '', mentions = '[]', deleted_at = $1
+         WHERE document_id = $2 AND id = $3 AND author_id = $4 AND deleted_at IS NULL`,
+        [at, documentId, commentId, authorId],
+      );
+      return deleted === 1;
+    },
+    async setResolved(documentId, threadId, resolved) {
+      const changed = await changes(
+        pool,
+        `UPDATE comment_threads SET resolved_at = $1, resolved_by = $2
+         WHERE document_id = $3 AND id = $4`,
+        [resolved?.at ?? null, resolved?.by ?? null, documentId, threadId],
+      );
+      return changed === 1;
+    },
+  };
 }
 
 /**
@@ -503,6 +638,7 @@ function postgresStorage(pool: pg.Pool, lock: ProcessLock): Storage {
       },
     },
     evaluations: postgresEvaluationStore(pool),
+    comments: postgresCommentStore(pool),
     versions: {
       async create(v: VersionRecord) {
         await pool.query(

@@ -332,4 +332,36 @@ export const postgresMigrations: readonly string[] = [
   END
   $$;
   `,
+  // Comment threads anchored to the text, and their comments. A comment references its
+  // thread together with the thread's document, so no comment can sit in a thread of
+  // another document. Mentions are a JSON array of account ids.
+  `
+  CREATE TABLE comment_threads (
+    id TEXT PRIMARY KEY,
+    document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    anchor_start BYTEA NOT NULL,
+    anchor_end BYTEA NOT NULL,
+    quote TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    resolved_at BIGINT,
+    resolved_by TEXT,
+    UNIQUE (document_id, id)
+  );
+  CREATE TABLE comments (
+    id TEXT PRIMARY KEY,
+    thread_id TEXT NOT NULL,
+    document_id TEXT NOT NULL,
+    author_id TEXT NOT NULL,
+    participant_role TEXT NOT NULL,
+    body TEXT NOT NULL,
+    mentions TEXT NOT NULL DEFAULT '[]',
+    created_at BIGINT NOT NULL,
+    edited_at BIGINT,
+    deleted_at BIGINT,
+    FOREIGN KEY (document_id, thread_id)
+      REFERENCES comment_threads(document_id, id) ON DELETE CASCADE
+  );
+  CREATE INDEX comments_document ON comments(document_id, created_at);
+  `,
 ];

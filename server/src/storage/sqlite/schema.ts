@@ -279,4 +279,36 @@ export const migrations: readonly string[] = [
     PRIMARY KEY (document_id, round)
   ) WITHOUT ROWID;
   `,
+  // Comment threads anchored to the text, and their comments. A comment references its
+  // thread together with the thread's document, so no comment can sit in a thread of
+  // another document. Mentions are a JSON array of account ids.
+  `
+  CREATE TABLE comment_threads (
+    id TEXT PRIMARY KEY,
+    document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    anchor_start BLOB NOT NULL,
+    anchor_end BLOB NOT NULL,
+    quote TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    resolved_at INTEGER,
+    resolved_by TEXT
+  );
+  CREATE UNIQUE INDEX comment_threads_document ON comment_threads(document_id, id);
+  CREATE TABLE comments (
+    id TEXT PRIMARY KEY,
+    thread_id TEXT NOT NULL,
+    document_id TEXT NOT NULL,
+    author_id TEXT NOT NULL,
+    participant_role TEXT NOT NULL,
+    body TEXT NOT NULL,
+    mentions TEXT NOT NULL DEFAULT '[]',
+    created_at INTEGER NOT NULL,
+    edited_at INTEGER,
+    deleted_at INTEGER,
+    FOREIGN KEY (document_id, thread_id)
+      REFERENCES comment_threads(document_id, id) ON DELETE CASCADE
+  );
+  CREATE INDEX comments_document ON comments(document_id, created_at);
+  `,
 ];

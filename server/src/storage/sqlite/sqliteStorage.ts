@@ -11,11 +11,15 @@ import { documentTables } from '../documentTables.ts';
 import {
   type AuditDbRow,
   bytes,
+  type CommentRow,
+  type CommentThreadRow,
   type DocumentRow,
   type InviteRow,
   type MembershipRow,
   type SessionRow,
   toAudit,
+  toComment,
+  toCommentThread,
   toDocument,
   toInvite,
   toMembership,
@@ -28,6 +32,9 @@ import {
 } from '../rows.ts';
 import type {
   ClientIdOwner,
+  CommentRecord,
+  CommentStore,
+  CommentThreadRecord,
   DocumentRecord,
   InviteRecord,
   JournalRow,
@@ -575,6 +582,7 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
       },
     },
     evaluations: sqliteEvaluationStore(db),
+    comments: sqliteCommentStore(db),
     versions: {
       async create(v: VersionRecord) {
         stmt.insertVersion.run(
@@ -754,6 +762,141 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
     async close() {
       await writer?.close();
       if (db.open) db.close();
+    },
+  };
+}
+
+/**
+ * Comments in SQLite. Each conditional write is one statement whose WHERE clause holds the
+ * whole rule (document, author, not deleted), so nothing can slip in between a check and
+ * the write.
+ */
+function sqliteCommentStore(db: Database.Database): CommentStore {
+  const stmt = {
+    insertThread: db.prepare(
+      `INSERT INTO comment_threads (id, document_id, anchor_start, anchor_end, quote, created_by,
+         created_at, resolved_at, resolved_by)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    insertComment: db.prepare(
+      `INSERT INTO comments (id, thread_id, document_id, author_id, participant_role, body,
+         mentions, created_at, edited_at, deleted_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    // Inserts nothing unless the thread is one of the comment's document.
+    insertReply: db.prepare(
+      `INSERT INTO comments (id, thread_id, document_id, author_id, participant_role, body,
+         mentions, created_at, edited_at, deleted_at)
+       SELECT ?, id, document_id, ?, ?, ?, ?, ?, ?, ? FROM comment_threads
+       WHERE id = ? AND document_id = ?`,
+    ),
+    thread: db.prepare<[string, string], CommentThreadRow>(
+      'SELECT * FROM comment_threads WHERE document_id = ? AND id = ?',
+    ),
+    comment: db.prepare<[string, string], CommentRow>(
+      'SELECT * FROM comments WHERE document_id = ? AND id = ?',
+    ),
+    threads: db.prepare<[string], CommentThreadRow>(
+      'SELECT * FROM comment_threads WHERE document_id = ? ORDER BY created_at, id',
+    ),
+    comments: db.prepare<[string], CommentRow>(
+      'SELECT * FROM comments WHERE document_id = ? ORDER BY created_at, id',
+    ),
+    edit: db.prepare(
+      `UPDATE comments SET body = ?, mentions = ?, edited_at = ?
+       WHERE document_id = ? AND id = ? AND author_id = ? AND deleted_at IS NULL`,
+    ),
+    delete: db.prepare(
+      `UPDATE comments SET body = '', mentions = '[]', deleted_at = ?
+       WHERE document_id = ? AND id = ? AND author_id = ? AND deleted_at IS NULL`,
+    ),
+    setResolved: db.prepare(
+      'UPDATE comment_threads SET resolved_at = ?, resolved_by = ? WHERE document_id = ? AND id = ?',
+    ),
+  };
+  const insertComment = (c: CommentRecord) =>
+    stmt.insertComment.run(
+      c.id,
+      c.threadId,
+      c.documentId,
+      c.authorId,
+      c.participantRole,
+      c.body,
+      JSON.stringify(c.mentions),
+      c.createdAt,
+      c.editedAt,
+      c.deletedAt,
+    );
+  const createThread = db.transaction((t: CommentThreadRecord, first: CommentRecord) => {
+    stmt.insertThread.run(
+      t.id,
+      t.documentId,
+      Buffer.from(t.anchorStart),
+      Buffer.from(t.anchorEnd),
+      t.quote,
+      t.createdBy,
+      t.createdAt,
+      t.resolvedAt,
+      t.resolvedBy,
+    );
+    insertComment(first);
+  });
+
+  return {
+    async createThread(thread, first) {
+      createThread(thread, first);
+    },
+    async addReply(c) {
+      const added = stmt.insertReply.run(
+        c.id,
+        c.authorId,
+        c.participantRole,
+        c.body,
+        JSON.stringify(c.mentions),
+        c.createdAt,
+        c.editedAt,
+        c.deletedAt,
+        c.threadId,
+        c.documentId,
+      );
+      return added.changes === 1;
+    },
+    async getThread(documentId, threadId) {
+      const row = stmt.thread.get(documentId, threadId);
+      return row ? toCommentThread(row) : null;
+    },
+    async getComment(documentId, commentId) {
+      const row = stmt.comment.get(documentId, commentId);
+      return row ? toComment(row) : null;
+    },
+    async listThreads(documentId) {
+      return stmt.threads.all(documentId).map(toCommentThread);
+    },
+    async listComments(documentId) {
+      return stmt.comments.all(documentId).map(toComment);
+    },
+    async editComment(documentId, commentId, authorId, change, at) {
+      const edited = stmt.edit.run(
+        change.body,
+        JSON.stringify(change.mentions),
+        at,
+        documentId,
+        commentId,
+        authorId,
+      );
+      return edited.changes === 1;
+    },
+    async deleteComment(documentId, commentId, authorId, at) {
+      return stmt.delete.run(at, documentId, commentId, authorId).changes === 1;
+    },
+    async setResolved(documentId, threadId, resolved) {
+      const changed = stmt.setResolved.run(
+        resolved?.at ?? null,
+        resolved?.by ?? null,
+        documentId,
+        threadId,
+      );
+      return changed.changes === 1;
     },
   };
 }

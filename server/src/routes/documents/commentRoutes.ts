@@ -1,0 +1,88 @@
+import {
+  commentTextSchema,
+  createThreadSchema,
+  ErrorId,
+  idSchema,
+  resolveThreadSchema,
+} from '@chorus/shared';
+import type { Context } from 'hono';
+import { Hono } from 'hono';
+import { AppError } from '../../errors.ts';
+import { authorizeDocument } from '../../http/authorize.ts';
+import type { AppEnv } from '../../http/env.ts';
+import { parseJson, parseParam } from '../../http/middleware.ts';
+import * as comments from '../../services/comments.ts';
+
+const notFound = (what: string) =>
+  new AppError(
+    ErrorId.notFound,
+    `That ${what} does not exist in this document. Reload the comments.`,
+  );
+
+/** Where a comment route works: the document, checked against the caller's permission. */
+async function commentWhere(c: Context<AppEnv>, action: 'document.view' | 'document.comment') {
+  const access = await authorizeDocument(c, action);
+  const { storage, live } = c.var.services;
+  return {
+    ...access,
+    where: {
+      storage,
+      live,
+      documentId: access.document.id,
+      workspaceId: access.document.workspaceId,
+    },
+  };
+}
+
+/**
+ * Comment threads anchored to the text. Reading needs view access, writing the commenter
+ * permission or above; only a comment's author changes or deletes it. Each change is
+ * announced to everyone with the document open (`SyncServer.notify`).
+ */
+export const commentRoutes = new Hono<AppEnv>()
+  .get('/:id/threads', async (c) => {
+    const { where } = await commentWhere(c, 'document.view');
+    return c.json({ threads: await comments.listThreads(where) });
+  })
+  .post('/:id/threads', async (c) => {
+    const { where, user, membership } = await commentWhere(c, 'document.comment');
+    const input = await parseJson(c, createThreadSchema);
+    const id = await comments.openThread(
+      where,
+      { userId: user.id, participantRole: membership.participantRole },
+      input,
+    );
+    return c.json({ id }, 201);
+  })
+  .post('/:id/threads/:threadId/replies', async (c) => {
+    const { where, user, membership } = await commentWhere(c, 'document.comment');
+    const threadId = parseParam(c.req.param('threadId'), idSchema, notFound('thread'));
+    const input = await parseJson(c, commentTextSchema);
+    await comments.reply(
+      where,
+      { userId: user.id, participantRole: membership.participantRole },
+      threadId,
+      input,
+    );
+    return c.json({ ok: true }, 201);
+  })
+  .put('/:id/threads/:threadId/resolved', async (c) => {
+    const { where, user } = await commentWhere(c, 'document.comment');
+    const threadId = parseParam(c.req.param('threadId'), idSchema, notFound('thread'));
+    const input = await parseJson(c, resolveThreadSchema);
+    await comments.setResolved(where, user.id, threadId, input.resolved);
+    return c.json({ ok: true });
+  })
+  .patch('/:id/comments/:commentId', async (c) => {
+    const { where, user } = await commentWhere(c, 'document.comment');
+    const commentId = parseParam(c.req.param('commentId'), idSchema, notFound('comment'));
+    const input = await parseJson(c, commentTextSchema);
+    await comments.editComment(where, user.id, commentId, input);
+    return c.json({ ok: true });
+  })
+  .delete('/:id/comments/:commentId', async (c) => {
+    const { where, user } = await commentWhere(c, 'document.comment');
+    const commentId = parseParam(c.req.param('commentId'), idSchema, notFound('comment'));
+    await comments.deleteComment(where, user.id, commentId);
+    return c.json({ ok: true });
+  });

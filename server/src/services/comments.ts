@@ -1,0 +1,306 @@
+import {
+  type CommentTextInput,
+  type CommentThreadView,
+  type CommentView,
+  type CreateThreadInput,
+  ErrorId,
+  type ParticipantRole,
+} from '@chorus/shared';
+import * as Y from 'yjs';
+import { AppError } from '../errors.ts';
+import { newId } from '../ids.ts';
+import type { CommentRecord, CommentThreadRecord, Storage } from '../storage/types.ts';
+import { checkDocumentAccess } from './access.ts';
+import type { LiveDocuments } from './index.ts';
+import { type PersonView, peopleOf } from './people.ts';
+
+/** The person writing, as the route established them. */
+export interface Commenter {
+  userId: string;
+  participantRole: ParticipantRole;
+}
+
+interface Where {
+  storage: Storage;
+  live: LiveDocuments | null;
+  documentId: string;
+  workspaceId: string;
+}
+
+const unreadableAnchor = () =>
+  new AppError(
+    ErrorId.badRequest,
+    'The place you commented on could not be read. Select the text again and add your comment.',
+    { anchor: 'Select the text again.' },
+  );
+
+/**
+ * Checks an anchor sent by a client: it must be a Yjs relative position exactly as
+ * `Y.encodeRelativePosition` writes it, and nothing else (Yjs decodes leniently, so the
+ * decoded position must encode back to the same bytes).
+ */
+function decodeAnchor(base64: string): Uint8Array {
+  const bytes = new Uint8Array(Buffer.from(base64, 'base64'));
+  let again: Uint8Array;
+  try {
+    again = Y.encodeRelativePosition(Y.decodeRelativePosition(bytes));
+  } catch {
+    throw unreadableAnchor();
+  }
+  if (Buffer.compare(again, bytes) !== 0) throw unreadableAnchor();
+  return bytes;
+}
+
+const noSuchThread = () =>
+  new AppError(
+    ErrorId.notFound,
+    'That comment thread does not exist in this document. It may have been deleted: reload the comments.',
+  );
+
+const noSuchComment = () =>
+  new AppError(
+    ErrorId.notFound,
+    'That comment does not exist in this document. It may have been deleted: reload the comments.',
+  );
+
+const notYours = () =>
+  new AppError(
+    ErrorId.forbidden,
+    'Only the person who wrote a comment can change or delete it. Reply to it instead.',
+  );
+
+/**
+ * Mentions must name people who can read the document: a mention of someone who cannot
+ * would tell them nothing, and would show their name to people who may not know them.
+ */
+async function checkMentions(
+  where: Where,
+  mentions: readonly string[],
+  people: Map<string, PersonView>,
+): Promise<string[]> {
+  const unique = [...new Set(mentions)];
+  for (const id of unique) {
+    const access = await checkDocumentAccess(where.storage, id, where.documentId, 'document.view');
+    if (!access.ok) {
+      const name = people.get(id)?.name;
+      throw new AppError(
+        ErrorId.badRequest,
+        name
+          ? `${name} cannot see this document, so they cannot be mentioned. Ask an owner to give them access, or remove the mention.`
+          : 'You mentioned someone who is not a member of this document. Remove the mention.',
+        { mentions: 'Mention only people who can see this document.' },
+      );
+    }
+  }
+  return unique;
+}
+
+/** Everyone who commented or is mentioned in a document, credited as they chose. */
+async function peopleFor(where: Where, comments: readonly CommentRecord[]) {
+  return peopleOf(
+    where.storage,
+    where.workspaceId,
+    comments.flatMap((c) => [c.authorId, ...c.mentions]),
+    new Map(comments.map((c) => [c.authorId, c.participantRole])),
+  );
+}
+
+function commentView(c: CommentRecord, people: Map<string, PersonView>): CommentView {
+  const author = people.get(c.authorId);
+  return {
+    id: c.id,
+    authorId: c.authorId,
+    authorName: author?.name ?? 'A former member',
+    roleLabel: author?.roleLabel ?? '',
+    color: author?.color ?? '#595959',
+    body: c.body,
+    mentions: c.mentions.map((id) => ({ id, name: people.get(id)?.name ?? 'A former member' })),
+    createdAt: new Date(c.createdAt).toISOString(),
+    editedAt: c.editedAt === null ? null : new Date(c.editedAt).toISOString(),
+    deleted: c.deletedAt !== null,
+  };
+}
+
+const base64 = (b: Uint8Array) =>
+  Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64');
+
+/**
+ * A document's comment threads, oldest first, each with its comments. A thread whose
+ * comments were all deleted by their authors is gone; a deleted comment with replies
+ * after it keeps its place, so the replies still read in order.
+ */
+export async function listThreads(where: Where): Promise<CommentThreadView[]> {
+  const { storage, documentId } = where;
+  const [threads, comments] = await Promise.all([
+    storage.comments.listThreads(documentId),
+    storage.comments.listComments(documentId),
+  ]);
+  const people = await peopleFor(where, comments);
+  const byThread = new Map<string, CommentRecord[]>();
+  for (const c of comments) {
+    const list = byThread.get(c.threadId) ?? [];
+    list.push(c);
+    byThread.set(c.threadId, list);
+  }
+  const resolvers = await peopleOf(
+    storage,
+    where.workspaceId,
+    threads.map((t) => t.resolvedBy),
+  );
+  const views: CommentThreadView[] = [];
+  for (const t of threads) {
+    const list = byThread.get(t.id) ?? [];
+    // Trailing deleted comments say nothing; a thread of only deleted ones is gone.
+    while (list.length > 0 && list[list.length - 1]?.deletedAt !== null) list.pop();
+    if (list.length === 0) continue;
+    views.push({
+      id: t.id,
+      anchor: { start: base64(t.anchorStart), end: base64(t.anchorEnd) },
+      quote: t.quote,
+      createdAt: new Date(t.createdAt).toISOString(),
+      resolved:
+        t.resolvedAt === null || t.resolvedBy === null
+          ? null
+          : {
+              byName: resolvers.get(t.resolvedBy)?.name ?? 'A former member',
+              at: new Date(t.resolvedAt).toISOString(),
+            },
+      comments: list.map((c) => commentView(c, people)),
+    });
+  }
+  return views;
+}
+
+function newComment(
+  where: Where,
+  threadId: string,
+  by: Commenter,
+  text: { body: string; mentions: string[] },
+  at: number,
+): CommentRecord {
+  return {
+    id: newId(),
+    threadId,
+    documentId: where.documentId,
+    authorId: by.userId,
+    participantRole: by.participantRole,
+    body: text.body,
+    mentions: text.mentions,
+    createdAt: at,
+    editedAt: null,
+    deletedAt: null,
+  };
+}
+
+/** Everyone with the document open hears of the change at once, on every process. */
+const announce = (where: Where) => where.live?.notify(where.documentId, 'comments');
+
+export async function openThread(
+  where: Where,
+  by: Commenter,
+  input: CreateThreadInput,
+): Promise<string> {
+  const people = await peopleOf(where.storage, where.workspaceId);
+  const mentions = await checkMentions(where, input.mentions, people);
+  const at = Date.now();
+  const thread: CommentThreadRecord = {
+    id: newId(),
+    documentId: where.documentId,
+    anchorStart: decodeAnchor(input.anchor.start),
+    anchorEnd: decodeAnchor(input.anchor.end),
+    quote: input.quote,
+    createdBy: by.userId,
+    createdAt: at,
+    resolvedAt: null,
+    resolvedBy: null,
+  };
+  await where.storage.comments.createThread(
+    thread,
+    newComment(where, thread.id, by, { body: input.body, mentions }, at),
+  );
+  announce(where);
+  return thread.id;
+}
+
+export async function reply(
+  where: Where,
+  by: Commenter,
+  threadId: string,
+  input: CommentTextInput,
+): Promise<void> {
+  const people = await peopleOf(where.storage, where.workspaceId);
+  const mentions = await checkMentions(where, input.mentions, people);
+  const added = await where.storage.comments.addReply(
+    newComment(where, threadId, by, { body: input.body, mentions }, Date.now()),
+  );
+  if (!added) throw noSuchThread();
+  announce(where);
+}
+
+/** Why a change to a comment was refused: it is not there, or not the caller's. */
+async function refusal(where: Where, commentId: string, userId: string): Promise<AppError> {
+  const comment = await where.storage.comments.getComment(where.documentId, commentId);
+  if (!comment || comment.deletedAt !== null) return noSuchComment();
+  return comment.authorId === userId ? noSuchComment() : notYours();
+}
+
+export async function editComment(
+  where: Where,
+  userId: string,
+  commentId: string,
+  input: CommentTextInput,
+): Promise<void> {
+  const people = await peopleOf(where.storage, where.workspaceId);
+  const mentions = await checkMentions(where, input.mentions, people);
+  const changed = await where.storage.comments.editComment(
+    where.documentId,
+    commentId,
+    userId,
+    { body: input.body, mentions },
+    Date.now(),
+  );
+  if (!changed) throw await refusal(where, commentId, userId);
+  announce(where);
+}
+
+export async function deleteComment(
+  where: Where,
+  userId: string,
+  commentId: string,
+): Promise<void> {
+  const deleted = await where.storage.comments.deleteComment(
+    where.documentId,
+    commentId,
+    userId,
+    Date.now(),
+  );
+  if (!deleted) throw await refusal(where, commentId, userId);
+  announce(where);
+}
+
+export async function setResolved(
+  where: Where,
+  userId: string,
+  threadId: string,
+  resolved: boolean,
+): Promise<void> {
+  const changed = await where.storage.comments.setResolved(
+    where.documentId,
+    threadId,
+    resolved ? { by: userId, at: Date.now() } : null,
+  );
+  if (!changed) throw noSuchThread();
+  announce(where);
+}
+
+/** Comments each person wrote in a document and has not deleted: for the contribution report. */
+export async function commentCounts(
+  storage: Storage,
+  documentId: string,
+): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  for (const c of await storage.comments.listComments(documentId)) {
+    if (c.deletedAt === null) counts.set(c.authorId, (counts.get(c.authorId) ?? 0) + 1);
+  }
+  return counts;
+}
