@@ -1,8 +1,10 @@
-import { EditorContent, useEditor } from '@tiptap/react';
-import { memo, useEffect } from 'react';
+import { type Editor, EditorContent, useEditor } from '@tiptap/react';
+import { memo, useEffect, useRef } from 'react';
 import type { DocumentConnection } from '../sync/connectDocument.ts';
 import { AuthorshipExtension } from './authorship/AuthorshipExtension.ts';
 import { AuthorView } from './authorship/AuthorView.tsx';
+import { CommentAnchors } from './comments/commentAnchors.ts';
+import { ReadOnlyContent } from './comments/readOnlyContent.ts';
 import { type CaretUser, editorExtensions } from './extensions.ts';
 import { readPendingInput } from './pendingInput.ts';
 import { Toolbar } from './Toolbar.tsx';
@@ -11,6 +13,13 @@ interface CollaborativeEditorProps {
   connection: DocumentConnection;
   user: CaretUser;
   editable: boolean;
+  /**
+   * May move a caret and select text without editing (commenters): the content stays
+   * read-only, but text can be chosen with the keyboard to comment on.
+   */
+  navigable?: boolean;
+  /** Called with the editor once it exists (the comments beside it need it). */
+  onEditor?: (editor: Editor) => void;
 }
 
 function editorAttributes(editable: boolean): Record<string, string> {
@@ -36,16 +45,31 @@ export const CollaborativeEditor = memo(
   (a, b) =>
     a.connection === b.connection &&
     a.editable === b.editable &&
+    a.navigable === b.navigable &&
+    a.onEditor === b.onEditor &&
     a.user.name === b.user.name &&
     a.user.color === b.user.color &&
     a.user.role === b.user.role,
 );
 
-function CollaborativeEditorView({ connection, user, editable }: CollaborativeEditorProps) {
+function CollaborativeEditorView({
+  connection,
+  user,
+  editable,
+  navigable = false,
+  onEditor,
+}: CollaborativeEditorProps) {
+  const locked = useRef(!editable);
+  locked.current = !editable;
   const editor = useEditor({
     // The author view draws nothing until it is switched on.
-    extensions: [...editorExtensions(connection, user), AuthorshipExtension],
-    editable,
+    extensions: [
+      ...editorExtensions(connection, user),
+      AuthorshipExtension,
+      CommentAnchors,
+      ReadOnlyContent.configure({ locked: () => locked.current }),
+    ],
+    editable: editable || navigable,
     // Content comes only from the Y.Doc; the server seeded the template.
     editorProps: { attributes: editorAttributes(editable) },
     shouldRerenderOnTransaction: false,
@@ -58,11 +82,13 @@ function CollaborativeEditorView({ connection, user, editable }: CollaborativeEd
     [connection, editor],
   );
 
+  useEffect(() => onEditor?.(editor), [editor, onEditor]);
+
   useEffect(() => {
     if (editor.isDestroyed) return;
-    if (editor.isEditable !== editable) editor.setEditable(editable);
+    if (editor.isEditable !== (editable || navigable)) editor.setEditable(editable || navigable);
     editor.setOptions({ editorProps: { attributes: editorAttributes(editable) } });
-  }, [editor, editable]);
+  }, [editor, editable, navigable]);
 
   return (
     <>

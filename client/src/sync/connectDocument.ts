@@ -3,6 +3,8 @@ import {
   ChorusMessage,
   describeCloseCode,
   MessageType,
+  type NoticeTopic,
+  noticeTopics,
   PROTOCOL_VERSION,
   permanentCloseCodes,
 } from '@chorus/shared';
@@ -34,6 +36,11 @@ export interface DocumentConnection {
    * (the editor reads input the browser has not reported yet, see `readPendingInput`).
    */
   beforeRemoteMessage(listener: () => void): () => void;
+  /**
+   * Listens for "something kept beside the document changed" (its comments), from anyone,
+   * and for each new sync with the server (notices sent while offline were missed).
+   */
+  onNotice(listener: (topic: NoticeTopic) => void): () => void;
   destroy(): void;
 }
 
@@ -100,6 +107,7 @@ export function connectDocument(
   });
   sendOnlyOwnPresence(provider);
   const attributionListeners = new Set<(message: AttributionMessage) => void>();
+  const noticeListeners = new Set<(topic: NoticeTopic) => void>();
   provider.messageHandlers[MessageType.chorus] = (_encoder, decoder) => {
     const sub = decoding.readVarUint(decoder);
     if (sub === ChorusMessage.saved) tracker.noteAck(decoding.readVarUint(decoder));
@@ -110,6 +118,9 @@ export function connectDocument(
       } catch {
         // A malformed increment only delays the author view until its next refresh.
       }
+    } else if (sub === ChorusMessage.notice) {
+      const topic = readNoticeTopic(decoding.readVarString(decoder));
+      if (topic) for (const listener of noticeListeners) listener(topic);
     }
   };
   const beforeRemoteListeners = new Set<() => void>();
@@ -133,7 +144,10 @@ export function connectDocument(
   provider.on('status', ({ status }) => {
     if (status === 'disconnected') tracker.noteConnection(false);
   });
-  provider.on('sync', (synced: boolean) => tracker.noteSynced(synced));
+  provider.on('sync', (synced: boolean) => {
+    tracker.noteSynced(synced);
+    if (synced) for (const listener of noticeListeners) listener('comments');
+  });
   provider.on('closed', ({ code }) => tracker.noteClosed(describeCloseCode(code)));
   // Reconnect with exponential backoff and jitter. The provider's own backoff has no
   // jitter, so on a transient close we stop it (shouldConnect = false turns its scheduled
@@ -189,6 +203,10 @@ export function connectDocument(
     beforeRemoteMessage(listener) {
       beforeRemoteListeners.add(listener);
       return () => beforeRemoteListeners.delete(listener);
+    },
+    onNotice(listener) {
+      noticeListeners.add(listener);
+      return () => noticeListeners.delete(listener);
     },
     destroy() {
       if (typeof window !== 'undefined') {
@@ -285,4 +303,16 @@ function writeOfflineAfterPaint(offline: IndexeddbPersistence, doc: Y.Doc): { st
       }
     },
   };
+}
+
+/** The topic of a notice frame, or null if it is not one this client knows. */
+function readNoticeTopic(json: string): NoticeTopic | null {
+  try {
+    const parsed: unknown = JSON.parse(json);
+    const topic =
+      typeof parsed === 'object' && parsed !== null && 'topic' in parsed ? parsed.topic : null;
+    return noticeTopics.find((t) => t === topic) ?? null;
+  } catch {
+    return null;
+  }
 }

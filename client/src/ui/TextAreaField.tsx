@@ -1,4 +1,4 @@
-import type { TextareaHTMLAttributes } from 'react';
+import type { Ref, TextareaHTMLAttributes } from 'react';
 import { FieldShell } from './FieldShell.tsx';
 
 interface TextAreaFieldProps
@@ -8,6 +8,7 @@ interface TextAreaFieldProps
   onChange: (value: string) => void;
   hint?: string;
   error?: string | undefined;
+  ref?: Ref<HTMLTextAreaElement>;
 }
 
 /** A labelled multi-line field, its hint and error tied to it like `TextField`'s. */
@@ -20,6 +21,7 @@ export function TextAreaField({
   id,
   className,
   rows = 4,
+  ref,
   ...rest
 }: TextAreaFieldProps) {
   return (
@@ -27,6 +29,7 @@ export function TextAreaField({
       {(control) => (
         <textarea
           {...control}
+          ref={ref}
           className="field__input field__textarea"
           rows={rows}
           value={value}

@@ -115,7 +115,11 @@ function describePerson(person: PersonFigures, total: number): string {
       ? `; they wrote ${words(person.wordsWritten)} in all, ${words(removed)} of which have since been removed`
       : '';
   const deleted = person.wordsDeleted > 0 ? `; they removed ${words(person.wordsDeleted)}` : '';
-  return `${now}${history}${deleted}.`;
+  const comments =
+    person.commentsMade > 0
+      ? `; they made ${person.commentsMade} ${person.commentsMade === 1 ? 'comment' : 'comments'}`
+      : '';
+  return `${now}${history}${deleted}${comments}.`;
 }
 
 function deletedDetails(person: PersonFigures): string | null {
@@ -149,6 +153,9 @@ function PeopleTable({ report }: { report: ContributionReport }) {
               <th scope="col" className="report-table__number">
                 Words deleted
               </th>
+              <th scope="col" className="report-table__number">
+                Comments made
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -167,6 +174,9 @@ function PeopleTable({ report }: { report: ContributionReport }) {
                   <td data-label="Words deleted" className="report-table__number">
                     {person.wordsDeleted}
                     {details ? <span className="report-table__detail">{details}</span> : null}
+                  </td>
+                  <td data-label="Comments made" className="report-table__number">
+                    {person.commentsMade}
                   </td>
                 </tr>
               );
@@ -201,6 +211,9 @@ function RolesTable({ report }: { report: ContributionReport }) {
               <th scope="col" className="report-table__number">
                 Words deleted
               </th>
+              <th scope="col" className="report-table__number">
+                Comments made
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -224,6 +237,9 @@ function RolesTable({ report }: { report: ContributionReport }) {
                 </td>
                 <td data-label="Words deleted" className="report-table__number">
                   {role.wordsDeleted}
+                </td>
+                <td data-label="Comments made" className="report-table__number">
+                  {role.commentsMade}
                 </td>
               </tr>
             ))}

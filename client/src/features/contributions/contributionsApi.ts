@@ -13,6 +13,7 @@ const reportSchema = z.object({
       wordsInDocument: z.number(),
       wordsWritten: z.number(),
       wordsDeleted: z.number(),
+      commentsMade: z.number(),
       deletedFrom: z.array(
         z.object({ accountId: z.string().nullable(), name: z.string(), words: z.number() }),
       ),
@@ -26,6 +27,7 @@ const reportSchema = z.object({
       wordsInDocument: z.number(),
       wordsWritten: z.number(),
       wordsDeleted: z.number(),
+      commentsMade: z.number(),
     }),
   ),
   passages: z.array(

@@ -1,4 +1,5 @@
 import { creditedName, documentKindLabels, participantRoleLabels } from '@chorus/shared';
+import type { Editor } from '@tiptap/react';
 import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { ApiError } from '../../api/http.ts';
 import { useApiQuery } from '../../api/useApiQuery.ts';
@@ -13,6 +14,7 @@ import { PageHeading } from '../../ui/PageHeading.tsx';
 import { ProblemPanel } from '../../ui/ProblemPanel.tsx';
 import { useDocumentTitle } from '../../ui/useDocumentTitle.ts';
 import { useAuth, useCurrentUser } from '../auth/useAuth.ts';
+import { CommentsPanel } from '../comments/CommentsPanel.tsx';
 import { isParticipantRole } from '../workspaces/labels.ts';
 import { type DocumentInfo, getDocument } from './documentsApi.ts';
 import { PresenceList } from './PresenceList.tsx';
@@ -59,7 +61,7 @@ function readOnlyReason(permission: string): string | null {
     case 'viewer':
       return 'You can view this document but not change it.';
     case 'commenter':
-      return 'You are a commenter: you can view this document but not change it.';
+      return 'You are a commenter: you can comment on this document but not change its text.';
     default:
       return null;
   }
@@ -209,6 +211,7 @@ function DocumentWorkspace({
         key={generation}
         documentId={document.id}
         canEdit={canEdit}
+        canComment={(info.canComment ?? false) && !gone}
         me={me}
         accountId={user.id}
         onForbidden={onForbidden}
@@ -252,12 +255,14 @@ function AccessAlert({ notice, onRetry }: { notice: AccessNotice; onRetry: () =>
 function LiveDocument({
   documentId,
   canEdit,
+  canComment,
   me,
   accountId,
   onForbidden,
 }: {
   documentId: string;
   canEdit: boolean;
+  canComment: boolean;
   me: CaretUser;
   accountId: string;
   onForbidden: () => void;
@@ -265,20 +270,39 @@ function LiveDocument({
   // Only people who may edit keep an offline copy: a reader has nothing to send later.
   const connection = useDocumentConnection(documentId, onForbidden, canEdit ? accountId : null);
   const people = usePresence(connection?.provider ?? null);
+  const [editor, setEditor] = useState<Editor | null>(null);
   return (
     <div className="document-page__layout">
       <div className="document-page__main">
         {connection ? (
-          <ConnectedEditor connection={connection} canEdit={canEdit} me={me} />
+          <ConnectedEditor
+            connection={connection}
+            canEdit={canEdit}
+            canComment={canComment}
+            me={me}
+            onEditor={setEditor}
+          />
         ) : (
           <p className="save-status" role="status" aria-live="polite">
             Connecting…
           </p>
         )}
       </div>
-      <aside className="document-page__aside" aria-labelledby="presence-heading">
-        <PresenceList people={people} />
-      </aside>
+      <div className="document-page__side">
+        <aside className="document-page__aside" aria-labelledby="presence-heading">
+          <PresenceList people={people} />
+        </aside>
+        {connection && editor && !editor.isDestroyed ? (
+          <CommentsPanel
+            key={connection.doc.guid}
+            editor={editor}
+            connection={connection}
+            documentId={documentId}
+            canComment={canComment}
+            accountId={accountId}
+          />
+        ) : null}
+      </div>
     </div>
   );
 }
@@ -297,11 +321,15 @@ function useClosedMessage(tracker: SaveTracker): string | null {
 function ConnectedEditor({
   connection,
   canEdit,
+  canComment,
   me,
+  onEditor,
 }: {
   connection: DocumentConnection;
   canEdit: boolean;
+  canComment: boolean;
   me: CaretUser;
+  onEditor: (editor: Editor) => void;
 }) {
   const closedMessage = useClosedMessage(connection.tracker);
   const closed = closedMessage !== null;
@@ -326,6 +354,8 @@ function ConnectedEditor({
         connection={connection}
         user={me}
         editable={canEdit && !closed}
+        navigable={canComment && !closed}
+        onEditor={onEditor}
       />
     </>
   );

@@ -1,0 +1,263 @@
+import { Extension } from '@tiptap/core';
+import type { Node as PmNode } from '@tiptap/pm/model';
+import { type EditorState, Plugin, PluginKey, type Transaction } from '@tiptap/pm/state';
+import { Decoration, DecorationSet, type EditorView } from '@tiptap/pm/view';
+import {
+  absolutePositionToRelativePosition,
+  relativePositionToAbsolutePosition,
+  ySyncPluginKey,
+} from '@tiptap/y-tiptap';
+import { fromBase64, toBase64 } from 'lib0/buffer';
+import * as Y from 'yjs';
+import { remoteChangeMapping } from '../authorship/dirtyRanges.ts';
+
+/** A comment thread's anchor as the server keeps it: two encoded Yjs relative positions. */
+export interface CommentAnchor {
+  id: string;
+  start: string;
+  end: string;
+}
+
+export interface AnchorRange {
+  from: number;
+  to: number;
+}
+
+interface AnchorsState {
+  anchors: readonly CommentAnchor[];
+  active: string | null;
+  /** Where each anchor is now; null when its text was deleted. */
+  ranges: ReadonlyMap<string, AnchorRange | null>;
+  decorations: DecorationSet;
+}
+
+type AnchorsMeta =
+  | { type: 'anchors'; anchors: readonly CommentAnchor[] }
+  | { type: 'active'; id: string | null }
+  | { type: 'refresh' };
+
+export const commentAnchorsKey = new PluginKey<AnchorsState>('commentAnchors');
+
+/** Quiet time after remote edits before anchors are found again from their Yjs positions. */
+const REFRESH_MS = 250;
+
+interface SyncState {
+  doc: Y.Doc;
+  type: Y.XmlFragment;
+  binding: { mapping: Map<Y.AbstractType<unknown>, PmNode | PmNode[]> };
+}
+
+function syncState(state: EditorState): SyncState | null {
+  const sync: unknown = ySyncPluginKey.getState(state);
+  if (typeof sync !== 'object' || sync === null || !('binding' in sync)) return null;
+  return sync as SyncState;
+}
+
+function decodePosition(base64: string): Y.RelativePosition | null {
+  try {
+    return Y.decodeRelativePosition(fromBase64(base64));
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Where each anchor is in the editor's document now, from its Yjs relative positions (so
+ * it follows the text through everyone's edits); null if the text is gone.
+ */
+function locate(
+  state: EditorState,
+  anchors: readonly CommentAnchor[],
+): Map<string, AnchorRange | null> {
+  const sync = syncState(state);
+  const ranges = new Map<string, AnchorRange | null>();
+  const size = state.doc.content.size;
+  for (const anchor of anchors) {
+    const start = decodePosition(anchor.start);
+    const end = decodePosition(anchor.end);
+    if (!sync || !start || !end) {
+      ranges.set(anchor.id, null);
+      continue;
+    }
+    const map = sync.binding.mapping;
+    const from = relativePositionToAbsolutePosition(sync.doc, sync.type, start, map);
+    const to = relativePositionToAbsolutePosition(sync.doc, sync.type, end, map);
+    ranges.set(
+      anchor.id,
+      from === null || to === null || to <= from || to > size ? null : { from, to },
+    );
+  }
+  return ranges;
+}
+
+function draw(
+  doc: PmNode,
+  ranges: ReadonlyMap<string, AnchorRange | null>,
+  active: string | null,
+): DecorationSet {
+  const decorations: Decoration[] = [];
+  for (const [id, range] of ranges) {
+    if (!range) continue;
+    decorations.push(
+      Decoration.inline(
+        range.from,
+        range.to,
+        {
+          class: id === active ? 'comment-anchor comment-anchor--active' : 'comment-anchor',
+          'data-thread': id,
+        },
+        { thread: id },
+      ),
+    );
+  }
+  return DecorationSet.create(doc, decorations);
+}
+
+function isRemote(tr: Transaction): boolean {
+  const meta: unknown = tr.getMeta(ySyncPluginKey);
+  return (
+    typeof meta === 'object' && meta !== null && 'isChangeOrigin' in meta && !!meta.isChangeOrigin
+  );
+}
+
+function build(
+  state: EditorState,
+  anchors: readonly CommentAnchor[],
+  active: string | null,
+): AnchorsState {
+  const ranges = locate(state, anchors);
+  return { anchors, active, ranges, decorations: draw(state.doc, ranges, active) };
+}
+
+/**
+ * Highlights the text open comment threads are anchored to. Edits move the highlights
+ * with the text at once (through each change's mapping); after remote edits, which the
+ * binding applies as one large replacement, the anchors are found again from their Yjs
+ * positions once the edits pause.
+ */
+export const CommentAnchors = Extension.create({
+  name: 'commentAnchors',
+  addProseMirrorPlugins() {
+    return [
+      new Plugin<AnchorsState>({
+        key: commentAnchorsKey,
+        state: {
+          init: () => ({
+            anchors: [],
+            active: null,
+            ranges: new Map(),
+            decorations: DecorationSet.empty,
+          }),
+          apply(tr, value, _old, state) {
+            const meta = tr.getMeta(commentAnchorsKey) as AnchorsMeta | undefined;
+            if (meta?.type === 'anchors') return build(state, meta.anchors, value.active);
+            if (meta?.type === 'refresh') return build(state, value.anchors, value.active);
+            if (meta?.type === 'active') {
+              return {
+                ...value,
+                active: meta.id,
+                decorations: draw(tr.doc, value.ranges, meta.id),
+              };
+            }
+            if (!tr.docChanged || value.anchors.length === 0) return value;
+            const mapping = isRemote(tr)
+              ? (remoteChangeMapping(tr.before, tr.doc) ?? tr.mapping)
+              : tr.mapping;
+            const ranges = new Map<string, AnchorRange | null>();
+            for (const [id, range] of value.ranges) {
+              if (!range) {
+                ranges.set(id, null);
+                continue;
+              }
+              const from = mapping.map(range.from, 1);
+              const to = mapping.map(range.to, -1);
+              ranges.set(id, to > from ? { from, to } : null);
+            }
+            return { ...value, ranges, decorations: draw(tr.doc, ranges, value.active) };
+          },
+        },
+        props: {
+          decorations: (state) => commentAnchorsKey.getState(state)?.decorations,
+        },
+        view: () => {
+          let timer: ReturnType<typeof setTimeout> | null = null;
+          return {
+            update(view: EditorView, previous: EditorState) {
+              if (view.state.doc === previous.doc) return;
+              if (!commentAnchorsKey.getState(view.state)?.anchors.length) return;
+              if (timer) clearTimeout(timer);
+              timer = setTimeout(() => {
+                timer = null;
+                if (view.isDestroyed) return;
+                view.dispatch(
+                  view.state.tr.setMeta(commentAnchorsKey, {
+                    type: 'refresh',
+                  } satisfies AnchorsMeta),
+                );
+              }, REFRESH_MS);
+            },
+            destroy() {
+              if (timer) clearTimeout(timer);
+            },
+          };
+        },
+      }),
+    ];
+  },
+});
+
+/** Shows these threads' anchors (the open ones; resolved threads are not highlighted). */
+export function setCommentAnchors(view: EditorView, anchors: readonly CommentAnchor[]): void {
+  view.dispatch(
+    view.state.tr.setMeta(commentAnchorsKey, { type: 'anchors', anchors } satisfies AnchorsMeta),
+  );
+}
+
+export function setActiveThread(view: EditorView, id: string | null): void {
+  if (commentAnchorsKey.getState(view.state)?.active === id) return;
+  view.dispatch(
+    view.state.tr.setMeta(commentAnchorsKey, { type: 'active', id } satisfies AnchorsMeta),
+  );
+}
+
+/** Where each anchor is now (null: its text was deleted). */
+export function anchorRanges(state: EditorState): ReadonlyMap<string, AnchorRange | null> {
+  return commentAnchorsKey.getState(state)?.ranges ?? new Map();
+}
+
+/** The threads whose text the caret is in (or the selection starts in). */
+export function threadsAt(state: EditorState): string[] {
+  const pos = state.selection.from;
+  const found: string[] = [];
+  for (const [id, range] of anchorRanges(state)) {
+    if (range && range.from <= pos && pos <= range.to) found.push(id);
+  }
+  return found;
+}
+
+/**
+ * The selection as an anchor for a new thread, with the text it covers; null when nothing
+ * (or nothing but spaces) is selected.
+ */
+export function anchorForSelection(
+  state: EditorState,
+): { start: string; end: string; quote: string } | null {
+  const { from, to, empty } = state.selection;
+  if (empty) return null;
+  const quote = state.doc.textBetween(from, to, ' ', ' ').trim();
+  const sync = syncState(state);
+  if (!quote || !sync) return null;
+  const map = sync.binding.mapping;
+  // The binding's positions stick to the character before them: right for the end (text
+  // typed just after the commented words stays outside), but the start must stick to the
+  // first commented character, or text typed just before would join the comment.
+  const before = absolutePositionToRelativePosition(from, sync.type, map) as Y.RelativePosition;
+  const at = Y.createAbsolutePositionFromRelativePosition(before, sync.doc);
+  const start = at ? Y.createRelativePositionFromTypeIndex(at.type, at.index, 0) : before;
+  const end = absolutePositionToRelativePosition(to, sync.type, map) as Y.RelativePosition;
+  return {
+    start: toBase64(Y.encodeRelativePosition(start)),
+    end: toBase64(Y.encodeRelativePosition(end)),
+    quote: quote.length > 1_000 ? `${quote.slice(0, 999)}…` : quote,
+  };
+}

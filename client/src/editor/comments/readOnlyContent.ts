@@ -1,0 +1,33 @@
+import { Extension } from '@tiptap/core';
+import { Plugin, PluginKey } from '@tiptap/pm/state';
+import { ySyncPluginKey } from '@tiptap/y-tiptap';
+
+export const readOnlyContentKey = new PluginKey('readOnlyContent');
+
+/**
+ * For people who may comment but not edit: the editor stays editable to the browser, so
+ * they can move a caret and select text with the keyboard to comment on it, but no change
+ * of theirs reaches the document (the server would refuse it anyway). Everyone else's
+ * edits, which arrive through the sync binding, still apply.
+ */
+export const ReadOnlyContent = Extension.create<{ locked: () => boolean }>({
+  name: 'readOnlyContent',
+  addOptions() {
+    return { locked: () => false };
+  },
+  addProseMirrorPlugins() {
+    const { locked } = this.options;
+    return [
+      new Plugin({
+        key: readOnlyContentKey,
+        filterTransaction(tr) {
+          if (!tr.docChanged || !locked()) return true;
+          const sync: unknown = tr.getMeta(ySyncPluginKey);
+          return typeof sync === 'object' && sync !== null && 'isChangeOrigin' in sync
+            ? !!sync.isChangeOrigin
+            : false;
+        },
+      }),
+    ];
+  },
+});

@@ -1,0 +1,83 @@
+import type { CommentThreadView } from '@chorus/shared';
+import { z } from 'zod';
+import { api } from '../../api/http.ts';
+
+const commentSchema = z.object({
+  id: z.string(),
+  authorId: z.string(),
+  authorName: z.string(),
+  roleLabel: z.string(),
+  color: z.string(),
+  body: z.string(),
+  mentions: z.array(z.object({ id: z.string(), name: z.string() })),
+  createdAt: z.string(),
+  editedAt: z.string().nullable(),
+  deleted: z.boolean(),
+});
+
+const threadSchema = z.object({
+  id: z.string(),
+  anchor: z.object({ start: z.string(), end: z.string() }),
+  quote: z.string(),
+  createdAt: z.string(),
+  resolved: z.object({ byName: z.string(), at: z.string() }).nullable(),
+  comments: z.array(commentSchema),
+}) satisfies z.ZodType<CommentThreadView>;
+
+export type CommentThread = z.infer<typeof threadSchema>;
+export type ThreadComment = CommentThread['comments'][number];
+
+const base = (documentId: string) => `/documents/${encodeURIComponent(documentId)}`;
+
+export async function listThreads(documentId: string): Promise<CommentThread[]> {
+  return (
+    await api(
+      'GET',
+      `${base(documentId)}/threads`,
+      undefined,
+      z.object({ threads: z.array(threadSchema) }),
+    )
+  ).threads;
+}
+
+export interface CommentText {
+  body: string;
+  mentions: string[];
+}
+
+export async function openThread(
+  documentId: string,
+  input: CommentText & { anchor: { start: string; end: string }; quote: string },
+): Promise<string> {
+  return (await api('POST', `${base(documentId)}/threads`, input, z.object({ id: z.string() }))).id;
+}
+
+export async function replyTo(
+  documentId: string,
+  threadId: string,
+  input: CommentText,
+): Promise<void> {
+  await api('POST', `${base(documentId)}/threads/${encodeURIComponent(threadId)}/replies`, input);
+}
+
+export async function setResolved(
+  documentId: string,
+  threadId: string,
+  resolved: boolean,
+): Promise<void> {
+  await api('PUT', `${base(documentId)}/threads/${encodeURIComponent(threadId)}/resolved`, {
+    resolved,
+  });
+}
+
+export async function editComment(
+  documentId: string,
+  commentId: string,
+  input: CommentText,
+): Promise<void> {
+  await api('PATCH', `${base(documentId)}/comments/${encodeURIComponent(commentId)}`, input);
+}
+
+export async function deleteComment(documentId: string, commentId: string): Promise<void> {
+  await api('DELETE', `${base(documentId)}/comments/${encodeURIComponent(commentId)}`);
+}

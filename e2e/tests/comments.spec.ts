@@ -1,0 +1,150 @@
+import { expect, type Locator, type Page, test } from '@playwright/test';
+import {
+  addMember,
+  createDocument,
+  createWorkspace,
+  documentPage,
+  editorText,
+  newActor,
+  person,
+  signUp,
+} from '../fixtures/actors.ts';
+import { expectNoAxeViolations } from '../fixtures/axe.ts';
+
+const commentsOf = (page: Page) => page.getByRole('complementary', { name: 'Comments' });
+/** The highlighted (commented) text: one stretch, perhaps split by a remote caret. */
+const anchoredText = (editor: Locator) => async () =>
+  (await editor.locator('[data-thread]').allTextContents()).join('');
+const FIRST_LINE =
+  'Service, commissioners, place, scope, owners, and the level of co-production we aim for.';
+
+/**
+ * A patient with the commenter permission comments on the text with the keyboard alone; a
+ * clinician sees it at once, credited, replies, and edits the text around it; the comment
+ * stays on its words; only its author may change it; resolving hides it for everyone.
+ */
+test('a patient comments on the text, a clinician replies, and the thread follows the text live', async ({
+  browser,
+}) => {
+  const owner = await newActor(browser, person('Olu Owner', 'comments-owner'));
+  const patient = await newActor(browser, person('Pat Patient', 'comments-patient'));
+  const clinician = await newActor(browser, person('Cleo Clinician', 'comments-clinician'));
+  for (const actor of [owner, patient, clinician]) await signUp(actor.page, actor.person);
+  await createWorkspace(owner.page, 'Eye screening co-design');
+  await addMember(owner.page, patient.person.email, patient.person.name, {
+    permission: 'Commenter',
+    role: 'Patient or service user',
+  });
+  await addMember(owner.page, clinician.person.email, clinician.person.name, {
+    permission: 'Editor',
+    role: 'Clinician',
+  });
+  await createDocument(owner.page, 'Screening pathway', 'Service design');
+  const documentUrl = owner.page.url();
+  await patient.page.goto(documentUrl);
+  await clinician.page.goto(documentUrl);
+  const p = documentPage(patient.page);
+  const c = documentPage(clinician.page);
+  await expect(c.status).toHaveText('All changes saved');
+  await expect(p.editor).toContainText(FIRST_LINE);
+
+  await test.step('the commenter selects a line with the keyboard and comments on it', async () => {
+    await expect(patient.page.getByText('you can comment on this document')).toBeVisible();
+    await p.editor.getByRole('paragraph').first().click();
+    await patient.page.keyboard.press('Home');
+    await patient.page.keyboard.press('Shift+End');
+    await patient.page.keyboard.press('Control+Alt+M');
+    const form = commentsOf(patient.page).getByRole('form', { name: 'New comment' });
+    await expect(form).toContainText(FIRST_LINE);
+    await expect(form.getByRole('textbox', { name: 'Your comment' })).toBeFocused();
+    await patient.page.keyboard.type('Say how long people wait for results now.');
+    await form.getByRole('button', { name: 'Comment', exact: true }).click();
+    await expect(form).toHaveCount(0);
+    await expect(commentsOf(patient.page).getByRole('article')).toContainText(
+      'Say how long people wait for results now.',
+    );
+    await expectNoAxeViolations(patient.page, 'document page with a comment (commenter)');
+  });
+
+  await test.step('the commenter cannot change the text itself', async () => {
+    await p.editor.getByRole('paragraph').first().click();
+    await patient.page.keyboard.type('XYZ');
+    await expect(p.editor).not.toContainText('XYZ');
+  });
+
+  const thread = commentsOf(clinician.page).getByRole('article', {
+    name: /Comment by Pat Patient/,
+  });
+  await test.step('the clinician sees it at once, credited, with its text highlighted', async () => {
+    await expect(thread).toContainText('Say how long people wait for results now.');
+    await expect(thread).toContainText('Pat Patient');
+    await expect(thread).toContainText('Patient or service user');
+    await expect.poll(anchoredText(c.editor)).toBe(FIRST_LINE);
+    // Only the author may change a comment: the clinician is offered no way to.
+    await expect(thread.getByRole('button', { name: 'Edit your comment' })).toHaveCount(0);
+    await expectNoAxeViolations(clinician.page, 'document page with a comment (editor)');
+  });
+
+  await test.step('a reply reaches the patient live', async () => {
+    await thread.getByRole('textbox', { name: 'Your reply' }).fill('The median is nine weeks.');
+    await thread.getByRole('button', { name: 'Send reply' }).click();
+    await expect(thread.getByRole('textbox', { name: 'Your reply' })).toHaveValue('');
+    const theirs = commentsOf(patient.page).getByRole('article');
+    await expect(theirs).toContainText('The median is nine weeks.');
+    await expect(theirs).toContainText('Cleo Clinician');
+  });
+
+  await test.step('edits around the commented words leave the comment on them', async () => {
+    await c.editor.getByRole('paragraph').first().click();
+    await clinician.page.keyboard.press('Home');
+    await clinician.page.keyboard.type('Draft: ');
+    // To the end of the commented paragraph (it wraps, so End would stop mid-way).
+    await c.editor.getByRole('heading', { name: 'Participants' }).click();
+    await clinician.page.keyboard.press('Home');
+    await clinician.page.keyboard.press('ArrowLeft');
+    await clinician.page.keyboard.type(' Agreed in May.');
+    await expect(c.status).toHaveText('All changes saved');
+    await expect.poll(() => editorText(p.editor)).toContain(`Draft: ${FIRST_LINE} Agreed in May.`);
+    await expect.poll(anchoredText(p.editor)).toBe(FIRST_LINE);
+    await expect.poll(anchoredText(c.editor)).toBe(FIRST_LINE);
+  });
+
+  await test.step('the author edits their own comment; "Show in the document" selects its text', async () => {
+    const mine = commentsOf(patient.page).getByRole('article');
+    await mine.getByRole('button', { name: 'Edit your comment' }).click();
+    await mine
+      .getByRole('textbox', { name: 'Your comment' })
+      .fill('Say how long people wait for their results now.');
+    await mine.getByRole('button', { name: 'Save' }).click();
+    await expect(thread).toContainText('Say how long people wait for their results now.');
+    await expect(thread).toContainText('(edited)');
+    await mine.getByRole('button', { name: 'Show in the document' }).click();
+    await expect
+      .poll(() => patient.page.evaluate(() => window.getSelection()?.toString()))
+      .toBe(FIRST_LINE);
+  });
+
+  await test.step('resolving hides the thread for everyone; it can be shown and reopened', async () => {
+    await commentsOf(patient.page)
+      .getByRole('button', { name: /^Resolve/ })
+      .click();
+    await expect(thread).toHaveCount(0);
+    await expect(c.editor.locator('[data-thread]')).toHaveCount(0);
+    await commentsOf(clinician.page).getByLabel('Show resolved comments (1)').check();
+    await expect(thread).toContainText('Resolved by Pat Patient');
+    await expectNoAxeViolations(clinician.page, 'document page with a resolved comment shown');
+    await thread.getByRole('button', { name: /^Reopen/ }).click();
+    await expect.poll(anchoredText(c.editor)).toBe(FIRST_LINE);
+  });
+
+  await test.step('the contribution report counts the comments each person made', async () => {
+    await owner.page.goto(documentUrl);
+    await owner.page.getByRole('link', { name: 'Contributions' }).click();
+    const people = owner.page.getByRole('table', { name: 'Contributions by person' });
+    const row = people.getByRole('row').filter({ hasText: 'Pat Patient' });
+    await expect(row.getByRole('cell').last()).toHaveText('1');
+    await expectNoAxeViolations(owner.page, 'contributions page with comments');
+  });
+
+  for (const actor of [owner, patient, clinician]) await actor.context.close();
+});
