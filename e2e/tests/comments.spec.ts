@@ -87,11 +87,19 @@ test('a patient comments on the text, a clinician replies, and the thread follow
 
   await test.step('a reply reaches the patient live', async () => {
     await thread.getByRole('textbox', { name: 'Your reply' }).fill('The median is nine weeks.');
+    // Only people who can read the document are offered; picking one adds "@Name".
+    await thread.getByLabel('Mention someone').selectOption({ label: 'Pat Patient' });
+    await expect(thread.getByRole('textbox', { name: 'Your reply' })).toHaveValue(
+      'The median is nine weeks. @Pat Patient ',
+    );
+    await expect(thread.getByRole('list', { name: 'Mentioned' })).toContainText('Pat Patient');
     await thread.getByRole('button', { name: 'Send reply' }).click();
     await expect(thread.getByRole('textbox', { name: 'Your reply' })).toHaveValue('');
     const theirs = commentsOf(patient.page).getByRole('article');
-    await expect(theirs).toContainText('The median is nine weeks.');
+    await expect(theirs).toContainText('The median is nine weeks. @Pat Patient');
     await expect(theirs).toContainText('Cleo Clinician');
+    await expect(theirs).toContainText('Mentions you');
+    await expect(theirs).toContainText('Mentions: Pat Patient');
   });
 
   await test.step('edits around the commented words leave the comment on them', async () => {
@@ -128,13 +136,38 @@ test('a patient comments on the text, a clinician replies, and the thread follow
     await commentsOf(patient.page)
       .getByRole('button', { name: /^Resolve/ })
       .click();
+    // The thread left the list: focus goes to the list's heading, not to nowhere.
+    await expect(
+      commentsOf(patient.page).getByRole('heading', { name: 'Comments', exact: true }),
+    ).toBeFocused();
     await expect(thread).toHaveCount(0);
     await expect(c.editor.locator('[data-thread]')).toHaveCount(0);
     await commentsOf(clinician.page).getByLabel('Show resolved comments (1)').check();
     await expect(thread).toContainText('Resolved by Pat Patient');
+    // Its words are still found (not highlighted, but "Show in the document" works).
+    await expect(thread.getByRole('button', { name: 'Show in the document' })).toBeVisible();
+    await expect(thread).not.toContainText('has been deleted');
     await expectNoAxeViolations(clinician.page, 'document page with a resolved comment shown');
     await thread.getByRole('button', { name: /^Reopen/ }).click();
     await expect.poll(anchoredText(c.editor)).toBe(FIRST_LINE);
+  });
+
+  await test.step('a half-written reply survives someone else resolving the thread', async () => {
+    const box = thread.getByRole('textbox', { name: 'Your reply' });
+    await box.fill('Half-written thought');
+    await commentsOf(patient.page)
+      .getByRole('button', { name: /^Resolve/ })
+      .click();
+    await expect(thread).toContainText('Resolved by Pat Patient');
+    await commentsOf(clinician.page).getByLabel('Show resolved comments (1)').uncheck();
+    await expect(box).toHaveValue('Half-written thought');
+    await thread.getByRole('button', { name: 'Send reply' }).click();
+    // A reply reopens a resolved thread.
+    await expect(box).toHaveValue('');
+    await expect(thread).not.toContainText('Resolved by');
+    await expect(commentsOf(patient.page).getByRole('article')).toContainText(
+      'Half-written thought',
+    );
   });
 
   await test.step('the contribution report counts the comments each person made', async () => {
@@ -144,6 +177,15 @@ test('a patient comments on the text, a clinician replies, and the thread follow
     const row = people.getByRole('row').filter({ hasText: 'Pat Patient' });
     await expect(row.getByRole('cell').last()).toHaveText('1');
     await expectNoAxeViolations(owner.page, 'contributions page with comments');
+  });
+
+  await test.step('the author deletes their comment after confirming; the replies keep their place', async () => {
+    const mine = commentsOf(patient.page).getByRole('article');
+    await mine.getByRole('button', { name: 'Delete your comment' }).click();
+    await mine.getByRole('button', { name: 'Yes, delete it' }).click();
+    await expect(mine).toContainText('This comment was deleted by its author.');
+    await expect(mine).toContainText('The median is nine weeks.');
+    await expect(thread).toContainText('This comment was deleted by its author.');
   });
 
   for (const actor of [owner, patient, clinician]) await actor.context.close();

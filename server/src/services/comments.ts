@@ -4,6 +4,7 @@ import {
   type CommentView,
   type CreateThreadInput,
   ErrorId,
+  effectivePermission,
   type ParticipantRole,
 } from '@chorus/shared';
 import * as Y from 'yjs';
@@ -93,6 +94,33 @@ async function checkMentions(
     }
   }
   return unique;
+}
+
+/**
+ * The people a comment in this document may mention: members who can read it, credited as
+ * they chose (their name is shown only to people who share the document with them).
+ */
+export async function mentionable(where: Where): Promise<{ id: string; name: string }[]> {
+  const document = await where.storage.documents.get(where.documentId);
+  if (!document) return [];
+  const overrides = new Map(
+    (await where.storage.documents.listOverrides(where.documentId)).map((o) => [
+      o.userId,
+      o.permission,
+    ]),
+  );
+  const people = await peopleOf(where.storage, where.workspaceId);
+  const members = await where.storage.workspaces.listMembers(where.workspaceId);
+  return members
+    .filter((m) =>
+      effectivePermission({
+        workspacePermission: m.permission,
+        override: overrides.get(m.userId) ?? null,
+        restricted: document.restricted,
+      }),
+    )
+    .map((m) => ({ id: m.userId, name: people.get(m.userId)?.name ?? m.name }))
+    .sort((a, b) => a.name.localeCompare(b.name));
 }
 
 /** Everyone who commented or is mentioned in a document, credited as they chose. */
@@ -234,6 +262,11 @@ export async function reply(
     newComment(where, threadId, by, { body: input.body, mentions }, Date.now()),
   );
   if (!added) throw noSuchThread();
+  // A reply to a resolved thread reopens it, as in other editors: there is more to say.
+  const thread = await where.storage.comments.getThread(where.documentId, threadId);
+  if (thread?.resolvedAt !== null) {
+    await where.storage.comments.setResolved(where.documentId, threadId, null);
+  }
   announce(where);
 }
 
@@ -250,8 +283,17 @@ export async function editComment(
   commentId: string,
   input: CommentTextInput,
 ): Promise<void> {
+  // Authorship first: someone else's comment is refused as such, whatever it mentions.
+  const existing = await where.storage.comments.getComment(where.documentId, commentId);
+  if (!existing || existing.deletedAt !== null || existing.authorId !== userId) {
+    throw await refusal(where, commentId, userId);
+  }
+  // Only new mentions are checked: someone mentioned before who has since lost access
+  // stays mentioned, so the author can still correct a typo.
   const people = await peopleOf(where.storage, where.workspaceId);
-  const mentions = await checkMentions(where, input.mentions, people);
+  const added = input.mentions.filter((id) => !existing.mentions.includes(id));
+  await checkMentions(where, added, people);
+  const mentions = [...new Set(input.mentions)];
   const changed = await where.storage.comments.editComment(
     where.documentId,
     commentId,
@@ -293,14 +335,20 @@ export async function setResolved(
   announce(where);
 }
 
-/** Comments each person wrote in a document and has not deleted: for the contribution report. */
+/**
+ * Comments each person wrote in a document and has not deleted, for the contribution
+ * report, with the participant role each last commented in (how to credit someone who has
+ * left and never edited the text).
+ */
 export async function commentCounts(
   storage: Storage,
   documentId: string,
-): Promise<Map<string, number>> {
+): Promise<{ counts: Map<string, number>; roles: Map<string, ParticipantRole> }> {
   const counts = new Map<string, number>();
+  const roles = new Map<string, ParticipantRole>();
   for (const c of await storage.comments.listComments(documentId)) {
+    roles.set(c.authorId, c.participantRole);
     if (c.deletedAt === null) counts.set(c.authorId, (counts.get(c.authorId) ?? 0) + 1);
   }
-  return counts;
+  return { counts, roles };
 }

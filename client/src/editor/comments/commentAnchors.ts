@@ -16,6 +16,8 @@ export interface CommentAnchor {
   id: string;
   start: string;
   end: string;
+  /** Highlighted while the thread is open; a resolved thread's words are only located. */
+  open: boolean;
 }
 
 export interface AnchorRange {
@@ -28,7 +30,11 @@ interface AnchorsState {
   active: string | null;
   /** Where each anchor is now; null when its text was deleted. */
   ranges: ReadonlyMap<string, AnchorRange | null>;
+  /** The open threads' ids (the ones highlighted). */
+  open: ReadonlySet<string>;
   decorations: DecorationSet;
+  /** Remote edits arrived since the anchors were last found from their Yjs positions. */
+  stale: boolean;
 }
 
 type AnchorsMeta =
@@ -40,6 +46,8 @@ export const commentAnchorsKey = new PluginKey<AnchorsState>('commentAnchors');
 
 /** Quiet time after remote edits before anchors are found again from their Yjs positions. */
 const REFRESH_MS = 250;
+/** Someone typing without pause still has the anchors found again at least this often. */
+const REFRESH_MAX_WAIT_MS = 1_000;
 
 interface SyncState {
   doc: Y.Doc;
@@ -93,11 +101,12 @@ function locate(
 function draw(
   doc: PmNode,
   ranges: ReadonlyMap<string, AnchorRange | null>,
+  open: ReadonlySet<string>,
   active: string | null,
 ): DecorationSet {
   const decorations: Decoration[] = [];
   for (const [id, range] of ranges) {
-    if (!range) continue;
+    if (!range || !open.has(id)) continue;
     decorations.push(
       Decoration.inline(
         range.from,
@@ -105,6 +114,8 @@ function draw(
         {
           class: id === active ? 'comment-anchor comment-anchor--active' : 'comment-anchor',
           'data-thread': id,
+          // Said by screen readers and shown on hover: the tint alone tells neither.
+          title: 'Commented text: the comment is in Comments, beside the document',
         },
         { thread: id },
       ),
@@ -126,7 +137,15 @@ function build(
   active: string | null,
 ): AnchorsState {
   const ranges = locate(state, anchors);
-  return { anchors, active, ranges, decorations: draw(state.doc, ranges, active) };
+  const open = new Set(anchors.filter((a) => a.open).map((a) => a.id));
+  return {
+    anchors,
+    active,
+    ranges,
+    open,
+    decorations: draw(state.doc, ranges, open, active),
+    stale: false,
+  };
 }
 
 /**
@@ -146,7 +165,9 @@ export const CommentAnchors = Extension.create({
             anchors: [],
             active: null,
             ranges: new Map(),
+            open: new Set(),
             decorations: DecorationSet.empty,
+            stale: false,
           }),
           apply(tr, value, _old, state) {
             const meta = tr.getMeta(commentAnchorsKey) as AnchorsMeta | undefined;
@@ -156,11 +177,12 @@ export const CommentAnchors = Extension.create({
               return {
                 ...value,
                 active: meta.id,
-                decorations: draw(tr.doc, value.ranges, meta.id),
+                decorations: draw(tr.doc, value.ranges, value.open, meta.id),
               };
             }
             if (!tr.docChanged || value.anchors.length === 0) return value;
-            const mapping = isRemote(tr)
+            const remote = isRemote(tr);
+            const mapping = remote
               ? (remoteChangeMapping(tr.before, tr.doc) ?? tr.mapping)
               : tr.mapping;
             const ranges = new Map<string, AnchorRange | null>();
@@ -173,7 +195,13 @@ export const CommentAnchors = Extension.create({
               const to = mapping.map(range.to, -1);
               ranges.set(id, to > from ? { from, to } : null);
             }
-            return { ...value, ranges, decorations: draw(tr.doc, ranges, value.active) };
+            return {
+              ...value,
+              ranges,
+              decorations: draw(tr.doc, ranges, value.open, value.active),
+              // Local edits are mapped exactly; only remote ones need the Yjs positions.
+              stale: value.stale || remote,
+            };
           },
         },
         props: {
@@ -181,11 +209,18 @@ export const CommentAnchors = Extension.create({
         },
         view: () => {
           let timer: ReturnType<typeof setTimeout> | null = null;
+          let waitingSince = 0;
           return {
             update(view: EditorView, previous: EditorState) {
               if (view.state.doc === previous.doc) return;
-              if (!commentAnchorsKey.getState(view.state)?.anchors.length) return;
+              if (!commentAnchorsKey.getState(view.state)?.stale) return;
+              const now = performance.now();
               if (timer) clearTimeout(timer);
+              else waitingSince = now;
+              const wait = Math.max(
+                0,
+                Math.min(REFRESH_MS, waitingSince + REFRESH_MAX_WAIT_MS - now),
+              );
               timer = setTimeout(() => {
                 timer = null;
                 if (view.isDestroyed) return;
@@ -194,7 +229,7 @@ export const CommentAnchors = Extension.create({
                     type: 'refresh',
                   } satisfies AnchorsMeta),
                 );
-              }, REFRESH_MS);
+              }, wait);
             },
             destroy() {
               if (timer) clearTimeout(timer);
@@ -206,7 +241,7 @@ export const CommentAnchors = Extension.create({
   },
 });
 
-/** Shows these threads' anchors (the open ones; resolved threads are not highlighted). */
+/** Locates these threads' anchors and highlights the open ones. */
 export function setCommentAnchors(view: EditorView, anchors: readonly CommentAnchor[]): void {
   view.dispatch(
     view.state.tr.setMeta(commentAnchorsKey, { type: 'anchors', anchors } satisfies AnchorsMeta),

@@ -11,6 +11,7 @@ import {
 } from '../../editor/comments/commentAnchors.ts';
 import type { DocumentConnection } from '../../sync/connectDocument.ts';
 import { Button } from '../../ui/Button.tsx';
+import { ConfirmAction } from '../../ui/ConfirmAction.tsx';
 import { TextAreaField } from '../../ui/TextAreaField.tsx';
 import { useAction } from '../../ui/useAction.ts';
 import {
@@ -18,11 +19,13 @@ import {
   deleteComment,
   editComment,
   listThreads,
+  type Mentionable,
   openThread,
   replyTo,
   setResolved,
   type ThreadComment,
 } from './commentsApi.ts';
+import { hasDraft, keepAnchor, pendingAnchor, useDraft } from './drafts.ts';
 
 interface CommentsPanelProps {
   editor: Editor;
@@ -38,9 +41,21 @@ const problemOf = (error: unknown, fallback: string) =>
 const when = (iso: string) =>
   new Date(iso).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' });
 
-/** Ctrl+Alt+M (⌘⌥M on Apple devices), as in other editors: comment on the selection. */
+/**
+ * Ctrl+Alt+M (⌘⌥M on Apple devices), as in other editors: comment on the selection. Not
+ * AltGr+M, which Windows reports as Ctrl+Alt and which types µ on many keyboards.
+ */
 const isCommentShortcut = (event: KeyboardEvent) =>
-  (event.ctrlKey || event.metaKey) && event.altKey && event.code === 'KeyM';
+  (event.ctrlKey || event.metaKey) &&
+  event.altKey &&
+  event.code === 'KeyM' &&
+  !event.getModifierState('AltGraph');
+
+/** The forms of a thread that may hold unsent text (see `drafts.ts`). */
+const threadForms = (thread: CommentThread) => [
+  `reply:${thread.id}`,
+  ...thread.comments.map((c) => `edit:${c.id}`),
+];
 
 /**
  * The document's comment threads, beside the text. Threads are listed in the order their
@@ -56,11 +71,18 @@ export function CommentsPanel({
   accountId,
 }: CommentsPanelProps) {
   const [threads, setThreads] = useState<CommentThread[] | null>(null);
+  const [people, setPeople] = useState<Mentionable[]>([]);
   const [loadProblem, setLoadProblem] = useState<string | null>(null);
   const [showResolved, setShowResolved] = useState(false);
-  const [draft, setDraft] = useState<{ start: string; end: string; quote: string } | null>(null);
-  const [hint, setHint] = useState<string | null>(null);
+  const [draft, setDraftState] = useState(() => pendingAnchor(documentId));
+  const setDraft = (anchor: { start: string; end: string; quote: string } | null) => {
+    keepAnchor(documentId, anchor);
+    setDraftState(anchor);
+  };
+  const [hint, setHint] = useState('');
   const composerRef = useRef<HTMLTextAreaElement | null>(null);
+  const headingRef = useRef<HTMLHeadingElement | null>(null);
+  const [focusThread, setFocusThread] = useState<string | null>(null);
   const latest = useRef(0);
 
   const refresh = useCallback(async () => {
@@ -68,13 +90,14 @@ export function CommentsPanel({
     try {
       const next = await listThreads(documentId);
       if (request !== latest.current) return;
-      setThreads(next);
+      setThreads(next.threads);
+      setPeople(next.mentionable.filter((p) => p.id !== accountId));
       setLoadProblem(null);
     } catch (error) {
       if (request !== latest.current) return;
       setLoadProblem(problemOf(error, 'The comments could not be loaded.'));
     }
-  }, [documentId]);
+  }, [documentId, accountId]);
 
   useEffect(() => {
     void refresh();
@@ -85,36 +108,48 @@ export function CommentsPanel({
 
   useEffect(() => () => void latest.current++, []);
 
-  // The open threads' text is highlighted in the editor; resolved ones are not.
+  // Every thread's words are located (to order the list); only open ones are highlighted.
   useEffect(() => {
     if (editor.isDestroyed) return;
-    const open = (threads ?? []).filter((t) => !t.resolved);
     setCommentAnchors(
       editor.view,
-      open.map((t) => ({ id: t.id, ...t.anchor })),
+      (threads ?? []).map((t) => ({ id: t.id, ...t.anchor, open: !t.resolved })),
     );
   }, [editor, threads]);
+
+  // Focus follows what was done: to a new thread, or, when a thread left the list, to the
+  // list's heading (never to a control that is gone).
+  useEffect(() => {
+    if (!focusThread || threads === null) return;
+    setFocusThread(null);
+    const target = document.getElementById(`thread-${focusThread}`) ?? headingRef.current;
+    target?.focus();
+  }, [focusThread, threads]);
 
   const view = useEditorState({
     editor,
     selector: ({ editor: e }) => {
       const state = e.state;
       const ranges = anchorRanges(state);
+      const placed = [...ranges].filter(([, range]) => range !== null);
+      placed.sort(([, a], [, b]) => (a?.from ?? 0) - (b?.from ?? 0));
+      // Strings, so the panel redraws only when the caret's thread or the order changes,
+      // not on every keystroke that moves the words along.
       return {
-        hasSelection: !state.selection.empty,
         at: threadsAt(state).join(' '),
-        // Document order, as a string so the panel redraws only when the order changes.
-        order: [...ranges].map(([id, range]) => `${id}:${range ? range.from : 'gone'}`).join(' '),
+        order: placed.map(([id]) => id).join(' '),
       };
     },
   });
   const activeIds = useMemo(() => new Set(view.at.split(' ').filter(Boolean)), [view.at]);
   const positions = useMemo(() => {
-    const map = new Map<string, number | null>();
-    for (const entry of view.order.split(' ').filter(Boolean)) {
-      const [id, from] = entry.split(':');
-      if (id) map.set(id, from === 'gone' || from === undefined ? null : Number(from));
-    }
+    const map = new Map<string, number>();
+    view.order
+      .split(' ')
+      .filter(Boolean)
+      .forEach((id, i) => {
+        map.set(id, i);
+      });
     return map;
   }, [view.order]);
 
@@ -131,9 +166,10 @@ export function CommentsPanel({
       setHint('Select the text you want to comment on first, then choose “Add a comment”.');
       return;
     }
-    setHint(null);
-    setDraft(anchor);
-  }, [editor, canComment]);
+    setHint('');
+    keepAnchor(documentId, anchor);
+    setDraftState(anchor);
+  }, [editor, canComment, documentId]);
 
   useEffect(() => {
     if (draft) composerRef.current?.focus();
@@ -156,16 +192,17 @@ export function CommentsPanel({
     editor.chain().focus().setTextSelection(range).scrollIntoView().run();
   };
 
-  const sorted = useMemo(() => {
-    const list = (threads ?? []).filter((t) => showResolved || !t.resolved);
-    const place = (t: CommentThread) => positions.get(t.id) ?? Number.POSITIVE_INFINITY;
-    return list.sort((a, b) => place(a) - place(b) || a.createdAt.localeCompare(b.createdAt));
-  }, [threads, showResolved, positions]);
+  // A thread someone is writing in stays, even if another person resolves it meanwhile.
+  const list = (threads ?? []).filter(
+    (t) => showResolved || !t.resolved || hasDraft(documentId, threadForms(t)),
+  );
+  const place = (t: CommentThread) => positions.get(t.id) ?? Number.POSITIVE_INFINITY;
+  const sorted = list.sort((a, b) => place(a) - place(b) || a.createdAt.localeCompare(b.createdAt));
   const resolvedCount = (threads ?? []).filter((t) => t.resolved).length;
 
   return (
     <aside className="comments" aria-labelledby="comments-heading">
-      <h2 id="comments-heading" className="comments__heading">
+      <h2 id="comments-heading" className="comments__heading" ref={headingRef} tabIndex={-1}>
         Comments
       </h2>
       {canComment ? (
@@ -178,28 +215,28 @@ export function CommentsPanel({
           >
             Add a comment
           </Button>
-          {hint ? (
-            <p className="comments__hint" role="status">
-              {hint}
-            </p>
-          ) : null}
+          <p className="comments__hint" role="status">
+            {hint}
+          </p>
           {draft ? (
             <NewThreadForm
+              documentId={documentId}
               draft={draft}
+              people={people}
               textareaRef={composerRef}
               onCancel={() => {
                 setDraft(null);
                 editor.commands.focus();
               }}
-              onSend={async (body) => {
-                await openThread(documentId, {
+              onSend={async (text) => {
+                const id = await openThread(documentId, {
                   anchor: { start: draft.start, end: draft.end },
                   quote: draft.quote,
-                  body,
-                  mentions: [],
+                  ...text,
                 });
                 setDraft(null);
                 await refresh();
+                setFocusThread(id);
               }}
             />
           ) : null}
@@ -236,11 +273,17 @@ export function CommentsPanel({
               thread={thread}
               documentId={documentId}
               accountId={accountId}
+              people={people}
               canComment={canComment}
               active={activeIds.has(thread.id)}
               located={positions.get(thread.id) != null}
               onShow={() => showInDocument(thread)}
-              onChanged={refresh}
+              onChanged={async () => {
+                await refresh();
+                // Resolving or deleting may take the thread out of the list.
+                setFocusThread(thread.id);
+              }}
+              refresh={refresh}
             />
           </li>
         ))}
@@ -249,22 +292,109 @@ export function CommentsPanel({
   );
 }
 
+/** Who a comment being written mentions: picked from a list, shown, and removable. */
+function useMentions(people: readonly Mentionable[], initial: readonly Mentionable[] = []) {
+  const [mentioned, setMentioned] = useState<Mentionable[]>([...initial]);
+  return {
+    mentioned,
+    ids: mentioned.map((m) => m.id),
+    add: (id: string) => {
+      const who = people.find((p) => p.id === id);
+      if (who && !mentioned.some((m) => m.id === id)) setMentioned([...mentioned, who]);
+      return who ?? null;
+    },
+    remove: (id: string) => setMentioned(mentioned.filter((m) => m.id !== id)),
+    clear: () => setMentioned([]),
+  };
+}
+
+/**
+ * Mentions, for keyboard and screen-reader users alike: a plain list to pick from (no
+ * pop-up to chase while typing). Picking someone adds "@Name" to the text.
+ */
+function MentionPicker({
+  people,
+  mentions,
+  onPicked,
+}: {
+  people: readonly Mentionable[];
+  mentions: ReturnType<typeof useMentions>;
+  onPicked: (name: string) => void;
+}) {
+  const selectId = useId();
+  if (people.length === 0 && mentions.mentioned.length === 0) return null;
+  return (
+    <div className="mentions">
+      {people.length > 0 ? (
+        <div className="field">
+          <label className="field__label" htmlFor={selectId}>
+            Mention someone
+          </label>
+          <select
+            id={selectId}
+            className="field__input"
+            value=""
+            onChange={(event) => {
+              const who = mentions.add(event.target.value);
+              if (who) onPicked(who.name);
+            }}
+          >
+            <option value="">Choose a person…</option>
+            {people.map((p) => (
+              <option key={p.id} value={p.id}>
+                {p.name}
+              </option>
+            ))}
+          </select>
+        </div>
+      ) : null}
+      {mentions.mentioned.length > 0 ? (
+        <ul className="mentions__list" aria-label="Mentioned">
+          {mentions.mentioned.map((m) => (
+            <li key={m.id}>
+              {m.name}{' '}
+              <Button variant="quiet" onClick={() => mentions.remove(m.id)}>
+                Remove<span className="visually-hidden"> the mention of {m.name}</span>
+              </Button>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </div>
+  );
+}
+
+const withMention = (body: string, name: string) =>
+  `${body}${body === '' || /\s$/.test(body) ? '' : ' '}@${name} `;
+
 function NewThreadForm({
+  documentId,
   draft,
+  people,
   textareaRef,
   onCancel,
   onSend,
 }: {
+  documentId: string;
   draft: { quote: string };
+  people: readonly Mentionable[];
   textareaRef: React.RefObject<HTMLTextAreaElement | null>;
   onCancel: () => void;
-  onSend: (body: string) => Promise<void>;
+  onSend: (text: { body: string; mentions: string[] }) => Promise<void>;
 }) {
-  const [body, setBody] = useState('');
+  const draftText = useDraft(documentId, 'new');
+  const body = draftText.text;
+  const setBody = (update: string | ((b: string) => string)) =>
+    draftText.set(typeof update === 'function' ? update(body) : update);
+  const mentions = useMentions(people);
   const { busy, problem, run } = useAction();
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    await run(() => onSend(body), 'Your comment could not be sent. Try again.');
+    const ok = await run(
+      () => onSend({ body, mentions: mentions.ids }),
+      'Your comment could not be sent. Try again.',
+    );
+    if (ok) draftText.clear();
   };
   return (
     <form className="comments__form" onSubmit={submit} aria-label="New comment">
@@ -278,11 +408,22 @@ function NewThreadForm({
         ref={textareaRef}
         error={problem ?? undefined}
       />
+      <MentionPicker
+        people={people}
+        mentions={mentions}
+        onPicked={(name) => setBody((b) => withMention(b, name))}
+      />
       <div className="comments__actions">
         <Button type="submit" busy={busy}>
           Comment
         </Button>
-        <Button variant="quiet" onClick={onCancel}>
+        <Button
+          variant="quiet"
+          onClick={() => {
+            draftText.clear();
+            onCancel();
+          }}
+        >
           Cancel
         </Button>
       </div>
@@ -294,27 +435,35 @@ function Thread({
   thread,
   documentId,
   accountId,
+  people,
   canComment,
   active,
   located,
   onShow,
   onChanged,
+  refresh,
 }: {
   thread: CommentThread;
   documentId: string;
   accountId: string;
+  people: readonly Mentionable[];
   canComment: boolean;
   active: boolean;
   located: boolean;
   onShow: () => void;
+  /** After a change that may take the thread (or the control used) away: focus follows. */
   onChanged: () => Promise<void>;
+  refresh: () => Promise<void>;
 }) {
   const headingId = useId();
   const resolve = useAction();
   const first = thread.comments[0];
   const label = first ? `Comment by ${first.authorName}` : 'Comment';
+  const mentionsYou = thread.comments.some((c) => c.mentions.some((m) => m.id === accountId));
   return (
     <article
+      id={`thread-${thread.id}`}
+      tabIndex={-1}
       className={`thread${active ? ' thread--active' : ''}${thread.resolved ? ' thread--resolved' : ''}`}
       aria-labelledby={headingId}
       aria-current={active ? 'true' : undefined}
@@ -330,6 +479,7 @@ function Thread({
       ) : (
         <p className="thread__gone">The text this comment was on has been deleted.</p>
       )}
+      {mentionsYou ? <p className="thread__mention">Mentions you</p> : null}
       {thread.resolved ? (
         <p className="thread__resolved">
           Resolved by {thread.resolved.byName}, {when(thread.resolved.at)}
@@ -342,16 +492,21 @@ function Thread({
               comment={comment}
               documentId={documentId}
               own={comment.authorId === accountId && canComment}
+              people={people}
               onChanged={onChanged}
+              onEdited={refresh}
             />
           </li>
         ))}
       </ol>
       {canComment ? (
         <>
-          {thread.resolved ? null : (
-            <ReplyForm documentId={documentId} threadId={thread.id} onSent={onChanged} />
-          )}
+          <ReplyForm
+            documentId={documentId}
+            threadId={thread.id}
+            people={people}
+            onSent={refresh}
+          />
           <Button
             variant="secondary"
             busy={resolve.busy}
@@ -380,15 +535,25 @@ function CommentItem({
   comment,
   documentId,
   own,
+  people,
   onChanged,
+  onEdited,
 }: {
   comment: ThreadComment;
   documentId: string;
   own: boolean;
+  people: readonly Mentionable[];
   onChanged: () => Promise<void>;
+  onEdited: () => Promise<void>;
 }) {
-  const [editing, setEditing] = useState(false);
-  const [body, setBody] = useState(comment.body);
+  const draft = useDraft(documentId, `edit:${comment.id}`);
+  // An edit under way when the page rebuilt the list comes back open, with its text.
+  const [editing, setEditing] = useState(draft.text !== '');
+  const body = draft.text;
+  const setBody = (update: string | ((b: string) => string)) =>
+    draft.set(typeof update === 'function' ? update(body) : update);
+  const editButton = useRef<HTMLButtonElement | null>(null);
+  const mentions = useMentions(people, comment.mentions);
   const action = useAction();
   if (comment.deleted) {
     return <p className="comment comment--deleted">This comment was deleted by its author.</p>;
@@ -396,13 +561,16 @@ function CommentItem({
   const save = async (event: FormEvent) => {
     event.preventDefault();
     const ok = await action.run(async () => {
-      await editComment(documentId, comment.id, {
-        body,
-        mentions: comment.mentions.map((m) => m.id),
-      });
-      await onChanged();
+      await editComment(documentId, comment.id, { body, mentions: mentions.ids });
+      await onEdited();
     }, 'Your change could not be saved. Try again.');
-    if (ok) setEditing(false);
+    if (ok) stopEditing();
+  };
+  const stopEditing = () => {
+    draft.clear();
+    setEditing(false);
+    action.setProblem(null);
+    requestAnimationFrame(() => editButton.current?.focus());
   };
   return (
     <div className="comment">
@@ -430,18 +598,16 @@ function CommentItem({
             error={action.problem ?? undefined}
             autoFocus
           />
+          <MentionPicker
+            people={people}
+            mentions={mentions}
+            onPicked={(name) => setBody((b) => withMention(b, name))}
+          />
           <div className="comments__actions">
             <Button type="submit" busy={action.busy}>
               Save
             </Button>
-            <Button
-              variant="quiet"
-              onClick={() => {
-                setEditing(false);
-                setBody(comment.body);
-                action.setProblem(null);
-              }}
-            >
+            <Button variant="quiet" onClick={stopEditing}>
               Cancel
             </Button>
           </div>
@@ -458,6 +624,7 @@ function CommentItem({
         <div className="comments__actions">
           <Button
             variant="quiet"
+            ref={editButton}
             onClick={() => {
               setBody(comment.body);
               setEditing(true);
@@ -465,18 +632,19 @@ function CommentItem({
           >
             Edit<span className="visually-hidden"> your comment</span>
           </Button>
-          <Button
-            variant="quiet"
-            busy={action.busy}
-            onClick={() =>
-              void action.run(async () => {
-                await deleteComment(documentId, comment.id);
-                await onChanged();
-              }, 'Your comment could not be deleted. Try again.')
+          <ConfirmAction
+            trigger={
+              <>
+                Delete<span className="visually-hidden"> your comment</span>
+              </>
             }
-          >
-            Delete<span className="visually-hidden"> your comment</span>
-          </Button>
+            question="Delete your comment? This cannot be undone."
+            confirmLabel="Yes, delete it"
+            onConfirm={async () => {
+              await deleteComment(documentId, comment.id);
+              await onChanged();
+            }}
+          />
         </div>
       ) : null}
       {!editing && action.problem ? (
@@ -491,21 +659,30 @@ function CommentItem({
 function ReplyForm({
   documentId,
   threadId,
+  people,
   onSent,
 }: {
   documentId: string;
   threadId: string;
+  people: readonly Mentionable[];
   onSent: () => Promise<void>;
 }) {
-  const [body, setBody] = useState('');
+  const draft = useDraft(documentId, `reply:${threadId}`);
+  const body = draft.text;
+  const setBody = (update: string | ((b: string) => string)) =>
+    draft.set(typeof update === 'function' ? update(body) : update);
+  const mentions = useMentions(people);
   const { busy, problem, run } = useAction();
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     const ok = await run(async () => {
-      await replyTo(documentId, threadId, { body, mentions: [] });
+      await replyTo(documentId, threadId, { body, mentions: mentions.ids });
       await onSent();
     }, 'Your reply could not be sent. Try again.');
-    if (ok) setBody('');
+    if (ok) {
+      draft.clear();
+      mentions.clear();
+    }
   };
   return (
     <form className="comments__reply" onSubmit={submit} aria-label="Reply to this comment">
@@ -515,6 +692,11 @@ function ReplyForm({
         onChange={setBody}
         rows={2}
         error={problem ?? undefined}
+      />
+      <MentionPicker
+        people={people}
+        mentions={mentions}
+        onPicked={(name) => setBody((b) => withMention(b, name))}
       />
       <Button type="submit" variant="secondary" busy={busy}>
         Send reply

@@ -29,15 +29,19 @@ export type ThreadComment = CommentThread['comments'][number];
 
 const base = (documentId: string) => `/documents/${encodeURIComponent(documentId)}`;
 
-export async function listThreads(documentId: string): Promise<CommentThread[]> {
-  return (
-    await api(
-      'GET',
-      `${base(documentId)}/threads`,
-      undefined,
-      z.object({ threads: z.array(threadSchema) }),
-    )
-  ).threads;
+const personSchema = z.object({ id: z.string(), name: z.string() });
+export type Mentionable = z.infer<typeof personSchema>;
+
+/** The threads, and the people who can read the document (whom a comment may mention). */
+export async function listThreads(
+  documentId: string,
+): Promise<{ threads: CommentThread[]; mentionable: Mentionable[] }> {
+  return api(
+    'GET',
+    `${base(documentId)}/threads`,
+    undefined,
+    z.object({ threads: z.array(threadSchema), mentionable: z.array(personSchema) }),
+  );
 }
 
 export interface CommentText {

@@ -69,18 +69,23 @@ async function buildReport(
   const { doc, index } = await liveDocuments(services.live).committedDocument(documentId);
   const ledger = await storage.journal.loadLedger(documentId);
   const comments = await commentCounts(storage, documentId);
+  // Someone who has left is credited in the role they wrote in, or else commented in.
+  const formerRoles = new Map([
+    ...comments.roles,
+    ...(await storage.journal.authorRoles(documentId)),
+  ]);
   const people = await peopleOf(
     storage,
     workspaceId,
     [
-      ...comments.keys(),
+      ...comments.counts.keys(),
       ...ledger.owners.values(),
       ...ledger.deletes.map((d) => d.deletedBy),
       ...ledger.carried.map((d) => d.authorId),
     ],
-    await storage.journal.authorRoles(documentId),
+    formerRoles,
   );
-  const report = computeReport(doc, index, ledger.deletes, people, comments);
+  const report = computeReport(doc, index, ledger.deletes, people, comments.counts);
   doc.destroy();
   return report;
 }

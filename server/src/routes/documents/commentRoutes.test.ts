@@ -154,6 +154,12 @@ describe('comments over HTTP', () => {
     );
     await api('PUT', `/threads/${id}/resolved`, clinician, { resolved: false });
     expect((await threads()).find((t: { id: string }) => t.id === id).resolved).toBeNull();
+    // A reply to a resolved thread reopens it.
+    await api('PUT', `/threads/${id}/resolved`, patient, { resolved: true });
+    await api('POST', `/threads/${id}/replies`, patient, { body: 'One more thing.' });
+    expect((await threads()).find((t: { id: string }) => t.id === id).resolved).toBeNull();
+    const extra = (await threads()).find((t: { id: string }) => t.id === id).comments[2].id;
+    await api('DELETE', `/comments/${extra}`, patient);
 
     // When the reply goes too, nothing is left to read: the thread is gone.
     const reply = thread.comments[1].id;
@@ -188,7 +194,14 @@ describe('comments over HTTP', () => {
     expect(await threads(patient)).not.toContainEqual(expect.objectContaining({ quote: 'L' }));
   });
 
-  it('mentions name members who can read the document', async () => {
+  it('mentions name members who can read the document, and only they are offered', async () => {
+    const offered = (await api('GET', '/threads', patient)).json.mentionable;
+    expect(offered.map((p: { name: string }) => p.name)).toEqual([
+      'Cleo Clinician',
+      'Olive Owner',
+      'Pat Patient',
+      'Vic Viewer',
+    ]);
     const res = await api('POST', '/threads', patient, {
       anchor,
       quote: 'Long waits',
@@ -198,6 +211,51 @@ describe('comments over HTTP', () => {
     expect(res.status).toBe(201);
     const thread = (await threads()).find((t: { id: string }) => t.id === res.json.id);
     expect(thread.comments[0].mentions).toEqual([{ id: clinician.id, name: 'Cleo Clinician' }]);
+
+    // Someone the document is closed to is neither offered nor accepted.
+    const access = (overrides: unknown[]) =>
+      call(server.url, 'PUT', `/documents/${documentId}/access`, {
+        cookie: owner.cookie,
+        body: { restricted: false, overrides },
+      });
+    expect((await access([{ userId: viewer.id, permission: 'none' }])).status).toBe(200);
+    const now = (await api('GET', '/threads', patient)).json.mentionable;
+    expect(now.map((p: { name: string }) => p.name)).not.toContain('Vic Viewer');
+    const refused = await api('POST', '/threads', patient, {
+      anchor,
+      quote: 'Long waits',
+      body: 'Vic?',
+      mentions: [viewer.id],
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.json.error.message).toBe(
+      'Vic Viewer cannot see this document, so they cannot be mentioned. Ask an owner to give them access, or remove the mention.',
+    );
+    await access([]);
+    // A mention of someone who has since lost access stays: the author can still fix a typo.
+    const kept = (await open(patient, 'Vic, see this')).json.id;
+    const keptComment = (await threads()).find((t: { id: string }) => t.id === kept).comments[0];
+    expect(
+      (await api('PATCH', `/comments/${keptComment.id}`, patient, { body: 'x', mentions: [] }))
+        .status,
+    ).toBe(200);
+    await api('PATCH', `/comments/${keptComment.id}`, patient, {
+      body: 'Vic, see this',
+      mentions: [viewer.id],
+    });
+    await access([{ userId: viewer.id, permission: 'none' }]);
+    const fixed = await api('PATCH', `/comments/${keptComment.id}`, patient, {
+      body: 'Vic, please see this',
+      mentions: [viewer.id],
+    });
+    expect(fixed.status).toBe(200);
+    // Someone else's comment is refused as such, whatever it mentions.
+    const notYours = await api('PATCH', `/comments/${keptComment.id}`, clinician, {
+      body: 'Hijack',
+      mentions: [outsider.id],
+    });
+    expect(notYours.status).toBe(403);
+    await access([]);
   });
 
   it('ids from another document do not reach across', async () => {
@@ -250,5 +308,22 @@ describe('comments over HTTP', () => {
       headers: { cookie: owner.cookie },
     });
     expect(await csv.text()).toContain('Comments made');
+
+    // A patient who leaves, having only commented, is still credited as a patient.
+    const left = await call(
+      server.url,
+      'DELETE',
+      `/workspaces/${workspaceId}/members/${patient.id}`,
+      {
+        cookie: owner.cookie,
+      },
+    );
+    expect(left.status).toBe(200);
+    const after = (
+      await call(server.url, 'GET', `/documents/${documentId}/report`, { cookie: owner.cookie })
+    ).json.report;
+    expect(
+      after.people.find((p: { accountId: string }) => p.accountId === patient.id),
+    ).toMatchObject({ role: 'patient', commentsMade: live.length });
   });
 });

@@ -42,7 +42,11 @@ async function commentWhere(c: Context<AppEnv>, action: 'document.view' | 'docum
 export const commentRoutes = new Hono<AppEnv>()
   .get('/:id/threads', async (c) => {
     const { where } = await commentWhere(c, 'document.view');
-    return c.json({ threads: await comments.listThreads(where) });
+    const [threads, mentionable] = await Promise.all([
+      comments.listThreads(where),
+      comments.mentionable(where),
+    ]);
+    return c.json({ threads, mentionable });
   })
   .post('/:id/threads', async (c) => {
     const { where, user, membership } = await commentWhere(c, 'document.comment');
