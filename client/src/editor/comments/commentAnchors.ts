@@ -157,89 +157,88 @@ function build(
 export const CommentAnchors = Extension.create({
   name: 'commentAnchors',
   addProseMirrorPlugins() {
-    return [
-      new Plugin<AnchorsState>({
-        key: commentAnchorsKey,
-        state: {
-          init: () => ({
-            anchors: [],
-            active: null,
-            ranges: new Map(),
-            open: new Set(),
-            decorations: DecorationSet.empty,
-            stale: false,
-          }),
-          apply(tr, value, _old, state) {
-            const meta = tr.getMeta(commentAnchorsKey) as AnchorsMeta | undefined;
-            if (meta?.type === 'anchors') return build(state, meta.anchors, value.active);
-            if (meta?.type === 'refresh') return build(state, value.anchors, value.active);
-            if (meta?.type === 'active') {
-              return {
-                ...value,
-                active: meta.id,
-                decorations: draw(tr.doc, value.ranges, value.open, meta.id),
-              };
-            }
-            if (!tr.docChanged || value.anchors.length === 0) return value;
-            const remote = isRemote(tr);
-            const mapping = remote
-              ? (remoteChangeMapping(tr.before, tr.doc) ?? tr.mapping)
-              : tr.mapping;
-            const ranges = new Map<string, AnchorRange | null>();
-            for (const [id, range] of value.ranges) {
-              if (!range) {
-                ranges.set(id, null);
-                continue;
-              }
-              const from = mapping.map(range.from, 1);
-              const to = mapping.map(range.to, -1);
-              ranges.set(id, to > from ? { from, to } : null);
-            }
-            return {
-              ...value,
-              ranges,
-              decorations: draw(tr.doc, ranges, value.open, value.active),
-              // Local edits are mapped exactly; only remote ones need the Yjs positions.
-              stale: value.stale || remote,
-            };
-          },
-        },
-        props: {
-          decorations: (state) => commentAnchorsKey.getState(state)?.decorations,
-        },
-        view: () => {
-          let timer: ReturnType<typeof setTimeout> | null = null;
-          let waitingSince = 0;
-          return {
-            update(view: EditorView, previous: EditorState) {
-              if (view.state.doc === previous.doc) return;
-              if (!commentAnchorsKey.getState(view.state)?.stale) return;
-              const now = performance.now();
-              if (timer) clearTimeout(timer);
-              else waitingSince = now;
-              const wait = Math.max(
-                0,
-                Math.min(REFRESH_MS, waitingSince + REFRESH_MAX_WAIT_MS - now),
-              );
-              timer = setTimeout(() => {
-                timer = null;
-                if (view.isDestroyed) return;
-                view.dispatch(
-                  view.state.tr.setMeta(commentAnchorsKey, {
-                    type: 'refresh',
-                  } satisfies AnchorsMeta),
-                );
-              }, wait);
-            },
-            destroy() {
-              if (timer) clearTimeout(timer);
-            },
-          };
-        },
-      }),
-    ];
+    return [commentAnchorsPlugin()];
   },
 });
+
+export function commentAnchorsPlugin(): Plugin<AnchorsState> {
+  return new Plugin<AnchorsState>({
+    key: commentAnchorsKey,
+    state: {
+      init: () => ({
+        anchors: [],
+        active: null,
+        ranges: new Map(),
+        open: new Set(),
+        decorations: DecorationSet.empty,
+        stale: false,
+      }),
+      apply(tr, value, _old, state) {
+        const meta = tr.getMeta(commentAnchorsKey) as AnchorsMeta | undefined;
+        if (meta?.type === 'anchors') return build(state, meta.anchors, value.active);
+        if (meta?.type === 'refresh') return build(state, value.anchors, value.active);
+        if (meta?.type === 'active') {
+          return {
+            ...value,
+            active: meta.id,
+            decorations: draw(tr.doc, value.ranges, value.open, meta.id),
+          };
+        }
+        if (!tr.docChanged || value.anchors.length === 0) return value;
+        const remote = isRemote(tr);
+        const mapping = remote
+          ? (remoteChangeMapping(tr.before, tr.doc) ?? tr.mapping)
+          : tr.mapping;
+        const ranges = new Map<string, AnchorRange | null>();
+        for (const [id, range] of value.ranges) {
+          if (!range) {
+            ranges.set(id, null);
+            continue;
+          }
+          const from = mapping.map(range.from, 1);
+          const to = mapping.map(range.to, -1);
+          ranges.set(id, to > from ? { from, to } : null);
+        }
+        return {
+          ...value,
+          ranges,
+          decorations: draw(tr.doc, ranges, value.open, value.active),
+          // Local edits are mapped exactly; only remote ones need the Yjs positions.
+          stale: value.stale || remote,
+        };
+      },
+    },
+    props: {
+      decorations: (state) => commentAnchorsKey.getState(state)?.decorations,
+    },
+    view: () => {
+      let timer: ReturnType<typeof setTimeout> | null = null;
+      let waitingSince = 0;
+      return {
+        update(view: EditorView, previous: EditorState) {
+          if (view.state.doc === previous.doc) return;
+          if (!commentAnchorsKey.getState(view.state)?.stale) return;
+          const now = performance.now();
+          if (timer) clearTimeout(timer);
+          else waitingSince = now;
+          const wait = Math.max(0, Math.min(REFRESH_MS, waitingSince + REFRESH_MAX_WAIT_MS - now));
+          timer = setTimeout(() => {
+            timer = null;
+            if (view.isDestroyed) return;
+            view.dispatch(
+              view.state.tr.setMeta(commentAnchorsKey, {
+                type: 'refresh',
+              } satisfies AnchorsMeta),
+            );
+          }, wait);
+        },
+        destroy() {
+          if (timer) clearTimeout(timer);
+        },
+      };
+    },
+  });
+}
 
 /** Locates these threads' anchors and highlights the open ones. */
 export function setCommentAnchors(view: EditorView, anchors: readonly CommentAnchor[]): void {

@@ -16,18 +16,19 @@ export const ReadOnlyContent = Extension.create<{ locked: () => boolean }>({
     return { locked: () => false };
   },
   addProseMirrorPlugins() {
-    const { locked } = this.options;
-    return [
-      new Plugin({
-        key: readOnlyContentKey,
-        filterTransaction(tr) {
-          if (!tr.docChanged || !locked()) return true;
-          const sync: unknown = tr.getMeta(ySyncPluginKey);
-          return typeof sync === 'object' && sync !== null && 'isChangeOrigin' in sync
-            ? !!sync.isChangeOrigin
-            : false;
-        },
-      }),
-    ];
+    return [readOnlyContentPlugin(this.options.locked)];
   },
 });
+
+export function readOnlyContentPlugin(locked: () => boolean): Plugin {
+  return new Plugin({
+    key: readOnlyContentKey,
+    filterTransaction(tr) {
+      if (!tr.docChanged || !locked()) return true;
+      const sync: unknown = tr.getMeta(ySyncPluginKey);
+      return typeof sync === 'object' && sync !== null && 'isChangeOrigin' in sync
+        ? !!sync.isChangeOrigin
+        : false;
+    },
+  });
+}
