@@ -79,9 +79,10 @@ test('invite links bring a patient and a clinician in; lowering access is live',
     await patient.page.getByRole('link', { name: documentTitle }).click();
     const doc = documentPage(patient.page);
     await expect(doc.editor.getByRole('heading', { name: 'About this service' })).toBeVisible();
-    await expect(doc.editor).toHaveAttribute('contenteditable', 'false');
+    // A commenter may move a caret and select text (to comment on it), not change it.
+    await expect(doc.editor).toHaveAttribute('aria-readonly', 'true');
     await expect(patient.page.getByRole('main')).toContainText(
-      'you can view this document but not change it',
+      'you can comment on this document but not change its text',
     );
     await expect(patient.page.getByRole('textbox', { name: 'Document title' })).toHaveCount(0);
     await expectNoAxeViolations(patient.page, 'document page for a commenter');

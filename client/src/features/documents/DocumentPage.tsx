@@ -74,7 +74,7 @@ function nowAllowed(permission: string): string {
     case 'editor':
       return 'You can now edit this document.';
     case 'commenter':
-      return 'You can now view this document, but not change it.';
+      return 'You can now comment on this document, but not change its text.';
     default:
       return 'You can now view this document only.';
   }
