@@ -1,5 +1,6 @@
 import { CloseCode } from '@chorus/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
 import { buildUser, call, type TestUser } from '../../test/factories.ts';
 import {
   appendParagraph,
@@ -127,6 +128,16 @@ describe('deleting an account', () => {
     const annElsewhere = (elsewhere.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
     appendParagraph(client.doc, 'The waiting room has no hearing loop.');
     await eventually(() => expect(client.saved()).toBe(client.sent()));
+    const anchor = Buffer.from(
+      Y.encodeRelativePosition(
+        Y.createRelativePositionFromTypeIndex(new Y.Doc().getXmlFragment('default'), 0),
+      ),
+    ).toString('base64');
+    const commented = await call(server.url, 'POST', `/documents/${documentId}/threads`, {
+      body: { anchor: { start: anchor, end: anchor }, quote: 'Plan', body: 'Ask about loops.' },
+      cookie: ann.cookie,
+    });
+    expect(commented.status).toBe(201);
     const before = await call(server.url, 'GET', `/documents/${documentId}/authorship`, {
       cookie: owner.cookie,
     });
@@ -165,6 +176,15 @@ describe('deleting an account', () => {
     });
     expect(JSON.stringify(report.json)).not.toContain('Ann Patient');
     expect(JSON.stringify(report.json)).not.toContain(ann.email);
+    // Her comment stays too, credited the same way.
+    const threads = await call(server.url, 'GET', `/documents/${documentId}/threads`, {
+      cookie: owner.cookie,
+    });
+    expect(threads.json.threads[0].comments[0]).toMatchObject({
+      body: 'Ask about loops.',
+      roleLabel: 'Patient or service user',
+    });
+    expect(JSON.stringify(threads.json)).not.toContain('Ann');
     expect(await server.storage.journal.countRows(documentId)).toBeGreaterThan(1);
 
     // Her own workspace was erased with her: its name, invite, documents and their history.

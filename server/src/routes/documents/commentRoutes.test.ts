@@ -280,12 +280,17 @@ describe('comments over HTTP', () => {
     const b = connectClient(server.url, documentId, viewer.cookie, { chorus: true });
     // A stock y-websocket client (no hello) never receives a message type it does not know.
     const stock = connectClient(server.url, documentId, owner.cookie);
-    clients.push(a, b, stock);
-    await Promise.all([waitSynced(a), waitSynced(b), waitSynced(stock)]);
+    // Someone with another document open hears nothing of this one.
+    const elsewhere = connectClient(server.url, otherDocumentId, clinician.cookie, {
+      chorus: true,
+    });
+    clients.push(a, b, stock, elsewhere);
+    await Promise.all([waitSynced(a), waitSynced(b), waitSynced(stock), waitSynced(elsewhere)]);
     await open(patient);
     await eventually(() => expect(a.notices()).toEqual(['comments']));
     await eventually(() => expect(b.notices()).toEqual(['comments']));
     expect(stock.notices()).toEqual([]);
+    expect(elsewhere.notices()).toEqual([]);
   });
 
   it('the contribution report counts the comments each person and role made', async () => {
