@@ -1,0 +1,199 @@
+/**
+ * Run chart rules as quality-improvement teams use them (the Model for Improvement; Perla,
+ * Provost and Murray, "The run chart", BMJ Quality & Safety 2011), computed in one pure,
+ * unit-tested function so every screen and export says the same.
+ */
+
+export interface DataPoint {
+  /** ISO date, `YYYY-MM-DD`. */
+  date: string;
+  value: number;
+}
+
+export interface RunChartRules {
+  /** Points in a row on one side of the median that make a shift (6 by default). */
+  shift: number;
+  /** Points in a row all going up, or all going down, that make a trend (5 by default). */
+  trend: number;
+}
+
+export const defaultRunChartRules: RunChartRules = { shift: 6, trend: 5 };
+
+export type Signal =
+  | { kind: 'shift'; side: 'above' | 'below'; count: number; from: number; to: number }
+  | { kind: 'trend'; direction: 'up' | 'down'; count: number; from: number; to: number }
+  | { kind: 'too-few-runs' | 'too-many-runs'; runs: number; lowest: number; highest: number }
+  | { kind: 'astronomical'; index: number };
+
+export interface RunChartAnalysis {
+  /** The points in date order (the chart's x axis). */
+  points: DataPoint[];
+  median: number | null;
+  /** Runs (series of points on one side of the median); null with too few useful points. */
+  runs: number | null;
+  signals: Signal[];
+}
+
+function medianOf(values: readonly number[]): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+/**
+ * The range of runs expected by chance for this many useful points (not on the median),
+ * at the 5% level, from the normal approximation of the runs test. The published run
+ * chart table comes from the exact distribution and can allow one more run at either end
+ * (for 20 points: 6 to 16 there, 7 to 15 here).
+ */
+export function expectedRuns(above: number, below: number): { lowest: number; highest: number } {
+  const n = above + below;
+  const mean = (2 * above * below) / n + 1;
+  const variance = (2 * above * below * (2 * above * below - n)) / (n * n * (n - 1));
+  const spread = 1.96 * Math.sqrt(variance);
+  return { lowest: Math.ceil(mean - spread), highest: Math.floor(mean + spread) };
+}
+
+/**
+ * Median, runs and signals of non-random variation:
+ * - a **shift**: `rules.shift` or more points in a row above, or below, the median (points
+ *   on the median neither break nor add to it);
+ * - a **trend**: `rules.trend` or more points in a row each higher (or lower) than the one
+ *   before (a repeated value neither breaks nor adds to it);
+ * - **too few or too many runs** for the number of useful points (10 or more);
+ * - an **astronomical point**: one far outside the rest, here beyond the median plus or
+ *   minus three times the average moving range divided by 1.128 (the XmR chart's limits
+ *   around the median; 8 or more points).
+ */
+export function analyseRunChart(
+  data: readonly DataPoint[],
+  rules: RunChartRules = defaultRunChartRules,
+): RunChartAnalysis {
+  const points = [...data]
+    .filter((p) => Number.isFinite(p.value))
+    .sort((a, b) => a.date.localeCompare(b.date));
+  const values = points.map((p) => p.value);
+  const median = medianOf(values);
+  const signals: Signal[] = [];
+  if (median === null) return { points, median, runs: null, signals };
+
+  // Shifts: consecutive useful points on one side; points on the median are skipped.
+  let side: 'above' | 'below' | null = null;
+  let count = 0;
+  let first = -1;
+  let last = -1;
+  const closeShift = () => {
+    if (side && count >= rules.shift) {
+      signals.push({ kind: 'shift', side, count, from: first, to: last });
+    }
+  };
+  values.forEach((v, i) => {
+    if (v === median) return;
+    const here = v > median ? 'above' : 'below';
+    if (here === side) {
+      count++;
+      last = i;
+    } else {
+      closeShift();
+      side = here;
+      count = 1;
+      first = i;
+      last = i;
+    }
+  });
+  closeShift();
+
+  // Trends: steps all up or all down; equal neighbours are skipped.
+  let direction: 'up' | 'down' | null = null;
+  let steps = 0;
+  let start = 0;
+  let end = 0;
+  let previous = 0;
+  const closeTrend = () => {
+    if (direction && steps + 1 >= rules.trend) {
+      signals.push({ kind: 'trend', direction, count: steps + 1, from: start, to: end });
+    }
+  };
+  values.forEach((v, i) => {
+    if (i === 0) return;
+    const before = values[previous] as number;
+    if (v === before) return;
+    const here = v > before ? 'up' : 'down';
+    if (here === direction) {
+      steps++;
+      end = i;
+    } else {
+      closeTrend();
+      direction = here;
+      steps = 1;
+      start = previous;
+      end = i;
+    }
+    previous = i;
+  });
+  closeTrend();
+
+  // Runs, counted over useful points only.
+  const useful = values.filter((v) => v !== median);
+  let runs: number | null = null;
+  if (useful.length >= 10) {
+    runs = 1;
+    for (let i = 1; i < useful.length; i++) {
+      if ((useful[i] as number) > median !== (useful[i - 1] as number) > median) runs++;
+    }
+    const above = useful.filter((v) => v > median).length;
+    const { lowest, highest } = expectedRuns(above, useful.length - above);
+    if (runs < lowest) signals.push({ kind: 'too-few-runs', runs, lowest, highest });
+    if (runs > highest) signals.push({ kind: 'too-many-runs', runs, lowest, highest });
+  }
+
+  // Astronomical points.
+  if (values.length >= 8) {
+    let ranges = 0;
+    for (let i = 1; i < values.length; i++) {
+      ranges += Math.abs((values[i] as number) - (values[i - 1] as number));
+    }
+    const sigma = ranges / (values.length - 1) / 1.128;
+    if (sigma > 0) {
+      values.forEach((v, index) => {
+        if (Math.abs(v - median) > 3 * sigma) signals.push({ kind: 'astronomical', index });
+      });
+    }
+  }
+  return { points, median, runs, signals };
+}
+
+const formatDate = (iso: string) => {
+  const date = new Date(`${iso}T00:00:00Z`);
+  return Number.isNaN(date.getTime())
+    ? iso
+    : date.toLocaleDateString('en-GB', {
+        day: 'numeric',
+        month: 'short',
+        year: 'numeric',
+        timeZone: 'UTC',
+      });
+};
+
+/**
+ * Each signal in plain English, for people who find charts and statistics hard: what was
+ * seen, between which dates, and what it usually means.
+ */
+export function describeSignal(signal: Signal, points: readonly DataPoint[]): string {
+  const at = (i: number) => formatDate(points[i]?.date ?? '');
+  switch (signal.kind) {
+    case 'shift':
+      return `Shift: ${signal.count} points in a row ${signal.side} the median, from ${at(signal.from)} to ${at(signal.to)}. Chance alone rarely does this: something changed.`;
+    case 'trend':
+      return `Trend: ${signal.count} points in a row each ${signal.direction === 'up' ? 'higher' : 'lower'} than the one before, from ${at(signal.from)} to ${at(signal.to)}. Chance alone rarely does this.`;
+    case 'too-few-runs':
+      return `Too few runs: the points cross the median only ${signal.runs - 1} ${signal.runs - 1 === 1 ? 'time' : 'times'} (${signal.runs} runs; by chance between ${signal.lowest} and ${signal.highest}). The process may have changed.`;
+    case 'too-many-runs':
+      return `Too many runs: the points cross the median ${signal.runs - 1} times (${signal.runs} runs; by chance between ${signal.lowest} and ${signal.highest}). Check whether data from different sources are mixed.`;
+    case 'astronomical':
+      return `Unusual point: ${at(signal.index)} is far from all the others. Find out what happened then.`;
+  }
+}
