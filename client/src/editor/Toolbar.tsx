@@ -118,6 +118,13 @@ export function Toolbar({ editor, editable }: ToolbarProps) {
       run: () => chain().insertTable({ rows: 3, cols: 3, withHeaderRow: true }).run(),
     },
     {
+      id: 'runChart',
+      name: 'Insert run chart',
+      face: 'Run chart',
+      enabled: editable && !state.inTable,
+      run: () => chain().insertContent({ type: 'runChart' }).run(),
+    },
+    {
       id: 'undo',
       name: 'Undo',
       face: 'Undo',

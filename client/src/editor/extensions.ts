@@ -7,6 +7,8 @@ import type { DocumentConnection } from '../sync/connectDocument.ts';
 import { CaretAfterTyping } from './caretAfterTyping.ts';
 import { DocumentEnds } from './documentEnds.ts';
 import { ReadPendingInput } from './pendingInput.ts';
+import { RunChartWithView } from './runChart/RunChartView.tsx';
+import { DataPoint } from './runChart/runChartNodes.ts';
 
 export interface CaretUser {
   name: string;
@@ -47,6 +49,8 @@ export function contentExtensions(): AnyExtension[] {
       link: { openOnClick: false, autolink: true, defaultProtocol: 'https' },
     }),
     TableKit.configure({ table: { resizable: false } }),
+    RunChartWithView,
+    DataPoint,
   ];
 }
 

@@ -47,7 +47,10 @@ export const documentTemplates: Record<DocumentKind, TemplateBlock[]> = {
       'Problem, baseline, aim (how much, for whom, by when), scope, sponsor, lead and team.',
     ),
     ...section('Driver diagram', 'Aim, primary drivers, secondary drivers and change ideas.'),
-    ...section('Measures', 'Outcome, process and balancing measures with their definitions.'),
+    ...section(
+      'Measures',
+      'Outcome, process and balancing measures with their definitions. Add a run chart for each with the toolbar’s “Run chart” button.',
+    ),
     ...section('PDSA cycles', 'Plan, do, study, act for each change idea being tested.'),
     ...section('Action log', 'Action, owner, due date and status.'),
   ],

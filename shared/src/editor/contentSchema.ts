@@ -11,9 +11,20 @@ import { EDITOR_FRAGMENT } from './seed.ts';
  * Kept as plain names so the server checks updates without loading the editor. Tests on
  * both sides compare these lists with the schema the editor builds, so they cannot drift.
  */
+/**
+ * Chorus's own structured blocks inside the text (see `client/src/editor/runChart/`): a run
+ * chart of a measure holds its data points as child elements, so two people adding points
+ * at once both keep theirs, and each point is credited like text.
+ */
+export const structuredContent = {
+  elements: ['runChart', 'dataPoint'],
+  attributes: ['measure', 'shift', 'trend', 'date', 'value', 'note'],
+} as const;
+
 export const editorContent = {
   roots: [EDITOR_FRAGMENT],
   elements: [
+    ...structuredContent.elements,
     'paragraph',
     'blockquote',
     'bulletList',
@@ -28,6 +39,16 @@ export const editorContent = {
     'tableHeader',
     'tableRow',
   ],
-  attributes: ['language', 'level', 'start', 'type', 'colspan', 'rowspan', 'colwidth', 'align'],
+  attributes: [
+    'language',
+    'level',
+    'start',
+    'type',
+    'colspan',
+    'rowspan',
+    'colwidth',
+    'align',
+    ...structuredContent.attributes,
+  ],
   marks: ['link', 'bold', 'code', 'italic', 'strike', 'underline'],
 } as const;

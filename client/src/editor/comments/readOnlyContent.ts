@@ -15,6 +15,10 @@ export const ReadOnlyContent = Extension.create<{ locked: () => boolean }>({
   addOptions() {
     return { locked: () => false };
   },
+  addStorage() {
+    // Read by node views (run charts) to know whether their own controls may change things.
+    return { locked: this.options.locked };
+  },
   addProseMirrorPlugins() {
     return [readOnlyContentPlugin(this.options.locked)];
   },
@@ -31,4 +35,10 @@ export function readOnlyContentPlugin(locked: () => boolean): Plugin {
         : false;
     },
   });
+}
+
+declare module '@tiptap/core' {
+  interface Storage {
+    readOnlyContent: { locked: () => boolean };
+  }
 }

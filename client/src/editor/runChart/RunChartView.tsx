@@ -1,0 +1,480 @@
+import {
+  analyseRunChart,
+  describeSignal,
+  type DataPoint as Point,
+  type RunChartAnalysis,
+} from '@chorus/shared';
+import type { Node as PmNode } from '@tiptap/pm/model';
+import { NodeViewWrapper, type ReactNodeViewProps, ReactNodeViewRenderer } from '@tiptap/react';
+import { type FormEvent, useEffect, useId, useState } from 'react';
+import { RunChart } from './runChartNodes.ts';
+
+/** A data point as stored, with where it sits among the chart's children. */
+interface StoredPoint extends Point {
+  note: string;
+  /** Index among the chart's child nodes (to remove it). */
+  child: number;
+}
+
+function pointsOf(node: PmNode): StoredPoint[] {
+  const points: StoredPoint[] = [];
+  node.forEach((child, _offset, index) => {
+    const value = Number(child.attrs.value);
+    const date = String(child.attrs.date ?? '');
+    if (date && Number.isFinite(value)) {
+      points.push({ date, value, note: String(child.attrs.note ?? ''), child: index });
+    }
+  });
+  return points.sort((a, b) => a.date.localeCompare(b.date) || a.child - b.child);
+}
+
+const clampRule = (value: unknown, fallback: number) => {
+  const n = Number(value);
+  return Number.isInteger(n) && n >= 3 && n <= 20 ? n : fallback;
+};
+
+const formatDate = (iso: string) =>
+  new Date(`${iso}T00:00:00Z`).toLocaleDateString('en-GB', {
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    timeZone: 'UTC',
+  });
+
+const formatNumber = (n: number) => n.toLocaleString('en-GB', { maximumFractionDigits: 2 });
+
+/** The chart and its signals, as a React node view inside the document. */
+function RunChartView({ node, editor, getPos, updateAttributes }: ReactNodeViewProps) {
+  const measure = String(node.attrs.measure ?? '');
+  const rules = {
+    shift: clampRule(node.attrs.shift, 6),
+    trend: clampRule(node.attrs.trend, 5),
+  };
+  const stored = pointsOf(node);
+  const analysis = analyseRunChart(stored, rules);
+  const canEdit = editor.isEditable && !editor.storage.readOnlyContent?.locked();
+  const descriptionId = useId();
+  const name = measure || 'an unnamed measure';
+
+  const dispatchAt = (edit: (chartPos: number) => void) => {
+    const pos = getPos();
+    if (typeof pos === 'number') edit(pos);
+  };
+  const addPoint = (point: { date: string; value: number; note: string }) =>
+    dispatchAt((pos) => {
+      const { state, view } = editor;
+      const created = state.schema.nodes.dataPoint?.create(point);
+      if (!created) return;
+      // At the end of the chart's children; the chart orders points by date itself.
+      view.dispatch(state.tr.insert(pos + node.nodeSize - 1, created));
+    });
+  const removePoint = (child: number) =>
+    dispatchAt((pos) => {
+      let at = pos + 1;
+      for (let i = 0; i < child; i++) at += node.child(i).nodeSize;
+      const { state, view } = editor;
+      view.dispatch(state.tr.delete(at, at + node.child(child).nodeSize));
+    });
+
+  return (
+    <NodeViewWrapper
+      as="section"
+      className="run-chart"
+      aria-label={`Run chart of ${name}`}
+      contentEditable={false}
+      data-drag-handle={undefined}
+    >
+      <p className="run-chart__title">
+        <strong>Run chart</strong>
+      </p>
+      <MeasureName
+        measure={measure}
+        canEdit={canEdit}
+        onChange={(m) => updateAttributes({ measure: m })}
+      />
+      <RunChartSvg analysis={analysis} name={name} descriptionId={descriptionId} />
+      <Summary analysis={analysis} name={name} id={descriptionId} />
+      <PointsTable points={stored} canEdit={canEdit} onRemove={removePoint} />
+      {canEdit ? <AddPointForm onAdd={addPoint} /> : null}
+      <Rules rules={rules} canEdit={canEdit} onChange={(r) => updateAttributes(r)} />
+    </NodeViewWrapper>
+  );
+}
+
+function MeasureName({
+  measure,
+  canEdit,
+  onChange,
+}: {
+  measure: string;
+  canEdit: boolean;
+  onChange: (measure: string) => void;
+}) {
+  const id = useId();
+  // Typed here, sent as it is typed; someone else's change shows when this is not in use.
+  const [text, setText] = useState(measure);
+  const [editing, setEditing] = useState(false);
+  useEffect(() => {
+    if (!editing) setText(measure);
+  }, [measure, editing]);
+  return (
+    <div className="field run-chart__measure">
+      <label className="field__label" htmlFor={id}>
+        Measure
+      </label>
+      <input
+        id={id}
+        className="field__input"
+        value={text}
+        readOnly={!canEdit}
+        maxLength={200}
+        placeholder="For example: days from screening to results letter"
+        onFocus={() => setEditing(true)}
+        onBlur={() => setEditing(false)}
+        onChange={(event) => {
+          setText(event.target.value);
+          onChange(event.target.value);
+        }}
+      />
+    </div>
+  );
+}
+
+const WIDTH = 600;
+const HEIGHT = 220;
+const PAD = { left: 48, right: 16, top: 16, bottom: 32 };
+
+/** The points joined by a line, the median dashed; points in a signal drawn as squares. */
+function RunChartSvg({
+  analysis,
+  name,
+  descriptionId,
+}: {
+  analysis: RunChartAnalysis;
+  name: string;
+  descriptionId: string;
+}) {
+  const { points, median, signals } = analysis;
+  if (points.length === 0) return null;
+  const values = points.map((p) => p.value);
+  const low = Math.min(...values, median ?? Number.POSITIVE_INFINITY);
+  const high = Math.max(...values, median ?? Number.NEGATIVE_INFINITY);
+  const span = high - low || 1;
+  const x = (i: number) =>
+    PAD.left +
+    (points.length === 1 ? 0 : (i * (WIDTH - PAD.left - PAD.right)) / (points.length - 1));
+  const y = (v: number) => PAD.top + ((high - v) * (HEIGHT - PAD.top - PAD.bottom)) / span;
+  const flagged = new Set<number>();
+  for (const s of signals) {
+    if (s.kind === 'shift' || s.kind === 'trend') {
+      for (let i = s.from; i <= s.to; i++) flagged.add(i);
+    } else if (s.kind === 'astronomical') flagged.add(s.index);
+  }
+  return (
+    <svg
+      className="run-chart__svg"
+      viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
+      role="img"
+      aria-label={`Run chart of ${name}`}
+      aria-describedby={descriptionId}
+    >
+      <line
+        x1={PAD.left}
+        x2={PAD.left}
+        y1={PAD.top}
+        y2={HEIGHT - PAD.bottom}
+        className="run-chart__axis"
+      />
+      <line
+        x1={PAD.left}
+        x2={WIDTH - PAD.right}
+        y1={HEIGHT - PAD.bottom}
+        y2={HEIGHT - PAD.bottom}
+        className="run-chart__axis"
+      />
+      <text x={PAD.left - 6} y={y(high) + 4} textAnchor="end" className="run-chart__label">
+        {formatNumber(high)}
+      </text>
+      <text x={PAD.left - 6} y={y(low) + 4} textAnchor="end" className="run-chart__label">
+        {formatNumber(low)}
+      </text>
+      {median !== null ? (
+        <>
+          <line
+            x1={PAD.left}
+            x2={WIDTH - PAD.right}
+            y1={y(median)}
+            y2={y(median)}
+            className="run-chart__median"
+          />
+          <text
+            x={WIDTH - PAD.right}
+            y={y(median) - 4}
+            textAnchor="end"
+            className="run-chart__label"
+          >
+            median {formatNumber(median)}
+          </text>
+        </>
+      ) : null}
+      <polyline
+        className="run-chart__line"
+        points={points.map((p, i) => `${x(i)},${y(p.value)}`).join(' ')}
+      />
+      {points.map((p, i) =>
+        flagged.has(i) ? (
+          <rect
+            key={`${p.date}-${i}`}
+            x={x(i) - 5}
+            y={y(p.value) - 5}
+            width={10}
+            height={10}
+            className="run-chart__point run-chart__point--signal"
+          />
+        ) : (
+          <circle
+            key={`${p.date}-${i}`}
+            cx={x(i)}
+            cy={y(p.value)}
+            r={4}
+            className="run-chart__point"
+          />
+        ),
+      )}
+      <text x={PAD.left} y={HEIGHT - 8} className="run-chart__label">
+        {formatDate(points[0]?.date ?? '')}
+      </text>
+      <text x={WIDTH - PAD.right} y={HEIGHT - 8} textAnchor="end" className="run-chart__label">
+        {formatDate(points[points.length - 1]?.date ?? '')}
+      </text>
+    </svg>
+  );
+}
+
+/** The chart in words: what it shows, and each signal with what it usually means. */
+function Summary({ analysis, name, id }: { analysis: RunChartAnalysis; name: string; id: string }) {
+  const { points, median, signals } = analysis;
+  if (points.length === 0) {
+    return (
+      <p id={id} className="run-chart__summary">
+        No data points yet. Add the first below: a date and the value measured then.
+      </p>
+    );
+  }
+  const first = points[0];
+  const last = points[points.length - 1];
+  return (
+    <div id={id} className="run-chart__summary">
+      <p>
+        {points.length} {points.length === 1 ? 'point' : 'points'} for {name}
+        {first && last && points.length > 1
+          ? `, from ${formatDate(first.date)} to ${formatDate(last.date)}`
+          : ''}
+        {median !== null ? `; the median (middle value) is ${formatNumber(median)}.` : '.'}
+      </p>
+      {signals.length > 0 ? (
+        <ul className="run-chart__signals" aria-label="Signals of change">
+          {signals.map((s) => (
+            <li key={JSON.stringify(s)}>{describeSignal(s, points)}</li>
+          ))}
+        </ul>
+      ) : (
+        <p>
+          No signal of change yet: the ups and downs so far look like chance.
+          {points.length < 10 ? ' Runs are judged from 10 points.' : ''}
+        </p>
+      )}
+    </div>
+  );
+}
+
+function PointsTable({
+  points,
+  canEdit,
+  onRemove,
+}: {
+  points: StoredPoint[];
+  canEdit: boolean;
+  onRemove: (child: number) => void;
+}) {
+  if (points.length === 0) return null;
+  return (
+    <table className="data-table run-chart__table">
+      <caption>Data points</caption>
+      <thead>
+        <tr>
+          <th scope="col">Date</th>
+          <th scope="col">Value</th>
+          <th scope="col">Note</th>
+          {canEdit ? (
+            <th scope="col">
+              <span className="visually-hidden">Remove</span>
+            </th>
+          ) : null}
+        </tr>
+      </thead>
+      <tbody>
+        {points.map((p) => (
+          <tr key={`${p.child}-${p.date}`}>
+            <th scope="row">{formatDate(p.date)}</th>
+            <td>{formatNumber(p.value)}</td>
+            <td>{p.note}</td>
+            {canEdit ? (
+              <td>
+                <button
+                  type="button"
+                  className="button button--quiet"
+                  onClick={() => onRemove(p.child)}
+                >
+                  Remove<span className="visually-hidden"> the point of {formatDate(p.date)}</span>
+                </button>
+              </td>
+            ) : null}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function AddPointForm({
+  onAdd,
+}: {
+  onAdd: (point: { date: string; value: number; note: string }) => void;
+}) {
+  const ids = { date: useId(), value: useId(), note: useId(), error: useId() };
+  const [date, setDate] = useState('');
+  const [value, setValue] = useState('');
+  const [note, setNote] = useState('');
+  const [problem, setProblem] = useState<string | null>(null);
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const number = Number(value.trim().replace(/,/g, ''));
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(new Date(date).getTime())) {
+      setProblem('Enter the date the value was measured, for example 2026-03-01.');
+      return;
+    }
+    if (value.trim() === '' || !Number.isFinite(number)) {
+      setProblem('Enter the value as a number, for example 12 or 4.5.');
+      return;
+    }
+    onAdd({ date, value: number, note: note.trim().slice(0, 300) });
+    setProblem(null);
+    setValue('');
+    setNote('');
+  };
+  // A form element inside the editor would nest forms in some pages: a group instead.
+  return (
+    <fieldset className="run-chart__add">
+      <legend>Add a data point</legend>
+      <div className="run-chart__fields">
+        <div className="field">
+          <label className="field__label" htmlFor={ids.date}>
+            Date
+          </label>
+          <input
+            id={ids.date}
+            type="date"
+            className="field__input"
+            value={date}
+            onChange={(e) => setDate(e.target.value)}
+            aria-describedby={problem ? ids.error : undefined}
+          />
+        </div>
+        <div className="field">
+          <label className="field__label" htmlFor={ids.value}>
+            Value
+          </label>
+          <input
+            id={ids.value}
+            inputMode="decimal"
+            className="field__input"
+            value={value}
+            onChange={(e) => setValue(e.target.value)}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter') submit(e);
+            }}
+            aria-describedby={problem ? ids.error : undefined}
+          />
+        </div>
+        <div className="field">
+          <label className="field__label" htmlFor={ids.note}>
+            Note (optional)
+          </label>
+          <input
+            id={ids.note}
+            className="field__input"
+            value={note}
+            maxLength={300}
+            onChange={(e) => setNote(e.target.value)}
+          />
+        </div>
+      </div>
+      {problem ? (
+        <p id={ids.error} className="field__error" role="alert">
+          {problem}
+        </p>
+      ) : null}
+      <button type="button" className="button button--secondary" onClick={submit}>
+        Add the point
+      </button>
+    </fieldset>
+  );
+}
+
+function Rules({
+  rules,
+  canEdit,
+  onChange,
+}: {
+  rules: { shift: number; trend: number };
+  canEdit: boolean;
+  onChange: (rules: { shift?: number; trend?: number }) => void;
+}) {
+  const shiftId = useId();
+  const trendId = useId();
+  return (
+    <details className="run-chart__rules">
+      <summary>Rules for signals</summary>
+      <div className="run-chart__fields">
+        <div className="field">
+          <label className="field__label" htmlFor={shiftId}>
+            Points in a row on one side of the median for a shift
+          </label>
+          <input
+            id={shiftId}
+            type="number"
+            min={3}
+            max={20}
+            className="field__input"
+            value={rules.shift}
+            readOnly={!canEdit}
+            onChange={(e) => onChange({ shift: clampRule(e.target.value, rules.shift) })}
+          />
+        </div>
+        <div className="field">
+          <label className="field__label" htmlFor={trendId}>
+            Points going up (or down) in a row for a trend
+          </label>
+          <input
+            id={trendId}
+            type="number"
+            min={3}
+            max={20}
+            className="field__input"
+            value={rules.trend}
+            readOnly={!canEdit}
+            onChange={(e) => onChange({ trend: clampRule(e.target.value, rules.trend) })}
+          />
+        </div>
+      </div>
+    </details>
+  );
+}
+
+/** The run chart node with its view, for the editor (the schema alone is `RunChart`). */
+export const RunChartWithView = RunChart.extend({
+  addNodeView() {
+    return ReactNodeViewRenderer(RunChartView);
+  },
+});
