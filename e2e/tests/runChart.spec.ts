@@ -61,8 +61,25 @@ test('a run chart in an improvement plan is co-edited live and explains its sign
 
   const leadChart = chartOf(lead.page, 'Falls per 1,000 bed days');
   const clinicianChart = chartOf(clinician.page, 'Falls per 1,000 bed days');
+  await test.step('a point without a real date or a number is refused, and what was typed stays', async () => {
+    const form = leadChart.getByRole('group', { name: 'Add a data point' });
+    await form.getByLabel('Value', { exact: true }).fill('about nine');
+    await form.getByRole('button', { name: 'Add the point' }).click();
+    await expect(form.getByRole('alert')).toHaveText(
+      'Enter the date the value was measured, for example 2026-03-01.',
+    );
+    await form.getByLabel('Date', { exact: true }).fill('2026-01-05');
+    await form.getByRole('button', { name: 'Add the point' }).click();
+    await expect(form.getByRole('alert')).toHaveText(
+      'Enter the value as a number, for example 12 or 4.5.',
+    );
+    await expect(form.getByLabel('Value', { exact: true })).toHaveValue('about nine');
+    await expect(leadChart).toContainText('No data points yet');
+  });
+
   await test.step('both add points at the same time, and both keep theirs', async () => {
     await addPoint(leadChart, '2026-01-05', '9.5', 'Before the bed alarms');
+    await expect(leadChart.getByRole('status')).toHaveText('Added 9.5 on 5 Jan 2026.');
     await addPoint(leadChart, '2026-01-12', '8.1');
     await Promise.all([
       addPoint(leadChart, '2026-01-19', '7.4'),
@@ -102,7 +119,7 @@ test('a run chart in an improvement plan is co-edited live and explains its sign
   });
 
   await test.step('a point removed is gone for everyone, and everything survives a reload', async () => {
-    await leadChart.getByRole('button', { name: 'Remove the point of 2 Feb 2026' }).click();
+    await leadChart.getByRole('button', { name: 'Remove the point of 2 Feb 2026, 5' }).click();
     await expect(
       clinicianChart.getByRole('table', { name: 'Data points' }).getByRole('row'),
     ).toHaveCount(5);

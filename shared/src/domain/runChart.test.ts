@@ -43,7 +43,12 @@ describe('run chart rules', () => {
   });
 
   it('flags too few and too many runs for the number of useful points', () => {
+    // The exact distribution: 16 points, 8 on each side, allow 5 to 13 runs.
+    expect(expectedRuns(8, 8)).toEqual({ lowest: 5, highest: 13 });
     expect(expectedRuns(10, 10)).toEqual({ lowest: 7, highest: 15 });
+    expect(expectedRuns(5, 5)).toEqual({ lowest: 3, highest: 9 });
+    // Lopsided: 9 above and 1 below can only make 2 or 3 runs, and neither is unusual.
+    expect(expectedRuns(9, 1)).toEqual({ lowest: 2, highest: 3 });
     // Alternating above and below: 20 runs where chance gives 7 to 15.
     const zigzag = analyseRunChart(
       series(...Array.from({ length: 20 }, (_, i) => (i % 2 ? 1 : 9))),
@@ -63,6 +68,12 @@ describe('run chart rules', () => {
     expect(two.signals.some((s) => s.kind === 'too-few-runs')).toBe(true);
     // Fewer than ten useful points: runs are not judged.
     expect(analyseRunChart(series(1, 9, 1, 9)).runs).toBeNull();
+  });
+
+  it('does not call points of a steady improvement astronomical', () => {
+    const line = analyseRunChart(series(...Array.from({ length: 20 }, (_, i) => i)));
+    expect(line.signals.some((s) => s.kind === 'astronomical')).toBe(false);
+    expect(line.signals.some((s) => s.kind === 'trend')).toBe(true);
   });
 
   it('flags an astronomical point far outside the rest', () => {

@@ -25,9 +25,9 @@ export type Signal =
   | { kind: 'too-few-runs' | 'too-many-runs'; runs: number; lowest: number; highest: number }
   | { kind: 'astronomical'; index: number };
 
-export interface RunChartAnalysis {
-  /** The points in date order (the chart's x axis). */
-  points: DataPoint[];
+export interface RunChartAnalysis<P extends DataPoint = DataPoint> {
+  /** The points in date order (the chart's x axis), as given. */
+  points: P[];
   median: number | null;
   /** Runs (series of points on one side of the median); null with too few useful points. */
   runs: number | null;
@@ -43,18 +43,48 @@ function medianOf(values: readonly number[]): number | null {
     : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
+/** ln(k!) for k up to `n`, for exact run probabilities without overflow. */
+function logFactorials(n: number): number[] {
+  const table = [0];
+  for (let k = 1; k <= n; k++) table.push((table[k - 1] as number) + Math.log(k));
+  return table;
+}
+
 /**
- * The range of runs expected by chance for this many useful points (not on the median),
- * at the 5% level, from the normal approximation of the runs test. The published run
- * chart table comes from the exact distribution and can allow one more run at either end
- * (for 20 points: 6 to 16 there, 7 to 15 here).
+ * The range of runs expected by chance for this many useful points (not on the median)
+ * above and below it: the runs not in either 2.5% tail of the exact distribution of the
+ * number of runs (Swed and Eisenhart), so 5% of random series fall outside it.
  */
 export function expectedRuns(above: number, below: number): { lowest: number; highest: number } {
   const n = above + below;
-  const mean = (2 * above * below) / n + 1;
-  const variance = (2 * above * below * (2 * above * below - n)) / (n * n * (n - 1));
-  const spread = 1.96 * Math.sqrt(variance);
-  return { lowest: Math.ceil(mean - spread), highest: Math.floor(mean + spread) };
+  const lf = logFactorials(n);
+  const logChoose = (a: number, b: number) =>
+    b < 0 || b > a
+      ? Number.NEGATIVE_INFINITY
+      : (lf[a] as number) - (lf[b] as number) - (lf[a - b] as number);
+  const total = logChoose(n, above);
+  const probability = (runs: number): number => {
+    const k = Math.floor(runs / 2);
+    if (runs % 2 === 0) {
+      return 2 * Math.exp(logChoose(above - 1, k - 1) + logChoose(below - 1, k - 1) - total);
+    }
+    return (
+      Math.exp(logChoose(above - 1, k - 1) + logChoose(below - 1, k) - total) +
+      Math.exp(logChoose(above - 1, k) + logChoose(below - 1, k - 1) - total)
+    );
+  };
+  const most = 2 * Math.min(above, below) + (above === below ? 0 : 1);
+  let lowest = 2;
+  for (let cumulative = 0; lowest <= most; lowest++) {
+    cumulative += probability(lowest);
+    if (cumulative >= 0.025) break;
+  }
+  let highest = most;
+  for (let cumulative = 0; highest >= 2; highest--) {
+    cumulative += probability(highest);
+    if (cumulative >= 0.025) break;
+  }
+  return { lowest, highest };
 }
 
 /**
@@ -65,13 +95,15 @@ export function expectedRuns(above: number, below: number): { lowest: number; hi
  *   before (a repeated value neither breaks nor adds to it);
  * - **too few or too many runs** for the number of useful points (10 or more);
  * - an **astronomical point**: one far outside the rest, here beyond the median plus or
- *   minus three times the average moving range divided by 1.128 (the XmR chart's limits
- *   around the median; 8 or more points).
+ *   minus three times the average moving range divided by 1.128 (an individuals chart's
+ *   limits, around the median, with moving ranges over 3.27 times their average left out
+ *   so one wild point does not widen them), from 8 points. Not judged while a shift or
+ *   a trend shows: limits of a changing process mean nothing.
  */
-export function analyseRunChart(
-  data: readonly DataPoint[],
+export function analyseRunChart<P extends DataPoint>(
+  data: readonly P[],
   rules: RunChartRules = defaultRunChartRules,
-): RunChartAnalysis {
+): RunChartAnalysis<P> {
   const points = [...data]
     .filter((p) => Number.isFinite(p.value))
     .sort((a, b) => a.date.localeCompare(b.date));
@@ -151,12 +183,12 @@ export function analyseRunChart(
   }
 
   // Astronomical points.
-  if (values.length >= 8) {
-    let ranges = 0;
-    for (let i = 1; i < values.length; i++) {
-      ranges += Math.abs((values[i] as number) - (values[i - 1] as number));
-    }
-    const sigma = ranges / (values.length - 1) / 1.128;
+  const changing = signals.some((s) => s.kind === 'shift' || s.kind === 'trend');
+  if (values.length >= 8 && !changing) {
+    const moving = values.slice(1).map((v, i) => Math.abs(v - (values[i] as number)));
+    const average = moving.reduce((a, b) => a + b, 0) / moving.length;
+    const kept = moving.filter((m) => m <= 3.27 * average);
+    const sigma = kept.reduce((a, b) => a + b, 0) / Math.max(1, kept.length) / 1.128;
     if (sigma > 0) {
       values.forEach((v, index) => {
         if (Math.abs(v - median) > 3 * sigma) signals.push({ kind: 'astronomical', index });

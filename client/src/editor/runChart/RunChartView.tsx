@@ -6,7 +6,7 @@ import {
 } from '@chorus/shared';
 import type { Node as PmNode } from '@tiptap/pm/model';
 import { NodeViewWrapper, type ReactNodeViewProps, ReactNodeViewRenderer } from '@tiptap/react';
-import { type FormEvent, useEffect, useId, useState } from 'react';
+import { Component, type FormEvent, type ReactNode, useEffect, useId, useState } from 'react';
 import { RunChart } from './runChartNodes.ts';
 
 /** A data point as stored, with where it sits among the chart's children. */
@@ -16,16 +16,40 @@ interface StoredPoint extends Point {
   child: number;
 }
 
+/** A real calendar date written `YYYY-MM-DD` (so 2026-02-30 is not one). */
+export function isIsoDate(text: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false;
+  const date = new Date(`${text}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text;
+}
+
+/** Points drawn at most: a chart of years of daily data; more is not a run chart. */
+const MAX_POINTS = 1_000;
+
+/**
+ * The chart's points as stored. The server checks only the names in an update, so a
+ * point with a missing or odd value or date (written by some other client) is left out
+ * rather than drawn as 0 or as an invalid date, and long text is cut for display.
+ */
 function pointsOf(node: PmNode): StoredPoint[] {
   const points: StoredPoint[] = [];
   node.forEach((child, _offset, index) => {
-    const value = Number(child.attrs.value);
-    const date = String(child.attrs.date ?? '');
-    if (date && Number.isFinite(value)) {
-      points.push({ date, value, note: String(child.attrs.note ?? ''), child: index });
+    const raw: unknown = child.attrs.value;
+    const value =
+      typeof raw === 'number'
+        ? raw
+        : typeof raw === 'string' && raw.trim() !== ''
+          ? Number(raw)
+          : Number.NaN;
+    const date = typeof child.attrs.date === 'string' ? child.attrs.date : '';
+    if (isIsoDate(date) && Number.isFinite(value)) {
+      const note = typeof child.attrs.note === 'string' ? child.attrs.note.slice(0, 300) : '';
+      points.push({ date, value, note, child: index });
     }
   });
-  return points.sort((a, b) => a.date.localeCompare(b.date) || a.child - b.child);
+  return points
+    .sort((a, b) => a.date.localeCompare(b.date) || a.child - b.child)
+    .slice(0, MAX_POINTS);
 }
 
 const clampRule = (value: unknown, fallback: number) => {
@@ -45,7 +69,7 @@ const formatNumber = (n: number) => n.toLocaleString('en-GB', { maximumFractionD
 
 /** The chart and its signals, as a React node view inside the document. */
 function RunChartView({ node, editor, getPos, updateAttributes }: ReactNodeViewProps) {
-  const measure = String(node.attrs.measure ?? '');
+  const measure = typeof node.attrs.measure === 'string' ? node.attrs.measure.slice(0, 200) : '';
   const rules = {
     shift: clampRule(node.attrs.shift, 6),
     trend: clampRule(node.attrs.trend, 5),
@@ -56,24 +80,30 @@ function RunChartView({ node, editor, getPos, updateAttributes }: ReactNodeViewP
   const descriptionId = useId();
   const name = measure || 'an unnamed measure';
 
-  const dispatchAt = (edit: (chartPos: number) => void) => {
+  // The chart as the document holds it now (not as last drawn: someone may have changed
+  // it since), with its position.
+  const editChart = (edit: (chart: PmNode, pos: number) => void) => {
     const pos = getPos();
-    if (typeof pos === 'number') edit(pos);
+    const chart = typeof pos === 'number' ? editor.state.doc.nodeAt(pos) : null;
+    if (typeof pos === 'number' && chart?.type.name === 'runChart') edit(chart, pos);
   };
   const addPoint = (point: { date: string; value: number; note: string }) =>
-    dispatchAt((pos) => {
+    editChart((chart, pos) => {
       const { state, view } = editor;
       const created = state.schema.nodes.dataPoint?.create(point);
       if (!created) return;
       // At the end of the chart's children; the chart orders points by date itself.
-      view.dispatch(state.tr.insert(pos + node.nodeSize - 1, created));
+      view.dispatch(state.tr.insert(pos + chart.nodeSize - 1, created));
     });
-  const removePoint = (child: number) =>
-    dispatchAt((pos) => {
+  const removePoint = (point: StoredPoint) =>
+    editChart((chart, pos) => {
+      if (point.child >= chart.childCount) return;
+      const child = chart.child(point.child);
+      if (child.attrs.date !== point.date) return;
       let at = pos + 1;
-      for (let i = 0; i < child; i++) at += node.child(i).nodeSize;
+      for (let i = 0; i < point.child; i++) at += chart.child(i).nodeSize;
       const { state, view } = editor;
-      view.dispatch(state.tr.delete(at, at + node.child(child).nodeSize));
+      view.dispatch(state.tr.delete(at, at + child.nodeSize));
     });
 
   return (
@@ -92,8 +122,15 @@ function RunChartView({ node, editor, getPos, updateAttributes }: ReactNodeViewP
         canEdit={canEdit}
         onChange={(m) => updateAttributes({ measure: m })}
       />
-      <RunChartSvg analysis={analysis} name={name} descriptionId={descriptionId} />
-      <Summary analysis={analysis} name={name} id={descriptionId} />
+      <ChartBoundary>
+        <RunChartSvg analysis={analysis} name={name} descriptionId={descriptionId} />
+        {analysis.points.length > 0 ? (
+          <p className="run-chart__legend">
+            The dashed line is the median. Squares mark points that are part of a signal.
+          </p>
+        ) : null}
+        <Summary analysis={analysis} name={name} id={descriptionId} />
+      </ChartBoundary>
       <PointsTable points={stored} canEdit={canEdit} onRemove={removePoint} />
       {canEdit ? <AddPointForm onAdd={addPoint} /> : null}
       <Rules rules={rules} canEdit={canEdit} onChange={(r) => updateAttributes(r)} />
@@ -145,20 +182,35 @@ const HEIGHT = 220;
 const PAD = { left: 48, right: 16, top: 16, bottom: 32 };
 
 /** The points joined by a line, the median dashed; points in a signal drawn as squares. */
+/** A chart that cannot be drawn says so, instead of taking the page down with it. */
+class ChartBoundary extends Component<{ children: ReactNode }, { failed: boolean }> {
+  override state = { failed: false };
+  static getDerivedStateFromError() {
+    return { failed: true };
+  }
+  override render() {
+    return this.state.failed ? (
+      <p className="field__error">This run chart could not be drawn. Its data is kept.</p>
+    ) : (
+      this.props.children
+    );
+  }
+}
+
 function RunChartSvg({
   analysis,
   name,
   descriptionId,
 }: {
-  analysis: RunChartAnalysis;
+  analysis: RunChartAnalysis<StoredPoint>;
   name: string;
   descriptionId: string;
 }) {
   const { points, median, signals } = analysis;
   if (points.length === 0) return null;
-  const values = points.map((p) => p.value);
-  const low = Math.min(...values, median ?? Number.POSITIVE_INFINITY);
-  const high = Math.max(...values, median ?? Number.NEGATIVE_INFINITY);
+  // reduce, not spread: spreading a very long list into Math.min overflows the stack.
+  const low = points.reduce((m, p) => Math.min(m, p.value), median ?? Number.POSITIVE_INFINITY);
+  const high = points.reduce((m, p) => Math.max(m, p.value), median ?? Number.NEGATIVE_INFINITY);
   const span = high - low || 1;
   const x = (i: number) =>
     PAD.left +
@@ -224,7 +276,7 @@ function RunChartSvg({
       {points.map((p, i) =>
         flagged.has(i) ? (
           <rect
-            key={`${p.date}-${i}`}
+            key={p.child}
             x={x(i) - 5}
             y={y(p.value) - 5}
             width={10}
@@ -232,13 +284,7 @@ function RunChartSvg({
             className="run-chart__point run-chart__point--signal"
           />
         ) : (
-          <circle
-            key={`${p.date}-${i}`}
-            cx={x(i)}
-            cy={y(p.value)}
-            r={4}
-            className="run-chart__point"
-          />
+          <circle key={p.child} cx={x(i)} cy={y(p.value)} r={4} className="run-chart__point" />
         ),
       )}
       <text x={PAD.left} y={HEIGHT - 8} className="run-chart__label">
@@ -281,7 +327,7 @@ function Summary({ analysis, name, id }: { analysis: RunChartAnalysis; name: str
       ) : (
         <p>
           No signal of change yet: the ups and downs so far look like chance.
-          {points.length < 10 ? ' Runs are judged from 10 points.' : ''}
+          {analysis.runs === null ? ' Runs are judged from 10 points off the median.' : ''}
         </p>
       )}
     </div>
@@ -295,7 +341,7 @@ function PointsTable({
 }: {
   points: StoredPoint[];
   canEdit: boolean;
-  onRemove: (child: number) => void;
+  onRemove: (point: StoredPoint) => void;
 }) {
   if (points.length === 0) return null;
   return (
@@ -321,12 +367,12 @@ function PointsTable({
             <td>{p.note}</td>
             {canEdit ? (
               <td>
-                <button
-                  type="button"
-                  className="button button--quiet"
-                  onClick={() => onRemove(p.child)}
-                >
-                  Remove<span className="visually-hidden"> the point of {formatDate(p.date)}</span>
+                <button type="button" className="button button--quiet" onClick={() => onRemove(p)}>
+                  Remove
+                  <span className="visually-hidden">
+                    {' '}
+                    the point of {formatDate(p.date)}, {formatNumber(p.value)}
+                  </span>
                 </button>
               </td>
             ) : null}
@@ -347,10 +393,11 @@ function AddPointForm({
   const [value, setValue] = useState('');
   const [note, setNote] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
+  const [added, setAdded] = useState('');
   const submit = (event: FormEvent) => {
     event.preventDefault();
     const number = Number(value.trim().replace(/,/g, ''));
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(new Date(date).getTime())) {
+    if (!isIsoDate(date)) {
       setProblem('Enter the date the value was measured, for example 2026-03-01.');
       return;
     }
@@ -359,6 +406,7 @@ function AddPointForm({
       return;
     }
     onAdd({ date, value: number, note: note.trim().slice(0, 300) });
+    setAdded(`Added ${formatNumber(number)} on ${formatDate(date)}.`);
     setProblem(null);
     setValue('');
     setNote('');
@@ -407,6 +455,9 @@ function AddPointForm({
             value={note}
             maxLength={300}
             onChange={(e) => setNote(e.target.value)}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter') submit(e);
+            }}
           />
         </div>
       </div>
@@ -418,6 +469,9 @@ function AddPointForm({
       <button type="button" className="button button--secondary" onClick={submit}>
         Add the point
       </button>
+      <p className="run-chart__added" role="status">
+        {added}
+      </p>
     </fieldset>
   );
 }
@@ -433,6 +487,17 @@ function Rules({
 }) {
   const shiftId = useId();
   const trendId = useId();
+  // Typed freely (10 starts as 1), kept to the allowed range when the field is left.
+  const [draft, setDraft] = useState<{ shift: string; trend: string } | null>(null);
+  const shown = draft ?? { shift: String(rules.shift), trend: String(rules.trend) };
+  const commit = () => {
+    if (!draft) return;
+    onChange({
+      shift: clampRule(draft.shift, rules.shift),
+      trend: clampRule(draft.trend, rules.trend),
+    });
+    setDraft(null);
+  };
   return (
     <details className="run-chart__rules">
       <summary>Rules for signals</summary>
@@ -447,9 +512,10 @@ function Rules({
             min={3}
             max={20}
             className="field__input"
-            value={rules.shift}
+            value={shown.shift}
             readOnly={!canEdit}
-            onChange={(e) => onChange({ shift: clampRule(e.target.value, rules.shift) })}
+            onChange={(e) => setDraft({ ...shown, shift: e.target.value })}
+            onBlur={commit}
           />
         </div>
         <div className="field">
@@ -462,9 +528,10 @@ function Rules({
             min={3}
             max={20}
             className="field__input"
-            value={rules.trend}
+            value={shown.trend}
             readOnly={!canEdit}
-            onChange={(e) => onChange({ trend: clampRule(e.target.value, rules.trend) })}
+            onChange={(e) => setDraft({ ...shown, trend: e.target.value })}
+            onBlur={commit}
           />
         </div>
       </div>
