@@ -28,10 +28,18 @@ export function checkPlacement(doc: Y.Doc, update: Uint8Array): void {
     list.push(item);
     byClient.set(item.id.client, list);
   }
-  /** The item holding `id`, from this update or the document, or null. */
+  for (const list of byClient.values()) list.sort((a, b) => a.id.clock - b.id.clock);
+  /** The item holding `id`, from this update (a binary search) or the document, or null. */
   const find = (id: Y.ID): Y.Item | null => {
-    for (const item of byClient.get(id.client) ?? []) {
-      if (id.clock >= item.id.clock && id.clock < item.id.clock + item.length) return item;
+    const list = byClient.get(id.client) ?? [];
+    let low = 0;
+    let high = list.length - 1;
+    while (low <= high) {
+      const mid = (low + high) >> 1;
+      const item = list[mid] as Y.Item;
+      if (id.clock < item.id.clock) high = mid - 1;
+      else if (id.clock >= item.id.clock + item.length) low = mid + 1;
+      else return item;
     }
     if (!doc.store.clients.has(id.client)) return null;
     try {
@@ -59,21 +67,38 @@ export function checkPlacement(doc: Y.Doc, update: Uint8Array): void {
     if (parent instanceof Y.XmlText) return { parent: 'text', attribute };
     return { parent: 'other', attribute };
   };
+  type Place = { parent: Parent; attribute: boolean };
+  /**
+   * Where each item already followed goes: every item on a chain of neighbours shares the
+   * chain's answer, so a long chain (thousands of items inserted one after another) is
+   * walked once, not once per item (which took seconds and held up every document).
+   */
+  const known = new Map<Y.Item, Place>();
   /** Where an item of this update goes, following its neighbours when it names no parent. */
-  const placeOf = (start: Y.Item): { parent: Parent; attribute: boolean } => {
+  const placeOf = (start: Y.Item): Place => {
+    const chain: Y.Item[] = [];
+    const answer = (place: Place): Place => {
+      for (const visited of chain) known.set(visited, place);
+      return place;
+    };
     let item = start;
     for (let hop = 0; hop < MAX_HOPS; hop++) {
+      const remembered = known.get(item);
+      if (remembered) return answer(remembered);
+      chain.push(item);
       const attribute = item.parentSub !== null;
-      if (typeof item.parent === 'string') return { parent: 'root', attribute };
-      if (item.parent instanceof Y.ID) return { parent: kindOfType(find(item.parent)), attribute };
-      if (item.parent instanceof Y.AbstractType) return placeOfIntegrated(item);
+      if (typeof item.parent === 'string') return answer({ parent: 'root', attribute });
+      if (item.parent instanceof Y.ID) {
+        return answer({ parent: kindOfType(find(item.parent)), attribute });
+      }
+      if (item.parent instanceof Y.AbstractType) return answer(placeOfIntegrated(item));
       const neighbourId = item.origin ?? item.rightOrigin;
       const neighbour = neighbourId ? find(neighbourId) : null;
-      if (!neighbour) return { parent: 'unknown', attribute };
-      if (neighbour.parent instanceof Y.AbstractType) return placeOfIntegrated(neighbour);
+      if (!neighbour) return answer({ parent: 'unknown', attribute });
+      if (neighbour.parent instanceof Y.AbstractType) return answer(placeOfIntegrated(neighbour));
       item = neighbour;
     }
-    return { parent: 'unknown', attribute: false };
+    return answer({ parent: 'unknown', attribute: false });
   };
 
   for (const item of items) {
