@@ -131,3 +131,34 @@ describe('where content may go', () => {
     });
   }
 });
+
+describe('a long run of items inserted one after another', () => {
+  it('is placed by following its chain of neighbours once, and a bad item at its end is still found', () => {
+    const server = new Y.Doc();
+    const client = new Y.Doc();
+    const fragment = client.getXmlFragment(EDITOR_FRAGMENT);
+    const chart = new Y.XmlElement('runChart');
+    fragment.insert(0, [chart]);
+    Y.applyUpdate(server, Y.encodeStateAsUpdate(client));
+    const before = Y.encodeStateVector(client);
+    client.transact(() => {
+      for (let i = 0; i < 3_000; i++) {
+        const point = new Y.XmlElement('dataPoint');
+        point.setAttribute('date', '2026-01-01');
+        chart.insert(chart.length, [point]);
+      }
+    });
+    const good = Y.encodeStateAsUpdate(client, before);
+    // Each item names only its left neighbour: placing all of them walks the whole chain
+    // (this took seconds when the chain was walked again for every item).
+    expect(() => checkPlacement(server, good)).not.toThrow();
+    // The same run with a plain value after its last point, inside the chart: the binding
+    // cannot read it, and it names only its neighbour, 3,000 items up the chain.
+    client.transact(() => {
+      chart.insert(chart.length, [42 as unknown as Y.XmlElement]);
+    });
+    expect(() => checkPlacement(server, Y.encodeStateAsUpdate(client, before))).toThrow(
+      /where the editor cannot show it/,
+    );
+  });
+});
