@@ -119,7 +119,11 @@ test('a run chart in an improvement plan is co-edited live and explains its sign
   });
 
   await test.step('a point removed is gone for everyone, and everything survives a reload', async () => {
-    await leadChart.getByRole('button', { name: 'Remove the point of 2 Feb 2026, 5' }).click();
+    await leadChart.getByRole('button', { name: 'Remove the point of 26 Jan 2026, 6.2' }).click();
+    // Focus moves to the next point's button, not to the page.
+    await expect(
+      leadChart.getByRole('button', { name: 'Remove the point of 2 Feb 2026, 5' }),
+    ).toBeFocused();
     await expect(
       clinicianChart.getByRole('table', { name: 'Data points' }).getByRole('row'),
     ).toHaveCount(5);
@@ -127,6 +131,9 @@ test('a run chart in an improvement plan is co-edited live and explains its sign
     await clinician.page.reload();
     const again = chartOf(clinician.page, 'Falls per 1,000 bed days');
     await expect(again.getByRole('table', { name: 'Data points' })).toContainText(
+      'Before the bed alarms',
+    );
+    await expect(again.getByRole('table', { name: 'Data points' })).not.toContainText(
       'Bed alarms on all bays',
     );
     await expect(again.getByRole('table', { name: 'Data points' }).getByRole('row')).toHaveCount(5);

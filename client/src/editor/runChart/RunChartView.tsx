@@ -95,7 +95,7 @@ function RunChartView({ node, editor, getPos, updateAttributes }: ReactNodeViewP
       // At the end of the chart's children; the chart orders points by date itself.
       view.dispatch(state.tr.insert(pos + chart.nodeSize - 1, created));
     });
-  const removePoint = (point: StoredPoint) =>
+  const removePoint = (point: StoredPoint, row: number) =>
     editChart((chart, pos) => {
       if (point.child >= chart.childCount) return;
       const child = chart.child(point.child);
@@ -104,6 +104,15 @@ function RunChartView({ node, editor, getPos, updateAttributes }: ReactNodeViewP
       for (let i = 0; i < point.child; i++) at += chart.child(i).nodeSize;
       const { state, view } = editor;
       view.dispatch(state.tr.delete(at, at + child.nodeSize));
+      // Focus goes to the next point's Remove button (or the last one, or the form), not
+      // to the page, once the chart has been drawn again.
+      requestAnimationFrame(() => {
+        const region = view.nodeDOM(pos);
+        if (!(region instanceof HTMLElement)) return;
+        const buttons = region.querySelectorAll<HTMLButtonElement>('table button');
+        const next = buttons[Math.min(row, buttons.length - 1)];
+        (next ?? region.querySelector<HTMLInputElement>('input[type="date"]'))?.focus();
+      });
     });
 
   return (
@@ -341,7 +350,7 @@ function PointsTable({
 }: {
   points: StoredPoint[];
   canEdit: boolean;
-  onRemove: (point: StoredPoint) => void;
+  onRemove: (point: StoredPoint, row: number) => void;
 }) {
   if (points.length === 0) return null;
   return (
@@ -360,14 +369,18 @@ function PointsTable({
         </tr>
       </thead>
       <tbody>
-        {points.map((p) => (
+        {points.map((p, row) => (
           <tr key={`${p.child}-${p.date}`}>
             <th scope="row">{formatDate(p.date)}</th>
             <td>{formatNumber(p.value)}</td>
             <td>{p.note}</td>
             {canEdit ? (
               <td>
-                <button type="button" className="button button--quiet" onClick={() => onRemove(p)}>
+                <button
+                  type="button"
+                  className="button button--quiet"
+                  onClick={() => onRemove(p, row)}
+                >
                   Remove
                   <span className="visually-hidden">
                     {' '}
