@@ -3,6 +3,7 @@ import {
   type CommentThreadView,
   type CommentView,
   type CreateThreadInput,
+  creditedName,
   ErrorId,
   effectivePermission,
   type ParticipantRole,
@@ -74,16 +75,13 @@ const notYours = () =>
  * Mentions must name people who can read the document: a mention of someone who cannot
  * would tell them nothing, and would show their name to people who may not know them.
  */
-async function checkMentions(
-  where: Where,
-  mentions: readonly string[],
-  people: Map<string, PersonView>,
-): Promise<string[]> {
+async function checkMentions(where: Where, mentions: readonly string[]): Promise<string[]> {
   const unique = [...new Set(mentions)];
   for (const id of unique) {
     const access = await checkDocumentAccess(where.storage, id, where.documentId, 'document.view');
     if (!access.ok) {
-      const name = people.get(id)?.name;
+      // Names are looked up only to say who cannot be mentioned.
+      const name = (await peopleOf(where.storage, where.workspaceId)).get(id)?.name;
       throw new AppError(
         ErrorId.badRequest,
         name
@@ -100,37 +98,25 @@ async function checkMentions(
  * The people a comment in this document may mention: members who can read it, credited as
  * they chose (their name is shown only to people who share the document with them).
  */
-export async function mentionable(where: Where): Promise<{ id: string; name: string }[]> {
-  const document = await where.storage.documents.get(where.documentId);
-  if (!document) return [];
-  const overrides = new Map(
-    (await where.storage.documents.listOverrides(where.documentId)).map((o) => [
-      o.userId,
-      o.permission,
-    ]),
-  );
-  const people = await peopleOf(where.storage, where.workspaceId);
-  const members = await where.storage.workspaces.listMembers(where.workspaceId);
+export async function mentionable(
+  where: Where,
+  restricted: boolean,
+): Promise<{ id: string; name: string }[]> {
+  const [overrides, members] = await Promise.all([
+    where.storage.documents.listOverrides(where.documentId),
+    where.storage.workspaces.listMembers(where.workspaceId),
+  ]);
+  const overrideOf = new Map(overrides.map((o) => [o.userId, o.permission]));
   return members
     .filter((m) =>
       effectivePermission({
         workspacePermission: m.permission,
-        override: overrides.get(m.userId) ?? null,
-        restricted: document.restricted,
+        override: overrideOf.get(m.userId) ?? null,
+        restricted,
       }),
     )
-    .map((m) => ({ id: m.userId, name: people.get(m.userId)?.name ?? m.name }))
+    .map((m) => ({ id: m.userId, name: creditedName(m, m.participantRole) }))
     .sort((a, b) => a.name.localeCompare(b.name));
-}
-
-/** Everyone who commented or is mentioned in a document, credited as they chose. */
-async function peopleFor(where: Where, comments: readonly CommentRecord[]) {
-  return peopleOf(
-    where.storage,
-    where.workspaceId,
-    comments.flatMap((c) => [c.authorId, ...c.mentions]),
-    new Map(comments.map((c) => [c.authorId, c.participantRole])),
-  );
 }
 
 function commentView(c: CommentRecord, people: Map<string, PersonView>): CommentView {
@@ -163,18 +149,20 @@ export async function listThreads(where: Where): Promise<CommentThreadView[]> {
     storage.comments.listThreads(documentId),
     storage.comments.listComments(documentId),
   ]);
-  const people = await peopleFor(where, comments);
+  // Everyone the threads name, in one look-up: authors (credited in the role they
+  // commented in if they have left), the people mentioned, and who resolved each thread.
+  const people = await peopleOf(
+    storage,
+    where.workspaceId,
+    [...comments.flatMap((c) => [c.authorId, ...c.mentions]), ...threads.map((t) => t.resolvedBy)],
+    new Map(comments.map((c) => [c.authorId, c.participantRole])),
+  );
   const byThread = new Map<string, CommentRecord[]>();
   for (const c of comments) {
     const list = byThread.get(c.threadId) ?? [];
     list.push(c);
     byThread.set(c.threadId, list);
   }
-  const resolvers = await peopleOf(
-    storage,
-    where.workspaceId,
-    threads.map((t) => t.resolvedBy),
-  );
   const views: CommentThreadView[] = [];
   for (const t of threads) {
     const list = byThread.get(t.id) ?? [];
@@ -190,7 +178,7 @@ export async function listThreads(where: Where): Promise<CommentThreadView[]> {
         t.resolvedAt === null || t.resolvedBy === null
           ? null
           : {
-              byName: resolvers.get(t.resolvedBy)?.name ?? 'A former member',
+              byName: people.get(t.resolvedBy)?.name ?? 'A former member',
               at: new Date(t.resolvedAt).toISOString(),
             },
       comments: list.map((c) => commentView(c, people)),
@@ -228,8 +216,7 @@ export async function openThread(
   by: Commenter,
   input: CreateThreadInput,
 ): Promise<string> {
-  const people = await peopleOf(where.storage, where.workspaceId);
-  const mentions = await checkMentions(where, input.mentions, people);
+  const mentions = await checkMentions(where, input.mentions);
   const at = Date.now();
   const thread: CommentThreadRecord = {
     id: newId(),
@@ -256,15 +243,14 @@ export async function reply(
   threadId: string,
   input: CommentTextInput,
 ): Promise<void> {
-  const people = await peopleOf(where.storage, where.workspaceId);
-  const mentions = await checkMentions(where, input.mentions, people);
+  const mentions = await checkMentions(where, input.mentions);
   const added = await where.storage.comments.addReply(
     newComment(where, threadId, by, { body: input.body, mentions }, Date.now()),
   );
   if (!added) throw noSuchThread();
   // A reply to a resolved thread reopens it, as in other editors: there is more to say.
   const thread = await where.storage.comments.getThread(where.documentId, threadId);
-  if (thread?.resolvedAt !== null) {
+  if (thread && thread.resolvedAt !== null) {
     await where.storage.comments.setResolved(where.documentId, threadId, null);
   }
   announce(where);
@@ -285,14 +271,12 @@ export async function editComment(
 ): Promise<void> {
   // Authorship first: someone else's comment is refused as such, whatever it mentions.
   const existing = await where.storage.comments.getComment(where.documentId, commentId);
-  if (!existing || existing.deletedAt !== null || existing.authorId !== userId) {
-    throw await refusal(where, commentId, userId);
-  }
+  if (!existing || existing.deletedAt !== null) throw noSuchComment();
+  if (existing.authorId !== userId) throw notYours();
   // Only new mentions are checked: someone mentioned before who has since lost access
   // stays mentioned, so the author can still correct a typo.
-  const people = await peopleOf(where.storage, where.workspaceId);
   const added = input.mentions.filter((id) => !existing.mentions.includes(id));
-  await checkMentions(where, added, people);
+  await checkMentions(where, added);
   const mentions = [...new Set(input.mentions)];
   const changed = await where.storage.comments.editComment(
     where.documentId,

@@ -198,7 +198,8 @@ export function analyseRunChart<P extends DataPoint>(
   return { points, median, runs, signals };
 }
 
-const formatDate = (iso: string) => {
+/** A day of a run chart as people read it: "2 Feb 2026" (the ISO text if it is not a date). */
+export const formatDay = (iso: string) => {
   const date = new Date(`${iso}T00:00:00Z`);
   return Number.isNaN(date.getTime())
     ? iso
@@ -215,7 +216,7 @@ const formatDate = (iso: string) => {
  * seen, between which dates, and what it usually means.
  */
 export function describeSignal(signal: Signal, points: readonly DataPoint[]): string {
-  const at = (i: number) => formatDate(points[i]?.date ?? '');
+  const at = (i: number) => formatDay(points[i]?.date ?? '');
   switch (signal.kind) {
     case 'shift':
       return `Shift: ${signal.count} points in a row ${signal.side} the median, from ${at(signal.from)} to ${at(signal.to)}. Chance alone rarely does this: something changed.`;

@@ -1,6 +1,7 @@
 import {
   analyseRunChart,
   describeSignal,
+  formatDay,
   type DataPoint as Point,
   type RunChartAnalysis,
 } from '@chorus/shared';
@@ -56,14 +57,6 @@ const clampRule = (value: unknown, fallback: number) => {
   const n = Number(value);
   return Number.isInteger(n) && n >= 3 && n <= 20 ? n : fallback;
 };
-
-const formatDate = (iso: string) =>
-  new Date(`${iso}T00:00:00Z`).toLocaleDateString('en-GB', {
-    day: 'numeric',
-    month: 'short',
-    year: 'numeric',
-    timeZone: 'UTC',
-  });
 
 const formatNumber = (n: number) => n.toLocaleString('en-GB', { maximumFractionDigits: 2 });
 
@@ -297,10 +290,10 @@ function RunChartSvg({
         ),
       )}
       <text x={PAD.left} y={HEIGHT - 8} className="run-chart__label">
-        {formatDate(points[0]?.date ?? '')}
+        {formatDay(points[0]?.date ?? '')}
       </text>
       <text x={WIDTH - PAD.right} y={HEIGHT - 8} textAnchor="end" className="run-chart__label">
-        {formatDate(points[points.length - 1]?.date ?? '')}
+        {formatDay(points[points.length - 1]?.date ?? '')}
       </text>
     </svg>
   );
@@ -323,7 +316,7 @@ function Summary({ analysis, name, id }: { analysis: RunChartAnalysis; name: str
       <p>
         {points.length} {points.length === 1 ? 'point' : 'points'} for {name}
         {first && last && points.length > 1
-          ? `, from ${formatDate(first.date)} to ${formatDate(last.date)}`
+          ? `, from ${formatDay(first.date)} to ${formatDay(last.date)}`
           : ''}
         {median !== null ? `; the median (middle value) is ${formatNumber(median)}.` : '.'}
       </p>
@@ -371,7 +364,7 @@ function PointsTable({
       <tbody>
         {points.map((p, row) => (
           <tr key={`${p.child}-${p.date}`}>
-            <th scope="row">{formatDate(p.date)}</th>
+            <th scope="row">{formatDay(p.date)}</th>
             <td>{formatNumber(p.value)}</td>
             <td>{p.note}</td>
             {canEdit ? (
@@ -384,7 +377,7 @@ function PointsTable({
                   Remove
                   <span className="visually-hidden">
                     {' '}
-                    the point of {formatDate(p.date)}, {formatNumber(p.value)}
+                    the point of {formatDay(p.date)}, {formatNumber(p.value)}
                   </span>
                 </button>
               </td>
@@ -419,7 +412,7 @@ function AddPointForm({
       return;
     }
     onAdd({ date, value: number, note: note.trim().slice(0, 300) });
-    setAdded(`Added ${formatNumber(number)} on ${formatDate(date)}.`);
+    setAdded(`Added ${formatNumber(number)} on ${formatDay(date)}.`);
     setProblem(null);
     setValue('');
     setNote('');
@@ -498,57 +491,62 @@ function Rules({
   canEdit: boolean;
   onChange: (rules: { shift?: number; trend?: number }) => void;
 }) {
-  const shiftId = useId();
-  const trendId = useId();
-  // Typed freely (10 starts as 1), kept to the allowed range when the field is left.
-  const [draft, setDraft] = useState<{ shift: string; trend: string } | null>(null);
-  const shown = draft ?? { shift: String(rules.shift), trend: String(rules.trend) };
-  const commit = () => {
-    if (!draft) return;
-    onChange({
-      shift: clampRule(draft.shift, rules.shift),
-      trend: clampRule(draft.trend, rules.trend),
-    });
-    setDraft(null);
-  };
   return (
     <details className="run-chart__rules">
       <summary>Rules for signals</summary>
       <div className="run-chart__fields">
-        <div className="field">
-          <label className="field__label" htmlFor={shiftId}>
-            Points in a row on one side of the median for a shift
-          </label>
-          <input
-            id={shiftId}
-            type="number"
-            min={3}
-            max={20}
-            className="field__input"
-            value={shown.shift}
-            readOnly={!canEdit}
-            onChange={(e) => setDraft({ ...shown, shift: e.target.value })}
-            onBlur={commit}
-          />
-        </div>
-        <div className="field">
-          <label className="field__label" htmlFor={trendId}>
-            Points going up (or down) in a row for a trend
-          </label>
-          <input
-            id={trendId}
-            type="number"
-            min={3}
-            max={20}
-            className="field__input"
-            value={shown.trend}
-            readOnly={!canEdit}
-            onChange={(e) => setDraft({ ...shown, trend: e.target.value })}
-            onBlur={commit}
-          />
-        </div>
+        <RuleInput
+          label="Points in a row on one side of the median for a shift"
+          value={rules.shift}
+          canEdit={canEdit}
+          onCommit={(shift) => onChange({ shift })}
+        />
+        <RuleInput
+          label="Points going up (or down) in a row for a trend"
+          value={rules.trend}
+          canEdit={canEdit}
+          onCommit={(trend) => onChange({ trend })}
+        />
       </div>
     </details>
+  );
+}
+
+function RuleInput({
+  label,
+  value,
+  canEdit,
+  onCommit,
+}: {
+  label: string;
+  value: number;
+  canEdit: boolean;
+  onCommit: (value: number) => void;
+}) {
+  const id = useId();
+  // Typed freely (10 starts as 1), kept to the allowed range when the field is left.
+  const [draft, setDraft] = useState<string | null>(null);
+  return (
+    <div className="field">
+      <label className="field__label" htmlFor={id}>
+        {label}
+      </label>
+      <input
+        id={id}
+        type="number"
+        min={3}
+        max={20}
+        className="field__input"
+        value={draft ?? String(value)}
+        readOnly={!canEdit}
+        onChange={(e) => setDraft(e.target.value)}
+        onBlur={() => {
+          if (draft === null) return;
+          onCommit(clampRule(draft, value));
+          setDraft(null);
+        }}
+      />
+    </div>
   );
 }
 

@@ -75,10 +75,13 @@ export function CommentsPanel({
   const [loadProblem, setLoadProblem] = useState<string | null>(null);
   const [showResolved, setShowResolved] = useState(false);
   const [draft, setDraftState] = useState(() => pendingAnchor(documentId));
-  const setDraft = (anchor: { start: string; end: string; quote: string } | null) => {
-    keepAnchor(documentId, anchor);
-    setDraftState(anchor);
-  };
+  const setDraft = useCallback(
+    (anchor: { start: string; end: string; quote: string } | null) => {
+      keepAnchor(documentId, anchor);
+      setDraftState(anchor);
+    },
+    [documentId],
+  );
   const [hint, setHint] = useState('');
   const composerRef = useRef<HTMLTextAreaElement | null>(null);
   const headingRef = useRef<HTMLHeadingElement | null>(null);
@@ -167,9 +170,8 @@ export function CommentsPanel({
       return;
     }
     setHint('');
-    keepAnchor(documentId, anchor);
-    setDraftState(anchor);
-  }, [editor, canComment, documentId]);
+    setDraft(anchor);
+  }, [editor, canComment, setDraft]);
 
   useEffect(() => {
     if (draft) composerRef.current?.focus();

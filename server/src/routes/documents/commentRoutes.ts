@@ -41,10 +41,10 @@ async function commentWhere(c: Context<AppEnv>, action: 'document.view' | 'docum
  */
 export const commentRoutes = new Hono<AppEnv>()
   .get('/:id/threads', async (c) => {
-    const { where } = await commentWhere(c, 'document.view');
+    const { where, document } = await commentWhere(c, 'document.view');
     const [threads, mentionable] = await Promise.all([
       comments.listThreads(where),
-      comments.mentionable(where),
+      comments.mentionable(where, document.restricted),
     ]);
     return c.json({ threads, mentionable });
   })
