@@ -3,6 +3,7 @@ export * from './domain/colors.ts';
 export * from './domain/documentKinds.ts';
 export * from './domain/evaluation.ts';
 export * from './domain/participants.ts';
+export * from './domain/pdsa.ts';
 export * from './domain/runChart.ts';
 export * from './domain/templates.ts';
 export * from './editor/contentSchema.ts';

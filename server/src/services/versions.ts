@@ -2,7 +2,7 @@ import type { AuthorshipIndex } from '@chorus/shared';
 import * as Y from 'yjs';
 import type { TextSource } from '../attribution/recordTransaction.ts';
 import { authoredBlocks } from '../attribution/textRuns.ts';
-import { newId } from '../ids.ts';
+import { freshClientId, newId } from '../ids.ts';
 import type { Storage, VersionRecord } from '../storage/types.ts';
 
 /** Saves the given state as a version. */
@@ -139,11 +139,4 @@ export function restoreUpdate(
     return Y.encodeStateAsUpdate(scratch, before);
   };
   return { build, sources };
-}
-
-function freshClientId(doc: Y.Doc): number {
-  for (;;) {
-    const id = crypto.getRandomValues(new Uint32Array(1))[0] ?? 1;
-    if (!doc.store.clients.has(id)) return id;
-  }
 }

@@ -10,6 +10,7 @@ import {
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { recordTransaction, type TextSource } from '../attribution/recordTransaction.ts';
+import { freshClientId } from '../ids.ts';
 import type { Logger } from '../logger.ts';
 import type {
   ClientIdOwner,
@@ -20,6 +21,7 @@ import type {
 } from '../storage/types.ts';
 import { rewriteAwarenessUpdate } from './awareness.ts';
 import type { SyncLatency } from './latency.ts';
+import { type PdsaFix, pdsaFixes } from './pdsaLock.ts';
 import { Peer } from './peer.ts';
 import { checkPlacement } from './placement.ts';
 import {
@@ -47,6 +49,12 @@ const MAX_NEW_CLIENT_IDS_PER_PEER = 16;
  * means a script reconnecting to grow every state vector (and every sync) without end.
  */
 const MAX_CLIENT_IDS_PER_ACCOUNT = 2_000;
+/**
+ * Edits of one connection the server sets back for breaking a PDSA cycle's rules before it
+ * closes the connection: an honest client's edit only crosses someone's start of "Do" now
+ * and then, so many are a client that ignores the lock.
+ */
+const MAX_CORRECTIONS_PER_PEER = 20;
 /**
  * How long a loading room waits for its connecting clients' sync step 1 before it starts
  * integrating the snapshot (which blocks the event loop for as long as Yjs takes).
@@ -583,7 +591,10 @@ export class Room {
     this.doc.on('update', (update: Uint8Array, origin: unknown) =>
       this.#onDocUpdate(update, origin),
     );
-    this.doc.on('afterTransaction', (tr: Y.Transaction) => this.#attribute(tr));
+    this.doc.on('afterTransaction', (tr: Y.Transaction) => {
+      this.#attribute(tr);
+      if (tr.origin instanceof Peer) this.#pdsaFixes.push(...pdsaFixes(tr));
+    });
     this.state = 'ready';
     // Everyone still waiting joins next (or has left); none may be held past the load.
     this.waiting.clear();
@@ -723,19 +734,60 @@ export class Room {
       if (owner !== undefined && owner !== edit.accountId) {
         throw new Error('server edit uses a client id of another account');
       }
-      if (owner === undefined) {
-        this.index.owners.set(clientId, edit.accountId);
-        this.#newClientIds.push({
-          documentId: this.documentId,
-          clientId,
-          accountId: edit.accountId,
-          firstSeen: Date.now(),
-          participantRole: edit.participantRole,
-        });
-      }
+      if (owner === undefined) this.#register(clientId, edit);
     }
     Y.applyUpdate(this.doc, update, edit);
     this.requestFlush(this);
+  }
+
+  #register(clientId: number, author: EditAuthor): void {
+    this.index.owners.set(clientId, author.accountId);
+    this.#newClientIds.push({
+      documentId: this.documentId,
+      clientId,
+      accountId: author.accountId,
+      firstSeen: Date.now(),
+      participantRole: author.participantRole,
+    });
+  }
+
+  /** What the update being applied did against PDSA cycles' rules (see pdsaLock.ts). */
+  #pdsaFixes: PdsaFix[] = [];
+
+  /**
+   * Sets back what a connection's edit changed against a PDSA cycle's rules, as an edit
+   * of the sender's (under a client id of theirs kept for this), journaled and relayed
+   * like any other, so every client ends with the locked prediction and the ledger shows
+   * whose change was undone. A connection that keeps doing it is closed.
+   */
+  #correct(peer: Peer): void {
+    const fixes = this.#pdsaFixes;
+    this.#pdsaFixes = [];
+    const edit = new ServerEdit(peer.identity.userId, peer.identity.participantRole);
+    if (peer.correctionClientId === null) {
+      peer.correctionClientId = freshClientId(this.doc);
+      this.#register(peer.correctionClientId, edit);
+    }
+    const own = this.doc.clientID;
+    this.doc.clientID = peer.correctionClientId;
+    try {
+      this.doc.transact(() => {
+        for (const { cycle, key, value } of fixes) {
+          if (!cycle._item?.deleted) cycle.setAttribute(key, value);
+        }
+      }, edit);
+    } finally {
+      this.doc.clientID = own;
+    }
+    this.logger.log('info', 'sync.pdsa_corrected', {
+      documentId: this.documentId,
+      accountId: peer.identity.userId,
+      fields: fixes.map((f) => f.key).join(','),
+    });
+    peer.corrected += 1;
+    if (peer.corrected > MAX_CORRECTIONS_PER_PEER) {
+      throw new ProtocolError('PDSA cycles changed against their rules too often');
+    }
   }
 
   /** Adds a peer to a loaded room: the server's sync step 1 first, then current presence. */
@@ -840,11 +892,13 @@ export class Room {
           },
           pendingDs: this.doc.store.pendingDs,
         };
+        this.#pdsaFixes = [];
         try {
           Y.applyUpdate(this.doc, message.update, peer);
         } catch (err) {
           throw new ProtocolError(`update could not be applied: ${String(err)}`);
         }
+        if (this.#pdsaFixes.length > 0) this.#correct(peer);
         const parked = pendingSize(this.doc);
         const grew = parked > pendingSize({ store: pendingBefore });
         // A client that reconnects may send a new edit before the offline edits it

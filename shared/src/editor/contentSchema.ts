@@ -1,3 +1,4 @@
+import { pdsaFields } from '../domain/pdsa.ts';
 import { EDITOR_FRAGMENT } from './seed.ts';
 
 /**
@@ -12,13 +13,14 @@ import { EDITOR_FRAGMENT } from './seed.ts';
  * both sides compare these lists with the schema the editor builds, so they cannot drift.
  */
 /**
- * Chorus's own structured blocks inside the text (see `client/src/editor/runChart/`): a run
- * chart of a measure holds its data points as child elements, so two people adding points
- * at once both keep theirs, and each point is credited like text.
+ * Chorus's own structured blocks inside the text (see `client/src/editor/runChart/` and
+ * `pdsa/`): a run chart of a measure holds its data points as child elements, so two
+ * people adding points at once both keep theirs, and each point is credited like text; a
+ * PDSA cycle keeps its fields as attributes (see `domain/pdsa.ts`).
  */
 export const structuredContent = {
-  elements: ['runChart', 'dataPoint'],
-  attributes: ['measure', 'shift', 'trend', 'date', 'value', 'note'],
+  elements: ['runChart', 'dataPoint', 'pdsaCycle'],
+  attributes: ['measure', 'shift', 'trend', 'date', 'value', 'note', ...pdsaFields],
 } as const;
 
 export const editorContent = {

@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { type PdsaFix, pdsaFixes } from './pdsaLock.ts';
+
+/** A document with one PDSA cycle, watched for what its transactions would have set back. */
+function setUp(attributes: Record<string, string> = {}) {
+  const doc = new Y.Doc();
+  const cycle = new Y.XmlElement('pdsaCycle');
+  for (const [key, value] of Object.entries(attributes)) cycle.setAttribute(key, value);
+  doc.getXmlFragment('default').insert(0, [cycle]);
+  const fixes: Omit<PdsaFix, 'cycle'>[] = [];
+  doc.on('afterTransaction', (tr: Y.Transaction) => {
+    for (const { key, value } of pdsaFixes(tr)) fixes.push({ key, value });
+  });
+  return { doc, cycle, fixes };
+}
+
+describe('PDSA cycle lock', () => {
+  it('lets the prediction change while planning, and the cycle move on with one', () => {
+    const { cycle, fixes } = setUp({ stage: 'plan', prediction: 'Fewer missed visits' });
+    cycle.setAttribute('prediction', 'Half as many missed visits');
+    cycle.setAttribute('stage', 'do');
+    cycle.setAttribute('stage', 'act');
+    cycle.setAttribute('decision', 'adopt');
+    cycle.setAttribute('stage', 'complete');
+    expect(fixes).toEqual([]);
+  });
+
+  it('sets the prediction back once Do has started, including a removal', () => {
+    const { cycle, fixes } = setUp({ stage: 'do', prediction: 'Fewer missed visits' });
+    cycle.setAttribute('prediction', 'Exactly what happened');
+    expect(fixes).toEqual([{ key: 'prediction', value: 'Fewer missed visits' }]);
+    cycle.removeAttribute('prediction');
+    // The value before this transaction is the one just written (not yet set back here).
+    expect(fixes[1]).toEqual({ key: 'prediction', value: 'Exactly what happened' });
+  });
+
+  it('sets back a late prediction typed before the writer saw Do start', () => {
+    const server = setUp({ stage: 'plan', prediction: 'Fewer missed visits' });
+    const typist = new Y.Doc();
+    const lead = new Y.Doc();
+    const state = Y.encodeStateAsUpdate(server.doc);
+    Y.applyUpdate(typist, state);
+    Y.applyUpdate(lead, state);
+    const cycleIn = (doc: Y.Doc) => doc.getXmlFragment('default').get(0) as Y.XmlElement;
+    const leadBefore = Y.encodeStateVector(lead);
+    cycleIn(lead).setAttribute('stage', 'do');
+    const typistBefore = Y.encodeStateVector(typist);
+    cycleIn(typist).setAttribute('prediction', 'Fewer missed visits, about half');
+    Y.applyUpdate(server.doc, Y.encodeStateAsUpdate(lead, leadBefore));
+    Y.applyUpdate(server.doc, Y.encodeStateAsUpdate(typist, typistBefore));
+    expect(server.fixes).toEqual([{ key: 'prediction', value: 'Fewer missed visits' }]);
+  });
+
+  it('sets back a stage moved back, one not known, or left without what it needs', () => {
+    const back = setUp({ stage: 'study', prediction: 'p' });
+    back.cycle.setAttribute('stage', 'plan');
+    back.cycle.setAttribute('stage', 'doing');
+    expect(back.fixes).toEqual([
+      { key: 'stage', value: 'study' },
+      { key: 'stage', value: 'plan' },
+    ]);
+    const empty = setUp({ stage: 'plan', prediction: ' ' });
+    empty.cycle.setAttribute('stage', 'do');
+    const undecided = setUp({ stage: 'act', prediction: 'p' });
+    undecided.cycle.setAttribute('stage', 'complete');
+    expect([...empty.fixes, ...undecided.fixes]).toEqual([
+      { key: 'stage', value: 'plan' },
+      { key: 'stage', value: 'act' },
+    ]);
+  });
+
+  it('lets one transaction write the prediction and start Do, and leaves new cycles alone', () => {
+    const { doc, cycle, fixes } = setUp({ stage: 'plan' });
+    doc.transact(() => {
+      cycle.setAttribute('prediction', 'Fewer missed visits');
+      cycle.setAttribute('stage', 'do');
+    });
+    const pasted = new Y.XmlElement('pdsaCycle');
+    doc.transact(() => {
+      doc.getXmlFragment('default').insert(1, [pasted]);
+      pasted.setAttribute('stage', 'study');
+      pasted.setAttribute('prediction', 'Copied with its cycle');
+    });
+    expect(fixes).toEqual([]);
+  });
+});

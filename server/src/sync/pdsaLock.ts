@@ -1,0 +1,76 @@
+import { isPdsaDecision, pdsaStageOf, pdsaStages } from '@chorus/shared';
+import * as Y from 'yjs';
+
+/** An attribute of a PDSA cycle to set back, and the value it had before. */
+export interface PdsaFix {
+  cycle: Y.XmlElement;
+  key: 'prediction' | 'stage';
+  value: string;
+}
+
+/** The element name of a PDSA cycle (see `domain/pdsa.ts` in the shared package). */
+const CYCLE = 'pdsaCycle';
+
+/** Whether an item was there before this transaction (not written by it). */
+const before = (tr: Y.Transaction, item: Y.Item) =>
+  item.id.clock < (tr.beforeState.get(item.id.client) ?? 0);
+
+/**
+ * The value an element's attribute had when the transaction started. Yjs keeps a map
+ * key's earlier values to the left of the current one (deleted): the nearest that
+ * existed before the transaction held the value then, unless it was already deleted then
+ * (the attribute was removed).
+ */
+function valueBefore(tr: Y.Transaction, element: Y.XmlElement, key: string): unknown {
+  let item: Y.Item | null = element._map.get(key) ?? null;
+  while (item && !before(tr, item)) item = item.left;
+  if (!item || (item.deleted && !Y.isDeleted(tr.deleteSet, item.id))) return undefined;
+  const content = item.content.getContent();
+  return content[content.length - 1];
+}
+
+const text = (value: unknown) => (typeof value === 'string' ? value : '');
+
+/**
+ * What a transaction did to PDSA cycles that their rules forbid, as the values to set
+ * back: the prediction changed after the cycle left Plan (it locks once "Do" starts), a
+ * stage moved back or to something unknown, a cycle left Plan without a prediction, or
+ * was completed without a decision.
+ *
+ * The server cannot refuse such an edit outright: a person who typed in the prediction
+ * a moment before someone else started "Do" sends an edit that is honest but late, and a
+ * refused edit comes back on every reconnection. So the edit is accepted and corrected
+ * by a later edit, which every client applies like any other (see Room). Reads only what
+ * the transaction changed, so it costs nothing in documents without cycles.
+ */
+export function pdsaFixes(tr: Y.Transaction): PdsaFix[] {
+  const fixes: PdsaFix[] = [];
+  for (const [type, keys] of tr.changed) {
+    if (!(type instanceof Y.XmlElement) || type.nodeName !== CYCLE) continue;
+    if (!keys.has('prediction') && !keys.has('stage')) continue;
+    // A cycle made in this transaction (new, pasted or re-created) has no earlier values.
+    if (!type._item || !before(tr, type._item) || type._item.deleted) continue;
+    const stageWas = keys.has('stage')
+      ? pdsaStageOf(valueBefore(tr, type, 'stage'))
+      : pdsaStageOf(type.getAttribute('stage'));
+    const predictionWas = text(valueBefore(tr, type, 'prediction'));
+    let prediction = text(type.getAttribute('prediction'));
+    if (keys.has('prediction') && stageWas !== 'plan' && prediction !== predictionWas) {
+      fixes.push({ cycle: type, key: 'prediction', value: predictionWas });
+      prediction = predictionWas;
+    }
+    if (!keys.has('stage')) continue;
+    const raw: unknown = type.getAttribute('stage');
+    const from = pdsaStages.indexOf(stageWas);
+    const to = pdsaStages.indexOf(raw as (typeof pdsaStages)[number]);
+    const refused =
+      to === -1 ||
+      to < from ||
+      (stageWas === 'plan' && to > 0 && prediction.trim() === '') ||
+      (raw === 'complete' &&
+        stageWas !== 'complete' &&
+        !isPdsaDecision(type.getAttribute('decision')));
+    if (refused) fixes.push({ cycle: type, key: 'stage', value: stageWas });
+  }
+  return fixes;
+}
