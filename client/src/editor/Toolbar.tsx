@@ -125,6 +125,13 @@ export function Toolbar({ editor, editable }: ToolbarProps) {
       run: () => chain().insertContent({ type: 'runChart' }).run(),
     },
     {
+      id: 'pdsaCycle',
+      name: 'Insert PDSA cycle',
+      face: 'PDSA cycle',
+      enabled: editable && !state.inTable,
+      run: () => chain().insertContent({ type: 'pdsaCycle' }).run(),
+    },
+    {
       id: 'undo',
       name: 'Undo',
       face: 'Undo',

@@ -6,6 +6,7 @@ import StarterKit from '@tiptap/starter-kit';
 import type { DocumentConnection } from '../sync/connectDocument.ts';
 import { CaretAfterTyping } from './caretAfterTyping.ts';
 import { DocumentEnds } from './documentEnds.ts';
+import { PdsaCycleWithView } from './pdsa/PdsaCycleView.tsx';
 import { ReadPendingInput } from './pendingInput.ts';
 import { RunChartWithView } from './runChart/RunChartView.tsx';
 import { DataPoint } from './runChart/runChartNodes.ts';
@@ -51,6 +52,7 @@ export function contentExtensions(): AnyExtension[] {
     TableKit.configure({ table: { resizable: false } }),
     RunChartWithView,
     DataPoint,
+    PdsaCycleWithView,
   ];
 }
 

@@ -51,7 +51,10 @@ export const documentTemplates: Record<DocumentKind, TemplateBlock[]> = {
       'Measures',
       'Outcome, process and balancing measures with their definitions. Add a run chart for each with the toolbar’s “Run chart” button.',
     ),
-    ...section('PDSA cycles', 'Plan, do, study, act for each change idea being tested.'),
+    ...section(
+      'PDSA cycles',
+      'Plan, do, study, act for each change idea being tested. Add one with the toolbar’s “PDSA cycle” button: its prediction locks when Do starts.',
+    ),
     ...section('Action log', 'Action, owner, due date and status.'),
   ],
 };

@@ -1,0 +1,339 @@
+import {
+  isPdsaDecision,
+  type PdsaDecision,
+  type PdsaField,
+  type PdsaStage,
+  pdsaDecisionNames,
+  pdsaDecisions,
+  pdsaMoveProblem,
+  pdsaPredictionLocked,
+  pdsaStageNames,
+  pdsaStageOf,
+  pdsaStages,
+} from '@chorus/shared';
+import { NodeViewWrapper, type ReactNodeViewProps, ReactNodeViewRenderer } from '@tiptap/react';
+import { useEffect, useId, useRef, useState } from 'react';
+import { ConfirmAction } from '../../ui/ConfirmAction.tsx';
+import { RadioGroup } from '../../ui/RadioGroup.tsx';
+import { TextAreaField } from '../../ui/TextAreaField.tsx';
+import { TextField } from '../../ui/TextField.tsx';
+import { PdsaCycle } from './pdsaNodes.ts';
+
+/** Longest text kept in a field (a field is a few paragraphs, not a document). */
+const MAX_FIELD = 4_000;
+
+/** A stored field as text, whatever another client put there. */
+const textOf = (value: unknown) => (typeof value === 'string' ? value.slice(0, MAX_FIELD) : '');
+
+/**
+ * Typing this recent in the prediction when Do starts may not have reached the server in
+ * time: what was typed is shown if the locked prediction differs from it.
+ */
+const RECENT_TYPING_MS = 30_000;
+
+/** What the button that moves a cycle on says, for each stage it moves to. */
+const moveLabels: Record<Exclude<PdsaStage, 'plan'>, string> = {
+  do: 'Start Do',
+  study: 'Move to Study',
+  act: 'Move to Act',
+  complete: 'Complete the cycle',
+};
+
+function PdsaCycleView({ node, editor, updateAttributes }: ReactNodeViewProps) {
+  const field = (name: PdsaField) => textOf(node.attrs[name]);
+  const stage = pdsaStageOf(node.attrs.stage);
+  const reached = pdsaStages.indexOf(stage);
+  const canEdit = editor.isEditable && !editor.storage.readOnlyContent?.locked();
+  const title = field('title');
+  const set = (name: PdsaField) => (value: string) => updateAttributes({ [name]: value });
+  const synced = (name: PdsaField, label: string, options: FieldOptions = {}) => (
+    <SyncedField
+      label={label}
+      value={field(name)}
+      canEdit={canEdit}
+      onChange={set(name)}
+      {...options}
+    />
+  );
+
+  return (
+    <NodeViewWrapper
+      as="section"
+      className="pdsa"
+      aria-label={`PDSA cycle${title ? `: ${title}` : ''}`}
+      contentEditable={false}
+    >
+      <p className="pdsa__title">
+        <strong>PDSA cycle</strong> (Plan, Do, Study, Act): a small test of a change.
+      </p>
+      <div className="pdsa__fields">
+        {synced('title', 'Name of this test', {
+          placeholder: 'For example: Cycle 1, text reminders in one clinic',
+        })}
+        {synced('changeIdea', 'Change idea being tested')}
+      </div>
+      <ol className="pdsa__stages" aria-label="Stages of the cycle">
+        {pdsaStages.map((s, i) => (
+          <li
+            key={s}
+            className={i < reached ? 'pdsa__stage--done' : i === reached ? 'pdsa__stage--now' : ''}
+            aria-current={i === reached ? 'step' : undefined}
+          >
+            {pdsaStageNames[s]}
+            <span className="visually-hidden">
+              {i < reached ? ' (done)' : i === reached ? ' (current stage)' : ''}
+            </span>
+          </li>
+        ))}
+      </ol>
+
+      <fieldset className="pdsa__part">
+        <legend>Plan</legend>
+        {synced('question', 'What question does this test answer?', { multiline: true })}
+        <Prediction
+          value={field('prediction')}
+          stage={stage}
+          canEdit={canEdit}
+          onChange={set('prediction')}
+        />
+        {synced('arrangements', 'Who, what, where and when', { multiline: true })}
+        {synced('dataPlan', 'Data to collect', { multiline: true })}
+      </fieldset>
+      {reached >= 1 ? (
+        <fieldset className="pdsa__part">
+          <legend>Do</legend>
+          {synced('observations', 'What happened: observations and problems', {
+            multiline: true,
+          })}
+        </fieldset>
+      ) : null}
+      {reached >= 2 ? (
+        <fieldset className="pdsa__part">
+          <legend>Study</legend>
+          <p className="pdsa__predicted">
+            <strong>What we predicted:</strong> {field('prediction') || '(no prediction)'}
+          </p>
+          {synced('result', 'What we found, compared with the prediction', {
+            multiline: true,
+          })}
+        </fieldset>
+      ) : null}
+      {reached >= 3 ? (
+        <fieldset className="pdsa__part">
+          <legend>Act</legend>
+          <Decision value={field('decision')} canEdit={canEdit} onChange={set('decision')} />
+          {synced('nextSteps', 'Next steps', { multiline: true })}
+        </fieldset>
+      ) : null}
+      {canEdit ? (
+        <MoveOn
+          key={stage}
+          stage={stage}
+          prediction={field('prediction')}
+          decision={field('decision')}
+          onMove={(to) => updateAttributes({ stage: to })}
+        />
+      ) : null}
+    </NodeViewWrapper>
+  );
+}
+
+interface FieldOptions {
+  multiline?: boolean;
+  placeholder?: string;
+  hint?: string;
+}
+
+/**
+ * A field of the cycle, sent as it is typed. While someone types in it their own text is
+ * shown; a change someone else made shows when they leave the field.
+ */
+function SyncedField({
+  label,
+  value,
+  canEdit,
+  onChange,
+  multiline = false,
+  placeholder,
+  hint,
+}: FieldOptions & {
+  label: string;
+  value: string;
+  canEdit: boolean;
+  onChange: (value: string) => void;
+}) {
+  const [text, setText] = useState(value);
+  const [editing, setEditing] = useState(false);
+  useEffect(() => {
+    if (!editing) setText(value);
+  }, [value, editing]);
+  const props = {
+    label,
+    value: text,
+    readOnly: !canEdit,
+    maxLength: MAX_FIELD,
+    hint,
+    placeholder: canEdit ? placeholder : undefined,
+    onFocus: () => setEditing(true),
+    onBlur: () => setEditing(false),
+    onChange: (next: string) => {
+      setText(next);
+      onChange(next);
+    },
+  };
+  return multiline ? <TextAreaField rows={3} {...props} /> : <TextField {...props} />;
+}
+
+/**
+ * The prediction: written while planning, then locked. Someone typing in it when another
+ * person starts "Do" keeps what they typed on screen, with what happened, since the server
+ * sets a change after the lock back.
+ */
+function Prediction({
+  value,
+  stage,
+  canEdit,
+  onChange,
+}: {
+  value: string;
+  stage: PdsaStage;
+  canEdit: boolean;
+  onChange: (value: string) => void;
+}) {
+  const locked = pdsaPredictionLocked(stage);
+  // What this person last typed here, and when: kept past the field's removal at the lock.
+  const typed = useRef({ text: value, at: 0 });
+  const [late, setLate] = useState<string | null>(null);
+  const wasLocked = useRef(locked);
+  useEffect(() => {
+    const justLocked = locked && !wasLocked.current;
+    wasLocked.current = locked;
+    if (justLocked && Date.now() - typed.current.at < RECENT_TYPING_MS) {
+      setLate(typed.current.text);
+    }
+  }, [locked]);
+  if (!locked) {
+    return (
+      <SyncedField
+        label="Prediction: what do you expect to happen, and why?"
+        hint="It locks when Do starts, so the study compares the result with what was expected."
+        value={value}
+        canEdit={canEdit}
+        multiline
+        onChange={(next) => {
+          typed.current = { text: next, at: Date.now() };
+          onChange(next);
+        }}
+      />
+    );
+  }
+  return (
+    <div className="pdsa__locked">
+      <p className="field__label">Prediction (locked when Do started)</p>
+      <p className="pdsa__prediction">{value || '(no prediction)'}</p>
+      {late !== null && late !== value ? (
+        <div className="inline-alert" role="alert">
+          <p>
+            Do started while you were changing the prediction, so it is locked and your change was
+            not kept. What you typed:
+          </p>
+          <p className="pdsa__prediction">{late}</p>
+          <button type="button" className="button button--quiet" onClick={() => setLate(null)}>
+            Dismiss
+          </button>
+        </div>
+      ) : null}
+    </div>
+  );
+}
+
+function Decision({
+  value,
+  canEdit,
+  onChange,
+}: {
+  value: string;
+  canEdit: boolean;
+  onChange: (value: PdsaDecision) => void;
+}) {
+  const name = useId();
+  if (!canEdit) {
+    return (
+      <p>
+        <strong>Decision:</strong>{' '}
+        {isPdsaDecision(value) ? pdsaDecisionNames[value] : 'not decided yet'}
+      </p>
+    );
+  }
+  return (
+    <RadioGroup
+      legend="Decision"
+      name={name}
+      options={pdsaDecisions.map((d) => ({ value: d, label: pdsaDecisionNames[d] }))}
+      value={isPdsaDecision(value) ? value : ''}
+      onChange={onChange}
+    />
+  );
+}
+
+/** The button to the next stage; starting Do asks first, as it locks the prediction. */
+function MoveOn({
+  stage,
+  prediction,
+  decision,
+  onMove,
+}: {
+  stage: PdsaStage;
+  prediction: string;
+  decision: string;
+  onMove: (to: PdsaStage) => void;
+}) {
+  // Whether the move was tried: what stops it is then shown until it is put right.
+  const [tried, setTried] = useState(false);
+  const next = pdsaStages[pdsaStages.indexOf(stage) + 1];
+  if (!next || next === 'plan') {
+    return <p className="pdsa__done">This cycle is complete.</p>;
+  }
+  const check = () => pdsaMoveProblem({ stage, prediction, decision }, next);
+  const problem = tried ? check() : null;
+  const label = moveLabels[next];
+  return (
+    <div className="pdsa__move">
+      {next === 'do' ? (
+        <ConfirmAction
+          trigger={label}
+          question="Starting Do locks the prediction for good. Start Do now?"
+          confirmLabel="Yes, start Do"
+          onConfirm={async () => {
+            const reason = check();
+            if (reason) throw new Error(reason);
+            onMove(next);
+          }}
+        />
+      ) : (
+        <button
+          type="button"
+          className="button button--secondary"
+          onClick={() => {
+            setTried(true);
+            if (!check()) onMove(next);
+          }}
+        >
+          {label}
+        </button>
+      )}
+      {problem ? (
+        <p className="inline-alert" role="alert">
+          {problem}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+/** The PDSA cycle node with its view, for the editor (the schema alone is `PdsaCycle`). */
+export const PdsaCycleWithView = PdsaCycle.extend({
+  addNodeView() {
+    return ReactNodeViewRenderer(PdsaCycleView);
+  },
+});
