@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { CommentRecord, CommentThreadRecord, JournalRow, Storage } from './types.ts';
+import type {
+  CommentRecord,
+  CommentThreadRecord,
+  JournalRow,
+  LifecycleRecord,
+  Storage,
+} from './types.ts';
 
 const bytes = (...b: number[]) => new Uint8Array(b);
 
@@ -737,6 +743,51 @@ export function storageContract(name: string, open: () => Promise<Storage>): voi
         }
         expect(await s.comments.getThread(doc, 't1')).toBeNull();
         expect(await s.comments.getComment(doc, 'c2')).toBeNull();
+        await s.close();
+      });
+    });
+
+    describe('document status', () => {
+      const doc = 'd1aaaaaaaaaaaaaaaaaaaaaa';
+      const ann = 'u1aaaaaaaaaaaaaaaaaaaaaa';
+      const record = (version: number, status: string): LifecycleRecord => ({
+        documentId: doc,
+        status,
+        leads: { staff_lead: ann, co_chair: 'u2aaaaaaaaaaaaaaaaaaaaaa' },
+        approvals: version > 2 ? { staff_lead: 1_700_000_000_123 } : {},
+        version,
+        changedAt: 1_700_000_000_000 + version,
+        changedBy: ann,
+      });
+      const withDocument = async () => {
+        const storage = await open();
+        await seedWorkspace(storage, {
+          userId: ann,
+          workspaceId: 'w1aaaaaaaaaaaaaaaaaaaaaa',
+          documentIds: [doc],
+        });
+        return storage;
+      };
+
+      it('writes only over the version it was read at, and reads back what it wrote', async () => {
+        const s = await withDocument();
+        expect(await s.lifecycles.get(doc)).toBeNull();
+        expect(await s.lifecycles.save(record(1, 'in_review'))).toBe(true);
+        // Someone else also wrote the first record: refused.
+        expect(await s.lifecycles.save(record(1, 'draft'))).toBe(false);
+        expect(await s.lifecycles.save(record(2, 'draft'))).toBe(true);
+        expect(await s.lifecycles.save(record(2, 'in_review'))).toBe(false);
+        expect(await s.lifecycles.save(record(4, 'approved'))).toBe(false);
+        expect(await s.lifecycles.save(record(3, 'in_review'))).toBe(true);
+        expect(await s.lifecycles.get(doc)).toEqual(record(3, 'in_review'));
+        await s.close();
+      });
+
+      it('goes when the workspace is erased', async () => {
+        const s = await withDocument();
+        await s.lifecycles.save(record(1, 'in_review'));
+        await s.workspaces.erase('w1aaaaaaaaaaaaaaaaaaaaaa');
+        expect(await s.lifecycles.get(doc)).toBeNull();
         await s.close();
       });
     });

@@ -20,4 +20,5 @@ export const documentTables = [
   // Comments before their threads, which they reference.
   'comments',
   'comment_threads',
+  'document_lifecycle',
 ] as const;

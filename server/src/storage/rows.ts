@@ -3,6 +3,7 @@
  * booleans as 0 and 1, PostgreSQL as true and false; everything else reads the same
  * (PostgreSQL's BIGINTs are parsed as numbers, see `postgres/db.ts`).
  */
+
 import type {
   AgreedScore,
   AuditAction,
@@ -15,6 +16,8 @@ import type {
   ParticipantRole,
   ScoreEntry,
 } from '@chorus/shared';
+import { leadRoles } from '@chorus/shared';
+import { z } from 'zod';
 import type {
   AuditRow,
   CommentRecord,
@@ -22,6 +25,7 @@ import type {
   DocumentRecord,
   EvaluationRecord,
   InviteRecord,
+  LifecycleRecord,
   MembershipRecord,
   ModerationRound,
   Permission,
@@ -341,4 +345,29 @@ export const toComment = (r: CommentRow): CommentRecord => ({
   createdAt: r.created_at,
   editedAt: r.edited_at,
   deletedAt: r.deleted_at,
+});
+
+export interface LifecycleRow {
+  document_id: string;
+  status: string;
+  leads: string;
+  approvals: string;
+  version: number;
+  changed_at: number;
+  changed_by: string;
+}
+
+// Written only by the stores; read through zod all the same, since a hand-edited row
+// would otherwise reach the rules as anything at all.
+const leadsJson = z.partialRecord(z.enum(leadRoles), z.string());
+const approvalsJson = z.partialRecord(z.enum(leadRoles), z.number());
+
+export const toLifecycle = (r: LifecycleRow): LifecycleRecord => ({
+  documentId: r.document_id,
+  status: r.status,
+  leads: leadsJson.parse(JSON.parse(r.leads)),
+  approvals: approvalsJson.parse(JSON.parse(r.approvals)),
+  version: r.version,
+  changedAt: r.changed_at,
+  changedBy: r.changed_by,
 });

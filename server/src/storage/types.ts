@@ -11,6 +11,7 @@ import type {
   DocumentPermission,
   EvaluationSetup,
   EvaluationState,
+  LeadRole,
   PanelMember,
   ParticipantRole,
   Permission,
@@ -527,6 +528,30 @@ export interface CommentStore {
   ): Promise<boolean>;
 }
 
+/** Where a service design or improvement plan stands (see `domain/lifecycle.ts`). */
+export interface LifecycleRecord {
+  documentId: string;
+  status: string;
+  /** The account named for each lead role. */
+  leads: Partial<Record<LeadRole, string>>;
+  /** When each lead approved (ms), for the approval being gathered or given. */
+  approvals: Partial<Record<LeadRole, number>>;
+  /** 1 for the first write, one more for each write after it. */
+  version: number;
+  changedAt: number;
+  changedBy: string;
+}
+
+export interface LifecycleStore {
+  /** The stored record, or null while the document has never left its first status. */
+  get(documentId: string): Promise<LifecycleRecord | null>;
+  /**
+   * Writes the record if the stored version is still the one before `record.version`
+   * (none stored, for version 1): false if someone else wrote first.
+   */
+  save(record: LifecycleRecord): Promise<boolean>;
+}
+
 export interface Storage {
   users: UserStore;
   sessions: SessionStore;
@@ -538,6 +563,7 @@ export interface Storage {
   versions: VersionStore;
   evaluations: EvaluationStore;
   comments: CommentStore;
+  lifecycles: LifecycleStore;
   /** Runs a health check (for SQLite: `PRAGMA integrity_check`); returns 'ok' or the problem. */
   integrityCheck(): Promise<string>;
   /**

@@ -14,6 +14,7 @@ import {
   type CommentThreadRow,
   type DocumentRow,
   type InviteRow,
+  type LifecycleRow,
   type MembershipRow,
   type SessionRow,
   toAudit,
@@ -21,6 +22,7 @@ import {
   toCommentThread,
   toDocument,
   toInvite,
+  toLifecycle,
   toMembership,
   toSession,
   toUser,
@@ -36,6 +38,8 @@ import type {
   InviteRecord,
   JournalRow,
   LedgerEntries,
+  LifecycleRecord,
+  LifecycleStore,
   LoadedJournal,
   MemberView,
   NewMembership,
@@ -639,6 +643,7 @@ function postgresStorage(pool: pg.Pool, lock: ProcessLock): Storage {
     },
     evaluations: postgresEvaluationStore(pool),
     comments: postgresCommentStore(pool),
+    lifecycles: postgresLifecycleStore(pool),
     versions: {
       async create(v: VersionRecord) {
         await pool.query(
@@ -935,6 +940,40 @@ function postgresStorage(pool: pg.Pool, lock: ProcessLock): Storage {
     async close() {
       await pool.end();
       await lock.release();
+    },
+  };
+}
+
+/** Document statuses in PostgreSQL: each write names the version it replaces. */
+function postgresLifecycleStore(pool: pg.Pool): LifecycleStore {
+  return {
+    async get(documentId) {
+      const row = await first<LifecycleRow>(
+        pool,
+        'SELECT * FROM document_lifecycle WHERE document_id = $1',
+        [documentId],
+      );
+      return row ? toLifecycle(row) : null;
+    },
+    async save(r: LifecycleRecord) {
+      const leads = JSON.stringify(r.leads);
+      const approvals = JSON.stringify(r.approvals);
+      const result =
+        r.version === 1
+          ? await pool.query(
+              `INSERT INTO document_lifecycle
+                 (document_id, status, leads, approvals, version, changed_at, changed_by)
+               VALUES ($1, $2, $3, $4, 1, $5, $6) ON CONFLICT (document_id) DO NOTHING`,
+              [r.documentId, r.status, leads, approvals, r.changedAt, r.changedBy],
+            )
+          : await pool.query(
+              `UPDATE document_lifecycle
+               SET status = $1, leads = $2, approvals = $3, version = version + 1,
+                 changed_at = $4, changed_by = $5
+               WHERE document_id = $6 AND version = $7`,
+              [r.status, leads, approvals, r.changedAt, r.changedBy, r.documentId, r.version - 1],
+            );
+      return result.rowCount === 1;
     },
   };
 }

@@ -364,4 +364,17 @@ export const postgresMigrations: readonly string[] = [
   );
   CREATE INDEX comments_document ON comments(document_id, created_at);
   `,
+  // Where a service design or improvement plan stands, who leads it and who approved it
+  // (leads and approvals are small JSON objects keyed by lead role).
+  `
+  CREATE TABLE document_lifecycle (
+    document_id TEXT PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+    status TEXT NOT NULL,
+    leads TEXT NOT NULL,
+    approvals TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    changed_at BIGINT NOT NULL,
+    changed_by TEXT NOT NULL
+  );
+  `,
 ];

@@ -15,6 +15,7 @@ import {
   type CommentThreadRow,
   type DocumentRow,
   type InviteRow,
+  type LifecycleRow,
   type MembershipRow,
   type SessionRow,
   toAudit,
@@ -22,6 +23,7 @@ import {
   toCommentThread,
   toDocument,
   toInvite,
+  toLifecycle,
   toMembership,
   toSession,
   toUser,
@@ -38,6 +40,8 @@ import type {
   DocumentRecord,
   InviteRecord,
   JournalRow,
+  LifecycleRecord,
+  LifecycleStore,
   LoadedJournal,
   MemberView,
   NewMembership,
@@ -583,6 +587,7 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
     },
     evaluations: sqliteEvaluationStore(db),
     comments: sqliteCommentStore(db),
+    lifecycles: sqliteLifecycleStore(db),
     versions: {
       async create(v: VersionRecord) {
         stmt.insertVersion.run(
@@ -911,4 +916,47 @@ function migrate(db: Database.Database): void {
       db.pragma(`user_version = ${version + 1}`);
     })();
   }
+}
+
+/** Document statuses in SQLite: each write names the version it replaces. */
+function sqliteLifecycleStore(db: Database.Database): LifecycleStore {
+  const stmt = {
+    get: db.prepare<[string], LifecycleRow>(
+      'SELECT * FROM document_lifecycle WHERE document_id = ?',
+    ),
+    insert: db.prepare(
+      `INSERT INTO document_lifecycle
+         (document_id, status, leads, approvals, version, changed_at, changed_by)
+       VALUES (?, ?, ?, ?, 1, ?, ?) ON CONFLICT (document_id) DO NOTHING`,
+    ),
+    update: db.prepare(
+      `UPDATE document_lifecycle
+       SET status = ?, leads = ?, approvals = ?, version = version + 1, changed_at = ?,
+         changed_by = ?
+       WHERE document_id = ? AND version = ?`,
+    ),
+  };
+  return {
+    async get(documentId) {
+      const row = stmt.get.get(documentId);
+      return row ? toLifecycle(row) : null;
+    },
+    async save(r: LifecycleRecord) {
+      const leads = JSON.stringify(r.leads);
+      const approvals = JSON.stringify(r.approvals);
+      const result =
+        r.version === 1
+          ? stmt.insert.run(r.documentId, r.status, leads, approvals, r.changedAt, r.changedBy)
+          : stmt.update.run(
+              r.status,
+              leads,
+              approvals,
+              r.changedAt,
+              r.changedBy,
+              r.documentId,
+              r.version - 1,
+            );
+      return result.changes === 1;
+    },
+  };
 }

@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import {
+  approvalRule,
+  approveProblem,
+  initialLifecycle,
+  leadProblem,
+  moveProblem,
+  withApproval,
+  withLead,
+  withMove,
+} from './lifecycle.ts';
+
+describe('document status', () => {
+  it('moves one step at a time, back only for owners, and never straight into approval', () => {
+    const draft = initialLifecycle();
+    expect(moveProblem('service_design', draft, 'in_review', false)).toBeNull();
+    expect(moveProblem('service_design', draft, 'approved', true)).toMatch(/one step at a time/);
+    expect(moveProblem('service_design', draft, 'done', true)).toMatch(/not a status/);
+    const review = { ...draft, status: 'in_review' };
+    expect(moveProblem('service_design', review, 'approved', true)).toBe(
+      approvalRule('service_design'),
+    );
+    expect(moveProblem('service_design', review, 'draft', false)).toMatch(/Only an owner/);
+    expect(moveProblem('service_design', review, 'draft', true)).toBeNull();
+    expect(moveProblem('improvement_plan', draft, 'sponsor_approved', true)).toMatch(
+      /once the sponsor has approved it/,
+    );
+  });
+
+  it('approves a service design once the staff lead and the co-chair have both approved', () => {
+    let state = withMove('service_design', initialLifecycle(), 'in_review');
+    state = withLead('service_design', state, 'staff_lead', 'sam');
+    state = withLead('service_design', state, 'co_chair', 'pat');
+    expect(approveProblem('service_design', state, 'co_chair', 'sam')).toMatch(
+      /Only the lived-experience co-chair named/,
+    );
+    expect(approveProblem('service_design', state, 'sponsor', 'sam')).toMatch(/not approved by/);
+    state = withApproval('service_design', state, 'staff_lead', 1);
+    expect(state.status).toBe('in_review');
+    expect(approveProblem('service_design', state, 'staff_lead', 'sam')).toMatch(/already/);
+    state = withApproval('service_design', state, 'co_chair', 2);
+    expect(state.status).toBe('approved');
+    expect(approveProblem('service_design', state, 'co_chair', 'pat')).toMatch(
+      /while the document/,
+    );
+  });
+
+  it('drops an approval when its lead changes or the document goes back before approval', () => {
+    let state = withMove('service_design', initialLifecycle(), 'in_review');
+    state = withLead('service_design', state, 'staff_lead', 'sam');
+    state = withApproval('service_design', state, 'staff_lead', 1);
+    expect(withLead('service_design', state, 'staff_lead', 'sue').approvals).toEqual({});
+    expect(withLead('service_design', state, 'co_chair', 'pat').approvals).toEqual({
+      staff_lead: 1,
+    });
+    expect(withMove('service_design', state, 'draft').approvals).toEqual({});
+    const approved = { ...state, status: 'approved', approvals: { staff_lead: 1, co_chair: 2 } };
+    // After approval the record stays, whoever is named later.
+    expect(withLead('service_design', approved, 'staff_lead', 'sue').approvals).toEqual({
+      staff_lead: 1,
+      co_chair: 2,
+    });
+    expect(withMove('service_design', approved, 'in_implementation').approvals).toEqual({
+      staff_lead: 1,
+      co_chair: 2,
+    });
+  });
+
+  it('names leads by their participant role', () => {
+    expect(leadProblem('service_design', 'co_chair', 'carer')).toBeNull();
+    expect(leadProblem('service_design', 'co_chair', 'clinician')).toMatch(/lived-experience/);
+    expect(leadProblem('service_design', 'staff_lead', 'patient')).toMatch(/member of staff/);
+    expect(leadProblem('service_design', 'sponsor', 'patient')).toMatch(/has no sponsor/);
+    expect(leadProblem('improvement_plan', 'sponsor', 'patient')).toBeNull();
+  });
+});
