@@ -14,6 +14,7 @@ import { attributionRoutes } from './routes/documents/attributionRoutes.ts';
 import { commentRoutes } from './routes/documents/commentRoutes.ts';
 import { documentRoutes } from './routes/documents/documentRoutes.ts';
 import { evaluationRoutes } from './routes/documents/evaluationRoutes.ts';
+import { lifecycleRoutes } from './routes/documents/lifecycleRoutes.ts';
 import { versionRoutes } from './routes/documents/versionRoutes.ts';
 import { healthRoutes } from './routes/health/healthRoutes.ts';
 import { inviteRoutes } from './routes/invites/inviteRoutes.ts';
@@ -60,6 +61,7 @@ export function createApp(services: Services) {
   api.route('/documents', versionRoutes);
   api.route('/documents', evaluationRoutes);
   api.route('/documents', commentRoutes);
+  api.route('/documents', lifecycleRoutes);
   api.all('*', () => {
     throw new AppError(
       ErrorId.notFound,

@@ -10,6 +10,10 @@ import type { ParticipantRole } from './participants.ts';
 export const leadRoles = ['staff_lead', 'co_chair', 'sponsor'] as const;
 export type LeadRole = (typeof leadRoles)[number];
 
+export function isLeadRole(value: string): value is LeadRole {
+  return (leadRoles as readonly string[]).includes(value);
+}
+
 export const leadRoleNames: Record<LeadRole, string> = {
   staff_lead: 'Staff lead',
   co_chair: 'Lived-experience co-chair',

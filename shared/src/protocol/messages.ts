@@ -46,5 +46,5 @@ export const ChorusMessage = {
 } as const;
 
 /** What a notice says changed. */
-export const noticeTopics = ['comments'] as const;
+export const noticeTopics = ['comments', 'status'] as const;
 export type NoticeTopic = (typeof noticeTopics)[number];

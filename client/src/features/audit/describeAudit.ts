@@ -1,4 +1,10 @@
-import { type AuditAction, auditActions } from '@chorus/shared';
+import {
+  type AuditAction,
+  auditActions,
+  isLeadRole,
+  leadRoleNames,
+  statusNames,
+} from '@chorus/shared';
 import { permissionLabel, roleLabel } from '../workspaces/labels.ts';
 import type { AuditEntry } from './auditApi.ts';
 
@@ -23,6 +29,9 @@ export const auditActionLabels: Record<AuditAction, string> = {
   'document.deleted': 'Deleted a document',
   'document.access_changed': 'Changed who can open a document',
   'document.exported': 'Exported a document',
+  'document.status_changed': 'Changed a document’s status',
+  'document.lead_named': 'Named a lead or sponsor',
+  'document.approved': 'Approved a document',
   'evaluation.setup_saved': 'Changed an evaluation’s set-up',
   'evaluation.scoring_started': 'Started scoring',
   'evaluation.scores_submitted': 'Submitted their scores',
@@ -119,6 +128,20 @@ export function describeAuditEntry(
         : `changed who can open ${documentName()}`;
     case 'document.exported':
       return `exported ${documentName()}`;
+    case 'document.status_changed':
+      return `moved ${documentName()}${change((s) => statusNames[s] ?? s)}`;
+    case 'document.lead_named': {
+      const role = text(details, 'role');
+      const roleName = role && isLeadRole(role) ? leadRoleNames[role].toLowerCase() : 'lead';
+      return text(details, 'accountId')
+        ? `named ${text(details, 'name') ?? 'someone'} as ${roleName} of ${documentName()}`
+        : `cleared the ${roleName} of ${documentName()}`;
+    }
+    case 'document.approved': {
+      const role = text(details, 'role');
+      const roleName = role && isLeadRole(role) ? leadRoleNames[role].toLowerCase() : 'lead';
+      return `approved ${documentName()} as ${roleName}`;
+    }
     case 'evaluation.setup_saved':
       return `changed the criteria, bids or panel of ${documentName()}`;
     case 'evaluation.scoring_started':

@@ -1,0 +1,239 @@
+import {
+  approvalRule,
+  approveProblem,
+  creditedName,
+  type DocumentKind,
+  ErrorId,
+  effectivePermission,
+  hasLifecycle,
+  initialLifecycle,
+  type LeadRole,
+  type LifecycleKind,
+  type LifecycleView,
+  leadProblem,
+  leadRoleNames,
+  lifecycles,
+  moveProblem,
+  statusNames,
+  withApproval,
+  withLead,
+  withMove,
+} from '@chorus/shared';
+import { AppError } from '../errors.ts';
+import type {
+  DocumentRecord,
+  LifecycleRecord,
+  MemberView as Member,
+  Storage,
+} from '../storage/types.ts';
+import { recordAudit } from './audit.ts';
+import type { LiveDocuments } from './index.ts';
+
+/** The document a status route works on, as the route authorised it. */
+export interface Where {
+  storage: Storage;
+  live: LiveDocuments | null;
+  document: DocumentRecord;
+}
+
+function kindOf(document: DocumentRecord): LifecycleKind {
+  const kind: DocumentKind = document.kind;
+  if (!hasLifecycle(kind)) {
+    throw new AppError(
+      ErrorId.notFound,
+      'A procurement evaluation has no status of this kind: it follows its own stages on its Scoring page.',
+    );
+  }
+  return kind;
+}
+
+async function current(where: Where): Promise<LifecycleRecord> {
+  return (
+    (await where.storage.lifecycles.get(where.document.id)) ?? {
+      documentId: where.document.id,
+      ...initialLifecycle(),
+      version: 0,
+      changedAt: 0,
+      changedBy: '',
+    }
+  );
+}
+
+const refused = (message: string) => new AppError(ErrorId.badRequest, message);
+
+const changedMeanwhile = (record: LifecycleRecord) =>
+  new AppError(
+    ErrorId.conflict,
+    `The status changed while you were looking at it: it is now “${statusNames[record.status]}”. Check it and try again.`,
+  );
+
+/** Members who can read the document, with their credited names. */
+
+async function readers(where: Where): Promise<Member[]> {
+  const { storage, document } = where;
+  const [overrides, members] = await Promise.all([
+    storage.documents.listOverrides(document.id),
+    storage.workspaces.listMembers(document.workspaceId),
+  ]);
+  const overrideOf = new Map(overrides.map((o) => [o.userId, o.permission]));
+  return members.filter((m) =>
+    effectivePermission({
+      workspacePermission: m.permission,
+      override: overrideOf.get(m.userId) ?? null,
+      restricted: document.restricted,
+    }),
+  );
+}
+
+const named = (m: Member) => ({ id: m.userId, name: creditedName(m, m.participantRole) });
+
+export async function view(where: Where): Promise<LifecycleView> {
+  const kind = kindOf(where.document);
+  const [record, members] = await Promise.all([current(where), readers(where)]);
+  const byId = new Map(members.map((m) => [m.userId, m]));
+  const { statuses, approval } = lifecycles[kind];
+  const candidates: Record<string, { id: string; name: string }[]> = {};
+  for (const role of approval.needs) {
+    candidates[role] = members
+      .filter((m) => leadProblem(kind, role, m.participantRole) === null)
+      .map(named)
+      .sort((a, b) => a.name.localeCompare(b.name));
+  }
+  const changer = byId.get(record.changedBy);
+  return {
+    status: record.status,
+    statuses: statuses.map((id) => ({ id, name: statusNames[id] ?? id })),
+    rule: approvalRule(kind),
+    leads: approval.needs.map((role: LeadRole) => {
+      const lead = record.leads[role];
+      const member = lead === undefined ? undefined : byId.get(lead);
+      const at = record.approvals[role];
+      return {
+        role,
+        roleName: leadRoleNames[role],
+        // Someone named who has since left, or lost access, is no longer named.
+        person: member ? named(member) : null,
+        approvedAt: at === undefined ? null : new Date(at).toISOString(),
+      };
+    }),
+    candidates,
+    version: record.version,
+    changedAt: record.version === 0 ? null : new Date(record.changedAt).toISOString(),
+    changedBy: record.version === 0 ? null : changer ? named(changer).name : 'A former member',
+  };
+}
+
+/** Writes the next state over the version the caller saw, audits it, and tells open pages. */
+async function write(
+  where: Where,
+  record: LifecycleRecord,
+  next: Omit<LifecycleRecord, 'documentId' | 'version' | 'changedAt' | 'changedBy'>,
+  actorId: string,
+  audit: Parameters<typeof recordAudit>[1][],
+): Promise<void> {
+  const saved = await where.storage.lifecycles.save({
+    documentId: where.document.id,
+    status: next.status,
+    leads: next.leads,
+    approvals: next.approvals,
+    version: record.version + 1,
+    changedAt: Date.now(),
+    changedBy: actorId,
+  });
+  if (!saved) throw changedMeanwhile(await current(where));
+  for (const entry of audit) await recordAudit(where.storage, entry);
+  where.live?.notify(where.document.id, 'status');
+}
+
+async function seen(where: Where, version: number): Promise<LifecycleRecord> {
+  const record = await current(where);
+  if (record.version !== version) throw changedMeanwhile(record);
+  return record;
+}
+
+export async function move(
+  where: Where,
+  actor: { userId: string; isOwner: boolean },
+  input: { to: string; version: number },
+): Promise<void> {
+  const kind = kindOf(where.document);
+  const record = await seen(where, input.version);
+  const problem = moveProblem(kind, record, input.to, actor.isOwner);
+  if (problem) throw refused(problem);
+  await write(where, record, withMove(kind, record, input.to), actor.userId, [
+    {
+      actorId: actor.userId,
+      workspaceId: where.document.workspaceId,
+      action: 'document.status_changed',
+      target: where.document.id,
+      details: { from: record.status, to: input.to },
+    },
+  ]);
+}
+
+export async function setLead(
+  where: Where,
+  actorId: string,
+  input: { role: LeadRole; accountId: string | null; version: number },
+): Promise<void> {
+  const kind = kindOf(where.document);
+  const record = await seen(where, input.version);
+  let name: string | null = null;
+  if (input.accountId !== null) {
+    const member = (await readers(where)).find((m) => m.userId === input.accountId);
+    if (!member) {
+      throw refused(
+        'That person cannot read this document. Choose a member who can, or give them access first.',
+      );
+    }
+    const problem = leadProblem(kind, input.role, member.participantRole);
+    if (problem) throw refused(problem);
+    name = named(member).name;
+  } else if (!(lifecycles[kind].approval.needs as readonly LeadRole[]).includes(input.role)) {
+    throw refused(`This kind of document has no ${leadRoleNames[input.role].toLowerCase()}.`);
+  }
+  await write(where, record, withLead(kind, record, input.role, input.accountId), actorId, [
+    {
+      actorId,
+      workspaceId: where.document.workspaceId,
+      action: 'document.lead_named',
+      target: where.document.id,
+      details: { role: input.role, accountId: input.accountId, name },
+    },
+  ]);
+}
+
+export async function approve(
+  where: Where,
+  actorId: string,
+  input: { role: LeadRole; version: number },
+): Promise<void> {
+  const kind = kindOf(where.document);
+  const record = await seen(where, input.version);
+  // A lead who has since lost access to the document cannot approve it.
+  const stillReads = (await readers(where)).some((m) => m.userId === actorId);
+  const problem = stillReads
+    ? approveProblem(kind, record, input.role, actorId)
+    : 'You cannot read this document any more.';
+  if (problem) throw refused(problem);
+  const next = withApproval(kind, record, input.role, Date.now());
+  const audit: Parameters<typeof recordAudit>[1][] = [
+    {
+      actorId,
+      workspaceId: where.document.workspaceId,
+      action: 'document.approved',
+      target: where.document.id,
+      details: { role: input.role, status: record.status },
+    },
+  ];
+  if (next.status !== record.status) {
+    audit.push({
+      actorId,
+      workspaceId: where.document.workspaceId,
+      action: 'document.status_changed',
+      target: where.document.id,
+      details: { from: record.status, to: next.status },
+    });
+  }
+  await write(where, record, next, actorId, audit);
+}
