@@ -146,7 +146,8 @@ export function connectDocument(
   });
   provider.on('sync', (synced: boolean) => {
     tracker.noteSynced(synced);
-    if (synced) for (const listener of noticeListeners) listener('comments');
+    if (!synced) return;
+    for (const listener of noticeListeners) for (const topic of noticeTopics) listener(topic);
   });
   provider.on('closed', ({ code }) => tracker.noteClosed(describeCloseCode(code)));
   // Reconnect with exponential backoff and jitter. The provider's own backoff has no

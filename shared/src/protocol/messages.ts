@@ -39,8 +39,9 @@ export const ChorusMessage = {
    */
   attribution: 2,
   /**
-   * server -> client: `[100, 3, json]` with `{topic: 'comments'}`: something kept beside
-   * the document (its comments) changed; fetch it again over HTTP.
+   * server -> client: `[100, 3, json]` with `{topic: 'comments'}` or `{topic: 'status'}`:
+   * something kept beside the document (its comments, its status) changed; fetch it again
+   * over HTTP.
    */
   notice: 3,
 } as const;

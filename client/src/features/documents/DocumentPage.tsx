@@ -1,4 +1,10 @@
-import { creditedName, documentKindLabels, participantRoleLabels } from '@chorus/shared';
+import {
+  creditedName,
+  type DocumentKind,
+  documentKindLabels,
+  hasLifecycle,
+  participantRoleLabels,
+} from '@chorus/shared';
 import type { Editor } from '@tiptap/react';
 import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { ApiError } from '../../api/http.ts';
@@ -15,6 +21,7 @@ import { ProblemPanel } from '../../ui/ProblemPanel.tsx';
 import { useDocumentTitle } from '../../ui/useDocumentTitle.ts';
 import { useAuth, useCurrentUser } from '../auth/useAuth.ts';
 import { CommentsPanel } from '../comments/CommentsPanel.tsx';
+import { StatusPanel } from '../lifecycle/StatusPanel.tsx';
 import { isParticipantRole } from '../workspaces/labels.ts';
 import { type DocumentInfo, getDocument } from './documentsApi.ts';
 import { PresenceList } from './PresenceList.tsx';
@@ -210,6 +217,8 @@ function DocumentWorkspace({
       <LiveDocument
         key={generation}
         documentId={document.id}
+        kind={document.kind}
+        isOwner={info.permission === 'owner' && !gone}
         canEdit={canEdit}
         canComment={(info.canComment ?? false) && !gone}
         me={me}
@@ -254,6 +263,8 @@ function AccessAlert({ notice, onRetry }: { notice: AccessNotice; onRetry: () =>
 /** The socket, editor and presence of one connection; remounted to reconnect. */
 function LiveDocument({
   documentId,
+  kind,
+  isOwner,
   canEdit,
   canComment,
   me,
@@ -261,6 +272,8 @@ function LiveDocument({
   onForbidden,
 }: {
   documentId: string;
+  kind: DocumentKind;
+  isOwner: boolean;
   canEdit: boolean;
   canComment: boolean;
   me: CaretUser;
@@ -289,6 +302,17 @@ function LiveDocument({
         )}
       </div>
       <div className="document-page__side">
+        {connection && hasLifecycle(kind) ? (
+          <StatusPanel
+            key={connection.doc.guid}
+            documentId={documentId}
+            kind={kind}
+            connection={connection}
+            accountId={accountId}
+            canEdit={canEdit}
+            isOwner={isOwner}
+          />
+        ) : null}
         <aside className="document-page__aside" aria-labelledby="presence-heading">
           <PresenceList people={people} />
         </aside>

@@ -204,4 +204,32 @@ describe('document status over HTTP', () => {
       { role: 'co_chair', accountId: patient.id, name: 'Pat Patient' },
     ]);
   });
+
+  it('takes an improvement plan out of draft only by its sponsor’s approval', async () => {
+    const planId = (
+      await call(server.url, 'POST', `/workspaces/${workspaceId}/documents`, {
+        body: { title: 'Fewer missed appointments', kind: 'improvement_plan' },
+        cookie: owner.cookie,
+      })
+    ).json.document.id as string;
+    const plan = (method: string, path: string, who: TestUser, body?: unknown) =>
+      call(server.url, method, `/documents/${planId}/status${path}`, { cookie: who.cookie, body });
+    const shown = await plan('GET', '', clinician);
+    expect(shown.json.leads.map((l: { role: string }) => l.role)).toEqual(['sponsor']);
+    expect(shown.json.statuses.map((s: { id: string }) => s.id)).toEqual([
+      'draft',
+      'sponsor_approved',
+      'testing',
+      'implementing',
+      'sustaining',
+      'closed',
+    ]);
+    const early = await plan('PUT', '', owner, { to: 'sponsor_approved', version: 0 });
+    expect(early.json.error.message).toContain('once the sponsor has approved it');
+    await plan('PUT', '/leads', owner, { role: 'sponsor', accountId: carer.id, version: 0 });
+    const approved = await plan('POST', '/approvals', carer, { role: 'sponsor', version: 1 });
+    expect(approved.json.status).toBe('sponsor_approved');
+    const testing = await plan('PUT', '', clinician, { to: 'testing', version: 2 });
+    expect(testing.json.status).toBe('testing');
+  });
 });
