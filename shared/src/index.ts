@@ -1,3 +1,4 @@
+export * from './domain/actionLog.ts';
 export * from './domain/authorship.ts';
 export * from './domain/colors.ts';
 export * from './domain/documentKinds.ts';

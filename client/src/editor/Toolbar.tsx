@@ -132,6 +132,13 @@ export function Toolbar({ editor, editable }: ToolbarProps) {
       run: () => chain().insertContent({ type: 'pdsaCycle' }).run(),
     },
     {
+      id: 'actionLog',
+      name: 'Insert action log',
+      face: 'Action log',
+      enabled: editable && !state.inTable,
+      run: () => chain().insertContent({ type: 'actionLog' }).run(),
+    },
+    {
       id: 'undo',
       name: 'Undo',
       face: 'Undo',

@@ -4,6 +4,8 @@ import CollaborationCaret from '@tiptap/extension-collaboration-caret';
 import { TableKit } from '@tiptap/extension-table';
 import StarterKit from '@tiptap/starter-kit';
 import type { DocumentConnection } from '../sync/connectDocument.ts';
+import { ActionLogWithView } from './actionLog/ActionLogView.tsx';
+import { ActionItem } from './actionLog/actionLogNodes.ts';
 import { CaretAfterTyping } from './caretAfterTyping.ts';
 import { DocumentEnds } from './documentEnds.ts';
 import { PdsaCycleWithView } from './pdsa/PdsaCycleView.tsx';
@@ -53,6 +55,8 @@ export function contentExtensions(): AnyExtension[] {
     RunChartWithView,
     DataPoint,
     PdsaCycleWithView,
+    ActionLogWithView,
+    ActionItem,
   ];
 }
 

@@ -55,6 +55,9 @@ export const documentTemplates: Record<DocumentKind, TemplateBlock[]> = {
       'PDSA cycles',
       'Plan, do, study, act for each change idea being tested. Add one with the toolbar’s “PDSA cycle” button: its prediction locks when Do starts.',
     ),
-    ...section('Action log', 'Action, owner, due date and status.'),
+    ...section(
+      'Action log',
+      'Action, owner, due date and status. Keep them in one with the toolbar’s “Action log” button.',
+    ),
   ],
 };

@@ -1,3 +1,4 @@
+import { actionFields } from '../domain/actionLog.ts';
 import { pdsaFields } from '../domain/pdsa.ts';
 import { EDITOR_FRAGMENT } from './seed.ts';
 
@@ -14,13 +15,23 @@ import { EDITOR_FRAGMENT } from './seed.ts';
  */
 /**
  * Chorus's own structured blocks inside the text (see `client/src/editor/runChart/` and
- * `pdsa/`): a run chart of a measure holds its data points as child elements, so two
- * people adding points at once both keep theirs, and each point is credited like text; a
- * PDSA cycle keeps its fields as attributes (see `domain/pdsa.ts`).
+ * `pdsa/`, `actionLog/`): a run chart of a measure holds its data points as child elements,
+ * so two people adding points at once both keep theirs, and each point is credited like
+ * text, as an action log does its actions; a PDSA cycle keeps its fields as attributes
+ * (see `domain/pdsa.ts`).
  */
 export const structuredContent = {
-  elements: ['runChart', 'dataPoint', 'pdsaCycle'],
-  attributes: ['measure', 'shift', 'trend', 'date', 'value', 'note', ...pdsaFields],
+  elements: ['runChart', 'dataPoint', 'pdsaCycle', 'actionLog', 'actionItem'],
+  attributes: [
+    'measure',
+    'shift',
+    'trend',
+    'date',
+    'value',
+    'note',
+    ...pdsaFields,
+    ...actionFields,
+  ],
 } as const;
 
 export const editorContent = {

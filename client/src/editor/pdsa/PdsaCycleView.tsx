@@ -17,6 +17,7 @@ import { ConfirmAction } from '../../ui/ConfirmAction.tsx';
 import { RadioGroup } from '../../ui/RadioGroup.tsx';
 import { TextAreaField } from '../../ui/TextAreaField.tsx';
 import { TextField } from '../../ui/TextField.tsx';
+import { useFieldDraft } from '../useFieldDraft.ts';
 import { PdsaCycle } from './pdsaNodes.ts';
 
 /** Longest text kept in a field (a field is a few paragraphs, not a document). */
@@ -144,10 +145,7 @@ interface FieldOptions {
   hint?: string;
 }
 
-/**
- * A field of the cycle, sent as it is typed. While someone types in it their own text is
- * shown; a change someone else made shows when they leave the field.
- */
+/** A field of the cycle, sent as it is typed (see `useFieldDraft`). */
 function SyncedField({
   label,
   value,
@@ -162,11 +160,7 @@ function SyncedField({
   canEdit: boolean;
   onChange: (value: string) => void;
 }) {
-  const [text, setText] = useState(value);
-  const [editing, setEditing] = useState(false);
-  useEffect(() => {
-    if (!editing) setText(value);
-  }, [value, editing]);
+  const { text, setText, onFocus, onBlur } = useFieldDraft(value);
   const props = {
     label,
     value: text,
@@ -174,8 +168,8 @@ function SyncedField({
     maxLength: MAX_FIELD,
     hint,
     placeholder: canEdit ? placeholder : undefined,
-    onFocus: () => setEditing(true),
-    onBlur: () => setEditing(false),
+    onFocus,
+    onBlur,
     onChange: (next: string) => {
       setText(next);
       onChange(next);

@@ -7,7 +7,8 @@ import {
 } from '@chorus/shared';
 import type { Node as PmNode } from '@tiptap/pm/model';
 import { NodeViewWrapper, type ReactNodeViewProps, ReactNodeViewRenderer } from '@tiptap/react';
-import { Component, type FormEvent, type ReactNode, useEffect, useId, useState } from 'react';
+import { Component, type FormEvent, type ReactNode, useId, useState } from 'react';
+import { useFieldDraft } from '../useFieldDraft.ts';
 import { RunChart } from './runChartNodes.ts';
 
 /** A data point as stored, with where it sits among the chart's children. */
@@ -150,12 +151,7 @@ function MeasureName({
   onChange: (measure: string) => void;
 }) {
   const id = useId();
-  // Typed here, sent as it is typed; someone else's change shows when this is not in use.
-  const [text, setText] = useState(measure);
-  const [editing, setEditing] = useState(false);
-  useEffect(() => {
-    if (!editing) setText(measure);
-  }, [measure, editing]);
+  const { text, setText, onFocus, onBlur } = useFieldDraft(measure);
   return (
     <div className="field run-chart__measure">
       <label className="field__label" htmlFor={id}>
@@ -168,8 +164,8 @@ function MeasureName({
         readOnly={!canEdit}
         maxLength={200}
         placeholder="For example: days from screening to results letter"
-        onFocus={() => setEditing(true)}
-        onBlur={() => setEditing(false)}
+        onFocus={onFocus}
+        onBlur={onBlur}
         onChange={(event) => {
           setText(event.target.value);
           onChange(event.target.value);

@@ -1,0 +1,341 @@
+import {
+  type ActionStatus,
+  actionStatuses,
+  actionStatusNames,
+  actionStatusOf,
+  describeActionLog,
+  formatDay,
+  isOverdue,
+} from '@chorus/shared';
+import type { Node as PmNode } from '@tiptap/pm/model';
+import { NodeViewWrapper, type ReactNodeViewProps, ReactNodeViewRenderer } from '@tiptap/react';
+import { type FormEvent, type KeyboardEvent, useId, useState } from 'react';
+import { isIsoDate } from '../runChart/RunChartView.tsx';
+import { useFieldDraft } from '../useFieldDraft.ts';
+import { ActionLog } from './actionLogNodes.ts';
+
+/** An action as stored, with where it sits among the log's children. */
+interface StoredAction {
+  action: string;
+  owner: string;
+  due: string;
+  status: ActionStatus;
+  child: number;
+}
+
+const MAX_TEXT = 500;
+const MAX_ACTIONS = 500;
+
+const textOf = (value: unknown) => (typeof value === 'string' ? value.slice(0, MAX_TEXT) : '');
+
+/** The actions as stored; a date another client wrote that is not a real one is left out. */
+function actionsOf(node: PmNode): StoredAction[] {
+  const actions: StoredAction[] = [];
+  node.forEach((child, _offset, index) => {
+    if (index >= MAX_ACTIONS) return;
+    const due = textOf(child.attrs.due);
+    actions.push({
+      action: textOf(child.attrs.action),
+      owner: textOf(child.attrs.owner),
+      due: isIsoDate(due) ? due : '',
+      status: actionStatusOf(child.attrs.status),
+      child: index,
+    });
+  });
+  return actions;
+}
+
+/** Today in the reader's own time zone, as `YYYY-MM-DD`. */
+const today = () => new Date().toLocaleDateString('en-CA');
+
+const nameOf = (a: StoredAction) => (a.action ? `“${a.action}”` : `action ${a.child + 1}`);
+
+function ActionLogView({ node, editor, getPos }: ReactNodeViewProps) {
+  const actions = actionsOf(node);
+  const canEdit = editor.isEditable && !editor.storage.readOnlyContent?.locked();
+  const now = today();
+
+  /** Runs an edit on the log as the document holds it now, at its current position. */
+  const editLog = (edit: (log: PmNode, pos: number) => void) => {
+    const pos = getPos();
+    const log = typeof pos === 'number' ? editor.state.doc.nodeAt(pos) : null;
+    if (typeof pos === 'number' && log?.type.name === 'actionLog') edit(log, pos);
+  };
+  /**
+   * Where the action drawn as `a` is now, if it is still that action (someone may have
+   * removed one above it). Its own description may have changed since it was drawn when
+   * that is what is being typed.
+   */
+  const childAt = (log: PmNode, pos: number, a: StoredAction, typing = false) => {
+    if (a.child >= log.childCount) return null;
+    const child = log.child(a.child);
+    if (!typing && textOf(child.attrs.action) !== a.action) return null;
+    let at = pos + 1;
+    for (let i = 0; i < a.child; i++) at += log.child(i).nodeSize;
+    return { child, at };
+  };
+  const change = (a: StoredAction, key: 'action' | 'owner' | 'due' | 'status', value: string) =>
+    editLog((log, pos) => {
+      const found = childAt(log, pos, a, key === 'action');
+      if (!found) return;
+      const { state, view } = editor;
+      view.dispatch(
+        state.tr.setNodeMarkup(found.at, undefined, { ...found.child.attrs, [key]: value }),
+      );
+    });
+  const add = (item: { action: string; owner: string; due: string }) =>
+    editLog((log, pos) => {
+      const { state, view } = editor;
+      const created = state.schema.nodes.actionItem?.create({ ...item, status: 'open' });
+      if (created) view.dispatch(state.tr.insert(pos + log.nodeSize - 1, created));
+    });
+  const remove = (a: StoredAction) =>
+    editLog((log, pos) => {
+      const found = childAt(log, pos, a);
+      if (!found) return;
+      const { state, view } = editor;
+      view.dispatch(state.tr.delete(found.at, found.at + found.child.nodeSize));
+      // Focus stays in the table (the next row's Remove button, or the form).
+      requestAnimationFrame(() => {
+        const region = view.nodeDOM(pos);
+        if (!(region instanceof HTMLElement)) return;
+        const buttons = region.querySelectorAll<HTMLButtonElement>('table button');
+        const next = buttons[Math.min(a.child, buttons.length - 1)];
+        (next ?? region.querySelector<HTMLInputElement>('fieldset input'))?.focus();
+      });
+    });
+
+  return (
+    <NodeViewWrapper
+      as="section"
+      className="action-log"
+      aria-label="Action log"
+      contentEditable={false}
+    >
+      <p className="action-log__title">
+        <strong>Action log</strong>: who does what by when.
+      </p>
+      <p className="action-log__summary">{describeActionLog(actions, now)}</p>
+      {actions.length > 0 ? (
+        <table className="data-table action-log__table">
+          <caption>Actions</caption>
+          <thead>
+            <tr>
+              <th scope="col">Action</th>
+              <th scope="col">Owner</th>
+              <th scope="col">Due</th>
+              <th scope="col">Status</th>
+              {canEdit ? (
+                <th scope="col">
+                  <span className="visually-hidden">Remove</span>
+                </th>
+              ) : null}
+            </tr>
+          </thead>
+          <tbody>
+            {actions.map((a) => (
+              <tr key={a.child}>
+                {canEdit ? (
+                  <>
+                    <td>
+                      <DraftInput
+                        label={`Action ${a.child + 1}`}
+                        value={a.action}
+                        onChange={(v) => change(a, 'action', v)}
+                      />
+                    </td>
+                    <td>
+                      <DraftInput
+                        label={`Owner of ${nameOf(a)}`}
+                        value={a.owner}
+                        onChange={(v) => change(a, 'owner', v)}
+                      />
+                    </td>
+                    <td>
+                      <input
+                        type="date"
+                        className="field__input"
+                        aria-label={`Due date of ${nameOf(a)}`}
+                        value={a.due}
+                        onChange={(e) => {
+                          const v = e.target.value;
+                          if (v === '' || isIsoDate(v)) change(a, 'due', v);
+                        }}
+                      />
+                      {isOverdue(a, now) ? (
+                        <strong className="action-log__late">Overdue</strong>
+                      ) : null}
+                    </td>
+                    <td>
+                      <select
+                        className="field__input field__select"
+                        aria-label={`Status of ${nameOf(a)}`}
+                        value={a.status}
+                        onChange={(e) => change(a, 'status', actionStatusOf(e.target.value))}
+                      >
+                        {actionStatuses.map((s) => (
+                          <option key={s} value={s}>
+                            {actionStatusNames[s]}
+                          </option>
+                        ))}
+                      </select>
+                    </td>
+                    <td>
+                      <button
+                        type="button"
+                        className="button button--quiet"
+                        onClick={() => remove(a)}
+                      >
+                        Remove<span className="visually-hidden"> {nameOf(a)}</span>
+                      </button>
+                    </td>
+                  </>
+                ) : (
+                  <>
+                    <td>{a.action || '(no description)'}</td>
+                    <td>{a.owner || 'Nobody yet'}</td>
+                    <td>
+                      {a.due ? formatDay(a.due) : 'No date'}
+                      {isOverdue(a, now) ? (
+                        <strong className="action-log__late"> Overdue</strong>
+                      ) : null}
+                    </td>
+                    <td>{actionStatusNames[a.status]}</td>
+                  </>
+                )}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+      {canEdit ? <AddAction onAdd={add} /> : null}
+    </NodeViewWrapper>
+  );
+}
+
+/** A text cell of the table, sent as it is typed (see `useFieldDraft`). */
+function DraftInput({
+  label,
+  value,
+  onChange,
+}: {
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+}) {
+  const { text, setText, onFocus, onBlur } = useFieldDraft(value);
+  return (
+    <input
+      className="field__input"
+      aria-label={label}
+      value={text}
+      maxLength={MAX_TEXT}
+      onFocus={onFocus}
+      onBlur={onBlur}
+      onChange={(e) => {
+        setText(e.target.value);
+        onChange(e.target.value);
+      }}
+    />
+  );
+}
+
+function AddAction({
+  onAdd,
+}: {
+  onAdd: (item: { action: string; owner: string; due: string }) => void;
+}) {
+  const ids = { action: useId(), owner: useId(), due: useId(), error: useId() };
+  const [action, setAction] = useState('');
+  const [owner, setOwner] = useState('');
+  const [due, setDue] = useState('');
+  const [problem, setProblem] = useState<string | null>(null);
+  const [added, setAdded] = useState('');
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const what = action.trim();
+    if (!what) {
+      setProblem('Describe the action, for example: Book a room for the next workshop.');
+      return;
+    }
+    if (due !== '' && !isIsoDate(due)) {
+      setProblem('Enter the due date as a real date, for example 2026-03-01, or leave it empty.');
+      return;
+    }
+    onAdd({ action: what.slice(0, MAX_TEXT), owner: owner.trim().slice(0, MAX_TEXT), due });
+    setAdded(`Added “${what}”.`);
+    setProblem(null);
+    setAction('');
+    setOwner('');
+    setDue('');
+  };
+  const onEnter = (e: KeyboardEvent) => {
+    if (e.key === 'Enter') submit(e);
+  };
+  // A form element inside the editor would nest forms in some pages: a group instead.
+  return (
+    <fieldset className="action-log__add">
+      <legend>Add an action</legend>
+      <div className="run-chart__fields">
+        <div className="field">
+          <label className="field__label" htmlFor={ids.action}>
+            Action
+          </label>
+          <input
+            id={ids.action}
+            className="field__input"
+            value={action}
+            maxLength={MAX_TEXT}
+            onChange={(e) => setAction(e.target.value)}
+            onKeyDown={onEnter}
+            aria-describedby={problem ? ids.error : undefined}
+          />
+        </div>
+        <div className="field">
+          <label className="field__label" htmlFor={ids.owner}>
+            Owner (optional)
+          </label>
+          <input
+            id={ids.owner}
+            className="field__input"
+            value={owner}
+            maxLength={MAX_TEXT}
+            onChange={(e) => setOwner(e.target.value)}
+            onKeyDown={onEnter}
+          />
+        </div>
+        <div className="field">
+          <label className="field__label" htmlFor={ids.due}>
+            Due date (optional)
+          </label>
+          <input
+            id={ids.due}
+            type="date"
+            className="field__input"
+            value={due}
+            onChange={(e) => setDue(e.target.value)}
+            aria-describedby={problem ? ids.error : undefined}
+          />
+        </div>
+      </div>
+      {problem ? (
+        <p id={ids.error} className="field__error" role="alert">
+          {problem}
+        </p>
+      ) : null}
+      <button type="button" className="button button--secondary" onClick={submit}>
+        Add the action
+      </button>
+      <p className="action-log__added" role="status">
+        {added}
+      </p>
+    </fieldset>
+  );
+}
+
+/** The action log with its view, for the editor (the schema alone is `ActionLog`). */
+export const ActionLogWithView = ActionLog.extend({
+  addNodeView() {
+    return ReactNodeViewRenderer(ActionLogView);
+  },
+});
