@@ -91,6 +91,40 @@ test('a service design is approved by its staff lead and its lived-experience co
     ).toBeVisible();
   });
 
+  await test.step('it cannot be closed while a priority has no “You said, we did” entry', async () => {
+    const editor = clinician.page.getByRole('textbox', { name: 'Document content' });
+    await editor.getByText('The three or four priorities the group agreed').click();
+    await clinician.page.keyboard.press('End');
+    await clinician.page
+      .getByRole('toolbar', { name: 'Formatting' })
+      .getByRole('button', { name: 'Insert priorities' })
+      .click();
+    const mine = clinician.page.getByRole('region', { name: 'Priorities' });
+    const add = mine.getByRole('group', { name: 'Add a priority' });
+    await add.getByLabel('Priority', { exact: true }).fill('Results within a week');
+    await add.getByLabel('Evidence behind it (optional)').fill('Eleven of twelve stories');
+    await add.getByRole('button', { name: 'Add the priority' }).click();
+    const theirs = patient.page.getByRole('region', { name: 'Priorities' });
+    await expect(theirs).toContainText('1 priority; 1 has no “You said, we did” entry yet.');
+    await expect(theirs.getByLabel('What changed')).toHaveAttribute('readonly', '');
+    const panel = statusOf(clinician.page);
+    await panel.getByRole('button', { name: 'Mark as in implementation' }).click();
+    await expectNow(owner.page, 'In implementation');
+    await panel.getByRole('button', { name: 'Close' }).click();
+    await expect(panel.getByRole('alert')).toHaveText(
+      'The design cannot be closed while a priority has no “You said, we did” entry: add what changed, or what did not and why, for “Results within a week”.',
+    );
+    await expectNow(clinician.page, 'In implementation');
+    await mine
+      .getByRole('group', { name: 'Results within a week' })
+      .getByLabel('What changed')
+      .fill('Results letters now go out within five days');
+    await expect(theirs).toContainText('1 priority; each has its “You said, we did” entry.');
+    await panel.getByRole('button', { name: 'Close' }).click();
+    for (const page of [owner.page, clinician.page, patient.page]) await expectNow(page, 'Closed');
+    await expectNoAxeViolations(clinician.page, 'closed service design with priorities');
+  });
+
   await test.step('the audit log tells who named, approved and moved it', async () => {
     await owner.page.goto(`${workspaceUrl}/audit`);
     const log = owner.page.getByRole('table');

@@ -6,6 +6,7 @@ export * from './domain/evaluation.ts';
 export * from './domain/lifecycle.ts';
 export * from './domain/participants.ts';
 export * from './domain/pdsa.ts';
+export * from './domain/priorities.ts';
 export * from './domain/runChart.ts';
 export * from './domain/templates.ts';
 export * from './editor/contentSchema.ts';

@@ -139,6 +139,13 @@ export function Toolbar({ editor, editable }: ToolbarProps) {
       run: () => chain().insertContent({ type: 'actionLog' }).run(),
     },
     {
+      id: 'priorities',
+      name: 'Insert priorities',
+      face: 'Priorities',
+      enabled: editable && !state.inTable,
+      run: () => chain().insertContent({ type: 'priorityList' }).run(),
+    },
+    {
       id: 'undo',
       name: 'Undo',
       face: 'Undo',

@@ -10,6 +10,8 @@ import { CaretAfterTyping } from './caretAfterTyping.ts';
 import { DocumentEnds } from './documentEnds.ts';
 import { PdsaCycleWithView } from './pdsa/PdsaCycleView.tsx';
 import { ReadPendingInput } from './pendingInput.ts';
+import { PriorityListWithView } from './priorities/PrioritiesView.tsx';
+import { PriorityItem } from './priorities/priorityNodes.ts';
 import { RunChartWithView } from './runChart/RunChartView.tsx';
 import { DataPoint } from './runChart/runChartNodes.ts';
 
@@ -57,6 +59,8 @@ export function contentExtensions(): AnyExtension[] {
     PdsaCycleWithView,
     ActionLogWithView,
     ActionItem,
+    PriorityListWithView,
+    PriorityItem,
   ];
 }
 

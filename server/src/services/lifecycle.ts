@@ -1,8 +1,10 @@
 import {
   approvalRule,
   approveProblem,
+  closeProblem,
   creditedName,
   type DocumentKind,
+  EDITOR_FRAGMENT,
   ErrorId,
   effectivePermission,
   hasLifecycle,
@@ -14,11 +16,13 @@ import {
   leadRoleNames,
   lifecycles,
   moveProblem,
+  type Priority,
   statusNames,
   withApproval,
   withLead,
   withMove,
 } from '@chorus/shared';
+import * as Y from 'yjs';
 import { AppError } from '../errors.ts';
 import type {
   DocumentRecord,
@@ -158,7 +162,9 @@ export async function move(
 ): Promise<void> {
   const kind = kindOf(where.document);
   const record = await seen(where, input.version);
-  const problem = moveProblem(kind, record, input.to, actor.isOwner);
+  const problem =
+    moveProblem(kind, record, input.to, actor.isOwner) ??
+    (kind === 'service_design' && input.to === 'closed' ? await prioritiesProblem(where) : null);
   if (problem) throw refused(problem);
   await write(where, record, withMove(kind, record, input.to), actor.userId, [
     {
@@ -236,4 +242,36 @@ export async function approve(
     });
   }
   await write(where, record, next, actorId, audit);
+}
+
+/**
+ * A service design cannot be closed while a priority has no "You said, we did" entry
+ * (`domain/priorities.ts`): read from the document as committed, wherever in it the
+ * priorities are kept.
+ */
+async function prioritiesProblem(where: Where): Promise<string | null> {
+  if (!where.live) {
+    throw new AppError(ErrorId.internal, 'The document service is not running. Try again.');
+  }
+  const { doc } = await where.live.committedDocument(where.document.id);
+  const priorities: Priority[] = [];
+  const walk = (node: Y.XmlElement | Y.XmlFragment) => {
+    for (const child of node.toArray()) {
+      if (!(child instanceof Y.XmlElement)) continue;
+      if (child.nodeName === 'priority') {
+        const field = (key: string) => {
+          const value: unknown = child.getAttribute(key);
+          return typeof value === 'string' ? value : '';
+        };
+        priorities.push({
+          title: field('title'),
+          evidence: field('evidence'),
+          changed: field('changed'),
+          unchanged: field('unchanged'),
+        });
+      } else walk(child);
+    }
+  };
+  walk(doc.getXmlFragment(EDITOR_FRAGMENT));
+  return closeProblem(priorities);
 }

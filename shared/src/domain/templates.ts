@@ -24,14 +24,17 @@ export const documentTemplates: Record<DocumentKind, TemplateBlock[]> = {
     ),
     ...section(
       'Priorities',
-      'The three or four priorities the group agreed, and the evidence behind each.',
+      'The three or four priorities the group agreed, and the evidence behind each. Keep them with the toolbar’s “Priorities” button, where each also gets its “You said, we did”.',
     ),
     ...section(
       'Proposed service',
       'Pathway, access, workforce, outcomes, and the effect on health inequalities.',
     ),
     ...section('Decision log', 'Each decision, when it was made, and the evidence it rests on.'),
-    ...section('You said, we did', 'For each priority: what changed, what did not, and why.'),
+    ...section(
+      'You said, we did',
+      'For each priority: what changed, what did not, and why. The design cannot be closed while a priority has no entry.',
+    ),
   ],
   procurement_evaluation: [
     ...section('Set-up', 'Lots, criteria and sub-criteria, weights, thresholds and the method.'),

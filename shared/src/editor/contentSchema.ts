@@ -1,5 +1,6 @@
 import { actionFields } from '../domain/actionLog.ts';
 import { pdsaFields } from '../domain/pdsa.ts';
+import { priorityFields } from '../domain/priorities.ts';
 import { EDITOR_FRAGMENT } from './seed.ts';
 
 /**
@@ -21,7 +22,15 @@ import { EDITOR_FRAGMENT } from './seed.ts';
  * (see `domain/pdsa.ts`).
  */
 export const structuredContent = {
-  elements: ['runChart', 'dataPoint', 'pdsaCycle', 'actionLog', 'actionItem'],
+  elements: [
+    'runChart',
+    'dataPoint',
+    'pdsaCycle',
+    'actionLog',
+    'actionItem',
+    'priorityList',
+    'priority',
+  ],
   attributes: [
     'measure',
     'shift',
@@ -31,6 +40,8 @@ export const structuredContent = {
     'note',
     ...pdsaFields,
     ...actionFields,
+    // 'title' is also a PDSA cycle's; the list is of names, each once.
+    ...priorityFields.filter((f) => f !== 'title'),
   ],
 } as const;
 

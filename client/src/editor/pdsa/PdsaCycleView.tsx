@@ -15,9 +15,7 @@ import { NodeViewWrapper, type ReactNodeViewProps, ReactNodeViewRenderer } from 
 import { useEffect, useId, useRef, useState } from 'react';
 import { ConfirmAction } from '../../ui/ConfirmAction.tsx';
 import { RadioGroup } from '../../ui/RadioGroup.tsx';
-import { TextAreaField } from '../../ui/TextAreaField.tsx';
-import { TextField } from '../../ui/TextField.tsx';
-import { useFieldDraft } from '../useFieldDraft.ts';
+import { type FieldOptions, SyncedField } from '../SyncedField.tsx';
 import { PdsaCycle } from './pdsaNodes.ts';
 
 /** Longest text kept in a field (a field is a few paragraphs, not a document). */
@@ -53,6 +51,7 @@ function PdsaCycleView({ node, editor, updateAttributes }: ReactNodeViewProps) {
       value={field(name)}
       canEdit={canEdit}
       onChange={set(name)}
+      maxLength={MAX_FIELD}
       {...options}
     />
   );
@@ -137,45 +136,6 @@ function PdsaCycleView({ node, editor, updateAttributes }: ReactNodeViewProps) {
       ) : null}
     </NodeViewWrapper>
   );
-}
-
-interface FieldOptions {
-  multiline?: boolean;
-  placeholder?: string;
-  hint?: string;
-}
-
-/** A field of the cycle, sent as it is typed (see `useFieldDraft`). */
-function SyncedField({
-  label,
-  value,
-  canEdit,
-  onChange,
-  multiline = false,
-  placeholder,
-  hint,
-}: FieldOptions & {
-  label: string;
-  value: string;
-  canEdit: boolean;
-  onChange: (value: string) => void;
-}) {
-  const { text, setText, onFocus, onBlur } = useFieldDraft(value);
-  const props = {
-    label,
-    value: text,
-    readOnly: !canEdit,
-    maxLength: MAX_FIELD,
-    hint,
-    placeholder: canEdit ? placeholder : undefined,
-    onFocus,
-    onBlur,
-    onChange: (next: string) => {
-      setText(next);
-      onChange(next);
-    },
-  };
-  return multiline ? <TextAreaField rows={3} {...props} /> : <TextField {...props} />;
 }
 
 /**

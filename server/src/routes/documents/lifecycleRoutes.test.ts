@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
 import { buildUser, call, type TestUser } from '../../test/factories.ts';
 import { connectClient, eventually, type TestClient, waitSynced } from '../../test/syncClient.ts';
 import { startTestServer, type TestServer } from '../../test/testServer.ts';
@@ -203,6 +204,32 @@ describe('document status over HTTP', () => {
       'document.lead_named',
       { role: 'co_chair', accountId: patient.id, name: 'Pat Patient' },
     ]);
+  });
+
+  it('is not closed while a priority has no “You said, we did” entry', async () => {
+    const client = connectClient(server.url, documentId, clinician.cookie, { chorus: true });
+    clients.push(client);
+    await waitSynced(client);
+    const list = new Y.XmlElement('priorityList');
+    const priority = new Y.XmlElement('priority');
+    priority.setAttribute('title', 'Results within a week');
+    priority.setAttribute('evidence', 'Eleven of twelve stories mention the wait');
+    list.insert(0, [priority]);
+    client.doc.getXmlFragment('default').push([list]);
+    await eventually(() => expect(client.saved()).toBe(client.sent()));
+    const v = await version();
+    expect((await api('PUT', '', clinician, { to: 'in_implementation', version: v })).status).toBe(
+      200,
+    );
+    const early = await api('PUT', '', clinician, { to: 'closed', version: v + 1 });
+    expect(early.status).toBe(400);
+    expect(early.json.error.message).toBe(
+      'The design cannot be closed while a priority has no “You said, we did” entry: add what changed, or what did not and why, for “Results within a week”.',
+    );
+    priority.setAttribute('changed', 'Results letters now go out in five days');
+    await eventually(() => expect(client.saved()).toBe(client.sent()));
+    const closed = await api('PUT', '', clinician, { to: 'closed', version: v + 1 });
+    expect(closed.json.status).toBe('closed');
   });
 
   it('takes an improvement plan out of draft only by its sponsor’s approval', async () => {

@@ -1,0 +1,212 @@
+import { describePriorities, hasEntry, type Priority } from '@chorus/shared';
+import type { Node as PmNode } from '@tiptap/pm/model';
+import { NodeViewWrapper, type ReactNodeViewProps, ReactNodeViewRenderer } from '@tiptap/react';
+import { useId, useState } from 'react';
+import { SyncedField } from '../SyncedField.tsx';
+import { PriorityList } from './priorityNodes.ts';
+
+const MAX_TEXT = 4_000;
+const textOf = (value: unknown) => (typeof value === 'string' ? value.slice(0, MAX_TEXT) : '');
+
+interface StoredPriority extends Priority {
+  child: number;
+}
+
+function prioritiesOf(node: PmNode): StoredPriority[] {
+  const list: StoredPriority[] = [];
+  node.forEach((child, _offset, index) => {
+    list.push({
+      title: textOf(child.attrs.title),
+      evidence: textOf(child.attrs.evidence),
+      changed: textOf(child.attrs.changed),
+      unchanged: textOf(child.attrs.unchanged),
+      child: index,
+    });
+  });
+  return list;
+}
+
+const nameOf = (p: StoredPriority) => (p.title.trim() ? p.title.trim() : `Priority ${p.child + 1}`);
+
+function PrioritiesView({ node, editor, getPos }: ReactNodeViewProps) {
+  const priorities = prioritiesOf(node);
+  const canEdit = editor.isEditable && !editor.storage.readOnlyContent?.locked();
+
+  const editList = (edit: (list: PmNode, pos: number) => void) => {
+    const pos = getPos();
+    const list = typeof pos === 'number' ? editor.state.doc.nodeAt(pos) : null;
+    if (typeof pos === 'number' && list?.type.name === 'priorityList') edit(list, pos);
+  };
+  const positionOf = (list: PmNode, pos: number, index: number) => {
+    let at = pos + 1;
+    for (let i = 0; i < index; i++) at += list.child(i).nodeSize;
+    return at;
+  };
+  const change = (p: StoredPriority, key: keyof Priority, value: string) =>
+    editList((list, pos) => {
+      if (p.child >= list.childCount) return;
+      const child = list.child(p.child);
+      // Someone may have removed a priority above this one since it was drawn.
+      if (key !== 'title' && textOf(child.attrs.title) !== p.title) return;
+      const at = positionOf(list, pos, p.child);
+      const { state, view } = editor;
+      view.dispatch(state.tr.setNodeMarkup(at, undefined, { ...child.attrs, [key]: value }));
+    });
+  const add = (item: { title: string; evidence: string }) =>
+    editList((list, pos) => {
+      const { state, view } = editor;
+      const created = state.schema.nodes.priority?.create(item);
+      if (created) view.dispatch(state.tr.insert(pos + list.nodeSize - 1, created));
+    });
+  const remove = (p: StoredPriority) =>
+    editList((list, pos) => {
+      if (p.child >= list.childCount) return;
+      const child = list.child(p.child);
+      if (textOf(child.attrs.title) !== p.title) return;
+      const at = positionOf(list, pos, p.child);
+      const { state, view } = editor;
+      view.dispatch(state.tr.delete(at, at + child.nodeSize));
+      requestAnimationFrame(() => {
+        const region = view.nodeDOM(pos);
+        if (region instanceof HTMLElement) {
+          region.querySelector<HTMLElement>('.priorities__summary')?.focus();
+        }
+      });
+    });
+
+  return (
+    <NodeViewWrapper
+      as="section"
+      className="priorities"
+      aria-label="Priorities"
+      contentEditable={false}
+    >
+      <p className="priorities__title">
+        <strong>Priorities</strong>: what the group agreed matters most, the evidence behind each,
+        and “You said, we did”.
+      </p>
+      <p className="priorities__summary" tabIndex={-1}>
+        {describePriorities(priorities)}
+      </p>
+      {priorities.map((p) => (
+        <fieldset key={p.child} className="priorities__item">
+          <legend>{nameOf(p)}</legend>
+          <SyncedField
+            label="Priority"
+            value={p.title}
+            canEdit={canEdit}
+            onChange={(v) => change(p, 'title', v)}
+          />
+          <SyncedField
+            label="Evidence behind it (stories, quotes, touchpoints)"
+            value={p.evidence}
+            canEdit={canEdit}
+            multiline
+            onChange={(v) => change(p, 'evidence', v)}
+          />
+          <p className="priorities__entry">
+            <strong>You said, we did:</strong>{' '}
+            {hasEntry(p)
+              ? 'entry written.'
+              : 'no entry yet. The design cannot be closed without one.'}
+          </p>
+          <SyncedField
+            label="What changed"
+            value={p.changed}
+            canEdit={canEdit}
+            multiline
+            onChange={(v) => change(p, 'changed', v)}
+          />
+          <SyncedField
+            label="What did not change, and why"
+            value={p.unchanged}
+            canEdit={canEdit}
+            multiline
+            onChange={(v) => change(p, 'unchanged', v)}
+          />
+          {canEdit ? (
+            <button type="button" className="button button--quiet" onClick={() => remove(p)}>
+              Remove<span className="visually-hidden"> the priority {nameOf(p)}</span>
+            </button>
+          ) : null}
+        </fieldset>
+      ))}
+      {canEdit ? <AddPriority onAdd={add} /> : null}
+    </NodeViewWrapper>
+  );
+}
+
+function AddPriority({ onAdd }: { onAdd: (item: { title: string; evidence: string }) => void }) {
+  const ids = { title: useId(), evidence: useId(), error: useId() };
+  const [title, setTitle] = useState('');
+  const [evidence, setEvidence] = useState('');
+  const [problem, setProblem] = useState<string | null>(null);
+  const [added, setAdded] = useState('');
+  const submit = () => {
+    const what = title.trim();
+    if (!what) {
+      setProblem('Write the priority, for example: Results within a week of screening.');
+      return;
+    }
+    onAdd({ title: what.slice(0, MAX_TEXT), evidence: evidence.trim().slice(0, MAX_TEXT) });
+    setAdded(`Added the priority “${what}”.`);
+    setProblem(null);
+    setTitle('');
+    setEvidence('');
+  };
+  return (
+    <fieldset className="priorities__add">
+      <legend>Add a priority</legend>
+      <div className="field">
+        <label className="field__label" htmlFor={ids.title}>
+          Priority
+        </label>
+        <input
+          id={ids.title}
+          className="field__input"
+          value={title}
+          maxLength={MAX_TEXT}
+          onChange={(e) => setTitle(e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter') {
+              e.preventDefault();
+              submit();
+            }
+          }}
+          aria-describedby={problem ? ids.error : undefined}
+        />
+      </div>
+      <div className="field">
+        <label className="field__label" htmlFor={ids.evidence}>
+          Evidence behind it (optional)
+        </label>
+        <textarea
+          id={ids.evidence}
+          className="field__input field__textarea"
+          rows={2}
+          value={evidence}
+          maxLength={MAX_TEXT}
+          onChange={(e) => setEvidence(e.target.value)}
+        />
+      </div>
+      {problem ? (
+        <p id={ids.error} className="field__error" role="alert">
+          {problem}
+        </p>
+      ) : null}
+      <button type="button" className="button button--secondary" onClick={submit}>
+        Add the priority
+      </button>
+      <p className="priorities__added" role="status">
+        {added}
+      </p>
+    </fieldset>
+  );
+}
+
+/** The priorities with their view, for the editor (the schema alone is `PriorityList`). */
+export const PriorityListWithView = PriorityList.extend({
+  addNodeView() {
+    return ReactNodeViewRenderer(PrioritiesView);
+  },
+});
