@@ -186,6 +186,34 @@ function changesDocument(doc: Y.Doc, update: Uint8Array): boolean {
   }
 }
 
+/**
+ * An update without the structs the doc already holds. Yjs skips content it has and
+ * integrates the rest of a struct that starts below its clock "with an offset", placing it
+ * after its own item at the clock before, yet in the parent the sender's struct named: a
+ * sender who reuses its client id with other content (honest clients never do) thereby
+ * makes an item whose parent and neighbours disagree, which no replica reproduces from
+ * the server's own encoding of it. Cut at the doc's state vector, the struct names its
+ * left neighbour as its origin and takes that item's parent, as it does everywhere.
+ */
+function withoutKnownStructs(doc: Y.Doc, update: Uint8Array): Uint8Array {
+  let from: Map<number, number>;
+  try {
+    from = Y.parseUpdateMeta(update).from;
+  } catch {
+    throw new ProtocolError('update could not be decoded');
+  }
+  for (const [clientId, clock] of from) {
+    if (clock < Y.getState(doc.store, clientId)) {
+      try {
+        return Y.diffUpdate(update, Y.encodeStateVector(doc));
+      } catch {
+        throw new ProtocolError('update could not be decoded');
+      }
+    }
+  }
+  return update;
+}
+
 const pendingSize = (doc: {
   store: { pendingStructs: { update: Uint8Array } | null; pendingDs: Uint8Array | null };
 }) => (doc.store.pendingStructs?.update.byteLength ?? 0) + (doc.store.pendingDs?.byteLength ?? 0);
@@ -881,7 +909,8 @@ export class Room {
         }
         validateUpdate(message.update, undefined, this.options.content);
         if (this.options.content) checkPlacement(this.doc, message.update);
-        if (!this.#checkClientIds(peer, message.update)) return;
+        const update = withoutKnownStructs(this.doc, message.update);
+        if (!this.#checkClientIds(peer, update)) return;
         // Yjs merges newly parked content into its pending record in place (`pending.update`
         // and `pending.missing`), so compare with, and restore, a copy of it.
         const parkedStructs = this.doc.store.pendingStructs;
@@ -894,7 +923,7 @@ export class Room {
         };
         this.#pdsaFixes = [];
         try {
-          Y.applyUpdate(this.doc, message.update, peer);
+          Y.applyUpdate(this.doc, update, peer);
         } catch (err) {
           throw new ProtocolError(`update could not be applied: ${String(err)}`);
         }
@@ -914,8 +943,8 @@ export class Room {
         // edit is never held only in memory. That the total grew is not enough to tell:
         // one update can release earlier parked content and park some of its own. When
         // part of it was applied, that part is journaled twice; loading skips what it has.
-        if (grew || (parked > 0 && this.#leftParked(message.update, pendingBefore.pendingDs))) {
-          this.#onDocUpdate(message.update, peer);
+        if (grew || (parked > 0 && this.#leftParked(update, pendingBefore.pendingDs))) {
+          this.#onDocUpdate(update, peer);
         }
         peer.received++;
         this.requestFlush(this);
