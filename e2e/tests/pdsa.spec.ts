@@ -106,6 +106,9 @@ test('a PDSA cycle is planned together, and its prediction locks when Do starts'
       .getByLabel('What happened: observations and problems')
       .fill('40 texts sent; two numbers were wrong');
     await mine.getByRole('button', { name: 'Move to Study' }).click();
+    // The button pressed is gone: focus goes to the stage line, and the move is said.
+    await expect(mine.getByText(/^Now at:/)).toBeFocused();
+    await expect(mine.getByRole('status')).toHaveText('The cycle moved to Study.');
     const cycle = cycleOf(lead.page);
     await expect(cycle.getByText('What we predicted:')).toBeVisible();
     await expect(cycle.getByLabel('What happened: observations and problems')).toHaveValue(

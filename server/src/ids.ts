@@ -8,10 +8,13 @@ export function newId(): string {
   return encodeBase32LowerCaseNoPadding(bytes);
 }
 
-/** A Yjs client id nobody has used in the document (for an edit the server makes). */
-export function freshClientId(doc: Y.Doc): number {
+/**
+ * A Yjs client id nobody has used in the document (for an edit the server makes), nor
+ * claimed in `taken` (ids registered to someone before their content arrived).
+ */
+export function freshClientId(doc: Y.Doc, taken: ReadonlyMap<number, unknown> = new Map()): number {
   for (;;) {
     const id = crypto.getRandomValues(new Uint32Array(1))[0] ?? 1;
-    if (id !== 0 && !doc.store.clients.has(id)) return id;
+    if (id !== 0 && !doc.store.clients.has(id) && !taken.has(id)) return id;
   }
 }

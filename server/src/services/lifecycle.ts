@@ -12,6 +12,7 @@ import {
   type LeadRole,
   type LifecycleKind,
   type LifecycleView,
+  leadChangeProblem,
   leadProblem,
   leadRoleNames,
   lifecycles,
@@ -184,6 +185,8 @@ export async function setLead(
 ): Promise<void> {
   const kind = kindOf(where.document);
   const record = await seen(where, input.version);
+  const fixed = leadChangeProblem(kind, record);
+  if (fixed) throw refused(fixed);
   let name: string | null = null;
   if (input.accountId !== null) {
     const member = (await readers(where)).find((m) => m.userId === input.accountId);

@@ -70,18 +70,36 @@ describe('PDSA cycle lock', () => {
     ]);
   });
 
-  it('lets one transaction write the prediction and start Do, and leaves new cycles alone', () => {
+  it('lets one transaction write the prediction and start Do', () => {
     const { doc, cycle, fixes } = setUp({ stage: 'plan' });
     doc.transact(() => {
       cycle.setAttribute('prediction', 'Fewer missed visits');
       cycle.setAttribute('stage', 'do');
     });
-    const pasted = new Y.XmlElement('pdsaCycle');
-    doc.transact(() => {
-      doc.getXmlFragment('default').insert(1, [pasted]);
-      pasted.setAttribute('stage', 'study');
-      pasted.setAttribute('prediction', 'Copied with its cycle');
-    });
     expect(fixes).toEqual([]);
+  });
+
+  it('starts a new cycle at Plan, so a copy or a cycle written again carries no lock', () => {
+    const { doc, cycle, fixes } = setUp({ stage: 'do', prediction: 'Fewer missed visits' });
+    const fragment = doc.getXmlFragment('default');
+    doc.transact(() => {
+      fragment.delete(0, 1);
+      const again = new Y.XmlElement('pdsaCycle');
+      fragment.insert(0, [again]);
+      again.setAttribute('stage', 'do');
+      again.setAttribute('prediction', 'Rewritten after the test');
+    });
+    const fresh = new Y.XmlElement('pdsaCycle');
+    fresh.setAttribute('stage', 'plan');
+    fragment.push([fresh]);
+    expect(cycle._item?.deleted).toBe(true);
+    expect(fixes).toEqual([{ key: 'stage', value: 'plan' }]);
+  });
+
+  it('keeps the decision of a completed cycle', () => {
+    const { cycle, fixes } = setUp({ stage: 'complete', prediction: 'p', decision: 'adapt' });
+    cycle.setAttribute('decision', '');
+    cycle.setAttribute('nextSteps', 'Test again in two clinics');
+    expect(fixes).toEqual([{ key: 'decision', value: 'adapt' }]);
   });
 });

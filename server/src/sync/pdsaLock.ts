@@ -4,7 +4,7 @@ import * as Y from 'yjs';
 /** An attribute of a PDSA cycle to set back, and the value it had before. */
 export interface PdsaFix {
   cycle: Y.XmlElement;
-  key: 'prediction' | 'stage';
+  key: 'prediction' | 'stage' | 'decision';
   value: string;
 }
 
@@ -34,8 +34,9 @@ const text = (value: unknown) => (typeof value === 'string' ? value : '');
 /**
  * What a transaction did to PDSA cycles that their rules forbid, as the values to set
  * back: the prediction changed after the cycle left Plan (it locks once "Do" starts), a
- * stage moved back or to something unknown, a cycle left Plan without a prediction, or
- * was completed without a decision.
+ * stage moved back or to something unknown, a cycle left Plan without a prediction, was
+ * completed without a decision or had its decision changed once complete, or a new cycle
+ * (a copy, or one deleted and written again) that does not start at Plan.
  *
  * The server cannot refuse such an edit outright: a person who typed in the prediction
  * a moment before someone else started "Do" sends an edit that is honest but late, and a
@@ -45,11 +46,17 @@ const text = (value: unknown) => (typeof value === 'string' ? value : '');
  */
 export function pdsaFixes(tr: Y.Transaction): PdsaFix[] {
   const fixes: PdsaFix[] = [];
+  for (const cycle of newCycles(tr)) {
+    // A cycle starts at Plan: a copy of one (or one deleted and written again) would
+    // otherwise carry a prediction nobody locked.
+    const raw: unknown = cycle.getAttribute('stage');
+    if (raw !== undefined && raw !== 'plan') fixes.push({ cycle, key: 'stage', value: 'plan' });
+  }
   for (const [type, keys] of tr.changed) {
     if (!(type instanceof Y.XmlElement) || type.nodeName !== CYCLE) continue;
-    if (!keys.has('prediction') && !keys.has('stage')) continue;
-    // A cycle made in this transaction (new, pasted or re-created) has no earlier values.
-    if (!type._item || !before(tr, type._item) || type._item.deleted) continue;
+    if (!keys.has('prediction') && !keys.has('stage') && !keys.has('decision')) continue;
+    // Yjs lists only types that existed before the transaction: new ones are above.
+    if (!type._item || type._item.deleted) continue;
     const stageWas = keys.has('stage')
       ? pdsaStageOf(valueBefore(tr, type, 'stage'))
       : pdsaStageOf(type.getAttribute('stage'));
@@ -58,6 +65,12 @@ export function pdsaFixes(tr: Y.Transaction): PdsaFix[] {
     if (keys.has('prediction') && stageWas !== 'plan' && prediction !== predictionWas) {
       fixes.push({ cycle: type, key: 'prediction', value: predictionWas });
       prediction = predictionWas;
+    }
+    if (keys.has('decision') && stageWas === 'complete') {
+      const decisionWas = text(valueBefore(tr, type, 'decision'));
+      if (text(type.getAttribute('decision')) !== decisionWas) {
+        fixes.push({ cycle: type, key: 'decision', value: decisionWas });
+      }
     }
     if (!keys.has('stage')) continue;
     const raw: unknown = type.getAttribute('stage');
@@ -73,4 +86,28 @@ export function pdsaFixes(tr: Y.Transaction): PdsaFix[] {
     if (refused) fixes.push({ cycle: type, key: 'stage', value: stageWas });
   }
   return fixes;
+}
+
+/** PDSA cycles this transaction created (pasted, inserted, or written again). */
+function newCycles(tr: Y.Transaction): Y.XmlElement[] {
+  const found: Y.XmlElement[] = [];
+  for (const [client, after] of tr.afterState) {
+    const from = tr.beforeState.get(client) ?? 0;
+    if (after <= from) continue;
+    const structs = tr.doc.store.clients.get(client);
+    if (!structs) continue;
+    for (let i = Y.findIndexSS(structs, from); i < structs.length; i++) {
+      const item = structs[i];
+      if (!(item instanceof Y.Item) || item.deleted) continue;
+      const content = item.content;
+      if (
+        content instanceof Y.ContentType &&
+        content.type instanceof Y.XmlElement &&
+        content.type.nodeName === CYCLE
+      ) {
+        found.push(content.type);
+      }
+    }
+  }
+  return found;
 }

@@ -22,12 +22,8 @@ export class Peer {
    * session-expiry check counts it as use of the session, as a request would be.
    */
   lastEditAt = 0;
-  /**
-   * Edits of this connection set back for breaking a PDSA cycle's rules, and the client id
-   * (registered to its account) the server's corrections are written under.
-   */
+  /** Edits of this connection set back for breaking a PDSA cycle's rules. */
   corrected = 0;
-  correctionClientId: number | null = null;
   /**
    * Access re-checks in progress for this connection. While one runs, a connection still
    * waiting for its document is sent nothing of it: it joins once they are done (if it is

@@ -781,29 +781,39 @@ export class Room {
 
   /** What the update being applied did against PDSA cycles' rules (see pdsaLock.ts). */
   #pdsaFixes: PdsaFix[] = [];
+  /** The server's own client id for its corrections in this document, once it made one. */
+  #correctionClientId: number | null = null;
 
   /**
    * Sets back what a connection's edit changed against a PDSA cycle's rules, as an edit
-   * of the sender's (under a client id of theirs kept for this), journaled and relayed
-   * like any other, so every client ends with the locked prediction and the ledger shows
-   * whose change was undone. A connection that keeps doing it is closed.
+   * journaled and relayed like any other (credited to the sender, whose change it undoes),
+   * so every client ends with the locked prediction. It is written under a client id of
+   * the server's own, which no connection may write under. A connection that keeps doing
+   * it is closed (see #handleMessage).
    */
   #correct(peer: Peer): void {
     const fixes = this.#pdsaFixes;
     this.#pdsaFixes = [];
-    const edit = new ServerEdit(peer.identity.userId, peer.identity.participantRole);
-    if (peer.correctionClientId === null) {
-      peer.correctionClientId = freshClientId(this.doc);
-      this.#register(peer.correctionClientId, edit);
+    if (this.#correctionClientId === null) {
+      const id = freshClientId(this.doc, this.index.owners);
+      this.#correctionClientId = id;
+      this.index.owners.set(id, null);
+      this.#newClientIds.push({
+        documentId: this.documentId,
+        clientId: id,
+        accountId: null,
+        firstSeen: Date.now(),
+        participantRole: null,
+      });
     }
     const own = this.doc.clientID;
-    this.doc.clientID = peer.correctionClientId;
+    this.doc.clientID = this.#correctionClientId;
     try {
       this.doc.transact(() => {
         for (const { cycle, key, value } of fixes) {
           if (!cycle._item?.deleted) cycle.setAttribute(key, value);
         }
-      }, edit);
+      }, new ServerEdit(peer.identity.userId, peer.identity.participantRole));
     } finally {
       this.doc.clientID = own;
     }
@@ -813,8 +823,29 @@ export class Room {
       fields: fixes.map((f) => f.key).join(','),
     });
     peer.corrected += 1;
-    if (peer.corrected > MAX_CORRECTIONS_PER_PEER) {
-      throw new ProtocolError('PDSA cycles changed against their rules too often');
+  }
+
+  /**
+   * Refuses deletions of content the server does not have under a client id that is not
+   * the sender's. Yjs keeps them waiting, and applies them to whatever later arrives under
+   * those clocks: someone's next words (or the server's next correction) would be deleted
+   * as they are written. An honest client only deletes what it has seen, and it has seen
+   * only what the server sent it, so it never sends one.
+   */
+  #checkParkedDeletions(peer: Peer, update: Uint8Array, pendingDsBefore: Uint8Array | null) {
+    let ds: ReturnType<typeof Y.decodeUpdate>['ds'];
+    try {
+      ds = Y.decodeUpdate(update).ds;
+    } catch {
+      throw new ProtocolError('update could not be decoded');
+    }
+    for (const [clientId, ranges] of ds.clients) {
+      if (this.index.owners.get(clientId) === peer.identity.userId) continue;
+      const state = Y.getState(this.doc.store, clientId);
+      if (ranges.some((r: { clock: number; len: number }) => r.clock + r.len > state)) {
+        this.doc.store.pendingDs = pendingDsBefore;
+        throw new ProtocolError('update deletes content the server does not have');
+      }
     }
   }
 
@@ -926,8 +957,13 @@ export class Room {
           Y.applyUpdate(this.doc, update, peer);
         } catch (err) {
           throw new ProtocolError(`update could not be applied: ${String(err)}`);
+        } finally {
+          // Also after a partly applied update: what was applied stays, and is journaled.
+          if (this.#pdsaFixes.length > 0) this.#correct(peer);
         }
-        if (this.#pdsaFixes.length > 0) this.#correct(peer);
+        if (this.doc.store.pendingDs !== pendingBefore.pendingDs) {
+          this.#checkParkedDeletions(peer, update, pendingBefore.pendingDs);
+        }
         const parked = pendingSize(this.doc);
         const grew = parked > pendingSize({ store: pendingBefore });
         // A client that reconnects may send a new edit before the offline edits it
@@ -948,6 +984,10 @@ export class Room {
         }
         peer.received++;
         this.requestFlush(this);
+        // Closed only now, so the checks on parked content above have run.
+        if (peer.corrected > MAX_CORRECTIONS_PER_PEER) {
+          throw new ProtocolError('PDSA cycles changed against their rules too often');
+        }
         return;
       }
       case 'awareness': {

@@ -123,8 +123,19 @@ export function moveProblem(
   if (target < from && !isOwner) {
     return 'Only an owner of the document can move it back a step.';
   }
-  if (to === approval.status) return approvalRule(kind);
+  // Only approval takes it forward into the approved status; an owner may come back to it.
+  if (to === approval.status && target > from) return approvalRule(kind);
   return null;
+}
+
+/**
+ * Why the leads may not be changed now, or null: once the document is approved they are
+ * the record of who approved it (moving it back before the approval frees them).
+ */
+export function leadChangeProblem(kind: LifecycleKind, state: LifecycleState): string | null {
+  const { statuses, approval } = lifecycles[kind] as Lifecycle;
+  if (statuses.indexOf(state.status) <= statuses.indexOf(approval.from)) return null;
+  return `It was approved, so who approved it stays on record. To name someone else, an owner moves it back to “${statusNames[approval.from]}” first (the approval is then given again).`;
 }
 
 /** Why `accountId` may not approve as `role` now, or null. */
@@ -186,10 +197,7 @@ export function leadProblem(
     : 'The staff lead is a member of staff (a clinician, commissioner, improvement lead, facilitator or other): choose someone with one of those roles.';
 }
 
-/**
- * The state after naming (or clearing) a lead: their approval goes with them while it is
- * still being gathered, never once the document was approved.
- */
+/** The state after naming (or clearing) a lead: an approval gathered so far goes with them. */
 export function withLead(
   kind: LifecycleKind,
   state: LifecycleState,

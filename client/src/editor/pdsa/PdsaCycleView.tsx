@@ -24,12 +24,6 @@ const MAX_FIELD = 4_000;
 /** A stored field as text, whatever another client put there. */
 const textOf = (value: unknown) => (typeof value === 'string' ? value.slice(0, MAX_FIELD) : '');
 
-/**
- * Typing this recent in the prediction when Do starts may not have reached the server in
- * time: what was typed is shown if the locked prediction differs from it.
- */
-const RECENT_TYPING_MS = 30_000;
-
 /** What the button that moves a cycle on says, for each stage it moves to. */
 const moveLabels: Record<Exclude<PdsaStage, 'plan'>, string> = {
   do: 'Start Do',
@@ -45,6 +39,18 @@ function PdsaCycleView({ node, editor, updateAttributes }: ReactNodeViewProps) {
   const canEdit = editor.isEditable && !editor.storage.readOnlyContent?.locked();
   const title = field('title');
   const set = (name: PdsaField) => (value: string) => updateAttributes({ [name]: value });
+  // After a move the button pressed is gone: focus goes to the stage line, and it is said.
+  const nowRef = useRef<HTMLParagraphElement>(null);
+  const [said, setSaid] = useState('');
+  const move = (to: PdsaStage) => {
+    updateAttributes({ stage: to });
+    setSaid(
+      to === 'do'
+        ? 'Do started: the prediction is locked.'
+        : `The cycle moved to ${pdsaStageNames[to]}.`,
+    );
+    requestAnimationFrame(() => nowRef.current?.focus());
+  };
   const synced = (name: PdsaField, label: string, options: FieldOptions = {}) => (
     <SyncedField
       label={label}
@@ -72,6 +78,9 @@ function PdsaCycleView({ node, editor, updateAttributes }: ReactNodeViewProps) {
         })}
         {synced('changeIdea', 'Change idea being tested')}
       </div>
+      <p className="pdsa__now" ref={nowRef} tabIndex={-1}>
+        Now at: <strong>{pdsaStageNames[stage]}</strong>
+      </p>
       <ol className="pdsa__stages" aria-label="Stages of the cycle">
         {pdsaStages.map((s, i) => (
           <li
@@ -131,9 +140,12 @@ function PdsaCycleView({ node, editor, updateAttributes }: ReactNodeViewProps) {
           stage={stage}
           prediction={field('prediction')}
           decision={field('decision')}
-          onMove={(to) => updateAttributes({ stage: to })}
+          onMove={move}
         />
       ) : null}
+      <p className="pdsa__said" role="status">
+        {said}
+      </p>
     </NodeViewWrapper>
   );
 }
@@ -155,16 +167,18 @@ function Prediction({
   onChange: (value: string) => void;
 }) {
   const locked = pdsaPredictionLocked(stage);
-  // What this person last typed here, and when: kept past the field's removal at the lock.
-  const typed = useRef({ text: value, at: 0 });
+  // What this person typed here while planning, kept past the field's removal at the lock;
+  // forgotten once someone else's newer text replaced it (theirs then wins, lock or not).
+  const typed = useRef<{ last: string; sent: Set<string> } | null>(null);
   const [late, setLate] = useState<string | null>(null);
   const wasLocked = useRef(locked);
   useEffect(() => {
+    if (!locked && typed.current && !typed.current.sent.has(value)) typed.current = null;
+  }, [value, locked]);
+  useEffect(() => {
     const justLocked = locked && !wasLocked.current;
     wasLocked.current = locked;
-    if (justLocked && Date.now() - typed.current.at < RECENT_TYPING_MS) {
-      setLate(typed.current.text);
-    }
+    if (justLocked && typed.current) setLate(typed.current.last);
   }, [locked]);
   if (!locked) {
     return (
@@ -175,7 +189,11 @@ function Prediction({
         canEdit={canEdit}
         multiline
         onChange={(next) => {
-          typed.current = { text: next, at: Date.now() };
+          const sent = typed.current?.sent ?? new Set<string>();
+          // Bounded: only the latest texts matter to tell someone else's apart.
+          if (sent.size > 200) sent.clear();
+          sent.add(next);
+          typed.current = { last: next, sent };
           onChange(next);
         }}
       />

@@ -1,6 +1,7 @@
 import {
   type LeadRole,
   type LifecycleKind,
+  leadChangeProblem,
   lifecycles,
   moveLabels,
   statusNames,
@@ -109,6 +110,9 @@ export function StatusPanel({
   const previous = at > 0 ? statuses[at - 1] : undefined;
   const name = (status: string) => statusNames[status] ?? status;
   const waitingForApproval = next === approval.status;
+  // Once approved, who approved it stays on record (the server refuses a change).
+  const leadsOpen =
+    leadChangeProblem(kind, { status: view.status, leads: {}, approvals: {} }) === null;
 
   return (
     <section className="status-panel" aria-labelledby={headingId}>
@@ -154,7 +158,7 @@ export function StatusPanel({
                 Approve as {lead.roleName.toLowerCase()}
               </Button>
             ) : null}
-            {isOwner ? (
+            {isOwner && leadsOpen ? (
               <LeadChooser
                 role={lead.role}
                 roleName={lead.roleName}

@@ -204,6 +204,14 @@ describe('document status over HTTP', () => {
       'document.lead_named',
       { role: 'co_chair', accountId: patient.id, name: 'Pat Patient' },
     ]);
+    // Who approved it stays on record: the leads cannot be swapped afterwards.
+    const swap = await api('PUT', '/leads', owner, {
+      role: 'co_chair',
+      accountId: carer.id,
+      version: second.json.version,
+    });
+    expect(swap.status).toBe(400);
+    expect(swap.json.error.message).toContain('who approved it stays on record');
   });
 
   it('is not closed while a priority has no “You said, we did” entry', async () => {

@@ -1,3 +1,5 @@
+import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { buildUser, call } from '../../test/factories.ts';
@@ -87,9 +89,13 @@ describe('a PDSA cycle’s prediction, locked once Do starts', () => {
     });
     await settled(a, b);
 
-    // The corrections are journaled like any edit: a restart loads the locked cycle.
+    // The corrections are journaled like any edit: loaded from the journal alone (the
+    // snapshot written at shutdown removed), the document has the locked cycle.
     for (const c of clients.splice(0)) c.destroy();
     await server.stop();
+    const raw = new Database(path.join(dataDir, 'chorus.db'));
+    raw.prepare('DELETE FROM snapshots WHERE document_id = ?').run(documentId);
+    raw.close();
     server = await startTestServer({ CHORUS_DATA_DIR: dataDir });
     const fresh = connectClient(server.url, documentId, lead.cookie, { chorus: true });
     clients.push(fresh);
