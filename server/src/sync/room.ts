@@ -195,23 +195,27 @@ function changesDocument(doc: Y.Doc, update: Uint8Array): boolean {
  * the server's own encoding of it. Cut at the doc's state vector, the struct names its
  * left neighbour as its origin and takes that item's parent, as it does everywhere.
  */
-function withoutKnownStructs(doc: Y.Doc, update: Uint8Array): Uint8Array {
-  let from: Map<number, number>;
+function withoutKnownStructs(
+  doc: Y.Doc,
+  update: Uint8Array,
+): { update: Uint8Array; to: Map<number, number> } {
+  let meta: { from: Map<number, number>; to: Map<number, number> };
   try {
-    from = Y.parseUpdateMeta(update).from;
+    meta = Y.parseUpdateMeta(update);
   } catch {
     throw new ProtocolError('update could not be decoded');
   }
-  for (const [clientId, clock] of from) {
+  for (const [clientId, clock] of meta.from) {
     if (clock < Y.getState(doc.store, clientId)) {
       try {
-        return Y.diffUpdate(update, Y.encodeStateVector(doc));
+        // Cutting changes where each client's structs start, not where they end.
+        return { update: Y.diffUpdate(update, Y.encodeStateVector(doc)), to: meta.to };
       } catch {
         throw new ProtocolError('update could not be decoded');
       }
     }
   }
-  return update;
+  return { update, to: meta.to };
 }
 
 const pendingSize = (doc: {
@@ -940,8 +944,8 @@ export class Room {
         }
         validateUpdate(message.update, undefined, this.options.content);
         if (this.options.content) checkPlacement(this.doc, message.update);
-        const update = withoutKnownStructs(this.doc, message.update);
-        if (!this.#checkClientIds(peer, update)) return;
+        const { update, to } = withoutKnownStructs(this.doc, message.update);
+        if (!this.#checkClientIds(peer, update, to)) return;
         // Yjs merges newly parked content into its pending record in place (`pending.update`
         // and `pending.missing`), so compare with, and restore, a copy of it.
         const parkedStructs = this.doc.store.pendingStructs;
@@ -1038,16 +1042,11 @@ export class Room {
    * The attribution gate (Etherpad's model): new content may only come under Yjs client
    * ids that belong to the sender's account. An unknown id is registered to the sender on
    * first use; an id owned by anyone else rejects the whole update and closes the socket.
+   * `ends` is where each client's structs in the update end (read once, with the cut).
    */
-  #checkClientIds(peer: Peer, update: Uint8Array): boolean {
-    let meta: { from: Map<number, number>; to: Map<number, number> };
-    try {
-      meta = Y.parseUpdateMeta(update);
-    } catch {
-      throw new ProtocolError('update could not be decoded');
-    }
+  #checkClientIds(peer: Peer, update: Uint8Array, ends: Map<number, number>): boolean {
     const fresh: number[] = [];
-    for (const [clientId, to] of meta.to) {
+    for (const [clientId, to] of ends) {
       if (to <= Y.getState(this.doc.store, clientId)) continue; // nothing new under this id
       if (!this.index.owners.has(clientId)) {
         fresh.push(clientId);
