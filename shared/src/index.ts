@@ -1,5 +1,6 @@
 export * from './domain/actionLog.ts';
 export * from './domain/authorship.ts';
+export * from './domain/cards.ts';
 export * from './domain/colors.ts';
 export * from './domain/documentKinds.ts';
 export * from './domain/evaluation.ts';

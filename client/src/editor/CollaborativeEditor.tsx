@@ -1,3 +1,4 @@
+import type { DocumentKind } from '@chorus/shared';
 import { type Editor, EditorContent, useEditor } from '@tiptap/react';
 import { memo, useEffect, useRef } from 'react';
 import type { DocumentConnection } from '../sync/connectDocument.ts';
@@ -20,6 +21,8 @@ interface CollaborativeEditorProps {
   navigable?: boolean;
   /** Called with the editor once it exists (the comments beside it need it). */
   onEditor?: (editor: Editor) => void;
+  /** The document's kind: the toolbar offers the structured blocks it uses. */
+  kind?: DocumentKind;
 }
 
 function editorAttributes(editable: boolean): Record<string, string> {
@@ -47,6 +50,7 @@ export const CollaborativeEditor = memo(
     a.editable === b.editable &&
     a.navigable === b.navigable &&
     a.onEditor === b.onEditor &&
+    a.kind === b.kind &&
     a.user.name === b.user.name &&
     a.user.color === b.user.color &&
     a.user.role === b.user.role,
@@ -58,6 +62,7 @@ function CollaborativeEditorView({
   editable,
   navigable = false,
   onEditor,
+  kind,
 }: CollaborativeEditorProps) {
   const locked = useRef(!editable);
   locked.current = !editable;
@@ -94,7 +99,7 @@ function CollaborativeEditorView({
     <>
       <AuthorView editor={editor} connection={connection} />
       <div className="editor">
-        <Toolbar editor={editor} editable={editable} />
+        <Toolbar editor={editor} editable={editable} kind={kind} />
         <EditorContent editor={editor} className="editor__frame" />
       </div>
     </>

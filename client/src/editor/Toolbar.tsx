@@ -1,3 +1,4 @@
+import type { DocumentKind } from '@chorus/shared';
 import { type Editor, useEditorState } from '@tiptap/react';
 import { type KeyboardEvent, type ReactNode, useRef, useState } from 'react';
 import { LinkForm } from './LinkForm.tsx';
@@ -7,7 +8,27 @@ import { describeShortcut } from './shortcuts.ts';
 interface ToolbarProps {
   editor: Editor;
   editable: boolean;
+  /** The document's kind; without it every structured block is offered. */
+  kind?: DocumentKind | undefined;
 }
+
+/**
+ * The structured blocks each kind of document offers (a run chart fits any of them). A
+ * block already in a document still shows wherever it is, whatever the kind.
+ */
+const blocksFor: Record<DocumentKind, ReadonlySet<string>> = {
+  improvement_plan: new Set(['runChart', 'pdsaCycle', 'actionLog', 'charter']),
+  service_design: new Set(['runChart', 'priorities', 'serviceHeader']),
+  procurement_evaluation: new Set(['runChart']),
+};
+const structured = new Set([
+  'runChart',
+  'pdsaCycle',
+  'actionLog',
+  'charter',
+  'priorities',
+  'serviceHeader',
+]);
 
 interface ToolButtonSpec {
   id: string;
@@ -28,7 +49,7 @@ const LINK_FORM_ID = 'editor-link-form';
  * The formatting toolbar. One Tab stop, arrow keys between buttons (the ARIA toolbar
  * pattern), so keyboard users are not made to tab through eleven buttons to reach text.
  */
-export function Toolbar({ editor, editable }: ToolbarProps) {
+export function Toolbar({ editor, editable, kind }: ToolbarProps) {
   const [linkOpen, setLinkOpen] = useState(false);
   const [activeIndex, setActiveIndex] = useState(0);
   const buttonRefs = useRef<Array<HTMLButtonElement | null>>([]);
@@ -55,7 +76,7 @@ export function Toolbar({ editor, editable }: ToolbarProps) {
     readPendingInput(editor.view);
     return editor.chain().focus();
   };
-  const buttons: ToolButtonSpec[] = [
+  const allButtons: ToolButtonSpec[] = [
     ...([1, 2, 3] as const).map((level) => ({
       id: `h${level}`,
       name: `Heading ${level}`,
@@ -146,6 +167,20 @@ export function Toolbar({ editor, editable }: ToolbarProps) {
       run: () => chain().insertContent({ type: 'priorityList' }).run(),
     },
     {
+      id: 'charter',
+      name: 'Insert charter',
+      face: 'Charter',
+      enabled: editable && !state.inTable,
+      run: () => chain().insertContent({ type: 'charter' }).run(),
+    },
+    {
+      id: 'serviceHeader',
+      name: 'Insert service details',
+      face: 'Service details',
+      enabled: editable && !state.inTable,
+      run: () => chain().insertContent({ type: 'serviceHeader' }).run(),
+    },
+    {
       id: 'undo',
       name: 'Undo',
       face: 'Undo',
@@ -162,6 +197,8 @@ export function Toolbar({ editor, editable }: ToolbarProps) {
       run: () => chain().redo().run(),
     },
   ];
+  const offered = kind ? blocksFor[kind] : structured;
+  const buttons = allButtons.filter((b) => !structured.has(b.id) || offered.has(b.id));
 
   // The tab stop must land on a button that can take focus.
   const enabledIndexes = buttons.flatMap((button, index) => (button.enabled ? [index] : []));

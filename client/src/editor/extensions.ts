@@ -6,6 +6,7 @@ import StarterKit from '@tiptap/starter-kit';
 import type { DocumentConnection } from '../sync/connectDocument.ts';
 import { ActionLogWithView } from './actionLog/ActionLogView.tsx';
 import { ActionItem } from './actionLog/actionLogNodes.ts';
+import { Charter, ServiceHeader } from './cards/CardView.tsx';
 import { CaretAfterTyping } from './caretAfterTyping.ts';
 import { DocumentEnds } from './documentEnds.ts';
 import { PdsaCycleWithView } from './pdsa/PdsaCycleView.tsx';
@@ -61,6 +62,8 @@ export function contentExtensions(): AnyExtension[] {
     ActionItem,
     PriorityListWithView,
     PriorityItem,
+    Charter,
+    ServiceHeader,
   ];
 }
 

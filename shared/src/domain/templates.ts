@@ -47,7 +47,7 @@ export const documentTemplates: Record<DocumentKind, TemplateBlock[]> = {
   improvement_plan: [
     ...section(
       'Charter',
-      'Problem, baseline, aim (how much, for whom, by when), scope, sponsor, lead and team.',
+      'Problem, baseline, aim (how much, for whom, by when), scope, sponsor, lead and team: fill them in with the toolbar’s “Charter” button.',
     ),
     ...section('Driver diagram', 'Aim, primary drivers, secondary drivers and change ideas.'),
     ...section(

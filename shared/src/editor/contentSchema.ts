@@ -1,4 +1,5 @@
 import { actionFields } from '../domain/actionLog.ts';
+import { cardAttributes, charterCard, serviceHeaderCard } from '../domain/cards.ts';
 import { pdsaFields } from '../domain/pdsa.ts';
 import { priorityFields } from '../domain/priorities.ts';
 import { EDITOR_FRAGMENT } from './seed.ts';
@@ -30,6 +31,8 @@ export const structuredContent = {
     'actionItem',
     'priorityList',
     'priority',
+    charterCard.name,
+    serviceHeaderCard.name,
   ],
   attributes: [
     'measure',
@@ -42,6 +45,7 @@ export const structuredContent = {
     ...actionFields,
     // 'title' is also a PDSA cycle's; the list is of names, each once.
     ...priorityFields.filter((f) => f !== 'title'),
+    ...cardAttributes,
   ],
 } as const;
 

@@ -290,6 +290,7 @@ function LiveDocument({
         {connection ? (
           <ConnectedEditor
             connection={connection}
+            kind={kind}
             canEdit={canEdit}
             canComment={canComment}
             me={me}
@@ -344,12 +345,14 @@ function useClosedMessage(tracker: SaveTracker): string | null {
 
 function ConnectedEditor({
   connection,
+  kind,
   canEdit,
   canComment,
   me,
   onEditor,
 }: {
   connection: DocumentConnection;
+  kind: DocumentKind;
   canEdit: boolean;
   canComment: boolean;
   me: CaretUser;
@@ -380,6 +383,7 @@ function ConnectedEditor({
         editable={canEdit && !closed}
         navigable={canComment && !closed}
         onEditor={onEditor}
+        kind={kind}
       />
     </>
   );
