@@ -3,6 +3,7 @@ export * from './domain/authorship.ts';
 export * from './domain/cards.ts';
 export * from './domain/colors.ts';
 export * from './domain/documentKinds.ts';
+export * from './domain/driverDiagram.ts';
 export * from './domain/evaluation.ts';
 export * from './domain/lifecycle.ts';
 export * from './domain/participants.ts';

@@ -17,7 +17,7 @@ interface ToolbarProps {
  * block already in a document still shows wherever it is, whatever the kind.
  */
 const blocksFor: Record<DocumentKind, ReadonlySet<string>> = {
-  improvement_plan: new Set(['runChart', 'pdsaCycle', 'actionLog', 'charter']),
+  improvement_plan: new Set(['runChart', 'pdsaCycle', 'actionLog', 'charter', 'driverDiagram']),
   service_design: new Set(['runChart', 'priorities', 'serviceHeader']),
   procurement_evaluation: new Set(['runChart']),
 };
@@ -26,6 +26,7 @@ const structured = new Set([
   'pdsaCycle',
   'actionLog',
   'charter',
+  'driverDiagram',
   'priorities',
   'serviceHeader',
 ]);
@@ -172,6 +173,13 @@ export function Toolbar({ editor, editable, kind }: ToolbarProps) {
       face: 'Charter',
       enabled: editable && !state.inTable,
       run: () => chain().insertContent({ type: 'charter' }).run(),
+    },
+    {
+      id: 'driverDiagram',
+      name: 'Insert driver diagram',
+      face: 'Driver diagram',
+      enabled: editable && !state.inTable,
+      run: () => chain().insertContent({ type: 'driverDiagram' }).run(),
     },
     {
       id: 'serviceHeader',

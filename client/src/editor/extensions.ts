@@ -9,6 +9,12 @@ import { ActionItem } from './actionLog/actionLogNodes.ts';
 import { Charter, ServiceHeader } from './cards/CardView.tsx';
 import { CaretAfterTyping } from './caretAfterTyping.ts';
 import { DocumentEnds } from './documentEnds.ts';
+import {
+  ChangeIdea,
+  DriverDiagram,
+  PrimaryDriver,
+  SecondaryDriver,
+} from './driverDiagram/DriverDiagramView.tsx';
 import { PdsaCycleWithView } from './pdsa/PdsaCycleView.tsx';
 import { ReadPendingInput } from './pendingInput.ts';
 import { PriorityListWithView } from './priorities/PrioritiesView.tsx';
@@ -64,6 +70,10 @@ export function contentExtensions(): AnyExtension[] {
     PriorityItem,
     Charter,
     ServiceHeader,
+    DriverDiagram,
+    PrimaryDriver,
+    SecondaryDriver,
+    ChangeIdea,
   ];
 }
 

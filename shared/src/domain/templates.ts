@@ -49,7 +49,10 @@ export const documentTemplates: Record<DocumentKind, TemplateBlock[]> = {
       'Charter',
       'Problem, baseline, aim (how much, for whom, by when), scope, sponsor, lead and team: fill them in with the toolbar’s “Charter” button.',
     ),
-    ...section('Driver diagram', 'Aim, primary drivers, secondary drivers and change ideas.'),
+    ...section(
+      'Driver diagram',
+      'Aim, primary drivers, secondary drivers and change ideas. Build it with the toolbar’s “Driver diagram” button.',
+    ),
     ...section(
       'Measures',
       'Outcome, process and balancing measures with their definitions. Add a run chart for each with the toolbar’s “Run chart” button.',

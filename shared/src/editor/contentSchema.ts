@@ -1,5 +1,6 @@
 import { actionFields } from '../domain/actionLog.ts';
 import { cardAttributes, charterCard, serviceHeaderCard } from '../domain/cards.ts';
+import { driverAttributes, driverLevels } from '../domain/driverDiagram.ts';
 import { pdsaFields } from '../domain/pdsa.ts';
 import { priorityFields } from '../domain/priorities.ts';
 import { EDITOR_FRAGMENT } from './seed.ts';
@@ -33,6 +34,8 @@ export const structuredContent = {
     'priority',
     charterCard.name,
     serviceHeaderCard.name,
+    'driverDiagram',
+    ...driverLevels,
   ],
   attributes: [
     'measure',
@@ -46,6 +49,7 @@ export const structuredContent = {
     // 'title' is also a PDSA cycle's; the list is of names, each once.
     ...priorityFields.filter((f) => f !== 'title'),
     ...cardAttributes,
+    ...driverAttributes,
   ],
 } as const;
 
