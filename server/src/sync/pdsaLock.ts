@@ -91,6 +91,13 @@ export function pdsaFixes(tr: Y.Transaction): PdsaFix[] {
 /** PDSA cycles this transaction created (pasted, inserted, or written again). */
 function newCycles(tr: Y.Transaction): Y.XmlElement[] {
   const found: Y.XmlElement[] = [];
+  // An element is only ever created inside a fragment or element whose children change;
+  // typing changes a text's, so most transactions stop here.
+  let childrenChanged = false;
+  for (const [type, keys] of tr.changed) {
+    if (type instanceof Y.XmlFragment && keys.has(null)) childrenChanged = true;
+  }
+  if (!childrenChanged) return found;
   for (const [client, after] of tr.afterState) {
     const from = tr.beforeState.get(client) ?? 0;
     if (after <= from) continue;

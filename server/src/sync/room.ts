@@ -834,7 +834,8 @@ export class Room {
    * the sender's. Yjs keeps them waiting, and applies them to whatever later arrives under
    * those clocks: someone's next words (or the server's next correction) would be deleted
    * as they are written. An honest client only deletes what it has seen, and it has seen
-   * only what the server sent it, so it never sends one.
+   * only its own content and what the server sent it: the server's content, or content
+   * the server holds parked (relayed as it was journaled) until what it waits for arrives.
    */
   #checkParkedDeletions(peer: Peer, update: Uint8Array, pendingDsBefore: Uint8Array | null) {
     let ds: ReturnType<typeof Y.decodeUpdate>['ds'];
@@ -843,9 +844,21 @@ export class Room {
     } catch {
       throw new ProtocolError('update could not be decoded');
     }
+    const parked = this.doc.store.pendingStructs
+      ? Y.parseUpdateMeta(this.doc.store.pendingStructs.update).to
+      : new Map<number, number>();
     for (const [clientId, ranges] of ds.clients) {
-      if (this.index.owners.get(clientId) === peer.identity.userId) continue;
-      const state = Y.getState(this.doc.store, clientId);
+      // Someone else's: registered to another account (or the server), or shown present
+      // by another connection. An id nobody has used may be the sender's own, whose
+      // content has not reached the server yet (it follows in the same sync).
+      const owner = this.index.owners.get(clientId);
+      const present = this.#awarenessOwner.get(clientId);
+      const foreign =
+        (owner !== undefined && owner !== peer.identity.userId) ||
+        (present !== undefined && present !== peer) ||
+        this.#elsewherePresence.has(clientId);
+      if (!foreign) continue;
+      const state = Math.max(Y.getState(this.doc.store, clientId), parked.get(clientId) ?? 0);
       if (ranges.some((r: { clock: number; len: number }) => r.clock + r.len > state)) {
         this.doc.store.pendingDs = pendingDsBefore;
         throw new ProtocolError('update deletes content the server does not have');
