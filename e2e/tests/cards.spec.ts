@@ -61,6 +61,7 @@ test('a charter and a service’s details are filled in live, with the aim expla
     const details = lead.page.getByRole('region', { name: 'About this service' });
     await details.getByLabel('Service', { exact: true }).fill('Diabetic eye screening');
     await details.getByLabel('Co-design: we design the service together').check();
+    await expectNoAxeViolations(lead.page, 'service design details (editor, with radios)');
     const theirs = partner.page.getByRole('region', { name: 'About this service' });
     await expect(theirs).toContainText(
       'How far co-production goes: Co-design: we design the service together',

@@ -124,6 +124,7 @@ test('a PDSA cycle is planned together, and its prediction locks when Do starts'
     );
     await cycle.getByLabel('Adapt: change it and test again').check();
     await expect(cycle.getByRole('alert')).toHaveCount(0);
+    await expectNoAxeViolations(lead.page, 'PDSA cycle at Act (editor, with radios)');
     await cycle.getByRole('button', { name: 'Complete the cycle' }).click();
     await expect(cycleOf(partner.page)).toContainText('This cycle is complete.');
     await expect(l.status).toHaveText('All changes saved');

@@ -5,6 +5,7 @@ export * from './domain/colors.ts';
 export * from './domain/documentKinds.ts';
 export * from './domain/driverDiagram.ts';
 export * from './domain/evaluation.ts';
+export * from './domain/evidence.ts';
 export * from './domain/lifecycle.ts';
 export * from './domain/participants.ts';
 export * from './domain/pdsa.ts';

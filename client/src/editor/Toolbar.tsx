@@ -18,7 +18,7 @@ interface ToolbarProps {
  */
 const blocksFor: Record<DocumentKind, ReadonlySet<string>> = {
   improvement_plan: new Set(['runChart', 'pdsaCycle', 'actionLog', 'charter', 'driverDiagram']),
-  service_design: new Set(['runChart', 'priorities', 'serviceHeader']),
+  service_design: new Set(['runChart', 'serviceHeader', 'evidence', 'priorities']),
   procurement_evaluation: new Set(['runChart']),
 };
 const structured = new Set([
@@ -29,6 +29,7 @@ const structured = new Set([
   'driverDiagram',
   'priorities',
   'serviceHeader',
+  'evidence',
 ]);
 
 interface ToolButtonSpec {
@@ -159,6 +160,13 @@ export function Toolbar({ editor, editable, kind }: ToolbarProps) {
       face: 'Action log',
       enabled: editable && !state.inTable,
       run: () => chain().insertContent({ type: 'actionLog' }).run(),
+    },
+    {
+      id: 'evidence',
+      name: 'Insert experience evidence',
+      face: 'Evidence',
+      enabled: editable && !state.inTable,
+      run: () => chain().insertContent({ type: 'evidenceList' }).run(),
     },
     {
       id: 'priorities',

@@ -15,6 +15,7 @@ import {
   PrimaryDriver,
   SecondaryDriver,
 } from './driverDiagram/DriverDiagramView.tsx';
+import { EvidenceItem, EvidenceList } from './evidence/EvidenceView.tsx';
 import { PdsaCycleWithView } from './pdsa/PdsaCycleView.tsx';
 import { ReadPendingInput } from './pendingInput.ts';
 import { PriorityListWithView } from './priorities/PrioritiesView.tsx';
@@ -74,6 +75,8 @@ export function contentExtensions(): AnyExtension[] {
     PrimaryDriver,
     SecondaryDriver,
     ChangeIdea,
+    EvidenceList,
+    EvidenceItem,
   ];
 }
 

@@ -20,7 +20,7 @@ export const documentTemplates: Record<DocumentKind, TemplateBlock[]> = {
     ...section('Participants', 'Who is taking part and how each person wants to be credited.'),
     ...section(
       'Experience evidence',
-      'Stories, quotes (with consent) and journey stages with their touchpoints.',
+      'Stories, quotes (with consent) and journey stages with their touchpoints. Keep them with the toolbar’s “Evidence” button, which records consent for each.',
     ),
     ...section(
       'Priorities',

@@ -1,6 +1,7 @@
 import { actionFields } from '../domain/actionLog.ts';
 import { cardAttributes, charterCard, serviceHeaderCard } from '../domain/cards.ts';
 import { driverAttributes, driverLevels } from '../domain/driverDiagram.ts';
+import { evidenceFields } from '../domain/evidence.ts';
 import { pdsaFields } from '../domain/pdsa.ts';
 import { priorityFields } from '../domain/priorities.ts';
 import { EDITOR_FRAGMENT } from './seed.ts';
@@ -36,6 +37,8 @@ export const structuredContent = {
     serviceHeaderCard.name,
     'driverDiagram',
     ...driverLevels,
+    'evidenceList',
+    'evidenceItem',
   ],
   attributes: [
     'measure',
@@ -50,6 +53,7 @@ export const structuredContent = {
     ...priorityFields.filter((f) => f !== 'title'),
     ...cardAttributes,
     ...driverAttributes,
+    ...evidenceFields,
   ],
 } as const;
 

@@ -1,0 +1,78 @@
+import { expect, type Page, test } from '@playwright/test';
+import {
+  addMember,
+  createDocument,
+  createWorkspace,
+  documentPage,
+  newActor,
+  person,
+  signUp,
+} from '../fixtures/actors.ts';
+import { expectNoAxeViolations } from '../fixtures/axe.ts';
+
+const evidenceOf = (page: Page) => page.getByRole('region', { name: 'Experience evidence' });
+
+/**
+ * Experience-based co-design starts from people's own words: a facilitator adds a quote,
+ * which warns that consent is not recorded until a carer records it; a touchpoint marked
+ * negative shows under its journey stage, in words, on both screens.
+ */
+test('experience evidence records consent for quotes and maps touchpoints to the journey', async ({
+  browser,
+}) => {
+  const facilitator = await newActor(browser, person('Fay Facilitator', 'evidence-fay'));
+  const carer = await newActor(browser, person('Cal Carer', 'evidence-cal'));
+  for (const actor of [facilitator, carer]) await signUp(actor.page, actor.person);
+  await createWorkspace(facilitator.page, 'Eye screening co-design');
+  await addMember(facilitator.page, carer.person.email, carer.person.name, {
+    permission: 'Editor',
+    role: 'Carer',
+  });
+  await createDocument(facilitator.page, 'Screening pathway', 'Service design');
+  await carer.page.goto(facilitator.page.url());
+  const f = documentPage(facilitator.page);
+
+  await test.step('a quote without consent says so, on every screen', async () => {
+    await f.editor.getByText('Stories, quotes (with consent)').click();
+    await facilitator.page.keyboard.press('End');
+    await f.toolbar.getByRole('button', { name: 'Insert experience evidence' }).click();
+    const mine = evidenceOf(facilitator.page);
+    const add = mine.getByRole('group', { name: 'Add evidence' });
+    await add.getByRole('button', { name: 'Add the evidence' }).click();
+    await expect(add.getByRole('alert')).toHaveText('Write what they said, in their words.');
+    await add.getByLabel('In their words').fill('The letter scared me more than the test');
+    await add.getByRole('button', { name: 'Add the evidence' }).click();
+    await expect(add.getByRole('status')).toHaveText('Added the quote. Record consent below it.');
+    const theirs = evidenceOf(carer.page);
+    await expect(theirs).toContainText('1 quote or story has no consent to be quoted.');
+    await expect(theirs).toContainText(
+      'Consent: Consent not recorded yet and not anonymised: keep it within the group',
+    );
+  });
+
+  await test.step('the carer records consent; the warning goes for both', async () => {
+    const quote = evidenceOf(carer.page).getByRole('group', { name: /^Quote 1/ });
+    await quote.getByLabel('Yes, they agreed to be quoted').check();
+    await quote.getByLabel('Who (as they agreed to be named)').fill('A carer');
+    await expect(evidenceOf(facilitator.page).getByText(/^Consent:/)).toHaveCount(0);
+    await expect(evidenceOf(facilitator.page)).not.toContainText('no consent to be quoted');
+  });
+
+  await test.step('a touchpoint shows under its stage of the journey, in words', async () => {
+    const add = evidenceOf(carer.page).getByRole('group', { name: 'Add evidence' });
+    await add.getByLabel('Touchpoint').check();
+    await add.getByLabel('What happened').fill('Waited three weeks for results');
+    await add.getByRole('button', { name: 'Add the evidence' }).click();
+    const touchpoint = evidenceOf(carer.page).getByRole('group', { name: /^Touchpoint 2/ });
+    await touchpoint.getByLabel('Stage of the journey').fill('Results');
+    await touchpoint.getByLabel('Negative: it went badly').check();
+    const journey = evidenceOf(facilitator.page).getByRole('list', {
+      name: 'Touchpoints at Results',
+    });
+    await expect(journey).toHaveText('Negative: Waited three weeks for results');
+    await expect(f.status).toHaveText('All changes saved');
+    await expectNoAxeViolations(facilitator.page, 'service design with experience evidence');
+  });
+
+  for (const actor of [facilitator, carer]) await actor.context.close();
+});
