@@ -74,5 +74,26 @@ test('experience evidence records consent for quotes and maps touchpoints to the
     await expectNoAxeViolations(facilitator.page, 'service design with experience evidence');
   });
 
+  await test.step('a decision is recorded and says what evidence it rests on', async () => {
+    await f.editor.getByText('Each decision, when it was made').click();
+    await facilitator.page.keyboard.press('End');
+    await f.toolbar.getByRole('button', { name: 'Insert decision log' }).click();
+    const log = facilitator.page.getByRole('region', { name: 'Decision log' });
+    const add = log.getByRole('group', { name: 'Record a decision' });
+    await add
+      .getByLabel('Decision', { exact: true })
+      .fill('Results letters go out within five days');
+    await add.getByRole('button', { name: 'Record the decision' }).click();
+    const theirs = carer.page.getByRole('region', { name: 'Decision log' });
+    await expect(theirs).toContainText('1 decision; 1 does not say what evidence it rests on yet.');
+    await theirs
+      .getByRole('group', { name: /^Decision 1/ })
+      .getByLabel('The evidence it rests on')
+      .fill('Quote 1 and the Results stage');
+    await expect(log).toContainText('1 decision; each says what evidence it rests on.');
+    await expect(f.status).toHaveText('All changes saved');
+    await expectNoAxeViolations(carer.page, 'service design with a decision log');
+  });
+
   for (const actor of [facilitator, carer]) await actor.context.close();
 });

@@ -2,6 +2,7 @@ export * from './domain/actionLog.ts';
 export * from './domain/authorship.ts';
 export * from './domain/cards.ts';
 export * from './domain/colors.ts';
+export * from './domain/decisionLog.ts';
 export * from './domain/documentKinds.ts';
 export * from './domain/driverDiagram.ts';
 export * from './domain/evaluation.ts';

@@ -18,7 +18,7 @@ interface ToolbarProps {
  */
 const blocksFor: Record<DocumentKind, ReadonlySet<string>> = {
   improvement_plan: new Set(['runChart', 'pdsaCycle', 'actionLog', 'charter', 'driverDiagram']),
-  service_design: new Set(['runChart', 'serviceHeader', 'evidence', 'priorities']),
+  service_design: new Set(['runChart', 'serviceHeader', 'evidence', 'priorities', 'decisionLog']),
   procurement_evaluation: new Set(['runChart']),
 };
 const structured = new Set([
@@ -30,6 +30,7 @@ const structured = new Set([
   'priorities',
   'serviceHeader',
   'evidence',
+  'decisionLog',
 ]);
 
 interface ToolButtonSpec {
@@ -174,6 +175,13 @@ export function Toolbar({ editor, editable, kind }: ToolbarProps) {
       face: 'Priorities',
       enabled: editable && !state.inTable,
       run: () => chain().insertContent({ type: 'priorityList' }).run(),
+    },
+    {
+      id: 'decisionLog',
+      name: 'Insert decision log',
+      face: 'Decision log',
+      enabled: editable && !state.inTable,
+      run: () => chain().insertContent({ type: 'decisionLog' }).run(),
     },
     {
       id: 'charter',

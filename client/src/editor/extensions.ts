@@ -8,6 +8,7 @@ import { ActionLogWithView } from './actionLog/ActionLogView.tsx';
 import { ActionItem } from './actionLog/actionLogNodes.ts';
 import { Charter, ServiceHeader } from './cards/CardView.tsx';
 import { CaretAfterTyping } from './caretAfterTyping.ts';
+import { DecisionItem, DecisionLog } from './decisionLog/DecisionLogView.tsx';
 import { DocumentEnds } from './documentEnds.ts';
 import {
   ChangeIdea,
@@ -77,6 +78,8 @@ export function contentExtensions(): AnyExtension[] {
     ChangeIdea,
     EvidenceList,
     EvidenceItem,
+    DecisionLog,
+    DecisionItem,
   ];
 }
 

@@ -30,7 +30,10 @@ export const documentTemplates: Record<DocumentKind, TemplateBlock[]> = {
       'Proposed service',
       'Pathway, access, workforce, outcomes, and the effect on health inequalities.',
     ),
-    ...section('Decision log', 'Each decision, when it was made, and the evidence it rests on.'),
+    ...section(
+      'Decision log',
+      'Each decision, when it was made, and the evidence it rests on. Keep them with the toolbar’s “Decision log” button.',
+    ),
     ...section(
       'You said, we did',
       'For each priority: what changed, what did not, and why. The design cannot be closed while a priority has no entry.',

@@ -1,5 +1,6 @@
 import { actionFields } from '../domain/actionLog.ts';
 import { cardAttributes, charterCard, serviceHeaderCard } from '../domain/cards.ts';
+import { decisionFields } from '../domain/decisionLog.ts';
 import { driverAttributes, driverLevels } from '../domain/driverDiagram.ts';
 import { evidenceFields } from '../domain/evidence.ts';
 import { pdsaFields } from '../domain/pdsa.ts';
@@ -39,6 +40,8 @@ export const structuredContent = {
     ...driverLevels,
     'evidenceList',
     'evidenceItem',
+    'decisionLog',
+    'decisionItem',
   ],
   attributes: [
     'measure',
@@ -54,6 +57,7 @@ export const structuredContent = {
     ...cardAttributes,
     ...driverAttributes,
     ...evidenceFields,
+    ...decisionFields,
   ],
 } as const;
 

@@ -1,0 +1,253 @@
+import { describeDecisions, formatDay } from '@chorus/shared';
+import { Node } from '@tiptap/core';
+import type { Node as PmNode } from '@tiptap/pm/model';
+import { NodeViewWrapper, type ReactNodeViewProps, ReactNodeViewRenderer } from '@tiptap/react';
+import { useId, useState } from 'react';
+import { isIsoDate } from '../runChart/RunChartView.tsx';
+import { SyncedField } from '../SyncedField.tsx';
+
+const MAX_TEXT = 2_000;
+const MAX_ITEMS = 500;
+const textOf = (value: unknown) => (typeof value === 'string' ? value.slice(0, MAX_TEXT) : '');
+
+interface Stored {
+  decision: string;
+  decidedOn: string;
+  decidedBy: string;
+  basis: string;
+  child: number;
+}
+
+function decisionsOf(node: PmNode): Stored[] {
+  const out: Stored[] = [];
+  node.forEach((child, _offset, index) => {
+    if (index >= MAX_ITEMS) return;
+    const on = textOf(child.attrs.decidedOn);
+    out.push({
+      decision: textOf(child.attrs.decisionText),
+      decidedOn: isIsoDate(on) ? on : '',
+      decidedBy: textOf(child.attrs.decidedBy),
+      basis: textOf(child.attrs.basis),
+      child: index,
+    });
+  });
+  return out;
+}
+
+const nameOf = (d: Stored) =>
+  `Decision ${d.child + 1}${d.decision ? `: “${d.decision.length > 40 ? `${d.decision.slice(0, 40)}…` : d.decision}”` : ''}`;
+
+function DecisionLogView({ node, editor, getPos }: ReactNodeViewProps) {
+  const canEdit = editor.isEditable && !editor.storage.readOnlyContent?.locked();
+  const decisions = decisionsOf(node);
+
+  const editLog = (edit: (log: PmNode, pos: number) => void) => {
+    const pos = getPos();
+    const log = typeof pos === 'number' ? editor.state.doc.nodeAt(pos) : null;
+    if (typeof pos === 'number' && log?.type.name === 'decisionLog') edit(log, pos);
+  };
+  const positionOf = (log: PmNode, pos: number, index: number) => {
+    let at = pos + 1;
+    for (let i = 0; i < index; i++) at += log.child(i).nodeSize;
+    return at;
+  };
+  const change = (d: Stored, key: keyof Omit<Stored, 'child'>, value: string) =>
+    editLog((log, pos) => {
+      if (d.child >= log.childCount) return;
+      const child = log.child(d.child);
+      // Someone may have removed a decision above this one since it was drawn.
+      if (key !== 'decision' && textOf(child.attrs.decisionText) !== d.decision) return;
+      const { state, view } = editor;
+      view.dispatch(
+        state.tr.setNodeMarkup(positionOf(log, pos, d.child), undefined, {
+          ...child.attrs,
+          [key === 'decision' ? 'decisionText' : key]: value,
+        }),
+      );
+    });
+  const add = (item: { decision: string; decidedOn: string; decidedBy: string; basis: string }) =>
+    editLog((log, pos) => {
+      const { state, view } = editor;
+      const { decision, ...rest } = item;
+      const created = state.schema.nodes.decisionItem?.create({ decisionText: decision, ...rest });
+      if (created) view.dispatch(state.tr.insert(pos + log.nodeSize - 1, created));
+    });
+
+  return (
+    <NodeViewWrapper
+      as="section"
+      className="evidence"
+      aria-label="Decision log"
+      contentEditable={false}
+    >
+      <p className="evidence__title">
+        <strong>Decision log</strong>: what was decided, when, by whom, and on what evidence.
+      </p>
+      <p>{describeDecisions(decisions)}</p>
+      {decisions.map((d) => (
+        <fieldset key={d.child} className="evidence__item">
+          <legend>{nameOf(d)}</legend>
+          <SyncedField
+            label="Decision"
+            value={d.decision}
+            canEdit={canEdit}
+            multiline
+            maxLength={MAX_TEXT}
+            onChange={(v) => change(d, 'decision', v)}
+          />
+          {canEdit ? (
+            <DateInput
+              label="Decided on"
+              value={d.decidedOn}
+              onChange={(v) => change(d, 'decidedOn', v)}
+            />
+          ) : (
+            <p>
+              <strong>Decided on:</strong> {d.decidedOn ? formatDay(d.decidedOn) : 'no date'}
+            </p>
+          )}
+          <SyncedField
+            label="Decided by"
+            value={d.decidedBy}
+            canEdit={canEdit}
+            maxLength={200}
+            onChange={(v) => change(d, 'decidedBy', v)}
+          />
+          <SyncedField
+            label="The evidence it rests on"
+            hint="Name the quotes, stories or touchpoints, for example: Quote 3 and the Results stage."
+            value={d.basis}
+            canEdit={canEdit}
+            multiline
+            maxLength={MAX_TEXT}
+            onChange={(v) => change(d, 'basis', v)}
+          />
+          {d.basis.trim() === '' ? (
+            <p className="evidence__warning">
+              <strong>Evidence:</strong> not given yet.
+            </p>
+          ) : null}
+        </fieldset>
+      ))}
+      {canEdit ? <AddDecision onAdd={add} /> : null}
+    </NodeViewWrapper>
+  );
+}
+
+function DateInput({
+  label,
+  value,
+  onChange,
+}: {
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+}) {
+  const id = useId();
+  return (
+    <div className="field">
+      <label className="field__label" htmlFor={id}>
+        {label}
+      </label>
+      <input
+        id={id}
+        type="date"
+        className="field__input"
+        value={value}
+        onChange={(e) => {
+          if (e.target.value === '' || isIsoDate(e.target.value)) onChange(e.target.value);
+        }}
+      />
+    </div>
+  );
+}
+
+function AddDecision({
+  onAdd,
+}: {
+  onAdd: (item: { decision: string; decidedOn: string; decidedBy: string; basis: string }) => void;
+}) {
+  const ids = { decision: useId(), error: useId() };
+  const [decision, setDecision] = useState('');
+  const [problem, setProblem] = useState<string | null>(null);
+  const [added, setAdded] = useState('');
+  const submit = () => {
+    const words = decision.trim();
+    if (!words) {
+      setProblem('Write the decision, for example: Results letters go out within five days.');
+      return;
+    }
+    const today = new Date().toLocaleDateString('en-CA');
+    onAdd({ decision: words.slice(0, MAX_TEXT), decidedOn: today, decidedBy: '', basis: '' });
+    setAdded('Recorded the decision. Say who made it and the evidence it rests on below it.');
+    setProblem(null);
+    setDecision('');
+  };
+  return (
+    <fieldset className="evidence__add">
+      <legend>Record a decision</legend>
+      <div className="field">
+        <label className="field__label" htmlFor={ids.decision}>
+          Decision
+        </label>
+        <textarea
+          id={ids.decision}
+          className="field__input field__textarea"
+          rows={2}
+          value={decision}
+          maxLength={MAX_TEXT}
+          onChange={(e) => setDecision(e.target.value)}
+          aria-describedby={problem ? ids.error : undefined}
+        />
+      </div>
+      {problem ? (
+        <p id={ids.error} className="field__error" role="alert">
+          {problem}
+        </p>
+      ) : null}
+      <button type="button" className="button button--secondary" onClick={submit}>
+        Record the decision
+      </button>
+      <p role="status">{added}</p>
+    </fieldset>
+  );
+}
+
+export const DecisionLog = Node.create({
+  name: 'decisionLog',
+  group: 'block',
+  content: 'decisionItem*',
+  atom: true,
+  selectable: true,
+  draggable: false,
+  isolating: true,
+  parseHTML() {
+    return [{ tag: 'section[data-decision-log]' }];
+  },
+  renderHTML({ HTMLAttributes }) {
+    return ['section', { ...HTMLAttributes, 'data-decision-log': '' }, 0];
+  },
+  addNodeView() {
+    return ReactNodeViewRenderer(DecisionLogView);
+  },
+});
+
+export const DecisionItem = Node.create({
+  name: 'decisionItem',
+  atom: true,
+  selectable: false,
+  addAttributes() {
+    return {
+      decisionText: { default: '' },
+      decidedOn: { default: '' },
+      decidedBy: { default: '' },
+      basis: { default: '' },
+    };
+  },
+  parseHTML() {
+    return [{ tag: 'div[data-decision]' }];
+  },
+  renderHTML({ HTMLAttributes }) {
+    return ['div', { ...HTMLAttributes, 'data-decision': '' }];
+  },
+});
