@@ -10,6 +10,7 @@ import {
 import type { Node as PmNode } from '@tiptap/pm/model';
 import { NodeViewWrapper, type ReactNodeViewProps, ReactNodeViewRenderer } from '@tiptap/react';
 import { type FormEvent, type KeyboardEvent, useId, useState } from 'react';
+import { childEdits } from '../childEdits.ts';
 import { isIsoDate } from '../runChart/RunChartView.tsx';
 import { useFieldDraft } from '../useFieldDraft.ts';
 import { ActionLog } from './actionLogNodes.ts';
@@ -55,54 +56,22 @@ function ActionLogView({ node, editor, getPos }: ReactNodeViewProps) {
   const canEdit = editor.isEditable && !editor.storage.readOnlyContent?.locked();
   const now = today();
 
-  /** Runs an edit on the log as the document holds it now, at its current position. */
-  const editLog = (edit: (log: PmNode, pos: number) => void) => {
-    const pos = getPos();
-    const log = typeof pos === 'number' ? editor.state.doc.nodeAt(pos) : null;
-    if (typeof pos === 'number' && log?.type.name === 'actionLog') edit(log, pos);
-  };
-  /**
-   * Where the action drawn as `a` is now, if it is still that action (someone may have
-   * removed one above it). Its own description may have changed since it was drawn when
-   * that is what is being typed.
-   */
-  const childAt = (log: PmNode, pos: number, a: StoredAction, typing = false) => {
-    if (a.child >= log.childCount) return null;
-    const child = log.child(a.child);
-    if (!typing && textOf(child.attrs.action) !== a.action) return null;
-    let at = pos + 1;
-    for (let i = 0; i < a.child; i++) at += log.child(i).nodeSize;
-    return { child, at };
-  };
+  const edits = childEdits(editor, getPos, 'actionLog');
+  // The child drawn as `a` is still there if its description is (unless that is what is
+  // being typed, faster than the view is drawn again).
+  const same = (a: StoredAction) => (child: PmNode) => textOf(child.attrs.action) === a.action;
   const change = (a: StoredAction, key: 'action' | 'owner' | 'due' | 'status', value: string) =>
-    editLog((log, pos) => {
-      const found = childAt(log, pos, a, key === 'action');
-      if (!found) return;
-      const { state, view } = editor;
-      view.dispatch(
-        state.tr.setNodeMarkup(found.at, undefined, { ...found.child.attrs, [key]: value }),
-      );
-    });
+    edits.update(a.child, key === 'action' ? () => true : same(a), { [key]: value });
   const add = (item: { action: string; owner: string; due: string }) =>
-    editLog((log, pos) => {
-      const { state, view } = editor;
-      const created = state.schema.nodes.actionItem?.create({ ...item, status: 'open' });
-      if (created) view.dispatch(state.tr.insert(pos + log.nodeSize - 1, created));
-    });
+    edits.append('actionItem', { ...item, status: 'open' });
   const remove = (a: StoredAction) =>
-    editLog((log, pos) => {
-      const found = childAt(log, pos, a);
-      if (!found) return;
-      const { state, view } = editor;
-      view.dispatch(state.tr.delete(found.at, found.at + found.child.nodeSize));
+    edits.remove(a.child, same(a), (block) => {
       // Focus stays in the table (the next row's Remove button, or the form).
-      requestAnimationFrame(() => {
-        const region = view.nodeDOM(pos);
-        if (!(region instanceof HTMLElement)) return;
-        const buttons = region.querySelectorAll<HTMLButtonElement>('table button');
-        const next = buttons[Math.min(a.child, buttons.length - 1)];
-        (next ?? region.querySelector<HTMLInputElement>('fieldset input'))?.focus();
-      });
+      const buttons = block.querySelectorAll<HTMLButtonElement>('table button');
+      return (
+        buttons[Math.min(a.child, buttons.length - 1)] ??
+        block.querySelector<HTMLElement>('fieldset input')
+      );
     });
 
   return (

@@ -3,6 +3,7 @@ import { Node } from '@tiptap/core';
 import type { Node as PmNode } from '@tiptap/pm/model';
 import { NodeViewWrapper, type ReactNodeViewProps, ReactNodeViewRenderer } from '@tiptap/react';
 import { useId, useState } from 'react';
+import { childEdits } from '../childEdits.ts';
 import { isIsoDate } from '../runChart/RunChartView.tsx';
 import { SyncedField } from '../SyncedField.tsx';
 
@@ -41,37 +42,22 @@ function DecisionLogView({ node, editor, getPos }: ReactNodeViewProps) {
   const canEdit = editor.isEditable && !editor.storage.readOnlyContent?.locked();
   const decisions = decisionsOf(node);
 
-  const editLog = (edit: (log: PmNode, pos: number) => void) => {
-    const pos = getPos();
-    const log = typeof pos === 'number' ? editor.state.doc.nodeAt(pos) : null;
-    if (typeof pos === 'number' && log?.type.name === 'decisionLog') edit(log, pos);
-  };
-  const positionOf = (log: PmNode, pos: number, index: number) => {
-    let at = pos + 1;
-    for (let i = 0; i < index; i++) at += log.child(i).nodeSize;
-    return at;
-  };
+  const edits = childEdits(editor, getPos, 'decisionLog');
   const change = (d: Stored, key: keyof Omit<Stored, 'child'>, value: string) =>
-    editLog((log, pos) => {
-      if (d.child >= log.childCount) return;
-      const child = log.child(d.child);
-      // Someone may have removed a decision above this one since it was drawn.
-      if (key !== 'decision' && textOf(child.attrs.decisionText) !== d.decision) return;
-      const { state, view } = editor;
-      view.dispatch(
-        state.tr.setNodeMarkup(positionOf(log, pos, d.child), undefined, {
-          ...child.attrs,
-          [key === 'decision' ? 'decisionText' : key]: value,
-        }),
-      );
-    });
-  const add = (item: { decision: string; decidedOn: string; decidedBy: string; basis: string }) =>
-    editLog((log, pos) => {
-      const { state, view } = editor;
-      const { decision, ...rest } = item;
-      const created = state.schema.nodes.decisionItem?.create({ decisionText: decision, ...rest });
-      if (created) view.dispatch(state.tr.insert(pos + log.nodeSize - 1, created));
-    });
+    edits.update(
+      d.child,
+      (child) => key === 'decision' || textOf(child.attrs.decisionText) === d.decision,
+      { [key === 'decision' ? 'decisionText' : key]: value },
+    );
+  const add = ({
+    decision,
+    ...rest
+  }: {
+    decision: string;
+    decidedOn: string;
+    decidedBy: string;
+    basis: string;
+  }) => edits.append('decisionItem', { decisionText: decision, ...rest });
 
   return (
     <NodeViewWrapper

@@ -17,6 +17,7 @@ import type { Node as PmNode } from '@tiptap/pm/model';
 import { NodeViewWrapper, type ReactNodeViewProps, ReactNodeViewRenderer } from '@tiptap/react';
 import { useId, useState } from 'react';
 import { RadioGroup } from '../../ui/RadioGroup.tsx';
+import { childEdits } from '../childEdits.ts';
 import { SyncedField } from '../SyncedField.tsx';
 
 const MAX_TEXT = 4_000;
@@ -46,47 +47,15 @@ function EvidenceView({ node, editor, getPos }: ReactNodeViewProps) {
   const canEdit = editor.isEditable && !editor.storage.readOnlyContent?.locked();
   const items = itemsOf(node);
 
-  const editList = (edit: (list: PmNode, pos: number) => void) => {
-    const pos = getPos();
-    const list = typeof pos === 'number' ? editor.state.doc.nodeAt(pos) : null;
-    if (typeof pos === 'number' && list?.type.name === 'evidenceList') edit(list, pos);
-  };
-  const positionOf = (list: PmNode, pos: number, index: number) => {
-    let at = pos + 1;
-    for (let i = 0; i < index; i++) at += list.child(i).nodeSize;
-    return at;
-  };
+  const edits = childEdits(editor, getPos, 'evidenceList');
+  const same = (e: Stored) => (child: PmNode) => evidenceOf(child.attrs).body === e.body;
   const change = (e: Stored, key: string, value: string) =>
-    editList((list, pos) => {
-      if (e.child >= list.childCount) return;
-      const child = list.child(e.child);
-      // Someone may have removed a piece above this one since it was drawn.
-      if (key !== 'body' && evidenceOf(child.attrs).body !== e.body) return;
-      const at = positionOf(list, pos, e.child);
-      const { state, view } = editor;
-      view.dispatch(state.tr.setNodeMarkup(at, undefined, { ...child.attrs, [key]: value }));
-    });
-  const add = (attrs: Record<string, string>) =>
-    editList((list, pos) => {
-      const { state, view } = editor;
-      const created = state.schema.nodes.evidenceItem?.create(attrs);
-      if (created) view.dispatch(state.tr.insert(pos + list.nodeSize - 1, created));
-    });
+    edits.update(e.child, key === 'body' ? () => true : same(e), { [key]: value });
+  const add = (attrs: Record<string, string>) => edits.append('evidenceItem', attrs);
   const remove = (e: Stored) =>
-    editList((list, pos) => {
-      if (e.child >= list.childCount) return;
-      const child = list.child(e.child);
-      if (evidenceOf(child.attrs).body !== e.body) return;
-      const at = positionOf(list, pos, e.child);
-      const { state, view } = editor;
-      view.dispatch(state.tr.delete(at, at + child.nodeSize));
-      requestAnimationFrame(() => {
-        const region = view.nodeDOM(pos);
-        if (region instanceof HTMLElement) {
-          region.querySelector<HTMLElement>('.evidence__summary')?.focus();
-        }
-      });
-    });
+    edits.remove(e.child, same(e), (block) =>
+      block.querySelector<HTMLElement>('.evidence__summary'),
+    );
 
   const journey = journeyOf(items);
   return (

@@ -2,6 +2,7 @@ import { describePriorities, hasEntry, type Priority } from '@chorus/shared';
 import type { Node as PmNode } from '@tiptap/pm/model';
 import { NodeViewWrapper, type ReactNodeViewProps, ReactNodeViewRenderer } from '@tiptap/react';
 import { useId, useState } from 'react';
+import { childEdits } from '../childEdits.ts';
 import { SyncedField } from '../SyncedField.tsx';
 import { PriorityList } from './priorityNodes.ts';
 
@@ -32,47 +33,15 @@ function PrioritiesView({ node, editor, getPos }: ReactNodeViewProps) {
   const priorities = prioritiesOf(node);
   const canEdit = editor.isEditable && !editor.storage.readOnlyContent?.locked();
 
-  const editList = (edit: (list: PmNode, pos: number) => void) => {
-    const pos = getPos();
-    const list = typeof pos === 'number' ? editor.state.doc.nodeAt(pos) : null;
-    if (typeof pos === 'number' && list?.type.name === 'priorityList') edit(list, pos);
-  };
-  const positionOf = (list: PmNode, pos: number, index: number) => {
-    let at = pos + 1;
-    for (let i = 0; i < index; i++) at += list.child(i).nodeSize;
-    return at;
-  };
+  const edits = childEdits(editor, getPos, 'priorityList');
+  const same = (p: StoredPriority) => (child: PmNode) => textOf(child.attrs.title) === p.title;
   const change = (p: StoredPriority, key: keyof Priority, value: string) =>
-    editList((list, pos) => {
-      if (p.child >= list.childCount) return;
-      const child = list.child(p.child);
-      // Someone may have removed a priority above this one since it was drawn.
-      if (key !== 'title' && textOf(child.attrs.title) !== p.title) return;
-      const at = positionOf(list, pos, p.child);
-      const { state, view } = editor;
-      view.dispatch(state.tr.setNodeMarkup(at, undefined, { ...child.attrs, [key]: value }));
-    });
-  const add = (item: { title: string; evidence: string }) =>
-    editList((list, pos) => {
-      const { state, view } = editor;
-      const created = state.schema.nodes.priority?.create(item);
-      if (created) view.dispatch(state.tr.insert(pos + list.nodeSize - 1, created));
-    });
+    edits.update(p.child, key === 'title' ? () => true : same(p), { [key]: value });
+  const add = (item: { title: string; evidence: string }) => edits.append('priority', item);
   const remove = (p: StoredPriority) =>
-    editList((list, pos) => {
-      if (p.child >= list.childCount) return;
-      const child = list.child(p.child);
-      if (textOf(child.attrs.title) !== p.title) return;
-      const at = positionOf(list, pos, p.child);
-      const { state, view } = editor;
-      view.dispatch(state.tr.delete(at, at + child.nodeSize));
-      requestAnimationFrame(() => {
-        const region = view.nodeDOM(pos);
-        if (region instanceof HTMLElement) {
-          region.querySelector<HTMLElement>('.priorities__summary')?.focus();
-        }
-      });
-    });
+    edits.remove(p.child, same(p), (block) =>
+      block.querySelector<HTMLElement>('.priorities__summary'),
+    );
 
   return (
     <NodeViewWrapper
