@@ -62,11 +62,19 @@ test('a driver diagram is built together with the keyboard and read as nested li
       diagram.getByRole('list', { name: 'Change ideas of “Reminders that reach people”' }),
     ).toBeVisible();
     await expect(diagram.getByLabel('Primary driver 2')).toHaveValue('Rebooking is easy');
+    await expect(
+      diagram.getByLabel('Change idea 1 of “Reminders that reach people”', { exact: true }),
+    ).toHaveValue('Text reminders two days before');
   }
   await expect(l.status).toHaveText('All changes saved');
   await expectNoAxeViolations(partner.page, 'improvement plan with a driver diagram');
 
   await mine.getByRole('button', { name: 'Remove the primary driver “Rebooking is easy”' }).click();
+  // The button is gone: focus goes to the diagram's summary, and the removal is said.
+  await expect(mine.getByRole('status')).toHaveText(
+    'Removed “Rebooking is easy” and everything under it.',
+  );
+  await expect(mine.getByText(/^1 primary driver/)).toBeFocused();
   await expect(diagramOf(partner.page)).toContainText(
     '1 primary driver, 1 secondary driver and 1 change idea.',
   );

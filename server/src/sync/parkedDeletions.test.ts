@@ -1,3 +1,4 @@
+import { CloseCode } from '@chorus/shared';
 import * as encoding from 'lib0/encoding';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
@@ -46,6 +47,33 @@ describe('a deletion of content the server does not have', () => {
     await settleAll(server, [alice, bob]);
     expect(alice.doc.getText('t').toString()).toContain('hello world');
     expect(bob.doc.getText('t').toString()).toBe(alice.doc.getText('t').toString());
+    await server.shutdown();
+  });
+
+  it('claims an id nobody has written under, so nobody else’s words can go under it and vanish', async () => {
+    const { storage, server } = inMemorySyncServer();
+    await seedDocument(storage, 'd', 'seed');
+    const alice = new SimClient(server, editorIdentity('alice'), 'd');
+    alice.connect();
+    await settleAll(server, [alice]);
+    const conn = new FakeConnection();
+    const mallory = server.connect(conn, editorIdentity('mallory'), 'd');
+    while (conn.frames.length === 0) await new Promise((r) => setImmediate(r));
+    // Carol has only read so far (her id is not registered) and is not present now.
+    const carolId = 4242;
+    mallory.receive(encodeUpdate(deletionOnly(carolId, 0, 100)));
+    expect(conn.closedWith).toBeNull();
+
+    const carol = new SimClient(server, editorIdentity('carol'), 'd');
+    carol.doc.clientID = carolId;
+    carol.connect();
+    await settleAll(server, [alice, carol]);
+    carol.doc.getText('t').insert(0, 'Important note ');
+    await settleAll(server, [alice, carol]);
+    // Refused out loud (her page says so and a reload gives her a new id), never taken
+    // in and deleted while her own screen still shows it.
+    expect(carol.closedWith).toBe(CloseCode.clientIdTaken);
+    expect(alice.doc.getText('t').toString()).not.toContain('Important');
     await server.shutdown();
   });
 });

@@ -847,23 +847,28 @@ export class Room {
     const parked = this.doc.store.pendingStructs
       ? Y.parseUpdateMeta(this.doc.store.pendingStructs.update).to
       : new Map<number, number>();
+    const claims: number[] = [];
     for (const [clientId, ranges] of ds.clients) {
-      // Someone else's: registered to another account (or the server), or shown present
-      // by another connection. An id nobody has used may be the sender's own, whose
-      // content has not reached the server yet (it follows in the same sync).
-      const owner = this.index.owners.get(clientId);
-      const present = this.#awarenessOwner.get(clientId);
-      const foreign =
-        (owner !== undefined && owner !== peer.identity.userId) ||
-        (present !== undefined && present !== peer) ||
-        this.#elsewherePresence.has(clientId);
-      if (!foreign) continue;
       const state = Math.max(Y.getState(this.doc.store, clientId), parked.get(clientId) ?? 0);
-      if (ranges.some((r: { clock: number; len: number }) => r.clock + r.len > state)) {
+      if (!ranges.some((r: { clock: number; len: number }) => r.clock + r.len > state)) continue;
+      const owner = this.index.owners.get(clientId);
+      if (owner === peer.identity.userId) continue;
+      // An id nobody has written under yet may be the sender's own, whose content follows
+      // in the same sync; unless someone else is present under it, the deletion claims it
+      // for the sender (as content would), so nobody else's words can be written under it
+      // and deleted. Presence shows ids to every reader: an id in use elsewhere is refused.
+      const present = this.#awarenessOwner.get(clientId);
+      if (
+        owner !== undefined ||
+        (present !== undefined && present !== peer) ||
+        this.#elsewherePresence.has(clientId)
+      ) {
         this.doc.store.pendingDs = pendingDsBefore;
         throw new ProtocolError('update deletes content the server does not have');
       }
+      claims.push(clientId);
     }
+    if (claims.length > 0) this.#claim(peer, claims);
   }
 
   /** Adds a peer to a loaded room: the server's sync step 1 first, then current presence. */
@@ -1078,29 +1083,32 @@ export class Room {
         return false;
       }
     }
-    if (fresh.length > 0) {
-      if (peer.newClientIds + fresh.length > MAX_NEW_CLIENT_IDS_PER_PEER) {
-        throw new ProtocolError('too many new client ids on one connection');
-      }
-      const owned = this.#idsPerAccount.get(peer.identity.userId) ?? 0;
-      if (owned + fresh.length > MAX_CLIENT_IDS_PER_ACCOUNT) {
-        throw new ProtocolError('this account has opened this document too many times');
-      }
-      this.#idsPerAccount.set(peer.identity.userId, owned + fresh.length);
-      peer.newClientIds += fresh.length;
-      const now = Date.now();
-      for (const clientId of fresh) {
-        this.index.owners.set(clientId, peer.identity.userId);
-        this.#newClientIds.push({
-          documentId: this.documentId,
-          clientId,
-          accountId: peer.identity.userId,
-          firstSeen: now,
-          participantRole: peer.identity.participantRole,
-        });
-      }
-    }
+    if (fresh.length > 0) this.#claim(peer, fresh);
     return true;
+  }
+
+  /** Registers client ids to the sender's account, within the caps per connection and account. */
+  #claim(peer: Peer, fresh: readonly number[]): void {
+    if (peer.newClientIds + fresh.length > MAX_NEW_CLIENT_IDS_PER_PEER) {
+      throw new ProtocolError('too many new client ids on one connection');
+    }
+    const owned = this.#idsPerAccount.get(peer.identity.userId) ?? 0;
+    if (owned + fresh.length > MAX_CLIENT_IDS_PER_ACCOUNT) {
+      throw new ProtocolError('this account has opened this document too many times');
+    }
+    this.#idsPerAccount.set(peer.identity.userId, owned + fresh.length);
+    peer.newClientIds += fresh.length;
+    const now = Date.now();
+    for (const clientId of fresh) {
+      this.index.owners.set(clientId, peer.identity.userId);
+      this.#newClientIds.push({
+        documentId: this.documentId,
+        clientId,
+        accountId: peer.identity.userId,
+        firstSeen: now,
+        participantRole: peer.identity.participantRole,
+      });
+    }
   }
 
   /** Whether some of `update` waits in the pending record after it was applied. */

@@ -12,6 +12,11 @@ describe('charter and service header', () => {
       'The aim does not say how much (a number) or by when (a month or year) yet.',
     );
     expect(aimGaps('From 12% to 8%')).toBe('The aim does not say by when (a month or year) yet.');
+    // Words that start like a month are not one.
+    expect(aimGaps('Decrease missed appointments from 12% to 8% on Junior wards')).toBe(
+      'The aim does not say by when (a month or year) yet.',
+    );
+    expect(aimGaps('Patients may wait less: 12% to 8% by March')).toBeNull();
   });
 
   it('names each attribute once', () => {

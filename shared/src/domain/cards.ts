@@ -96,9 +96,11 @@ export function aimGaps(aim: string): string | null {
   if (text === '') return null;
   const missing: string[] = [];
   if (!/\d/.test(text.replace(/\b(19|20)\d\d\b/g, ''))) missing.push('how much (a number)');
+  // Whole month names or their short forms ("May" only before a year: "may" is a verb).
   const month =
-    /\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b/i.test(text) ||
-    /\b(19|20)\d\d\b/.test(text);
+    /\b(january|february|march|april|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\b/i.test(
+      text,
+    ) || /\b(19|20)\d\d\b/.test(text);
   if (!month) missing.push('by when (a month or year)');
   if (missing.length === 0) return null;
   return `The aim does not say ${missing.join(' or ')} yet.`;

@@ -58,6 +58,9 @@ export const structuredContent = {
     ...driverAttributes,
     ...evidenceFields,
     ...decisionFields,
+    // A child's own id in a structured block (an action, a priority, a branch...), so an
+    // edit finds the child it was made to, whatever was added or removed around it.
+    'uid',
   ],
 } as const;
 

@@ -17,6 +17,7 @@ import { ActionLog } from './actionLogNodes.ts';
 
 /** An action as stored, with where it sits among the log's children. */
 interface StoredAction {
+  uid: string;
   action: string;
   owner: string;
   due: string;
@@ -40,6 +41,7 @@ function actionsOf(node: PmNode): StoredAction[] {
       owner: textOf(child.attrs.owner),
       due: isIsoDate(due) ? due : '',
       status: actionStatusOf(child.attrs.status),
+      uid: textOf(child.attrs.uid),
       child: index,
     });
   });
@@ -61,11 +63,11 @@ function ActionLogView({ node, editor, getPos }: ReactNodeViewProps) {
   // being typed, faster than the view is drawn again).
   const same = (a: StoredAction) => (child: PmNode) => textOf(child.attrs.action) === a.action;
   const change = (a: StoredAction, key: 'action' | 'owner' | 'due' | 'status', value: string) =>
-    edits.update(a.child, key === 'action' ? () => true : same(a), { [key]: value });
+    edits.update(a, key === 'action' ? () => true : same(a), { [key]: value });
   const add = (item: { action: string; owner: string; due: string }) =>
     edits.append('actionItem', { ...item, status: 'open' });
   const remove = (a: StoredAction) =>
-    edits.remove(a.child, same(a), (block) => {
+    edits.remove(a, same(a), (block) => {
       // Focus stays in the table (the next row's Remove button, or the form).
       const buttons = block.querySelectorAll<HTMLButtonElement>('table button');
       return (
@@ -103,7 +105,7 @@ function ActionLogView({ node, editor, getPos }: ReactNodeViewProps) {
           </thead>
           <tbody>
             {actions.map((a) => (
-              <tr key={a.child}>
+              <tr key={a.uid || `i${a.child}`}>
                 {canEdit ? (
                   <>
                     <td>

@@ -33,6 +33,7 @@ export const ActionItem = Node.create({
       owner: { default: '' },
       due: { default: '' },
       status: { default: 'open' },
+      uid: { default: '' },
     };
   },
   parseHTML() {

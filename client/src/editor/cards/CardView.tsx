@@ -47,14 +47,14 @@ function CardView({
           <div key={field.key}>
             <SyncedField
               label={field.label}
-              hint={field.hint}
+              // What the aim still lacks is read out with the field, after its guidance.
+              hint={gap ? `${field.hint} ${gap}` : field.hint}
               value={value}
               canEdit={canEdit}
               multiline={field.multiline ?? false}
               maxLength={MAX_TEXT}
               onChange={(v) => updateAttributes({ [field.key]: v })}
             />
-            {gap ? <p className="card__gap">{gap}</p> : null}
           </div>
         );
       })}

@@ -12,6 +12,7 @@ const MAX_ITEMS = 500;
 const textOf = (value: unknown) => (typeof value === 'string' ? value.slice(0, MAX_TEXT) : '');
 
 interface Stored {
+  uid: string;
   decision: string;
   decidedOn: string;
   decidedBy: string;
@@ -29,6 +30,7 @@ function decisionsOf(node: PmNode): Stored[] {
       decidedOn: isIsoDate(on) ? on : '',
       decidedBy: textOf(child.attrs.decidedBy),
       basis: textOf(child.attrs.basis),
+      uid: textOf(child.attrs.uid),
       child: index,
     });
   });
@@ -43,9 +45,13 @@ function DecisionLogView({ node, editor, getPos }: ReactNodeViewProps) {
   const decisions = decisionsOf(node);
 
   const edits = childEdits(editor, getPos, 'decisionLog');
-  const change = (d: Stored, key: keyof Omit<Stored, 'child'>, value: string) =>
+  const change = (
+    d: Stored,
+    key: 'decision' | 'decidedOn' | 'decidedBy' | 'basis',
+    value: string,
+  ) =>
     edits.update(
-      d.child,
+      d,
       (child) => key === 'decision' || textOf(child.attrs.decisionText) === d.decision,
       { [key === 'decision' ? 'decisionText' : key]: value },
     );
@@ -71,7 +77,7 @@ function DecisionLogView({ node, editor, getPos }: ReactNodeViewProps) {
       </p>
       <p>{describeDecisions(decisions)}</p>
       {decisions.map((d) => (
-        <fieldset key={d.child} className="evidence__item">
+        <fieldset key={d.uid || `i${d.child}`} className="evidence__item">
           <legend>{nameOf(d)}</legend>
           <SyncedField
             label="Decision"
@@ -228,6 +234,7 @@ export const DecisionItem = Node.create({
       decidedOn: { default: '' },
       decidedBy: { default: '' },
       basis: { default: '' },
+      uid: { default: '' },
     };
   },
   parseHTML() {

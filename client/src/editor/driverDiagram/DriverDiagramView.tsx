@@ -8,7 +8,8 @@ import {
 import { Node } from '@tiptap/core';
 import type { Node as PmNode } from '@tiptap/pm/model';
 import { NodeViewWrapper, type ReactNodeViewProps, ReactNodeViewRenderer } from '@tiptap/react';
-import { useId, useState } from 'react';
+import { useId, useRef, useState } from 'react';
+import { newUid } from '../childEdits.ts';
 import { SyncedField } from '../SyncedField.tsx';
 import { useFieldDraft } from '../useFieldDraft.ts';
 
@@ -18,16 +19,24 @@ const textOf = (value: unknown) => (typeof value === 'string' ? value.slice(0, M
 
 /** A branch as drawn, with its path of child indexes from the diagram. */
 interface Drawn extends DriverBranch {
+  uid: string;
   path: number[];
   children: Drawn[];
 }
 
 function branchesOf(node: PmNode, path: number[] = []): Drawn[] {
   const out: Drawn[] = [];
+  // Three levels are drawn; anything deeper another client wrote is left out.
+  if (path.length >= driverLevels.length) return out;
   node.forEach((child, _offset, index) => {
     if (index >= MAX_BRANCHES) return;
     const at = [...path, index];
-    out.push({ label: textOf(child.attrs.label), path: at, children: branchesOf(child, at) });
+    out.push({
+      label: textOf(child.attrs.label),
+      uid: textOf(child.attrs.uid),
+      path: at,
+      children: branchesOf(child, at),
+    });
   });
   return out;
 }
@@ -58,23 +67,32 @@ function DriverDiagramView({ node, editor, getPos, updateAttributes }: ReactNode
     const found = locate(diagram, pos, path);
     if (found) edit(found);
   };
+  // The branch at a path is still the one drawn there if it has the same own id.
+  const same = (b: Drawn, n: PmNode) => (b.uid ? n.attrs.uid === b.uid : true);
+  const [said, setSaid] = useState('');
+  const summaryRef = useRef<HTMLParagraphElement>(null);
   const rename = (b: Drawn, label: string) =>
     at(b.path, ({ node: n, at: p }) => {
+      if (!same(b, n)) return;
       const { state, view } = editor;
       view.dispatch(state.tr.setNodeMarkup(p, undefined, { ...n.attrs, label }));
     });
   const add = (parent: number[], level: DriverLevel, label: string) =>
     at(parent, ({ node: n, at: p }) => {
       const { state, view } = editor;
-      const created = state.schema.nodes[level]?.create({ label });
+      const created = state.schema.nodes[level]?.create({ label, uid: newUid() });
       if (created) view.dispatch(state.tr.insert(p + n.nodeSize - 1, created));
+      setSaid(`Added the ${driverLevelNames[level].one} “${label}”.`);
     });
   const remove = (b: Drawn) =>
     at(b.path, ({ node: n, at: p }) => {
       // Someone may have changed the diagram since it was drawn: only the same branch.
-      if (textOf(n.attrs.label) !== b.label) return;
+      if (!same(b, n) || textOf(n.attrs.label) !== b.label) return;
       const { state, view } = editor;
       view.dispatch(state.tr.delete(p, p + n.nodeSize));
+      setSaid(`Removed “${b.label || 'the branch'}” and everything under it.`);
+      // Its Remove button is gone: focus goes to the diagram's summary, not the page.
+      requestAnimationFrame(() => summaryRef.current?.focus());
     });
 
   return (
@@ -94,7 +112,9 @@ function DriverDiagramView({ node, editor, getPos, updateAttributes }: ReactNode
         maxLength={MAX_TEXT}
         onChange={(v) => updateAttributes({ aim: v })}
       />
-      <p className="driver-diagram__summary">{describeDriverDiagram(primaries)}</p>
+      <p className="driver-diagram__summary" ref={summaryRef} tabIndex={-1}>
+        {describeDriverDiagram(primaries)}
+      </p>
       <Branches
         branches={primaries}
         level={0}
@@ -105,6 +125,9 @@ function DriverDiagramView({ node, editor, getPos, updateAttributes }: ReactNode
         parentPath={[]}
         parentName="the aim"
       />
+      <p className="driver-diagram__said" role="status">
+        {said}
+      </p>
     </NodeViewWrapper>
   );
 }
@@ -139,11 +162,13 @@ function Branches({
           {branches.map((b, i) => {
             const name = b.label ? `“${b.label}”` : `${names.one} ${i + 1}`;
             return (
-              <li key={b.path.join('.')}>
+              <li key={b.uid || b.path.join('.')}>
                 {canEdit ? (
                   <div className="driver-diagram__branch">
                     <BranchInput
-                      label={`${names.one[0]?.toUpperCase()}${names.one.slice(1)} ${i + 1}`}
+                      label={`${names.one[0]?.toUpperCase()}${names.one.slice(1)} ${i + 1}${
+                        level === 0 ? '' : ` of ${parentName}`
+                      }`}
                       value={b.label}
                       onChange={(v) => onRename(b, v)}
                     />
@@ -267,7 +292,7 @@ const branch = (name: DriverLevel, content: string) =>
     selectable: false,
     content,
     addAttributes() {
-      return { label: { default: '' } };
+      return { label: { default: '' }, uid: { default: '' } };
     },
     parseHTML() {
       return [{ tag: `div[data-${name}]` }];
@@ -284,7 +309,7 @@ export const ChangeIdea = Node.create({
   atom: true,
   selectable: false,
   addAttributes() {
-    return { label: { default: '' } };
+    return { label: { default: '' }, uid: { default: '' } };
   },
   parseHTML() {
     return [{ tag: 'div[data-changeIdea]' }];

@@ -24,13 +24,16 @@ const MAX_TEXT = 4_000;
 const MAX_ITEMS = 500;
 
 interface Stored extends Evidence {
+  uid: string;
   child: number;
 }
 
 function itemsOf(node: PmNode): Stored[] {
   const out: Stored[] = [];
   node.forEach((child, _offset, index) => {
-    if (index < MAX_ITEMS) out.push({ ...evidenceOf(child.attrs), child: index });
+    if (index >= MAX_ITEMS) return;
+    const uid = typeof child.attrs.uid === 'string' ? child.attrs.uid : '';
+    out.push({ ...evidenceOf(child.attrs), uid, child: index });
   });
   return out;
 }
@@ -50,12 +53,10 @@ function EvidenceView({ node, editor, getPos }: ReactNodeViewProps) {
   const edits = childEdits(editor, getPos, 'evidenceList');
   const same = (e: Stored) => (child: PmNode) => evidenceOf(child.attrs).body === e.body;
   const change = (e: Stored, key: string, value: string) =>
-    edits.update(e.child, key === 'body' ? () => true : same(e), { [key]: value });
+    edits.update(e, key === 'body' ? () => true : same(e), { [key]: value });
   const add = (attrs: Record<string, string>) => edits.append('evidenceItem', attrs);
   const remove = (e: Stored) =>
-    edits.remove(e.child, same(e), (block) =>
-      block.querySelector<HTMLElement>('.evidence__summary'),
-    );
+    edits.remove(e, same(e), (block) => block.querySelector<HTMLElement>('.evidence__summary'));
 
   const journey = journeyOf(items);
   return (
@@ -74,7 +75,7 @@ function EvidenceView({ node, editor, getPos }: ReactNodeViewProps) {
       {items.map((e) => {
         const warning = consentWarning(e);
         return (
-          <fieldset key={e.child} className="evidence__item">
+          <fieldset key={e.uid || `i${e.child}`} className="evidence__item">
             <legend>{nameOf(e)}</legend>
             <SyncedField
               label={e.kind === 'touchpoint' ? 'What happened' : 'In their words'}
@@ -312,6 +313,7 @@ export const EvidenceItem = Node.create({
       anonymised: { default: 'no' },
       journeyStage: { default: '' },
       feeling: { default: '' },
+      uid: { default: '' },
     };
   },
   parseHTML() {

@@ -10,6 +10,7 @@ const MAX_TEXT = 4_000;
 const textOf = (value: unknown) => (typeof value === 'string' ? value.slice(0, MAX_TEXT) : '');
 
 interface StoredPriority extends Priority {
+  uid: string;
   child: number;
 }
 
@@ -21,6 +22,7 @@ function prioritiesOf(node: PmNode): StoredPriority[] {
       evidence: textOf(child.attrs.evidence),
       changed: textOf(child.attrs.changed),
       unchanged: textOf(child.attrs.unchanged),
+      uid: textOf(child.attrs.uid),
       child: index,
     });
   });
@@ -36,12 +38,10 @@ function PrioritiesView({ node, editor, getPos }: ReactNodeViewProps) {
   const edits = childEdits(editor, getPos, 'priorityList');
   const same = (p: StoredPriority) => (child: PmNode) => textOf(child.attrs.title) === p.title;
   const change = (p: StoredPriority, key: keyof Priority, value: string) =>
-    edits.update(p.child, key === 'title' ? () => true : same(p), { [key]: value });
+    edits.update(p, key === 'title' ? () => true : same(p), { [key]: value });
   const add = (item: { title: string; evidence: string }) => edits.append('priority', item);
   const remove = (p: StoredPriority) =>
-    edits.remove(p.child, same(p), (block) =>
-      block.querySelector<HTMLElement>('.priorities__summary'),
-    );
+    edits.remove(p, same(p), (block) => block.querySelector<HTMLElement>('.priorities__summary'));
 
   return (
     <NodeViewWrapper
@@ -58,7 +58,7 @@ function PrioritiesView({ node, editor, getPos }: ReactNodeViewProps) {
         {describePriorities(priorities)}
       </p>
       {priorities.map((p) => (
-        <fieldset key={p.child} className="priorities__item">
+        <fieldset key={p.uid || `i${p.child}`} className="priorities__item">
           <legend>{nameOf(p)}</legend>
           <SyncedField
             label="Priority"

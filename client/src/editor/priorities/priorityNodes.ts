@@ -28,7 +28,7 @@ export const PriorityItem = Node.create({
   atom: true,
   selectable: false,
   addAttributes() {
-    return Object.fromEntries(priorityFields.map((f) => [f, { default: '' }]));
+    return Object.fromEntries([...priorityFields, 'uid'].map((f) => [f, { default: '' }]));
   },
   parseHTML() {
     return [{ tag: 'div[data-priority]' }];
