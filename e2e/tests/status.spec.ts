@@ -82,7 +82,7 @@ test('a service design is approved by its staff lead and its lived-experience co
     await expectNoAxeViolations(patient.page, 'service design in review (co-chair, commenter)');
     await mine.getByRole('button', { name: 'Approve as lived-experience co-chair' }).click();
     await expect(mine.getByRole('status')).toHaveText(
-      'You approved it as lived-experience co-chair: it is now “Approved”.',
+      'You approved it as lived-experience co-chair: it is now “Approved”, and what was approved is saved as a version.',
     );
     for (const page of [owner.page, clinician.page, patient.page])
       await expectNow(page, 'Approved');

@@ -33,6 +33,7 @@ import type {
 } from '../storage/types.ts';
 import { recordAudit } from './audit.ts';
 import type { LiveDocuments } from './index.ts';
+import { saveVersion } from './versions.ts';
 
 /** The document a status route works on, as the route authorised it. */
 export interface Where {
@@ -235,7 +236,8 @@ export async function approve(
       details: { role: input.role, status: record.status },
     },
   ];
-  if (next.status !== record.status) {
+  const approvedNow = next.status !== record.status;
+  if (approvedNow) {
     audit.push({
       actorId,
       workspaceId: where.document.workspaceId,
@@ -245,6 +247,42 @@ export async function approve(
     });
   }
   await write(where, record, next, actorId, audit);
+  if (approvedNow) await keepApprovedVersion(where, kind, next, actorId);
+}
+
+/**
+ * Saves the document as approved as a named version, so what was approved stays on record
+ * however the text changes later (the status locks nothing in the text).
+ */
+async function keepApprovedVersion(
+  where: Where,
+  kind: LifecycleKind,
+  state: { leads: Partial<Record<LeadRole, string>> },
+  actorId: string,
+): Promise<void> {
+  if (!where.live) return;
+  const members = new Map((await readers(where)).map((m) => [m.userId, named(m).name]));
+  const needs: readonly LeadRole[] = lifecycles[kind].approval.needs;
+  const by = needs
+    .map((role) => {
+      const id = state.leads[role];
+      const who = id === undefined ? undefined : members.get(id);
+      return `${who ?? 'a former member'} (${leadRoleNames[role].toLowerCase()})`;
+    })
+    .join(' and ');
+  const { doc } = await where.live.committedDocument(where.document.id);
+  try {
+    await saveVersion(
+      where.storage,
+      where.document.id,
+      Y.encodeStateAsUpdate(doc),
+      'named',
+      `Approved by ${by}`.slice(0, 120),
+      actorId,
+    );
+  } finally {
+    doc.destroy();
+  }
 }
 
 /**
@@ -258,23 +296,27 @@ async function prioritiesProblem(where: Where): Promise<string | null> {
   }
   const { doc } = await where.live.committedDocument(where.document.id);
   const priorities: Priority[] = [];
-  const walk = (node: Y.XmlElement | Y.XmlFragment) => {
-    for (const child of node.toArray()) {
-      if (!(child instanceof Y.XmlElement)) continue;
-      if (child.nodeName === 'priority') {
-        const field = (key: string) => {
-          const value: unknown = child.getAttribute(key);
-          return typeof value === 'string' ? value : '';
-        };
-        priorities.push({
-          title: field('title'),
-          evidence: field('evidence'),
-          changed: field('changed'),
-          unchanged: field('unchanged'),
-        });
-      } else walk(child);
-    }
-  };
-  walk(doc.getXmlFragment(EDITOR_FRAGMENT));
+  try {
+    const walk = (node: Y.XmlElement | Y.XmlFragment) => {
+      for (const child of node.toArray()) {
+        if (!(child instanceof Y.XmlElement)) continue;
+        if (child.nodeName === 'priority') {
+          const field = (key: string) => {
+            const value: unknown = child.getAttribute(key);
+            return typeof value === 'string' ? value : '';
+          };
+          priorities.push({
+            title: field('title'),
+            evidence: field('evidence'),
+            changed: field('changed'),
+            unchanged: field('unchanged'),
+          });
+        } else walk(child);
+      }
+    };
+    walk(doc.getXmlFragment(EDITOR_FRAGMENT));
+  } finally {
+    doc.destroy();
+  }
   return closeProblem(priorities);
 }

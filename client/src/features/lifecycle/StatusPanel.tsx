@@ -151,7 +151,7 @@ export function StatusPanel({
                     (v) =>
                       v.status === view.status
                         ? `You approved it as ${lead.roleName.toLowerCase()}.`
-                        : `You approved it as ${lead.roleName.toLowerCase()}: it is now “${name(v.status)}”.`,
+                        : `You approved it as ${lead.roleName.toLowerCase()}: it is now “${name(v.status)}”, and what was approved is saved as a version.`,
                   )
                 }
               >

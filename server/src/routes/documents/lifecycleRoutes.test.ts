@@ -186,6 +186,13 @@ describe('document status over HTTP', () => {
     ).toBe('You have already approved it.');
     const second = await api('POST', '/approvals', clinician, { role: 'staff_lead', version: v });
     expect(second.json.status).toBe('approved');
+    // What was approved is kept as a named version, whatever the text becomes.
+    const versions = await call(server.url, 'GET', `/documents/${documentId}/versions`, {
+      cookie: owner.cookie,
+    });
+    expect(versions.json.versions.map((x: { label: string | null }) => x.label)).toContain(
+      'Approved by Cleo Clinician (staff lead) and Pat Patient (lived-experience co-chair)',
+    );
     const audit = await call(server.url, 'GET', `/workspaces/${workspaceId}/audit`, {
       cookie: owner.cookie,
     });
