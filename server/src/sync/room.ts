@@ -218,6 +218,41 @@ function withoutKnownStructs(
   return { update, to: meta.to };
 }
 
+/** The clock ranges of each client's content the doc holds parked, in order, merged. */
+function parkedRanges(doc: Y.Doc): Map<number, [number, number][]> {
+  const out = new Map<number, [number, number][]>();
+  const pending = doc.store.pendingStructs;
+  if (!pending) return out;
+  for (const struct of Y.decodeUpdate(pending.update).structs) {
+    const list = out.get(struct.id.client) ?? [];
+    list.push([struct.id.clock, struct.id.clock + struct.length]);
+    out.set(struct.id.client, list);
+  }
+  for (const list of out.values()) {
+    list.sort((a, b) => a[0] - b[0]);
+    for (let i = list.length - 1; i > 0; i--) {
+      const prev = list[i - 1] as [number, number];
+      const cur = list[i] as [number, number];
+      if (cur[0] <= prev[1]) {
+        prev[1] = Math.max(prev[1], cur[1]);
+        list.splice(i, 1);
+      }
+    }
+  }
+  return out;
+}
+
+/** Whether the merged ranges cover every clock from `from` up to `to`. */
+function covered(ranges: readonly [number, number][], from: number, to: number): boolean {
+  let at = from;
+  for (const [start, end] of ranges) {
+    if (start > at) break;
+    if (end > at) at = end;
+    if (at >= to) return true;
+  }
+  return at >= to;
+}
+
 const pendingSize = (doc: {
   store: { pendingStructs: { update: Uint8Array } | null; pendingDs: Uint8Array | null };
 }) => (doc.store.pendingStructs?.update.byteLength ?? 0) + (doc.store.pendingDs?.byteLength ?? 0);
@@ -844,13 +879,14 @@ export class Room {
     } catch {
       throw new ProtocolError('update could not be decoded');
     }
-    const parked = this.doc.store.pendingStructs
-      ? Y.parseUpdateMeta(this.doc.store.pendingStructs.update).to
-      : new Map<number, number>();
+    const parked = parkedRanges(this.doc);
     const claims: number[] = [];
     for (const [clientId, ranges] of ds.clients) {
-      const state = Math.max(Y.getState(this.doc.store, clientId), parked.get(clientId) ?? 0);
-      if (!ranges.some((r: { clock: number; len: number }) => r.clock + r.len > state)) continue;
+      const state = Y.getState(this.doc.store, clientId);
+      const held = parked.get(clientId) ?? [];
+      const beyond = (r: { clock: number; len: number }) =>
+        r.clock + r.len > state && !covered(held, Math.max(r.clock, state), r.clock + r.len);
+      if (!ranges.some(beyond)) continue;
       const owner = this.index.owners.get(clientId);
       if (owner === peer.identity.userId) continue;
       // An id nobody has written under yet may be the sender's own, whose content follows
