@@ -9,7 +9,8 @@ import {
 } from '@chorus/shared';
 import type { Node as PmNode } from '@tiptap/pm/model';
 import { NodeViewWrapper, type ReactNodeViewProps, ReactNodeViewRenderer } from '@tiptap/react';
-import { type FormEvent, type KeyboardEvent, useId, useState } from 'react';
+import { useId, useState } from 'react';
+import { AddForm } from '../AddForm.tsx';
 import { childEdits } from '../childEdits.ts';
 import { isIsoDate } from '../runChart/RunChartView.tsx';
 import { useFieldDraft } from '../useFieldDraft.ts';
@@ -216,91 +217,75 @@ function AddAction({
 }: {
   onAdd: (item: { action: string; owner: string; due: string }) => void;
 }) {
-  const ids = { action: useId(), owner: useId(), due: useId(), error: useId() };
+  const ids = { action: useId(), owner: useId(), due: useId() };
   const [action, setAction] = useState('');
   const [owner, setOwner] = useState('');
   const [due, setDue] = useState('');
-  const [problem, setProblem] = useState<string | null>(null);
-  const [added, setAdded] = useState('');
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
+  const submit = () => {
     const what = action.trim();
-    if (!what) {
-      setProblem('Describe the action, for example: Book a room for the next workshop.');
-      return;
-    }
+    if (!what)
+      return { problem: 'Describe the action, for example: Book a room for the next workshop.' };
     if (due !== '' && !isIsoDate(due)) {
-      setProblem('Enter the due date as a real date, for example 2026-03-01, or leave it empty.');
-      return;
+      return {
+        problem: 'Enter the due date as a real date, for example 2026-03-01, or leave it empty.',
+      };
     }
     onAdd({ action: what.slice(0, MAX_TEXT), owner: owner.trim().slice(0, MAX_TEXT), due });
-    setAdded(`Added “${what}”.`);
-    setProblem(null);
     setAction('');
     setOwner('');
     setDue('');
+    return { added: `Added “${what}”.` };
   };
-  const onEnter = (e: KeyboardEvent) => {
-    if (e.key === 'Enter') submit(e);
-  };
-  // A form element inside the editor would nest forms in some pages: a group instead.
   return (
-    <fieldset className="action-log__add">
-      <legend>Add an action</legend>
-      <div className="run-chart__fields">
-        <div className="field">
-          <label className="field__label" htmlFor={ids.action}>
-            Action
-          </label>
-          <input
-            id={ids.action}
-            className="field__input"
-            value={action}
-            maxLength={MAX_TEXT}
-            onChange={(e) => setAction(e.target.value)}
-            onKeyDown={onEnter}
-            aria-describedby={problem ? ids.error : undefined}
-          />
+    <AddForm
+      legend="Add an action"
+      className="action-log__add"
+      submitLabel="Add the action"
+      onSubmit={submit}
+    >
+      {(describedBy) => (
+        <div className="run-chart__fields">
+          <div className="field">
+            <label className="field__label" htmlFor={ids.action}>
+              Action
+            </label>
+            <input
+              id={ids.action}
+              className="field__input"
+              value={action}
+              maxLength={MAX_TEXT}
+              onChange={(e) => setAction(e.target.value)}
+              aria-describedby={describedBy}
+            />
+          </div>
+          <div className="field">
+            <label className="field__label" htmlFor={ids.owner}>
+              Owner (optional)
+            </label>
+            <input
+              id={ids.owner}
+              className="field__input"
+              value={owner}
+              maxLength={MAX_TEXT}
+              onChange={(e) => setOwner(e.target.value)}
+            />
+          </div>
+          <div className="field">
+            <label className="field__label" htmlFor={ids.due}>
+              Due date (optional)
+            </label>
+            <input
+              id={ids.due}
+              type="date"
+              className="field__input"
+              value={due}
+              onChange={(e) => setDue(e.target.value)}
+              aria-describedby={describedBy}
+            />
+          </div>
         </div>
-        <div className="field">
-          <label className="field__label" htmlFor={ids.owner}>
-            Owner (optional)
-          </label>
-          <input
-            id={ids.owner}
-            className="field__input"
-            value={owner}
-            maxLength={MAX_TEXT}
-            onChange={(e) => setOwner(e.target.value)}
-            onKeyDown={onEnter}
-          />
-        </div>
-        <div className="field">
-          <label className="field__label" htmlFor={ids.due}>
-            Due date (optional)
-          </label>
-          <input
-            id={ids.due}
-            type="date"
-            className="field__input"
-            value={due}
-            onChange={(e) => setDue(e.target.value)}
-            aria-describedby={problem ? ids.error : undefined}
-          />
-        </div>
-      </div>
-      {problem ? (
-        <p id={ids.error} className="field__error" role="alert">
-          {problem}
-        </p>
-      ) : null}
-      <button type="button" className="button button--secondary" onClick={submit}>
-        Add the action
-      </button>
-      <p className="action-log__added" role="status">
-        {added}
-      </p>
-    </fieldset>
+      )}
+    </AddForm>
   );
 }
 

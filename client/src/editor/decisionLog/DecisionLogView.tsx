@@ -3,6 +3,7 @@ import { Node } from '@tiptap/core';
 import type { Node as PmNode } from '@tiptap/pm/model';
 import { NodeViewWrapper, type ReactNodeViewProps, ReactNodeViewRenderer } from '@tiptap/react';
 import { useId, useState } from 'react';
+import { AddForm } from '../AddForm.tsx';
 import { childEdits } from '../childEdits.ts';
 import { isIsoDate } from '../runChart/RunChartView.tsx';
 import { SyncedField } from '../SyncedField.tsx';
@@ -159,49 +160,46 @@ function AddDecision({
 }: {
   onAdd: (item: { decision: string; decidedOn: string; decidedBy: string; basis: string }) => void;
 }) {
-  const ids = { decision: useId(), error: useId() };
+  const id = useId();
   const [decision, setDecision] = useState('');
-  const [problem, setProblem] = useState<string | null>(null);
-  const [added, setAdded] = useState('');
   const submit = () => {
     const words = decision.trim();
     if (!words) {
-      setProblem('Write the decision, for example: Results letters go out within five days.');
-      return;
+      return {
+        problem: 'Write the decision, for example: Results letters go out within five days.',
+      };
     }
     const today = new Date().toLocaleDateString('en-CA');
     onAdd({ decision: words.slice(0, MAX_TEXT), decidedOn: today, decidedBy: '', basis: '' });
-    setAdded('Recorded the decision. Say who made it and the evidence it rests on below it.');
-    setProblem(null);
     setDecision('');
+    return {
+      added: 'Recorded the decision. Say who made it and the evidence it rests on below it.',
+    };
   };
   return (
-    <fieldset className="evidence__add">
-      <legend>Record a decision</legend>
-      <div className="field">
-        <label className="field__label" htmlFor={ids.decision}>
-          Decision
-        </label>
-        <textarea
-          id={ids.decision}
-          className="field__input field__textarea"
-          rows={2}
-          value={decision}
-          maxLength={MAX_TEXT}
-          onChange={(e) => setDecision(e.target.value)}
-          aria-describedby={problem ? ids.error : undefined}
-        />
-      </div>
-      {problem ? (
-        <p id={ids.error} className="field__error" role="alert">
-          {problem}
-        </p>
-      ) : null}
-      <button type="button" className="button button--secondary" onClick={submit}>
-        Record the decision
-      </button>
-      <p role="status">{added}</p>
-    </fieldset>
+    <AddForm
+      legend="Record a decision"
+      className="evidence__add"
+      submitLabel="Record the decision"
+      onSubmit={submit}
+    >
+      {(describedBy) => (
+        <div className="field">
+          <label className="field__label" htmlFor={id}>
+            Decision
+          </label>
+          <textarea
+            id={id}
+            className="field__input field__textarea"
+            rows={2}
+            value={decision}
+            maxLength={MAX_TEXT}
+            onChange={(e) => setDecision(e.target.value)}
+            aria-describedby={describedBy}
+          />
+        </div>
+      )}
+    </AddForm>
   );
 }
 

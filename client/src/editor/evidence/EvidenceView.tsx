@@ -17,6 +17,7 @@ import type { Node as PmNode } from '@tiptap/pm/model';
 import { NodeViewWrapper, type ReactNodeViewProps, ReactNodeViewRenderer } from '@tiptap/react';
 import { useId, useState } from 'react';
 import { RadioGroup } from '../../ui/RadioGroup.tsx';
+import { AddForm } from '../AddForm.tsx';
 import { childEdits } from '../childEdits.ts';
 import { SyncedField } from '../SyncedField.tsx';
 
@@ -222,62 +223,58 @@ function TouchpointFields({
 }
 
 function AddEvidence({ onAdd }: { onAdd: (attrs: Record<string, string>) => void }) {
-  const ids = { kind: useId(), body: useId(), error: useId() };
+  const ids = { kind: useId(), body: useId() };
   const [kind, setKind] = useState<EvidenceKind>('quote');
   const [body, setBody] = useState('');
-  const [problem, setProblem] = useState<string | null>(null);
-  const [added, setAdded] = useState('');
   const submit = () => {
     const words = body.trim();
     if (!words) {
-      setProblem(
-        kind === 'touchpoint'
-          ? 'Say what happened at this point of the journey.'
-          : 'Write what they said, in their words.',
-      );
-      return;
+      return {
+        problem:
+          kind === 'touchpoint'
+            ? 'Say what happened at this point of the journey.'
+            : 'Write what they said, in their words.',
+      };
     }
     onAdd({ kind, body: words.slice(0, MAX_TEXT), consent: 'unknown', anonymised: 'no' });
-    setAdded(`Added the ${evidenceKindNames[kind].toLowerCase()}. Record consent below it.`);
-    setProblem(null);
     setBody('');
+    return {
+      added: `Added the ${evidenceKindNames[kind].toLowerCase()}. Record consent below it.`,
+    };
   };
   return (
-    <fieldset className="evidence__add">
-      <legend>Add evidence</legend>
-      <RadioGroup
-        legend="What it is"
-        name={ids.kind}
-        options={evidenceKinds.map((k) => ({ value: k, label: evidenceKindNames[k] }))}
-        value={kind}
-        onChange={setKind}
-      />
-      <div className="field">
-        <label className="field__label" htmlFor={ids.body}>
-          {kind === 'touchpoint' ? 'What happened' : 'In their words'}
-        </label>
-        <textarea
-          id={ids.body}
-          className="field__input field__textarea"
-          rows={3}
-          value={body}
-          maxLength={MAX_TEXT}
-          onChange={(e) => setBody(e.target.value)}
-          aria-describedby={problem ? ids.error : undefined}
-        />
-      </div>
-      {problem ? (
-        <p id={ids.error} className="field__error" role="alert">
-          {problem}
-        </p>
-      ) : null}
-      <button type="button" className="button button--secondary" onClick={submit}>
-        Add the evidence
-      </button>
-      <p className="evidence__added" role="status">
-        {added}
-      </p>
-    </fieldset>
+    <AddForm
+      legend="Add evidence"
+      className="evidence__add"
+      submitLabel="Add the evidence"
+      onSubmit={submit}
+    >
+      {(describedBy) => (
+        <>
+          <RadioGroup
+            legend="What it is"
+            name={ids.kind}
+            options={evidenceKinds.map((k) => ({ value: k, label: evidenceKindNames[k] }))}
+            value={kind}
+            onChange={setKind}
+          />
+          <div className="field">
+            <label className="field__label" htmlFor={ids.body}>
+              {kind === 'touchpoint' ? 'What happened' : 'In their words'}
+            </label>
+            <textarea
+              id={ids.body}
+              className="field__input field__textarea"
+              rows={3}
+              value={body}
+              maxLength={MAX_TEXT}
+              onChange={(e) => setBody(e.target.value)}
+              aria-describedby={describedBy}
+            />
+          </div>
+        </>
+      )}
+    </AddForm>
   );
 }
 

@@ -2,6 +2,7 @@ import { describePriorities, hasEntry, type Priority } from '@chorus/shared';
 import type { Node as PmNode } from '@tiptap/pm/model';
 import { NodeViewWrapper, type ReactNodeViewProps, ReactNodeViewRenderer } from '@tiptap/react';
 import { useId, useState } from 'react';
+import { AddForm } from '../AddForm.tsx';
 import { childEdits } from '../childEdits.ts';
 import { SyncedField } from '../SyncedField.tsx';
 import { PriorityList } from './priorityNodes.ts';
@@ -106,70 +107,56 @@ function PrioritiesView({ node, editor, getPos }: ReactNodeViewProps) {
 }
 
 function AddPriority({ onAdd }: { onAdd: (item: { title: string; evidence: string }) => void }) {
-  const ids = { title: useId(), evidence: useId(), error: useId() };
+  const ids = { title: useId(), evidence: useId() };
   const [title, setTitle] = useState('');
   const [evidence, setEvidence] = useState('');
-  const [problem, setProblem] = useState<string | null>(null);
-  const [added, setAdded] = useState('');
   const submit = () => {
     const what = title.trim();
-    if (!what) {
-      setProblem('Write the priority, for example: Results within a week of screening.');
-      return;
-    }
+    if (!what)
+      return { problem: 'Write the priority, for example: Results within a week of screening.' };
     onAdd({ title: what.slice(0, MAX_TEXT), evidence: evidence.trim().slice(0, MAX_TEXT) });
-    setAdded(`Added the priority “${what}”.`);
-    setProblem(null);
     setTitle('');
     setEvidence('');
+    return { added: `Added the priority “${what}”.` };
   };
   return (
-    <fieldset className="priorities__add">
-      <legend>Add a priority</legend>
-      <div className="field">
-        <label className="field__label" htmlFor={ids.title}>
-          Priority
-        </label>
-        <input
-          id={ids.title}
-          className="field__input"
-          value={title}
-          maxLength={MAX_TEXT}
-          onChange={(e) => setTitle(e.target.value)}
-          onKeyDown={(e) => {
-            if (e.key === 'Enter') {
-              e.preventDefault();
-              submit();
-            }
-          }}
-          aria-describedby={problem ? ids.error : undefined}
-        />
-      </div>
-      <div className="field">
-        <label className="field__label" htmlFor={ids.evidence}>
-          Evidence behind it (optional)
-        </label>
-        <textarea
-          id={ids.evidence}
-          className="field__input field__textarea"
-          rows={2}
-          value={evidence}
-          maxLength={MAX_TEXT}
-          onChange={(e) => setEvidence(e.target.value)}
-        />
-      </div>
-      {problem ? (
-        <p id={ids.error} className="field__error" role="alert">
-          {problem}
-        </p>
-      ) : null}
-      <button type="button" className="button button--secondary" onClick={submit}>
-        Add the priority
-      </button>
-      <p className="priorities__added" role="status">
-        {added}
-      </p>
-    </fieldset>
+    <AddForm
+      legend="Add a priority"
+      className="priorities__add"
+      submitLabel="Add the priority"
+      onSubmit={submit}
+    >
+      {(describedBy) => (
+        <>
+          <div className="field">
+            <label className="field__label" htmlFor={ids.title}>
+              Priority
+            </label>
+            <input
+              id={ids.title}
+              className="field__input"
+              value={title}
+              maxLength={MAX_TEXT}
+              onChange={(e) => setTitle(e.target.value)}
+              aria-describedby={describedBy}
+            />
+          </div>
+          <div className="field">
+            <label className="field__label" htmlFor={ids.evidence}>
+              Evidence behind it (optional)
+            </label>
+            <textarea
+              id={ids.evidence}
+              className="field__input field__textarea"
+              rows={2}
+              value={evidence}
+              maxLength={MAX_TEXT}
+              onChange={(e) => setEvidence(e.target.value)}
+            />
+          </div>
+        </>
+      )}
+    </AddForm>
   );
 }
 
