@@ -78,5 +78,25 @@ test('a driver diagram is built together with the keyboard and read as nested li
   await expect(diagramOf(partner.page)).toContainText(
     '1 primary driver, 1 secondary driver and 1 change idea.',
   );
+  // A PDSA cycle in the same plan offers the diagram's change ideas to test.
+  await l.editor.getByText('Plan, do, study, act for each change idea').click();
+  await lead.page.keyboard.press('End');
+  await l.toolbar.getByRole('button', { name: 'Insert PDSA cycle' }).click();
+  const idea = lead.page
+    .getByRole('region', { name: 'PDSA cycle' })
+    .getByLabel('Change idea being tested');
+  await expect
+    .poll(() =>
+      idea.evaluate((input) =>
+        input instanceof HTMLInputElement && input.list
+          ? [...input.list.options].map((o) => o.value)
+          : [],
+      ),
+    )
+    .toEqual(['Text reminders two days before']);
+  await idea.fill('Text reminders two days before');
+  await expect(l.status).toHaveText('All changes saved');
+  await expectNoAxeViolations(lead.page, 'PDSA cycle offering the diagram’s change ideas');
+
   for (const actor of [lead, partner]) await actor.context.close();
 });

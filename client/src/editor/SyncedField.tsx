@@ -1,3 +1,4 @@
+import { useId } from 'react';
 import { TextAreaField } from '../ui/TextAreaField.tsx';
 import { TextField } from '../ui/TextField.tsx';
 import { useFieldDraft } from './useFieldDraft.ts';
@@ -7,6 +8,8 @@ export interface FieldOptions {
   placeholder?: string;
   hint?: string;
   maxLength?: number;
+  /** Values offered while typing (a one-line field only), e.g. the plan's change ideas. */
+  suggestions?: readonly string[];
 }
 
 /**
@@ -22,6 +25,7 @@ export function SyncedField({
   placeholder,
   hint,
   maxLength = 4_000,
+  suggestions = [],
 }: FieldOptions & {
   label: string;
   value: string;
@@ -29,6 +33,7 @@ export function SyncedField({
   onChange: (value: string) => void;
 }) {
   const { text, setText, onFocus, onBlur } = useFieldDraft(value);
+  const listId = useId();
   const props = {
     label,
     value: text,
@@ -43,5 +48,16 @@ export function SyncedField({
       onChange(next);
     },
   };
-  return multiline ? <TextAreaField rows={3} {...props} /> : <TextField {...props} />;
+  if (multiline) return <TextAreaField rows={3} {...props} />;
+  if (!canEdit || suggestions.length === 0) return <TextField {...props} />;
+  return (
+    <>
+      <TextField {...props} list={listId} />
+      <datalist id={listId}>
+        {suggestions.map((s) => (
+          <option key={s} value={s} />
+        ))}
+      </datalist>
+    </>
+  );
 }

@@ -11,6 +11,7 @@ import {
   pdsaStageOf,
   pdsaStages,
 } from '@chorus/shared';
+import type { Node as PmNode } from '@tiptap/pm/model';
 import { NodeViewWrapper, type ReactNodeViewProps, ReactNodeViewRenderer } from '@tiptap/react';
 import { useEffect, useId, useRef, useState } from 'react';
 import { ConfirmAction } from '../../ui/ConfirmAction.tsx';
@@ -38,6 +39,7 @@ function PdsaCycleView({ node, editor, updateAttributes }: ReactNodeViewProps) {
   const reached = pdsaStages.indexOf(stage);
   const canEdit = editor.isEditable && !editor.storage.readOnlyContent?.locked();
   const title = field('title');
+  const changeIdeas = changeIdeasIn(editor.state.doc);
   const set = (name: PdsaField) => (value: string) => updateAttributes({ [name]: value });
   // After a move the button pressed is gone: focus goes to the stage line, and it is said.
   const nowRef = useRef<HTMLParagraphElement>(null);
@@ -76,7 +78,11 @@ function PdsaCycleView({ node, editor, updateAttributes }: ReactNodeViewProps) {
         {synced('title', 'Name of this test', {
           placeholder: 'For example: Cycle 1, text reminders in one clinic',
         })}
-        {synced('changeIdea', 'Change idea being tested')}
+        {synced('changeIdea', 'Change idea being tested', {
+          suggestions: changeIdeas,
+          hint:
+            changeIdeas.length > 0 ? 'Pick one from the driver diagram, or write it.' : undefined,
+        })}
       </div>
       <p className="pdsa__now" ref={nowRef} tabIndex={-1}>
         Now at: <strong>{pdsaStageNames[stage]}</strong>
@@ -309,3 +315,18 @@ export const PdsaCycleWithView = PdsaCycle.extend({
     return ReactNodeViewRenderer(PdsaCycleView);
   },
 });
+
+/** The change ideas of the document's driver diagrams, offered when naming a cycle's. */
+function changeIdeasIn(doc: PmNode): string[] {
+  const ideas = new Set<string>();
+  doc.descendants((node) => {
+    if (ideas.size >= 100) return false;
+    if (node.type.name === 'changeIdea' && typeof node.attrs.label === 'string') {
+      const label = node.attrs.label.trim();
+      if (label) ideas.add(label.slice(0, 200));
+    }
+    // Only blocks can hold a diagram; text never does.
+    return !node.isTextblock;
+  });
+  return [...ideas];
+}
