@@ -89,7 +89,7 @@ test('a driver diagram is built together with the keyboard and read as nested li
     .poll(() =>
       idea.evaluate((input) =>
         input instanceof HTMLInputElement && input.list
-          ? [...input.list.options].map((o) => o.value)
+          ? Array.from(input.list.options, (o) => o.value)
           : [],
       ),
     )
