@@ -61,3 +61,39 @@ export function SyncedField({
     </>
   );
 }
+
+/** A field of a stored node as text, whatever another client put there, cut to `max`. */
+export const storedText = (value: unknown, max: number) =>
+  typeof value === 'string' ? value.slice(0, max) : '';
+
+/**
+ * An unlabelled-looking one-line field (a table cell, a branch of a tree) named for
+ * assistive technology by `label`, sent as it is typed (see `useFieldDraft`).
+ */
+export function DraftInput({
+  label,
+  value,
+  onChange,
+  maxLength,
+}: {
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+  maxLength: number;
+}) {
+  const { text, setText, onFocus, onBlur } = useFieldDraft(value);
+  return (
+    <input
+      className="field__input"
+      aria-label={label}
+      value={text}
+      maxLength={maxLength}
+      onFocus={onFocus}
+      onBlur={onBlur}
+      onChange={(e) => {
+        setText(e.target.value);
+        onChange(e.target.value);
+      }}
+    />
+  );
+}

@@ -21,17 +21,8 @@ const blocksFor: Record<DocumentKind, ReadonlySet<string>> = {
   service_design: new Set(['runChart', 'serviceHeader', 'evidence', 'priorities', 'decisionLog']),
   procurement_evaluation: new Set(['runChart']),
 };
-const structured = new Set([
-  'runChart',
-  'pdsaCycle',
-  'actionLog',
-  'charter',
-  'driverDiagram',
-  'priorities',
-  'serviceHeader',
-  'evidence',
-  'decisionLog',
-]);
+/** Every structured block, offered when the kind is not known. */
+const structured = new Set(Object.values(blocksFor).flatMap((blocks) => [...blocks]));
 
 interface ToolButtonSpec {
   id: string;

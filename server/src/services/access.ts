@@ -1,5 +1,5 @@
 import { type Action, can, effectivePermission, type Permission } from '@chorus/shared';
-import type { DocumentRecord, MembershipRecord, Storage } from '../storage/types.ts';
+import type { DocumentRecord, MembershipRecord, MemberView, Storage } from '../storage/types.ts';
 
 export type DocumentAccess =
   | { ok: true; document: DocumentRecord; membership: MembershipRecord; permission: Permission }
@@ -45,4 +45,23 @@ export async function checkDocumentAccess(
     return { ok: false, reason: 'forbidden', permission: found.permission };
   }
   return { ok: true, ...found };
+}
+
+/** The workspace's members who can read a document (its overrides and restriction applied). */
+export async function documentReaders(
+  storage: Storage,
+  document: Pick<DocumentRecord, 'id' | 'workspaceId' | 'restricted'>,
+): Promise<MemberView[]> {
+  const [overrides, members] = await Promise.all([
+    storage.documents.listOverrides(document.id),
+    storage.workspaces.listMembers(document.workspaceId),
+  ]);
+  const overrideOf = new Map(overrides.map((o) => [o.userId, o.permission]));
+  return members.filter((m) =>
+    effectivePermission({
+      workspacePermission: m.permission,
+      override: overrideOf.get(m.userId) ?? null,
+      restricted: document.restricted,
+    }),
+  );
 }

@@ -5,14 +5,13 @@ import {
   type CreateThreadInput,
   creditedName,
   ErrorId,
-  effectivePermission,
   type ParticipantRole,
 } from '@chorus/shared';
 import * as Y from 'yjs';
 import { AppError } from '../errors.ts';
 import { newId } from '../ids.ts';
 import type { CommentRecord, CommentThreadRecord, Storage } from '../storage/types.ts';
-import { checkDocumentAccess } from './access.ts';
+import { checkDocumentAccess, documentReaders } from './access.ts';
 import type { LiveDocuments } from './index.ts';
 import { type PersonView, peopleOf } from './people.ts';
 
@@ -102,19 +101,12 @@ export async function mentionable(
   where: Where,
   restricted: boolean,
 ): Promise<{ id: string; name: string }[]> {
-  const [overrides, members] = await Promise.all([
-    where.storage.documents.listOverrides(where.documentId),
-    where.storage.workspaces.listMembers(where.workspaceId),
-  ]);
-  const overrideOf = new Map(overrides.map((o) => [o.userId, o.permission]));
-  return members
-    .filter((m) =>
-      effectivePermission({
-        workspacePermission: m.permission,
-        override: overrideOf.get(m.userId) ?? null,
-        restricted,
-      }),
-    )
+  const readers = await documentReaders(where.storage, {
+    id: where.documentId,
+    workspaceId: where.workspaceId,
+    restricted,
+  });
+  return readers
     .map((m) => ({ id: m.userId, name: creditedName(m, m.participantRole) }))
     .sort((a, b) => a.name.localeCompare(b.name));
 }

@@ -6,7 +6,6 @@ import {
   type DocumentKind,
   EDITOR_FRAGMENT,
   ErrorId,
-  effectivePermission,
   hasLifecycle,
   initialLifecycle,
   type LeadRole,
@@ -31,6 +30,7 @@ import type {
   MemberView as Member,
   Storage,
 } from '../storage/types.ts';
+import { documentReaders } from './access.ts';
 import { recordAudit } from './audit.ts';
 import type { LiveDocuments } from './index.ts';
 import { saveVersion } from './versions.ts';
@@ -73,23 +73,8 @@ const changedMeanwhile = (record: LifecycleRecord) =>
     `The status changed while you were looking at it: it is now “${statusNames[record.status]}”. Check it and try again.`,
   );
 
-/** Members who can read the document, with their credited names. */
-
-async function readers(where: Where): Promise<Member[]> {
-  const { storage, document } = where;
-  const [overrides, members] = await Promise.all([
-    storage.documents.listOverrides(document.id),
-    storage.workspaces.listMembers(document.workspaceId),
-  ]);
-  const overrideOf = new Map(overrides.map((o) => [o.userId, o.permission]));
-  return members.filter((m) =>
-    effectivePermission({
-      workspacePermission: m.permission,
-      override: overrideOf.get(m.userId) ?? null,
-      restricted: document.restricted,
-    }),
-  );
-}
+/** Members who can read the document. */
+const readers = (where: Where) => documentReaders(where.storage, where.document);
 
 const named = (m: Member) => ({ id: m.userId, name: creditedName(m, m.participantRole) });
 

@@ -199,6 +199,13 @@ export function analyseRunChart<P extends DataPoint>(
 }
 
 /** A day of a run chart as people read it: "2 Feb 2026" (the ISO text if it is not a date). */
+/** A real calendar date written `YYYY-MM-DD` (so 2026-02-30 is not one). */
+export function isIsoDate(text: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false;
+  const date = new Date(`${text}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text;
+}
+
 export const formatDay = (iso: string) => {
   const date = new Date(`${iso}T00:00:00Z`);
   return Number.isNaN(date.getTime())

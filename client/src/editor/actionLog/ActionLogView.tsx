@@ -5,6 +5,7 @@ import {
   actionStatusOf,
   describeActionLog,
   formatDay,
+  isIsoDate,
   isOverdue,
 } from '@chorus/shared';
 import type { Node as PmNode } from '@tiptap/pm/model';
@@ -12,8 +13,7 @@ import { NodeViewWrapper, type ReactNodeViewProps, ReactNodeViewRenderer } from 
 import { useId, useState } from 'react';
 import { AddForm } from '../AddForm.tsx';
 import { childEdits } from '../childEdits.ts';
-import { isIsoDate } from '../runChart/RunChartView.tsx';
-import { useFieldDraft } from '../useFieldDraft.ts';
+import { DraftInput, storedText } from '../SyncedField.tsx';
 import { ActionLog } from './actionLogNodes.ts';
 
 /** An action as stored, with where it sits among the log's children. */
@@ -29,7 +29,7 @@ interface StoredAction {
 const MAX_TEXT = 500;
 const MAX_ACTIONS = 500;
 
-const textOf = (value: unknown) => (typeof value === 'string' ? value.slice(0, MAX_TEXT) : '');
+const textOf = (value: unknown) => storedText(value, MAX_TEXT);
 
 /** The actions as stored; a date another client wrote that is not a real one is left out. */
 function actionsOf(node: PmNode): StoredAction[] {
@@ -111,6 +111,7 @@ function ActionLogView({ node, editor, getPos }: ReactNodeViewProps) {
                   <>
                     <td>
                       <DraftInput
+                        maxLength={MAX_TEXT}
                         label={`Action ${a.child + 1}`}
                         value={a.action}
                         onChange={(v) => change(a, 'action', v)}
@@ -118,6 +119,7 @@ function ActionLogView({ node, editor, getPos }: ReactNodeViewProps) {
                     </td>
                     <td>
                       <DraftInput
+                        maxLength={MAX_TEXT}
                         label={`Owner of ${nameOf(a)}`}
                         value={a.owner}
                         onChange={(v) => change(a, 'owner', v)}
@@ -182,33 +184,6 @@ function ActionLogView({ node, editor, getPos }: ReactNodeViewProps) {
       ) : null}
       {canEdit ? <AddAction onAdd={add} /> : null}
     </NodeViewWrapper>
-  );
-}
-
-/** A text cell of the table, sent as it is typed (see `useFieldDraft`). */
-function DraftInput({
-  label,
-  value,
-  onChange,
-}: {
-  label: string;
-  value: string;
-  onChange: (value: string) => void;
-}) {
-  const { text, setText, onFocus, onBlur } = useFieldDraft(value);
-  return (
-    <input
-      className="field__input"
-      aria-label={label}
-      value={text}
-      maxLength={MAX_TEXT}
-      onFocus={onFocus}
-      onBlur={onBlur}
-      onChange={(e) => {
-        setText(e.target.value);
-        onChange(e.target.value);
-      }}
-    />
   );
 }
 

@@ -12,10 +12,10 @@ import { Node } from '@tiptap/core';
 import { NodeViewWrapper, type ReactNodeViewProps, ReactNodeViewRenderer } from '@tiptap/react';
 import { useId } from 'react';
 import { RadioGroup } from '../../ui/RadioGroup.tsx';
-import { SyncedField } from '../SyncedField.tsx';
+import { SyncedField, storedText } from '../SyncedField.tsx';
 
 const MAX_TEXT = 4_000;
-const textOf = (value: unknown) => (typeof value === 'string' ? value.slice(0, MAX_TEXT) : '');
+const textOf = (value: unknown) => storedText(value, MAX_TEXT);
 
 /**
  * A card of fixed fields in the document (an improvement plan's charter, a service

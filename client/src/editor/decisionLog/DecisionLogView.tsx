@@ -1,16 +1,15 @@
-import { describeDecisions, formatDay } from '@chorus/shared';
+import { describeDecisions, formatDay, isIsoDate } from '@chorus/shared';
 import { Node } from '@tiptap/core';
 import type { Node as PmNode } from '@tiptap/pm/model';
 import { NodeViewWrapper, type ReactNodeViewProps, ReactNodeViewRenderer } from '@tiptap/react';
 import { useId, useState } from 'react';
 import { AddForm } from '../AddForm.tsx';
 import { childEdits } from '../childEdits.ts';
-import { isIsoDate } from '../runChart/RunChartView.tsx';
-import { SyncedField } from '../SyncedField.tsx';
+import { SyncedField, storedText } from '../SyncedField.tsx';
 
 const MAX_TEXT = 2_000;
 const MAX_ITEMS = 500;
-const textOf = (value: unknown) => (typeof value === 'string' ? value.slice(0, MAX_TEXT) : '');
+const textOf = (value: unknown) => storedText(value, MAX_TEXT);
 
 interface Stored {
   uid: string;

@@ -10,12 +10,11 @@ import type { Node as PmNode } from '@tiptap/pm/model';
 import { NodeViewWrapper, type ReactNodeViewProps, ReactNodeViewRenderer } from '@tiptap/react';
 import { useId, useRef, useState } from 'react';
 import { newUid } from '../childEdits.ts';
-import { SyncedField } from '../SyncedField.tsx';
-import { useFieldDraft } from '../useFieldDraft.ts';
+import { DraftInput, SyncedField, storedText } from '../SyncedField.tsx';
 
 const MAX_TEXT = 1_000;
 const MAX_BRANCHES = 200;
-const textOf = (value: unknown) => (typeof value === 'string' ? value.slice(0, MAX_TEXT) : '');
+const textOf = (value: unknown) => storedText(value, MAX_TEXT);
 
 /** A branch as drawn, with its path of child indexes from the diagram. */
 interface Drawn extends DriverBranch {
@@ -165,7 +164,8 @@ function Branches({
               <li key={b.uid || b.path.join('.')}>
                 {canEdit ? (
                   <div className="driver-diagram__branch">
-                    <BranchInput
+                    <DraftInput
+                      maxLength={MAX_TEXT}
                       label={`${names.one[0]?.toUpperCase()}${names.one.slice(1)} ${i + 1}${
                         level === 0 ? '' : ` of ${parentName}`
                       }`}
@@ -209,32 +209,6 @@ function Branches({
         />
       ) : null}
     </div>
-  );
-}
-
-function BranchInput({
-  label,
-  value,
-  onChange,
-}: {
-  label: string;
-  value: string;
-  onChange: (value: string) => void;
-}) {
-  const { text, setText, onFocus, onBlur } = useFieldDraft(value);
-  return (
-    <input
-      className="field__input"
-      aria-label={label}
-      value={text}
-      maxLength={MAX_TEXT}
-      onFocus={onFocus}
-      onBlur={onBlur}
-      onChange={(e) => {
-        setText(e.target.value);
-        onChange(e.target.value);
-      }}
-    />
   );
 }
 

@@ -16,14 +16,14 @@ import { NodeViewWrapper, type ReactNodeViewProps, ReactNodeViewRenderer } from 
 import { useEffect, useId, useRef, useState } from 'react';
 import { ConfirmAction } from '../../ui/ConfirmAction.tsx';
 import { RadioGroup } from '../../ui/RadioGroup.tsx';
-import { type FieldOptions, SyncedField } from '../SyncedField.tsx';
+import { type FieldOptions, SyncedField, storedText } from '../SyncedField.tsx';
 import { PdsaCycle } from './pdsaNodes.ts';
 
 /** Longest text kept in a field (a field is a few paragraphs, not a document). */
 const MAX_FIELD = 4_000;
 
 /** A stored field as text, whatever another client put there. */
-const textOf = (value: unknown) => (typeof value === 'string' ? value.slice(0, MAX_FIELD) : '');
+const textOf = (value: unknown) => storedText(value, MAX_FIELD);
 
 /** What the button that moves a cycle on says, for each stage it moves to. */
 const moveLabels: Record<Exclude<PdsaStage, 'plan'>, string> = {

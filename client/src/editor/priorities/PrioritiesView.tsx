@@ -4,11 +4,11 @@ import { NodeViewWrapper, type ReactNodeViewProps, ReactNodeViewRenderer } from 
 import { useId, useState } from 'react';
 import { AddForm } from '../AddForm.tsx';
 import { childEdits } from '../childEdits.ts';
-import { SyncedField } from '../SyncedField.tsx';
+import { SyncedField, storedText } from '../SyncedField.tsx';
 import { PriorityList } from './priorityNodes.ts';
 
 const MAX_TEXT = 4_000;
-const textOf = (value: unknown) => (typeof value === 'string' ? value.slice(0, MAX_TEXT) : '');
+const textOf = (value: unknown) => storedText(value, MAX_TEXT);
 
 interface StoredPriority extends Priority {
   uid: string;

@@ -2,6 +2,7 @@ import {
   analyseRunChart,
   describeSignal,
   formatDay,
+  isIsoDate,
   type DataPoint as Point,
   type RunChartAnalysis,
 } from '@chorus/shared';
@@ -16,13 +17,6 @@ interface StoredPoint extends Point {
   note: string;
   /** Index among the chart's child nodes (to remove it). */
   child: number;
-}
-
-/** A real calendar date written `YYYY-MM-DD` (so 2026-02-30 is not one). */
-export function isIsoDate(text: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false;
-  const date = new Date(`${text}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text;
 }
 
 /** Points drawn at most: a chart of years of daily data; more is not a run chart. */
