@@ -22,6 +22,8 @@ export interface PersonFigures {
   wordsDeleted: number;
   /** Comments they wrote in the document and have not deleted. */
   commentsMade: number;
+  /** Their suggested edits that an editor accepted (the words are credited to them). */
+  suggestionsAccepted: number;
   deletedFrom: { accountId: string | null; name: string; words: number }[];
 }
 
@@ -37,6 +39,7 @@ export interface ContributionReport {
     wordsWritten: number;
     wordsDeleted: number;
     commentsMade: number;
+    suggestionsAccepted: number;
   }[];
   passages: {
     text: string;
@@ -93,6 +96,7 @@ export function computeReport(
   deletes: readonly LedgerDelete[],
   people: ReadonlyMap<string, Person>,
   commentsBy: ReadonlyMap<string, number> = new Map(),
+  suggestionsAcceptedBy: ReadonlyMap<string, number> = new Map(),
 ): ContributionReport {
   const blocks = authoredBlocks(doc.getXmlFragment('default'), index);
   const inDoc = new Map<string | null, number>();
@@ -123,6 +127,7 @@ export function computeReport(
     ...deletedOf.keys(),
     ...deletedBy.keys(),
     ...commentsBy.keys(),
+    ...suggestionsAcceptedBy.keys(),
   ]) {
     if (id) ids.add(id);
   }
@@ -139,6 +144,7 @@ export function computeReport(
       wordsWritten: (inDoc.get(accountId) ?? 0) + Math.max(0, deletedOf.get(accountId) ?? 0),
       wordsDeleted: [...by.values()].reduce((a, b) => a + b, 0),
       commentsMade: commentsBy.get(accountId) ?? 0,
+      suggestionsAccepted: suggestionsAcceptedBy.get(accountId) ?? 0,
       deletedFrom: [...by].map(([id, words]) => ({ accountId: id, name: nameOf(id), words })),
     };
   });
@@ -155,6 +161,7 @@ export function computeReport(
         wordsWritten: members.reduce((n, f) => n + f.wordsWritten, 0),
         wordsDeleted: members.reduce((n, f) => n + f.wordsDeleted, 0),
         commentsMade: members.reduce((n, f) => n + f.commentsMade, 0),
+        suggestionsAccepted: members.reduce((n, f) => n + f.suggestionsAccepted, 0),
       };
     })
     .filter((r) => r.people > 0);
@@ -204,6 +211,7 @@ export function reportToCsv(report: ContributionReport): string {
     'Words written in total',
     'Words deleted',
     'Comments made',
+    'Suggestions accepted',
   );
   for (const p of report.people) {
     row(
@@ -214,6 +222,7 @@ export function reportToCsv(report: ContributionReport): string {
       p.wordsWritten,
       p.wordsDeleted,
       p.commentsMade,
+      p.suggestionsAccepted,
     );
   }
   for (const r of report.roles) {
@@ -225,6 +234,7 @@ export function reportToCsv(report: ContributionReport): string {
       r.wordsWritten,
       r.wordsDeleted,
       r.commentsMade,
+      r.suggestionsAccepted,
     );
   }
   row(

@@ -21,7 +21,7 @@ export interface Commenter {
   participantRole: ParticipantRole;
 }
 
-interface Where {
+export interface Where {
   storage: Storage;
   live: LiveDocuments | null;
   documentId: string;
@@ -40,7 +40,7 @@ const unreadableAnchor = () =>
  * `Y.encodeRelativePosition` writes it, and nothing else (Yjs decodes leniently, so the
  * decoded position must encode back to the same bytes).
  */
-function decodeAnchor(base64: string): Uint8Array {
+export function decodeAnchor(base64: string): Uint8Array {
   const bytes = new Uint8Array(Buffer.from(base64, 'base64'));
   let again: Uint8Array;
   try {
@@ -146,7 +146,10 @@ export async function listThreads(where: Where): Promise<CommentThreadView[]> {
   const people = await peopleOf(
     storage,
     where.workspaceId,
-    [...comments.flatMap((c) => [c.authorId, ...c.mentions]), ...threads.map((t) => t.resolvedBy)],
+    [
+      ...comments.flatMap((c) => [c.authorId, ...c.mentions]),
+      ...threads.flatMap((t) => [t.resolvedBy, t.suggestion?.decidedBy ?? null]),
+    ],
     new Map(comments.map((c) => [c.authorId, c.participantRole])),
   );
   const byThread = new Map<string, CommentRecord[]>();
@@ -155,6 +158,10 @@ export async function listThreads(where: Where): Promise<CommentThreadView[]> {
     list.push(c);
     byThread.set(c.threadId, list);
   }
+  const decided = (by: string | null, at: number | null) =>
+    by === null || at === null
+      ? null
+      : { byName: people.get(by)?.name ?? 'A former member', at: new Date(at).toISOString() };
   const views: CommentThreadView[] = [];
   for (const t of threads) {
     const list = byThread.get(t.id) ?? [];
@@ -166,13 +173,12 @@ export async function listThreads(where: Where): Promise<CommentThreadView[]> {
       anchor: { start: base64(t.anchorStart), end: base64(t.anchorEnd) },
       quote: t.quote,
       createdAt: new Date(t.createdAt).toISOString(),
-      resolved:
-        t.resolvedAt === null || t.resolvedBy === null
-          ? null
-          : {
-              byName: people.get(t.resolvedBy)?.name ?? 'A former member',
-              at: new Date(t.resolvedAt).toISOString(),
-            },
+      resolved: decided(t.resolvedBy, t.resolvedAt),
+      suggestion: t.suggestion && {
+        text: t.suggestion.text,
+        outcome: t.suggestion.outcome,
+        decided: decided(t.suggestion.decidedBy, t.suggestion.decidedAt),
+      },
       comments: list.map((c) => commentView(c, people)),
     });
   }
@@ -220,6 +226,7 @@ export async function openThread(
     createdAt: at,
     resolvedAt: null,
     resolvedBy: null,
+    suggestion: null,
   };
   await where.storage.comments.createThread(
     thread,

@@ -1,9 +1,10 @@
-import type { AuthorshipIndex, NoticeTopic } from '@chorus/shared';
+import { type AuthorshipIndex, ErrorId, type NoticeTopic } from '@chorus/shared';
 import type * as Y from 'yjs';
 import type { TextSource } from '../attribution/recordTransaction.ts';
 import { SessionService } from '../auth/sessions.ts';
 import { FailureThrottle, type Throttle } from '../auth/throttle.ts';
 import type { Config } from '../config.ts';
+import { AppError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { Storage } from '../storage/types.ts';
 import type { EditAuthor } from '../sync/types.ts';
@@ -25,6 +26,13 @@ export interface LiveDocuments {
   discard(documentId: string): Promise<void>;
   /** Tells everyone with the document open that its comments changed (see `SyncServer.notify`). */
   notify(documentId: string, topic: NoticeTopic): void;
+}
+
+/** The sync server, which every request that reads or edits a live document needs. */
+export function liveDocuments(live: LiveDocuments | null): LiveDocuments {
+  if (!live)
+    throw new AppError(ErrorId.internal, 'The document service is not running. Try again.');
+  return live;
 }
 
 /** Everything the HTTP routes and the sync server share. They meet only through these. */

@@ -574,6 +574,7 @@ export function storageContract(name: string, open: () => Promise<Storage>): voi
         createdAt,
         resolvedAt: null,
         resolvedBy: null,
+        suggestion: null,
       });
       const comment = (
         id: string,
@@ -722,6 +723,31 @@ export function storageContract(name: string, open: () => Promise<Storage>): voi
         expect((await s.comments.getThread(doc, 't1'))?.resolvedAt).toBe(20);
         expect(await s.comments.setResolved(doc, 't1', null)).toBe(true);
         expect(await s.comments.getThread(doc, 't1')).toEqual(thread('t1', 10));
+        await s.close();
+      });
+
+      it('decides a suggestion once, resolving its thread, and can take the decision back', async () => {
+        const s = await withTwoDocuments();
+        const suggestion = { text: 'the letter', outcome: null, decidedBy: null, decidedAt: null };
+        await s.comments.createThread({ ...thread('t1', 10), suggestion }, comment('c1', 't1', 10));
+        await s.comments.createThread(thread('t2', 10), comment('c2', 't2', 10));
+        expect((await s.comments.getThread(doc, 't1'))?.suggestion).toEqual(suggestion);
+        const accept = { outcome: 'accepted', by: bob, at: 30 } as const;
+        // Only a suggestion, in its own document, and only once.
+        expect(await s.comments.decideSuggestion(doc, 't2', accept)).toBe(false);
+        expect(await s.comments.decideSuggestion(otherDoc, 't1', accept)).toBe(false);
+        expect(await s.comments.decideSuggestion(doc, 't1', accept)).toBe(true);
+        expect(
+          await s.comments.decideSuggestion(doc, 't1', { outcome: 'rejected', by: ann, at: 40 }),
+        ).toBe(false);
+        expect(await s.comments.getThread(doc, 't1')).toMatchObject({
+          resolvedAt: 30,
+          resolvedBy: bob,
+          suggestion: { text: 'the letter', outcome: 'accepted', decidedBy: bob, decidedAt: 30 },
+        });
+        expect(await s.comments.decideSuggestion(doc, 't1', null)).toBe(true);
+        expect(await s.comments.getThread(doc, 't1')).toEqual({ ...thread('t1', 10), suggestion });
+        expect(await s.comments.decideSuggestion(doc, 't1', null)).toBe(false);
         await s.close();
       });
 

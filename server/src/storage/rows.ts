@@ -30,6 +30,7 @@ import type {
   ModerationRound,
   Permission,
   SessionRecord,
+  SuggestionOutcome,
   UserRecord,
   VersionRecord,
   WorkspaceRecord,
@@ -306,6 +307,10 @@ export interface CommentThreadRow {
   created_at: number;
   resolved_at: number | null;
   resolved_by: string | null;
+  suggestion: string | null;
+  suggestion_outcome: string | null;
+  suggestion_decided_by: string | null;
+  suggestion_decided_at: number | null;
 }
 
 export interface CommentRow {
@@ -331,6 +336,16 @@ export const toCommentThread = (r: CommentThreadRow): CommentThreadRecord => ({
   createdAt: r.created_at,
   resolvedAt: r.resolved_at,
   resolvedBy: r.resolved_by,
+  suggestion:
+    r.suggestion === null
+      ? null
+      : {
+          text: r.suggestion,
+          // Written only by the stores, from SuggestionOutcome.
+          outcome: r.suggestion_outcome as SuggestionOutcome | null,
+          decidedBy: r.suggestion_decided_by,
+          decidedAt: r.suggestion_decided_at,
+        },
 });
 
 export const toComment = (r: CommentRow): CommentRecord => ({

@@ -468,7 +468,23 @@ export interface CommentThreadRecord {
   createdAt: number;
   resolvedAt: number | null;
   resolvedBy: string | null;
+  /** Set when the thread proposes a change to the text it is anchored to. */
+  suggestion: SuggestionRecord | null;
 }
+
+/**
+ * A suggested edit: the text proposed in place of the thread's quote, and what an editor
+ * decided. Accepted text is written by the server under the suggester's name.
+ */
+export interface SuggestionRecord {
+  /** What the quoted words would become ('' suggests deleting them). */
+  text: string;
+  outcome: SuggestionOutcome | null;
+  decidedBy: string | null;
+  decidedAt: number | null;
+}
+
+export type SuggestionOutcome = 'accepted' | 'rejected';
 
 /** One comment in a thread: the first opens it, the others are replies. */
 export interface CommentRecord {
@@ -525,6 +541,17 @@ export interface CommentStore {
     documentId: string,
     threadId: string,
     resolved: { by: string; at: number } | null,
+  ): Promise<boolean>;
+  /**
+   * Records an editor's decision on a suggestion and resolves its thread, only if the
+   * thread is a suggestion not yet decided (so two editors cannot both accept it); null
+   * takes a decision back (when the accepted change could not be written). False if
+   * nothing changed.
+   */
+  decideSuggestion(
+    documentId: string,
+    threadId: string,
+    decision: { outcome: SuggestionOutcome; by: string; at: number } | null,
   ): Promise<boolean>;
 }
 

@@ -26,24 +26,66 @@ export const anchorPositionSchema = z
     'The place you commented on could not be read. Select the text again.',
   );
 
+const anchorSchema = z.object(
+  { start: anchorPositionSchema, end: anchorPositionSchema },
+  { error: 'Select the text to comment on.' },
+);
+
+/** The selected text, shown with the thread (and kept if the text is later deleted). */
+const quoteSchema = z
+  .string({ error: 'Select the text to comment on.' })
+  .trim()
+  .min(1, 'Select some text to comment on.')
+  .max(1_000, 'Select at most 1,000 characters to comment on, or comment on a shorter part.');
+
 export const createThreadSchema = z.object(
-  {
-    anchor: z.object(
-      { start: anchorPositionSchema, end: anchorPositionSchema },
-      { error: 'Select the text to comment on.' },
-    ),
-    /** The selected text, shown with the thread (and kept if the text is later deleted). */
-    quote: z
-      .string({ error: 'Select the text to comment on.' })
-      .trim()
-      .min(1, 'Select some text to comment on.')
-      .max(1_000, 'Select at most 1,000 characters to comment on, or comment on a shorter part.'),
-    body: commentBodySchema,
-    mentions: mentionsSchema,
-  },
+  { anchor: anchorSchema, quote: quoteSchema, body: commentBodySchema, mentions: mentionsSchema },
   { error: 'Send a JSON object with the anchor, the quote and the body of the comment.' },
 );
 export type CreateThreadInput = z.infer<typeof createThreadSchema>;
+
+/**
+ * A suggested edit: the selected words and what they should become. Not trimmed, since
+ * spaces at either end are part of the proposed text. A note saying why is optional.
+ */
+export const createSuggestionSchema = z
+  .object(
+    {
+      anchor: anchorSchema,
+      // The quote is checked against the document's words, so it is kept exactly.
+      quote: z
+        .string({ error: 'Select the words you want to change.' })
+        .min(1, 'Select the words you want to change.')
+        .max(1_000, 'Select at most 1,000 characters to change, or suggest a shorter change.'),
+      text: z
+        .string({ error: 'Write what the selected words should become.' })
+        .max(5_000, 'A suggestion is at most 5,000 characters. Suggest a shorter change.')
+        .refine((t) => !/[\r\n]/.test(t), {
+          message:
+            'A suggestion changes words within one paragraph, so it cannot contain a line break. Suggest each paragraph separately.',
+        }),
+      note: z
+        .string({ error: 'The note must be text.' })
+        .trim()
+        .max(5_000, 'Notes are at most 5,000 characters.')
+        .default(''),
+    },
+    { error: 'Send a JSON object with the anchor, the quote and the suggested text.' },
+  )
+  .refine((s) => s.text !== s.quote, {
+    message: 'The suggestion is the same as the words it would replace. Change the words first.',
+    path: ['text'],
+  });
+export type CreateSuggestionInput = z.infer<typeof createSuggestionSchema>;
+
+export const decideSuggestionSchema = z.object(
+  {
+    outcome: z.enum(['accepted', 'rejected'], {
+      error: 'Say whether the suggestion is accepted or rejected.',
+    }),
+  },
+  { error: 'Send a JSON object with outcome: "accepted" or "rejected".' },
+);
 
 export const commentTextSchema = z.object(
   { body: commentBodySchema, mentions: mentionsSchema },
@@ -76,5 +118,11 @@ export interface CommentThreadView {
   quote: string;
   createdAt: string;
   resolved: { byName: string; at: string } | null;
+  /** Set when the thread suggests replacing its quote with `text` ('' deletes it). */
+  suggestion: {
+    text: string;
+    outcome: 'accepted' | 'rejected' | null;
+    decided: { byName: string; at: string } | null;
+  } | null;
   comments: CommentView[];
 }

@@ -18,6 +18,8 @@ export interface CommentAnchor {
   end: string;
   /** Highlighted while the thread is open; a resolved thread's words are only located. */
   open: boolean;
+  /** For a suggested edit: the words proposed in place of the anchored ones. */
+  suggestion?: string;
 }
 
 export interface AnchorRange {
@@ -32,6 +34,8 @@ interface AnchorsState {
   ranges: ReadonlyMap<string, AnchorRange | null>;
   /** The open threads' ids (the ones highlighted). */
   open: ReadonlySet<string>;
+  /** The open suggestions' proposed words, by thread id (drawn struck through). */
+  suggestions: ReadonlyMap<string, string>;
   decorations: DecorationSet;
   /** Remote edits arrived since the anchors were last found from their Yjs positions. */
   stale: boolean;
@@ -103,19 +107,29 @@ function draw(
   ranges: ReadonlyMap<string, AnchorRange | null>,
   open: ReadonlySet<string>,
   active: string | null,
+  suggestions: ReadonlyMap<string, string>,
 ): DecorationSet {
   const decorations: Decoration[] = [];
   for (const [id, range] of ranges) {
     if (!range || !open.has(id)) continue;
+    const suggestion = suggestions.get(id);
+    const classes = ['comment-anchor'];
+    if (id === active) classes.push('comment-anchor--active');
+    if (suggestion !== undefined) classes.push('comment-anchor--suggestion');
     decorations.push(
       Decoration.inline(
         range.from,
         range.to,
         {
-          class: id === active ? 'comment-anchor comment-anchor--active' : 'comment-anchor',
+          class: classes.join(' '),
           'data-thread': id,
           // Said by screen readers and shown on hover: the tint alone tells neither.
-          title: 'Commented text: the comment is in Comments, beside the document',
+          title:
+            suggestion === undefined
+              ? 'Commented text: the comment is in Comments, beside the document'
+              : suggestion === ''
+                ? 'Suggested change: delete these words (see Comments, beside the document)'
+                : `Suggested change: replace with “${suggestion}” (see Comments, beside the document)`,
         },
         { thread: id },
       ),
@@ -138,12 +152,15 @@ function build(
 ): AnchorsState {
   const ranges = locate(state, anchors);
   const open = new Set(anchors.filter((a) => a.open).map((a) => a.id));
+  const suggestions = new Map<string, string>();
+  for (const a of anchors) if (a.suggestion !== undefined) suggestions.set(a.id, a.suggestion);
   return {
     anchors,
     active,
     ranges,
     open,
-    decorations: draw(state.doc, ranges, open, active),
+    suggestions,
+    decorations: draw(state.doc, ranges, open, active, suggestions),
     stale: false,
   };
 }
@@ -170,6 +187,7 @@ export function commentAnchorsPlugin(): Plugin<AnchorsState> {
         active: null,
         ranges: new Map(),
         open: new Set(),
+        suggestions: new Map(),
         decorations: DecorationSet.empty,
         stale: false,
       }),
@@ -181,7 +199,7 @@ export function commentAnchorsPlugin(): Plugin<AnchorsState> {
           return {
             ...value,
             active: meta.id,
-            decorations: draw(tr.doc, value.ranges, value.open, meta.id),
+            decorations: draw(tr.doc, value.ranges, value.open, meta.id, value.suggestions),
           };
         }
         if (!tr.docChanged || value.anchors.length === 0) return value;
@@ -202,7 +220,7 @@ export function commentAnchorsPlugin(): Plugin<AnchorsState> {
         return {
           ...value,
           ranges,
-          decorations: draw(tr.doc, ranges, value.open, value.active),
+          decorations: draw(tr.doc, ranges, value.open, value.active, value.suggestions),
           // Local edits are mapped exactly; only remote ones need the Yjs positions.
           stale: value.stale || remote,
         };
@@ -279,8 +297,19 @@ export function anchorForSelection(
   const { from, to, empty } = state.selection;
   if (empty) return null;
   const quote = state.doc.textBetween(from, to, ' ', ' ').trim();
+  const anchor = encodeRange(state, from, to);
+  if (!quote || !anchor) return null;
+  return { ...anchor, quote: quote.length > 1_000 ? `${quote.slice(0, 999)}…` : quote };
+}
+
+/** Yjs relative positions for the stretch `from`..`to`, sticking to its own characters. */
+function encodeRange(
+  state: EditorState,
+  from: number,
+  to: number,
+): { start: string; end: string } | null {
   const sync = syncState(state);
-  if (!quote || !sync) return null;
+  if (!sync) return null;
   const map = sync.binding.mapping;
   // The binding's positions stick to the character before them: right for the end (text
   // typed just after the commented words stays outside), but the start must stick to the
@@ -292,6 +321,40 @@ export function anchorForSelection(
   return {
     start: toBase64(Y.encodeRelativePosition(start)),
     end: toBase64(Y.encodeRelativePosition(end)),
-    quote: quote.length > 1_000 ? `${quote.slice(0, 999)}…` : quote,
   };
+}
+
+/**
+ * The selection as a suggested edit can change it: words within one paragraph, with no
+ * line break or other inline object among them, and their exact text (the server checks
+ * it against the document). Otherwise a sentence saying what to select.
+ */
+export function suggestionRange(
+  state: EditorState,
+): { start: string; end: string; quote: string } | { problem: string } {
+  const { from, to, empty, $from, $to } = state.selection;
+  if (empty)
+    return { problem: 'Select the words you want to change first, then choose “Suggest an edit”.' };
+  if (!$from.sameParent($to) || !$from.parent.isTextblock) {
+    return {
+      problem:
+        'A suggestion changes words within one paragraph. Select words in one paragraph only.',
+    };
+  }
+  let onlyText = true;
+  state.doc.nodesBetween(from, to, (node) => {
+    if (node.isInline && !node.isText) onlyText = false;
+  });
+  if (!onlyText) {
+    return {
+      problem: 'Select words without a line break or picture among them, then suggest the change.',
+    };
+  }
+  const quote = state.doc.textBetween(from, to);
+  if (quote.length > 1_000) {
+    return { problem: 'Select at most 1,000 characters to change, or suggest a shorter change.' };
+  }
+  const anchor = encodeRange(state, from, to);
+  if (!anchor) return { problem: 'The document is still loading. Try again in a moment.' };
+  return { ...anchor, quote };
 }

@@ -7,15 +7,18 @@ import {
   anchorRanges,
   setActiveThread,
   setCommentAnchors,
+  suggestionRange,
   threadsAt,
 } from '../../editor/comments/commentAnchors.ts';
 import type { DocumentConnection } from '../../sync/connectDocument.ts';
 import { Button } from '../../ui/Button.tsx';
 import { ConfirmAction } from '../../ui/ConfirmAction.tsx';
 import { TextAreaField } from '../../ui/TextAreaField.tsx';
+import { TextField } from '../../ui/TextField.tsx';
 import { useAction } from '../../ui/useAction.ts';
 import {
   type CommentThread,
+  decideSuggestion,
   deleteComment,
   editComment,
   listThreads,
@@ -23,6 +26,7 @@ import {
   openThread,
   replyTo,
   setResolved,
+  suggestEdit,
   type ThreadComment,
 } from './commentsApi.ts';
 import { hasDraft, keepAnchor, pendingAnchor, useDraft } from './drafts.ts';
@@ -32,8 +36,12 @@ interface CommentsPanelProps {
   connection: DocumentConnection;
   documentId: string;
   canComment: boolean;
+  /** May change the text, and so accept or reject suggested edits. */
+  canEdit: boolean;
   accountId: string;
 }
+
+type Selected = { start: string; end: string; quote: string };
 
 const problemOf = (error: unknown, fallback: string) =>
   error instanceof ApiError || error instanceof Error ? error.message : fallback;
@@ -68,6 +76,7 @@ export function CommentsPanel({
   connection,
   documentId,
   canComment,
+  canEdit,
   accountId,
 }: CommentsPanelProps) {
   const [threads, setThreads] = useState<CommentThread[] | null>(null);
@@ -82,6 +91,17 @@ export function CommentsPanel({
     },
     [documentId],
   );
+  // The words a suggested edit being written is about, kept like a comment's (drafts.ts).
+  const suggestKey = `${documentId}#suggestion`;
+  const [suggesting, setSuggestingState] = useState(() => pendingAnchor(suggestKey));
+  const setSuggesting = useCallback(
+    (anchor: Selected | null) => {
+      keepAnchor(suggestKey, anchor);
+      setSuggestingState(anchor);
+    },
+    [suggestKey],
+  );
+  const suggestRef = useRef<HTMLInputElement | null>(null);
   const [hint, setHint] = useState('');
   const composerRef = useRef<HTMLTextAreaElement | null>(null);
   const headingRef = useRef<HTMLHeadingElement | null>(null);
@@ -116,7 +136,12 @@ export function CommentsPanel({
     if (editor.isDestroyed) return;
     setCommentAnchors(
       editor.view,
-      (threads ?? []).map((t) => ({ id: t.id, ...t.anchor, open: !t.resolved })),
+      (threads ?? []).map((t) => ({
+        id: t.id,
+        ...t.anchor,
+        open: !t.resolved,
+        suggestion: t.suggestion && !t.suggestion.outcome ? t.suggestion.text : undefined,
+      })),
     );
   }, [editor, threads]);
 
@@ -177,6 +202,21 @@ export function CommentsPanel({
     if (draft) composerRef.current?.focus();
   }, [draft]);
 
+  const startSuggestion = useCallback(() => {
+    if (!canComment) return;
+    const range = suggestionRange(editor.state);
+    if ('problem' in range) {
+      setHint(range.problem);
+      return;
+    }
+    setHint('');
+    setSuggesting(range);
+  }, [editor, canComment, setSuggesting]);
+
+  useEffect(() => {
+    if (suggesting) suggestRef.current?.focus();
+  }, [suggesting]);
+
   useEffect(() => {
     const dom = editor.view.dom;
     const onKey = (event: KeyboardEvent) => {
@@ -216,6 +256,9 @@ export function CommentsPanel({
             title="Comment on the selected text (Ctrl+Alt+M)"
           >
             Add a comment
+          </Button>{' '}
+          <Button variant="secondary" onClick={startSuggestion}>
+            Suggest an edit
           </Button>
           <p className="comments__hint" role="status">
             {hint}
@@ -237,6 +280,28 @@ export function CommentsPanel({
                   ...text,
                 });
                 setDraft(null);
+                await refresh();
+                setFocusThread(id);
+              }}
+            />
+          ) : null}
+          {suggesting ? (
+            <NewSuggestionForm
+              documentId={documentId}
+              selected={suggesting}
+              inputRef={suggestRef}
+              onCancel={() => {
+                setSuggesting(null);
+                editor.commands.focus();
+              }}
+              onSend={async (text, note) => {
+                const id = await suggestEdit(documentId, {
+                  anchor: { start: suggesting.start, end: suggesting.end },
+                  quote: suggesting.quote,
+                  text,
+                  note,
+                });
+                setSuggesting(null);
                 await refresh();
                 setFocusThread(id);
               }}
@@ -277,6 +342,8 @@ export function CommentsPanel({
               accountId={accountId}
               people={people}
               canComment={canComment}
+              canEdit={canEdit}
+              announce={setHint}
               active={activeIds.has(thread.id)}
               located={positions.get(thread.id) != null}
               onShow={() => showInDocument(thread)}
@@ -433,12 +500,146 @@ function NewThreadForm({
   );
 }
 
+/**
+ * A suggested edit being written: the selected words, what they should become (prefilled
+ * with them, to change in place; empty suggests deleting them) and an optional note.
+ */
+function NewSuggestionForm({
+  documentId,
+  selected,
+  inputRef,
+  onCancel,
+  onSend,
+}: {
+  documentId: string;
+  selected: Selected;
+  inputRef: React.RefObject<HTMLInputElement | null>;
+  onCancel: () => void;
+  onSend: (text: string, note: string) => Promise<void>;
+}) {
+  const replacement = useDraft(documentId, `suggestion:${selected.start}`);
+  const note = useDraft(documentId, 'suggestion-note');
+  // Starts as the selected words, to be changed in place; a draft comes back as it was.
+  const [text, setText] = useState(() => replacement.text || selected.quote);
+  const { busy, problem, run } = useAction();
+  const clear = () => {
+    replacement.clear();
+    note.clear();
+  };
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    const ok = await run(
+      () => onSend(text, note.text),
+      'Your suggestion could not be sent. Try again.',
+    );
+    if (ok) clear();
+  };
+  return (
+    <form className="comments__form" onSubmit={submit} aria-label="New suggested edit">
+      <p className="comments__quote-label">Suggesting a change to:</p>
+      <blockquote className="comments__quote">{selected.quote}</blockquote>
+      <TextField
+        label="Change the words to"
+        hint="Leave it empty to suggest deleting the words."
+        value={text}
+        onChange={(value) => {
+          setText(value);
+          replacement.set(value);
+        }}
+        ref={inputRef}
+        error={problem ?? undefined}
+      />
+      <TextAreaField label="Why (optional)" value={note.text} onChange={note.set} rows={2} />
+      <div className="comments__actions">
+        <Button type="submit" busy={busy}>
+          Suggest
+        </Button>
+        <Button
+          variant="quiet"
+          onClick={() => {
+            clear();
+            onCancel();
+          }}
+        >
+          Cancel
+        </Button>
+      </div>
+    </form>
+  );
+}
+
+/**
+ * What a suggestion would change, in words as well as by strike-through, and for those
+ * who may edit the text, Accept and Reject. Accepted words are credited to whoever
+ * suggested them.
+ */
+function SuggestedChange({
+  documentId,
+  threadId,
+  quote,
+  suggestion,
+  canDecide,
+  onDecided,
+}: {
+  documentId: string;
+  threadId: string;
+  quote: string;
+  suggestion: NonNullable<CommentThread['suggestion']>;
+  canDecide: boolean;
+  onDecided: (outcome: 'accepted' | 'rejected') => Promise<void>;
+}) {
+  const action = useAction();
+  const decide = (outcome: 'accepted' | 'rejected') =>
+    void action.run(async () => {
+      await decideSuggestion(documentId, threadId, outcome);
+      await onDecided(outcome);
+    }, 'The suggestion could not be decided. Try again.');
+  return (
+    <div className="suggestion">
+      <p className="suggestion__change">
+        {suggestion.text === '' ? 'Delete ' : 'Replace '}
+        <del className="suggestion__old">{quote}</del>
+        {suggestion.text === '' ? null : (
+          <>
+            {' with '}
+            <ins className="suggestion__new">{suggestion.text}</ins>
+          </>
+        )}
+      </p>
+      {suggestion.decided ? (
+        <p className="thread__resolved">
+          {suggestion.outcome === 'accepted' ? 'Accepted' : 'Rejected'} by{' '}
+          {suggestion.decided.byName}, {when(suggestion.decided.at)}
+        </p>
+      ) : canDecide ? (
+        <div className="comments__actions">
+          <Button busy={action.busy} onClick={() => decide('accepted')}>
+            Accept<span className="visually-hidden"> the suggestion on “{quote}”</span>
+          </Button>
+          <Button variant="secondary" busy={action.busy} onClick={() => decide('rejected')}>
+            Reject<span className="visually-hidden"> the suggestion on “{quote}”</span>
+          </Button>
+        </div>
+      ) : (
+        <p className="suggestion__waiting">Waiting for an editor to accept or reject it.</p>
+      )}
+      {action.problem ? (
+        <p className="comments__error" role="alert">
+          {action.problem}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
 function Thread({
   thread,
   documentId,
   accountId,
   people,
   canComment,
+  canEdit,
+  announce,
   active,
   located,
   onShow,
@@ -450,6 +651,9 @@ function Thread({
   accountId: string;
   people: readonly Mentionable[];
   canComment: boolean;
+  canEdit: boolean;
+  /** Says something in the panel's status line (a decided suggestion leaves the list). */
+  announce: (message: string) => void;
   active: boolean;
   located: boolean;
   onShow: () => void;
@@ -460,7 +664,8 @@ function Thread({
   const headingId = useId();
   const resolve = useAction();
   const first = thread.comments[0];
-  const label = first ? `Comment by ${first.authorName}` : 'Comment';
+  const suggestion = thread.suggestion;
+  const label = `${suggestion ? 'Suggestion' : 'Comment'}${first ? ` by ${first.authorName}` : ''}`;
   const mentionsYou = thread.comments.some((c) => c.mentions.some((m) => m.id === accountId));
   return (
     <article
@@ -473,7 +678,25 @@ function Thread({
       <h3 id={headingId} className="visually-hidden">
         {label} on “{thread.quote}”
       </h3>
-      <blockquote className="comments__quote">{thread.quote}</blockquote>
+      {suggestion ? (
+        <SuggestedChange
+          documentId={documentId}
+          threadId={thread.id}
+          quote={thread.quote}
+          suggestion={suggestion}
+          canDecide={canEdit && located}
+          onDecided={async (outcome) => {
+            announce(
+              outcome === 'accepted'
+                ? `Suggestion accepted: “${thread.quote}” now reads “${suggestion.text}” in the document.`
+                : `Suggestion rejected: “${thread.quote}” is unchanged.`,
+            );
+            await onChanged();
+          }}
+        />
+      ) : (
+        <blockquote className="comments__quote">{thread.quote}</blockquote>
+      )}
       {located ? (
         <Button variant="quiet" className="thread__show" onClick={onShow}>
           Show in the document
@@ -482,7 +705,7 @@ function Thread({
         <p className="thread__gone">The text this comment was on has been deleted.</p>
       )}
       {mentionsYou ? <p className="thread__mention">Mentions you</p> : null}
-      {thread.resolved ? (
+      {thread.resolved && !suggestion ? (
         <p className="thread__resolved">
           Resolved by {thread.resolved.byName}, {when(thread.resolved.at)}
         </p>
@@ -509,19 +732,22 @@ function Thread({
             people={people}
             onSent={refresh}
           />
-          <Button
-            variant="secondary"
-            busy={resolve.busy}
-            onClick={() =>
-              void resolve.run(async () => {
-                await setResolved(documentId, thread.id, !thread.resolved);
-                await onChanged();
-              }, 'The thread could not be changed. Try again.')
-            }
-          >
-            {thread.resolved ? 'Reopen' : 'Resolve'}
-            <span className="visually-hidden"> the comment on “{thread.quote}”</span>
-          </Button>
+          {/* A suggestion is closed by accepting or rejecting it, not by resolving. */}
+          {suggestion ? null : (
+            <Button
+              variant="secondary"
+              busy={resolve.busy}
+              onClick={() =>
+                void resolve.run(async () => {
+                  await setResolved(documentId, thread.id, !thread.resolved);
+                  await onChanged();
+                }, 'The thread could not be changed. Try again.')
+              }
+            >
+              {thread.resolved ? 'Reopen' : 'Resolve'}
+              <span className="visually-hidden"> the comment on “{thread.quote}”</span>
+            </Button>
+          )}
           {resolve.problem ? (
             <p className="comments__error" role="alert">
               {resolve.problem}
@@ -614,9 +840,9 @@ function CommentItem({
             </Button>
           </div>
         </form>
-      ) : (
+      ) : comment.body ? (
         <p className="comment__body">{comment.body}</p>
-      )}
+      ) : null}
       {comment.mentions.length > 0 ? (
         <p className="comment__mentions">
           Mentions: {comment.mentions.map((m) => m.name).join(', ')}

@@ -21,6 +21,13 @@ const threadSchema = z.object({
   quote: z.string(),
   createdAt: z.string(),
   resolved: z.object({ byName: z.string(), at: z.string() }).nullable(),
+  suggestion: z
+    .object({
+      text: z.string(),
+      outcome: z.enum(['accepted', 'rejected']).nullable(),
+      decided: z.object({ byName: z.string(), at: z.string() }).nullable(),
+    })
+    .nullable(),
   comments: z.array(commentSchema),
 }) satisfies z.ZodType<CommentThreadView>;
 
@@ -84,4 +91,24 @@ export async function editComment(
 
 export async function deleteComment(documentId: string, commentId: string): Promise<void> {
   await api('DELETE', `${base(documentId)}/comments/${encodeURIComponent(commentId)}`);
+}
+
+/** Suggests new words for the selected ones (see `services/suggestions.ts` on the server). */
+export async function suggestEdit(
+  documentId: string,
+  input: { anchor: { start: string; end: string }; quote: string; text: string; note: string },
+): Promise<string> {
+  return (await api('POST', `${base(documentId)}/suggestions`, input, z.object({ id: z.string() })))
+    .id;
+}
+
+/** Accepts (the words are written, credited to whoever suggested them) or rejects. */
+export async function decideSuggestion(
+  documentId: string,
+  threadId: string,
+  outcome: 'accepted' | 'rejected',
+): Promise<void> {
+  await api('PUT', `${base(documentId)}/suggestions/${encodeURIComponent(threadId)}/decision`, {
+    outcome,
+  });
 }

@@ -119,7 +119,11 @@ function describePerson(person: PersonFigures, total: number): string {
     person.commentsMade > 0
       ? `; they made ${person.commentsMade} ${person.commentsMade === 1 ? 'comment' : 'comments'}`
       : '';
-  return `${now}${history}${deleted}${comments}.`;
+  const accepted =
+    person.suggestionsAccepted > 0
+      ? `; ${person.suggestionsAccepted} of their suggested ${person.suggestionsAccepted === 1 ? 'edit was' : 'edits were'} accepted`
+      : '';
+  return `${now}${history}${deleted}${comments}${accepted}.`;
 }
 
 function deletedDetails(person: PersonFigures): string | null {
@@ -156,6 +160,9 @@ function PeopleTable({ report }: { report: ContributionReport }) {
               <th scope="col" className="report-table__number">
                 Comments made
               </th>
+              <th scope="col" className="report-table__number">
+                Suggestions accepted
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -177,6 +184,9 @@ function PeopleTable({ report }: { report: ContributionReport }) {
                   </td>
                   <td data-label="Comments made" className="report-table__number">
                     {person.commentsMade}
+                  </td>
+                  <td data-label="Suggestions accepted" className="report-table__number">
+                    {person.suggestionsAccepted}
                   </td>
                 </tr>
               );
@@ -214,6 +224,9 @@ function RolesTable({ report }: { report: ContributionReport }) {
               <th scope="col" className="report-table__number">
                 Comments made
               </th>
+              <th scope="col" className="report-table__number">
+                Suggestions accepted
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -240,6 +253,9 @@ function RolesTable({ report }: { report: ContributionReport }) {
                 </td>
                 <td data-label="Comments made" className="report-table__number">
                   {role.commentsMade}
+                </td>
+                <td data-label="Suggestions accepted" className="report-table__number">
+                  {role.suggestionsAccepted}
                 </td>
               </tr>
             ))}

@@ -14,6 +14,7 @@ const reportSchema = z.object({
       wordsWritten: z.number(),
       wordsDeleted: z.number(),
       commentsMade: z.number(),
+      suggestionsAccepted: z.number(),
       deletedFrom: z.array(
         z.object({ accountId: z.string().nullable(), name: z.string(), words: z.number() }),
       ),
@@ -28,6 +29,7 @@ const reportSchema = z.object({
       wordsWritten: z.number(),
       wordsDeleted: z.number(),
       commentsMade: z.number(),
+      suggestionsAccepted: z.number(),
     }),
   ),
   passages: z.array(

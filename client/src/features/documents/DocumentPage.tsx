@@ -324,6 +324,7 @@ function LiveDocument({
             connection={connection}
             documentId={documentId}
             canComment={canComment}
+            canEdit={canEdit}
             accountId={accountId}
           />
         ) : null}

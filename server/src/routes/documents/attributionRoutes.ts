@@ -1,20 +1,13 @@
-import { ErrorId } from '@chorus/shared';
 import { Hono } from 'hono';
 import { computeReport, reportToCsv } from '../../attribution/report.ts';
-import { AppError } from '../../errors.ts';
 import { authorizeDocument } from '../../http/authorize.ts';
 import { clientIp } from '../../http/clientIp.ts';
 import type { AppEnv } from '../../http/env.ts';
 import { recordAudit } from '../../services/audit.ts';
 import { commentCounts } from '../../services/comments.ts';
-import type { LiveDocuments } from '../../services/index.ts';
+import { liveDocuments } from '../../services/index.ts';
 import { peopleOf } from '../../services/people.ts';
-
-export function liveDocuments(live: LiveDocuments | null): LiveDocuments {
-  if (!live)
-    throw new AppError(ErrorId.internal, 'The document service is not running. Try again.');
-  return live;
-}
+import { acceptedSuggestions } from '../../services/suggestions.ts';
 
 /** Who wrote what: the data behind the author view, and the contribution report. */
 export const attributionRoutes = new Hono<AppEnv>()
@@ -69,6 +62,7 @@ async function buildReport(
   const { doc, index } = await liveDocuments(services.live).committedDocument(documentId);
   const ledger = await storage.journal.loadLedger(documentId);
   const comments = await commentCounts(storage, documentId);
+  const accepted = await acceptedSuggestions({ storage, documentId });
   // Someone who has left is credited in the role they wrote in, or else commented in.
   const formerRoles = new Map([
     ...comments.roles,
@@ -79,13 +73,14 @@ async function buildReport(
     workspaceId,
     [
       ...comments.counts.keys(),
+      ...accepted.keys(),
       ...ledger.owners.values(),
       ...ledger.deletes.map((d) => d.deletedBy),
       ...ledger.carried.map((d) => d.authorId),
     ],
     formerRoles,
   );
-  const report = computeReport(doc, index, ledger.deletes, people, comments.counts);
+  const report = computeReport(doc, index, ledger.deletes, people, comments.counts, accepted);
   doc.destroy();
   return report;
 }

@@ -1,6 +1,8 @@
 import {
   commentTextSchema,
+  createSuggestionSchema,
   createThreadSchema,
+  decideSuggestionSchema,
   ErrorId,
   idSchema,
   resolveThreadSchema,
@@ -12,6 +14,7 @@ import { authorizeDocument } from '../../http/authorize.ts';
 import type { AppEnv } from '../../http/env.ts';
 import { parseJson, parseParam } from '../../http/middleware.ts';
 import * as comments from '../../services/comments.ts';
+import * as suggestions from '../../services/suggestions.ts';
 
 const notFound = (what: string) =>
   new AppError(
@@ -20,7 +23,10 @@ const notFound = (what: string) =>
   );
 
 /** Where a comment route works: the document, checked against the caller's permission. */
-async function commentWhere(c: Context<AppEnv>, action: 'document.view' | 'document.comment') {
+async function commentWhere(
+  c: Context<AppEnv>,
+  action: 'document.view' | 'document.comment' | 'document.edit',
+) {
   const access = await authorizeDocument(c, action);
   const { storage, live } = c.var.services;
   return {
@@ -35,8 +41,8 @@ async function commentWhere(c: Context<AppEnv>, action: 'document.view' | 'docum
 }
 
 /**
- * Comment threads anchored to the text. Reading needs view access, writing the commenter
- * permission or above; only a comment's author changes or deletes it. Each change is
+ * Comment threads anchored to the text, and suggested edits. Reading needs view access,
+ * writing the commenter permission or above; only a comment's author changes or deletes it. Each change is
  * announced to everyone with the document open (`SyncServer.notify`).
  */
 export const commentRoutes = new Hono<AppEnv>()
@@ -69,6 +75,25 @@ export const commentRoutes = new Hono<AppEnv>()
       input,
     );
     return c.json({ ok: true }, 201);
+  })
+  // A suggested edit is a thread that proposes new words; commenters may suggest, and
+  // only those who may edit the text accept or reject.
+  .post('/:id/suggestions', async (c) => {
+    const { where, user, membership } = await commentWhere(c, 'document.comment');
+    const input = await parseJson(c, createSuggestionSchema);
+    const id = await suggestions.suggest(
+      where,
+      { userId: user.id, participantRole: membership.participantRole },
+      input,
+    );
+    return c.json({ id }, 201);
+  })
+  .put('/:id/suggestions/:threadId/decision', async (c) => {
+    const { where, user } = await commentWhere(c, 'document.edit');
+    const threadId = parseParam(c.req.param('threadId'), idSchema, notFound('suggestion'));
+    const input = await parseJson(c, decideSuggestionSchema);
+    await suggestions.decide(where, user.id, threadId, input.outcome);
+    return c.json({ ok: true });
   })
   .put('/:id/threads/:threadId/resolved', async (c) => {
     const { where, user } = await commentWhere(c, 'document.comment');

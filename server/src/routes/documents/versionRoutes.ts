@@ -5,10 +5,10 @@ import { AppError } from '../../errors.ts';
 import { authorizeDocument } from '../../http/authorize.ts';
 import type { AppEnv } from '../../http/env.ts';
 import { parseJson } from '../../http/middleware.ts';
+import { liveDocuments } from '../../services/index.ts';
 import { peopleOf } from '../../services/people.ts';
 import { compareVersions, restoreUpdate, saveVersion } from '../../services/versions.ts';
 import type { VersionRecord } from '../../storage/types.ts';
-import { liveDocuments } from './attributionRoutes.ts';
 
 const toVersionJson = (v: Omit<VersionRecord, 'state'>, names: Map<string, string>) => ({
   id: v.id,

@@ -176,8 +176,9 @@ function postgresCommentStore(pool: pg.Pool): CommentStore {
       await transaction(pool, async (client) => {
         await client.query(
           `INSERT INTO comment_threads (id, document_id, anchor_start, anchor_end, quote,
-             created_by, created_at, resolved_at, resolved_by)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+             created_by, created_at, resolved_at, resolved_by, suggestion, suggestion_outcome,
+             suggestion_decided_by, suggestion_decided_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
           [
             t.id,
             t.documentId,
@@ -188,6 +189,10 @@ function postgresCommentStore(pool: pg.Pool): CommentStore {
             t.createdAt,
             t.resolvedAt,
             t.resolvedBy,
+            t.suggestion?.text ?? null,
+            t.suggestion?.outcome ?? null,
+            t.suggestion?.decidedBy ?? null,
+            t.suggestion?.decidedAt ?? null,
           ],
         );
         await client.query(
@@ -289,6 +294,26 @@ function postgresCommentStore(pool: pg.Pool): CommentStore {
          WHERE document_id = $3 AND id = $4`,
         [resolved?.at ?? null, resolved?.by ?? null, documentId, threadId],
       );
+      return changed === 1;
+    },
+    async decideSuggestion(documentId, threadId, decision) {
+      // One statement whose WHERE clause holds the rule, so two editors cannot both decide.
+      const changed = decision
+        ? await changes(
+            pool,
+            `UPDATE comment_threads SET suggestion_outcome = $1, suggestion_decided_by = $2,
+               suggestion_decided_at = $3, resolved_at = $3, resolved_by = $2
+             WHERE document_id = $4 AND id = $5 AND suggestion IS NOT NULL
+               AND suggestion_outcome IS NULL`,
+            [decision.outcome, decision.by, decision.at, documentId, threadId],
+          )
+        : await changes(
+            pool,
+            `UPDATE comment_threads SET suggestion_outcome = NULL, suggestion_decided_by = NULL,
+               suggestion_decided_at = NULL, resolved_at = NULL, resolved_by = NULL
+             WHERE document_id = $1 AND id = $2 AND suggestion_outcome IS NOT NULL`,
+            [documentId, threadId],
+          );
       return changed === 1;
     },
   };

@@ -377,4 +377,12 @@ export const postgresMigrations: readonly string[] = [
     changed_by TEXT NOT NULL
   );
   `,
+  // A comment thread may propose a change to its text (a suggestion), which an editor
+  // accepts or rejects once.
+  `
+  ALTER TABLE comment_threads ADD COLUMN suggestion TEXT;
+  ALTER TABLE comment_threads ADD COLUMN suggestion_outcome TEXT;
+  ALTER TABLE comment_threads ADD COLUMN suggestion_decided_by TEXT;
+  ALTER TABLE comment_threads ADD COLUMN suggestion_decided_at BIGINT;
+  `,
 ];

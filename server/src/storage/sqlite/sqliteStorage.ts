@@ -780,8 +780,9 @@ function sqliteCommentStore(db: Database.Database): CommentStore {
   const stmt = {
     insertThread: db.prepare(
       `INSERT INTO comment_threads (id, document_id, anchor_start, anchor_end, quote, created_by,
-         created_at, resolved_at, resolved_by)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         created_at, resolved_at, resolved_by, suggestion, suggestion_outcome,
+         suggestion_decided_by, suggestion_decided_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     insertComment: db.prepare(
       `INSERT INTO comments (id, thread_id, document_id, author_id, participant_role, body,
@@ -818,6 +819,16 @@ function sqliteCommentStore(db: Database.Database): CommentStore {
     setResolved: db.prepare(
       'UPDATE comment_threads SET resolved_at = ?, resolved_by = ? WHERE document_id = ? AND id = ?',
     ),
+    decide: db.prepare(
+      `UPDATE comment_threads SET suggestion_outcome = ?, suggestion_decided_by = ?,
+         suggestion_decided_at = ?, resolved_at = ?, resolved_by = ?
+       WHERE document_id = ? AND id = ? AND suggestion IS NOT NULL AND suggestion_outcome IS NULL`,
+    ),
+    undecide: db.prepare(
+      `UPDATE comment_threads SET suggestion_outcome = NULL, suggestion_decided_by = NULL,
+         suggestion_decided_at = NULL, resolved_at = NULL, resolved_by = NULL
+       WHERE document_id = ? AND id = ? AND suggestion_outcome IS NOT NULL`,
+    ),
   };
   const insertComment = (c: CommentRecord) =>
     stmt.insertComment.run(
@@ -843,6 +854,10 @@ function sqliteCommentStore(db: Database.Database): CommentStore {
       t.createdAt,
       t.resolvedAt,
       t.resolvedBy,
+      t.suggestion?.text ?? null,
+      t.suggestion?.outcome ?? null,
+      t.suggestion?.decidedBy ?? null,
+      t.suggestion?.decidedAt ?? null,
     );
     insertComment(first);
   });
@@ -901,6 +916,20 @@ function sqliteCommentStore(db: Database.Database): CommentStore {
         documentId,
         threadId,
       );
+      return changed.changes === 1;
+    },
+    async decideSuggestion(documentId, threadId, decision) {
+      const changed = decision
+        ? stmt.decide.run(
+            decision.outcome,
+            decision.by,
+            decision.at,
+            decision.at,
+            decision.by,
+            documentId,
+            threadId,
+          )
+        : stmt.undecide.run(documentId, threadId);
       return changed.changes === 1;
     },
   };

@@ -1,0 +1,235 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { buildUser, call, type TestUser } from '../../test/factories.ts';
+import {
+  appendParagraph,
+  connectClient,
+  eventually,
+  type TestClient,
+  waitSynced,
+} from '../../test/syncClient.ts';
+import { startTestServer, type TestServer } from '../../test/testServer.ts';
+
+const base64 = (b: Uint8Array) => Buffer.from(b).toString('base64');
+
+/** The paragraph of `doc` whose text contains `words`, and where they are in it. */
+function find(doc: Y.Doc, words: string): { text: Y.XmlText; at: number } {
+  for (const block of doc.getXmlFragment('default').toArray()) {
+    const text = block instanceof Y.XmlElement ? block.get(0) : null;
+    if (text instanceof Y.XmlText && text.toString().includes(words)) {
+      return { text, at: text.toString().indexOf(words) };
+    }
+  }
+  throw new Error(`no paragraph with “${words}”`);
+}
+
+/** Anchors around `words` as the editor makes them: Yjs relative positions in the text. */
+function anchorAround(doc: Y.Doc, words: string) {
+  const { text, at } = find(doc, words);
+  const position = (index: number) =>
+    base64(Y.encodeRelativePosition(Y.createRelativePositionFromTypeIndex(text, index)));
+  return { start: position(at), end: position(at + words.length) };
+}
+
+describe('suggested edits', () => {
+  let server: TestServer;
+  let owner: TestUser;
+  let patient: TestUser;
+  let clinician: TestUser;
+  let viewer: TestUser;
+  let documentId: string;
+  let writer: TestClient;
+  const clients: TestClient[] = [];
+
+  const api = (method: string, path: string, who: TestUser, body?: unknown) =>
+    call(server.url, method, `/documents/${documentId}${path}`, { cookie: who.cookie, body });
+  const suggest = (who: TestUser, quote: string, text: string, note?: string) =>
+    api('POST', '/suggestions', who, {
+      anchor: anchorAround(writer.doc, quote),
+      quote,
+      text,
+      note,
+    });
+  const decide = (who: TestUser, id: string, outcome: string) =>
+    api('PUT', `/suggestions/${id}/decision`, who, { outcome });
+  const thread = async (id: string) =>
+    (await api('GET', '/threads', owner)).json.threads.find((t: { id: string }) => t.id === id);
+  const report = async () => (await api('GET', '/report', owner)).json.report;
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    owner = await buildUser(server.url, 'Olive Owner');
+    patient = await buildUser(server.url, 'Pat Patient');
+    clinician = await buildUser(server.url, 'Cleo Clinician');
+    viewer = await buildUser(server.url, 'Vic Viewer');
+    const ws = await call(server.url, 'POST', '/workspaces', {
+      body: { name: 'Eye screening' },
+      cookie: owner.cookie,
+    });
+    const workspaceId = ws.json.workspace.id;
+    for (const [who, permission, participantRole] of [
+      [patient, 'commenter', 'patient'],
+      [clinician, 'editor', 'clinician'],
+      [viewer, 'viewer', 'carer'],
+    ] as const) {
+      await call(server.url, 'POST', `/workspaces/${workspaceId}/members`, {
+        body: { email: who.email, permission, participantRole },
+        cookie: owner.cookie,
+      });
+    }
+    documentId = (
+      await call(server.url, 'POST', `/workspaces/${workspaceId}/documents`, {
+        body: { title: 'Pathway', kind: 'service_design' },
+        cookie: owner.cookie,
+      })
+    ).json.document.id;
+    // The clinician writes the text, with a real y-websocket client.
+    writer = connectClient(server.url, documentId, clinician.cookie, { chorus: true });
+    clients.push(writer);
+    await waitSynced(writer);
+    appendParagraph(writer.doc, 'Appointments are offered by letter only.');
+    appendParagraph(writer.doc, 'Results take six weeks to arrive.');
+    await eventually(() => expect(writer.saved()).toBeGreaterThan(0));
+  });
+
+  afterAll(async () => {
+    for (const c of clients) c.destroy();
+    await server.stop();
+  });
+
+  it('a patient suggests new words; an editor accepts; everyone sees them, credited to the patient', async () => {
+    // Someone else with the document open sees the change arrive live.
+    const reader = connectClient(server.url, documentId, viewer.cookie, { chorus: true });
+    clients.push(reader);
+    await waitSynced(reader);
+    const made = await suggest(
+      patient,
+      'by letter only',
+      'by letter, text or phone',
+      'Many of us miss letters.',
+    );
+    expect(made.status).toBe(201);
+    expect(await thread(made.json.id)).toMatchObject({
+      quote: 'by letter only',
+      suggestion: { text: 'by letter, text or phone', outcome: null, decided: null },
+      resolved: null,
+      comments: [{ authorId: patient.id, body: 'Many of us miss letters.' }],
+    });
+    await eventually(() => expect(reader.notices()).toContain('comments'));
+
+    // Suggesting is not deciding: the patient (a commenter) cannot accept their own.
+    const refused = await decide(patient, made.json.id, 'accepted');
+    expect(refused.status).toBe(403);
+    expect(writer.text()).toContain('offered by letter only.');
+
+    const accepted = await decide(clinician, made.json.id, 'accepted');
+    expect(accepted.status).toBe(200);
+    for (const c of [writer, reader]) {
+      await eventually(() =>
+        expect(c.text()).toContain('Appointments are offered by letter, text or phone.'),
+      );
+    }
+    expect(await thread(made.json.id)).toMatchObject({
+      suggestion: { outcome: 'accepted', decided: { byName: 'Cleo Clinician' } },
+      resolved: { byName: 'Cleo Clinician' },
+    });
+    // Once only.
+    const again = await decide(owner, made.json.id, 'rejected');
+    expect(again.status).toBe(409);
+    expect(again.json.error.message).toBe(
+      'Someone has already accepted that suggestion. Reload the comments to see it.',
+    );
+
+    // The words are the patient's in the ledger, not the editor's who clicked Accept.
+    const figures = await report();
+    const pat = figures.people.find((p: { accountId: string }) => p.accountId === patient.id);
+    expect(pat).toMatchObject({ role: 'patient', suggestionsAccepted: 1 });
+    expect(pat.wordsInDocument).toBeGreaterThanOrEqual(3);
+    expect(
+      figures.people.find((p: { accountId: string }) => p.accountId === clinician.id)
+        .suggestionsAccepted,
+    ).toBe(0);
+    expect(figures.passages.map((p: { text: string }) => p.text).join(' ')).toMatch(
+      /text or phone/,
+    );
+    const csv = await fetch(`${server.url}/api/documents/${documentId}/report.csv`, {
+      headers: { cookie: owner.cookie },
+    });
+    expect(await csv.text()).toContain('Suggestions accepted');
+  });
+
+  it('a rejected suggestion changes nothing and is closed with who rejected it', async () => {
+    const made = await suggest(patient, 'six weeks', 'two weeks');
+    expect(made.status).toBe(201);
+    expect((await thread(made.json.id)).comments[0].body).toBe('');
+    expect((await decide(owner, made.json.id, 'rejected')).status).toBe(200);
+    expect(await thread(made.json.id)).toMatchObject({
+      suggestion: { outcome: 'rejected', decided: { byName: 'Olive Owner' } },
+      resolved: { byName: 'Olive Owner' },
+    });
+    expect(writer.text()).toContain('Results take six weeks to arrive.');
+  });
+
+  it('words changed since the suggestion are not overwritten: it stays open and says why', async () => {
+    const made = await suggest(patient, 'to arrive', 'to reach us');
+    const { text, at } = find(writer.doc, 'to arrive');
+    const saved = writer.saved();
+    text.insert(at + 'to '.length, 'finally ');
+    await eventually(() => expect(writer.saved()).toBeGreaterThan(saved));
+    const refused = await decide(clinician, made.json.id, 'accepted');
+    expect(refused.json.error.message).toMatch(/could not be found as they are now/);
+    expect((await thread(made.json.id)).suggestion).toMatchObject({ outcome: null });
+    expect(writer.text()).toContain('Results take six weeks to finally arrive.');
+  });
+
+  it('refuses bad suggestions with a message that says what to do', async () => {
+    const viewerTry = await suggest(viewer, 'Results', 'Letters');
+    expect(viewerTry.status).toBe(403);
+    const cases: [unknown, RegExp][] = [
+      [
+        { anchor: anchorAround(writer.doc, 'Results'), quote: 'Answers', text: 'Replies' },
+        /could not be found as they are now/,
+      ],
+      [
+        { anchor: anchorAround(writer.doc, 'Results'), quote: 'Results', text: 'Results' },
+        /same as the words it would replace/,
+      ],
+      [
+        { anchor: anchorAround(writer.doc, 'Results'), quote: 'Results', text: 'One\nTwo' },
+        /cannot contain a line break/,
+      ],
+      [
+        {
+          anchor: {
+            start: anchorAround(writer.doc, 'Appointments').start,
+            end: anchorAround(writer.doc, 'Results').end,
+          },
+          quote: 'Appointments … Results',
+          text: 'Everything',
+        },
+        /within one paragraph/,
+      ],
+      [{ quote: 'Results', text: 'Answers' }, /Select the text to comment on/],
+    ];
+    for (const [body, message] of cases) {
+      const r = await api('POST', '/suggestions', patient, body);
+      expect(r.status).toBe(400);
+      expect(r.json.error.message).toMatch(message);
+    }
+    const bogus = await api('PUT', '/suggestions/not-an-id/decision', clinician, {
+      outcome: 'accepted',
+    });
+    expect(bogus.status).toBe(404);
+    const made = await suggest(patient, 'Results', 'Test results');
+    const unclear = await decide(clinician, made.json.id, 'maybe');
+    expect(unclear.status).toBe(400);
+    expect(unclear.json.error.message).toMatch(/accepted or rejected/);
+    // An ordinary comment thread is not a suggestion.
+    const plain = await api('POST', '/threads', patient, {
+      anchor: anchorAround(writer.doc, 'Results'),
+      quote: 'Results',
+      body: 'Just a comment',
+    });
+    expect((await decide(clinician, plain.json.id, 'accepted')).status).toBe(404);
+  });
+});
