@@ -15,7 +15,7 @@ import { expectNoAxeViolations } from '../fixtures/axe.ts';
  * does not say how much or by when) and a service design's details with how far
  * co-production goes, filled in by one person and read live by a patient partner.
  */
-test('a charter and a service’s details are filled in live, with the aim explained', async ({
+test('a charter, a service’s details and its proposed service are filled in live, with the aim explained', async ({
   browser,
 }) => {
   const lead = await newActor(browser, person('Lee Lead', 'cards-lead'));
@@ -71,6 +71,24 @@ test('a charter and a service’s details are filled in live, with the aim expla
     );
     await expect(l.status).toHaveText('All changes saved');
     await expectNoAxeViolations(partner.page, 'service design details (commenter)');
+  });
+
+  await test.step('the proposed service is written in its own card, read live', async () => {
+    await l.editor.getByText('Pathway, access, workforce').click();
+    await lead.page.keyboard.press('End');
+    await l.toolbar.getByRole('button', { name: 'Insert proposed service' }).click();
+    const proposed = lead.page.getByRole('region', { name: 'Proposed service' });
+    await proposed.getByLabel('Pathway').fill('Screening at the GP practice, results by text');
+    await proposed
+      .getByLabel('Effect on health inequalities')
+      .fill('Evening clinics for people who cannot leave work');
+    const theirs = partner.page.getByRole('region', { name: 'Proposed service' });
+    await expect(theirs.getByLabel('Effect on health inequalities')).toHaveValue(
+      'Evening clinics for people who cannot leave work',
+    );
+    await expect(theirs.getByLabel('Pathway')).toHaveAttribute('readonly', '');
+    await expect(l.status).toHaveText('All changes saved');
+    await expectNoAxeViolations(lead.page, 'service design with a proposed service');
   });
 
   for (const actor of [lead, partner]) await actor.context.close();

@@ -18,7 +18,14 @@ interface ToolbarProps {
  */
 const blocksFor: Record<DocumentKind, ReadonlySet<string>> = {
   improvement_plan: new Set(['runChart', 'pdsaCycle', 'actionLog', 'charter', 'driverDiagram']),
-  service_design: new Set(['runChart', 'serviceHeader', 'evidence', 'priorities', 'decisionLog']),
+  service_design: new Set([
+    'runChart',
+    'serviceHeader',
+    'evidence',
+    'priorities',
+    'proposedService',
+    'decisionLog',
+  ]),
   procurement_evaluation: new Set(['runChart']),
 };
 /** Every structured block, offered when the kind is not known. */
@@ -194,6 +201,13 @@ export function Toolbar({ editor, editable, kind }: ToolbarProps) {
       face: 'Service details',
       enabled: editable && !state.inTable,
       run: () => chain().insertContent({ type: 'serviceHeader' }).run(),
+    },
+    {
+      id: 'proposedService',
+      name: 'Insert proposed service',
+      face: 'Proposed service',
+      enabled: editable && !state.inTable,
+      run: () => chain().insertContent({ type: 'proposedService' }).run(),
     },
     {
       id: 'undo',

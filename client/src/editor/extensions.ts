@@ -6,7 +6,7 @@ import StarterKit from '@tiptap/starter-kit';
 import type { DocumentConnection } from '../sync/connectDocument.ts';
 import { ActionLogWithView } from './actionLog/ActionLogView.tsx';
 import { ActionItem } from './actionLog/actionLogNodes.ts';
-import { Charter, ServiceHeader } from './cards/CardView.tsx';
+import { Charter, ProposedService, ServiceHeader } from './cards/CardView.tsx';
 import { CaretAfterTyping } from './caretAfterTyping.ts';
 import { DecisionItem, DecisionLog } from './decisionLog/DecisionLogView.tsx';
 import { DocumentEnds } from './documentEnds.ts';
@@ -72,6 +72,7 @@ export function contentExtensions(): AnyExtension[] {
     PriorityItem,
     Charter,
     ServiceHeader,
+    ProposedService,
     DriverDiagram,
     PrimaryDriver,
     SecondaryDriver,

@@ -75,6 +75,44 @@ export const serviceHeaderCard = {
   ],
 } as const satisfies CardKind;
 
+/** What the group proposes for the service (PRODUCT.md, "Proposed service"). */
+export const proposedServiceCard = {
+  name: 'proposedService',
+  title: 'Proposed service',
+  fields: [
+    {
+      key: 'pathway',
+      label: 'Pathway',
+      hint: 'The steps people go through, from first contact to the end of their care.',
+      multiline: true,
+    },
+    {
+      key: 'access',
+      label: 'Access',
+      hint: 'How, when and where people can use the service.',
+      multiline: true,
+    },
+    {
+      key: 'workforce',
+      label: 'Workforce',
+      hint: 'Who provides it, and with what skills.',
+      multiline: true,
+    },
+    {
+      key: 'outcomes',
+      label: 'Outcomes',
+      hint: 'What should be better for people, and how you will know.',
+      multiline: true,
+    },
+    {
+      key: 'inequalities',
+      label: 'Effect on health inequalities',
+      hint: 'Who might benefit less or be left out, and what the design does about it.',
+      multiline: true,
+    },
+  ],
+} as const satisfies CardKind;
+
 /** The service header's choice of how far co-production goes. */
 export const COPRODUCTION_FIELD = 'coproduction';
 
@@ -83,6 +121,7 @@ export const cardAttributes: readonly string[] = [
   ...new Set([
     ...charterCard.fields.map((f) => f.key),
     ...serviceHeaderCard.fields.map((f) => f.key),
+    ...proposedServiceCard.fields.map((f) => f.key),
     COPRODUCTION_FIELD,
   ]),
 ];

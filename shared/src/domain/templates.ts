@@ -28,7 +28,7 @@ export const documentTemplates: Record<DocumentKind, TemplateBlock[]> = {
     ),
     ...section(
       'Proposed service',
-      'Pathway, access, workforce, outcomes, and the effect on health inequalities.',
+      'Pathway, access, workforce, outcomes, and the effect on health inequalities: fill them in with the toolbar’s “Proposed service” button.',
     ),
     ...section(
       'Decision log',

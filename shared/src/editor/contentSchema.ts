@@ -1,5 +1,10 @@
 import { actionFields } from '../domain/actionLog.ts';
-import { cardAttributes, charterCard, serviceHeaderCard } from '../domain/cards.ts';
+import {
+  cardAttributes,
+  charterCard,
+  proposedServiceCard,
+  serviceHeaderCard,
+} from '../domain/cards.ts';
 import { decisionFields } from '../domain/decisionLog.ts';
 import { driverAttributes, driverLevels } from '../domain/driverDiagram.ts';
 import { evidenceFields } from '../domain/evidence.ts';
@@ -36,6 +41,7 @@ export const structuredContent = {
     'priority',
     charterCard.name,
     serviceHeaderCard.name,
+    proposedServiceCard.name,
     'driverDiagram',
     ...driverLevels,
     'evidenceList',

@@ -6,6 +6,7 @@ import {
   charterCard,
   coproductionLevelNames,
   coproductionLevels,
+  proposedServiceCard,
   serviceHeaderCard,
 } from '@chorus/shared';
 import { Node } from '@tiptap/core';
@@ -19,7 +20,7 @@ const textOf = (value: unknown) => storedText(value, MAX_TEXT);
 
 /**
  * A card of fixed fields in the document (an improvement plan's charter, a service
- * design's header): one element whose fields are attributes, edited in place by editors
+ * design's header and proposed service): one element whose fields are attributes, edited in place by editors
  * and read by everyone else.
  */
 function CardView({
@@ -89,6 +90,10 @@ function ServiceHeaderView(props: ReactNodeViewProps) {
   return <CardView card={serviceHeaderCard} withLevel {...props} />;
 }
 
+function ProposedServiceView(props: ReactNodeViewProps) {
+  return <CardView card={proposedServiceCard} withLevel={false} {...props} />;
+}
+
 function cardNode(card: CardKind, attributes: readonly string[]) {
   return Node.create({
     name: card.name,
@@ -123,5 +128,14 @@ export const ServiceHeader = cardNode(serviceHeaderCard, [
 ]).extend({
   addNodeView() {
     return ReactNodeViewRenderer(ServiceHeaderView);
+  },
+});
+
+export const ProposedService = cardNode(
+  proposedServiceCard,
+  proposedServiceCard.fields.map((f) => f.key),
+).extend({
+  addNodeView() {
+    return ReactNodeViewRenderer(ProposedServiceView);
   },
 });
