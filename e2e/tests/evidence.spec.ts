@@ -74,7 +74,8 @@ test('experience evidence records consent for quotes and maps touchpoints to the
     await expectNoAxeViolations(facilitator.page, 'service design with experience evidence');
   });
 
-  await test.step('a decision is recorded and says what evidence it rests on', async () => {
+  const TOUCHPOINT = 'Touchpoint (Results): “Waited three weeks for results”';
+  await test.step('a decision is recorded and linked to the evidence it rests on', async () => {
     await f.editor.getByText('Each decision, when it was made').click();
     await facilitator.page.keyboard.press('End');
     await f.toolbar.getByRole('button', { name: 'Insert decision log' }).click();
@@ -86,13 +87,45 @@ test('experience evidence records consent for quotes and maps touchpoints to the
     await add.getByRole('button', { name: 'Record the decision' }).click();
     const theirs = carer.page.getByRole('region', { name: 'Decision log' });
     await expect(theirs).toContainText('1 decision; 1 does not say what evidence it rests on yet.');
-    await theirs
+    // Picked from the document's own pieces of evidence, not retyped.
+    const links = theirs
       .getByRole('group', { name: /^Decision 1/ })
-      .getByLabel('The evidence it rests on')
-      .fill('Quote 1 and the Results stage');
+      .getByRole('group', { name: /^Evidence it rests on/ });
+    await expect(links.getByRole('checkbox')).toHaveCount(2);
+    await links.getByLabel(TOUCHPOINT).check();
     await expect(log).toContainText('1 decision; each says what evidence it rests on.');
+    await expect(log.getByLabel(TOUCHPOINT)).toBeChecked();
+    // The link follows the piece: renamed, the label changes; the link stays.
+    await evidenceOf(facilitator.page)
+      .getByRole('group', { name: /^Touchpoint 2/ })
+      .getByLabel('What happened')
+      .fill('Waited three weeks for a letter');
+    await expect(
+      links.getByLabel('Touchpoint (Results): “Waited three weeks for a letter”'),
+    ).toBeChecked();
     await expect(f.status).toHaveText('All changes saved');
     await expectNoAxeViolations(carer.page, 'service design with a decision log');
+  });
+
+  await test.step('a priority is linked to the quote behind it', async () => {
+    await f.editor.getByText('The three or four priorities the group agreed').click();
+    await facilitator.page.keyboard.press('End');
+    await f.toolbar.getByRole('button', { name: 'Insert priorities' }).click();
+    const mine = facilitator.page.getByRole('region', { name: 'Priorities' });
+    const add = mine.getByRole('group', { name: 'Add a priority' });
+    await add.getByLabel('Priority', { exact: true }).fill('Kinder letters');
+    await add.getByRole('button', { name: 'Add the priority' }).click();
+    await mine
+      .getByRole('group', { name: 'Evidence it rests on, for the priority Kinder letters' })
+      .getByLabel('Quote from A carer: “The letter scared me more than the test”')
+      .check();
+    await expect(
+      carer.page
+        .getByRole('region', { name: 'Priorities' })
+        .getByLabel('Quote from A carer: “The letter scared me more than the test”'),
+    ).toBeChecked();
+    await expect(f.status).toHaveText('All changes saved');
+    await expectNoAxeViolations(facilitator.page, 'service design with linked priorities');
   });
 
   for (const actor of [facilitator, carer]) await actor.context.close();

@@ -14,5 +14,9 @@ describe('decision log', () => {
         { decision: 'c', basis: 'x' },
       ]),
     ).toBe('3 decisions; 2 do not say what evidence they rest on yet.');
+    // A decision linked to a piece of the document's evidence rests on it.
+    expect(describeDecisions([{ decision: 'a', basis: '', linked: 1 }])).toBe(
+      '1 decision; each says what evidence it rests on.',
+    );
   });
 });

@@ -107,3 +107,46 @@ export function journeyOf<T extends Evidence>(
   }
   return [...stages].map(([stage, touchpoints]) => ({ stage, touchpoints }));
 }
+
+/**
+ * A priority's or a decision's links to the pieces of evidence behind it: the pieces'
+ * `uid`s, separated by spaces, in one attribute (so a link is co-edited like any field).
+ */
+export const EVIDENCE_LINKS_FIELD = 'evidenceLinks';
+
+const MAX_LINKS = 50;
+const UID = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** The linked pieces' uids, each once; anything that is not a uid is ignored. */
+export function parseLinks(value: unknown): string[] {
+  if (typeof value !== 'string') return [];
+  return [...new Set(value.split(/\s+/).filter((uid) => UID.test(uid)))].slice(0, MAX_LINKS);
+}
+
+/** The links with one piece linked or unlinked. */
+export function withLink(value: unknown, uid: string, linked: boolean): string {
+  const links = parseLinks(value).filter((u) => u !== uid);
+  if (linked && UID.test(uid)) links.push(uid);
+  return links.slice(0, MAX_LINKS).join(' ');
+}
+
+/** A piece named in one line, for a list to pick from: "Quote from Pat: “I waited…”". */
+export function evidenceLabel(e: Evidence): string {
+  const words = e.body.trim().replace(/\s+/g, ' ');
+  const short = words.length > 80 ? `${words.slice(0, 79)}…` : words;
+  const source = e.kind !== 'touchpoint' && e.source.trim() ? ` from ${e.source.trim()}` : '';
+  const stage =
+    e.kind === 'touchpoint' && e.journeyStage.trim() ? ` (${e.journeyStage.trim()})` : '';
+  return `${evidenceKindNames[e.kind]}${source}${stage}: ${short ? `“${short}”` : 'not written yet'}`;
+}
+
+/** Which links still find their piece, and how many point at pieces since removed. */
+export function resolveLinks<T extends { uid: string }>(
+  value: unknown,
+  pieces: readonly T[],
+): { linked: T[]; removed: number } {
+  const byUid = new Map(pieces.map((p) => [p.uid, p]));
+  const links = parseLinks(value);
+  const linked = links.map((uid) => byUid.get(uid)).filter((p): p is T => p !== undefined);
+  return { linked, removed: links.length - linked.length };
+}

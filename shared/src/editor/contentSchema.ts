@@ -7,7 +7,7 @@ import {
 } from '../domain/cards.ts';
 import { decisionFields } from '../domain/decisionLog.ts';
 import { driverAttributes, driverLevels } from '../domain/driverDiagram.ts';
-import { evidenceFields } from '../domain/evidence.ts';
+import { EVIDENCE_LINKS_FIELD, evidenceFields } from '../domain/evidence.ts';
 import { pdsaFields } from '../domain/pdsa.ts';
 import { priorityFields } from '../domain/priorities.ts';
 import { EDITOR_FRAGMENT } from './seed.ts';
@@ -64,6 +64,7 @@ export const structuredContent = {
     ...driverAttributes,
     ...evidenceFields,
     ...decisionFields,
+    EVIDENCE_LINKS_FIELD,
     // A child's own id in a structured block (an action, a priority, a branch...), so an
     // edit finds the child it was made to, whatever was added or removed around it.
     'uid',

@@ -1,10 +1,17 @@
-import { describeDecisions, formatDay, isIsoDate } from '@chorus/shared';
+import {
+  describeDecisions,
+  EVIDENCE_LINKS_FIELD,
+  formatDay,
+  isIsoDate,
+  parseLinks,
+} from '@chorus/shared';
 import { Node } from '@tiptap/core';
 import type { Node as PmNode } from '@tiptap/pm/model';
 import { NodeViewWrapper, type ReactNodeViewProps, ReactNodeViewRenderer } from '@tiptap/react';
 import { useId, useState } from 'react';
 import { AddForm } from '../AddForm.tsx';
 import { childEdits } from '../childEdits.ts';
+import { EvidenceLinks } from '../evidence/EvidenceLinks.tsx';
 import { SyncedField, storedText } from '../SyncedField.tsx';
 
 const MAX_TEXT = 2_000;
@@ -17,6 +24,7 @@ interface Stored {
   decidedOn: string;
   decidedBy: string;
   basis: string;
+  links: string;
   child: number;
 }
 
@@ -30,6 +38,7 @@ function decisionsOf(node: PmNode): Stored[] {
       decidedOn: isIsoDate(on) ? on : '',
       decidedBy: textOf(child.attrs.decidedBy),
       basis: textOf(child.attrs.basis),
+      links: textOf(child.attrs[EVIDENCE_LINKS_FIELD]),
       uid: textOf(child.attrs.uid),
       child: index,
     });
@@ -47,7 +56,7 @@ function DecisionLogView({ node, editor, getPos }: ReactNodeViewProps) {
   const edits = childEdits(editor, getPos, 'decisionLog');
   const change = (
     d: Stored,
-    key: 'decision' | 'decidedOn' | 'decidedBy' | 'basis',
+    key: 'decision' | 'decidedOn' | 'decidedBy' | 'basis' | typeof EVIDENCE_LINKS_FIELD,
     value: string,
   ) =>
     edits.update(
@@ -75,7 +84,9 @@ function DecisionLogView({ node, editor, getPos }: ReactNodeViewProps) {
       <p className="evidence__title">
         <strong>Decision log</strong>: what was decided, when, by whom, and on what evidence.
       </p>
-      <p>{describeDecisions(decisions)}</p>
+      <p>
+        {describeDecisions(decisions.map((d) => ({ ...d, linked: parseLinks(d.links).length })))}
+      </p>
       {decisions.map((d) => (
         <fieldset key={d.uid || `i${d.child}`} className="evidence__item">
           <legend>{nameOf(d)}</legend>
@@ -105,16 +116,23 @@ function DecisionLogView({ node, editor, getPos }: ReactNodeViewProps) {
             maxLength={200}
             onChange={(v) => change(d, 'decidedBy', v)}
           />
+          <EvidenceLinks
+            editor={editor}
+            value={d.links}
+            canEdit={canEdit}
+            of={`decision ${d.child + 1}`}
+            onChange={(v) => change(d, EVIDENCE_LINKS_FIELD, v)}
+          />
           <SyncedField
-            label="The evidence it rests on"
-            hint="Name the quotes, stories or touchpoints, for example: Quote 3 and the Results stage."
+            label="The evidence it rests on, in words"
+            hint="Anything the linked pieces do not cover, for example: the workshop of 3 June."
             value={d.basis}
             canEdit={canEdit}
             multiline
             maxLength={MAX_TEXT}
             onChange={(v) => change(d, 'basis', v)}
           />
-          {d.basis.trim() === '' ? (
+          {d.basis.trim() === '' && parseLinks(d.links).length === 0 ? (
             <p className="evidence__warning">
               <strong>Evidence:</strong> not given yet.
             </p>
@@ -231,6 +249,7 @@ export const DecisionItem = Node.create({
       decidedOn: { default: '' },
       decidedBy: { default: '' },
       basis: { default: '' },
+      [EVIDENCE_LINKS_FIELD]: { default: '' },
       uid: { default: '' },
     };
   },

@@ -1,9 +1,10 @@
-import { describePriorities, hasEntry, type Priority } from '@chorus/shared';
+import { describePriorities, EVIDENCE_LINKS_FIELD, hasEntry, type Priority } from '@chorus/shared';
 import type { Node as PmNode } from '@tiptap/pm/model';
 import { NodeViewWrapper, type ReactNodeViewProps, ReactNodeViewRenderer } from '@tiptap/react';
 import { useId, useState } from 'react';
 import { AddForm } from '../AddForm.tsx';
 import { childEdits } from '../childEdits.ts';
+import { EvidenceLinks } from '../evidence/EvidenceLinks.tsx';
 import { SyncedField, storedText } from '../SyncedField.tsx';
 import { PriorityList } from './priorityNodes.ts';
 
@@ -12,6 +13,7 @@ const textOf = (value: unknown) => storedText(value, MAX_TEXT);
 
 interface StoredPriority extends Priority {
   uid: string;
+  links: string;
   child: number;
 }
 
@@ -23,6 +25,7 @@ function prioritiesOf(node: PmNode): StoredPriority[] {
       evidence: textOf(child.attrs.evidence),
       changed: textOf(child.attrs.changed),
       unchanged: textOf(child.attrs.unchanged),
+      links: textOf(child.attrs[EVIDENCE_LINKS_FIELD]),
       uid: textOf(child.attrs.uid),
       child: index,
     });
@@ -67,8 +70,15 @@ function PrioritiesView({ node, editor, getPos }: ReactNodeViewProps) {
             canEdit={canEdit}
             onChange={(v) => change(p, 'title', v)}
           />
+          <EvidenceLinks
+            editor={editor}
+            value={p.links}
+            canEdit={canEdit}
+            of={`the priority ${nameOf(p)}`}
+            onChange={(v) => edits.update(p, same(p), { [EVIDENCE_LINKS_FIELD]: v })}
+          />
           <SyncedField
-            label="Evidence behind it (stories, quotes, touchpoints)"
+            label="Evidence behind it, in words"
             value={p.evidence}
             canEdit={canEdit}
             multiline

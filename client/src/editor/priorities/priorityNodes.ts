@@ -1,4 +1,4 @@
-import { priorityFields } from '@chorus/shared';
+import { EVIDENCE_LINKS_FIELD, priorityFields } from '@chorus/shared';
 import { Node } from '@tiptap/core';
 
 /**
@@ -28,7 +28,9 @@ export const PriorityItem = Node.create({
   atom: true,
   selectable: false,
   addAttributes() {
-    return Object.fromEntries([...priorityFields, 'uid'].map((f) => [f, { default: '' }]));
+    return Object.fromEntries(
+      [...priorityFields, EVIDENCE_LINKS_FIELD, 'uid'].map((f) => [f, { default: '' }]),
+    );
   },
   parseHTML() {
     return [{ tag: 'div[data-priority]' }];

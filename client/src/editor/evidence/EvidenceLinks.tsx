@@ -1,0 +1,98 @@
+import { evidenceLabel, evidenceOf, resolveLinks, withLink } from '@chorus/shared';
+import type { Node as PmNode } from '@tiptap/pm/model';
+import { type Editor, useEditorState } from '@tiptap/react';
+import { useId } from 'react';
+
+interface Piece {
+  uid: string;
+  label: string;
+}
+
+/** Every piece of evidence in the document with an id, in document order. */
+function piecesIn(doc: PmNode): Piece[] {
+  const pieces: Piece[] = [];
+  doc.descendants((node) => {
+    if (node.type.name === 'evidenceItem') {
+      const uid = typeof node.attrs.uid === 'string' ? node.attrs.uid : '';
+      if (uid) pieces.push({ uid, label: evidenceLabel(evidenceOf(node.attrs)) });
+      return false;
+    }
+    // Evidence lives in blocks; nothing inside a paragraph or heading can hold it.
+    return !node.isTextblock;
+  });
+  return pieces;
+}
+
+/**
+ * The pieces of the document's experience evidence a priority or a decision rests on,
+ * picked from a list of the pieces (checkboxes, easy with a keyboard or screen reader)
+ * and read as a list by everyone else. A link is the piece's id, so it follows the piece
+ * wherever it moves and whatever is changed in it; a removed piece is said to be gone.
+ */
+export function EvidenceLinks({
+  editor,
+  value,
+  canEdit,
+  of,
+  onChange,
+}: {
+  editor: Editor;
+  /** The stored links (see `EVIDENCE_LINKS_FIELD`). */
+  value: string;
+  canEdit: boolean;
+  /** What the links belong to, for names: "the priority “Results within a week”". */
+  of: string;
+  onChange: (value: string) => void;
+}) {
+  const box = useId();
+  // Fresh whenever the evidence changes anywhere in the document.
+  const pieces = useEditorState({ editor, selector: ({ editor: e }) => piecesIn(e.state.doc) });
+  const { linked, removed } = resolveLinks(value, pieces);
+  const gone =
+    removed > 0
+      ? `${removed} linked ${removed === 1 ? 'piece has' : 'pieces have'} since been removed from the document.`
+      : null;
+  if (!canEdit) {
+    return (
+      <div className="evidence-links">
+        <p className="evidence-links__title">
+          <strong>Evidence it rests on:</strong>{' '}
+          {linked.length === 0 ? 'none of the document’s evidence is linked yet.' : null}
+        </p>
+        {linked.length > 0 ? (
+          <ul aria-label={`Evidence ${of} rests on`}>
+            {linked.map((p) => (
+              <li key={p.uid}>{p.label}</li>
+            ))}
+          </ul>
+        ) : null}
+        {gone ? <p>{gone}</p> : null}
+      </div>
+    );
+  }
+  return (
+    // Named with what it belongs to: there is one such group per priority or decision.
+    <fieldset className="evidence-links" aria-label={`Evidence it rests on, for ${of}`}>
+      <legend>Evidence it rests on</legend>
+      {pieces.length === 0 ? (
+        <p>
+          No pieces of evidence in the document yet: add them with the toolbar’s “Evidence” button,
+          then link them here.
+        </p>
+      ) : (
+        pieces.map((p, i) => (
+          <div className="checkbox" key={p.uid}>
+            <input
+              id={`${box}-${i}`}
+              type="checkbox"
+              checked={linked.some((l) => l.uid === p.uid)}
+              onChange={(event) => onChange(withLink(value, p.uid, event.target.checked))}
+            />
+            <label htmlFor={`${box}-${i}`}>{p.label}</label>
+          </div>
+        ))
+      )}
+      {gone ? <p>{gone}</p> : null}
+    </fieldset>
+  );
+}
