@@ -15,7 +15,7 @@ import { expectNoAxeViolations } from '../fixtures/axe.ts';
  * does not say how much or by when) and a service design's details with how far
  * co-production goes, filled in by one person and read live by a patient partner.
  */
-test('a charter, a service’s details and its proposed service are filled in live, with the aim explained', async ({
+test('a charter, a service’s details, participants and proposed service are filled in live, with the aim explained', async ({
   browser,
 }) => {
   const lead = await newActor(browser, person('Lee Lead', 'cards-lead'));
@@ -71,6 +71,29 @@ test('a charter, a service’s details and its proposed service are filled in li
     );
     await expect(l.status).toHaveText('All changes saved');
     await expectNoAxeViolations(partner.page, 'service design details (commenter)');
+  });
+
+  await test.step('participants are listed with how each wants to be credited and quoted', async () => {
+    await l.editor.getByText('Who is taking part, how each person').click();
+    await lead.page.keyboard.press('End');
+    await l.toolbar.getByRole('button', { name: 'Insert participants' }).click();
+    const list = lead.page.getByRole('region', { name: 'Participants' });
+    const add = list.getByRole('group', { name: 'Add a participant' });
+    await add.getByLabel('Name').fill('Priya');
+    await add.getByRole('button', { name: 'Add the participant' }).click();
+    await expect(add.getByRole('alert')).toHaveText('Choose the person’s role in the group.');
+    await add.getByLabel('Role in the group').selectOption({ label: 'Patient or service user' });
+    await add.getByRole('button', { name: 'Add the participant' }).click();
+    const priya = list.getByRole('group', { name: 'Priya', exact: true });
+    await priya.getByLabel('By their role only, for example “a patient”').check();
+    await priya.getByLabel('Yes, they agreed to be quoted').check();
+    await expectNoAxeViolations(lead.page, 'service design with participants (editor)');
+    const theirs = partner.page.getByRole('region', { name: 'Participants' });
+    await expect(theirs).toContainText('1 participant (Patient or service user: 1).');
+    await expect(theirs).toContainText(
+      'Role: Patient or service user. Credited: By their role only, for example “a patient”. Agreed to be quoted: Yes, they agreed to be quoted.',
+    );
+    await expectNoAxeViolations(partner.page, 'service design with participants (commenter)');
   });
 
   await test.step('the proposed service is written in its own card, read live', async () => {

@@ -8,6 +8,7 @@ export * from './domain/driverDiagram.ts';
 export * from './domain/evaluation.ts';
 export * from './domain/evidence.ts';
 export * from './domain/lifecycle.ts';
+export * from './domain/participantList.ts';
 export * from './domain/participants.ts';
 export * from './domain/pdsa.ts';
 export * from './domain/priorities.ts';

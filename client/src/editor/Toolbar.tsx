@@ -21,6 +21,7 @@ const blocksFor: Record<DocumentKind, ReadonlySet<string>> = {
   service_design: new Set([
     'runChart',
     'serviceHeader',
+    'participants',
     'evidence',
     'priorities',
     'proposedService',
@@ -201,6 +202,13 @@ export function Toolbar({ editor, editable, kind }: ToolbarProps) {
       face: 'Service details',
       enabled: editable && !state.inTable,
       run: () => chain().insertContent({ type: 'serviceHeader' }).run(),
+    },
+    {
+      id: 'participants',
+      name: 'Insert participants',
+      face: 'Participants',
+      enabled: editable && !state.inTable,
+      run: () => chain().insertContent({ type: 'participantList' }).run(),
     },
     {
       id: 'proposedService',

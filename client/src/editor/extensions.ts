@@ -17,6 +17,7 @@ import {
   SecondaryDriver,
 } from './driverDiagram/DriverDiagramView.tsx';
 import { EvidenceItem, EvidenceList } from './evidence/EvidenceView.tsx';
+import { ParticipantItem, ParticipantList } from './participants/ParticipantsView.tsx';
 import { PdsaCycleWithView } from './pdsa/PdsaCycleView.tsx';
 import { ReadPendingInput } from './pendingInput.ts';
 import { PriorityListWithView } from './priorities/PrioritiesView.tsx';
@@ -81,6 +82,8 @@ export function contentExtensions(): AnyExtension[] {
     EvidenceItem,
     DecisionLog,
     DecisionItem,
+    ParticipantList,
+    ParticipantItem,
   ];
 }
 

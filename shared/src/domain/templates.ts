@@ -17,7 +17,10 @@ export const documentTemplates: Record<DocumentKind, TemplateBlock[]> = {
       'About this service',
       'Service, commissioners, place, scope, owners, and the level of co-production we aim for.',
     ),
-    ...section('Participants', 'Who is taking part and how each person wants to be credited.'),
+    ...section(
+      'Participants',
+      'Who is taking part, how each person wants to be credited, and whether they agreed to be quoted: list them with the toolbar’s “Participants” button.',
+    ),
     ...section(
       'Experience evidence',
       'Stories, quotes (with consent) and journey stages with their touchpoints. Keep them with the toolbar’s “Evidence” button, which records consent for each.',

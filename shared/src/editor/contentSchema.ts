@@ -8,6 +8,7 @@ import {
 import { decisionFields } from '../domain/decisionLog.ts';
 import { driverAttributes, driverLevels } from '../domain/driverDiagram.ts';
 import { EVIDENCE_LINKS_FIELD, evidenceFields } from '../domain/evidence.ts';
+import { participantFields } from '../domain/participantList.ts';
 import { pdsaFields } from '../domain/pdsa.ts';
 import { priorityFields } from '../domain/priorities.ts';
 import { EDITOR_FRAGMENT } from './seed.ts';
@@ -48,6 +49,8 @@ export const structuredContent = {
     'evidenceItem',
     'decisionLog',
     'decisionItem',
+    'participantList',
+    'participantItem',
   ],
   attributes: [
     'measure',
@@ -65,6 +68,7 @@ export const structuredContent = {
     ...evidenceFields,
     ...decisionFields,
     EVIDENCE_LINKS_FIELD,
+    ...participantFields,
     // A child's own id in a structured block (an action, a priority, a branch...), so an
     // edit finds the child it was made to, whatever was added or removed around it.
     'uid',
