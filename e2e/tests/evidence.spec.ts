@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { expect, type Page, test } from '@playwright/test';
 import {
   addMember,
@@ -126,6 +127,16 @@ test('experience evidence records consent for quotes and maps touchpoints to the
     ).toBeChecked();
     await expect(f.status).toHaveText('All changes saved');
     await expectNoAxeViolations(facilitator.page, 'service design with linked priorities');
+  });
+
+  await test.step('the document downloads as a Word file', async () => {
+    const [download] = await Promise.all([
+      facilitator.page.waitForEvent('download'),
+      facilitator.page.getByRole('link', { name: 'Download as Word document' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe('Screening pathway.docx');
+    const path = await download.path();
+    expect(statSync(path).size).toBeGreaterThan(5_000);
   });
 
   for (const actor of [facilitator, carer]) await actor.context.close();

@@ -14,6 +14,7 @@ import { attributionRoutes } from './routes/documents/attributionRoutes.ts';
 import { commentRoutes } from './routes/documents/commentRoutes.ts';
 import { documentRoutes } from './routes/documents/documentRoutes.ts';
 import { evaluationRoutes } from './routes/documents/evaluationRoutes.ts';
+import { exportRoutes } from './routes/documents/exportRoutes.ts';
 import { lifecycleRoutes } from './routes/documents/lifecycleRoutes.ts';
 import { versionRoutes } from './routes/documents/versionRoutes.ts';
 import { healthRoutes } from './routes/health/healthRoutes.ts';
@@ -58,6 +59,7 @@ export function createApp(services: Services) {
   api.route('/', inviteRoutes);
   api.route('/documents', documentRoutes);
   api.route('/documents', attributionRoutes);
+  api.route('/documents', exportRoutes);
   api.route('/documents', versionRoutes);
   api.route('/documents', evaluationRoutes);
   api.route('/documents', commentRoutes);

@@ -191,6 +191,11 @@ function DocumentWorkspace({
         <Link href={`/documents/${document.id}/contributions`}>Contributions</Link>
         {' · '}
         <Link href={`/documents/${document.id}/versions`}>Versions</Link>
+        {' · '}
+        {/* Quotes without consent and names people did not agree to are left out (server). */}
+        <a href={`/api/documents/${encodeURIComponent(document.id)}/export.docx`} download>
+          Download as Word document
+        </a>
         {document.kind === 'procurement_evaluation' ? (
           <>
             {' · '}

@@ -121,7 +121,7 @@ describe('the attribution ledger, report and versions', () => {
     });
     expect(csv.headers.get('content-type')).toContain('text/csv');
     const text = await csv.text();
-    expect(text).toContain('"Person","Ann Patient","Patient or service user",5,7,1,0\r\n');
+    expect(text).toContain('"Person","Ann Patient","Patient or service user",5,7,1,0,0\r\n');
     expect(text).toContain('"Passage","Ann Patient","The letters were confusing"');
     // Downloading the report is an export: the workspace's audit log says who and when.
     const audit = await call(server.url, 'GET', `/workspaces/${workspaceId}/audit`, {

@@ -1,0 +1,99 @@
+import {
+  Document,
+  HeadingLevel,
+  Packer,
+  Paragraph,
+  Table,
+  TableCell,
+  TableRow,
+  TextRun,
+  WidthType,
+} from 'docx';
+import type { OutlineBlock, Run } from './outline.ts';
+
+const headings = {
+  1: HeadingLevel.HEADING_1,
+  2: HeadingLevel.HEADING_2,
+  3: HeadingLevel.HEADING_3,
+} as const;
+
+/** Text runs, with line breaks inside a paragraph kept as breaks. */
+function textRuns(
+  runs: readonly Run[],
+  extra: { italics?: boolean; font?: string } = {},
+): TextRun[] {
+  return runs.flatMap((run) =>
+    run.text.split('\n').map(
+      (piece, i) =>
+        new TextRun({
+          text: piece,
+          break: i > 0 ? 1 : undefined,
+          bold: run.bold,
+          italics: run.italic || extra.italics,
+          font: extra.font,
+        }),
+    ),
+  );
+}
+
+function table(header: readonly string[], rows: readonly string[][]): Table {
+  const row = (cells: readonly string[], bold: boolean) =>
+    new TableRow({
+      tableHeader: bold,
+      children: cells.map(
+        (text) =>
+          new TableCell({ children: [new Paragraph({ children: [new TextRun({ text, bold })] })] }),
+      ),
+    });
+  return new Table({
+    width: { size: 100, type: WidthType.PERCENTAGE },
+    rows: [row(header, true), ...rows.map((cells) => row(cells, false))],
+  });
+}
+
+function render(block: OutlineBlock): Paragraph | Table {
+  switch (block.type) {
+    case 'heading':
+      return new Paragraph({ text: block.text, heading: headings[block.level] });
+    case 'paragraph':
+      if (block.style === 'quote') {
+        return new Paragraph({
+          children: textRuns(block.runs, { italics: true }),
+          indent: { left: 720 },
+        });
+      }
+      return new Paragraph({
+        children: textRuns(block.runs, block.style === 'code' ? { font: 'Courier New' } : {}),
+      });
+    case 'bullet':
+      return new Paragraph({
+        children: textRuns(block.runs),
+        bullet: { level: Math.min(block.level, 8) },
+      });
+    case 'labelled':
+      return new Paragraph({
+        children: [
+          new TextRun({ text: `${block.label}: `, bold: true }),
+          ...textRuns([{ text: block.text }]),
+        ],
+      });
+    case 'table':
+      return table(block.header, block.rows);
+    case 'note':
+      return new Paragraph({ children: [new TextRun({ text: block.text, italics: true })] });
+  }
+}
+
+/** A document's outline as a Word document, with its title and what was left out and why. */
+export function outlineToDocx(
+  title: string,
+  about: string,
+  blocks: readonly OutlineBlock[],
+): Promise<Buffer> {
+  const children: (Paragraph | Table)[] = [
+    new Paragraph({ text: title, heading: HeadingLevel.TITLE }),
+    new Paragraph({ children: [new TextRun({ text: about, italics: true })] }),
+    ...blocks.map(render),
+  ];
+  return Packer.toBuffer(new Document({ title, sections: [{ children }] }));
+}

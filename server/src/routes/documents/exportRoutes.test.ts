@@ -1,0 +1,96 @@
+import JSZip from 'jszip';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { buildUser, call, type TestUser } from '../../test/factories.ts';
+import { appendParagraph, connectClient, eventually, waitSynced } from '../../test/syncClient.ts';
+import { startTestServer, type TestServer } from '../../test/testServer.ts';
+
+describe('exporting a document as a Word file', () => {
+  let server: TestServer;
+  let owner: TestUser;
+  let outsider: TestUser;
+  let workspaceId: string;
+  let documentId: string;
+
+  const download = (who: TestUser) =>
+    fetch(`${server.url}/api/documents/${documentId}/export.docx`, {
+      headers: { cookie: who.cookie },
+    });
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    owner = await buildUser(server.url, 'Olive Owner');
+    outsider = await buildUser(server.url, 'Otto Outsider');
+    workspaceId = (
+      await call(server.url, 'POST', '/workspaces', {
+        body: { name: 'Eye screening' },
+        cookie: owner.cookie,
+      })
+    ).json.workspace.id;
+    documentId = (
+      await call(server.url, 'POST', `/workspaces/${workspaceId}/documents`, {
+        body: { title: 'Screening pathway', kind: 'service_design' },
+        cookie: owner.cookie,
+      })
+    ).json.document.id;
+    // What a person's editor would write: a paragraph and a list of evidence.
+    const client = connectClient(server.url, documentId, owner.cookie, { chorus: true });
+    await waitSynced(client);
+    appendParagraph(client.doc, 'Results should come within a week.');
+    const list = new Y.XmlElement('evidenceList');
+    const piece = (attrs: Record<string, string>) => {
+      const el = new Y.XmlElement('evidenceItem');
+      for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
+      return el;
+    };
+    list.insert(0, [
+      piece({ uid: 'q1', kind: 'quote', body: 'The letter scared me', consent: 'yes' }),
+      piece({ uid: 'q2', kind: 'quote', body: 'Not for anyone else', consent: 'no' }),
+    ]);
+    const fragment = client.doc.getXmlFragment('default');
+    fragment.insert(fragment.length, [list]);
+    await eventually(() => expect(client.saved()).toBeGreaterThan(0));
+    client.destroy();
+  });
+
+  afterAll(async () => {
+    await server.stop();
+  });
+
+  it('has the template, the text and consented quotes, never a quote without consent; it is audited', async () => {
+    const res = await download(owner);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe(
+      'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+    );
+    expect(res.headers.get('content-disposition')).toBe(
+      "attachment; filename*=UTF-8''Screening%20pathway.docx",
+    );
+    const zip = await JSZip.loadAsync(await res.arrayBuffer());
+    const xml = (await zip.file('word/document.xml')?.async('string')) ?? '';
+    for (const words of [
+      'Screening pathway',
+      'About this service',
+      'Results should come within a week.',
+      'The letter scared me',
+      '1 quote or story is left out of this export',
+    ]) {
+      expect(xml).toContain(words);
+    }
+    expect(xml).not.toContain('Not for anyone else');
+    const audit = await call(server.url, 'GET', `/workspaces/${workspaceId}/audit`, {
+      cookie: owner.cookie,
+    });
+    expect(
+      audit.json.entries.find(
+        (e: { action: string; details: { what?: string } }) =>
+          e.action === 'document.exported' && e.details.what === 'document',
+      ),
+    ).toMatchObject({ target: documentId });
+  });
+
+  it('is refused to someone who cannot read the document', async () => {
+    expect((await download(outsider)).status).toBe(404);
+    expect((await fetch(`${server.url}/api/documents/${documentId}/export.docx`)).status).toBe(401);
+  });
+});

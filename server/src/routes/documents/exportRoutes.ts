@@ -1,0 +1,50 @@
+import { documentKindLabels } from '@chorus/shared';
+import { Hono } from 'hono';
+import { outlineToDocx } from '../../export/docx.ts';
+import { outlineOf } from '../../export/outline.ts';
+import { authorizeDocument } from '../../http/authorize.ts';
+import { clientIp } from '../../http/clientIp.ts';
+import type { AppEnv } from '../../http/env.ts';
+import { recordAudit } from '../../services/audit.ts';
+import { liveDocuments } from '../../services/index.ts';
+
+const when = new Intl.DateTimeFormat('en-GB', {
+  dateStyle: 'long',
+  timeStyle: 'short',
+  timeZone: 'UTC',
+});
+
+/**
+ * A document as a Word file, for sharing beyond the group: its text and structured blocks
+ * as they are saved now, without quotes people did not agree to and with participants
+ * named only as they chose (see `export/outline.ts`). Anyone who may read the document
+ * may export it; every export is in the audit log.
+ */
+export const exportRoutes = new Hono<AppEnv>().get('/:id/export.docx', async (c) => {
+  const { document, user } = await authorizeDocument(c, 'document.view');
+  const { storage } = c.var.services;
+  const { doc } = await liveDocuments(c.var.services.live).committedDocument(document.id);
+  let file: Buffer;
+  try {
+    file = await outlineToDocx(
+      document.title,
+      `${documentKindLabels[document.kind]}, exported from Chorus on ${when.format(new Date())} (UTC). Quotes and stories whose speakers have not agreed to be quoted are left out, and participants are named only as they chose.`,
+      outlineOf(doc),
+    );
+  } finally {
+    doc.destroy();
+  }
+  await recordAudit(storage, {
+    actorId: user.id,
+    workspaceId: document.workspaceId,
+    action: 'document.exported',
+    target: document.id,
+    details: { format: 'docx', what: 'document' },
+    ip: clientIp(c),
+  });
+  const filename = `${document.title.replace(/[^\p{L}\p{N} _-]+/gu, '').slice(0, 60) || 'document'}.docx`;
+  return c.body(new Uint8Array(file), 200, {
+    'Content-Type': 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+    'Content-Disposition': `attachment; filename*=UTF-8''${encodeURIComponent(filename)}`,
+  });
+});
