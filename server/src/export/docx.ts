@@ -17,6 +17,25 @@ const headings = {
   3: HeadingLevel.HEADING_3,
 } as const;
 
+/**
+ * Text a Word file can hold: XML 1.0 allows neither most control characters nor U+FFFE,
+ * U+FFFF or a lone surrogate, and one of them in a document makes the file unreadable.
+ */
+const allowed = (cp: number) =>
+  cp === 0x9 ||
+  cp === 0xa ||
+  cp === 0xd ||
+  (cp >= 0x20 && cp <= 0xd7ff) ||
+  (cp >= 0xe000 && cp <= 0xfffd) ||
+  cp >= 0x10000;
+
+function safe(text: string): string {
+  let out = '';
+  // By code point, so a lone surrogate is one character (and not allowed).
+  for (const ch of text) if (allowed(ch.codePointAt(0) ?? 0)) out += ch;
+  return out;
+}
+
 /** Text runs, with line breaks inside a paragraph kept as breaks. */
 function textRuns(
   runs: readonly Run[],
@@ -26,7 +45,7 @@ function textRuns(
     run.text.split('\n').map(
       (piece, i) =>
         new TextRun({
-          text: piece,
+          text: safe(piece),
           break: i > 0 ? 1 : undefined,
           bold: run.bold,
           italics: run.italic || extra.italics,
@@ -42,7 +61,9 @@ function table(header: readonly string[], rows: readonly string[][]): Table {
       tableHeader: bold,
       children: cells.map(
         (text) =>
-          new TableCell({ children: [new Paragraph({ children: [new TextRun({ text, bold })] })] }),
+          new TableCell({
+            children: [new Paragraph({ children: [new TextRun({ text: safe(text), bold })] })],
+          }),
       ),
     });
   return new Table({
@@ -54,7 +75,7 @@ function table(header: readonly string[], rows: readonly string[][]): Table {
 function render(block: OutlineBlock): Paragraph | Table {
   switch (block.type) {
     case 'heading':
-      return new Paragraph({ text: block.text, heading: headings[block.level] });
+      return new Paragraph({ text: safe(block.text), heading: headings[block.level] });
     case 'paragraph':
       if (block.style === 'quote') {
         return new Paragraph({
@@ -80,7 +101,7 @@ function render(block: OutlineBlock): Paragraph | Table {
     case 'table':
       return table(block.header, block.rows);
     case 'note':
-      return new Paragraph({ children: [new TextRun({ text: block.text, italics: true })] });
+      return new Paragraph({ children: [new TextRun({ text: safe(block.text), italics: true })] });
   }
 }
 
@@ -91,8 +112,8 @@ export function outlineToDocx(
   blocks: readonly OutlineBlock[],
 ): Promise<Buffer> {
   const children: (Paragraph | Table)[] = [
-    new Paragraph({ text: title, heading: HeadingLevel.TITLE }),
-    new Paragraph({ children: [new TextRun({ text: about, italics: true })] }),
+    new Paragraph({ text: safe(title), heading: HeadingLevel.TITLE }),
+    new Paragraph({ children: [new TextRun({ text: safe(about), italics: true })] }),
     ...blocks.map(render),
   ];
   return Packer.toBuffer(new Document({ title, sections: [{ children }] }));

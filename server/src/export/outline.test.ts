@@ -107,6 +107,7 @@ describe('document outline for an export', () => {
           feeling: 'negative',
         }),
       ]),
+      para('As one person said: My secret worry is the wait.'),
       element('decisionLog', {}, [
         element('decisionItem', {
           decisionText: 'Kinder letters',
@@ -120,6 +121,11 @@ describe('document outline for an export', () => {
     const outline = outlineOf(doc);
     const all = JSON.stringify(outline);
     expect(all).not.toContain('My secret worry');
+    // Pasted elsewhere, it is taken out there too.
+    expect(outline).toContainEqual({
+      type: 'paragraph',
+      runs: [{ text: 'As one person said: [a quote kept within the group] is the wait.' }],
+    });
     expect(all).not.toContain('Sam');
     // Anonymised: the words go, the name does not.
     expect(all).toContain('We waited a month');

@@ -8,6 +8,7 @@ import {
   consentWarning,
   coproductionLevelNames,
   coproductionLevels,
+  creditedAs,
   describeSignal,
   EVIDENCE_LINKS_FIELD,
   evidenceKindNames,
@@ -23,7 +24,6 @@ import {
   pdsaStageNames,
   pdsaStageOf,
   proposedServiceCard,
-  roleOnlyCredit,
   serviceHeaderCard,
 } from '@chorus/shared';
 import * as Y from 'yjs';
@@ -161,11 +161,7 @@ function participants(out: OutlineBlock[], el: Y.XmlElement): void {
   const rows = children(el).map((item) => {
     const p = listedParticipantOf(item.getAttributes());
     // Named only as they chose; someone who has not said yet is named by role.
-    const name =
-      p.creditAs === 'full_name' || p.creditAs === 'display_name'
-        ? p.name.trim() || roleOnlyCredit[p.role]
-        : roleOnlyCredit[p.role];
-    return [name, participantRoleLabels[p.role]];
+    return [creditedAs(p), participantRoleLabels[p.role]];
   });
   out.push({ type: 'table', header: ['Credited as', 'Role in the group'], rows });
 }
@@ -242,12 +238,13 @@ function driverDiagram(out: OutlineBlock[], el: Y.XmlElement): void {
  * Every piece of evidence by its uid, named for an export, or null for one that must not
  * leave the group (so a link to it does not carry its words out either).
  */
-function piecesOf(doc: Y.Doc): Map<string, string | null> {
+function piecesOf(doc: Y.Doc, withheld: string[]): Map<string, string | null> {
   const pieces = new Map<string, string | null>();
   const walk = (parent: Y.XmlElement | Y.XmlFragment) => {
     for (const el of children(parent)) {
       if (el.nodeName === 'evidenceItem') {
         const e = evidenceOf(el.getAttributes());
+        if (consentWarning(e) !== null && e.body.trim()) withheld.push(e.body.trim());
         const uid = text(el, 'uid');
         if (uid) {
           pieces.set(
@@ -403,7 +400,41 @@ function block(out: OutlineBlock[], el: Y.XmlElement, pieces: Map<string, string
 
 export function outlineOf(doc: Y.Doc, fragmentName = 'default'): OutlineBlock[] {
   const out: OutlineBlock[] = [];
-  const pieces = piecesOf(doc);
+  const withheld: string[] = [];
+  const pieces = piecesOf(doc, withheld);
   for (const el of children(doc.getXmlFragment(fragmentName))) block(out, el, pieces);
-  return out;
+  return withoutWithheld(out, withheld);
+}
+
+/**
+ * A safety net for words copied elsewhere: a withheld quote or story pasted into a
+ * paragraph or another field is taken out there too (those of a dozen characters or more,
+ * so a common word is never blanked).
+ */
+function withoutWithheld(out: OutlineBlock[], withheld: readonly string[]): OutlineBlock[] {
+  const long = [...new Set(withheld)].filter((w) => w.length >= 12).sort((a, b) => b.length - a.length);
+  if (long.length === 0) return out;
+  const NOTE = '[a quote kept within the group]';
+  const clean = (s: string) => long.reduce((acc, w) => acc.split(w).join(NOTE), s);
+  const runs = (rs: Run[]) => {
+    // A quote split across runs (part bold) is found in the joined text: the runs merge.
+    const joined = rs.map((r) => r.text).join('');
+    const cleaned = clean(joined);
+    return cleaned === joined ? rs : [{ text: cleaned }];
+  };
+  return out.map((b) => {
+    switch (b.type) {
+      case 'heading':
+        return { ...b, text: clean(b.text) };
+      case 'paragraph':
+      case 'bullet':
+        return { ...b, runs: runs(b.runs) };
+      case 'labelled':
+        return { ...b, text: clean(b.text) };
+      case 'table':
+        return { ...b, header: b.header.map(clean), rows: b.rows.map((r) => r.map(clean)) };
+      default:
+        return b;
+    }
+  });
 }

@@ -174,11 +174,15 @@ export async function listThreads(where: Where): Promise<CommentThreadView[]> {
       quote: t.quote,
       createdAt: new Date(t.createdAt).toISOString(),
       resolved: decided(t.resolvedBy, t.resolvedAt),
-      suggestion: t.suggestion && {
-        text: t.suggestion.text,
-        outcome: t.suggestion.outcome,
-        decided: decided(t.suggestion.decidedBy, t.suggestion.decidedAt),
-      },
+      // A withdrawn suggestion (its opening comment deleted) proposes nothing any more.
+      suggestion:
+        t.suggestion && list[0]?.deletedAt === null
+          ? {
+              text: t.suggestion.text,
+              outcome: t.suggestion.outcome,
+              decided: decided(t.suggestion.decidedBy, t.suggestion.decidedAt),
+            }
+          : null,
       comments: list.map((c) => commentView(c, people)),
     });
   }
@@ -331,7 +335,10 @@ export async function commentCounts(
   const roles = new Map<string, ParticipantRole>();
   for (const c of await storage.comments.listComments(documentId)) {
     roles.set(c.authorId, c.participantRole);
-    if (c.deletedAt === null) counts.set(c.authorId, (counts.get(c.authorId) ?? 0) + 1);
+    // A suggestion's opening comment without a note is not a comment anyone wrote.
+    if (c.deletedAt === null && c.body !== '') {
+      counts.set(c.authorId, (counts.get(c.authorId) ?? 0) + 1);
+    }
   }
   return { counts, roles };
 }

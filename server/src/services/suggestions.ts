@@ -1,10 +1,12 @@
 import { type CreateSuggestionInput, ErrorId } from '@chorus/shared';
 import * as Y from 'yjs';
 import { AppError } from '../errors.ts';
-import { freshClientId, newId } from '../ids.ts';
+import { newId } from '../ids.ts';
 import type { CommentThreadRecord, SuggestionOutcome } from '../storage/types.ts';
+import { checkDocumentAccess } from './access.ts';
 import { type Commenter, decodeAnchor, type Where } from './comments.ts';
 import { liveDocuments } from './index.ts';
+import { serverEditUpdate } from './serverEditUpdate.ts';
 
 /**
  * Suggested edits. A suggestion is a comment thread that proposes new words for the text
@@ -158,6 +160,21 @@ export async function decide(
   // A suggestion whose author withdrew it (deleted its opening comment) is gone.
   if (!opening || opening.deletedAt !== null) throw noSuchSuggestion();
   if (suggestion.outcome) throw alreadyDecided(suggestion.outcome);
+  // Accepting writes under the suggester's name: only while they may still take part.
+  if (outcome === 'accepted') {
+    const access = await checkDocumentAccess(
+      storage,
+      thread.createdBy,
+      documentId,
+      'document.comment',
+    );
+    if (!access.ok) {
+      throw new AppError(
+        ErrorId.conflict,
+        'The person who suggested this can no longer comment on this document, so their words cannot be written under their name. Reject it, or make the change yourself.',
+      );
+    }
+  }
   // Decided first, in one conditional write, so two editors cannot both apply it.
   const claimed = await storage.comments.decideSuggestion(documentId, threadId, {
     outcome,
@@ -173,19 +190,12 @@ export async function decide(
       await liveDocuments(where.live).applyServerEdit(
         documentId,
         { accountId: thread.createdBy, participantRole: opening.participantRole },
-        (current) => {
-          const scratch = new Y.Doc();
-          Y.applyUpdate(scratch, Y.encodeStateAsUpdate(current));
-          // A new client id, set after loading (Yjs changes ids it sees in loaded content).
-          scratch.clientID = freshClientId(current);
-          const before = Y.encodeStateVector(scratch);
-          const place = checkQuote(scratch, thread);
-          scratch.transact(() => {
+        (current) =>
+          serverEditUpdate(current, (copy) => {
+            const place = checkQuote(copy, thread);
             place.text.delete(place.from, place.to - place.from);
             if (suggestion.text) place.text.insert(place.from, suggestion.text, place.format);
-          });
-          return Y.encodeStateAsUpdate(scratch, before);
-        },
+          }),
         [],
       );
     } catch (error) {

@@ -1,9 +1,10 @@
 import type { AuthorshipIndex } from '@chorus/shared';
-import * as Y from 'yjs';
+import type * as Y from 'yjs';
 import type { TextSource } from '../attribution/recordTransaction.ts';
 import { authoredBlocks } from '../attribution/textRuns.ts';
-import { freshClientId, newId } from '../ids.ts';
+import { newId } from '../ids.ts';
 import type { Storage, VersionRecord } from '../storage/types.ts';
+import { serverEditUpdate } from './serverEditUpdate.ts';
 
 /** Saves the given state as a version. */
 export async function saveVersion(
@@ -121,22 +122,15 @@ export function restoreUpdate(
   const sources: TextSource[] = authoredBlocks(version.getXmlFragment('default'), index).flatMap(
     (b) => b.runs.map((r) => ({ text: r.text, authorId: r.authorId, at: r.at ?? Date.now() })),
   );
-  const build = (doc: Y.Doc) => {
-    const scratch = new Y.Doc();
-    Y.applyUpdate(scratch, Y.encodeStateAsUpdate(doc));
-    // A new client id, set after loading (Yjs changes ids it sees in loaded content).
-    scratch.clientID = freshClientId(doc);
-    const before = Y.encodeStateVector(scratch);
-    const target = scratch.getXmlFragment('default');
-    const source = version.getXmlFragment('default');
-    scratch.transact(() => {
+  const build = (doc: Y.Doc) =>
+    serverEditUpdate(doc, (copy) => {
+      const target = copy.getXmlFragment('default');
+      const source = version.getXmlFragment('default');
       target.delete(0, target.length);
       target.insert(
         0,
         source.toArray().map((n) => n.clone() as Y.XmlElement | Y.XmlText),
       );
     });
-    return Y.encodeStateAsUpdate(scratch, before);
-  };
   return { build, sources };
 }

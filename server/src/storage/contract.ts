@@ -748,6 +748,9 @@ export function storageContract(name: string, open: () => Promise<Storage>): voi
         expect(await s.comments.decideSuggestion(doc, 't1', null)).toBe(true);
         expect(await s.comments.getThread(doc, 't1')).toEqual({ ...thread('t1', 10), suggestion });
         expect(await s.comments.decideSuggestion(doc, 't1', null)).toBe(false);
+        // Withdrawn (its opening comment deleted by its author): it can no longer be decided.
+        expect(await s.comments.deleteComment(doc, 'c1', ann, 50)).toBe(true);
+        expect(await s.comments.decideSuggestion(doc, 't1', accept)).toBe(false);
         await s.close();
       });
 

@@ -544,7 +544,8 @@ export interface CommentStore {
   ): Promise<boolean>;
   /**
    * Records an editor's decision on a suggestion and resolves its thread, only if the
-   * thread is a suggestion not yet decided (so two editors cannot both accept it); null
+   * thread is a suggestion not yet decided (so two editors cannot both accept it) and not
+   * withdrawn (its opening comment deleted by its author); null
    * takes a decision back (when the accepted change could not be written). False if
    * nothing changed.
    */

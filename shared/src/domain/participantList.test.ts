@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeParticipants, listedParticipantOf } from './participantList.ts';
+import { creditedAs, describeParticipants, listedParticipantOf } from './participantList.ts';
 
 describe('participant list', () => {
   it('reads a stored person leniently, falling back to the cautious choice', () => {
@@ -7,11 +7,23 @@ describe('participant list', () => {
       name: 'Pat',
       role: 'patient',
       creditAs: '',
+      creditName: '',
       quoteConsent: 'unknown',
     });
     expect(
       listedParticipantOf({ personName: 7, personRole: 'king', creditAs: 'x', quoteConsent: 'y' }),
-    ).toEqual({ name: '', role: 'other', creditAs: '', quoteConsent: 'unknown' });
+    ).toEqual({ name: '', role: 'other', creditAs: '', creditName: '', quoteConsent: 'unknown' });
+  });
+
+  it('names someone outside the group only as they chose, by role otherwise', () => {
+    const p = (attrs: Record<string, string>) =>
+      creditedAs(listedParticipantOf({ personName: 'Priya Shah', personRole: 'patient', ...attrs }));
+    expect(p({ creditAs: 'full_name' })).toBe('Priya Shah');
+    expect(p({ creditAs: 'display_name', creditName: 'Priya S' })).toBe('Priya S');
+    // A chosen name not given yet is never replaced by their real one.
+    expect(p({ creditAs: 'display_name' })).toBe('A patient');
+    expect(p({ creditAs: 'role_only' })).toBe('A patient');
+    expect(p({})).toBe('A patient');
   });
 
   it('says in words who takes part and who has not yet said how to be credited or quoted', () => {

@@ -5,6 +5,7 @@ import {
   type ParticipantRole,
   participantRoleLabels,
   participantRoles,
+  roleOnlyCredit,
 } from './participants.ts';
 
 /**
@@ -14,7 +15,13 @@ import {
  * list in the document rather than the workspace's members. Each person is a child
  * element, so two people adding at once both keep theirs.
  */
-export const participantFields = ['personName', 'personRole', 'creditAs', 'quoteConsent'] as const;
+export const participantFields = [
+  'personName',
+  'personRole',
+  'creditAs',
+  'creditName',
+  'quoteConsent',
+] as const;
 
 /** How a listed person wants to be credited, in the third person (see `creditModes`). */
 export const listedCreditLabels: Record<CreditMode, string> = {
@@ -27,6 +34,8 @@ export interface ListedParticipant {
   name: string;
   role: ParticipantRole;
   creditAs: CreditMode | '';
+  /** The name they chose to be credited by (with `display_name`). */
+  creditName: string;
   quoteConsent: Consent;
 }
 
@@ -41,8 +50,19 @@ export function listedParticipantOf(attrs: Record<string, unknown>): ListedParti
     name: typeof attrs.personName === 'string' ? attrs.personName : '',
     role: oneOf(participantRoles, attrs.personRole, 'other'),
     creditAs: oneOf([...creditModes, ''] as const, attrs.creditAs, ''),
+    creditName: typeof attrs.creditName === 'string' ? attrs.creditName : '',
     quoteConsent: oneOf(consentChoices, attrs.quoteConsent, 'unknown'),
   };
+}
+
+/**
+ * How a listed person is named outside the group: as they chose, and by role when they
+ * chose that, have not said, or chose a name they have not given yet.
+ */
+export function creditedAs(p: ListedParticipant): string {
+  const chosen =
+    p.creditAs === 'full_name' ? p.name : p.creditAs === 'display_name' ? p.creditName : '';
+  return chosen.trim() || roleOnlyCredit[p.role];
 }
 
 /**

@@ -63,6 +63,12 @@ export const createSuggestionSchema = z
         .refine((t) => !/[\r\n]/.test(t), {
           message:
             'A suggestion changes words within one paragraph, so it cannot contain a line break. Suggest each paragraph separately.',
+        })
+        // Invisible control and direction characters would make the words shown to the
+        // editor differ from the words written under the suggester's name.
+        .refine((t) => !/[\p{Cc}\p{Cf}\p{Cs}\uFFFE\uFFFF]/u.test(t), {
+          message:
+            'The suggestion contains an invisible control or direction character. Type the words again without pasting them.',
         }),
       note: z
         .string({ error: 'The note must be text.' })

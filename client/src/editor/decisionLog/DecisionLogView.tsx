@@ -3,7 +3,7 @@ import {
   EVIDENCE_LINKS_FIELD,
   formatDay,
   isIsoDate,
-  parseLinks,
+  resolveLinks,
 } from '@chorus/shared';
 import { Node } from '@tiptap/core';
 import type { Node as PmNode } from '@tiptap/pm/model';
@@ -11,7 +11,7 @@ import { NodeViewWrapper, type ReactNodeViewProps, ReactNodeViewRenderer } from 
 import { useId, useState } from 'react';
 import { AddForm } from '../AddForm.tsx';
 import { childEdits } from '../childEdits.ts';
-import { EvidenceLinks } from '../evidence/EvidenceLinks.tsx';
+import { EvidenceLinks, useEvidencePieces } from '../evidence/EvidenceLinks.tsx';
 import { SyncedField, storedText } from '../SyncedField.tsx';
 
 const MAX_TEXT = 2_000;
@@ -52,6 +52,7 @@ const nameOf = (d: Stored) =>
 function DecisionLogView({ node, editor, getPos }: ReactNodeViewProps) {
   const canEdit = editor.isEditable && !editor.storage.readOnlyContent?.locked();
   const decisions = decisionsOf(node);
+  const pieces = useEvidencePieces(editor);
 
   const edits = childEdits(editor, getPos, 'decisionLog');
   const change = (
@@ -85,7 +86,9 @@ function DecisionLogView({ node, editor, getPos }: ReactNodeViewProps) {
         <strong>Decision log</strong>: what was decided, when, by whom, and on what evidence.
       </p>
       <p>
-        {describeDecisions(decisions.map((d) => ({ ...d, linked: parseLinks(d.links).length })))}
+        {describeDecisions(
+          decisions.map((d) => ({ ...d, linked: resolveLinks(d.links, pieces).linked.length })),
+        )}
       </p>
       {decisions.map((d) => (
         <fieldset key={d.uid || `i${d.child}`} className="evidence__item">
@@ -132,7 +135,7 @@ function DecisionLogView({ node, editor, getPos }: ReactNodeViewProps) {
             maxLength={MAX_TEXT}
             onChange={(v) => change(d, 'basis', v)}
           />
-          {d.basis.trim() === '' && parseLinks(d.links).length === 0 ? (
+          {d.basis.trim() === '' && resolveLinks(d.links, pieces).linked.length === 0 ? (
             <p className="evidence__warning">
               <strong>Evidence:</strong> not given yet.
             </p>

@@ -8,8 +8,13 @@ interface Piece {
   label: string;
 }
 
+/** Pieces found per version of the document: one walk, however many views ask. */
+const found = new WeakMap<PmNode, Piece[]>();
+
 /** Every piece of evidence in the document with an id, in document order. */
 function piecesIn(doc: PmNode): Piece[] {
+  const known = found.get(doc);
+  if (known) return known;
   const pieces: Piece[] = [];
   doc.descendants((node) => {
     if (node.type.name === 'evidenceItem') {
@@ -20,7 +25,13 @@ function piecesIn(doc: PmNode): Piece[] {
     // Evidence lives in blocks; nothing inside a paragraph or heading can hold it.
     return !node.isTextblock;
   });
+  found.set(doc, pieces);
   return pieces;
+}
+
+/** The document's pieces of evidence, fresh whenever the document changes. */
+export function useEvidencePieces(editor: Editor): Piece[] {
+  return useEditorState({ editor, selector: ({ editor: e }) => piecesIn(e.state.doc) });
 }
 
 /**
@@ -45,8 +56,7 @@ export function EvidenceLinks({
   onChange: (value: string) => void;
 }) {
   const box = useId();
-  // Fresh whenever the evidence changes anywhere in the document.
-  const pieces = useEditorState({ editor, selector: ({ editor: e }) => piecesIn(e.state.doc) });
+  const pieces = useEvidencePieces(editor);
   const { linked, removed } = resolveLinks(value, pieces);
   const gone =
     removed > 0

@@ -144,6 +144,16 @@ function Person({
             value={person.creditAs}
             onChange={(c: CreditMode) => onChange('creditAs', c)}
           />
+          {person.creditAs === 'display_name' ? (
+            <SyncedField
+              label="The name they chose"
+              hint="Until it is given, they are credited by their role."
+              value={person.creditName}
+              canEdit
+              maxLength={MAX_NAME}
+              onChange={(v) => onChange('creditName', v)}
+            />
+          ) : null}
           <RadioGroup
             legend="Agreed to be quoted"
             name={consent}
@@ -158,8 +168,11 @@ function Person({
       ) : (
         <p>
           <strong>Role:</strong> {participantRoleLabels[person.role]}. <strong>Credited:</strong>{' '}
-          {person.creditAs ? listedCreditLabels[person.creditAs] : 'not said yet'}.{' '}
-          <strong>Agreed to be quoted:</strong> {consentNames[person.quoteConsent]}.
+          {person.creditAs ? listedCreditLabels[person.creditAs] : 'not said yet'}
+          {person.creditAs === 'display_name' && person.creditName.trim()
+            ? ` (${person.creditName.trim()})`
+            : ''}
+          . <strong>Agreed to be quoted:</strong> {consentNames[person.quoteConsent]}.
         </p>
       )}
     </fieldset>

@@ -210,6 +210,10 @@ describe('suggested edits', () => {
         /within one paragraph/,
       ],
       [{ quote: 'Results', text: 'Answers' }, /Select the text to comment on/],
+      [
+        { anchor: anchorAround(writer.doc, 'Results'), quote: 'Results', text: 'Res\u202Eults' },
+        /invisible control or direction character/,
+      ],
     ];
     for (const [body, message] of cases) {
       const r = await api('POST', '/suggestions', patient, body);
@@ -231,5 +235,26 @@ describe('suggested edits', () => {
       body: 'Just a comment',
     });
     expect((await decide(clinician, plain.json.id, 'accepted')).status).toBe(404);
+  });
+
+  it('a withdrawn suggestion is no longer one; one from someone who left is not written under their name', async () => {
+    const withdrawn = await suggest(patient, 'Appointments', 'Visits', 'On second thoughts…');
+    const opening = (await thread(withdrawn.json.id)).comments[0].id;
+    await api('POST', `/threads/${withdrawn.json.id}/replies`, clinician, { body: 'Why?' });
+    expect((await api('DELETE', `/comments/${opening}`, patient)).status).toBe(200);
+    expect((await thread(withdrawn.json.id)).suggestion).toBeNull();
+    expect((await decide(clinician, withdrawn.json.id, 'accepted')).status).toBe(404);
+
+    const orphan = await suggest(patient, 'Appointments', 'Clinic visits');
+    const ws = (await api('GET', '', owner)).json.document.workspaceId;
+    await call(server.url, 'DELETE', `/workspaces/${ws}/members/${patient.id}`, {
+      cookie: owner.cookie,
+    });
+    const refused = await decide(clinician, orphan.json.id, 'accepted');
+    expect(refused.status).toBe(409);
+    expect(refused.json.error.message).toMatch(/can no longer comment on this document/);
+    expect(writer.text()).toContain('Appointments are offered');
+    // Rejecting still closes it.
+    expect((await decide(clinician, orphan.json.id, 'rejected')).status).toBe(200);
   });
 });

@@ -304,7 +304,11 @@ function postgresCommentStore(pool: pg.Pool): CommentStore {
             `UPDATE comment_threads SET suggestion_outcome = $1, suggestion_decided_by = $2,
                suggestion_decided_at = $3, resolved_at = $3, resolved_by = $2
              WHERE document_id = $4 AND id = $5 AND suggestion IS NOT NULL
-               AND suggestion_outcome IS NULL`,
+               AND suggestion_outcome IS NULL
+               AND (SELECT c.deleted_at FROM comments c
+                    WHERE c.document_id = comment_threads.document_id
+                      AND c.thread_id = comment_threads.id
+                    ORDER BY c.created_at, c.id LIMIT 1) IS NULL`,
             [decision.outcome, decision.by, decision.at, documentId, threadId],
           )
         : await changes(

@@ -822,7 +822,10 @@ function sqliteCommentStore(db: Database.Database): CommentStore {
     decide: db.prepare(
       `UPDATE comment_threads SET suggestion_outcome = ?, suggestion_decided_by = ?,
          suggestion_decided_at = ?, resolved_at = ?, resolved_by = ?
-       WHERE document_id = ? AND id = ? AND suggestion IS NOT NULL AND suggestion_outcome IS NULL`,
+       WHERE document_id = ? AND id = ? AND suggestion IS NOT NULL AND suggestion_outcome IS NULL
+         AND (SELECT c.deleted_at FROM comments c
+              WHERE c.document_id = comment_threads.document_id AND c.thread_id = comment_threads.id
+              ORDER BY c.created_at, c.id LIMIT 1) IS NULL`,
     ),
     undecide: db.prepare(
       `UPDATE comment_threads SET suggestion_outcome = NULL, suggestion_decided_by = NULL,
