@@ -412,7 +412,9 @@ export function outlineOf(doc: Y.Doc, fragmentName = 'default'): OutlineBlock[] 
  * so a common word is never blanked).
  */
 function withoutWithheld(out: OutlineBlock[], withheld: readonly string[]): OutlineBlock[] {
-  const long = [...new Set(withheld)].filter((w) => w.length >= 12).sort((a, b) => b.length - a.length);
+  const long = [...new Set(withheld)]
+    .filter((w) => w.length >= 12)
+    .sort((a, b) => b.length - a.length);
   if (long.length === 0) return out;
   const NOTE = '[a quote kept within the group]';
   const clean = (s: string) => long.reduce((acc, w) => acc.split(w).join(NOTE), s);

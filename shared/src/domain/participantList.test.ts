@@ -17,7 +17,9 @@ describe('participant list', () => {
 
   it('names someone outside the group only as they chose, by role otherwise', () => {
     const p = (attrs: Record<string, string>) =>
-      creditedAs(listedParticipantOf({ personName: 'Priya Shah', personRole: 'patient', ...attrs }));
+      creditedAs(
+        listedParticipantOf({ personName: 'Priya Shah', personRole: 'patient', ...attrs }),
+      );
     expect(p({ creditAs: 'full_name' })).toBe('Priya Shah');
     expect(p({ creditAs: 'display_name', creditName: 'Priya S' })).toBe('Priya S');
     // A chosen name not given yet is never replaced by their real one.
