@@ -189,5 +189,15 @@ test('a patient comments on the text, a clinician replies, and the thread follow
     await expect(thread).toContainText('This comment was deleted by its author.');
   });
 
+  await test.step('the workspace page lists what mentions the patient, with a link to it', async () => {
+    await patient.page.getByRole('link', { name: 'Back to Eye screening co-design' }).click();
+    const mentions = patient.page.getByRole('region', { name: 'Mentions of you' });
+    await expect(mentions).toContainText('The median is nine weeks. @Pat Patient');
+    await expect(mentions).toContainText(`On “${FIRST_LINE}”`);
+    await expectNoAxeViolations(patient.page, 'workspace page with a mention');
+    await mentions.getByRole('link', { name: 'Cleo Clinician in Screening pathway' }).click();
+    await expect(p.editor).toContainText(FIRST_LINE);
+  });
+
   for (const actor of [owner, patient, clinician]) await actor.context.close();
 });

@@ -342,3 +342,62 @@ export async function commentCounts(
   }
   return { counts, roles };
 }
+
+/** A comment that mentions someone, for their list of mentions (shared `MentionView`). */
+export interface MentionView {
+  documentId: string;
+  documentTitle: string;
+  threadId: string;
+  quote: string;
+  byName: string;
+  body: string;
+  at: string;
+}
+
+const MAX_MENTIONS = 20;
+
+/**
+ * The comments in these documents that mention `userId`, in threads still open, newest
+ * first: what someone who was mentioned needs to answer. Only documents they may read are
+ * passed in, so a mention in a document since closed to them is not shown.
+ */
+export async function mentionsOf(
+  storage: Storage,
+  workspaceId: string,
+  userId: string,
+  documents: readonly { id: string; title: string }[],
+): Promise<MentionView[]> {
+  const found: (Omit<MentionView, 'byName' | 'at'> & { authorId: string; at: number })[] = [];
+  for (const d of documents) {
+    const [threads, comments] = await Promise.all([
+      storage.comments.listThreads(d.id),
+      storage.comments.listComments(d.id),
+    ]);
+    const open = new Map(threads.filter((t) => t.resolvedAt === null).map((t) => [t.id, t]));
+    for (const c of comments) {
+      const thread = open.get(c.threadId);
+      if (!thread || c.deletedAt !== null || !c.mentions.includes(userId)) continue;
+      found.push({
+        documentId: d.id,
+        documentTitle: d.title,
+        threadId: thread.id,
+        quote: thread.quote,
+        authorId: c.authorId,
+        body: c.body.length > 300 ? `${c.body.slice(0, 299)}…` : c.body,
+        at: c.createdAt,
+      });
+    }
+  }
+  found.sort((a, b) => b.at - a.at);
+  const newest = found.slice(0, MAX_MENTIONS);
+  const people = await peopleOf(
+    storage,
+    workspaceId,
+    newest.map((m) => m.authorId),
+  );
+  return newest.map(({ authorId, at, ...m }) => ({
+    ...m,
+    byName: people.get(authorId)?.name ?? 'A former member',
+    at: new Date(at).toISOString(),
+  }));
+}

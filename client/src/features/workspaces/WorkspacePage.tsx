@@ -13,7 +13,12 @@ import { MembersTable } from '../members/MembersTable.tsx';
 import { AddMemberForm } from './AddMemberForm.tsx';
 import { CreateDocumentForm } from './CreateDocumentForm.tsx';
 import { isPermission, permissionLabel, roleLabel } from './labels.ts';
-import { deleteDocument, getWorkspace, type WorkspaceDetail } from './workspacesApi.ts';
+import {
+  deleteDocument,
+  getWorkspace,
+  type Mention,
+  type WorkspaceDetail,
+} from './workspacesApi.ts';
 
 export function WorkspacePage({ workspaceId }: { workspaceId: string }) {
   const { state, reload } = useApiQuery(workspaceId, getWorkspace);
@@ -38,7 +43,7 @@ export function WorkspacePage({ workspaceId }: { workspaceId: string }) {
 }
 
 function WorkspaceView({ detail, onChanged }: { detail: WorkspaceDetail; onChanged: () => void }) {
-  const { workspace, documents, members, me } = detail;
+  const { workspace, documents, members, me, mentions } = detail;
   const permission: Permission | null = isPermission(workspace.permission)
     ? workspace.permission
     : null;
@@ -60,6 +65,8 @@ function WorkspaceView({ detail, onChanged }: { detail: WorkspaceDetail; onChang
           <Link href={`/workspaces/${workspace.id}/audit`}>Audit log</Link>
         </p>
       ) : null}
+
+      {mentions.length > 0 ? <MentionsOfYou mentions={mentions} /> : null}
 
       <section aria-labelledby="documents-heading" className="section">
         <h2 id="documents-heading">Documents</h2>
@@ -124,5 +131,33 @@ function WorkspaceView({ detail, onChanged }: { detail: WorkspaceDetail; onChang
 
       {can(permission, 'workspace.invite') ? <InvitesPanel workspaceId={workspace.id} /> : null}
     </>
+  );
+}
+
+const when = (iso: string) =>
+  new Date(iso).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' });
+
+/** Open comment threads that mention this person: what others are waiting for them on. */
+function MentionsOfYou({ mentions }: { mentions: readonly Mention[] }) {
+  return (
+    <section aria-labelledby="mentions-heading" className="section">
+      <h2 id="mentions-heading">Mentions of you</h2>
+      <p>Comments that mention you, in threads not yet resolved, newest first.</p>
+      <ul className="card-list">
+        {mentions.map((m) => (
+          <li key={`${m.threadId}:${m.at}`} className="card">
+            <div className="card__main">
+              <Link href={`/documents/${m.documentId}`} className="card__link">
+                {m.byName} in {m.documentTitle}
+              </Link>
+              <span className="card__meta">
+                On “{m.quote}”, <time dateTime={m.at}>{when(m.at)}</time>
+              </span>
+              <p className="mention__body">{m.body}</p>
+            </div>
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }

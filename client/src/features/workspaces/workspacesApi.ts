@@ -31,11 +31,24 @@ export type WorkspaceDocument = z.infer<typeof workspaceDocument>;
 
 const workspaceListResponse = z.object({ workspaces: z.array(workspaceWithPermission) });
 const workspaceResponse = z.object({ workspace: workspaceWithPermission });
+/** A comment in an open thread that mentions the person reading. */
+const mentionSchema = z.object({
+  documentId: z.string(),
+  documentTitle: z.string(),
+  threadId: z.string(),
+  quote: z.string(),
+  byName: z.string(),
+  body: z.string(),
+  at: z.string(),
+});
+export type Mention = z.infer<typeof mentionSchema>;
+
 const workspaceDetailResponse = z.object({
   workspace: workspaceWithPermission,
   me: z.object({ userId: z.string(), participantRole: z.string() }),
   documents: z.array(workspaceDocument),
   members: z.array(memberSchema),
+  mentions: z.array(mentionSchema).default([]),
 });
 export type WorkspaceDetail = z.infer<typeof workspaceDetailResponse>;
 

@@ -293,6 +293,39 @@ describe('comments over HTTP', () => {
     expect(elsewhere.notices()).toEqual([]);
   });
 
+  it('whoever is mentioned finds it on the workspace page until the thread is resolved', async () => {
+    const mentionsFor = async (who: TestUser) =>
+      (await call(server.url, 'GET', `/workspaces/${workspaceId}`, { cookie: who.cookie })).json
+        .mentions;
+    const made = await api('POST', '/threads', clinician, {
+      anchor,
+      quote: 'Long waits',
+      body: 'Pat, is nine weeks right?',
+      mentions: [patient.id],
+    });
+    expect(made.status).toBe(201);
+    const mine = (await mentionsFor(patient)).filter(
+      (m: { threadId: string }) => m.threadId === made.json.id,
+    );
+    expect(mine).toEqual([
+      expect.objectContaining({
+        documentId,
+        documentTitle: 'Pathway',
+        quote: 'Long waits',
+        byName: 'Cleo Clinician',
+        body: 'Pat, is nine weeks right?',
+      }),
+    ]);
+    // Nobody else sees it as theirs.
+    expect(
+      (await mentionsFor(viewer)).some((m: { threadId: string }) => m.threadId === made.json.id),
+    ).toBe(false);
+    await api('PUT', `/threads/${made.json.id}/resolved`, clinician, { resolved: true });
+    expect(
+      (await mentionsFor(patient)).some((m: { threadId: string }) => m.threadId === made.json.id),
+    ).toBe(false);
+  });
+
   it('the contribution report counts the comments each person and role made', async () => {
     const report = (
       await call(server.url, 'GET', `/documents/${documentId}/report`, { cookie: owner.cookie })

@@ -13,6 +13,7 @@ import type { AppEnv } from '../../http/env.ts';
 import { parseJson, requireAuth } from '../../http/middleware.ts';
 import { newId } from '../../ids.ts';
 import { recordAudit } from '../../services/audit.ts';
+import { mentionsOf } from '../../services/comments.ts';
 import { createDocument } from '../../services/documents.ts';
 import type { MemberView } from '../../storage/types.ts';
 import { toDocumentJson } from '../documents/documentJson.ts';
@@ -74,6 +75,8 @@ export const workspaceRoutes = new Hono<AppEnv>()
       workspace: { ...toWorkspaceJson(workspace), permission: membership.permission },
       me: { userId: user.id, participantRole: membership.participantRole },
       documents: visible,
+      // Open comment threads that mention this person, in documents they may read.
+      mentions: await mentionsOf(storage, workspaceId, user.id, visible),
       members: members.map((m) => toMemberJson(m, isOwner || m.userId === user.id)),
     });
   })
