@@ -55,7 +55,8 @@ function textRuns(
   );
 }
 
-function table(header: readonly string[], rows: readonly string[][]): Table {
+/** A table with a header row; every cell plain text. */
+export function docxTable(header: readonly string[], rows: readonly string[][]): Table {
   const row = (cells: readonly string[], bold: boolean) =>
     new TableRow({
       tableHeader: bold,
@@ -99,7 +100,7 @@ function render(block: OutlineBlock): Paragraph | Table {
         ],
       });
     case 'table':
-      return table(block.header, block.rows);
+      return docxTable(block.header, block.rows);
     case 'note':
       return new Paragraph({ children: [new TextRun({ text: safe(block.text), italics: true })] });
   }

@@ -189,7 +189,7 @@ export async function listThreads(where: Where): Promise<CommentThreadView[]> {
   return views;
 }
 
-function newComment(
+export function newComment(
   where: Where,
   threadId: string,
   by: Commenter,
@@ -210,6 +210,28 @@ function newComment(
   };
 }
 
+/** A new open thread on the anchored words, checked to be Yjs positions. */
+export function newThread(
+  where: Where,
+  by: Commenter,
+  input: { anchor: { start: string; end: string }; quote: string },
+  at: number,
+  suggestion: CommentThreadRecord['suggestion'],
+): CommentThreadRecord {
+  return {
+    id: newId(),
+    documentId: where.documentId,
+    anchorStart: decodeAnchor(input.anchor.start),
+    anchorEnd: decodeAnchor(input.anchor.end),
+    quote: input.quote,
+    createdBy: by.userId,
+    createdAt: at,
+    resolvedAt: null,
+    resolvedBy: null,
+    suggestion,
+  };
+}
+
 /** Everyone with the document open hears of the change at once, on every process. */
 const announce = (where: Where) => where.live?.notify(where.documentId, 'comments');
 
@@ -220,18 +242,7 @@ export async function openThread(
 ): Promise<string> {
   const mentions = await checkMentions(where, input.mentions);
   const at = Date.now();
-  const thread: CommentThreadRecord = {
-    id: newId(),
-    documentId: where.documentId,
-    anchorStart: decodeAnchor(input.anchor.start),
-    anchorEnd: decodeAnchor(input.anchor.end),
-    quote: input.quote,
-    createdBy: by.userId,
-    createdAt: at,
-    resolvedAt: null,
-    resolvedBy: null,
-    suggestion: null,
-  };
+  const thread = newThread(where, by, input, at, null);
   await where.storage.comments.createThread(
     thread,
     newComment(where, thread.id, by, { body: input.body, mentions }, at),

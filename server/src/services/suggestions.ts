@@ -1,10 +1,9 @@
 import { type CreateSuggestionInput, ErrorId } from '@chorus/shared';
 import * as Y from 'yjs';
 import { AppError } from '../errors.ts';
-import { newId } from '../ids.ts';
 import type { CommentThreadRecord, SuggestionOutcome } from '../storage/types.ts';
 import { checkDocumentAccess } from './access.ts';
-import { type Commenter, decodeAnchor, type Where } from './comments.ts';
+import { type Commenter, newComment, newThread, type Where } from './comments.ts';
 import { liveDocuments } from './index.ts';
 import { serverEditUpdate } from './serverEditUpdate.ts';
 
@@ -91,18 +90,12 @@ export async function suggest(
   input: CreateSuggestionInput,
 ): Promise<string> {
   const at = Date.now();
-  const thread: CommentThreadRecord = {
-    id: newId(),
-    documentId: where.documentId,
-    anchorStart: decodeAnchor(input.anchor.start),
-    anchorEnd: decodeAnchor(input.anchor.end),
-    quote: input.quote,
-    createdBy: by.userId,
-    createdAt: at,
-    resolvedAt: null,
-    resolvedBy: null,
-    suggestion: { text: input.text, outcome: null, decidedBy: null, decidedAt: null },
-  };
+  const thread = newThread(where, by, input, at, {
+    text: input.text,
+    outcome: null,
+    decidedBy: null,
+    decidedAt: null,
+  });
   // The quote is what an editor will see replaced, so it must be the document's words.
   const { doc } = await liveDocuments(where.live).committedDocument(where.documentId);
   try {
@@ -110,18 +103,10 @@ export async function suggest(
   } finally {
     doc.destroy();
   }
-  await where.storage.comments.createThread(thread, {
-    id: newId(),
-    threadId: thread.id,
-    documentId: where.documentId,
-    authorId: by.userId,
-    participantRole: by.participantRole,
-    body: input.note,
-    mentions: [],
-    createdAt: at,
-    editedAt: null,
-    deletedAt: null,
-  });
+  await where.storage.comments.createThread(
+    thread,
+    newComment(where, thread.id, by, { body: input.note, mentions: [] }, at),
+  );
   where.live?.notify(where.documentId, 'comments');
   return thread.id;
 }

@@ -11,17 +11,8 @@ import {
   scaleMax,
   scoresRevealed,
 } from '@chorus/shared';
-import {
-  Document,
-  HeadingLevel,
-  Packer,
-  Paragraph,
-  Table,
-  TableCell,
-  TableRow,
-  TextRun,
-  WidthType,
-} from 'docx';
+import { Document, HeadingLevel, Packer, Paragraph, type Table, TextRun } from 'docx';
+import { docxTable as table } from '../../export/docx.ts';
 import type { DocumentRecord, Storage } from '../../storage/types.ts';
 import { conflict, type EvaluationActor, forPanel, panelRoleOf, requireClear } from './guards.ts';
 import { moderationOf } from './view.ts';
@@ -34,22 +25,6 @@ const heading = (text: string, level: (typeof HeadingLevel)[keyof typeof Heading
 const para = (text: string) => new Paragraph({ text });
 const labelled = (label: string, text: string) =>
   new Paragraph({ children: [new TextRun({ text: `${label}: `, bold: true }), new TextRun(text)] });
-
-/** A table with a header row; every cell plain text. */
-function table(header: string[], rows: string[][]): Table {
-  const row = (cells: string[], bold: boolean) =>
-    new TableRow({
-      tableHeader: bold,
-      children: cells.map(
-        (text) =>
-          new TableCell({ children: [new Paragraph({ children: [new TextRun({ text, bold })] })] }),
-      ),
-    });
-  return new Table({
-    width: { size: 100, type: WidthType.PERCENTAGE },
-    rows: [row(header, true), ...rows.map((cells) => row(cells, false))],
-  });
-}
 
 const rankText = (r: BidResult) =>
   r.rank !== null
