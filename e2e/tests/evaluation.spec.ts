@@ -65,6 +65,12 @@ test('a lay evaluator and a clinician score alone; moderation reveals both, the 
   await setup.getByLabel('Criterion 2: title').fill('Patient experience');
   await setup.getByLabel('Criterion 2: how it is scored').selectOption({ label: 'Scored 0 to 5' });
   await setup.getByLabel('Criterion 2: weight, per cent').fill('20');
+  // The panel words patient experience's levels itself, starting from the standard wording.
+  await setup.getByLabel('Criterion 2: describe each level in our own words').check();
+  const top = setup.getByLabel('Criterion 2, level 5: what it means');
+  await expect(top).toHaveValue('Excellent: exceeds the requirement, with strong evidence');
+  await top.fill('Excellent: designed with patients, with evidence of it');
+  await expectNoAxeViolations(chair.page, 'evaluation set-up with a criterion’s own descriptors');
   await setup.getByRole('button', { name: 'Add a bid' }).click();
   await setup.getByLabel('Bid 1: bidder').fill('Northside Eye Care');
   await setup.getByLabel(`Panel role for ${chair.person.name}`).selectOption({ label: 'Chair' });
@@ -104,6 +110,11 @@ test('a lay evaluator and a clinician score alone; moderation reveals both, the 
     /^5 – Excellent/,
     'Lee: patients co-designed the reminder letters.',
   );
+  await expect(
+    lay.page
+      .getByRole('form', { name: 'Patient experience for Northside Eye Care' })
+      .getByRole('radio', { name: '5 – Excellent: designed with patients, with evidence of it' }),
+  ).toBeChecked();
   await expectNoAxeViolations(lay.page, 'score sheet');
   // A change not yet saved stops the submission rather than vanishing with it.
   const layQuality = lay.page.getByRole('form', { name: 'Quality of care for Northside Eye Care' });
@@ -229,8 +240,9 @@ test('a lay evaluator and a clinician score alone; moderation reveals both, the 
   const agreeExperience = chair.page.getByRole('form', {
     name: 'Agreed score for Patient experience for Northside Eye Care',
   });
+  // Moderation offers the panel's own wording too.
   await agreeExperience.getByLabel('Agreed score', { exact: true }).selectOption({
-    label: '5 – Excellent: exceeds the requirement, with strong evidence',
+    label: '5 – Excellent: designed with patients, with evidence of it',
   });
   await agreeExperience
     .getByLabel('Agreed rationale')

@@ -2,12 +2,14 @@ import { describe, expect, it } from 'vitest';
 import {
   agreedResults,
   agreedScoreProblem,
+  criterionDescriptors,
   type EvaluationSetup,
   entryProblem,
   evaluationResults,
   missingEntries,
   type PanelMember,
   type ScoreEntry,
+  scaleDescriptors,
   setupProblems,
 } from './evaluation.ts';
 
@@ -219,5 +221,17 @@ describe('evaluationResults', () => {
     expect(a?.unscored).toEqual(['Access for patients']);
     expect(a?.rank).toBeNull();
     expect(b?.rank).toBe(1);
+  });
+
+  it('uses a criterion’s own descriptors only when there is one per level', () => {
+    const own = ['No', 'Partly', 'Mostly', 'Fully', 'Beyond'];
+    expect(criterionDescriptors({ scale: '0-4', descriptors: own })).toEqual(own);
+    expect(criterionDescriptors({ scale: '0-4', descriptors: null })).toEqual(
+      scaleDescriptors('0-4'),
+    );
+    // A stored list that no longer fits the scale falls back to the standard wording.
+    expect(criterionDescriptors({ scale: '0-5', descriptors: own })).toEqual(
+      scaleDescriptors('0-5'),
+    );
   });
 });

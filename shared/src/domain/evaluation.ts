@@ -105,6 +105,11 @@ export interface Criterion {
   weight: number;
   /** The lowest acceptable (average) score, or null for none. */
   threshold: number | null;
+  /**
+   * The written descriptor of each level, lowest first, when the panel wrote its own for
+   * this criterion; absent or null for the standard ones (`scaleDescriptors`).
+   */
+  descriptors?: readonly string[] | null;
 }
 
 export interface Bid {
@@ -153,6 +158,16 @@ const descriptors: Record<CriterionScale, readonly string[]> = {
 
 /** The written descriptor of each level, lowest first. */
 export const scaleDescriptors = (scale: CriterionScale): readonly string[] => descriptors[scale];
+
+/** A criterion's descriptors: its own when it has one per level, else the standard ones. */
+export function criterionDescriptors(
+  criterion: Pick<Criterion, 'scale' | 'descriptors'>,
+): readonly string[] {
+  const own = criterion.descriptors;
+  return own && own.length === scaleMax(criterion.scale) + 1
+    ? own
+    : scaleDescriptors(criterion.scale);
+}
 
 /** The shortest rationale accepted: a reason, not a tick. */
 export const minRationaleLength = 20;

@@ -1,25 +1,53 @@
 import { z } from 'zod';
-import { criterionScales, minRationaleLength, panelRoles } from '../domain/evaluation.ts';
+import {
+  criterionScaleLabels,
+  criterionScales,
+  minRationaleLength,
+  panelRoles,
+  scaleMax,
+} from '../domain/evaluation.ts';
 
-const criterionInputSchema = z.object({
-  title: z
-    .string({ error: 'Give every criterion a title.' })
-    .trim()
-    .min(1, 'Give every criterion a title.')
-    .max(200, 'Criterion titles are at most 200 characters.'),
-  scale: z.enum(criterionScales, { error: 'Choose how the criterion is scored.' }),
-  weight: z
-    .number({ error: 'Give every criterion a weight, a whole number of per cent.' })
-    .int('Weights are whole numbers of per cent.')
-    .min(0, 'Weights are from 0% to 100%.')
-    .max(100, 'Weights are from 0% to 100%.'),
-  threshold: z
-    .number({ error: 'A minimum score is a whole number, or leave it empty.' })
-    .int('A minimum score is a whole number.')
-    .min(0, 'A minimum score is from 0 to 5.')
-    .max(5, 'A minimum score is from 0 to 5.')
-    .nullable(),
-});
+const criterionInputSchema = z
+  .object({
+    title: z
+      .string({ error: 'Give every criterion a title.' })
+      .trim()
+      .min(1, 'Give every criterion a title.')
+      .max(200, 'Criterion titles are at most 200 characters.'),
+    scale: z.enum(criterionScales, { error: 'Choose how the criterion is scored.' }),
+    weight: z
+      .number({ error: 'Give every criterion a weight, a whole number of per cent.' })
+      .int('Weights are whole numbers of per cent.')
+      .min(0, 'Weights are from 0% to 100%.')
+      .max(100, 'Weights are from 0% to 100%.'),
+    threshold: z
+      .number({ error: 'A minimum score is a whole number, or leave it empty.' })
+      .int('A minimum score is a whole number.')
+      .min(0, 'A minimum score is from 0 to 5.')
+      .max(5, 'A minimum score is from 0 to 5.')
+      .nullable(),
+    /** The panel's own descriptor for each level, lowest first; null for the standard ones. */
+    descriptors: z
+      .array(
+        z
+          .string({ error: 'Describe each level in words.' })
+          .trim()
+          .min(1, 'Describe every level, or go back to the standard descriptors.')
+          .max(300, 'A level’s descriptor is at most 300 characters.'),
+      )
+      .nullable()
+      .default(null),
+  })
+  .superRefine((c, ctx) => {
+    const levels = scaleMax(c.scale) + 1;
+    if (c.descriptors && c.descriptors.length !== levels) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['descriptors'],
+        message: `A criterion ${criterionScaleLabels[c.scale].toLowerCase()} has ${levels} levels: describe each of them, or go back to the standard descriptors.`,
+      });
+    }
+  });
 
 const bidInputSchema = z.object({
   bidder: z

@@ -1,8 +1,8 @@
 import {
   agreedScoreInputSchema,
   type Criterion,
+  criterionDescriptors,
   moderatingPanelRoles,
-  scaleDescriptors,
   scaleMax,
   startRoundInputSchema,
   wideDisagreement,
@@ -167,7 +167,7 @@ function AgreedForm({
         value={score}
         placeholder="Choose the agreed score"
         onChange={setScore}
-        options={scaleDescriptors(criterion.scale).map((descriptor, level) => ({
+        options={criterionDescriptors(criterion).map((descriptor, level) => ({
           value: String(level),
           label: criterion.scale === 'pass_fail' ? descriptor : `${level} – ${descriptor}`,
         }))}

@@ -1,7 +1,7 @@
 import {
   type Criterion,
+  criterionDescriptors,
   type ScoreEntryInput,
-  scaleDescriptors,
   scaleMax,
   scoreEntryInputSchema,
 } from '@chorus/shared';
@@ -17,7 +17,7 @@ type Choice = `${number}` | 'abstain' | '';
 
 /** The choices for a criterion, each level with its written descriptor. */
 function choicesFor(criterion: Criterion): { value: Choice; label: string }[] {
-  const levels = scaleDescriptors(criterion.scale).map((descriptor, level) => ({
+  const levels = [...criterionDescriptors(criterion)].map((descriptor, level) => ({
     value: `${level}` as Choice,
     label: criterion.scale === 'pass_fail' ? descriptor : `${level} – ${descriptor}`,
   }));

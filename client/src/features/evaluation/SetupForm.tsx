@@ -7,12 +7,14 @@ import {
   type PanelRole,
   panelRoleLabels,
   panelRoles,
+  scaleDescriptors,
 } from '@chorus/shared';
 import { type FormEvent, useState } from 'react';
 import { ApiError } from '../../api/http.ts';
 import { Button } from '../../ui/Button.tsx';
 import { FormError } from '../../ui/FormError.tsx';
 import { SelectField } from '../../ui/SelectField.tsx';
+import { TextAreaField } from '../../ui/TextAreaField.tsx';
 import { TextField } from '../../ui/TextField.tsx';
 import type { EvaluationView } from './evaluationApi.ts';
 
@@ -22,6 +24,8 @@ interface CriterionDraft {
   scale: CriterionScale;
   weight: string;
   threshold: string;
+  /** The panel's own descriptor of each level, or null for the standard ones. */
+  descriptors: string[] | null;
 }
 
 type PanelChoice = PanelRole | 'none';
@@ -51,6 +55,7 @@ export function SetupForm({
       scale: c.scale,
       weight: String(c.weight),
       threshold: c.threshold === null ? '' : String(c.threshold),
+      descriptors: c.descriptors ? [...c.descriptors] : null,
     })),
   );
   const [bids, setBids] = useState(() =>
@@ -75,6 +80,7 @@ export function SetupForm({
       // Typed text stays in the form; the schema says what is wrong with it.
       weight: c.weight.trim() === '' ? Number.NaN : Number(c.weight),
       threshold: c.threshold.trim() === '' ? null : Number(c.threshold),
+      descriptors: c.descriptors,
     })),
     bids: bids.map((b) => ({ bidder: b.bidder })),
     panel: Object.entries(roles).flatMap(([userId, panelRole]) =>
@@ -158,7 +164,12 @@ export function SetupForm({
                 label={`Criterion ${i + 1}: how it is scored`}
                 value={c.scale}
                 onChange={(scale) =>
-                  updateCriterion(c.key, scale === 'pass_fail' ? { scale, weight: '0' } : { scale })
+                  updateCriterion(c.key, {
+                    scale,
+                    ...(scale === 'pass_fail' ? { weight: '0' } : {}),
+                    // Another scale has other levels: start again from its standard wording.
+                    ...(c.descriptors ? { descriptors: [...scaleDescriptors(scale)] } : {}),
+                  })
                 }
                 options={criterionScales.map((s) => ({ value: s, label: criterionScaleLabels[s] }))}
                 error={fieldErrors[`criteria.${i}.scale`]}
@@ -182,6 +193,13 @@ export function SetupForm({
                 onChange={(threshold) => updateCriterion(c.key, { threshold })}
                 error={fieldErrors[`criteria.${i}.threshold`]}
               />
+              <OwnDescriptors
+                index={i}
+                scale={c.scale}
+                descriptors={c.descriptors}
+                errors={fieldErrors}
+                onChange={(descriptors) => updateCriterion(c.key, { descriptors })}
+              />
               <Button
                 variant="quiet"
                 onClick={() => setCriteria((list) => list.filter((x) => x.key !== c.key))}
@@ -196,7 +214,14 @@ export function SetupForm({
           onClick={() =>
             setCriteria((list) => [
               ...list,
-              { key: nextKey++, title: '', scale: '0-4', weight: '', threshold: '' },
+              {
+                key: nextKey++,
+                title: '',
+                scale: '0-4',
+                weight: '',
+                threshold: '',
+                descriptors: null,
+              },
             ])
           }
         >
@@ -267,5 +292,65 @@ export function SetupForm({
         </p>
       </div>
     </form>
+  );
+}
+
+/**
+ * A criterion's written descriptor for each level: the standard wording, or the panel's
+ * own (ticked), each level a field of its own prefilled with the standard wording.
+ */
+function OwnDescriptors({
+  index,
+  scale,
+  descriptors,
+  errors,
+  onChange,
+}: {
+  index: number;
+  scale: CriterionScale;
+  descriptors: string[] | null;
+  errors: Record<string, string>;
+  onChange: (descriptors: string[] | null) => void;
+}) {
+  const n = index + 1;
+  const standard = scaleDescriptors(scale);
+  const own = fieldId(`criteria.${index}.descriptors`);
+  return (
+    <div className="evaluation-descriptors">
+      <div className="checkbox">
+        <input
+          id={own}
+          type="checkbox"
+          checked={descriptors !== null}
+          onChange={(event) => onChange(event.target.checked ? [...standard] : null)}
+        />
+        <label htmlFor={own}>Criterion {n}: describe each level in our own words</label>
+      </div>
+      {errors[`criteria.${index}.descriptors`] ? (
+        <p className="field__error" role="alert">
+          {errors[`criteria.${index}.descriptors`]}
+        </p>
+      ) : null}
+      {descriptors === null ? (
+        <p className="field__hint">
+          Standard wording: {standard.map((d, level) => `${level}: ${d}`).join('; ')}.
+        </p>
+      ) : (
+        standard.map((_, level) => (
+          <TextAreaField
+            // biome-ignore lint/suspicious/noArrayIndexKey: levels are fixed positions
+            key={level}
+            id={fieldId(`criteria.${index}.descriptors.${level}`)}
+            label={`Criterion ${n}, level ${scale === 'pass_fail' ? (level === 0 ? 'fail' : 'pass') : level}: what it means`}
+            rows={2}
+            value={descriptors[level] ?? ''}
+            onChange={(text) =>
+              onChange(standard.map((d, i) => (i === level ? text : (descriptors[i] ?? d))))
+            }
+            error={errors[`criteria.${index}.descriptors.${level}`]}
+          />
+        ))
+      )}
+    </div>
   );
 }

@@ -57,6 +57,7 @@ const evaluationViewSchema = z.object({
           scale: z.enum(criterionScales),
           weight: z.number(),
           threshold: z.number().nullable(),
+          descriptors: z.array(z.string()).nullish(),
         }),
       ),
       bids: z.array(z.object({ id: z.string(), bidder: z.string() })),

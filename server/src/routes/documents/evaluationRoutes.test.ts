@@ -147,6 +147,31 @@ describe('procurement evaluation: set-up', () => {
     expect((await s.get(s.chair.cookie)).json.evaluation.setup.criteria).toHaveLength(2);
   });
 
+  it('keeps a criterion’s own descriptor for each level, and says when a level is missing', async () => {
+    const s = await setup();
+    closers.push(() => s.t.storage.close());
+    const own = ['None', 'Little', 'Some', 'Most', 'All of what patients asked for'];
+    const withOwn = s.criteria.map((c, i) => (i === 0 ? { ...c, descriptors: own } : c));
+    const saved = await s.saveSetup(s.owner.cookie, {
+      criteria: withOwn,
+      bids: s.bids,
+      panel: s.panel,
+    });
+    expect(saved.status).toBe(200);
+    const read = (await s.get(s.lay.cookie)).json.evaluation.setup.criteria;
+    expect(read[0].descriptors).toEqual(own);
+    expect(read[1].descriptors).toBeNull();
+    const short = await s.saveSetup(s.owner.cookie, {
+      criteria: s.criteria.map((c, i) => (i === 0 ? { ...c, descriptors: own.slice(1) } : c)),
+      bids: s.bids,
+      panel: s.panel,
+    });
+    expect(short.status).toBe(400);
+    expect(short.json.error.message).toContain(
+      'A criterion scored 0 to 4 has 5 levels: describe each of them, or go back to the standard descriptors.',
+    );
+  });
+
   it('lets only the chair or an owner change the set-up, and only with people who can open the document', async () => {
     const s = await setup();
     closers.push(() => s.t.storage.close());
