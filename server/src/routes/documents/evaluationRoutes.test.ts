@@ -930,6 +930,10 @@ describe('procurement evaluation: the report (DOCX)', () => {
     // 70 × 3/4 + 30 × 3/5 = 70.5 for both: they share first place.
     expect(text).toContain('Riverside Optometry 70.5 1');
     expect(text).toContain('Lee Lay Lay evaluator No conflict declared');
+    // Each criterion's levels, as the panel scored against them.
+    expect(text).toContain(
+      'Levels of “Quality of care”: 0: Unacceptable: no answer, or it does not meet the requirement;',
+    );
     const audit = await s.t.request('GET', `/api/workspaces/${s.workspaceId}/audit`, {
       cookie: s.owner.cookie,
     });

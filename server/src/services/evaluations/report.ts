@@ -5,6 +5,7 @@
  */
 import {
   type BidResult,
+  criterionDescriptors,
   criterionScaleLabels,
   evaluationStateLabels,
   panelRoleLabels,
@@ -92,6 +93,15 @@ export async function evaluationReport(
         c.threshold === null ? 'None' : String(c.threshold),
       ]),
     ),
+    // What each level meant, as the panel scored against it.
+    ...setup.criteria.flatMap((c) => [
+      labelled(
+        `Levels of “${c.title}”${c.descriptors ? ' (the panel’s own wording)' : ''}`,
+        criterionDescriptors(c)
+          .map((d, level) => (c.scale === 'pass_fail' ? d : `${level}: ${d}`))
+          .join('; '),
+      ),
+    ]),
   ];
 
   for (const bid of setup.bids) {
