@@ -197,6 +197,8 @@ test('a patient comments on the text, a clinician replies, and the thread follow
     await expectNoAxeViolations(patient.page, 'workspace page with a mention');
     await mentions.getByRole('link', { name: 'Cleo Clinician in Screening pathway' }).click();
     await expect(p.editor).toContainText(FIRST_LINE);
+    // The link leads to the thread itself, not just the document.
+    await expect(commentsOf(patient.page).getByRole('article')).toBeFocused();
   });
 
   for (const actor of [owner, patient, clinician]) await actor.context.close();

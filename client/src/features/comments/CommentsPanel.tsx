@@ -145,6 +145,15 @@ export function CommentsPanel({
     );
   }, [editor, threads]);
 
+  // A link to one thread (from "Mentions of you") takes focus to it once it is listed.
+  const linked = useRef(window.location.hash.match(/^#thread-([A-Za-z0-9]+)$/)?.[1] ?? null);
+  useEffect(() => {
+    const id = linked.current;
+    if (!id || !threads?.some((t) => t.id === id)) return;
+    linked.current = null;
+    setFocusThread(id);
+  }, [threads]);
+
   // Focus follows what was done: to a new thread, or, when a thread left the list, to the
   // list's heading (never to a control that is gone).
   useEffect(() => {

@@ -147,7 +147,7 @@ function MentionsOfYou({ mentions }: { mentions: readonly Mention[] }) {
         {mentions.map((m) => (
           <li key={`${m.threadId}:${m.at}`} className="card">
             <div className="card__main">
-              <Link href={`/documents/${m.documentId}`} className="card__link">
+              <Link href={`/documents/${m.documentId}#thread-${m.threadId}`} className="card__link">
                 {m.byName} in {m.documentTitle}
               </Link>
               <span className="card__meta">
