@@ -392,17 +392,19 @@ function block(out: OutlineBlock[], el: Y.XmlElement, pieces: Map<string, string
         }),
       });
       return;
-    default:
-      // Anything else with text in it is kept as its text.
-      if (allText(el)) out.push({ type: 'paragraph', runs: [{ text: allText(el) }] });
+    default: // Anything else with text in it is kept as its text.
+    {
+      const words = allText(el);
+      if (words) out.push({ type: 'paragraph', runs: [{ text: words }] });
+    }
   }
 }
 
-export function outlineOf(doc: Y.Doc, fragmentName = 'default'): OutlineBlock[] {
+export function outlineOf(doc: Y.Doc): OutlineBlock[] {
   const out: OutlineBlock[] = [];
   const withheld: string[] = [];
   const pieces = piecesOf(doc, withheld);
-  for (const el of children(doc.getXmlFragment(fragmentName))) block(out, el, pieces);
+  for (const el of children(doc.getXmlFragment('default'))) block(out, el, pieces);
   return withoutWithheld(out, withheld);
 }
 

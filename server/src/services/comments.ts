@@ -233,7 +233,7 @@ export function newThread(
 }
 
 /** Everyone with the document open hears of the change at once, on every process. */
-const announce = (where: Where) => where.live?.notify(where.documentId, 'comments');
+export const announce = (where: Where) => where.live?.notify(where.documentId, 'comments');
 
 export async function openThread(
   where: Where,

@@ -3,7 +3,7 @@ import * as Y from 'yjs';
 import { AppError } from '../errors.ts';
 import type { CommentThreadRecord, SuggestionOutcome } from '../storage/types.ts';
 import { checkDocumentAccess } from './access.ts';
-import { type Commenter, newComment, newThread, type Where } from './comments.ts';
+import { announce, type Commenter, newComment, newThread, type Where } from './comments.ts';
 import { liveDocuments } from './index.ts';
 import { serverEditUpdate } from './serverEditUpdate.ts';
 
@@ -107,7 +107,7 @@ export async function suggest(
     thread,
     newComment(where, thread.id, by, { body: input.note, mentions: [] }, at),
   );
-  where.live?.notify(where.documentId, 'comments');
+  announce(where);
   return thread.id;
 }
 
@@ -188,7 +188,7 @@ export async function decide(
       throw error;
     }
   }
-  where.live?.notify(documentId, 'comments');
+  announce(where);
 }
 
 /** How many of each person's suggestions were accepted, for the contribution report. */
