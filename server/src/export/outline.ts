@@ -392,8 +392,8 @@ function block(out: OutlineBlock[], el: Y.XmlElement, pieces: Map<string, string
         }),
       });
       return;
-    default: // Anything else with text in it is kept as its text.
-    {
+    default: {
+      // Anything else with text in it is kept as its text.
       const words = allText(el);
       if (words) out.push({ type: 'paragraph', runs: [{ text: words }] });
     }
