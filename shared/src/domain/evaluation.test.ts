@@ -2,15 +2,24 @@ import { describe, expect, it } from 'vitest';
 import {
   agreedResults,
   agreedScoreProblem,
+  type Bid,
+  type Criterion,
   criterionDescriptors,
+  criterionName,
   type EvaluationSetup,
   entryProblem,
   evaluationResults,
+  methodResults,
   missingEntries,
   type PanelMember,
+  priceScore,
+  priceScoreInWords,
   type ScoreEntry,
   scaleDescriptors,
+  seesCriterion,
+  seesEveryCriterion,
   setupProblems,
+  visibleSetup,
 } from './evaluation.ts';
 
 const setup: EvaluationSetup = {
@@ -233,5 +242,188 @@ describe('evaluationResults', () => {
     expect(criterionDescriptors({ scale: '0-5', descriptors: own })).toEqual(
       scaleDescriptors('0-5'),
     );
+  });
+});
+
+// A specification as commissioners write one: quality and patient experience scored by
+// evaluators and lay evaluators, a financial check by the finance evaluator, and price,
+// calculated and seen by the finance evaluator only.
+const priceCriterion: Criterion = {
+  id: 'price',
+  title: 'Price',
+  scale: 'price',
+  weight: 30,
+  threshold: null,
+  scoredBy: ['finance_evaluator'],
+};
+const pathway: Criterion = {
+  id: 'pathway',
+  section: 'Quality',
+  title: 'Clinical pathway',
+  scale: '0-4',
+  weight: 40,
+  threshold: null,
+  scoredBy: ['evaluator'],
+};
+const bidA: Bid = { id: 'a', bidder: 'Provider A', price: 100_000 };
+const bidB: Bid = { id: 'b', bidder: 'Provider B', price: 150_000 };
+const priced: EvaluationSetup = {
+  method: 'consensus',
+  criteria: [
+    pathway,
+    {
+      id: 'experience',
+      section: 'Quality',
+      title: 'Patient experience',
+      scale: '0-4',
+      weight: 30,
+      threshold: null,
+      scoredBy: ['evaluator', 'lay_evaluator'],
+    },
+    {
+      id: 'viable',
+      title: 'Financial standing',
+      scale: 'pass_fail',
+      weight: 0,
+      threshold: null,
+      scoredBy: ['finance_evaluator'],
+    },
+    priceCriterion,
+  ],
+  bids: [bidA, bidB],
+};
+const fullPanel: PanelMember[] = [
+  { userId: 'chair', panelRole: 'chair' },
+  { userId: 'clin', panelRole: 'evaluator' },
+  { userId: 'lay', panelRole: 'lay_evaluator' },
+  { userId: 'fin', panelRole: 'finance_evaluator' },
+];
+
+describe('price criteria', () => {
+  it('scores the lowest price 100 and each other bid the lowest as a share of its own', () => {
+    expect(priceScore(priced.bids, bidA)).toBe(100);
+    expect(priceScore(priced.bids, bidB)).toBe(66.67);
+    expect(priceScoreInWords(priced, priceCriterion, bidB)).toBe(
+      'Provider B’s price is £150,000; the lowest is £100,000. It scores the lowest price as a share of its own (66.67 of 100), so 20 of the 30 points.',
+    );
+  });
+  it('adds the price score to the weighted total, with no individual scores for it', () => {
+    const entries = [
+      score('a', 'pathway', 4),
+      score('a', 'experience', 4),
+      score('a', 'viable', 1),
+      score('b', 'pathway', 4),
+      score('b', 'experience', 4),
+      score('b', 'viable', 1),
+    ];
+    const [a, b] = evaluationResults(priced, entries);
+    expect(a?.total).toBe(100);
+    // 40 + 30 + 30 × 100,000 / 150,000
+    expect(b?.total).toBe(90);
+    expect([a?.rank, b?.rank]).toEqual([1, 2]);
+    expect(b?.criteria[3]).toMatchObject({ average: 66.67, scores: [], disagreement: false });
+  });
+  it('leaves a bid without a price unranked, and asks for its price before scoring starts', () => {
+    const unpriced = { ...priced, bids: [{ id: 'a', bidder: 'Provider A' }] };
+    expect(evaluationResults(unpriced, [])[0]?.unscored).toContain('Price');
+    expect(setupProblems(unpriced, fullPanel)).toContain(
+      'Give the price of Provider A’s bid: the price criterion scores it.',
+    );
+  });
+  it('is never scored by an evaluator, nor waited for', () => {
+    expect(entryProblem(priced, score('a', 'price', 3))).toBe(
+      '“Price” is scored from the bids’ prices, so nobody scores it.',
+    );
+    expect(missingEntries(priced, []).map((m) => m.criterionId)).not.toContain('price');
+  });
+  it('allows one price criterion, with no minimum score', () => {
+    const two = {
+      ...priced,
+      criteria: [
+        ...priced.criteria.map((c) => (c.id === 'price' ? { ...c, threshold: 50 } : c)),
+        { ...priceCriterion, id: 'price2', title: 'Price again', weight: 0 },
+      ],
+    };
+    const problems = setupProblems(two, fullPanel);
+    expect(problems).toContain(
+      'An evaluation has one price criterion, scored from each bid’s total price.',
+    );
+    expect(problems).toContain(
+      '“Price” is scored from the prices, so it has no minimum score. Leave the minimum empty.',
+    );
+  });
+});
+
+describe('who scores and sees each criterion', () => {
+  it('gives each scorer the criteria of their group only', () => {
+    expect(missingEntries(priced, [], 'lay_evaluator').map((m) => m.criterionId)).toEqual([
+      'experience',
+      'experience',
+    ]);
+    expect(missingEntries(priced, [], 'finance_evaluator').map((m) => m.criterionId)).toEqual([
+      'viable',
+      'viable',
+    ]);
+    expect(entryProblem(priced, score('a', 'pathway', 3), 'lay_evaluator')).toBe(
+      'Your panel group does not score “Clinical pathway”. Score the criteria on your score sheet.',
+    );
+    expect(entryProblem(priced, score('a', 'experience', 3), 'lay_evaluator')).toBeNull();
+  });
+  it('hides price and the prices from quality evaluators, not from the chair', () => {
+    const lay = visibleSetup(priced, 'lay_evaluator');
+    expect(lay.criteria.map((c) => c.id)).toEqual(['experience']);
+    expect(lay.bids).toEqual([
+      { id: 'a', bidder: 'Provider A' },
+      { id: 'b', bidder: 'Provider B' },
+    ]);
+    expect(visibleSetup(priced, 'finance_evaluator').bids[1]?.price).toBe(150_000);
+    expect(visibleSetup(priced, 'chair')).toBe(priced);
+    expect(seesEveryCriterion(priced, 'evaluator')).toBe(false);
+    expect(seesEveryCriterion(priced, null)).toBe(true);
+  });
+  it('reads a criterion saved before groups existed as scored by everyone', () => {
+    expect(seesCriterion({}, 'lay_evaluator')).toBe(true);
+    expect(missingEntries(setup, [], 'lay_evaluator')).toHaveLength(6);
+  });
+  it('says when nobody on the panel scores a criterion, or a group scores nothing', () => {
+    const noLay = fullPanel.filter(
+      (m) => m.panelRole !== 'lay_evaluator' && m.panelRole !== 'evaluator',
+    );
+    expect(setupProblems(priced, noLay)).toEqual([
+      'Nobody on the panel scores “Clinical pathway”: it is scored by evaluators. Add one to the panel, or choose who scores it.',
+      'Nobody on the panel scores “Patient experience”: it is scored by evaluators or lay evaluators. Add one to the panel, or choose who scores it.',
+    ]);
+    const idle = {
+      ...priced,
+      criteria: priced.criteria.filter((c) => c.id !== 'viable'),
+    };
+    expect(setupProblems(idle, fullPanel)).toEqual([
+      'Finance evaluators are on the panel but score none of the criteria. Choose a criterion they score, or give them another panel role.',
+    ]);
+  });
+  it('names a criterion with its section', () => {
+    expect(criterionName(pathway)).toBe('Quality: Clinical pathway');
+    expect(criterionName(priceCriterion)).toBe('Price');
+  });
+});
+
+describe('methodResults', () => {
+  const entries = [score('a', 'pathway', 2), score('a', 'experience', 4), score('a', 'viable', 1)];
+  const one = { ...priced, bids: priced.bids.slice(0, 1) };
+  it('by consensus, waits for an agreed score on every criterion but price', () => {
+    expect(methodResults(one, entries, [])).toBeNull();
+    const agreed = ['pathway', 'experience', 'viable'].map((criterionId) => ({
+      bidId: 'a',
+      criterionId,
+      score: criterionId === 'viable' ? 1 : 3,
+      rationale: 'Agreed after discussion of the bid.',
+      reason: null,
+    }));
+    // 40 × 3/4 + 30 × 3/4 + 30 (the only price is the lowest)
+    expect(methodResults(one, entries, agreed)?.[0]?.total).toBe(82.5);
+  });
+  it('by average, is the averages at once, whatever was agreed', () => {
+    // 40 × 2/4 + 30 × 4/4 + 30
+    expect(methodResults({ ...one, method: 'average' }, entries, [])?.[0]?.total).toBe(80);
   });
 });

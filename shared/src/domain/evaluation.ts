@@ -25,13 +25,17 @@ export const panelRoleLabels: Record<PanelRole, string> = {
 };
 
 /** Who scores alone. The chair runs the panel and moderation but does not score. */
-export const scoringPanelRoles: readonly PanelRole[] = [
-  'evaluator',
-  'lay_evaluator',
-  'finance_evaluator',
-];
-export const isScoringRole = (role: PanelRole | null | undefined): boolean =>
-  role != null && scoringPanelRoles.includes(role);
+export const scoringPanelRoles = ['evaluator', 'lay_evaluator', 'finance_evaluator'] as const;
+export const isScoringRole = (role: PanelRole | null | undefined): role is ScoringRole =>
+  role != null && (scoringPanelRoles as readonly PanelRole[]).includes(role);
+
+/** The panel groups that score: each criterion says which of them score it. */
+export type ScoringRole = (typeof scoringPanelRoles)[number];
+export const scoringGroupLabels: Record<ScoringRole, string> = {
+  evaluator: 'Evaluators',
+  lay_evaluator: 'Lay evaluators',
+  finance_evaluator: 'Finance evaluators',
+};
 
 /**
  * set-up: criteria, bids and panel may change; scoring: each evaluator scores alone and
@@ -88,18 +92,38 @@ export interface AgreedScore {
   reason: string | null;
 }
 
-export const criterionScales = ['0-4', '0-5', 'pass_fail'] as const;
+export const criterionScales = ['0-4', '0-5', 'pass_fail', 'price'] as const;
 export type CriterionScale = (typeof criterionScales)[number];
 
 export const criterionScaleLabels: Record<CriterionScale, string> = {
   '0-4': 'Scored 0 to 4',
   '0-5': 'Scored 0 to 5',
   pass_fail: 'Pass or fail',
+  price: 'Price, scored from the bids’ prices',
+};
+
+/**
+ * How the result is reached, published before scoring: by consensus (the panel agrees one
+ * score per bid and criterion in moderation, and those count) or by average (the average
+ * of the individual scores counts; moderation discusses them but agrees none).
+ */
+export const evaluationMethods = ['consensus', 'average'] as const;
+export type EvaluationMethod = (typeof evaluationMethods)[number];
+export const evaluationMethodLabels: Record<EvaluationMethod, string> = {
+  consensus: 'Consensus: the panel agrees one score for each bid and criterion',
+  average: 'Average: the average of the individual scores counts',
 };
 
 export interface Criterion {
   id: string;
   title: string;
+  /** The section of the specification it belongs to (e.g. Quality, Social value); '' for none. */
+  section?: string;
+  /**
+   * The panel groups that score this criterion and see it, with its scores; absent for all.
+   * A price criterion is not scored by anyone: these are the groups who see it and the prices.
+   */
+  scoredBy?: readonly ScoringRole[] | null;
   scale: CriterionScale;
   /** Percentage of the total; a pass/fail criterion carries none. */
   weight: number;
@@ -115,11 +139,96 @@ export interface Criterion {
 export interface Bid {
   id: string;
   bidder: string;
+  /** The bid's total price in pounds, scored by a price criterion; null or absent if none. */
+  price?: number | null;
 }
 
 export interface EvaluationSetup {
   criteria: Criterion[];
   bids: Bid[];
+  /** Absent in evaluations set up before methods could be chosen: those were by consensus. */
+  method?: EvaluationMethod;
+}
+
+export const evaluationMethod = (setup: Pick<EvaluationSetup, 'method'>): EvaluationMethod =>
+  setup.method ?? 'consensus';
+
+/** The groups that score (or, for price, see) a criterion. */
+export const criterionGroups = (c: Pick<Criterion, 'scoredBy'>): readonly ScoringRole[] =>
+  c.scoredBy && c.scoredBy.length > 0 ? c.scoredBy : scoringPanelRoles;
+
+/**
+ * Whether someone sees a criterion, its bids' prices and its scores. Only the scoring
+ * groups are kept from criteria (lay evaluators usually score quality only; price is
+ * hidden from quality evaluators); the chair, facilitator, observers and the document's
+ * owners see everything, as those who run and answer for the procurement.
+ */
+export const seesCriterion = (c: Pick<Criterion, 'scoredBy'>, role: PanelRole | null): boolean =>
+  !isScoringRole(role) || criterionGroups(c).includes(role);
+
+/** Whether a panel role gives individual scores on a criterion (price is calculated). */
+export const scoresCriterion = (
+  c: Pick<Criterion, 'scoredBy' | 'scale'>,
+  role: PanelRole | null,
+): boolean => isScoringRole(role) && c.scale !== 'price' && criterionGroups(c).includes(role);
+
+export const seesEveryCriterion = (setup: EvaluationSetup, role: PanelRole | null): boolean =>
+  setup.criteria.every((c) => seesCriterion(c, role));
+
+/** The set-up as someone sees it: only their criteria, and prices only with a price criterion. */
+export function visibleSetup(setup: EvaluationSetup, role: PanelRole | null): EvaluationSetup {
+  if (seesEveryCriterion(setup, role)) return setup;
+  const criteria = setup.criteria.filter((c) => seesCriterion(c, role));
+  const seesPrice = criteria.some((c) => c.scale === 'price');
+  return {
+    ...setup,
+    criteria,
+    bids: setup.bids.map((b) => (seesPrice ? b : { id: b.id, bidder: b.bidder })),
+  };
+}
+
+/** A criterion's name with its section, as score sheets and reports show it. */
+export const criterionName = (c: Pick<Criterion, 'title' | 'section'>): string =>
+  c.section?.trim() ? `${c.section.trim()}: ${c.title}` : c.title;
+
+const pounds = new Intl.NumberFormat('en-GB', { style: 'currency', currency: 'GBP' });
+const wholePounds = new Intl.NumberFormat('en-GB', {
+  style: 'currency',
+  currency: 'GBP',
+  maximumFractionDigits: 0,
+});
+/** £150,000 or £98,500.50: pence only when there are some. */
+export const formatPrice = (amount: number): string =>
+  (Number.isInteger(amount) ? wholePounds : pounds).format(amount);
+
+/** The lowest price among the bids, which scores full marks on a price criterion. */
+export function lowestPrice(bids: readonly Bid[]): number | null {
+  const prices = bids.flatMap((b) => (b.price != null && b.price > 0 ? [b.price] : []));
+  return prices.length > 0 ? Math.min(...prices) : null;
+}
+
+/**
+ * A bid's price score, out of 100: the lowest price scores 100, and each other bid the
+ * lowest price as a share of its own (half as dear again scores 66.67). The method most
+ * UK public-sector evaluations publish.
+ */
+export function priceScore(bids: readonly Bid[], bid: Bid): number | null {
+  const lowest = lowestPrice(bids);
+  if (lowest === null || bid.price == null || bid.price <= 0) return null;
+  return Math.round((10000 * lowest) / bid.price) / 100;
+}
+
+/** The price score explained in words, for people who find the numbers hard. */
+export function priceScoreInWords(setup: EvaluationSetup, c: Criterion, bid: Bid): string {
+  const lowest = lowestPrice(setup.bids);
+  const score = priceScore(setup.bids, bid);
+  if (score === null || lowest === null || bid.price == null) {
+    return `${bid.bidder} has no price recorded, so it has no price score.`;
+  }
+  const points = Math.round(score * c.weight) / 100;
+  return bid.price === lowest
+    ? `${bid.bidder}’s price, ${formatPrice(bid.price)}, is the lowest, so it scores the full ${c.weight} points.`
+    : `${bid.bidder}’s price is ${formatPrice(bid.price)}; the lowest is ${formatPrice(lowest)}. It scores the lowest price as a share of its own (${score} of 100), so ${points} of the ${c.weight} points.`;
 }
 
 export interface PanelMember {
@@ -133,8 +242,9 @@ export type ScoreEntry = {
   criterionId: string;
 } & ({ kind: 'score'; score: number; rationale: string } | { kind: 'abstain'; reason: string });
 
+/** The top score: a price score is out of 100 (see `priceScore`). */
 export const scaleMax = (scale: CriterionScale): number =>
-  scale === 'pass_fail' ? 1 : scale === '0-4' ? 4 : 5;
+  scale === 'pass_fail' ? 1 : scale === '0-4' ? 4 : scale === 'price' ? 100 : 5;
 
 const descriptors: Record<CriterionScale, readonly string[]> = {
   // The wording most UK public-sector quality scales use, level by level.
@@ -154,6 +264,8 @@ const descriptors: Record<CriterionScale, readonly string[]> = {
     'Excellent: exceeds the requirement, with strong evidence',
   ],
   pass_fail: ['Fail: does not meet the requirement', 'Pass: meets the requirement'],
+  // Nobody chooses a level of price: it is calculated (see `priceScore`).
+  price: [],
 };
 
 /** The written descriptor of each level, lowest first. */
@@ -164,7 +276,7 @@ export function criterionDescriptors(
   criterion: Pick<Criterion, 'scale' | 'descriptors'>,
 ): readonly string[] {
   const own = criterion.descriptors;
-  return own && own.length === scaleMax(criterion.scale) + 1
+  return own && criterion.scale !== 'price' && own.length === scaleMax(criterion.scale) + 1
     ? own
     : scaleDescriptors(criterion.scale);
 }
@@ -199,7 +311,11 @@ export function setupProblems(setup: EvaluationSetup, panel: readonly PanelMembe
         `“${c.title}” is pass or fail, so it has no minimum score: a bid must pass it. Leave the minimum empty.`,
       );
     }
-    if (c.threshold !== null && (c.threshold < 0 || c.threshold > scaleMax(c.scale))) {
+    if (c.scale === 'price' && c.threshold !== null) {
+      problems.push(
+        `“${c.title}” is scored from the prices, so it has no minimum score. Leave the minimum empty.`,
+      );
+    } else if (c.threshold !== null && (c.threshold < 0 || c.threshold > scaleMax(c.scale))) {
       problems.push(
         `The minimum score for “${c.title}” must be between 0 and ${scaleMax(c.scale)}.`,
       );
@@ -208,6 +324,38 @@ export function setupProblems(setup: EvaluationSetup, panel: readonly PanelMembe
   const titles = setup.criteria.map((c) => c.title.trim().toLowerCase());
   if (new Set(titles).size !== titles.length) {
     problems.push('Two criteria have the same title. Give each its own.');
+  }
+  const prices = setup.criteria.filter((c) => c.scale === 'price');
+  if (prices.length > 1) {
+    problems.push('An evaluation has one price criterion, scored from each bid’s total price.');
+  }
+  if (prices.length > 0) {
+    for (const b of setup.bids) {
+      if (b.price == null || !(b.price > 0)) {
+        problems.push(`Give the price of ${b.bidder}’s bid: the price criterion scores it.`);
+      }
+    }
+  }
+  // Each criterion needs someone to score it, and each scorer something to score.
+  const roles = new Set(panel.map((m) => m.panelRole));
+  for (const c of setup.criteria) {
+    if (c.scale !== 'price' && !criterionGroups(c).some((g) => roles.has(g))) {
+      const groups = criterionGroups(c).map((g) => scoringGroupLabels[g].toLowerCase());
+      problems.push(
+        `Nobody on the panel scores “${c.title}”: it is scored by ${groups.join(' or ')}. Add one to the panel, or choose who scores it.`,
+      );
+    }
+  }
+  for (const g of scoringPanelRoles) {
+    if (
+      roles.has(g) &&
+      setup.criteria.length > 0 &&
+      !setup.criteria.some((c) => scoresCriterion(c, g))
+    ) {
+      problems.push(
+        `${scoringGroupLabels[g]} are on the panel but score none of the criteria. Choose a criterion they score, or give them another panel role.`,
+      );
+    }
   }
   const chairs = panel.filter((m) => m.panelRole === 'chair').length;
   if (chairs === 0) problems.push('Choose a chair for the panel.');
@@ -218,11 +366,25 @@ export function setupProblems(setup: EvaluationSetup, panel: readonly PanelMembe
   return problems;
 }
 
-/** What is wrong with one entry against the set-up, in plain words, or null. */
-export function entryProblem(setup: EvaluationSetup, entry: ScoreEntry): string | null {
+/**
+ * What is wrong with one entry against the set-up, in plain words, or null. With a panel
+ * role: also whether that role scores the criterion (an agreed score is the panel's, so it
+ * is checked without one).
+ */
+export function entryProblem(
+  setup: EvaluationSetup,
+  entry: ScoreEntry,
+  role?: PanelRole | null,
+): string | null {
   const criterion = setup.criteria.find((c) => c.id === entry.criterionId);
   if (!criterion || !setup.bids.some((b) => b.id === entry.bidId)) {
     return 'That bid or criterion is not part of this evaluation. Reload the page.';
+  }
+  if (criterion.scale === 'price') {
+    return `“${criterion.title}” is scored from the bids’ prices, so nobody scores it.`;
+  }
+  if (role !== undefined && !scoresCriterion(criterion, role)) {
+    return `Your panel group does not score “${criterion.title}”. Score the criteria on your score sheet.`;
   }
   if (entry.kind === 'abstain') return null;
   const max = scaleMax(criterion.scale);
@@ -234,14 +396,22 @@ export function entryProblem(setup: EvaluationSetup, entry: ScoreEntry): string 
   return null;
 }
 
-/** The bid and criterion pairs an evaluator has not yet scored or abstained on. */
+/**
+ * The bid and criterion pairs not yet scored or abstained on: by an evaluator in a panel
+ * role (only the criteria that role scores), or without a role by the panel as a whole
+ * (every criterion but price, which is calculated).
+ */
 export function missingEntries(
   setup: EvaluationSetup,
   entries: readonly ScoreEntry[],
+  role?: PanelRole,
 ): { bidId: string; criterionId: string }[] {
   const done = new Set(entries.map((e) => `${e.bidId}\u0000${e.criterionId}`));
+  const scored = setup.criteria.filter((c) =>
+    role === undefined ? c.scale !== 'price' : scoresCriterion(c, role),
+  );
   return setup.bids.flatMap((b) =>
-    setup.criteria
+    scored
       .filter((c) => !done.has(`${b.id}\u0000${c.id}`))
       .map((c) => ({ bidId: b.id, criterionId: c.id })),
   );
@@ -283,6 +453,17 @@ export function evaluationResults(
 ): BidResult[] {
   const results = setup.bids.map((bid): BidResult => {
     const criteria = setup.criteria.map((criterion): CriterionResult => {
+      if (criterion.scale === 'price') {
+        const average = priceScore(setup.bids, bid);
+        return {
+          criterionId: criterion.id,
+          scores: [],
+          abstentions: 0,
+          average,
+          disagreement: false,
+          belowThreshold: false,
+        };
+      }
       const mine = entries.filter((e) => e.bidId === bid.id && e.criterionId === criterion.id);
       const scores = mine.flatMap((e) => (e.kind === 'score' ? [e.score] : []));
       const average =
@@ -355,6 +536,25 @@ export function agreedScoreProblem(
     return `The agreed score ${agreed.score} differs from every individual score (${given}). Give the reason the panel agreed it.`;
   }
   return null;
+}
+
+/**
+ * The results that count under the published method, or null while they are not settled:
+ * by consensus, once the panel has agreed a score for every bid and criterion; by
+ * average, the individual scores' averages.
+ */
+export function methodResults(
+  setup: EvaluationSetup,
+  entries: readonly ScoreEntry[],
+  agreed: readonly AgreedScore[],
+): BidResult[] | null {
+  if (evaluationMethod(setup) === 'average') return evaluationResults(setup, entries);
+  const complete =
+    missingEntries(
+      setup,
+      agreed.map((a) => ({ ...a, kind: 'score' as const })),
+    ).length === 0;
+  return complete ? agreedResults(setup, agreed) : null;
 }
 
 /** Results from the agreed scores: the same arithmetic as from individual scores. */

@@ -2,10 +2,16 @@ import { z } from 'zod';
 import {
   criterionScaleLabels,
   criterionScales,
+  evaluationMethods,
   minRationaleLength,
   panelRoles,
   scaleMax,
+  scoringPanelRoles,
 } from '../domain/evaluation.ts';
+
+const scoringGroupSchema = z.enum(scoringPanelRoles, {
+  error: 'Choose panel groups from the list: evaluators, lay evaluators, finance evaluators.',
+});
 
 const criterionInputSchema = z
   .object({
@@ -14,6 +20,19 @@ const criterionInputSchema = z
       .trim()
       .min(1, 'Give every criterion a title.')
       .max(200, 'Criterion titles are at most 200 characters.'),
+    section: z
+      .string({ error: 'A section is a name, or leave it empty.' })
+      .trim()
+      .max(100, 'A section’s name is at most 100 characters.')
+      .default(''),
+    scoredBy: z
+      .array(scoringGroupSchema, { error: 'Choose which panel groups score the criterion.' })
+      .min(
+        1,
+        'Choose at least one panel group to score the criterion (for price: to see it and the prices).',
+      )
+      .refine((groups) => new Set(groups).size === groups.length, 'Choose each group once.')
+      .default([...scoringPanelRoles]),
     scale: z.enum(criterionScales, { error: 'Choose how the criterion is scored.' }),
     weight: z
       .number({ error: 'Give every criterion a weight, a whole number of per cent.' })
@@ -40,7 +59,13 @@ const criterionInputSchema = z
   })
   .superRefine((c, ctx) => {
     const levels = scaleMax(c.scale) + 1;
-    if (c.descriptors && c.descriptors.length !== levels) {
+    if (c.scale === 'price' && c.descriptors) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['descriptors'],
+        message: 'A price criterion has no levels to describe: it is scored from the prices.',
+      });
+    } else if (c.descriptors && c.descriptors.length !== levels) {
       ctx.addIssue({
         code: 'custom',
         path: ['descriptors'],
@@ -55,6 +80,14 @@ const bidInputSchema = z.object({
     .trim()
     .min(1, 'Give every bid its bidder’s name.')
     .max(200, 'Bidder names are at most 200 characters.'),
+  price: z
+    .number({ error: 'A price is an amount in pounds, such as 1250000 or 98500.50.' })
+    .positive('A price is more than £0.')
+    .max(1e12, 'A price is at most £1,000,000,000,000.')
+    // Pounds and pence: anything finer is rounded to the penny.
+    .transform((n) => Math.round(n * 100) / 100)
+    .nullable()
+    .default(null),
 });
 
 const panelMemberInputSchema = z.object({
@@ -64,6 +97,9 @@ const panelMemberInputSchema = z.object({
 
 /** The whole set-up as the chair or an owner saves it; ids are the server's. */
 export const evaluationSetupInputSchema = z.object({
+  method: z
+    .enum(evaluationMethods, { error: 'Choose how the result is reached: consensus or average.' })
+    .default('consensus'),
   criteria: z.array(criterionInputSchema).max(100, 'An evaluation has at most 100 criteria.'),
   bids: z.array(bidInputSchema).max(50, 'An evaluation has at most 50 bids.'),
   panel: z

@@ -478,7 +478,7 @@ describe('procurement evaluation: agreed scores, sign-off and the scores export'
     expect(signed.json.evaluation.state).toBe('signed_off');
     // 70 × 2/4 + 30 × 3/5 = 53 for A; 70 × 3/4 + 30 × 3/5 = 70.5 for B, ranked first.
     expect(
-      signed.json.moderation.agreedResults.map((r: { total: number; rank: number }) => [
+      signed.json.moderation.finalResults.map((r: { total: number; rank: number }) => [
         r.total,
         r.rank,
       ]),
@@ -943,5 +943,246 @@ describe('procurement evaluation: the report (DOCX)', () => {
           e.action === 'document.exported' && e.details.format === 'docx',
       ),
     ).toBe(true);
+  });
+});
+
+describe('procurement evaluation: price, who scores what, and the published method', () => {
+  /**
+   * Quality scored by the clinician, patient experience by the clinician and the lay
+   * evaluator, financial standing and price for the finance evaluator (the outsider,
+   * here): as commissioners set one up so that price never reaches quality evaluators.
+   */
+  async function pricedSetup(method: 'consensus' | 'average' = 'consensus') {
+    const s = await setup();
+    closers.push(() => s.t.storage.close());
+    const panel = [...s.panel, { userId: s.outsider.id, panelRole: 'finance_evaluator' }];
+    const criteria = [
+      {
+        section: 'Quality',
+        title: 'Clinical pathway',
+        scale: '0-4',
+        weight: 40,
+        threshold: null,
+        scoredBy: ['evaluator'],
+      },
+      {
+        section: 'Quality',
+        title: 'Patient experience',
+        scale: '0-5',
+        weight: 30,
+        threshold: null,
+        scoredBy: ['evaluator', 'lay_evaluator'],
+      },
+      {
+        title: 'Financial standing',
+        scale: 'pass_fail',
+        weight: 0,
+        threshold: null,
+        scoredBy: ['finance_evaluator'],
+      },
+      {
+        title: 'Price',
+        scale: 'price',
+        weight: 30,
+        threshold: null,
+        scoredBy: ['finance_evaluator'],
+      },
+    ];
+    const bids = [
+      { bidder: 'Northside Eye Care', price: 100_000 },
+      { bidder: 'Riverside Optometry', price: 125_000 },
+    ];
+    const saved = await s.saveSetup(s.owner.cookie, { method, criteria, bids, panel });
+    expect(saved.status).toBe(200);
+    expect(saved.json.evaluation.problems).toEqual([]);
+    const start = await s.t.request('POST', `${s.path}/start`, { cookie: s.chair.cookie });
+    expect(start.status).toBe(200);
+    for (const who of [s.chair, s.lay, s.clinician, s.observer, s.outsider]) {
+      expect((await s.declare(who.cookie)).status).toBe(200);
+    }
+    const frozen = start.json.evaluation.setup as {
+      criteria: { id: string }[];
+      bids: { id: string }[];
+    };
+    const [pathway, experience, standing, price] = frozen.criteria.map((c) => c.id);
+    const [north, river] = frozen.bids.map((b) => b.id);
+    const give = (cookie: string, criterionId: string | undefined, value: number) =>
+      Promise.all(
+        [north, river].map((b) =>
+          s.score(cookie, b, criterionId, {
+            kind: 'score',
+            score: value,
+            rationale: 'Strengths and weaknesses, with reference to the bid.',
+          }),
+        ),
+      );
+    return { s, pathway, experience, standing, price, north, river, give };
+  }
+
+  it('keeps price and the prices from the lay evaluator, over HTTP and in exports, and scores price from the prices', async () => {
+    const { s, pathway, experience, standing, price, north, river, give } = await pricedSetup();
+    // The lay evaluator's view: only the criterion their group scores, and no prices.
+    const lay = await s.get(s.lay.cookie);
+    expect(lay.json.evaluation.setup.criteria.map((c: { title: string }) => c.title)).toEqual([
+      'Patient experience',
+    ]);
+    expect(lay.json.me.seesEverything).toBe(false);
+    expect(JSON.stringify(lay.json)).not.toMatch(/125000|100000|Price|Clinical pathway/);
+    // Their group does not score the pathway; nobody scores price.
+    const wrong = await give(s.lay.cookie, pathway, 3);
+    expect(wrong.map((r) => r.status)).toEqual([400, 400]);
+    expect(wrong[0]?.json.error.message).toBe(
+      'Your panel group does not score “Clinical pathway”. Score the criteria on your score sheet.',
+    );
+    const priced = await give(s.outsider.cookie, price, 3);
+    expect(priced[0]?.json.error.message).toBe(
+      '“Price” is scored from the bids’ prices, so nobody scores it.',
+    );
+    // Each submits once their own criteria are answered.
+    expect((await give(s.lay.cookie, experience, 5)).map((r) => r.status)).toEqual([200, 200]);
+    expect((await s.t.request('POST', `${s.path}/submit`, { cookie: s.lay.cookie })).status).toBe(
+      200,
+    );
+    await give(s.clinician.cookie, pathway, 4);
+    await give(s.clinician.cookie, experience, 5);
+    await give(s.outsider.cookie, standing, 1);
+    for (const who of [s.clinician, s.outsider]) {
+      expect((await s.t.request('POST', `${s.path}/submit`, { cookie: who.cookie })).status).toBe(
+        200,
+      );
+    }
+    // The finance evaluator sees the prices; the clinician does not.
+    const finance = await s.get(s.outsider.cookie);
+    expect(finance.json.evaluation.setup.bids.map((b: { price: number }) => b.price)).toEqual([
+      100_000, 125_000,
+    ]);
+    expect(JSON.stringify((await s.get(s.clinician.cookie)).json)).not.toMatch(/125000/);
+
+    const opened = await s.t.request('POST', `${s.path}/moderation`, {
+      cookie: s.chair.cookie,
+      body: {},
+    });
+    expect(opened.status).toBe(200);
+    // In moderation the lay evaluator sees the scores on their criterion only, and no totals
+    // (which would tell them the price scores).
+    const layModeration = (await s.get(s.lay.cookie)).json.moderation;
+    expect(
+      new Set(layModeration.entries.map((e: { criterionId: string }) => e.criterionId)),
+    ).toEqual(new Set([experience]));
+    expect(layModeration.results).toBeNull();
+    expect(layModeration.finalResults).toBeNull();
+    expect(layModeration.criterionResults[0].criteria).toHaveLength(1);
+    const csv = await s.t.app.request(`${s.path}/scores.csv`, {
+      headers: { cookie: s.lay.cookie },
+    });
+    expect(csv.status).toBe(403);
+    expect(
+      (await s.t.app.request(`${s.path}/report.docx`, { headers: { cookie: s.lay.cookie } }))
+        .status,
+    ).toBe(403);
+    const hidden = await s.t.request('PUT', `${s.path}/agreed/${north}/${pathway}`, {
+      cookie: s.lay.cookie,
+      body: { score: 4, rationale: 'Agreed: a clear pathway with named staff.' },
+    });
+    expect(hidden.status).toBe(400);
+
+    // The chair sees the price scores: the lowest price 100, the other 100,000 / 125,000.
+    const chairView = (await s.get(s.chair.cookie)).json.moderation;
+    const totals = chairView.results.map((r: { total: number }) => r.total);
+    // 40 + 30 + 30 for Northside; 40 + 30 + 30 × 0.8 for Riverside.
+    expect(totals).toEqual([100, 94]);
+    expect(
+      (
+        await s.t.request('PUT', `${s.path}/agreed/${north}/${price}`, {
+          cookie: s.chair.cookie,
+          body: { score: 3, rationale: 'Price is not ours to agree, it is calculated.' },
+        })
+      ).status,
+    ).toBe(400);
+    for (const b of [north, river]) {
+      for (const [c, value] of [
+        [pathway, 3],
+        [experience, 5],
+        [standing, 1],
+      ] as const) {
+        const res = await s.t.request('PUT', `${s.path}/agreed/${b}/${c}`, {
+          cookie: s.chair.cookie,
+          body: {
+            score: value,
+            rationale: 'Agreed after discussing every evaluator’s reasons.',
+            reason: value === 3 ? 'The staffing plan was thinner than first read.' : null,
+          },
+        });
+        expect(res.status).toBe(200);
+      }
+    }
+    const signed = await s.t.request('POST', `${s.path}/signoff`, { cookie: s.chair.cookie });
+    expect(signed.status).toBe(200);
+    // 30 + 30 + 30 and 30 + 30 + 24.
+    expect(signed.json.moderation.finalResults.map((r: { total: number }) => r.total)).toEqual([
+      90, 84,
+    ]);
+    const chairCsv = await (
+      await s.t.app.request(`${s.path}/scores.csv`, { headers: { cookie: s.chair.cookie } })
+    ).text();
+    expect(chairCsv).toContain(
+      '"Riverside Optometry","Price","Price, scored from the bids’ prices",30,"Calculated from the prices","",80,100,"Price £125000.00; lowest price £100000.00',
+    );
+    expect(chairCsv).toContain('"Northside Eye Care","Quality: Clinical pathway"');
+  });
+
+  it('by the average method, agrees no scores and signs off on the averages', async () => {
+    const { s, pathway, experience, standing, north, give } = await pricedSetup('average');
+    await give(s.lay.cookie, experience, 3);
+    await give(s.clinician.cookie, pathway, 2);
+    await give(s.clinician.cookie, experience, 5);
+    await give(s.outsider.cookie, standing, 1);
+    for (const who of [s.lay, s.clinician, s.outsider]) {
+      await s.t.request('POST', `${s.path}/submit`, { cookie: who.cookie });
+    }
+    await s.t.request('POST', `${s.path}/moderation`, { cookie: s.chair.cookie, body: {} });
+    const refused = await s.t.request('PUT', `${s.path}/agreed/${north}/${pathway}`, {
+      cookie: s.chair.cookie,
+      body: { score: 2, rationale: 'Agreed after discussing every evaluator’s reasons.' },
+    });
+    expect(refused.status).toBe(409);
+    expect(refused.json.error.message).toContain('average of the individual scores');
+    // The result is there before sign-off, and sign-off needs no agreed score.
+    const view = (await s.get(s.owner.cookie)).json.moderation;
+    // 40 × 2/4 + 30 × 4/5 + 30 for Northside (the lowest price).
+    expect(view.finalResults[0].total).toBe(74);
+    const signed = await s.t.request('POST', `${s.path}/signoff`, { cookie: s.chair.cookie });
+    expect(signed.status).toBe(200);
+    const res = await s.t.app.request(`${s.path}/report.docx`, {
+      headers: { cookie: s.owner.cookie },
+    });
+    const zip = await JSZip.loadAsync(await res.arrayBuffer());
+    const xml = (await zip.file('word/document.xml')?.async('string')) ?? '';
+    const text = xml.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
+    expect(text).toContain(
+      'Published method: Average: the average of the individual scores counts',
+    );
+    expect(text).toContain('Cal Clinician (2): Strengths and weaknesses');
+    expect(text).toContain(
+      'Riverside Optometry’s price is £125,000; the lowest is £100,000. It scores the lowest price as a share of its own (80 of 100), so 24 of the 30 points.',
+    );
+  });
+
+  it('says what is wrong with a price, the groups or the method', async () => {
+    const s = await setup();
+    closers.push(() => s.t.storage.close());
+    const bad = await s.saveSetup(s.owner.cookie, {
+      method: 'vote',
+      criteria: [{ ...s.criteria[0], scoredBy: [] }, s.criteria[1]],
+      bids: [{ bidder: 'Northside Eye Care', price: -5 }],
+      panel: s.panel,
+    });
+    expect(bad.status).toBe(400);
+    const fields = bad.json.error.fields as Record<string, string>;
+    expect(fields.method).toBe('Choose how the result is reached: consensus or average.');
+    expect(fields['criteria.0.scoredBy']).toBe(
+      'Choose at least one panel group to score the criterion (for price: to see it and the prices).',
+    );
+    expect(fields['bids.0.price']).toBe('A price is more than £0.');
   });
 });

@@ -1,14 +1,17 @@
 /** Every score as CSV for the procurement record, once moderation has opened. */
 import {
   type AgreedScore,
+  criterionName,
   criterionScaleLabels,
+  evaluationMethod,
+  lowestPrice,
   panelRoleLabels,
+  priceScore,
   scaleMax,
-  scoresRevealed,
 } from '@chorus/shared';
 import type { DocumentRecord, Storage } from '../../storage/types.ts';
 import { toCsv } from '../csv.ts';
-import { conflict, type EvaluationActor, forPanel, panelRoleOf, requireClear } from './guards.ts';
+import { type EvaluationActor, forPanel, panelRoleOf, requireExportable } from './guards.ts';
 import { moderationOf } from './view.ts';
 
 /**
@@ -21,14 +24,7 @@ export async function scoresCsv(
   actor: EvaluationActor,
 ): Promise<string> {
   const evaluation = await forPanel(storage, document, actor);
-  if (!scoresRevealed(evaluation.state)) {
-    throw conflict(
-      'Scores can be exported once moderation opens. Until then nobody may see another evaluator’s scores.',
-    );
-  }
-  if (panelRoleOf(evaluation, actor.userId) !== null) {
-    await requireClear(storage, document.id, actor.userId);
-  }
+  await requireExportable(storage, evaluation, actor, 'Scores can be exported');
   const members = await storage.workspaces.listMembers(document.workspaceId);
   const nameOf = new Map(members.map((m) => [m.userId, m.name]));
   const { setup } = evaluation;
@@ -36,7 +32,7 @@ export async function scoresCsv(
     entries,
     agreed,
     earlier,
-    agreedResults: final,
+    finalResults: final,
   } = await moderationOf(storage, evaluation, nameOf);
   const rows: (string | number)[][] = [
     [
@@ -54,7 +50,20 @@ export async function scoresCsv(
   ];
   for (const bid of setup.bids) {
     for (const c of setup.criteria) {
-      const base = [bid.bidder, c.title, criterionScaleLabels[c.scale], c.weight];
+      const base = [bid.bidder, criterionName(c), criterionScaleLabels[c.scale], c.weight];
+      if (c.scale === 'price') {
+        const lowest = lowestPrice(setup.bids);
+        rows.push([
+          ...base,
+          'Calculated from the prices',
+          '',
+          priceScore(setup.bids, bid) ?? 'No price',
+          scaleMax(c.scale),
+          `Price ${bid.price != null ? `£${bid.price.toFixed(2)}` : 'not recorded'}; lowest price £${lowest?.toFixed(2) ?? ''}; score = lowest ÷ this price × 100`,
+          '',
+        ]);
+        continue;
+      }
       for (const e of entries.filter((x) => x.bidId === bid.id && x.criterionId === c.id)) {
         const role = panelRoleOf(evaluation, e.userId);
         rows.push([
@@ -105,6 +114,11 @@ export async function scoresCsv(
   }
   if (final) {
     rows.push([]);
+    rows.push([
+      evaluationMethod(setup) === 'average'
+        ? 'Result by the published method: the average of the individual scores'
+        : 'Result by the published method: the scores the panel agreed',
+    ]);
     rows.push(['Bid', 'Weighted total out of 100', 'Rank', 'Below a minimum score on']);
     for (const r of final) {
       const bid = setup.bids.find((b) => b.id === r.bidId);

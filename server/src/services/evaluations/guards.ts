@@ -1,5 +1,12 @@
 /** Who may act on an evaluation, and the checks every action shares. */
-import { declaredClear, ErrorId, type PanelRole, type Permission } from '@chorus/shared';
+import {
+  declaredClear,
+  ErrorId,
+  type PanelRole,
+  type Permission,
+  scoresRevealed,
+  seesEveryCriterion,
+} from '@chorus/shared';
 import { AppError } from '../../errors.ts';
 import type { DocumentRecord, EvaluationRecord, Storage } from '../../storage/types.ts';
 
@@ -119,6 +126,32 @@ export async function requireChair(
     throw new AppError(
       ErrorId.forbidden,
       'You declared a conflict of interest, so you cannot chair this evaluation. Ask an owner of the document to appoint another chair.',
+    );
+  }
+}
+
+/**
+ * The checks before an export of scores (CSV, report): moderation has opened (before it no
+ * output may show one evaluator's scores to anyone), the caller's declaration lets them see
+ * scores, and they see every criterion: an export holds all of them, prices included.
+ */
+export async function requireExportable(
+  storage: Storage,
+  evaluation: EvaluationRecord,
+  actor: EvaluationActor,
+  what: string,
+): Promise<void> {
+  if (!scoresRevealed(evaluation.state)) {
+    throw conflict(
+      `${what} once moderation opens. Until then nobody may see another evaluator’s scores.`,
+    );
+  }
+  const role = panelRoleOf(evaluation, actor.userId);
+  if (role !== null) await requireClear(storage, evaluation.documentId, actor.userId);
+  if (!isManager(evaluation, actor) && !seesEveryCriterion(evaluation.setup, role)) {
+    throw new AppError(
+      ErrorId.forbidden,
+      'The exports hold every criterion, and your panel group does not see all of them (the price, for example). Ask the chair for what you need.',
     );
   }
 }

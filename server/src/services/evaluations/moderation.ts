@@ -3,8 +3,10 @@ import {
   type AgreedScore,
   agreedScoreProblem,
   ErrorId,
+  evaluationMethod,
   missingEntries,
   moderatingPanelRoles,
+  seesCriterion,
 } from '@chorus/shared';
 import { AppError } from '../../errors.ts';
 import type { DocumentRecord, Storage } from '../../storage/types.ts';
@@ -44,6 +46,19 @@ export async function recordAgreedScore(
         : 'Agreed scores are recorded in moderation, which has not opened yet.',
     );
   }
+  if (evaluationMethod(evaluation.setup) === 'average') {
+    throw conflict(
+      'This evaluation’s published method is the average of the individual scores, so the panel discusses them but records no agreed score.',
+    );
+  }
+  const criterion = evaluation.setup.criteria.find((c) => c.id === agreed.criterionId);
+  if (criterion && !seesCriterion(criterion, role)) {
+    // Nor may they learn it exists: the same words as for a criterion not in the set-up.
+    throw new AppError(
+      ErrorId.badRequest,
+      'That bid or criterion is not part of this evaluation. Reload the page.',
+    );
+  }
   const problem = agreedScoreProblem(
     evaluation.setup,
     await revealedEntries(storage, document.id),
@@ -80,13 +95,17 @@ export async function signOff(
         : 'Sign-off comes after moderation, which has not opened yet.',
     );
   }
-  const missing = missingEntries(
-    evaluation.setup,
-    (await storage.evaluations.agreedScores(document.id)).map((a) => ({
-      ...a,
-      kind: 'score' as const,
-    })),
-  );
+  // By average, the averages are the result: there is nothing for the panel to agree.
+  const missing =
+    evaluationMethod(evaluation.setup) === 'average'
+      ? []
+      : missingEntries(
+          evaluation.setup,
+          (await storage.evaluations.agreedScores(document.id)).map((a) => ({
+            ...a,
+            kind: 'score' as const,
+          })),
+        );
   if (missing.length > 0) {
     throw new AppError(
       ErrorId.badRequest,

@@ -6,16 +6,23 @@
 import {
   type BidResult,
   criterionDescriptors,
+  criterionGroups,
+  criterionName,
   criterionScaleLabels,
+  evaluationMethod,
+  evaluationMethodLabels,
+  evaluationResults,
   evaluationStateLabels,
+  formatPrice,
   panelRoleLabels,
+  priceScoreInWords,
   scaleMax,
-  scoresRevealed,
+  scoringGroupLabels,
 } from '@chorus/shared';
 import { Document, HeadingLevel, Packer, Paragraph, type Table, TextRun } from 'docx';
 import { docxTable as table } from '../../export/docx.ts';
 import type { DocumentRecord, Storage } from '../../storage/types.ts';
-import { conflict, type EvaluationActor, forPanel, panelRoleOf, requireClear } from './guards.ts';
+import { type EvaluationActor, forPanel, requireExportable } from './guards.ts';
 import { moderationOf } from './view.ts';
 
 const when = new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeStyle: 'short' });
@@ -26,6 +33,11 @@ const heading = (text: string, level: (typeof HeadingLevel)[keyof typeof Heading
 const para = (text: string) => new Paragraph({ text });
 const labelled = (label: string, text: string) =>
   new Paragraph({ children: [new TextRun({ text: `${label}: `, bold: true }), new TextRun(text)] });
+
+const groupList = (c: Parameters<typeof criterionGroups>[0]) =>
+  criterionGroups(c)
+    .map((g) => scoringGroupLabels[g])
+    .join(', ');
 
 const rankText = (r: BidResult) =>
   r.rank !== null
@@ -44,21 +56,16 @@ export async function evaluationReport(
   actor: EvaluationActor,
 ): Promise<Buffer> {
   const evaluation = await forPanel(storage, document, actor);
-  if (!scoresRevealed(evaluation.state)) {
-    throw conflict(
-      'The report can be made once moderation opens. Until then nobody may see another evaluator’s scores.',
-    );
-  }
-  if (panelRoleOf(evaluation, actor.userId) !== null) {
-    await requireClear(storage, document.id, actor.userId);
-  }
+  await requireExportable(storage, evaluation, actor, 'The report can be made');
   const members = await storage.workspaces.listMembers(document.workspaceId);
   const nameOf = new Map(members.map((m) => [m.userId, m.name]));
   const named = (id: string) => nameOf.get(id) ?? 'A former member';
   const { setup } = evaluation;
   const moderation = await moderationOf(storage, evaluation, nameOf);
-  const final = moderation.agreedResults;
-  const results = final ?? moderation.results;
+  const final = moderation.finalResults;
+  const byAverage = evaluationMethod(setup) === 'average';
+  const results = final ?? evaluationResults(setup, moderation.entries);
+  const priced = setup.criteria.some((c) => c.scale === 'price');
   const declarations = await storage.evaluations.declarations(document.id);
   const submissions = await storage.evaluations.submissions(document.id);
 
@@ -66,10 +73,13 @@ export async function evaluationReport(
     heading(`Evaluation report: ${document.title}`, HeadingLevel.TITLE),
     labelled('Stage', evaluationStateLabels[evaluation.state]),
     labelled('Made', when.format(new Date())),
+    labelled('Published method', evaluationMethodLabels[evaluationMethod(setup)]),
     para(
-      final
-        ? 'The totals below use the scores the panel agreed in moderation.'
-        : 'Provisional: the panel has not agreed a score for every criterion of every bid, so the totals below are averages of the individual scores.',
+      byAverage
+        ? 'The totals below use the average of the individual scores on each criterion.'
+        : final
+          ? 'The totals below use the scores the panel agreed in moderation.'
+          : 'Provisional: the panel has not agreed a score for every criterion of every bid, so the totals below are averages of the individual scores.',
     ),
     heading('Outcome', HeadingLevel.HEADING_1),
     para(
@@ -85,34 +95,75 @@ export async function evaluationReport(
     ),
     heading('Criteria', HeadingLevel.HEADING_1),
     table(
-      ['Criterion', 'How scored', 'Weight', 'Minimum score'],
+      ['Criterion', 'How scored', 'Weight', 'Minimum score', 'Scored by'],
       setup.criteria.map((c) => [
-        c.title,
+        criterionName(c),
         criterionScaleLabels[c.scale],
         `${c.weight}%`,
         c.threshold === null ? 'None' : String(c.threshold),
+        c.scale === 'price' ? `Calculated; seen by ${groupList(c)}` : groupList(c),
       ]),
     ),
+    ...(priced
+      ? [
+          para(
+            'Price: the lowest price scores the full weight, and each other bid the lowest price as a share of its own.',
+          ),
+          table(
+            ['Bid', 'Price'],
+            setup.bids.map((b) => [b.bidder, b.price != null ? formatPrice(b.price) : 'None']),
+          ),
+        ]
+      : []),
     // What each level meant, as the panel scored against it.
-    ...setup.criteria.flatMap((c) => [
-      labelled(
-        `Levels of “${c.title}”${c.descriptors ? ' (the panel’s own wording)' : ''}`,
-        criterionDescriptors(c)
-          .map((d, level) => (c.scale === 'pass_fail' ? d : `${level}: ${d}`))
-          .join('; '),
-      ),
-    ]),
+    ...setup.criteria
+      .filter((c) => c.scale !== 'price')
+      .flatMap((c) => [
+        labelled(
+          `Levels of “${c.title}”${c.descriptors ? ' (the panel’s own wording)' : ''}`,
+          criterionDescriptors(c)
+            .map((d, level) => (c.scale === 'pass_fail' ? d : `${level}: ${d}`))
+            .join('; '),
+        ),
+      ]),
   ];
 
   for (const bid of setup.bids) {
     children.push(heading(`Assessment summary: ${bid.bidder}`, HeadingLevel.HEADING_1));
+    const result = results.find((r) => r.bidId === bid.id);
     children.push(
       table(
-        ['Criterion', 'Agreed score', 'Agreed rationale'],
-        setup.criteria.map((c) => {
+        ['Criterion', byAverage ? 'Average score' : 'Agreed score', 'Rationale'],
+        setup.criteria.map((c, i) => {
+          if (c.scale === 'price') {
+            const score = result?.criteria[i]?.average;
+            return [
+              criterionName(c),
+              score == null ? 'No price' : `${number.format(score)} of 100`,
+              priceScoreInWords(setup, c, bid),
+            ];
+          }
+          if (byAverage) {
+            // By average, the summary is the evaluators' own rationales under the average.
+            const average = result?.criteria[i]?.average;
+            const rationales = moderation.entries
+              .filter((e) => e.bidId === bid.id && e.criterionId === c.id)
+              .map((e) =>
+                e.kind === 'score'
+                  ? `${named(e.userId)} (${e.score}): ${e.rationale}`
+                  : `${named(e.userId)} abstained: ${e.reason}`,
+              );
+            return [
+              criterionName(c),
+              average == null
+                ? 'Nobody scored it'
+                : `${number.format(average)} of ${scaleMax(c.scale)}`,
+              rationales.join(' | '),
+            ];
+          }
           const a = moderation.agreed.find((x) => x.bidId === bid.id && x.criterionId === c.id);
           return [
-            c.title,
+            criterionName(c),
             a ? `${a.score} of ${scaleMax(c.scale)}` : 'Not agreed yet',
             a
               ? `${a.rationale}${a.reason ? ` Why it differs from the individual scores: ${a.reason}` : ''}`

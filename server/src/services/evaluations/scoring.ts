@@ -26,14 +26,16 @@ export async function putScoreEntry(
   entry: ScoreEntry,
 ): Promise<void> {
   const evaluation = await forPanel(storage, document, actor);
-  if (!isScoringRole(panelRoleOf(evaluation, actor.userId))) {
+  const role = panelRoleOf(evaluation, actor.userId);
+  if (!isScoringRole(role)) {
     throw new AppError(
       ErrorId.forbidden,
       'Your panel role does not score. Evaluators, lay evaluators and finance evaluators score.',
     );
   }
   await requireClear(storage, document.id, actor.userId);
-  const problem = entryProblem(evaluation.setup, entry);
+  // Only the criteria the caller's group scores: lay evaluators do not score price, say.
+  const problem = entryProblem(evaluation.setup, entry, role);
   if (problem) throw new AppError(ErrorId.badRequest, problem);
   const saved = await storage.evaluations.putEntry(document.id, actor.userId, entry, Date.now());
   if (saved === 'closed') {
@@ -55,7 +57,8 @@ export async function submitScores(
   actor: EvaluationActor,
 ): Promise<void> {
   const evaluation = await forPanel(storage, document, actor);
-  if (!isScoringRole(panelRoleOf(evaluation, actor.userId))) {
+  const role = panelRoleOf(evaluation, actor.userId);
+  if (!isScoringRole(role)) {
     throw new AppError(
       ErrorId.forbidden,
       'Your panel role does not score, so there is nothing to submit.',
@@ -65,6 +68,7 @@ export async function submitScores(
   const missing = missingEntries(
     evaluation.setup,
     await storage.evaluations.entries(document.id, actor.userId),
+    role,
   );
   if (missing.length > 0) {
     throw new AppError(

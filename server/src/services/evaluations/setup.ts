@@ -47,6 +47,7 @@ export async function saveEvaluationSetup(
     }
   }
   const setup: EvaluationSetup = {
+    method: input.method,
     // Nothing refers to these ids until scoring starts, when they freeze.
     criteria: input.criteria.map((c) => ({ ...c, id: newId() })),
     bids: input.bids.map((b) => ({ ...b, id: newId() })),

@@ -6,18 +6,21 @@
  */
 import {
   type AgreedScore,
-  agreedResults,
   type BidResult,
+  type CriterionResult,
   type Declaration,
   declaredClear,
   evaluationResults,
   isScoringRole,
-  missingEntries,
+  methodResults,
   type PanelMember,
   type PanelRole,
   type ScoreEntry,
   scoresRevealed,
+  seesCriterion,
+  seesEveryCriterion,
   setupProblems,
+  visibleSetup,
 } from '@chorus/shared';
 import type {
   DocumentRecord,
@@ -48,15 +51,26 @@ export interface EvaluationView {
     panelRole: PanelRole | null;
     canManage: boolean;
     canScore: boolean;
+    /** False for a scorer whose group is kept from some criteria (price, say). */
+    seesEverything: boolean;
     submitted: boolean;
     /** Declared, and with no conflict or the chair's exception: may score and see scores. */
     clear: boolean;
   };
   myEntries: ScoreEntry[];
-  /** Everyone's individual scores and the results: only once moderation has opened. */
+  /**
+   * Everyone's individual scores and the results: only once moderation has opened, and
+   * only on the criteria the caller sees.
+   */
   moderation: {
     entries: (ScoreEntry & { userId: string })[];
-    results: BidResult[];
+    /** Each bid's figures per criterion the caller sees, in the order of the set-up's criteria. */
+    criterionResults: { bidId: string; criteria: CriterionResult[] }[];
+    /**
+     * Totals and ranking from the individual scores' averages; null for someone who does not
+     * see every criterion, since the totals would tell them what they may not see.
+     */
+    results: BidResult[] | null;
     agreed: (AgreedScore & {
       round: number;
       agreedBy: string;
@@ -67,8 +81,12 @@ export interface EvaluationView {
     earlier: (AgreedScore & { round: number; agreedByName: string; agreedAt: number })[];
     /** Why each round after the first was started, and by whom. */
     rounds: (ModerationRound & { startedByName: string })[];
-    /** From the agreed scores, once every bid has one for every criterion; else null. */
-    agreedResults: BidResult[] | null;
+    /**
+     * The result under the published method: by consensus from the agreed scores once every
+     * bid has one for every criterion, by average from the averages; else null (and null for
+     * someone who does not see every criterion).
+     */
+    finalResults: BidResult[] | null;
   } | null;
   /** Members who can open the document, to choose the panel from (managers, at set-up). */
   candidates: { userId: string; name: string }[];
@@ -84,6 +102,8 @@ export async function evaluationView(
   const members = await storage.workspaces.listMembers(document.workspaceId);
   const nameOf = new Map(members.map((m) => [m.userId, m.name]));
   const panelRole = panelRoleOf(evaluation, actor.userId);
+  // Managers set the evaluation up, so they see all of it, whatever else they do on the panel.
+  const seenAs = isManager(evaluation, actor) ? null : panelRole;
   const submissions = await storage.evaluations.submissions(document.id);
   const canManage = isManager(evaluation, actor);
   const declarations = await storage.evaluations.declarations(document.id);
@@ -93,7 +113,7 @@ export async function evaluationView(
   const mayReadScores = panelRole === null || clear;
   const moderation =
     scoresRevealed(evaluation.state) && mayReadScores
-      ? await moderationOf(storage, evaluation, nameOf)
+      ? await moderationOf(storage, evaluation, nameOf, seenAs)
       : null;
   let candidates: EvaluationView['candidates'] = [];
   // At set-up the managers choose the panel from these; later an owner may need a new chair.
@@ -110,6 +130,7 @@ export async function evaluationView(
   return {
     evaluation: {
       ...evaluation,
+      setup: visibleSetup(evaluation.setup, seenAs),
       panel: evaluation.panel.map((m) => ({
         ...m,
         name: nameOf.get(m.userId) ?? 'A former member',
@@ -119,13 +140,15 @@ export async function evaluationView(
         ...d,
         name: nameOf.get(d.userId) ?? 'A former member',
       })),
-      problems: setupProblems(evaluation.setup, evaluation.panel),
+      // Set-up problems name every criterion and bid: they are for those who set it up.
+      problems: canManage ? setupProblems(evaluation.setup, evaluation.panel) : [],
     },
     me: {
       userId: actor.userId,
       panelRole,
       canManage,
       canScore: isScoringRole(panelRole) && evaluation.state === 'scoring' && clear,
+      seesEverything: seesEveryCriterion(evaluation.setup, seenAs),
       submitted: submissions.some((s) => s.userId === actor.userId),
       clear,
     },
@@ -139,12 +162,20 @@ export async function evaluationView(
   };
 }
 
-/** Everything moderation shows; only ever called once the scores are revealed. */
+/**
+ * Everything moderation shows; only ever called once the scores are revealed. `seenAs` is
+ * the panel role whose view it is (null: everything, as for the chair, the owners and the
+ * exports): a group kept from a criterion gets none of its scores or figures.
+ */
 export async function moderationOf(
   storage: Storage,
   evaluation: EvaluationRecord,
   nameOf: ReadonlyMap<string, string>,
+  seenAs: PanelRole | null = null,
 ): Promise<NonNullable<EvaluationView['moderation']>> {
+  const { setup } = evaluation;
+  const seen = new Set(setup.criteria.filter((c) => seesCriterion(c, seenAs)).map((c) => c.id));
+  const whole = seen.size === setup.criteria.length;
   const entries = await revealedEntries(storage, evaluation.documentId);
   const agreed = await storage.evaluations.agreedScores(evaluation.documentId);
   const earlier = await storage.evaluations.agreedScores(evaluation.documentId, {
@@ -152,17 +183,16 @@ export async function moderationOf(
   });
   const rounds = await storage.evaluations.rounds(evaluation.documentId);
   const named = (id: string) => nameOf.get(id) ?? 'A former member';
-  const complete =
-    missingEntries(
-      evaluation.setup,
-      agreed.map((a) => ({ ...a, kind: 'score' as const })),
-    ).length === 0;
+  const results = evaluationResults(setup, entries);
+  const visible = <T extends { criterionId: string }>(list: readonly T[]) =>
+    list.filter((x) => seen.has(x.criterionId));
   return {
-    entries,
-    results: evaluationResults(evaluation.setup, entries),
-    agreed: agreed.map((a) => ({ ...a, agreedByName: named(a.agreedBy) })),
-    earlier: earlier.map((a) => ({ ...a, agreedByName: named(a.agreedBy) })),
+    entries: visible(entries),
+    criterionResults: results.map((r) => ({ bidId: r.bidId, criteria: visible(r.criteria) })),
+    results: whole ? results : null,
+    agreed: visible(agreed).map((a) => ({ ...a, agreedByName: named(a.agreedBy) })),
+    earlier: visible(earlier).map((a) => ({ ...a, agreedByName: named(a.agreedBy) })),
     rounds: rounds.map((r) => ({ ...r, startedByName: named(r.startedBy) })),
-    agreedResults: complete ? agreedResults(evaluation.setup, agreed) : null,
+    finalResults: whole ? methodResults(setup, entries, agreed) : null,
   };
 }
