@@ -2,7 +2,10 @@ import {
   agreedScoreInputSchema,
   type Criterion,
   criterionDescriptors,
+  criterionName,
+  evaluationMethod,
   moderatingPanelRoles,
+  priceScoreInWords,
   scaleMax,
   startRoundInputSchema,
   wideDisagreement,
@@ -223,44 +226,68 @@ export function ModerationView({
   onNewRound: (reason: string) => Promise<void>;
 }) {
   const { setup, panel, state } = view.evaluation;
-  const { entries, results, agreed, agreedResults, earlier, rounds } = moderation;
+  const { entries, criterionResults, results, agreed, finalResults, earlier, rounds } = moderation;
   const nameOf = new Map(panel.map((m) => [m.userId, m.name]));
+  const byAverage = evaluationMethod(setup) === 'average';
   const canAgree =
     state === 'moderation' &&
+    !byAverage &&
     view.me.panelRole !== null &&
     moderatingPanelRoles.includes(view.me.panelRole);
-  const toAgree = setup.bids.length * setup.criteria.length - agreed.length;
+  const agreeable = setup.criteria.filter((c) => c.scale !== 'price').length;
+  const toAgree = byAverage ? 0 : setup.bids.length * agreeable - agreed.length;
+  const shown = finalResults ?? results;
+  const priced = setup.criteria.some((c) => c.scale === 'price');
 
   return (
     <>
       <section aria-labelledby="results-heading" className="section">
-        <h2 id="results-heading">{agreedResults ? 'Result' : 'Provisional result'}</h2>
+        <h2 id="results-heading">{finalResults ? 'Result' : 'Provisional result'}</h2>
         <p>
           Each bid’s total is out of 100. Every scored criterion adds its weight multiplied by the
           score as a share of the top score: for example, 3 out of 4 on a criterion worth 40% adds
           30.{' '}
-          {agreedResults
-            ? 'These totals use the scores the panel agreed.'
-            : 'Until the panel has agreed a score for every criterion of every bid, the totals use the average of the individual scores.'}
+          {priced
+            ? 'Price is scored from the prices: the lowest scores its full weight, and each other bid the lowest price as a share of its own. '
+            : ''}
+          {byAverage
+            ? 'The published method is the average: the totals use the average of the individual scores, and the panel discusses disagreements but agrees no score.'
+            : finalResults
+              ? 'These totals use the scores the panel agreed.'
+              : 'Until the panel has agreed a score for every criterion of every bid, the totals use the average of the individual scores.'}
         </p>
-        <ResultsTable
-          caption={agreedResults ? 'Agreed totals and ranking' : 'Weighted totals and ranking'}
-          results={agreedResults ?? results}
-          view={view}
-        />
-        <ul className="evaluation-downloads">
-          <li>
-            <a href={reportDocxUrl(documentId)} download>
-              Download the evaluation report (Word): outcome, assessment summaries and how the
-              decision was reached
-            </a>
-          </li>
-          <li>
-            <a href={scoresCsvUrl(documentId)} download>
-              Download every score as a spreadsheet (CSV)
-            </a>
-          </li>
-        </ul>
+        {shown ? (
+          <>
+            <ResultsTable
+              caption={
+                finalResults && !byAverage
+                  ? 'Agreed totals and ranking'
+                  : 'Weighted totals and ranking'
+              }
+              results={shown}
+              view={view}
+            />
+            <ul className="evaluation-downloads">
+              <li>
+                <a href={reportDocxUrl(documentId)} download>
+                  Download the evaluation report (Word): outcome, assessment summaries and how the
+                  decision was reached
+                </a>
+              </li>
+              <li>
+                <a href={scoresCsvUrl(documentId)} download>
+                  Download every score as a spreadsheet (CSV)
+                </a>
+              </li>
+            </ul>
+          </>
+        ) : (
+          <p>
+            The totals and ranking combine every criterion, including some your panel group does not
+            see (such as price), so they are shown to the chair, the facilitator, observers and the
+            document’s owners. Below are the scores on the criteria your group scores.
+          </p>
+        )}
       </section>
 
       {rounds.length > 0 ? (
@@ -283,12 +310,20 @@ export function ModerationView({
       ) : null}
 
       {setup.bids.map((bid) => {
-        const result = results.find((r) => r.bidId === bid.id);
+        const result = criterionResults.find((r) => r.bidId === bid.id);
         return (
           <section key={bid.id} aria-labelledby={`moderate-${bid.id}`} className="section">
             <h2 id={`moderate-${bid.id}`}>Moderation of {bid.bidder}</h2>
             {setup.criteria.map((criterion, i) => {
               const outcome = result?.criteria[i];
+              if (criterion.scale === 'price') {
+                return (
+                  <div key={criterion.id} className="evaluation-moderate panel stack">
+                    <h3>{criterionName(criterion)}</h3>
+                    <p>{priceScoreInWords(setup, criterion, bid)}</p>
+                  </div>
+                );
+              }
               const given = entries.filter(
                 (e) => e.bidId === bid.id && e.criterionId === criterion.id,
               );
@@ -297,7 +332,7 @@ export function ModerationView({
               );
               return (
                 <div key={criterion.id} className="evaluation-moderate panel stack">
-                  <h3>{criterion.title}</h3>
+                  <h3>{criterionName(criterion)}</h3>
                   <p>
                     {outcome?.average == null
                       ? 'No individual scores (everyone abstained or nobody submitted).'
@@ -330,7 +365,7 @@ export function ModerationView({
                       ))}
                     </tbody>
                   </table>
-                  {settled ? (
+                  {byAverage ? null : settled ? (
                     <p>
                       <strong>
                         Agreed: {settled.score} of {scaleMax(criterion.scale)}.
@@ -369,7 +404,7 @@ export function ModerationView({
       })}
 
       {state === 'moderation' && view.me.panelRole === 'chair' ? (
-        <SignOff remaining={toAgree} onSignOff={onSignOff} />
+        <SignOff remaining={toAgree} byAverage={byAverage} onSignOff={onSignOff} />
       ) : null}
       {view.me.panelRole === 'chair' ? (
         <NewRound correction={state === 'signed_off'} onStart={onNewRound} />
@@ -379,20 +414,30 @@ export function ModerationView({
 }
 
 /** The chair's sign-off, confirmed first: it locks the evaluation (a binding step). */
-function SignOff({ remaining, onSignOff }: { remaining: number; onSignOff: () => Promise<void> }) {
+function SignOff({
+  remaining,
+  byAverage,
+  onSignOff,
+}: {
+  remaining: number;
+  byAverage: boolean;
+  onSignOff: () => Promise<void>;
+}) {
   return (
     <section aria-labelledby="signoff-heading" className="section panel stack">
       <h2 id="signoff-heading">Sign off</h2>
       <p>
-        {remaining > 0
-          ? `${remaining} ${remaining === 1 ? 'criterion still needs' : 'criteria still need'} an agreed score before you can sign off.`
-          : 'Every bid has an agreed score for every criterion.'}{' '}
+        {byAverage
+          ? 'By the published method the averages of the individual scores are the result: sign off once the panel has discussed every disagreement.'
+          : remaining > 0
+            ? `${remaining} ${remaining === 1 ? 'criterion still needs' : 'criteria still need'} an agreed score before you can sign off.`
+            : 'Every bid has an agreed score for every criterion.'}{' '}
         Signing off locks the evaluation: no score can change after it, except through a correction
         round that keeps this result on record.
       </p>
       <ConfirmAction
         trigger="Sign off the evaluation"
-        question="Sign off now? The agreed scores and ranking become the evaluation’s result."
+        question={`Sign off now? The ${byAverage ? 'averages' : 'agreed scores'} and ranking become the evaluation’s result.`}
         confirmLabel="Yes, sign off"
         onConfirm={onSignOff}
       />

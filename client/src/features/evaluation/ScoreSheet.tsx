@@ -1,9 +1,12 @@
 import {
   type Criterion,
   criterionDescriptors,
+  criterionName,
+  priceScoreInWords,
   type ScoreEntryInput,
   scaleMax,
   scoreEntryInputSchema,
+  scoresCriterion,
 } from '@chorus/shared';
 import { type FormEvent, useCallback, useEffect, useRef, useState } from 'react';
 import { Button } from '../../ui/Button.tsx';
@@ -59,7 +62,7 @@ function EntryForm({
   const { busy, problem, setProblem, run } = useAction();
   const [saved, setSaved] = useState(false);
   const base = `entry-${bidId}-${criterion.id}`;
-  const heading = `${criterion.title} for ${bidder}`;
+  const heading = `${criterionName(criterion)} for ${bidder}`;
   const savedChoice = entry ? (entry.kind === 'abstain' ? 'abstain' : `${entry.score}`) : '';
   const savedText = entry ? (entry.kind === 'abstain' ? entry.reason : entry.rationale) : '';
   const dirty = !frozen && (choice !== savedChoice || text.trim() !== savedText.trim());
@@ -91,7 +94,7 @@ function EntryForm({
   if (frozen) {
     return (
       <div className="evaluation-entry">
-        <h4>{criterion.title}</h4>
+        <h4>{criterionName(criterion)}</h4>
         <p>
           {entry
             ? entry.kind === 'abstain'
@@ -105,7 +108,7 @@ function EntryForm({
   return (
     <form className="evaluation-entry stack" onSubmit={onSubmit} noValidate aria-label={heading}>
       <h4>
-        {criterion.title}
+        {criterionName(criterion)}
         {criterion.scale === 'pass_fail'
           ? ' (pass or fail)'
           : ` (${criterion.weight}% of the total)`}
@@ -176,7 +179,10 @@ export function ScoreSheet({
   }, [view.me.submitted]);
   const entryOf = (bidId: string, criterionId: string) =>
     view.myEntries.find((e) => e.bidId === bidId && e.criterionId === criterionId);
-  const remaining = setup.bids.length * setup.criteria.length - view.myEntries.length;
+  // The criteria this evaluator's group scores: the server sends only the ones they see, and
+  // price among them (for those who see it) is calculated, not scored.
+  const mine = setup.criteria.filter((c) => scoresCriterion(c, view.me.panelRole));
+  const remaining = setup.bids.length * mine.length - view.myEntries.length;
 
   const submit = async () => {
     if (busy) return;
@@ -198,11 +204,24 @@ export function ScoreSheet({
       <p>
         You score alone. Nobody else on the panel, not even the chair, can see your scores or
         rationale until moderation opens, and you cannot see theirs.
+        {view.me.seesEverything
+          ? null
+          : ' You score the criteria your panel group scores; the panel’s other groups score the rest, which you do not see (price, for example).'}
       </p>
       {setup.bids.map((bid) => (
         <section key={bid.id} aria-labelledby={`bid-${bid.id}`} className="section panel stack">
           <h3 id={`bid-${bid.id}`}>{bid.bidder}</h3>
-          {setup.criteria.map((criterion) => (
+          {setup.criteria
+            .filter((c) => c.scale === 'price')
+            .map((criterion) => (
+              <div key={criterion.id} className="evaluation-entry">
+                <h4>
+                  {criterionName(criterion)} ({criterion.weight}% of the total, calculated)
+                </h4>
+                <p>{priceScoreInWords(setup, criterion, bid)}</p>
+              </div>
+            ))}
+          {mine.map((criterion) => (
             <EntryForm
               key={criterion.id}
               criterion={criterion}

@@ -1,18 +1,27 @@
 import {
   type CriterionScale,
+  criterionGroups,
   criterionScaleLabels,
   criterionScales,
+  type EvaluationMethod,
   type EvaluationSetupInput,
+  evaluationMethod,
+  evaluationMethodLabels,
+  evaluationMethods,
   evaluationSetupInputSchema,
   type PanelRole,
   panelRoleLabels,
   panelRoles,
+  type ScoringRole,
   scaleDescriptors,
+  scoringGroupLabels,
+  scoringPanelRoles,
 } from '@chorus/shared';
 import { type FormEvent, useState } from 'react';
 import { ApiError } from '../../api/http.ts';
 import { Button } from '../../ui/Button.tsx';
 import { FormError } from '../../ui/FormError.tsx';
+import { RadioGroup } from '../../ui/RadioGroup.tsx';
 import { SelectField } from '../../ui/SelectField.tsx';
 import { TextAreaField } from '../../ui/TextAreaField.tsx';
 import { TextField } from '../../ui/TextField.tsx';
@@ -21,6 +30,9 @@ import type { EvaluationView } from './evaluationApi.ts';
 interface CriterionDraft {
   key: number;
   title: string;
+  section: string;
+  /** Who scores it (for price: who sees it and the prices). */
+  scoredBy: ScoringRole[];
   scale: CriterionScale;
   weight: string;
   threshold: string;
@@ -29,6 +41,12 @@ interface CriterionDraft {
 }
 
 type PanelChoice = PanelRole | 'none';
+
+/** A typed price in pounds ("£1,250,000" or "98500.50"); what is not a number stays NaN. */
+function parsePrice(text: string): number | null {
+  const plain = text.replace(/[£,\s]/g, '');
+  return plain === '' ? null : Number(plain);
+}
 
 /** The input id of a field, from its path in the set-up (e.g. criteria.0.title). */
 const fieldId = (path: string) => `setup-${path.replaceAll('.', '-')}`;
@@ -52,14 +70,21 @@ export function SetupForm({
     setup.criteria.map((c) => ({
       key: nextKey++,
       title: c.title,
+      section: c.section ?? '',
+      scoredBy: [...criterionGroups(c)],
       scale: c.scale,
       weight: String(c.weight),
       threshold: c.threshold === null ? '' : String(c.threshold),
       descriptors: c.descriptors ? [...c.descriptors] : null,
     })),
   );
+  const [method, setMethod] = useState<EvaluationMethod>(evaluationMethod(setup));
   const [bids, setBids] = useState(() =>
-    setup.bids.map((b) => ({ key: nextKey++, bidder: b.bidder })),
+    setup.bids.map((b) => ({
+      key: nextKey++,
+      bidder: b.bidder,
+      price: b.price == null ? '' : String(b.price),
+    })),
   );
   const [roles, setRoles] = useState<Record<string, PanelChoice>>(() =>
     Object.fromEntries(panel.map((m) => [m.userId, m.panelRole])),
@@ -74,15 +99,18 @@ export function SetupForm({
     .reduce((sum, c) => sum + (Number.parseInt(c.weight, 10) || 0), 0);
 
   const toInput = () => ({
+    method,
     criteria: criteria.map((c) => ({
       title: c.title,
+      section: c.section,
+      scoredBy: c.scoredBy,
       scale: c.scale,
       // Typed text stays in the form; the schema says what is wrong with it.
       weight: c.weight.trim() === '' ? Number.NaN : Number(c.weight),
       threshold: c.threshold.trim() === '' ? null : Number(c.threshold),
       descriptors: c.descriptors,
     })),
-    bids: bids.map((b) => ({ bidder: b.bidder })),
+    bids: bids.map((b) => ({ bidder: b.bidder, price: parsePrice(b.price) })),
     panel: Object.entries(roles).flatMap(([userId, panelRole]) =>
       panelRole === 'none' ? [] : [{ userId, panelRole }],
     ),
@@ -139,14 +167,27 @@ export function SetupForm({
         fieldErrors={summary}
         headingLevel={3}
       />
+      <RadioGroup
+        legend="How the result is reached (published to bidders)"
+        name="evaluation-method"
+        id={fieldId('method')}
+        options={evaluationMethods.map((m) => ({ value: m, label: evaluationMethodLabels[m] }))}
+        value={method}
+        onChange={setMethod}
+        error={fieldErrors.method}
+      />
       <fieldset className="evaluation-fieldset">
         <legend>
           <h3>Criteria</h3>
         </legend>
         <p className="field__hint">
           Scored criteria share 100% of the total between them. A pass or fail criterion carries no
-          weight: a bid that fails it is not ranked. So far the weights add up to{' '}
-          <strong>{scoredTotal}%</strong>.
+          weight: a bid that fails it is not ranked. A price criterion is scored from each bid’s
+          price: the lowest scores its full weight, the others the lowest price as a share of their
+          own. So far the weights add up to <strong>{scoredTotal}%</strong>. Each criterion is
+          scored only by the panel groups you tick; the others do not see it, nor its scores (lay
+          evaluators usually score quality and patient experience; price is usually seen by finance
+          evaluators only).
         </p>
         {criteria.length === 0 ? <p>No criteria yet.</p> : null}
         <ol className="evaluation-list">
@@ -159,6 +200,14 @@ export function SetupForm({
                 onChange={(title) => updateCriterion(c.key, { title })}
                 error={fieldErrors[`criteria.${i}.title`]}
               />
+              <TextField
+                id={fieldId(`criteria.${i}.section`)}
+                label={`Criterion ${i + 1}: section (optional)`}
+                hint="For example Quality, Patient experience or Social value."
+                value={c.section}
+                onChange={(section) => updateCriterion(c.key, { section })}
+                error={fieldErrors[`criteria.${i}.section`]}
+              />
               <SelectField
                 id={fieldId(`criteria.${i}.scale`)}
                 label={`Criterion ${i + 1}: how it is scored`}
@@ -169,6 +218,14 @@ export function SetupForm({
                     ...(scale === 'pass_fail' ? { weight: '0' } : {}),
                     // Another scale has other levels: start again from its standard wording.
                     ...(c.descriptors ? { descriptors: [...scaleDescriptors(scale)] } : {}),
+                    // Price has no levels and no minimum, and is usually for finance only.
+                    ...(scale === 'price'
+                      ? {
+                          descriptors: null,
+                          threshold: '',
+                          scoredBy: ['finance_evaluator' as const],
+                        }
+                      : {}),
                   })
                 }
                 options={criterionScales.map((s) => ({ value: s, label: criterionScaleLabels[s] }))}
@@ -183,23 +240,34 @@ export function SetupForm({
                 onChange={(weight) => updateCriterion(c.key, { weight })}
                 error={fieldErrors[`criteria.${i}.weight`]}
               />
-              <TextField
-                id={fieldId(`criteria.${i}.threshold`)}
-                label={`Criterion ${i + 1}: minimum acceptable score (optional)`}
-                hint="A bid whose average score is below it is not ranked."
-                inputMode="numeric"
-                className="field--short"
-                value={c.threshold}
-                onChange={(threshold) => updateCriterion(c.key, { threshold })}
-                error={fieldErrors[`criteria.${i}.threshold`]}
-              />
-              <OwnDescriptors
+              <ScoringGroups
                 index={i}
-                scale={c.scale}
-                descriptors={c.descriptors}
-                errors={fieldErrors}
-                onChange={(descriptors) => updateCriterion(c.key, { descriptors })}
+                price={c.scale === 'price'}
+                groups={c.scoredBy}
+                error={fieldErrors[`criteria.${i}.scoredBy`]}
+                onChange={(scoredBy) => updateCriterion(c.key, { scoredBy })}
               />
+              {c.scale === 'price' ? null : (
+                <>
+                  <TextField
+                    id={fieldId(`criteria.${i}.threshold`)}
+                    label={`Criterion ${i + 1}: minimum acceptable score (optional)`}
+                    hint="A bid whose average score is below it is not ranked."
+                    inputMode="numeric"
+                    className="field--short"
+                    value={c.threshold}
+                    onChange={(threshold) => updateCriterion(c.key, { threshold })}
+                    error={fieldErrors[`criteria.${i}.threshold`]}
+                  />
+                  <OwnDescriptors
+                    index={i}
+                    scale={c.scale}
+                    descriptors={c.descriptors}
+                    errors={fieldErrors}
+                    onChange={(descriptors) => updateCriterion(c.key, { descriptors })}
+                  />
+                </>
+              )}
               <Button
                 variant="quiet"
                 onClick={() => setCriteria((list) => list.filter((x) => x.key !== c.key))}
@@ -217,6 +285,8 @@ export function SetupForm({
               {
                 key: nextKey++,
                 title: '',
+                section: '',
+                scoredBy: [...scoringPanelRoles],
                 scale: '0-4',
                 weight: '',
                 threshold: '',
@@ -246,6 +316,18 @@ export function SetupForm({
                 }
                 error={fieldErrors[`bids.${i}.bidder`]}
               />
+              <TextField
+                id={fieldId(`bids.${i}.price`)}
+                label={`Bid ${i + 1}: total price in pounds (for a price criterion)`}
+                hint="Only the groups who see the price criterion see it."
+                inputMode="decimal"
+                className="field--short"
+                value={b.price}
+                onChange={(price) =>
+                  setBids((list) => list.map((x) => (x.key === b.key ? { ...x, price } : x)))
+                }
+                error={fieldErrors[`bids.${i}.price`]}
+              />
               <Button
                 variant="quiet"
                 onClick={() => setBids((list) => list.filter((x) => x.key !== b.key))}
@@ -257,7 +339,7 @@ export function SetupForm({
         </ol>
         <Button
           variant="secondary"
-          onClick={() => setBids((list) => [...list, { key: nextKey++, bidder: '' }])}
+          onClick={() => setBids((list) => [...list, { key: nextKey++, bidder: '', price: '' }])}
         >
           Add a bid
         </Button>
@@ -292,6 +374,57 @@ export function SetupForm({
         </p>
       </div>
     </form>
+  );
+}
+
+/** Which panel groups score a criterion (for price: see it and the prices), as checkboxes. */
+function ScoringGroups({
+  index,
+  price,
+  groups,
+  error,
+  onChange,
+}: {
+  index: number;
+  price: boolean;
+  groups: ScoringRole[];
+  error: string | undefined;
+  onChange: (groups: ScoringRole[]) => void;
+}) {
+  const id = fieldId(`criteria.${index}.scoredBy`);
+  return (
+    <fieldset
+      className={['field', 'checkboxes', error ? 'field--error' : null].filter(Boolean).join(' ')}
+      aria-describedby={error ? `${id}-error` : undefined}
+    >
+      <legend className="field__label">
+        Criterion {index + 1}: {price ? 'who sees it and the prices' : 'who scores it'}
+      </legend>
+      {error ? (
+        <p className="field__error" id={`${id}-error`}>
+          <span className="visually-hidden">Error: </span>
+          {error}
+        </p>
+      ) : null}
+      {scoringPanelRoles.map((g, n) => (
+        <div className="checkbox" key={g}>
+          <input
+            // The first box carries the field's id, so the error summary can focus it.
+            id={n === 0 ? id : `${id}-${g}`}
+            type="checkbox"
+            checked={groups.includes(g)}
+            onChange={(event) =>
+              onChange(
+                event.target.checked
+                  ? scoringPanelRoles.filter((x) => x === g || groups.includes(x))
+                  : groups.filter((x) => x !== g),
+              )
+            }
+          />
+          <label htmlFor={n === 0 ? id : `${id}-${g}`}>{scoringGroupLabels[g]}</label>
+        </div>
+      ))}
+    </fieldset>
   );
 }
 

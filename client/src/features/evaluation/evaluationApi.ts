@@ -3,9 +3,11 @@ import {
   criterionScales,
   type DeclarationInput,
   type EvaluationSetupInput,
+  evaluationMethods,
   evaluationStates,
   panelRoles,
   type ScoreEntryInput,
+  scoringPanelRoles,
 } from '@chorus/shared';
 import { z } from 'zod';
 import { api } from '../../api/http.ts';
@@ -50,17 +52,21 @@ const evaluationViewSchema = z.object({
   evaluation: z.object({
     state: z.enum(evaluationStates),
     setup: z.object({
+      method: z.enum(evaluationMethods).optional(),
       criteria: z.array(
         z.object({
           id: z.string(),
           title: z.string(),
+          section: z.string().optional(),
+          scoredBy: z.array(z.enum(scoringPanelRoles)).nullish(),
           scale: z.enum(criterionScales),
           weight: z.number(),
           threshold: z.number().nullable(),
           descriptors: z.array(z.string()).nullish(),
         }),
       ),
-      bids: z.array(z.object({ id: z.string(), bidder: z.string() })),
+      // A price comes only to those who see the price criterion.
+      bids: z.array(z.object({ id: z.string(), bidder: z.string(), price: z.number().nullish() })),
     }),
     panel: z.array(
       z.object({ userId: z.string(), name: z.string(), panelRole: z.enum(panelRoles) }),
@@ -85,6 +91,7 @@ const evaluationViewSchema = z.object({
     panelRole: z.enum(panelRoles).nullable(),
     canManage: z.boolean(),
     canScore: z.boolean(),
+    seesEverything: z.boolean(),
     submitted: z.boolean(),
     clear: z.boolean(),
   }),
@@ -92,9 +99,12 @@ const evaluationViewSchema = z.object({
   moderation: z
     .object({
       entries: z.array(z.intersection(scoreEntrySchema, z.object({ userId: z.string() }))),
-      results: z.array(bidResultSchema),
+      criterionResults: z.array(
+        z.object({ bidId: z.string(), criteria: z.array(criterionResultSchema) }),
+      ),
+      results: z.array(bidResultSchema).nullable(),
       agreed: z.array(agreedScoreSchema),
-      agreedResults: z.array(bidResultSchema).nullable(),
+      finalResults: z.array(bidResultSchema).nullable(),
       earlier: z.array(agreedScoreSchema),
       rounds: z.array(
         z.object({

@@ -1,0 +1,212 @@
+import { expect, type Page, test } from '@playwright/test';
+import {
+  addMember,
+  createDocument,
+  createWorkspace,
+  newActor,
+  person,
+  signUp,
+} from '../fixtures/actors.ts';
+import { expectNoAxeViolations } from '../fixtures/axe.ts';
+
+async function declareNoConflict(page: Page) {
+  const form = page.getByRole('form', { name: 'Your declaration' });
+  await form.getByLabel('I will keep the bids, scores and discussions confidential').check();
+  await form.getByRole('radio', { name: 'No' }).check();
+  await form.getByRole('button', { name: 'Sign the declaration' }).click();
+  await expect(form).toHaveCount(0);
+}
+
+async function score(page: Page, form: string, level: RegExp, rationale: string) {
+  const entry = page.getByRole('form', { name: form });
+  await entry.getByRole('radio', { name: level }).check();
+  await entry.getByLabel('Your rationale').fill(rationale);
+  await entry.getByRole('button', { name: 'Save this score' }).click();
+  await expect(entry.getByRole('status')).toHaveText(/Saved\. Only you can see it/);
+}
+
+/** Ticks exactly these panel groups for a criterion. */
+async function scoredBy(page: Page, criterion: number, groups: string[], price = false) {
+  const group = page.getByRole('group', {
+    name: `Criterion ${criterion}: ${price ? 'who sees it and the prices' : 'who scores it'}`,
+  });
+  for (const g of ['Evaluators', 'Lay evaluators', 'Finance evaluators']) {
+    const box = group.getByLabel(g, { exact: true });
+    if (groups.includes(g)) await box.check();
+    else await box.uncheck();
+  }
+}
+
+/**
+ * A panel as commissioners set one up: the clinical pathway scored by the clinician,
+ * patient experience by the clinician and the lay evaluator, financial standing by the
+ * finance evaluator, and price calculated from the bids' prices and seen only by finance.
+ * The published method is the average. The lay evaluator never sees the price, before or
+ * after moderation; the finance evaluator reads the price score in words.
+ */
+test('each panel group scores its own criteria; price is calculated and kept from the lay evaluator; the average method needs no agreed scores', async ({
+  browser,
+}) => {
+  const chair = await newActor(browser, person('Cher Commissioner', 'grp-chair'));
+  const lay = await newActor(browser, person('Lee Lay', 'grp-lay'));
+  const clinician = await newActor(browser, person('Cal Clinician', 'grp-clinician'));
+  const finance = await newActor(browser, person('Fin Finance', 'grp-finance'));
+  for (const actor of [chair, lay, clinician, finance]) await signUp(actor.page, actor.person);
+  await createWorkspace(chair.page, 'Eye care procurement');
+  for (const [actor, role] of [
+    [lay, 'Patient or service user'],
+    [clinician, 'Clinician'],
+    [finance, 'Commissioner'],
+  ] as const) {
+    await addMember(chair.page, actor.person.email, actor.person.name, { role });
+  }
+  await createDocument(chair.page, 'Lot 2: eye screening', 'Procurement evaluation');
+  await chair.page.getByRole('link', { name: 'Scoring', exact: true }).click();
+  const scoringUrl = chair.page.url();
+
+  const setup = chair.page.getByRole('form', { name: 'Set up the evaluation' });
+  await setup
+    .getByRole('radio', { name: 'Average: the average of the individual scores counts' })
+    .check();
+  await setup.getByRole('button', { name: 'Add a criterion' }).click();
+  await setup.getByLabel('Criterion 1: title').fill('Clinical pathway');
+  await setup.getByLabel('Criterion 1: section (optional)').fill('Quality');
+  await setup.getByLabel('Criterion 1: weight, per cent').fill('40');
+  await scoredBy(chair.page, 1, ['Evaluators']);
+  await setup.getByRole('button', { name: 'Add a criterion' }).click();
+  await setup.getByLabel('Criterion 2: title').fill('Patient experience');
+  await setup.getByLabel('Criterion 2: section (optional)').fill('Quality');
+  await setup.getByLabel('Criterion 2: weight, per cent').fill('30');
+  await scoredBy(chair.page, 2, ['Evaluators', 'Lay evaluators']);
+  await setup.getByRole('button', { name: 'Add a criterion' }).click();
+  await setup.getByLabel('Criterion 3: title').fill('Financial standing');
+  await setup.getByLabel('Criterion 3: how it is scored').selectOption({ label: 'Pass or fail' });
+  await scoredBy(chair.page, 3, ['Finance evaluators']);
+  await setup.getByRole('button', { name: 'Add a criterion' }).click();
+  await setup.getByLabel('Criterion 4: title').fill('Price');
+  await setup
+    .getByLabel('Criterion 4: how it is scored')
+    .selectOption({ label: 'Price, scored from the bids’ prices' });
+  await setup.getByLabel('Criterion 4: weight, per cent').fill('30');
+  // Price has no levels or minimum, and starts seen by finance evaluators only.
+  await expect(setup.getByLabel('Criterion 4: minimum acceptable score (optional)')).toHaveCount(0);
+  await expect(
+    chair.page
+      .getByRole('group', { name: 'Criterion 4: who sees it and the prices' })
+      .getByLabel('Finance evaluators'),
+  ).toBeChecked();
+  await setup.getByRole('button', { name: 'Add a bid' }).click();
+  await setup.getByLabel('Bid 1: bidder').fill('Northside Eye Care');
+  await setup.getByLabel('Bid 1: total price in pounds (for a price criterion)').fill('£100,000');
+  await setup.getByRole('button', { name: 'Add a bid' }).click();
+  await setup.getByLabel('Bid 2: bidder').fill('Riverside Optometry');
+  // A price that is not a number is refused with what to type, and kept in the field.
+  const price2 = setup.getByLabel('Bid 2: total price in pounds (for a price criterion)');
+  await price2.fill('about 125k');
+  for (const [actor, role] of [
+    [chair, 'Chair'],
+    [lay, 'Lay evaluator'],
+    [clinician, 'Evaluator'],
+    [finance, 'Finance evaluator'],
+  ] as const) {
+    await setup.getByLabel(`Panel role for ${actor.person.name}`).selectOption({ label: role });
+  }
+  await setup.getByRole('button', { name: 'Save the set-up' }).click();
+  await expect(setup.getByRole('alert').first()).toContainText(
+    'A price is an amount in pounds, such as 1250000 or 98500.50.',
+  );
+  await expect(price2).toHaveValue('about 125k');
+  await expectNoAxeViolations(chair.page, 'evaluation set-up with groups and price');
+  await price2.fill('125,000');
+  await setup.getByRole('button', { name: 'Save the set-up' }).click();
+  await expect(setup.getByRole('status')).toHaveText('Set-up saved.');
+  await chair.page
+    .getByRole('region', { name: 'Start scoring' })
+    .getByRole('button', { name: 'Start scoring' })
+    .click();
+  await expect(chair.page.getByText('Stage: Individual scoring.')).toBeVisible();
+  await declareNoConflict(chair.page);
+
+  // The lay evaluator scores patient experience only, and never sees price.
+  await lay.page.goto(scoringUrl);
+  await declareNoConflict(lay.page);
+  const layMain = lay.page.getByRole('main');
+  await expect(lay.page.getByRole('form', { name: /for Northside Eye Care$/ })).toHaveCount(1);
+  await expect(layMain).not.toContainText('Price');
+  await expect(layMain).not.toContainText('£');
+  await expect(layMain).not.toContainText('Clinical pathway');
+  for (const bidder of ['Northside Eye Care', 'Riverside Optometry']) {
+    await score(
+      lay.page,
+      `Quality: Patient experience for ${bidder}`,
+      /^3 – Good/,
+      'Lee: reminder letters written with patients.',
+    );
+  }
+  await expectNoAxeViolations(lay.page, 'score sheet of one panel group');
+  await lay.page.getByRole('button', { name: 'Submit my scores' }).click();
+  await expect(lay.page.getByText('You have submitted your scores.')).toBeVisible();
+
+  // The finance evaluator reads the price score in words and scores financial standing.
+  await finance.page.goto(scoringUrl);
+  await declareNoConflict(finance.page);
+  await expect(finance.page.getByRole('main')).toContainText(
+    'Riverside Optometry’s price is £125,000; the lowest is £100,000. It scores the lowest price as a share of its own (80 of 100), so 24 of the 30 points.',
+  );
+  for (const bidder of ['Northside Eye Care', 'Riverside Optometry']) {
+    await score(
+      finance.page,
+      `Financial standing for ${bidder}`,
+      /^Pass/,
+      'Fin: audited accounts show a sound position.',
+    );
+  }
+  await expectNoAxeViolations(finance.page, 'score sheet with a price criterion');
+  await finance.page.getByRole('button', { name: 'Submit my scores' }).click();
+  await expect(finance.page.getByText('You have submitted your scores.')).toBeVisible();
+
+  await clinician.page.goto(scoringUrl);
+  await declareNoConflict(clinician.page);
+  await expect(clinician.page.getByRole('main')).not.toContainText('£');
+  for (const bidder of ['Northside Eye Care', 'Riverside Optometry']) {
+    await score(
+      clinician.page,
+      `Quality: Clinical pathway for ${bidder}`,
+      bidder.startsWith('North') ? /^2 – Satisfactory/ : /^4 – Excellent/,
+      'Cal: the pathway as the bid describes it.',
+    );
+    await score(
+      clinician.page,
+      `Quality: Patient experience for ${bidder}`,
+      /^4 – Excellent/,
+      'Cal: the letters were tested with patients.',
+    );
+  }
+  await clinician.page.getByRole('button', { name: 'Submit my scores' }).click();
+  await expect(clinician.page.getByText('You have submitted your scores.')).toBeVisible();
+
+  // Moderation by the average method: the averages are the result, nothing to agree.
+  await chair.page.reload();
+  await chair.page
+    .getByRole('form', { name: 'Open moderation' })
+    .getByRole('button', { name: 'Open moderation' })
+    .click();
+  await expect(chair.page.getByText('Stage: Moderation.')).toBeFocused();
+  const results = chair.page.getByRole('table', { name: 'Weighted totals and ranking' });
+  // Northside: 40 × 2/4 + 30 × 3.5/4 + 30 = 76.25; Riverside: 40 + 26.25 + 24 = 90.25.
+  await expect(results.getByRole('row', { name: /Northside Eye Care/ })).toContainText('76.25');
+  await expect(results.getByRole('row', { name: /Riverside Optometry/ })).toContainText('90.25');
+  await expect(chair.page.getByRole('form', { name: /^Agreed score for/ })).toHaveCount(0);
+  await expectNoAxeViolations(chair.page, 'moderation by the average method');
+  await chair.page.getByRole('button', { name: 'Sign off the evaluation' }).click();
+  await chair.page.getByRole('button', { name: 'Yes, sign off' }).click();
+  await expect(chair.page.getByText('Stage: Signed off.')).toBeVisible();
+
+  // The lay evaluator sees the scores on patient experience, and no totals or price.
+  await lay.page.reload();
+  await expect(layMain).toContainText('Cal: the letters were tested with patients.');
+  await expect(layMain).toContainText('The totals and ranking combine every criterion');
+  await expect(layMain).not.toContainText('Price');
+  await expect(lay.page.getByRole('link', { name: /Download/ })).toHaveCount(0);
+  await expectNoAxeViolations(lay.page, 'moderation seen by one panel group');
+});
