@@ -8,13 +8,21 @@ import {
   scaleMax,
   scoringPanelRoles,
 } from '../domain/evaluation.ts';
+import { idSchema } from './document.ts';
 
 const scoringGroupSchema = z.enum(scoringPanelRoles, {
   error: 'Choose panel groups from the list: evaluators, lay evaluators, finance evaluators.',
 });
 
+/**
+ * A criterion's or bid's id as the set-up last saved it, so that what refers to it (a bid's
+ * documents, say) follows it through later saves; absent for a new one.
+ */
+const keptIdSchema = idSchema.optional();
+
 const criterionInputSchema = z
   .object({
+    id: keptIdSchema,
     title: z
       .string({ error: 'Give every criterion a title.' })
       .trim()
@@ -75,6 +83,7 @@ const criterionInputSchema = z
   });
 
 const bidInputSchema = z.object({
+  id: keptIdSchema,
   bidder: z
     .string({ error: 'Give every bid its bidder’s name.' })
     .trim()

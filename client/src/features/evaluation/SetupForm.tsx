@@ -29,6 +29,8 @@ import type { EvaluationView } from './evaluationApi.ts';
 
 interface CriterionDraft {
   key: number;
+  /** The saved criterion's id, kept through saves; undefined for a new one. */
+  id?: string;
   title: string;
   section: string;
   /** Who scores it (for price: who sees it and the prices). */
@@ -69,6 +71,7 @@ export function SetupForm({
   const [criteria, setCriteria] = useState<CriterionDraft[]>(() =>
     setup.criteria.map((c) => ({
       key: nextKey++,
+      id: c.id,
       title: c.title,
       section: c.section ?? '',
       scoredBy: [...criterionGroups(c)],
@@ -80,8 +83,9 @@ export function SetupForm({
   );
   const [method, setMethod] = useState<EvaluationMethod>(evaluationMethod(setup));
   const [bids, setBids] = useState(() =>
-    setup.bids.map((b) => ({
+    setup.bids.map((b): { key: number; id?: string; bidder: string; price: string } => ({
       key: nextKey++,
+      id: b.id,
       bidder: b.bidder,
       price: b.price == null ? '' : String(b.price),
     })),
@@ -101,6 +105,7 @@ export function SetupForm({
   const toInput = () => ({
     method,
     criteria: criteria.map((c) => ({
+      id: c.id,
       title: c.title,
       section: c.section,
       scoredBy: c.scoredBy,
@@ -110,7 +115,7 @@ export function SetupForm({
       threshold: c.threshold.trim() === '' ? null : Number(c.threshold),
       descriptors: c.descriptors,
     })),
-    bids: bids.map((b) => ({ bidder: b.bidder, price: parsePrice(b.price) })),
+    bids: bids.map((b) => ({ id: b.id, bidder: b.bidder, price: parsePrice(b.price) })),
     panel: Object.entries(roles).flatMap(([userId, panelRole]) =>
       panelRole === 'none' ? [] : [{ userId, panelRole }],
     ),

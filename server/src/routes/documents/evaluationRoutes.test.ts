@@ -1186,3 +1186,35 @@ describe('procurement evaluation: price, who scores what, and the published meth
     expect(fields['bids.0.price']).toBe('A price is more than £0.');
   });
 });
+
+describe('procurement evaluation: ids through set-up saves', () => {
+  it('keeps the ids of criteria and bids saved before, and gives new or unknown ones fresh ids', async () => {
+    const s = await setup();
+    closers.push(() => s.t.storage.close());
+    const first = await s.saveSetup(s.owner.cookie);
+    const saved = first.json.evaluation.setup as {
+      criteria: { id: string; title: string }[];
+      bids: { id: string; bidder: string }[];
+    };
+    const [north, river] = saved.bids;
+    const again = await s.saveSetup(s.owner.cookie, {
+      criteria: saved.criteria.map(({ id, title }, i) => ({ ...s.criteria[i], id, title })),
+      bids: [
+        { id: river?.id, bidder: 'Riverside Optometry (renamed)' },
+        // Someone else's id, and one repeated: neither is taken.
+        { id: 'aaaaaaaaaaaaaaaaaaaaaa', bidder: 'Newcomer Eyes' },
+        { id: river?.id, bidder: 'A copy' },
+      ],
+      panel: s.panel,
+    });
+    expect(again.status).toBe(200);
+    const bids = again.json.evaluation.setup.bids as { id: string }[];
+    expect(bids[0]?.id).toBe(river?.id);
+    expect(bids[1]?.id).not.toBe('aaaaaaaaaaaaaaaaaaaaaa');
+    expect(bids[2]?.id).not.toBe(river?.id);
+    expect(bids.map((b) => b.id)).not.toContain(north?.id);
+    expect(again.json.evaluation.setup.criteria.map((c: { id: string }) => c.id)).toEqual(
+      saved.criteria.map((c) => c.id),
+    );
+  });
+});

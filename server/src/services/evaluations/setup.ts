@@ -46,11 +46,23 @@ export async function saveEvaluationSetup(
       );
     }
   }
+  // Ids the set-up already holds are kept (a bid's documents refer to its id); any other,
+  // new or unknown, gets a fresh one, so an input cannot pick ids or claim another's.
+  const kept = (ids: { id: string }[]) => {
+    const known = new Set(ids.map((x) => x.id));
+    const used = new Set<string>();
+    return (id: string | undefined) => {
+      const keep = id !== undefined && known.has(id) && !used.has(id);
+      if (keep) used.add(id);
+      return keep ? id : newId();
+    };
+  };
+  const criterionId = kept(evaluation.setup.criteria);
+  const bidId = kept(evaluation.setup.bids);
   const setup: EvaluationSetup = {
     method: input.method,
-    // Nothing refers to these ids until scoring starts, when they freeze.
-    criteria: input.criteria.map((c) => ({ ...c, id: newId() })),
-    bids: input.bids.map((b) => ({ ...b, id: newId() })),
+    criteria: input.criteria.map((c) => ({ ...c, id: criterionId(c.id) })),
+    bids: input.bids.map((b) => ({ ...b, id: bidId(b.id) })),
   };
   if (!(await storage.evaluations.saveSetup(document.id, setup, input.panel, Date.now()))) {
     throw stageMoved();
