@@ -422,6 +422,43 @@ export function storageContract(name: string, open: () => Promise<Storage>): voi
         await s.close();
       });
 
+      it('keeps declarations with the lots a conflict concerns, and an exception until re-declared', async () => {
+        const s = await setup();
+        await s.evaluations.saveSetup(doc, evaluationSetup, [], 1);
+        const clear = { conflict: false, details: '', lots: null };
+        expect(await s.evaluations.declare(doc, evaluator, clear, 2)).toBe('closed');
+        await s.evaluations.transition(doc, 'setup', 'scoring', 2);
+        const lotted = { conflict: true, details: 'Sister at Provider A.', lots: ['l1', 'l2'] };
+        expect(await s.evaluations.declare(doc, evaluator, lotted, 3)).toBe('saved');
+        expect(await s.evaluations.declare(doc, 'u2aaaaaaaaaaaaaaaaaaaaaa', clear, 4)).toBe(
+          'saved',
+        );
+        expect(await s.evaluations.allowConflict(doc, evaluator, 'Chair checks.', 'chair', 5)).toBe(
+          true,
+        );
+        expect(await s.evaluations.declarations(doc)).toEqual([
+          {
+            userId: evaluator,
+            ...lotted,
+            declaredAt: 3,
+            exception: { mitigation: 'Chair checks.', by: 'chair', at: 5 },
+          },
+          { userId: 'u2aaaaaaaaaaaaaaaaaaaaaa', ...clear, declaredAt: 4, exception: null },
+        ]);
+        // Declaring again (a wider conflict) clears the exception for the chair to reconsider.
+        const wider = { ...lotted, lots: null };
+        expect(await s.evaluations.declare(doc, evaluator, wider, 6)).toBe('saved');
+        expect((await s.evaluations.declarations(doc)).find((d) => d.userId === evaluator)).toEqual(
+          {
+            userId: evaluator,
+            ...wider,
+            declaredAt: 6,
+            exception: null,
+          },
+        );
+        await s.close();
+      });
+
       it('takes entries only during scoring and before the evaluator submits', async () => {
         const s = await setup();
         await s.evaluations.saveSetup(doc, evaluationSetup, [], 1);

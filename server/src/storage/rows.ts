@@ -231,6 +231,8 @@ export interface DeclarationRow {
   conflict: Flag;
   details: string;
   declared_at: number;
+  /** JSON list of lot ids, or null for all lots. */
+  lots: string | null;
   exception_mitigation: string | null;
   exception_by: string | null;
   exception_at: number | null;
@@ -290,6 +292,8 @@ export const toDeclaration = (r: DeclarationRow): Declaration => ({
   userId: r.user_id,
   conflict: r.conflict === true || r.conflict === 1,
   details: r.details,
+  // Written only by the stores, from validated input.
+  lots: r.lots === null ? null : (JSON.parse(r.lots) as string[]),
   declaredAt: r.declared_at,
   exception:
     r.exception_mitigation !== null && r.exception_by !== null && r.exception_at !== null

@@ -20,6 +20,13 @@ import type {
 
 export type { Permission };
 
+/** A declaration as written: the lots its conflict concerns, null for all of them. */
+export interface DeclarationWrite {
+  conflict: boolean;
+  details: string;
+  lots: readonly string[] | null;
+}
+
 export interface UserRecord {
   id: string;
   name: string;
@@ -438,7 +445,7 @@ export interface EvaluationStore {
   declare(
     documentId: string,
     userId: string,
-    declaration: { conflict: boolean; details: string },
+    declaration: DeclarationWrite,
     at: number,
   ): Promise<'saved' | 'closed'>;
   /** The chair's exception for a declared conflict; false unless that conflict is on record. */

@@ -3,12 +3,16 @@ import {
   agreedResults,
   agreedScoreProblem,
   type Bid,
+  blockedLots,
   type Criterion,
+  conflictLotsInWords,
   criterionDescriptors,
   criterionName,
+  type Declaration,
   type EvaluationSetup,
   entryProblem,
   evaluationResults,
+  mayJudgeBid,
   methodResults,
   missingEntries,
   type PanelMember,
@@ -425,5 +429,64 @@ describe('methodResults', () => {
   it('by average, is the averages at once, whatever was agreed', () => {
     // 40 × 2/4 + 30 × 4/4 + 30
     expect(methodResults({ ...one, method: 'average' }, entries, [])?.[0]?.total).toBe(80);
+  });
+});
+
+describe('lots', () => {
+  const lotted: EvaluationSetup = {
+    lots: [
+      { id: 'north', name: 'North' },
+      { id: 'south', name: 'South' },
+    ],
+    criteria: [
+      { id: 'q', title: 'Quality', scale: '0-4', weight: 70, threshold: null },
+      priceCriterion,
+    ],
+    bids: [
+      { id: 'n1', bidder: 'Northside', lotId: 'north', price: 200 },
+      { id: 'n2', bidder: 'Northway', lotId: 'north', price: 100 },
+      { id: 's1', bidder: 'Southside', lotId: 'south', price: 400 },
+    ],
+  };
+  const declared = (lots: string[] | null, exception = false): Declaration => ({
+    userId: 'clin',
+    conflict: true,
+    details: 'My sister works for Northside.',
+    lots,
+    declaredAt: 1,
+    exception: exception ? { mitigation: 'Checked by the chair.', by: 'chair', at: 2 } : null,
+  });
+  it('ranks each lot on its own, and scores price against the lowest in the lot', () => {
+    const results = evaluationResults(lotted, [
+      score('n1', 'q', 4),
+      score('n2', 'q', 2),
+      score('s1', 'q', 1),
+    ]);
+    // Northside 70 + 30 × 100/200 = 85; Northway 35 + 30 = 65; Southside alone in its lot
+    // scores full marks on price: 17.5 + 30.
+    expect(results.map((r) => [r.bidId, r.total, r.rank])).toEqual([
+      ['n1', 85, 1],
+      ['n2', 65, 2],
+      ['s1', 47.5, 1],
+    ]);
+  });
+  it('keeps a conflicted member out of the lots their conflict concerns only', () => {
+    expect([...blockedLots(lotted, declared(['north']))]).toEqual(['north']);
+    expect([...blockedLots(lotted, declared(null))]).toEqual(['north', 'south']);
+    expect(blockedLots(lotted, declared(['north'], true)).size).toBe(0);
+    expect(mayJudgeBid(lotted, declared(['north']), { lotId: 'south' })).toBe(true);
+    expect(mayJudgeBid(lotted, declared(['north']), { lotId: 'north' })).toBe(false);
+    expect(mayJudgeBid(lotted, undefined, { lotId: 'south' })).toBe(false);
+    expect(conflictLotsInWords(lotted, declared(['north']))).toBe('the lot “North”');
+  });
+  it('asks for each bid’s lot and a bid in each lot', () => {
+    const loose = {
+      ...lotted,
+      lots: [...(lotted.lots ?? []), { id: 'east', name: 'East' }],
+      bids: [...lotted.bids, { id: 'x', bidder: 'Nowhere', price: 5 }],
+    };
+    const problems = setupProblems(loose, fullPanel);
+    expect(problems).toContain('Choose the lot Nowhere bid for.');
+    expect(problems).toContain('Lot “East” has no bids. Add one, or remove the lot.');
   });
 });

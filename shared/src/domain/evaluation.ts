@@ -74,13 +74,39 @@ export interface Declaration {
   userId: string;
   conflict: boolean;
   details: string;
+  /**
+   * The lots a declared conflict concerns, when the evaluation has lots; null or absent for
+   * all of them. It keeps the member out of those lots only.
+   */
+  lots?: readonly string[] | null;
   declaredAt: number;
   exception: { mitigation: string; by: string; at: number } | null;
 }
 
-/** Whether a panel member may take part (score, see scores): declared, and clear or excepted. */
+/**
+ * Whether a panel member may take part everywhere (score, see scores): declared, and clear
+ * or excepted. See `blockedLots` for a conflict with some lots only.
+ */
 export const declaredClear = (d: Declaration | undefined): boolean =>
   d !== undefined && (!d.conflict || d.exception !== null);
+
+/**
+ * The lots a member is kept out of by a declared conflict the chair has not excepted (every
+ * lot, the implicit one included as '', when it concerns all of them). Someone who has not
+ * declared is kept out of everything until they do; that is checked apart, with its own words.
+ */
+export function blockedLots(setup: EvaluationSetup, d: Declaration | undefined): Set<string> {
+  if (!d?.conflict || d.exception !== null) return new Set();
+  const all = lotIds(setup);
+  return new Set(d.lots && d.lots.length > 0 ? all.filter((l) => d.lots?.includes(l)) : all);
+}
+
+/** Whether a member may take part in the evaluation of this bid (see `blockedLots`). */
+export const mayJudgeBid = (
+  setup: EvaluationSetup,
+  d: Declaration | undefined,
+  bid: Pick<Bid, 'lotId'>,
+): boolean => d !== undefined && !blockedLots(setup, d).has(bid.lotId ?? '');
 
 /** The score the panel agreed for one bid against one criterion, with its rationale. */
 export interface AgreedScore {
@@ -136,9 +162,17 @@ export interface Criterion {
   descriptors?: readonly string[] | null;
 }
 
+/** A lot: a part of the contract bid for and ranked on its own (e.g. by area). */
+export interface Lot {
+  id: string;
+  name: string;
+}
+
 export interface Bid {
   id: string;
   bidder: string;
+  /** The lot bid for; null or absent when the evaluation has no lots. */
+  lotId?: string | null;
   /** The bid's total price in pounds, scored by a price criterion; null or absent if none. */
   price?: number | null;
 }
@@ -146,8 +180,35 @@ export interface Bid {
 export interface EvaluationSetup {
   criteria: Criterion[];
   bids: Bid[];
+  /** Absent or empty: the evaluation is one lot. The criteria are the same in every lot. */
+  lots?: Lot[];
   /** Absent in evaluations set up before methods could be chosen: those were by consensus. */
   method?: EvaluationMethod;
+}
+
+/** The lots' ids; '' stands for the one implicit lot of an evaluation without lots. */
+export const lotIds = (setup: Pick<EvaluationSetup, 'lots'>): string[] =>
+  setup.lots && setup.lots.length > 0 ? setup.lots.map((l) => l.id) : [''];
+
+/** The bids competing with this one: those of the same lot. */
+export const lotBids = (bids: readonly Bid[], lotId: string | null | undefined): Bid[] =>
+  bids.filter((b) => (b.lotId ?? null) === (lotId ?? null));
+
+export const lotName = (setup: Pick<EvaluationSetup, 'lots'>, lotId: string | null | undefined) =>
+  setup.lots?.find((l) => l.id === lotId)?.name ?? null;
+
+/** A bid as lists name it: with its lot, when the evaluation has lots. */
+export function bidLabel(setup: Pick<EvaluationSetup, 'lots'>, bid: Bid): string {
+  const lot = lotName(setup, bid.lotId);
+  return lot ? `${bid.bidder} (${lot})` : bid.bidder;
+}
+
+/** Which lots a declared conflict concerns, in words ('' without lots). */
+export function conflictLotsInWords(setup: EvaluationSetup, d: Declaration): string {
+  if (!setup.lots?.length) return '';
+  if (!d.lots?.length) return 'every lot';
+  const names = setup.lots.filter((l) => d.lots?.includes(l.id)).map((l) => `“${l.name}”`);
+  return `${names.length === 1 ? 'the lot' : 'the lots'} ${names.join(', ')}`;
 }
 
 export const evaluationMethod = (setup: Pick<EvaluationSetup, 'method'>): EvaluationMethod =>
@@ -213,14 +274,15 @@ export function lowestPrice(bids: readonly Bid[]): number | null {
  * UK public-sector evaluations publish.
  */
 export function priceScore(bids: readonly Bid[], bid: Bid): number | null {
-  const lowest = lowestPrice(bids);
+  // Bids compete within their lot, so the lowest price is the lot's.
+  const lowest = lowestPrice(lotBids(bids, bid.lotId));
   if (lowest === null || bid.price == null || bid.price <= 0) return null;
   return Math.round((10000 * lowest) / bid.price) / 100;
 }
 
 /** The price score explained in words, for people who find the numbers hard. */
 export function priceScoreInWords(setup: EvaluationSetup, c: Criterion, bid: Bid): string {
-  const lowest = lowestPrice(setup.bids);
+  const lowest = lowestPrice(lotBids(setup.bids, bid.lotId));
   const score = priceScore(setup.bids, bid);
   if (score === null || lowest === null || bid.price == null) {
     return `${bid.bidder} has no price recorded, so it has no price score.`;
@@ -228,7 +290,7 @@ export function priceScoreInWords(setup: EvaluationSetup, c: Criterion, bid: Bid
   const points = Math.round(score * c.weight) / 100;
   return bid.price === lowest
     ? `${bid.bidder}’s price, ${formatPrice(bid.price)}, is the lowest, so it scores the full ${c.weight} points.`
-    : `${bid.bidder}’s price is ${formatPrice(bid.price)}; the lowest is ${formatPrice(lowest)}. It scores the lowest price as a share of its own (${score} of 100), so ${points} of the ${c.weight} points.`;
+    : `${bid.bidder}’s price is ${formatPrice(bid.price)}; the lowest${setup.lots?.length ? ' in its lot' : ''} is ${formatPrice(lowest)}. It scores the lowest price as a share of its own (${score} of 100), so ${points} of the ${c.weight} points.`;
 }
 
 export interface PanelMember {
@@ -324,6 +386,17 @@ export function setupProblems(setup: EvaluationSetup, panel: readonly PanelMembe
   const titles = setup.criteria.map((c) => c.title.trim().toLowerCase());
   if (new Set(titles).size !== titles.length) {
     problems.push('Two criteria have the same title. Give each its own.');
+  }
+  if (setup.lots && setup.lots.length > 0) {
+    const lots = new Set(setup.lots.map((l) => l.id));
+    for (const b of setup.bids) {
+      if (!b.lotId || !lots.has(b.lotId)) problems.push(`Choose the lot ${b.bidder} bid for.`);
+    }
+    for (const l of setup.lots) {
+      if (!setup.bids.some((b) => b.lotId === l.id)) {
+        problems.push(`Lot “${l.name}” has no bids. Add one, or remove the lot.`);
+      }
+    }
   }
   const prices = setup.criteria.filter((c) => c.scale === 'price');
   if (prices.length > 1) {
@@ -432,6 +505,8 @@ export interface CriterionResult {
 
 export interface BidResult {
   bidId: string;
+  /** The bid's lot (null without lots): ranks are within a lot. */
+  lotId: string | null;
   criteria: CriterionResult[];
   /** Weighted total out of 100: each scored criterion's average as a share of its weight. */
   total: number;
@@ -439,7 +514,7 @@ export interface BidResult {
   failures: string[];
   /** Titles of the criteria nobody scored (all abstained): the total is incomplete. */
   unscored: string[];
-  /** 1 for the highest total among complete bids without failures; null otherwise. */
+  /** 1 for the highest total in its lot among complete bids without failures; null otherwise. */
   rank: number | null;
 }
 
@@ -494,6 +569,7 @@ export function evaluationResults(
       .map((c) => c.title);
     return {
       bidId: bid.id,
+      lotId: bid.lotId ?? null,
       criteria,
       total: Math.round(total * 100) / 100,
       failures,
@@ -501,14 +577,17 @@ export function evaluationResults(
       rank: null,
     };
   });
-  const ranked = results
-    .filter((r) => r.failures.length === 0 && r.unscored.length === 0)
-    .sort((a, b) => b.total - a.total);
-  // Equal totals share a rank (1, 1, 3), as a published ranking would show them.
-  ranked.forEach((r, i) => {
-    const previous = ranked[i - 1];
-    r.rank = previous && previous.total === r.total ? previous.rank : i + 1;
-  });
+  // Each lot is ranked on its own.
+  for (const lot of new Set(results.map((r) => r.lotId))) {
+    const ranked = results
+      .filter((r) => r.lotId === lot && r.failures.length === 0 && r.unscored.length === 0)
+      .sort((a, b) => b.total - a.total);
+    // Equal totals share a rank (1, 1, 3), as a published ranking would show them.
+    ranked.forEach((r, i) => {
+      const previous = ranked[i - 1];
+      r.rank = previous && previous.total === r.total ? previous.rank : i + 1;
+    });
+  }
   return results;
 }
 

@@ -89,6 +89,13 @@ const bidInputSchema = z.object({
     .trim()
     .min(1, 'Give every bid its bidder’s name.')
     .max(200, 'Bidder names are at most 200 characters.'),
+  /** The lot bid for, as its place in the set-up's list of lots; null without lots. */
+  lot: z
+    .number({ error: 'Choose the lot from the list.' })
+    .int('Choose the lot from the list.')
+    .min(0, 'Choose the lot from the list.')
+    .nullable()
+    .default(null),
   price: z
     .number({ error: 'A price is an amount in pounds, such as 1250000 or 98500.50.' })
     .positive('A price is more than £0.')
@@ -104,21 +111,50 @@ const panelMemberInputSchema = z.object({
   panelRole: z.enum(panelRoles, { error: 'Choose a panel role from the list.' }),
 });
 
-/** The whole set-up as the chair or an owner saves it; ids are the server's. */
-export const evaluationSetupInputSchema = z.object({
-  method: z
-    .enum(evaluationMethods, { error: 'Choose how the result is reached: consensus or average.' })
-    .default('consensus'),
-  criteria: z.array(criterionInputSchema).max(100, 'An evaluation has at most 100 criteria.'),
-  bids: z.array(bidInputSchema).max(50, 'An evaluation has at most 50 bids.'),
-  panel: z
-    .array(panelMemberInputSchema)
-    .max(100, 'A panel has at most 100 members.')
-    .refine(
-      (panel) => new Set(panel.map((m) => m.userId)).size === panel.length,
-      'Each person has one panel role. Remove the repeated person.',
-    ),
+const lotInputSchema = z.object({
+  id: keptIdSchema,
+  name: z
+    .string({ error: 'Give every lot a name.' })
+    .trim()
+    .min(1, 'Give every lot a name, for example the area it covers.')
+    .max(100, 'Lot names are at most 100 characters.'),
 });
+
+/** The whole set-up as the chair or an owner saves it; ids are the server's. */
+export const evaluationSetupInputSchema = z
+  .object({
+    lots: z
+      .array(lotInputSchema)
+      .max(20, 'An evaluation has at most 20 lots.')
+      .refine(
+        (lots) => new Set(lots.map((l) => l.name.toLowerCase())).size === lots.length,
+        'Two lots have the same name. Give each its own.',
+      )
+      .default([]),
+    method: z
+      .enum(evaluationMethods, { error: 'Choose how the result is reached: consensus or average.' })
+      .default('consensus'),
+    criteria: z.array(criterionInputSchema).max(100, 'An evaluation has at most 100 criteria.'),
+    bids: z.array(bidInputSchema).max(50, 'An evaluation has at most 50 bids.'),
+    panel: z
+      .array(panelMemberInputSchema)
+      .max(100, 'A panel has at most 100 members.')
+      .refine(
+        (panel) => new Set(panel.map((m) => m.userId)).size === panel.length,
+        'Each person has one panel role. Remove the repeated person.',
+      ),
+  })
+  .superRefine((setup, ctx) => {
+    setup.bids.forEach((b, i) => {
+      if (b.lot !== null && b.lot >= setup.lots.length) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['bids', i, 'lot'],
+          message: 'Choose the lot from the list.',
+        });
+      }
+    });
+  });
 export type EvaluationSetupInput = z.infer<typeof evaluationSetupInputSchema>;
 
 /** One evaluator's score with its rationale, or an abstention with its reason. */
@@ -194,6 +230,12 @@ export const declarationInputSchema = z
       error: 'Confirm that you will keep the bids, scores and discussions confidential.',
     }),
     conflict: z.boolean({ error: 'Say whether you have a conflict of interest.' }),
+    /** The lots the conflict concerns (ids); null for all of them or an evaluation without lots. */
+    lots: z
+      .array(idSchema, { error: 'Choose the lots from the list.' })
+      .max(20, 'Choose the lots from the list.')
+      .nullable()
+      .default(null),
     details: z.string().trim().max(2000, 'Details are at most 2,000 characters.').default(''),
   })
   .refine((d) => !d.conflict || d.details.length >= 10, {

@@ -1218,3 +1218,127 @@ describe('procurement evaluation: ids through set-up saves', () => {
     );
   });
 });
+
+describe('procurement evaluation: lots', () => {
+  /** Two lots, North and South; the clinician's conflict concerns North only. */
+  async function lottedSetup() {
+    const s = await setup();
+    closers.push(() => s.t.storage.close());
+    const saved = await s.saveSetup(s.owner.cookie, {
+      lots: [{ name: 'North' }, { name: 'South' }],
+      criteria: s.criteria,
+      bids: [
+        { bidder: 'Northside Eye Care', lot: 0 },
+        { bidder: 'Northway Opticians', lot: 0 },
+        { bidder: 'Southside Sight', lot: 1 },
+      ],
+      panel: s.panel,
+    });
+    expect(saved.status).toBe(200);
+    expect(saved.json.evaluation.problems).toEqual([]);
+    const start = await s.t.request('POST', `${s.path}/start`, { cookie: s.chair.cookie });
+    expect(start.status).toBe(200);
+    const frozen = start.json.evaluation.setup as {
+      lots: { id: string; name: string }[];
+      criteria: { id: string }[];
+      bids: { id: string; lotId: string }[];
+    };
+    const [north, south] = frozen.lots.map((l) => l.id);
+    return { s, frozen, north, south };
+  }
+
+  it('keeps a member out of the lot their conflict concerns only, and ranks each lot on its own', async () => {
+    const { s, frozen, north, south } = await lottedSetup();
+    const conflicted = {
+      confidential: true,
+      conflict: true,
+      details: 'My sister is a partner at Northside Eye Care.',
+    };
+    const unknown = await s.declare(s.clinician.cookie, {
+      ...conflicted,
+      lots: ['zzzzzzzzzzzzzzzzzz'],
+    });
+    expect(unknown.status).toBe(400);
+    expect(unknown.json.error.message).toBe(
+      'Choose the lots your conflict concerns from the list (at least one).',
+    );
+    expect((await s.declare(s.clinician.cookie, { ...conflicted, lots: [north] })).status).toBe(
+      200,
+    );
+    // A lot it concerns cannot be taken back later.
+    const narrowed = await s.declare(s.clinician.cookie, { ...conflicted, lots: [south] });
+    expect(narrowed.status).toBe(409);
+    for (const who of [s.chair, s.lay, s.observer]) {
+      expect((await s.declare(who.cookie)).status).toBe(200);
+    }
+    // The clinician sees and scores South's bid only.
+    const view = (await s.get(s.clinician.cookie)).json;
+    expect(view.me.clear).toBe(true);
+    expect(view.me.blockedLots).toEqual([north]);
+    expect(view.evaluation.setup.bids.map((b: { bidder: string }) => b.bidder)).toEqual([
+      'Southside Sight',
+    ]);
+    const [n1, n2, s1] = frozen.bids.map((b) => b.id);
+    const body = {
+      kind: 'score',
+      score: 3,
+      rationale: 'Strengths and weaknesses, with reference to the bid.',
+    };
+    const refused = await s.score(s.clinician.cookie, n1, frozen.criteria[0]?.id, body);
+    expect(refused.status).toBe(403);
+    expect(refused.json.error.message).toBe(
+      'You declared a conflict of interest with the lot “North”, so you cannot score or see the scores of its bids unless the chair records an exception.',
+    );
+    for (const c of frozen.criteria) {
+      expect((await s.score(s.clinician.cookie, s1, c.id, body)).status).toBe(200);
+    }
+    expect(
+      (await s.t.request('POST', `${s.path}/submit`, { cookie: s.clinician.cookie })).status,
+    ).toBe(200);
+    // The lay evaluator scores everything: North's bids differently.
+    for (const [bid, value] of [
+      [n1, 4],
+      [n2, 2],
+      [s1, 1],
+    ] as const) {
+      for (const c of frozen.criteria) {
+        await s.score(s.lay.cookie, bid, c.id, { ...body, score: value });
+      }
+    }
+    expect((await s.t.request('POST', `${s.path}/submit`, { cookie: s.lay.cookie })).status).toBe(
+      200,
+    );
+    expect(
+      (await s.t.request('POST', `${s.path}/moderation`, { cookie: s.chair.cookie, body: {} }))
+        .status,
+    ).toBe(200);
+    // In moderation the clinician sees South's scores only, and no totals.
+    const clin = (await s.get(s.clinician.cookie)).json.moderation;
+    expect(new Set(clin.entries.map((e: { bidId: string }) => e.bidId))).toEqual(new Set([s1]));
+    expect(clin.results).toBeNull();
+    const agreeNorth = await s.t.request(
+      'PUT',
+      `${s.path}/agreed/${n1}/${frozen.criteria[0]?.id}`,
+      {
+        cookie: s.clinician.cookie,
+        body: { score: 4, rationale: 'Agreed: strong in every part of the bid.' },
+      },
+    );
+    expect(agreeNorth.status).toBe(403);
+    // The chair's results rank each lot on its own: Southside is first in South.
+    const results = (await s.get(s.chair.cookie)).json.moderation.results as {
+      bidId: string;
+      rank: number;
+    }[];
+    expect(results.map((r) => [r.bidId, r.rank])).toEqual([
+      [n1, 1],
+      [n2, 2],
+      [s1, 1],
+    ]);
+    const csv = await (
+      await s.t.app.request(`${s.path}/scores.csv`, { headers: { cookie: s.chair.cookie } })
+    ).text();
+    expect(csv).toContain('"Southside Sight (South)"');
+    expect(csv).toContain('Declared a conflict with the lot “North”');
+  });
+});

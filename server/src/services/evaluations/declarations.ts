@@ -27,10 +27,33 @@ export async function declareInterests(
       'You have declared a conflict of interest. It stays on record; only the chair can record an exception.',
     );
   }
+  // The lots a conflict concerns; without lots in the evaluation, or when every lot is
+  // named, it concerns them all (null).
+  const known = evaluation.setup.lots?.map((l) => l.id) ?? [];
+  let lots: string[] | null = null;
+  if (input.conflict && known.length > 0 && input.lots !== null) {
+    if (input.lots.length === 0 || input.lots.some((l) => !known.includes(l))) {
+      throw new AppError(
+        ErrorId.badRequest,
+        'Choose the lots your conflict concerns from the list (at least one).',
+      );
+    }
+    lots = input.lots.length === known.length ? null : known.filter((l) => input.lots?.includes(l));
+  }
+  // Like the conflict itself, a lot it concerns cannot be taken back.
+  if (
+    earlier?.conflict &&
+    lots !== null &&
+    (earlier.lots == null || earlier.lots.some((l) => !lots?.includes(l)))
+  ) {
+    throw conflict(
+      'Your conflict of interest concerns lots you declared before; they stay on record. You can add lots, not remove them.',
+    );
+  }
   const saved = await storage.evaluations.declare(
     document.id,
     actor.userId,
-    { conflict: input.conflict, details: input.conflict ? input.details : '' },
+    { conflict: input.conflict, details: input.conflict ? input.details : '', lots },
     Date.now(),
   );
   if (saved === 'closed') {

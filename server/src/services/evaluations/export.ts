@@ -1,6 +1,8 @@
 /** Every score as CSV for the procurement record, once moderation has opened. */
 import {
   type AgreedScore,
+  bidLabel,
+  conflictLotsInWords,
   criterionName,
   criterionScaleLabels,
   evaluationMethod,
@@ -50,7 +52,12 @@ export async function scoresCsv(
   ];
   for (const bid of setup.bids) {
     for (const c of setup.criteria) {
-      const base = [bid.bidder, criterionName(c), criterionScaleLabels[c.scale], c.weight];
+      const base = [
+        bidLabel(setup, bid),
+        criterionName(c),
+        criterionScaleLabels[c.scale],
+        c.weight,
+      ];
       if (c.scale === 'price') {
         const lowest = lowestPrice(setup.bids);
         rows.push([
@@ -105,7 +112,9 @@ export async function scoresCsv(
     for (const d of declarations) {
       rows.push([
         nameOf.get(d.userId) ?? 'A former member',
-        d.conflict ? 'Declared a conflict' : 'None declared',
+        d.conflict
+          ? `Declared a conflict${setup.lots?.length ? ` with ${conflictLotsInWords(setup, d)}` : ''}`
+          : 'None declared',
         d.details,
         d.exception ? (nameOf.get(d.exception.by) ?? 'A former member') : '',
         d.exception?.mitigation ?? '',
@@ -119,10 +128,20 @@ export async function scoresCsv(
         ? 'Result by the published method: the average of the individual scores'
         : 'Result by the published method: the scores the panel agreed',
     ]);
-    rows.push(['Bid', 'Weighted total out of 100', 'Rank', 'Below a minimum score on']);
+    rows.push([
+      'Bid',
+      'Weighted total out of 100',
+      setup.lots?.length ? 'Rank in its lot' : 'Rank',
+      'Below a minimum score on',
+    ]);
     for (const r of final) {
       const bid = setup.bids.find((b) => b.id === r.bidId);
-      rows.push([bid?.bidder ?? '', r.total, r.rank ?? 'Not ranked', r.failures.join('; ')]);
+      rows.push([
+        bid ? bidLabel(setup, bid) : '',
+        r.total,
+        r.rank ?? 'Not ranked',
+        r.failures.join('; '),
+      ]);
     }
   }
   return toCsv(rows);

@@ -1,7 +1,12 @@
 /** Who may act on an evaluation, and the checks every action shares. */
 import {
+  blockedLots,
+  type Declaration,
   declaredClear,
   ErrorId,
+  lotIds,
+  lotName,
+  mayJudgeBid,
   type PanelRole,
   type Permission,
   scoresRevealed,
@@ -67,18 +72,65 @@ export async function forPanel(storage: Storage, document: DocumentRecord, actor
  * The individual scores moderation works from: those of evaluators who submitted. Drafts of
  * someone who never submitted (moderation opened without them) are neither shown nor counted.
  */
-export async function revealedEntries(storage: Storage, documentId: string) {
+export async function revealedEntries(storage: Storage, evaluation: EvaluationRecord) {
+  const { documentId, setup } = evaluation;
   const submitted = new Set(
     (await storage.evaluations.submissions(documentId)).map((s) => s.userId),
   );
-  // Someone who declared a conflict (even after submitting) counts only with an exception.
+  // Someone who declared a conflict (even after submitting) counts only with an exception,
+  // and only in the lots it concerns.
   const declarations = new Map(
     (await storage.evaluations.declarations(documentId)).map((d) => [d.userId, d]),
   );
+  const bids = new Map(setup.bids.map((b) => [b.id, b]));
   return (await storage.evaluations.entries(documentId)).filter((e) => {
-    const declaration = declarations.get(e.userId);
-    return submitted.has(e.userId) && !(declaration?.conflict && declaration.exception === null);
+    const bid = bids.get(e.bidId);
+    return (
+      submitted.has(e.userId) &&
+      bid !== undefined &&
+      mayJudgeBid(setup, declarations.get(e.userId), bid)
+    );
   });
+}
+
+/** Whether a declaration keeps its member out of every lot (or they have not declared). */
+export const keptOutOfAll = (evaluation: EvaluationRecord, d: Declaration | undefined) =>
+  d === undefined || blockedLots(evaluation.setup, d).size === lotIds(evaluation.setup).length;
+
+/**
+ * Refuses a panel member who has not declared, or whose declared conflict (without the
+ * chair's exception) concerns every lot; returns their declaration. See `requireBid` for a
+ * conflict with some lots.
+ */
+export async function requireTakingPart(
+  storage: Storage,
+  evaluation: EvaluationRecord,
+  userId: string,
+): Promise<Declaration> {
+  const declaration = (await storage.evaluations.declarations(evaluation.documentId)).find(
+    (d) => d.userId === userId,
+  );
+  if (declaration && !keptOutOfAll(evaluation, declaration)) return declaration;
+  throw new AppError(
+    ErrorId.forbidden,
+    declaration
+      ? 'You declared a conflict of interest, so you cannot score or see scores unless the chair records an exception and how the conflict is mitigated.'
+      : 'Make your declaration of interests and confidentiality first.',
+  );
+}
+
+/** Refuses a bid in a lot the member's declared conflict keeps them out of. */
+export function requireBid(
+  evaluation: EvaluationRecord,
+  declaration: Declaration,
+  bidId: string,
+): void {
+  const bid = evaluation.setup.bids.find((b) => b.id === bidId);
+  if (!bid || mayJudgeBid(evaluation.setup, declaration, bid)) return;
+  throw new AppError(
+    ErrorId.forbidden,
+    `You declared a conflict of interest with the lot “${lotName(evaluation.setup, bid.lotId) ?? ''}”, so you cannot score or see the scores of its bids unless the chair records an exception.`,
+  );
 }
 
 /** Refuses a panel member who has not declared, or declared a conflict without an exception. */

@@ -15,8 +15,9 @@ import {
   type EvaluationActor,
   forPanel,
   panelRoleOf,
+  requireBid,
   requireChair,
-  requireClear,
+  requireTakingPart,
   revealedEntries,
   stageMoved,
 } from './guards.ts';
@@ -38,7 +39,8 @@ export async function recordAgreedScore(
       'Only the chair, the facilitator and the evaluators record agreed scores.',
     );
   }
-  await requireClear(storage, document.id, actor.userId);
+  const declaration = await requireTakingPart(storage, evaluation, actor.userId);
+  requireBid(evaluation, declaration, agreed.bidId);
   if (evaluation.state !== 'moderation') {
     throw conflict(
       evaluation.state === 'signed_off'
@@ -61,7 +63,7 @@ export async function recordAgreedScore(
   }
   const problem = agreedScoreProblem(
     evaluation.setup,
-    await revealedEntries(storage, document.id),
+    await revealedEntries(storage, evaluation),
     agreed,
   );
   if (problem) throw new AppError(ErrorId.badRequest, problem);

@@ -5,6 +5,8 @@
  */
 import {
   type BidResult,
+  bidLabel,
+  conflictLotsInWords,
   criterionDescriptors,
   criterionGroups,
   criterionName,
@@ -67,6 +69,8 @@ export async function evaluationReport(
   const results = final ?? evaluationResults(setup, moderation.entries);
   const priced = setup.criteria.some((c) => c.scale === 'price');
   const declarations = await storage.evaluations.declarations(document.id);
+  const lotsOf = (d: (typeof declarations)[number]) =>
+    setup.lots?.length ? ` with ${conflictLotsInWords(setup, d)}` : '';
   const submissions = await storage.evaluations.submissions(document.id);
 
   const children: (Paragraph | Table)[] = [
@@ -85,13 +89,15 @@ export async function evaluationReport(
     para(
       'Each total is out of 100: every scored criterion adds its weight multiplied by the score as a share of the top score.',
     ),
+    ...(setup.lots?.length
+      ? [para('Each lot is ranked on its own: the bids of a lot compete only with each other.')]
+      : []),
     table(
-      ['Bid', 'Total out of 100', 'Rank'],
-      results.map((r) => [
-        setup.bids.find((b) => b.id === r.bidId)?.bidder ?? '',
-        number.format(r.total),
-        rankText(r),
-      ]),
+      ['Bid', 'Total out of 100', setup.lots?.length ? 'Rank in its lot' : 'Rank'],
+      results.map((r) => {
+        const bid = setup.bids.find((b) => b.id === r.bidId);
+        return [bid ? bidLabel(setup, bid) : '', number.format(r.total), rankText(r)];
+      }),
     ),
     heading('Criteria', HeadingLevel.HEADING_1),
     table(
@@ -129,7 +135,7 @@ export async function evaluationReport(
   ];
 
   for (const bid of setup.bids) {
-    children.push(heading(`Assessment summary: ${bid.bidder}`, HeadingLevel.HEADING_1));
+    children.push(heading(`Assessment summary: ${bidLabel(setup, bid)}`, HeadingLevel.HEADING_1));
     const result = results.find((r) => r.bidId === bid.id);
     children.push(
       table(
@@ -185,8 +191,8 @@ export async function evaluationReport(
           : !d.conflict
             ? 'No conflict declared'
             : d.exception
-              ? `Conflict: ${d.details}. Allowed by ${named(d.exception.by)}: ${d.exception.mitigation}`
-              : `Conflict: ${d.details}. Kept out of scoring.`;
+              ? `Conflict${lotsOf(d)}: ${d.details}. Allowed by ${named(d.exception.by)}: ${d.exception.mitigation}`
+              : `Conflict${lotsOf(d)}: ${d.details}. Kept out of scoring${setup.lots?.length ? ' in those lots' : ''}.`;
         const submitted = submissions.find((s) => s.userId === m.userId);
         return [
           named(m.userId),

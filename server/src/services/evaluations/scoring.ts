@@ -3,6 +3,7 @@ import {
   ErrorId,
   entryProblem,
   isScoringRole,
+  mayJudgeBid,
   missingEntries,
   type ScoreEntry,
 } from '@chorus/shared';
@@ -12,9 +13,11 @@ import {
   conflict,
   type EvaluationActor,
   forPanel,
+  keptOutOfAll,
   panelRoleOf,
+  requireBid,
   requireChair,
-  requireClear,
+  requireTakingPart,
   stageMoved,
 } from './guards.ts';
 
@@ -33,7 +36,8 @@ export async function putScoreEntry(
       'Your panel role does not score. Evaluators, lay evaluators and finance evaluators score.',
     );
   }
-  await requireClear(storage, document.id, actor.userId);
+  const declaration = await requireTakingPart(storage, evaluation, actor.userId);
+  requireBid(evaluation, declaration, entry.bidId);
   // Only the criteria the caller's group scores: lay evaluators do not score price, say.
   const problem = entryProblem(evaluation.setup, entry, role);
   if (problem) throw new AppError(ErrorId.badRequest, problem);
@@ -64,9 +68,14 @@ export async function submitScores(
       'Your panel role does not score, so there is nothing to submit.',
     );
   }
-  await requireClear(storage, document.id, actor.userId);
+  const declaration = await requireTakingPart(storage, evaluation, actor.userId);
+  // Every bid but those of lots their declared conflict keeps them out of.
+  const theirs = {
+    ...evaluation.setup,
+    bids: evaluation.setup.bids.filter((b) => mayJudgeBid(evaluation.setup, declaration, b)),
+  };
   const missing = missingEntries(
-    evaluation.setup,
+    theirs,
     await storage.evaluations.entries(document.id, actor.userId),
     role,
   );
@@ -104,12 +113,15 @@ export async function openModeration(
     (await storage.evaluations.submissions(document.id)).map((s) => s.userId),
   );
   // A member kept out by a declared conflict is not waited for: they cannot score.
-  const declarations = await storage.evaluations.declarations(document.id);
-  const conflicted = new Set(
-    declarations.filter((d) => d.conflict && d.exception === null).map((d) => d.userId),
+  // (A conflict with some lots only still leaves them others to score.)
+  const declarations = new Map(
+    (await storage.evaluations.declarations(document.id)).map((d) => [d.userId, d]),
   );
   const waitedFor = evaluation.panel.filter(
-    (m) => isScoringRole(m.panelRole) && !submitted.has(m.userId) && !conflicted.has(m.userId),
+    (m) =>
+      isScoringRole(m.panelRole) &&
+      !submitted.has(m.userId) &&
+      !(declarations.has(m.userId) && keptOutOfAll(evaluation, declarations.get(m.userId))),
   ).length;
   const reason = overrideReason?.trim() || null;
   if (waitedFor > 0 && !reason) {

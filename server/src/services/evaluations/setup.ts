@@ -59,10 +59,18 @@ export async function saveEvaluationSetup(
   };
   const criterionId = kept(evaluation.setup.criteria);
   const bidId = kept(evaluation.setup.bids);
+  const lotId = kept(evaluation.setup.lots ?? []);
+  const lots = input.lots.map((l) => ({ ...l, id: lotId(l.id) }));
   const setup: EvaluationSetup = {
     method: input.method,
+    lots,
     criteria: input.criteria.map((c) => ({ ...c, id: criterionId(c.id) })),
-    bids: input.bids.map((b) => ({ ...b, id: bidId(b.id) })),
+    // A bid names its lot by its place in the list (the schema checked it is there).
+    bids: input.bids.map(({ lot, ...b }) => ({
+      ...b,
+      id: bidId(b.id),
+      lotId: lot === null ? null : (lots[lot]?.id ?? null),
+    })),
   };
   if (!(await storage.evaluations.saveSetup(document.id, setup, input.panel, Date.now()))) {
     throw stageMoved();

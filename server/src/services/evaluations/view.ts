@@ -7,9 +7,10 @@
 import {
   type AgreedScore,
   type BidResult,
+  blockedLots,
   type CriterionResult,
   type Declaration,
-  declaredClear,
+  type EvaluationSetup,
   evaluationResults,
   isScoringRole,
   methodResults,
@@ -17,7 +18,6 @@ import {
   type PanelRole,
   type ScoreEntry,
   scoresRevealed,
-  seesCriterion,
   seesEveryCriterion,
   setupProblems,
   visibleSetup,
@@ -33,6 +33,7 @@ import {
   type EvaluationActor,
   forPanel,
   isManager,
+  keptOutOfAll,
   panelRoleOf,
   revealedEntries,
 } from './guards.ts';
@@ -54,8 +55,13 @@ export interface EvaluationView {
     /** False for a scorer whose group is kept from some criteria (price, say). */
     seesEverything: boolean;
     submitted: boolean;
-    /** Declared, and with no conflict or the chair's exception: may score and see scores. */
+    /**
+     * Declared, and not kept out of every lot by a conflict without the chair's exception:
+     * may score and see scores (of the lots not in `blockedLots`).
+     */
     clear: boolean;
+    /** Lots a declared conflict keeps the caller out of ('' for an evaluation without lots). */
+    blockedLots: string[];
   };
   myEntries: ScoreEntry[];
   /**
@@ -107,13 +113,17 @@ export async function evaluationView(
   const submissions = await storage.evaluations.submissions(document.id);
   const canManage = isManager(evaluation, actor);
   const declarations = await storage.evaluations.declarations(document.id);
-  const clear = declaredClear(declarations.find((d) => d.userId === actor.userId));
+  const mine = declarations.find((d) => d.userId === actor.userId);
+  const clear = mine !== undefined && !keptOutOfAll(evaluation, mine);
+  // Owners outside the panel declare nothing: they answer for the whole procurement.
+  const blocked = panelRole === null ? new Set<string>() : blockedLots(evaluation.setup, mine);
+  const viewer: Viewer = { role: seenAs, blocked };
   // A panel member who has not declared, or declared a conflict the chair has not allowed,
   // sees no one's scores. Owners outside the panel follow the evaluation as its owners.
   const mayReadScores = panelRole === null || clear;
   const moderation =
     scoresRevealed(evaluation.state) && mayReadScores
-      ? await moderationOf(storage, evaluation, nameOf, seenAs)
+      ? await moderationOf(storage, evaluation, nameOf, viewer)
       : null;
   let candidates: EvaluationView['candidates'] = [];
   // At set-up the managers choose the panel from these; later an owner may need a new chair.
@@ -130,7 +140,7 @@ export async function evaluationView(
   return {
     evaluation: {
       ...evaluation,
-      setup: visibleSetup(evaluation.setup, seenAs),
+      setup: seenSetup(evaluation.setup, viewer),
       panel: evaluation.panel.map((m) => ({
         ...m,
         name: nameOf.get(m.userId) ?? 'A former member',
@@ -148,9 +158,10 @@ export async function evaluationView(
       panelRole,
       canManage,
       canScore: isScoringRole(panelRole) && evaluation.state === 'scoring' && clear,
-      seesEverything: seesEveryCriterion(evaluation.setup, seenAs),
+      seesEverything: seesEveryCriterion(evaluation.setup, seenAs) && blocked.size === 0,
       submitted: submissions.some((s) => s.userId === actor.userId),
       clear,
+      blockedLots: [...blocked],
     },
     myEntries: isScoringRole(panelRole)
       ? (await storage.evaluations.entries(document.id, actor.userId)).map(
@@ -163,20 +174,36 @@ export async function evaluationView(
 }
 
 /**
- * Everything moderation shows; only ever called once the scores are revealed. `seenAs` is
- * the panel role whose view it is (null: everything, as for the chair, the owners and the
- * exports): a group kept from a criterion gets none of its scores or figures.
+ * Whose view it is: the panel role (null: everything, as for the chair, the owners and the
+ * exports; a group kept from a criterion gets none of its scores or figures) and the lots a
+ * declared conflict keeps them out of (none of those bids' scores either).
  */
+interface Viewer {
+  role: PanelRole | null;
+  blocked: ReadonlySet<string>;
+}
+const everything: Viewer = { role: null, blocked: new Set() };
+
+/** The set-up as a viewer sees it: their criteria, and the bids of lots they may judge. */
+function seenSetup(setup: EvaluationSetup, viewer: Viewer): EvaluationSetup {
+  const visible = visibleSetup(setup, viewer.role);
+  if (viewer.blocked.size === 0) return visible;
+  return { ...visible, bids: visible.bids.filter((b) => !viewer.blocked.has(b.lotId ?? '')) };
+}
+
+/** Everything moderation shows; only ever called once the scores are revealed. */
 export async function moderationOf(
   storage: Storage,
   evaluation: EvaluationRecord,
   nameOf: ReadonlyMap<string, string>,
-  seenAs: PanelRole | null = null,
+  viewer: Viewer = everything,
 ): Promise<NonNullable<EvaluationView['moderation']>> {
   const { setup } = evaluation;
-  const seen = new Set(setup.criteria.filter((c) => seesCriterion(c, seenAs)).map((c) => c.id));
-  const whole = seen.size === setup.criteria.length;
-  const entries = await revealedEntries(storage, evaluation.documentId);
+  const shown = seenSetup(setup, viewer);
+  const seen = new Set(shown.criteria.map((c) => c.id));
+  const seenBids = new Set(shown.bids.map((b) => b.id));
+  const whole = seen.size === setup.criteria.length && seenBids.size === setup.bids.length;
+  const entries = await revealedEntries(storage, evaluation);
   const agreed = await storage.evaluations.agreedScores(evaluation.documentId);
   const earlier = await storage.evaluations.agreedScores(evaluation.documentId, {
     earlierRounds: true,
@@ -184,11 +211,13 @@ export async function moderationOf(
   const rounds = await storage.evaluations.rounds(evaluation.documentId);
   const named = (id: string) => nameOf.get(id) ?? 'A former member';
   const results = evaluationResults(setup, entries);
-  const visible = <T extends { criterionId: string }>(list: readonly T[]) =>
-    list.filter((x) => seen.has(x.criterionId));
+  const visible = <T extends { criterionId: string; bidId?: string }>(list: readonly T[]) =>
+    list.filter((x) => seen.has(x.criterionId) && (x.bidId === undefined || seenBids.has(x.bidId)));
   return {
     entries: visible(entries),
-    criterionResults: results.map((r) => ({ bidId: r.bidId, criteria: visible(r.criteria) })),
+    criterionResults: results
+      .filter((r) => seenBids.has(r.bidId))
+      .map((r) => ({ bidId: r.bidId, criteria: visible(r.criteria) })),
     results: whole ? results : null,
     agreed: visible(agreed).map((a) => ({ ...a, agreedByName: named(a.agreedBy) })),
     earlier: visible(earlier).map((a) => ({ ...a, agreedByName: named(a.agreedBy) })),

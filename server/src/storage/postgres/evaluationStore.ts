@@ -225,13 +225,14 @@ export function postgresEvaluationStore(pool: pg.Pool): EvaluationStore {
         const state = (await lockEvaluation(c, documentId))?.state;
         if (state !== 'scoring' && state !== 'moderation') return 'closed' as const;
         await c.query(
-          `INSERT INTO evaluation_declarations (document_id, user_id, conflict, details, declared_at)
-           VALUES ($1, $2, $3, $4, $5)
+          `INSERT INTO evaluation_declarations
+             (document_id, user_id, conflict, details, declared_at, lots)
+           VALUES ($1, $2, $3, $4, $5, $6)
            ON CONFLICT (document_id, user_id) DO UPDATE SET
-             conflict = excluded.conflict, details = excluded.details,
+             conflict = excluded.conflict, details = excluded.details, lots = excluded.lots,
              declared_at = excluded.declared_at,
              exception_mitigation = NULL, exception_by = NULL, exception_at = NULL`,
-          [documentId, userId, d.conflict, d.details, at],
+          [documentId, userId, d.conflict, d.details, at, d.lots ? JSON.stringify(d.lots) : null],
         );
         return 'saved' as const;
       });

@@ -385,4 +385,8 @@ export const postgresMigrations: readonly string[] = [
   ALTER TABLE comment_threads ADD COLUMN suggestion_decided_by TEXT;
   ALTER TABLE comment_threads ADD COLUMN suggestion_decided_at BIGINT;
   `,
+  // The lots a declared conflict concerns (a JSON list of lot ids; NULL for all of them).
+  `
+  ALTER TABLE evaluation_declarations ADD COLUMN lots TEXT;
+  `,
 ];

@@ -12,7 +12,7 @@ import {
   toEvaluation,
   toRound,
 } from '../rows.ts';
-import type { EvaluationStore } from '../types.ts';
+import type { DeclarationWrite, EvaluationStore } from '../types.ts';
 
 /** Procurement evaluations in SQLite; each guarded write runs in one transaction. */
 export function sqliteEvaluationStore(db: Database.Database): EvaluationStore {
@@ -94,10 +94,11 @@ export function sqliteEvaluationStore(db: Database.Database): EvaluationStore {
        WHERE a.document_id = ? AND a.round < e.round ORDER BY a.round, a.bid_id, a.criterion_id`,
     ),
     declare: db.prepare(
-      `INSERT INTO evaluation_declarations (document_id, user_id, conflict, details, declared_at)
-       VALUES (?, ?, ?, ?, ?)
+      `INSERT INTO evaluation_declarations
+         (document_id, user_id, conflict, details, declared_at, lots)
+       VALUES (?, ?, ?, ?, ?, ?)
        ON CONFLICT (document_id, user_id) DO UPDATE SET
-         conflict = excluded.conflict, details = excluded.details,
+         conflict = excluded.conflict, details = excluded.details, lots = excluded.lots,
          declared_at = excluded.declared_at,
          exception_mitigation = NULL, exception_by = NULL, exception_at = NULL`,
     ),
@@ -186,10 +187,11 @@ export function sqliteEvaluationStore(db: Database.Database): EvaluationStore {
   );
 
   const declare = db.transaction(
-    (documentId: string, userId: string, d: { conflict: boolean; details: string }, at: number) => {
+    (documentId: string, userId: string, d: DeclarationWrite, at: number) => {
       const state = stateOf(documentId);
       if (state !== 'scoring' && state !== 'moderation') return 'closed' as const;
-      stmt.declare.run(documentId, userId, d.conflict ? 1 : 0, d.details, at);
+      const lots = d.lots ? JSON.stringify(d.lots) : null;
+      stmt.declare.run(documentId, userId, d.conflict ? 1 : 0, d.details, at, lots);
       return 'saved' as const;
     },
   );
