@@ -210,3 +210,134 @@ test('each panel group scores its own criteria; price is calculated and kept fro
   await expect(lay.page.getByRole('link', { name: /Download/ })).toHaveCount(0);
   await expectNoAxeViolations(lay.page, 'moderation seen by one panel group');
 });
+
+/**
+ * Two lots: the clinician's conflict concerns North only, so their sheet holds South's bid
+ * alone while the lay evaluator scores both; each lot is ranked in its own table.
+ */
+test('a conflict with one lot keeps its member out of that lot only; each lot is ranked on its own', async ({
+  browser,
+}) => {
+  const chair = await newActor(browser, person('Cher Commissioner', 'lot-chair'));
+  const lay = await newActor(browser, person('Lee Lay', 'lot-lay'));
+  const clinician = await newActor(browser, person('Cal Clinician', 'lot-clinician'));
+  for (const actor of [chair, lay, clinician]) await signUp(actor.page, actor.person);
+  await createWorkspace(chair.page, 'Pharmacy procurement');
+  await addMember(chair.page, lay.person.email, lay.person.name, {
+    role: 'Patient or service user',
+  });
+  await addMember(chair.page, clinician.person.email, clinician.person.name, {
+    role: 'Clinician',
+  });
+  await createDocument(chair.page, 'Community pharmacy lots', 'Procurement evaluation');
+  await chair.page.getByRole('link', { name: 'Scoring', exact: true }).click();
+  const scoringUrl = chair.page.url();
+
+  const setup = chair.page.getByRole('form', { name: 'Set up the evaluation' });
+  await setup.getByRole('button', { name: 'Add a criterion' }).click();
+  await setup.getByLabel('Criterion 1: title').fill('Access for patients');
+  await setup.getByLabel('Criterion 1: weight, per cent').fill('100');
+  await setup.getByRole('button', { name: 'Add a lot' }).click();
+  await setup.getByLabel('Lot 1: name').fill('North');
+  await setup.getByRole('button', { name: 'Add a lot' }).click();
+  await setup.getByLabel('Lot 2: name').fill('South');
+  for (const [n, bidder, lot] of [
+    [1, 'Northside Pharmacy', 'North'],
+    [2, 'Northway Chemists', 'North'],
+    [3, 'Southside Pharmacy', 'South'],
+  ] as const) {
+    await setup.getByRole('button', { name: 'Add a bid' }).click();
+    await setup.getByLabel(`Bid ${n}: bidder`).fill(bidder);
+    await setup.getByLabel(`Bid ${n}: lot`).selectOption({ label: lot });
+  }
+  for (const [actor, role] of [
+    [chair, 'Chair'],
+    [lay, 'Lay evaluator'],
+    [clinician, 'Evaluator'],
+  ] as const) {
+    await setup.getByLabel(`Panel role for ${actor.person.name}`).selectOption({ label: role });
+  }
+  await expectNoAxeViolations(chair.page, 'evaluation set-up with lots');
+  await setup.getByRole('button', { name: 'Save the set-up' }).click();
+  await expect(setup.getByRole('status')).toHaveText('Set-up saved.');
+  await chair.page
+    .getByRole('region', { name: 'Start scoring' })
+    .getByRole('button', { name: 'Start scoring' })
+    .click();
+  await expect(chair.page.getByText('Stage: Individual scoring.')).toBeVisible();
+  await declareNoConflict(chair.page);
+
+  // The clinician declares a conflict with North only.
+  await clinician.page.goto(scoringUrl);
+  const declaration = clinician.page.getByRole('form', { name: 'Your declaration' });
+  await declaration.getByLabel('I will keep the bids, scores and discussions confidential').check();
+  await declaration.getByRole('radio', { name: 'Yes' }).check();
+  await declaration
+    .getByLabel('Describe the conflict')
+    .fill('I was a locum at Northside Pharmacy last year.');
+  await declaration.getByRole('checkbox', { name: 'South' }).uncheck();
+  await expectNoAxeViolations(clinician.page, 'declaration with lots');
+  await declaration.getByRole('button', { name: 'Sign the declaration' }).click();
+  await expect(declaration).toHaveCount(0);
+  await expect(clinician.page.getByRole('main')).toContainText(
+    'Your declared conflict of interest keeps you out of the lot “North”',
+  );
+  await expect(clinician.page.getByRole('form', { name: /^Access for patients for/ })).toHaveCount(
+    1,
+  );
+  await score(
+    clinician.page,
+    'Access for patients for Southside Pharmacy',
+    /^3 – Good/,
+    'Cal: open late on weekdays and Saturdays.',
+  );
+  await expectNoAxeViolations(clinician.page, 'score sheet kept out of one lot');
+  await clinician.page.getByRole('button', { name: 'Submit my scores' }).click();
+  await expect(clinician.page.getByText('You have submitted your scores.')).toBeVisible();
+
+  await lay.page.goto(scoringUrl);
+  await declareNoConflict(lay.page);
+  for (const [bidder, level] of [
+    ['Northside Pharmacy', /^2 – Satisfactory/],
+    ['Northway Chemists', /^4 – Excellent/],
+    ['Southside Pharmacy', /^1 – Poor/],
+  ] as const) {
+    await score(
+      lay.page,
+      `Access for patients for ${bidder}`,
+      level,
+      'Lee: how easy it is to get there.',
+    );
+  }
+  await lay.page.getByRole('button', { name: 'Submit my scores' }).click();
+  await expect(lay.page.getByText('You have submitted your scores.')).toBeVisible();
+
+  await chair.page.reload();
+  await expect(chair.page.getByRole('region', { name: 'Declarations of interests' })).toContainText(
+    'declared a conflict with the lot “North”',
+  );
+  await chair.page
+    .getByRole('form', { name: 'Open moderation' })
+    .getByRole('button', { name: 'Open moderation' })
+    .click();
+  await expect(chair.page.getByText('Stage: Moderation.')).toBeFocused();
+  const north = chair.page.getByRole('table', { name: 'Lot North: weighted totals and ranking' });
+  await expect(north.getByRole('row', { name: /Northway Chemists/ })).toContainText('1st');
+  await expect(north.getByRole('row', { name: /Northside Pharmacy/ })).toContainText('2nd');
+  const south = chair.page.getByRole('table', { name: 'Lot South: weighted totals and ranking' });
+  // (3 + 1) / 2 of 4 = 50, alone and first in its lot.
+  await expect(south.getByRole('row', { name: /Southside Pharmacy/ })).toContainText('50');
+  await expect(south.getByRole('row', { name: /Southside Pharmacy/ })).toContainText('1st');
+  await expectNoAxeViolations(chair.page, 'moderation with lots');
+
+  // The clinician sees South's moderation, and nothing of North's.
+  await clinician.page.reload();
+  await expect(
+    clinician.page.getByRole('heading', { name: 'Moderation of Southside Pharmacy (South)' }),
+  ).toBeVisible();
+  await expect(clinician.page.getByRole('main')).not.toContainText('Northway Chemists');
+  await expect(clinician.page.getByRole('main')).toContainText(
+    'The totals and ranking draw on scores you may not see: the bids of a lot your declared conflict keeps you out of, so they are shown to the chair',
+  );
+  await expectNoAxeViolations(clinician.page, 'moderation kept out of one lot');
+});

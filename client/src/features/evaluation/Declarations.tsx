@@ -1,4 +1,10 @@
-import { conflictExceptionInputSchema, declarationInputSchema } from '@chorus/shared';
+import {
+  bidLabel,
+  conflictExceptionInputSchema,
+  conflictLotsInWords,
+  type DeclarationInput,
+  declarationInputSchema,
+} from '@chorus/shared';
 import { type FormEvent, useState } from 'react';
 import { Button } from '../../ui/Button.tsx';
 import { FormError } from '../../ui/FormError.tsx';
@@ -16,13 +22,17 @@ export function DeclarationForm({
   onDeclare,
 }: {
   view: EvaluationView;
-  onDeclare: (input: { confidential: true; conflict: boolean; details: string }) => Promise<void>;
+  onDeclare: (input: DeclarationInput) => Promise<void>;
 }) {
+  const { setup } = view.evaluation;
+  const lots = setup.lots ?? [];
   const [confidential, setConfidential] = useState(false);
   const [conflict, setConflict] = useState<'' | 'no' | 'yes'>('');
   const [details, setDetails] = useState('');
+  // The lots the conflict concerns: all of them until the member says otherwise.
+  const [conflictLots, setConflictLots] = useState<string[]>(() => lots.map((l) => l.id));
   const { busy, problem, setProblem, run } = useAction();
-  const bidders = view.evaluation.setup.bids.map((b) => b.bidder).join(', ');
+  const bidders = setup.bids.map((b) => bidLabel(setup, b)).join(', ');
 
   const onSubmit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -31,10 +41,15 @@ export function DeclarationForm({
       setProblem('Say whether you have a conflict of interest with any bidder.');
       return;
     }
+    if (conflict === 'yes' && lots.length > 0 && conflictLots.length === 0) {
+      setProblem('Tick the lots your conflict concerns: at least one.');
+      return;
+    }
     const parsed = declarationInputSchema.safeParse({
       confidential,
       conflict: conflict === 'yes',
       details,
+      lots: conflict === 'yes' && lots.length > 0 ? conflictLots : null,
     });
     if (!parsed.success) {
       setProblem(parsed.error.issues[0]?.message ?? 'Check your declaration.');
@@ -86,6 +101,32 @@ export function DeclarationForm({
             onChange={setDetails}
             rows={3}
           />
+        ) : null}
+        {conflict === 'yes' && lots.length > 0 ? (
+          <fieldset className="field checkboxes">
+            <legend className="field__label">Which lots does the conflict concern?</legend>
+            <p className="field__hint">
+              You stay out of those lots only: you score and see the scores of the others. Once
+              declared, a lot stays on record.
+            </p>
+            {lots.map((l) => (
+              <div className="checkbox" key={l.id}>
+                <input
+                  type="checkbox"
+                  id={`declaration-lot-${l.id}`}
+                  checked={conflictLots.includes(l.id)}
+                  onChange={(event) =>
+                    setConflictLots((now) =>
+                      event.target.checked
+                        ? lots.map((x) => x.id).filter((x) => x === l.id || now.includes(x))
+                        : now.filter((x) => x !== l.id),
+                    )
+                  }
+                />
+                <label htmlFor={`declaration-lot-${l.id}`}>{l.name}</label>
+              </div>
+            ))}
+          </fieldset>
         ) : null}
         <div>
           <Button type="submit" busy={busy}>
@@ -146,8 +187,10 @@ export function DeclarationsRegister({
   view: EvaluationView;
   onAllow: (userId: string, mitigation: string) => Promise<void>;
 }) {
-  const { declarations, panel, state } = view.evaluation;
+  const { declarations, panel, state, setup } = view.evaluation;
   if (state === 'setup') return null;
+  const lotsOf = (d: (typeof declarations)[number]) =>
+    setup.lots?.length ? ` with ${conflictLotsInWords(setup, d)}` : '';
   const isChair = view.me.panelRole === 'chair';
   const declarationOf = new Map(declarations.map((d) => [d.userId, d]));
   return (
@@ -167,8 +210,8 @@ export function DeclarationsRegister({
                 : !d.conflict
                   ? 'no conflict declared'
                   : d.exception
-                    ? `declared a conflict (${d.details}); the chair allowed them to take part: ${d.exception.mitigation}`
-                    : `declared a conflict (${d.details}); kept out of scoring until the chair records an exception`}
+                    ? `declared a conflict${lotsOf(d)} (${d.details}); the chair allowed them to take part: ${d.exception.mitigation}`
+                    : `declared a conflict${lotsOf(d)} (${d.details}); kept out of scoring${setup.lots?.length ? ' in those lots' : ''} until the chair records an exception`}
               {isChair && d?.conflict && !d.exception && m.userId !== view.me.userId ? (
                 <ExceptionForm
                   name={m.name}

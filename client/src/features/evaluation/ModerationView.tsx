@@ -1,5 +1,6 @@
 import {
   agreedScoreInputSchema,
+  bidLabel,
   type Criterion,
   criterionDescriptors,
   criterionName,
@@ -34,7 +35,32 @@ const ordinalRules = new Intl.PluralRules('en-GB', { type: 'ordinal' });
 const ordinalSuffix: Record<string, string> = { one: 'st', two: 'nd', few: 'rd', other: 'th' };
 const ordinal = (n: number) => `${n}${ordinalSuffix[ordinalRules.select(n)] ?? 'th'}`;
 
-/** Totals and ranking, with what the numbers mean said in words. */
+/** Totals and ranking, one table per lot, with what the numbers mean said in words. */
+function ResultsTables({
+  caption,
+  results,
+  view,
+}: {
+  caption: string;
+  results: BidResultView[];
+  view: EvaluationView;
+}) {
+  const lots = view.evaluation.setup.lots ?? [];
+  if (lots.length === 0) return <ResultsTable caption={caption} results={results} view={view} />;
+  return (
+    <>
+      {lots.map((lot) => (
+        <ResultsTable
+          key={lot.id}
+          caption={`Lot ${lot.name}: ${caption.charAt(0).toLowerCase()}${caption.slice(1)}`}
+          results={results.filter((r) => r.lotId === lot.id)}
+          view={view}
+        />
+      ))}
+    </>
+  );
+}
+
 function ResultsTable({
   caption,
   results,
@@ -258,7 +284,7 @@ export function ModerationView({
         </p>
         {shown ? (
           <>
-            <ResultsTable
+            <ResultsTables
               caption={
                 finalResults && !byAverage
                   ? 'Agreed totals and ranking'
@@ -283,9 +309,11 @@ export function ModerationView({
           </>
         ) : (
           <p>
-            The totals and ranking combine every criterion, including some your panel group does not
-            see (such as price), so they are shown to the chair, the facilitator, observers and the
-            document’s owners. Below are the scores on the criteria your group scores.
+            {view.me.blockedLots.length > 0
+              ? 'The totals and ranking draw on scores you may not see: the bids of a lot your declared conflict keeps you out of'
+              : 'The totals and ranking combine every criterion, including some your panel group does not see (such as price)'}
+            , so they are shown to the chair, the facilitator, observers and the document’s owners.
+            Below are the scores you may see.
           </p>
         )}
       </section>
@@ -313,7 +341,7 @@ export function ModerationView({
         const result = criterionResults.find((r) => r.bidId === bid.id);
         return (
           <section key={bid.id} aria-labelledby={`moderate-${bid.id}`} className="section">
-            <h2 id={`moderate-${bid.id}`}>Moderation of {bid.bidder}</h2>
+            <h2 id={`moderate-${bid.id}`}>Moderation of {bidLabel(setup, bid)}</h2>
             {setup.criteria.map((criterion, i) => {
               const outcome = result?.criteria[i];
               if (criterion.scale === 'price') {

@@ -1,4 +1,5 @@
 import {
+  bidLabel,
   type Criterion,
   criterionDescriptors,
   criterionName,
@@ -208,9 +209,19 @@ export function ScoreSheet({
           ? null
           : ' You score the criteria your panel group scores; the panel’s other groups score the rest, which you do not see (price, for example).'}
       </p>
+      {view.me.blockedLots.length > 0 ? (
+        <p>
+          Your declared conflict of interest keeps you out of{' '}
+          {(setup.lots ?? [])
+            .filter((l) => view.me.blockedLots.includes(l.id))
+            .map((l) => `the lot “${l.name}”`)
+            .join(' and ')}
+          : its bids are not on your sheet, and you will not see their scores.
+        </p>
+      ) : null}
       {setup.bids.map((bid) => (
         <section key={bid.id} aria-labelledby={`bid-${bid.id}`} className="section panel stack">
-          <h3 id={`bid-${bid.id}`}>{bid.bidder}</h3>
+          <h3 id={`bid-${bid.id}`}>{bidLabel(setup, bid)}</h3>
           {setup.criteria
             .filter((c) => c.scale === 'price')
             .map((criterion) => (

@@ -44,6 +44,21 @@ interface CriterionDraft {
 
 type PanelChoice = PanelRole | 'none';
 
+interface LotDraft {
+  key: number;
+  id?: string;
+  name: string;
+}
+
+interface BidDraft {
+  key: number;
+  id?: string;
+  bidder: string;
+  price: string;
+  /** The draft key of its lot (lots may be renamed or not yet saved); null for none. */
+  lotKey: number | null;
+}
+
 /** A typed price in pounds ("£1,250,000" or "98500.50"); what is not a number stays NaN. */
 function parsePrice(text: string): number | null {
   const plain = text.replace(/[£,\s]/g, '');
@@ -82,13 +97,19 @@ export function SetupForm({
     })),
   );
   const [method, setMethod] = useState<EvaluationMethod>(evaluationMethod(setup));
+  const [lots, setLots] = useState<LotDraft[]>(() =>
+    (setup.lots ?? []).map((l) => ({ key: nextKey++, id: l.id, name: l.name })),
+  );
   const [bids, setBids] = useState(() =>
-    setup.bids.map((b): { key: number; id?: string; bidder: string; price: string } => ({
-      key: nextKey++,
-      id: b.id,
-      bidder: b.bidder,
-      price: b.price == null ? '' : String(b.price),
-    })),
+    setup.bids.map(
+      (b): BidDraft => ({
+        key: nextKey++,
+        id: b.id,
+        bidder: b.bidder,
+        price: b.price == null ? '' : String(b.price),
+        lotKey: lots.find((l) => l.id === b.lotId)?.key ?? null,
+      }),
+    ),
   );
   const [roles, setRoles] = useState<Record<string, PanelChoice>>(() =>
     Object.fromEntries(panel.map((m) => [m.userId, m.panelRole])),
@@ -104,6 +125,7 @@ export function SetupForm({
 
   const toInput = () => ({
     method,
+    lots: lots.map((l) => ({ id: l.id, name: l.name })),
     criteria: criteria.map((c) => ({
       id: c.id,
       title: c.title,
@@ -115,7 +137,10 @@ export function SetupForm({
       threshold: c.threshold.trim() === '' ? null : Number(c.threshold),
       descriptors: c.descriptors,
     })),
-    bids: bids.map((b) => ({ id: b.id, bidder: b.bidder, price: parsePrice(b.price) })),
+    bids: bids.map((b) => {
+      const lot = lots.findIndex((l) => l.key === b.lotKey);
+      return { id: b.id, bidder: b.bidder, price: parsePrice(b.price), lot: lot < 0 ? null : lot };
+    }),
     panel: Object.entries(roles).flatMap(([userId, panelRole]) =>
       panelRole === 'none' ? [] : [{ userId, panelRole }],
     ),
@@ -306,6 +331,56 @@ export function SetupForm({
 
       <fieldset className="evaluation-fieldset">
         <legend>
+          <h3>Lots</h3>
+        </legend>
+        <p className="field__hint">
+          If the contract is bid for in parts (for example by area), add a lot for each. Every lot
+          is scored against the same criteria and ranked on its own. Without lots, all bids compete
+          with each other.
+        </p>
+        {lots.length === 0 ? <p>No lots: one contract.</p> : null}
+        <ol className="evaluation-list">
+          {lots.map((l, i) => (
+            <li key={l.key} className="evaluation-list__item">
+              <TextField
+                id={fieldId(`lots.${i}.name`)}
+                label={`Lot ${i + 1}: name`}
+                value={l.name}
+                onChange={(name) =>
+                  setLots((list) => list.map((x) => (x.key === l.key ? { ...x, name } : x)))
+                }
+                error={fieldErrors[`lots.${i}.name`]}
+              />
+              <Button
+                variant="quiet"
+                onClick={() => {
+                  setLots((list) => list.filter((x) => x.key !== l.key));
+                  // Its bids now need another lot: the set-up's problems will say so.
+                  setBids((list) =>
+                    list.map((b) => (b.lotKey === l.key ? { ...b, lotKey: null } : b)),
+                  );
+                }}
+              >
+                Remove lot {i + 1}
+              </Button>
+            </li>
+          ))}
+        </ol>
+        {fieldErrors.lots ? (
+          <p className="field__error" role="alert">
+            {fieldErrors.lots}
+          </p>
+        ) : null}
+        <Button
+          variant="secondary"
+          onClick={() => setLots((list) => [...list, { key: nextKey++, name: '' }])}
+        >
+          Add a lot
+        </Button>
+      </fieldset>
+
+      <fieldset className="evaluation-fieldset">
+        <legend>
           <h3>Bids</h3>
         </legend>
         {bids.length === 0 ? <p>No bids yet.</p> : null}
@@ -321,6 +396,26 @@ export function SetupForm({
                 }
                 error={fieldErrors[`bids.${i}.bidder`]}
               />
+              {lots.length > 0 ? (
+                <SelectField
+                  id={fieldId(`bids.${i}.lot`)}
+                  label={`Bid ${i + 1}: lot`}
+                  value={b.lotKey === null ? '' : String(b.lotKey)}
+                  placeholder="Choose the lot"
+                  onChange={(value) =>
+                    setBids((list) =>
+                      list.map((x) =>
+                        x.key === b.key ? { ...x, lotKey: value === '' ? null : Number(value) } : x,
+                      ),
+                    )
+                  }
+                  options={lots.map((l, n) => ({
+                    value: String(l.key),
+                    label: l.name.trim() || `Lot ${n + 1}`,
+                  }))}
+                  error={fieldErrors[`bids.${i}.lot`]}
+                />
+              ) : null}
               <TextField
                 id={fieldId(`bids.${i}.price`)}
                 label={`Bid ${i + 1}: total price in pounds (for a price criterion)`}
@@ -344,7 +439,13 @@ export function SetupForm({
         </ol>
         <Button
           variant="secondary"
-          onClick={() => setBids((list) => [...list, { key: nextKey++, bidder: '', price: '' }])}
+          onClick={() =>
+            setBids((list) => [
+              ...list,
+              // A new bid starts in the last lot, where bids are usually entered lot by lot.
+              { key: nextKey++, bidder: '', price: '', lotKey: lots.at(-1)?.key ?? null },
+            ])
+          }
         >
           Add a bid
         </Button>

@@ -40,6 +40,7 @@ const agreedScoreSchema = z.object({
 
 const bidResultSchema = z.object({
   bidId: z.string(),
+  lotId: z.string().nullable(),
   criteria: z.array(criterionResultSchema),
   total: z.number(),
   failures: z.array(z.string()),
@@ -53,6 +54,7 @@ const evaluationViewSchema = z.object({
     state: z.enum(evaluationStates),
     setup: z.object({
       method: z.enum(evaluationMethods).optional(),
+      lots: z.array(z.object({ id: z.string(), name: z.string() })).optional(),
       criteria: z.array(
         z.object({
           id: z.string(),
@@ -66,7 +68,14 @@ const evaluationViewSchema = z.object({
         }),
       ),
       // A price comes only to those who see the price criterion.
-      bids: z.array(z.object({ id: z.string(), bidder: z.string(), price: z.number().nullish() })),
+      bids: z.array(
+        z.object({
+          id: z.string(),
+          bidder: z.string(),
+          lotId: z.string().nullish(),
+          price: z.number().nullish(),
+        }),
+      ),
     }),
     panel: z.array(
       z.object({ userId: z.string(), name: z.string(), panelRole: z.enum(panelRoles) }),
@@ -80,6 +89,7 @@ const evaluationViewSchema = z.object({
         name: z.string(),
         conflict: z.boolean(),
         details: z.string(),
+        lots: z.array(z.string()).nullish(),
         declaredAt: z.number(),
         exception: z.object({ mitigation: z.string(), by: z.string(), at: z.number() }).nullable(),
       }),
@@ -94,6 +104,7 @@ const evaluationViewSchema = z.object({
     seesEverything: z.boolean(),
     submitted: z.boolean(),
     clear: z.boolean(),
+    blockedLots: z.array(z.string()),
   }),
   myEntries: z.array(scoreEntrySchema),
   moderation: z
