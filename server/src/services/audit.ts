@@ -1,6 +1,6 @@
 import type { AuditAction } from '@chorus/shared';
 import type { Logger } from '../logger.ts';
-import type { Storage } from '../storage/types.ts';
+import type { AuditEntry, Storage } from '../storage/types.ts';
 
 export interface AuditInput {
   actorId: string | null;
@@ -11,6 +11,19 @@ export interface AuditInput {
   ip?: string | null;
 }
 
+/** The stored form of an entry, for a store that writes it with the change it records. */
+export function auditEntry(entry: AuditInput, at = Date.now()): AuditEntry {
+  return {
+    at,
+    actorId: entry.actorId,
+    workspaceId: entry.workspaceId ?? null,
+    action: entry.action,
+    target: entry.target ?? null,
+    details: entry.details ?? {},
+    ip: entry.ip ?? null,
+  };
+}
+
 /** Appends one entry to the audit log. The log is append-only in the database too. */
 export async function recordAudit(
   storage: Storage,
@@ -18,15 +31,7 @@ export async function recordAudit(
   logger?: Logger,
 ): Promise<void> {
   try {
-    await storage.audit.append({
-      at: Date.now(),
-      actorId: entry.actorId,
-      workspaceId: entry.workspaceId ?? null,
-      action: entry.action,
-      target: entry.target ?? null,
-      details: entry.details ?? {},
-      ip: entry.ip ?? null,
-    });
+    await storage.audit.append(auditEntry(entry));
   } catch (err) {
     // Never lose the fact that auditing failed.
     logger?.log('error', 'audit.append_failed', { action: entry.action, error: String(err) });

@@ -31,7 +31,7 @@ import type {
   Storage,
 } from '../storage/types.ts';
 import { documentReaders } from './access.ts';
-import { recordAudit } from './audit.ts';
+import { auditEntry, type recordAudit } from './audit.ts';
 import type { LiveDocuments } from './index.ts';
 import { saveVersion } from './versions.ts';
 
@@ -122,17 +122,21 @@ async function write(
   actorId: string,
   audit: Parameters<typeof recordAudit>[1][],
 ): Promise<void> {
-  const saved = await where.storage.lifecycles.save({
-    documentId: where.document.id,
-    status: next.status,
-    leads: next.leads,
-    approvals: next.approvals,
-    version: record.version + 1,
-    changedAt: Date.now(),
-    changedBy: actorId,
-  });
+  const at = Date.now();
+  // One transaction: the change and its audit entries are on record together or not at all.
+  const saved = await where.storage.lifecycles.save(
+    {
+      documentId: where.document.id,
+      status: next.status,
+      leads: next.leads,
+      approvals: next.approvals,
+      version: record.version + 1,
+      changedAt: at,
+      changedBy: actorId,
+    },
+    audit.map((e) => auditEntry(e, at)),
+  );
   if (!saved) throw changedMeanwhile(await current(where));
-  for (const entry of audit) await recordAudit(where.storage, entry);
   where.live?.notify(where.document.id, 'status');
 }
 

@@ -849,6 +849,32 @@ export function storageContract(name: string, open: () => Promise<Storage>): voi
         await s.close();
       });
 
+      it('writes a change and its audit entries together, or neither', async () => {
+        const s = await withDocument();
+        const entry = {
+          at: 1_700_000_000_001,
+          actorId: ann,
+          workspaceId: 'w1aaaaaaaaaaaaaaaaaaaaaa',
+          action: 'document.status_changed' as const,
+          target: doc,
+          details: { from: 'draft', to: 'in_review' },
+          ip: null,
+        };
+        expect(await s.lifecycles.save(record(1, 'in_review'), [entry])).toBe(true);
+        // A stale write records no entry.
+        expect(await s.lifecycles.save(record(1, 'draft'), [{ ...entry, at: 5 }])).toBe(false);
+        const logged = () => s.audit.query('w1aaaaaaaaaaaaaaaaaaaaaa', { limit: 10 });
+        expect((await logged()).map((e) => [e.action, e.at])).toEqual([
+          ['document.status_changed', 1_700_000_000_001],
+        ]);
+        // An entry the log refuses (no action) takes the change back with it.
+        const broken = { ...entry, action: null as unknown as typeof entry.action };
+        await expect(s.lifecycles.save(record(2, 'draft'), [broken])).rejects.toThrow();
+        expect((await s.lifecycles.get(doc))?.status).toBe('in_review');
+        expect(await logged()).toHaveLength(1);
+        await s.close();
+      });
+
       it('goes when the workspace is erased', async () => {
         const s = await withDocument();
         await s.lifecycles.save(record(1, 'in_review'));

@@ -582,9 +582,11 @@ export interface LifecycleStore {
   get(documentId: string): Promise<LifecycleRecord | null>;
   /**
    * Writes the record if the stored version is still the one before `record.version`
-   * (none stored, for version 1): false if someone else wrote first.
+   * (none stored, for version 1): false if someone else wrote first. The audit entries are
+   * written in the same transaction: a status change is never on record without its entry,
+   * nor an entry without its change.
    */
-  save(record: LifecycleRecord): Promise<boolean>;
+  save(record: LifecycleRecord, audit?: readonly AuditEntry[]): Promise<boolean>;
 }
 
 export interface Storage {

@@ -33,6 +33,7 @@ import {
   type WorkspaceRow,
 } from '../rows.ts';
 import type {
+  AuditEntry,
   ClientIdOwner,
   CommentStore,
   InviteRecord,
@@ -984,25 +985,35 @@ function postgresLifecycleStore(pool: pg.Pool): LifecycleStore {
       );
       return row ? toLifecycle(row) : null;
     },
-    async save(r: LifecycleRecord) {
+    async save(r: LifecycleRecord, audit: readonly AuditEntry[] = []) {
       const leads = JSON.stringify(r.leads);
       const approvals = JSON.stringify(r.approvals);
-      const result =
-        r.version === 1
-          ? await pool.query(
-              `INSERT INTO document_lifecycle
+      return transaction(pool, async (c) => {
+        const result =
+          r.version === 1
+            ? await c.query(
+                `INSERT INTO document_lifecycle
                  (document_id, status, leads, approvals, version, changed_at, changed_by)
                VALUES ($1, $2, $3, $4, 1, $5, $6) ON CONFLICT (document_id) DO NOTHING`,
-              [r.documentId, r.status, leads, approvals, r.changedAt, r.changedBy],
-            )
-          : await pool.query(
-              `UPDATE document_lifecycle
+                [r.documentId, r.status, leads, approvals, r.changedAt, r.changedBy],
+              )
+            : await c.query(
+                `UPDATE document_lifecycle
                SET status = $1, leads = $2, approvals = $3, version = version + 1,
                  changed_at = $4, changed_by = $5
                WHERE document_id = $6 AND version = $7`,
-              [r.status, leads, approvals, r.changedAt, r.changedBy, r.documentId, r.version - 1],
-            );
-      return result.rowCount === 1;
+                [r.status, leads, approvals, r.changedAt, r.changedBy, r.documentId, r.version - 1],
+              );
+        if (result.rowCount !== 1) return false;
+        for (const e of audit) {
+          await c.query(
+            `INSERT INTO audit_log (at, actor_id, workspace_id, action, target, details, ip)
+           VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+            [e.at, e.actorId, e.workspaceId, e.action, e.target, JSON.stringify(e.details), e.ip],
+          );
+        }
+        return true;
+      });
     },
   };
 }

@@ -33,6 +33,7 @@ import {
   type WorkspaceRow,
 } from '../rows.ts';
 import type {
+  AuditEntry,
   ClientIdOwner,
   CommentRecord,
   CommentStore,
@@ -967,28 +968,40 @@ function sqliteLifecycleStore(db: Database.Database): LifecycleStore {
          changed_by = ?
        WHERE document_id = ? AND version = ?`,
     ),
+    audit: db.prepare(
+      `INSERT INTO audit_log (at, actor_id, workspace_id, action, target, details, ip)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    ),
   };
+  const save = db.transaction((r: LifecycleRecord, audit: readonly AuditEntry[]) => {
+    const leads = JSON.stringify(r.leads);
+    const approvals = JSON.stringify(r.approvals);
+    const result =
+      r.version === 1
+        ? stmt.insert.run(r.documentId, r.status, leads, approvals, r.changedAt, r.changedBy)
+        : stmt.update.run(
+            r.status,
+            leads,
+            approvals,
+            r.changedAt,
+            r.changedBy,
+            r.documentId,
+            r.version - 1,
+          );
+    if (result.changes !== 1) return false;
+    for (const e of audit) {
+      const details = JSON.stringify(e.details);
+      stmt.audit.run(e.at, e.actorId, e.workspaceId, e.action, e.target, details, e.ip);
+    }
+    return true;
+  });
   return {
     async get(documentId) {
       const row = stmt.get.get(documentId);
       return row ? toLifecycle(row) : null;
     },
-    async save(r: LifecycleRecord) {
-      const leads = JSON.stringify(r.leads);
-      const approvals = JSON.stringify(r.approvals);
-      const result =
-        r.version === 1
-          ? stmt.insert.run(r.documentId, r.status, leads, approvals, r.changedAt, r.changedBy)
-          : stmt.update.run(
-              r.status,
-              leads,
-              approvals,
-              r.changedAt,
-              r.changedBy,
-              r.documentId,
-              r.version - 1,
-            );
-      return result.changes === 1;
+    async save(r: LifecycleRecord, audit: readonly AuditEntry[] = []) {
+      return save(r, audit);
     },
   };
 }
