@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { expect, type Locator, type Page, test } from '@playwright/test';
+import JSZip from 'jszip';
 import {
   addMember,
   createDocument,
@@ -130,6 +132,20 @@ test('a patient comments on the text, a clinician replies, and the thread follow
     await expect
       .poll(() => patient.page.evaluate(() => window.getSelection()?.toString()))
       .toBe(FIRST_LINE);
+  });
+
+  await test.step('the Word export can carry the open comments, credited', async () => {
+    const [download] = await Promise.all([
+      clinician.page.waitForEvent('download'),
+      clinician.page
+        .getByRole('link', { name: 'Download as Word document with open comments' })
+        .click(),
+    ]);
+    const zip = await JSZip.loadAsync(readFileSync(await download.path()));
+    const xml = (await zip.file('word/document.xml')?.async('string')) ?? '';
+    const words = xml.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
+    expect(words).toContain('Say how long people wait for their results now.');
+    expect(words).toContain('Pat Patient (Patient or service user)');
   });
 
   await test.step('resolving hides the thread for everyone; it can be shown and reopened', async () => {

@@ -132,7 +132,9 @@ test('experience evidence records consent for quotes and maps touchpoints to the
   await test.step('the document downloads as a Word file', async () => {
     const [download] = await Promise.all([
       facilitator.page.waitForEvent('download'),
-      facilitator.page.getByRole('link', { name: 'Download as Word document' }).click(),
+      facilitator.page
+        .getByRole('link', { name: 'Download as Word document', exact: true })
+        .click(),
     ]);
     expect(download.suggestedFilename()).toBe('Screening pathway.docx');
     const path = await download.path();

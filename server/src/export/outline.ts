@@ -4,6 +4,7 @@ import {
   analyseRunChart,
   type CardKind,
   COPRODUCTION_FIELD,
+  type CommentThreadView,
   charterCard,
   consentWarning,
   coproductionLevelNames,
@@ -400,12 +401,78 @@ function block(out: OutlineBlock[], el: Y.XmlElement, pieces: Map<string, string
   }
 }
 
-export function outlineOf(doc: Y.Doc): OutlineBlock[] {
+/**
+ * The document's outline; `appendix` (the comments, say) goes at the end and through the
+ * same safety net, so a withheld quote is not exported by a comment that quotes it.
+ */
+export function outlineOf(doc: Y.Doc, appendix: readonly OutlineBlock[] = []): OutlineBlock[] {
   const out: OutlineBlock[] = [];
   const withheld: string[] = [];
   const pieces = piecesOf(doc, withheld);
   for (const el of children(doc.getXmlFragment('default'))) block(out, el, pieces);
+  out.push(...appendix);
   return withoutWithheld(out, withheld);
+}
+
+const day = new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeZone: 'UTC' });
+
+/**
+ * Comment threads as an appendix: each with the words it is on, every comment credited as
+ * its author chose (name or role) with its date, what a suggestion proposed and what became
+ * of it, and whether the thread was resolved. Deleted comments are left out.
+ */
+export function commentsOutline(
+  threads: readonly CommentThreadView[],
+  which: 'open' | 'all',
+): OutlineBlock[] {
+  const chosen = threads.filter((t) => which === 'all' || t.resolved === null);
+  const out: OutlineBlock[] = [{ type: 'heading', level: 1, text: 'Comments' }];
+  if (chosen.length === 0) {
+    out.push({
+      type: 'note',
+      text: which === 'open' ? 'There are no open comments.' : 'There are no comments.',
+    });
+    return out;
+  }
+  out.push({
+    type: 'note',
+    text: `${chosen.length} ${chosen.length === 1 ? 'thread' : 'threads'}${which === 'open' ? ' still open' : ''}, oldest first. Each person is named as they chose to be credited.`,
+  });
+  for (const t of chosen) {
+    out.push({ type: 'labelled', label: 'On the words', text: `“${t.quote}”` });
+    if (t.suggestion) {
+      const outcome =
+        t.suggestion.outcome === null
+          ? 'not decided yet'
+          : `${t.suggestion.outcome} by ${t.suggestion.decided?.byName ?? 'an editor'}`;
+      out.push({
+        type: 'labelled',
+        label: 'Suggested change',
+        text: `${t.suggestion.text === '' ? 'delete the words' : `“${t.suggestion.text}”`} (${outcome})`,
+      });
+    }
+    for (const c of t.comments) {
+      if (c.deleted) continue;
+      out.push({
+        type: 'bullet',
+        level: 0,
+        runs: [
+          {
+            text: `${c.authorName} (${c.roleLabel}), ${day.format(new Date(c.createdAt))}: `,
+            bold: true,
+          },
+          { text: c.body },
+        ],
+      });
+    }
+    if (t.resolved) {
+      out.push({
+        type: 'note',
+        text: `Resolved by ${t.resolved.byName} on ${day.format(new Date(t.resolved.at))}.`,
+      });
+    }
+  }
+  return out;
 }
 
 /**

@@ -196,6 +196,13 @@ function DocumentWorkspace({
         <a href={`/api/documents/${encodeURIComponent(document.id)}/export.docx`} download>
           Download as Word document
         </a>
+        {' · '}
+        <a
+          href={`/api/documents/${encodeURIComponent(document.id)}/export.docx?comments=open`}
+          download
+        >
+          Download as Word document with open comments
+        </a>
         {document.kind === 'procurement_evaluation' ? (
           <>
             {' · '}

@@ -89,6 +89,65 @@ describe('exporting a document as a Word file', () => {
     ).toMatchObject({ target: documentId });
   });
 
+  it('adds the open comments, or all of them, when asked, credited and without withheld quotes', async () => {
+    // A real anchor (a Yjs relative position); the server checks its form, not its place.
+    const scratch = new Y.Doc();
+    scratch.getXmlFragment('default').insert(0, [new Y.XmlText('x')]);
+    const at = Buffer.from(
+      Y.encodeRelativePosition(
+        Y.createRelativePositionFromTypeIndex(scratch.getXmlFragment('default'), 0),
+      ),
+    ).toString('base64');
+    const thread = (quote: string, body: string) =>
+      call(server.url, 'POST', `/documents/${documentId}/threads`, {
+        cookie: owner.cookie,
+        body: { anchor: { start: at, end: at }, quote, body },
+      });
+    await thread('within a week', 'Patients asked for a text message as well.');
+    const done = await thread('Results', 'Agreed at the March meeting: keep this.');
+    // A comment that quotes the withheld words carries them no further.
+    await thread(
+      'Not for anyone else',
+      'Quoted at length: “Not for anyone else” said the patient.',
+    );
+    await call(
+      server.url,
+      'PUT',
+      `/documents/${documentId}/threads/${done.json.id}/resolved`,
+      {
+        cookie: owner.cookie,
+        body: { resolved: true },
+      },
+    );
+    const text = async (query: string) => {
+      const res = await fetch(`${server.url}/api/documents/${documentId}/export.docx${query}`, {
+        headers: { cookie: owner.cookie },
+      });
+      expect(res.status).toBe(200);
+      const zip = await JSZip.loadAsync(await res.arrayBuffer());
+      const xml = (await zip.file('word/document.xml')?.async('string')) ?? '';
+      return xml.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
+    };
+    const open = await text('?comments=open');
+    expect(open).toContain('2 threads still open, oldest first.');
+    expect(open).toContain('Olive Owner (');
+    expect(open).toContain('Patients asked for a text message as well.');
+    expect(open).not.toContain('Agreed at the March meeting');
+    expect(open).not.toContain('Not for anyone else');
+    expect(open).toContain('[a quote kept within the group]');
+    const all = await text('?comments=all');
+    expect(all).toContain('Agreed at the March meeting: keep this.');
+    expect(all).toContain('Resolved by Olive Owner on');
+    expect(await text('')).not.toContain('Patients asked for a text message');
+    const bad = await fetch(`${server.url}/api/documents/${documentId}/export.docx?comments=some`, {
+      headers: { cookie: owner.cookie },
+    });
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).error.message).toContain(
+      'Choose which comments to include: none, open or all.',
+    );
+  });
+
   it('is refused to someone who cannot read the document', async () => {
     expect((await download(outsider)).status).toBe(404);
     expect((await fetch(`${server.url}/api/documents/${documentId}/export.docx`)).status).toBe(401);

@@ -1,11 +1,13 @@
-import { documentKindLabels } from '@chorus/shared';
+import { documentKindLabels, exportQuerySchema } from '@chorus/shared';
 import { Hono } from 'hono';
+import { validationError } from '../../errors.ts';
 import { outlineToDocx } from '../../export/docx.ts';
-import { outlineOf } from '../../export/outline.ts';
+import { commentsOutline, outlineOf } from '../../export/outline.ts';
 import { authorizeDocument } from '../../http/authorize.ts';
 import { clientIp } from '../../http/clientIp.ts';
 import type { AppEnv } from '../../http/env.ts';
 import { recordAudit } from '../../services/audit.ts';
+import { listThreads } from '../../services/comments.ts';
 import { liveDocuments } from '../../services/index.ts';
 
 const when = new Intl.DateTimeFormat('en-GB', {
@@ -22,14 +24,30 @@ const when = new Intl.DateTimeFormat('en-GB', {
  */
 export const exportRoutes = new Hono<AppEnv>().get('/:id/export.docx', async (c) => {
   const { document, user } = await authorizeDocument(c, 'document.view');
+  const query = exportQuerySchema.safeParse(c.req.query());
+  if (!query.success) throw validationError(query.error);
+  const { comments } = query.data;
   const { storage } = c.var.services;
+  // Everyone who may read a document reads its comments, so they may export them too.
+  const appendix =
+    comments === 'none'
+      ? []
+      : commentsOutline(
+          await listThreads({
+            storage,
+            live: null,
+            documentId: document.id,
+            workspaceId: document.workspaceId,
+          }),
+          comments,
+        );
   const { doc } = await liveDocuments(c.var.services.live).committedDocument(document.id);
   let file: Buffer;
   try {
     file = await outlineToDocx(
       document.title,
       `${documentKindLabels[document.kind]}, exported from Chorus on ${when.format(new Date())} (UTC). Quotes and stories whose speakers have not agreed to be quoted are left out, and participants are named only as they chose.`,
-      outlineOf(doc),
+      outlineOf(doc, appendix),
     );
   } finally {
     doc.destroy();
@@ -39,7 +57,7 @@ export const exportRoutes = new Hono<AppEnv>().get('/:id/export.docx', async (c)
     workspaceId: document.workspaceId,
     action: 'document.exported',
     target: document.id,
-    details: { format: 'docx', what: 'document' },
+    details: { format: 'docx', what: 'document', comments },
     ip: clientIp(c),
   });
   const filename = `${document.title.replace(/[^\p{L}\p{N} _-]+/gu, '').slice(0, 60) || 'document'}.docx`;
