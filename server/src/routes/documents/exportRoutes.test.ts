@@ -110,15 +110,8 @@ describe('exporting a document as a Word file', () => {
       'Not for anyone else',
       'Quoted at length: “Not for anyone else” said the patient.',
     );
-    await call(
-      server.url,
-      'PUT',
-      `/documents/${documentId}/threads/${done.json.id}/resolved`,
-      {
-        cookie: owner.cookie,
-        body: { resolved: true },
-      },
-    );
+    const resolve = `/documents/${documentId}/threads/${done.json.id}/resolved`;
+    await call(server.url, 'PUT', resolve, { cookie: owner.cookie, body: { resolved: true } });
     const text = async (query: string) => {
       const res = await fetch(`${server.url}/api/documents/${documentId}/export.docx${query}`, {
         headers: { cookie: owner.cookie },
@@ -143,9 +136,8 @@ describe('exporting a document as a Word file', () => {
       headers: { cookie: owner.cookie },
     });
     expect(bad.status).toBe(400);
-    expect((await bad.json()).error.message).toContain(
-      'Choose which comments to include: none, open or all.',
-    );
+    const refusal = (await bad.json()) as { error: { message: string } };
+    expect(refusal.error.message).toContain('Choose which comments to include: none, open or all.');
   });
 
   it('is refused to someone who cannot read the document', async () => {
