@@ -61,6 +61,22 @@ test('a run chart in an improvement plan is co-edited live and explains its sign
 
   const leadChart = chartOf(lead.page, 'Falls per 1,000 bed days');
   const clinicianChart = chartOf(clinician.page, 'Falls per 1,000 bed days');
+  await test.step('the lead defines the measure; the clinician reads the definition live', async () => {
+    await leadChart.getByText('Definition of the measure (not written yet)').click();
+    await leadChart.getByRole('radio', { name: /^Outcome:/ }).check();
+    await leadChart.getByLabel('Numerator', { exact: true }).fill('Falls on the ward');
+    await leadChart.getByLabel('Denominator', { exact: true }).fill('Occupied bed days ÷ 1,000');
+    await leadChart.getByLabel('Target', { exact: true }).fill('3 by March 2027');
+    const summary = clinicianChart.getByText(
+      'Definition of the measure: outcome measure, target 3 by March 2027',
+    );
+    await expect(summary).toBeVisible();
+    await summary.click();
+    await expect(clinicianChart.getByLabel('Denominator', { exact: true })).toHaveValue(
+      'Occupied bed days ÷ 1,000',
+    );
+    await expectNoAxeViolations(lead.page, 'run chart with its measure defined');
+  });
   await test.step('a point without a real date or a number is refused, and what was typed stays', async () => {
     const form = leadChart.getByRole('group', { name: 'Add a data point' });
     await form.getByLabel('Value', { exact: true }).fill('about nine');

@@ -182,7 +182,17 @@ describe('document outline for an export', () => {
       element('dataPoint', { date, value: String(10 + i), note: i === 2 ? 'New letters' : '' }),
     );
     const doc = build([
-      element('runChart', { measure: 'Missed appointments (%)' }, points),
+      element(
+        'runChart',
+        {
+          measure: 'Missed appointments (%)',
+          measureType: 'outcome',
+          numerator: 'Appointments missed',
+          target: '8% by June 2027',
+          frequency: '',
+        },
+        points,
+      ),
       element('pdsaCycle', {
         title: 'Text reminders',
         stage: 'do',
@@ -205,6 +215,17 @@ describe('document outline for an export', () => {
       text: 'Run chart: Missed appointments (%)',
     });
     expect(outline).toContainEqual({ type: 'labelled', label: 'Median', text: '11' });
+    // The measure's definition, the empty fields left out.
+    const at = outline.findIndex((b) => b.type === 'heading' && b.text.startsWith('Run chart'));
+    expect(outline.slice(at + 1, at + 4)).toEqual([
+      {
+        type: 'labelled',
+        label: 'Kind of measure',
+        text: 'Outcome: what matters to patients, the result we want',
+      },
+      { type: 'labelled', label: 'Numerator', text: 'Appointments missed' },
+      { type: 'labelled', label: 'Target', text: '8% by June 2027' },
+    ]);
     expect(outline).toContainEqual({
       type: 'table',
       header: ['Date', 'Value', 'Note'],

@@ -19,6 +19,7 @@ import {
   isIsoDate,
   isPdsaDecision,
   listedParticipantOf,
+  measureDefinitionLines,
   parseLinks,
   participantRoleLabels,
   pdsaDecisionNames,
@@ -170,6 +171,9 @@ function participants(out: OutlineBlock[], el: Y.XmlElement): void {
 function runChart(out: OutlineBlock[], el: Y.XmlElement): void {
   const measure = text(el, 'measure') || 'A measure';
   out.push({ type: 'heading', level: 3, text: `Run chart: ${measure}` });
+  for (const line of measureDefinitionLines(el.getAttributes())) {
+    out.push({ type: 'labelled', ...line });
+  }
   const points = children(el)
     .map((p) => {
       const raw = p.getAttribute('value') as unknown;

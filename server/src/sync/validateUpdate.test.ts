@@ -195,6 +195,10 @@ describe("checking updates against the editor's schema", () => {
     const chart = new Y.XmlElement('runChart');
     chart.setAttribute('measure', 'Days to results');
     chart.setAttribute('shift', 6 as unknown as string);
+    // The measure's definition rides on the chart.
+    chart.setAttribute('measureType', 'process');
+    chart.setAttribute('numerator', 'Letters sent within 5 days');
+    chart.setAttribute('target', '95%');
     const point = new Y.XmlElement('dataPoint');
     point.setAttribute('date', '2026-03-01');
     point.setAttribute('value', 12 as unknown as string);

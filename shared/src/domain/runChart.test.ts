@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { analyseRunChart, describeSignal, expectedRuns } from './runChart.ts';
+import {
+  analyseRunChart,
+  describeSignal,
+  expectedRuns,
+  measureDefinitionLines,
+} from './runChart.ts';
 
 /** Daily points from 1 March 2026 with the given values. */
 const series = (...values: number[]) =>
@@ -100,5 +105,25 @@ describe('run chart rules', () => {
     expect(describeSignal(trend, result.points)).toBe(
       'Trend: 5 points in a row each higher than the one before, from 2 Mar 2026 to 7 Mar 2026. Chance alone rarely does this.',
     );
+  });
+});
+
+describe('measureDefinitionLines', () => {
+  it('says the kind of measure and each field filled in, and nothing of what is odd or empty', () => {
+    expect(
+      measureDefinitionLines({
+        measureType: 'balancing',
+        definition: '  Patients readmitted within 30 days ',
+        numerator: '',
+        target: 7 as unknown as string,
+      }),
+    ).toEqual([
+      {
+        label: 'Kind of measure',
+        text: 'Balancing: whether the change causes a problem elsewhere',
+      },
+      { label: 'What is measured', text: 'Patients readmitted within 30 days' },
+    ]);
+    expect(measureDefinitionLines({ measureType: 'vanity' })).toEqual([]);
   });
 });

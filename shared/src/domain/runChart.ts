@@ -237,3 +237,62 @@ export function describeSignal(signal: Signal, points: readonly DataPoint[]): st
       return `Unusual point: ${at(signal.index)} is far from all the others. Find out what happened then.`;
   }
 }
+
+/**
+ * A measure's definition (PRODUCT.md, "Measures"): which family it belongs to and how it
+ * is counted, kept as fields of the run chart element so two people filling in different
+ * fields at once both keep theirs.
+ */
+export const measureTypes = ['outcome', 'process', 'balancing'] as const;
+export type MeasureType = (typeof measureTypes)[number];
+
+export const measureTypeNames: Record<MeasureType, string> = {
+  outcome: 'Outcome: what matters to patients, the result we want',
+  process: 'Process: whether the steps that lead to it are done',
+  balancing: 'Balancing: whether the change causes a problem elsewhere',
+};
+
+export const MEASURE_TYPE_FIELD = 'measureType';
+
+export const measureFields: readonly {
+  key: string;
+  label: string;
+  hint?: string;
+  multiline?: boolean;
+}[] = [
+  {
+    key: 'definition',
+    label: 'What is measured',
+    hint: 'In plain words, so anyone counts it the same way.',
+    multiline: true,
+  },
+  { key: 'numerator', label: 'Numerator', hint: 'What is counted on top, if it is a rate.' },
+  { key: 'denominator', label: 'Denominator', hint: 'What it is out of, if it is a rate.' },
+  { key: 'dataSource', label: 'Data source', hint: 'Where the numbers come from.' },
+  { key: 'frequency', label: 'How often', hint: 'For example weekly, or every clinic.' },
+  { key: 'measureOwner', label: 'Who collects it' },
+  { key: 'measureBaseline', label: 'Baseline', hint: 'Where it stood before the change.' },
+  { key: 'target', label: 'Target', hint: 'Where the team aims to get it, and by when.' },
+];
+
+/** Every attribute of a measure's definition, for the server's check of each update. */
+export const measureAttributes: readonly string[] = [
+  MEASURE_TYPE_FIELD,
+  ...measureFields.map((f) => f.key),
+];
+
+/** The measure's definition in words, the fields left empty skipped. */
+export function measureDefinitionLines(
+  attrs: Readonly<Record<string, unknown>>,
+): { label: string; text: string }[] {
+  const type = attrs[MEASURE_TYPE_FIELD];
+  const lines: { label: string; text: string }[] = [];
+  if (typeof type === 'string' && (measureTypes as readonly string[]).includes(type)) {
+    lines.push({ label: 'Kind of measure', text: measureTypeNames[type as MeasureType] });
+  }
+  for (const f of measureFields) {
+    const v = attrs[f.key];
+    if (typeof v === 'string' && v.trim()) lines.push({ label: f.label, text: v.trim() });
+  }
+  return lines;
+}

@@ -11,6 +11,7 @@ import { EVIDENCE_LINKS_FIELD, evidenceFields } from '../domain/evidence.ts';
 import { participantFields } from '../domain/participantList.ts';
 import { pdsaFields } from '../domain/pdsa.ts';
 import { priorityFields } from '../domain/priorities.ts';
+import { measureAttributes } from '../domain/runChart.ts';
 import { EDITOR_FRAGMENT } from './seed.ts';
 
 /**
@@ -56,6 +57,7 @@ export const structuredContent = {
     'measure',
     'shift',
     'trend',
+    ...measureAttributes,
     'date',
     'value',
     'note',

@@ -3,12 +3,20 @@ import {
   describeSignal,
   formatDay,
   isIsoDate,
+  MEASURE_TYPE_FIELD,
+  type MeasureType,
+  measureDefinitionLines,
+  measureFields,
+  measureTypeNames,
+  measureTypes,
   type DataPoint as Point,
   type RunChartAnalysis,
 } from '@chorus/shared';
 import type { Node as PmNode } from '@tiptap/pm/model';
 import { NodeViewWrapper, type ReactNodeViewProps, ReactNodeViewRenderer } from '@tiptap/react';
 import { Component, type FormEvent, type ReactNode, useId, useState } from 'react';
+import { RadioGroup } from '../../ui/RadioGroup.tsx';
+import { SyncedField, storedText } from '../SyncedField.tsx';
 import { useFieldDraft } from '../useFieldDraft.ts';
 import { RunChart } from './runChartNodes.ts';
 
@@ -119,6 +127,11 @@ function RunChartView({ node, editor, getPos, updateAttributes }: ReactNodeViewP
         canEdit={canEdit}
         onChange={(m) => updateAttributes({ measure: m })}
       />
+      <MeasureDefinition
+        attrs={node.attrs}
+        canEdit={canEdit}
+        onChange={(key, value) => updateAttributes({ [key]: value })}
+      />
       <ChartBoundary>
         <RunChartSvg analysis={analysis} name={name} descriptionId={descriptionId} />
         {analysis.points.length > 0 ? (
@@ -166,6 +179,63 @@ function MeasureName({
         }}
       />
     </div>
+  );
+}
+
+/**
+ * How the measure is defined (PRODUCT.md, "Measures"), behind a disclosure so the chart
+ * stays first; its summary says in words what is filled in.
+ */
+function MeasureDefinition({
+  attrs,
+  canEdit,
+  onChange,
+}: {
+  attrs: Record<string, unknown>;
+  canEdit: boolean;
+  onChange: (key: string, value: string) => void;
+}) {
+  const typeName = useId();
+  const lines = measureDefinitionLines(attrs);
+  const rawType = attrs[MEASURE_TYPE_FIELD];
+  const type = (measureTypes as readonly unknown[]).includes(rawType)
+    ? (rawType as MeasureType)
+    : '';
+  const target = lines.find((l) => l.label === 'Target');
+  return (
+    <details className="run-chart__definition">
+      <summary>
+        Definition of the measure
+        {lines.length === 0
+          ? ' (not written yet)'
+          : `: ${type ? `${type} measure` : 'kind not chosen'}${target ? `, target ${target.text}` : ''}`}
+      </summary>
+      {canEdit ? (
+        <RadioGroup
+          legend="Kind of measure"
+          name={typeName}
+          options={measureTypes.map((t) => ({ value: t, label: measureTypeNames[t] }))}
+          value={type}
+          onChange={(t) => onChange(MEASURE_TYPE_FIELD, t)}
+        />
+      ) : (
+        <p>
+          <strong>Kind of measure:</strong> {type ? measureTypeNames[type] : 'not chosen yet'}
+        </p>
+      )}
+      {measureFields.map((f) => (
+        <SyncedField
+          key={f.key}
+          label={f.label}
+          hint={f.hint}
+          multiline={f.multiline ?? false}
+          value={storedText(attrs[f.key], 1_000)}
+          maxLength={1_000}
+          canEdit={canEdit}
+          onChange={(v) => onChange(f.key, v)}
+        />
+      ))}
+    </details>
   );
 }
 

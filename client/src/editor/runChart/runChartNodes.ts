@@ -1,3 +1,4 @@
+import { measureAttributes } from '@chorus/shared';
 import { Node } from '@tiptap/core';
 
 /**
@@ -21,6 +22,8 @@ export const RunChart = Node.create({
       measure: { default: '' },
       shift: { default: 6 },
       trend: { default: 5 },
+      // The measure's definition: kind, numerator, denominator, source, target...
+      ...Object.fromEntries(measureAttributes.map((key) => [key, { default: '' }])),
     };
   },
   parseHTML() {
