@@ -52,6 +52,7 @@ import type {
   VersionRecord,
   WorkspaceRecord,
 } from '../types.ts';
+import { sqliteBidStore } from './bidStore.ts';
 import { sqliteEvaluationStore } from './evaluationStore.ts';
 import { JournalWriter } from './journalWriter.ts';
 import { prepareJournalAppend, prepareSnapshotWrite } from './journalWrites.ts';
@@ -586,6 +587,7 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
       },
     },
     evaluations: sqliteEvaluationStore(db),
+    bids: sqliteBidStore(db),
     comments: sqliteCommentStore(db),
     lifecycles: sqliteLifecycleStore(db),
     versions: {
