@@ -521,7 +521,7 @@ export interface BidStore {
   documentBytes(
     documentId: string,
     id: string,
-  ): Promise<{ record: BidDocumentRecord; bytes: Uint8Array } | null>;
+  ): Promise<{ record: BidDocumentRecord; bytes: Uint8Array<ArrayBuffer> } | null>;
   /** Deletes a file: 'closed' unless the evaluation is being set up, 'missing' if there is none. */
   removeDocument(documentId: string, id: string): Promise<'removed' | 'closed' | 'missing'>;
   /** Records a question: 'closed' unless scoring or moderating, 'no_bid' unless the bid is in the set-up. */

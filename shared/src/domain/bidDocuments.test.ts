@@ -10,7 +10,11 @@ import {
   sizeInWords,
 } from './bidDocuments.ts';
 
-const text = (s: string) => new TextEncoder().encode(s);
+/** UTF-8 bytes of a string (shared/ has no TextEncoder in its types). */
+const text = (s: string) =>
+  Uint8Array.from(encodeURIComponent(s).match(/%[0-9A-F]{2}|[^%]/g) ?? [], (part) =>
+    part.length === 3 ? Number.parseInt(part.slice(1), 16) : part.charCodeAt(0),
+  );
 
 /** A ZIP local file header with one stored entry, as an OpenDocument file starts. */
 function zipEntry(name: string, content: string): Uint8Array {
@@ -118,10 +122,19 @@ describe('bid document contents', () => {
       ).ok,
     ).toBe(false);
     expect(checkBidDocumentBytes('txt', new Uint8Array([0x41, 0x00, 0x42])).ok).toBe(false);
-    expect(checkBidDocumentBytes('txt', new Uint8Array([0x41, 0xff, 0xfe]))).toMatchObject({
-      ok: false,
-      message: expect.stringContaining('UTF-8'),
-    });
+    for (const notUtf8 of [
+      [0x41, 0xff, 0xfe],
+      [0x63, 0x61, 0x66, 0xe9], // Latin-1 "café"
+      [0xc0, 0xaf], // an overlong "/"
+      [0xed, 0xa0, 0x80], // a UTF-16 surrogate
+      [0xe2, 0x82], // cut short
+    ]) {
+      expect(checkBidDocumentBytes('txt', new Uint8Array(notUtf8))).toMatchObject({
+        ok: false,
+        message: expect.stringContaining('UTF-8'),
+      });
+    }
+    expect(checkBidDocumentBytes('txt', text('€ 😀 é')).ok).toBe(true);
   });
 
   it('refuses empty and oversized files with their size in words', () => {

@@ -147,6 +147,35 @@ function odfMimetype(bytes: Uint8Array): string | null {
 }
 
 /**
+ * Strict UTF-8 (no overlong forms, surrogates or code points past U+10FFFF), checked by
+ * hand: `shared/` runs where TextDecoder may not be declared.
+ */
+function isUtf8(bytes: Uint8Array): boolean {
+  let i = 0;
+  while (i < bytes.length) {
+    const lead = bytes[i] ?? 0;
+    if (lead < 0x80) {
+      i++;
+      continue;
+    }
+    const follow = lead >= 0xc2 && lead <= 0xdf ? 1 : lead >= 0xe0 && lead <= 0xef ? 2 : 3;
+    if (lead < 0xc2 || lead > 0xf4) return false;
+    let codePoint = lead & (0x3f >> follow);
+    for (let k = 1; k <= follow; k++) {
+      const next = bytes[i + k];
+      if (next === undefined || (next & 0xc0) !== 0x80) return false;
+      codePoint = (codePoint << 6) | (next & 0x3f);
+    }
+    const least = [0, 0x80, 0x800, 0x10000][follow] ?? 0;
+    if (codePoint < least || codePoint > 0x10ffff || (codePoint >= 0xd800 && codePoint <= 0xdfff)) {
+      return false;
+    }
+    i += follow + 1;
+  }
+  return true;
+}
+
+/**
  * Checks that a file's bytes are what its extension says, and its size: a PDF starts
  * "%PDF-", Word, Excel and OpenDocument files are ZIP packages with the parts of their
  * kind, a text file is UTF-8 with no NUL bytes.
@@ -182,18 +211,14 @@ export function checkBidDocumentBytes(kind: BidDocumentKind, bytes: Uint8Array):
     case 'odt':
     case 'ods':
       return odfMimetype(bytes) === odfTypes[kind] ? { ok: true, value: null } : notWhatItSays;
-    case 'txt': {
+    case 'txt':
       if (bytes.includes(0)) return notWhatItSays;
-      try {
-        new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-        return { ok: true, value: null };
-      } catch {
-        return {
-          ok: false,
-          message:
-            'The text file is not in UTF-8, the encoding Chorus reads. Open it and save it as UTF-8 text (or as a PDF), then upload it again.',
-        };
-      }
-    }
+      return isUtf8(bytes)
+        ? { ok: true, value: null }
+        : {
+            ok: false,
+            message:
+              'The text file is not in UTF-8, the encoding Chorus reads. Open it and save it as UTF-8 text (or as a PDF), then upload it again.',
+          };
   }
 }
