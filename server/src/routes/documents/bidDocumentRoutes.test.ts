@@ -295,6 +295,20 @@ describe('bid documents: upload, list, download', () => {
     expect(crossSite.status).toBe(403);
     const anonymous = await s.upload('', s.bidA, 'A.pdf', pdf);
     expect(anonymous.status).toBe(401);
+    // Someone who cannot open the document is refused before their body is read.
+    const stranger = await s.t.signUp('Sam Stranger');
+    const streamed = new ReadableStream<Uint8Array>({
+      pull: () => {
+        throw new Error('The body of a refused upload was read');
+      },
+    });
+    const refused = await s.t.app.request(`${s.path}/bids/${s.bidA}/documents`, {
+      method: 'POST',
+      headers: { origin: TEST_ORIGIN, cookie: stranger.cookie, 'x-file-name': 'A.pdf' },
+      body: streamed,
+      duplex: 'half',
+    } as RequestInit);
+    expect(refused.status).toBe(404);
     expect((await s.list(s.chair.cookie)).json.bids[0].documents).toEqual([]);
   });
 });

@@ -105,23 +105,33 @@ export const bidDocumentRoutes = new Hono<AppEnv>()
     const { storage, document, actor } = await bidContext(c);
     return c.json(await bidsView(storage, document, actor));
   })
-  .post('/:id/evaluation/bids/:bidId/documents', uploadLimit, async (c) => {
-    const { storage, document, actor, audit } = await bidContext(c);
-    const bidId = bidParam(c);
-    const name = fileNameOf(c);
-    const bytes = new Uint8Array(await c.req.arrayBuffer());
-    const saved = await addBidDocument(storage, document, actor, { bidId, name, bytes });
-    // Which exact file the panel had (its hash), never anything of its contents.
-    await audit('evaluation.bid_document_added', {
-      bidId,
-      fileId: saved.id,
-      name: saved.name,
-      kind: saved.kind,
-      size: saved.size,
-      sha256: saved.sha256,
-    });
-    return c.json(await bidsView(storage, document, actor), 201);
-  })
+  .post(
+    '/:id/evaluation/bids/:bidId/documents',
+    // Only someone who may open the document gets the server to take a large body in (a
+    // body without Content-Length is read into memory by the limit, before the handler).
+    async (c, next) => {
+      await authorizeDocument(c, 'document.view');
+      await next();
+    },
+    uploadLimit,
+    async (c) => {
+      const { storage, document, actor, audit } = await bidContext(c);
+      const bidId = bidParam(c);
+      const name = fileNameOf(c);
+      const bytes = new Uint8Array(await c.req.arrayBuffer());
+      const saved = await addBidDocument(storage, document, actor, { bidId, name, bytes });
+      // Which exact file the panel had (its hash), never anything of its contents.
+      await audit('evaluation.bid_document_added', {
+        bidId,
+        fileId: saved.id,
+        name: saved.name,
+        kind: saved.kind,
+        size: saved.size,
+        sha256: saved.sha256,
+      });
+      return c.json(await bidsView(storage, document, actor), 201);
+    },
+  )
   .get('/:id/evaluation/bids/:bidId/documents/:fileId', async (c) => {
     const { storage, document, actor, audit } = await bidContext(c);
     const bidId = bidParam(c);
