@@ -2,7 +2,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { defineConfig } from '@playwright/test';
 
-const PORT = 3117;
+// Overridable so two checkouts on one machine can run their e2e at the same time.
+const PORT = Number(process.env.CHORUS_E2E_PORT ?? 3117);
 const origin = `http://localhost:${PORT}`;
 
 export default defineConfig({

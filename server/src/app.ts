@@ -11,6 +11,7 @@ import { accountRoutes } from './routes/account/accountRoutes.ts';
 import { auditRoutes } from './routes/audit/auditRoutes.ts';
 import { authRoutes } from './routes/auth/authRoutes.ts';
 import { attributionRoutes } from './routes/documents/attributionRoutes.ts';
+import { bidDocumentRoutes, isBidDocumentUpload } from './routes/documents/bidDocumentRoutes.ts';
 import { commentRoutes } from './routes/documents/commentRoutes.ts';
 import { documentRoutes } from './routes/documents/documentRoutes.ts';
 import { evaluationRoutes } from './routes/documents/evaluationRoutes.ts';
@@ -36,14 +37,15 @@ export function createApp(services: Services) {
 
   const api = new Hono<AppEnv>();
   api.use('*', sameOriginOnly(config));
-  api.use(
-    '*',
-    bodyLimit({
-      maxSize: 64 * 1024,
-      onError: () => {
-        throw new AppError(ErrorId.badRequest, 'The request is too large (over 64 KiB).');
-      },
-    }),
+  const smallBodies = bodyLimit({
+    maxSize: 64 * 1024,
+    onError: () => {
+      throw new AppError(ErrorId.badRequest, 'The request is too large (over 64 KiB).');
+    },
+  });
+  // Every request but a bid document's upload, which has its own, larger limit on its route.
+  api.use('*', (c, next) =>
+    isBidDocumentUpload(c.req.method, c.req.path) ? next() : smallBodies(c, next),
   );
   api.use('*', loadSession());
   api.use('*', async (c, next) => {
@@ -62,6 +64,7 @@ export function createApp(services: Services) {
   api.route('/documents', exportRoutes);
   api.route('/documents', versionRoutes);
   api.route('/documents', evaluationRoutes);
+  api.route('/documents', bidDocumentRoutes);
   api.route('/documents', commentRoutes);
   api.route('/documents', lifecycleRoutes);
   api.all('*', () => {

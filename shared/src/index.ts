@@ -1,5 +1,6 @@
 export * from './domain/actionLog.ts';
 export * from './domain/authorship.ts';
+export * from './domain/bidDocuments.ts';
 export * from './domain/cards.ts';
 export * from './domain/colors.ts';
 export * from './domain/decisionLog.ts';
@@ -22,6 +23,7 @@ export * from './protocol/messages.ts';
 export * from './schemas/account.ts';
 export * from './schemas/audit.ts';
 export * from './schemas/auth.ts';
+export * from './schemas/bidDocument.ts';
 export * from './schemas/comment.ts';
 export * from './schemas/document.ts';
 export * from './schemas/errors.ts';

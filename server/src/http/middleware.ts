@@ -28,6 +28,9 @@ export function securityHeaders(config: Config): MiddlewareHandler<AppEnv> {
     xFrameOptions: 'DENY',
     referrerPolicy: 'same-origin',
     crossOriginEmbedderPolicy: false,
+    // A response that sets its own, stricter policy keeps it: a bid's document is served
+    // sandboxed (`bidDocumentRoutes.ts`). No route sets a laxer one.
+    overwrite: false,
   });
 }
 

@@ -587,6 +587,136 @@ export function storageContract(name: string, open: () => Promise<Storage>): voi
         await s.close();
       });
     });
+    describe('bid documents and clarifications', () => {
+      const doc = 'd1aaaaaaaaaaaaaaaaaaaaaa';
+      const ann = 'u1aaaaaaaaaaaaaaaaaaaaaa';
+      const twoBids = {
+        criteria: [],
+        bids: [
+          { id: 'b1', bidder: 'Provider A' },
+          { id: 'b2', bidder: 'Provider B' },
+        ],
+      };
+      const file = (id: string, bidId = 'b1') => ({
+        id,
+        documentId: doc,
+        bidId,
+        name: `${id}.pdf`,
+        kind: 'pdf' as const,
+        size: 6,
+        sha256: 'ab'.repeat(32),
+        uploadedBy: ann,
+        uploadedAt: 1_700_000_000_000,
+      });
+      const pdf = bytes(0x25, 0x50, 0x44, 0x46, 0x2d, 0);
+
+      it('stores a bid’s files only while setting up, for a bid of the set-up, up to the limit', async () => {
+        const s = await setup();
+        // No evaluation yet: nothing to attach a file to.
+        expect(await s.bids.addDocument(file('f0'), pdf, 2)).toBe('closed');
+        await s.evaluations.saveSetup(doc, twoBids, [], 1);
+        expect(await s.bids.addDocument(file('f1'), pdf, 2)).toBe('saved');
+        expect(await s.bids.addDocument(file('f2'), pdf, 2)).toBe('saved');
+        expect(await s.bids.addDocument(file('f3'), pdf, 2)).toBe('full');
+        expect(await s.bids.addDocument(file('f4', 'b2'), pdf, 2)).toBe('saved');
+        expect(await s.bids.addDocument(file('f5', 'nope'), pdf, 2)).toBe('no_bid');
+        // Listed without their bytes, which come back exactly on their own.
+        expect(await s.bids.documents(doc)).toEqual([file('f1'), file('f2'), file('f4', 'b2')]);
+        expect(await s.bids.documentBytes(doc, 'f1')).toEqual({ record: file('f1'), bytes: pdf });
+        expect(await s.bids.documentBytes('d2aaaaaaaaaaaaaaaaaaaaaa', 'f1')).toBeNull();
+        expect(await s.bids.removeDocument(doc, 'f2')).toBe('removed');
+        expect(await s.bids.removeDocument(doc, 'f2')).toBe('missing');
+        await s.evaluations.transition(doc, 'setup', 'scoring', 2);
+        // Bids are fixed once scoring starts: their files too.
+        expect(await s.bids.addDocument(file('f6'), pdf, 30)).toBe('closed');
+        expect(await s.bids.removeDocument(doc, 'f1')).toBe('closed');
+        expect((await s.bids.documents(doc)).map((f) => f.id)).toEqual(['f1', 'f4']);
+        await s.close();
+      });
+
+      it('deletes the files of a bid the set-up no longer has, in the same save', async () => {
+        const s = await setup();
+        await s.evaluations.saveSetup(doc, twoBids, [], 1);
+        await s.bids.addDocument(file('f1'), pdf, 30);
+        await s.bids.addDocument(file('f2', 'b2'), pdf, 30);
+        await s.evaluations.saveSetup(
+          doc,
+          { criteria: [], bids: [{ id: 'b2', bidder: 'Provider B' }] },
+          [],
+          2,
+        );
+        expect((await s.bids.documents(doc)).map((f) => f.id)).toEqual(['f2']);
+        expect(await s.bids.documentBytes(doc, 'f1')).toBeNull();
+        await s.close();
+      });
+
+      it('takes questions and answers from scoring until sign-off, keeping every correction', async () => {
+        const s = await setup();
+        const question = {
+          id: 'q1',
+          documentId: doc,
+          bidId: 'b1',
+          question: 'How will you staff rural clinics?',
+          askedBy: ann,
+          askedAt: 10,
+        };
+        const answer = (id: string, at: number) => ({
+          id,
+          clarificationId: 'q1',
+          documentId: doc,
+          answer: `Answer ${id}`,
+          receivedOn: '2026-02-28',
+          reason: id === 'a1' ? '' : 'Copied wrongly',
+          recordedBy: ann,
+          recordedAt: at,
+        });
+        await s.evaluations.saveSetup(doc, twoBids, [], 1);
+        expect(await s.bids.ask(question)).toBe('closed');
+        await s.evaluations.transition(doc, 'setup', 'scoring', 2);
+        expect(await s.bids.ask({ ...question, bidId: 'nope' })).toBe('no_bid');
+        expect(await s.bids.ask(question)).toBe('saved');
+        expect(await s.bids.answer({ ...answer('a0', 11), clarificationId: 'q9' }, null)).toBe(
+          'missing',
+        );
+        expect(await s.bids.answer(answer('a1', 20), null)).toBe('saved');
+        // A second first answer, or a correction of one not current, is stale.
+        expect(await s.bids.answer(answer('a2', 21), null)).toBe('stale');
+        expect(await s.bids.answer(answer('a2', 21), 'a1')).toBe('saved');
+        expect(await s.bids.answer(answer('a3', 21), 'a1')).toBe('stale');
+        await s.evaluations.transition(doc, 'scoring', 'moderation', 3);
+        // Same millisecond as the one it corrects: still after it.
+        expect(await s.bids.answer(answer('a3', 21), 'a2')).toBe('saved');
+        expect(await s.bids.clarifications(doc)).toEqual([question]);
+        expect(await s.bids.answers(doc)).toEqual([
+          answer('a1', 20),
+          answer('a2', 21),
+          answer('a3', 21),
+        ]);
+        await s.evaluations.transition(doc, 'moderation', 'signed_off', 4);
+        expect(await s.bids.ask({ ...question, id: 'q2' })).toBe('closed');
+        expect(await s.bids.answer(answer('a4', 30), 'a3')).toBe('closed');
+        await s.close();
+      });
+
+      it('goes when the workspace is erased', async () => {
+        const s = await setup();
+        await s.evaluations.saveSetup(doc, twoBids, [], 1);
+        await s.bids.addDocument(file('f1'), pdf, 30);
+        await s.evaluations.transition(doc, 'setup', 'scoring', 2);
+        await s.bids.ask({
+          id: 'q1',
+          documentId: doc,
+          bidId: 'b1',
+          question: 'Why?',
+          askedBy: ann,
+          askedAt: 3,
+        });
+        await s.workspaces.erase('w1aaaaaaaaaaaaaaaaaaaaaa');
+        expect(await s.bids.documents(doc)).toEqual([]);
+        expect(await s.bids.clarifications(doc)).toEqual([]);
+        await s.close();
+      });
+    });
     describe('comments', () => {
       const doc = 'd1aaaaaaaaaaaaaaaaaaaaaa';
       const otherDoc = 'd2aaaaaaaaaaaaaaaaaaaaaa';

@@ -17,6 +17,10 @@ export const documentTables = [
   'evaluation_declarations',
   'evaluation_rounds',
   'evaluations',
+  // Answers before the questions they reference.
+  'bid_clarification_answers',
+  'bid_clarifications',
+  'bid_documents',
   // Comments before their threads, which they reference.
   'comments',
   'comment_threads',

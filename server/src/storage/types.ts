@@ -5,6 +5,7 @@
 import type {
   AgreedScore,
   AuditAction,
+  BidDocumentKind,
   CreditMode,
   Declaration,
   DocumentKind,
@@ -371,7 +372,10 @@ export interface ModerationRound {
  */
 export interface EvaluationStore {
   get(documentId: string): Promise<EvaluationRecord | null>;
-  /** Creates or replaces the set-up and panel; false unless the evaluation is being set up. */
+  /**
+   * Creates or replaces the set-up and panel; false unless the evaluation is being set up.
+   * The files of a bid the new set-up no longer has are deleted in the same transaction.
+   */
   saveSetup(
     documentId: string,
     setup: EvaluationSetup,
@@ -457,6 +461,91 @@ export interface EvaluationStore {
     at: number,
   ): Promise<boolean>;
   declarations(documentId: string): Promise<Declaration[]>;
+}
+
+/** A file of a bid, as listed: its bytes are read only to download it. */
+export interface BidDocumentRecord {
+  id: string;
+  documentId: string;
+  bidId: string;
+  /** The name as tidied and checked on upload (`checkBidDocumentName`). */
+  name: string;
+  /** The format its bytes were checked to be; what it is served as. */
+  kind: BidDocumentKind;
+  size: number;
+  /** SHA-256 of the bytes, hex: the record of exactly which file the panel had. */
+  sha256: string;
+  uploadedBy: string;
+  uploadedAt: number;
+}
+
+/** A panel member's clarification question to a bidder. */
+export interface ClarificationRecord {
+  id: string;
+  documentId: string;
+  bidId: string;
+  question: string;
+  askedBy: string;
+  askedAt: number;
+}
+
+/**
+ * A bidder's answer as the chair recorded it. A correction is a new row naming why; rows
+ * are never changed, so the earlier text stays on record.
+ */
+export interface ClarificationAnswerRecord {
+  id: string;
+  clarificationId: string;
+  documentId: string;
+  answer: string;
+  /** The day the bidder's answer came (YYYY-MM-DD). */
+  receivedOn: string;
+  /** Why it replaced the answer before it; '' for the first. */
+  reason: string;
+  recordedBy: string;
+  recordedAt: number;
+}
+
+/**
+ * A procurement evaluation's bids: their documents and clarifications, kept in their own
+ * tables, apart from the shared Yjs document and the sync path. Each write checks the
+ * evaluation's stage and that the bid is in its set-up in the same transaction, so nothing
+ * lands after the stage has moved on or on a bid the set-up no longer has.
+ */
+export interface BidStore {
+  /**
+   * Stores a bid's file: 'closed' unless the evaluation is being set up, 'no_bid' unless
+   * the set-up has the bid, 'full' if the bid already has `maxFiles`.
+   */
+  addDocument(
+    record: BidDocumentRecord,
+    bytes: Uint8Array,
+    maxFiles: number,
+  ): Promise<'saved' | 'closed' | 'no_bid' | 'full'>;
+  /** The evaluation's files (without their bytes), oldest first. */
+  documents(documentId: string): Promise<BidDocumentRecord[]>;
+  /** One file with its bytes, or null. */
+  documentBytes(
+    documentId: string,
+    id: string,
+  ): Promise<{ record: BidDocumentRecord; bytes: Uint8Array<ArrayBuffer> } | null>;
+  /** Deletes a file: 'closed' unless the evaluation is being set up, 'missing' if there is none. */
+  removeDocument(documentId: string, id: string): Promise<'removed' | 'closed' | 'missing'>;
+  /** Records a question: 'closed' unless scoring or moderating, 'no_bid' unless the bid is in the set-up. */
+  ask(record: ClarificationRecord): Promise<'saved' | 'closed' | 'no_bid'>;
+  /**
+   * Records an answer to a question, or a correction of the answer `replaces`: 'closed'
+   * unless scoring or moderating, 'missing' without such a question, 'stale' unless the
+   * current answer is the one it replaces (null: none yet).
+   */
+  answer(
+    record: ClarificationAnswerRecord,
+    replaces: string | null,
+  ): Promise<'saved' | 'closed' | 'missing' | 'stale'>;
+  /** Questions, oldest first. */
+  clarifications(documentId: string): Promise<ClarificationRecord[]>;
+  /** Every answer recorded, corrections included, oldest first. */
+  answers(documentId: string): Promise<ClarificationAnswerRecord[]>;
 }
 
 /**
@@ -599,6 +688,7 @@ export interface Storage {
   audit: AuditStore;
   versions: VersionStore;
   evaluations: EvaluationStore;
+  bids: BidStore;
   comments: CommentStore;
   lifecycles: LifecycleStore;
   /** Runs a health check (for SQLite: `PRAGMA integrity_check`); returns 'ok' or the problem. */

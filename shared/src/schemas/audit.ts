@@ -34,6 +34,11 @@ export const auditActions = [
   'evaluation.conflict_exception',
   'evaluation.chair_changed',
   'evaluation.round_started',
+  'evaluation.bid_document_added',
+  'evaluation.bid_document_removed',
+  'evaluation.bid_document_downloaded',
+  'evaluation.clarification_asked',
+  'evaluation.clarification_answered',
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 

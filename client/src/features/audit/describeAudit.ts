@@ -42,6 +42,11 @@ export const auditActionLabels: Record<AuditAction, string> = {
   'evaluation.conflict_exception': 'Allowed a declared conflict',
   'evaluation.chair_changed': 'Appointed a new chair',
   'evaluation.round_started': 'Started a moderation round',
+  'evaluation.bid_document_added': 'Added a bid’s document',
+  'evaluation.bid_document_removed': 'Removed a bid’s document',
+  'evaluation.bid_document_downloaded': 'Downloaded a bid’s document',
+  'evaluation.clarification_asked': 'Asked a bidder a clarification question',
+  'evaluation.clarification_answered': 'Recorded a bidder’s answer',
 };
 
 export function isAuditAction(value: string): value is AuditAction {
@@ -81,6 +86,11 @@ export function describeAuditEntry(
     const title =
       text(details, 'title') ?? (entry.target ? documentTitles.get(entry.target) : undefined);
     return title ? `“${title}”` : 'a document';
+  };
+
+  const fileName = () => {
+    const name = text(details, 'name');
+    return name ? `“${name}”` : 'a file';
   };
 
   if (!isAuditAction(entry.action)) return entry.action;
@@ -173,6 +183,20 @@ export function describeAuditEntry(
           ? `reopened the signed-off ${documentName()} for a correction`
           : `started another moderation round of ${documentName()}`;
       return reason ? `${what}, because: ${reason}` : what;
+    }
+    case 'evaluation.bid_document_added':
+      return `added ${fileName()} to a bid in ${documentName()}`;
+    case 'evaluation.bid_document_removed':
+      return `removed ${fileName()} from a bid in ${documentName()}`;
+    case 'evaluation.bid_document_downloaded':
+      return `downloaded ${fileName()}, a bid’s document in ${documentName()}`;
+    case 'evaluation.clarification_asked':
+      return `asked a bidder a clarification question in ${documentName()}`;
+    case 'evaluation.clarification_answered': {
+      const reason = text(details, 'reason');
+      return details?.correction === true
+        ? `corrected a bidder’s recorded answer in ${documentName()}${reason ? `, because: ${reason}` : ''}`
+        : `recorded a bidder’s answer to a clarification question in ${documentName()}`;
     }
     case 'evaluation.conflict_exception':
       return `let a panel member with a declared conflict take part in ${documentName()}, recording how it is mitigated`;

@@ -11,6 +11,7 @@ import { TextAreaField } from '../../ui/TextAreaField.tsx';
 import { useAction } from '../../ui/useAction.ts';
 import { useDocumentTitle } from '../../ui/useDocumentTitle.ts';
 import { type DocumentInfo, getDocument } from '../documents/documentsApi.ts';
+import { BidsSection } from './BidsSection.tsx';
 import { ChangeChair } from './ChangeChair.tsx';
 import { DeclarationForm, DeclarationsRegister } from './Declarations.tsx';
 import {
@@ -214,6 +215,15 @@ export function EvaluationPage({ documentId }: { documentId: string }) {
         view={view}
         onAllow={async (userId, mitigation) => update(await allowConflict(id, userId, mitigation))}
       />
+
+      {/* As the server allows: managers while setting up, then whoever may see scores. */}
+      {(evaluation.state === 'setup' ? me.canManage : me.panelRole === null || me.clear) ? (
+        <BidsSection
+          documentId={id}
+          stage={evaluation.state}
+          version={`${evaluation.state} ${evaluation.round} ${evaluation.setup.bids.map((b) => `${b.id}:${b.bidder}`).join(' ')}`}
+        />
+      ) : null}
 
       {evaluation.state === 'scoring' && isScoringRole(me.panelRole) && me.clear ? (
         <ScoreSheet

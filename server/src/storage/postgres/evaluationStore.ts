@@ -37,18 +37,27 @@ export function postgresEvaluationStore(pool: pg.Pool): EvaluationStore {
       return row ? toEvaluation(row) : null;
     },
     async saveSetup(documentId, setup, panel, at) {
-      const saved = await changes(
-        pool,
-        `INSERT INTO evaluations (document_id, state, setup, panel, updated_at)
+      return transaction(pool, async (c) => {
+        const saved = await changes(
+          c,
+          `INSERT INTO evaluations (document_id, state, setup, panel, updated_at)
          VALUES ($1, 'setup', $2, $3, $4)
          ON CONFLICT (document_id) DO UPDATE SET
            setup = excluded.setup, panel = excluded.panel,
            -- Strictly increasing, so a compare-and-set on it sees every change.
            updated_at = GREATEST(excluded.updated_at, evaluations.updated_at + 1)
          WHERE evaluations.state = 'setup'`,
-        [documentId, JSON.stringify(setup), JSON.stringify(panel), at],
-      );
-      return saved > 0;
+          [documentId, JSON.stringify(setup), JSON.stringify(panel), at],
+        );
+        if (saved === 0) return false;
+        // The files of bids the set-up no longer has: confidential, and unreachable once
+        // their bid is gone (a bid added again gets a new id), so they are not kept.
+        await c.query(
+          'DELETE FROM bid_documents WHERE document_id = $1 AND NOT (bid_id = ANY($2::text[]))',
+          [documentId, setup.bids.map((b) => b.id)],
+        );
+        return true;
+      });
     },
     async changePanel(documentId, panel, at) {
       const changed = await changes(

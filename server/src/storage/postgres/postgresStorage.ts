@@ -50,6 +50,7 @@ import type {
   UserRecord,
   VersionRecord,
 } from '../types.ts';
+import { postgresBidStore } from './bidStore.ts';
 import { changes, createPool, first, migrate, type Queryable, rows, transaction } from './db.ts';
 import { postgresEvaluationStore } from './evaluationStore.ts';
 import { ProcessLock } from './processLock.ts';
@@ -672,6 +673,7 @@ function postgresStorage(pool: pg.Pool, lock: ProcessLock): Storage {
       },
     },
     evaluations: postgresEvaluationStore(pool),
+    bids: postgresBidStore(pool),
     comments: postgresCommentStore(pool),
     lifecycles: postgresLifecycleStore(pool),
     versions: {

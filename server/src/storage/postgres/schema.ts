@@ -389,4 +389,48 @@ export const postgresMigrations: readonly string[] = [
   `
   ALTER TABLE evaluation_declarations ADD COLUMN lots TEXT;
   `,
+  // A procurement evaluation's bids: their files (bytes kept here, never in the Yjs
+  // document or the journal) and clarification questions with the bidders' answers. An
+  // answer is never changed: a correction is another row, so the earlier text stays.
+  `
+  CREATE TABLE bid_documents (
+    id TEXT PRIMARY KEY,
+    document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    bid_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    sha256 TEXT NOT NULL,
+    uploaded_by TEXT NOT NULL,
+    uploaded_at BIGINT NOT NULL,
+    bytes BYTEA NOT NULL
+  );
+  CREATE INDEX bid_documents_bid ON bid_documents(document_id, bid_id);
+  CREATE TABLE bid_clarifications (
+    id TEXT PRIMARY KEY,
+    document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    bid_id TEXT NOT NULL,
+    question TEXT NOT NULL,
+    asked_by TEXT NOT NULL,
+    asked_at BIGINT NOT NULL,
+    seq BIGSERIAL,
+    UNIQUE (document_id, id)
+  );
+  CREATE TABLE bid_clarification_answers (
+    id TEXT PRIMARY KEY,
+    clarification_id TEXT NOT NULL,
+    document_id TEXT NOT NULL,
+    answer TEXT NOT NULL,
+    received_on TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    recorded_by TEXT NOT NULL,
+    recorded_at BIGINT NOT NULL,
+    -- Ties in recorded_at (two saves in one millisecond) keep the order they were made in.
+    seq BIGSERIAL,
+    FOREIGN KEY (document_id, clarification_id)
+      REFERENCES bid_clarifications(document_id, id) ON DELETE CASCADE
+  );
+  CREATE INDEX bid_clarification_answers_document
+    ON bid_clarification_answers(document_id, recorded_at);
+  `,
 ];

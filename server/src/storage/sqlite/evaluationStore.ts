@@ -1,4 +1,10 @@
-import type { AgreedScore, Declaration, ScoreEntry } from '@chorus/shared';
+import type {
+  AgreedScore,
+  Declaration,
+  EvaluationSetup,
+  PanelMember,
+  ScoreEntry,
+} from '@chorus/shared';
 import type Database from 'better-sqlite3';
 import {
   type AgreedRow,
@@ -26,6 +32,12 @@ export function sqliteEvaluationStore(db: Database.Database): EvaluationStore {
          -- Strictly increasing, so a compare-and-set on it sees every change.
          updated_at = MAX(excluded.updated_at, evaluations.updated_at + 1)
        WHERE evaluations.state = 'setup'`,
+    ),
+    // The files of bids the set-up no longer has: confidential, and unreachable once their
+    // bid is gone (a bid added again gets a new id), so they are not kept.
+    dropRemovedBidFiles: db.prepare(
+      `DELETE FROM bid_documents WHERE document_id = ?
+       AND bid_id NOT IN (SELECT json_extract(value, '$.id') FROM json_each(?))`,
     ),
     changePanel: db.prepare(
       `UPDATE evaluations SET panel = ?, updated_at = MAX(?, updated_at + 1)
@@ -113,6 +125,15 @@ export function sqliteEvaluationStore(db: Database.Database): EvaluationStore {
   };
 
   const stateOf = (documentId: string) => stmt.get.get(documentId)?.state;
+
+  const saveSetup = db.transaction(
+    (documentId: string, setup: EvaluationSetup, panel: readonly PanelMember[], at: number) => {
+      const saved =
+        stmt.upsert.run(documentId, JSON.stringify(setup), JSON.stringify(panel), at).changes > 0;
+      if (saved) stmt.dropRemovedBidFiles.run(documentId, JSON.stringify(setup.bids));
+      return saved;
+    },
+  );
 
   const putEntry = db.transaction(
     (documentId: string, userId: string, e: ScoreEntry, at: number) => {
@@ -202,9 +223,7 @@ export function sqliteEvaluationStore(db: Database.Database): EvaluationStore {
       return row ? toEvaluation(row) : null;
     },
     async saveSetup(documentId, setup, panel, at) {
-      return (
-        stmt.upsert.run(documentId, JSON.stringify(setup), JSON.stringify(panel), at).changes > 0
-      );
+      return saveSetup(documentId, setup, panel, at);
     },
     async changePanel(documentId, panel, at) {
       return stmt.changePanel.run(JSON.stringify(panel), at, documentId).changes > 0;

@@ -53,6 +53,7 @@ import type {
   VersionRecord,
   WorkspaceRecord,
 } from '../types.ts';
+import { sqliteBidStore } from './bidStore.ts';
 import { sqliteEvaluationStore } from './evaluationStore.ts';
 import { JournalWriter } from './journalWriter.ts';
 import { prepareJournalAppend, prepareSnapshotWrite } from './journalWrites.ts';
@@ -587,6 +588,7 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
       },
     },
     evaluations: sqliteEvaluationStore(db),
+    bids: sqliteBidStore(db),
     comments: sqliteCommentStore(db),
     lifecycles: sqliteLifecycleStore(db),
     versions: {

@@ -1,0 +1,248 @@
+/**
+ * A bid's documents: who may see the bids, adding and removing files while setting up,
+ * downloading them, and the bids' view (files and clarifications) for the panel.
+ */
+import { createHash } from 'node:crypto';
+import {
+  type Bid,
+  type BidsView,
+  bidDocumentLimits,
+  checkBidDocumentBytes,
+  checkBidDocumentName,
+  ErrorId,
+  mayJudgeBid,
+} from '@chorus/shared';
+import { AppError } from '../../errors.ts';
+import { newId } from '../../ids.ts';
+import type { BidDocumentRecord, DocumentRecord, Storage } from '../../storage/types.ts';
+import {
+  conflict,
+  type EvaluationActor,
+  forPanel,
+  isManager,
+  keptOutOfAll,
+  panelRoleOf,
+  requireBid,
+} from './guards.ts';
+
+export const noSuchBid = () =>
+  new AppError(ErrorId.notFound, 'That bid is not part of this evaluation. Reload the page.');
+const noSuchFile = () =>
+  new AppError(
+    ErrorId.notFound,
+    'That document is not one of this bid’s documents (it may have been removed). Reload the page.',
+  );
+
+/** Clarifications are asked and answered from the start of scoring until sign-off. */
+export const clarifying = (state: string) => state === 'scoring' || state === 'moderation';
+
+/**
+ * The evaluation, if the caller may see its bids now. While it is being set up only the
+ * chair and the owners, who set it up, see them (panel members declare once scoring starts
+ * and the bidders are fixed). From then on, like scores: a panel member only with a clear
+ * declaration (none, or a conflict the chair allowed), whatever else they are, the chair
+ * included; an owner who is not on the panel follows the evaluation as its owner. A
+ * conflict with some lots keeps its member from those lots' bids only (`seesBid`).
+ */
+export async function bidsFor(storage: Storage, document: DocumentRecord, actor: EvaluationActor) {
+  const evaluation = await forPanel(storage, document, actor);
+  const manager = isManager(evaluation, actor);
+  let seesBid = (_bid: Bid) => true;
+  if (evaluation.state === 'setup') {
+    if (!manager) {
+      throw new AppError(
+        ErrorId.forbidden,
+        'The chair is still setting up the evaluation. The panel sees the bids once scoring starts and they have signed their declaration of interests.',
+      );
+    }
+  } else if (panelRoleOf(evaluation, actor.userId) !== null) {
+    const declaration = (await storage.evaluations.declarations(document.id)).find(
+      (d) => d.userId === actor.userId,
+    );
+    if (!declaration || keptOutOfAll(evaluation, declaration)) {
+      throw new AppError(
+        ErrorId.forbidden,
+        declaration
+          ? 'You declared a conflict of interest, so you cannot see the bids unless the chair records an exception and how the conflict is mitigated.'
+          : 'Sign your declaration of interests and confidentiality first: the bids are shown only after it.',
+      );
+    }
+    seesBid = (bid) => mayJudgeBid(evaluation.setup, declaration, bid);
+    const guard = declaration;
+    return {
+      evaluation,
+      manager,
+      seesBid,
+      /** Refuses a bid of a lot the caller's declared conflict keeps them out of (403). */
+      requireSeen: (bidId: string) => requireBid(evaluation, guard, bidId),
+    };
+  }
+  return { evaluation, manager, seesBid, requireSeen: (_bidId: string) => {} };
+}
+
+/** The chair or an owner adds a file to a bid while the evaluation is being set up. */
+export async function addBidDocument(
+  storage: Storage,
+  document: DocumentRecord,
+  actor: EvaluationActor,
+  upload: { bidId: string; name: string; bytes: Uint8Array },
+): Promise<BidDocumentRecord> {
+  const { evaluation, manager } = await bidsFor(storage, document, actor);
+  if (!manager) {
+    throw new AppError(
+      ErrorId.forbidden,
+      'Only the chair or an owner of the document can add a bid’s documents.',
+    );
+  }
+  if (evaluation.state !== 'setup') throw fixed();
+  if (!evaluation.setup.bids.some((b) => b.id === upload.bidId)) throw noSuchBid();
+  const name = checkBidDocumentName(upload.name);
+  if (!name.ok) throw new AppError(ErrorId.badRequest, name.message);
+  const content = checkBidDocumentBytes(name.value.kind, upload.bytes);
+  if (!content.ok) throw new AppError(ErrorId.badRequest, content.message);
+  const record: BidDocumentRecord = {
+    id: newId(),
+    documentId: document.id,
+    bidId: upload.bidId,
+    name: name.value.name,
+    kind: name.value.kind,
+    size: upload.bytes.length,
+    sha256: createHash('sha256').update(upload.bytes).digest('hex'),
+    uploadedBy: actor.userId,
+    uploadedAt: Date.now(),
+  };
+  const { maxFilesPerBid } = bidDocumentLimits;
+  switch (await storage.bids.addDocument(record, upload.bytes, maxFilesPerBid)) {
+    case 'saved':
+      return record;
+    case 'closed':
+      throw fixed();
+    case 'no_bid':
+      throw noSuchBid();
+    case 'full':
+      throw new AppError(
+        ErrorId.badRequest,
+        `This bid already has ${maxFilesPerBid} documents, the most a bid can have. Remove one it no longer needs, or combine several into one PDF, then upload again.`,
+      );
+  }
+}
+
+const fixed = () =>
+  conflict(
+    'Scoring has started, so the bids and their documents are fixed: documents can be added or removed only while setting up.',
+  );
+
+/** A file of a bid the set-up still has (a removed bid's files are neither listed nor served). */
+async function currentFile(
+  storage: Storage,
+  document: DocumentRecord,
+  actor: EvaluationActor,
+  bidId: string,
+  fileId: string,
+) {
+  const access = await bidsFor(storage, document, actor);
+  if (!access.evaluation.setup.bids.some((b) => b.id === bidId)) throw noSuchBid();
+  access.requireSeen(bidId);
+  const found = await storage.bids.documentBytes(document.id, fileId);
+  if (!found || found.record.bidId !== bidId) throw noSuchFile();
+  return { ...access, ...found };
+}
+
+/** The chair or an owner removes a file while setting up; returns what was removed. */
+export async function removeBidDocument(
+  storage: Storage,
+  document: DocumentRecord,
+  actor: EvaluationActor,
+  bidId: string,
+  fileId: string,
+): Promise<BidDocumentRecord> {
+  const { manager, evaluation, record } = await currentFile(
+    storage,
+    document,
+    actor,
+    bidId,
+    fileId,
+  );
+  if (!manager) {
+    throw new AppError(
+      ErrorId.forbidden,
+      'Only the chair or an owner of the document can remove a bid’s documents.',
+    );
+  }
+  if (evaluation.state !== 'setup') throw fixed();
+  switch (await storage.bids.removeDocument(document.id, fileId)) {
+    case 'removed':
+      return record;
+    case 'closed':
+      throw fixed();
+    case 'missing':
+      throw noSuchFile();
+  }
+}
+
+/** A file's record and bytes, for someone who may see the bids. */
+export async function readBidDocument(
+  storage: Storage,
+  document: DocumentRecord,
+  actor: EvaluationActor,
+  bidId: string,
+  fileId: string,
+): Promise<{ record: BidDocumentRecord; bytes: Uint8Array<ArrayBuffer> }> {
+  const { record, bytes } = await currentFile(storage, document, actor, bidId, fileId);
+  return { record, bytes };
+}
+
+/** Each bid with its files and clarifications (who asked, who recorded each answer, when). */
+export async function bidsView(
+  storage: Storage,
+  document: DocumentRecord,
+  actor: EvaluationActor,
+): Promise<BidsView> {
+  const { evaluation, manager, seesBid } = await bidsFor(storage, document, actor);
+  const members = await storage.workspaces.listMembers(document.workspaceId);
+  const nameOf = new Map(members.map((m) => [m.userId, m.name]));
+  const named = (id: string) => nameOf.get(id) ?? 'A former member';
+  const files = await storage.bids.documents(document.id);
+  const questions = await storage.bids.clarifications(document.id);
+  const answers = await storage.bids.answers(document.id);
+  return {
+    bids: evaluation.setup.bids.filter(seesBid).map((bid) => ({
+      bidId: bid.id,
+      bidder: bid.bidder,
+      documents: files
+        .filter((f) => f.bidId === bid.id)
+        .map((f) => ({
+          id: f.id,
+          name: f.name,
+          kind: f.kind,
+          size: f.size,
+          sha256: f.sha256,
+          uploadedByName: named(f.uploadedBy),
+          uploadedAt: f.uploadedAt,
+        })),
+      clarifications: questions
+        .filter((q) => q.bidId === bid.id)
+        .map((q) => ({
+          id: q.id,
+          question: q.question,
+          askedByName: named(q.askedBy),
+          askedAt: q.askedAt,
+          answers: answers
+            .filter((a) => a.clarificationId === q.id)
+            .map((a) => ({
+              id: a.id,
+              answer: a.answer,
+              receivedOn: a.receivedOn,
+              reason: a.reason,
+              recordedByName: named(a.recordedBy),
+              recordedAt: a.recordedAt,
+            })),
+        })),
+    })),
+    me: {
+      canChangeDocuments: manager && evaluation.state === 'setup',
+      canAsk: clarifying(evaluation.state),
+      canAnswer: manager && clarifying(evaluation.state),
+    },
+  };
+}
