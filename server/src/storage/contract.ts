@@ -441,9 +441,16 @@ export function storageContract(name: string, open: () => Promise<Storage>): voi
             userId: evaluator,
             ...lotted,
             declaredAt: 3,
+            firstDeclaredAt: 3,
             exception: { mitigation: 'Chair checks.', by: 'chair', at: 5 },
           },
-          { userId: 'u2aaaaaaaaaaaaaaaaaaaaaa', ...clear, declaredAt: 4, exception: null },
+          {
+            userId: 'u2aaaaaaaaaaaaaaaaaaaaaa',
+            ...clear,
+            declaredAt: 4,
+            firstDeclaredAt: 4,
+            exception: null,
+          },
         ]);
         // Declaring again (a wider conflict) clears the exception for the chair to reconsider.
         const wider = { ...lotted, lots: null };
@@ -453,9 +460,17 @@ export function storageContract(name: string, open: () => Promise<Storage>): voi
             userId: evaluator,
             ...wider,
             declaredAt: 6,
+            // The first declaration's date stays (an evaluation scored without names asks
+            // everyone to declare again once the names are known).
+            firstDeclaredAt: 3,
             exception: null,
           },
         );
+        // The names are revealed once, while scoring or moderating.
+        expect((await s.evaluations.get(doc))?.namesRevealedAt).toBeNull();
+        expect(await s.evaluations.revealNames(doc, 7)).toBe(true);
+        expect(await s.evaluations.revealNames(doc, 8)).toBe(false);
+        expect((await s.evaluations.get(doc))?.namesRevealedAt).toBe(7);
         await s.close();
       });
 

@@ -196,6 +196,7 @@ export interface EvaluationRow {
   updated_at: number;
   override_reason: string | null;
   round: number;
+  names_revealed_at: number | null;
 }
 
 export interface AgreedRow {
@@ -233,6 +234,8 @@ export interface DeclarationRow {
   declared_at: number;
   /** JSON list of lot ids, or null for all lots. */
   lots: string | null;
+  /** Null for declarations made before first dates were kept. */
+  first_declared_at: number | null;
   exception_mitigation: string | null;
   exception_by: string | null;
   exception_at: number | null;
@@ -246,6 +249,7 @@ export const toEvaluation = (r: EvaluationRow): EvaluationRecord => ({
   panel: JSON.parse(r.panel) as PanelMember[],
   updatedAt: r.updated_at,
   overrideReason: r.override_reason,
+  namesRevealedAt: r.names_revealed_at === null ? null : Number(r.names_revealed_at),
   round: r.round,
 });
 
@@ -295,6 +299,7 @@ export const toDeclaration = (r: DeclarationRow): Declaration => ({
   // Written only by the stores, from validated input.
   lots: r.lots === null ? null : (JSON.parse(r.lots) as string[]),
   declaredAt: r.declared_at,
+  firstDeclaredAt: r.first_declared_at === null ? r.declared_at : Number(r.first_declared_at),
   exception:
     r.exception_mitigation !== null && r.exception_by !== null && r.exception_at !== null
       ? { mitigation: r.exception_mitigation, by: r.exception_by, at: r.exception_at }

@@ -352,6 +352,8 @@ export interface EvaluationRecord {
   overrideReason: string | null;
   /** The moderation round under way (1 until the chair starts another). */
   round: number;
+  /** When the chair revealed the bidders' names (an evaluation scored without them); else null. */
+  namesRevealedAt: number | null;
 }
 
 /** A moderation round after the first: why, by whom, and whether it corrects a sign-off. */
@@ -392,6 +394,11 @@ export interface EvaluationStore {
    * `ifUpdatedAt`, if the set-up changed since it was read). An `overrideReason` is kept
    * through later moves.
    */
+  /**
+   * Records that the bidders' names are revealed: only once, and only while scoring or
+   * moderating; false otherwise.
+   */
+  revealNames(documentId: string, at: number): Promise<boolean>;
   transition(
     documentId: string,
     from: EvaluationState,

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   agreedResults,
   agreedScoreProblem,
+  anonymousBidName,
   type Bid,
   blockedLots,
   type Criterion,
@@ -9,12 +10,14 @@ import {
   criterionDescriptors,
   criterionName,
   type Declaration,
+  declarationOutdated,
   type EvaluationSetup,
   entryProblem,
   evaluationResults,
   mayJudgeBid,
   methodResults,
   missingEntries,
+  namesHidden,
   type PanelMember,
   priceScore,
   priceScoreInWords,
@@ -488,5 +491,27 @@ describe('lots', () => {
     const problems = setupProblems(loose, fullPanel);
     expect(problems).toContain('Choose the lot Nowhere bid for.');
     expect(problems).toContain('Lot “East” has no bids. Add one, or remove the lot.');
+  });
+});
+
+describe('scoring without the bidders’ names', () => {
+  it('names bids A to Z, then AA', () => {
+    expect([0, 1, 25, 26, 27].map(anonymousBidName)).toEqual([
+      'Bid A',
+      'Bid B',
+      'Bid Z',
+      'Bid AA',
+      'Bid AB',
+    ]);
+  });
+  it('hides names until revealed, and then wants declarations made after', () => {
+    const anonymous = { anonymous: true };
+    expect(namesHidden(anonymous, null)).toBe(true);
+    expect(namesHidden(anonymous, 10)).toBe(false);
+    expect(namesHidden({}, null)).toBe(false);
+    expect(declarationOutdated(anonymous, 10, { declaredAt: 5 })).toBe(true);
+    expect(declarationOutdated(anonymous, 10, { declaredAt: 11 })).toBe(false);
+    expect(declarationOutdated(anonymous, null, { declaredAt: 5 })).toBe(false);
+    expect(declarationOutdated({}, 10, { declaredAt: 5 })).toBe(false);
   });
 });

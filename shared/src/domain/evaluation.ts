@@ -80,6 +80,8 @@ export interface Declaration {
    */
   lots?: readonly string[] | null;
   declaredAt: number;
+  /** When they first declared (before the names were known, in an evaluation without them). */
+  firstDeclaredAt?: number;
   exception: { mitigation: string; by: string; at: number } | null;
 }
 
@@ -182,9 +184,49 @@ export interface EvaluationSetup {
   bids: Bid[];
   /** Absent or empty: the evaluation is one lot. The criteria are the same in every lot. */
   lots?: Lot[];
+  /**
+   * Scored without the bidders' names: the panel sees "Bid A", "Bid B"... until the chair
+   * reveals the names, and then everyone declares their interests again, with the names.
+   */
+  anonymous?: boolean;
   /** Absent in evaluations set up before methods could be chosen: those were by consensus. */
   method?: EvaluationMethod;
 }
+
+/** Whether the bidders' names are still hidden from the panel (see `anonymous`). */
+export const namesHidden = (
+  setup: Pick<EvaluationSetup, 'anonymous'>,
+  namesRevealedAt: number | null,
+): boolean => setup.anonymous === true && namesRevealedAt === null;
+
+/**
+ * Whether a declaration was made before the names were revealed, in an evaluation scored
+ * without them: it no longer counts, and the member declares again with the names.
+ */
+export const declarationOutdated = (
+  setup: Pick<EvaluationSetup, 'anonymous'>,
+  namesRevealedAt: number | null,
+  d: Pick<Declaration, 'declaredAt'> | undefined,
+): boolean =>
+  setup.anonymous === true &&
+  namesRevealedAt !== null &&
+  d !== undefined &&
+  d.declaredAt < namesRevealedAt;
+
+/** The name a bid goes by while the bidders' names are hidden: Bid A, Bid B, ... Bid AA. */
+export function anonymousBidName(index: number): string {
+  let n = index;
+  let letters = '';
+  do {
+    letters = String.fromCharCode(65 + (n % 26)) + letters;
+    n = Math.floor(n / 26) - 1;
+  } while (n >= 0);
+  return `Bid ${letters}`;
+}
+
+/** The bids as the panel sees them while the names are hidden: "Bid A" and so on. */
+export const withoutBidderNames = (bids: readonly Bid[]): Bid[] =>
+  bids.map((b, i) => ({ ...b, bidder: anonymousBidName(i) }));
 
 /** The lots' ids; '' stands for the one implicit lot of an evaluation without lots. */
 export const lotIds = (setup: Pick<EvaluationSetup, 'lots'>): string[] =>

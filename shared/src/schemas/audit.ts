@@ -34,6 +34,7 @@ export const auditActions = [
   'evaluation.conflict_exception',
   'evaluation.chair_changed',
   'evaluation.round_started',
+  'evaluation.names_revealed',
   'evaluation.bid_document_added',
   'evaluation.bid_document_removed',
   'evaluation.bid_document_downloaded',

@@ -134,6 +134,9 @@ export const evaluationSetupInputSchema = z
     method: z
       .enum(evaluationMethods, { error: 'Choose how the result is reached: consensus or average.' })
       .default('consensus'),
+    anonymous: z
+      .boolean({ error: 'Say whether the panel scores without the bidders’ names: true or false.' })
+      .default(false),
     criteria: z.array(criterionInputSchema).max(100, 'An evaluation has at most 100 criteria.'),
     bids: z.array(bidInputSchema).max(50, 'An evaluation has at most 50 bids.'),
     panel: z

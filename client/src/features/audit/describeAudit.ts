@@ -42,6 +42,7 @@ export const auditActionLabels: Record<AuditAction, string> = {
   'evaluation.conflict_exception': 'Allowed a declared conflict',
   'evaluation.chair_changed': 'Appointed a new chair',
   'evaluation.round_started': 'Started a moderation round',
+  'evaluation.names_revealed': 'Revealed the bidders’ names',
   'evaluation.bid_document_added': 'Added a bid’s document',
   'evaluation.bid_document_removed': 'Removed a bid’s document',
   'evaluation.bid_document_downloaded': 'Downloaded a bid’s document',
@@ -184,6 +185,8 @@ export function describeAuditEntry(
           : `started another moderation round of ${documentName()}`;
       return reason ? `${what}, because: ${reason}` : what;
     }
+    case 'evaluation.names_revealed':
+      return `revealed the bidders’ names in ${documentName()}; the panel declares again with them`;
     case 'evaluation.bid_document_added':
       return `added ${fileName()} to a bid in ${documentName()}`;
     case 'evaluation.bid_document_removed':

@@ -1342,3 +1342,89 @@ describe('procurement evaluation: lots', () => {
     expect(csv).toContain('Declared a conflict with the lot “North”');
   });
 });
+
+describe('procurement evaluation: scored without the bidders’ names', () => {
+  it('shows the panel "Bid A", "Bid B" until the chair reveals the names; then everyone declares again', async () => {
+    const s = await setup();
+    closers.push(() => s.t.storage.close());
+    const saved = await s.saveSetup(s.owner.cookie, {
+      anonymous: true,
+      criteria: s.criteria,
+      bids: s.bids,
+      panel: s.panel,
+    });
+    expect(saved.status).toBe(200);
+    // Before scoring, nothing to reveal.
+    expect((await s.t.request('POST', `${s.path}/names`, { cookie: s.chair.cookie })).status).toBe(
+      409,
+    );
+    const start = await s.t.request('POST', `${s.path}/start`, { cookie: s.chair.cookie });
+    expect(start.status).toBe(200);
+    for (const who of [s.chair, s.lay, s.clinician, s.observer]) {
+      expect((await s.declare(who.cookie)).status).toBe(200);
+    }
+    const frozen = start.json.evaluation.setup as {
+      criteria: { id: string }[];
+      bids: { id: string }[];
+    };
+    const ids = {
+      criteria: frozen.criteria.map((c) => c.id),
+      bids: frozen.bids.map((b) => b.id),
+    };
+    // The panel sees no bidder's name, over HTTP, in the bids' view, or in an export.
+    const lay = await s.get(s.lay.cookie);
+    expect(lay.json.evaluation.setup.bids.map((b: { bidder: string }) => b.bidder)).toEqual([
+      'Bid A',
+      'Bid B',
+    ]);
+    expect(JSON.stringify(lay.json)).not.toMatch(/Northside|Riverside/);
+    const bids = await s.t.request('GET', `${s.path}/bids`, { cookie: s.lay.cookie });
+    expect(JSON.stringify(bids.json)).not.toMatch(/Northside|Riverside/);
+    // Those who set it up know them.
+    expect(JSON.stringify((await s.get(s.chair.cookie)).json)).toMatch(/Northside/);
+    await s.scoreAll(s.lay.cookie, 'Lee', ids, 3);
+
+    const revealed = await s.t.request('POST', `${s.path}/names`, { cookie: s.chair.cookie });
+    expect(revealed.status).toBe(200);
+    expect(revealed.json.me.mustDeclareAgain).toBe(true);
+    expect((await s.t.request('POST', `${s.path}/names`, { cookie: s.chair.cookie })).status).toBe(
+      409,
+    );
+    // The lay evaluator sees the names, and must declare again before going on.
+    const now = await s.get(s.lay.cookie);
+    expect(now.json.evaluation.setup.bids.map((b: { bidder: string }) => b.bidder)).toEqual([
+      'Northside Eye Care',
+      'Riverside Optometry',
+    ]);
+    expect(now.json.me).toMatchObject({ clear: false, mustDeclareAgain: true });
+    const blocked = await s.t.request('POST', `${s.path}/submit`, { cookie: s.lay.cookie });
+    expect(blocked.status).toBe(403);
+    expect(blocked.json.error.message).toBe(
+      'The bidders’ names are now known. Make your declaration of interests again, with the names, before you go on.',
+    );
+    expect((await s.declare(s.lay.cookie)).status).toBe(200);
+    expect((await s.t.request('POST', `${s.path}/submit`, { cookie: s.lay.cookie })).status).toBe(
+      200,
+    );
+    const register = (await s.get(s.lay.cookie)).json.evaluation.declarations as {
+      userId: string;
+      declaredAt: number;
+      firstDeclaredAt: number;
+    }[];
+    const mine = register.find((d) => d.userId === s.lay.id);
+    expect(mine && mine.declaredAt > mine.firstDeclaredAt).toBe(true);
+    // The chair, too, declares again before opening moderation.
+    const early = await s.t.request('POST', `${s.path}/moderation`, {
+      cookie: s.chair.cookie,
+      body: { overrideReason: 'The clinician is away this month.' },
+    });
+    expect(early.status).toBe(403);
+    expect((await s.declare(s.chair.cookie)).status).toBe(200);
+    const audit = await s.t.request('GET', `/api/workspaces/${s.workspaceId}/audit`, {
+      cookie: s.owner.cookie,
+    });
+    expect(
+      audit.json.entries.some((e: { action: string }) => e.action === 'evaluation.names_revealed'),
+    ).toBe(true);
+  });
+});

@@ -26,6 +26,7 @@ import {
   openModeration,
   putScoreEntry,
   recordAgreedScore,
+  revealBidderNames,
   saveEvaluationSetup,
   scoresCsv,
   signOff,
@@ -195,5 +196,11 @@ export const evaluationRoutes = new Hono<AppEnv>()
       input.reason,
     );
     await audit('evaluation.round_started', { round, reason: input.reason, correction });
+    return c.json(await evaluationView(storage, document, actor));
+  })
+  .post('/:id/evaluation/names', async (c) => {
+    const { storage, document, actor, audit } = await evaluationContext(c);
+    await revealBidderNames(storage, document, actor);
+    await audit('evaluation.names_revealed');
     return c.json(await evaluationView(storage, document, actor));
   });

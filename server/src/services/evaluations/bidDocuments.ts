@@ -11,12 +11,16 @@ import {
   checkBidDocumentName,
   ErrorId,
   mayJudgeBid,
+  namesHidden,
+  withoutBidderNames,
 } from '@chorus/shared';
 import { AppError } from '../../errors.ts';
 import { newId } from '../../ids.ts';
 import type { BidDocumentRecord, DocumentRecord, Storage } from '../../storage/types.ts';
 import {
   conflict,
+  declarationOf,
+  declareAgain,
   type EvaluationActor,
   forPanel,
   isManager,
@@ -56,9 +60,8 @@ export async function bidsFor(storage: Storage, document: DocumentRecord, actor:
       );
     }
   } else if (panelRoleOf(evaluation, actor.userId) !== null) {
-    const declaration = (await storage.evaluations.declarations(document.id)).find(
-      (d) => d.userId === actor.userId,
-    );
+    const { declaration, outdated } = await declarationOf(storage, evaluation, actor.userId);
+    if (outdated) throw declareAgain();
     if (!declaration || keptOutOfAll(evaluation, declaration)) {
       throw new AppError(
         ErrorId.forbidden,
@@ -199,6 +202,7 @@ export async function bidsView(
   actor: EvaluationActor,
 ): Promise<BidsView> {
   const { evaluation, manager, seesBid } = await bidsFor(storage, document, actor);
+  const hidden = !manager && namesHidden(evaluation.setup, evaluation.namesRevealedAt);
   const members = await storage.workspaces.listMembers(document.workspaceId);
   const nameOf = new Map(members.map((m) => [m.userId, m.name]));
   const named = (id: string) => nameOf.get(id) ?? 'A former member';
@@ -206,39 +210,42 @@ export async function bidsView(
   const questions = await storage.bids.clarifications(document.id);
   const answers = await storage.bids.answers(document.id);
   return {
-    bids: evaluation.setup.bids.filter(seesBid).map((bid) => ({
-      bidId: bid.id,
-      bidder: bid.bidder,
-      documents: files
-        .filter((f) => f.bidId === bid.id)
-        .map((f) => ({
-          id: f.id,
-          name: f.name,
-          kind: f.kind,
-          size: f.size,
-          sha256: f.sha256,
-          uploadedByName: named(f.uploadedBy),
-          uploadedAt: f.uploadedAt,
-        })),
-      clarifications: questions
-        .filter((q) => q.bidId === bid.id)
-        .map((q) => ({
-          id: q.id,
-          question: q.question,
-          askedByName: named(q.askedBy),
-          askedAt: q.askedAt,
-          answers: answers
-            .filter((a) => a.clarificationId === q.id)
-            .map((a) => ({
-              id: a.id,
-              answer: a.answer,
-              receivedOn: a.receivedOn,
-              reason: a.reason,
-              recordedByName: named(a.recordedBy),
-              recordedAt: a.recordedAt,
-            })),
-        })),
-    })),
+    // While the names are hidden the panel sees "Bid A"...; those who set it up know them.
+    bids: (hidden ? withoutBidderNames(evaluation.setup.bids) : evaluation.setup.bids)
+      .filter(seesBid)
+      .map((bid) => ({
+        bidId: bid.id,
+        bidder: bid.bidder,
+        documents: files
+          .filter((f) => f.bidId === bid.id)
+          .map((f) => ({
+            id: f.id,
+            name: f.name,
+            kind: f.kind,
+            size: f.size,
+            sha256: f.sha256,
+            uploadedByName: named(f.uploadedBy),
+            uploadedAt: f.uploadedAt,
+          })),
+        clarifications: questions
+          .filter((q) => q.bidId === bid.id)
+          .map((q) => ({
+            id: q.id,
+            question: q.question,
+            askedByName: named(q.askedBy),
+            askedAt: q.askedAt,
+            answers: answers
+              .filter((a) => a.clarificationId === q.id)
+              .map((a) => ({
+                id: a.id,
+                answer: a.answer,
+                receivedOn: a.receivedOn,
+                reason: a.reason,
+                recordedByName: named(a.recordedBy),
+                recordedAt: a.recordedAt,
+              })),
+          })),
+      })),
     me: {
       canChangeDocuments: manager && evaluation.state === 'setup',
       canAsk: clarifying(evaluation.state),

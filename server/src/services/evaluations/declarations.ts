@@ -99,3 +99,40 @@ export async function allowDeclaredConflict(
     );
   }
 }
+
+/**
+ * The chair reveals the bidders' names of an evaluation scored without them (while scoring
+ * or moderating). Everyone on the panel then declares their interests again, with the
+ * names, before they go on: their first declaration stays on record.
+ */
+export async function revealBidderNames(
+  storage: Storage,
+  document: DocumentRecord,
+  actor: EvaluationActor,
+): Promise<void> {
+  const evaluation = await forPanel(storage, document, actor);
+  // Whether there is anything to reveal first: after revealing, the chair's own declaration
+  // is out of date until they declare again.
+  if (panelRoleOf(evaluation, actor.userId) !== 'chair') {
+    throw new AppError(
+      ErrorId.forbidden,
+      'Only the chair of the panel can reveal the bidders’ names.',
+    );
+  }
+  if (!evaluation.setup.anonymous) {
+    throw conflict(
+      'This evaluation is scored with the bidders’ names, so there is nothing to reveal.',
+    );
+  }
+  if (evaluation.namesRevealedAt !== null) {
+    throw conflict('The bidders’ names are already revealed.');
+  }
+  await requireChair(storage, evaluation, actor, 'reveal the bidders’ names');
+  if (!(await storage.evaluations.revealNames(document.id, Date.now()))) {
+    throw conflict(
+      evaluation.state === 'setup'
+        ? 'The names are revealed once scoring has started.'
+        : 'The evaluation has been signed off, so the names can no longer be revealed here.',
+    );
+  }
+}

@@ -2,11 +2,13 @@
 import {
   blockedLots,
   type Declaration,
+  declarationOutdated,
   declaredClear,
   ErrorId,
   lotIds,
   lotName,
   mayJudgeBid,
+  namesHidden,
   type PanelRole,
   type Permission,
   scoresRevealed,
@@ -29,6 +31,7 @@ export async function evaluationOf(
       updatedAt: 0,
       overrideReason: null,
       round: 1,
+      namesRevealedAt: null,
     }
   );
 }
@@ -93,6 +96,29 @@ export async function revealedEntries(storage: Storage, evaluation: EvaluationRe
   });
 }
 
+/**
+ * A member's declaration, unless it was made before the bidders' names were revealed in an
+ * evaluation scored without them (then `outdated`: they declare again with the names).
+ */
+export async function declarationOf(
+  storage: Storage,
+  evaluation: EvaluationRecord,
+  userId: string,
+): Promise<{ declaration: Declaration | undefined; outdated: boolean }> {
+  const found = (await storage.evaluations.declarations(evaluation.documentId)).find(
+    (d) => d.userId === userId,
+  );
+  return declarationOutdated(evaluation.setup, evaluation.namesRevealedAt, found)
+    ? { declaration: undefined, outdated: true }
+    : { declaration: found, outdated: false };
+}
+
+export const declareAgain = () =>
+  new AppError(
+    ErrorId.forbidden,
+    'The bidders’ names are now known. Make your declaration of interests again, with the names, before you go on.',
+  );
+
 /** Whether a declaration keeps its member out of every lot (or they have not declared). */
 export const keptOutOfAll = (evaluation: EvaluationRecord, d: Declaration | undefined) =>
   d === undefined || blockedLots(evaluation.setup, d).size === lotIds(evaluation.setup).length;
@@ -107,9 +133,8 @@ export async function requireTakingPart(
   evaluation: EvaluationRecord,
   userId: string,
 ): Promise<Declaration> {
-  const declaration = (await storage.evaluations.declarations(evaluation.documentId)).find(
-    (d) => d.userId === userId,
-  );
+  const { declaration, outdated } = await declarationOf(storage, evaluation, userId);
+  if (outdated) throw declareAgain();
   if (declaration && !keptOutOfAll(evaluation, declaration)) return declaration;
   throw new AppError(
     ErrorId.forbidden,
@@ -136,12 +161,11 @@ export function requireBid(
 /** Refuses a panel member who has not declared, or declared a conflict without an exception. */
 export async function requireClear(
   storage: Storage,
-  documentId: string,
+  evaluation: EvaluationRecord,
   userId: string,
 ): Promise<void> {
-  const declaration = (await storage.evaluations.declarations(documentId)).find(
-    (d) => d.userId === userId,
-  );
+  const { declaration, outdated } = await declarationOf(storage, evaluation, userId);
+  if (outdated) throw declareAgain();
   if (declaredClear(declaration)) return;
   throw new AppError(
     ErrorId.forbidden,
@@ -165,9 +189,8 @@ export async function requireChair(
     throw new AppError(ErrorId.forbidden, `Only the chair of the panel can ${action}.`);
   }
   if (evaluation.state === 'setup') return;
-  const declaration = (await storage.evaluations.declarations(evaluation.documentId)).find(
-    (d) => d.userId === actor.userId,
-  );
+  const { declaration, outdated } = await declarationOf(storage, evaluation, actor.userId);
+  if (outdated) throw declareAgain();
   if (!declaration) {
     throw new AppError(
       ErrorId.forbidden,
@@ -199,7 +222,13 @@ export async function requireExportable(
     );
   }
   const role = panelRoleOf(evaluation, actor.userId);
-  if (role !== null) await requireClear(storage, evaluation.documentId, actor.userId);
+  if (role !== null) await requireClear(storage, evaluation, actor.userId);
+  if (namesHidden(evaluation.setup, evaluation.namesRevealedAt) && !isManager(evaluation, actor)) {
+    throw new AppError(
+      ErrorId.forbidden,
+      'The exports name the bidders, whose names are hidden from the panel until the chair reveals them.',
+    );
+  }
   if (!isManager(evaluation, actor) && !seesEveryCriterion(evaluation.setup, role)) {
     throw new AppError(
       ErrorId.forbidden,

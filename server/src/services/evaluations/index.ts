@@ -3,7 +3,7 @@
  * The integrity rules of PRODUCT.md live here (the storage layer makes each guarded write
  * atomic); routes only parse input and call these.
  */
-export { allowDeclaredConflict, declareInterests } from './declarations.ts';
+export { allowDeclaredConflict, declareInterests, revealBidderNames } from './declarations.ts';
 export { scoresCsv } from './export.ts';
 export type { EvaluationActor } from './guards.ts';
 export { recordAgreedScore, signOff, startModerationRound } from './moderation.ts';

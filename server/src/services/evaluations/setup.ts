@@ -63,6 +63,7 @@ export async function saveEvaluationSetup(
   const lots = input.lots.map((l) => ({ ...l, id: lotId(l.id) }));
   const setup: EvaluationSetup = {
     method: input.method,
+    anonymous: input.anonymous,
     lots,
     criteria: input.criteria.map((c) => ({ ...c, id: criterionId(c.id) })),
     // A bid names its lot by its place in the list (the schema checked it is there).

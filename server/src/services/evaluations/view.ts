@@ -14,6 +14,7 @@ import {
   evaluationResults,
   isScoringRole,
   methodResults,
+  namesHidden,
   type PanelMember,
   type PanelRole,
   type ScoreEntry,
@@ -21,6 +22,7 @@ import {
   seesEveryCriterion,
   setupProblems,
   visibleSetup,
+  withoutBidderNames,
 } from '@chorus/shared';
 import type {
   DocumentRecord,
@@ -30,6 +32,7 @@ import type {
 } from '../../storage/types.ts';
 import { checkDocumentAccess } from '../access.ts';
 import {
+  declarationOf,
   type EvaluationActor,
   forPanel,
   isManager,
@@ -62,6 +65,8 @@ export interface EvaluationView {
     clear: boolean;
     /** Lots a declared conflict keeps the caller out of ('' for an evaluation without lots). */
     blockedLots: string[];
+    /** The bidders' names were revealed after the caller declared: they declare again. */
+    mustDeclareAgain: boolean;
   };
   myEntries: ScoreEntry[];
   /**
@@ -113,11 +118,12 @@ export async function evaluationView(
   const submissions = await storage.evaluations.submissions(document.id);
   const canManage = isManager(evaluation, actor);
   const declarations = await storage.evaluations.declarations(document.id);
-  const mine = declarations.find((d) => d.userId === actor.userId);
+  const { declaration: mine, outdated } = await declarationOf(storage, evaluation, actor.userId);
   const clear = mine !== undefined && !keptOutOfAll(evaluation, mine);
+  const hidden = !canManage && namesHidden(evaluation.setup, evaluation.namesRevealedAt);
   // Owners outside the panel declare nothing: they answer for the whole procurement.
   const blocked = panelRole === null ? new Set<string>() : blockedLots(evaluation.setup, mine);
-  const viewer: Viewer = { role: seenAs, blocked };
+  const viewer: Viewer = { role: seenAs, blocked, hidden };
   // A panel member who has not declared, or declared a conflict the chair has not allowed,
   // sees no one's scores. Owners outside the panel follow the evaluation as its owners.
   const mayReadScores = panelRole === null || clear;
@@ -162,6 +168,7 @@ export async function evaluationView(
       submitted: submissions.some((s) => s.userId === actor.userId),
       clear,
       blockedLots: [...blocked],
+      mustDeclareAgain: outdated,
     },
     myEntries: isScoringRole(panelRole)
       ? (await storage.evaluations.entries(document.id, actor.userId)).map(
@@ -181,14 +188,20 @@ export async function evaluationView(
 interface Viewer {
   role: PanelRole | null;
   blocked: ReadonlySet<string>;
+  /** The bidders' names are hidden from this viewer (see `anonymous`). */
+  hidden: boolean;
 }
-const everything: Viewer = { role: null, blocked: new Set() };
+const everything: Viewer = { role: null, blocked: new Set(), hidden: false };
 
-/** The set-up as a viewer sees it: their criteria, and the bids of lots they may judge. */
+/**
+ * The set-up as a viewer sees it: their criteria, the bids of lots they may judge, and
+ * "Bid A"... while the names are hidden from them.
+ */
 function seenSetup(setup: EvaluationSetup, viewer: Viewer): EvaluationSetup {
   const visible = visibleSetup(setup, viewer.role);
-  if (viewer.blocked.size === 0) return visible;
-  return { ...visible, bids: visible.bids.filter((b) => !viewer.blocked.has(b.lotId ?? '')) };
+  const named = viewer.hidden ? { ...visible, bids: withoutBidderNames(visible.bids) } : visible;
+  if (viewer.blocked.size === 0) return named;
+  return { ...named, bids: named.bids.filter((b) => !viewer.blocked.has(b.lotId ?? '')) };
 }
 
 /** Everything moderation shows; only ever called once the scores are revealed. */

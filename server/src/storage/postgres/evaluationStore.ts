@@ -68,6 +68,16 @@ export function postgresEvaluationStore(pool: pg.Pool): EvaluationStore {
       );
       return changed > 0;
     },
+    async revealNames(documentId, at) {
+      const revealed = await changes(
+        pool,
+        `UPDATE evaluations SET names_revealed_at = $1, updated_at = GREATEST($1, updated_at + 1)
+         WHERE document_id = $2 AND state IN ('scoring', 'moderation')
+           AND names_revealed_at IS NULL`,
+        [at, documentId],
+      );
+      return revealed > 0;
+    },
     async transition(documentId, from, to, at, options = {}) {
       const moved = await changes(
         pool,
@@ -235,8 +245,8 @@ export function postgresEvaluationStore(pool: pg.Pool): EvaluationStore {
         if (state !== 'scoring' && state !== 'moderation') return 'closed' as const;
         await c.query(
           `INSERT INTO evaluation_declarations
-             (document_id, user_id, conflict, details, declared_at, lots)
-           VALUES ($1, $2, $3, $4, $5, $6)
+             (document_id, user_id, conflict, details, declared_at, lots, first_declared_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $5)
            ON CONFLICT (document_id, user_id) DO UPDATE SET
              conflict = excluded.conflict, details = excluded.details, lots = excluded.lots,
              declared_at = excluded.declared_at,

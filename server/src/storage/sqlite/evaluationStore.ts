@@ -43,6 +43,11 @@ export function sqliteEvaluationStore(db: Database.Database): EvaluationStore {
       `UPDATE evaluations SET panel = ?, updated_at = MAX(?, updated_at + 1)
        WHERE document_id = ? AND state != 'setup'`,
     ),
+    revealNames: db.prepare(
+      `UPDATE evaluations SET names_revealed_at = ?, updated_at = MAX(?, updated_at + 1)
+       WHERE document_id = ? AND state IN ('scoring', 'moderation')
+         AND names_revealed_at IS NULL`,
+    ),
     transition: db.prepare(
       `UPDATE evaluations
        SET state = ?, updated_at = MAX(?, updated_at + 1),
@@ -107,8 +112,8 @@ export function sqliteEvaluationStore(db: Database.Database): EvaluationStore {
     ),
     declare: db.prepare(
       `INSERT INTO evaluation_declarations
-         (document_id, user_id, conflict, details, declared_at, lots)
-       VALUES (?, ?, ?, ?, ?, ?)
+         (document_id, user_id, conflict, details, declared_at, lots, first_declared_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (document_id, user_id) DO UPDATE SET
          conflict = excluded.conflict, details = excluded.details, lots = excluded.lots,
          declared_at = excluded.declared_at,
@@ -212,7 +217,7 @@ export function sqliteEvaluationStore(db: Database.Database): EvaluationStore {
       const state = stateOf(documentId);
       if (state !== 'scoring' && state !== 'moderation') return 'closed' as const;
       const lots = d.lots ? JSON.stringify(d.lots) : null;
-      stmt.declare.run(documentId, userId, d.conflict ? 1 : 0, d.details, at, lots);
+      stmt.declare.run(documentId, userId, d.conflict ? 1 : 0, d.details, at, lots, at);
       return 'saved' as const;
     },
   );
@@ -227,6 +232,9 @@ export function sqliteEvaluationStore(db: Database.Database): EvaluationStore {
     },
     async changePanel(documentId, panel, at) {
       return stmt.changePanel.run(JSON.stringify(panel), at, documentId).changes > 0;
+    },
+    async revealNames(documentId, at) {
+      return stmt.revealNames.run(at, at, documentId).changes > 0;
     },
     async transition(documentId, from, to, at, options = {}) {
       const ifUpdatedAt = options.ifUpdatedAt ?? null;

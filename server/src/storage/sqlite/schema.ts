@@ -377,4 +377,10 @@ export const migrations: readonly string[] = [
   CREATE INDEX bid_clarification_answers_document
     ON bid_clarification_answers(document_id, recorded_at);
   `,
+  // When the chair revealed the bidders' names of an evaluation scored without them, and
+  // when each member first declared (a declaration made again keeps its first date).
+  `
+  ALTER TABLE evaluations ADD COLUMN names_revealed_at INTEGER;
+  ALTER TABLE evaluation_declarations ADD COLUMN first_declared_at INTEGER;
+  `,
 ];
