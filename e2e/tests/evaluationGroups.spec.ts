@@ -341,3 +341,76 @@ test('a conflict with one lot keeps its member out of that lot only; each lot is
   );
   await expectNoAxeViolations(clinician.page, 'moderation kept out of one lot');
 });
+
+/**
+ * Scored without the bidders' names: the lay evaluator declares and scores "Bid A" and
+ * "Bid B"; the chair reveals the names; everyone declares again, now with them.
+ */
+test('a panel scores without the bidders’ names, then declares again once the chair reveals them', async ({
+  browser,
+}) => {
+  const chair = await newActor(browser, person('Cher Commissioner', 'anon-chair'));
+  const lay = await newActor(browser, person('Lee Lay', 'anon-lay'));
+  for (const actor of [chair, lay]) await signUp(actor.page, actor.person);
+  await createWorkspace(chair.page, 'Wheelchair service procurement');
+  await addMember(chair.page, lay.person.email, lay.person.name, {
+    role: 'Patient or service user',
+  });
+  await createDocument(chair.page, 'Wheelchair service', 'Procurement evaluation');
+  await chair.page.getByRole('link', { name: 'Scoring', exact: true }).click();
+  const scoringUrl = chair.page.url();
+  const setup = chair.page.getByRole('form', { name: 'Set up the evaluation' });
+  await setup.getByLabel('The panel scores without the bidders’ names').check();
+  await setup.getByRole('button', { name: 'Add a criterion' }).click();
+  await setup.getByLabel('Criterion 1: title').fill('Patient experience');
+  await setup.getByLabel('Criterion 1: weight, per cent').fill('100');
+  for (const [n, bidder] of [
+    [1, 'Wheels For All'],
+    [2, 'Mobility Partners'],
+  ] as const) {
+    await setup.getByRole('button', { name: 'Add a bid' }).click();
+    await setup.getByLabel(`Bid ${n}: bidder`).fill(bidder);
+  }
+  await setup.getByLabel(`Panel role for ${chair.person.name}`).selectOption({ label: 'Chair' });
+  await setup
+    .getByLabel(`Panel role for ${lay.person.name}`)
+    .selectOption({ label: 'Lay evaluator' });
+  await setup.getByRole('button', { name: 'Save the set-up' }).click();
+  await expect(setup.getByRole('status')).toHaveText('Set-up saved.');
+  await chair.page
+    .getByRole('region', { name: 'Start scoring' })
+    .getByRole('button', { name: 'Start scoring' })
+    .click();
+  await expect(chair.page.getByText('Stage: Individual scoring.')).toBeVisible();
+  await declareNoConflict(chair.page);
+
+  await lay.page.goto(scoringUrl);
+  await expect(lay.page.getByRole('main')).toContainText('The bidders’ names are hidden for now');
+  await declareNoConflict(lay.page);
+  const sheet = lay.page.getByRole('region', { name: 'Your scores' });
+  await expect(sheet.getByRole('heading', { name: 'Bid A', exact: true })).toBeVisible();
+  await expect(lay.page.getByRole('main')).not.toContainText('Wheels For All');
+  await score(lay.page, 'Patient experience for Bid A', /^3 – Good/, 'Lee: home visits offered.');
+  await expectNoAxeViolations(lay.page, 'score sheet without the bidders’ names');
+
+  // The chair reveals the names; both declare again, now with them.
+  await chair.page.reload();
+  await chair.page.getByRole('button', { name: 'Reveal the names' }).click();
+  await chair.page.getByRole('button', { name: 'Yes, reveal them' }).click();
+  await expect(chair.page.getByRole('region', { name: 'Your declaration' })).toContainText(
+    'The chair has revealed the bidders’ names, so declare again',
+  );
+  await expectNoAxeViolations(chair.page, 'declaring again once the names are known');
+  await declareNoConflict(chair.page);
+  await lay.page.reload();
+  const again = lay.page.getByRole('form', { name: 'Your declaration' });
+  await expect(lay.page.getByRole('main')).toContainText('Wheels For All');
+  await expect(lay.page.getByRole('heading', { name: 'Your scores' })).toHaveCount(0);
+  await expect(again).toBeVisible();
+  await declareNoConflict(lay.page);
+  await expect(sheet.getByRole('heading', { name: 'Wheels For All', exact: true })).toBeVisible();
+  await expect(lay.page.getByRole('region', { name: 'Declarations of interests' })).toContainText(
+    'Lee Lay (declared before the names were known, and again with them)',
+  );
+  await expectNoAxeViolations(lay.page, 'score sheet once the names are known');
+});

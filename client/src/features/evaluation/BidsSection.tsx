@@ -85,8 +85,12 @@ export function BidsSection({
         <p>No bids yet. Add them in the set-up and save it, then add their documents here.</p>
       ) : (
         view.bids.map((bid) => (
-          <section key={bid.bidId} aria-labelledby={`bid-${bid.bidId}`} className="panel stack bid">
-            <h3 id={`bid-${bid.bidId}`}>{bid.bidder}</h3>
+          <section
+            key={bid.bidId}
+            aria-labelledby={`bid-files-${bid.bidId}`}
+            className="panel stack bid"
+          >
+            <h3 id={`bid-files-${bid.bidId}`}>{bid.bidder}</h3>
             <BidDocuments
               documentId={documentId}
               bid={bid}

@@ -33,6 +33,7 @@ export function DeclarationForm({
   const [conflictLots, setConflictLots] = useState<string[]>(() => lots.map((l) => l.id));
   const { busy, problem, setProblem, run } = useAction();
   const bidders = setup.bids.map((b) => bidLabel(setup, b)).join(', ');
+  const hidden = setup.anonymous === true && view.evaluation.namesRevealedAt === null;
 
   const onSubmit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -63,11 +64,23 @@ export function DeclarationForm({
   return (
     <section aria-labelledby="declaration-heading" className="section panel">
       <h2 id="declaration-heading">Your declaration</h2>
-      <p>
-        Before you score or see anyone’s scores, declare any conflict of interest with the bidders (
-        {bidders}) and confirm you will keep the evaluation confidential. A conflict is, for
-        example, working or having worked for a bidder, or a close relative who does.
-      </p>
+      {hidden ? (
+        <p>
+          Before you score or see anyone’s scores, confirm you will keep the evaluation
+          confidential, and declare any conflict of interest you know of, for example with an
+          organisation likely to have bid. The bidders’ names are hidden for now: once the chair
+          reveals them, you declare again with them.
+        </p>
+      ) : (
+        <p>
+          {view.me.mustDeclareAgain
+            ? 'The chair has revealed the bidders’ names, so declare again before you go on (your first declaration stays on record): '
+            : 'Before you score or see anyone’s scores, '}
+          say whether you have any conflict of interest with the bidders ({bidders}) and confirm you
+          will keep the evaluation confidential. A conflict is, for example, working or having
+          worked for a bidder, or a close relative who does.
+        </p>
+      )}
       <form className="stack" onSubmit={onSubmit} noValidate aria-label="Your declaration">
         {problem ? <FormError message={problem} headingLevel={3} /> : null}
         <div className="checkbox">
@@ -204,7 +217,13 @@ export function DeclarationsRegister({
           const d = declarationOf.get(m.userId);
           return (
             <li key={m.userId}>
-              {m.name}:{' '}
+              {m.name}
+              {setup.anonymous &&
+              d?.firstDeclaredAt !== undefined &&
+              d.firstDeclaredAt < d.declaredAt
+                ? ' (declared before the names were known, and again with them)'
+                : ''}
+              :{' '}
               {!d
                 ? 'not declared yet'
                 : !d.conflict

@@ -3,6 +3,7 @@ import { type FormEvent, useCallback, useEffect, useRef, useState } from 'react'
 import { useApiQuery } from '../../api/useApiQuery.ts';
 import { Link } from '../../routes/Link.tsx';
 import { Button } from '../../ui/Button.tsx';
+import { ConfirmAction } from '../../ui/ConfirmAction.tsx';
 import { FormError } from '../../ui/FormError.tsx';
 import { Loading } from '../../ui/Loading.tsx';
 import { PageHeading } from '../../ui/PageHeading.tsx';
@@ -21,6 +22,7 @@ import {
   type EvaluationView,
   getEvaluation,
   openModeration,
+  revealNames,
   saveAgreed,
   saveEntry,
   saveSetup,
@@ -135,7 +137,8 @@ export function EvaluationPage({ documentId }: { documentId: string }) {
   const needsDeclaration =
     me.panelRole !== null &&
     (evaluation.state === 'scoring' || evaluation.state === 'moderation') &&
-    mine === undefined;
+    (mine === undefined || me.mustDeclareAgain);
+  const namesHidden = evaluation.setup.anonymous === true && evaluation.namesRevealedAt === null;
 
   return (
     <>
@@ -178,6 +181,17 @@ export function EvaluationPage({ documentId }: { documentId: string }) {
       ) : null}
 
       <PanelList view={view} onRefresh={refresh} />
+
+      {namesHidden && evaluation.state !== 'setup' ? (
+        me.panelRole === 'chair' ? (
+          <RevealNames onReveal={async () => update(await revealNames(id))} />
+        ) : (
+          <p className="section">
+            The panel scores without the bidders’ names: the bids are called “Bid A”, “Bid B” and so
+            on until the chair reveals the names.
+          </p>
+        )
+      ) : null}
 
       {evaluation.state === 'setup' ? (
         me.canManage ? (
@@ -337,6 +351,29 @@ function StartScoring({ view, onStart }: { view: EvaluationView; onStart: () => 
           </Button>
         </div>
       ) : null}
+    </section>
+  );
+}
+
+/**
+ * The chair reveals the bidders' names of an evaluation scored without them, confirmed
+ * first: it cannot be undone, and everyone then declares again.
+ */
+function RevealNames({ onReveal }: { onReveal: () => Promise<void> }) {
+  return (
+    <section aria-labelledby="reveal-heading" className="section panel stack">
+      <h2 id="reveal-heading">Reveal the bidders’ names</h2>
+      <p>
+        The panel sees the bids as “Bid A”, “Bid B” and so on. Reveal the names once the scoring
+        that should be done without them is done. Everyone on the panel, you included, then declares
+        their interests again, with the names, before going on.
+      </p>
+      <ConfirmAction
+        trigger="Reveal the names"
+        question="Reveal the bidders’ names to the panel now? This cannot be undone."
+        confirmLabel="Yes, reveal them"
+        onConfirm={onReveal}
+      />
     </section>
   );
 }

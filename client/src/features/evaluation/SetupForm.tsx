@@ -97,6 +97,7 @@ export function SetupForm({
     })),
   );
   const [method, setMethod] = useState<EvaluationMethod>(evaluationMethod(setup));
+  const [anonymous, setAnonymous] = useState(setup.anonymous === true);
   const [lots, setLots] = useState<LotDraft[]>(() =>
     (setup.lots ?? []).map((l) => ({ key: nextKey++, id: l.id, name: l.name })),
   );
@@ -125,6 +126,7 @@ export function SetupForm({
 
   const toInput = () => ({
     method,
+    anonymous,
     lots: lots.map((l) => ({ id: l.id, name: l.name })),
     criteria: criteria.map((c) => ({
       id: c.id,
@@ -206,6 +208,20 @@ export function SetupForm({
         onChange={setMethod}
         error={fieldErrors.method}
       />
+      <div className="checkbox">
+        <input
+          id={fieldId('anonymous')}
+          type="checkbox"
+          checked={anonymous}
+          onChange={(event) => setAnonymous(event.target.checked)}
+        />
+        <label htmlFor={fieldId('anonymous')}>The panel scores without the bidders’ names</label>
+      </div>
+      <p className="field__hint">
+        The panel then sees “Bid A”, “Bid B” and so on until the chair reveals the names (after
+        scoring quality, say); everyone then declares their interests again, with the names. The
+        bids’ own documents must not name the bidder either.
+      </p>
       <fieldset className="evaluation-fieldset">
         <legend>
           <h3>Criteria</h3>

@@ -54,6 +54,7 @@ const evaluationViewSchema = z.object({
     state: z.enum(evaluationStates),
     setup: z.object({
       method: z.enum(evaluationMethods).optional(),
+      anonymous: z.boolean().optional(),
       lots: z.array(z.object({ id: z.string(), name: z.string() })).optional(),
       criteria: z.array(
         z.object({
@@ -82,6 +83,7 @@ const evaluationViewSchema = z.object({
     ),
     overrideReason: z.string().nullable(),
     round: z.number(),
+    namesRevealedAt: z.number().nullable(),
     submitted: z.array(z.string()),
     declarations: z.array(
       z.object({
@@ -91,6 +93,7 @@ const evaluationViewSchema = z.object({
         details: z.string(),
         lots: z.array(z.string()).nullish(),
         declaredAt: z.number(),
+        firstDeclaredAt: z.number().optional(),
         exception: z.object({ mitigation: z.string(), by: z.string(), at: z.number() }).nullable(),
       }),
     ),
@@ -105,6 +108,7 @@ const evaluationViewSchema = z.object({
     submitted: z.boolean(),
     clear: z.boolean(),
     blockedLots: z.array(z.string()),
+    mustDeclareAgain: z.boolean(),
   }),
   myEntries: z.array(scoreEntrySchema),
   moderation: z
@@ -234,6 +238,10 @@ export function changeChair(
     { userId, reason },
     evaluationViewSchema,
   );
+}
+
+export function revealNames(documentId: string): Promise<EvaluationView> {
+  return api('POST', `${evaluationPath(documentId)}/names`, {}, evaluationViewSchema);
 }
 
 export function startRound(documentId: string, reason: string): Promise<EvaluationView> {
