@@ -337,7 +337,7 @@ test('a conflict with one lot keeps its member out of that lot only; each lot is
   ).toBeVisible();
   await expect(clinician.page.getByRole('main')).not.toContainText('Northway Chemists');
   await expect(clinician.page.getByRole('main')).toContainText(
-    'The totals and ranking draw on scores you may not see: the bids of a lot your declared conflict keeps you out of, so they are shown to the chair',
+    'The totals and ranking draw on scores you may not see: the bids of a lot your declared conflict keeps you out of, so they are shown only to those who see every criterion and lot',
   );
   await expectNoAxeViolations(clinician.page, 'moderation kept out of one lot');
 });

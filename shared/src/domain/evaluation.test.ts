@@ -371,7 +371,12 @@ describe('who scores and sees each criterion', () => {
       'viable',
       'viable',
     ]);
+    // A criterion they do not see is answered as if it were not there, title and all.
     expect(entryProblem(priced, score('a', 'pathway', 3), 'lay_evaluator')).toBe(
+      'That bid or criterion is not part of this evaluation. Reload the page.',
+    );
+    // One they see but do not score (the chair scores nothing) says so.
+    expect(entryProblem(priced, score('a', 'pathway', 3), 'chair')).toBe(
       'Your panel group does not score “Clinical pathway”. Score the criteria on your score sheet.',
     );
     expect(entryProblem(priced, score('a', 'experience', 3), 'lay_evaluator')).toBeNull();
@@ -384,7 +389,8 @@ describe('who scores and sees each criterion', () => {
       { id: 'b', bidder: 'Provider B' },
     ]);
     expect(visibleSetup(priced, 'finance_evaluator').bids[1]?.price).toBe(150_000);
-    expect(visibleSetup(priced, 'chair')).toBe(priced);
+    expect(visibleSetup(priced, 'chair')).toEqual(priced);
+    expect(visibleSetup(priced, null)).toBe(priced);
     expect(seesEveryCriterion(priced, 'evaluator')).toBe(false);
     expect(seesEveryCriterion(priced, null)).toBe(true);
   });

@@ -278,17 +278,21 @@ export const scoresCriterion = (
 export const seesEveryCriterion = (setup: EvaluationSetup, role: PanelRole | null): boolean =>
   setup.criteria.every((c) => seesCriterion(c, role));
 
-/** The set-up as someone sees it: only their criteria, and prices only with a price criterion. */
+/**
+ * The set-up as someone on the panel sees it (`role`; null for those who set it up, who see
+ * all of it): only their criteria, and the bids' prices only with a price criterion they
+ * see. Everything else about a bid (its lot) stays.
+ */
 export function visibleSetup(setup: EvaluationSetup, role: PanelRole | null): EvaluationSetup {
-  if (seesEveryCriterion(setup, role)) return setup;
+  if (role === null) return setup;
   const criteria = setup.criteria.filter((c) => seesCriterion(c, role));
   const seesPrice = criteria.some((c) => c.scale === 'price');
-  return {
-    ...setup,
-    criteria,
-    bids: setup.bids.map((b) => (seesPrice ? b : { id: b.id, bidder: b.bidder })),
-  };
+  return { ...setup, criteria, bids: seesPrice ? setup.bids : withoutPrices(setup.bids) };
 }
+
+/** The bids without their prices. */
+export const withoutPrices = (bids: readonly Bid[]): Bid[] =>
+  bids.map(({ price: _price, ...bid }) => bid);
 
 /** A criterion's name with its section, as score sheets and reports show it. */
 export const criterionName = (c: Pick<Criterion, 'title' | 'section'>): string =>
@@ -492,7 +496,9 @@ export function entryProblem(
   role?: PanelRole | null,
 ): string | null {
   const criterion = setup.criteria.find((c) => c.id === entry.criterionId);
-  if (!criterion || !setup.bids.some((b) => b.id === entry.bidId)) {
+  // A criterion the role may not see is answered as if it were not there: not even its title.
+  const unseen = criterion && role !== undefined && !seesCriterion(criterion, role);
+  if (!criterion || unseen || !setup.bids.some((b) => b.id === entry.bidId)) {
     return 'That bid or criterion is not part of this evaluation. Reload the page.';
   }
   if (criterion.scale === 'price') {

@@ -29,7 +29,6 @@ export const documentSchema = z.object({
 });
 export type DocumentSummary = z.infer<typeof documentSchema>;
 
-/** Ids are opaque random strings; checking the shape early keeps junk out of queries. */
 /** What a Word export of a document includes besides its text: no comments, open ones, or all. */
 export const exportQuerySchema = z.object({
   comments: z
@@ -39,6 +38,7 @@ export const exportQuerySchema = z.object({
     .default('none'),
 });
 
+/** Ids are opaque random strings; checking the shape early keeps junk out of queries. */
 export const idSchema = z
   .string()
   .regex(/^[a-z0-9]{16,40}$/, 'That link is not a valid Chorus id. Check the address.');

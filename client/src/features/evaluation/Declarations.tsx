@@ -26,11 +26,17 @@ export function DeclarationForm({
 }) {
   const { setup } = view.evaluation;
   const lots = setup.lots ?? [];
+  // Declaring again (once the names are known) starts from what was declared before: a
+  // conflict and its lots stay on record, so the form must not quietly widen them.
+  const earlier = view.evaluation.declarations.find((d) => d.userId === view.me.userId);
   const [confidential, setConfidential] = useState(false);
-  const [conflict, setConflict] = useState<'' | 'no' | 'yes'>('');
-  const [details, setDetails] = useState('');
-  // The lots the conflict concerns: all of them until the member says otherwise.
-  const [conflictLots, setConflictLots] = useState<string[]>(() => lots.map((l) => l.id));
+  const [conflict, setConflict] = useState<'' | 'no' | 'yes'>(earlier?.conflict ? 'yes' : '');
+  const [details, setDetails] = useState(earlier?.conflict ? earlier.details : '');
+  // The lots the conflict concerns: as declared before, or all of them until the member
+  // says otherwise.
+  const [conflictLots, setConflictLots] = useState<string[]>(() =>
+    earlier?.conflict && earlier.lots?.length ? [...earlier.lots] : lots.map((l) => l.id),
+  );
   const { busy, problem, setProblem, run } = useAction();
   const bidders = setup.bids.map((b) => bidLabel(setup, b)).join(', ');
   const hidden = setup.anonymous === true && view.evaluation.namesRevealedAt === null;
@@ -116,9 +122,9 @@ export function DeclarationForm({
           />
         ) : null}
         {conflict === 'yes' && lots.length > 0 ? (
-          <fieldset className="field checkboxes">
+          <fieldset className="field checkboxes" aria-describedby="declaration-lots-hint">
             <legend className="field__label">Which lots does the conflict concern?</legend>
-            <p className="field__hint">
+            <p className="field__hint" id="declaration-lots-hint">
               You stay out of those lots only: you score and see the scores of the others. Once
               declared, a lot stays on record.
             </p>
@@ -202,6 +208,14 @@ export function DeclarationsRegister({
 }) {
   const { declarations, panel, state, setup } = view.evaluation;
   if (state === 'setup') return null;
+  // In an evaluation scored without names: whether a declaration came before the names
+  // were revealed (and must be made again), or was made again after.
+  const revealedAt = view.evaluation.namesRevealedAt;
+  const namesSince = (d: (typeof declarations)[number] | undefined) => {
+    if (!setup.anonymous || revealedAt === null || !d) return null;
+    if (d.declaredAt < revealedAt) return 'outdated';
+    return (d.firstDeclaredAt ?? d.declaredAt) < revealedAt ? 'again' : null;
+  };
   const lotsOf = (d: (typeof declarations)[number]) =>
     setup.lots?.length ? ` with ${conflictLotsInWords(setup, d)}` : '';
   const isChair = view.me.panelRole === 'chair';
@@ -218,11 +232,11 @@ export function DeclarationsRegister({
           return (
             <li key={m.userId}>
               {m.name}
-              {setup.anonymous &&
-              d?.firstDeclaredAt !== undefined &&
-              d.firstDeclaredAt < d.declaredAt
+              {namesSince(d) === 'again'
                 ? ' (declared before the names were known, and again with them)'
-                : ''}
+                : namesSince(d) === 'outdated'
+                  ? ' (declared before the names were known; must declare again with them)'
+                  : ''}
               :{' '}
               {!d
                 ? 'not declared yet'

@@ -268,7 +268,7 @@ export function ModerationView({
   return (
     <>
       <section aria-labelledby="results-heading" className="section">
-        <h2 id="results-heading">{finalResults ? 'Result' : 'Provisional result'}</h2>
+        <h2 id="results-heading">{finalResults || byAverage ? 'Result' : 'Provisional result'}</h2>
         <p>
           Each bid’s total is out of 100. Every scored criterion adds its weight multiplied by the
           score as a share of the top score: for example, 3 out of 4 on a criterion worth 40% adds
@@ -312,7 +312,7 @@ export function ModerationView({
             {view.me.blockedLots.length > 0
               ? 'The totals and ranking draw on scores you may not see: the bids of a lot your declared conflict keeps you out of'
               : 'The totals and ranking combine every criterion, including some your panel group does not see (such as price)'}
-            , so they are shown to the chair, the facilitator, observers and the document’s owners.
+            , so they are shown only to those who see every criterion and lot (the chair, for one).
             Below are the scores you may see.
           </p>
         )}

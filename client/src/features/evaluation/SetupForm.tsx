@@ -212,12 +212,13 @@ export function SetupForm({
         <input
           id={fieldId('anonymous')}
           type="checkbox"
+          aria-describedby={`${fieldId('anonymous')}-hint`}
           checked={anonymous}
           onChange={(event) => setAnonymous(event.target.checked)}
         />
         <label htmlFor={fieldId('anonymous')}>The panel scores without the bidders’ names</label>
       </div>
-      <p className="field__hint">
+      <p className="field__hint" id={`${fieldId('anonymous')}-hint`}>
         The panel then sees “Bid A”, “Bid B” and so on until the chair reveals the names (after
         scoring quality, say); everyone then declares their interests again, with the names. The
         bids’ own documents must not name the bidder either.

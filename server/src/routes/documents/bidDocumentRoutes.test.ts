@@ -435,6 +435,8 @@ describe('bid documents: lots', () => {
         panel: [
           { userId: s.chair.id, panelRole: 'chair' },
           { userId: s.clinician.id, panelRole: 'evaluator' },
+          // An owner who scores too: their conflict binds them like anyone on the panel.
+          { userId: s.owner.id, panelRole: 'evaluator' },
         ],
       },
     });
@@ -467,6 +469,25 @@ describe('bid documents: lots', () => {
     expect((await s.ask(s.clinician.cookie, s.bidB, 'What is your staffing plan?')).status).toBe(
       201,
     );
+    // The owner (on the panel, conflicted with North) may not record North's answers.
+    await s.declare(s.chair.cookie);
+    await s.declare(s.owner.cookie, {
+      confidential: true,
+      conflict: true,
+      details: 'I chair the board of Northside Eye Care.',
+      lots: [north],
+    });
+    const asked = await s.ask(s.chair.cookie, s.bidA, 'Which clinics open on Saturdays?');
+    expect(asked.status).toBe(201);
+    const question = bidsViewSchema.parse(asked.json).bids[0]?.clarifications[0]?.id ?? '';
+    const answered = await s.answer(s.owner.cookie, s.bidA, question, {
+      answer: 'All of them.',
+      receivedOn: new Date().toISOString().slice(0, 10),
+      replaces: null,
+      reason: '',
+    });
+    expect(answered.status).toBe(403);
+    expect(answered.json.error.message).toContain('the lot “North”');
   });
 });
 

@@ -1028,11 +1028,12 @@ describe('procurement evaluation: price, who scores what, and the published meth
     ]);
     expect(lay.json.me.seesEverything).toBe(false);
     expect(JSON.stringify(lay.json)).not.toMatch(/125000|100000|Price|Clinical pathway/);
-    // Their group does not score the pathway; nobody scores price.
+    // Their group does not score the pathway (nor learns its title from the refusal);
+    // nobody scores price.
     const wrong = await give(s.lay.cookie, pathway, 3);
     expect(wrong.map((r) => r.status)).toEqual([400, 400]);
     expect(wrong[0]?.json.error.message).toBe(
-      'Your panel group does not score “Clinical pathway”. Score the criteria on your score sheet.',
+      'That bid or criterion is not part of this evaluation. Reload the page.',
     );
     const priced = await give(s.outsider.cookie, price, 3);
     expect(priced[0]?.json.error.message).toBe(
@@ -1426,5 +1427,100 @@ describe('procurement evaluation: scored without the bidders’ names', () => {
     expect(
       audit.json.entries.some((e: { action: string }) => e.action === 'evaluation.names_revealed'),
     ).toBe(true);
+  });
+});
+
+describe('procurement evaluation: what each person sees, together', () => {
+  it('a lay evaluator kept from price and from one lot sees neither; an owner who scores sees what scorers see', async () => {
+    const s = await setup();
+    closers.push(() => s.t.storage.close());
+    // The owner sits on the panel as an evaluator (they set it up, then score).
+    const panel = [...s.panel, { userId: s.owner.id, panelRole: 'evaluator' }];
+    const saved = await s.saveSetup(s.owner.cookie, {
+      anonymous: true,
+      lots: [{ name: 'North' }, { name: 'South' }],
+      criteria: [
+        { title: 'Quality', scale: '0-4', weight: 70, threshold: null },
+        {
+          title: 'Price',
+          scale: 'price',
+          weight: 30,
+          threshold: null,
+          scoredBy: ['finance_evaluator'],
+        },
+      ],
+      bids: [
+        { bidder: 'Northside Eye Care', lot: 0, price: 100_000 },
+        { bidder: 'Southside Sight', lot: 1, price: 90_000 },
+      ],
+      panel,
+    });
+    expect(saved.status).toBe(200);
+    // Setting up, the owner sees everything.
+    expect(JSON.stringify(saved.json)).toMatch(/Northside.*100000/);
+    const start = await s.t.request('POST', `${s.path}/start`, { cookie: s.chair.cookie });
+    expect(start.status).toBe(200);
+    const north = start.json.evaluation.setup.lots[0].id as string;
+    // Before declaring, no prices (nor names: the evaluation is scored without them).
+    const undeclared = await s.get(s.lay.cookie);
+    expect(JSON.stringify(undeclared.json)).not.toMatch(/100000|90000|Northside|Southside/);
+    await s.declare(s.lay.cookie, {
+      confidential: true,
+      conflict: true,
+      details: 'I volunteer with a charity Northside funds.',
+      lots: [north],
+    });
+    const lay = (await s.get(s.lay.cookie)).json;
+    expect(lay.evaluation.setup.bids).toEqual([
+      { id: expect.any(String), bidder: 'Bid B', lotId: expect.any(String) },
+    ]);
+    expect(lay.evaluation.setup.criteria.map((c: { title: string }) => c.title)).toEqual([
+      'Quality',
+    ]);
+    // The owner, now scoring, sees what an evaluator sees: no price, no names.
+    await s.declare(s.owner.cookie);
+    const owner = (await s.get(s.owner.cookie)).json;
+    expect(JSON.stringify(owner.evaluation.setup)).not.toMatch(/Northside|100000|Price/);
+    expect(owner.me.seesEverything).toBe(false);
+  });
+
+  it('an evaluation scored without names is signed off only on declarations made with them', async () => {
+    const s = await setup();
+    closers.push(() => s.t.storage.close());
+    await s.saveSetup(s.owner.cookie, {
+      anonymous: true,
+      method: 'average',
+      criteria: s.criteria,
+      bids: s.bids,
+      panel: s.panel,
+    });
+    const start = await s.t.request('POST', `${s.path}/start`, { cookie: s.chair.cookie });
+    const ids = {
+      criteria: start.json.evaluation.setup.criteria.map((c: { id: string }) => c.id),
+      bids: start.json.evaluation.setup.bids.map((b: { id: string }) => b.id),
+    };
+    for (const who of [s.chair, s.lay, s.clinician, s.observer]) await s.declare(who.cookie);
+    for (const who of [s.lay, s.clinician]) {
+      await s.scoreAll(who.cookie, who === s.lay ? 'Lee' : 'Cal', ids, 3);
+      await s.t.request('POST', `${s.path}/submit`, { cookie: who.cookie });
+    }
+    await s.t.request('POST', `${s.path}/moderation`, { cookie: s.chair.cookie, body: {} });
+    const signOff = () => s.t.request('POST', `${s.path}/signoff`, { cookie: s.chair.cookie });
+    const unrevealed = await signOff();
+    expect(unrevealed.status).toBe(409);
+    expect(unrevealed.json.error.message).toContain('Reveal the bidders’ names before signing off');
+    await s.t.request('POST', `${s.path}/names`, { cookie: s.chair.cookie });
+    await s.declare(s.chair.cookie);
+    const behind = await signOff();
+    expect(behind.status).toBe(409);
+    expect(behind.json.error.message).toBe(
+      '2 evaluators whose scores count have not declared again since the names were revealed. Ask them to, then sign off.',
+    );
+    const csv = await (
+      await s.t.app.request(`${s.path}/scores.csv`, { headers: { cookie: s.chair.cookie } })
+    ).text();
+    expect(csv).toContain('Declared before the bidders’ names were known; not yet again with them');
+    for (const who of [s.lay, s.clinician]) await s.declare(who.cookie);
+    expect((await signOff()).status).toBe(200);
   });
 });

@@ -165,6 +165,7 @@ export const evaluationRoutes = new Hono<AppEnv>()
     await audit('evaluation.declared', {
       conflict: input.conflict,
       details: input.conflict ? input.details : '',
+      lots: input.conflict ? input.lots : null,
     });
     return c.json(await evaluationView(storage, document, actor));
   })

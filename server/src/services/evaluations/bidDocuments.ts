@@ -27,6 +27,7 @@ import {
   keptOutOfAll,
   panelRoleOf,
   requireBid,
+  seesWhole,
 } from './guards.ts';
 
 export const noSuchBid = () =>
@@ -202,7 +203,8 @@ export async function bidsView(
   actor: EvaluationActor,
 ): Promise<BidsView> {
   const { evaluation, manager, seesBid } = await bidsFor(storage, document, actor);
-  const hidden = !manager && namesHidden(evaluation.setup, evaluation.namesRevealedAt);
+  const hidden =
+    !seesWhole(evaluation, actor) && namesHidden(evaluation.setup, evaluation.namesRevealedAt);
   const members = await storage.workspaces.listMembers(document.workspaceId);
   const nameOf = new Map(members.map((m) => [m.userId, m.name]));
   const named = (id: string) => nameOf.get(id) ?? 'A former member';

@@ -78,7 +78,8 @@ export async function recordClarificationAnswer(
   clarificationId: string,
   input: ClarificationAnswerInput,
 ): Promise<ClarificationAnswerRecord> {
-  const { evaluation, manager } = await bidsFor(storage, document, actor);
+  const { evaluation, manager, requireSeen } = await bidsFor(storage, document, actor);
+  requireSeen(bidId);
   if (!manager) {
     throw new AppError(
       ErrorId.forbidden,

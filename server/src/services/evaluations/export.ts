@@ -5,7 +5,9 @@ import {
   conflictLotsInWords,
   criterionName,
   criterionScaleLabels,
+  declarationOutdated,
   evaluationMethod,
+  lotBids,
   lowestPrice,
   panelRoleLabels,
   priceScore,
@@ -59,7 +61,8 @@ export async function scoresCsv(
         c.weight,
       ];
       if (c.scale === 'price') {
-        const lowest = lowestPrice(setup.bids);
+        // The lowest in the bid's own lot, which its score is worked out against.
+        const lowest = lowestPrice(lotBids(setup.bids, bid.lotId));
         rows.push([
           ...base,
           'Calculated from the prices',
@@ -112,9 +115,11 @@ export async function scoresCsv(
     for (const d of declarations) {
       rows.push([
         nameOf.get(d.userId) ?? 'A former member',
-        d.conflict
-          ? `Declared a conflict${setup.lots?.length ? ` with ${conflictLotsInWords(setup, d)}` : ''}`
-          : 'None declared',
+        declarationOutdated(setup, evaluation.namesRevealedAt, d)
+          ? 'Declared before the bidders’ names were known; not yet again with them'
+          : d.conflict
+            ? `Declared a conflict${setup.lots?.length ? ` with ${conflictLotsInWords(setup, d)}` : ''}`
+            : 'None declared',
         d.details,
         d.exception ? (nameOf.get(d.exception.by) ?? 'A former member') : '',
         d.exception?.mitigation ?? '',

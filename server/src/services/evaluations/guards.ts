@@ -5,6 +5,7 @@ import {
   declarationOutdated,
   declaredClear,
   ErrorId,
+  isScoringRole,
   lotIds,
   lotName,
   mayJudgeBid,
@@ -48,6 +49,14 @@ export const panelRoleOf = (e: EvaluationRecord, userId: string): PanelRole | nu
 /** Owners of the document manage the evaluation with the chair. */
 export const isManager = (e: EvaluationRecord, actor: EvaluationActor) =>
   actor.permission === 'owner' || panelRoleOf(e, actor.userId) === 'chair';
+
+/**
+ * Whether the caller sees the evaluation whole, as those who set it up and run it do: an
+ * owner or the chair, unless they also score (an owner on the panel as a lay evaluator sees
+ * what lay evaluators see once scoring starts; while setting up they see it all to set it up).
+ */
+export const seesWhole = (e: EvaluationRecord, actor: EvaluationActor): boolean =>
+  isManager(e, actor) && (e.state === 'setup' || !isScoringRole(panelRoleOf(e, actor.userId)));
 
 export function notProcurement(document: DocumentRecord): void {
   if (document.kind !== 'procurement_evaluation') {
@@ -223,13 +232,13 @@ export async function requireExportable(
   }
   const role = panelRoleOf(evaluation, actor.userId);
   if (role !== null) await requireClear(storage, evaluation, actor.userId);
-  if (namesHidden(evaluation.setup, evaluation.namesRevealedAt) && !isManager(evaluation, actor)) {
+  if (namesHidden(evaluation.setup, evaluation.namesRevealedAt) && !seesWhole(evaluation, actor)) {
     throw new AppError(
       ErrorId.forbidden,
       'The exports name the bidders, whose names are hidden from the panel until the chair reveals them.',
     );
   }
-  if (!isManager(evaluation, actor) && !seesEveryCriterion(evaluation.setup, role)) {
+  if (!seesWhole(evaluation, actor) && !seesEveryCriterion(evaluation.setup, role)) {
     throw new AppError(
       ErrorId.forbidden,
       'The exports hold every criterion, and your panel group does not see all of them (the price, for example). Ask the chair for what you need.',

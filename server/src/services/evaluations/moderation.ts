@@ -2,6 +2,7 @@
 import {
   type AgreedScore,
   agreedScoreProblem,
+  declarationOutdated,
   ErrorId,
   evaluationMethod,
   missingEntries,
@@ -96,6 +97,29 @@ export async function signOff(
         ? 'The evaluation is already signed off.'
         : 'Sign-off comes after moderation, which has not opened yet.',
     );
+  }
+  const { setup, namesRevealedAt } = evaluation;
+  if (setup.anonymous) {
+    // The result must rest on declarations made with the bidders' names.
+    if (namesRevealedAt === null) {
+      throw conflict(
+        'Reveal the bidders’ names before signing off: everyone on the panel then declares again with them, so the result rests on declarations made with the names.',
+      );
+    }
+    const scorers = new Set((await revealedEntries(storage, evaluation)).map((e) => e.userId));
+    const declarations = await storage.evaluations.declarations(document.id);
+    const behind = [...scorers].filter((id) =>
+      declarationOutdated(
+        setup,
+        namesRevealedAt,
+        declarations.find((d) => d.userId === id),
+      ),
+    ).length;
+    if (behind > 0) {
+      throw conflict(
+        `${behind} ${behind === 1 ? 'evaluator whose scores count has' : 'evaluators whose scores count have'} not declared again since the names were revealed. Ask them to, then sign off.`,
+      );
+    }
   }
   // By average, the averages are the result: there is nothing for the panel to agree.
   const missing =

@@ -11,6 +11,7 @@ import {
   criterionGroups,
   criterionName,
   criterionScaleLabels,
+  declarationOutdated,
   evaluationMethod,
   evaluationMethodLabels,
   evaluationResults,
@@ -117,7 +118,10 @@ export async function evaluationReport(
           ),
           table(
             ['Bid', 'Price'],
-            setup.bids.map((b) => [b.bidder, b.price != null ? formatPrice(b.price) : 'None']),
+            setup.bids.map((b) => [
+              bidLabel(setup, b),
+              b.price != null ? formatPrice(b.price) : 'None',
+            ]),
           ),
         ]
       : []),
@@ -188,11 +192,13 @@ export async function evaluationReport(
         const d = declarations.find((x) => x.userId === m.userId);
         const declared = !d
           ? 'Not declared'
-          : !d.conflict
-            ? 'No conflict declared'
-            : d.exception
-              ? `Conflict${lotsOf(d)}: ${d.details}. Allowed by ${named(d.exception.by)}: ${d.exception.mitigation}`
-              : `Conflict${lotsOf(d)}: ${d.details}. Kept out of scoring${setup.lots?.length ? ' in those lots' : ''}.`;
+          : declarationOutdated(setup, evaluation.namesRevealedAt, d)
+            ? 'Declared before the bidders’ names were known; not yet again with them'
+            : !d.conflict
+              ? 'No conflict declared'
+              : d.exception
+                ? `Conflict${lotsOf(d)}: ${d.details}. Allowed by ${named(d.exception.by)}: ${d.exception.mitigation}`
+                : `Conflict${lotsOf(d)}: ${d.details}. Kept out of scoring${setup.lots?.length ? ' in those lots' : ''}.`;
         const submitted = submissions.find((s) => s.userId === m.userId);
         return [
           named(m.userId),

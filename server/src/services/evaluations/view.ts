@@ -23,6 +23,7 @@ import {
   setupProblems,
   visibleSetup,
   withoutBidderNames,
+  withoutPrices,
 } from '@chorus/shared';
 import type {
   DocumentRecord,
@@ -39,6 +40,7 @@ import {
   keptOutOfAll,
   panelRoleOf,
   revealedEntries,
+  seesWhole,
 } from './guards.ts';
 
 export interface EvaluationView {
@@ -114,16 +116,19 @@ export async function evaluationView(
   const nameOf = new Map(members.map((m) => [m.userId, m.name]));
   const panelRole = panelRoleOf(evaluation, actor.userId);
   // Managers set the evaluation up, so they see all of it, whatever else they do on the panel.
-  const seenAs = isManager(evaluation, actor) ? null : panelRole;
+  const whole = seesWhole(evaluation, actor);
+  const seenAs = whole ? null : panelRole;
   const submissions = await storage.evaluations.submissions(document.id);
   const canManage = isManager(evaluation, actor);
   const declarations = await storage.evaluations.declarations(document.id);
   const { declaration: mine, outdated } = await declarationOf(storage, evaluation, actor.userId);
   const clear = mine !== undefined && !keptOutOfAll(evaluation, mine);
-  const hidden = !canManage && namesHidden(evaluation.setup, evaluation.namesRevealedAt);
+  const hidden = !whole && namesHidden(evaluation.setup, evaluation.namesRevealedAt);
   // Owners outside the panel declare nothing: they answer for the whole procurement.
   const blocked = panelRole === null ? new Set<string>() : blockedLots(evaluation.setup, mine);
-  const viewer: Viewer = { role: seenAs, blocked, hidden };
+  // Prices come with a declaration, like everything else about the bids.
+  const prices = whole || panelRole === null || mine !== undefined;
+  const viewer: Viewer = { role: seenAs, blocked, hidden, prices };
   // A panel member who has not declared, or declared a conflict the chair has not allowed,
   // sees no one's scores. Owners outside the panel follow the evaluation as its owners.
   const mayReadScores = panelRole === null || clear;
@@ -190,15 +195,18 @@ interface Viewer {
   blocked: ReadonlySet<string>;
   /** The bidders' names are hidden from this viewer (see `anonymous`). */
   hidden: boolean;
+  /** False until a panel member has made a (current) declaration. */
+  prices: boolean;
 }
-const everything: Viewer = { role: null, blocked: new Set(), hidden: false };
+const everything: Viewer = { role: null, blocked: new Set(), hidden: false, prices: true };
 
 /**
  * The set-up as a viewer sees it: their criteria, the bids of lots they may judge, and
  * "Bid A"... while the names are hidden from them.
  */
 function seenSetup(setup: EvaluationSetup, viewer: Viewer): EvaluationSetup {
-  const visible = visibleSetup(setup, viewer.role);
+  const seen = visibleSetup(setup, viewer.role);
+  const visible = viewer.prices ? seen : { ...seen, bids: withoutPrices(seen.bids) };
   const named = viewer.hidden ? { ...visible, bids: withoutBidderNames(visible.bids) } : visible;
   if (viewer.blocked.size === 0) return named;
   return { ...named, bids: named.bids.filter((b) => !viewer.blocked.has(b.lotId ?? '')) };
