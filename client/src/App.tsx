@@ -8,7 +8,6 @@ import { SignUpPage } from './features/auth/SignUpPage.tsx';
 import { useAuth } from './features/auth/useAuth.ts';
 import { ContributionsPage } from './features/contributions/ContributionsPage.tsx';
 import { DocumentAccessPage } from './features/documents/DocumentAccessPage.tsx';
-import { EvaluationPage } from './features/evaluation/EvaluationPage.tsx';
 import { InvitePage } from './features/invites/InvitePage.tsx';
 import { VersionsPage } from './features/versions/VersionsPage.tsx';
 import { HomePage } from './features/workspaces/HomePage.tsx';
@@ -25,6 +24,10 @@ import { useDocumentTitle } from './ui/useDocumentTitle.ts';
 
 // The editor (Tiptap, ProseMirror, Yjs) is most of the JavaScript; only this page needs it.
 const DocumentPage = lazy(() => import('./features/documents/DocumentPage.tsx'));
+// The scoring page (set-up, score sheets, moderation, bids) is for a procurement panel only.
+const EvaluationPage = lazy(() =>
+  import('./features/evaluation/EvaluationPage.tsx').then((m) => ({ default: m.EvaluationPage })),
+);
 
 export function App() {
   const { auth, signedOut, retry } = useAuth();
@@ -115,7 +118,11 @@ function Page({ route }: { route: Route }) {
     case 'versions':
       return <VersionsPage key={route.documentId} documentId={route.documentId} />;
     case 'evaluation':
-      return <EvaluationPage key={route.documentId} documentId={route.documentId} />;
+      return (
+        <Suspense fallback={<Loading label="Loading the scoring page…" />}>
+          <EvaluationPage key={route.documentId} documentId={route.documentId} />
+        </Suspense>
+      );
     case 'notFound':
       return <NotFoundPage />;
   }
