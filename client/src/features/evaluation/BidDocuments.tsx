@@ -107,6 +107,8 @@ export function BidDocuments({
                   onConfirm={async () => {
                     onChange(await removeBidDocument(documentId, bid.bidId, file.id));
                     setDone(`${file.name} was removed.`);
+                    // Its row is gone: focus goes to adding a document, not to the page.
+                    requestAnimationFrame(() => document.getElementById(inputId)?.focus());
                   }}
                 />
               ) : null}

@@ -1,5 +1,5 @@
 import type { BidsView, ClarificationAnswerView, ClarificationView } from '@chorus/shared';
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { ApiError } from '../../api/http.ts';
 import { Button } from '../../ui/Button.tsx';
 import { FormError } from '../../ui/FormError.tsx';
@@ -143,17 +143,28 @@ function AnswerForm({
   };
   const errorFor = (field: string) => errors.find((e) => e.field === field)?.message;
   const correcting = basedOn !== null;
+  // Opening the form or closing it swaps a button for a form: focus follows, so it is not
+  // dropped onto the page.
+  const [focusNext, setFocusNext] = useState<'form' | 'button' | null>(null);
+  const buttonRef = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    if (focusNext === 'form') document.getElementById(ids.answer)?.focus();
+    if (focusNext === 'button') buttonRef.current?.focus();
+    if (focusNext !== null) setFocusNext(null);
+  }, [focusNext, ids.answer]);
 
   if (!open) {
     return (
       <div>
         <Button
           variant="secondary"
+          ref={buttonRef}
           onClick={() => {
             setBasedOn(current?.id ?? null);
             setAnswer(current?.answer ?? '');
             setReceivedOn(current?.receivedOn ?? today());
             setOpen(true);
+            setFocusNext('form');
           }}
         >
           Correct the recorded answer<span className="visually-hidden"> to question {number}</span>
@@ -183,6 +194,7 @@ function AnswerForm({
     if (saved) {
       setOpen(false);
       setReason('');
+      setFocusNext('button');
     }
   };
   return (
@@ -239,7 +251,13 @@ function AnswerForm({
           {correcting ? 'Record the correction' : 'Record the answer'}
         </Button>
         {correcting ? (
-          <Button variant="quiet" onClick={() => setOpen(false)}>
+          <Button
+            variant="quiet"
+            onClick={() => {
+              setOpen(false);
+              setFocusNext('button');
+            }}
+          >
             Cancel
           </Button>
         ) : null}
