@@ -569,6 +569,32 @@ describe('clarifications', () => {
         .filter((e) => e.action === 'evaluation.clarification_answered')
         .map((e) => e.details.correction),
     ).toEqual([true, false]);
+
+    // The procurement record (CSV and report) holds the question and both answers.
+    await s.t.request('POST', `${s.path}/moderation`, {
+      cookie: s.chair.cookie,
+      body: { overrideReason: 'The clinician has left the programme.' },
+    });
+    const csv = await (
+      await s.t.app.request(`${s.path}/scores.csv`, { headers: { cookie: s.chair.cookie } })
+    ).text();
+    expect(csv).toContain('"Two optometrists rotate weekly."');
+    expect(csv).toContain(
+      '"Two optometrists rotate fortnightly.","' +
+        today() +
+        '","Olive Owner","Copied wrongly from the bidder’s email."',
+    );
+    const report = await s.t.app.request(`${s.path}/report.docx`, {
+      headers: { cookie: s.chair.cookie },
+    });
+    const zip = await JSZip.loadAsync(await report.arrayBuffer());
+    const text = ((await zip.file('word/document.xml')?.async('string')) ?? '')
+      .replace(/<[^>]+>/g, ' ')
+      .replace(/\s+/g, ' ');
+    expect(text).toContain('Bids’ documents and clarifications');
+    expect(text).toContain(
+      'Two optometrists rotate fortnightly. (a correction, because: Copied wrongly from the bidder’s email.)',
+    );
   });
 
   it('refuses hidden characters, over-long text, impossible dates, and anything after sign-off', async () => {

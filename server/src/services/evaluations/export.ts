@@ -102,6 +102,44 @@ export async function scoresCsv(
       }
     }
   }
+  const questions = await storage.bids.clarifications(document.id);
+  if (questions.length > 0) {
+    const answers = await storage.bids.answers(document.id);
+    const bidName = (id: string) => {
+      const bid = setup.bids.find((b) => b.id === id);
+      return bid ? bidLabel(setup, bid) : 'A removed bid';
+    };
+    rows.push([]);
+    rows.push([
+      'Clarification to',
+      'Question',
+      'Asked by',
+      'Asked on',
+      'Answer',
+      'Answer came on',
+      'Recorded by',
+      'Why corrected',
+    ]);
+    for (const q of questions) {
+      const asked = [
+        bidName(q.bidId),
+        q.question,
+        nameOf.get(q.askedBy) ?? 'A former member',
+        new Date(q.askedAt).toISOString().slice(0, 10),
+      ];
+      const given = answers.filter((a) => a.clarificationId === q.id);
+      if (given.length === 0) rows.push([...asked, '', '', '', '']);
+      for (const a of given) {
+        rows.push([
+          ...asked,
+          a.answer,
+          a.receivedOn,
+          nameOf.get(a.recordedBy) ?? 'A former member',
+          a.reason,
+        ]);
+      }
+    }
+  }
   const declarations = await storage.evaluations.declarations(document.id);
   if (declarations.length > 0) {
     rows.push([]);

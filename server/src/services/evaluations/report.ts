@@ -184,6 +184,44 @@ export async function evaluationReport(
     );
   }
 
+  // What the panel had before it: each bid's documents (named, with their fingerprints) and
+  // the clarifications asked, with every answer recorded, corrections included.
+  const files = await storage.bids.documents(document.id);
+  const questions = await storage.bids.clarifications(document.id);
+  const answers = await storage.bids.answers(document.id);
+  children.push(heading('Bids’ documents and clarifications', HeadingLevel.HEADING_1));
+  for (const bid of setup.bids) {
+    const theirs = files.filter((f) => f.bidId === bid.id);
+    const asked = questions.filter((q) => q.bidId === bid.id);
+    children.push(heading(bidLabel(setup, bid), HeadingLevel.HEADING_2));
+    children.push(
+      theirs.length === 0
+        ? para('No documents were added to this bid.')
+        : table(
+            ['Document', 'Size in bytes', 'SHA-256', 'Added by'],
+            theirs.map((f) => [f.name, String(f.size), f.sha256, named(f.uploadedBy)]),
+          ),
+    );
+    children.push(
+      asked.length === 0
+        ? para('No clarification questions were asked of this bidder.')
+        : table(
+            ['Question', 'Asked by', 'Answer', 'Answer came on', 'Recorded by'],
+            asked.flatMap((q) => {
+              const given = answers.filter((a) => a.clarificationId === q.id);
+              const head = [q.question, `${named(q.askedBy)}, ${when.format(new Date(q.askedAt))}`];
+              if (given.length === 0) return [[...head, 'No answer recorded', '', '']];
+              return given.map((a, i) => [
+                ...(i === 0 ? head : ['', '']),
+                a.reason ? `${a.answer} (a correction, because: ${a.reason})` : a.answer,
+                a.receivedOn,
+                named(a.recordedBy),
+              ]);
+            }),
+          ),
+    );
+  }
+
   children.push(heading('How the decision was reached', HeadingLevel.HEADING_1));
   children.push(
     table(
