@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { expect, type Page, test } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import {
   addMember,
   createDocument,
@@ -9,15 +9,7 @@ import {
   signUp,
 } from '../fixtures/actors.ts';
 import { expectNoAxeViolations } from '../fixtures/axe.ts';
-
-/** Signs the declaration of interests with no conflict, as a panel member must before seeing bids. */
-async function declareNoConflict(page: Page) {
-  const form = page.getByRole('form', { name: 'Your declaration' });
-  await form.getByLabel('I will keep the bids, scores and discussions confidential').check();
-  await form.getByRole('radio', { name: 'No' }).check();
-  await form.getByRole('button', { name: 'Sign the declaration' }).click();
-  await expect(form).toHaveCount(0);
-}
+import { declareNoConflict } from '../fixtures/evaluation.ts';
 
 /** A small but real PDF, made here: the bytes the evaluator must get back exactly. */
 const pdfBytes = Buffer.from(

@@ -8,22 +8,7 @@ import {
   signUp,
 } from '../fixtures/actors.ts';
 import { expectNoAxeViolations } from '../fixtures/axe.ts';
-
-async function declareNoConflict(page: Page) {
-  const form = page.getByRole('form', { name: 'Your declaration' });
-  await form.getByLabel('I will keep the bids, scores and discussions confidential').check();
-  await form.getByRole('radio', { name: 'No' }).check();
-  await form.getByRole('button', { name: 'Sign the declaration' }).click();
-  await expect(form).toHaveCount(0);
-}
-
-async function score(page: Page, form: string, level: RegExp, rationale: string) {
-  const entry = page.getByRole('form', { name: form });
-  await entry.getByRole('radio', { name: level }).check();
-  await entry.getByLabel('Your rationale').fill(rationale);
-  await entry.getByRole('button', { name: 'Save this score' }).click();
-  await expect(entry.getByRole('status')).toHaveText(/Saved\. Only you can see it/);
-}
+import { declareNoConflict, score } from '../fixtures/evaluation.ts';
 
 /** Ticks exactly these panel groups for a criterion. */
 async function scoredBy(page: Page, criterion: number, groups: string[], price = false) {

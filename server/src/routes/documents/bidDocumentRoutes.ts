@@ -11,10 +11,8 @@ import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { AppError } from '../../errors.ts';
 import { authorizeDocument } from '../../http/authorize.ts';
-import { clientIp } from '../../http/clientIp.ts';
 import type { AppEnv } from '../../http/env.ts';
 import { parseJson, parseParam } from '../../http/middleware.ts';
-import { recordAudit } from '../../services/audit.ts';
 import {
   addBidDocument,
   bidsView,
@@ -25,25 +23,7 @@ import {
   askClarification,
   recordClarificationAnswer,
 } from '../../services/evaluations/clarifications.ts';
-
-/** The caller, the document and their permission on it; and an audit helper. */
-async function bidContext(c: Context<AppEnv>) {
-  const { document, user, permission } = await authorizeDocument(c, 'document.view');
-  return {
-    storage: c.var.services.storage,
-    document,
-    actor: { userId: user.id, permission },
-    audit: (action: Parameters<typeof recordAudit>[1]['action'], details = {}) =>
-      recordAudit(c.var.services.storage, {
-        actorId: user.id,
-        workspaceId: document.workspaceId,
-        action,
-        target: document.id,
-        details,
-        ip: clientIp(c),
-      }),
-  };
-}
+import { evaluationContext } from './evaluationContext.ts';
 
 const notFound = (what: string) =>
   new AppError(ErrorId.notFound, `That ${what} is not part of this evaluation. Reload the page.`);
@@ -102,7 +82,7 @@ const rfc5987 = (s: string) =>
  */
 export const bidDocumentRoutes = new Hono<AppEnv>()
   .get('/:id/evaluation/bids', async (c) => {
-    const { storage, document, actor } = await bidContext(c);
+    const { storage, document, actor } = await evaluationContext(c);
     return c.json(await bidsView(storage, document, actor));
   })
   .post(
@@ -115,7 +95,7 @@ export const bidDocumentRoutes = new Hono<AppEnv>()
     },
     uploadLimit,
     async (c) => {
-      const { storage, document, actor, audit } = await bidContext(c);
+      const { storage, document, actor, audit } = await evaluationContext(c);
       const bidId = bidParam(c);
       const name = fileNameOf(c);
       const bytes = new Uint8Array(await c.req.arrayBuffer());
@@ -133,7 +113,7 @@ export const bidDocumentRoutes = new Hono<AppEnv>()
     },
   )
   .get('/:id/evaluation/bids/:bidId/documents/:fileId', async (c) => {
-    const { storage, document, actor, audit } = await bidContext(c);
+    const { storage, document, actor, audit } = await evaluationContext(c);
     const bidId = bidParam(c);
     const fileId = parseParam(c.req.param('fileId'), idSchema, notFound('document'));
     const { record, bytes } = await readBidDocument(storage, document, actor, bidId, fileId);
@@ -152,7 +132,7 @@ export const bidDocumentRoutes = new Hono<AppEnv>()
     });
   })
   .delete('/:id/evaluation/bids/:bidId/documents/:fileId', async (c) => {
-    const { storage, document, actor, audit } = await bidContext(c);
+    const { storage, document, actor, audit } = await evaluationContext(c);
     const bidId = bidParam(c);
     const fileId = parseParam(c.req.param('fileId'), idSchema, notFound('document'));
     const removed = await removeBidDocument(storage, document, actor, bidId, fileId);
@@ -160,7 +140,7 @@ export const bidDocumentRoutes = new Hono<AppEnv>()
     return c.json(await bidsView(storage, document, actor));
   })
   .post('/:id/evaluation/bids/:bidId/clarifications', async (c) => {
-    const { storage, document, actor, audit } = await bidContext(c);
+    const { storage, document, actor, audit } = await evaluationContext(c);
     const bidId = bidParam(c);
     const input = await parseJson(c, clarificationQuestionInputSchema);
     const asked = await askClarification(storage, document, actor, bidId, input);
@@ -169,7 +149,7 @@ export const bidDocumentRoutes = new Hono<AppEnv>()
     return c.json(await bidsView(storage, document, actor), 201);
   })
   .post('/:id/evaluation/bids/:bidId/clarifications/:clarificationId/answers', async (c) => {
-    const { storage, document, actor, audit } = await bidContext(c);
+    const { storage, document, actor, audit } = await evaluationContext(c);
     const bidId = bidParam(c);
     const clarificationId = parseParam(
       c.req.param('clarificationId'),

@@ -10,13 +10,10 @@ import {
   scoreEntryInputSchema,
   startRoundInputSchema,
 } from '@chorus/shared';
-import { type Context, Hono } from 'hono';
+import { Hono } from 'hono';
 import { AppError } from '../../errors.ts';
-import { authorizeDocument } from '../../http/authorize.ts';
-import { clientIp } from '../../http/clientIp.ts';
 import type { AppEnv } from '../../http/env.ts';
 import { parseJson, parseParam } from '../../http/middleware.ts';
-import { recordAudit } from '../../services/audit.ts';
 import {
   allowDeclaredConflict,
   changeChair,
@@ -34,25 +31,7 @@ import {
   startScoring,
   submitScores,
 } from '../../services/evaluations/index.ts';
-
-/** The caller, the document and their permission on it: every evaluation route starts here. */
-async function evaluationContext(c: Context<AppEnv>) {
-  const { document, user, permission } = await authorizeDocument(c, 'document.view');
-  return {
-    storage: c.var.services.storage,
-    document,
-    actor: { userId: user.id, permission },
-    audit: (action: Parameters<typeof recordAudit>[1]['action'], details = {}) =>
-      recordAudit(c.var.services.storage, {
-        actorId: user.id,
-        workspaceId: document.workspaceId,
-        action,
-        target: document.id,
-        details,
-        ip: clientIp(c),
-      }),
-  };
-}
+import { evaluationContext } from './evaluationContext.ts';
 
 const noSuchEntry = new AppError(
   ErrorId.notFound,

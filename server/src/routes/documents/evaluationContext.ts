@@ -1,0 +1,27 @@
+import type { Context } from 'hono';
+import { authorizeDocument } from '../../http/authorize.ts';
+import { clientIp } from '../../http/clientIp.ts';
+import type { AppEnv } from '../../http/env.ts';
+import { recordAudit } from '../../services/audit.ts';
+
+/**
+ * The caller, the document and their permission on it: every evaluation and bid route starts
+ * here, with a helper that audits what the caller did.
+ */
+export async function evaluationContext(c: Context<AppEnv>) {
+  const { document, user, permission } = await authorizeDocument(c, 'document.view');
+  return {
+    storage: c.var.services.storage,
+    document,
+    actor: { userId: user.id, permission },
+    audit: (action: Parameters<typeof recordAudit>[1]['action'], details = {}) =>
+      recordAudit(c.var.services.storage, {
+        actorId: user.id,
+        workspaceId: document.workspaceId,
+        action,
+        target: document.id,
+        details,
+        ip: clientIp(c),
+      }),
+  };
+}
