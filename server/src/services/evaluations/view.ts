@@ -115,7 +115,8 @@ export async function evaluationView(
   const members = await storage.workspaces.listMembers(document.workspaceId);
   const nameOf = new Map(members.map((m) => [m.userId, m.name]));
   const panelRole = panelRoleOf(evaluation, actor.userId);
-  // Managers set the evaluation up, so they see all of it, whatever else they do on the panel.
+  // Those who set it up and run it see all of it; anyone who scores sees what their group
+  // sees, an owner on the panel as an evaluator included (see `seesWhole`).
   const whole = seesWhole(evaluation, actor);
   const seenAs = whole ? null : panelRole;
   const submissions = await storage.evaluations.submissions(document.id);
@@ -161,8 +162,8 @@ export async function evaluationView(
         ...d,
         name: nameOf.get(d.userId) ?? 'A former member',
       })),
-      // Set-up problems name every criterion and bid: they are for those who set it up.
-      problems: canManage ? setupProblems(evaluation.setup, evaluation.panel) : [],
+      // Set-up problems name every criterion and bid: they are for those who see it whole.
+      problems: whole ? setupProblems(evaluation.setup, evaluation.panel) : [],
     },
     me: {
       userId: actor.userId,
