@@ -491,6 +491,48 @@ describe('bid documents: lots', () => {
   });
 });
 
+describe('bid documents: scored without the bidders’ names', () => {
+  it('shows the panel a file under a name that does not give the bidder away', async () => {
+    const s = await setup();
+    const saved = await s.t.request('PUT', `${s.path}/setup`, {
+      cookie: s.owner.cookie,
+      body: {
+        anonymous: true,
+        criteria: [{ title: 'Quality of care', scale: '0-4', weight: 100, threshold: null }],
+        bids: [
+          { id: s.bidA, bidder: 'Northside Eye Care' },
+          { id: s.bidB, bidder: 'Riverside Optometry' },
+        ],
+        panel: [
+          { userId: s.chair.id, panelRole: 'chair' },
+          { userId: s.lay.id, panelRole: 'lay_evaluator' },
+        ],
+      },
+    });
+    expect(saved.status).toBe(200);
+    const up = await s.upload(s.chair.cookie, s.bidA, 'Northside method statement.pdf', pdf);
+    expect(up.status).toBe(201);
+    const fileId = filesOf(await viewOf(up), 0)[0]?.id ?? '';
+    await s.start();
+    expect((await s.declare(s.lay.cookie)).status).toBe(200);
+    const listed = await s.list(s.lay.cookie);
+    expect(listed.status, JSON.stringify(listed.json)).toBe(200);
+    const seen = bidsViewSchema.parse(listed.json);
+    expect(JSON.stringify(seen)).not.toContain('Northside');
+    expect(filesOf(seen, 0)[0]?.name).toBe('Bid A, document 1.pdf');
+    const got = await s.download(s.lay.cookie, s.bidA, fileId);
+    expect(got.status).toBe(200);
+    expect(got.headers.get('content-disposition')).not.toContain('Northside');
+    expect(got.headers.get('content-disposition')).toContain('Bid%20A%2C%20document%201.pdf');
+    // Those who set it up see the name as given.
+    await s.declare(s.chair.cookie);
+    const chair = await viewOf(
+      await s.t.app.request(`${s.path}/bids`, { headers: { cookie: s.chair.cookie } }),
+    );
+    expect(filesOf(chair, 0)[0]?.name).toBe('Northside method statement.pdf');
+  });
+});
+
 describe('clarifications', () => {
   it('the panel asks, the chair records the answer and when it came, everyone who may see the bid sees who and when', async () => {
     const s = await opened();

@@ -116,14 +116,20 @@ export const bidDocumentRoutes = new Hono<AppEnv>()
     const { storage, document, actor, audit } = await evaluationContext(c);
     const bidId = bidParam(c);
     const fileId = parseParam(c.req.param('fileId'), idSchema, notFound('document'));
-    const { record, bytes } = await readBidDocument(storage, document, actor, bidId, fileId);
+    const { record, bytes, shownName } = await readBidDocument(
+      storage,
+      document,
+      actor,
+      bidId,
+      fileId,
+    );
     await audit('evaluation.bid_document_downloaded', { bidId, fileId, name: record.name });
     // The name was checked on upload (no quotes' tricks, controls or slashes); the plain
     // fallback keeps printable ASCII only, for clients that ignore filename*.
-    const fallback = record.name.replace(/[^\x20-\x7e]|["\\%]/g, '_');
+    const fallback = shownName.replace(/[^\x20-\x7e]|["\\%]/g, '_');
     return c.body(bytes, 200, {
       'Content-Type': bidDocumentContentTypes[record.kind],
-      'Content-Disposition': `attachment; filename="${fallback}"; filename*=UTF-8''${rfc5987(record.name)}`,
+      'Content-Disposition': `attachment; filename="${fallback}"; filename*=UTF-8''${rfc5987(shownName)}`,
       'X-Content-Type-Options': 'nosniff',
       // Opened in the browser anyway (dragged into a tab, say), a file runs nothing and
       // reaches nothing: no scripts, no same origin, no loads.

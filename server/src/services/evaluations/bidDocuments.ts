@@ -4,6 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import {
+  anonymousBidName,
   type Bid,
   type BidsView,
   bidDocumentLimits,
@@ -191,10 +192,30 @@ export async function readBidDocument(
   actor: EvaluationActor,
   bidId: string,
   fileId: string,
-): Promise<{ record: BidDocumentRecord; bytes: Uint8Array<ArrayBuffer> }> {
-  const { record, bytes } = await currentFile(storage, document, actor, bidId, fileId);
-  return { record, bytes };
+): Promise<{ record: BidDocumentRecord; bytes: Uint8Array<ArrayBuffer>; shownName: string }> {
+  const { record, bytes, evaluation } = await currentFile(storage, document, actor, bidId, fileId);
+  const hidden =
+    !seesWhole(evaluation, actor) && namesHidden(evaluation.setup, evaluation.namesRevealedAt);
+  if (!hidden) return { record, bytes, shownName: record.name };
+  const files = (await storage.bids.documents(document.id)).filter((f) => f.bidId === bidId);
+  const bidIndex = evaluation.setup.bids.findIndex((b) => b.id === bidId);
+  return {
+    record,
+    bytes,
+    shownName: anonymousFileName(
+      bidIndex,
+      files.findIndex((f) => f.id === fileId),
+      record.kind,
+    ),
+  };
 }
+
+/**
+ * A file's name while the bidders' names are hidden: a name given on upload often names the
+ * bidder ("Northside method statement.pdf"), so the panel sees "Bid A, document 1.pdf".
+ */
+const anonymousFileName = (bidIndex: number, fileIndex: number, kind: string) =>
+  `${anonymousBidName(bidIndex)}, document ${fileIndex + 1}.${kind}`;
 
 /** Each bid with its files and clarifications (who asked, who recorded each answer, when). */
 export async function bidsView(
@@ -205,6 +226,7 @@ export async function bidsView(
   const { evaluation, manager, seesBid } = await bidsFor(storage, document, actor);
   const hidden =
     !seesWhole(evaluation, actor) && namesHidden(evaluation.setup, evaluation.namesRevealedAt);
+  const bidIndex = new Map(evaluation.setup.bids.map((b, i) => [b.id, i]));
   const members = await storage.workspaces.listMembers(document.workspaceId);
   const nameOf = new Map(members.map((m) => [m.userId, m.name]));
   const named = (id: string) => nameOf.get(id) ?? 'A former member';
@@ -220,9 +242,9 @@ export async function bidsView(
         bidder: bid.bidder,
         documents: files
           .filter((f) => f.bidId === bid.id)
-          .map((f) => ({
+          .map((f, n) => ({
             id: f.id,
-            name: f.name,
+            name: hidden ? anonymousFileName(bidIndex.get(bid.id) ?? 0, n, f.kind) : f.name,
             kind: f.kind,
             size: f.size,
             sha256: f.sha256,
