@@ -96,6 +96,18 @@ test('the chair uploads a bid’s PDF, the evaluator declares, downloads it and 
   const link = bid.getByRole('link', { name: 'Download Method statement – Northside.pdf' });
   await expect(link).toBeVisible();
   await expect(bid).toContainText('PDF, ');
+  // A pricing schedule for finance evaluators only: the evaluator never sees it.
+  const groups = upload.getByRole('group', { name: 'Who on the panel may open it' });
+  await groups.getByLabel('Evaluators', { exact: true }).uncheck();
+  await groups.getByLabel('Lay evaluators', { exact: true }).uncheck();
+  await fileInput.setInputFiles({
+    name: 'Pricing schedule.pdf',
+    mimeType: 'application/pdf',
+    buffer: pdfBytes,
+  });
+  await upload.getByRole('button', { name: 'Upload the document' }).click();
+  await expect(bid.getByRole('status').last()).toHaveText('Pricing schedule.pdf was uploaded.');
+  await expect(bid).toContainText('for finance evaluators only');
   await expectNoAxeViolations(chair.page, 'bids with an uploaded document');
 
   await chair.page.getByRole('region', { name: 'Start scoring' }).getByRole('button').click();
@@ -117,6 +129,7 @@ test('the chair uploads a bid’s PDF, the evaluator declares, downloads it and 
     .getByRole('region', { name: 'Bids' })
     .getByRole('region', { name: 'Northside Mobility' });
   await expect(theirBid).toBeVisible();
+  await expect(theirBid).not.toContainText('Pricing schedule');
   await expectNoAxeViolations(evaluator.page, 'bids while scoring, as an evaluator');
 
   const [download] = await Promise.all([

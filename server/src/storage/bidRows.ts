@@ -1,5 +1,10 @@
 /** Rows of the bid tables as both SQL backends return them, and their records. */
-import { type BidDocumentKind, bidDocumentKinds } from '@chorus/shared';
+import {
+  type BidDocumentKind,
+  bidDocumentKinds,
+  type ScoringRole,
+  scoringPanelRoles,
+} from '@chorus/shared';
 import type { BidDocumentRecord, ClarificationAnswerRecord, ClarificationRecord } from './types.ts';
 
 export interface BidDocumentRow {
@@ -12,11 +17,12 @@ export interface BidDocumentRow {
   sha256: string;
   uploaded_by: string;
   uploaded_at: number;
+  seen_by: string | null;
 }
 
 /** The columns listed, never `bytes`: a listing must not read every file. */
 export const bidDocumentColumns =
-  'id, document_id, bid_id, name, kind, size, sha256, uploaded_by, uploaded_at';
+  'id, document_id, bid_id, name, kind, size, sha256, uploaded_by, uploaded_at, seen_by';
 
 export interface ClarificationRow {
   id: string;
@@ -54,7 +60,15 @@ export const toBidDocument = (r: BidDocumentRow): BidDocumentRecord => ({
   sha256: r.sha256,
   uploadedBy: r.uploaded_by,
   uploadedAt: r.uploaded_at,
+  seenBy: toGroups(r.seen_by),
 });
+
+/** A stored list of groups, keeping only the names it may hold. */
+const toGroups = (raw: string | null): ScoringRole[] | null => {
+  if (raw === null) return null;
+  const parsed = JSON.parse(raw) as unknown;
+  return Array.isArray(parsed) ? scoringPanelRoles.filter((g) => parsed.includes(g)) : null;
+};
 
 export const toClarification = (r: ClarificationRow): ClarificationRecord => ({
   id: r.id,

@@ -612,7 +612,11 @@ export function storageContract(name: string, open: () => Promise<Storage>): voi
           { id: 'b2', bidder: 'Provider B' },
         ],
       };
-      const file = (id: string, bidId = 'b1') => ({
+      const file = (
+        id: string,
+        bidId = 'b1',
+        seenBy: ('evaluator' | 'lay_evaluator' | 'finance_evaluator')[] | null = null,
+      ) => ({
         id,
         documentId: doc,
         bidId,
@@ -622,6 +626,7 @@ export function storageContract(name: string, open: () => Promise<Storage>): voi
         sha256: 'ab'.repeat(32),
         uploadedBy: ann,
         uploadedAt: 1_700_000_000_000,
+        seenBy,
       });
       const pdf = bytes(0x25, 0x50, 0x44, 0x46, 0x2d, 0);
 
@@ -633,10 +638,17 @@ export function storageContract(name: string, open: () => Promise<Storage>): voi
         expect(await s.bids.addDocument(file('f1'), pdf, 2)).toBe('saved');
         expect(await s.bids.addDocument(file('f2'), pdf, 2)).toBe('saved');
         expect(await s.bids.addDocument(file('f3'), pdf, 2)).toBe('full');
-        expect(await s.bids.addDocument(file('f4', 'b2'), pdf, 2)).toBe('saved');
+        // A file for some panel groups only keeps its list of groups.
+        expect(await s.bids.addDocument(file('f4', 'b2', ['finance_evaluator']), pdf, 2)).toBe(
+          'saved',
+        );
         expect(await s.bids.addDocument(file('f5', 'nope'), pdf, 2)).toBe('no_bid');
         // Listed without their bytes, which come back exactly on their own.
-        expect(await s.bids.documents(doc)).toEqual([file('f1'), file('f2'), file('f4', 'b2')]);
+        expect(await s.bids.documents(doc)).toEqual([
+          file('f1'),
+          file('f2'),
+          file('f4', 'b2', ['finance_evaluator']),
+        ]);
         expect(await s.bids.documentBytes(doc, 'f1')).toEqual({ record: file('f1'), bytes: pdf });
         expect(await s.bids.documentBytes('d2aaaaaaaaaaaaaaaaaaaaaa', 'f1')).toBeNull();
         expect(await s.bids.removeDocument(doc, 'f2')).toBe('removed');

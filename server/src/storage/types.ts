@@ -17,6 +17,7 @@ import type {
   ParticipantRole,
   Permission,
   ScoreEntry,
+  ScoringRole,
 } from '@chorus/shared';
 
 export type { Permission };
@@ -484,6 +485,8 @@ export interface BidDocumentRecord {
   sha256: string;
   uploadedBy: string;
   uploadedAt: number;
+  /** The scoring groups who may open it; null for every group (and everyone else on the panel). */
+  seenBy: readonly ScoringRole[] | null;
 }
 
 /** A panel member's clarification question to a bidder. */

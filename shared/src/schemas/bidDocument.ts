@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { bidDocumentKinds } from '../domain/bidDocuments.ts';
+import { scoringPanelRoles } from '../domain/evaluation.ts';
 
 /**
  * Questions and answers keep line breaks and tabs; other control, format and direction
@@ -75,9 +76,33 @@ export const clarificationAnswerInputSchema = z
   });
 export type ClarificationAnswerInput = z.infer<typeof clarificationAnswerInputSchema>;
 
+/**
+ * Which scoring groups may open a bid's file, as the `X-Seen-By` header of its upload
+ * carries it: a comma-separated list; absent or empty for every group.
+ */
+export const seenByHeaderSchema = z
+  .string()
+  .optional()
+  .transform((raw, ctx) => {
+    if (raw === undefined || raw.trim() === '') return null;
+    const groups = raw.split(',').map((g) => g.trim());
+    const known = scoringPanelRoles.filter((g) => groups.includes(g));
+    if (known.length !== groups.length) {
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          'Say who may open the file in X-Seen-By as panel groups separated by commas: evaluator, lay_evaluator, finance_evaluator.',
+      });
+      return z.NEVER;
+    }
+    return known;
+  });
+
 const bidDocumentViewSchema = z.object({
   id: z.string(),
   name: z.string(),
+  /** The scoring groups who may open it (null: every group); sent to those who set it up. */
+  seenBy: z.array(z.enum(scoringPanelRoles)).nullable().optional(),
   kind: z.enum(bidDocumentKinds),
   size: z.number(),
   sha256: z.string(),

@@ -5,6 +5,9 @@ import {
   bidDocumentKindLabels,
   bidDocumentLimits,
   checkBidDocumentName,
+  type ScoringRole,
+  scoringGroupLabels,
+  scoringPanelRoles,
   sizeInWords,
 } from '@chorus/shared';
 import { type FormEvent, useId, useRef, useState } from 'react';
@@ -53,20 +56,25 @@ export function BidDocuments({
   const fileRef = useRef<HTMLInputElement>(null);
   const { busy, problem, setProblem, run } = useAction();
   const [done, setDone] = useState('');
+  // Who on the panel may open the file: every scoring group unless the chair says otherwise
+  // (a pricing schedule for finance evaluators only, say).
+  const [groups, setGroups] = useState<ScoringRole[]>([...scoringPanelRoles]);
 
   const onSubmit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     if (busy) return;
     setDone('');
     const file = fileRef.current?.files?.[0];
-    const found = problemWith(file);
+    const found =
+      groups.length === 0 ? 'Choose at least one panel group who may open it.' : problemWith(file);
     if (found || !file) {
       setProblem(found);
       fileRef.current?.focus();
       return;
     }
     const uploaded = await run(async () => {
-      onChange(await uploadBidDocument(documentId, bid.bidId, file));
+      const seenBy = groups.length === scoringPanelRoles.length ? null : groups;
+      onChange(await uploadBidDocument(documentId, bid.bidId, file, seenBy));
     }, 'Uploading failed. Try again.');
     if (uploaded) {
       // Cleared only once stored: a refused file stays chosen, to fix and send again.
@@ -93,6 +101,9 @@ export function BidDocuments({
               <span className="bid-files__meta">
                 ({bidDocumentKindLabels[file.kind]}, {sizeInWords(file.size)}), added by{' '}
                 {file.uploadedByName} on {when(file.uploadedAt)}
+                {file.seenBy
+                  ? `; for ${file.seenBy.map((g) => scoringGroupLabels[g].toLowerCase()).join(' and ')} only`
+                  : ''}
               </span>
               {canChange ? (
                 <ConfirmAction
@@ -143,6 +154,30 @@ export function BidDocuments({
               />
             )}
           </FieldShell>
+          <fieldset className="field checkboxes" aria-describedby={`${inputId}-groups-hint`}>
+            <legend className="field__label">Who on the panel may open it</legend>
+            <p className="field__hint" id={`${inputId}-groups-hint`}>
+              The chair, facilitator, observers and owners always may. Keep a pricing schedule for
+              finance evaluators, as the price criterion is.
+            </p>
+            {scoringPanelRoles.map((g) => (
+              <div className="checkbox" key={g}>
+                <input
+                  type="checkbox"
+                  id={`${inputId}-${g}`}
+                  checked={groups.includes(g)}
+                  onChange={(event) =>
+                    setGroups((now) =>
+                      event.target.checked
+                        ? scoringPanelRoles.filter((x) => x === g || now.includes(x))
+                        : now.filter((x) => x !== g),
+                    )
+                  }
+                />
+                <label htmlFor={`${inputId}-${g}`}>{scoringGroupLabels[g]}</label>
+              </div>
+            ))}
+          </fieldset>
           <div>
             <Button type="submit" busy={busy}>
               Upload the document

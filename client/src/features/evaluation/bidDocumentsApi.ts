@@ -27,6 +27,8 @@ export async function uploadBidDocument(
   documentId: string,
   bidId: string,
   file: File,
+  /** The scoring groups who may open it; null for every group. */
+  seenBy: readonly string[] | null = null,
 ): Promise<BidsView> {
   let response: Response;
   try {
@@ -36,6 +38,7 @@ export async function uploadBidDocument(
       headers: {
         'Content-Type': 'application/octet-stream',
         'X-File-Name': encodeURIComponent(file.name),
+        ...(seenBy === null ? {} : { 'X-Seen-By': seenBy.join(',') }),
       },
       body: file,
     });

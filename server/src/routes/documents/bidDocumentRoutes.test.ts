@@ -192,6 +192,8 @@ describe('bid documents: upload, list, download', () => {
       kind: 'pdf',
       size: pdf.length,
       sha256: sha256(pdf),
+      // Uploaded without a choice: every panel group may open it.
+      seenBy: null,
     });
     expect(
       entries
@@ -488,6 +490,32 @@ describe('bid documents: lots', () => {
     });
     expect(answered.status).toBe(403);
     expect(answered.json.error.message).toContain('the lot “North”');
+  });
+});
+
+describe('bid documents: for some panel groups only', () => {
+  it('a file kept for evaluators is not there for the lay evaluator; the observer and chair see it', async () => {
+    const s = await setup();
+    const bad = await s.upload(s.chair.cookie, s.bidA, 'Pricing schedule.pdf', pdf, {
+      'x-seen-by': 'evaluator,everyone',
+    });
+    expect(bad.status).toBe(400);
+    expect(await messageOf(bad)).toContain('X-Seen-By');
+    const up = await s.upload(s.chair.cookie, s.bidA, 'Pricing schedule.pdf', pdf, {
+      'x-seen-by': 'evaluator',
+    });
+    expect(up.status).toBe(201);
+    const file = filesOf(await viewOf(up), 0)[0];
+    expect(file?.seenBy).toEqual(['evaluator']);
+    await s.start();
+    for (const who of [s.chair, s.lay, s.clinician, s.observer]) await s.declare(who.cookie);
+    const seen = async (cookie: string) =>
+      filesOf(bidsViewSchema.parse((await s.list(cookie)).json), 0).map((f) => f.name);
+    expect(await seen(s.lay.cookie)).toEqual([]);
+    expect((await s.download(s.lay.cookie, s.bidA, file?.id ?? '')).status).toBe(404);
+    expect(await seen(s.clinician.cookie)).toEqual(['Pricing schedule.pdf']);
+    expect(await seen(s.observer.cookie)).toEqual(['Pricing schedule.pdf']);
+    expect((await s.download(s.clinician.cookie, s.bidA, file?.id ?? '')).status).toBe(200);
   });
 });
 

@@ -5,6 +5,7 @@ import {
   clarificationQuestionInputSchema,
   ErrorId,
   idSchema,
+  seenByHeaderSchema,
   sizeInWords,
 } from '@chorus/shared';
 import { type Context, Hono } from 'hono';
@@ -98,8 +99,20 @@ export const bidDocumentRoutes = new Hono<AppEnv>()
       const { storage, document, actor, audit } = await evaluationContext(c);
       const bidId = bidParam(c);
       const name = fileNameOf(c);
+      const seenBy = seenByHeaderSchema.safeParse(c.req.header('x-seen-by'));
+      if (!seenBy.success) {
+        throw new AppError(
+          ErrorId.badRequest,
+          seenBy.error.issues[0]?.message ?? 'Say who may open the file.',
+        );
+      }
       const bytes = new Uint8Array(await c.req.arrayBuffer());
-      const saved = await addBidDocument(storage, document, actor, { bidId, name, bytes });
+      const saved = await addBidDocument(storage, document, actor, {
+        bidId,
+        name,
+        bytes,
+        seenBy: seenBy.data,
+      });
       // Which exact file the panel had (its hash), never anything of its contents.
       await audit('evaluation.bid_document_added', {
         bidId,
@@ -108,6 +121,7 @@ export const bidDocumentRoutes = new Hono<AppEnv>()
         kind: saved.kind,
         size: saved.size,
         sha256: saved.sha256,
+        seenBy: saved.seenBy,
       });
       return c.json(await bidsView(storage, document, actor), 201);
     },

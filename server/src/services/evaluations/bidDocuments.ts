@@ -11,8 +11,11 @@ import {
   checkBidDocumentBytes,
   checkBidDocumentName,
   ErrorId,
+  isScoringRole,
   mayJudgeBid,
   namesHidden,
+  type ScoringRole,
+  scoringPanelRoles,
   withoutBidderNames,
 } from '@chorus/shared';
 import { AppError } from '../../errors.ts';
@@ -54,6 +57,11 @@ export async function bidsFor(storage: Storage, document: DocumentRecord, actor:
   const evaluation = await forPanel(storage, document, actor);
   const manager = isManager(evaluation, actor);
   let seesBid = (_bid: Bid) => true;
+  // A file kept for some scoring groups (a pricing schedule for finance evaluators, say) is
+  // not there for the others; the chair, facilitator, observers and owners see every file.
+  const role = seesWhole(evaluation, actor) ? null : panelRoleOf(evaluation, actor.userId);
+  const seesFile = (f: Pick<BidDocumentRecord, 'seenBy'>) =>
+    !isScoringRole(role) || f.seenBy === null || f.seenBy.includes(role);
   if (evaluation.state === 'setup') {
     if (!manager) {
       throw new AppError(
@@ -78,11 +86,12 @@ export async function bidsFor(storage: Storage, document: DocumentRecord, actor:
       evaluation,
       manager,
       seesBid,
+      seesFile,
       /** Refuses a bid of a lot the caller's declared conflict keeps them out of (403). */
       requireSeen: (bidId: string) => requireBid(evaluation, guard, bidId),
     };
   }
-  return { evaluation, manager, seesBid, requireSeen: (_bidId: string) => {} };
+  return { evaluation, manager, seesBid, seesFile, requireSeen: (_bidId: string) => {} };
 }
 
 /** The chair or an owner adds a file to a bid while the evaluation is being set up. */
@@ -90,7 +99,13 @@ export async function addBidDocument(
   storage: Storage,
   document: DocumentRecord,
   actor: EvaluationActor,
-  upload: { bidId: string; name: string; bytes: Uint8Array },
+  upload: {
+    bidId: string;
+    name: string;
+    bytes: Uint8Array;
+    /** The scoring groups who may open it; null for every group. */
+    seenBy: ScoringRole[] | null;
+  },
 ): Promise<BidDocumentRecord> {
   const { evaluation, manager } = await bidsFor(storage, document, actor);
   if (!manager) {
@@ -115,7 +130,18 @@ export async function addBidDocument(
     sha256: createHash('sha256').update(upload.bytes).digest('hex'),
     uploadedBy: actor.userId,
     uploadedAt: Date.now(),
+    // Every group named is every group: stored as null, like a file uploaded without a choice.
+    seenBy:
+      upload.seenBy === null || upload.seenBy.length === scoringPanelRoles.length
+        ? null
+        : upload.seenBy,
   };
+  if (record.seenBy?.length === 0) {
+    throw new AppError(
+      ErrorId.badRequest,
+      'Choose at least one panel group who may open the file.',
+    );
+  }
   const { maxFilesPerBid } = bidDocumentLimits;
   switch (await storage.bids.addDocument(record, upload.bytes, maxFilesPerBid)) {
     case 'saved':
@@ -149,7 +175,9 @@ async function currentFile(
   if (!access.evaluation.setup.bids.some((b) => b.id === bidId)) throw noSuchBid();
   access.requireSeen(bidId);
   const found = await storage.bids.documentBytes(document.id, fileId);
-  if (!found || found.record.bidId !== bidId) throw noSuchFile();
+  if (!found || found.record.bidId !== bidId || !access.seesFile(found.record)) {
+    throw noSuchFile();
+  }
   return { ...access, ...found };
 }
 
@@ -223,7 +251,7 @@ export async function bidsView(
   document: DocumentRecord,
   actor: EvaluationActor,
 ): Promise<BidsView> {
-  const { evaluation, manager, seesBid } = await bidsFor(storage, document, actor);
+  const { evaluation, manager, seesBid, seesFile } = await bidsFor(storage, document, actor);
   const hidden =
     !seesWhole(evaluation, actor) && namesHidden(evaluation.setup, evaluation.namesRevealedAt);
   const bidIndex = new Map(evaluation.setup.bids.map((b, i) => [b.id, i]));
@@ -241,10 +269,11 @@ export async function bidsView(
         bidId: bid.id,
         bidder: bid.bidder,
         documents: files
-          .filter((f) => f.bidId === bid.id)
+          .filter((f) => f.bidId === bid.id && seesFile(f))
           .map((f, n) => ({
             id: f.id,
             name: hidden ? anonymousFileName(bidIndex.get(bid.id) ?? 0, n, f.kind) : f.name,
+            ...(manager ? { seenBy: f.seenBy ? [...f.seenBy] : null } : {}),
             kind: f.kind,
             size: f.size,
             sha256: f.sha256,

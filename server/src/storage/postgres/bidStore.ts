@@ -42,8 +42,9 @@ export function postgresBidStore(pool: pg.Pool): BidStore {
         if ((count?.n ?? 0) >= maxFiles) return 'full' as const;
         await c.query(
           `INSERT INTO bid_documents
-             (id, document_id, bid_id, name, kind, size, sha256, uploaded_by, uploaded_at, bytes)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+             (id, document_id, bid_id, name, kind, size, sha256, uploaded_by, uploaded_at, bytes,
+              seen_by)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
           [
             r.id,
             r.documentId,
@@ -55,6 +56,7 @@ export function postgresBidStore(pool: pg.Pool): BidStore {
             r.uploadedBy,
             r.uploadedAt,
             Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+            r.seenBy === null ? null : JSON.stringify(r.seenBy),
           ],
         );
         return 'saved' as const;

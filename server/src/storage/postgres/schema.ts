@@ -439,4 +439,9 @@ export const postgresMigrations: readonly string[] = [
   ALTER TABLE evaluations ADD COLUMN names_revealed_at BIGINT;
   ALTER TABLE evaluation_declarations ADD COLUMN first_declared_at BIGINT;
   `,
+  // The panel groups that may open a bid's file (a JSON list; NULL for every group), so a
+  // pricing schedule can be kept from quality evaluators as the price criterion is.
+  `
+  ALTER TABLE bid_documents ADD COLUMN seen_by TEXT;
+  `,
 ];

@@ -22,8 +22,9 @@ export function sqliteBidStore(db: Database.Database): BidStore {
     ),
     insertFile: db.prepare(
       `INSERT INTO bid_documents
-         (id, document_id, bid_id, name, kind, size, sha256, uploaded_by, uploaded_at, bytes)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         (id, document_id, bid_id, name, kind, size, sha256, uploaded_by, uploaded_at, bytes,
+          seen_by)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     files: db.prepare<[string], BidDocumentRow>(
       `SELECT ${bidDocumentColumns} FROM bid_documents WHERE document_id = ?
@@ -75,6 +76,7 @@ export function sqliteBidStore(db: Database.Database): BidStore {
         r.uploadedBy,
         r.uploadedAt,
         Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+        r.seenBy === null ? null : JSON.stringify(r.seenBy),
       );
       return 'saved' as const;
     },

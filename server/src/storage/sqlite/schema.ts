@@ -383,4 +383,9 @@ export const migrations: readonly string[] = [
   ALTER TABLE evaluations ADD COLUMN names_revealed_at INTEGER;
   ALTER TABLE evaluation_declarations ADD COLUMN first_declared_at INTEGER;
   `,
+  // The panel groups that may open a bid's file (a JSON list; NULL for every group), so a
+  // pricing schedule can be kept from quality evaluators as the price criterion is.
+  `
+  ALTER TABLE bid_documents ADD COLUMN seen_by TEXT;
+  `,
 ];
