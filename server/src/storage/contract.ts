@@ -413,8 +413,27 @@ export function storageContract(name: string, open: () => Promise<Storage>): voi
           state: 'moderation',
           overrideReason: 'Ill',
         });
+        // A move and its audit entry are one transaction: a refused move writes none.
+        const entry = {
+          at: 5,
+          actorId: evaluator,
+          workspaceId: null,
+          action: 'evaluation.signed_off' as const,
+          target: doc,
+          details: {},
+          ip: null,
+        };
+        expect(
+          await s.evaluations.transition(doc, 'scoring', 'signed_off', 6, { audit: [entry] }),
+        ).toBe(false);
+        expect(await s.audit.forActor(evaluator, 10)).toEqual([]);
         // The chair's reason stays on record through sign-off.
-        expect(await s.evaluations.transition(doc, 'moderation', 'signed_off', 6)).toBe(true);
+        expect(
+          await s.evaluations.transition(doc, 'moderation', 'signed_off', 6, { audit: [entry] }),
+        ).toBe(true);
+        expect((await s.audit.forActor(evaluator, 10)).map((e) => e.action)).toEqual([
+          'evaluation.signed_off',
+        ]);
         expect(await s.evaluations.get(doc)).toMatchObject({
           state: 'signed_off',
           overrideReason: 'Ill',

@@ -405,7 +405,12 @@ export interface EvaluationStore {
     from: EvaluationState,
     to: EvaluationState,
     at: number,
-    options?: { overrideReason?: string | null; ifUpdatedAt?: number },
+    options?: {
+      overrideReason?: string | null;
+      ifUpdatedAt?: number;
+      /** Written in the same transaction as the move, and only if it moves. */
+      audit?: readonly AuditEntry[];
+    },
   ): Promise<boolean>;
   /**
    * Saves one evaluator's entry (replacing their earlier one for the same bid and

@@ -2,7 +2,8 @@ import type { Context } from 'hono';
 import { authorizeDocument } from '../../http/authorize.ts';
 import { clientIp } from '../../http/clientIp.ts';
 import type { AppEnv } from '../../http/env.ts';
-import { recordAudit } from '../../services/audit.ts';
+import { auditEntry, recordAudit } from '../../services/audit.ts';
+import type { AuditEntry } from '../../storage/types.ts';
 
 /**
  * The caller, the document and their permission on it: every evaluation and bid route starts
@@ -23,5 +24,17 @@ export async function evaluationContext(c: Context<AppEnv>) {
         details,
         ip: clientIp(c),
       }),
+    /** An entry for a store to write with the change it records (one transaction). */
+    entry:
+      (action: Parameters<typeof recordAudit>[1]['action']) =>
+      (details: Record<string, unknown> = {}): AuditEntry =>
+        auditEntry({
+          actorId: user.id,
+          workspaceId: document.workspaceId,
+          action,
+          target: document.id,
+          details,
+          ip: clientIp(c),
+        }),
   };
 }

@@ -476,6 +476,15 @@ describe('procurement evaluation: agreed scores, sign-off and the scores export'
     const signed = await s.t.request('POST', `${s.path}/signoff`, { cookie: s.chair.cookie });
     expect(signed.status).toBe(200);
     expect(signed.json.evaluation.state).toBe('signed_off');
+    // Each stage change is in the audit log (written with the change, in one transaction);
+    // the refused sign-off is not.
+    const logged = await s.t.request('GET', `/api/workspaces/${s.workspaceId}/audit`, {
+      cookie: s.owner.cookie,
+    });
+    const actions = (logged.json.entries as { action: string }[]).map((e) => e.action);
+    expect(actions.filter((a) => a === 'evaluation.signed_off')).toHaveLength(1);
+    expect(actions).toContain('evaluation.scoring_started');
+    expect(actions).toContain('evaluation.moderation_opened');
     // 70 × 2/4 + 30 × 3/5 = 53 for A; 70 × 3/4 + 30 × 3/5 = 70.5 for B, ranked first.
     expect(
       signed.json.moderation.finalResults.map((r: { total: number; rank: number }) => [

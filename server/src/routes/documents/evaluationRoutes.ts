@@ -68,9 +68,9 @@ export const evaluationRoutes = new Hono<AppEnv>()
     return c.json(await evaluationView(storage, document, actor));
   })
   .post('/:id/evaluation/start', async (c) => {
-    const { storage, document, actor, audit } = await evaluationContext(c);
-    await startScoring(storage, document, actor);
-    await audit('evaluation.scoring_started');
+    const { storage, document, actor, entry } = await evaluationContext(c);
+    // Audited in the same transaction as the move.
+    await startScoring(storage, document, actor, entry('evaluation.scoring_started'));
     return c.json(await evaluationView(storage, document, actor));
   })
   .put('/:id/evaluation/scores/:bidId/:criterionId', async (c) => {
@@ -89,14 +89,14 @@ export const evaluationRoutes = new Hono<AppEnv>()
     return c.json(await evaluationView(storage, document, actor));
   })
   .post('/:id/evaluation/moderation', async (c) => {
-    const { storage, document, actor, audit } = await evaluationContext(c);
+    const { storage, document, actor, entry } = await evaluationContext(c);
     const input = await parseJson(c, openModerationInputSchema);
-    const { waitedFor } = await openModeration(storage, document, actor, input.overrideReason);
-    await audit(
-      'evaluation.moderation_opened',
-      waitedFor > 0
-        ? { overrideReason: input.overrideReason?.trim(), notSubmitted: waitedFor }
-        : {},
+    await openModeration(
+      storage,
+      document,
+      actor,
+      input.overrideReason,
+      entry('evaluation.moderation_opened'),
     );
     return c.json(await evaluationView(storage, document, actor));
   })
@@ -111,9 +111,8 @@ export const evaluationRoutes = new Hono<AppEnv>()
     return c.json(await evaluationView(storage, document, actor));
   })
   .post('/:id/evaluation/signoff', async (c) => {
-    const { storage, document, actor, audit } = await evaluationContext(c);
-    await signOff(storage, document, actor);
-    await audit('evaluation.signed_off');
+    const { storage, document, actor, entry } = await evaluationContext(c);
+    await signOff(storage, document, actor, entry('evaluation.signed_off'));
     return c.json(await evaluationView(storage, document, actor));
   })
   .get('/:id/evaluation/report.docx', async (c) => {

@@ -16,7 +16,7 @@ import {
   seesEveryCriterion,
 } from '@chorus/shared';
 import { AppError } from '../../errors.ts';
-import type { DocumentRecord, EvaluationRecord, Storage } from '../../storage/types.ts';
+import type { AuditEntry, DocumentRecord, EvaluationRecord, Storage } from '../../storage/types.ts';
 
 /** An evaluation not yet set up reads as an empty one at its first stage. */
 export async function evaluationOf(
@@ -245,6 +245,13 @@ export async function requireExportable(
     );
   }
 }
+
+/**
+ * Makes the audit entry of a stage change from its details, for the store to write with
+ * the change; services called without one (in tests) write none.
+ */
+export type AuditOf = (details?: Record<string, unknown>) => AuditEntry | null;
+export const entries = (e: AuditEntry | null): AuditEntry[] => (e ? [e] : []);
 
 export const conflict = (message: string) => new AppError(ErrorId.conflict, message);
 export const stageMoved = () =>

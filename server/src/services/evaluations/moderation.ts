@@ -12,8 +12,10 @@ import {
 import { AppError } from '../../errors.ts';
 import type { DocumentRecord, Storage } from '../../storage/types.ts';
 import {
+  type AuditOf,
   conflict,
   type EvaluationActor,
+  entries,
   forPanel,
   panelRoleOf,
   requireBid,
@@ -88,6 +90,8 @@ export async function signOff(
   storage: Storage,
   document: DocumentRecord,
   actor: EvaluationActor,
+  /** The audit entry, written with the move in one transaction. */
+  audit: AuditOf = () => null,
 ): Promise<void> {
   const evaluation = await forPanel(storage, document, actor);
   await requireChair(storage, evaluation, actor, 'sign off');
@@ -143,6 +147,7 @@ export async function signOff(
     // against this read.
     !(await storage.evaluations.transition(document.id, 'moderation', 'signed_off', Date.now(), {
       ifUpdatedAt: evaluation.updatedAt,
+      audit: entries(audit()),
     }))
   ) {
     throw stageMoved();

@@ -10,8 +10,10 @@ import {
 import { AppError } from '../../errors.ts';
 import type { DocumentRecord, Storage } from '../../storage/types.ts';
 import {
+  type AuditOf,
   conflict,
   type EvaluationActor,
+  entries,
   forPanel,
   keptOutOfAll,
   panelRoleOf,
@@ -99,6 +101,8 @@ export async function openModeration(
   document: DocumentRecord,
   actor: EvaluationActor,
   overrideReason: string | undefined,
+  /** The audit entry, written with the move in one transaction. */
+  audit: AuditOf = () => null,
 ): Promise<{ waitedFor: number }> {
   const evaluation = await forPanel(storage, document, actor);
   await requireChair(storage, evaluation, actor, 'open moderation');
@@ -135,7 +139,13 @@ export async function openModeration(
     'scoring',
     'moderation',
     Date.now(),
-    { overrideReason: waitedFor > 0 ? reason : null, ifUpdatedAt: evaluation.updatedAt },
+    {
+      overrideReason: waitedFor > 0 ? reason : null,
+      ifUpdatedAt: evaluation.updatedAt,
+      audit: entries(
+        audit(waitedFor > 0 ? { overrideReason: reason, notSubmitted: waitedFor } : {}),
+      ),
+    },
   );
   if (!opened) throw stageMoved();
   return { waitedFor };

@@ -12,8 +12,10 @@ import { newId } from '../../ids.ts';
 import type { DocumentRecord, Storage } from '../../storage/types.ts';
 import { checkDocumentAccess } from '../access.ts';
 import {
+  type AuditOf,
   conflict,
   type EvaluationActor,
+  entries,
   forPanel,
   isManager,
   panelRoleOf,
@@ -83,6 +85,8 @@ export async function startScoring(
   storage: Storage,
   document: DocumentRecord,
   actor: EvaluationActor,
+  /** The audit entry, written with the move in one transaction. */
+  audit: AuditOf = () => null,
 ): Promise<void> {
   const evaluation = await forPanel(storage, document, actor);
   if (!isManager(evaluation, actor)) {
@@ -99,9 +103,7 @@ export async function startScoring(
     'setup',
     'scoring',
     Date.now(),
-    {
-      ifUpdatedAt: evaluation.updatedAt,
-    },
+    { ifUpdatedAt: evaluation.updatedAt, audit: entries(audit()) },
   );
   if (!started) throw stageMoved();
 }

@@ -79,15 +79,26 @@ export function postgresEvaluationStore(pool: pg.Pool): EvaluationStore {
       return revealed > 0;
     },
     async transition(documentId, from, to, at, options = {}) {
-      const moved = await changes(
-        pool,
-        `UPDATE evaluations
-         SET state = $1, updated_at = GREATEST($2, updated_at + 1),
-           override_reason = COALESCE($3, override_reason)
-         WHERE document_id = $4 AND state = $5 AND ($6::bigint IS NULL OR updated_at = $6)`,
-        [to, at, options.overrideReason ?? null, documentId, from, options.ifUpdatedAt ?? null],
-      );
-      return moved > 0;
+      // The move and its audit entries together, or neither.
+      return transaction(pool, async (c) => {
+        const moved = await changes(
+          c,
+          `UPDATE evaluations
+           SET state = $1, updated_at = GREATEST($2, updated_at + 1),
+             override_reason = COALESCE($3, override_reason)
+           WHERE document_id = $4 AND state = $5 AND ($6::bigint IS NULL OR updated_at = $6)`,
+          [to, at, options.overrideReason ?? null, documentId, from, options.ifUpdatedAt ?? null],
+        );
+        if (moved === 0) return false;
+        for (const e of options.audit ?? []) {
+          await c.query(
+            `INSERT INTO audit_log (at, actor_id, workspace_id, action, target, details, ip)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+            [e.at, e.actorId, e.workspaceId, e.action, e.target, JSON.stringify(e.details), e.ip],
+          );
+        }
+        return true;
+      });
     },
     async putEntry(documentId, userId, e: ScoreEntry, at) {
       return transaction(pool, async (c) => {

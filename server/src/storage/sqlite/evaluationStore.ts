@@ -43,6 +43,10 @@ export function sqliteEvaluationStore(db: Database.Database): EvaluationStore {
       `UPDATE evaluations SET panel = ?, updated_at = MAX(?, updated_at + 1)
        WHERE document_id = ? AND state != 'setup'`,
     ),
+    audit: db.prepare(
+      `INSERT INTO audit_log (at, actor_id, workspace_id, action, target, details, ip)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    ),
     revealNames: db.prepare(
       `UPDATE evaluations SET names_revealed_at = ?, updated_at = MAX(?, updated_at + 1)
        WHERE document_id = ? AND state IN ('scoring', 'moderation')
@@ -212,6 +216,29 @@ export function sqliteEvaluationStore(db: Database.Database): EvaluationStore {
     },
   );
 
+  // The move and its audit entries together: a stage change is never on record without its
+  // entry, nor an entry without its change.
+  const transition = db.transaction(
+    (
+      documentId: string,
+      from: string,
+      to: string,
+      at: number,
+      options: Parameters<EvaluationStore['transition']>[4] = {},
+    ) => {
+      const ifUpdatedAt = options.ifUpdatedAt ?? null;
+      const reason = options.overrideReason ?? null;
+      const moved =
+        stmt.transition.run(to, at, reason, documentId, from, ifUpdatedAt, ifUpdatedAt).changes > 0;
+      if (!moved) return false;
+      for (const e of options.audit ?? []) {
+        const details = JSON.stringify(e.details);
+        stmt.audit.run(e.at, e.actorId, e.workspaceId, e.action, e.target, details, e.ip);
+      }
+      return true;
+    },
+  );
+
   const declare = db.transaction(
     (documentId: string, userId: string, d: DeclarationWrite, at: number) => {
       const state = stateOf(documentId);
@@ -237,18 +264,7 @@ export function sqliteEvaluationStore(db: Database.Database): EvaluationStore {
       return stmt.revealNames.run(at, at, documentId).changes > 0;
     },
     async transition(documentId, from, to, at, options = {}) {
-      const ifUpdatedAt = options.ifUpdatedAt ?? null;
-      return (
-        stmt.transition.run(
-          to,
-          at,
-          options.overrideReason ?? null,
-          documentId,
-          from,
-          ifUpdatedAt,
-          ifUpdatedAt,
-        ).changes > 0
-      );
+      return transition(documentId, from, to, at, options);
     },
     async putEntry(documentId, userId, entry, at) {
       return putEntry(documentId, userId, entry, at);
