@@ -1019,6 +1019,19 @@ export class Room {
           // Also after a partly applied update: what was applied stays, and is journaled.
           if (this.#pdsaFixes.length > 0) this.#correct(peer);
         }
+        // Yjs re-encodes what it parks; a crafted update can park content whose encoding does
+        // not decode again. Kept, it would break the next honest edit that reads what is
+        // parked (found by the fuzz test, CHORUS_FUZZ_SEED=341173328): refuse it here.
+        const nowParked = this.doc.store.pendingStructs;
+        if (nowParked && nowParked.update !== pendingBefore.pendingStructs?.update) {
+          try {
+            Y.decodeUpdate(nowParked.update);
+          } catch {
+            this.doc.store.pendingStructs = pendingBefore.pendingStructs;
+            this.doc.store.pendingDs = pendingBefore.pendingDs;
+            throw new ProtocolError('update leaves content waiting that cannot be read back');
+          }
+        }
         if (this.doc.store.pendingDs !== pendingBefore.pendingDs) {
           this.#checkParkedDeletions(peer, update, pendingBefore.pendingDs);
         }
