@@ -8,6 +8,7 @@ import {
   signUp,
 } from '../fixtures/actors.ts';
 import { expectNoAxeViolations } from '../fixtures/axe.ts';
+import { score } from '../fixtures/evaluation.ts';
 
 /** Signs the declaration of interests with no conflict, as a panel member must before scoring. */
 async function declareNoConflict(page: Page) {
@@ -17,15 +18,6 @@ async function declareNoConflict(page: Page) {
   await form.getByRole('button', { name: 'Sign the declaration' }).click();
   await expect(form).toHaveCount(0);
   await expect(page.getByRole('heading', { name: 'Declarations of interests' })).toBeFocused();
-}
-
-/** Scores one criterion of one bid on the score sheet, with its rationale. */
-async function score(page: Page, form: string, level: RegExp, rationale: string) {
-  const entry = page.getByRole('form', { name: form });
-  await entry.getByRole('radio', { name: level }).check();
-  await entry.getByLabel('Your rationale').fill(rationale);
-  await entry.getByRole('button', { name: 'Save this score' }).click();
-  await expect(entry.getByRole('status')).toHaveText(/Saved\. Only you can see it/);
 }
 
 /**

@@ -56,7 +56,6 @@ export const clarifying = (state: string) => state === 'scoring' || state === 'm
 export async function bidsFor(storage: Storage, document: DocumentRecord, actor: EvaluationActor) {
   const evaluation = await forPanel(storage, document, actor);
   const manager = isManager(evaluation, actor);
-  let seesBid = (_bid: Bid) => true;
   // A file kept for some scoring groups (a pricing schedule for finance evaluators, say) is
   // not there for the others; the chair, facilitator, observers and owners see every file.
   const role = seesWhole(evaluation, actor) ? null : panelRoleOf(evaluation, actor.userId);
@@ -80,18 +79,22 @@ export async function bidsFor(storage: Storage, document: DocumentRecord, actor:
           : 'Sign your declaration of interests and confidentiality first: the bids are shown only after it.',
       );
     }
-    seesBid = (bid) => mayJudgeBid(evaluation.setup, declaration, bid);
-    const guard = declaration;
     return {
       evaluation,
       manager,
-      seesBid,
+      seesBid: (bid: Bid) => mayJudgeBid(evaluation.setup, declaration, bid),
       seesFile,
       /** Refuses a bid of a lot the caller's declared conflict keeps them out of (403). */
-      requireSeen: (bidId: string) => requireBid(evaluation, guard, bidId),
+      requireSeen: (bidId: string) => requireBid(evaluation, declaration, bidId),
     };
   }
-  return { evaluation, manager, seesBid, seesFile, requireSeen: (_bidId: string) => {} };
+  return {
+    evaluation,
+    manager,
+    seesBid: (_bid: Bid) => true,
+    seesFile,
+    requireSeen: (_bidId: string) => {},
+  };
 }
 
 /** The chair or an owner adds a file to a bid while the evaluation is being set up. */

@@ -13,6 +13,7 @@ import {
   toRound,
 } from '../rows.ts';
 import type { EvaluationStore } from '../types.ts';
+import { appendAudit } from './auditWrites.ts';
 import { changes, first, type Queryable, rows, transaction } from './db.ts';
 
 /**
@@ -90,13 +91,7 @@ export function postgresEvaluationStore(pool: pg.Pool): EvaluationStore {
           [to, at, options.overrideReason ?? null, documentId, from, options.ifUpdatedAt ?? null],
         );
         if (moved === 0) return false;
-        for (const e of options.audit ?? []) {
-          await c.query(
-            `INSERT INTO audit_log (at, actor_id, workspace_id, action, target, details, ip)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-            [e.at, e.actorId, e.workspaceId, e.action, e.target, JSON.stringify(e.details), e.ip],
-          );
-        }
+        await appendAudit(c, options.audit ?? []);
         return true;
       });
     },

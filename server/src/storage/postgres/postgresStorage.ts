@@ -50,6 +50,7 @@ import type {
   UserRecord,
   VersionRecord,
 } from '../types.ts';
+import { appendAudit } from './auditWrites.ts';
 import { postgresBidStore } from './bidStore.ts';
 import { changes, createPool, first, migrate, type Queryable, rows, transaction } from './db.ts';
 import { postgresEvaluationStore } from './evaluationStore.ts';
@@ -713,11 +714,7 @@ function postgresStorage(pool: pg.Pool, lock: ProcessLock): Storage {
     },
     audit: {
       async append(e) {
-        await pool.query(
-          `INSERT INTO audit_log (at, actor_id, workspace_id, action, target, details, ip)
-           VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-          [e.at, e.actorId, e.workspaceId, e.action, e.target, JSON.stringify(e.details), e.ip],
-        );
+        await appendAudit(pool, [e]);
       },
       async query(workspaceId, filter) {
         // Account events (sign-ins) of the workspace's members count as the workspace's too.
@@ -1007,13 +1004,7 @@ function postgresLifecycleStore(pool: pg.Pool): LifecycleStore {
                 [r.status, leads, approvals, r.changedAt, r.changedBy, r.documentId, r.version - 1],
               );
         if (result.rowCount !== 1) return false;
-        for (const e of audit) {
-          await c.query(
-            `INSERT INTO audit_log (at, actor_id, workspace_id, action, target, details, ip)
-           VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-            [e.at, e.actorId, e.workspaceId, e.action, e.target, JSON.stringify(e.details), e.ip],
-          );
-        }
+        await appendAudit(c, audit);
         return true;
       });
     },

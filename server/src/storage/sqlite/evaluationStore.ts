@@ -19,6 +19,7 @@ import {
   toRound,
 } from '../rows.ts';
 import type { DeclarationWrite, EvaluationStore } from '../types.ts';
+import { prepareAuditAppend } from './auditWrites.ts';
 
 /** Procurement evaluations in SQLite; each guarded write runs in one transaction. */
 export function sqliteEvaluationStore(db: Database.Database): EvaluationStore {
@@ -42,10 +43,6 @@ export function sqliteEvaluationStore(db: Database.Database): EvaluationStore {
     changePanel: db.prepare(
       `UPDATE evaluations SET panel = ?, updated_at = MAX(?, updated_at + 1)
        WHERE document_id = ? AND state != 'setup'`,
-    ),
-    audit: db.prepare(
-      `INSERT INTO audit_log (at, actor_id, workspace_id, action, target, details, ip)
-       VALUES (?, ?, ?, ?, ?, ?, ?)`,
     ),
     revealNames: db.prepare(
       `UPDATE evaluations SET names_revealed_at = ?, updated_at = MAX(?, updated_at + 1)
@@ -218,6 +215,7 @@ export function sqliteEvaluationStore(db: Database.Database): EvaluationStore {
 
   // The move and its audit entries together: a stage change is never on record without its
   // entry, nor an entry without its change.
+  const appendAudit = prepareAuditAppend(db);
   const transition = db.transaction(
     (
       documentId: string,
@@ -231,10 +229,7 @@ export function sqliteEvaluationStore(db: Database.Database): EvaluationStore {
       const moved =
         stmt.transition.run(to, at, reason, documentId, from, ifUpdatedAt, ifUpdatedAt).changes > 0;
       if (!moved) return false;
-      for (const e of options.audit ?? []) {
-        const details = JSON.stringify(e.details);
-        stmt.audit.run(e.at, e.actorId, e.workspaceId, e.action, e.target, details, e.ip);
-      }
+      appendAudit(options.audit ?? []);
       return true;
     },
   );

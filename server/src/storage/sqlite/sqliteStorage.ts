@@ -53,6 +53,7 @@ import type {
   VersionRecord,
   WorkspaceRecord,
 } from '../types.ts';
+import { prepareAuditAppend } from './auditWrites.ts';
 import { sqliteBidStore } from './bidStore.ts';
 import { sqliteEvaluationStore } from './evaluationStore.ts';
 import { JournalWriter } from './journalWriter.ts';
@@ -95,6 +96,7 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
         })
       : null;
 
+  const appendAudit = prepareAuditAppend(db);
   const stmt = {
     insertUser: db.prepare(
       `INSERT INTO users (id, name, email, password_hash, created_at, credit_mode, display_name)
@@ -183,10 +185,6 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
     useInvite: db.prepare(
       `UPDATE invites SET uses = uses + 1 WHERE id = ? AND revoked_at IS NULL AND expires_at > ?
          AND (max_uses IS NULL OR uses < max_uses)`,
-    ),
-    insertAudit: db.prepare(
-      `INSERT INTO audit_log (at, actor_id, workspace_id, action, target, details, ip)
-       VALUES (?, ?, ?, ?, ?, ?, ?)`,
     ),
     auditForActor: db.prepare<[string, number], AuditDbRow>(
       'SELECT * FROM audit_log WHERE actor_id = ? ORDER BY id DESC LIMIT ?',
@@ -617,15 +615,7 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
     },
     audit: {
       async append(e) {
-        stmt.insertAudit.run(
-          e.at,
-          e.actorId,
-          e.workspaceId,
-          e.action,
-          e.target,
-          JSON.stringify(e.details),
-          e.ip,
-        );
+        appendAudit([e]);
       },
       async query(workspaceId, filter) {
         // Account events (sign-ins) of the workspace's members count as the workspace's too.
@@ -970,11 +960,8 @@ function sqliteLifecycleStore(db: Database.Database): LifecycleStore {
          changed_by = ?
        WHERE document_id = ? AND version = ?`,
     ),
-    audit: db.prepare(
-      `INSERT INTO audit_log (at, actor_id, workspace_id, action, target, details, ip)
-       VALUES (?, ?, ?, ?, ?, ?, ?)`,
-    ),
   };
+  const appendAudit = prepareAuditAppend(db);
   const save = db.transaction((r: LifecycleRecord, audit: readonly AuditEntry[]) => {
     const leads = JSON.stringify(r.leads);
     const approvals = JSON.stringify(r.approvals);
@@ -991,10 +978,7 @@ function sqliteLifecycleStore(db: Database.Database): LifecycleStore {
             r.version - 1,
           );
     if (result.changes !== 1) return false;
-    for (const e of audit) {
-      const details = JSON.stringify(e.details);
-      stmt.audit.run(e.at, e.actorId, e.workspaceId, e.action, e.target, details, e.ip);
-    }
+    appendAudit(audit);
     return true;
   });
   return {
