@@ -182,8 +182,12 @@ test('a lay evaluator and a clinician score alone; moderation reveals both, the 
   // Once the clinician submits, moderation opens without a reason; focus goes to the stage.
   await clinician.page.getByRole('button', { name: 'Submit my scores' }).click();
   await expect(clinician.page.getByText('You have submitted your scores.')).toBeVisible();
-  // No reload: the chair's page learns of it by polling.
-  await expect(panel).toContainText(`${clinician.person.name}: Evaluator, has submitted`);
+  // No reload: the server tells the chair's page, which follows the evaluation live, at once
+  // (it would ask by itself only a minute later).
+  await expect(chair.page.getByText(/appears as they do it/)).toBeVisible();
+  await expect(panel).toContainText(`${clinician.person.name}: Evaluator, has submitted`, {
+    timeout: 3_000,
+  });
   await expect(open).toContainText('Every evaluator has submitted.');
   await open.getByRole('button', { name: 'Open moderation' }).click();
   await expect(chair.page.getByText('Stage: Moderation.')).toBeFocused();
@@ -197,10 +201,12 @@ test('a lay evaluator and a clinician score alone; moderation reveals both, the 
   await expect(chair.page.getByText('Wide disagreement')).toBeVisible();
   await expectNoAxeViolations(chair.page, 'moderation');
 
-  // The lay evaluator's open page learns of it (polling) and offers the new stage rather
+  // The lay evaluator's open page learns of it at once and offers the new stage rather
   // than swapping it in under them; then they see the clinician's rationale too.
   const movedOn = lay.page.getByRole('alert').filter({ hasText: 'The evaluation has moved on' });
-  await expect(movedOn).toContainText('The evaluation has moved on to: Moderation.');
+  await expect(movedOn).toContainText('The evaluation has moved on to: Moderation.', {
+    timeout: 3_000,
+  });
   await expectNoAxeViolations(lay.page, 'the evaluation moved on notice');
   await movedOn.getByRole('button', { name: 'Show the evaluation as it is now' }).click();
   await expect(lay.page.getByText('Stage: Moderation.')).toBeFocused();

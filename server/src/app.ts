@@ -14,6 +14,10 @@ import { attributionRoutes } from './routes/documents/attributionRoutes.ts';
 import { bidDocumentRoutes, isBidDocumentUpload } from './routes/documents/bidDocumentRoutes.ts';
 import { commentRoutes } from './routes/documents/commentRoutes.ts';
 import { documentRoutes } from './routes/documents/documentRoutes.ts';
+import {
+  announceEvaluationChanges,
+  evaluationEventRoutes,
+} from './routes/documents/evaluationEvents.ts';
 import { evaluationRoutes } from './routes/documents/evaluationRoutes.ts';
 import { exportRoutes } from './routes/documents/exportRoutes.ts';
 import { lifecycleRoutes } from './routes/documents/lifecycleRoutes.ts';
@@ -52,6 +56,8 @@ export function createApp(services: Services) {
     await next();
     c.header('Cache-Control', 'no-store');
   });
+  // Pages following an evaluation hear of every change to it (its event stream).
+  api.use('/documents/:id/evaluation/*', announceEvaluationChanges);
   api.route('/', healthRoutes);
   api.route('/auth', authRoutes);
   api.route('/account', accountRoutes);
@@ -64,6 +70,7 @@ export function createApp(services: Services) {
   api.route('/documents', exportRoutes);
   api.route('/documents', versionRoutes);
   api.route('/documents', evaluationRoutes);
+  api.route('/documents', evaluationEventRoutes);
   api.route('/documents', bidDocumentRoutes);
   api.route('/documents', commentRoutes);
   api.route('/documents', lifecycleRoutes);

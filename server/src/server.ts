@@ -10,6 +10,7 @@ import { RedisThrottle } from './cluster/redisThrottle.ts';
 import { type Config, ConfigError } from './config.ts';
 import type { Logger } from './logger.ts';
 import type { AccessChange } from './services/accessEvents.ts';
+import { DocumentNotices } from './services/documentNotices.ts';
 import { createServices, type LiveDocuments, type Services } from './services/index.ts';
 import { saveVersion } from './services/versions.ts';
 import { openStorage } from './storage/open.ts';
@@ -54,17 +55,25 @@ function closingHandshakes(sockets: Set<WebSocket>, ms: number): Promise<void> {
 }
 
 /**
- * The live documents as the HTTP routes see them when several processes share the
- * database: a document erased here is forgotten by every process.
+ * The live documents as the HTTP routes see them: a notice reaches the document's sockets
+ * and the pages that follow it without one; when several processes share the database, a
+ * document erased here is forgotten by every process.
  */
-function clusterWide(sync: SyncServer, cluster: Cluster): LiveDocuments {
+function liveDocumentsOf(
+  sync: SyncServer,
+  cluster: Cluster | null,
+  notices: DocumentNotices,
+): LiveDocuments {
   return {
     committedDocument: (documentId) => sync.committedDocument(documentId),
     applyServerEdit: (...args) => sync.applyServerEdit(...args),
     // The sync server announces notices to the other processes itself.
-    notify: (documentId, topic) => sync.notify(documentId, topic),
+    notify(documentId, topic) {
+      sync.notify(documentId, topic);
+      notices.publish(documentId, topic);
+    },
     async discard(documentId) {
-      cluster.discarded(documentId);
+      cluster?.discarded(documentId);
       await sync.discard(documentId);
     },
   };
@@ -135,7 +144,12 @@ export async function startServer(
       )
       .catch((err: unknown) => logger.log('error', 'sync.recheck_failed', { error: String(err) }));
   };
-  services.live = cluster ? clusterWide(sync, cluster) : sync;
+  if (cluster) {
+    services.notices = new DocumentNotices((documentId, listener) =>
+      cluster.followNotices(documentId, listener),
+    );
+  }
+  services.live = liveDocumentsOf(sync, cluster, services.notices);
   if (cluster) services.clusterConnected = () => cluster.bus.connected;
   services.sessions.onEnd((ids, reason) => {
     closeSessions(ids, reason);
@@ -187,6 +201,8 @@ export async function startServer(
     stop() {
       stopped ??= (async () => {
         server.close();
+        // Open event streams end now, so their pages reconnect to another process.
+        services.notices.close();
         await sessionExpiry.stop();
         await sync.shutdown();
         await closingHandshakes(wss.clients, CLOSE_GRACE_MS);

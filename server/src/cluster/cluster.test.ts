@@ -2,6 +2,7 @@ import { CloseCode } from '@chorus/shared';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { openEventStream } from '../test/eventStream.ts';
 import { buildDocument, buildUser, call, type TestUser } from '../test/factories.ts';
 import { startTestPostgres, type TestPostgres } from '../test/postgres.ts';
 import { startTestRedis, type TestRedis } from '../test/redis.ts';
@@ -317,6 +318,50 @@ describe('two server processes sharing PostgreSQL, joined through Redis', () => 
       redis.resume();
     }
     expect(one.logger.entries.some((e) => e.event === 'cluster.throttle_unreachable')).toBe(true);
+  });
+
+  it('a scoring page following an evaluation on one process hears of a score saved on the other', async () => {
+    const chair = await buildUser(one.url, 'Cher Chair');
+    const evaluator = await buildUser(one.url, 'Eve Evaluator');
+    const { documentId } = await buildDocument(
+      one.url,
+      chair,
+      [evaluator],
+      'procurement_evaluation',
+    );
+    const path = `/documents/${documentId}/evaluation`;
+    const setup = await call(one.url, 'PUT', `${path}/setup`, {
+      cookie: chair.cookie,
+      body: {
+        criteria: [{ title: 'Quality', scale: '0-4', weight: 100, threshold: null }],
+        bids: [{ bidder: 'Northside' }],
+        panel: [
+          { userId: chair.id, panelRole: 'chair' },
+          { userId: evaluator.id, panelRole: 'evaluator' },
+        ],
+      },
+    });
+    expect(setup.status).toBe(200);
+    const started = await call(one.url, 'POST', `${path}/start`, { cookie: chair.cookie });
+    const bidId = started.json.evaluation.setup.bids[0].id as string;
+    const criterionId = started.json.evaluation.setup.criteria[0].id as string;
+    await call(one.url, 'PUT', `${path}/declaration`, {
+      cookie: evaluator.cookie,
+      body: { confidential: true, conflict: false },
+    });
+    // The chair's page is served by the second process; the evaluator saves on the first.
+    const stream = await openEventStream(two.url, `${path}/events`, chair.cookie);
+    try {
+      await stream.next('ready');
+      const saved = await call(one.url, 'PUT', `${path}/scores/${bidId}/${criterionId}`, {
+        cookie: evaluator.cookie,
+        body: { kind: 'score', score: 2, rationale: 'Sound plan, thin on rural staffing.' },
+      });
+      expect(saved.status).toBe(200);
+      expect((await stream.next('changed')).data).toBe('');
+    } finally {
+      stream.close();
+    }
   });
 
   it('a process that shuts down takes its people’s presence with it at once', async () => {

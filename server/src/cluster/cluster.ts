@@ -1,3 +1,4 @@
+import type { NoticeTopic } from '@chorus/shared';
 import type { SessionEndReason } from '../auth/sessions.ts';
 import type { Logger } from '../logger.ts';
 import type { AccessChange } from '../services/accessEvents.ts';
@@ -89,6 +90,20 @@ export class Cluster {
       );
     },
   };
+
+  /**
+   * The other processes' notices about one document (`SyncServer.notify` announces them),
+   * for pages here that follow the document without its socket (`DocumentNotices`).
+   */
+  followNotices(documentId: string, listener: (topic: NoticeTopic) => void): Promise<() => void> {
+    const channel = documentChannel(documentId);
+    return this.bus.subscribe(channel, (payload) => {
+      const parsed = parseMessage(documentMessageSchema, payload);
+      if (!parsed.ok) return this.#drop(channel, parsed.problem);
+      if (parsed.message.from === this.bus.nodeId) return;
+      if (parsed.message.t === 'notice') listener(parsed.message.topic);
+    });
+  }
 
   /** Starts hearing the other processes' events. */
   async listen(handlers: ControlHandlers): Promise<void> {

@@ -9,6 +9,7 @@ import type { Logger } from '../logger.ts';
 import type { Storage } from '../storage/types.ts';
 import type { EditAuthor } from '../sync/types.ts';
 import { AccessEvents } from './accessEvents.ts';
+import { DocumentNotices } from './documentNotices.ts';
 
 /** What the HTTP side may ask of the sync server (implemented by SyncServer). */
 export interface LiveDocuments {
@@ -24,7 +25,10 @@ export interface LiveDocuments {
    * room without writing anything of it again (no snapshot, no version).
    */
   discard(documentId: string): Promise<void>;
-  /** Tells everyone with the document open that its comments changed (see `SyncServer.notify`). */
+  /**
+   * Tells everyone following the document, on every process, that something kept beside it
+   * changed (see `SyncServer.notify` and `DocumentNotices`).
+   */
   notify(documentId: string, topic: NoticeTopic): void;
 }
 
@@ -43,6 +47,8 @@ export interface Services {
   /** Replaced by counts in Redis when processes are joined (see server.ts). */
   signInThrottle: { byIp: Throttle; byAccount: Throttle };
   accessEvents: AccessEvents;
+  /** Notices about documents for pages that follow them without a socket (see server.ts). */
+  notices: DocumentNotices;
   logger: Logger;
   /** Set once the sync server exists (see server.ts). */
   live: LiveDocuments | null;
@@ -56,6 +62,7 @@ export function createServices(config: Config, storage: Storage, logger: Logger)
     storage,
     logger,
     accessEvents: new AccessEvents(),
+    notices: new DocumentNotices(),
     live: null,
     clusterConnected: null,
     sessions: new SessionService(storage.sessions, storage.users, {

@@ -39,13 +39,14 @@ export const ChorusMessage = {
    */
   attribution: 2,
   /**
-   * server -> client: `[100, 3, json]` with `{topic: 'comments'}` or `{topic: 'status'}`:
-   * something kept beside the document (its comments, its status) changed; fetch it again
-   * over HTTP.
+   * server -> client: `[100, 3, json]` with `{topic: 'comments'}`, `{topic: 'status'}` or
+   * `{topic: 'evaluation'}`: something kept beside the document (its comments, its status,
+   * a procurement evaluation's scoring) changed; fetch it again over HTTP. The notice says
+   * only what changed, never how, so it carries nothing its receiver may not see.
    */
   notice: 3,
 } as const;
 
 /** What a notice says changed. */
-export const noticeTopics = ['comments', 'status'] as const;
+export const noticeTopics = ['comments', 'status', 'evaluation'] as const;
 export type NoticeTopic = (typeof noticeTopics)[number];

@@ -16,22 +16,31 @@ const stageWords: Record<EvaluationState, string> = {
   signed_off: 'The bids’ documents and clarifications, kept as the record of the evaluation.',
 };
 
-/** How often the bids are asked for again, so others' questions and answers appear. */
+/**
+ * How often the bids are asked for again, so others' questions and answers appear: often
+ * while the page cannot follow the evaluation's events, now and then while it can.
+ */
 const POLL_MS = 5000;
+const LIVE_POLL_MS = 60_000;
 
 /**
  * Each bid with its documents and clarifications, for those who may see the bids. Loads
  * its own data (files are never part of the evaluation's view) and again when the stage,
- * round or set-up changes (`version`).
+ * round or set-up changes (`version`) and whenever the server says the evaluation changed
+ * (`pushed` counts those notices; `live` says whether they are heard).
  */
 export function BidsSection({
   documentId,
   stage,
   version,
+  pushed,
+  live,
 }: {
   documentId: string;
   stage: EvaluationState;
   version: string;
+  pushed: number;
+  live: boolean;
 }) {
   const [view, setView] = useState<BidsView | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
@@ -51,17 +60,20 @@ export function BidsSection({
       );
     }
   }, [documentId]);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: `version` is why it loads again.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `version` and `pushed` are why it loads again.
   useEffect(() => {
     void load();
-  }, [load, version]);
+  }, [load, version, pushed]);
   useEffect(() => {
     if (stage === 'setup' || stage === 'signed_off') return;
-    const timer = setInterval(() => {
-      if (document.visibilityState === 'visible') void load();
-    }, POLL_MS);
+    const timer = setInterval(
+      () => {
+        if (document.visibilityState === 'visible') void load();
+      },
+      live ? LIVE_POLL_MS : POLL_MS,
+    );
     return () => clearInterval(timer);
-  }, [stage, load]);
+  }, [stage, load, live]);
   const changed = (next: BidsView) => {
     changes.current++;
     setView(next);

@@ -34,6 +34,7 @@ import {
 import { ModerationView } from './ModerationView.tsx';
 import { ScoreSheet } from './ScoreSheet.tsx';
 import { SetupForm } from './SetupForm.tsx';
+import { useEvaluationEvents } from './useEvaluationEvents.ts';
 import './evaluation.css';
 
 async function load(documentId: string): Promise<{ info: DocumentInfo; view: EvaluationView }> {
@@ -51,8 +52,12 @@ const stageExplained = {
   signed_off: 'The chair has signed off the evaluation. Its scores are locked.',
 } as const;
 
-/** How often the page asks for others' progress while scoring and moderating. */
+/**
+ * How often the page asks for others' progress: every few seconds while it cannot follow
+ * the evaluation's event stream, and now and then while it can (in case a notice was lost).
+ */
 const POLL_MS = 5000;
+const LIVE_POLL_MS = 60_000;
 
 /** A procurement evaluation's scoring: set-up, individual scoring and moderation. */
 export function EvaluationPage({ documentId }: { documentId: string }) {
@@ -100,14 +105,23 @@ export function EvaluationPage({ documentId }: { documentId: string }) {
       // The next poll tries again; a signed-out session is caught by the next action.
     }
   }, [documentId, setData]);
-  // Others' progress (submissions, agreed scores, stages) appears within seconds.
+  // Others' progress (submissions, agreed scores, stages, bids' questions) appears as it
+  // happens: the server says when anything changed, and the page fetches it again.
+  const [pushed, setPushed] = useState(0);
+  const live = useEvaluationEvents(documentId, () => {
+    setPushed((n) => n + 1);
+    void refresh();
+  });
   useEffect(() => {
     if (stage === null) return;
-    const timer = setInterval(() => {
-      if (document.visibilityState === 'visible') void refresh();
-    }, POLL_MS);
+    const timer = setInterval(
+      () => {
+        if (document.visibilityState === 'visible') void refresh();
+      },
+      live ? LIVE_POLL_MS : POLL_MS,
+    );
     return () => clearInterval(timer);
-  }, [stage, refresh]);
+  }, [stage, refresh, live]);
   useDocumentTitle(
     state.status === 'ready'
       ? `Scoring of ${state.data.info.document.title}`
@@ -154,6 +168,13 @@ export function EvaluationPage({ documentId }: { documentId: string }) {
         <p>Your panel role: {panelRoleLabels[me.panelRole]}.</p>
       ) : (
         <p>You are not on the panel; as an owner of the document you can follow the evaluation.</p>
+      )}
+      {evaluation.state === 'signed_off' ? null : (
+        <p>
+          {live
+            ? 'What others do here (declarations, submissions, agreed scores, questions) appears as they do it.'
+            : 'What others do here appears within a few seconds.'}
+        </p>
       )}
 
       {movedOn ? (
@@ -236,6 +257,8 @@ export function EvaluationPage({ documentId }: { documentId: string }) {
           documentId={id}
           stage={evaluation.state}
           version={`${evaluation.state} ${evaluation.round} ${evaluation.setup.bids.map((b) => `${b.id}:${b.bidder}`).join(' ')}`}
+          pushed={pushed}
+          live={live}
         />
       ) : null}
 

@@ -1,0 +1,138 @@
+import { ErrorId } from '@chorus/shared';
+import { Hono, type MiddlewareHandler } from 'hono';
+import { streamSSE } from 'hono/streaming';
+import { AppError } from '../../errors.ts';
+import { authorizeDocument } from '../../http/authorize.ts';
+import type { AppEnv } from '../../http/env.ts';
+import { checkDocumentAccess } from '../../services/access.ts';
+
+/** A comment line this often keeps proxies from closing a quiet stream. */
+export const KEEPALIVE_MS = 25_000;
+/** A stream ends after this and the browser opens another, checked afresh from the start. */
+const MAX_STREAM_MS = 10 * 60_000;
+/** How long a browser waits before opening the stream again after it ended. */
+const RETRY_MS = 2_000;
+/** Streams one account may hold open on one process (a person with many tabs). */
+export const MAX_STREAMS_PER_PERSON = 10;
+
+/** Wakes a waiting loop once; a wake with nobody waiting is kept for the next wait. */
+class Wakeup {
+  #resolve: (() => void) | null = null;
+  #pending = false;
+
+  wake(): void {
+    const resolve = this.#resolve;
+    this.#resolve = null;
+    if (resolve) resolve();
+    else this.#pending = true;
+  }
+
+  /** Resolves at the next wake, or after `ms`. */
+  wait(ms: number): Promise<void> {
+    if (this.#pending) {
+      this.#pending = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.#resolve = null;
+        resolve();
+      }, ms);
+      this.#resolve = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+}
+
+/**
+ * After every write to an evaluation (its scoring, declarations, bids' files and
+ * clarifications) that succeeded, tells everyone following it, on every process, that it
+ * changed. Mounted once in app.ts for `/documents/:id/evaluation/*`.
+ */
+export const announceEvaluationChanges: MiddlewareHandler<AppEnv> = async (c, next) => {
+  await next();
+  if (c.req.method === 'GET' || c.req.method === 'HEAD' || c.res.status >= 400) return;
+  const documentId = c.req.param('id');
+  if (documentId) c.var.services.live?.notify(documentId, 'evaluation');
+};
+
+/**
+ * The scoring page's live updates: a server-sent event stream that says `changed` whenever
+ * the evaluation changed, so the page fetches it again at once (through the routes that
+ * decide what this person may see) instead of asking every few seconds. It carries nothing
+ * else, so it cannot leak a score. Each wake-up checks again that the session is current and
+ * the person may still see the document, and ends the stream (`ended`, with why) if not;
+ * the stream also ends after ten minutes and when the server stops, and the browser opens
+ * it again after `RETRY_MS`.
+ */
+export const evaluationEventRoutes = new Hono<AppEnv>().get('/:id/evaluation/events', async (c) => {
+  const { document, user } = await authorizeDocument(c, 'document.view');
+  const { session } = c.var.auth ?? {};
+  if (!session) throw new AppError(ErrorId.unauthenticated, 'Sign in to continue.');
+  const { notices, sessions, storage, accessEvents } = c.var.services;
+  if (notices.listenersOf(user.id) >= MAX_STREAMS_PER_PERSON) {
+    throw new AppError(
+      ErrorId.tooManyRequests,
+      `You have ${MAX_STREAMS_PER_PERSON} scoring pages open already. Close some of them; this page checks for changes every few seconds meanwhile.`,
+    );
+  }
+  return streamSSE(c, async (stream) => {
+    const wakeup = new Wakeup();
+    let changed = false;
+    let stopping = false;
+    const stopListening = await notices.listen(document.id, user.id, (topic) => {
+      if (topic !== 'evaluation') return;
+      changed = true;
+      wakeup.wake();
+    });
+    // Checked again at once when the person's access or session may have changed here.
+    const stops = [
+      stopListening,
+      notices.onClose(() => {
+        stopping = true;
+        wakeup.wake();
+      }),
+      accessEvents.onChange((change) => {
+        if (change.workspaceId !== document.workspaceId) return;
+        if (change.userId === undefined || change.userId === user.id) wakeup.wake();
+      }),
+      sessions.onEnd((ids) => {
+        if (ids.includes(session.id)) wakeup.wake();
+      }),
+    ];
+    stream.onAbort(() => wakeup.wake());
+    const until = Date.now() + MAX_STREAM_MS;
+    try {
+      // Anything that changed while the page had no stream is fetched on `ready`.
+      await stream.writeSSE({ event: 'ready', data: '', retry: RETRY_MS });
+      for (;;) {
+        await wakeup.wait(Math.min(KEEPALIVE_MS, Math.max(0, until - Date.now())));
+        if (stream.aborted || stopping || Date.now() >= until) break;
+        // Use of the page is not use of the session: an unattended tab still signs out.
+        const standing = await sessions.renew(session.id, 0);
+        if (!standing || standing.endsAt <= Date.now()) {
+          await stream.writeSSE({ event: 'ended', data: 'Your session has ended. Sign in again.' });
+          break;
+        }
+        const access = await checkDocumentAccess(storage, user.id, document.id, 'document.view');
+        if (!access.ok) {
+          await stream.writeSSE({
+            event: 'ended',
+            data: 'You can no longer open this document. Ask an owner of the workspace.',
+          });
+          break;
+        }
+        if (changed) {
+          changed = false;
+          await stream.writeSSE({ event: 'changed', data: '' });
+        } else {
+          await stream.write(': still here\n\n');
+        }
+      }
+    } finally {
+      for (const stop of stops) stop();
+    }
+  });
+});
