@@ -35,11 +35,11 @@ describe('the evaluation event stream', () => {
 
   beforeAll(async () => {
     server = await startTestServer();
-    [owner, chair, clinician, lay, stranger] = await Promise.all(
-      ['Olive Owner', 'Cher Chair', 'Cal Clinician', 'Lee Lay', 'Sam Stranger'].map((n) =>
-        buildUser(server.url, n),
-      ),
-    );
+    owner = await buildUser(server.url, 'Olive Owner');
+    chair = await buildUser(server.url, 'Cher Chair');
+    clinician = await buildUser(server.url, 'Cal Clinician');
+    lay = await buildUser(server.url, 'Lee Lay');
+    stranger = await buildUser(server.url, 'Sam Stranger');
     const ws = await call(server.url, 'POST', '/workspaces', {
       body: { name: 'Eye care procurement' },
       cookie: owner.cookie,
