@@ -142,10 +142,13 @@ test('a patient comments on the text, a clinician replies, and the thread follow
         .click(),
     ]);
     const zip = await JSZip.loadAsync(readFileSync(await download.path()));
+    // The thread is a Word comment on the words it is on, credited as its author chose.
     const xml = (await zip.file('word/document.xml')?.async('string')) ?? '';
-    const words = xml.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
-    expect(words).toContain('Say how long people wait for their results now.');
-    expect(words).toContain('Pat Patient (Patient or service user)');
+    expect(xml).toMatch(/<w:commentRangeStart w:id="1"\/>/);
+    expect(xml).toMatch(/<w:commentRangeEnd w:id="1"\/>/);
+    const notes = (await zip.file('word/comments.xml')?.async('string')) ?? '';
+    expect(notes).toContain('Say how long people wait for their results now.');
+    expect(notes).toContain('w:author="Pat Patient (Patient or service user)"');
   });
 
   await test.step('resolving hides the thread for everyone; it can be shown and reopened', async () => {

@@ -1,4 +1,7 @@
 import {
+  CommentRangeEnd,
+  CommentRangeStart,
+  CommentReference,
   Document,
   HeadingLevel,
   Packer,
@@ -9,7 +12,7 @@ import {
   TextRun,
   WidthType,
 } from 'docx';
-import type { OutlineBlock, Run } from './outline.ts';
+import type { Outline, OutlineBlock, Run } from './outline.ts';
 
 const headings = {
   1: HeadingLevel.HEADING_1,
@@ -36,22 +39,33 @@ function safe(text: string): string {
   return out;
 }
 
-/** Text runs, with line breaks inside a paragraph kept as breaks. */
+/**
+ * Text runs, with line breaks inside a paragraph kept as breaks, and the ranges of Word
+ * comments where the outline marks them (the reference, which Word shows as the comment's
+ * marker, follows the range's end).
+ */
 function textRuns(
   runs: readonly Run[],
   extra: { italics?: boolean; font?: string } = {},
-): TextRun[] {
-  return runs.flatMap((run) =>
-    run.text.split('\n').map(
-      (piece, i) =>
-        new TextRun({
-          text: safe(piece),
-          break: i > 0 ? 1 : undefined,
-          bold: run.bold,
-          italics: run.italic || extra.italics,
-          font: extra.font,
-        }),
-    ),
+): (TextRun | CommentRangeStart | CommentRangeEnd)[] {
+  return runs.flatMap((run): (TextRun | CommentRangeStart | CommentRangeEnd)[] =>
+    run.comment
+      ? run.comment.at === 'start'
+        ? [new CommentRangeStart(run.comment.id)]
+        : [
+            new CommentRangeEnd(run.comment.id),
+            new TextRun({ children: [new CommentReference(run.comment.id)] }),
+          ]
+      : run.text.split('\n').map(
+          (piece, i) =>
+            new TextRun({
+              text: safe(piece),
+              break: i > 0 ? 1 : undefined,
+              bold: run.bold,
+              italics: run.italic || extra.italics,
+              font: extra.font,
+            }),
+        ),
   );
 }
 
@@ -76,7 +90,9 @@ export function docxTable(header: readonly string[], rows: readonly string[][]):
 function render(block: OutlineBlock): Paragraph | Table {
   switch (block.type) {
     case 'heading':
-      return new Paragraph({ text: safe(block.text), heading: headings[block.level] });
+      return block.runs
+        ? new Paragraph({ children: textRuns(block.runs), heading: headings[block.level] })
+        : new Paragraph({ text: safe(block.text), heading: headings[block.level] });
     case 'paragraph':
       if (block.style === 'quote') {
         return new Paragraph({
@@ -106,16 +122,48 @@ function render(block: OutlineBlock): Paragraph | Table {
   }
 }
 
-/** A document's outline as a Word document, with its title and what was left out and why. */
+/** Up to two initials of a name, for Word's comment markers ("Pat Patient (…)" is PP). */
+const initials = (author: string) =>
+  author
+    .replace(/\(.*\)/, '')
+    .split(/\s+/)
+    .filter(Boolean)
+    .slice(0, 2)
+    .map((w) => w.charAt(0).toUpperCase())
+    .join('');
+
+/**
+ * A document's outline as a Word document, with its title and what was left out and why,
+ * and its comments beside the words they are on.
+ */
 export function outlineToDocx(
   title: string,
   about: string,
-  blocks: readonly OutlineBlock[],
+  outline: Outline | readonly OutlineBlock[],
 ): Promise<Buffer> {
+  const { blocks, comments } = 'blocks' in outline ? outline : { blocks: outline, comments: [] };
   const children: (Paragraph | Table)[] = [
     new Paragraph({ text: safe(title), heading: HeadingLevel.TITLE }),
     new Paragraph({ children: [new TextRun({ text: safe(about), italics: true })] }),
     ...blocks.map(render),
   ];
-  return Packer.toBuffer(new Document({ title, sections: [{ children }] }));
+  return Packer.toBuffer(
+    new Document({
+      title,
+      comments: {
+        children: comments.map((c) => ({
+          id: c.id,
+          ...(c.parentId === undefined ? {} : { parentId: c.parentId }),
+          author: safe(c.author),
+          initials: safe(initials(c.author)),
+          date: c.date,
+          resolved: c.resolved,
+          children: c.paragraphs.map(
+            (text) => new Paragraph({ children: [new TextRun({ text: safe(text) })] }),
+          ),
+        })),
+      },
+      sections: [{ children }],
+    }),
+  );
 }

@@ -1,6 +1,7 @@
+import type { CommentThreadView, CommentView } from '@chorus/shared';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { outlineOf } from './outline.ts';
+import { documentOutline, outlineOf } from './outline.ts';
 
 function element(
   name: string,
@@ -241,6 +242,148 @@ describe('document outline for an export', () => {
       type: 'table',
       header: ['Action', 'Owner', 'Due', 'Status'],
       rows: [['Draft the letter', 'Pat', '1 Dec 2026', 'In progress']],
+    });
+  });
+
+  describe('comment threads', () => {
+    const at = (type: Y.XmlText, index: number) =>
+      Buffer.from(
+        Y.encodeRelativePosition(Y.createRelativePositionFromTypeIndex(type, index)),
+      ).toString('base64');
+    const comment = (body: string, name = 'Pat Patient'): CommentView => ({
+      id: body,
+      authorId: 'a',
+      authorName: name,
+      roleLabel: 'Patient or service user',
+      color: '#000',
+      body,
+      mentions: [],
+      createdAt: '2026-03-02T10:00:00.000Z',
+      editedAt: null,
+      deleted: false,
+    });
+    const thread = (
+      start: string,
+      end: string,
+      comments: CommentView[],
+      extra: Partial<CommentThreadView> = {},
+    ): CommentThreadView => ({
+      id: comments[0]?.body ?? 'x',
+      anchor: { start, end },
+      quote: 'the words',
+      createdAt: '2026-03-02T10:00:00.000Z',
+      resolved: null,
+      suggestion: null,
+      comments,
+      ...extra,
+    });
+
+    it('puts each thread beside its words as Word comments, replies under the first', () => {
+      const first = para('Results should come within a week.');
+      const second = para('Letters are sent by post.');
+      const doc = build([
+        element('heading', { level: '2' }, [textNode([['Waiting']])]),
+        first,
+        second,
+      ]);
+      const t1 = first.get(0) as Y.XmlText;
+      const t2 = second.get(0) as Y.XmlText;
+      const heading = (doc.getXmlFragment('default').get(0) as Y.XmlElement).get(0) as Y.XmlText;
+      const outline = documentOutline(doc, {
+        which: 'all',
+        threads: [
+          // "within a week", with a reply and a suggestion, resolved.
+          thread(at(t1, 20), at(t1, 33), [comment('Too slow?'), comment('Agreed', 'Cal')], {
+            suggestion: { text: 'within three days', outcome: null, decided: null },
+            resolved: { byName: 'Cal', at: '2026-03-03T10:00:00.000Z' },
+          }),
+          // From "come" in one paragraph to "Letters" in the next.
+          thread(at(t1, 15), at(t2, 7), [comment('One sentence?')]),
+          thread(at(heading, 0), at(heading, 7), [comment('A better title')]),
+          // Its words were deleted: both ends meet.
+          thread(at(t2, 3), at(t2, 3), [comment('Gone words')]),
+        ],
+      });
+      const [h, p1, p2] = outline.blocks;
+      expect(h).toMatchObject({
+        type: 'heading',
+        runs: [
+          { text: '', comment: { id: 4, at: 'start' } },
+          { text: 'Waiting' },
+          { text: '', comment: { id: 4, at: 'end' } },
+        ],
+      });
+      expect(p1).toEqual({
+        type: 'paragraph',
+        runs: [
+          { text: 'Results should ' },
+          { text: '', comment: { id: 3, at: 'start' } },
+          { text: 'come ' },
+          { text: '', comment: { id: 1, at: 'start' } },
+          { text: '', comment: { id: 2, at: 'start' } },
+          { text: 'within a week' },
+          { text: '', comment: { id: 2, at: 'end' } },
+          { text: '', comment: { id: 1, at: 'end' } },
+          { text: '.' },
+        ],
+      });
+      expect(p2).toEqual({
+        type: 'paragraph',
+        runs: [
+          { text: 'Letters' },
+          { text: '', comment: { id: 3, at: 'end' } },
+          { text: ' are sent by post.' },
+        ],
+      });
+      expect(outline.comments).toEqual([
+        {
+          id: 1,
+          author: 'Pat Patient (Patient or service user)',
+          date: new Date('2026-03-02T10:00:00.000Z'),
+          resolved: true,
+          paragraphs: ['Too slow?', 'Suggested change: “within three days” (not decided yet)'],
+        },
+        {
+          id: 2,
+          parentId: 1,
+          author: 'Cal (Patient or service user)',
+          date: new Date('2026-03-02T10:00:00.000Z'),
+          resolved: true,
+          paragraphs: ['Agreed', 'Resolved by Cal on 3 March 2026.'],
+        },
+        expect.objectContaining({ id: 3, paragraphs: ['One sentence?'] }),
+        expect.objectContaining({ id: 4, paragraphs: ['A better title'] }),
+      ]);
+      // Only the thread whose words are gone is listed at the end.
+      const rest = JSON.stringify(outline.blocks.slice(3));
+      expect(rest).toContain('Gone words');
+      expect(rest).toContain('1 thread, oldest first, whose words are no longer in the text');
+      expect(rest).not.toContain('Too slow?');
+    });
+
+    it('takes a withheld quote out of a comment beside the text too', () => {
+      const p = para('We will text results.');
+      const quote = 'My son read my results to me over the phone';
+      const doc = build([
+        p,
+        element('evidenceList', {}, [
+          element('evidenceItem', {
+            kind: 'quote',
+            body: quote,
+            source: 'Sam',
+            consent: 'unknown',
+          }),
+        ]),
+      ]);
+      const t = p.get(0) as Y.XmlText;
+      const outline = documentOutline(doc, {
+        which: 'open',
+        threads: [thread(at(t, 0), at(t, 7), [comment(`He said: “${quote}”`)])],
+      });
+      expect(outline.comments[0]?.paragraphs).toEqual([
+        'He said: “[a quote kept within the group]”',
+      ]);
+      expect(JSON.stringify(outline)).not.toContain('My son read');
     });
   });
 });

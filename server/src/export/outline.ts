@@ -41,10 +41,23 @@ export interface Run {
   text: string;
   bold?: boolean;
   italic?: boolean;
+  /** An empty run that marks where a Word comment's range starts or ends. */
+  comment?: { id: number; at: 'start' | 'end' };
 }
 
+/** A comment thread's place in the text: where each end falls in a text node. */
+export interface CommentPlace {
+  /** The Word comment ids of the thread (its first comment, then its replies). */
+  ids: readonly number[];
+  start: { text: Y.XmlText; index: number };
+  end: { text: Y.XmlText; index: number };
+}
+
+/** The comment marks to put in each text node, by the index they fall before. */
+type Marks = Map<Y.XmlText, { index: number; run: Run }[]>;
+
 export type OutlineBlock =
-  | { type: 'heading'; level: 1 | 2 | 3; text: string }
+  | { type: 'heading'; level: 1 | 2 | 3; text: string; runs?: Run[] }
   | { type: 'paragraph'; runs: Run[]; style?: 'quote' | 'code' }
   | { type: 'bullet'; level: number; runs: Run[] }
   | { type: 'labelled'; label: string; text: string }
@@ -59,21 +72,49 @@ const text = (el: Y.XmlElement, key: string): string => {
 const children = (el: Y.XmlElement | Y.XmlFragment): Y.XmlElement[] =>
   el.toArray().filter((c): c is Y.XmlElement => c instanceof Y.XmlElement);
 
-/** The runs of a text block: its text with bold and italic kept, inline nodes as spaces. */
-function runsOf(el: Y.XmlElement): Run[] {
+/** The runs of one text node, cut where a comment's range starts or ends. */
+function textRunsOf(node: Y.XmlText, marks: Marks | undefined): Run[] {
+  const runs: Run[] = [];
+  const here = [...(marks?.get(node) ?? [])].sort((a, b) => a.index - b.index);
+  let offset = 0;
+  let next = 0;
+  for (const op of node.toDelta() as { insert: unknown; attributes?: Record<string, unknown> }[]) {
+    if (typeof op.insert !== 'string') continue;
+    const style: Omit<Run, 'text'> = {};
+    if (op.attributes?.bold) style.bold = true;
+    if (op.attributes?.italic) style.italic = true;
+    let rest = op.insert;
+    for (;;) {
+      // Marks that fall inside this piece (or at its start) cut it there.
+      const mark = here[next];
+      if (mark === undefined || mark.index >= offset + rest.length) break;
+      const cut = Math.max(0, mark.index - offset);
+      if (cut > 0) runs.push({ text: rest.slice(0, cut), ...style });
+      runs.push(mark.run);
+      rest = rest.slice(cut);
+      offset += cut;
+      next++;
+    }
+    if (rest) runs.push({ text: rest, ...style });
+    offset += rest.length;
+  }
+  // Marks at the very end of the text (a range that ends with it).
+  for (; next < here.length; next++) {
+    const mark = here[next];
+    if (mark) runs.push(mark.run);
+  }
+  return runs;
+}
+
+/**
+ * The runs of a text block: its text with bold and italic kept, inline nodes as spaces,
+ * and the start and end of each comment range placed in it.
+ */
+function runsOf(el: Y.XmlElement, marks?: Marks): Run[] {
   const runs: Run[] = [];
   for (const child of el.toArray()) {
     if (child instanceof Y.XmlText) {
-      for (const op of child.toDelta() as {
-        insert: unknown;
-        attributes?: Record<string, unknown>;
-      }[]) {
-        if (typeof op.insert !== 'string') continue;
-        const run: Run = { text: op.insert };
-        if (op.attributes?.bold) run.bold = true;
-        if (op.attributes?.italic) run.italic = true;
-        runs.push(run);
-      }
+      runs.push(...textRunsOf(child, marks));
     } else if (child instanceof Y.XmlElement && child.nodeName === 'hardBreak') {
       runs.push({ text: '\n' });
     }
@@ -101,14 +142,20 @@ function card(out: OutlineBlock[], el: Y.XmlElement, kind: CardKind): void {
   }
 }
 
-function list(out: OutlineBlock[], el: Y.XmlElement, level: number, ordered: boolean): void {
+function list(
+  out: OutlineBlock[],
+  el: Y.XmlElement,
+  level: number,
+  ordered: boolean,
+  marks: Marks,
+): void {
   children(el).forEach((item, i) => {
     children(item).forEach((block, j) => {
       if (block.nodeName === 'bulletList' || block.nodeName === 'orderedList') {
-        list(out, block, level + 1, block.nodeName === 'orderedList');
+        list(out, block, level + 1, block.nodeName === 'orderedList', marks);
       } else {
         const prefix = ordered && j === 0 ? `${i + 1}. ` : '';
-        const runs = runsOf(block);
+        const runs = runsOf(block, marks);
         out.push({ type: 'bullet', level, runs: prefix ? [{ text: prefix }, ...runs] : runs });
       }
     });
@@ -279,30 +326,40 @@ function evidenceText(
 }
 
 /** The outline of one top-level (or nested) block, appended to `out`. */
-function block(out: OutlineBlock[], el: Y.XmlElement, pieces: Map<string, string | null>): void {
+function block(
+  out: OutlineBlock[],
+  el: Y.XmlElement,
+  pieces: Map<string, string | null>,
+  marks: Marks,
+): void {
   const items = () => children(el);
   switch (el.nodeName) {
     case 'heading': {
       const level = Number(el.getAttribute('level') as unknown);
-      out.push({ type: 'heading', level: level === 1 || level === 2 ? level : 3, text: plain(el) });
+      out.push({
+        type: 'heading',
+        level: level === 1 || level === 2 ? level : 3,
+        text: plain(el),
+        runs: runsOf(el, marks),
+      });
       return;
     }
     case 'paragraph':
-      out.push({ type: 'paragraph', runs: runsOf(el) });
+      out.push({ type: 'paragraph', runs: runsOf(el, marks) });
       return;
     case 'codeBlock':
-      out.push({ type: 'paragraph', runs: runsOf(el), style: 'code' });
+      out.push({ type: 'paragraph', runs: runsOf(el, marks), style: 'code' });
       return;
     case 'blockquote':
       for (const inner of items()) {
         if (inner.nodeName === 'paragraph') {
-          out.push({ type: 'paragraph', runs: runsOf(inner), style: 'quote' });
-        } else block(out, inner, pieces);
+          out.push({ type: 'paragraph', runs: runsOf(inner, marks), style: 'quote' });
+        } else block(out, inner, pieces, marks);
       }
       return;
     case 'bulletList':
     case 'orderedList':
-      list(out, el, 0, el.nodeName === 'orderedList');
+      list(out, el, 0, el.nodeName === 'orderedList', marks);
       return;
     case 'table': {
       const rows = items().map((row) => children(row).map(allText));
@@ -405,56 +462,179 @@ function block(out: OutlineBlock[], el: Y.XmlElement, pieces: Map<string, string
   }
 }
 
-/**
- * The document's outline; `appendix` (the comments, say) goes at the end and through the
- * same safety net, so a withheld quote is not exported by a comment that quotes it.
- */
-export function outlineOf(doc: Y.Doc, appendix: readonly OutlineBlock[] = []): OutlineBlock[] {
-  const out: OutlineBlock[] = [];
-  const withheld: string[] = [];
-  const pieces = piecesOf(doc, withheld);
-  for (const el of children(doc.getXmlFragment('default'))) block(out, el, pieces);
-  out.push(...appendix);
-  return withoutWithheld(out, withheld);
+/** One comment of a thread, as a Word comment on the thread's words. */
+export interface OutlineComment {
+  id: number;
+  /** The thread's first comment, for a reply. */
+  parentId?: number;
+  /** As the person chose to be credited, with their role in the group. */
+  author: string;
+  date: Date;
+  resolved: boolean;
+  paragraphs: string[];
+}
+
+export interface Outline {
+  blocks: OutlineBlock[];
+  /** Word comments, each on the words its thread is on (their ranges are in `blocks`). */
+  comments: OutlineComment[];
+}
+
+/** Which comment threads an export carries. */
+export interface ExportedComments {
+  threads: readonly CommentThreadView[];
+  which: 'open' | 'all';
+}
+
+/** Where a thread's anchor falls: a place in a text node, or null if it is not in one. */
+function placeIn(doc: Y.Doc, encoded: string): { text: Y.XmlText; index: number } | null {
+  try {
+    const relative = Y.decodeRelativePosition(Buffer.from(encoded, 'base64'));
+    const at = Y.createAbsolutePositionFromRelativePosition(relative, doc);
+    return at && at.type instanceof Y.XmlText ? { text: at.type, index: at.index } : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The positions, from the document's root down, of the blocks that hold a text node. */
+function pathOf(node: Y.XmlText): number[] {
+  const steps: number[] = [];
+  let child: Y.XmlText | Y.XmlElement = node;
+  let parent = node.parent;
+  while (parent instanceof Y.XmlElement || parent instanceof Y.XmlFragment) {
+    steps.unshift(parent.toArray().indexOf(child));
+    if (!(parent instanceof Y.XmlElement)) break;
+    child = parent;
+    parent = parent.parent;
+  }
+  return steps;
+}
+
+/** Whether `a` comes before `b` in the document (both in text nodes). */
+function before(a: { text: Y.XmlText; index: number }, b: { text: Y.XmlText; index: number }) {
+  if (a.text === b.text) return a.index < b.index;
+  const pa = pathOf(a.text);
+  const pb = pathOf(b.text);
+  for (let i = 0; i < Math.min(pa.length, pb.length); i++) {
+    if (pa[i] !== pb[i]) return (pa[i] ?? 0) < (pb[i] ?? 0);
+  }
+  return pa.length < pb.length;
 }
 
 const day = new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeZone: 'UTC' });
 
+const suggestionLine = (t: CommentThreadView): string | null => {
+  if (!t.suggestion) return null;
+  const outcome =
+    t.suggestion.outcome === null
+      ? 'not decided yet'
+      : `${t.suggestion.outcome} by ${t.suggestion.decided?.byName ?? 'an editor'}`;
+  return `${t.suggestion.text === '' ? 'delete the words' : `“${t.suggestion.text}”`} (${outcome})`;
+};
+
 /**
- * Comment threads as an appendix: each with the words it is on, every comment credited as
- * its author chose (name or role) with its date, what a suggestion proposed and what became
- * of it, and whether the thread was resolved. Deleted comments are left out.
+ * The document's outline for an export, with the chosen comment threads. A thread whose
+ * words are in the text becomes Word comments on those words (its first comment, and its
+ * replies under it; resolved if it was); the others (their words deleted since, or in a
+ * table or structured block) are listed at the end. All of it goes through the same safety
+ * net, so a comment that quotes a withheld quote does not carry it out either.
  */
-export function commentsOutline(
+export function documentOutline(doc: Y.Doc, exported: ExportedComments | null = null): Outline {
+  const out: OutlineBlock[] = [];
+  const withheld: string[] = [];
+  const pieces = piecesOf(doc, withheld);
+  const chosen = (exported?.threads ?? []).filter(
+    (t) => exported?.which === 'all' || t.resolved === null,
+  );
+  // Each thread's place, and its comments' Word ids (numbered in order, from 1).
+  const marks: Marks = new Map();
+  const placed = new Map<CommentThreadView, number[]>();
+  let nextId = 1;
+  for (const t of chosen) {
+    const live = t.comments.filter((c) => !c.deleted);
+    const start = placeIn(doc, t.anchor.start);
+    const end = placeIn(doc, t.anchor.end);
+    if (live.length === 0 || !start || !end || !before(start, end)) continue;
+    const ids = live.map(() => nextId++);
+    placed.set(t, ids);
+    // Replies' ranges sit inside their first comment's, as Word writes them.
+    const starts = ids.map((id) => ({
+      index: start.index,
+      run: { text: '', comment: { id, at: 'start' as const } },
+    }));
+    const ends = [...ids]
+      .reverse()
+      .map((id) => ({ index: end.index, run: { text: '', comment: { id, at: 'end' as const } } }));
+    marks.set(start.text, [...(marks.get(start.text) ?? []), ...starts]);
+    marks.set(end.text, [...(marks.get(end.text) ?? []), ...ends]);
+  }
+  for (const el of children(doc.getXmlFragment('default'))) block(out, el, pieces, marks);
+  // A heading keeps its runs only to carry a comment's range.
+  for (const b of out) if (b.type === 'heading' && !b.runs?.some((r) => r.comment)) delete b.runs;
+  const unplaced = chosen.filter((t) => !placed.has(t));
+  if (exported) out.push(...threadsAppendix(unplaced, exported.which, placed.size));
+  const clean = cleaner(withheld);
+  const comments: OutlineComment[] = [];
+  for (const [t, ids] of placed) {
+    const live = t.comments.filter((c) => !c.deleted);
+    live.forEach((c, i) => {
+      const paragraphs = [c.body];
+      const suggested = i === 0 ? suggestionLine(t) : null;
+      if (suggested) paragraphs.push(`Suggested change: ${suggested}`);
+      if (i === live.length - 1 && t.resolved) {
+        paragraphs.push(
+          `Resolved by ${t.resolved.byName} on ${day.format(new Date(t.resolved.at))}.`,
+        );
+      }
+      comments.push({
+        id: ids[i] ?? 0,
+        ...(i > 0 && ids[0] !== undefined ? { parentId: ids[0] } : {}),
+        author: `${c.authorName} (${c.roleLabel})`,
+        date: new Date(c.createdAt),
+        resolved: t.resolved !== null,
+        paragraphs: paragraphs.map(clean),
+      });
+    });
+  }
+  return { blocks: withoutWithheld(out, clean), comments };
+}
+
+/** The outline of a document alone, without comments. */
+export const outlineOf = (doc: Y.Doc): OutlineBlock[] => documentOutline(doc).blocks;
+
+/**
+ * The threads not shown beside their words, listed at the end: each with the words it was
+ * on, every comment credited as its author chose (name or role) with its date, what a
+ * suggestion proposed and what became of it, and whether the thread was resolved. Deleted
+ * comments are left out.
+ */
+function threadsAppendix(
   threads: readonly CommentThreadView[],
   which: 'open' | 'all',
+  placedCount: number,
 ): OutlineBlock[] {
-  const chosen = threads.filter((t) => which === 'all' || t.resolved === null);
-  const out: OutlineBlock[] = [{ type: 'heading', level: 1, text: 'Comments' }];
-  if (chosen.length === 0) {
-    out.push({
-      type: 'note',
-      text: which === 'open' ? 'There are no open comments.' : 'There are no comments.',
-    });
-    return out;
+  const kind = which === 'open' ? 'open comments' : 'comments';
+  if (threads.length === 0) {
+    return placedCount === 0
+      ? [
+          { type: 'heading', level: 1, text: 'Comments' },
+          {
+            type: 'note',
+            text: which === 'open' ? 'There are no open comments.' : 'There are no comments.',
+          },
+        ]
+      : [];
   }
+  const out: OutlineBlock[] = [{ type: 'heading', level: 1, text: 'Comments' }];
   out.push({
     type: 'note',
-    text: `${chosen.length} ${chosen.length === 1 ? 'thread' : 'threads'}${which === 'open' ? ' still open' : ''}, oldest first. Each person is named as they chose to be credited.`,
+    text: `${threads.length} ${threads.length === 1 ? 'thread' : 'threads'}${which === 'open' ? ' still open' : ''}, oldest first${placedCount > 0 ? `, whose words are no longer in the text or are in a table or block (the other ${kind} are beside their words)` : ''}. Each person is named as they chose to be credited.`,
   });
-  for (const t of chosen) {
+  for (const t of threads) {
     out.push({ type: 'labelled', label: 'On the words', text: `“${t.quote}”` });
-    if (t.suggestion) {
-      const outcome =
-        t.suggestion.outcome === null
-          ? 'not decided yet'
-          : `${t.suggestion.outcome} by ${t.suggestion.decided?.byName ?? 'an editor'}`;
-      out.push({
-        type: 'labelled',
-        label: 'Suggested change',
-        text: `${t.suggestion.text === '' ? 'delete the words' : `“${t.suggestion.text}”`} (${outcome})`,
-      });
-    }
+    const suggested = suggestionLine(t);
+    if (suggested) out.push({ type: 'labelled', label: 'Suggested change', text: suggested });
     for (const c of t.comments) {
       if (c.deleted) continue;
       out.push({
@@ -481,26 +661,32 @@ export function commentsOutline(
 
 /**
  * A safety net for words copied elsewhere: a withheld quote or story pasted into a
- * paragraph or another field is taken out there too (those of a dozen characters or more,
- * so a common word is never blanked).
+ * paragraph, another field or a comment is taken out there too (those of a dozen
+ * characters or more, so a common word is never blanked).
  */
-function withoutWithheld(out: OutlineBlock[], withheld: readonly string[]): OutlineBlock[] {
+function cleaner(withheld: readonly string[]): (s: string) => string {
   const long = [...new Set(withheld)]
     .filter((w) => w.length >= 12)
     .sort((a, b) => b.length - a.length);
-  if (long.length === 0) return out;
   const NOTE = '[a quote kept within the group]';
-  const clean = (s: string) => long.reduce((acc, w) => acc.split(w).join(NOTE), s);
+  return (s) => long.reduce((acc, w) => acc.split(w).join(NOTE), s);
+}
+
+function withoutWithheld(out: OutlineBlock[], clean: (s: string) => string): OutlineBlock[] {
   const runs = (rs: Run[]) => {
-    // A quote split across runs (part bold) is found in the joined text: the runs merge.
+    // A quote split across runs (part bold) is found in the joined text: the runs merge,
+    // keeping where comments' ranges start (before) and end (after).
     const joined = rs.map((r) => r.text).join('');
     const cleaned = clean(joined);
-    return cleaned === joined ? rs : [{ text: cleaned }];
+    if (cleaned === joined) return rs;
+    const starts = rs.filter((r) => r.comment?.at === 'start');
+    const ends = rs.filter((r) => r.comment?.at === 'end');
+    return [...starts, { text: cleaned }, ...ends];
   };
   return out.map((b) => {
     switch (b.type) {
       case 'heading':
-        return { ...b, text: clean(b.text) };
+        return { ...b, text: clean(b.text), ...(b.runs ? { runs: runs(b.runs) } : {}) };
       case 'paragraph':
       case 'bullet':
         return { ...b, runs: runs(b.runs) };

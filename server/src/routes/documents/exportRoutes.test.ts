@@ -11,6 +11,8 @@ describe('exporting a document as a Word file', () => {
   let outsider: TestUser;
   let workspaceId: string;
   let documentId: string;
+  /** "within a week" in the document's paragraph, as a browser's comment anchors it. */
+  let weekAnchor: { start: string; end: string };
 
   const download = (who: TestUser) =>
     fetch(`${server.url}/api/documents/${documentId}/export.docx`, {
@@ -37,6 +39,16 @@ describe('exporting a document as a Word file', () => {
     const client = connectClient(server.url, documentId, owner.cookie, { chorus: true });
     await waitSynced(client);
     appendParagraph(client.doc, 'Results should come within a week.');
+    const paragraph = client.doc
+      .getXmlFragment('default')
+      .toArray()
+      .find((el) => el instanceof Y.XmlElement && el.toString().includes('within a week'));
+    const words = (paragraph as Y.XmlElement).get(0) as Y.XmlText;
+    const at = (index: number) =>
+      Buffer.from(
+        Y.encodeRelativePosition(Y.createRelativePositionFromTypeIndex(words, index)),
+      ).toString('base64');
+    weekAnchor = { start: at(20), end: at(33) };
     const list = new Y.XmlElement('evidenceList');
     const piece = (attrs: Record<string, string>) => {
       const el = new Y.XmlElement('evidenceItem');
@@ -138,6 +150,35 @@ describe('exporting a document as a Word file', () => {
     expect(bad.status).toBe(400);
     const refusal = (await bad.json()) as { error: { message: string } };
     expect(refusal.error.message).toContain('Choose which comments to include: none, open or all.');
+  });
+
+  it('puts a thread beside the words it is on, as a Word comment credited as its author chose', async () => {
+    const asked = await call(server.url, 'POST', `/documents/${documentId}/threads`, {
+      cookie: owner.cookie,
+      body: { anchor: weekAnchor, quote: 'within a week', body: 'Can we promise three days?' },
+    });
+    expect(asked.status).toBe(201);
+    await call(server.url, 'POST', `/documents/${documentId}/threads/${asked.json.id}/replies`, {
+      cookie: owner.cookie,
+      body: { body: 'The lab says five working days.' },
+    });
+    const res = await fetch(`${server.url}/api/documents/${documentId}/export.docx?comments=open`, {
+      headers: { cookie: owner.cookie },
+    });
+    const zip = await JSZip.loadAsync(await res.arrayBuffer());
+    const body = (await zip.file('word/document.xml')?.async('string')) ?? '';
+    const notes = (await zip.file('word/comments.xml')?.async('string')) ?? '';
+    // The range opens before "within a week" and closes after it, for the comment and its reply.
+    const ranged = body.replace(/<w:rPr>.*?<\/w:rPr>/g, '');
+    expect(ranged).toMatch(
+      /Results should come <\/w:t>.*<w:commentRangeStart w:id="(\d+)"\/>.*within a week<\/w:t>.*<w:commentRangeEnd w:id="\1"\/>/,
+    );
+    expect(body.match(/<w:commentReference /g)?.length).toBe(2);
+    expect(notes).toContain('Can we promise three days?');
+    expect(notes).toContain('The lab says five working days.');
+    expect(notes).toMatch(/w:author="Olive Owner \([^)]+\)"/);
+    // Not listed again at the end: only threads whose words are gone are.
+    expect(body).not.toContain('Can we promise three days?');
   });
 
   it('is refused to someone who cannot read the document', async () => {

@@ -2,7 +2,7 @@ import { documentKindLabels, exportQuerySchema } from '@chorus/shared';
 import { Hono } from 'hono';
 import { validationError } from '../../errors.ts';
 import { outlineToDocx } from '../../export/docx.ts';
-import { commentsOutline, outlineOf } from '../../export/outline.ts';
+import { documentOutline } from '../../export/outline.ts';
 import { authorizeDocument } from '../../http/authorize.ts';
 import { clientIp } from '../../http/clientIp.ts';
 import type { AppEnv } from '../../http/env.ts';
@@ -29,25 +29,25 @@ export const exportRoutes = new Hono<AppEnv>().get('/:id/export.docx', async (c)
   const { comments } = query.data;
   const { storage } = c.var.services;
   // Everyone who may read a document reads its comments, so they may export them too.
-  const appendix =
+  const exported =
     comments === 'none'
-      ? []
-      : commentsOutline(
-          await listThreads({
+      ? null
+      : {
+          which: comments,
+          threads: await listThreads({
             storage,
             live: null,
             documentId: document.id,
             workspaceId: document.workspaceId,
           }),
-          comments,
-        );
+        };
   const { doc } = await liveDocuments(c.var.services.live).committedDocument(document.id);
   let file: Buffer;
   try {
     file = await outlineToDocx(
       document.title,
       `${documentKindLabels[document.kind]}, exported from Chorus on ${when.format(new Date())} (UTC). Quotes and stories whose speakers have not agreed to be quoted are left out, and participants are named only as they chose.`,
-      outlineOf(doc, appendix),
+      documentOutline(doc, exported),
     );
   } finally {
     doc.destroy();
