@@ -16,4 +16,25 @@ describe('the Word file', () => {
       expect(xml.includes(bad)).toBe(false);
     }
   });
+
+  it('draws a run chart as a Word chart of its values and median, described for screen readers', async () => {
+    const file = await outlineToDocx('Plan', 'About', [
+      {
+        type: 'runChart',
+        title: 'Missed appointments (%)',
+        days: ['5 Jan 2026', '12 Jan 2026', '19 Jan 2026'],
+        values: [10, 11, 12.5],
+        median: 11,
+        description: 'Run chart of Missed appointments (%): 3 points, median 11. No signals.',
+      },
+    ]);
+    const zip = await JSZip.loadAsync(file);
+    const chart = (await zip.file('word/charts/chart1.xml')?.async('string')) ?? '';
+    expect(chart).toContain('<c:lineChart>');
+    expect(chart).toContain('Median (11)');
+    expect(chart).toContain('12 Jan 2026');
+    expect(chart).toContain('<c:v>12.5</c:v>');
+    const body = (await zip.file('word/document.xml')?.async('string')) ?? '';
+    expect(body).toContain('descr="Run chart of Missed appointments (%): 3 points, median 11.');
+  });
 });

@@ -12,6 +12,7 @@ import {
   TextRun,
   WidthType,
 } from 'docx';
+import { ChartRun } from 'docx/charts';
 import type { Outline, OutlineBlock, Run } from './outline.ts';
 
 const headings = {
@@ -119,6 +120,32 @@ function render(block: OutlineBlock): Paragraph | Table {
       return docxTable(block.header, block.rows);
     case 'note':
       return new Paragraph({ children: [new TextRun({ text: safe(block.text), italics: true })] });
+    case 'runChart':
+      // A chart Word draws from its data (and opens in Excel with "Edit Data"), the median
+      // dashed, described in words for screen readers.
+      return new Paragraph({
+        children: [
+          new ChartRun({
+            type: 'line',
+            title: safe(block.title),
+            categories: block.days.map(safe),
+            series: [
+              { name: 'Value', values: block.values, markers: true },
+              {
+                name: `Median (${block.median})`,
+                values: block.values.map(() => block.median),
+                line: { dash: 'dash', width: 1.5 },
+                markers: false,
+              },
+            ],
+            altText: {
+              name: safe(`Run chart: ${block.title}`),
+              title: safe(`Run chart: ${block.title}`),
+              description: safe(block.description),
+            },
+          }),
+        ],
+      });
   }
 }
 

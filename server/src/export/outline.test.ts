@@ -216,6 +216,16 @@ describe('document outline for an export', () => {
       text: 'Run chart: Missed appointments (%)',
     });
     expect(outline).toContainEqual({ type: 'labelled', label: 'Median', text: '11' });
+    // Drawn, with the median, and described in words.
+    expect(outline).toContainEqual({
+      type: 'runChart',
+      title: 'Missed appointments (%)',
+      days: ['5 Jan 2026', '12 Jan 2026', '19 Jan 2026'],
+      values: [10, 11, 12],
+      median: 11,
+      description:
+        'Run chart of Missed appointments (%): 3 points from 5 Jan 2026 to 19 Jan 2026, median 11. No signals.',
+    });
     // The measure's definition, the empty fields left out.
     const at = outline.findIndex((b) => b.type === 'heading' && b.text.startsWith('Run chart'));
     expect(outline.slice(at + 1, at + 4)).toEqual([

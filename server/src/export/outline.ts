@@ -62,7 +62,17 @@ export type OutlineBlock =
   | { type: 'bullet'; level: number; runs: Run[] }
   | { type: 'labelled'; label: string; text: string }
   | { type: 'table'; header: string[]; rows: string[][] }
-  | { type: 'note'; text: string };
+  | { type: 'note'; text: string }
+  /** A run chart drawn as a line chart: the values by date and their median. */
+  | {
+      type: 'runChart';
+      title: string;
+      days: string[];
+      values: number[];
+      median: number;
+      /** The chart in words, for screen readers. */
+      description: string;
+    };
 
 const text = (el: Y.XmlElement, key: string): string => {
   const v = el.getAttribute(key) as unknown;
@@ -231,6 +241,18 @@ function runChart(out: OutlineBlock[], el: Y.XmlElement): void {
   const shift = Number(text(el, 'shift')) || undefined;
   const trend = Number(text(el, 'trend')) || undefined;
   const analysis = analyseRunChart(points, shift && trend ? { shift, trend } : undefined);
+  // Drawn once there is a line to draw; its data stay below as a table for those who read it.
+  if (analysis.median !== null && analysis.points.length >= 2) {
+    const signals = analysis.signals.map((s) => describeSignal(s, analysis.points));
+    out.push({
+      type: 'runChart',
+      title: measure,
+      days: analysis.points.map((p) => formatDay(p.date)),
+      values: analysis.points.map((p) => p.value),
+      median: analysis.median,
+      description: `Run chart of ${measure}: ${analysis.points.length} points from ${formatDay(analysis.points[0]?.date ?? '')} to ${formatDay(analysis.points.at(-1)?.date ?? '')}, median ${analysis.median}. ${signals.length === 0 ? 'No signals.' : `Signals: ${signals.join('; ')}.`}`,
+    });
+  }
   if (analysis.median !== null) {
     out.push({ type: 'labelled', label: 'Median', text: String(analysis.median) });
   }
@@ -694,6 +716,8 @@ function withoutWithheld(out: OutlineBlock[], clean: (s: string) => string): Out
         return { ...b, text: clean(b.text) };
       case 'table':
         return { ...b, header: b.header.map(clean), rows: b.rows.map((r) => r.map(clean)) };
+      case 'runChart':
+        return { ...b, title: clean(b.title), description: clean(b.description) };
       default:
         return b;
     }
