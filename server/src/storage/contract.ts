@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { auditedWritesContract } from './auditedWritesContract.ts';
 import type {
   CommentRecord,
   CommentThreadRecord,
@@ -762,6 +763,12 @@ export function storageContract(name: string, open: () => Promise<Storage>): voi
         expect(await s.bids.clarifications(doc)).toEqual([]);
         await s.close();
       });
+    });
+
+    auditedWritesContract(setup, {
+      userId: 'u1aaaaaaaaaaaaaaaaaaaaaa',
+      workspaceId: 'w1aaaaaaaaaaaaaaaaaaaaaa',
+      documentId: 'd1aaaaaaaaaaaaaaaaaaaaaa',
     });
     describe('comments', () => {
       const doc = 'd1aaaaaaaaaaaaaaaaaaaaaa';

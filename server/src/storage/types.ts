@@ -122,6 +122,17 @@ export interface AuditRow extends AuditEntry {
   id: number;
 }
 
+/**
+ * The audit entries a write records with its change. They are written in the same
+ * transaction as the change and only if the change is made: a refused write ('closed',
+ * 'stale', false, null...) writes none, and an entry the log refuses fails the write whole,
+ * taking the change back. A change is never on record without its entry, nor an entry
+ * without its change.
+ */
+export interface Audited {
+  audit?: readonly AuditEntry[];
+}
+
 /** One accepted Yjs update: the unit of durability and of attribution. */
 export interface JournalRow {
   documentId: string;
@@ -371,7 +382,8 @@ export interface ModerationRound {
  * in the same transaction, so a score can never land after moderation has opened. Checks
  * that read more than the stage (the set-up is complete, everyone has submitted) happen in
  * the service before the write; `transition`'s `ifUpdatedAt` lets a backend whose calls
- * interleave refuse a move made on a set-up that changed meanwhile.
+ * interleave refuse a move made on a set-up that changed meanwhile. Every write takes the
+ * audit entries of its change and writes them in the same transaction (`Audited`).
  */
 export interface EvaluationStore {
   get(documentId: string): Promise<EvaluationRecord | null>;
@@ -384,33 +396,34 @@ export interface EvaluationStore {
     setup: EvaluationSetup,
     panel: readonly PanelMember[],
     at: number,
+    options?: Audited,
   ): Promise<boolean>;
   /**
    * Replaces the panel after scoring has started (only to appoint a new chair, also after
    * sign-off so a correction can be made); false while setting up or if never set up.
    */
-  changePanel(documentId: string, panel: readonly PanelMember[], at: number): Promise<boolean>;
+  changePanel(
+    documentId: string,
+    panel: readonly PanelMember[],
+    at: number,
+    options?: Audited,
+  ): Promise<boolean>;
+  /**
+   * Records that the bidders' names are revealed: only once, and only while scoring or
+   * moderating; false otherwise.
+   */
+  revealNames(documentId: string, at: number, options?: Audited): Promise<boolean>;
   /**
    * Moves from one stage to the next; false if it was no longer in `from` (or, with
    * `ifUpdatedAt`, if the set-up changed since it was read). An `overrideReason` is kept
    * through later moves.
    */
-  /**
-   * Records that the bidders' names are revealed: only once, and only while scoring or
-   * moderating; false otherwise.
-   */
-  revealNames(documentId: string, at: number): Promise<boolean>;
   transition(
     documentId: string,
     from: EvaluationState,
     to: EvaluationState,
     at: number,
-    options?: {
-      overrideReason?: string | null;
-      ifUpdatedAt?: number;
-      /** Written in the same transaction as the move, and only if it moves. */
-      audit?: readonly AuditEntry[];
-    },
+    options?: Audited & { overrideReason?: string | null; ifUpdatedAt?: number },
   ): Promise<boolean>;
   /**
    * Saves one evaluator's entry (replacing their earlier one for the same bid and
@@ -422,8 +435,11 @@ export interface EvaluationStore {
     entry: ScoreEntry,
     at: number,
   ): Promise<'saved' | 'closed' | 'submitted'>;
-  /** Marks an evaluator's scores submitted; false unless scoring is under way. */
-  submit(documentId: string, userId: string, at: number): Promise<boolean>;
+  /**
+   * Marks an evaluator's scores submitted; false unless scoring is under way. Submitting
+   * again keeps the first time and changes nothing, so its audit entries are not written.
+   */
+  submit(documentId: string, userId: string, at: number, options?: Audited): Promise<boolean>;
   /** Entries of one evaluator, or of everyone when `userId` is omitted. */
   entries(documentId: string, userId?: string): Promise<(ScoreEntry & { userId: string })[]>;
   submissions(documentId: string): Promise<{ userId: string; submittedAt: number }[]>;
@@ -437,6 +453,7 @@ export interface EvaluationStore {
     userId: string,
     at: number,
     basedOn: number | null,
+    options?: Audited,
   ): Promise<'saved' | 'closed' | 'stale'>;
   /** The current round's agreed scores; with `earlierRounds`, those of the rounds before. */
   agreedScores(
@@ -445,14 +462,22 @@ export interface EvaluationStore {
   ): Promise<(AgreedScore & { agreedBy: string; agreedAt: number; round: number })[]>;
   /**
    * Starts another moderation round (from moderation, or from sign-off to correct it: the
-   * evaluation returns to moderation). Returns the new round, or null from another stage.
+   * evaluation returns to moderation). Returns the new round, or null from another stage
+   * (or, with `ifUpdatedAt`, if the evaluation changed since it was read).
    */
   startRound(
     documentId: string,
     reason: string,
     by: string,
     at: number,
-    options?: { ifUpdatedAt?: number },
+    options?: {
+      ifUpdatedAt?: number;
+      /**
+       * The audit entries of the round, made from what only the write knows (the round's
+       * number, and whether it reopens a signed-off evaluation); written as `Audited`'s.
+       */
+      audit?: (started: { round: number; afterSignOff: boolean }) => readonly AuditEntry[];
+    },
   ): Promise<number | null>;
   rounds(documentId: string): Promise<ModerationRound[]>;
   /**
@@ -464,6 +489,7 @@ export interface EvaluationStore {
     userId: string,
     declaration: DeclarationWrite,
     at: number,
+    options?: Audited,
   ): Promise<'saved' | 'closed'>;
   /** The chair's exception for a declared conflict; false unless that conflict is on record. */
   allowConflict(
@@ -472,6 +498,7 @@ export interface EvaluationStore {
     mitigation: string,
     by: string,
     at: number,
+    options?: Audited,
   ): Promise<boolean>;
   declarations(documentId: string): Promise<Declaration[]>;
 }
@@ -525,7 +552,8 @@ export interface ClarificationAnswerRecord {
  * A procurement evaluation's bids: their documents and clarifications, kept in their own
  * tables, apart from the shared Yjs document and the sync path. Each write checks the
  * evaluation's stage and that the bid is in its set-up in the same transaction, so nothing
- * lands after the stage has moved on or on a bid the set-up no longer has.
+ * lands after the stage has moved on or on a bid the set-up no longer has. Every write
+ * takes the audit entries of its change and writes them in the same transaction (`Audited`).
  */
 export interface BidStore {
   /**
@@ -536,6 +564,7 @@ export interface BidStore {
     record: BidDocumentRecord,
     bytes: Uint8Array,
     maxFiles: number,
+    options?: Audited,
   ): Promise<'saved' | 'closed' | 'no_bid' | 'full'>;
   /** The evaluation's files (without their bytes), oldest first. */
   documents(documentId: string): Promise<BidDocumentRecord[]>;
@@ -545,9 +574,13 @@ export interface BidStore {
     id: string,
   ): Promise<{ record: BidDocumentRecord; bytes: Uint8Array<ArrayBuffer> } | null>;
   /** Deletes a file: 'closed' unless the evaluation is being set up, 'missing' if there is none. */
-  removeDocument(documentId: string, id: string): Promise<'removed' | 'closed' | 'missing'>;
+  removeDocument(
+    documentId: string,
+    id: string,
+    options?: Audited,
+  ): Promise<'removed' | 'closed' | 'missing'>;
   /** Records a question: 'closed' unless scoring or moderating, 'no_bid' unless the bid is in the set-up. */
-  ask(record: ClarificationRecord): Promise<'saved' | 'closed' | 'no_bid'>;
+  ask(record: ClarificationRecord, options?: Audited): Promise<'saved' | 'closed' | 'no_bid'>;
   /**
    * Records an answer to a question, or a correction of the answer `replaces`: 'closed'
    * unless scoring or moderating, 'missing' without such a question, 'stale' unless the
@@ -556,6 +589,7 @@ export interface BidStore {
   answer(
     record: ClarificationAnswerRecord,
     replaces: string | null,
+    options?: Audited,
   ): Promise<'saved' | 'closed' | 'missing' | 'stale'>;
   /** Questions, oldest first. */
   clarifications(documentId: string): Promise<ClarificationRecord[]>;

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { type BidsView, bidDocumentLimits, bidsViewSchema, errorBodySchema } from '@chorus/shared';
 import JSZip from 'jszip';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { unloggable } from '../../test/auditFaults.ts';
 import { buildTestApp } from '../../test/testApp.ts';
 import { TEST_ORIGIN } from '../../test/testServer.ts';
 
@@ -200,6 +201,33 @@ describe('bid documents: upload, list, download', () => {
         .filter((e) => e.action === 'evaluation.bid_document_downloaded')
         .map((e) => e.details),
     ).toEqual([{ bidId: s.bidA, fileId: file.id, name }]);
+  });
+
+  it('keeps no file whose audit entry cannot be written', async () => {
+    const s = await opened();
+    const { bids } = s.t.storage;
+    const addDocument = bids.addDocument;
+    bids.addDocument = (record, bytes, maxFiles, options) =>
+      addDocument(record, bytes, maxFiles, unloggable(options));
+    // The file and its entry are one write: a file the panel could open with no record of
+    // which file it was (its hash) is never kept.
+    const reported = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const refused = await s.upload(s.chair.cookie, s.bidA, 'Method statement.pdf', pdf);
+    const reportedError = String(reported.mock.calls[0]?.[1]);
+    reported.mockRestore();
+    expect(refused.status).toBe(500);
+    expect(reportedError).toContain('audit_log');
+    expect(filesOf(bidsViewSchema.parse((await s.list(s.chair.cookie)).json), 0)).toEqual([]);
+    bids.addDocument = addDocument;
+    const res = await s.upload(s.chair.cookie, s.bidA, 'Method statement.pdf', pdf);
+    expect(res.status).toBe(201);
+    const audit = await s.t.request('GET', `/api/workspaces/${s.workspaceId}/audit`, {
+      cookie: s.owner.cookie,
+    });
+    const added = (audit.json.entries as { action: string; details: { fileId?: string } }[])
+      .filter((e) => e.action === 'evaluation.bid_document_added')
+      .map((e) => e.details.fileId);
+    expect(added).toEqual([firstFile(await viewOf(res)).id]);
   });
 
   it('accepts Word, Excel, OpenDocument and plain text files told from their bytes', async () => {

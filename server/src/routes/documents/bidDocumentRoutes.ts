@@ -79,7 +79,8 @@ const rfc5987 = (s: string) =>
 /**
  * A procurement evaluation's bids: their documents (added while setting up) and the
  * clarification questions and answers (from scoring until sign-off). Rules:
- * services/evaluations/bidDocuments.ts and clarifications.ts.
+ * services/evaluations/bidDocuments.ts and clarifications.ts. Each change is audited in the
+ * same transaction as it is written (`entry`); a download, which changes nothing, after.
  */
 export const bidDocumentRoutes = new Hono<AppEnv>()
   .get('/:id/evaluation/bids', async (c) => {
@@ -96,7 +97,7 @@ export const bidDocumentRoutes = new Hono<AppEnv>()
     },
     uploadLimit,
     async (c) => {
-      const { storage, document, actor, audit } = await evaluationContext(c);
+      const { storage, document, actor, entry } = await evaluationContext(c);
       const bidId = bidParam(c);
       const name = fileNameOf(c);
       const seenBy = seenByHeaderSchema.safeParse(c.req.header('x-seen-by'));
@@ -107,22 +108,13 @@ export const bidDocumentRoutes = new Hono<AppEnv>()
         );
       }
       const bytes = new Uint8Array(await c.req.arrayBuffer());
-      const saved = await addBidDocument(storage, document, actor, {
-        bidId,
-        name,
-        bytes,
-        seenBy: seenBy.data,
-      });
-      // Which exact file the panel had (its hash), never anything of its contents.
-      await audit('evaluation.bid_document_added', {
-        bidId,
-        fileId: saved.id,
-        name: saved.name,
-        kind: saved.kind,
-        size: saved.size,
-        sha256: saved.sha256,
-        seenBy: saved.seenBy,
-      });
+      await addBidDocument(
+        storage,
+        document,
+        actor,
+        { bidId, name, bytes, seenBy: seenBy.data },
+        entry('evaluation.bid_document_added'),
+      );
       return c.json(await bidsView(storage, document, actor), 201);
     },
   )
@@ -152,24 +144,35 @@ export const bidDocumentRoutes = new Hono<AppEnv>()
     });
   })
   .delete('/:id/evaluation/bids/:bidId/documents/:fileId', async (c) => {
-    const { storage, document, actor, audit } = await evaluationContext(c);
+    const { storage, document, actor, entry } = await evaluationContext(c);
     const bidId = bidParam(c);
     const fileId = parseParam(c.req.param('fileId'), idSchema, notFound('document'));
-    const removed = await removeBidDocument(storage, document, actor, bidId, fileId);
-    await audit('evaluation.bid_document_removed', { bidId, fileId, name: removed.name });
+    await removeBidDocument(
+      storage,
+      document,
+      actor,
+      bidId,
+      fileId,
+      entry('evaluation.bid_document_removed'),
+    );
     return c.json(await bidsView(storage, document, actor));
   })
   .post('/:id/evaluation/bids/:bidId/clarifications', async (c) => {
-    const { storage, document, actor, audit } = await evaluationContext(c);
+    const { storage, document, actor, entry } = await evaluationContext(c);
     const bidId = bidParam(c);
     const input = await parseJson(c, clarificationQuestionInputSchema);
-    const asked = await askClarification(storage, document, actor, bidId, input);
-    // Ids only: the question is read in the evaluation, by those who may see the bids.
-    await audit('evaluation.clarification_asked', { bidId, clarificationId: asked.id });
+    await askClarification(
+      storage,
+      document,
+      actor,
+      bidId,
+      input,
+      entry('evaluation.clarification_asked'),
+    );
     return c.json(await bidsView(storage, document, actor), 201);
   })
   .post('/:id/evaluation/bids/:bidId/clarifications/:clarificationId/answers', async (c) => {
-    const { storage, document, actor, audit } = await evaluationContext(c);
+    const { storage, document, actor, entry } = await evaluationContext(c);
     const bidId = bidParam(c);
     const clarificationId = parseParam(
       c.req.param('clarificationId'),
@@ -177,21 +180,14 @@ export const bidDocumentRoutes = new Hono<AppEnv>()
       notFound('clarification question'),
     );
     const input = await parseJson(c, clarificationAnswerInputSchema);
-    const saved = await recordClarificationAnswer(
+    await recordClarificationAnswer(
       storage,
       document,
       actor,
       bidId,
       clarificationId,
       input,
+      entry('evaluation.clarification_answered'),
     );
-    await audit('evaluation.clarification_answered', {
-      bidId,
-      clarificationId,
-      answerId: saved.id,
-      receivedOn: saved.receivedOn,
-      correction: input.replaces !== null,
-      ...(input.replaces !== null ? { replaces: input.replaces, reason: saved.reason } : {}),
-    });
     return c.json(await bidsView(storage, document, actor), 201);
   });

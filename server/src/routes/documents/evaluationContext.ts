@@ -7,7 +7,8 @@ import type { AuditEntry } from '../../storage/types.ts';
 
 /**
  * The caller, the document and their permission on it: every evaluation and bid route starts
- * here, with a helper that audits what the caller did.
+ * here. `entry` audits a change: the store writes it in the same transaction as the change.
+ * `audit` appends an entry on its own, for what changes nothing (a download, an export).
  */
 export async function evaluationContext(c: Context<AppEnv>) {
   const { document, user, permission } = await authorizeDocument(c, 'document.view');

@@ -1,5 +1,6 @@
 import JSZip from 'jszip';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { unloggable } from '../../test/auditFaults.ts';
 import { buildTestApp } from '../../test/testApp.ts';
 
 /**
@@ -649,6 +650,13 @@ describe('procurement evaluation: who may take part', () => {
       body: { score: 3, rationale: `${rationale} Lee's version.`, basedOn: agreedAt },
     });
     expect(retried.status).toBe(200);
+    // The refused save is not in the audit log; the two saved are.
+    const audit = await s.t.request('GET', `/api/workspaces/${s.workspaceId}/audit`, {
+      cookie: s.owner.cookie,
+    });
+    expect(
+      audit.json.entries.filter((e: { action: string }) => e.action === 'evaluation.score_agreed'),
+    ).toHaveLength(2);
     // Individual scores are never touched by agreed ones (rule 3).
     const view = await s.get(s.owner.cookie);
     expect(
@@ -659,6 +667,42 @@ describe('procurement evaluation: who may take part', () => {
     ).toEqual([
       expect.objectContaining({ userId: s.lay.id, score: 3, rationale: s.rationale('Lee') }),
     ]);
+  });
+});
+
+describe('procurement evaluation: each change written with its audit entry', () => {
+  it('makes no change whose audit entry cannot be written', async () => {
+    const s = await setup();
+    closers.push(() => s.t.storage.close());
+    await s.started();
+    const { evaluations } = s.t.storage;
+    const declare = evaluations.declare;
+    evaluations.declare = (documentId, userId, declaration, at, options) =>
+      declare(documentId, userId, declaration, at, unloggable(options));
+    const conflict = { confidential: true, conflict: true, details: 'My sister runs Northside.' };
+    // The declaration and its entry are one write: the entry refused, the conflict is not
+    // on record either (it would otherwise be a declaration the audit log never saw).
+    const reported = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const refused = await s.declare(s.lay.cookie, conflict);
+    const reportedError = String(reported.mock.calls[0]?.[1]);
+    reported.mockRestore();
+    expect(refused.status).toBe(500);
+    expect(reportedError).toContain('audit_log');
+    const register = (await s.get(s.owner.cookie)).json.evaluation.declarations as {
+      userId: string;
+      conflict: boolean;
+    }[];
+    expect(register.find((d) => d.userId === s.lay.id)?.conflict).toBe(false);
+    evaluations.declare = declare;
+    expect((await s.declare(s.lay.cookie, conflict)).status).toBe(200);
+    const audit = await s.t.request('GET', `/api/workspaces/${s.workspaceId}/audit`, {
+      cookie: s.owner.cookie,
+    });
+    const declared = (audit.json.entries as { action: string; details: { conflict?: boolean } }[])
+      .filter((e) => e.action === 'evaluation.declared')
+      .map((e) => e.details.conflict);
+    // Four clear declarations as scoring started, then the one conflict that was made.
+    expect(declared.sort()).toEqual([false, false, false, false, true]);
   });
 });
 

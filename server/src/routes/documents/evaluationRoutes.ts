@@ -46,6 +46,8 @@ const noSuchMember = new AppError(
 /**
  * A procurement evaluation's scoring, kept out of the shared document: set-up, individual
  * scores (each evaluator sees only their own) and moderation. Rules: services/evaluations/.
+ * Each change is audited in the same transaction as it is written (`entry`), with the
+ * details its service gives; only the exports, which change nothing, are audited after.
  */
 export const evaluationRoutes = new Hono<AppEnv>()
   .get('/:id/evaluation', async (c) => {
@@ -53,23 +55,13 @@ export const evaluationRoutes = new Hono<AppEnv>()
     return c.json(await evaluationView(storage, document, actor));
   })
   .put('/:id/evaluation/setup', async (c) => {
-    const { storage, document, actor, audit } = await evaluationContext(c);
+    const { storage, document, actor, entry } = await evaluationContext(c);
     const input = await parseJson(c, evaluationSetupInputSchema);
-    await saveEvaluationSetup(storage, document, actor, input);
-    // The record of how the criteria were set: titles, scales, weights and minimums.
-    await audit('evaluation.setup_saved', {
-      criteria: input.criteria.map(
-        (c) =>
-          `${c.title} (${c.scale}, ${c.weight}%${c.threshold === null ? '' : `, minimum ${c.threshold}`})`,
-      ),
-      bids: input.bids.map((b) => b.bidder),
-      panel: input.panel,
-    });
+    await saveEvaluationSetup(storage, document, actor, input, entry('evaluation.setup_saved'));
     return c.json(await evaluationView(storage, document, actor));
   })
   .post('/:id/evaluation/start', async (c) => {
     const { storage, document, actor, entry } = await evaluationContext(c);
-    // Audited in the same transaction as the move.
     await startScoring(storage, document, actor, entry('evaluation.scoring_started'));
     return c.json(await evaluationView(storage, document, actor));
   })
@@ -82,10 +74,8 @@ export const evaluationRoutes = new Hono<AppEnv>()
     return c.json(await evaluationView(storage, document, actor));
   })
   .post('/:id/evaluation/submit', async (c) => {
-    const { storage, document, actor, audit } = await evaluationContext(c);
-    await submitScores(storage, document, actor);
-    // Who submitted, never what: the audit log is readable by the workspace's owners.
-    await audit('evaluation.scores_submitted');
+    const { storage, document, actor, entry } = await evaluationContext(c);
+    await submitScores(storage, document, actor, entry('evaluation.scores_submitted'));
     return c.json(await evaluationView(storage, document, actor));
   })
   .post('/:id/evaluation/moderation', async (c) => {
@@ -101,13 +91,18 @@ export const evaluationRoutes = new Hono<AppEnv>()
     return c.json(await evaluationView(storage, document, actor));
   })
   .put('/:id/evaluation/agreed/:bidId/:criterionId', async (c) => {
-    const { storage, document, actor, audit } = await evaluationContext(c);
+    const { storage, document, actor, entry } = await evaluationContext(c);
     const bidId = parseParam(c.req.param('bidId'), idSchema, noSuchEntry);
     const criterionId = parseParam(c.req.param('criterionId'), idSchema, noSuchEntry);
     const { basedOn, ...input } = await parseJson(c, agreedScoreInputSchema);
-    await recordAgreedScore(storage, document, actor, { ...input, bidId, criterionId }, basedOn);
-    // Ids only: owners read the audit log, and not every owner may see scores.
-    await audit('evaluation.score_agreed', { bidId, criterionId });
+    await recordAgreedScore(
+      storage,
+      document,
+      actor,
+      { ...input, bidId, criterionId },
+      basedOn,
+      entry('evaluation.score_agreed'),
+    );
     return c.json(await evaluationView(storage, document, actor));
   })
   .post('/:id/evaluation/signoff', async (c) => {
@@ -136,50 +131,45 @@ export const evaluationRoutes = new Hono<AppEnv>()
     });
   })
   .put('/:id/evaluation/declaration', async (c) => {
-    const { storage, document, actor, audit } = await evaluationContext(c);
+    const { storage, document, actor, entry } = await evaluationContext(c);
     const input = await parseJson(c, declarationInputSchema);
-    await declareInterests(storage, document, actor, input);
-    // The audit log keeps every declaration as made (the register shows the latest).
-    await audit('evaluation.declared', {
-      conflict: input.conflict,
-      details: input.conflict ? input.details : '',
-      lots: input.conflict ? input.lots : null,
-    });
+    await declareInterests(storage, document, actor, input, entry('evaluation.declared'));
     return c.json(await evaluationView(storage, document, actor));
   })
   .post('/:id/evaluation/declarations/:userId/exception', async (c) => {
-    const { storage, document, actor, audit } = await evaluationContext(c);
+    const { storage, document, actor, entry } = await evaluationContext(c);
     const memberId = parseParam(c.req.param('userId'), idSchema, noSuchMember);
     const input = await parseJson(c, conflictExceptionInputSchema);
-    await allowDeclaredConflict(storage, document, actor, memberId, input.mitigation);
-    await audit('evaluation.conflict_exception', {
-      userId: memberId,
-      mitigation: input.mitigation,
-    });
+    await allowDeclaredConflict(
+      storage,
+      document,
+      actor,
+      memberId,
+      input.mitigation,
+      entry('evaluation.conflict_exception'),
+    );
     return c.json(await evaluationView(storage, document, actor));
   })
   .put('/:id/evaluation/chair', async (c) => {
-    const { storage, document, actor, audit } = await evaluationContext(c);
+    const { storage, document, actor, entry } = await evaluationContext(c);
     const input = await parseJson(c, changeChairInputSchema);
-    await changeChair(storage, document, actor, input.userId);
-    await audit('evaluation.chair_changed', { userId: input.userId, reason: input.reason });
+    await changeChair(storage, document, actor, input, entry('evaluation.chair_changed'));
     return c.json(await evaluationView(storage, document, actor));
   })
   .post('/:id/evaluation/rounds', async (c) => {
-    const { storage, document, actor, audit } = await evaluationContext(c);
+    const { storage, document, actor, entry } = await evaluationContext(c);
     const input = await parseJson(c, startRoundInputSchema);
-    const { round, correction } = await startModerationRound(
+    await startModerationRound(
       storage,
       document,
       actor,
       input.reason,
+      entry('evaluation.round_started'),
     );
-    await audit('evaluation.round_started', { round, reason: input.reason, correction });
     return c.json(await evaluationView(storage, document, actor));
   })
   .post('/:id/evaluation/names', async (c) => {
-    const { storage, document, actor, audit } = await evaluationContext(c);
-    await revealBidderNames(storage, document, actor);
-    await audit('evaluation.names_revealed');
+    const { storage, document, actor, entry } = await evaluationContext(c);
+    await revealBidderNames(storage, document, actor, entry('evaluation.names_revealed'));
     return c.json(await evaluationView(storage, document, actor));
   });

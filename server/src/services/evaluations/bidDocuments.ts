@@ -22,10 +22,12 @@ import { AppError } from '../../errors.ts';
 import { newId } from '../../ids.ts';
 import type { BidDocumentRecord, DocumentRecord, Storage } from '../../storage/types.ts';
 import {
+  type AuditOf,
   conflict,
   declarationOf,
   declareAgain,
   type EvaluationActor,
+  entries,
   forPanel,
   isManager,
   keptOutOfAll,
@@ -109,6 +111,8 @@ export async function addBidDocument(
     /** The scoring groups who may open it; null for every group. */
     seenBy: ScoringRole[] | null;
   },
+  /** The audit entry, written with the file in one transaction. */
+  audit: AuditOf = () => null,
 ): Promise<BidDocumentRecord> {
   const { evaluation, manager } = await bidsFor(storage, document, actor);
   if (!manager) {
@@ -145,8 +149,22 @@ export async function addBidDocument(
       'Choose at least one panel group who may open the file.',
     );
   }
+  // Which exact file the panel had (its hash), never anything of its contents.
+  const logged = audit({
+    bidId: record.bidId,
+    fileId: record.id,
+    name: record.name,
+    kind: record.kind,
+    size: record.size,
+    sha256: record.sha256,
+    seenBy: record.seenBy,
+  });
   const { maxFilesPerBid } = bidDocumentLimits;
-  switch (await storage.bids.addDocument(record, upload.bytes, maxFilesPerBid)) {
+  switch (
+    await storage.bids.addDocument(record, upload.bytes, maxFilesPerBid, {
+      audit: entries(logged),
+    })
+  ) {
     case 'saved':
       return record;
     case 'closed':
@@ -191,6 +209,8 @@ export async function removeBidDocument(
   actor: EvaluationActor,
   bidId: string,
   fileId: string,
+  /** The audit entry, written with the removal in one transaction. */
+  audit: AuditOf = () => null,
 ): Promise<BidDocumentRecord> {
   const { manager, evaluation, record } = await currentFile(
     storage,
@@ -206,7 +226,8 @@ export async function removeBidDocument(
     );
   }
   if (evaluation.state !== 'setup') throw fixed();
-  switch (await storage.bids.removeDocument(document.id, fileId)) {
+  const logged = audit({ bidId, fileId, name: record.name });
+  switch (await storage.bids.removeDocument(document.id, fileId, { audit: entries(logged) })) {
     case 'removed':
       return record;
     case 'closed':

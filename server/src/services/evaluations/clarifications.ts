@@ -16,7 +16,7 @@ import type {
   Storage,
 } from '../../storage/types.ts';
 import { bidsFor, clarifying, noSuchBid } from './bidDocuments.ts';
-import { conflict, type EvaluationActor } from './guards.ts';
+import { type AuditOf, conflict, type EvaluationActor, entries } from './guards.ts';
 
 const notNow = (state: string) =>
   conflict(
@@ -38,6 +38,8 @@ export async function askClarification(
   actor: EvaluationActor,
   bidId: string,
   input: ClarificationQuestionInput,
+  /** The audit entry, written with the question in one transaction. */
+  audit: AuditOf = () => null,
 ): Promise<ClarificationRecord> {
   const { evaluation, requireSeen } = await bidsFor(storage, document, actor);
   if (!clarifying(evaluation.state)) throw notNow(evaluation.state);
@@ -51,7 +53,9 @@ export async function askClarification(
     askedBy: actor.userId,
     askedAt: Date.now(),
   };
-  switch (await storage.bids.ask(record)) {
+  // Ids only: the question is read in the evaluation, by those who may see the bids.
+  const logged = audit({ bidId, clarificationId: record.id });
+  switch (await storage.bids.ask(record, { audit: entries(logged) })) {
     case 'saved':
       return record;
     case 'closed':
@@ -77,6 +81,8 @@ export async function recordClarificationAnswer(
   bidId: string,
   clarificationId: string,
   input: ClarificationAnswerInput,
+  /** The audit entry, written with the answer in one transaction. */
+  audit: AuditOf = () => null,
 ): Promise<ClarificationAnswerRecord> {
   const { evaluation, manager, requireSeen } = await bidsFor(storage, document, actor);
   requireSeen(bidId);
@@ -116,7 +122,15 @@ export async function recordClarificationAnswer(
     recordedBy: actor.userId,
     recordedAt: now,
   };
-  switch (await storage.bids.answer(record, input.replaces)) {
+  const logged = audit({
+    bidId,
+    clarificationId,
+    answerId: record.id,
+    receivedOn: record.receivedOn,
+    correction: input.replaces !== null,
+    ...(input.replaces !== null ? { replaces: input.replaces, reason: record.reason } : {}),
+  });
+  switch (await storage.bids.answer(record, input.replaces, { audit: entries(logged) })) {
     case 'saved':
       return record;
     case 'closed':

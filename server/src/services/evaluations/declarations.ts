@@ -2,7 +2,15 @@
 import { type DeclarationInput, ErrorId } from '@chorus/shared';
 import { AppError } from '../../errors.ts';
 import type { DocumentRecord, Storage } from '../../storage/types.ts';
-import { conflict, type EvaluationActor, forPanel, panelRoleOf, requireChair } from './guards.ts';
+import {
+  type AuditOf,
+  conflict,
+  type EvaluationActor,
+  entries,
+  forPanel,
+  panelRoleOf,
+  requireChair,
+} from './guards.ts';
 
 /**
  * A panel member declares their interests and confidentiality once the bidders are fixed.
@@ -14,6 +22,8 @@ export async function declareInterests(
   document: DocumentRecord,
   actor: EvaluationActor,
   input: DeclarationInput,
+  /** The audit entry, written with the declaration in one transaction. */
+  audit: AuditOf = () => null,
 ): Promise<void> {
   const evaluation = await forPanel(storage, document, actor);
   if (panelRoleOf(evaluation, actor.userId) === null) {
@@ -50,11 +60,18 @@ export async function declareInterests(
       'Your conflict of interest concerns lots you declared before; they stay on record. You can add lots, not remove them.',
     );
   }
+  // The audit log keeps every declaration as made (the register shows the latest).
+  const logged = audit({
+    conflict: input.conflict,
+    details: input.conflict ? input.details : '',
+    lots: input.conflict ? input.lots : null,
+  });
   const saved = await storage.evaluations.declare(
     document.id,
     actor.userId,
     { conflict: input.conflict, details: input.conflict ? input.details : '', lots },
     Date.now(),
+    { audit: entries(logged) },
   );
   if (saved === 'closed') {
     throw conflict(
@@ -72,6 +89,8 @@ export async function allowDeclaredConflict(
   actor: EvaluationActor,
   memberId: string,
   mitigation: string,
+  /** The audit entry, written with the exception in one transaction. */
+  audit: AuditOf = () => null,
 ): Promise<void> {
   const evaluation = await forPanel(storage, document, actor);
   await requireChair(storage, evaluation, actor, 'record an exception for a conflict');
@@ -84,6 +103,7 @@ export async function allowDeclaredConflict(
       'The chair cannot record an exception for their own conflict. Ask an owner to appoint another chair.',
     );
   }
+  const logged = audit({ userId: memberId, mitigation });
   if (
     !(await storage.evaluations.allowConflict(
       document.id,
@@ -91,6 +111,7 @@ export async function allowDeclaredConflict(
       mitigation,
       actor.userId,
       Date.now(),
+      { audit: entries(logged) },
     ))
   ) {
     throw new AppError(
@@ -109,6 +130,8 @@ export async function revealBidderNames(
   storage: Storage,
   document: DocumentRecord,
   actor: EvaluationActor,
+  /** The audit entry, written with the reveal in one transaction. */
+  audit: AuditOf = () => null,
 ): Promise<void> {
   const evaluation = await forPanel(storage, document, actor);
   // Whether there is anything to reveal first: after revealing, the chair's own declaration
@@ -128,7 +151,9 @@ export async function revealBidderNames(
     throw conflict('The bidders’ names are already revealed.');
   }
   await requireChair(storage, evaluation, actor, 'reveal the bidders’ names');
-  if (!(await storage.evaluations.revealNames(document.id, Date.now()))) {
+  if (
+    !(await storage.evaluations.revealNames(document.id, Date.now(), { audit: entries(audit()) }))
+  ) {
     throw conflict(
       evaluation.state === 'setup'
         ? 'The names are revealed once scoring has started.'

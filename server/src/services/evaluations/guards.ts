@@ -247,8 +247,10 @@ export async function requireExportable(
 }
 
 /**
- * Makes the audit entry of a stage change from its details, for the store to write with
- * the change; services called without one (in tests) write none.
+ * Makes the audit entry of a change from its details, for the store to write in the same
+ * transaction as the change (and only if it is made). The service that makes the change
+ * gives the details, some of which only it or the write know (a stored file's hash, a
+ * round's number); services called without one (in tests) write none.
  */
 export type AuditOf = (details?: Record<string, unknown>) => AuditEntry | null;
 export const entries = (e: AuditEntry | null): AuditEntry[] => (e ? [e] : []);

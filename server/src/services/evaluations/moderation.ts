@@ -33,6 +33,8 @@ export async function recordAgreedScore(
   agreed: AgreedScore,
   /** When the agreed score being replaced was saved, as the caller last saw it (null: none). */
   basedOn: number | null,
+  /** The audit entry, written with the agreed score in one transaction. */
+  audit: AuditOf = () => null,
 ): Promise<void> {
   const evaluation = await forPanel(storage, document, actor);
   const role = panelRoleOf(evaluation, actor.userId);
@@ -70,12 +72,15 @@ export async function recordAgreedScore(
     agreed,
   );
   if (problem) throw new AppError(ErrorId.badRequest, problem);
+  // Ids only: owners read the audit log, and not every owner may see scores.
+  const logged = audit({ bidId: agreed.bidId, criterionId: agreed.criterionId });
   const saved = await storage.evaluations.putAgreed(
     document.id,
     { ...agreed, reason: agreed.reason?.trim() || null },
     actor.userId,
     Date.now(),
     basedOn,
+    { audit: entries(logged) },
   );
   if (saved === 'closed') throw stageMoved();
   if (saved === 'stale') {
@@ -164,6 +169,8 @@ export async function startModerationRound(
   document: DocumentRecord,
   actor: EvaluationActor,
   reason: string,
+  /** The audit entry, written with the new round in one transaction. */
+  audit: AuditOf = () => null,
 ): Promise<{ round: number; correction: boolean }> {
   const evaluation = await forPanel(storage, document, actor);
   await requireChair(storage, evaluation, actor, 'start another moderation round');
@@ -174,6 +181,9 @@ export async function startModerationRound(
     Date.now(),
     {
       ifUpdatedAt: evaluation.updatedAt,
+      // The round's number and whether it corrects a sign-off, as the write stored them.
+      audit: (started) =>
+        entries(audit({ round: started.round, reason, correction: started.afterSignOff })),
     },
   );
   if (round === null) {

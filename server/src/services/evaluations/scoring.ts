@@ -61,6 +61,8 @@ export async function submitScores(
   storage: Storage,
   document: DocumentRecord,
   actor: EvaluationActor,
+  /** The audit entry, written with the submission in one transaction. */
+  audit: AuditOf = () => null,
 ): Promise<void> {
   const evaluation = await forPanel(storage, document, actor);
   const role = panelRoleOf(evaluation, actor.userId);
@@ -87,7 +89,13 @@ export async function submitScores(
       `Score or abstain on every criterion for every bid before you submit: ${missing.length} still ${missing.length === 1 ? 'needs' : 'need'} an answer.`,
     );
   }
-  if (!(await storage.evaluations.submit(document.id, actor.userId, Date.now()))) {
+  // Who submitted, never what: the audit log is readable by the workspace's owners.
+  const logged = audit();
+  if (
+    !(await storage.evaluations.submit(document.id, actor.userId, Date.now(), {
+      audit: entries(logged),
+    }))
+  ) {
     throw conflict('Scoring is not open, so there is nothing to submit.');
   }
 }

@@ -28,6 +28,8 @@ export async function saveEvaluationSetup(
   document: DocumentRecord,
   actor: EvaluationActor,
   input: EvaluationSetupInput,
+  /** The audit entry, written with the set-up in one transaction. */
+  audit: AuditOf = () => null,
 ): Promise<void> {
   const evaluation = await forPanel(storage, document, actor);
   if (!isManager(evaluation, actor)) {
@@ -75,9 +77,19 @@ export async function saveEvaluationSetup(
       lotId: lot === null ? null : (lots[lot]?.id ?? null),
     })),
   };
-  if (!(await storage.evaluations.saveSetup(document.id, setup, input.panel, Date.now()))) {
-    throw stageMoved();
-  }
+  // The record of how the criteria were set: titles, scales, weights and minimums.
+  const logged = audit({
+    criteria: input.criteria.map(
+      (c) =>
+        `${c.title} (${c.scale}, ${c.weight}%${c.threshold === null ? '' : `, minimum ${c.threshold}`})`,
+    ),
+    bids: input.bids.map((b) => b.bidder),
+    panel: input.panel,
+  });
+  const saved = await storage.evaluations.saveSetup(document.id, setup, input.panel, Date.now(), {
+    audit: entries(logged),
+  });
+  if (!saved) throw stageMoved();
 }
 
 /** Starts individual scoring: criteria, weights, bids and panel freeze (rule 6). */
@@ -118,8 +130,12 @@ export async function changeChair(
   storage: Storage,
   document: DocumentRecord,
   actor: EvaluationActor,
-  newChairId: string,
+  /** Who chairs from now on, and why (the reason is kept in the audit log). */
+  change: { userId: string; reason: string },
+  /** The audit entry, written with the new panel in one transaction. */
+  audit: AuditOf = () => null,
 ): Promise<void> {
+  const newChairId = change.userId;
   const evaluation = await forPanel(storage, document, actor);
   if (actor.permission !== 'owner') {
     throw new AppError(ErrorId.forbidden, 'Only an owner of the document can appoint a new chair.');
@@ -161,7 +177,12 @@ export async function changeChair(
       .map((m) => (m.panelRole === 'chair' ? { ...m, panelRole: 'observer' as const } : m)),
     { userId: newChairId, panelRole: 'chair' },
   ];
-  if (!(await storage.evaluations.changePanel(document.id, panel, Date.now()))) {
+  const logged = audit({ userId: newChairId, reason: change.reason });
+  if (
+    !(await storage.evaluations.changePanel(document.id, panel, Date.now(), {
+      audit: entries(logged),
+    }))
+  ) {
     throw conflict('The evaluation has moved on since you loaded it. Reload the page.');
   }
 }

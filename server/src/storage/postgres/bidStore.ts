@@ -10,6 +10,7 @@ import {
   toClarificationAnswer,
 } from '../bidRows.ts';
 import type { BidStore } from '../types.ts';
+import { appendAudit } from './auditWrites.ts';
 import { changes, first, type Queryable, rows, transaction } from './db.ts';
 
 /**
@@ -26,10 +27,13 @@ const lockEvaluation = (c: Queryable, documentId: string) =>
 
 const clarifying = (state: string | undefined) => state === 'scoring' || state === 'moderation';
 
-/** Bids' documents and clarifications in PostgreSQL; each guarded write runs in one transaction. */
+/**
+ * Bids' documents and clarifications in PostgreSQL. Each guarded write runs in one
+ * transaction with its audit entries, written only once the change is made.
+ */
 export function postgresBidStore(pool: pg.Pool): BidStore {
   return {
-    async addDocument(r, bytes, maxFiles) {
+    async addDocument(r, bytes, maxFiles, { audit = [] } = {}) {
       return transaction(pool, async (c) => {
         const evaluation = await lockEvaluation(c, r.documentId);
         if (evaluation?.state !== 'setup') return 'closed' as const;
@@ -59,6 +63,7 @@ export function postgresBidStore(pool: pg.Pool): BidStore {
             r.seenBy === null ? null : JSON.stringify(r.seenBy),
           ],
         );
+        await appendAudit(c, audit);
         return 'saved' as const;
       });
     },
@@ -79,7 +84,7 @@ export function postgresBidStore(pool: pg.Pool): BidStore {
       );
       return row ? { record: toBidDocument(row), bytes: new Uint8Array(row.bytes) } : null;
     },
-    async removeDocument(documentId, id) {
+    async removeDocument(documentId, id, { audit = [] } = {}) {
       return transaction(pool, async (c) => {
         if ((await lockEvaluation(c, documentId))?.state !== 'setup') return 'closed' as const;
         const removed = await changes(
@@ -87,10 +92,12 @@ export function postgresBidStore(pool: pg.Pool): BidStore {
           'DELETE FROM bid_documents WHERE document_id = $1 AND id = $2',
           [documentId, id],
         );
-        return removed > 0 ? ('removed' as const) : ('missing' as const);
+        if (removed === 0) return 'missing' as const;
+        await appendAudit(c, audit);
+        return 'removed' as const;
       });
     },
-    async ask(r) {
+    async ask(r, { audit = [] } = {}) {
       return transaction(pool, async (c) => {
         const evaluation = await lockEvaluation(c, r.documentId);
         if (!evaluation || !clarifying(evaluation.state)) return 'closed' as const;
@@ -100,10 +107,11 @@ export function postgresBidStore(pool: pg.Pool): BidStore {
            VALUES ($1, $2, $3, $4, $5, $6)`,
           [r.id, r.documentId, r.bidId, r.question, r.askedBy, r.askedAt],
         );
+        await appendAudit(c, audit);
         return 'saved' as const;
       });
     },
-    async answer(r, replaces) {
+    async answer(r, replaces, { audit = [] } = {}) {
       return transaction(pool, async (c) => {
         if (!clarifying((await lockEvaluation(c, r.documentId))?.state)) return 'closed' as const;
         const question = await first(
@@ -135,6 +143,7 @@ export function postgresBidStore(pool: pg.Pool): BidStore {
             r.recordedAt,
           ],
         );
+        await appendAudit(c, audit);
         return 'saved' as const;
       });
     },

@@ -26,7 +26,11 @@ const lockEvaluation = (c: Queryable, documentId: string) =>
     documentId,
   ]);
 
-/** Procurement evaluations in PostgreSQL; each guarded write runs in one transaction. */
+/**
+ * Procurement evaluations in PostgreSQL. Each write runs in one transaction with its audit
+ * entries, written only once the change is made: a change is never on record without its
+ * entry, nor an entry without its change.
+ */
 export function postgresEvaluationStore(pool: pg.Pool): EvaluationStore {
   return {
     async get(documentId) {
@@ -37,7 +41,7 @@ export function postgresEvaluationStore(pool: pg.Pool): EvaluationStore {
       );
       return row ? toEvaluation(row) : null;
     },
-    async saveSetup(documentId, setup, panel, at) {
+    async saveSetup(documentId, setup, panel, at, { audit = [] } = {}) {
       return transaction(pool, async (c) => {
         const saved = await changes(
           c,
@@ -57,30 +61,38 @@ export function postgresEvaluationStore(pool: pg.Pool): EvaluationStore {
           'DELETE FROM bid_documents WHERE document_id = $1 AND NOT (bid_id = ANY($2::text[]))',
           [documentId, setup.bids.map((b) => b.id)],
         );
+        await appendAudit(c, audit);
         return true;
       });
     },
-    async changePanel(documentId, panel, at) {
-      const changed = await changes(
-        pool,
-        `UPDATE evaluations SET panel = $1, updated_at = GREATEST($2, updated_at + 1)
-         WHERE document_id = $3 AND state != 'setup'`,
-        [JSON.stringify(panel), at, documentId],
-      );
-      return changed > 0;
+    async changePanel(documentId, panel, at, { audit = [] } = {}) {
+      return transaction(pool, async (c) => {
+        const changed = await changes(
+          c,
+          `UPDATE evaluations SET panel = $1, updated_at = GREATEST($2, updated_at + 1)
+           WHERE document_id = $3 AND state != 'setup'`,
+          [JSON.stringify(panel), at, documentId],
+        );
+        if (changed === 0) return false;
+        await appendAudit(c, audit);
+        return true;
+      });
     },
-    async revealNames(documentId, at) {
-      const revealed = await changes(
-        pool,
-        `UPDATE evaluations SET names_revealed_at = $1, updated_at = GREATEST($1, updated_at + 1)
-         WHERE document_id = $2 AND state IN ('scoring', 'moderation')
-           AND names_revealed_at IS NULL`,
-        [at, documentId],
-      );
-      return revealed > 0;
+    async revealNames(documentId, at, { audit = [] } = {}) {
+      return transaction(pool, async (c) => {
+        const revealed = await changes(
+          c,
+          `UPDATE evaluations SET names_revealed_at = $1, updated_at = GREATEST($1, updated_at + 1)
+           WHERE document_id = $2 AND state IN ('scoring', 'moderation')
+             AND names_revealed_at IS NULL`,
+          [at, documentId],
+        );
+        if (revealed === 0) return false;
+        await appendAudit(c, audit);
+        return true;
+      });
     },
     async transition(documentId, from, to, at, options = {}) {
-      // The move and its audit entries together, or neither.
       return transaction(pool, async (c) => {
         const moved = await changes(
           c,
@@ -125,14 +137,17 @@ export function postgresEvaluationStore(pool: pg.Pool): EvaluationStore {
         return 'saved' as const;
       });
     },
-    async submit(documentId, userId, at) {
+    async submit(documentId, userId, at, { audit = [] } = {}) {
       return transaction(pool, async (c) => {
         if ((await lockEvaluation(c, documentId))?.state !== 'scoring') return false;
-        await c.query(
+        const submitted = await changes(
+          c,
           `INSERT INTO evaluation_submissions (document_id, user_id, submitted_at)
            VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
           [documentId, userId, at],
         );
+        // Submitted before: the first time stays, and there is nothing new to record.
+        if (submitted > 0) await appendAudit(c, audit);
         return true;
       });
     },
@@ -162,7 +177,7 @@ export function postgresEvaluationStore(pool: pg.Pool): EvaluationStore {
       );
       return found.map((r) => ({ userId: r.user_id, submittedAt: r.submitted_at }));
     },
-    async putAgreed(documentId, a: AgreedScore, userId, at, basedOn) {
+    async putAgreed(documentId, a: AgreedScore, userId, at, basedOn, { audit = [] } = {}) {
       return transaction(pool, async (c) => {
         const evaluation = await lockEvaluation(c, documentId);
         if (evaluation?.state !== 'moderation') return 'closed' as const;
@@ -197,6 +212,7 @@ export function postgresEvaluationStore(pool: pg.Pool): EvaluationStore {
             current !== null && at <= current ? current + 1 : at,
           ],
         );
+        await appendAudit(c, audit);
         return 'saved' as const;
       });
     },
@@ -222,6 +238,7 @@ export function postgresEvaluationStore(pool: pg.Pool): EvaluationStore {
           return null;
         }
         const round = before.round + 1;
+        const afterSignOff = before.state === 'signed_off';
         await c.query(
           `UPDATE evaluations SET round = $1, state = 'moderation',
              updated_at = GREATEST($2, updated_at + 1)
@@ -232,8 +249,9 @@ export function postgresEvaluationStore(pool: pg.Pool): EvaluationStore {
           `INSERT INTO evaluation_rounds
              (document_id, round, reason, started_by, started_at, after_sign_off)
            VALUES ($1, $2, $3, $4, $5, $6)`,
-          [documentId, round, reason, by, at, before.state === 'signed_off'],
+          [documentId, round, reason, by, at, afterSignOff],
         );
+        await appendAudit(c, options.audit?.({ round, afterSignOff }) ?? []);
         return round;
       });
     },
@@ -245,7 +263,7 @@ export function postgresEvaluationStore(pool: pg.Pool): EvaluationStore {
       );
       return found.map(toRound);
     },
-    async declare(documentId, userId, d, at) {
+    async declare(documentId, userId, d, at, { audit = [] } = {}) {
       return transaction(pool, async (c) => {
         const state = (await lockEvaluation(c, documentId))?.state;
         if (state !== 'scoring' && state !== 'moderation') return 'closed' as const;
@@ -259,18 +277,23 @@ export function postgresEvaluationStore(pool: pg.Pool): EvaluationStore {
              exception_mitigation = NULL, exception_by = NULL, exception_at = NULL`,
           [documentId, userId, d.conflict, d.details, at, d.lots ? JSON.stringify(d.lots) : null],
         );
+        await appendAudit(c, audit);
         return 'saved' as const;
       });
     },
-    async allowConflict(documentId, userId, mitigation, by, at) {
-      const allowed = await changes(
-        pool,
-        `UPDATE evaluation_declarations
-         SET exception_mitigation = $1, exception_by = $2, exception_at = $3
-         WHERE document_id = $4 AND user_id = $5 AND conflict`,
-        [mitigation, by, at, documentId, userId],
-      );
-      return allowed > 0;
+    async allowConflict(documentId, userId, mitigation, by, at, { audit = [] } = {}) {
+      return transaction(pool, async (c) => {
+        const allowed = await changes(
+          c,
+          `UPDATE evaluation_declarations
+           SET exception_mitigation = $1, exception_by = $2, exception_at = $3
+           WHERE document_id = $4 AND user_id = $5 AND conflict`,
+          [mitigation, by, at, documentId, userId],
+        );
+        if (allowed === 0) return false;
+        await appendAudit(c, audit);
+        return true;
+      });
     },
     async declarations(documentId): Promise<Declaration[]> {
       const found = await rows<DeclarationRow>(

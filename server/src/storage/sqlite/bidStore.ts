@@ -9,9 +9,15 @@ import {
   toClarification,
   toClarificationAnswer,
 } from '../bidRows.ts';
-import type { BidStore } from '../types.ts';
+import type { AuditEntry, BidStore } from '../types.ts';
+import { prepareAuditAppend } from './auditWrites.ts';
 
-/** Bids' documents and clarifications in SQLite; each guarded write runs in one transaction. */
+type Audit = readonly AuditEntry[];
+
+/**
+ * Bids' documents and clarifications in SQLite. Each guarded write runs in one transaction
+ * with its audit entries, written only once the change is made.
+ */
 export function sqliteBidStore(db: Database.Database): BidStore {
   const stmt = {
     evaluation: db.prepare<[string], { state: string; setup: string }>(
@@ -58,9 +64,15 @@ export function sqliteBidStore(db: Database.Database): BidStore {
     ),
   };
   const clarifying = (state: string | undefined) => state === 'scoring' || state === 'moderation';
+  const appendAudit = prepareAuditAppend(db);
 
   const addDocument = db.transaction(
-    (r: Parameters<BidStore['addDocument']>[0], bytes: Uint8Array, maxFiles: number) => {
+    (
+      r: Parameters<BidStore['addDocument']>[0],
+      bytes: Uint8Array,
+      maxFiles: number,
+      audit: Audit,
+    ) => {
       const evaluation = stmt.evaluation.get(r.documentId);
       if (evaluation?.state !== 'setup') return 'closed' as const;
       if (!setupHasBid(evaluation.setup, r.bidId)) return 'no_bid' as const;
@@ -78,43 +90,48 @@ export function sqliteBidStore(db: Database.Database): BidStore {
         Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
         r.seenBy === null ? null : JSON.stringify(r.seenBy),
       );
+      appendAudit(audit);
       return 'saved' as const;
     },
   );
-  const removeDocument = db.transaction((documentId: string, id: string) => {
+  const removeDocument = db.transaction((documentId: string, id: string, audit: Audit) => {
     if (stmt.evaluation.get(documentId)?.state !== 'setup') return 'closed' as const;
-    return stmt.deleteFile.run(documentId, id).changes > 0
-      ? ('removed' as const)
-      : ('missing' as const);
+    if (stmt.deleteFile.run(documentId, id).changes === 0) return 'missing' as const;
+    appendAudit(audit);
+    return 'removed' as const;
   });
-  const ask = db.transaction((r: Parameters<BidStore['ask']>[0]) => {
+  const ask = db.transaction((r: Parameters<BidStore['ask']>[0], audit: Audit) => {
     const evaluation = stmt.evaluation.get(r.documentId);
     if (!clarifying(evaluation?.state) || !evaluation) return 'closed' as const;
     if (!setupHasBid(evaluation.setup, r.bidId)) return 'no_bid' as const;
     stmt.insertQuestion.run(r.id, r.documentId, r.bidId, r.question, r.askedBy, r.askedAt);
+    appendAudit(audit);
     return 'saved' as const;
   });
-  const answer = db.transaction((r: Parameters<BidStore['answer']>[0], replaces: string | null) => {
-    if (!clarifying(stmt.evaluation.get(r.documentId)?.state)) return 'closed' as const;
-    if (!stmt.question.get(r.documentId, r.clarificationId)) return 'missing' as const;
-    const current = stmt.currentAnswer.get(r.documentId, r.clarificationId)?.id ?? null;
-    if (current !== replaces) return 'stale' as const;
-    stmt.insertAnswer.run(
-      r.id,
-      r.clarificationId,
-      r.documentId,
-      r.answer,
-      r.receivedOn,
-      r.reason,
-      r.recordedBy,
-      r.recordedAt,
-    );
-    return 'saved' as const;
-  });
+  const answer = db.transaction(
+    (r: Parameters<BidStore['answer']>[0], replaces: string | null, audit: Audit) => {
+      if (!clarifying(stmt.evaluation.get(r.documentId)?.state)) return 'closed' as const;
+      if (!stmt.question.get(r.documentId, r.clarificationId)) return 'missing' as const;
+      const current = stmt.currentAnswer.get(r.documentId, r.clarificationId)?.id ?? null;
+      if (current !== replaces) return 'stale' as const;
+      stmt.insertAnswer.run(
+        r.id,
+        r.clarificationId,
+        r.documentId,
+        r.answer,
+        r.receivedOn,
+        r.reason,
+        r.recordedBy,
+        r.recordedAt,
+      );
+      appendAudit(audit);
+      return 'saved' as const;
+    },
+  );
 
   return {
-    async addDocument(record, bytes, maxFiles) {
-      return addDocument(record, bytes, maxFiles);
+    async addDocument(record, bytes, maxFiles, { audit = [] } = {}) {
+      return addDocument(record, bytes, maxFiles, audit);
     },
     async documents(documentId) {
       return stmt.files.all(documentId).map(toBidDocument);
@@ -123,14 +140,14 @@ export function sqliteBidStore(db: Database.Database): BidStore {
       const row = stmt.file.get(documentId, id);
       return row ? { record: toBidDocument(row), bytes: new Uint8Array(row.bytes) } : null;
     },
-    async removeDocument(documentId, id) {
-      return removeDocument(documentId, id);
+    async removeDocument(documentId, id, { audit = [] } = {}) {
+      return removeDocument(documentId, id, audit);
     },
-    async ask(record) {
-      return ask(record);
+    async ask(record, { audit = [] } = {}) {
+      return ask(record, audit);
     },
-    async answer(record, replaces) {
-      return answer(record, replaces);
+    async answer(record, replaces, { audit = [] } = {}) {
+      return answer(record, replaces, audit);
     },
     async clarifications(documentId) {
       return stmt.questions.all(documentId).map(toClarification);

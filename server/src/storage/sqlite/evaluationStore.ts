@@ -18,10 +18,16 @@ import {
   toEvaluation,
   toRound,
 } from '../rows.ts';
-import type { DeclarationWrite, EvaluationStore } from '../types.ts';
+import type { AuditEntry, DeclarationWrite, EvaluationStore } from '../types.ts';
 import { prepareAuditAppend } from './auditWrites.ts';
 
-/** Procurement evaluations in SQLite; each guarded write runs in one transaction. */
+type Audit = readonly AuditEntry[];
+
+/**
+ * Procurement evaluations in SQLite. Each write runs in one transaction with its audit
+ * entries, written only once the change is made: a change is never on record without its
+ * entry, nor an entry without its change.
+ */
 export function sqliteEvaluationStore(db: Database.Database): EvaluationStore {
   const stmt = {
     get: db.prepare<[string], EvaluationRow>('SELECT * FROM evaluations WHERE document_id = ?'),
@@ -131,15 +137,36 @@ export function sqliteEvaluationStore(db: Database.Database): EvaluationStore {
   };
 
   const stateOf = (documentId: string) => stmt.get.get(documentId)?.state;
+  const appendAudit = prepareAuditAppend(db);
 
   const saveSetup = db.transaction(
-    (documentId: string, setup: EvaluationSetup, panel: readonly PanelMember[], at: number) => {
+    (
+      documentId: string,
+      setup: EvaluationSetup,
+      panel: readonly PanelMember[],
+      at: number,
+      audit: Audit,
+    ) => {
       const saved =
         stmt.upsert.run(documentId, JSON.stringify(setup), JSON.stringify(panel), at).changes > 0;
-      if (saved) stmt.dropRemovedBidFiles.run(documentId, JSON.stringify(setup.bids));
-      return saved;
+      if (!saved) return false;
+      stmt.dropRemovedBidFiles.run(documentId, JSON.stringify(setup.bids));
+      appendAudit(audit);
+      return true;
     },
   );
+  const changePanel = db.transaction(
+    (documentId: string, panel: readonly PanelMember[], at: number, audit: Audit) => {
+      if (stmt.changePanel.run(JSON.stringify(panel), at, documentId).changes === 0) return false;
+      appendAudit(audit);
+      return true;
+    },
+  );
+  const revealNames = db.transaction((documentId: string, at: number, audit: Audit) => {
+    if (stmt.revealNames.run(at, at, documentId).changes === 0) return false;
+    appendAudit(audit);
+    return true;
+  });
 
   const putEntry = db.transaction(
     (documentId: string, userId: string, e: ScoreEntry, at: number) => {
@@ -158,14 +185,22 @@ export function sqliteEvaluationStore(db: Database.Database): EvaluationStore {
       return 'saved' as const;
     },
   );
-  const submit = db.transaction((documentId: string, userId: string, at: number) => {
+  const submit = db.transaction((documentId: string, userId: string, at: number, audit: Audit) => {
     if (stateOf(documentId) !== 'scoring') return false;
-    stmt.submit.run(documentId, userId, at);
+    // Submitted before: the first time stays, and there is nothing new to record.
+    if (stmt.submit.run(documentId, userId, at).changes > 0) appendAudit(audit);
     return true;
   });
 
   const putAgreed = db.transaction(
-    (documentId: string, a: AgreedScore, userId: string, at: number, basedOn: number | null) => {
+    (
+      documentId: string,
+      a: AgreedScore,
+      userId: string,
+      at: number,
+      basedOn: number | null,
+      audit: Audit,
+    ) => {
       const evaluation = stmt.get.get(documentId);
       if (evaluation?.state !== 'moderation') return 'closed' as const;
       const { round } = evaluation;
@@ -184,6 +219,7 @@ export function sqliteEvaluationStore(db: Database.Database): EvaluationStore {
         // Strictly increasing per pair, so `basedOn` tells every save apart.
         current !== null && at <= current ? current + 1 : at,
       );
+      appendAudit(audit);
       return 'saved' as const;
     },
   );
@@ -194,28 +230,21 @@ export function sqliteEvaluationStore(db: Database.Database): EvaluationStore {
       reason: string,
       by: string,
       at: number,
-      ifUpdatedAt: number | undefined,
+      options: Parameters<EvaluationStore['startRound']>[4] = {},
     ): number | null => {
+      const { ifUpdatedAt } = options;
       const before = stmt.get.get(documentId);
       if (!before || (before.state !== 'moderation' && before.state !== 'signed_off')) return null;
       if (ifUpdatedAt !== undefined && before.updated_at !== ifUpdatedAt) return null;
       stmt.startRound.run(at, documentId);
       const round = before.round + 1;
-      stmt.insertRound.run(
-        documentId,
-        round,
-        reason,
-        by,
-        at,
-        before.state === 'signed_off' ? 1 : 0,
-      );
+      const afterSignOff = before.state === 'signed_off';
+      stmt.insertRound.run(documentId, round, reason, by, at, afterSignOff ? 1 : 0);
+      appendAudit(options.audit?.({ round, afterSignOff }) ?? []);
       return round;
     },
   );
 
-  // The move and its audit entries together: a stage change is never on record without its
-  // entry, nor an entry without its change.
-  const appendAudit = prepareAuditAppend(db);
   const transition = db.transaction(
     (
       documentId: string,
@@ -235,12 +264,29 @@ export function sqliteEvaluationStore(db: Database.Database): EvaluationStore {
   );
 
   const declare = db.transaction(
-    (documentId: string, userId: string, d: DeclarationWrite, at: number) => {
+    (documentId: string, userId: string, d: DeclarationWrite, at: number, audit: Audit) => {
       const state = stateOf(documentId);
       if (state !== 'scoring' && state !== 'moderation') return 'closed' as const;
       const lots = d.lots ? JSON.stringify(d.lots) : null;
       stmt.declare.run(documentId, userId, d.conflict ? 1 : 0, d.details, at, lots, at);
+      appendAudit(audit);
       return 'saved' as const;
+    },
+  );
+  const allowConflict = db.transaction(
+    (
+      documentId: string,
+      userId: string,
+      mitigation: string,
+      by: string,
+      at: number,
+      audit: Audit,
+    ) => {
+      if (stmt.allowConflict.run(mitigation, by, at, documentId, userId).changes === 0) {
+        return false;
+      }
+      appendAudit(audit);
+      return true;
     },
   );
 
@@ -249,14 +295,14 @@ export function sqliteEvaluationStore(db: Database.Database): EvaluationStore {
       const row = stmt.get.get(documentId);
       return row ? toEvaluation(row) : null;
     },
-    async saveSetup(documentId, setup, panel, at) {
-      return saveSetup(documentId, setup, panel, at);
+    async saveSetup(documentId, setup, panel, at, { audit = [] } = {}) {
+      return saveSetup(documentId, setup, panel, at, audit);
     },
-    async changePanel(documentId, panel, at) {
-      return stmt.changePanel.run(JSON.stringify(panel), at, documentId).changes > 0;
+    async changePanel(documentId, panel, at, { audit = [] } = {}) {
+      return changePanel(documentId, panel, at, audit);
     },
-    async revealNames(documentId, at) {
-      return stmt.revealNames.run(at, at, documentId).changes > 0;
+    async revealNames(documentId, at, { audit = [] } = {}) {
+      return revealNames(documentId, at, audit);
     },
     async transition(documentId, from, to, at, options = {}) {
       return transition(documentId, from, to, at, options);
@@ -264,8 +310,8 @@ export function sqliteEvaluationStore(db: Database.Database): EvaluationStore {
     async putEntry(documentId, userId, entry, at) {
       return putEntry(documentId, userId, entry, at);
     },
-    async submit(documentId, userId, at) {
-      return submit(documentId, userId, at);
+    async submit(documentId, userId, at, { audit = [] } = {}) {
+      return submit(documentId, userId, at, audit);
     },
     async entries(documentId, userId) {
       const rows =
@@ -279,11 +325,11 @@ export function sqliteEvaluationStore(db: Database.Database): EvaluationStore {
         .all(documentId)
         .map((r) => ({ userId: r.user_id, submittedAt: r.submitted_at }));
     },
-    async putAgreed(documentId, agreed, userId, at, basedOn) {
-      return putAgreed(documentId, agreed, userId, at, basedOn);
+    async putAgreed(documentId, agreed, userId, at, basedOn, { audit = [] } = {}) {
+      return putAgreed(documentId, agreed, userId, at, basedOn, audit);
     },
     async startRound(documentId, reason, by, at, options = {}) {
-      return startRound(documentId, reason, by, at, options.ifUpdatedAt);
+      return startRound(documentId, reason, by, at, options);
     },
     async rounds(documentId) {
       return stmt.rounds.all(documentId).map(toRound);
@@ -294,11 +340,11 @@ export function sqliteEvaluationStore(db: Database.Database): EvaluationStore {
         : stmt.agreed.all(documentId);
       return rows.map(toAgreed);
     },
-    async declare(documentId, userId, declaration, at) {
-      return declare(documentId, userId, declaration, at);
+    async declare(documentId, userId, declaration, at, { audit = [] } = {}) {
+      return declare(documentId, userId, declaration, at, audit);
     },
-    async allowConflict(documentId, userId, mitigation, by, at) {
-      return stmt.allowConflict.run(mitigation, by, at, documentId, userId).changes > 0;
+    async allowConflict(documentId, userId, mitigation, by, at, { audit = [] } = {}) {
+      return allowConflict(documentId, userId, mitigation, by, at, audit);
     },
     async declarations(documentId): Promise<Declaration[]> {
       return stmt.declarations.all(documentId).map(toDeclaration);
