@@ -13,6 +13,7 @@ import {
   type DeclarationMade,
   declarationMadeInWords,
   declarationOutdated,
+  declarationsByMember,
   declaredWithNames,
   type EvaluationSetup,
   entryProblem,
@@ -565,6 +566,10 @@ describe('scoring without the bidders’ names', () => {
     expect(declarationMadeInWords(setup, 10, conflict, false, date)).toBe(
       'Declared again on day 12, with the names known: a conflict of interest with the lot “North”: My cousin works at Northside Eye Care. The chair allowed them to take part, with this mitigation: Cher checks every North score.',
     );
+    // Grouped by member, in the order each first declared, oldest first.
+    const again = made({ declaredAt: 7 });
+    const other = made({ userId: 'chair', declaredAt: 6 });
+    expect(declarationsByMember([made({}), other, again])).toEqual([[made({}), again], [other]]);
     // Without lots or hidden names, neither is mentioned.
     expect(declarationMadeInWords({}, null, { ...conflict, exception: null }, false, date)).toBe(
       'Declared again on day 12: a conflict of interest: My cousin works at Northside Eye Care.',

@@ -285,8 +285,22 @@ export function conflictLotsInWords(
   return `${names.length === 1 ? 'the lot' : 'the lots'} ${names.join(', ')}`;
 }
 
+/**
+ * Declarations made, one list per member (in the order each first declared), each oldest
+ * first: the last of a list is that member's current declaration.
+ */
+export function declarationsByMember(made: readonly DeclarationMade[]): DeclarationMade[][] {
+  const byMember = new Map<string, DeclarationMade[]>();
+  for (const d of made) {
+    const list = byMember.get(d.userId);
+    if (list) list.push(d);
+    else byMember.set(d.userId, [d]);
+  }
+  return [...byMember.values()];
+}
+
 /** Ends a sentence with a full stop unless the person already ended it. */
-const sentence = (text: string) => (/[.!?…]$/.test(text) ? text : `${text}.`);
+export const asSentence = (text: string) => (/[.!?…]$/.test(text) ? text : `${text}.`);
 
 /**
  * What one declaration said, in words: "no conflict", or "a conflict of interest with the lot “North”:
@@ -322,9 +336,9 @@ export function declarationMadeInWords(
         : ', before the bidders’ names were known';
   const made = `${first ? 'First declared' : 'Declared again'} on ${date(d.declaredAt)}${when}`;
   const exception = d.exception
-    ? ` The chair allowed them to take part, with this mitigation: ${sentence(d.exception.mitigation)}`
+    ? ` The chair allowed them to take part, with this mitigation: ${asSentence(d.exception.mitigation)}`
     : '';
-  return `${made}: ${sentence(declaredInWords(setup, d))}${exception}`;
+  return `${made}: ${asSentence(declaredInWords(setup, d))}${exception}`;
 }
 
 export const evaluationMethod = (setup: Pick<EvaluationSetup, 'method'>): EvaluationMethod =>
