@@ -303,8 +303,8 @@ export function declarationsByMember(made: readonly DeclarationMade[]): Declarat
 export const asSentence = (text: string) => (/[.!?…]$/.test(text) ? text : `${text}.`);
 
 /**
- * What one declaration said, in words: "no conflict", or "a conflict of interest with the lot “North”:
- * (the member's own words)".
+ * What one declaration said, in words: "no conflict", or "a conflict of interest with the
+ * lot “North”: (the member's own words)".
  */
 export function declaredInWords(
   setup: Pick<EvaluationSetup, 'lots'>,
@@ -316,9 +316,9 @@ export function declaredInWords(
 }
 
 /**
- * One of a member's declarations in words, for the register and the report: "First declared
- * on 3 March 2026 at 10:04, before the bidders’ names were known: no conflict." `first` is
- * whether it is the member's first; `date` formats a time as the reader reads it.
+ * One of a member's declarations in words, for the register: "First declared on 3 March 2026
+ * at 10:04, before the bidders’ names were known: no conflict." `first` is whether it is the
+ * member's first; `date` formats a time as the reader reads it.
  */
 export function declarationMadeInWords(
   setup: Pick<EvaluationSetup, 'anonymous' | 'lots'>,

@@ -212,14 +212,21 @@ const formatWhen = (at: number) => dateTime.format(new Date(at));
 function DeclarationHistory({
   name,
   history,
+  firstDeclaredAt,
   setup,
   namesRevealedAt,
 }: {
   name: string;
   history: readonly DeclarationMade[];
+  /** When they first declared, which can be before the oldest kept (see below). */
+  firstDeclaredAt: number | undefined;
   setup: EvaluationSetup;
   namesRevealedAt: number | null;
 }) {
+  // Declarations made before every one was kept left only their latest content: the oldest
+  // kept is then not the first, and is not called so.
+  const first = (d: DeclarationMade, i: number) =>
+    i === 0 && (firstDeclaredAt === undefined || d.declaredAt <= firstDeclaredAt);
   const labelId = `declarations-made-${history[0]?.userId ?? ''}`;
   return (
     <div className="evaluation-declarations-made">
@@ -229,7 +236,9 @@ function DeclarationHistory({
       <ol aria-labelledby={labelId}>
         {history.map((d, i) => (
           // biome-ignore lint/suspicious/noArrayIndexKey: the record only grows at its end, and two declarations can share a millisecond
-          <li key={i}>{declarationMadeInWords(setup, namesRevealedAt, d, i === 0, formatWhen)}</li>
+          <li key={i}>
+            {declarationMadeInWords(setup, namesRevealedAt, d, first(d, i), formatWhen)}
+          </li>
         ))}
       </ol>
     </div>
@@ -287,6 +296,7 @@ export function DeclarationsRegister({
                 <DeclarationHistory
                   name={m.name}
                   history={d.history}
+                  firstDeclaredAt={d.firstDeclaredAt}
                   setup={setup}
                   namesRevealedAt={revealedAt}
                 />
