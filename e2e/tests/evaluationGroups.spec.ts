@@ -329,7 +329,8 @@ test('a conflict with one lot keeps its member out of that lot only; each lot is
 
 /**
  * Scored without the bidders' names: the lay evaluator declares and scores "Bid A" and
- * "Bid B"; the chair reveals the names; everyone declares again, now with them.
+ * "Bid B"; the chair reveals the names; everyone declares again, now with them (the lay
+ * evaluator a conflict the chair allows), and the register keeps both declarations.
  */
 test('a panel scores without the bidders’ names, then declares again once the chair reveals them', async ({
   browser,
@@ -392,10 +393,43 @@ test('a panel scores without the bidders’ names, then declares again once the 
   await expect(lay.page.getByRole('main')).toContainText('Wheels For All');
   await expect(lay.page.getByRole('heading', { name: 'Your scores' })).toHaveCount(0);
   await expect(again).toBeVisible();
-  await declareNoConflict(lay.page);
+  // Now that the names are known, the lay evaluator declares a conflict...
+  await again.getByLabel('I will keep the bids, scores and discussions confidential').check();
+  await again.getByRole('radio', { name: 'Yes' }).check();
+  await again.getByLabel('Describe the conflict').fill('My cousin drives for Wheels For All.');
+  await again.getByRole('button', { name: 'Sign the declaration' }).click();
+  await expect(again).toHaveCount(0);
+  await expect(lay.page.getByRole('heading', { name: 'Your scores' })).toHaveCount(0);
+  // ...which the chair allows, saying how it is mitigated.
+  await chair.page.reload();
+  const exception = chair.page.getByRole('form', { name: 'Exception for Lee Lay' });
+  await exception
+    .getByLabel('How Lee Lay’s conflict is mitigated')
+    .fill('Cher reads every score Lee gives Wheels For All.');
+  await exception.getByRole('button', { name: 'Let Lee Lay take part' }).click();
+  await expect(exception).toHaveCount(0);
+  await lay.page.reload();
   await expect(sheet.getByRole('heading', { name: 'Wheels For All', exact: true })).toBeVisible();
-  await expect(lay.page.getByRole('region', { name: 'Declarations of interests' })).toContainText(
+  const register = lay.page.getByRole('region', { name: 'Declarations of interests' });
+  await expect(register).toContainText(
     'Lee Lay (declared before the names were known, and again with them)',
+  );
+  // The register keeps the first declaration, made without the names, beside the one that
+  // counts now, each dated and in words.
+  const made = register
+    .getByRole('list', {
+      name: 'Every declaration Lee Lay made, oldest first (the last is their current one):',
+    })
+    .getByRole('listitem');
+  await expect(made).toHaveCount(2);
+  const on = String.raw`on \d{1,2} [A-Z][a-z]+ \d{4} at \d{2}:\d{2}`;
+  await expect(made.nth(0)).toHaveText(
+    new RegExp(`^First declared ${on}, before the bidders’ names were known: no conflict\\.$`),
+  );
+  await expect(made.nth(1)).toHaveText(
+    new RegExp(
+      `^Declared again ${on}, with the names known: a conflict of interest: My cousin drives for Wheels For All\\. The chair allowed them to take part, with this mitigation: Cher reads every score Lee gives Wheels For All\\.$`,
+    ),
   );
   await expectNoAxeViolations(lay.page, 'score sheet once the names are known');
 });

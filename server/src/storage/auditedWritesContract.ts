@@ -56,7 +56,12 @@ export function auditedWritesContract(
       { userId: ben, panelRole: 'chair' as const },
     ];
     const agreed = { bidId: 'b1', criterionId: 'c1', score: 2, rationale: 'Agreed.', reason: null };
-    const conflicted = { conflict: true, details: 'Sister at Provider A.', lots: null };
+    const conflicted = {
+      confidential: true as const,
+      conflict: true,
+      details: 'Sister at Provider A.',
+      lots: null,
+    };
 
     it('writes each change of an evaluation with its audit entry, and a refused change with none', async () => {
       const s = await open();
@@ -159,6 +164,8 @@ export function auditedWritesContract(
         s.evaluations.declare(doc, ann, conflicted, 4, broken('evaluation.declared')),
       ).rejects.toThrow();
       expect(await s.evaluations.declarations(doc)).toEqual([]);
+      // Nor is it kept among the declarations made.
+      expect(await s.evaluations.declarationHistory(doc)).toEqual([]);
       await s.evaluations.declare(doc, ann, conflicted, 4);
       await expect(
         s.evaluations.allowConflict(
@@ -171,6 +178,7 @@ export function auditedWritesContract(
         ),
       ).rejects.toThrow();
       expect((await s.evaluations.declarations(doc))[0]?.exception).toBeNull();
+      expect((await s.evaluations.declarationHistory(doc))[0]?.exception).toBeNull();
       await expect(
         s.evaluations.submit(doc, ann, 6, broken('evaluation.scores_submitted')),
       ).rejects.toThrow();

@@ -3,6 +3,7 @@ import { auditedWritesContract } from './auditedWritesContract.ts';
 import type {
   CommentRecord,
   CommentThreadRecord,
+  DeclarationWrite,
   JournalRow,
   LifecycleRecord,
   Storage,
@@ -365,6 +366,11 @@ export function storageContract(name: string, open: () => Promise<Storage>): voi
     });
     describe('evaluations', () => {
       const doc = 'd1aaaaaaaaaaaaaaaaaaaaaa';
+      /** A declaration as the service writes it: confidentiality confirmed, as it must be. */
+      const signed = <T extends Omit<DeclarationWrite, 'confidential'>>(d: T) => ({
+        confidential: true as const,
+        ...d,
+      });
       const evaluator = 'u1aaaaaaaaaaaaaaaaaaaaaa';
       const evaluationSetup = {
         criteria: [
@@ -446,11 +452,11 @@ export function storageContract(name: string, open: () => Promise<Storage>): voi
         const s = await setup();
         await s.evaluations.saveSetup(doc, evaluationSetup, [], 1);
         const clear = { conflict: false, details: '', lots: null };
-        expect(await s.evaluations.declare(doc, evaluator, clear, 2)).toBe('closed');
+        expect(await s.evaluations.declare(doc, evaluator, signed(clear), 2)).toBe('closed');
         await s.evaluations.transition(doc, 'setup', 'scoring', 2);
         const lotted = { conflict: true, details: 'Sister at Provider A.', lots: ['l1', 'l2'] };
-        expect(await s.evaluations.declare(doc, evaluator, lotted, 3)).toBe('saved');
-        expect(await s.evaluations.declare(doc, 'u2aaaaaaaaaaaaaaaaaaaaaa', clear, 4)).toBe(
+        expect(await s.evaluations.declare(doc, evaluator, signed(lotted), 3)).toBe('saved');
+        expect(await s.evaluations.declare(doc, 'u2aaaaaaaaaaaaaaaaaaaaaa', signed(clear), 4)).toBe(
           'saved',
         );
         expect(await s.evaluations.allowConflict(doc, evaluator, 'Chair checks.', 'chair', 5)).toBe(
@@ -474,7 +480,7 @@ export function storageContract(name: string, open: () => Promise<Storage>): voi
         ]);
         // Declaring again (a wider conflict) clears the exception for the chair to reconsider.
         const wider = { ...lotted, lots: null };
-        expect(await s.evaluations.declare(doc, evaluator, wider, 6)).toBe('saved');
+        expect(await s.evaluations.declare(doc, evaluator, signed(wider), 6)).toBe('saved');
         expect((await s.evaluations.declarations(doc)).find((d) => d.userId === evaluator)).toEqual(
           {
             userId: evaluator,
@@ -491,6 +497,67 @@ export function storageContract(name: string, open: () => Promise<Storage>): voi
         expect(await s.evaluations.revealNames(doc, 7)).toBe(true);
         expect(await s.evaluations.revealNames(doc, 8)).toBe(false);
         expect((await s.evaluations.get(doc))?.namesRevealedAt).toBe(7);
+        await s.close();
+      });
+
+      it('keeps every declaration a member makes, as made and in order; the latest governs', async () => {
+        const s = await setup();
+        const other = 'u2aaaaaaaaaaaaaaaaaaaaaa';
+        await s.evaluations.saveSetup(doc, { ...evaluationSetup, anonymous: true }, [], 1);
+        await s.evaluations.transition(doc, 'setup', 'scoring', 2);
+        const clear = signed({ conflict: false, details: '', lots: null });
+        const north = signed({ conflict: true, details: 'Cousin at Provider A.', lots: ['l1'] });
+        const wider = { ...north, details: 'Cousin at Provider A, in every lot.', lots: null };
+        // Both declare before the names are known; one declares again with them, a conflict
+        // the chair allows, then again more widely.
+        expect(await s.evaluations.declare(doc, evaluator, clear, 3)).toBe('saved');
+        expect(await s.evaluations.declare(doc, other, clear, 4)).toBe('saved');
+        expect(await s.evaluations.revealNames(doc, 5)).toBe(true);
+        expect(await s.evaluations.declare(doc, evaluator, north, 6)).toBe('saved');
+        expect(await s.evaluations.allowConflict(doc, evaluator, 'Chair checks.', 'chair', 7)).toBe(
+          true,
+        );
+        expect(await s.evaluations.declare(doc, evaluator, wider, 8)).toBe('saved');
+        const allowed = { mitigation: 'Chair checks.', by: 'chair', at: 7 };
+        expect(await s.evaluations.declarationHistory(doc)).toEqual([
+          { userId: evaluator, ...clear, declaredAt: 3, exception: null },
+          { userId: other, ...clear, declaredAt: 4, exception: null },
+          // The exception stays with the declaration it was recorded for.
+          { userId: evaluator, ...north, declaredAt: 6, exception: allowed },
+          { userId: evaluator, ...wider, declaredAt: 8, exception: null },
+        ]);
+        // The latest governs, and declaring again cleared the exception, as it always has:
+        // the chair reconsiders the new declaration.
+        const { confidential: _, ...widerAsRead } = wider;
+        expect((await s.evaluations.declarations(doc)).find((d) => d.userId === evaluator)).toEqual(
+          { userId: evaluator, ...widerAsRead, declaredAt: 8, firstDeclaredAt: 3, exception: null },
+        );
+        // An exception now is for the current declaration, and kept with it.
+        expect(
+          await s.evaluations.allowConflict(doc, evaluator, 'Ben re-scores.', 'chair', 9),
+        ).toBe(true);
+        expect(
+          (await s.evaluations.declarationHistory(doc)).map((d) => d.exception?.mitigation ?? null),
+        ).toEqual([null, null, 'Chair checks.', 'Ben re-scores.']);
+        // Two in one millisecond keep the order they were made in.
+        await s.evaluations.declare(doc, other, north, 10);
+        await s.evaluations.declare(doc, other, wider, 10);
+        expect(
+          (await s.evaluations.declarationHistory(doc))
+            .filter((d) => d.userId === other)
+            .map((d) => d.details),
+        ).toEqual(['', north.details, wider.details]);
+        expect(
+          (await s.evaluations.declarations(doc)).find((d) => d.userId === other),
+        ).toMatchObject({ details: wider.details, lots: null });
+        // Once signed off, nothing more is declared or kept.
+        await s.evaluations.transition(doc, 'scoring', 'moderation', 11);
+        await s.evaluations.transition(doc, 'moderation', 'signed_off', 12);
+        expect(await s.evaluations.declare(doc, other, wider, 13)).toBe('closed');
+        expect(await s.evaluations.declarationHistory(doc)).toHaveLength(6);
+        // Erasing the workspace takes them with its documents.
+        await s.workspaces.erase('w1aaaaaaaaaaaaaaaaaaaaaa');
+        expect(await s.evaluations.declarationHistory(doc)).toEqual([]);
         await s.close();
       });
 

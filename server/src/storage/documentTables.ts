@@ -15,6 +15,7 @@ export const documentTables = [
   'evaluation_submissions',
   'evaluation_agreed',
   'evaluation_declarations',
+  'evaluation_declaration_history',
   'evaluation_rounds',
   'evaluations',
   // Answers before the questions they reference.

@@ -9,6 +9,7 @@ import type {
   AuditAction,
   CreditMode,
   Declaration,
+  DeclarationMade,
   DocumentKind,
   EvaluationSetup,
   EvaluationState,
@@ -241,6 +242,20 @@ export interface DeclarationRow {
   exception_at: number | null;
 }
 
+/** A row of `evaluation_declaration_history`: one declaration as it was made. */
+export interface DeclarationMadeRow {
+  user_id: string;
+  confidential: Flag;
+  conflict: Flag;
+  details: string;
+  /** JSON list of lot ids, or null for all lots. */
+  lots: string | null;
+  declared_at: number;
+  exception_mitigation: string | null;
+  exception_by: string | null;
+  exception_at: number | null;
+}
+
 export const toEvaluation = (r: EvaluationRow): EvaluationRecord => ({
   documentId: r.document_id,
   state: r.state as EvaluationState,
@@ -300,6 +315,20 @@ export const toDeclaration = (r: DeclarationRow): Declaration => ({
   lots: r.lots === null ? null : (JSON.parse(r.lots) as string[]),
   declaredAt: r.declared_at,
   firstDeclaredAt: r.first_declared_at === null ? r.declared_at : Number(r.first_declared_at),
+  exception:
+    r.exception_mitigation !== null && r.exception_by !== null && r.exception_at !== null
+      ? { mitigation: r.exception_mitigation, by: r.exception_by, at: r.exception_at }
+      : null,
+});
+
+export const toDeclarationMade = (r: DeclarationMadeRow): DeclarationMade => ({
+  userId: r.user_id,
+  confidential: r.confidential === true || r.confidential === 1,
+  conflict: r.conflict === true || r.conflict === 1,
+  details: r.details,
+  // Written only by the stores, from validated input.
+  lots: r.lots === null ? null : (JSON.parse(r.lots) as string[]),
+  declaredAt: r.declared_at,
   exception:
     r.exception_mitigation !== null && r.exception_by !== null && r.exception_at !== null
       ? { mitigation: r.exception_mitigation, by: r.exception_by, at: r.exception_at }

@@ -8,6 +8,7 @@ import type {
   BidDocumentKind,
   CreditMode,
   Declaration,
+  DeclarationMade,
   DocumentKind,
   DocumentPermission,
   EvaluationSetup,
@@ -24,6 +25,8 @@ export type { Permission };
 
 /** A declaration as written: the lots its conflict concerns, null for all of them. */
 export interface DeclarationWrite {
+  /** Kept with each declaration made; none is accepted without it. */
+  confidential: true;
   conflict: boolean;
   details: string;
   lots: readonly string[] | null;
@@ -481,8 +484,10 @@ export interface EvaluationStore {
   ): Promise<number | null>;
   rounds(documentId: string): Promise<ModerationRound[]>;
   /**
-   * Records (or replaces, clearing any exception) a member's declaration; only once the
-   * bidders are fixed (scoring) and before sign-off: 'closed' otherwise.
+   * Records a member's declaration: it becomes their current one (replacing the one before
+   * and clearing any exception, which stays with the one it was recorded for) and is kept
+   * as made in their history. Only once the bidders are fixed (scoring) and before
+   * sign-off: 'closed' otherwise.
    */
   declare(
     documentId: string,
@@ -491,7 +496,10 @@ export interface EvaluationStore {
     at: number,
     options?: Audited,
   ): Promise<'saved' | 'closed'>;
-  /** The chair's exception for a declared conflict; false unless that conflict is on record. */
+  /**
+   * The chair's exception for a member's current declaration, kept with it in the history
+   * too; false unless that declaration is of a conflict.
+   */
   allowConflict(
     documentId: string,
     userId: string,
@@ -500,7 +508,10 @@ export interface EvaluationStore {
     at: number,
     options?: Audited,
   ): Promise<boolean>;
+  /** Each member's current declaration: the one that governs. */
   declarations(documentId: string): Promise<Declaration[]>;
+  /** Every declaration made, as made, in the order made (each member's last is their current one). */
+  declarationHistory(documentId: string): Promise<DeclarationMade[]>;
 }
 
 /** A file of a bid, as listed: its bytes are read only to download it. */

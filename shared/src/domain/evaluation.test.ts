@@ -10,7 +10,11 @@ import {
   criterionDescriptors,
   criterionName,
   type Declaration,
+  type DeclarationMade,
+  declarationMadeInWords,
   declarationOutdated,
+  declarationsByMember,
+  declaredWithNames,
   type EvaluationSetup,
   entryProblem,
   evaluationResults,
@@ -519,5 +523,56 @@ describe('scoring without the bidders’ names', () => {
     expect(declarationOutdated(anonymous, 10, { declaredAt: 11 })).toBe(false);
     expect(declarationOutdated(anonymous, null, { declaredAt: 5 })).toBe(false);
     expect(declarationOutdated({}, 10, { declaredAt: 5 })).toBe(false);
+  });
+  it('says whether each declaration was made before or with the names, as declarationOutdated does', () => {
+    const anonymous = { anonymous: true };
+    expect(declaredWithNames(anonymous, null, 5)).toBe(false);
+    expect(declaredWithNames(anonymous, 10, 5)).toBe(false);
+    // Made in the millisecond of the reveal: with the names, as it is not outdated.
+    expect(declaredWithNames(anonymous, 10, 10)).toBe(true);
+    expect(declarationOutdated(anonymous, 10, { declaredAt: 10 })).toBe(false);
+    // Scored with the names: they were always known.
+    expect(declaredWithNames({}, null, 5)).toBeNull();
+  });
+  it('puts each declaration made in words, with its date and whether the names were known', () => {
+    const setup = {
+      anonymous: true,
+      lots: [
+        { id: 'north', name: 'North' },
+        { id: 'south', name: 'South' },
+      ],
+    };
+    const made = (d: Partial<DeclarationMade>): DeclarationMade => ({
+      userId: 'lay',
+      confidential: true,
+      conflict: false,
+      details: '',
+      lots: null,
+      declaredAt: 5,
+      exception: null,
+      ...d,
+    });
+    const date = (at: number) => `day ${at}`;
+    expect(declarationMadeInWords(setup, 10, made({}), true, date)).toBe(
+      'First declared on day 5, before the bidders’ names were known: no conflict.',
+    );
+    const conflict = made({
+      conflict: true,
+      details: 'My cousin works at Northside Eye Care',
+      lots: ['north'],
+      declaredAt: 12,
+      exception: { mitigation: 'Cher checks every North score.', by: 'chair', at: 13 },
+    });
+    expect(declarationMadeInWords(setup, 10, conflict, false, date)).toBe(
+      'Declared again on day 12, with the names known: a conflict of interest with the lot “North”: My cousin works at Northside Eye Care. The chair allowed them to take part, with this mitigation: Cher checks every North score.',
+    );
+    // Grouped by member, in the order each first declared, oldest first.
+    const again = made({ declaredAt: 7 });
+    const other = made({ userId: 'chair', declaredAt: 6 });
+    expect(declarationsByMember([made({}), other, again])).toEqual([[made({}), again], [other]]);
+    // Without lots or hidden names, neither is mentioned.
+    expect(declarationMadeInWords({}, null, { ...conflict, exception: null }, false, date)).toBe(
+      'Declared again on day 12: a conflict of interest: My cousin works at Northside Eye Care.',
+    );
   });
 });

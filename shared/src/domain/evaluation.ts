@@ -86,6 +86,23 @@ export interface Declaration {
 }
 
 /**
+ * One declaration as its member made it. Every declaration is kept, in the order made; the
+ * latest is the member's `Declaration`, which governs. An exception the chair recorded while
+ * a declaration was the latest stays with it, so the record shows how each was managed.
+ */
+export interface DeclarationMade {
+  userId: string;
+  /** Confirmed: `declarationInputSchema` refuses a declaration without it. */
+  confidential: boolean;
+  conflict: boolean;
+  details: string;
+  /** The lots its conflict concerns; null for all of them (as `Declaration.lots`). */
+  lots: readonly string[] | null;
+  declaredAt: number;
+  exception: { mitigation: string; by: string; at: number } | null;
+}
+
+/**
  * Whether a panel member may take part everywhere (score, see scores): declared, and clear
  * or excepted. See `blockedLots` for a conflict with some lots only.
  */
@@ -213,6 +230,18 @@ export const declarationOutdated = (
   d !== undefined &&
   d.declaredAt < namesRevealedAt;
 
+/**
+ * Whether the bidders' names were known when a declaration was made: null in an evaluation
+ * scored with them (they always were), false for one made before the chair revealed them.
+ * The same line as `declarationOutdated` draws.
+ */
+export const declaredWithNames = (
+  setup: Pick<EvaluationSetup, 'anonymous'>,
+  namesRevealedAt: number | null,
+  declaredAt: number,
+): boolean | null =>
+  setup.anonymous === true ? namesRevealedAt !== null && declaredAt >= namesRevealedAt : null;
+
 /** The name a bid goes by while the bidders' names are hidden: Bid A, Bid B, ... Bid AA. */
 export function anonymousBidName(index: number): string {
   let n = index;
@@ -246,11 +275,70 @@ export function bidLabel(setup: Pick<EvaluationSetup, 'lots'>, bid: Bid): string
 }
 
 /** Which lots a declared conflict concerns, in words ('' without lots). */
-export function conflictLotsInWords(setup: EvaluationSetup, d: Declaration): string {
+export function conflictLotsInWords(
+  setup: Pick<EvaluationSetup, 'lots'>,
+  d: Pick<Declaration, 'lots'>,
+): string {
   if (!setup.lots?.length) return '';
   if (!d.lots?.length) return 'every lot';
   const names = setup.lots.filter((l) => d.lots?.includes(l.id)).map((l) => `“${l.name}”`);
   return `${names.length === 1 ? 'the lot' : 'the lots'} ${names.join(', ')}`;
+}
+
+/**
+ * Declarations made, one list per member (in the order each first declared), each oldest
+ * first: the last of a list is that member's current declaration.
+ */
+export function declarationsByMember(made: readonly DeclarationMade[]): DeclarationMade[][] {
+  const byMember = new Map<string, DeclarationMade[]>();
+  for (const d of made) {
+    const list = byMember.get(d.userId);
+    if (list) list.push(d);
+    else byMember.set(d.userId, [d]);
+  }
+  return [...byMember.values()];
+}
+
+/** Ends a sentence with a full stop unless the person already ended it. */
+export const asSentence = (text: string) => (/[.!?…]$/.test(text) ? text : `${text}.`);
+
+/**
+ * What one declaration said, in words: "no conflict", or "a conflict of interest with the
+ * lot “North”: (the member's own words)".
+ */
+export function declaredInWords(
+  setup: Pick<EvaluationSetup, 'lots'>,
+  d: Pick<DeclarationMade, 'conflict' | 'details' | 'lots'>,
+): string {
+  if (!d.conflict) return 'no conflict';
+  const lots = setup.lots?.length ? ` with ${conflictLotsInWords(setup, d)}` : '';
+  return `a conflict of interest${lots}: ${d.details}`;
+}
+
+/**
+ * One of a member's declarations in words, for the register: "First declared on 3 March 2026
+ * at 10:04, before the bidders’ names were known: no conflict." `first` is whether it is the
+ * member's first; `date` formats a time as the reader reads it.
+ */
+export function declarationMadeInWords(
+  setup: Pick<EvaluationSetup, 'anonymous' | 'lots'>,
+  namesRevealedAt: number | null,
+  d: DeclarationMade,
+  first: boolean,
+  date: (at: number) => string,
+): string {
+  const names = declaredWithNames(setup, namesRevealedAt, d.declaredAt);
+  const when =
+    names === null
+      ? ''
+      : names
+        ? ', with the names known'
+        : ', before the bidders’ names were known';
+  const made = `${first ? 'First declared' : 'Declared again'} on ${date(d.declaredAt)}${when}`;
+  const exception = d.exception
+    ? ` The chair allowed them to take part, with this mitigation: ${asSentence(d.exception.mitigation)}`
+    : '';
+  return `${made}: ${asSentence(declaredInWords(setup, d))}${exception}`;
 }
 
 export const evaluationMethod = (setup: Pick<EvaluationSetup, 'method'>): EvaluationMethod =>

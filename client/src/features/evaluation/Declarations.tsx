@@ -3,7 +3,10 @@ import {
   conflictExceptionInputSchema,
   conflictLotsInWords,
   type DeclarationInput,
+  type DeclarationMade,
   declarationInputSchema,
+  declarationMadeInWords,
+  type EvaluationSetup,
 } from '@chorus/shared';
 import { type FormEvent, useState } from 'react';
 import { Button } from '../../ui/Button.tsx';
@@ -198,6 +201,50 @@ function ExceptionForm({
   );
 }
 
+const dateTime = new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeStyle: 'short' });
+const formatWhen = (at: number) => dateTime.format(new Date(at));
+
+/**
+ * Every declaration a member made, oldest first and in words ("First declared on 3 March
+ * 2026 at 10:04, before the bidders’ names were known: no conflict."), so the register
+ * keeps the one made before the names were known beside the one that counts now.
+ */
+function DeclarationHistory({
+  name,
+  history,
+  firstDeclaredAt,
+  setup,
+  namesRevealedAt,
+}: {
+  name: string;
+  history: readonly DeclarationMade[];
+  /** When they first declared, which can be before the oldest kept (see below). */
+  firstDeclaredAt: number | undefined;
+  setup: EvaluationSetup;
+  namesRevealedAt: number | null;
+}) {
+  // Declarations made before every one was kept left only their latest content: the oldest
+  // kept is then not the first, and is not called so.
+  const first = (d: DeclarationMade, i: number) =>
+    i === 0 && (firstDeclaredAt === undefined || d.declaredAt <= firstDeclaredAt);
+  const labelId = `declarations-made-${history[0]?.userId ?? ''}`;
+  return (
+    <div className="evaluation-declarations-made">
+      <p id={labelId}>
+        Every declaration {name} made, oldest first (the last is their current one):
+      </p>
+      <ol aria-labelledby={labelId}>
+        {history.map((d, i) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: the record only grows at its end, and two declarations can share a millisecond
+          <li key={i}>
+            {declarationMadeInWords(setup, namesRevealedAt, d, first(d, i), formatWhen)}
+          </li>
+        ))}
+      </ol>
+    </div>
+  );
+}
+
 /** The panel's register of declarations; the chair records exceptions for conflicts. */
 export function DeclarationsRegister({
   view,
@@ -245,6 +292,15 @@ export function DeclarationsRegister({
                   : d.exception
                     ? `declared a conflict${lotsOf(d)} (${d.details}); the chair allowed them to take part: ${d.exception.mitigation}`
                     : `declared a conflict${lotsOf(d)} (${d.details}); kept out of scoring${setup.lots?.length ? ' in those lots' : ''} until the chair records an exception`}
+              {d && d.history.length > 1 ? (
+                <DeclarationHistory
+                  name={m.name}
+                  history={d.history}
+                  firstDeclaredAt={d.firstDeclaredAt}
+                  setup={setup}
+                  namesRevealedAt={revealedAt}
+                />
+              ) : null}
               {isChair && d?.conflict && !d.exception && m.userId !== view.me.userId ? (
                 <ExceptionForm
                   name={m.name}

@@ -95,6 +95,20 @@ const evaluationViewSchema = z.object({
         declaredAt: z.number(),
         firstDeclaredAt: z.number().optional(),
         exception: z.object({ mitigation: z.string(), by: z.string(), at: z.number() }).nullable(),
+        /** Every declaration the member made, oldest first; the last is the one above. */
+        history: z.array(
+          z.object({
+            userId: z.string(),
+            confidential: z.boolean(),
+            conflict: z.boolean(),
+            details: z.string(),
+            lots: z.array(z.string()).nullable(),
+            declaredAt: z.number(),
+            exception: z
+              .object({ mitigation: z.string(), by: z.string(), at: z.number() })
+              .nullable(),
+          }),
+        ),
       }),
     ),
     problems: z.array(z.string()),

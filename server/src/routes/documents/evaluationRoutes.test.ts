@@ -1483,6 +1483,127 @@ describe('procurement evaluation: scored without the bidders’ names', () => {
   });
 });
 
+describe('procurement evaluation: every declaration kept, as made', () => {
+  it('keeps a member’s first declaration and the one made again with the names, in the register, the CSV and the report', async () => {
+    const s = await setup();
+    closers.push(() => s.t.storage.close());
+    await s.saveSetup(s.owner.cookie, {
+      anonymous: true,
+      criteria: s.criteria,
+      bids: s.bids,
+      panel: s.panel,
+    });
+    const start = await s.t.request('POST', `${s.path}/start`, { cookie: s.chair.cookie });
+    const ids = {
+      criteria: start.json.evaluation.setup.criteria.map((c: { id: string }) => c.id),
+      bids: start.json.evaluation.setup.bids.map((b: { id: string }) => b.id),
+    };
+    // Each step a few minutes apart, so every date in the record is known.
+    const minute = 60_000;
+    const first = (Math.floor(Date.now() / minute) + 1) * minute;
+    const again = first + 20 * minute;
+    vi.useFakeTimers({ toFake: ['Date'], now: first });
+    try {
+      for (const who of [s.chair, s.lay, s.clinician, s.observer]) {
+        expect((await s.declare(who.cookie)).status).toBe(200);
+      }
+      for (const who of [s.lay, s.clinician]) {
+        await s.scoreAll(who.cookie, who === s.lay ? 'Lee' : 'Cal', ids, 3);
+        await s.t.request('POST', `${s.path}/submit`, { cookie: who.cookie });
+      }
+      vi.setSystemTime(first + 10 * minute);
+      expect(
+        (await s.t.request('POST', `${s.path}/names`, { cookie: s.chair.cookie })).status,
+      ).toBe(200);
+      // With the names known, the lay evaluator declares a conflict the chair allows.
+      vi.setSystemTime(again);
+      expect((await s.declare(s.chair.cookie)).status).toBe(200);
+      const details = 'My cousin is a practice manager at Northside Eye Care.';
+      expect(
+        (await s.declare(s.lay.cookie, { confidential: true, conflict: true, details })).status,
+      ).toBe(200);
+      vi.setSystemTime(again + 5 * minute);
+      const mitigation = 'Cal checks every Northside score Lee gives.';
+      const allowed = await s.t.request('POST', `${s.path}/declarations/${s.lay.id}/exception`, {
+        cookie: s.chair.cookie,
+        body: { mitigation },
+      });
+      expect(allowed.status).toBe(200);
+      expect(
+        (await s.t.request('POST', `${s.path}/moderation`, { cookie: s.chair.cookie, body: {} }))
+          .status,
+      ).toBe(200);
+
+      // The register holds both, oldest first: the current one governs, with its exception.
+      const register = (await s.get(s.observer.cookie)).json.evaluation.declarations as {
+        userId: string;
+        conflict: boolean;
+        history: unknown[];
+      }[];
+      const lee = register.find((d) => d.userId === s.lay.id);
+      expect(lee?.conflict).toBe(true);
+      const exception = { mitigation, by: s.chair.id, at: again + 5 * minute };
+      expect(lee?.history).toEqual([
+        {
+          userId: s.lay.id,
+          confidential: true,
+          conflict: false,
+          details: '',
+          lots: null,
+          declaredAt: first,
+          exception: null,
+        },
+        {
+          userId: s.lay.id,
+          confidential: true,
+          conflict: true,
+          details,
+          lots: null,
+          declaredAt: again,
+          exception,
+        },
+      ]);
+      // Someone who declared once has that one alone.
+      expect(register.find((d) => d.userId === s.clinician.id)?.history).toHaveLength(1);
+
+      // The CSV lists every declaration with its date, before or after the names.
+      const csv = await (
+        await s.t.app.request(`${s.path}/scores.csv`, { headers: { cookie: s.owner.cookie } })
+      ).text();
+      const utc = (at: number) => new Date(at).toISOString().slice(0, 16).replace('T', ' ');
+      expect(csv).toContain(
+        `"Lee Lay","None declared","","","","${utc(first)}","Not known: made before the chair revealed them","Confirmed","Replaced by a later declaration"`,
+      );
+      expect(csv).toContain(
+        `"Lee Lay","Declared a conflict","${details}","Cher Chair","${mitigation}","${utc(again)}","Known: made after the chair revealed them","Confirmed","Current"`,
+      );
+      expect(csv).toContain(
+        `"Cal Clinician","None declared","","","","${utc(first)}","Not known: made before the chair revealed them","Confirmed","Declared before the bidders’ names were known; not yet again with them"`,
+      );
+
+      // So does the report.
+      const report = await s.t.app.request(`${s.path}/report.docx`, {
+        headers: { cookie: s.owner.cookie },
+      });
+      expect(report.status).toBe(200);
+      const zip = await JSZip.loadAsync(await report.arrayBuffer());
+      const xml = (await zip.file('word/document.xml')?.async('string')) ?? '';
+      const text = xml.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
+      const long = new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeStyle: 'short' });
+      const on = (at: number) => long.format(new Date(at));
+      expect(text).toContain('Declarations of interests as made');
+      expect(text).toContain(
+        `Lee Lay ${on(first)} Not yet known (before they were revealed) Confidentiality confirmed; no conflict. Replaced by a later declaration`,
+      );
+      expect(text).toContain(
+        `Lee Lay ${on(again)} Known (after they were revealed) Confidentiality confirmed; a conflict of interest: ${details} Allowed by Cher Chair: ${mitigation} Counts`,
+      );
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
+
 describe('procurement evaluation: what each person sees, together', () => {
   it('a lay evaluator kept from price and from one lot sees neither; an owner who scores sees what scorers see', async () => {
     const s = await setup();

@@ -60,7 +60,8 @@ export async function declareInterests(
       'Your conflict of interest concerns lots you declared before; they stay on record. You can add lots, not remove them.',
     );
   }
-  // The audit log keeps every declaration as made (the register shows the latest).
+  // The audit log keeps every declaration as made, as the store's history does (the
+  // latest governs).
   const logged = audit({
     conflict: input.conflict,
     details: input.conflict ? input.details : '',
@@ -69,7 +70,12 @@ export async function declareInterests(
   const saved = await storage.evaluations.declare(
     document.id,
     actor.userId,
-    { conflict: input.conflict, details: input.conflict ? input.details : '', lots },
+    {
+      confidential: input.confidential,
+      conflict: input.conflict,
+      details: input.conflict ? input.details : '',
+      lots,
+    },
     Date.now(),
     { audit: entries(logged) },
   );

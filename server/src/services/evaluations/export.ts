@@ -6,6 +6,8 @@ import {
   criterionName,
   criterionScaleLabels,
   declarationOutdated,
+  declarationsByMember,
+  declaredWithNames,
   evaluationMethod,
   lotBids,
   lowestPrice,
@@ -17,6 +19,14 @@ import type { DocumentRecord, Storage } from '../../storage/types.ts';
 import { toCsv } from '../csv.ts';
 import { type EvaluationActor, forPanel, panelRoleOf, requireExportable } from './guards.ts';
 import { moderationOf } from './view.ts';
+
+/** Whether the bidders' names were known when a declaration was made (`declaredWithNames`). */
+const namesKnownInWords = (known: boolean | null) =>
+  known === null
+    ? 'Known: scored with the names'
+    : known
+      ? 'Known: made after the chair revealed them'
+      : 'Not known: made before the chair revealed them';
 
 /**
  * Every individual and agreed score as CSV, for the procurement record. Refused until
@@ -140,8 +150,9 @@ export async function scoresCsv(
       }
     }
   }
-  const declarations = await storage.evaluations.declarations(document.id);
-  if (declarations.length > 0) {
+  // Every declaration each member made, oldest first; the last of each is the one that counts.
+  const made = declarationsByMember(await storage.evaluations.declarationHistory(document.id));
+  if (made.length > 0) {
     rows.push([]);
     rows.push([
       'Declaration of',
@@ -149,19 +160,34 @@ export async function scoresCsv(
       'Details',
       'Exception by the chair',
       'Mitigation',
+      // After the columns the register always had, so a spreadsheet reading those by
+      // position still finds them.
+      'Made at (UTC)',
+      'Bidders’ names',
+      'Confidentiality',
+      'Standing',
     ]);
-    for (const d of declarations) {
-      rows.push([
-        nameOf.get(d.userId) ?? 'A former member',
-        declarationOutdated(setup, evaluation.namesRevealedAt, d)
-          ? 'Declared before the bidders’ names were known; not yet again with them'
-          : d.conflict
+    for (const member of made) {
+      member.forEach((d, i) => {
+        const current = i === member.length - 1;
+        rows.push([
+          nameOf.get(d.userId) ?? 'A former member',
+          d.conflict
             ? `Declared a conflict${setup.lots?.length ? ` with ${conflictLotsInWords(setup, d)}` : ''}`
             : 'None declared',
-        d.details,
-        d.exception ? (nameOf.get(d.exception.by) ?? 'A former member') : '',
-        d.exception?.mitigation ?? '',
-      ]);
+          d.details,
+          d.exception ? (nameOf.get(d.exception.by) ?? 'A former member') : '',
+          d.exception?.mitigation ?? '',
+          new Date(d.declaredAt).toISOString().slice(0, 16).replace('T', ' '),
+          namesKnownInWords(declaredWithNames(setup, evaluation.namesRevealedAt, d.declaredAt)),
+          d.confidential ? 'Confirmed' : 'Not confirmed',
+          !current
+            ? 'Replaced by a later declaration'
+            : declarationOutdated(setup, evaluation.namesRevealedAt, d)
+              ? 'Declared before the bidders’ names were known; not yet again with them'
+              : 'Current',
+        ]);
+      });
     }
   }
   if (final) {

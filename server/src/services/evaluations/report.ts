@@ -4,6 +4,7 @@
  * decision was reached (panel, declarations and exceptions, rounds, overrides).
  */
 import {
+  asSentence,
   type BidResult,
   bidLabel,
   conflictLotsInWords,
@@ -12,6 +13,9 @@ import {
   criterionName,
   criterionScaleLabels,
   declarationOutdated,
+  declarationsByMember,
+  declaredInWords,
+  declaredWithNames,
   evaluationMethod,
   evaluationMethodLabels,
   evaluationResults,
@@ -247,6 +251,47 @@ export async function evaluationReport(
       }),
     ),
   );
+  // Every declaration as made, oldest first: the record of conflicts and how they were
+  // managed, before and after the names were known, not only the declarations that count.
+  const made = declarationsByMember(await storage.evaluations.declarationHistory(document.id));
+  if (made.length > 0) {
+    children.push(heading('Declarations of interests as made', HeadingLevel.HEADING_2));
+    children.push(
+      para(
+        setup.anonymous
+          ? 'Every declaration each member made, oldest first; the latest is the one that counts. The panel scored without the bidders’ names, so each member declared again once the chair revealed them.'
+          : 'Every declaration each member made, oldest first; the latest is the one that counts.',
+      ),
+    );
+    children.push(
+      table(
+        ['Panel member', 'Made', 'Bidders’ names', 'What was declared', 'Standing'],
+        made.flatMap((member) =>
+          member.map((d, i) => {
+            const known = declaredWithNames(setup, evaluation.namesRevealedAt, d.declaredAt);
+            const exception = d.exception
+              ? ` Allowed by ${named(d.exception.by)}: ${asSentence(d.exception.mitigation)}`
+              : '';
+            return [
+              named(d.userId),
+              when.format(new Date(d.declaredAt)),
+              known === null
+                ? 'Known'
+                : known
+                  ? 'Known (after they were revealed)'
+                  : 'Not yet known (before they were revealed)',
+              `${d.confidential ? 'Confidentiality confirmed' : 'Confidentiality not confirmed'}; ${asSentence(declaredInWords(setup, d))}${exception}`,
+              i < member.length - 1
+                ? 'Replaced by a later declaration'
+                : declarationOutdated(setup, evaluation.namesRevealedAt, d)
+                  ? 'Declared before the bidders’ names were known; not yet again with them'
+                  : 'Counts',
+            ];
+          }),
+        ),
+      ),
+    );
+  }
   if (evaluation.overrideReason) {
     children.push(
       labelled(

@@ -10,6 +10,7 @@ import {
   blockedLots,
   type CriterionResult,
   type Declaration,
+  type DeclarationMade,
   type EvaluationSetup,
   evaluationResults,
   isScoringRole,
@@ -48,8 +49,12 @@ export interface EvaluationView {
     panel: (PanelMember & { name: string })[];
     /** Who has submitted: names only, never what they scored. */
     submitted: string[];
-    /** Declarations of interests: the panel's register, with any exception and its mitigation. */
-    declarations: (Declaration & { name: string })[];
+    /**
+     * Declarations of interests: the panel's register, each member's current one with any
+     * exception and its mitigation, and `history`, every one they made (oldest first, the
+     * current one last), for the record.
+     */
+    declarations: (Declaration & { name: string; history: DeclarationMade[] })[];
     problems: string[];
   };
   me: {
@@ -122,6 +127,9 @@ export async function evaluationView(
   const submissions = await storage.evaluations.submissions(document.id);
   const canManage = isManager(evaluation, actor);
   const declarations = await storage.evaluations.declarations(document.id);
+  // Everyone who sees the register sees what each member declared before, as they see the
+  // current declaration: it is the same register, over time.
+  const history = await storage.evaluations.declarationHistory(document.id);
   const { declaration: mine, outdated } = await declarationOf(storage, evaluation, actor.userId);
   const clear = mine !== undefined && !keptOutOfAll(evaluation, mine);
   const hidden = !whole && namesHidden(evaluation.setup, evaluation.namesRevealedAt);
@@ -161,6 +169,7 @@ export async function evaluationView(
       declarations: declarations.map((d) => ({
         ...d,
         name: nameOf.get(d.userId) ?? 'A former member',
+        history: history.filter((h) => h.userId === d.userId),
       })),
       // Set-up problems name every criterion and bid: they are for those who see it whole.
       problems: whole ? setupProblems(evaluation.setup, evaluation.panel) : [],

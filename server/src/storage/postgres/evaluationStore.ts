@@ -1,13 +1,15 @@
-import type { AgreedScore, Declaration, ScoreEntry } from '@chorus/shared';
+import type { AgreedScore, Declaration, DeclarationMade, ScoreEntry } from '@chorus/shared';
 import type pg from 'pg';
 import {
   type AgreedRow,
+  type DeclarationMadeRow,
   type DeclarationRow,
   type EntryRow,
   type EvaluationRow,
   type RoundRow,
   toAgreed,
   toDeclaration,
+  toDeclarationMade,
   toEntry,
   toEvaluation,
   toRound,
@@ -267,6 +269,7 @@ export function postgresEvaluationStore(pool: pg.Pool): EvaluationStore {
       return transaction(pool, async (c) => {
         const state = (await lockEvaluation(c, documentId))?.state;
         if (state !== 'scoring' && state !== 'moderation') return 'closed' as const;
+        const lots = d.lots ? JSON.stringify(d.lots) : null;
         await c.query(
           `INSERT INTO evaluation_declarations
              (document_id, user_id, conflict, details, declared_at, lots, first_declared_at)
@@ -275,7 +278,13 @@ export function postgresEvaluationStore(pool: pg.Pool): EvaluationStore {
              conflict = excluded.conflict, details = excluded.details, lots = excluded.lots,
              declared_at = excluded.declared_at,
              exception_mitigation = NULL, exception_by = NULL, exception_at = NULL`,
-          [documentId, userId, d.conflict, d.details, at, d.lots ? JSON.stringify(d.lots) : null],
+          [documentId, userId, d.conflict, d.details, at, lots],
+        );
+        await c.query(
+          `INSERT INTO evaluation_declaration_history
+             (document_id, user_id, confidential, conflict, details, lots, declared_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+          [documentId, userId, d.confidential, d.conflict, d.details, lots, at],
         );
         await appendAudit(c, audit);
         return 'saved' as const;
@@ -291,6 +300,14 @@ export function postgresEvaluationStore(pool: pg.Pool): EvaluationStore {
           [mitigation, by, at, documentId, userId],
         );
         if (allowed === 0) return false;
+        // The member's latest declaration made is their current one, which it is for.
+        await c.query(
+          `UPDATE evaluation_declaration_history
+           SET exception_mitigation = $1, exception_by = $2, exception_at = $3
+           WHERE seq = (SELECT MAX(seq) FROM evaluation_declaration_history
+                        WHERE document_id = $4 AND user_id = $5)`,
+          [mitigation, by, at, documentId, userId],
+        );
         await appendAudit(c, audit);
         return true;
       });
@@ -302,6 +319,14 @@ export function postgresEvaluationStore(pool: pg.Pool): EvaluationStore {
         [documentId],
       );
       return found.map(toDeclaration);
+    },
+    async declarationHistory(documentId): Promise<DeclarationMade[]> {
+      const found = await rows<DeclarationMadeRow>(
+        pool,
+        'SELECT * FROM evaluation_declaration_history WHERE document_id = $1 ORDER BY seq',
+        [documentId],
+      );
+      return found.map(toDeclarationMade);
     },
   };
 }

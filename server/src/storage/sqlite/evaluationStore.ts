@@ -1,6 +1,7 @@
 import type {
   AgreedScore,
   Declaration,
+  DeclarationMade,
   EvaluationSetup,
   PanelMember,
   ScoreEntry,
@@ -8,12 +9,14 @@ import type {
 import type Database from 'better-sqlite3';
 import {
   type AgreedRow,
+  type DeclarationMadeRow,
   type DeclarationRow,
   type EntryRow,
   type EvaluationRow,
   type RoundRow,
   toAgreed,
   toDeclaration,
+  toDeclarationMade,
   toEntry,
   toEvaluation,
   toRound,
@@ -126,13 +129,28 @@ export function sqliteEvaluationStore(db: Database.Database): EvaluationStore {
          declared_at = excluded.declared_at,
          exception_mitigation = NULL, exception_by = NULL, exception_at = NULL`,
     ),
+    keepDeclaration: db.prepare(
+      `INSERT INTO evaluation_declaration_history
+         (document_id, user_id, confidential, conflict, details, lots, declared_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    ),
     allowConflict: db.prepare(
       `UPDATE evaluation_declarations
        SET exception_mitigation = ?, exception_by = ?, exception_at = ?
        WHERE document_id = ? AND user_id = ? AND conflict = 1`,
     ),
+    // The member's latest declaration made is their current one, which the exception is for.
+    keepException: db.prepare(
+      `UPDATE evaluation_declaration_history
+       SET exception_mitigation = ?, exception_by = ?, exception_at = ?
+       WHERE id = (SELECT MAX(id) FROM evaluation_declaration_history
+                   WHERE document_id = ? AND user_id = ?)`,
+    ),
     declarations: db.prepare<[string], DeclarationRow>(
       'SELECT * FROM evaluation_declarations WHERE document_id = ? ORDER BY declared_at',
+    ),
+    declarationHistory: db.prepare<[string], DeclarationMadeRow>(
+      'SELECT * FROM evaluation_declaration_history WHERE document_id = ? ORDER BY id',
     ),
   };
 
@@ -268,7 +286,17 @@ export function sqliteEvaluationStore(db: Database.Database): EvaluationStore {
       const state = stateOf(documentId);
       if (state !== 'scoring' && state !== 'moderation') return 'closed' as const;
       const lots = d.lots ? JSON.stringify(d.lots) : null;
-      stmt.declare.run(documentId, userId, d.conflict ? 1 : 0, d.details, at, lots, at);
+      const conflict = d.conflict ? 1 : 0;
+      stmt.declare.run(documentId, userId, conflict, d.details, at, lots, at);
+      stmt.keepDeclaration.run(
+        documentId,
+        userId,
+        d.confidential ? 1 : 0,
+        conflict,
+        d.details,
+        lots,
+        at,
+      );
       appendAudit(audit);
       return 'saved' as const;
     },
@@ -285,6 +313,7 @@ export function sqliteEvaluationStore(db: Database.Database): EvaluationStore {
       if (stmt.allowConflict.run(mitigation, by, at, documentId, userId).changes === 0) {
         return false;
       }
+      stmt.keepException.run(mitigation, by, at, documentId, userId);
       appendAudit(audit);
       return true;
     },
@@ -348,6 +377,9 @@ export function sqliteEvaluationStore(db: Database.Database): EvaluationStore {
     },
     async declarations(documentId): Promise<Declaration[]> {
       return stmt.declarations.all(documentId).map(toDeclaration);
+    },
+    async declarationHistory(documentId): Promise<DeclarationMade[]> {
+      return stmt.declarationHistory.all(documentId).map(toDeclarationMade);
     },
   };
 }

@@ -388,4 +388,34 @@ export const migrations: readonly string[] = [
   `
   ALTER TABLE bid_documents ADD COLUMN seen_by TEXT;
   `,
+  // Every declaration of interests as made, in the order made (id), so the record holds a
+  // member's first declaration and each one after (once the names are known, say), not only
+  // their current one in evaluation_declarations. An exception stays with the declaration it
+  // was recorded for. A declaration made before this kept only its latest content: that
+  // becomes the member's one recorded declaration, with its own date; nothing is made up.
+  // Each was made with confidentiality confirmed (the input schema has required it since
+  // declarations began).
+  `
+  CREATE TABLE evaluation_declaration_history (
+    id INTEGER PRIMARY KEY,
+    document_id TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    confidential INTEGER NOT NULL,
+    conflict INTEGER NOT NULL,
+    details TEXT NOT NULL,
+    lots TEXT,
+    declared_at INTEGER NOT NULL,
+    exception_mitigation TEXT,
+    exception_by TEXT,
+    exception_at INTEGER
+  );
+  CREATE INDEX evaluation_declaration_history_member
+    ON evaluation_declaration_history(document_id, user_id, id);
+  INSERT INTO evaluation_declaration_history
+    (document_id, user_id, confidential, conflict, details, lots, declared_at,
+     exception_mitigation, exception_by, exception_at)
+  SELECT document_id, user_id, 1, conflict, details, lots, declared_at,
+    exception_mitigation, exception_by, exception_at
+  FROM evaluation_declarations ORDER BY document_id, declared_at, user_id;
+  `,
 ];

@@ -180,6 +180,79 @@ describe('SQLite specifics', () => {
     await storage.close();
   });
 
+  it('an older database keeps each current declaration as its member’s one recorded declaration', async () => {
+    const file = path.join(tempDir(), 'chorus.db');
+    const old = new Database(file);
+    const history = migrations.findIndex((sql) =>
+      sql.includes('CREATE TABLE evaluation_declaration_history'),
+    );
+    for (const sql of migrations.slice(0, history)) old.exec(sql);
+    old.pragma(`user_version = ${history}`);
+    old.exec(`
+      INSERT INTO users (id, name, email, password_hash, created_at) VALUES ('u', 'U', 'u@x', 'h', 0);
+      INSERT INTO workspaces (id, name, created_at) VALUES ('w', 'W', 0);
+      INSERT INTO documents (id, workspace_id, title, kind, created_by, created_at, updated_at)
+        VALUES ('d', 'w', 'D', 'procurement_evaluation', 'u', 0, 0);
+      INSERT INTO evaluations (document_id, state, setup, panel, updated_at, names_revealed_at)
+        VALUES ('d', 'scoring', '{"criteria":[],"bids":[],"anonymous":true}', '[]', 0, 20);
+      -- Ann declared at 10, then again at 30 with a conflict the chair allowed: only the
+      -- second's content was kept. Ben declared once, before first dates were kept.
+      INSERT INTO evaluation_declarations
+        (document_id, user_id, conflict, details, declared_at, lots, first_declared_at,
+         exception_mitigation, exception_by, exception_at)
+      VALUES
+        ('d', 'ann', TRUE, 'Cousin at Provider A.', 30, '["l1"]', 10, 'Chair checks.', 'chair', 31),
+        ('d', 'ben', FALSE, '', 12, NULL, NULL, NULL, NULL, NULL);
+    `);
+    old.close();
+    const storage = openSqliteStorage({ filename: file });
+    // Each becomes the member's one recorded declaration, as it stood: Ann's first one's
+    // content was never kept, so it is not made up.
+    expect(await storage.evaluations.declarationHistory('d')).toEqual([
+      {
+        userId: 'ben',
+        confidential: true,
+        conflict: false,
+        details: '',
+        lots: null,
+        declaredAt: 12,
+        exception: null,
+      },
+      {
+        userId: 'ann',
+        confidential: true,
+        conflict: true,
+        details: 'Cousin at Provider A.',
+        lots: ['l1'],
+        declaredAt: 30,
+        exception: { mitigation: 'Chair checks.', by: 'chair', at: 31 },
+      },
+    ]);
+    // The current declarations are as they were, Ann's first date included.
+    expect(await storage.evaluations.declarations('d')).toMatchObject([
+      { userId: 'ben', declaredAt: 12, firstDeclaredAt: 12 },
+      {
+        userId: 'ann',
+        declaredAt: 30,
+        firstDeclaredAt: 10,
+        exception: { mitigation: 'Chair checks.' },
+      },
+    ]);
+    // A declaration made from now on is kept beside it.
+    await storage.evaluations.declare(
+      'd',
+      'ben',
+      { confidential: true, conflict: false, details: '', lots: null },
+      40,
+    );
+    expect(
+      (await storage.evaluations.declarationHistory('d'))
+        .filter((d) => d.userId === 'ben')
+        .map((d) => d.declaredAt),
+    ).toEqual([12, 40]);
+    await storage.close();
+  });
+
   it('an older database gets colour slots for its members in the order they joined', async () => {
     const file = path.join(tempDir(), 'chorus.db');
     const old = new Database(file);
