@@ -9,6 +9,7 @@ import { Cluster } from './cluster/cluster.ts';
 import { RedisThrottle } from './cluster/redisThrottle.ts';
 import { type Config, ConfigError } from './config.ts';
 import type { Logger } from './logger.ts';
+import { settleLeftPending } from './services/acceptances.ts';
 import type { AccessChange } from './services/accessEvents.ts';
 import { DocumentNotices } from './services/documentNotices.ts';
 import { createServices, type LiveDocuments, type Services } from './services/index.ts';
@@ -97,6 +98,8 @@ export async function startServer(
       );
     }
   }
+  // Before any request: a suggestion a stopped process left being accepted reads as it is.
+  await settleLeftPending(storage, cluster ? 'cluster' : 'alone', logger);
   const services = createServices(config, storage, logger);
   if (cluster) {
     // Failed sign-ins count across processes, or N processes would allow N times the guesses.

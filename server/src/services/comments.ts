@@ -10,7 +10,13 @@ import {
 import * as Y from 'yjs';
 import { AppError } from '../errors.ts';
 import { newId } from '../ids.ts';
-import type { CommentRecord, CommentThreadRecord, Storage } from '../storage/types.ts';
+import type {
+  CommentRecord,
+  CommentThreadRecord,
+  Storage,
+  SuggestionRecord,
+} from '../storage/types.ts';
+import { settleAbandoned } from './acceptances.ts';
 import { checkDocumentAccess, documentReaders } from './access.ts';
 import type { LiveDocuments } from './index.ts';
 import { type PersonView, peopleOf } from './people.ts';
@@ -137,10 +143,11 @@ const base64 = (b: Uint8Array) =>
  */
 export async function listThreads(where: Where): Promise<CommentThreadView[]> {
   const { storage, documentId } = where;
-  const [threads, comments] = await Promise.all([
+  const [stored, comments] = await Promise.all([
     storage.comments.listThreads(documentId),
     storage.comments.listComments(documentId),
   ]);
+  const threads = await settleAbandoned(storage, stored);
   // Everyone the threads name, in one look-up: authors (credited in the role they
   // commented in if they have left), the people mentioned, and who resolved each thread.
   const people = await peopleOf(
@@ -176,17 +183,25 @@ export async function listThreads(where: Where): Promise<CommentThreadView[]> {
       resolved: decided(t.resolvedBy, t.resolvedAt),
       // A withdrawn suggestion (its opening comment deleted) proposes nothing any more.
       suggestion:
-        t.suggestion && list[0]?.deletedAt === null
-          ? {
-              text: t.suggestion.text,
-              outcome: t.suggestion.outcome,
-              decided: decided(t.suggestion.decidedBy, t.suggestion.decidedAt),
-            }
-          : null,
+        t.suggestion && list[0]?.deletedAt === null ? suggestionView(t.suggestion, decided) : null,
       comments: list.map((c) => commentView(c, people)),
     });
   }
   return views;
+}
+
+/**
+ * A suggestion as people see it. One being accepted reads as still open until its words
+ * are known to be saved: "Accepted" is only ever shown with the words in the document.
+ */
+function suggestionView(
+  s: SuggestionRecord,
+  decided: (by: string | null, at: number | null) => CommentThreadView['resolved'],
+): NonNullable<CommentThreadView['suggestion']> {
+  if (s.outcome === null || s.outcome === 'accepting') {
+    return { text: s.text, outcome: null, decided: null };
+  }
+  return { text: s.text, outcome: s.outcome, decided: decided(s.decidedBy, s.decidedAt) };
 }
 
 export function newComment(

@@ -14,11 +14,17 @@ import { DocumentNotices } from './documentNotices.ts';
 /** What the HTTP side may ask of the sync server (implemented by SyncServer). */
 export interface LiveDocuments {
   committedDocument(documentId: string): Promise<{ doc: Y.Doc; index: AuthorshipIndex }>;
+  /**
+   * Writes an edit as `author`'s and resolves once it is committed or refused (it does not
+   * say which). With `claim`, a client id new to the document that is registered to the
+   * author in the edit's own commit, so the registry tells whether it was committed.
+   */
   applyServerEdit(
     documentId: string,
     author: EditAuthor,
     build: (doc: Y.Doc) => Uint8Array,
     sources: TextSource[],
+    claim?: number,
   ): Promise<void>;
   /**
    * Forgets a document about to be erased: closes its connections (4403) and drops its

@@ -1,7 +1,9 @@
-import { type CreateSuggestionInput, ErrorId } from '@chorus/shared';
+import { type CreateSuggestionInput, ErrorId, type ParticipantRole } from '@chorus/shared';
 import * as Y from 'yjs';
 import { AppError } from '../errors.ts';
-import type { CommentThreadRecord, SuggestionOutcome } from '../storage/types.ts';
+import { freshClientId } from '../ids.ts';
+import type { CommentThreadRecord, SuggestionOutcome, SuggestionState } from '../storage/types.ts';
+import { settleAbandoned, settleAcceptance, whileWriting } from './acceptances.ts';
 import { checkDocumentAccess } from './access.ts';
 import { announce, type Commenter, newComment, newThread, type Where } from './comments.ts';
 import { liveDocuments } from './index.ts';
@@ -95,6 +97,7 @@ export async function suggest(
     outcome: null,
     decidedBy: null,
     decidedAt: null,
+    clientId: null,
   });
   // The quote is what an editor will see replaced, so it must be the document's words.
   const { doc } = await liveDocuments(where.live).committedDocument(where.documentId);
@@ -117,11 +120,28 @@ const noSuchSuggestion = () =>
     'That suggestion does not exist in this document. It may have been withdrawn: reload the comments.',
   );
 
-const alreadyDecided = (outcome: SuggestionOutcome) =>
+const alreadyDecided = (state: SuggestionState) =>
+  state === 'accepting'
+    ? new AppError(
+        ErrorId.conflict,
+        'Someone is accepting that suggestion right now. Reload the comments in a moment to see it.',
+      )
+    : new AppError(
+        ErrorId.conflict,
+        `Someone has already ${state} that suggestion. Reload the comments to see it.`,
+      );
+
+const notWritten = () =>
   new AppError(
-    ErrorId.conflict,
-    `Someone has already ${outcome} that suggestion. Reload the comments to see it.`,
+    ErrorId.internal,
+    'The suggested words could not be saved, so the suggestion is still open. Try accepting it again.',
   );
+
+/** Why a conditional decision changed nothing: someone decided first, or it is gone. */
+async function refused(where: Where, threadId: string): Promise<AppError> {
+  const now = await where.storage.comments.getThread(where.documentId, threadId);
+  return now?.suggestion?.outcome ? alreadyDecided(now.suggestion.outcome) : noSuchSuggestion();
+}
 
 /**
  * Accepts or rejects a suggestion, once. Accepting writes the suggested words in place of
@@ -135,7 +155,9 @@ export async function decide(
   outcome: SuggestionOutcome,
 ): Promise<void> {
   const { storage, documentId } = where;
-  const thread = await storage.comments.getThread(documentId, threadId);
+  const found = await storage.comments.getThread(documentId, threadId);
+  // One a stopped process left being accepted is settled first, so it can be decided.
+  const [thread] = found ? await settleAbandoned(storage, [found]) : [];
   const suggestion = thread?.suggestion;
   if (!thread || !suggestion) throw noSuchSuggestion();
   const comments = (await storage.comments.listComments(documentId)).filter(
@@ -145,8 +167,16 @@ export async function decide(
   // A suggestion whose author withdrew it (deleted its opening comment) is gone.
   if (!opening || opening.deletedAt !== null) throw noSuchSuggestion();
   if (suggestion.outcome) throw alreadyDecided(suggestion.outcome);
-  // Accepting writes under the suggester's name: only while they may still take part.
-  if (outcome === 'accepted') {
+  if (outcome === 'rejected') {
+    // One conditional write, so two editors cannot both decide it.
+    const decided = await storage.comments.decideSuggestion(documentId, threadId, {
+      outcome,
+      by: editorId,
+      at: Date.now(),
+    });
+    if (!decided) throw await refused(where, threadId);
+  } else {
+    // Accepting writes under the suggester's name: only while they may still take part.
     const access = await checkDocumentAccess(
       storage,
       thread.createdBy,
@@ -159,36 +189,75 @@ export async function decide(
         'The person who suggested this can no longer comment on this document, so their words cannot be written under their name. Reject it, or make the change yourself.',
       );
     }
-  }
-  // Decided first, in one conditional write, so two editors cannot both apply it.
-  const claimed = await storage.comments.decideSuggestion(documentId, threadId, {
-    outcome,
-    by: editorId,
-    at: Date.now(),
-  });
-  if (!claimed) {
-    const now = await storage.comments.getThread(documentId, threadId);
-    throw now?.suggestion?.outcome ? alreadyDecided(now.suggestion.outcome) : noSuchSuggestion();
-  }
-  if (outcome === 'accepted') {
-    try {
-      await liveDocuments(where.live).applyServerEdit(
-        documentId,
-        { accountId: thread.createdBy, participantRole: opening.participantRole },
-        (current) =>
-          serverEditUpdate(current, (copy) => {
-            const place = checkQuote(copy, thread);
-            place.text.delete(place.from, place.to - place.from);
-            if (suggestion.text) place.text.insert(place.from, suggestion.text, place.format);
-          }),
-        [],
-      );
-    } catch (error) {
-      await storage.comments.decideSuggestion(documentId, threadId, null);
-      throw error;
-    }
+    await accept(where, editorId, thread, {
+      text: suggestion.text,
+      participantRole: opening.participantRole,
+    });
   }
   announce(where);
+}
+
+/**
+ * Writes an accepted suggestion's words, exactly once or not at all, whatever stops when.
+ * The decision is recorded first as pending, in one conditional write (so two editors, on
+ * any process, cannot both write them), with a client id new to the document; the words
+ * are written under that id, which the journal registers to the suggester in the same
+ * commit; then the registry settles it: accepted if the id is there, open again if not
+ * (and the id retired, so the words can never be committed later). A process stopped at
+ * any point leaves it pending, and it is settled the same way when next read or decided,
+ * or when a server starts (`acceptances.ts`).
+ */
+async function accept(
+  where: Where,
+  editorId: string,
+  thread: CommentThreadRecord,
+  suggested: { text: string; participantRole: ParticipantRole },
+): Promise<void> {
+  const { storage, documentId } = where;
+  const live = liveDocuments(where.live);
+  // New to the registry too: found registered later, it can only mean these words.
+  const committed = await live.committedDocument(documentId);
+  const clientId = freshClientId(committed.doc, committed.index.owners);
+  committed.doc.destroy();
+  await whileWriting(storage, documentId, thread.id, clientId, async () => {
+    const decided = await storage.comments.decideSuggestion(documentId, thread.id, {
+      outcome: 'accepting',
+      by: editorId,
+      at: Date.now(),
+      clientId,
+    });
+    if (!decided) throw await refused(where, thread.id);
+    try {
+      await live.applyServerEdit(
+        documentId,
+        { accountId: thread.createdBy, participantRole: suggested.participantRole },
+        (current) =>
+          serverEditUpdate(
+            current,
+            (copy) => {
+              const place = checkQuote(copy, thread);
+              place.text.delete(place.from, place.to - place.from);
+              if (suggested.text) place.text.insert(place.from, suggested.text, place.format);
+            },
+            clientId,
+          ),
+        [],
+        clientId,
+      );
+    } catch (error) {
+      // Nothing was written (the words moved, the id was taken): open again.
+      await settleAcceptance(storage, documentId, thread.id, clientId);
+      throw error;
+    }
+    // Committed, or refused by the journal (it does not say which): the registry knows.
+    const settled = await settleAcceptance(storage, documentId, thread.id, clientId);
+    if (settled === 'reopened') throw notWritten();
+    if (settled === null) {
+      // Another process settled it first (this one took longer than the grace).
+      const now = await storage.comments.getThread(documentId, thread.id);
+      if (now?.suggestion?.outcome !== 'accepted') throw notWritten();
+    }
+  });
 }
 
 /** How many of each person's suggestions were accepted, for the contribution report. */
@@ -196,7 +265,8 @@ export async function acceptedSuggestions(
   where: Pick<Where, 'storage' | 'documentId'>,
 ): Promise<Map<string, number>> {
   const counts = new Map<string, number>();
-  for (const t of await where.storage.comments.listThreads(where.documentId)) {
+  const threads = await where.storage.comments.listThreads(where.documentId);
+  for (const t of await settleAbandoned(where.storage, threads)) {
     if (t.suggestion?.outcome === 'accepted') {
       counts.set(t.createdBy, (counts.get(t.createdBy) ?? 0) + 1);
     }

@@ -1013,31 +1013,151 @@ export function storageContract(name: string, open: () => Promise<Storage>): voi
         await s.close();
       });
 
-      it('decides a suggestion once, resolving its thread, and can take the decision back', async () => {
+      const openSuggestion = {
+        text: 'the letter',
+        outcome: null,
+        decidedBy: null,
+        decidedAt: null,
+        clientId: null,
+      };
+      /** A thread suggesting new words, by Ann, and a plain one. */
+      const withSuggestion = async () => {
         const s = await withTwoDocuments();
-        const suggestion = { text: 'the letter', outcome: null, decidedBy: null, decidedAt: null };
-        await s.comments.createThread({ ...thread('t1', 10), suggestion }, comment('c1', 't1', 10));
+        await s.comments.createThread(
+          { ...thread('t1', 10), suggestion: openSuggestion },
+          comment('c1', 't1', 10),
+        );
         await s.comments.createThread(thread('t2', 10), comment('c2', 't2', 10));
-        expect((await s.comments.getThread(doc, 't1'))?.suggestion).toEqual(suggestion);
-        const accept = { outcome: 'accepted', by: bob, at: 30 } as const;
+        return s;
+      };
+      /** The journal commit that writes accepted words: a row, and the id registered. */
+      const commitUnder = (s: Storage, clientId: number, accountId: string, seq: number) =>
+        s.journal.append(
+          [{ documentId: doc, seq, createdAt: 40, accountId, update: bytes(seq) }],
+          [{ documentId: doc, clientId, accountId, firstSeen: 40 }],
+        );
+      const rejectByAnn = { outcome: 'rejected', by: ann, at: 40 } as const;
+
+      it('rejects a suggestion once, resolving its thread; nothing decides a withdrawn one', async () => {
+        const s = await withSuggestion();
+        expect((await s.comments.getThread(doc, 't1'))?.suggestion).toEqual(openSuggestion);
+        const reject = { outcome: 'rejected', by: bob, at: 30 } as const;
         // Only a suggestion, in its own document, and only once.
-        expect(await s.comments.decideSuggestion(doc, 't2', accept)).toBe(false);
-        expect(await s.comments.decideSuggestion(otherDoc, 't1', accept)).toBe(false);
-        expect(await s.comments.decideSuggestion(doc, 't1', accept)).toBe(true);
+        expect(await s.comments.decideSuggestion(doc, 't2', reject)).toBe(false);
+        expect(await s.comments.decideSuggestion(otherDoc, 't1', reject)).toBe(false);
+        expect(await s.comments.decideSuggestion(doc, 't1', reject)).toBe(true);
+        expect(await s.comments.decideSuggestion(doc, 't1', rejectByAnn)).toBe(false);
         expect(
-          await s.comments.decideSuggestion(doc, 't1', { outcome: 'rejected', by: ann, at: 40 }),
+          await s.comments.decideSuggestion(doc, 't1', {
+            outcome: 'accepting',
+            by: ann,
+            at: 40,
+            clientId: 5,
+          }),
         ).toBe(false);
         expect(await s.comments.getThread(doc, 't1')).toMatchObject({
           resolvedAt: 30,
           resolvedBy: bob,
-          suggestion: { text: 'the letter', outcome: 'accepted', decidedBy: bob, decidedAt: 30 },
+          suggestion: { ...openSuggestion, outcome: 'rejected', decidedBy: bob, decidedAt: 30 },
         });
-        expect(await s.comments.decideSuggestion(doc, 't1', null)).toBe(true);
-        expect(await s.comments.getThread(doc, 't1')).toEqual({ ...thread('t1', 10), suggestion });
-        expect(await s.comments.decideSuggestion(doc, 't1', null)).toBe(false);
         // Withdrawn (its opening comment deleted by its author): it can no longer be decided.
-        expect(await s.comments.deleteComment(doc, 'c1', ann, 50)).toBe(true);
-        expect(await s.comments.decideSuggestion(doc, 't1', accept)).toBe(false);
+        await s.comments.createThread(
+          { ...thread('t3', 10), suggestion: openSuggestion },
+          comment('c3', 't3', 10),
+        );
+        expect(await s.comments.deleteComment(doc, 'c3', ann, 50)).toBe(true);
+        expect(await s.comments.decideSuggestion(doc, 't3', rejectByAnn)).toBe(false);
+        expect(
+          await s.comments.decideSuggestion(doc, 't3', {
+            outcome: 'accepting',
+            by: bob,
+            at: 50,
+            clientId: 5,
+          }),
+        ).toBe(false);
+        await s.close();
+      });
+
+      it('records an acceptance as pending, refuses a second decision, and settles it as accepted once the journal has registered its client id to the suggester', async () => {
+        const s = await withSuggestion();
+        const accepting = { outcome: 'accepting', by: bob, at: 30, clientId: 4242 } as const;
+        expect(await s.comments.decideSuggestion(doc, 't2', accepting)).toBe(false);
+        expect(await s.comments.decideSuggestion(doc, 't1', accepting)).toBe(true);
+        // Pending: who accepted, when, and the id; the thread is not resolved yet.
+        expect(await s.comments.getThread(doc, 't1')).toMatchObject({
+          resolvedAt: null,
+          resolvedBy: null,
+          suggestion: {
+            ...openSuggestion,
+            outcome: 'accepting',
+            decidedBy: bob,
+            decidedAt: 30,
+            clientId: 4242,
+          },
+        });
+        expect(await s.comments.listAccepting()).toEqual([
+          { documentId: doc, threadId: 't1', clientId: 4242, decidedAt: 30 },
+        ]);
+        // Two editors cannot both decide it: a second acceptance or a rejection is refused.
+        expect(await s.comments.decideSuggestion(doc, 't1', { ...accepting, clientId: 7 })).toBe(
+          false,
+        );
+        expect(await s.comments.decideSuggestion(doc, 't1', rejectByAnn)).toBe(false);
+
+        await commitUnder(s, 4242, ann, 2);
+        // Only under its own id, in its own document.
+        expect(await s.comments.settleAcceptance(doc, 't1', 7, 50)).toBeNull();
+        expect(await s.comments.settleAcceptance(otherDoc, 't1', 4242, 50)).toBeNull();
+        expect(await s.comments.settleAcceptance(doc, 't1', 4242, 50)).toBe('accepted');
+        expect(await s.comments.getThread(doc, 't1')).toMatchObject({
+          resolvedAt: 30,
+          resolvedBy: bob,
+          suggestion: {
+            ...openSuggestion,
+            outcome: 'accepted',
+            decidedBy: bob,
+            decidedAt: 30,
+            clientId: 4242,
+          },
+        });
+        // Settled once: again changes nothing, and it is decided for good.
+        expect(await s.comments.settleAcceptance(doc, 't1', 4242, 60)).toBeNull();
+        expect(await s.comments.listAccepting()).toEqual([]);
+        expect(await s.comments.decideSuggestion(doc, 't1', rejectByAnn)).toBe(false);
+        await s.close();
+      });
+
+      it('settles an acceptance whose words were not committed as open again, and the journal never commits them after', async () => {
+        const s = await withSuggestion();
+        await s.comments.setResolved(doc, 't1', { by: ann, at: 20 });
+        const accepting = { outcome: 'accepting', by: bob, at: 30, clientId: 4242 } as const;
+        expect(await s.comments.decideSuggestion(doc, 't1', accepting)).toBe(true);
+        expect(await s.comments.settleAcceptance(doc, 't1', 4242, 50)).toBe('reopened');
+        // Open again, offered as before (its thread as it was).
+        expect(await s.comments.getThread(doc, 't1')).toEqual({
+          ...thread('t1', 10),
+          resolvedAt: 20,
+          resolvedBy: ann,
+          suggestion: openSuggestion,
+        });
+        expect(await s.comments.listAccepting()).toEqual([]);
+        expect(await s.comments.settleAcceptance(doc, 't1', 4242, 60)).toBeNull();
+        // The id is retired: a commit of the words under it, arriving late, is refused whole.
+        await expect(commitUnder(s, 4242, ann, 2)).rejects.toThrow();
+        expect(await s.journal.countRows(doc)).toBe(1);
+        expect((await s.journal.loadLedger(doc)).owners.get(4242)).toBeNull();
+
+        // Accepted again, under a new id; an id someone else holds never counts as written.
+        expect(await s.comments.decideSuggestion(doc, 't1', { ...accepting, clientId: 77 })).toBe(
+          true,
+        );
+        await commitUnder(s, 77, bob, 2);
+        expect(await s.comments.settleAcceptance(doc, 't1', 77, 70)).toBe('reopened');
+        expect(await s.comments.decideSuggestion(doc, 't1', { ...accepting, clientId: 78 })).toBe(
+          true,
+        );
+        await commitUnder(s, 78, ann, 3);
+        expect(await s.comments.settleAcceptance(doc, 't1', 78, 80)).toBe('accepted');
         await s.close();
       });
 

@@ -31,7 +31,7 @@ import type {
   ModerationRound,
   Permission,
   SessionRecord,
-  SuggestionOutcome,
+  SuggestionState,
   UserRecord,
   VersionRecord,
   WorkspaceRecord,
@@ -349,6 +349,7 @@ export interface CommentThreadRow {
   suggestion_outcome: string | null;
   suggestion_decided_by: string | null;
   suggestion_decided_at: number | null;
+  suggestion_client_id: number | null;
 }
 
 export interface CommentRow {
@@ -379,10 +380,11 @@ export const toCommentThread = (r: CommentThreadRow): CommentThreadRecord => ({
       ? null
       : {
           text: r.suggestion,
-          // Written only by the stores, from SuggestionOutcome.
-          outcome: r.suggestion_outcome as SuggestionOutcome | null,
+          // Written only by the stores, from SuggestionState.
+          outcome: r.suggestion_outcome as SuggestionState | null,
           decidedBy: r.suggestion_decided_by,
           decidedAt: r.suggestion_decided_at,
+          clientId: r.suggestion_client_id,
         },
 });
 

@@ -635,12 +635,40 @@ export interface CommentThreadRecord {
 export interface SuggestionRecord {
   /** What the quoted words would become ('' suggests deleting them). */
   text: string;
-  outcome: SuggestionOutcome | null;
+  /**
+   * Null while open. 'accepting' from the editor's decision until the journal is known to
+   * hold the words or not (`settleAcceptance`); then 'accepted', or null again.
+   */
+  outcome: SuggestionState | null;
   decidedBy: string | null;
   decidedAt: number | null;
+  /**
+   * From 'accepting' on: the Yjs client id the accepted words are written under, new to
+   * the document, registered to the suggester in the commit that writes the words.
+   */
+  clientId: number | null;
 }
 
 export type SuggestionOutcome = 'accepted' | 'rejected';
+
+/** A decided suggestion, or one whose acceptance is being written. */
+export type SuggestionState = SuggestionOutcome | 'accepting';
+
+/**
+ * An editor's decision as first recorded: a rejection is final at once; an acceptance is
+ * pending ('accepting') until `settleAcceptance` finds whether its words were committed.
+ */
+export type SuggestionDecision =
+  | { outcome: 'rejected'; by: string; at: number }
+  | { outcome: 'accepting'; by: string; at: number; clientId: number };
+
+/** A suggestion recorded as being accepted (see `CommentStore.listAccepting`). */
+export interface PendingAcceptance {
+  documentId: string;
+  threadId: string;
+  clientId: number;
+  decidedAt: number;
+}
 
 /** One comment in a thread: the first opens it, the others are replies. */
 export interface CommentRecord {
@@ -699,17 +727,34 @@ export interface CommentStore {
     resolved: { by: string; at: number } | null,
   ): Promise<boolean>;
   /**
-   * Records an editor's decision on a suggestion and resolves its thread, only if the
-   * thread is a suggestion not yet decided (so two editors cannot both accept it) and not
-   * withdrawn (its opening comment deleted by its author); null
-   * takes a decision back (when the accepted change could not be written). False if
-   * nothing changed.
+   * Records an editor's decision on a suggestion, only if the thread is a suggestion not
+   * yet decided nor being accepted (so two editors cannot both accept it, whichever process
+   * they reach) and not withdrawn (its opening comment deleted by its author). A rejection
+   * resolves the thread; an acceptance is recorded as pending, with the client id its
+   * words will be written under. False if nothing changed.
    */
   decideSuggestion(
     documentId: string,
     threadId: string,
-    decision: { outcome: SuggestionOutcome; by: string; at: number } | null,
+    decision: SuggestionDecision,
   ): Promise<boolean>;
+  /**
+   * Ends a pending acceptance by what the journal holds, in one transaction. The client id
+   * is registered in the same transaction as the journal row that writes the words, so if
+   * it is registered to the suggester the words are committed: 'accepted' (the thread is
+   * resolved by whoever accepted). Otherwise the id is registered to no one first, so the
+   * words can never be committed after (the journal refuses the id), and the suggestion is
+   * open again: 'reopened'. Null if it is not being accepted under that id (settled
+   * already, by this process or another).
+   */
+  settleAcceptance(
+    documentId: string,
+    threadId: string,
+    clientId: number,
+    at: number,
+  ): Promise<'accepted' | 'reopened' | null>;
+  /** Every suggestion being accepted, in every document, oldest decision first. */
+  listAccepting(): Promise<PendingAcceptance[]>;
 }
 
 /** Where a service design or improvement plan stands (see `domain/lifecycle.ts`). */

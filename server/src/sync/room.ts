@@ -790,10 +790,19 @@ export class Room {
   }
 
   /**
-   * Applies an edit made by the server on someone's behalf (a version restore) through the
-   * same gate, journal and relay as an edit from a connection.
+   * Applies an edit made by the server on someone's behalf (a version restore, an accepted
+   * suggestion) through the same gate, journal and relay as an edit from a connection.
+   * With `claim`, a client id new to the document is registered to the author in the
+   * edit's own commit, even if the edit only deletes: whether that commit happened can
+   * then be read from the registry (see `CommentStore.settleAcceptance`).
    */
-  applyServerEdit(update: Uint8Array, edit: ServerEdit): void {
+  applyServerEdit(update: Uint8Array, edit: ServerEdit, claim?: number): void {
+    if (
+      claim !== undefined &&
+      (this.index.owners.has(claim) || Y.getState(this.doc.store, claim) > 0)
+    ) {
+      throw new Error('server edit claims a client id already in use');
+    }
     const meta = Y.parseUpdateMeta(update);
     for (const [clientId, to] of meta.to) {
       if (to <= Y.getState(this.doc.store, clientId)) continue;
@@ -801,8 +810,14 @@ export class Room {
       if (owner !== undefined && owner !== edit.accountId) {
         throw new Error('server edit uses a client id of another account');
       }
-      if (owner === undefined) this.#register(clientId, edit);
     }
+    for (const [clientId, to] of meta.to) {
+      if (to > Y.getState(this.doc.store, clientId) && !this.index.owners.has(clientId)) {
+        this.#register(clientId, edit);
+      }
+    }
+    // An edit that only deletes writes no content under the id it claims.
+    if (claim !== undefined && !this.index.owners.has(claim)) this.#register(claim, edit);
     Y.applyUpdate(this.doc, update, edit);
     this.requestFlush(this);
   }

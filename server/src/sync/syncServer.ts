@@ -498,19 +498,22 @@ export class SyncServer {
   }
 
   /**
-   * Makes an edit on someone's behalf (restoring a version) through the same gate,
-   * journal and relay as an edit from a connection, and waits until it is committed.
+   * Makes an edit on someone's behalf (restoring a version, accepting a suggestion) through
+   * the same gate, journal and relay as an edit from a connection, and waits until it is
+   * committed or refused. With `claim`, see `Room.applyServerEdit`.
    */
   async applyServerEdit(
     documentId: string,
     author: EditAuthor,
     build: (doc: Y.Doc) => Uint8Array,
     sources: TextSource[],
+    claim?: number,
   ): Promise<void> {
     const room = await this.#room(documentId);
     room.applyServerEdit(
       build(room.doc),
       new ServerEdit(author.accountId, author.participantRole, sources),
+      claim,
     );
     await this.flushed();
   }

@@ -130,13 +130,20 @@ export function appendParagraph(doc: Y.Doc, text: string): void {
   fragment.insert(fragment.length, [p]);
 }
 
-/** Polls until `check` passes or the bounded time runs out (then throws its last error). */
-export async function eventually<T>(check: () => T, timeoutMs = 10_000, stepMs = 20): Promise<T> {
+/**
+ * Polls until `check` passes or the bounded time runs out (then throws its last error). An
+ * async check is awaited, so its failure counts as not passing yet.
+ */
+export async function eventually<T>(
+  check: () => T | Promise<T>,
+  timeoutMs = 10_000,
+  stepMs = 20,
+): Promise<T> {
   const end = Date.now() + timeoutMs;
   let lastError: unknown;
   while (Date.now() < end) {
     try {
-      return check();
+      return await check();
     } catch (err) {
       lastError = err;
     }

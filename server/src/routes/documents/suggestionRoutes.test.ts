@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import * as Y from 'yjs';
+import { ACCEPTING_GRACE_MS } from '../../services/acceptances.ts';
 import { buildUser, call, type TestUser } from '../../test/factories.ts';
+import { anchorAround, findWords as find, occurrences } from '../../test/suggestions.ts';
 import {
   appendParagraph,
   connectClient,
@@ -9,27 +10,6 @@ import {
   waitSynced,
 } from '../../test/syncClient.ts';
 import { startTestServer, type TestServer } from '../../test/testServer.ts';
-
-const base64 = (b: Uint8Array) => Buffer.from(b).toString('base64');
-
-/** The paragraph of `doc` whose text contains `words`, and where they are in it. */
-function find(doc: Y.Doc, words: string): { text: Y.XmlText; at: number } {
-  for (const block of doc.getXmlFragment('default').toArray()) {
-    const text = block instanceof Y.XmlElement ? block.get(0) : null;
-    if (text instanceof Y.XmlText && text.toString().includes(words)) {
-      return { text, at: text.toString().indexOf(words) };
-    }
-  }
-  throw new Error(`no paragraph with “${words}”`);
-}
-
-/** Anchors around `words` as the editor makes them: Yjs relative positions in the text. */
-function anchorAround(doc: Y.Doc, words: string) {
-  const { text, at } = find(doc, words);
-  const position = (index: number) =>
-    base64(Y.encodeRelativePosition(Y.createRelativePositionFromTypeIndex(text, index)));
-  return { start: position(at), end: position(at + words.length) };
-}
 
 describe('suggested edits', () => {
   let server: TestServer;
@@ -235,6 +215,94 @@ describe('suggested edits', () => {
       body: 'Just a comment',
     });
     expect((await decide(clinician, plain.json.id, 'accepted')).status).toBe(404);
+  });
+
+  it('two editors accepting at once: the words are written once, and the second is told it is decided', async () => {
+    const saved = writer.saved();
+    appendParagraph(writer.doc, 'Parking is free for two hours.');
+    await eventually(() => expect(writer.saved()).toBeGreaterThan(saved));
+    const made = await suggest(patient, 'two hours', 'three hours');
+    const answers = await Promise.all([
+      decide(clinician, made.json.id, 'accepted'),
+      decide(owner, made.json.id, 'accepted'),
+    ]);
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 409]);
+    expect(answers.find((a) => a.status === 409)?.json.error.message).toMatch(
+      /already accepted|accepting that suggestion right now/,
+    );
+    const reader = connectClient(server.url, documentId, owner.cookie);
+    clients.push(reader);
+    await waitSynced(reader);
+    await eventually(() => expect(reader.text()).toContain('Parking is free for three hours.'));
+    expect(occurrences(reader.text(), 'three hours')).toBe(1);
+    expect((await thread(made.json.id)).suggestion).toMatchObject({ outcome: 'accepted' });
+  });
+
+  it('a suggestion to delete words, accepted, deletes them: its client id is registered with the deletion, so it is known to be written', async () => {
+    const saved = writer.saved();
+    appendParagraph(writer.doc, 'Bring your glasses and your old letter.');
+    await eventually(() => expect(writer.saved()).toBeGreaterThan(saved));
+    const made = await suggest(patient, ' and your old letter', '');
+    expect(made.status).toBe(201);
+    expect((await decide(clinician, made.json.id, 'accepted')).status).toBe(200);
+    await eventually(() => expect(writer.text()).toContain('Bring your glasses.'));
+    const stored = await server.storage.comments.getThread(documentId, made.json.id);
+    expect(stored?.suggestion).toMatchObject({ outcome: 'accepted' });
+    const owners = (await server.storage.journal.loadLedger(documentId)).owners;
+    expect(owners.get(stored?.suggestion?.clientId ?? 0)).toBe(patient.id);
+  });
+
+  it('an acceptance a stopped process left pending reads as open; once no process can still be writing it, it is settled when read and can be accepted', async () => {
+    const saved = writer.saved();
+    appendParagraph(writer.doc, 'Letters are sent in large print.');
+    await eventually(() => expect(writer.saved()).toBeGreaterThan(saved));
+    const stale = await suggest(patient, 'large print', 'large print or braille');
+    const recent = await suggest(patient, 'Letters are sent', 'Letters go out');
+    // What a process that stopped after recording the decision leaves: the words were
+    // never committed (nothing is under these client ids).
+    const pending = (at: number, clientId: number) => ({
+      outcome: 'accepting' as const,
+      by: clinician.id,
+      at,
+      clientId,
+    });
+    const { comments } = server.storage;
+    await comments.decideSuggestion(
+      documentId,
+      stale.json.id,
+      pending(Date.now() - ACCEPTING_GRACE_MS - 1000, 0x7ff0_0001),
+    );
+    await comments.decideSuggestion(documentId, recent.json.id, pending(Date.now(), 0x7ff0_0002));
+
+    // Neither reads as accepted: the words are not in the text.
+    for (const id of [stale.json.id, recent.json.id]) {
+      expect((await thread(id)).suggestion).toMatchObject({ outcome: null, decided: null });
+    }
+    // The older one was settled by that read: open again, offered as before.
+    expect((await comments.getThread(documentId, stale.json.id))?.suggestion).toMatchObject({
+      outcome: null,
+      decidedBy: null,
+      clientId: null,
+    });
+    // The recent one may still be being written by another process sharing the database.
+    expect((await comments.getThread(documentId, recent.json.id))?.suggestion?.outcome).toBe(
+      'accepting',
+    );
+    const busy = await decide(owner, recent.json.id, 'rejected');
+    expect(busy.status).toBe(409);
+    expect(busy.json.error.message).toBe(
+      'Someone is accepting that suggestion right now. Reload the comments in a moment to see it.',
+    );
+
+    expect((await decide(clinician, stale.json.id, 'accepted')).status).toBe(200);
+    await eventually(() =>
+      expect(writer.text()).toContain('Letters are sent in large print or braille.'),
+    );
+    expect(occurrences(writer.text(), 'braille')).toBe(1);
+    expect(await thread(stale.json.id)).toMatchObject({
+      suggestion: { outcome: 'accepted', decided: { byName: 'Cleo Clinician' } },
+      resolved: { byName: 'Cleo Clinician' },
+    });
   });
 
   it('a withdrawn suggestion is no longer one; one from someone who left is not written under their name', async () => {

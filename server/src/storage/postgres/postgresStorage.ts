@@ -180,8 +180,8 @@ function postgresCommentStore(pool: pg.Pool): CommentStore {
         await client.query(
           `INSERT INTO comment_threads (id, document_id, anchor_start, anchor_end, quote,
              created_by, created_at, resolved_at, resolved_by, suggestion, suggestion_outcome,
-             suggestion_decided_by, suggestion_decided_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+             suggestion_decided_by, suggestion_decided_at, suggestion_client_id)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
           [
             t.id,
             t.documentId,
@@ -196,6 +196,7 @@ function postgresCommentStore(pool: pg.Pool): CommentStore {
             t.suggestion?.outcome ?? null,
             t.suggestion?.decidedBy ?? null,
             t.suggestion?.decidedAt ?? null,
+            t.suggestion?.clientId ?? null,
           ],
         );
         await client.query(
@@ -301,27 +302,93 @@ function postgresCommentStore(pool: pg.Pool): CommentStore {
     },
     async decideSuggestion(documentId, threadId, decision) {
       // One statement whose WHERE clause holds the rule, so two editors cannot both decide.
-      const changed = decision
-        ? await changes(
-            pool,
-            `UPDATE comment_threads SET suggestion_outcome = $1, suggestion_decided_by = $2,
-               suggestion_decided_at = $3, resolved_at = $3, resolved_by = $2
-             WHERE document_id = $4 AND id = $5 AND suggestion IS NOT NULL
-               AND suggestion_outcome IS NULL
-               AND (SELECT c.deleted_at FROM comments c
-                    WHERE c.document_id = comment_threads.document_id
-                      AND c.thread_id = comment_threads.id
-                    ORDER BY c.created_at, c.id LIMIT 1) IS NULL`,
-            [decision.outcome, decision.by, decision.at, documentId, threadId],
-          )
-        : await changes(
-            pool,
-            `UPDATE comment_threads SET suggestion_outcome = NULL, suggestion_decided_by = NULL,
-               suggestion_decided_at = NULL, resolved_at = NULL, resolved_by = NULL
-             WHERE document_id = $1 AND id = $2 AND suggestion_outcome IS NOT NULL`,
+      // A rejection resolves the thread at once; an acceptance does when it is settled.
+      const rejected = decision.outcome === 'rejected';
+      const changed = await changes(
+        pool,
+        `UPDATE comment_threads SET suggestion_outcome = $1, suggestion_decided_by = $2,
+           suggestion_decided_at = $3, suggestion_client_id = $4,
+           resolved_at = CASE WHEN $5::boolean THEN $3 ELSE resolved_at END,
+           resolved_by = CASE WHEN $5::boolean THEN $2 ELSE resolved_by END
+         WHERE document_id = $6 AND id = $7 AND suggestion IS NOT NULL
+           AND suggestion_outcome IS NULL
+           AND (SELECT c.deleted_at FROM comments c
+                WHERE c.document_id = comment_threads.document_id
+                  AND c.thread_id = comment_threads.id
+                ORDER BY c.created_at, c.id LIMIT 1) IS NULL`,
+        [
+          decision.outcome,
+          decision.by,
+          decision.at,
+          rejected ? null : decision.clientId,
+          rejected,
+          documentId,
+          threadId,
+        ],
+      );
+      return changed === 1;
+    },
+    async settleAcceptance(documentId, threadId, clientId, at) {
+      return transaction(pool, async (client) => {
+        // The row lock makes two processes settling the same acceptance run one after the
+        // other: the second finds it settled.
+        const thread = await first<{ created_by: string }>(
+          client,
+          `SELECT created_by FROM comment_threads
+           WHERE document_id = $1 AND id = $2 AND suggestion_outcome = 'accepting'
+             AND suggestion_client_id = $3
+           FOR UPDATE`,
+          [documentId, threadId, clientId],
+        );
+        if (!thread) return null;
+        // Waits for a journal commit under way that registers the id (another process may
+        // be writing the words right now), then either finds it or takes the id from it:
+        // that commit is then refused (chorus_append, CH001) and the words never written.
+        await client.query(
+          `INSERT INTO client_ids (document_id, client_id, account_id, first_seen)
+           VALUES ($1, $2, NULL, $3) ON CONFLICT DO NOTHING`,
+          [documentId, clientId, at],
+        );
+        const owner = await first<{ account_id: string | null }>(
+          client,
+          'SELECT account_id FROM client_ids WHERE document_id = $1 AND client_id = $2',
+          [documentId, clientId],
+        );
+        if (owner?.account_id === thread.created_by) {
+          await client.query(
+            `UPDATE comment_threads SET suggestion_outcome = 'accepted',
+               resolved_at = suggestion_decided_at, resolved_by = suggestion_decided_by
+             WHERE document_id = $1 AND id = $2`,
             [documentId, threadId],
           );
-      return changed === 1;
+          return 'accepted' as const;
+        }
+        await client.query(
+          `UPDATE comment_threads SET suggestion_outcome = NULL, suggestion_decided_by = NULL,
+             suggestion_decided_at = NULL, suggestion_client_id = NULL
+           WHERE document_id = $1 AND id = $2`,
+          [documentId, threadId],
+        );
+        return 'reopened' as const;
+      });
+    },
+    async listAccepting() {
+      const found = await rows<{
+        document_id: string;
+        id: string;
+        suggestion_client_id: number;
+        suggestion_decided_at: number;
+      }>(
+        pool,
+        `SELECT document_id, id, suggestion_client_id, suggestion_decided_at FROM comment_threads
+         WHERE suggestion_outcome = 'accepting' ORDER BY suggestion_decided_at, id`,
+      );
+      return found.map((r) => ({
+        documentId: r.document_id,
+        threadId: r.id,
+        clientId: r.suggestion_client_id,
+        decidedAt: r.suggestion_decided_at,
+      }));
     },
   };
 }

@@ -418,4 +418,12 @@ export const migrations: readonly string[] = [
     exception_mitigation, exception_by, exception_at
   FROM evaluation_declarations ORDER BY document_id, declared_at, user_id;
   `,
+  // The client id an accepted suggestion's words are written under. While they are being
+  // written its outcome is 'accepting' (see CommentStore.settleAcceptance); the index finds
+  // those left so by a process that stopped.
+  `
+  ALTER TABLE comment_threads ADD COLUMN suggestion_client_id INTEGER;
+  CREATE INDEX comment_threads_accepting ON comment_threads(suggestion_decided_at)
+    WHERE suggestion_outcome = 'accepting';
+  `,
 ];

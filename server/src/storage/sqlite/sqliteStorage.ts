@@ -774,8 +774,8 @@ function sqliteCommentStore(db: Database.Database): CommentStore {
     insertThread: db.prepare(
       `INSERT INTO comment_threads (id, document_id, anchor_start, anchor_end, quote, created_by,
          created_at, resolved_at, resolved_by, suggestion, suggestion_outcome,
-         suggestion_decided_by, suggestion_decided_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         suggestion_decided_by, suggestion_decided_at, suggestion_client_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     insertComment: db.prepare(
       `INSERT INTO comments (id, thread_id, document_id, author_id, participant_role, body,
@@ -812,20 +812,76 @@ function sqliteCommentStore(db: Database.Database): CommentStore {
     setResolved: db.prepare(
       'UPDATE comment_threads SET resolved_at = ?, resolved_by = ? WHERE document_id = ? AND id = ?',
     ),
-    decide: db.prepare(
-      `UPDATE comment_threads SET suggestion_outcome = ?, suggestion_decided_by = ?,
-         suggestion_decided_at = ?, resolved_at = ?, resolved_by = ?
-       WHERE document_id = ? AND id = ? AND suggestion IS NOT NULL AND suggestion_outcome IS NULL
+    // A rejection resolves the thread at once; an acceptance does when it is settled.
+    decide: db.prepare<{
+      outcome: string;
+      by: string;
+      at: number;
+      clientId: number | null;
+      documentId: string;
+      threadId: string;
+    }>(
+      `UPDATE comment_threads SET suggestion_outcome = @outcome, suggestion_decided_by = @by,
+         suggestion_decided_at = @at, suggestion_client_id = @clientId,
+         resolved_at = CASE WHEN @outcome = 'rejected' THEN @at ELSE resolved_at END,
+         resolved_by = CASE WHEN @outcome = 'rejected' THEN @by ELSE resolved_by END
+       WHERE document_id = @documentId AND id = @threadId AND suggestion IS NOT NULL
+         AND suggestion_outcome IS NULL
          AND (SELECT c.deleted_at FROM comments c
               WHERE c.document_id = comment_threads.document_id AND c.thread_id = comment_threads.id
               ORDER BY c.created_at, c.id LIMIT 1) IS NULL`,
     ),
-    undecide: db.prepare(
+    accepting: db.prepare<[string, string, number], { created_by: string }>(
+      `SELECT created_by FROM comment_threads
+       WHERE document_id = ? AND id = ? AND suggestion_outcome = 'accepting'
+         AND suggestion_client_id = ?`,
+    ),
+    retireClientId: db.prepare(
+      `INSERT OR IGNORE INTO client_ids (document_id, client_id, account_id, first_seen)
+       VALUES (?, ?, NULL, ?)`,
+    ),
+    clientIdOwner: db.prepare<[string, number], { account_id: string | null }>(
+      'SELECT account_id FROM client_ids WHERE document_id = ? AND client_id = ?',
+    ),
+    markAccepted: db.prepare(
+      `UPDATE comment_threads SET suggestion_outcome = 'accepted',
+         resolved_at = suggestion_decided_at, resolved_by = suggestion_decided_by
+       WHERE document_id = ? AND id = ?`,
+    ),
+    reopen: db.prepare(
       `UPDATE comment_threads SET suggestion_outcome = NULL, suggestion_decided_by = NULL,
-         suggestion_decided_at = NULL, resolved_at = NULL, resolved_by = NULL
-       WHERE document_id = ? AND id = ? AND suggestion_outcome IS NOT NULL`,
+         suggestion_decided_at = NULL, suggestion_client_id = NULL
+       WHERE document_id = ? AND id = ?`,
+    ),
+    listAccepting: db.prepare<
+      [],
+      {
+        document_id: string;
+        id: string;
+        suggestion_client_id: number;
+        suggestion_decided_at: number;
+      }
+    >(
+      `SELECT document_id, id, suggestion_client_id, suggestion_decided_at FROM comment_threads
+       WHERE suggestion_outcome = 'accepting' ORDER BY suggestion_decided_at, id`,
     ),
   };
+  // Immediate: it reads, then writes on what it read, while the journal writer thread may
+  // be committing the words on a connection of its own.
+  const settleAcceptance = db.transaction(
+    (documentId: string, threadId: string, clientId: number, at: number) => {
+      const thread = stmt.accepting.get(documentId, threadId, clientId);
+      if (!thread) return null;
+      stmt.retireClientId.run(documentId, clientId, at);
+      const owner = stmt.clientIdOwner.get(documentId, clientId);
+      if (owner?.account_id === thread.created_by) {
+        stmt.markAccepted.run(documentId, threadId);
+        return 'accepted' as const;
+      }
+      stmt.reopen.run(documentId, threadId);
+      return 'reopened' as const;
+    },
+  );
   const insertComment = (c: CommentRecord) =>
     stmt.insertComment.run(
       c.id,
@@ -854,6 +910,7 @@ function sqliteCommentStore(db: Database.Database): CommentStore {
       t.suggestion?.outcome ?? null,
       t.suggestion?.decidedBy ?? null,
       t.suggestion?.decidedAt ?? null,
+      t.suggestion?.clientId ?? null,
     );
     insertComment(first);
   });
@@ -915,18 +972,26 @@ function sqliteCommentStore(db: Database.Database): CommentStore {
       return changed.changes === 1;
     },
     async decideSuggestion(documentId, threadId, decision) {
-      const changed = decision
-        ? stmt.decide.run(
-            decision.outcome,
-            decision.by,
-            decision.at,
-            decision.at,
-            decision.by,
-            documentId,
-            threadId,
-          )
-        : stmt.undecide.run(documentId, threadId);
+      const changed = stmt.decide.run({
+        outcome: decision.outcome,
+        by: decision.by,
+        at: decision.at,
+        clientId: decision.outcome === 'accepting' ? decision.clientId : null,
+        documentId,
+        threadId,
+      });
       return changed.changes === 1;
+    },
+    async settleAcceptance(documentId, threadId, clientId, at) {
+      return settleAcceptance.immediate(documentId, threadId, clientId, at);
+    },
+    async listAccepting() {
+      return stmt.listAccepting.all().map((r) => ({
+        documentId: r.document_id,
+        threadId: r.id,
+        clientId: r.suggestion_client_id,
+        decidedAt: r.suggestion_decided_at,
+      }));
     },
   };
 }

@@ -1,0 +1,27 @@
+import * as Y from 'yjs';
+
+const base64 = (b: Uint8Array) => Buffer.from(b).toString('base64');
+
+/** The paragraph of `doc` whose text contains `words`, and where they are in it. */
+export function findWords(doc: Y.Doc, words: string): { text: Y.XmlText; at: number } {
+  for (const block of doc.getXmlFragment('default').toArray()) {
+    const text = block instanceof Y.XmlElement ? block.get(0) : null;
+    if (text instanceof Y.XmlText && text.toString().includes(words)) {
+      return { text, at: text.toString().indexOf(words) };
+    }
+  }
+  throw new Error(`no paragraph with “${words}”`);
+}
+
+/** Anchors around `words` as the editor makes them: Yjs relative positions in the text. */
+export function anchorAround(doc: Y.Doc, words: string): { start: string; end: string } {
+  const { text, at } = findWords(doc, words);
+  const position = (index: number) =>
+    base64(Y.encodeRelativePosition(Y.createRelativePositionFromTypeIndex(text, index)));
+  return { start: position(at), end: position(at + words.length) };
+}
+
+/** How many times `words` occur in `text`. */
+export function occurrences(text: string, words: string): number {
+  return text.split(words).length - 1;
+}
