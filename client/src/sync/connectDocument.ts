@@ -18,7 +18,6 @@ import { afterPaint } from './afterPaint.ts';
 import { reconnectDelay } from './backoff.ts';
 import { offlineDatabaseName } from './offlineStore.ts';
 import { type SaveState, SaveTracker } from './saveTracker.ts';
-import { YieldToTyping } from './yieldToTyping.ts';
 
 /** Live authorship increments pushed by the server (`[100, 2, json]`). */
 export interface AttributionMessage {
@@ -53,41 +52,18 @@ function helloFrame(): Uint8Array {
   return encoding.toUint8Array(e);
 }
 
-type MessageHandler = ((this: WebSocket, event: MessageEvent) => unknown) | null;
-
 /**
  * A WebSocket that tells the server we want save confirmations and counts what the
- * unmodified y-websocket provider sends, so confirmations can be matched to edits. What
- * the server sends reaches the provider through `gate`, which holds it while the person
- * types (see `YieldToTyping`).
+ * unmodified y-websocket provider sends, so confirmations can be matched to edits.
  */
-function socketClassFor(
-  tracker: SaveTracker,
-  Base: typeof WebSocket,
-  gate: YieldToTyping,
-): typeof WebSocket {
+function socketClassFor(tracker: SaveTracker, Base: typeof WebSocket): typeof WebSocket {
   return class ChorusSocket extends Base {
-    #onmessage: MessageHandler = null;
     constructor(url: string | URL, protocols?: string | string[]) {
       super(url, protocols);
       this.addEventListener('open', () => {
         tracker.noteConnection(true);
         super.send(helloFrame());
       });
-      super.onmessage = (event: MessageEvent) => {
-        const handler = this.#onmessage;
-        if (!handler) return;
-        const first = event.data instanceof ArrayBuffer ? new Uint8Array(event.data, 0, 1)[0] : -1;
-        gate.receive({ apply: () => handler.call(this, event), sync: first === MessageType.sync });
-      };
-      // Whatever arrived before the socket closed is applied, as the provider would have.
-      this.addEventListener('close', () => gate.flush());
-    }
-    override get onmessage(): MessageHandler {
-      return this.#onmessage;
-    }
-    override set onmessage(handler: MessageHandler) {
-      this.#onmessage = handler;
     }
     override send(data: string | ArrayBufferLike | Blob | ArrayBufferView): void {
       tracker.noteSent(data);
@@ -113,8 +89,6 @@ export function connectDocument(
     WebSocketImpl?: typeof WebSocket;
     /** The signed-in account: edits are kept in this browser, per account, while offline. */
     offlineAccountId?: string;
-    /** Where this person's keys are heard (the page; a test gives its own). */
-    inputTarget?: EventTarget;
   } = {},
 ): DocumentConnection {
   const doc = new Y.Doc();
@@ -125,46 +99,8 @@ export function connectDocument(
       ? new IndexeddbPersistence(offlineDatabaseName(options.offlineAccountId, documentId), doc)
       : null;
   const offlineWrites = offline ? writeOfflineAfterPaint(offline, doc) : null;
-  const beforeRemoteListeners = new Set<() => void>();
-  const beforeRemote = () => {
-    try {
-      for (const listener of beforeRemoteListeners) listener();
-    } catch (error) {
-      // The server sends each edit once: a failing listener must not cost us the edit.
-      console.error('before a remote message:', error);
-    }
-  };
-  // True while a batch held during typing is applied: its listeners have run already.
-  let inBatch = false;
-  const gate = new YieldToTyping((batch) => {
-    if (batch.length === 1) {
-      batch[0]?.apply();
-      return;
-    }
-    // Pending input is read once, outside any transaction (see `readPendingInput`).
-    beforeRemote();
-    inBatch = true;
-    try {
-      for (let i = 0; i < batch.length; ) {
-        // A run of edits is applied in one transaction, so the editor redraws once for it.
-        // Only edits: a caret or a notice may make the editor dispatch, which must not
-        // happen inside a Yjs transaction.
-        let end = i;
-        while (batch[end]?.sync) end++;
-        const run = end > i ? batch.slice(i, end) : batch.slice(i, i + 1);
-        const applyAll = () => {
-          for (const message of run) applyReporting(message);
-        };
-        if (end > i + 1) doc.transact(applyAll, provider);
-        else applyAll();
-        i += run.length;
-      }
-    } finally {
-      inBatch = false;
-    }
-  });
   const provider = new WebsocketProvider(options.serverUrl ?? syncServerUrl(), documentId, doc, {
-    WebSocketPolyfill: socketClassFor(tracker, options.WebSocketImpl ?? WebSocket, gate),
+    WebSocketPolyfill: socketClassFor(tracker, options.WebSocketImpl ?? WebSocket),
     // Cross-tab relaying would bypass the server's checks and its save confirmations.
     disableBc: true,
     shouldReconnect: (event) => !permanentCloseCodes.has(event.code),
@@ -187,19 +123,20 @@ export function connectDocument(
       if (topic) for (const listener of noticeListeners) listener(topic);
     }
   };
+  const beforeRemoteListeners = new Set<() => void>();
   for (const type of [MessageType.sync, MessageType.awareness]) {
     const handle = provider.messageHandlers[type];
     if (!handle) continue;
     provider.messageHandlers[type] = (...args) => {
-      if (!inBatch) beforeRemote();
+      try {
+        for (const listener of beforeRemoteListeners) listener();
+      } catch (error) {
+        // The server sends each edit once: a failing listener must not cost us the edit.
+        console.error('before a remote message:', error);
+      }
       handle(...args);
     };
   }
-  // Keys and other input mark the person as typing, for the gate.
-  const onInput = () => gate.noteInput();
-  const inputTarget = options.inputTarget ?? (typeof document === 'undefined' ? null : document);
-  inputTarget?.addEventListener('keydown', onInput, true);
-  inputTarget?.addEventListener('beforeinput', onInput, true);
   const onUpdate = (_update: Uint8Array, origin: unknown) => {
     if (origin !== provider) tracker.noteLocalEdit();
   };
@@ -277,9 +214,6 @@ export function connectDocument(
         window.removeEventListener('offline', onOffline);
         window.removeEventListener('online', onOnline);
       }
-      inputTarget?.removeEventListener('keydown', onInput, true);
-      inputTarget?.removeEventListener('beforeinput', onInput, true);
-      gate.stop();
       doc.off('update', onUpdate);
       cancelRetry();
       provider.destroy();
@@ -381,17 +315,5 @@ function readNoticeTopic(json: string): NoticeTopic | null {
     return noticeTopics.find((t) => t === topic) ?? null;
   } catch {
     return null;
-  }
-}
-
-/**
- * Applies one message of a batch; one that throws is reported and the rest still applied,
- * as separate socket events would have been.
- */
-function applyReporting(message: { apply(): void }): void {
-  try {
-    message.apply();
-  } catch (error) {
-    console.error('a message from the server could not be applied:', error);
   }
 }

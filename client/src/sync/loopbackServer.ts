@@ -12,7 +12,7 @@ import { connectDocument, type DocumentConnection } from './connectDocument.ts';
 
 export interface LoopbackServer {
   /** Connects a client to this server, as the browser would. */
-  connect(documentId?: string, options?: { inputTarget?: EventTarget }): DocumentConnection;
+  connect(documentId?: string): DocumentConnection;
   close(): Promise<void>;
 }
 
@@ -24,11 +24,10 @@ export async function startLoopbackServer(
   server.on('connection', onConnection);
   const port = (server.address() as AddressInfo).port;
   return {
-    connect: (documentId = 'doc', options = {}) =>
+    connect: (documentId = 'doc') =>
       connectDocument(documentId, {
         serverUrl: `ws://127.0.0.1:${port}/sync`,
         WebSocketImpl: WebSocket as unknown as typeof globalThis.WebSocket,
-        ...options,
       }),
     close: () => new Promise<void>((r) => server.close(() => r())),
   };
