@@ -371,6 +371,38 @@ describe('document outline for an export', () => {
       expect(rest).not.toContain('Too slow?');
     });
 
+    it('lists at the end a thread on words in a table, or from a paragraph since deleted, with no half range left', () => {
+      const cell = para('Leeds clinic');
+      const table = element('table', {}, [
+        element('tableRow', {}, [element('tableCell', {}, [cell])]),
+      ]);
+      const gone = para('Old first paragraph.');
+      const kept = para('Results within a week.');
+      const doc = build([table, gone, kept]);
+      const inCell = cell.get(0) as Y.XmlText;
+      const goneText = gone.get(0) as Y.XmlText;
+      const keptText = kept.get(0) as Y.XmlText;
+      const threads = [
+        thread(at(inCell, 0), at(inCell, 5), [comment('Which Leeds clinic?')]),
+        // From the paragraph deleted below into the one kept.
+        thread(at(goneText, 4), at(keptText, 7), [comment('Spans the deleted one')]),
+        // From the kept paragraph into the table: its end is not written out.
+        thread(at(keptText, 0), at(inCell, 3), [comment('Into the table')]),
+      ];
+      doc.getXmlFragment('default').delete(1, 1);
+      const outline = documentOutline(doc, { which: 'open', threads });
+      expect(outline.comments).toEqual([]);
+      const marks = outline.blocks.flatMap((b) =>
+        b.type === 'paragraph' || b.type === 'bullet' ? b.runs.filter((r) => r.comment) : [],
+      );
+      expect(marks).toEqual([]);
+      const rest = JSON.stringify(outline.blocks);
+      for (const words of ['Which Leeds clinic?', 'Spans the deleted one', 'Into the table']) {
+        expect(rest).toContain(words);
+      }
+      expect(rest).toContain('3 threads still open, oldest first.');
+    });
+
     it('takes a withheld quote out of a comment beside the text too', () => {
       const p = para('We will text results.');
       const quote = 'My son read my results to me over the phone';

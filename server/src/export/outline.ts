@@ -513,7 +513,12 @@ function placeIn(doc: Y.Doc, encoded: string): { text: Y.XmlText; index: number 
   try {
     const relative = Y.decodeRelativePosition(Buffer.from(encoded, 'base64'));
     const at = Y.createAbsolutePositionFromRelativePosition(relative, doc);
-    return at && at.type instanceof Y.XmlText ? { text: at.type, index: at.index } : null;
+    if (!at || !(at.type instanceof Y.XmlText)) return null;
+    // A position in text since deleted (a paragraph removed or joined) has no place.
+    for (let item = at.type._item; item; item = (item.parent as Y.AbstractType<unknown>)._item) {
+      if (item.deleted) return null;
+    }
+    return { text: at.type, index: at.index };
   } catch {
     return null;
   }
@@ -592,6 +597,25 @@ export function documentOutline(doc: Y.Doc, exported: ExportedComments | null = 
     marks.set(end.text, [...(marks.get(end.text) ?? []), ...ends]);
   }
   for (const el of children(doc.getXmlFragment('default'))) block(out, el, pieces, marks);
+  // Words in a table or a structured block are written out without their runs, so a range
+  // there has lost its start or its end: such a thread is listed at the end instead.
+  const written = new Map<number, Set<'start' | 'end'>>();
+  for (const run of out.flatMap(runsOfBlock)) {
+    if (!run.comment) continue;
+    const ends = written.get(run.comment.id) ?? new Set();
+    ends.add(run.comment.at);
+    written.set(run.comment.id, ends);
+  }
+  const dropped = new Set<number>();
+  for (const [t, ids] of placed) {
+    if (ids.every((id) => written.get(id)?.size === 2)) continue;
+    for (const id of ids) dropped.add(id);
+    placed.delete(t);
+  }
+  for (const b of out) {
+    if ('runs' in b && b.runs)
+      b.runs = b.runs.filter((r) => !r.comment || !dropped.has(r.comment.id));
+  }
   // A heading keeps its runs only to carry a comment's range.
   for (const b of out) if (b.type === 'heading' && !b.runs?.some((r) => r.comment)) delete b.runs;
   const unplaced = chosen.filter((t) => !placed.has(t));
@@ -621,6 +645,14 @@ export function documentOutline(doc: Y.Doc, exported: ExportedComments | null = 
   }
   return { blocks: withoutWithheld(out, clean), comments };
 }
+
+/** The runs of a block that has them. */
+const runsOfBlock = (b: OutlineBlock): Run[] =>
+  b.type === 'paragraph' || b.type === 'bullet'
+    ? b.runs
+    : b.type === 'heading'
+      ? (b.runs ?? [])
+      : [];
 
 /** The outline of a document alone, without comments. */
 export const outlineOf = (doc: Y.Doc): OutlineBlock[] => documentOutline(doc).blocks;
