@@ -9,7 +9,7 @@ import { Cluster } from './cluster/cluster.ts';
 import { RedisThrottle } from './cluster/redisThrottle.ts';
 import { type Config, ConfigError } from './config.ts';
 import type { Logger } from './logger.ts';
-import { settleLeftPending } from './services/acceptances.ts';
+import { ACCEPTING_GRACE_MS, settleLeftPending } from './services/acceptances.ts';
 import type { AccessChange } from './services/accessEvents.ts';
 import { DocumentNotices } from './services/documentNotices.ts';
 import { createServices, type LiveDocuments, type Services } from './services/index.ts';
@@ -100,6 +100,16 @@ export async function startServer(
   }
   // Before any request: a suggestion a stopped process left being accepted reads as it is.
   await settleLeftPending(storage, cluster ? 'cluster' : 'alone', logger);
+  // With other processes, one may stop while accepting at any time: what it left pending is
+  // settled once none can still be writing it (never by a read: GET changes nothing).
+  const acceptanceSweep = cluster
+    ? setInterval(() => {
+        settleLeftPending(storage, 'cluster', logger).catch((err: unknown) =>
+          logger.log('error', 'suggestions.settle_failed', { error: String(err) }),
+        );
+      }, ACCEPTING_GRACE_MS)
+    : null;
+  acceptanceSweep?.unref();
   const services = createServices(config, storage, logger);
   if (cluster) {
     // Failed sign-ins count across processes, or N processes would allow N times the guesses.
@@ -180,6 +190,8 @@ export async function startServer(
   // Announcements made while Redis was away are lost: read the edits from the journal, and
   // check every connection's access and session again (a change may not have reached us).
   cluster?.bus.onReconnect(() => {
+    // Notices sent meanwhile were lost too: pages following a document fetch it again.
+    services.notices.lookAgain();
     void sync.catchUp();
     for (const workspaceId of sync.openWorkspaces()) recheckAccess({ workspaceId });
     void sessionExpiry.recheckAll();
@@ -204,6 +216,7 @@ export async function startServer(
     stop() {
       stopped ??= (async () => {
         server.close();
+        if (acceptanceSweep) clearInterval(acceptanceSweep);
         // Open event streams end now, so their pages reconnect to another process.
         services.notices.close();
         await sessionExpiry.stop();

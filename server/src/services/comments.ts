@@ -16,7 +16,6 @@ import type {
   Storage,
   SuggestionRecord,
 } from '../storage/types.ts';
-import { settleAbandoned } from './acceptances.ts';
 import { checkDocumentAccess, documentReaders } from './access.ts';
 import type { LiveDocuments } from './index.ts';
 import { type PersonView, peopleOf } from './people.ts';
@@ -143,11 +142,12 @@ const base64 = (b: Uint8Array) =>
  */
 export async function listThreads(where: Where): Promise<CommentThreadView[]> {
   const { storage, documentId } = where;
-  const [stored, comments] = await Promise.all([
+  // An acceptance left pending reads as open (see below); it is settled when decided, at
+  // start and by the sweep (`settleLeftPending`), never by a read: GET changes nothing.
+  const [threads, comments] = await Promise.all([
     storage.comments.listThreads(documentId),
     storage.comments.listComments(documentId),
   ]);
-  const threads = await settleAbandoned(storage, stored);
   // Everyone the threads name, in one look-up: authors (credited in the role they
   // commented in if they have left), the people mentioned, and who resolved each thread.
   const people = await peopleOf(

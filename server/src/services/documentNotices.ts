@@ -1,4 +1,4 @@
-import type { NoticeTopic } from '@chorus/shared';
+import { type NoticeTopic, noticeTopics } from '@chorus/shared';
 
 export type NoticeListener = (topic: NoticeTopic) => void;
 
@@ -67,6 +67,16 @@ export class DocumentNotices {
       throw err;
     }
     return forget;
+  }
+
+  /**
+   * Tells every listener that anything may have changed (Redis was away, so the other
+   * processes' notices may have been lost): their pages fetch what they follow again.
+   */
+  lookAgain(): void {
+    for (const documentId of this.#listeners.keys()) {
+      for (const topic of noticeTopics) this.publish(documentId, topic);
+    }
   }
 
   /** How many of this process's listeners are a person's. */

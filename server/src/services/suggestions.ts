@@ -265,8 +265,8 @@ export async function acceptedSuggestions(
   where: Pick<Where, 'storage' | 'documentId'>,
 ): Promise<Map<string, number>> {
   const counts = new Map<string, number>();
-  const threads = await where.storage.comments.listThreads(where.documentId);
-  for (const t of await settleAbandoned(where.storage, threads)) {
+  // One left being accepted counts once it is settled (see `settleLeftPending`).
+  for (const t of await where.storage.comments.listThreads(where.documentId)) {
     if (t.suggestion?.outcome === 'accepted') {
       counts.set(t.createdBy, (counts.get(t.createdBy) ?? 0) + 1);
     }
