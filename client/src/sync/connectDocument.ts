@@ -7,6 +7,7 @@ import {
   noticeTopics,
   PROTOCOL_VERSION,
   permanentCloseCodes,
+  socketNoticeTopics,
 } from '@chorus/shared';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
@@ -147,7 +148,7 @@ export function connectDocument(
   provider.on('sync', (synced: boolean) => {
     tracker.noteSynced(synced);
     if (!synced) return;
-    for (const listener of noticeListeners) for (const topic of noticeTopics) listener(topic);
+    for (const listener of noticeListeners) for (const topic of socketNoticeTopics) listener(topic);
   });
   provider.on('closed', ({ code }) => tracker.noteClosed(describeCloseCode(code)));
   // Reconnect with exponential backoff and jitter. The provider's own backoff has no

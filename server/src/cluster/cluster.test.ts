@@ -320,7 +320,7 @@ describe('two server processes sharing PostgreSQL, joined through Redis', () => 
     expect(one.logger.entries.some((e) => e.event === 'cluster.throttle_unreachable')).toBe(true);
   });
 
-  it('a scoring page following an evaluation on one process hears of a score saved on the other', async () => {
+  it('a scoring page following an evaluation on one process hears of a submission on the other', async () => {
     const chair = await buildUser(one.url, 'Cher Chair');
     const evaluator = await buildUser(one.url, 'Eve Evaluator');
     const { documentId } = await buildDocument(
@@ -358,6 +358,8 @@ describe('two server processes sharing PostgreSQL, joined through Redis', () => 
         body: { kind: 'score', score: 2, rationale: 'Sound plan, thin on rural staffing.' },
       });
       expect(saved.status).toBe(200);
+      const submitted = await call(one.url, 'POST', `${path}/submit`, { cookie: evaluator.cookie });
+      expect(submitted.status).toBe(200);
       expect((await stream.next('changed')).data).toBe('');
     } finally {
       stream.close();

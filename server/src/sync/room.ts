@@ -6,6 +6,7 @@ import {
   type InsertRange,
   type NoticeTopic,
   type ParticipantRole,
+  socketNoticeTopics,
 } from '@chorus/shared';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
@@ -477,6 +478,8 @@ export class Room {
 
   /** Tells the Chorus clients here that something kept beside the document changed. */
   notice(topic: NoticeTopic): void {
+    // A scoring notice is for the scoring page's stream only (see `socketNoticeTopics`).
+    if (!socketNoticeTopics.includes(topic)) return;
     const frame = encodeNotice(topic);
     for (const peer of this.peers) if (peer.chorusClient) peer.send(frame);
   }

@@ -39,10 +39,9 @@ export const ChorusMessage = {
    */
   attribution: 2,
   /**
-   * server -> client: `[100, 3, json]` with `{topic: 'comments'}`, `{topic: 'status'}` or
-   * `{topic: 'evaluation'}`: something kept beside the document (its comments, its status,
-   * a procurement evaluation's scoring) changed; fetch it again over HTTP. The notice says
-   * only what changed, never how, so it carries nothing its receiver may not see.
+   * server -> client: `[100, 3, json]` with `{topic: 'comments'}` or `{topic: 'status'}`:
+   * something kept beside the document (its comments, its status) changed; fetch it again
+   * over HTTP. The notice says only what changed, never how.
    */
   notice: 3,
 } as const;
@@ -50,3 +49,9 @@ export const ChorusMessage = {
 /** What a notice says changed. */
 export const noticeTopics = ['comments', 'status', 'evaluation'] as const;
 export type NoticeTopic = (typeof noticeTopics)[number];
+/**
+ * The notices a document's sockets receive. A procurement evaluation's (`evaluation`) go
+ * only to the scoring page's event stream, which only its panel and owners may follow: not
+ * everyone who may open the document may learn when its scoring changes.
+ */
+export const socketNoticeTopics: readonly NoticeTopic[] = ['comments', 'status'];

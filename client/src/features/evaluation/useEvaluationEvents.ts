@@ -26,7 +26,8 @@ export function useEvaluationEvents(documentId: string, onChange: () => void): b
       setLive(false);
     };
     const open = () => {
-      if (source || ended || document.visibilityState !== 'visible') return;
+      // A stream the server refused is tried again only when its wait is over.
+      if (source || ended || retry || document.visibilityState !== 'visible') return;
       const es = new EventSource(
         `/api/documents/${encodeURIComponent(documentId)}/evaluation/events`,
       );

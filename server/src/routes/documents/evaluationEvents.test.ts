@@ -20,6 +20,8 @@ describe('the evaluation event stream', () => {
   let clinician: TestUser;
   let lay: TestUser;
   let stranger: TestUser;
+  /** An editor of the workspace, not on the panel. */
+  let editor: TestUser;
   let workspaceId: string;
   let documentId: string;
   let bidId: string;
@@ -40,12 +42,13 @@ describe('the evaluation event stream', () => {
     clinician = await buildUser(server.url, 'Cal Clinician');
     lay = await buildUser(server.url, 'Lee Lay');
     stranger = await buildUser(server.url, 'Sam Stranger');
+    editor = await buildUser(server.url, 'Ed Editor');
     const ws = await call(server.url, 'POST', '/workspaces', {
       body: { name: 'Eye care procurement' },
       cookie: owner.cookie,
     });
     workspaceId = ws.json.workspace.id;
-    for (const who of [chair, clinician, lay]) {
+    for (const who of [chair, clinician, lay, editor]) {
       await call(server.url, 'POST', `/workspaces/${workspaceId}/members`, {
         body: { email: who.email, permission: 'editor', participantRole: 'patient' },
         cookie: owner.cookie,
@@ -86,7 +89,7 @@ describe('the evaluation event stream', () => {
     await server?.stop();
   });
 
-  it('says "changed" to the chair when an evaluator saves a score, and nothing of the score', async () => {
+  it('says "changed" to the chair when an evaluator submits, and nothing of the scores; a score saved while scoring is not announced', async () => {
     const stream = await follow(chair);
     expect(stream.status).toBe(200);
     await stream.next('ready');
@@ -96,6 +99,13 @@ describe('the evaluation event stream', () => {
       body: { kind: 'score', score: 3, rationale },
     });
     expect(saved.status).toBe(200);
+    // Nobody else's page changes, and the panel is not told when each evaluator works.
+    await pause(QUIET_MS);
+    expect(changedCount(stream)).toBe(0);
+    const submitted = await call(server.url, 'POST', `${path()}/submit`, {
+      cookie: clinician.cookie,
+    });
+    expect(submitted.status).toBe(200);
     const changed = await stream.next('changed');
     expect(changed.data).toBe('');
     expect(JSON.stringify(stream.events)).not.toContain('Secret');
@@ -118,13 +128,15 @@ describe('the evaluation event stream', () => {
       cookie: clinician.cookie,
       body: { kind: 'score', score: 9, rationale: 'Too high for the scale.' },
     });
-    expect(refused.status).toBe(400);
+    expect(refused.status).toBeGreaterThanOrEqual(400);
     await pause(QUIET_MS);
     expect(changedCount(stream)).toBe(before);
     stream.close();
   });
 
-  it('is refused to someone who may not see the document, and to someone signed out', async () => {
+  it('is refused to someone not on the panel, who may not see the document, or signed out', async () => {
+    const notOnPanel = await openEventStream(server.url, `${path()}/events`, editor.cookie);
+    expect(notOnPanel.status).toBe(403);
     const outsider = await openEventStream(server.url, `${path()}/events`, stranger.cookie);
     expect(outsider.status).toBe(404);
     const anonymous = await openEventStream(server.url, `${path()}/events`, '');

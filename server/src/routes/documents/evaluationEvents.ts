@@ -5,6 +5,7 @@ import { AppError } from '../../errors.ts';
 import { authorizeDocument } from '../../http/authorize.ts';
 import type { AppEnv } from '../../http/env.ts';
 import { checkDocumentAccess } from '../../services/access.ts';
+import { forPanel } from '../../services/evaluations/guards.ts';
 
 /** A comment line this often keeps proxies from closing a quiet stream. */
 export const KEEPALIVE_MS = 25_000;
@@ -54,6 +55,9 @@ class Wakeup {
 export const announceEvaluationChanges: MiddlewareHandler<AppEnv> = async (c, next) => {
   await next();
   if (c.req.method === 'GET' || c.req.method === 'HEAD' || c.res.status >= 400) return;
+  // A score saved while scoring changes nobody else's page (each evaluator sees only their
+  // own), and announcing it would tell the panel when each evaluator works.
+  if (c.req.method === 'PUT' && /\/evaluation\/scores\//.test(c.req.path)) return;
   const documentId = c.req.param('id');
   if (documentId) c.var.services.live?.notify(documentId, 'evaluation');
 };
@@ -62,16 +66,19 @@ export const announceEvaluationChanges: MiddlewareHandler<AppEnv> = async (c, ne
  * The scoring page's live updates: a server-sent event stream that says `changed` whenever
  * the evaluation changed, so the page fetches it again at once (through the routes that
  * decide what this person may see) instead of asking every few seconds. It carries nothing
- * else, so it cannot leak a score. Each wake-up checks again that the session is current and
- * the person may still see the document, and ends the stream (`ended`, with why) if not;
- * the stream also ends after ten minutes and when the server stops, and the browser opens
- * it again after `RETRY_MS`.
+ * else, so it cannot leak a score, and only those who may open the scoring page (its panel
+ * and the document's owners) may follow it. Each wake-up checks again that the session is
+ * current and the person may still open the scoring, and ends the stream (`ended`, with
+ * why) if not; the stream also ends after ten minutes and when the server stops, and the
+ * browser opens it again after `RETRY_MS`.
  */
 export const evaluationEventRoutes = new Hono<AppEnv>().get('/:id/evaluation/events', async (c) => {
-  const { document, user } = await authorizeDocument(c, 'document.view');
+  const { document, user, permission } = await authorizeDocument(c, 'document.view');
   const { session } = c.var.auth ?? {};
   if (!session) throw new AppError(ErrorId.unauthenticated, 'Sign in to continue.');
   const { notices, sessions, storage, accessEvents } = c.var.services;
+  // Followed by those who may open the scoring page: its panel and the document's owners.
+  await forPanel(storage, document, { userId: user.id, permission });
   if (notices.listenersOf(user.id) >= MAX_STREAMS_PER_PERSON) {
     throw new AppError(
       ErrorId.tooManyRequests,
@@ -110,17 +117,29 @@ export const evaluationEventRoutes = new Hono<AppEnv>().get('/:id/evaluation/eve
       for (;;) {
         await wakeup.wait(Math.min(KEEPALIVE_MS, Math.max(0, until - Date.now())));
         if (stream.aborted || stopping || Date.now() >= until) break;
-        // Use of the page is not use of the session: an unattended tab still signs out.
+        // Holding the stream open is not use of the session (the page's own requests, when
+        // something changed and once a minute, count as any request does).
         const standing = await sessions.renew(session.id, 0);
         if (!standing || standing.endsAt <= Date.now()) {
           await stream.writeSSE({ event: 'ended', data: 'Your session has ended. Sign in again.' });
           break;
         }
         const access = await checkDocumentAccess(storage, user.id, document.id, 'document.view');
-        if (!access.ok) {
+        const onPanel =
+          access.ok &&
+          (await forPanel(storage, access.document, {
+            userId: user.id,
+            permission: access.permission,
+          }).then(
+            () => true,
+            () => false,
+          ));
+        if (!onPanel) {
           await stream.writeSSE({
             event: 'ended',
-            data: 'You can no longer open this document. Ask an owner of the workspace.',
+            data: access.ok
+              ? 'You are no longer on this evaluation’s panel. Ask the chair.'
+              : 'You can no longer open this document. Ask an owner of the workspace.',
           });
           break;
         }

@@ -96,6 +96,9 @@ describe('procurement scores never travel over the sync socket', () => {
 
     expect(frames.length).toBeGreaterThan(0);
     expect(frames.join('\n')).not.toContain('weak on rural access');
+    // Not even when the scoring changed: that goes to the scoring page's stream only, which
+    // not everyone who may open the document may follow.
+    expect(leeSees.notices()).not.toContain('evaluation');
     expect(leeSees.text()).not.toContain('weak on rural access');
     // And over HTTP Lee sees only that Cal submitted.
     const view = await call(server.url, 'GET', path, { cookie: lay.cookie });
