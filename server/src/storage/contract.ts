@@ -459,9 +459,17 @@ export function storageContract(name: string, open: () => Promise<Storage>): voi
         expect(await s.evaluations.declare(doc, 'u2aaaaaaaaaaaaaaaaaaaaaa', signed(clear), 4)).toBe(
           'saved',
         );
-        expect(await s.evaluations.allowConflict(doc, evaluator, 'Chair checks.', 'chair', 5)).toBe(
-          true,
-        );
+        // An exception is for the declaration made when the chair read it, not another.
+        expect(
+          await s.evaluations.allowConflict(doc, evaluator, 'Chair checks.', 'chair', 5, {
+            declaredAt: 2,
+          }),
+        ).toBe(false);
+        expect(
+          await s.evaluations.allowConflict(doc, evaluator, 'Chair checks.', 'chair', 5, {
+            declaredAt: 3,
+          }),
+        ).toBe(true);
         expect(await s.evaluations.declarations(doc)).toEqual([
           {
             userId: evaluator,

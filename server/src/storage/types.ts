@@ -506,7 +506,8 @@ export interface EvaluationStore {
     mitigation: string,
     by: string,
     at: number,
-    options?: Audited,
+    /** With `declaredAt`, only if the member's current declaration was made then. */
+    options?: Audited & { declaredAt?: number },
   ): Promise<boolean>;
   /** Each member's current declaration: the one that governs. */
   declarations(documentId: string): Promise<Declaration[]>;

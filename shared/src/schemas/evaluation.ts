@@ -255,6 +255,16 @@ export const conflictExceptionInputSchema = z.object({
     .trim()
     .min(10, 'Say how the conflict is mitigated, for example who checks this evaluator’s scores.')
     .max(2000, 'A mitigation is at most 2,000 characters.'),
+  /**
+   * When the declaration the chair read was made: the exception is for that one, and is
+   * refused if the member has declared again since (the chair has not read the new one).
+   */
+  declaredAt: z
+    .number({
+      error: 'Say which declaration the exception is for (its declaredAt). Reload the page.',
+    })
+    .int()
+    .nonnegative(),
 });
 
 /** An owner appoints a new chair once scoring has started (the previous one left, say). */

@@ -163,23 +163,26 @@ export function DeclarationForm({
 /** The chair lets a member with a declared conflict take part, saying how it is mitigated. */
 function ExceptionForm({
   name,
+  declaredAt,
   onAllow,
 }: {
   name: string;
-  onAllow: (mitigation: string) => Promise<void>;
+  /** When the declaration shown was made: the exception is for that one. */
+  declaredAt: number;
+  onAllow: (mitigation: string, declaredAt: number) => Promise<void>;
 }) {
   const [mitigation, setMitigation] = useState('');
   const { busy, problem, setProblem, run } = useAction();
   const onSubmit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     if (busy) return;
-    const parsed = conflictExceptionInputSchema.safeParse({ mitigation });
+    const parsed = conflictExceptionInputSchema.safeParse({ mitigation, declaredAt });
     if (!parsed.success) {
       setProblem(parsed.error.issues[0]?.message ?? 'Say how the conflict is mitigated.');
       return;
     }
     await run(async () => {
-      await onAllow(parsed.data.mitigation);
+      await onAllow(parsed.data.mitigation, parsed.data.declaredAt);
     }, 'Saving failed. Try again.');
   };
   return (
@@ -251,7 +254,7 @@ export function DeclarationsRegister({
   onAllow,
 }: {
   view: EvaluationView;
-  onAllow: (userId: string, mitigation: string) => Promise<void>;
+  onAllow: (userId: string, mitigation: string, declaredAt: number) => Promise<void>;
 }) {
   const { declarations, panel, state, setup } = view.evaluation;
   if (state === 'setup') return null;
@@ -304,7 +307,8 @@ export function DeclarationsRegister({
               {isChair && d?.conflict && !d.exception && m.userId !== view.me.userId ? (
                 <ExceptionForm
                   name={m.name}
-                  onAllow={(mitigation) => onAllow(m.userId, mitigation)}
+                  declaredAt={d.declaredAt}
+                  onAllow={(mitigation, declaredAt) => onAllow(m.userId, mitigation, declaredAt)}
                 />
               ) : null}
             </li>

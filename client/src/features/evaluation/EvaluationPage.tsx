@@ -248,7 +248,9 @@ export function EvaluationPage({ documentId }: { documentId: string }) {
 
       <DeclarationsRegister
         view={view}
-        onAllow={async (userId, mitigation) => update(await allowConflict(id, userId, mitigation))}
+        onAllow={async (userId, mitigation, declaredAt) =>
+          update(await allowConflict(id, userId, mitigation, declaredAt))
+        }
       />
 
       {/* As the server allows: managers while setting up, then whoever may see scores. */}

@@ -228,15 +228,17 @@ export function declare(documentId: string, input: DeclarationInput): Promise<Ev
   return api('PUT', `${evaluationPath(documentId)}/declaration`, input, evaluationViewSchema);
 }
 
+/** An exception for the conflict in the member's declaration made at `declaredAt`. */
 export function allowConflict(
   documentId: string,
   userId: string,
   mitigation: string,
+  declaredAt: number,
 ): Promise<EvaluationView> {
   return api(
     'POST',
     `${evaluationPath(documentId)}/declarations/${encodeURIComponent(userId)}/exception`,
-    { mitigation },
+    { mitigation, declaredAt },
     evaluationViewSchema,
   );
 }

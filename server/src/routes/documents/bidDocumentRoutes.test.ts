@@ -436,7 +436,14 @@ describe('bid documents: who may add, remove and see them', () => {
       `${s.path}/declarations/${s.clinician.id}/exception`,
       {
         cookie: s.chair.cookie,
-        body: { mitigation: 'Cal scores quality only; the lay evaluator reviews outliers.' },
+        body: {
+          mitigation: 'Cal scores quality only; the lay evaluator reviews outliers.',
+          declaredAt: (
+            await s.t.request('GET', s.path, { cookie: s.chair.cookie })
+          ).json.evaluation.declarations.find(
+            (d: { userId: string }) => d.userId === s.clinician.id,
+          ).declaredAt,
+        },
       },
     );
     expect(allowed.status).toBe(200);

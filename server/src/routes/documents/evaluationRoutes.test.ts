@@ -74,6 +74,15 @@ async function setup() {
     body: unknown,
   ) => t.request('PUT', `${path}/scores/${bidId}/${criterionId}`, { cookie, body });
   const rationale = (who: string) => `${who}: clear pathway, staffing plan thin in rural areas.`;
+  /** When a member's current declaration was made, as the chair's page reads it. */
+  const declaredAtOf = async (userId: string): Promise<number> => {
+    const view = await get(owner.cookie);
+    const found = (
+      view.json.evaluation.declarations as { userId: string; declaredAt: number }[]
+    ).find((d) => d.userId === userId);
+    if (!found) throw new Error(`no declaration of ${userId}`);
+    return found.declaredAt;
+  };
   /** Scores every bid and criterion, with a rationale that names the scorer. */
   const scoreAll = async (
     cookie: string,
@@ -110,6 +119,7 @@ async function setup() {
     score,
     scoreAll,
     rationale,
+    declaredAtOf,
     criteria,
     bids,
     panel,
@@ -504,6 +514,46 @@ describe('procurement evaluation: agreed scores, sign-off and the scores export'
 });
 
 describe('procurement evaluation: declarations of interests', () => {
+  it('records an exception for the declaration the chair read: not for one made since, nor without saying which', async () => {
+    const s = await setup();
+    closers.push(() => s.t.storage.close());
+    await s.started();
+    const first = 'My partner works for Northside Eye Care.';
+    expect(
+      (await s.declare(s.clinician.cookie, { confidential: true, conflict: true, details: first }))
+        .status,
+    ).toBe(200);
+    const read = await s.declaredAtOf(s.clinician.id);
+    // The clinician declares again (a wider conflict) while the chair writes the mitigation.
+    await new Promise((r) => setTimeout(r, 5));
+    const wider = 'My partner works for Northside Eye Care and I advise Riverside.';
+    expect(
+      (await s.declare(s.clinician.cookie, { confidential: true, conflict: true, details: wider }))
+        .status,
+    ).toBe(200);
+    const mitigation = 'Lee checks every score Cal gives to either bidder.';
+    const path = `${s.path}/declarations/${s.clinician.id}/exception`;
+    const stale = await s.t.request('POST', path, {
+      cookie: s.chair.cookie,
+      body: { mitigation, declaredAt: read },
+    });
+    expect(stale.status).toBe(409);
+    expect(stale.json.error.message).toContain('declared again since this page was loaded');
+    const unsaid = await s.t.request('POST', path, {
+      cookie: s.chair.cookie,
+      body: { mitigation },
+    });
+    expect(unsaid.status).toBe(400);
+    expect(unsaid.json.error.message).toContain('Say which declaration the exception is for');
+    expect((await s.get(s.clinician.cookie)).json.me.clear).toBe(false);
+    const current = await s.t.request('POST', path, {
+      cookie: s.chair.cookie,
+      body: { mitigation, declaredAt: await s.declaredAtOf(s.clinician.id) },
+    });
+    expect(current.status).toBe(200);
+    expect((await s.get(s.clinician.cookie)).json.me.clear).toBe(true);
+  });
+
   it('keeps a panel member from scoring until they declare, and a conflicted one out until the chair allows it', async () => {
     const s = await setup();
     closers.push(() => s.t.storage.close());
@@ -566,7 +616,7 @@ describe('procurement evaluation: declarations of interests', () => {
       'Cal takes part in moderation of other bids; Lee checks any Northside score.';
     const own = await s.t.request('POST', `${s.path}/declarations/${s.chair.id}/exception`, {
       cookie: s.chair.cookie,
-      body: { mitigation },
+      body: { mitigation, declaredAt: await s.declaredAtOf(s.chair.id) },
     });
     expect(own.status).toBe(403);
     const notChair = await s.t.request(
@@ -574,7 +624,7 @@ describe('procurement evaluation: declarations of interests', () => {
       `${s.path}/declarations/${s.clinician.id}/exception`,
       {
         cookie: s.lay.cookie,
-        body: { mitigation },
+        body: { mitigation, declaredAt: await s.declaredAtOf(s.clinician.id) },
       },
     );
     expect(notChair.status).toBe(403);
@@ -583,7 +633,7 @@ describe('procurement evaluation: declarations of interests', () => {
       `${s.path}/declarations/${s.clinician.id}/exception`,
       {
         cookie: s.chair.cookie,
-        body: { mitigation },
+        body: { mitigation, declaredAt: await s.declaredAtOf(s.clinician.id) },
       },
     );
     expect(allowed.status).toBe(200);
@@ -1526,7 +1576,7 @@ describe('procurement evaluation: every declaration kept, as made', () => {
       const mitigation = 'Cal checks every Northside score Lee gives.';
       const allowed = await s.t.request('POST', `${s.path}/declarations/${s.lay.id}/exception`, {
         cookie: s.chair.cookie,
-        body: { mitigation },
+        body: { mitigation, declaredAt: await s.declaredAtOf(s.lay.id) },
       });
       expect(allowed.status).toBe(200);
       expect(

@@ -146,6 +146,7 @@ export const evaluationRoutes = new Hono<AppEnv>()
       actor,
       memberId,
       input.mitigation,
+      input.declaredAt,
       entry('evaluation.conflict_exception'),
     );
     return c.json(await evaluationView(storage, document, actor));

@@ -95,6 +95,8 @@ export async function allowDeclaredConflict(
   actor: EvaluationActor,
   memberId: string,
   mitigation: string,
+  /** When the declaration the chair read was made (see `conflictExceptionInputSchema`). */
+  declaredAt: number,
   /** The audit entry, written with the exception in one transaction. */
   audit: AuditOf = () => null,
 ): Promise<void> {
@@ -117,9 +119,17 @@ export async function allowDeclaredConflict(
       mitigation,
       actor.userId,
       Date.now(),
-      { audit: entries(logged) },
+      { audit: entries(logged), declaredAt },
     ))
   ) {
+    const current = (await storage.evaluations.declarations(document.id)).find(
+      (d) => d.userId === memberId,
+    );
+    if (current?.conflict && current.declaredAt !== declaredAt) {
+      throw conflict(
+        'They have declared again since this page was loaded. Read their new declaration, then record the exception if it still applies.',
+      );
+    }
     throw new AppError(
       ErrorId.notFound,
       'That person has not declared a conflict. Reload the page.',

@@ -290,14 +290,17 @@ export function postgresEvaluationStore(pool: pg.Pool): EvaluationStore {
         return 'saved' as const;
       });
     },
-    async allowConflict(documentId, userId, mitigation, by, at, { audit = [] } = {}) {
+    async allowConflict(documentId, userId, mitigation, by, at, { audit = [], declaredAt } = {}) {
       return transaction(pool, async (c) => {
+        // The declaration's time in the same statement: a member who declared again since
+        // (even at this moment) does not get an exception meant for their earlier one.
         const allowed = await changes(
           c,
           `UPDATE evaluation_declarations
            SET exception_mitigation = $1, exception_by = $2, exception_at = $3
-           WHERE document_id = $4 AND user_id = $5 AND conflict`,
-          [mitigation, by, at, documentId, userId],
+           WHERE document_id = $4 AND user_id = $5 AND conflict
+             AND ($6::BIGINT IS NULL OR declared_at = $6::BIGINT)`,
+          [mitigation, by, at, documentId, userId, declaredAt ?? null],
         );
         if (allowed === 0) return false;
         // The member's latest declaration made is their current one, which it is for.

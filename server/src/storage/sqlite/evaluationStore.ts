@@ -137,7 +137,8 @@ export function sqliteEvaluationStore(db: Database.Database): EvaluationStore {
     allowConflict: db.prepare(
       `UPDATE evaluation_declarations
        SET exception_mitigation = ?, exception_by = ?, exception_at = ?
-       WHERE document_id = ? AND user_id = ? AND conflict = 1`,
+       WHERE document_id = ? AND user_id = ? AND conflict = 1
+         AND (? IS NULL OR declared_at = ?)`,
     ),
     // The member's latest declaration made is their current one, which the exception is for.
     keepException: db.prepare(
@@ -308,9 +309,19 @@ export function sqliteEvaluationStore(db: Database.Database): EvaluationStore {
       mitigation: string,
       by: string,
       at: number,
+      declaredAt: number | null,
       audit: Audit,
     ) => {
-      if (stmt.allowConflict.run(mitigation, by, at, documentId, userId).changes === 0) {
+      const run = stmt.allowConflict.run(
+        mitigation,
+        by,
+        at,
+        documentId,
+        userId,
+        declaredAt,
+        declaredAt,
+      );
+      if (run.changes === 0) {
         return false;
       }
       stmt.keepException.run(mitigation, by, at, documentId, userId);
@@ -372,8 +383,8 @@ export function sqliteEvaluationStore(db: Database.Database): EvaluationStore {
     async declare(documentId, userId, declaration, at, { audit = [] } = {}) {
       return declare(documentId, userId, declaration, at, audit);
     },
-    async allowConflict(documentId, userId, mitigation, by, at, { audit = [] } = {}) {
-      return allowConflict(documentId, userId, mitigation, by, at, audit);
+    async allowConflict(documentId, userId, mitigation, by, at, { audit = [], declaredAt } = {}) {
+      return allowConflict(documentId, userId, mitigation, by, at, declaredAt ?? null, audit);
     },
     async declarations(documentId): Promise<Declaration[]> {
       return stmt.declarations.all(documentId).map(toDeclaration);
