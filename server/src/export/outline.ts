@@ -613,11 +613,12 @@ export function documentOutline(doc: Y.Doc, exported: ExportedComments | null = 
     placed.delete(t);
   }
   for (const b of out) {
-    if ('runs' in b && b.runs)
+    if ('runs' in b && b.runs) {
       b.runs = b.runs.filter((r) => !r.comment || !dropped.has(r.comment.id));
+    }
+    // A heading keeps its runs only to carry a comment's range.
+    if (b.type === 'heading' && !b.runs?.some((r) => r.comment)) delete b.runs;
   }
-  // A heading keeps its runs only to carry a comment's range.
-  for (const b of out) if (b.type === 'heading' && !b.runs?.some((r) => r.comment)) delete b.runs;
   const unplaced = chosen.filter((t) => !placed.has(t));
   if (exported) out.push(...threadsAppendix(unplaced, exported.which, placed.size));
   const clean = cleaner(withheld);

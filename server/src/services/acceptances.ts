@@ -66,26 +66,17 @@ function abandoned(storage: Storage, thread: CommentThreadRecord, now: number): 
 }
 
 /**
- * The threads as they are once every acceptance in them that a stopped process left
- * pending is settled: what anyone reading or deciding a suggestion should see.
+ * The thread as it is once an acceptance in it that a stopped process left pending is
+ * settled: what anyone deciding the suggestion should see.
  */
-export async function settleAbandoned(
+export async function settleIfAbandoned(
   storage: Storage,
-  threads: readonly CommentThreadRecord[],
-): Promise<CommentThreadRecord[]> {
-  const at = Date.now();
-  const settled: CommentThreadRecord[] = [];
-  for (const t of threads) {
-    const clientId = abandoned(storage, t, at);
-    if (clientId === null) {
-      settled.push(t);
-      continue;
-    }
-    await settleAcceptance(storage, t.documentId, t.id, clientId);
-    const now = await storage.comments.getThread(t.documentId, t.id);
-    if (now) settled.push(now);
-  }
-  return settled;
+  thread: CommentThreadRecord,
+): Promise<CommentThreadRecord | null> {
+  const clientId = abandoned(storage, thread, Date.now());
+  if (clientId === null) return thread;
+  await settleAcceptance(storage, thread.documentId, thread.id, clientId);
+  return storage.comments.getThread(thread.documentId, thread.id);
 }
 
 /**

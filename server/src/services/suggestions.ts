@@ -3,7 +3,7 @@ import * as Y from 'yjs';
 import { AppError } from '../errors.ts';
 import { freshClientId } from '../ids.ts';
 import type { CommentThreadRecord, SuggestionOutcome, SuggestionState } from '../storage/types.ts';
-import { settleAbandoned, settleAcceptance, whileWriting } from './acceptances.ts';
+import { settleAcceptance, settleIfAbandoned, whileWriting } from './acceptances.ts';
 import { checkDocumentAccess } from './access.ts';
 import { announce, type Commenter, newComment, newThread, type Where } from './comments.ts';
 import { liveDocuments } from './index.ts';
@@ -157,7 +157,7 @@ export async function decide(
   const { storage, documentId } = where;
   const found = await storage.comments.getThread(documentId, threadId);
   // One a stopped process left being accepted is settled first, so it can be decided.
-  const [thread] = found ? await settleAbandoned(storage, [found]) : [];
+  const thread = found ? await settleIfAbandoned(storage, found) : null;
   const suggestion = thread?.suggestion;
   if (!thread || !suggestion) throw noSuchSuggestion();
   const comments = (await storage.comments.listComments(documentId)).filter(

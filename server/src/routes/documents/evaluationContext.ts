@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import { authorizeDocument } from '../../http/authorize.ts';
 import { clientIp } from '../../http/clientIp.ts';
 import type { AppEnv } from '../../http/env.ts';
-import { auditEntry, recordAudit } from '../../services/audit.ts';
+import { type AuditInput, auditEntry, recordAudit } from '../../services/audit.ts';
 import type { AuditEntry } from '../../storage/types.ts';
 
 /**
@@ -12,30 +12,24 @@ import type { AuditEntry } from '../../storage/types.ts';
  */
 export async function evaluationContext(c: Context<AppEnv>) {
   const { document, user, permission } = await authorizeDocument(c, 'document.view');
+  const input = (action: AuditInput['action'], details: Record<string, unknown>): AuditInput => ({
+    actorId: user.id,
+    workspaceId: document.workspaceId,
+    action,
+    target: document.id,
+    details,
+    ip: clientIp(c),
+  });
   return {
     storage: c.var.services.storage,
     document,
     actor: { userId: user.id, permission },
-    audit: (action: Parameters<typeof recordAudit>[1]['action'], details = {}) =>
-      recordAudit(c.var.services.storage, {
-        actorId: user.id,
-        workspaceId: document.workspaceId,
-        action,
-        target: document.id,
-        details,
-        ip: clientIp(c),
-      }),
+    audit: (action: AuditInput['action'], details: Record<string, unknown> = {}) =>
+      recordAudit(c.var.services.storage, input(action, details)),
     /** An entry for a store to write with the change it records (one transaction). */
     entry:
-      (action: Parameters<typeof recordAudit>[1]['action']) =>
+      (action: AuditInput['action']) =>
       (details: Record<string, unknown> = {}): AuditEntry =>
-        auditEntry({
-          actorId: user.id,
-          workspaceId: document.workspaceId,
-          action,
-          target: document.id,
-          details,
-          ip: clientIp(c),
-        }),
+        auditEntry(input(action, details)),
   };
 }
