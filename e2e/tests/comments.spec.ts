@@ -134,12 +134,14 @@ test('a patient comments on the text, a clinician replies, and the thread follow
       .toBe(FIRST_LINE);
   });
 
-  await test.step('the Word export can carry the open comments, credited', async () => {
+  await test.step('the Word export can carry the open comments, credited, and who wrote what', async () => {
+    await clinician.page.getByText('Word download options').click();
+    await clinician.page.getByRole('radio', { name: 'Open comments, beside their words' }).check();
+    await clinician.page.getByRole('checkbox', { name: /^Mark who wrote what/ }).check();
+    await expectNoAxeViolations(clinician.page, 'document page with the Word download options');
     const [download] = await Promise.all([
       clinician.page.waitForEvent('download'),
-      clinician.page
-        .getByRole('link', { name: 'Download as Word document with open comments' })
-        .click(),
+      clinician.page.getByRole('button', { name: 'Download Word document' }).click(),
     ]);
     const zip = await JSZip.loadAsync(readFileSync(await download.path()));
     // The thread is a Word comment on the words it is on, credited as its author chose.
@@ -149,6 +151,11 @@ test('a patient comments on the text, a clinician replies, and the thread follow
     const notes = (await zip.file('word/comments.xml')?.async('string')) ?? '';
     expect(notes).toContain('Say how long people wait for their results now.');
     expect(notes).toContain('w:author="Pat Patient (Patient or service user)"');
+    // The clinician's words around the thread are marked as theirs, and the key names them.
+    const words = xml.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
+    expect(words).toContain('Who wrote what');
+    expect(words).toMatch(/Abc Cleo Clinician Clinician Tinted and with a solid underline \d+/);
+    expect(xml).toMatch(/<w:u w:val="single" w:color="[0-9A-F]{6}"\/>/);
   });
 
   await test.step('resolving hides the thread for everyone; it can be shown and reopened', async () => {

@@ -427,5 +427,124 @@ describe('document outline for an export', () => {
       ]);
       expect(JSON.stringify(outline)).not.toContain('My son read');
     });
+
+    describe('who wrote what', () => {
+      /** Two people typing into one document, each from their own Yjs client. */
+      function twoAuthors() {
+        const doc = new Y.Doc();
+        doc.clientID = 101;
+        const fragment = doc.getXmlFragment('default');
+        const heading = element('heading', { level: '2' }, [textNode([['Access']])]);
+        const p = element('paragraph', {}, [textNode([['Clinics in the evening']])]);
+        fragment.insert(0, [heading, p]);
+        // The second person adds to the paragraph, in bold, from their own client.
+        const other = new Y.Doc();
+        other.clientID = 202;
+        Y.applyUpdate(other, Y.encodeStateAsUpdate(doc));
+        const otherText = (other.getXmlFragment('default').get(1) as Y.XmlElement).get(
+          0,
+        ) as Y.XmlText;
+        otherText.insert(8, 'and texts ', { bold: true });
+        Y.applyUpdate(doc, Y.encodeStateAsUpdate(other));
+        const owners = new Map([
+          [101, 'ann'],
+          [202, 'pat'],
+        ]);
+        return { doc, authors: (client: number) => owners.get(client) ?? null };
+      }
+
+      it('cuts the runs where the author changes and credits each run', () => {
+        const { doc, authors } = twoAuthors();
+        const outline = documentOutline(doc, null, authors);
+        expect(outline.blocks).toEqual([
+          {
+            type: 'heading',
+            level: 2,
+            text: 'Access',
+            runs: [{ text: 'Access', author: 'ann' }],
+          },
+          {
+            type: 'paragraph',
+            runs: [
+              { text: 'Clinics ', author: 'ann' },
+              { text: 'and texts ', bold: true, author: 'pat' },
+              { text: 'in the evening', author: 'ann' },
+            ],
+          },
+        ]);
+        expect(outline.authorship).toEqual([
+          { author: 'ann', characters: 'Access'.length + 'Clinics in the evening'.length },
+          { author: 'pat', characters: 'and texts '.length },
+        ]);
+      });
+
+      it('marks nobody without being asked, and leaves template text uncredited', () => {
+        const { doc } = twoAuthors();
+        const plain = documentOutline(doc);
+        expect(JSON.stringify(plain.blocks)).not.toContain('author');
+        expect(plain.authorship).toBeUndefined();
+        const seeded = documentOutline(doc, null, (client) => (client === 202 ? 'pat' : null));
+        expect(seeded.authorship).toEqual([
+          { author: null, characters: 'Access'.length + 'Clinics in the evening'.length },
+          { author: 'pat', characters: 'and texts '.length },
+        ]);
+      });
+
+      it('keeps comment ranges and authors together', () => {
+        const { doc, authors } = twoAuthors();
+        const t = (doc.getXmlFragment('default').get(1) as Y.XmlElement).get(0) as Y.XmlText;
+        // On "texts in": across the second person's words into the first's.
+        const outline = documentOutline(
+          doc,
+          { which: 'open', threads: [thread(at(t, 12), at(t, 20), [comment('Which days?')])] },
+          authors,
+        );
+        const runs = outline.blocks[1]?.type === 'paragraph' ? outline.blocks[1].runs : [];
+        expect(runs).toEqual([
+          { text: 'Clinics ', author: 'ann' },
+          { text: 'and ', bold: true, author: 'pat' },
+          { text: '', comment: { id: 1, at: 'start' } },
+          { text: 'texts ', bold: true, author: 'pat' },
+          { text: 'in', author: 'ann' },
+          { text: '', comment: { id: 1, at: 'end' } },
+          { text: ' the evening', author: 'ann' },
+        ]);
+      });
+
+      it('replaces a withheld quote inside one run without losing the others’ authors', () => {
+        const quote = 'My son read my results to me over the phone';
+        const doc = new Y.Doc();
+        doc.clientID = 101;
+        doc
+          .getXmlFragment('default')
+          .insert(0, [
+            para(`Heard: ${quote}.`),
+            element('evidenceList', {}, [
+              element('evidenceItem', { kind: 'quote', body: quote, source: 'Sam', consent: 'no' }),
+            ]),
+          ]);
+        const other = new Y.Doc();
+        other.clientID = 202;
+        Y.applyUpdate(other, Y.encodeStateAsUpdate(doc));
+        const otherText = (other.getXmlFragment('default').get(0) as Y.XmlElement).get(
+          0,
+        ) as Y.XmlText;
+        otherText.insert(0, 'Sam: ');
+        Y.applyUpdate(doc, Y.encodeStateAsUpdate(other));
+        const owners = new Map([
+          [101, 'ann'],
+          [202, 'pat'],
+        ]);
+        const outline = documentOutline(doc, null, (client) => owners.get(client) ?? null);
+        expect(outline.blocks[0]).toEqual({
+          type: 'paragraph',
+          runs: [
+            { text: 'Sam: ', author: 'pat' },
+            { text: 'Heard: [a quote kept within the group].', author: 'ann' },
+          ],
+        });
+        expect(JSON.stringify(outline)).not.toContain('My son read');
+      });
+    });
   });
 });

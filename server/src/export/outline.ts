@@ -43,7 +43,15 @@ export interface Run {
   italic?: boolean;
   /** An empty run that marks where a Word comment's range starts or ends. */
   comment?: { id: number; at: 'start' | 'end' };
+  /**
+   * Who wrote these words (an account id; null for words nobody is credited with), when
+   * the export shows who wrote what.
+   */
+  author?: string | null;
 }
+
+/** Who wrote the character a Yjs item id stands for: an account id, or null. */
+export type AuthorLookup = (clientId: number, clock: number) => string | null;
 
 /** A comment thread's place in the text: where each end falls in a text node. */
 export interface CommentPlace {
@@ -55,6 +63,13 @@ export interface CommentPlace {
 
 /** The comment marks to put in each text node, by the index they fall before. */
 type Marks = Map<Y.XmlText, { index: number; run: Run }[]>;
+
+/** What the runs of the text carry besides bold and italic. */
+interface RunContext {
+  marks: Marks;
+  /** Set when the export shows who wrote what. */
+  authors: AuthorLookup | null;
+}
 
 export type OutlineBlock =
   | { type: 'heading'; level: 1 | 2 | 3; text: string; runs?: Run[] }
@@ -82,10 +97,13 @@ const text = (el: Y.XmlElement, key: string): string => {
 const children = (el: Y.XmlElement | Y.XmlFragment): Y.XmlElement[] =>
   el.toArray().filter((c): c is Y.XmlElement => c instanceof Y.XmlElement);
 
-/** The runs of one text node, cut where a comment's range starts or ends. */
-function textRunsOf(node: Y.XmlText, marks: Marks | undefined): Run[] {
+/**
+ * The runs of one text node, cut where a comment's range starts or ends and, when the
+ * export shows who wrote what, where the author changes.
+ */
+function textRunsOf(node: Y.XmlText, context: RunContext | undefined): Run[] {
   const runs: Run[] = [];
-  const here = [...(marks?.get(node) ?? [])].sort((a, b) => a.index - b.index);
+  const here = [...(context?.marks.get(node) ?? [])].sort((a, b) => a.index - b.index);
   let offset = 0;
   let next = 0;
   for (const op of node.toDelta() as { insert: unknown; attributes?: Record<string, unknown> }[]) {
@@ -113,18 +131,54 @@ function textRunsOf(node: Y.XmlText, marks: Marks | undefined): Run[] {
     const mark = here[next];
     if (mark) runs.push(mark.run);
   }
-  return runs;
+  return context?.authors ? byAuthor(runs, authorsOf(node, context.authors)) : runs;
+}
+
+/**
+ * The author of each visible character of a text node, in the order of its delta (which
+ * holds the same characters: Yjs's delta is made of the undeleted strings, in order).
+ * Authorship is per character, because Yjs may merge items written at different times.
+ */
+function authorsOf(node: Y.XmlText, authors: AuthorLookup): (string | null)[] {
+  const out: (string | null)[] = [];
+  for (let item = node._start; item; item = item.right) {
+    if (item.deleted || !(item.content instanceof Y.ContentString)) continue;
+    const length = item.content.str.length;
+    for (let i = 0; i < length; i++) out.push(authors(item.id.client, item.id.clock + i));
+  }
+  return out;
+}
+
+/** Runs cut again wherever the author changes inside one, each marked with its author. */
+function byAuthor(runs: readonly Run[], authors: readonly (string | null)[]): Run[] {
+  const out: Run[] = [];
+  let offset = 0;
+  for (const run of runs) {
+    if (run.comment || run.text === '') {
+      out.push(run);
+      continue;
+    }
+    let start = 0;
+    for (let i = 1; i <= run.text.length; i++) {
+      const author = authors[offset + start] ?? null;
+      if (i < run.text.length && (authors[offset + i] ?? null) === author) continue;
+      out.push({ ...run, text: run.text.slice(start, i), author });
+      start = i;
+    }
+    offset += run.text.length;
+  }
+  return out;
 }
 
 /**
  * The runs of a text block: its text with bold and italic kept, inline nodes as spaces,
  * and the start and end of each comment range placed in it.
  */
-function runsOf(el: Y.XmlElement, marks?: Marks): Run[] {
+function runsOf(el: Y.XmlElement, context?: RunContext): Run[] {
   const runs: Run[] = [];
   for (const child of el.toArray()) {
     if (child instanceof Y.XmlText) {
-      runs.push(...textRunsOf(child, marks));
+      runs.push(...textRunsOf(child, context));
     } else if (child instanceof Y.XmlElement && child.nodeName === 'hardBreak') {
       runs.push({ text: '\n' });
     }
@@ -157,15 +211,15 @@ function list(
   el: Y.XmlElement,
   level: number,
   ordered: boolean,
-  marks: Marks,
+  context: RunContext,
 ): void {
   children(el).forEach((item, i) => {
     children(item).forEach((block, j) => {
       if (block.nodeName === 'bulletList' || block.nodeName === 'orderedList') {
-        list(out, block, level + 1, block.nodeName === 'orderedList', marks);
+        list(out, block, level + 1, block.nodeName === 'orderedList', context);
       } else {
         const prefix = ordered && j === 0 ? `${i + 1}. ` : '';
-        const runs = runsOf(block, marks);
+        const runs = runsOf(block, context);
         out.push({ type: 'bullet', level, runs: prefix ? [{ text: prefix }, ...runs] : runs });
       }
     });
@@ -352,7 +406,7 @@ function block(
   out: OutlineBlock[],
   el: Y.XmlElement,
   pieces: Map<string, string | null>,
-  marks: Marks,
+  context: RunContext,
 ): void {
   const items = () => children(el);
   switch (el.nodeName) {
@@ -362,26 +416,26 @@ function block(
         type: 'heading',
         level: level === 1 || level === 2 ? level : 3,
         text: plain(el),
-        runs: runsOf(el, marks),
+        runs: runsOf(el, context),
       });
       return;
     }
     case 'paragraph':
-      out.push({ type: 'paragraph', runs: runsOf(el, marks) });
+      out.push({ type: 'paragraph', runs: runsOf(el, context) });
       return;
     case 'codeBlock':
-      out.push({ type: 'paragraph', runs: runsOf(el, marks), style: 'code' });
+      out.push({ type: 'paragraph', runs: runsOf(el, context), style: 'code' });
       return;
     case 'blockquote':
       for (const inner of items()) {
         if (inner.nodeName === 'paragraph') {
-          out.push({ type: 'paragraph', runs: runsOf(inner, marks), style: 'quote' });
-        } else block(out, inner, pieces, marks);
+          out.push({ type: 'paragraph', runs: runsOf(inner, context), style: 'quote' });
+        } else block(out, inner, pieces, context);
       }
       return;
     case 'bulletList':
     case 'orderedList':
-      list(out, el, 0, el.nodeName === 'orderedList', marks);
+      list(out, el, 0, el.nodeName === 'orderedList', context);
       return;
     case 'table': {
       const rows = items().map((row) => children(row).map(allText));
@@ -500,6 +554,14 @@ export interface Outline {
   blocks: OutlineBlock[];
   /** Word comments, each on the words its thread is on (their ranges are in `blocks`). */
   comments: OutlineComment[];
+  /** When the export shows who wrote what: each author's share of the text's runs. */
+  authorship?: AuthorShare[];
+}
+
+/** An author (an account id, or null for words nobody is credited with) and their share. */
+export interface AuthorShare {
+  author: string | null;
+  characters: number;
 }
 
 /** Which comment threads an export carries. */
@@ -567,7 +629,11 @@ const suggestionLine = (t: CommentThreadView): string | null => {
  * table or structured block) are listed at the end. All of it goes through the same safety
  * net, so a comment that quotes a withheld quote does not carry it out either.
  */
-export function documentOutline(doc: Y.Doc, exported: ExportedComments | null = null): Outline {
+export function documentOutline(
+  doc: Y.Doc,
+  exported: ExportedComments | null = null,
+  authors: AuthorLookup | null = null,
+): Outline {
   const out: OutlineBlock[] = [];
   const withheld: string[] = [];
   const pieces = piecesOf(doc, withheld);
@@ -596,7 +662,8 @@ export function documentOutline(doc: Y.Doc, exported: ExportedComments | null = 
     marks.set(start.text, [...(marks.get(start.text) ?? []), ...starts]);
     marks.set(end.text, [...(marks.get(end.text) ?? []), ...ends]);
   }
-  for (const el of children(doc.getXmlFragment('default'))) block(out, el, pieces, marks);
+  const context: RunContext = { marks, authors };
+  for (const el of children(doc.getXmlFragment('default'))) block(out, el, pieces, context);
   // Words in a table or a structured block are written out without their runs, so a range
   // there has lost its start or its end: such a thread is listed at the end instead.
   const written = new Map<number, Set<'start' | 'end'>>();
@@ -616,8 +683,8 @@ export function documentOutline(doc: Y.Doc, exported: ExportedComments | null = 
     if ('runs' in b && b.runs) {
       b.runs = b.runs.filter((r) => !r.comment || !dropped.has(r.comment.id));
     }
-    // A heading keeps its runs only to carry a comment's range.
-    if (b.type === 'heading' && !b.runs?.some((r) => r.comment)) delete b.runs;
+    // A heading keeps its runs only to carry a comment's range or who wrote it.
+    if (b.type === 'heading' && !authors && !b.runs?.some((r) => r.comment)) delete b.runs;
   }
   const unplaced = chosen.filter((t) => !placed.has(t));
   if (exported) out.push(...threadsAppendix(unplaced, exported.which, placed.size));
@@ -644,7 +711,18 @@ export function documentOutline(doc: Y.Doc, exported: ExportedComments | null = 
       });
     });
   }
-  return { blocks: withoutWithheld(out, clean), comments };
+  const blocks = withoutWithheld(out, clean);
+  return { blocks, comments, ...(authors ? { authorship: authorshipOf(blocks) } : {}) };
+}
+
+/** How many of the exported characters each author wrote, in order of first appearance. */
+function authorshipOf(blocks: readonly OutlineBlock[]): AuthorShare[] {
+  const shares = new Map<string | null, number>();
+  for (const run of blocks.flatMap(runsOfBlock)) {
+    if (run.author === undefined || run.text === '') continue;
+    shares.set(run.author, (shares.get(run.author) ?? 0) + run.text.length);
+  }
+  return [...shares].map(([author, characters]) => ({ author, characters }));
 }
 
 /** The runs of a block that has them. */
@@ -729,14 +807,18 @@ function cleaner(withheld: readonly string[]): (s: string) => string {
 
 function withoutWithheld(out: OutlineBlock[], clean: (s: string) => string): OutlineBlock[] {
   const runs = (rs: Run[]) => {
-    // A quote split across runs (part bold) is found in the joined text: the runs merge,
-    // keeping where comments' ranges start (before) and end (after).
     const joined = rs.map((r) => r.text).join('');
-    const cleaned = clean(joined);
-    if (cleaned === joined) return rs;
+    if (clean(joined) === joined) return rs;
+    // A quote inside one run is replaced there, so the other runs keep their style and
+    // author.
+    const each = rs.map((r) => (r.text ? { ...r, text: clean(r.text) } : r));
+    const rejoined = each.map((r) => r.text).join('');
+    if (clean(rejoined) === rejoined) return each;
+    // A quote split across runs (part bold, or by two authors) is found in the joined
+    // text: the runs merge, keeping where comments' ranges start (before) and end (after).
     const starts = rs.filter((r) => r.comment?.at === 'start');
     const ends = rs.filter((r) => r.comment?.at === 'end');
-    return [...starts, { text: cleaned }, ...ends];
+    return [...starts, { text: clean(joined) }, ...ends];
   };
   return out.map((b) => {
     switch (b.type) {

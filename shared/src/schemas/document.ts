@@ -36,6 +36,12 @@ export const exportQuerySchema = z.object({
       error: 'Choose which comments to include: none, open or all.',
     })
     .default('none'),
+  authors: z
+    .enum(['hidden', 'shown'], {
+      error:
+        'Choose whether to mark who wrote what: authors=shown marks each person’s words, authors=hidden leaves them plain.',
+    })
+    .default('hidden'),
 });
 
 /** Ids are opaque random strings; checking the shape early keeps junk out of queries. */

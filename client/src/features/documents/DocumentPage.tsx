@@ -29,6 +29,7 @@ import { RenameForm } from './RenameForm.tsx';
 import { forbiddenMessage, SaveStatus } from './SaveStatus.tsx';
 import { useDocumentConnection } from './useDocumentConnection.ts';
 import { usePresence } from './usePresence.ts';
+import { WordDownload } from './WordDownload.tsx';
 
 /** The document page; loaded lazily so the sign-in pages never download the editor. */
 export default function DocumentPage({ documentId }: { documentId: string }) {
@@ -196,13 +197,6 @@ function DocumentWorkspace({
         <a href={`/api/documents/${encodeURIComponent(document.id)}/export.docx`} download>
           Download as Word document
         </a>
-        {' · '}
-        <a
-          href={`/api/documents/${encodeURIComponent(document.id)}/export.docx?comments=open`}
-          download
-        >
-          Download as Word document with open comments
-        </a>
         {document.kind === 'procurement_evaluation' ? (
           <>
             {' · '}
@@ -216,6 +210,7 @@ function DocumentWorkspace({
           </>
         ) : null}
       </p>
+      <WordDownload documentId={document.id} />
       {reason ? <p className="document-page__permission">{reason}</p> : null}
       {notice.kind === 'none' ? null : <AccessAlert notice={notice} onRetry={recheck} />}
       {canEdit ? (

@@ -181,6 +181,74 @@ describe('exporting a document as a Word file', () => {
     expect(body).not.toContain('Can we promise three days?');
   });
 
+  it('marks who wrote what when asked: each person as they chose, with a key', async () => {
+    // A patient who chose to be credited by role only types into the owner's paragraph.
+    const patient = await buildUser(server.url, 'Priya Shah');
+    await call(server.url, 'PATCH', '/account/profile', {
+      cookie: patient.cookie,
+      body: { creditMode: 'role_only' },
+    });
+    await call(server.url, 'POST', `/workspaces/${workspaceId}/members`, {
+      cookie: owner.cookie,
+      body: { email: patient.email, permission: 'editor', participantRole: 'patient' },
+    });
+    const client = connectClient(server.url, documentId, patient.cookie, { chorus: true });
+    await waitSynced(client);
+    const paragraph = client.doc
+      .getXmlFragment('default')
+      .toArray()
+      .find((el) => el instanceof Y.XmlElement && el.toString().includes('within a week'));
+    const words = (paragraph as Y.XmlElement).get(0) as Y.XmlText;
+    words.insert(words.length, ' By text, please.');
+    await eventually(() => expect(client.saved()).toBeGreaterThan(0));
+    client.destroy();
+
+    const res = await fetch(`${server.url}/api/documents/${documentId}/export.docx?authors=shown`, {
+      headers: { cookie: owner.cookie },
+    });
+    expect(res.status).toBe(200);
+    const zip = await JSZip.loadAsync(await res.arrayBuffer());
+    const body = (await zip.file('word/document.xml')?.async('string')) ?? '';
+    const words$ = body.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
+    // The key: each person credited as they chose, in order of first appearance.
+    expect(words$).toContain('Who wrote what');
+    expect(words$).toMatch(/Abc Olive Owner \S[^A]*Tinted and with a solid underline \d+/);
+    expect(words$).toMatch(
+      /Abc A patient Patient or service user Tinted and with a dashed underline 17/,
+    );
+    expect(words$).not.toContain('Priya');
+    expect(words$).toContain('Text from the document template');
+    // Each one's words: the owner's tinted with a solid line, the patient's with a dashed one.
+    const runOf = (text: string) =>
+      body.match(new RegExp(`<w:r>(?:(?!<w:r>).)*?<w:t[^>]*>${text}</w:t>`))?.[0] ?? '';
+    expect(runOf('Results should come within a week.')).toMatch(
+      /<w:u w:val="single" w:color="[0-9A-F]{6}"\/>/,
+    );
+    expect(runOf('Results should come within a week.')).toMatch(
+      /<w:shd w:fill="[0-9A-F]{6}" w:color="auto" w:val="clear"\/>/,
+    );
+    expect(runOf(' By text, please.')).toMatch(/<w:u w:val="dash" w:color="[0-9A-F]{6}"\/>/);
+    // Text from the template is left plain.
+    expect(runOf('About this service')).not.toContain('<w:u ');
+    // Without asking, nobody's words are marked; a bad value is refused, saying what to write.
+    const plain = await download(owner);
+    const plainBody =
+      (await (
+        await JSZip.loadAsync(await plain.arrayBuffer())
+      )
+        .file('word/document.xml')
+        ?.async('string')) ?? '';
+    expect(plainBody).not.toContain('Who wrote what');
+    expect(plainBody).not.toContain('<w:u ');
+    const bad = await fetch(`${server.url}/api/documents/${documentId}/export.docx?authors=yes`, {
+      headers: { cookie: owner.cookie },
+    });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: { message: string } }).error.message).toContain(
+      'authors=shown marks each person',
+    );
+  });
+
   it('is refused to someone who cannot read the document', async () => {
     expect((await download(outsider)).status).toBe(404);
     expect((await fetch(`${server.url}/api/documents/${documentId}/export.docx`)).status).toBe(401);
