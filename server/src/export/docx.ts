@@ -211,6 +211,21 @@ function render(block: OutlineBlock, authors: ReadonlyMap<string, AuthorStyle>):
                 line: { dash: 'dash', width: 1.5 },
                 markers: false,
               },
+              // The points of a shift, a trend or an astronomical point, as larger
+              // diamonds over the values' circles (a shape, not a colour alone), without a
+              // line of their own.
+              ...(block.signalPoints.length > 0
+                ? [
+                    {
+                      name: 'Part of a signal',
+                      values: block.values.map((v, i) =>
+                        block.signalPoints.includes(i) ? v : null,
+                      ),
+                      line: { width: 0 },
+                      markers: { shape: 'diamond' as const, size: 9 },
+                    },
+                  ]
+                : []),
             ],
             altText: {
               name: safe(`Run chart: ${block.title}`),

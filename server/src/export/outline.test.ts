@@ -178,6 +178,24 @@ describe('document outline for an export', () => {
     });
   });
 
+  it('marks the points of a trend on the drawn chart, and says so in words', () => {
+    const days = ['2026-01-05', '2026-01-12', '2026-01-19', '2026-01-26', '2026-02-02'];
+    const values = [10, 4, 5, 6, 7];
+    const doc = build([
+      element(
+        'runChart',
+        { measure: 'Calls answered' },
+        // A falling start, then five in a row rising (a trend at the default of 5).
+        [...days, '2026-02-09'].map((date, i) =>
+          element('dataPoint', { date, value: String([...values, 8][i]) }),
+        ),
+      ),
+    ]);
+    const chart = outlineOf(doc).find((b) => b.type === 'runChart');
+    expect(chart).toMatchObject({ values: [10, 4, 5, 6, 7, 8], signalPoints: [1, 2, 3, 4, 5] });
+    expect(chart?.type === 'runChart' ? chart.description : '').toContain('Signals:');
+  });
+
   it('writes a run chart, a PDSA cycle and an action log out in words', () => {
     const points = ['2026-01-05', '2026-01-12', '2026-01-19'].map((date, i) =>
       element('dataPoint', { date, value: String(10 + i), note: i === 2 ? 'New letters' : '' }),
@@ -223,6 +241,7 @@ describe('document outline for an export', () => {
       days: ['5 Jan 2026', '12 Jan 2026', '19 Jan 2026'],
       values: [10, 11, 12],
       median: 11,
+      signalPoints: [],
       description:
         'Run chart of Missed appointments (%): 3 points from 5 Jan 2026 to 19 Jan 2026, median 11. No signals.',
     });

@@ -26,6 +26,7 @@ import {
   pdsaStageNames,
   pdsaStageOf,
   proposedServiceCard,
+  type Signal,
   serviceHeaderCard,
 } from '@chorus/shared';
 import * as Y from 'yjs';
@@ -85,6 +86,8 @@ export type OutlineBlock =
       days: string[];
       values: number[];
       median: number;
+      /** The indices of the points in a shift, a trend or astronomical, marked on the chart. */
+      signalPoints: number[];
       /** The chart in words, for screen readers. */
       description: string;
     };
@@ -304,6 +307,7 @@ function runChart(out: OutlineBlock[], el: Y.XmlElement): void {
       days: analysis.points.map((p) => formatDay(p.date)),
       values: analysis.points.map((p) => p.value),
       median: analysis.median,
+      signalPoints: pointsInSignals(analysis.signals),
       description: `Run chart of ${measure}: ${analysis.points.length} points from ${formatDay(analysis.points[0]?.date ?? '')} to ${formatDay(analysis.points.at(-1)?.date ?? '')}, median ${analysis.median}. ${signals.length === 0 ? 'No signals.' : `Signals: ${signals.join('; ')}.`}`,
     });
   }
@@ -318,6 +322,21 @@ function runChart(out: OutlineBlock[], el: Y.XmlElement): void {
     header: ['Date', 'Value', 'Note'],
     rows: analysis.points.map((p) => [formatDay(p.date), String(p.value), p.note]),
   });
+}
+
+/**
+ * The points a shift, a trend or an astronomical point is made of, in order. Too few or
+ * too many runs is about the whole series, so it marks no point.
+ */
+function pointsInSignals(signals: readonly Signal[]): number[] {
+  const points = new Set<number>();
+  for (const s of signals) {
+    if (s.kind === 'astronomical') points.add(s.index);
+    else if (s.kind === 'shift' || s.kind === 'trend') {
+      for (let i = s.from; i <= s.to; i++) points.add(i);
+    }
+  }
+  return [...points].sort((a, b) => a - b);
 }
 
 function pdsa(out: OutlineBlock[], el: Y.XmlElement): void {
