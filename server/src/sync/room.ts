@@ -489,7 +489,9 @@ export class Room {
     if (rows.length === 0) return;
     const pending: PendingRow[] = [];
     const applied: number[] = [];
+    let corrected = false;
     for (const row of rows) {
+      this.#pdsaFixes = [];
       try {
         // Checked for shape as a loaded row is: a damaged one must not hang Yjs.
         validateUpdate(row.update, SNAPSHOT_LIMITS);
@@ -506,6 +508,11 @@ export class Room {
         continue;
       }
       applied.push(row.seq);
+      const author = this.#pdsaFixes.length > 0 ? this.#authorOfRow(row.update) : null;
+      if (author) {
+        this.#correct(author);
+        corrected = true;
+      }
       this.#storedBytes += row.update.byteLength;
       this.#rowsSinceSnapshot++;
       pending.push({
@@ -528,6 +535,9 @@ export class Room {
       for (const peer of peers) peer.conn.uncork?.();
     }
     this.#noteJournal(applied);
+    this.#pdsaFixes = [];
+    // The corrections are this process's own edits: journaled, then relayed.
+    if (corrected) this.requestFlush(this);
   }
 
   /** Records rows the doc now holds; reads a gap from the journal if it lasts. */
@@ -663,7 +673,9 @@ export class Room {
     );
     this.doc.on('afterTransaction', (tr: Y.Transaction) => {
       this.#attribute(tr);
-      if (tr.origin instanceof Peer) this.#pdsaFixes.push(...pdsaFixes(tr));
+      if (tr.origin instanceof Peer || (tr.origin === ELSEWHERE && !this.#serverOnly(tr))) {
+        this.#pdsaFixes.push(...pdsaFixes(tr));
+      }
     });
     this.state = 'ready';
     // Everyone still waiting joins next (or has left); none may be held past the load.
@@ -842,13 +854,46 @@ export class Room {
   #correctionClientId: number | null = null;
 
   /**
-   * Sets back what a connection's edit changed against a PDSA cycle's rules, as an edit
-   * journaled and relayed like any other (credited to the sender, whose change it undoes),
-   * so every client ends with the locked prediction. It is written under a client id of
-   * the server's own, which no connection may write under. A connection that keeps doing
-   * it is closed (see #handleMessage).
+   * Whether a transaction wrote only under the servers' own client ids: another process's
+   * PDSA corrections, which are not checked again here. Two processes that each saw the
+   * edits in a different order may set a prediction back to different values; checking
+   * each other's corrections would set them back and forth for ever.
    */
-  #correct(peer: Peer): void {
+  #serverOnly(tr: Y.Transaction): boolean {
+    for (const [clientId, clock] of tr.afterState) {
+      if (clock > (tr.beforeState.get(clientId) ?? 0) && this.index.owners.get(clientId) !== null) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * The author of a row another process committed, for a correction of it: the account
+   * owning the first client id it wrote under that is not a server's.
+   */
+  #authorOfRow(update: Uint8Array): EditAuthor | null {
+    for (const clientId of Y.parseUpdateMeta(update).to.keys()) {
+      const accountId = this.index.owners.get(clientId);
+      if (accountId) return { accountId, participantRole: null };
+    }
+    return null;
+  }
+
+  /**
+   * Sets back what an edit changed against a PDSA cycle's rules, as an edit journaled and
+   * relayed like any other (credited to its author, whose change it undoes), so every
+   * client ends with the locked prediction. It is written under a client id of the
+   * server's own, which no connection may write under. A connection that keeps doing it
+   * is closed (see #handleMessage).
+   *
+   * An edit another process committed is checked here too: that process may have taken it
+   * before it heard that Do had started here (people on two processes at the same moment,
+   * or someone reconnecting to the other process), and then neither process would have
+   * set it back. Each process sets back what breaks the rules in the order it applied the
+   * edits, so every copy ends with a prediction that was current when Do started.
+   */
+  #correct(author: EditAuthor): void {
     const fixes = this.#pdsaFixes;
     this.#pdsaFixes = [];
     if (this.#correctionClientId === null) {
@@ -870,16 +915,15 @@ export class Room {
         for (const { cycle, key, value } of fixes) {
           if (!cycle._item?.deleted) cycle.setAttribute(key, value);
         }
-      }, new ServerEdit(peer.identity.userId, peer.identity.participantRole));
+      }, new ServerEdit(author.accountId, author.participantRole));
     } finally {
       this.doc.clientID = own;
     }
     this.logger.log('info', 'sync.pdsa_corrected', {
       documentId: this.documentId,
-      accountId: peer.identity.userId,
+      accountId: author.accountId,
       fields: fixes.map((f) => f.key).join(','),
     });
-    peer.corrected += 1;
   }
 
   /**
@@ -1035,7 +1079,13 @@ export class Room {
           throw new ProtocolError(`update could not be applied: ${String(err)}`);
         } finally {
           // Also after a partly applied update: what was applied stays, and is journaled.
-          if (this.#pdsaFixes.length > 0) this.#correct(peer);
+          if (this.#pdsaFixes.length > 0) {
+            this.#correct({
+              accountId: peer.identity.userId,
+              participantRole: peer.identity.participantRole,
+            });
+            peer.corrected += 1;
+          }
         }
         // Yjs re-encodes what it parks; a crafted update can park content whose encoding does
         // not decode again. Kept, it would break the next honest edit that reads what is
