@@ -673,8 +673,11 @@ export class Room {
     );
     this.doc.on('afterTransaction', (tr: Y.Transaction) => {
       this.#attribute(tr);
-      if (tr.origin instanceof Peer || (tr.origin === ELSEWHERE && !this.#serverOnly(tr))) {
-        this.#pdsaFixes.push(...pdsaFixes(tr));
+      if (tr.origin instanceof Peer) this.#pdsaFixes.push(...pdsaFixes(tr));
+      else if (tr.origin === ELSEWHERE) {
+        // Cheap first: nearly every transaction touches no cycle.
+        const fixes = pdsaFixes(tr);
+        if (fixes.length > 0 && !this.#serverOnly(tr)) this.#pdsaFixes.push(...fixes);
       }
     });
     this.state = 'ready';
