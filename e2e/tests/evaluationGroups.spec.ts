@@ -103,6 +103,26 @@ test('each panel group scores its own criteria; price is calculated and kept fro
   await expect(price2).toHaveValue('about 125k');
   await expectNoAxeViolations(chair.page, 'evaluation set-up with groups and price');
   await price2.fill('125,000');
+  // The price is made of two lines: a year's service, and the appointments it expects to
+  // give at a price each. Each bid then prices the lines, and its total is worked out.
+  await setup.getByRole('button', { name: 'Add a price line' }).click();
+  await setup.getByLabel('Price line 1: what is priced').fill('Annual service');
+  await setup.getByRole('button', { name: 'Add a price line' }).click();
+  await setup.getByLabel('Price line 2: what is priced').fill('Screening appointments');
+  await setup.getByLabel('Price line 2: quantity evaluated').fill('12,000');
+  await expect(price2).toHaveCount(0);
+  for (const [bid, service] of [
+    [1, '40,000'],
+    [2, '65,000'],
+  ] as const) {
+    await setup.getByLabel(`Bid ${bid}: Annual service, price in pounds`).fill(service);
+    await setup
+      .getByLabel(`Bid ${bid}: Screening appointments, price in pounds for one`)
+      .fill('£5');
+  }
+  await expect(setup.getByText('Bid 1: total £100,000.')).toBeVisible();
+  await expect(setup.getByText('Bid 2: total £125,000.')).toBeVisible();
+  await expectNoAxeViolations(chair.page, 'evaluation set-up with price lines');
   await setup.getByRole('button', { name: 'Save the set-up' }).click();
   await expect(setup.getByRole('status')).toHaveText('Set-up saved.');
   await chair.page
@@ -137,6 +157,9 @@ test('each panel group scores its own criteria; price is calculated and kept fro
   await declareNoConflict(finance.page);
   await expect(finance.page.getByRole('main')).toContainText(
     'Riverside Optometry’s price is £125,000; the lowest is £100,000. It scores the lowest price as a share of its own (80 of 100), so 24 of the 30 points.',
+  );
+  await expect(finance.page.getByRole('main')).toContainText(
+    'Annual service: £65,000. Screening appointments: 12,000 at £5, £60,000. So total £125,000.',
   );
   for (const bidder of ['Northside Eye Care', 'Riverside Optometry']) {
     await score(

@@ -18,11 +18,13 @@ import {
   type EvaluationSetup,
   entryProblem,
   evaluationResults,
+  linesTotal,
   mayJudgeBid,
   methodResults,
   missingEntries,
   namesHidden,
   type PanelMember,
+  priceBreakdownInWords,
   priceScore,
   priceScoreInWords,
   type ScoreEntry,
@@ -361,6 +363,70 @@ describe('price criteria', () => {
     );
     expect(problems).toContain(
       '“Price” is scored from the prices, so it has no minimum score. Leave the minimum empty.',
+    );
+  });
+});
+
+describe('a price made of several priced lines', () => {
+  const lines = [
+    { id: 'service', name: 'Annual service', quantity: 1 },
+    { id: 'appointments', name: 'Appointments', quantity: 12_000 },
+  ];
+  const lined: EvaluationSetup = {
+    ...priced,
+    priceLines: lines,
+    bids: [
+      { ...bidA, price: 166_000, linePrices: { service: 100_000, appointments: 5.5 } },
+      { ...bidB, price: 175_000.8, linePrices: { service: 90_000, appointments: 7.0834 } },
+    ],
+  };
+  it('adds each line’s price times its quantity, each line to the penny', () => {
+    expect(linesTotal(lines, { service: 100_000, appointments: 5.5 })).toBe(166_000);
+    // 12,000 × £7.0834 is £85,000.80: no binary fractions creep into the pence.
+    expect(linesTotal(lines, { service: 90_000, appointments: 7.0834 })).toBe(175_000.8);
+    expect(linesTotal(lines, { service: 0.1, appointments: 0.0000001 })).toBe(0.1);
+    // Not a total until every line is priced.
+    expect(linesTotal(lines, { service: 100_000 })).toBeNull();
+    expect(linesTotal(lines, null)).toBeNull();
+    expect(linesTotal([], { service: 1 })).toBeNull();
+  });
+  it('says how a bid’s total is made up, line by line', () => {
+    expect(priceBreakdownInWords(lined, lined.bids[0] as Bid)).toBe(
+      'Annual service: £100,000. Appointments: 12,000 at £5.50, £66,000. So total £166,000.',
+    );
+    expect(priceBreakdownInWords(lined, { price: null, linePrices: { appointments: 5.5 } })).toBe(
+      'Annual service: not priced. Appointments: 12,000 at £5.50, £66,000. So no total yet.',
+    );
+    expect(priceBreakdownInWords(priced, bidA)).toBe('');
+  });
+  it('keeps the schedule and the lines’ prices from those who do not see price', () => {
+    const lay = visibleSetup(lined, 'lay_evaluator');
+    expect(lay.priceLines).toBeUndefined();
+    expect(lay.bids).toEqual([
+      { id: 'a', bidder: 'Provider A' },
+      { id: 'b', bidder: 'Provider B' },
+    ]);
+    expect(visibleSetup(lined, 'finance_evaluator').priceLines).toEqual(lines);
+    expect(visibleSetup(lined, 'finance_evaluator').bids[0]?.linePrices).toEqual({
+      service: 100_000,
+      appointments: 5.5,
+    });
+  });
+  it('asks for every line of every bid before scoring starts, and lines only with a price criterion', () => {
+    const half = {
+      ...lined,
+      bids: [{ ...bidA, price: null, linePrices: { service: 100_000 } }, lined.bids[1] as Bid],
+    };
+    expect(setupProblems(half, fullPanel)).toEqual([
+      'Price every line of Provider A’s bid: the price criterion scores its total.',
+    ]);
+    expect(setupProblems(lined, fullPanel)).toEqual([]);
+    const noPrice = {
+      ...lined,
+      criteria: lined.criteria.filter((c) => c.scale !== 'price'),
+    };
+    expect(setupProblems(noPrice, fullPanel)).toContain(
+      'Price lines are for a price criterion. Add one, or remove the lines.',
     );
   });
 });

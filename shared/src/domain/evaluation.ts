@@ -192,8 +192,25 @@ export interface Bid {
   bidder: string;
   /** The lot bid for; null or absent when the evaluation has no lots. */
   lotId?: string | null;
-  /** The bid's total price in pounds, scored by a price criterion; null or absent if none. */
+  /**
+   * The bid's total price in pounds, scored by a price criterion; null or absent if none.
+   * With price lines, the server works it out from them (see `linesTotal`).
+   */
   price?: number | null;
+  /** With price lines: the bid's unit price for each line, by the line's id. */
+  linePrices?: Readonly<Record<string, number>> | null;
+}
+
+/**
+ * A line of the pricing schedule every bid prices (a year's service, the set-up, a cost
+ * per appointment): the bid's total price is each line's unit price times its quantity,
+ * added up. The quantity is the volume the commissioner evaluates on (for example 12,000
+ * appointments a year); 1 for a line priced once.
+ */
+export interface PriceLine {
+  id: string;
+  name: string;
+  quantity: number;
 }
 
 export interface EvaluationSetup {
@@ -208,6 +225,8 @@ export interface EvaluationSetup {
   anonymous?: boolean;
   /** Absent in evaluations set up before methods could be chosen: those were by consensus. */
   method?: EvaluationMethod;
+  /** The pricing schedule; absent or empty: each bid has one total price. */
+  priceLines?: PriceLine[];
 }
 
 /** Whether the bidders' names are still hidden from the panel (see `anonymous`). */
@@ -375,12 +394,61 @@ export function visibleSetup(setup: EvaluationSetup, role: PanelRole | null): Ev
   if (role === null) return setup;
   const criteria = setup.criteria.filter((c) => seesCriterion(c, role));
   const seesPrice = criteria.some((c) => c.scale === 'price');
-  return { ...setup, criteria, bids: seesPrice ? setup.bids : withoutPrices(setup.bids) };
+  if (seesPrice) return { ...setup, criteria };
+  // The pricing schedule goes with the prices: its quantities tell how bids were priced.
+  const { priceLines: _lines, ...rest } = setup;
+  return { ...rest, criteria, bids: withoutPrices(setup.bids) };
 }
 
-/** The bids without their prices. */
+/** The bids without their prices, total and lines. */
 export const withoutPrices = (bids: readonly Bid[]): Bid[] =>
-  bids.map(({ price: _price, ...bid }) => bid);
+  bids.map(({ price: _price, linePrices: _lines, ...bid }) => bid);
+
+/** Pounds to the penny, without the drift of adding binary fractions. */
+const toPence = (pounds: number) => Math.round(pounds * 100);
+
+/**
+ * A bid's total from the pricing schedule: each line's unit price times its quantity,
+ * each line rounded to the penny, added up; null while any line has no price.
+ */
+export function linesTotal(
+  lines: readonly PriceLine[],
+  prices: Readonly<Record<string, number>> | null | undefined,
+): number | null {
+  if (lines.length === 0 || !prices) return null;
+  let pence = 0;
+  for (const line of lines) {
+    const unit = prices[line.id];
+    if (unit === undefined || !Number.isFinite(unit) || unit < 0) return null;
+    pence += Math.round(unit * line.quantity * 100);
+  }
+  return pence / 100;
+}
+
+const quantityFormat = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 2 });
+
+/**
+ * How a bid's total price is made up, in words, line by line: "Annual service:
+ * £100,000. Appointments: 12,000 at £5.50, £66,000. Total £166,000." Empty without price
+ * lines.
+ */
+export function priceBreakdownInWords(
+  setup: Pick<EvaluationSetup, 'priceLines'>,
+  bid: Pick<Bid, 'linePrices' | 'price'>,
+): string {
+  const lines = setup.priceLines ?? [];
+  if (lines.length === 0) return '';
+  const parts = lines.map((line) => {
+    const unit = bid.linePrices?.[line.id];
+    if (unit === undefined) return `${line.name}: not priced`;
+    const amount = toPence(unit * line.quantity) / 100;
+    return line.quantity === 1
+      ? `${line.name}: ${formatPrice(amount)}`
+      : `${line.name}: ${quantityFormat.format(line.quantity)} at ${formatPrice(unit)}, ${formatPrice(amount)}`;
+  });
+  const total = bid.price == null ? 'no total yet' : `total ${formatPrice(bid.price)}`;
+  return `${parts.join('. ')}. So ${total}.`;
+}
 
 /** A criterion's name with its section, as score sheets and reports show it. */
 export const criterionName = (c: Pick<Criterion, 'title' | 'section'>): string =>
@@ -536,12 +604,19 @@ export function setupProblems(setup: EvaluationSetup, panel: readonly PanelMembe
   if (prices.length > 1) {
     problems.push('An evaluation has one price criterion, scored from each bid’s total price.');
   }
+  const lines = setup.priceLines ?? [];
   if (prices.length > 0) {
     for (const b of setup.bids) {
-      if (b.price == null || !(b.price > 0)) {
+      if (lines.length > 0 && linesTotal(lines, b.linePrices) === null) {
+        problems.push(
+          `Price every line of ${b.bidder}’s bid: the price criterion scores its total.`,
+        );
+      } else if (b.price == null || !(b.price > 0)) {
         problems.push(`Give the price of ${b.bidder}’s bid: the price criterion scores it.`);
       }
     }
+  } else if (lines.length > 0) {
+    problems.push('Price lines are for a price criterion. Add one, or remove the lines.');
   }
   // Each criterion needs someone to score it, and each scorer something to score.
   const roles = new Set(panel.map((m) => m.panelRole));

@@ -104,6 +104,35 @@ const bidInputSchema = z.object({
     .transform((n) => Math.round(n * 100) / 100)
     .nullable()
     .default(null),
+  /**
+   * With price lines: the bid's unit price for each line, in the order of `priceLines`
+   * (null for one not priced yet). The total is worked out from them.
+   */
+  linePrices: z
+    .array(
+      z
+        .number({ error: 'A line’s price is an amount in pounds, such as 5.50 or 100000.' })
+        .min(0, 'A line’s price is £0 or more.')
+        .max(1e12, 'A line’s price is at most £1,000,000,000,000.')
+        .transform((n) => Math.round(n * 100) / 100)
+        .nullable(),
+    )
+    .max(30, 'A pricing schedule has at most 30 lines.')
+    .nullable()
+    .default(null),
+});
+
+const priceLineInputSchema = z.object({
+  id: keptIdSchema,
+  name: z
+    .string({ error: 'Give every price line a name.' })
+    .trim()
+    .min(1, 'Give every price line a name, for example “Appointments in the first year”.')
+    .max(200, 'Price line names are at most 200 characters.'),
+  quantity: z
+    .number({ error: 'A quantity is a number, such as 1 or 12000.' })
+    .positive('A quantity is more than 0: 1 for a line priced once.')
+    .max(1e9, 'A quantity is at most 1,000,000,000.'),
 });
 
 const panelMemberInputSchema = z.object({
@@ -139,6 +168,14 @@ export const evaluationSetupInputSchema = z
       .default(false),
     criteria: z.array(criterionInputSchema).max(100, 'An evaluation has at most 100 criteria.'),
     bids: z.array(bidInputSchema).max(50, 'An evaluation has at most 50 bids.'),
+    priceLines: z
+      .array(priceLineInputSchema)
+      .max(30, 'A pricing schedule has at most 30 lines.')
+      .refine(
+        (lines) => new Set(lines.map((l) => l.name.toLowerCase())).size === lines.length,
+        'Two price lines have the same name. Give each its own.',
+      )
+      .default([]),
     panel: z
       .array(panelMemberInputSchema)
       .max(100, 'A panel has at most 100 members.')
@@ -148,12 +185,36 @@ export const evaluationSetupInputSchema = z
       ),
   })
   .superRefine((setup, ctx) => {
+    const lines = setup.priceLines.length;
     setup.bids.forEach((b, i) => {
       if (b.lot !== null && b.lot >= setup.lots.length) {
         ctx.addIssue({
           code: 'custom',
           path: ['bids', i, 'lot'],
           message: 'Choose the lot from the list.',
+        });
+      }
+      // With price lines the total is worked out from them, so it is not typed as well.
+      if (lines > 0 && b.price !== null) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['bids', i, 'price'],
+          message:
+            'With price lines, a bid’s total is worked out from its lines. Leave the total empty and price each line.',
+        });
+      }
+      if (lines === 0 && b.linePrices !== null && b.linePrices.length > 0) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['bids', i, 'linePrices'],
+          message: 'This evaluation has no price lines. Give the bid’s total price instead.',
+        });
+      }
+      if (lines > 0 && b.linePrices !== null && b.linePrices.length !== lines) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['bids', i, 'linePrices'],
+          message: `Give one price for each of the ${lines} price lines, in their order (null for one not priced yet).`,
         });
       }
     });

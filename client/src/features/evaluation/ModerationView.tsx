@@ -6,6 +6,7 @@ import {
   criterionName,
   evaluationMethod,
   moderatingPanelRoles,
+  priceBreakdownInWords,
   priceScoreInWords,
   scaleMax,
   startRoundInputSchema,
@@ -349,6 +350,7 @@ export function ModerationView({
                   <div key={criterion.id} className="evaluation-moderate panel stack">
                     <h3>{criterionName(criterion)}</h3>
                     <p>{priceScoreInWords(setup, criterion, bid)}</p>
+                    {setup.priceLines?.length ? <p>{priceBreakdownInWords(setup, bid)}</p> : null}
                   </div>
                 );
               }

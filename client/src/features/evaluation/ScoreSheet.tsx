@@ -3,6 +3,7 @@ import {
   type Criterion,
   criterionDescriptors,
   criterionName,
+  priceBreakdownInWords,
   priceScoreInWords,
   type ScoreEntryInput,
   scaleMax,
@@ -230,6 +231,7 @@ export function ScoreSheet({
                   {criterionName(criterion)} ({criterion.weight}% of the total, calculated)
                 </h4>
                 <p>{priceScoreInWords(setup, criterion, bid)}</p>
+                {setup.priceLines?.length ? <p>{priceBreakdownInWords(setup, bid)}</p> : null}
               </div>
             ))}
           {mine.map((criterion) => (

@@ -9,6 +9,8 @@ import {
   evaluationMethodLabels,
   evaluationMethods,
   evaluationSetupInputSchema,
+  formatPrice,
+  linesTotal,
   type PanelRole,
   panelRoleLabels,
   panelRoles,
@@ -57,6 +59,15 @@ interface BidDraft {
   price: string;
   /** The draft key of its lot (lots may be renamed or not yet saved); null for none. */
   lotKey: number | null;
+  /** With price lines: the typed unit price of each, by the line's draft key. */
+  linePrices: Record<number, string>;
+}
+
+interface PriceLineDraft {
+  key: number;
+  id?: string;
+  name: string;
+  quantity: string;
 }
 
 /** A typed price in pounds ("£1,250,000" or "98500.50"); what is not a number stays NaN. */
@@ -101,14 +112,29 @@ export function SetupForm({
   const [lots, setLots] = useState<LotDraft[]>(() =>
     (setup.lots ?? []).map((l) => ({ key: nextKey++, id: l.id, name: l.name })),
   );
+  const [priceLines, setPriceLines] = useState<PriceLineDraft[]>(() =>
+    (setup.priceLines ?? []).map((l) => ({
+      key: nextKey++,
+      id: l.id,
+      name: l.name,
+      quantity: String(l.quantity),
+    })),
+  );
   const [bids, setBids] = useState(() =>
     setup.bids.map(
       (b): BidDraft => ({
         key: nextKey++,
         id: b.id,
         bidder: b.bidder,
-        price: b.price == null ? '' : String(b.price),
+        // With price lines the total is worked out, so only the lines are typed.
+        price: b.price == null || setup.priceLines?.length ? '' : String(b.price),
         lotKey: lots.find((l) => l.id === b.lotId)?.key ?? null,
+        linePrices: Object.fromEntries(
+          priceLines.flatMap((line) => {
+            const unit = line.id === undefined ? undefined : b.linePrices?.[line.id];
+            return unit === undefined ? [] : [[line.key, String(unit)]];
+          }),
+        ),
       }),
     ),
   );
@@ -139,9 +165,23 @@ export function SetupForm({
       threshold: c.threshold.trim() === '' ? null : Number(c.threshold),
       descriptors: c.descriptors,
     })),
+    priceLines: priceLines.map((l) => ({
+      id: l.id,
+      name: l.name,
+      quantity: l.quantity.trim() === '' ? Number.NaN : Number(l.quantity.replace(/[,\s]/g, '')),
+    })),
     bids: bids.map((b) => {
       const lot = lots.findIndex((l) => l.key === b.lotKey);
-      return { id: b.id, bidder: b.bidder, price: parsePrice(b.price), lot: lot < 0 ? null : lot };
+      return {
+        id: b.id,
+        bidder: b.bidder,
+        price: priceLines.length > 0 ? null : parsePrice(b.price),
+        linePrices:
+          priceLines.length > 0
+            ? priceLines.map((l) => parsePrice(b.linePrices[l.key] ?? ''))
+            : null,
+        lot: lot < 0 ? null : lot,
+      };
     }),
     panel: Object.entries(roles).flatMap(([userId, panelRole]) =>
       panelRole === 'none' ? [] : [{ userId, panelRole }],
@@ -398,6 +438,67 @@ export function SetupForm({
 
       <fieldset className="evaluation-fieldset">
         <legend>
+          <h3>Price lines</h3>
+        </legend>
+        <p className="field__hint">
+          For a price made of several parts (a year’s service, the set-up, a cost per appointment),
+          list them here with the quantity each is evaluated on (1 for a part priced once). Each bid
+          then prices every line, and its total, which the price criterion scores, is each line’s
+          price times its quantity, added up. Without lines, each bid has one total price.
+        </p>
+        {priceLines.length === 0 ? <p>No price lines: each bid has one total price.</p> : null}
+        <ol className="evaluation-list">
+          {priceLines.map((l, i) => (
+            <li key={l.key} className="evaluation-list__item">
+              <TextField
+                id={fieldId(`priceLines.${i}.name`)}
+                label={`Price line ${i + 1}: what is priced`}
+                value={l.name}
+                onChange={(name) =>
+                  setPriceLines((list) => list.map((x) => (x.key === l.key ? { ...x, name } : x)))
+                }
+                error={fieldErrors[`priceLines.${i}.name`]}
+              />
+              <TextField
+                id={fieldId(`priceLines.${i}.quantity`)}
+                label={`Price line ${i + 1}: quantity evaluated`}
+                hint="1 for a part priced once; otherwise the expected number, such as 12000."
+                inputMode="decimal"
+                className="field--short"
+                value={l.quantity}
+                onChange={(quantity) =>
+                  setPriceLines((list) =>
+                    list.map((x) => (x.key === l.key ? { ...x, quantity } : x)),
+                  )
+                }
+                error={fieldErrors[`priceLines.${i}.quantity`]}
+              />
+              <Button
+                variant="quiet"
+                onClick={() => setPriceLines((list) => list.filter((x) => x.key !== l.key))}
+              >
+                Remove price line {i + 1}
+              </Button>
+            </li>
+          ))}
+        </ol>
+        {fieldErrors.priceLines ? (
+          <p className="field__error" role="alert">
+            {fieldErrors.priceLines}
+          </p>
+        ) : null}
+        <Button
+          variant="secondary"
+          onClick={() =>
+            setPriceLines((list) => [...list, { key: nextKey++, name: '', quantity: '1' }])
+          }
+        >
+          Add a price line
+        </Button>
+      </fieldset>
+
+      <fieldset className="evaluation-fieldset">
+        <legend>
           <h3>Bids</h3>
         </legend>
         {bids.length === 0 ? <p>No bids yet.</p> : null}
@@ -433,18 +534,30 @@ export function SetupForm({
                   error={fieldErrors[`bids.${i}.lot`]}
                 />
               ) : null}
-              <TextField
-                id={fieldId(`bids.${i}.price`)}
-                label={`Bid ${i + 1}: total price in pounds (for a price criterion)`}
-                hint="Only the groups who see the price criterion see it."
-                inputMode="decimal"
-                className="field--short"
-                value={b.price}
-                onChange={(price) =>
-                  setBids((list) => list.map((x) => (x.key === b.key ? { ...x, price } : x)))
-                }
-                error={fieldErrors[`bids.${i}.price`]}
-              />
+              {priceLines.length === 0 ? (
+                <TextField
+                  id={fieldId(`bids.${i}.price`)}
+                  label={`Bid ${i + 1}: total price in pounds (for a price criterion)`}
+                  hint="Only the groups who see the price criterion see it."
+                  inputMode="decimal"
+                  className="field--short"
+                  value={b.price}
+                  onChange={(price) =>
+                    setBids((list) => list.map((x) => (x.key === b.key ? { ...x, price } : x)))
+                  }
+                  error={fieldErrors[`bids.${i}.price`]}
+                />
+              ) : (
+                <BidLinePrices
+                  index={i}
+                  bid={b}
+                  lines={priceLines}
+                  errors={fieldErrors}
+                  onChange={(linePrices) =>
+                    setBids((list) => list.map((x) => (x.key === b.key ? { ...x, linePrices } : x)))
+                  }
+                />
+              )}
               <Button
                 variant="quiet"
                 onClick={() => setBids((list) => list.filter((x) => x.key !== b.key))}
@@ -460,7 +573,13 @@ export function SetupForm({
             setBids((list) => [
               ...list,
               // A new bid starts in the last lot, where bids are usually entered lot by lot.
-              { key: nextKey++, bidder: '', price: '', lotKey: lots.at(-1)?.key ?? null },
+              {
+                key: nextKey++,
+                bidder: '',
+                price: '',
+                lotKey: lots.at(-1)?.key ?? null,
+                linePrices: {},
+              },
             ])
           }
         >
@@ -607,6 +726,63 @@ function OwnDescriptors({
           />
         ))
       )}
+    </div>
+  );
+}
+
+/**
+ * A bid's unit price for each price line, and its total worked out as the server will
+ * (each line's price times its quantity, added up), said as the prices are typed.
+ */
+function BidLinePrices({
+  index,
+  bid,
+  lines,
+  errors,
+  onChange,
+}: {
+  index: number;
+  bid: BidDraft;
+  lines: readonly PriceLineDraft[];
+  errors: Record<string, string>;
+  onChange: (linePrices: Record<number, string>) => void;
+}) {
+  const schedule = lines.map((l, n) => ({
+    id: String(l.key),
+    name: l.name.trim() || `Line ${n + 1}`,
+    quantity: Number(l.quantity.replace(/[,\s]/g, '')),
+  }));
+  const typed = Object.fromEntries(
+    lines.flatMap((l) => {
+      const unit = parsePrice(bid.linePrices[l.key] ?? '');
+      return unit === null || Number.isNaN(unit) ? [] : [[String(l.key), unit]];
+    }),
+  );
+  const total = schedule.every((l) => l.quantity > 0) ? linesTotal(schedule, typed) : null;
+  return (
+    <div className="stack">
+      {lines.map((l, n) => (
+        <TextField
+          key={l.key}
+          id={fieldId(`bids.${index}.linePrices.${n}`)}
+          label={`Bid ${index + 1}: ${schedule[n]?.name ?? `line ${n + 1}`}, price in pounds${l.quantity.trim() === '1' ? '' : ' for one'}`}
+          inputMode="decimal"
+          className="field--short"
+          value={bid.linePrices[l.key] ?? ''}
+          onChange={(price) => onChange({ ...bid.linePrices, [l.key]: price })}
+          error={errors[`bids.${index}.linePrices.${n}`]}
+        />
+      ))}
+      {errors[`bids.${index}.linePrices`] ? (
+        <p className="field__error" role="alert">
+          {errors[`bids.${index}.linePrices`]}
+        </p>
+      ) : null}
+      <p aria-live="polite">
+        {total === null
+          ? `Bid ${index + 1}: total worked out once every line has a price.`
+          : `Bid ${index + 1}: total ${formatPrice(total)}.`}
+      </p>
     </div>
   );
 }

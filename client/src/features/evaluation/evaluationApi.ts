@@ -56,6 +56,10 @@ const evaluationViewSchema = z.object({
       method: z.enum(evaluationMethods).optional(),
       anonymous: z.boolean().optional(),
       lots: z.array(z.object({ id: z.string(), name: z.string() })).optional(),
+      // The pricing schedule comes, like the prices, only to those who see price.
+      priceLines: z
+        .array(z.object({ id: z.string(), name: z.string(), quantity: z.number() }))
+        .optional(),
       criteria: z.array(
         z.object({
           id: z.string(),
@@ -75,6 +79,7 @@ const evaluationViewSchema = z.object({
           bidder: z.string(),
           lotId: z.string().nullish(),
           price: z.number().nullish(),
+          linePrices: z.record(z.string(), z.number()).nullish(),
         }),
       ),
     }),

@@ -1055,7 +1055,11 @@ describe('procurement evaluation: price, who scores what, and the published meth
    * evaluator, financial standing and price for the finance evaluator (the outsider,
    * here): as commissioners set one up so that price never reaches quality evaluators.
    */
-  async function pricedSetup(method: 'consensus' | 'average' = 'consensus') {
+  async function pricedSetup(
+    method: 'consensus' | 'average' = 'consensus',
+    /** A pricing schedule, and the bids priced line by line on it. */
+    schedule?: { priceLines: unknown[]; bids: unknown[] },
+  ) {
     const s = await setup();
     closers.push(() => s.t.storage.close());
     const panel = [...s.panel, { userId: s.outsider.id, panelRole: 'finance_evaluator' }];
@@ -1091,11 +1095,17 @@ describe('procurement evaluation: price, who scores what, and the published meth
         scoredBy: ['finance_evaluator'],
       },
     ];
-    const bids = [
+    const bids = schedule?.bids ?? [
       { bidder: 'Northside Eye Care', price: 100_000 },
       { bidder: 'Riverside Optometry', price: 125_000 },
     ];
-    const saved = await s.saveSetup(s.owner.cookie, { method, criteria, bids, panel });
+    const saved = await s.saveSetup(s.owner.cookie, {
+      method,
+      criteria,
+      bids,
+      panel,
+      ...(schedule ? { priceLines: schedule.priceLines } : {}),
+    });
     expect(saved.status).toBe(200);
     expect(saved.json.evaluation.problems).toEqual([]);
     const start = await s.t.request('POST', `${s.path}/start`, { cookie: s.chair.cookie });
@@ -1269,6 +1279,109 @@ describe('procurement evaluation: price, who scores what, and the published meth
     expect(text).toContain('Cal Clinician (2): Strengths and weaknesses');
     expect(text).toContain(
       'Riverside Optometry’s price is £125,000; the lowest is £100,000. It scores the lowest price as a share of its own (80 of 100), so 24 of the 30 points.',
+    );
+  });
+
+  it('prices bids line by line: the server works out each total and keeps the lines from those who do not see price', async () => {
+    const { s, north } = await pricedSetup('consensus', {
+      priceLines: [
+        { name: 'Annual service', quantity: 1 },
+        { name: 'Screening appointments', quantity: 12_000 },
+      ],
+      bids: [
+        { bidder: 'Northside Eye Care', linePrices: [100_000, 5.5] },
+        { bidder: 'Riverside Optometry', linePrices: [90_000, 7.25] },
+      ],
+    });
+    // 100,000 + 12,000 × 5.50 = 166,000; 90,000 + 12,000 × 7.25 = 177,000.
+    const finance = (await s.get(s.outsider.cookie)).json.evaluation.setup;
+    expect(finance.bids.map((b: { price: number }) => b.price)).toEqual([166_000, 177_000]);
+    expect(finance.priceLines.map((l: { name: string }) => l.name)).toEqual([
+      'Annual service',
+      'Screening appointments',
+    ]);
+    const northLines = finance.bids[0].linePrices as Record<string, number>;
+    expect(Object.values(northLines)).toEqual([100_000, 5.5]);
+    expect(finance.bids[0].id).toBe(north);
+    // The lay evaluator and the clinician learn nothing of the schedule or the prices.
+    for (const who of [s.lay, s.clinician]) {
+      const seen = JSON.stringify((await s.get(who.cookie)).json);
+      expect(seen).not.toMatch(/Screening appointments|Annual service|linePrices|166000|5\.5/);
+    }
+    // The chair's report and CSV (once moderation opens) show how each total is made up.
+    const opened = await s.t.request('POST', `${s.path}/moderation`, {
+      cookie: s.chair.cookie,
+      body: { overrideReason: 'Checking the price schedule first.' },
+    });
+    expect(opened.status).toBe(200);
+    const csv = await (
+      await s.t.app.request(`${s.path}/scores.csv`, { headers: { cookie: s.chair.cookie } })
+    ).text();
+    expect(csv).toContain(
+      'Annual service: £100,000. Screening appointments: 12,000 at £5.50, £66,000. So total £166,000.',
+    );
+    const report = await s.t.app.request(`${s.path}/report.docx`, {
+      headers: { cookie: s.chair.cookie },
+    });
+    expect(report.status).toBe(200);
+    const zip = await JSZip.loadAsync(await report.arrayBuffer());
+    const words = ((await zip.file('word/document.xml')?.async('string')) ?? '').replace(
+      /<[^>]+>/g,
+      ' ',
+    );
+    expect(words).toContain('Screening appointments (12,000 at the unit price)');
+    expect(words).toContain('£7.25 each, £87,000');
+    expect(words).toContain('£177,000');
+  });
+
+  it('says what is wrong with a pricing schedule or a bid’s lines', async () => {
+    const s = await setup();
+    closers.push(() => s.t.storage.close());
+    const bad = await s.saveSetup(s.owner.cookie, {
+      criteria: s.criteria,
+      priceLines: [
+        { name: 'Appointments', quantity: 0 },
+        { name: 'appointments', quantity: 1 },
+      ],
+      bids: [
+        { bidder: 'Northside Eye Care', price: 100_000, linePrices: [1] },
+        { bidder: 'Riverside Optometry', linePrices: [-1, 2] },
+      ],
+      panel: s.panel,
+    });
+    expect(bad.status).toBe(400);
+    const fields = bad.json.error.fields as Record<string, string>;
+    expect(fields['priceLines.0.quantity']).toBe(
+      'A quantity is more than 0: 1 for a line priced once.',
+    );
+    expect(fields['bids.1.linePrices.0']).toBe('A line’s price is £0 or more.');
+    const again = await s.saveSetup(s.owner.cookie, {
+      criteria: s.criteria,
+      priceLines: [{ name: 'Appointments', quantity: 12_000 }],
+      bids: [
+        { bidder: 'Northside Eye Care', price: 100_000, linePrices: [5] },
+        { bidder: 'Riverside Optometry', linePrices: [1, 2] },
+      ],
+      panel: s.panel,
+    });
+    const more = again.json.error.fields as Record<string, string>;
+    expect(more['bids.0.price']).toBe(
+      'With price lines, a bid’s total is worked out from its lines. Leave the total empty and price each line.',
+    );
+    expect(more['bids.1.linePrices']).toBe(
+      'Give one price for each of the 1 price lines, in their order (null for one not priced yet).',
+    );
+    const names = await s.saveSetup(s.owner.cookie, {
+      criteria: s.criteria,
+      priceLines: [
+        { name: 'Appointments', quantity: 1 },
+        { name: 'appointments', quantity: 1 },
+      ],
+      bids: [],
+      panel: s.panel,
+    });
+    expect(names.json.error.fields.priceLines).toBe(
+      'Two price lines have the same name. Give each its own.',
     );
   });
 

@@ -12,6 +12,7 @@ import {
   lotBids,
   lowestPrice,
   panelRoleLabels,
+  priceBreakdownInWords,
   priceScore,
   scaleMax,
 } from '@chorus/shared';
@@ -79,7 +80,7 @@ export async function scoresCsv(
           '',
           priceScore(setup.bids, bid) ?? 'No price',
           scaleMax(c.scale),
-          `Price ${bid.price != null ? `£${bid.price.toFixed(2)}` : 'not recorded'}; lowest price £${lowest?.toFixed(2) ?? ''}; score = lowest ÷ this price × 100`,
+          `Price ${bid.price != null ? `£${bid.price.toFixed(2)}` : 'not recorded'}; lowest price £${lowest?.toFixed(2) ?? ''}; score = lowest ÷ this price × 100${setup.priceLines?.length ? `. ${priceBreakdownInWords(setup, bid)}` : ''}`,
           '',
         ]);
         continue;

@@ -16,6 +16,7 @@ import {
   declarationsByMember,
   declaredInWords,
   declaredWithNames,
+  type EvaluationSetup,
   evaluationMethod,
   evaluationMethodLabels,
   evaluationResults,
@@ -120,13 +121,7 @@ export async function evaluationReport(
           para(
             'Price: the lowest price scores the full weight, and each other bid the lowest price as a share of its own.',
           ),
-          table(
-            ['Bid', 'Price'],
-            setup.bids.map((b) => [
-              bidLabel(setup, b),
-              b.price != null ? formatPrice(b.price) : 'None',
-            ]),
-          ),
+          priceTable(setup),
         ]
       : []),
     // What each level meant, as the panel scored against it.
@@ -315,4 +310,41 @@ export async function evaluationReport(
   );
 
   return Packer.toBuffer(new Document({ sections: [{ children }] }));
+}
+
+/**
+ * Each bid's price; with a pricing schedule, each line too (its unit price times the
+ * quantity evaluated, as the total is worked out).
+ */
+function priceTable(setup: EvaluationSetup) {
+  const lines = setup.priceLines ?? [];
+  const amount = (value: number | null | undefined) =>
+    value == null ? 'None' : formatPrice(value);
+  if (lines.length === 0) {
+    return table(
+      ['Bid', 'Price'],
+      setup.bids.map((b) => [bidLabel(setup, b), amount(b.price)]),
+    );
+  }
+  return table(
+    [
+      'Bid',
+      ...lines.map((l) =>
+        l.quantity === 1 ? l.name : `${l.name} (${number.format(l.quantity)} at the unit price)`,
+      ),
+      'Total',
+    ],
+    setup.bids.map((b) => [
+      bidLabel(setup, b),
+      ...lines.map((l) => {
+        const unit = b.linePrices?.[l.id];
+        if (unit === undefined) return 'Not priced';
+        const total = Math.round(unit * l.quantity * 100) / 100;
+        return l.quantity === 1
+          ? formatPrice(total)
+          : `${formatPrice(unit)} each, ${formatPrice(total)}`;
+      }),
+      amount(b.price),
+    ]),
+  );
 }

@@ -4,6 +4,7 @@ import {
   type EvaluationSetup,
   type EvaluationSetupInput,
   isScoringRole,
+  linesTotal,
   type PanelMember,
   setupProblems,
 } from '@chorus/shared';
@@ -65,17 +66,33 @@ export async function saveEvaluationSetup(
   const bidId = kept(evaluation.setup.bids);
   const lotId = kept(evaluation.setup.lots ?? []);
   const lots = input.lots.map((l) => ({ ...l, id: lotId(l.id) }));
+  const lineId = kept(evaluation.setup.priceLines ?? []);
+  const priceLines = input.priceLines.map((l) => ({ ...l, id: lineId(l.id) }));
   const setup: EvaluationSetup = {
     method: input.method,
     anonymous: input.anonymous,
     lots,
     criteria: input.criteria.map((c) => ({ ...c, id: criterionId(c.id) })),
-    // A bid names its lot by its place in the list (the schema checked it is there).
-    bids: input.bids.map(({ lot, ...b }) => ({
-      ...b,
-      id: bidId(b.id),
-      lotId: lot === null ? null : (lots[lot]?.id ?? null),
-    })),
+    // A bid names its lot by its place in the list (the schema checked it is there), and
+    // prices the lines in their order; its total is then theirs, never typed.
+    bids: input.bids.map(({ lot, linePrices, ...b }) => {
+      const priced =
+        priceLines.length > 0
+          ? Object.fromEntries(
+              priceLines.flatMap((line, i) => {
+                const unit = linePrices?.[i];
+                return unit == null ? [] : [[line.id, unit] as const];
+              }),
+            )
+          : null;
+      return {
+        ...b,
+        id: bidId(b.id),
+        lotId: lot === null ? null : (lots[lot]?.id ?? null),
+        ...(priced ? { linePrices: priced, price: linesTotal(priceLines, priced) } : {}),
+      };
+    }),
+    ...(priceLines.length > 0 ? { priceLines } : {}),
   };
   // The record of how the criteria were set: titles, scales, weights and minimums.
   const logged = audit({
@@ -84,6 +101,9 @@ export async function saveEvaluationSetup(
         `${c.title} (${c.scale}, ${c.weight}%${c.threshold === null ? '' : `, minimum ${c.threshold}`})`,
     ),
     bids: input.bids.map((b) => b.bidder),
+    ...(priceLines.length > 0
+      ? { priceLines: priceLines.map((l) => `${l.name} (quantity ${l.quantity})`) }
+      : {}),
     panel: input.panel,
   });
   const saved = await storage.evaluations.saveSetup(document.id, setup, input.panel, Date.now(), {
