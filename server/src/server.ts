@@ -13,6 +13,7 @@ import { ACCEPTING_GRACE_MS, settleLeftPending } from './services/acceptances.ts
 import type { AccessChange } from './services/accessEvents.ts';
 import { DocumentNotices } from './services/documentNotices.ts';
 import { createServices, type LiveDocuments, type Services } from './services/index.ts';
+import { refuseIfTextLocked } from './services/lifecycle.ts';
 import { saveVersion } from './services/versions.ts';
 import { openStorage } from './storage/open.ts';
 import type { Storage } from './storage/types.ts';
@@ -61,13 +62,19 @@ function closingHandshakes(sockets: Set<WebSocket>, ms: number): Promise<void> {
  * document erased here is forgotten by every process.
  */
 function liveDocumentsOf(
+  storage: Storage,
   sync: SyncServer,
   cluster: Cluster | null,
   notices: DocumentNotices,
 ): LiveDocuments {
   return {
     committedDocument: (documentId) => sync.committedDocument(documentId),
-    applyServerEdit: (...args) => sync.applyServerEdit(...args),
+    // Every edit the server makes on someone's behalf, whichever route asks: a closed
+    // document's text is refused here too, not only where a route checks it first.
+    async applyServerEdit(documentId, ...rest) {
+      await refuseIfTextLocked(storage, documentId);
+      await sync.applyServerEdit(documentId, ...rest);
+    },
     // The sync server announces notices to the other processes itself.
     notify(documentId, topic) {
       sync.notify(documentId, topic);
@@ -162,7 +169,7 @@ export async function startServer(
       cluster.followNotices(documentId, listener),
     );
   }
-  services.live = liveDocumentsOf(sync, cluster, services.notices);
+  services.live = liveDocumentsOf(storage, sync, cluster, services.notices);
   if (cluster) services.clusterConnected = () => cluster.bus.connected;
   services.sessions.onEnd((ids, reason) => {
     closeSessions(ids, reason);

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { openEventStream } from '../test/eventStream.ts';
 import { buildDocument, buildUser, call, type TestUser } from '../test/factories.ts';
+import { closePlan, reopenPlan } from '../test/lifecycle.ts';
 import { startTestPostgres, type TestPostgres } from '../test/postgres.ts';
 import { startTestRedis, type TestRedis } from '../test/redis.ts';
 import {
@@ -152,6 +153,49 @@ describe('two server processes sharing PostgreSQL, joined through Redis', () => 
     );
     expect(demoted.status).toBe(200);
     await eventually(() => expect(codes).toContain(CloseCode.forbidden), 5000);
+  });
+
+  it('a document closed through one process refuses edits on the other within seconds, and takes them again once reopened', async () => {
+    const owner = await buildUser(one.url, 'Olu Owner');
+    const editor = await buildUser(one.url, 'Ed Editor');
+    const { documentId } = await buildDocument(one.url, owner, [editor], 'improvement_plan');
+    const o = connect(one, documentId, owner);
+    const e = connect(two, documentId, editor);
+    const codes = closeCodes(e);
+    await Promise.all([waitSynced(o), waitSynced(e)]);
+    const relocked = (locked: boolean) =>
+      eventually(() => {
+        const seen = two.logger.entries.some(
+          (x) =>
+            x.event === 'sync.text_lock_changed' &&
+            x.fields.documentId === documentId &&
+            x.fields.locked === locked,
+        );
+        if (!seen) throw new Error('not re-checked on the other process yet');
+      }, 5000);
+
+    await closePlan(one.url, owner, documentId);
+    await relocked(true);
+    const rowsBefore = await one.storage.journal.countRows(documentId);
+    appendParagraph(e.doc, 'typed on the other process after it closed');
+    await two.sync.flushed();
+    await new Promise((r) => setTimeout(r, 300));
+    await two.sync.flushed();
+    expect(o.text()).not.toContain('typed on the other process after it closed');
+    expect(await one.storage.journal.countRows(documentId)).toBe(rowsBefore);
+    expect(codes).toEqual([]);
+
+    await reopenPlan(one.url, owner, documentId);
+    await relocked(false);
+    // Its refused change is not brought back: it starts again from a fresh copy.
+    await eventually(() => expect(codes).toEqual([CloseCode.forbidden]), 5000);
+    const again = connect(two, documentId, editor);
+    await waitSynced(again);
+    appendParagraph(again.doc, 'written on the other process once reopened');
+    await eventually(() =>
+      expect(o.text()).toContain('written on the other process once reopened'),
+    );
+    expect(o.text()).not.toContain('typed on the other process after it closed');
   });
 
   it('a comment made through one process is announced to the people on the other', async () => {

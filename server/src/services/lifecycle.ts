@@ -1,6 +1,7 @@
 import {
   approvalRule,
   approveProblem,
+  closedTextProblem,
   closeProblem,
   creditedName,
   type DocumentKind,
@@ -15,6 +16,7 @@ import {
   leadProblem,
   leadRoleNames,
   lifecycles,
+  locksText,
   moveProblem,
   type Priority,
   statusNames,
@@ -31,6 +33,7 @@ import type {
   Storage,
 } from '../storage/types.ts';
 import { documentReaders } from './access.ts';
+import type { AccessEvents } from './accessEvents.ts';
 import { auditEntry, type recordAudit } from './audit.ts';
 import type { LiveDocuments } from './index.ts';
 import { saveVersion } from './versions.ts';
@@ -40,6 +43,27 @@ export interface Where {
   storage: Storage;
   live: LiveDocuments | null;
   document: DocumentRecord;
+  /** Told when the text locks or unlocks, so open connections are re-checked (everywhere). */
+  accessEvents: AccessEvents;
+}
+
+/**
+ * Whether the document's text is locked by its status (`locksText`: closed). A procurement
+ * evaluation has no such status (its sign-off has its own lock).
+ */
+export async function textLocked(storage: Storage, documentId: string): Promise<boolean> {
+  const record = await storage.lifecycles.get(documentId);
+  return record !== null && locksText(record.status);
+}
+
+/**
+ * Refuses (409) a write to the text of a closed document: accepting a suggestion, restoring
+ * a version, any edit the server makes on someone's behalf.
+ */
+export async function refuseIfTextLocked(storage: Storage, documentId: string): Promise<void> {
+  if (await textLocked(storage, documentId)) {
+    throw new AppError(ErrorId.conflict, closedTextProblem);
+  }
 }
 
 function kindOf(document: DocumentRecord): LifecycleKind {
@@ -137,6 +161,14 @@ async function write(
     audit.map((e) => auditEntry(e, at)),
   );
   if (!saved) throw changedMeanwhile(await current(where));
+  if (locksText(record.status) !== locksText(next.status)) {
+    // Open connections are re-checked (here and on every process): the sync server then
+    // refuses or accepts their edits as it does a viewer's or an editor's.
+    where.accessEvents.changed({
+      workspaceId: where.document.workspaceId,
+      documentId: where.document.id,
+    });
+  }
   where.live?.notify(where.document.id, 'status');
 }
 
@@ -241,7 +273,7 @@ export async function approve(
 
 /**
  * Saves the document as approved as a named version, so what was approved stays on record
- * however the text changes later (the status locks nothing in the text).
+ * however the text changes later (only closing locks the text).
  */
 async function keepApprovedVersion(
   where: Where,

@@ -7,6 +7,7 @@ import { settleAcceptance, settleIfAbandoned, whileWriting } from './acceptances
 import { checkDocumentAccess } from './access.ts';
 import { announce, type Commenter, newComment, newThread, type Where } from './comments.ts';
 import { liveDocuments } from './index.ts';
+import { refuseIfTextLocked } from './lifecycle.ts';
 import { serverEditUpdate } from './serverEditUpdate.ts';
 
 /**
@@ -176,6 +177,8 @@ export async function decide(
     });
     if (!decided) throw await refused(where, threadId);
   } else {
+    // Accepting writes the text, which a closed document keeps as it is (rejecting does not).
+    await refuseIfTextLocked(storage, documentId);
     // Accepting writes under the suggester's name: only while they may still take part.
     const access = await checkDocumentAccess(
       storage,

@@ -149,6 +149,7 @@ describe('a connection waiting for its document to load', () => {
       ...ann,
       permission: 'viewer',
       canEdit: false,
+      textLocked: false,
       publishPresence: false,
     }));
     load.release();

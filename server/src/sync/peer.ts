@@ -22,6 +22,11 @@ export class Peer {
    * session-expiry check counts it as use of the session, as a request would be.
    */
   lastEditAt = 0;
+  /**
+   * This connection sent changes that were refused because the document was closed: its
+   * copy holds content the document lacks, which its later edits would depend on.
+   */
+  refusedChanges = false;
   /** Edits of this connection set back for breaking a PDSA cycle's rules. */
   corrected = 0;
   /**

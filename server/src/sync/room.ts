@@ -1049,6 +1049,9 @@ export class Room {
           if (!changesDocument(this.doc, message.update)) {
             peer.received++;
             this.requestFlush(this);
+          } else if (peer.identity.textLocked) {
+            // Its copy now holds content the document lacks: see `recheckAccess` on reopening.
+            peer.refusedChanges = true;
           }
           return;
         }

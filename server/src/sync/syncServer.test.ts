@@ -30,6 +30,7 @@ const ann: PeerIdentity = {
   color: '#1d4ed8',
   permission: 'editor',
   canEdit: true,
+  textLocked: false,
   publishPresence: true,
 };
 const DOC = 'doc1';

@@ -237,8 +237,9 @@ export class SyncServer {
    * Re-checks open connections after access changed, including those still waiting for
    * their document to load (which join only after their re-check): a connection whose
    * access is gone or whose permission changed is closed with 4403 (the client explains
-   * and reconnects with what it may now do); a new credited name or role is taken over in
-   * place. A connection whose access cannot be re-checked is closed too.
+   * and reconnects with what it may now do); a new credited name or role, and the text
+   * locking or unlocking as the document is closed or reopened, are taken over in place. A
+   * connection whose access cannot be re-checked is closed too.
    */
   async recheckAccess(change: AccessChange, resolve: IdentityResolver): Promise<void> {
     const affected: { peer: Peer; documentId: string; done: () => void }[] = [];
@@ -263,6 +264,22 @@ export class SyncServer {
           peer.close(CloseCode.forbidden, next ? 'access changed' : 'access removed');
           continue;
         }
+        if (next.textLocked !== peer.identity.textLocked) {
+          this.logger.log('info', 'sync.text_lock_changed', {
+            documentId,
+            accountId: peer.identity.userId,
+            locked: next.textLocked,
+          });
+          // Reopened, a connection whose changes were refused while it was closed would
+          // build new edits on content the document never got (Yjs would park them as
+          // waiting for it): it reconnects with a fresh copy, as after an access change.
+          if (next.canEdit && peer.refusedChanges) {
+            peer.close(CloseCode.forbidden, 'document reopened');
+            continue;
+          }
+        }
+        // Closing or reopening otherwise changes what is accepted from it, in place: the
+        // socket stays open, so presence and everyone else's view go on.
         peer.identity = next;
       } catch (err) {
         this.logger.log('error', 'sync.recheck_failed', {

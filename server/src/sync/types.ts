@@ -31,8 +31,10 @@ export interface PeerIdentity {
   participantRole: ParticipantRole;
   color: string;
   permission: Permission;
-  /** False for people who may read but not change the document. */
+  /** False for people who may read but not change the document, and while its text is locked. */
   canEdit: boolean;
+  /** The document is closed: nobody's changes to its text are applied (see `locksText`). */
+  textLocked: boolean;
   /** False for people whose presence is not shown (viewers, by default). */
   publishPresence: boolean;
 }

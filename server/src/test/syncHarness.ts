@@ -17,6 +17,7 @@ export function editorIdentity(userId: string): PeerIdentity {
     color: '#1d4ed8',
     permission: 'editor',
     canEdit: true,
+    textLocked: false,
     publishPresence: true,
   };
 }

@@ -5,6 +5,8 @@ import {
   initialLifecycle,
   leadChangeProblem,
   leadProblem,
+  lifecycles,
+  locksText,
   moveProblem,
   withApproval,
   withLead,
@@ -74,5 +76,18 @@ describe('document status', () => {
     expect(leadProblem('service_design', 'staff_lead', 'patient')).toMatch(/member of staff/);
     expect(leadProblem('service_design', 'sponsor', 'patient')).toMatch(/has no sponsor/);
     expect(leadProblem('improvement_plan', 'sponsor', 'patient')).toBeNull();
+  });
+
+  it('locks the text only while a document is closed, for both kinds', () => {
+    for (const kind of ['service_design', 'improvement_plan'] as const) {
+      const statuses: readonly string[] = lifecycles[kind].statuses;
+      expect(statuses.filter(locksText)).toEqual(['closed']);
+      // An owner reopens it by moving it back a step, which unlocks it.
+      const closed = { ...initialLifecycle(), status: 'closed' };
+      const back = statuses[statuses.indexOf('closed') - 1] ?? '';
+      expect(moveProblem(kind, closed, back, true)).toBeNull();
+      expect(moveProblem(kind, closed, back, false)).toMatch(/Only an owner/);
+      expect(locksText(withMove(kind, closed, back).status)).toBe(false);
+    }
   });
 });

@@ -212,3 +212,20 @@ export function withLead(
   if (state.status === approval.from && state.leads[role] !== accountId) delete approvals[role];
   return { ...state, leads, approvals };
 }
+
+/**
+ * Whether a document at `status` has its text locked: a closed document is the record of
+ * what was done, so nobody changes its text or structured blocks until an owner moves it
+ * back a step. Comments stay open (the discussion of a record may continue).
+ */
+export function locksText(status: string): boolean {
+  return status === 'closed';
+}
+
+/** Why a write to a closed document's text is refused, and how to change that. */
+export const closedTextProblem =
+  'This document is closed, so its text is read-only. An owner can reopen it by moving its status back a step.';
+
+/** What the document page says near the status while the text is locked. */
+export const closedTextNotice =
+  'Closed: the text is read-only. An owner can reopen it by moving the status back.';

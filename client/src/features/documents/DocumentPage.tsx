@@ -3,6 +3,7 @@ import {
   type DocumentKind,
   documentKindLabels,
   hasLifecycle,
+  locksText,
   participantRoleLabels,
 } from '@chorus/shared';
 import type { Editor } from '@tiptap/react';
@@ -13,6 +14,7 @@ import { CollaborativeEditor } from '../../editor/CollaborativeEditor.tsx';
 import type { CaretUser } from '../../editor/extensions.ts';
 import { Link } from '../../routes/Link.tsx';
 import type { DocumentConnection } from '../../sync/connectDocument.ts';
+import { clearOfflineDocument } from '../../sync/offlineStore.ts';
 import type { SaveTracker } from '../../sync/saveTracker.ts';
 import { Button } from '../../ui/Button.tsx';
 import { Loading } from '../../ui/Loading.tsx';
@@ -106,6 +108,12 @@ function DocumentWorkspace({
   const [notice, setNotice] = useState<AccessNotice>({ kind: 'none' });
   const latestCheck = useRef(0);
   const recentChecks = useRef<number[]>([]);
+  // Closed (`locksText`): nobody may change the text, whatever their permission. Followed
+  // live from the status panel, which hears every change to the status.
+  const [locked, setLocked] = useState(info.textLocked ?? false);
+  const lockedRef = useRef(locked);
+  const infoRef = useRef(info);
+  infoRef.current = info;
 
   useEffect(
     () => () => {
@@ -117,12 +125,20 @@ function DocumentWorkspace({
 
   const recheck = useCallback(() => {
     const check = ++latestCheck.current;
+    const lockedBefore = lockedRef.current;
     setNotice({ kind: 'checking' });
     getDocument(document.id).then(
       (next) => {
         if (check !== latestCheck.current) return;
+        const before = infoRef.current;
+        const nextLocked = next.textLocked ?? false;
         onInfoChange(next);
-        setNotice({ kind: 'changed', permission: next.permission });
+        lockedRef.current = nextLocked;
+        setLocked(nextLocked);
+        // Only the document was closed or reopened (the server sends away a connection
+        // whose changes it refused while closed): the status panel says so, not an alert.
+        const onlyLock = next.permission === before.permission && nextLocked !== lockedBefore;
+        setNotice(onlyLock ? { kind: 'none' } : { kind: 'changed', permission: next.permission });
         // A new key remounts the live part: the old socket and Y.Doc go, a new one comes.
         setGeneration((value) => value + 1);
       },
@@ -158,6 +174,27 @@ function DocumentWorkspace({
     }
     recheck();
   }, [recheck]);
+
+  const onStatus = useCallback(
+    (status: string) => {
+      const nowLocked = locksText(status);
+      if (nowLocked === lockedRef.current) return;
+      lockedRef.current = nowLocked;
+      if (nowLocked) {
+        setLocked(true);
+        return;
+      }
+      // Reopened: start again from the server's copy. What was refused while it was
+      // closed is not sent now (as after an access change), so this browser's offline copy
+      // of it goes; the text stays read-only until the fresh connection is up.
+      void clearOfflineDocument(user.id, document.id).finally(() => {
+        if (lockedRef.current) return;
+        setLocked(false);
+        setGeneration((value) => value + 1);
+      });
+    },
+    [user.id, document.id],
+  );
 
   const gone = notice.kind === 'gone';
   const canEdit = info.canEdit && !gone;
@@ -215,18 +252,20 @@ function DocumentWorkspace({
       {notice.kind === 'none' ? null : <AccessAlert notice={notice} onRetry={recheck} />}
       {canEdit ? (
         <RenameForm
-          key={generation}
+          key={`rename-${generation}`}
           documentId={document.id}
           title={document.title}
           onRenamed={onRenamed}
         />
       ) : null}
       <LiveDocument
-        key={generation}
+        key={`live-${generation}`}
         documentId={document.id}
         kind={document.kind}
         isOwner={info.permission === 'owner' && !gone}
         canEdit={canEdit}
+        locked={locked}
+        onStatus={onStatus}
         canComment={(info.canComment ?? false) && !gone}
         me={me}
         accountId={user.id}
@@ -273,6 +312,8 @@ function LiveDocument({
   kind,
   isOwner,
   canEdit,
+  locked,
+  onStatus,
   canComment,
   me,
   accountId,
@@ -281,7 +322,11 @@ function LiveDocument({
   documentId: string;
   kind: DocumentKind;
   isOwner: boolean;
+  /** What the permission allows (the offline copy and the status moves follow it). */
   canEdit: boolean;
+  /** The document is closed: its text is read-only for everyone now. */
+  locked: boolean;
+  onStatus: (status: string) => void;
   canComment: boolean;
   me: CaretUser;
   accountId: string;
@@ -299,6 +344,7 @@ function LiveDocument({
             connection={connection}
             kind={kind}
             canEdit={canEdit}
+            locked={locked}
             canComment={canComment}
             me={me}
             onEditor={setEditor}
@@ -319,6 +365,7 @@ function LiveDocument({
             accountId={accountId}
             canEdit={canEdit}
             isOwner={isOwner}
+            onStatus={onStatus}
           />
         ) : null}
         <aside className="document-page__aside" aria-labelledby="presence-heading">
@@ -331,7 +378,7 @@ function LiveDocument({
             connection={connection}
             documentId={documentId}
             canComment={canComment}
-            canEdit={canEdit}
+            canEdit={canEdit && !locked}
             accountId={accountId}
           />
         ) : null}
@@ -351,10 +398,27 @@ function useClosedMessage(tracker: SaveTracker): string | null {
   );
 }
 
+/**
+ * Whether the text locked while this person had changes the server had not confirmed: they
+ * stay on screen (the server refused them), and the page says so.
+ */
+function useHeldAtClosing(tracker: SaveTracker, locked: boolean): boolean {
+  const [held, setHeld] = useState(false);
+  useEffect(() => {
+    if (!locked) {
+      setHeld(false);
+      return;
+    }
+    if (tracker.unsaved) setHeld(true);
+  }, [tracker, locked]);
+  return held;
+}
+
 function ConnectedEditor({
   connection,
   kind,
   canEdit,
+  locked,
   canComment,
   me,
   onEditor,
@@ -362,6 +426,7 @@ function ConnectedEditor({
   connection: DocumentConnection;
   kind: DocumentKind;
   canEdit: boolean;
+  locked: boolean;
   canComment: boolean;
   me: CaretUser;
   onEditor: (editor: Editor) => void;
@@ -370,9 +435,19 @@ function ConnectedEditor({
   const closed = closedMessage !== null;
   // An access change is explained (and recovered from) by the page, not with "reload".
   const accessChanged = closedMessage === forbiddenMessage;
+  const heldText = useHeldAtClosing(connection.tracker, canEdit && locked);
   return (
     <>
-      <SaveStatus tracker={connection.tracker} readOnly={!canEdit} />
+      <SaveStatus tracker={connection.tracker} readOnly={!canEdit || locked} />
+      {heldText ? (
+        <div className="closed-alert" role="alert">
+          <p>
+            <strong>This document was closed while you were typing.</strong> What you typed last may
+            not have been saved: it is still shown below so you can copy it. An owner can reopen the
+            document by moving its status back.
+          </p>
+        </div>
+      ) : null}
       {closed && !accessChanged ? (
         <div className="closed-alert" role="alert">
           <p>
@@ -385,10 +460,12 @@ function ConnectedEditor({
         </div>
       ) : null}
       <CollaborativeEditor
-        key={connection.doc.guid}
+        // Built again when the text locks, so that every block's own controls follow; the
+        // Y.Doc (and what was typed in it) stays.
+        key={`${connection.doc.guid}:${locked}`}
         connection={connection}
         user={me}
-        editable={canEdit && !closed}
+        editable={canEdit && !locked && !closed}
         navigable={canComment && !closed}
         onEditor={onEditor}
         kind={kind}

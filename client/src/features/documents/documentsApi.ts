@@ -10,6 +10,8 @@ const documentResponse = z.object({
   /** One's own colour in this document's workspace, as the others see it. */
   color: z.string().optional(),
   canEdit: z.boolean(),
+  /** Closed: nobody may change the text now, whatever their permission. */
+  textLocked: z.boolean().optional(),
   canComment: z.boolean().optional(),
   canManage: z.boolean().optional(),
 });

@@ -1,8 +1,10 @@
 import {
+  closedTextNotice,
   type LeadRole,
   type LifecycleKind,
   leadChangeProblem,
   lifecycles,
+  locksText,
   moveLabels,
   statusNames,
 } from '@chorus/shared';
@@ -23,6 +25,8 @@ interface StatusPanelProps {
   canEdit: boolean;
   /** Owners also move it back and name its leads. */
   isOwner: boolean;
+  /** Told the status each time it is loaded, so the page can lock the text while closed. */
+  onStatus?: (status: string) => void;
 }
 
 const problemOf = (error: unknown, fallback: string) =>
@@ -40,6 +44,7 @@ export function StatusPanel({
   accountId,
   canEdit,
   isOwner,
+  onStatus,
 }: StatusPanelProps) {
   const [view, setView] = useState<StatusView | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
@@ -68,6 +73,10 @@ export function StatusPanel({
     });
   }, [connection, refresh]);
   useEffect(() => () => void latest.current++, []);
+  const status = view?.status;
+  useEffect(() => {
+    if (status !== undefined) onStatus?.(status);
+  }, [status, onStatus]);
 
   /** Runs one change; on success shows the new state and says what happened. */
   const act = async (run: () => Promise<StatusView>, said: (next: StatusView) => string) => {
@@ -119,6 +128,10 @@ export function StatusPanel({
       <h2 id={headingId}>Status</h2>
       <p className="status-panel__now" ref={nowRef} tabIndex={-1}>
         Now: <strong>{name(view.status)}</strong>
+      </p>
+      {/* A live region that is always there, so a closing made by someone else is announced. */}
+      <p className="status-panel__lock" aria-live="polite">
+        {locksText(view.status) ? closedTextNotice : ''}
       </p>
       <ol className="status-panel__steps" aria-label="Steps">
         {view.statuses.map((s, i) => (

@@ -12,13 +12,18 @@ import { clientIp } from '../../http/clientIp.ts';
 import type { AppEnv } from '../../http/env.ts';
 import { parseJson } from '../../http/middleware.ts';
 import { recordAudit } from '../../services/audit.ts';
+import { textLocked } from '../../services/lifecycle.ts';
 import { toDocumentJson } from './documentJson.ts';
 
 /** A document's record, title, deletion and access; its content travels over the sync socket. */
 export const documentRoutes = new Hono<AppEnv>()
   .get('/:id', async (c) => {
     const { document, permission, membership } = await authorizeDocument(c, 'document.view');
-    const workspace = await c.var.services.storage.workspaces.get(document.workspaceId);
+    const { storage } = c.var.services;
+    const [workspace, locked] = await Promise.all([
+      storage.workspaces.get(document.workspaceId),
+      textLocked(storage, document.id),
+    ]);
     return c.json({
       document: toDocumentJson(document),
       workspace: workspace ? { id: workspace.id, name: workspace.name } : null,
@@ -26,7 +31,9 @@ export const documentRoutes = new Hono<AppEnv>()
       participantRole: membership.participantRole,
       // One's own colour here, as the others see it (carets, presence, the author view).
       color: colorForSlot(membership.colorSlot),
+      // What the permission allows; `textLocked` says whether the status allows it now.
       canEdit: can(permission, 'document.edit'),
+      textLocked: locked,
       canComment: can(permission, 'document.comment'),
       canManage: can(permission, 'document.manageAccess'),
     });

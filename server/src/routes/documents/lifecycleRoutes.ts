@@ -10,8 +10,8 @@ type StatusAction = 'document.view' | 'document.edit' | 'document.manageAccess';
 
 async function statusWhere(c: Context<AppEnv>, action: StatusAction) {
   const access = await authorizeDocument(c, action);
-  const { storage, live } = c.var.services;
-  return { ...access, where: { storage, live, document: access.document } };
+  const { storage, live, accessEvents } = c.var.services;
+  return { ...access, where: { storage, live, accessEvents, document: access.document } };
 }
 
 /**

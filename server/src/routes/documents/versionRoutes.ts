@@ -6,6 +6,7 @@ import { authorizeDocument } from '../../http/authorize.ts';
 import type { AppEnv } from '../../http/env.ts';
 import { parseJson } from '../../http/middleware.ts';
 import { liveDocuments } from '../../services/index.ts';
+import { refuseIfTextLocked } from '../../services/lifecycle.ts';
 import { peopleOf } from '../../services/people.ts';
 import { compareVersions, restoreUpdate, saveVersion } from '../../services/versions.ts';
 import type { VersionRecord } from '../../storage/types.ts';
@@ -90,6 +91,8 @@ export const versionRoutes = new Hono<AppEnv>()
     const { storage } = c.var.services;
     const version = await storage.versions.get(document.id, c.req.param('versionId'));
     if (!version) throw noSuchVersion();
+    // Before the backup: a refused restore leaves nothing behind.
+    await refuseIfTextLocked(storage, document.id);
     const live = liveDocuments(c.var.services.live);
     const current = await live.committedDocument(document.id);
     // A backup first, so the restore itself can be undone by restoring the backup.
