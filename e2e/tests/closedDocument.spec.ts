@@ -28,7 +28,8 @@ async function typeAtEnd(page: Page, text: string) {
 /**
  * An improvement plan is closed by its owner while a clinician has it open: the clinician's
  * page says so and stops taking edits at once (the server refuses them anyway), what they
- * typed stays on screen, and once the owner reopens it they type again without reloading.
+ * typed stays on screen (also once the owner reopens it, until they choose to carry on), and
+ * they then type again without reloading.
  */
 test('closing a document makes its text read-only for everyone, live, until an owner reopens it', async ({
   browser,
@@ -111,10 +112,21 @@ test('closing a document makes its text read-only for everyone, live, until an o
     await expectNoAxeViolations(owner.page, 'closed improvement plan (owner)');
   });
 
-  await test.step('the owner reopens it; the clinician types again without reloading', async () => {
+  await test.step('the owner reopens it; the clinician copies their words, carries on, and types again without reloading', async () => {
     await statusOf(owner.page).getByRole('button', { name: 'Move back to “Sustaining”' }).click();
     await expectNow(clinician.page, 'Sustaining');
     await expect(statusOf(clinician.page)).not.toContainText(CLOSED);
+    // The words the server refused stay on screen until the clinician chooses to carry on.
+    const carryOn = clinician.page.getByRole('button', {
+      name: 'Carry on editing from the saved text',
+    });
+    await expect(clinician.page.getByRole('alert')).toContainText(
+      'The document has been reopened.',
+    );
+    await expect(mine.editor).toContainText(unsent);
+    await expect(mine.editor).toHaveAttribute('aria-readonly', 'true');
+    await expectNoAxeViolations(clinician.page, 'reopened with refused words on screen');
+    await carryOn.click();
     await expect(mine.editor).toHaveAttribute('aria-readonly', 'false');
     await expect(mine.toolbar.getByRole('button', { name: 'Bold' })).toBeEnabled();
     await expect(mine.editor).toContainText(saved);

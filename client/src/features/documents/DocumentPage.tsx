@@ -112,6 +112,10 @@ function DocumentWorkspace({
   // live from the status panel, which hears every change to the status.
   const [locked, setLocked] = useState(info.textLocked ?? false);
   const lockedRef = useRef(locked);
+  // Reopened, and the page not yet started again from the server's copy: it waits while
+  // the editor still shows words the server refused, until their author has copied them.
+  const [reopened, setReopened] = useState(false);
+  const reopenedRef = useRef(false);
   const infoRef = useRef(info);
   infoRef.current = info;
 
@@ -139,6 +143,15 @@ function DocumentWorkspace({
         // whose changes it refused while closed): the status panel says so, not an alert.
         const onlyLock = next.permission === before.permission && nextLocked !== lockedBefore;
         setNotice(onlyLock ? { kind: 'none' } : { kind: 'changed', permission: next.permission });
+        if (onlyLock && !nextLocked) {
+          // Reopened: the editor starts again from the server's copy once nothing refused
+          // is left on screen (see `resume`).
+          lockedRef.current = true;
+          reopenedRef.current = true;
+          setLocked(true);
+          setReopened(true);
+          return;
+        }
         // A new key remounts the live part: the old socket and Y.Doc go, a new one comes.
         setGeneration((value) => value + 1);
       },
@@ -175,26 +188,38 @@ function DocumentWorkspace({
     recheck();
   }, [recheck]);
 
-  const onStatus = useCallback(
-    (status: string) => {
-      const nowLocked = locksText(status);
-      if (nowLocked === lockedRef.current) return;
-      lockedRef.current = nowLocked;
-      if (nowLocked) {
-        setLocked(true);
-        return;
-      }
-      // Reopened: start again from the server's copy. What was refused while it was
-      // closed is not sent now (as after an access change), so this browser's offline copy
-      // of it goes; the text stays read-only until the fresh connection is up.
-      void clearOfflineDocument(user.id, document.id).finally(() => {
-        if (lockedRef.current) return;
-        setLocked(false);
-        setGeneration((value) => value + 1);
-      });
-    },
-    [user.id, document.id],
-  );
+  const onStatus = useCallback((status: string) => {
+    if (locksText(status)) {
+      lockedRef.current = true;
+      reopenedRef.current = false;
+      setLocked(true);
+      setReopened(false);
+      return;
+    }
+    // Reopened: the text stays read-only until the editor starts again (`resume`).
+    if (lockedRef.current) {
+      reopenedRef.current = true;
+      setReopened(true);
+    }
+  }, []);
+
+  /**
+   * Starts the editor again from the server's copy after a reopening. What the server
+   * refused while the document was closed is not sent now (as after an access change),
+   * so this browser's offline copy of it goes: the page calls this at once when nothing
+   * refused is on screen, and otherwise when its author chooses to carry on.
+   */
+  const resume = useCallback(() => {
+    void clearOfflineDocument(user.id, document.id).finally(() => {
+      // Closed again meanwhile: it stays as it is.
+      if (!reopenedRef.current) return;
+      reopenedRef.current = false;
+      lockedRef.current = false;
+      setReopened(false);
+      setLocked(false);
+      setGeneration((value) => value + 1);
+    });
+  }, [user.id, document.id]);
 
   const gone = notice.kind === 'gone';
   const canEdit = info.canEdit && !gone;
@@ -265,6 +290,8 @@ function DocumentWorkspace({
         isOwner={info.permission === 'owner' && !gone}
         canEdit={canEdit}
         locked={locked}
+        reopened={reopened}
+        onResume={resume}
         onStatus={onStatus}
         canComment={(info.canComment ?? false) && !gone}
         me={me}
@@ -313,6 +340,8 @@ function LiveDocument({
   isOwner,
   canEdit,
   locked,
+  reopened,
+  onResume,
   onStatus,
   canComment,
   me,
@@ -326,6 +355,9 @@ function LiveDocument({
   canEdit: boolean;
   /** The document is closed: its text is read-only for everyone now. */
   locked: boolean;
+  /** Reopened, waiting to start again from the server's copy (see `onResume`). */
+  reopened: boolean;
+  onResume: () => void;
   onStatus: (status: string) => void;
   canComment: boolean;
   me: CaretUser;
@@ -345,6 +377,8 @@ function LiveDocument({
             kind={kind}
             canEdit={canEdit}
             locked={locked}
+            reopened={reopened}
+            onResume={onResume}
             canComment={canComment}
             me={me}
             onEditor={setEditor}
@@ -419,6 +453,8 @@ function ConnectedEditor({
   kind,
   canEdit,
   locked,
+  reopened,
+  onResume,
   canComment,
   me,
   onEditor,
@@ -427,6 +463,8 @@ function ConnectedEditor({
   kind: DocumentKind;
   canEdit: boolean;
   locked: boolean;
+  reopened: boolean;
+  onResume: () => void;
   canComment: boolean;
   me: CaretUser;
   onEditor: (editor: Editor) => void;
@@ -436,16 +474,32 @@ function ConnectedEditor({
   // An access change is explained (and recovered from) by the page, not with "reload".
   const accessChanged = closedMessage === forbiddenMessage;
   const heldText = useHeldAtClosing(connection.tracker, canEdit && locked);
+  // Reopened with nothing refused on screen: start again from the server's copy at once.
+  useEffect(() => {
+    if (reopened && !heldText) onResume();
+  }, [reopened, heldText, onResume]);
   return (
     <>
       <SaveStatus tracker={connection.tracker} readOnly={!canEdit || locked} />
-      {heldText ? (
+      {heldText && !reopened ? (
         <div className="closed-alert" role="alert">
           <p>
             <strong>This document was closed while you were typing.</strong> What you typed last may
             not have been saved: it is still shown below so you can copy it. An owner can reopen the
             document by moving its status back.
           </p>
+        </div>
+      ) : null}
+      {heldText && reopened ? (
+        <div className="closed-alert" role="alert">
+          <p>
+            <strong>The document has been reopened.</strong> What you typed while it was closed was
+            not saved, and is still shown below. Copy it first if you want it: carrying on starts
+            the editor again from the saved text, without those words.
+          </p>
+          <Button variant="secondary" onClick={onResume}>
+            Carry on editing from the saved text
+          </Button>
         </div>
       ) : null}
       {closed && !accessChanged ? (
