@@ -26,7 +26,7 @@ export const markNotificationsReadSchema = z
     },
     { error: 'Send a JSON object with upTo (a date and time) or ids (a list of comment ids).' },
   )
-  .strict('Send only upTo or ids.')
+  .strict()
   .refine((v) => (v.upTo === undefined) !== (v.ids === undefined), {
     error:
       'Send either upTo (mark all read up to then) or ids (mark these read), not both or neither.',
