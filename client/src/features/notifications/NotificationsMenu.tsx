@@ -74,10 +74,9 @@ export function NotificationsMenu() {
         aria-controls={panelId}
         onClick={() => (open ? close() : setOpen(true))}
       >
-        Notifications
-        <span className="visually-hidden">, </span>
-        <span className={unread > 0 ? 'notifications__count' : 'visually-hidden'}>{unread}</span>
-        <span className="visually-hidden"> unread</span>
+        {/* The count in words, visible and in the name alike ("Notifications, 2 unread"). */}
+        Notifications,{' '}
+        <span className={unread > 0 ? 'notifications__count' : undefined}>{unread}</span> unread
       </button>
       {/* Always in the page, so a screen reader hears what is put in it later. */}
       <div className="visually-hidden" aria-live="polite">
