@@ -257,9 +257,19 @@ export const announce = (where: Where) => where.live?.notify(where.documentId, '
  * The people whose list of mentions changed (mentioned, or a mention of them deleted or
  * resolved) hear of it on every process, wherever they are in Chorus. They are told only
  * that it changed: their page asks what, through the route that checks what they may read.
+ * Someone mentioned before who can no longer read the document is not told at all: not
+ * even when a comment there changes.
  */
-export const tellMentioned = (where: Where, people: Iterable<string>) =>
-  where.people?.publish(people);
+export async function tellMentioned(where: Where, people: Iterable<string>): Promise<void> {
+  const notices = where.people;
+  if (!notices) return;
+  const readers: string[] = [];
+  for (const id of new Set(people)) {
+    const access = await checkDocumentAccess(where.storage, id, where.documentId, 'document.view');
+    if (access.ok) readers.push(id);
+  }
+  notices.publish(readers);
+}
 
 /** Everyone mentioned in a thread's comments: resolving or reopening it changes their list. */
 export async function mentionedInThread(where: Where, threadId: string): Promise<string[]> {
@@ -280,7 +290,7 @@ export async function openThread(
     newComment(where, thread.id, by, { body: input.body, mentions }, at),
   );
   announce(where);
-  tellMentioned(where, mentions);
+  await tellMentioned(where, mentions);
   return thread.id;
 }
 
@@ -301,7 +311,7 @@ export async function reply(
   if (reopened) await where.storage.comments.setResolved(where.documentId, threadId, null);
   announce(where);
   // A reopened thread's earlier mentions are open again too.
-  tellMentioned(where, reopened ? await mentionedInThread(where, threadId) : mentions);
+  await tellMentioned(where, reopened ? await mentionedInThread(where, threadId) : mentions);
 }
 
 /** Why a change to a comment was refused: it is not there, or not the caller's. */
@@ -336,7 +346,7 @@ export async function editComment(
   if (!changed) throw await refusal(where, commentId, userId);
   announce(where);
   // Those added are mentioned now; those taken out are no longer.
-  tellMentioned(where, [...existing.mentions, ...mentions]);
+  await tellMentioned(where, [...existing.mentions, ...mentions]);
 }
 
 export async function deleteComment(
@@ -353,7 +363,7 @@ export async function deleteComment(
   );
   if (!deleted) throw await refusal(where, commentId, userId);
   announce(where);
-  tellMentioned(where, existing?.mentions ?? []);
+  await tellMentioned(where, existing?.mentions ?? []);
 }
 
 export async function setResolved(
@@ -369,7 +379,7 @@ export async function setResolved(
   );
   if (!changed) throw noSuchThread();
   announce(where);
-  tellMentioned(where, await mentionedInThread(where, threadId));
+  await tellMentioned(where, await mentionedInThread(where, threadId));
 }
 
 /**

@@ -204,7 +204,7 @@ export async function decide(
   }
   announce(where);
   // A decided suggestion's thread is resolved: its mentions leave the lists.
-  tellMentioned(where, await mentionedInThread(where, threadId));
+  await tellMentioned(where, await mentionedInThread(where, threadId));
 }
 
 /**

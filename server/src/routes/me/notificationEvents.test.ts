@@ -28,6 +28,7 @@ describe('the notification event stream', () => {
   let owner: TestUser;
   let patient: TestUser;
   let clinician: TestUser;
+  let workspaceId: string;
   let documentId: string;
   const streams: TestEventStream[] = [];
   const follow = async (who: TestUser) => {
@@ -54,7 +55,7 @@ describe('the notification event stream', () => {
       body: { name: 'Eye screening' },
       cookie: owner.cookie,
     });
-    const workspaceId = ws.json.workspace.id;
+    workspaceId = ws.json.workspace.id;
     for (const who of [patient, clinician]) {
       await call(server.url, 'POST', `/workspaces/${workspaceId}/members`, {
         body: { email: who.email, permission: 'editor', participantRole: 'patient' },
@@ -138,6 +139,42 @@ describe('the notification event stream', () => {
     });
     expect(read.json.marked).toBeGreaterThan(0);
     await stream.next('changed');
+    stream.close();
+  });
+
+  it('says "changed" when the person loses access, then nothing about comments in that document', async () => {
+    const made = await call(server.url, 'POST', `/workspaces/${workspaceId}/documents`, {
+      body: { title: 'Budget', kind: 'service_design' },
+      cookie: owner.cookie,
+    });
+    const budgetId = made.json.document.id as string;
+    const opened = await call(server.url, 'POST', `/documents/${budgetId}/threads`, {
+      cookie: clinician.cookie,
+      body: { anchor, quote: 'Long waits', body: 'Costs? @Pat', mentions: [patient.id] },
+    });
+    expect(opened.status).toBe(201);
+    const stream = await follow(patient);
+    await stream.next('ready');
+    const restricted = await call(server.url, 'PUT', `/documents/${budgetId}/access`, {
+      cookie: owner.cookie,
+      body: { restricted: true, overrides: [{ userId: clinician.id, permission: 'editor' }] },
+    });
+    expect(restricted.status).toBe(200);
+    // Their list may have changed: the page fetches it (and finds the mention gone).
+    await stream.next('changed');
+    const before = changedCount(stream);
+    const threads = await call(server.url, 'GET', `/documents/${budgetId}/threads`, {
+      cookie: clinician.cookie,
+    });
+    const first = threads.json.threads[0].comments[0];
+    // The mention of the patient stays in the comment, but they are no longer told of it.
+    const edited = await call(server.url, 'PATCH', `/documents/${budgetId}/comments/${first.id}`, {
+      cookie: clinician.cookie,
+      body: { body: 'Costs, again? @Pat', mentions: [patient.id] },
+    });
+    expect(edited.status).toBe(200);
+    await pause(QUIET_MS);
+    expect(changedCount(stream)).toBe(before);
     stream.close();
   });
 
