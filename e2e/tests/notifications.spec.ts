@@ -116,6 +116,12 @@ test('a mention reaches the person mentioned as it happens, and opening it marks
     await expect(panel.getByRole('listitem').first()).toContainText('Unread:');
     await expect(panel.getByRole('listitem').nth(1)).not.toContainText('Unread:');
     await expectNoAxeViolations(patient.page, 'document page with the notifications panel open');
+    // At 320 CSS pixels wide the panel stays within the screen (WCAG 1.4.10 reflow).
+    await patient.page.setViewportSize({ width: 320, height: 640 });
+    const box = await panel.boundingBox();
+    expect(box?.x).toBeGreaterThanOrEqual(0);
+    expect((box?.x ?? 0) + (box?.width ?? 0)).toBeLessThanOrEqual(320);
+    await expectNoAxeViolations(patient.page, 'notifications panel at 320 CSS pixels');
     await panel.getByRole('button', { name: 'Mark all as read' }).click();
     await expect(notificationsButton(patient.page, 0)).toBeVisible();
     await expect(panel.getByText('Unread:')).toHaveCount(0);
