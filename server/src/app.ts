@@ -24,6 +24,7 @@ import { lifecycleRoutes } from './routes/documents/lifecycleRoutes.ts';
 import { versionRoutes } from './routes/documents/versionRoutes.ts';
 import { healthRoutes } from './routes/health/healthRoutes.ts';
 import { inviteRoutes } from './routes/invites/inviteRoutes.ts';
+import { notificationRoutes } from './routes/me/notificationRoutes.ts';
 import { memberRoutes } from './routes/members/memberRoutes.ts';
 import { workspaceRoutes } from './routes/workspaces/workspaceRoutes.ts';
 import type { Services } from './services/index.ts';
@@ -61,6 +62,7 @@ export function createApp(services: Services) {
   api.route('/', healthRoutes);
   api.route('/auth', authRoutes);
   api.route('/account', accountRoutes);
+  api.route('/me', notificationRoutes);
   api.route('/workspaces', workspaceRoutes);
   api.route('/workspaces', memberRoutes);
   api.route('/workspaces', auditRoutes);

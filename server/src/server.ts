@@ -14,6 +14,7 @@ import type { AccessChange } from './services/accessEvents.ts';
 import { DocumentNotices } from './services/documentNotices.ts';
 import { createServices, type LiveDocuments, type Services } from './services/index.ts';
 import { refuseIfTextLocked } from './services/lifecycle.ts';
+import { PersonNotices } from './services/personNotices.ts';
 import { saveVersion } from './services/versions.ts';
 import { openStorage } from './storage/open.ts';
 import type { Storage } from './storage/types.ts';
@@ -168,6 +169,7 @@ export async function startServer(
     services.notices = new DocumentNotices((documentId, listener) =>
       cluster.followNotices(documentId, listener),
     );
+    services.people = new PersonNotices(cluster.people);
   }
   services.live = liveDocumentsOf(storage, sync, cluster, services.notices);
   if (cluster) services.clusterConnected = () => cluster.bus.connected;
@@ -199,6 +201,7 @@ export async function startServer(
   cluster?.bus.onReconnect(() => {
     // Notices sent meanwhile were lost too: pages following a document fetch it again.
     services.notices.lookAgain();
+    services.people.lookAgain();
     void sync.catchUp();
     for (const workspaceId of sync.openWorkspaces()) recheckAccess({ workspaceId });
     void sessionExpiry.recheckAll();
@@ -226,6 +229,7 @@ export async function startServer(
         if (acceptanceSweep) clearInterval(acceptanceSweep);
         // Open event streams end now, so their pages reconnect to another process.
         services.notices.close();
+        services.people.close();
         await sessionExpiry.stop();
         await sync.shutdown();
         await closingHandshakes(wss.clients, CLOSE_GRACE_MS);

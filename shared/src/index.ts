@@ -31,4 +31,5 @@ export * from './schemas/evaluation.ts';
 export * from './schemas/invite.ts';
 export * from './schemas/lifecycle.ts';
 export * from './schemas/member.ts';
+export * from './schemas/notification.ts';
 export * from './schemas/workspace.ts';

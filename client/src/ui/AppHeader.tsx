@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import type { User } from '../features/auth/authApi.ts';
+import { NotificationsMenu } from '../features/notifications/NotificationsMenu.tsx';
 import { Link } from '../routes/Link.tsx';
 import { Button } from './Button.tsx';
 
@@ -42,6 +43,8 @@ export function AppHeader({ user, onSignOut }: AppHeaderProps) {
         </nav>
         {user ? (
           <div className="app-header__account">
+            {/* Keyed by account: another person signing in starts from their own list. */}
+            <NotificationsMenu key={user.id} />
             <span className="app-header__person">
               <span className="visually-hidden">Signed in as </span>
               {user.name}

@@ -495,6 +495,41 @@ describe('two server processes sharing PostgreSQL, joined through Redis', () => 
     }
   });
 
+  it('a mention made through one process reaches the notification stream of the person mentioned on the other', async () => {
+    const { ann, bob, documentId } = await annAndBob();
+    const stream = await openEventStream(two.url, '/me/notifications/events', bob.cookie);
+    expect(stream.status).toBe(200);
+    await stream.next('ready');
+    // A malformed notice on the person's channel is logged and dropped, never heard.
+    const raw = new Redis(redis.url);
+    const bad = () => two.logger.entries.filter((e) => e.event === 'cluster.bad_message').length;
+    const badBefore = bad();
+    await raw.publish(`chorus:person:${bob.id}`, JSON.stringify({ t: 'everything', from: 'x' }));
+    await raw.quit();
+    await eventually(() => expect(bad()).toBe(badBefore + 1));
+    expect(stream.events.filter((e) => e.event === 'changed')).toEqual([]);
+    const doc = new Y.Doc();
+    const at = Y.createRelativePositionFromTypeIndex(doc.getXmlFragment('default'), 0);
+    const anchor = Buffer.from(Y.encodeRelativePosition(at)).toString('base64');
+    const made = await call(one.url, 'POST', `/documents/${documentId}/threads`, {
+      body: {
+        anchor: { start: anchor, end: anchor },
+        quote: 'Pathway',
+        body: 'Bob, is this right? @Bob',
+        mentions: [bob.id],
+      },
+      cookie: ann.cookie,
+    });
+    expect(made.status).toBe(201);
+    await stream.next('changed');
+    const listed = await call(two.url, 'GET', '/me/notifications', { cookie: bob.cookie });
+    expect(listed.json).toMatchObject({
+      unread: 1,
+      mentions: [{ threadId: made.json.id, byName: 'Ann Patient', read: false }],
+    });
+    stream.close();
+  });
+
   it('a process that shuts down takes its people’s presence with it at once', async () => {
     const { a, b } = await annAndBob();
     b.provider.awareness.setLocalStateField('user', { name: 'x' });

@@ -12,6 +12,7 @@ import {
   encodePresence,
   encodeSignal,
   parseMessage,
+  personMessageSchema,
   toCommittedElsewhere,
 } from './messages.ts';
 import { RedisBus } from './redisBus.ts';
@@ -24,6 +25,7 @@ const CONTROL_CHANNEL = 'chorus:control';
  */
 const MAX_ANNOUNCED_BYTES = 1024 * 1024;
 const documentChannel = (documentId: string) => `chorus:document:${documentId}`;
+const personChannel = (personId: string) => `chorus:person:${personId}`;
 
 /** What other processes tell this one about sessions, access and erased documents. */
 export interface ControlHandlers {
@@ -104,6 +106,27 @@ export class Cluster {
       if (parsed.message.t === 'notice') listener(parsed.message.topic);
     });
   }
+
+  /**
+   * The other processes' notices for one person (`PersonNotices`): someone mentioned them,
+   * or a mention of them went. Like a document's notices, they say nothing of what changed.
+   */
+  readonly people = {
+    follow: (personId: string, listener: () => void): Promise<() => void> => {
+      const channel = personChannel(personId);
+      return this.bus.subscribe(channel, (payload) => {
+        const parsed = parseMessage(personMessageSchema, payload);
+        if (!parsed.ok) return this.#drop(channel, parsed.problem);
+        if (parsed.message.from !== this.bus.nodeId) listener();
+      });
+    },
+    announce: (personId: string): void => {
+      this.bus.publish(
+        personChannel(personId),
+        JSON.stringify({ t: 'notice', from: this.bus.nodeId }),
+      );
+    },
+  };
 
   /** Starts hearing the other processes' events. */
   async listen(handlers: ControlHandlers): Promise<void> {

@@ -30,6 +30,9 @@ export const documentMessageSchema = z.discriminatedUnion('t', [
 ]);
 export type DocumentMessage = z.output<typeof documentMessageSchema>;
 
+/** Something changed for one person (their mentions): their notification streams look again. */
+export const personMessageSchema = z.object({ t: z.literal('notice'), from: id });
+
 export const controlMessageSchema = z.discriminatedUnion('t', [
   z.object({
     t: z.literal('access'),

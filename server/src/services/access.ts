@@ -65,3 +65,27 @@ export async function documentReaders(
     }),
   );
 }
+
+/**
+ * The documents of one workspace a member may open, with their permission on each (a
+ * restricted one may be hidden from them): what the workspace page and the notifications
+ * list (only mentions in documents the person may still read) both show.
+ */
+export async function readableDocuments(
+  storage: Storage,
+  userId: string,
+  workspaceId: string,
+  workspacePermission: Permission,
+): Promise<{ document: DocumentRecord; permission: Permission }[]> {
+  const readable = [];
+  for (const document of await storage.documents.listForWorkspace(workspaceId)) {
+    const override = await storage.documents.getOverride(document.id, userId);
+    const permission = effectivePermission({
+      workspacePermission,
+      override,
+      restricted: document.restricted,
+    });
+    if (permission) readable.push({ document, permission });
+  }
+  return readable;
+}

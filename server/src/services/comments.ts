@@ -19,6 +19,7 @@ import type {
 import { checkDocumentAccess, documentReaders } from './access.ts';
 import type { LiveDocuments } from './index.ts';
 import { type PersonView, peopleOf } from './people.ts';
+import type { PersonNotices } from './personNotices.ts';
 
 /** The person writing, as the route established them. */
 export interface Commenter {
@@ -29,6 +30,8 @@ export interface Commenter {
 export interface Where {
   storage: Storage;
   live: LiveDocuments | null;
+  /** Tells people's notification streams that their mentions changed. */
+  people: PersonNotices | null;
   documentId: string;
   workspaceId: string;
 }
@@ -250,6 +253,30 @@ export function newThread(
 /** Everyone with the document open hears of the change at once, on every process. */
 export const announce = (where: Where) => where.live?.notify(where.documentId, 'comments');
 
+/**
+ * The people whose list of mentions changed (mentioned, or a mention of them deleted or
+ * resolved) hear of it on every process, wherever they are in Chorus. They are told only
+ * that it changed: their page asks what, through the route that checks what they may read.
+ * Someone mentioned before who can no longer read the document is not told at all: not
+ * even when a comment there changes.
+ */
+export async function tellMentioned(where: Where, people: Iterable<string>): Promise<void> {
+  const notices = where.people;
+  if (!notices) return;
+  const readers: string[] = [];
+  for (const id of new Set(people)) {
+    const access = await checkDocumentAccess(where.storage, id, where.documentId, 'document.view');
+    if (access.ok) readers.push(id);
+  }
+  notices.publish(readers);
+}
+
+/** Everyone mentioned in a thread's comments: resolving or reopening it changes their list. */
+export async function mentionedInThread(where: Where, threadId: string): Promise<string[]> {
+  const comments = await where.storage.comments.listComments(where.documentId);
+  return comments.filter((c) => c.threadId === threadId).flatMap((c) => c.mentions);
+}
+
 export async function openThread(
   where: Where,
   by: Commenter,
@@ -263,6 +290,7 @@ export async function openThread(
     newComment(where, thread.id, by, { body: input.body, mentions }, at),
   );
   announce(where);
+  await tellMentioned(where, mentions);
   return thread.id;
 }
 
@@ -279,10 +307,11 @@ export async function reply(
   if (!added) throw noSuchThread();
   // A reply to a resolved thread reopens it, as in other editors: there is more to say.
   const thread = await where.storage.comments.getThread(where.documentId, threadId);
-  if (thread && thread.resolvedAt !== null) {
-    await where.storage.comments.setResolved(where.documentId, threadId, null);
-  }
+  const reopened = thread !== null && thread.resolvedAt !== null;
+  if (reopened) await where.storage.comments.setResolved(where.documentId, threadId, null);
   announce(where);
+  // A reopened thread's earlier mentions are open again too.
+  await tellMentioned(where, reopened ? await mentionedInThread(where, threadId) : mentions);
 }
 
 /** Why a change to a comment was refused: it is not there, or not the caller's. */
@@ -316,6 +345,8 @@ export async function editComment(
   );
   if (!changed) throw await refusal(where, commentId, userId);
   announce(where);
+  // Those added are mentioned now; those taken out are no longer.
+  await tellMentioned(where, [...existing.mentions, ...mentions]);
 }
 
 export async function deleteComment(
@@ -323,6 +354,7 @@ export async function deleteComment(
   userId: string,
   commentId: string,
 ): Promise<void> {
+  const existing = await where.storage.comments.getComment(where.documentId, commentId);
   const deleted = await where.storage.comments.deleteComment(
     where.documentId,
     commentId,
@@ -331,6 +363,7 @@ export async function deleteComment(
   );
   if (!deleted) throw await refusal(where, commentId, userId);
   announce(where);
+  await tellMentioned(where, existing?.mentions ?? []);
 }
 
 export async function setResolved(
@@ -346,6 +379,7 @@ export async function setResolved(
   );
   if (!changed) throw noSuchThread();
   announce(where);
+  await tellMentioned(where, await mentionedInThread(where, threadId));
 }
 
 /**
@@ -371,6 +405,8 @@ export async function commentCounts(
 
 /** A comment that mentions someone, for their list of mentions (shared `MentionView`). */
 export interface MentionView {
+  /** The mentioning comment's id. */
+  commentId: string;
   documentId: string;
   documentTitle: string;
   threadId: string;
@@ -380,7 +416,8 @@ export interface MentionView {
   at: string;
 }
 
-const MAX_MENTIONS = 20;
+/** The newest mentions a workspace page lists. */
+export const MAX_MENTIONS = 20;
 
 /**
  * The comments in these documents that mention `userId`, in threads still open, newest
@@ -392,6 +429,7 @@ export async function mentionsOf(
   workspaceId: string,
   userId: string,
   documents: readonly { id: string; title: string }[],
+  limit = MAX_MENTIONS,
 ): Promise<MentionView[]> {
   const found: (Omit<MentionView, 'byName' | 'at'> & { authorId: string; at: number })[] = [];
   for (const d of documents) {
@@ -404,6 +442,7 @@ export async function mentionsOf(
       const thread = open.get(c.threadId);
       if (!thread || c.deletedAt !== null || !c.mentions.includes(userId)) continue;
       found.push({
+        commentId: c.id,
         documentId: d.id,
         documentTitle: d.title,
         threadId: thread.id,
@@ -415,7 +454,7 @@ export async function mentionsOf(
     }
   }
   found.sort((a, b) => b.at - a.at);
-  const newest = found.slice(0, MAX_MENTIONS);
+  const newest = found.slice(0, limit);
   const people = await peopleOf(
     storage,
     workspaceId,

@@ -10,6 +10,7 @@ import type { Storage } from '../storage/types.ts';
 import type { EditAuthor } from '../sync/types.ts';
 import { AccessEvents } from './accessEvents.ts';
 import { DocumentNotices } from './documentNotices.ts';
+import { PersonNotices } from './personNotices.ts';
 
 /** What the HTTP side may ask of the sync server (implemented by SyncServer). */
 export interface LiveDocuments {
@@ -55,6 +56,8 @@ export interface Services {
   accessEvents: AccessEvents;
   /** Notices about documents for pages that follow them without a socket (see server.ts). */
   notices: DocumentNotices;
+  /** Notices for a person's notification streams (mentions); see server.ts for Redis. */
+  people: PersonNotices;
   logger: Logger;
   /** Set once the sync server exists (see server.ts). */
   live: LiveDocuments | null;
@@ -69,6 +72,7 @@ export function createServices(config: Config, storage: Storage, logger: Logger)
     logger,
     accessEvents: new AccessEvents(),
     notices: new DocumentNotices(),
+    people: new PersonNotices(),
     live: null,
     clusterConnected: null,
     sessions: new SessionService(storage.sessions, storage.users, {

@@ -5,7 +5,15 @@ import { freshClientId } from '../ids.ts';
 import type { CommentThreadRecord, SuggestionOutcome, SuggestionState } from '../storage/types.ts';
 import { settleAcceptance, settleIfAbandoned, whileWriting } from './acceptances.ts';
 import { checkDocumentAccess } from './access.ts';
-import { announce, type Commenter, newComment, newThread, type Where } from './comments.ts';
+import {
+  announce,
+  type Commenter,
+  mentionedInThread,
+  newComment,
+  newThread,
+  tellMentioned,
+  type Where,
+} from './comments.ts';
 import { liveDocuments } from './index.ts';
 import { refuseIfTextLocked } from './lifecycle.ts';
 import { serverEditUpdate } from './serverEditUpdate.ts';
@@ -198,6 +206,8 @@ export async function decide(
     });
   }
   announce(where);
+  // A decided suggestion's thread is resolved: its mentions leave the lists.
+  await tellMentioned(where, await mentionedInThread(where, threadId));
 }
 
 /**

@@ -1191,6 +1191,52 @@ export function storageContract(name: string, open: () => Promise<Storage>): voi
       });
     });
 
+    describe('mentions read', () => {
+      const doc = 'd1aaaaaaaaaaaaaaaaaaaaaa';
+      const ann = 'u1aaaaaaaaaaaaaaaaaaaaaa';
+      const bob = 'u2aaaaaaaaaaaaaaaaaaaaaa';
+      const withDocument = async () => {
+        const storage = await open();
+        await seedWorkspace(storage, {
+          userId: ann,
+          workspaceId: 'w1aaaaaaaaaaaaaaaaaaaaaa',
+          documentIds: [doc],
+        });
+        return storage;
+      };
+
+      it('keeps each person’s read mentions apart, and marking one again changes nothing', async () => {
+        const s = await withDocument();
+        expect(await s.mentionReads.readOf(ann, ['c1', 'c2'])).toEqual(new Set());
+        await s.mentionReads.markRead(ann, [{ commentId: 'c1', documentId: doc }], 10);
+        await s.mentionReads.markRead(
+          ann,
+          [
+            { commentId: 'c1', documentId: doc },
+            { commentId: 'c3', documentId: doc },
+          ],
+          20,
+        );
+        await s.mentionReads.markRead(bob, [{ commentId: 'c2', documentId: doc }], 30);
+        expect(await s.mentionReads.readOf(ann, ['c1', 'c2', 'c3', 'c4'])).toEqual(
+          new Set(['c1', 'c3']),
+        );
+        expect(await s.mentionReads.readOf(bob, ['c1', 'c2', 'c3'])).toEqual(new Set(['c2']));
+        expect(await s.mentionReads.readOf(ann, [])).toEqual(new Set());
+        // Nothing to mark is no write and no error.
+        await s.mentionReads.markRead(ann, [], 40);
+        await s.close();
+      });
+
+      it('goes when the workspace is erased', async () => {
+        const s = await withDocument();
+        await s.mentionReads.markRead(ann, [{ commentId: 'c1', documentId: doc }], 10);
+        await s.workspaces.erase('w1aaaaaaaaaaaaaaaaaaaaaa');
+        expect(await s.mentionReads.readOf(ann, ['c1'])).toEqual(new Set());
+        await s.close();
+      });
+    });
+
     describe('document status', () => {
       const doc = 'd1aaaaaaaaaaaaaaaaaaaaaa';
       const ann = 'u1aaaaaaaaaaaaaaaaaaaaaa';

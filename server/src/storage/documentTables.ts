@@ -22,7 +22,8 @@ export const documentTables = [
   'bid_clarification_answers',
   'bid_clarifications',
   'bid_documents',
-  // Comments before their threads, which they reference.
+  // Who has read which mention; then comments before their threads, which they reference.
+  'mention_reads',
   'comments',
   'comment_threads',
   'document_lifecycle',

@@ -784,6 +784,23 @@ export interface LifecycleStore {
   save(record: LifecycleRecord, audit?: readonly AuditEntry[]): Promise<boolean>;
 }
 
+/**
+ * Which mentions each person has read: one row per person and mentioning comment. Per
+ * mention rather than one "read up to" time per person, because a comment edited to add
+ * someone keeps its old date (a "read up to" time would hide it), and opening one mention
+ * must not mark older ones read.
+ */
+export interface MentionReadStore {
+  /** Records these comments' mentions as read by `userId`; marking one again changes nothing. */
+  markRead(
+    userId: string,
+    reads: readonly { commentId: string; documentId: string }[],
+    at: number,
+  ): Promise<void>;
+  /** Which of these comments' mentions `userId` has read. */
+  readOf(userId: string, commentIds: readonly string[]): Promise<Set<string>>;
+}
+
 export interface Storage {
   users: UserStore;
   sessions: SessionStore;
@@ -797,6 +814,7 @@ export interface Storage {
   bids: BidStore;
   comments: CommentStore;
   lifecycles: LifecycleStore;
+  mentionReads: MentionReadStore;
   /** Runs a health check (for SQLite: `PRAGMA integrity_check`); returns 'ok' or the problem. */
   integrityCheck(): Promise<string>;
   /**

@@ -28,12 +28,13 @@ async function commentWhere(
   action: 'document.view' | 'document.comment' | 'document.edit',
 ) {
   const access = await authorizeDocument(c, action);
-  const { storage, live } = c.var.services;
+  const { storage, live, people } = c.var.services;
   return {
     ...access,
     where: {
       storage,
       live,
+      people,
       documentId: access.document.id,
       workspaceId: access.document.workspaceId,
     },

@@ -4,6 +4,7 @@ import { streamSSE } from 'hono/streaming';
 import { AppError } from '../../errors.ts';
 import { authorizeDocument } from '../../http/authorize.ts';
 import type { AppEnv } from '../../http/env.ts';
+import { Wakeup } from '../../http/wakeup.ts';
 import { checkDocumentAccess } from '../../services/access.ts';
 import { forPanel } from '../../services/evaluations/guards.ts';
 
@@ -15,37 +16,6 @@ const MAX_STREAM_MS = 10 * 60_000;
 const RETRY_MS = 2_000;
 /** Streams one account may hold open on one process (a person with many tabs). */
 export const MAX_STREAMS_PER_PERSON = 10;
-
-/** Wakes a waiting loop once; a wake with nobody waiting is kept for the next wait. */
-class Wakeup {
-  #resolve: (() => void) | null = null;
-  #pending = false;
-
-  wake(): void {
-    const resolve = this.#resolve;
-    this.#resolve = null;
-    if (resolve) resolve();
-    else this.#pending = true;
-  }
-
-  /** Resolves at the next wake, or after `ms`. */
-  wait(ms: number): Promise<void> {
-    if (this.#pending) {
-      this.#pending = false;
-      return Promise.resolve();
-    }
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.#resolve = null;
-        resolve();
-      }, ms);
-      this.#resolve = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
-  }
-}
 
 /**
  * After every write to an evaluation (its scoring, declarations, bids' files and

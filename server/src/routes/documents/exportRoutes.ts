@@ -40,6 +40,7 @@ export const exportRoutes = new Hono<AppEnv>().get('/:id/export.docx', async (c)
           threads: await listThreads({
             storage,
             live: null,
+            people: null,
             documentId: document.id,
             workspaceId: document.workspaceId,
           }),

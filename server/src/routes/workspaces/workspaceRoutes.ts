@@ -1,10 +1,4 @@
-import {
-  can,
-  createDocumentSchema,
-  createWorkspaceSchema,
-  creditedName,
-  effectivePermission,
-} from '@chorus/shared';
+import { can, createDocumentSchema, createWorkspaceSchema, creditedName } from '@chorus/shared';
 import { Hono } from 'hono';
 import { notFoundOrNotYours } from '../../errors.ts';
 import { authorizeWorkspace } from '../../http/authorize.ts';
@@ -12,6 +6,7 @@ import { clientIp } from '../../http/clientIp.ts';
 import type { AppEnv } from '../../http/env.ts';
 import { parseJson, requireAuth } from '../../http/middleware.ts';
 import { newId } from '../../ids.ts';
+import { readableDocuments } from '../../services/access.ts';
 import { recordAudit } from '../../services/audit.ts';
 import { mentionsOf } from '../../services/comments.ts';
 import { createDocument } from '../../services/documents.ts';
@@ -53,23 +48,17 @@ export const workspaceRoutes = new Hono<AppEnv>()
   .get('/:id', async (c) => {
     const { user, workspaceId, membership } = await authorizeWorkspace(c, 'workspace.view');
     const { storage } = c.var.services;
-    const [workspace, documents, members] = await Promise.all([
+    const [workspace, readable, members] = await Promise.all([
       storage.workspaces.get(workspaceId),
-      storage.documents.listForWorkspace(workspaceId),
+      // Only documents this person may open are listed (restricted ones may be hidden).
+      readableDocuments(storage, user.id, workspaceId, membership.permission),
       storage.workspaces.listMembers(workspaceId),
     ]);
     if (!workspace) throw notFoundOrNotYours('workspace');
-    // Only documents this person may open are listed (restricted ones may be hidden).
-    const visible = [];
-    for (const d of documents) {
-      const override = await storage.documents.getOverride(d.id, user.id);
-      const permission = effectivePermission({
-        workspacePermission: membership.permission,
-        override,
-        restricted: d.restricted,
-      });
-      if (permission) visible.push({ ...toDocumentJson(d), permission });
-    }
+    const visible = readable.map((r) => ({
+      ...toDocumentJson(r.document),
+      permission: r.permission,
+    }));
     const isOwner = can(membership.permission, 'workspace.manageMembers');
     return c.json({
       workspace: { ...toWorkspaceJson(workspace), permission: membership.permission },

@@ -54,6 +54,7 @@ import { appendAudit } from './auditWrites.ts';
 import { postgresBidStore } from './bidStore.ts';
 import { changes, createPool, first, migrate, type Queryable, rows, transaction } from './db.ts';
 import { postgresEvaluationStore } from './evaluationStore.ts';
+import { postgresMentionReadStore } from './mentionReadStore.ts';
 import { ProcessLock } from './processLock.ts';
 
 export interface PostgresOptions {
@@ -744,6 +745,7 @@ function postgresStorage(pool: pg.Pool, lock: ProcessLock): Storage {
     bids: postgresBidStore(pool),
     comments: postgresCommentStore(pool),
     lifecycles: postgresLifecycleStore(pool),
+    mentionReads: postgresMentionReadStore(pool),
     versions: {
       async create(v: VersionRecord) {
         await pool.query(

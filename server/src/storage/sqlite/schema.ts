@@ -426,4 +426,16 @@ export const migrations: readonly string[] = [
   CREATE INDEX comment_threads_accepting ON comment_threads(suggestion_decided_at)
     WHERE suggestion_outcome = 'accepting';
   `,
+  // Which mentions each person has read (see MentionReadStore for why per mention). Kept by
+  // document too, so erasing a workspace erases them with its comments.
+  `
+  CREATE TABLE mention_reads (
+    user_id TEXT NOT NULL,
+    comment_id TEXT NOT NULL,
+    document_id TEXT NOT NULL,
+    read_at INTEGER NOT NULL,
+    PRIMARY KEY (user_id, comment_id)
+  );
+  CREATE INDEX mention_reads_document ON mention_reads(document_id);
+  `,
 ];

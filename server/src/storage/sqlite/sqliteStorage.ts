@@ -58,6 +58,7 @@ import { sqliteBidStore } from './bidStore.ts';
 import { sqliteEvaluationStore } from './evaluationStore.ts';
 import { JournalWriter } from './journalWriter.ts';
 import { prepareJournalAppend, prepareSnapshotWrite } from './journalWrites.ts';
+import { sqliteMentionReadStore } from './mentionReadStore.ts';
 import { migrations } from './schema.ts';
 
 export interface SqliteOptions {
@@ -589,6 +590,7 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
     bids: sqliteBidStore(db),
     comments: sqliteCommentStore(db),
     lifecycles: sqliteLifecycleStore(db),
+    mentionReads: sqliteMentionReadStore(db),
     versions: {
       async create(v: VersionRecord) {
         stmt.insertVersion.run(

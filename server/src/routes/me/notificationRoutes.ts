@@ -1,0 +1,105 @@
+import { ErrorId, markNotificationsReadSchema } from '@chorus/shared';
+import { Hono } from 'hono';
+import { streamSSE } from 'hono/streaming';
+import { AppError } from '../../errors.ts';
+import type { AppEnv } from '../../http/env.ts';
+import { parseJson, requireAuth } from '../../http/middleware.ts';
+import { Wakeup } from '../../http/wakeup.ts';
+import { listNotifications, markNotificationsRead } from '../../services/notifications.ts';
+
+/** A comment line this often keeps proxies from closing a quiet stream. */
+export const KEEPALIVE_MS = 25_000;
+/** A stream ends after this and the browser opens another, checked afresh from the start. */
+const MAX_STREAM_MS = 10 * 60_000;
+/** How long a browser waits before opening the stream again after it ended. */
+const RETRY_MS = 2_000;
+/** Notification streams one account may hold open on one process (one per open tab). */
+export const MAX_NOTIFICATION_STREAMS = 10;
+
+/**
+ * The signed-in person's notifications: mentions of them in every workspace they belong to
+ * (`GET`), marking them read (`POST …/read`), and a stream that says `changed` when their
+ * mentions changed, so their pages fetch the list again at once (`GET …/events`).
+ */
+export const notificationRoutes = new Hono<AppEnv>()
+  .get('/notifications', async (c) => {
+    const { user } = requireAuth(c);
+    return c.json(await listNotifications(c.var.services.storage, user.id));
+  })
+  .post('/notifications/read', async (c) => {
+    const { user } = requireAuth(c);
+    const input = await parseJson(c, markNotificationsReadSchema);
+    const { storage, people } = c.var.services;
+    const marked = await markNotificationsRead(storage, user.id, input, Date.now());
+    // The person's other tabs show the new count too.
+    if (marked > 0) people.publish([user.id]);
+    return c.json({ marked, ...(await listNotifications(storage, user.id)) });
+  })
+  /**
+   * Like the scoring page's stream (`evaluationEvents.ts`), this carries nothing but
+   * `changed`: no name, no comment, no document. Each wake-up checks again that the
+   * session is current and ends the stream (`ended`) if not; sign-out ends it at once. It
+   * also ends after ten minutes and when the server stops, and the browser opens it again.
+   */
+  .get('/notifications/events', async (c) => {
+    const { session, user } = requireAuth(c);
+    const { people, sessions, accessEvents } = c.var.services;
+    if (people.listenersOf(user.id) >= MAX_NOTIFICATION_STREAMS) {
+      throw new AppError(
+        ErrorId.tooManyRequests,
+        `You have ${MAX_NOTIFICATION_STREAMS} Chorus pages open already. Close some of them; this page checks for mentions every minute meanwhile.`,
+      );
+    }
+    return streamSSE(c, async (stream) => {
+      const wakeup = new Wakeup();
+      let changed = false;
+      let stopping = false;
+      const stopListening = await people.listen(user.id, () => {
+        changed = true;
+        wakeup.wake();
+      });
+      const stops = [
+        stopListening,
+        people.onClose(() => {
+          stopping = true;
+          wakeup.wake();
+        }),
+        // Access given or taken away changes which mentions the person may see.
+        accessEvents.onChange((change) => {
+          if (change.userId !== undefined && change.userId !== user.id) return;
+          changed = true;
+          wakeup.wake();
+        }),
+        sessions.onEnd((ids) => {
+          if (ids.includes(session.id)) wakeup.wake();
+        }),
+      ];
+      stream.onAbort(() => wakeup.wake());
+      const until = Date.now() + MAX_STREAM_MS;
+      try {
+        // Anything that changed while the page had no stream is fetched on `ready`.
+        await stream.writeSSE({ event: 'ready', data: '', retry: RETRY_MS });
+        for (;;) {
+          await wakeup.wait(Math.min(KEEPALIVE_MS, Math.max(0, until - Date.now())));
+          if (stream.aborted || stopping || Date.now() >= until) break;
+          // Holding the stream open is not use of the session (as for the scoring stream).
+          const standing = await sessions.renew(session.id, 0);
+          if (!standing || standing.endsAt <= Date.now()) {
+            await stream.writeSSE({
+              event: 'ended',
+              data: 'Your session has ended. Sign in again.',
+            });
+            break;
+          }
+          if (changed) {
+            changed = false;
+            await stream.writeSSE({ event: 'changed', data: '' });
+          } else {
+            await stream.write(': still here\n\n');
+          }
+        }
+      } finally {
+        for (const stop of stops) stop();
+      }
+    });
+  });
