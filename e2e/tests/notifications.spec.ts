@@ -105,14 +105,29 @@ test('a mention reaches the person mentioned as it happens, and opening it marks
     await expectNoAxeViolations(patient.page, 'document page reached from a notification');
   });
 
-  await test.step('another mention, in a reply, is cleared with "Mark all as read"', async () => {
-    const thread = commentsOf(clinician.page).getByRole('article');
-    await thread.getByRole('textbox', { name: 'Your reply' }).fill('One more thing.');
+  const thread = commentsOf(clinician.page).getByRole('article');
+  const reply = async (words: string) => {
+    await thread.getByRole('textbox', { name: 'Your reply' }).fill(words);
     await thread.getByLabel('Mention someone').selectOption({ label: 'Pat Patient' });
     await thread.getByRole('button', { name: 'Send reply' }).click();
+  };
+  await test.step('a mention in the document already open: its link takes focus to the thread', async () => {
+    await reply('Could you look again?');
     await expect(notificationsButton(patient.page, 1)).toBeVisible({ timeout: 5_000 });
     await notificationsButton(patient.page, 1).click();
-    await expect(panel.getByRole('listitem')).toHaveCount(2);
+    await expect(panel.getByRole('heading', { name: 'Notifications' })).toBeFocused();
+    await panel
+      .getByRole('link', { name: 'Unread: Cleo Clinician mentioned you in “Screening pathway”' })
+      .click();
+    await expect(commentsOf(patient.page).getByRole('article')).toBeFocused();
+    await expect(notificationsButton(patient.page, 0)).toBeVisible();
+  });
+
+  await test.step('another mention, in a reply, is cleared with "Mark all as read"', async () => {
+    await reply('One more thing.');
+    await expect(notificationsButton(patient.page, 1)).toBeVisible({ timeout: 5_000 });
+    await notificationsButton(patient.page, 1).click();
+    await expect(panel.getByRole('listitem')).toHaveCount(3);
     await expect(panel.getByRole('listitem').first()).toContainText('Unread:');
     await expect(panel.getByRole('listitem').nth(1)).not.toContainText('Unread:');
     await expectNoAxeViolations(patient.page, 'document page with the notifications panel open');

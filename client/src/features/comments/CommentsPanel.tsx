@@ -10,6 +10,7 @@ import {
   suggestionRange,
   threadsAt,
 } from '../../editor/comments/commentAnchors.ts';
+import { subscribeToLocation } from '../../routes/navigation.ts';
 import type { DocumentConnection } from '../../sync/connectDocument.ts';
 import { Button } from '../../ui/Button.tsx';
 import { ConfirmAction } from '../../ui/ConfirmAction.tsx';
@@ -64,6 +65,9 @@ const threadForms = (thread: CommentThread) => [
   `reply:${thread.id}`,
   ...thread.comments.map((c) => `edit:${c.id}`),
 ];
+
+/** The thread the address links to (`#thread-…`), if any. */
+const linkedThread = () => window.location.hash.match(/^#thread-([A-Za-z0-9]+)$/)?.[1] ?? null;
 
 /**
  * The document's comment threads, beside the text. Threads are listed in the order their
@@ -145,14 +149,28 @@ export function CommentsPanel({
     );
   }, [editor, threads]);
 
-  // A link to one thread (from "Mentions of you") takes focus to it once it is listed.
-  const linked = useRef(window.location.hash.match(/^#thread-([A-Za-z0-9]+)$/)?.[1] ?? null);
+  // A link to one thread (from "Mentions of you" or a notification) takes focus to it once
+  // it is listed: when the page opens, and when a link is followed from this very page
+  // (the document stays open, so only the address changes).
+  const linked = useRef(linkedThread());
+  const [linkFollowed, setLinkFollowed] = useState(0);
+  useEffect(
+    () =>
+      subscribeToLocation(() => {
+        const id = linkedThread();
+        if (!id) return;
+        linked.current = id;
+        setLinkFollowed((n) => n + 1);
+      }),
+    [],
+  );
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs again when a link is followed
   useEffect(() => {
     const id = linked.current;
     if (!id || !threads?.some((t) => t.id === id)) return;
     linked.current = null;
     setFocusThread(id);
-  }, [threads]);
+  }, [threads, linkFollowed]);
 
   // Focus follows what was done: to a new thread, or, when a thread left the list, to the
   // list's heading (never to a control that is gone).
