@@ -14,6 +14,7 @@ import { expectNoAxeViolations } from '../fixtures/axe.ts';
 const CLOSED = 'Closed: the text is read-only. An owner can reopen it by moving the status back.';
 
 const statusOf = (page: Page) => page.getByRole('region', { name: 'Status' });
+const commentsOf = (page: Page) => page.getByRole('complementary', { name: 'Comments' });
 const expectNow = (page: Page, status: string) =>
   expect(statusOf(page).getByText(/^Now:/)).toHaveText(`Now: ${status}`);
 
@@ -53,6 +54,13 @@ test('closing a document makes its text read-only for everyone, live, until an o
     await typeAtEnd(clinician.page, saved);
     await expect(mine.status).toHaveText('All changes saved');
     await expect(theirs.editor).toContainText(saved);
+    // The clinician also suggests a change to their own line, for the owner to decide.
+    await clinician.page.keyboard.press('Shift+Home');
+    await commentsOf(clinician.page).getByRole('button', { name: 'Suggest an edit' }).click();
+    const form = commentsOf(clinician.page).getByRole('form', { name: 'New suggested edit' });
+    await form.getByRole('textbox', { name: 'Change the words to' }).fill('Measure falls daily.');
+    await form.getByRole('button', { name: 'Suggest', exact: true }).click();
+    await expect(form).toHaveCount(0);
     const panel = statusOf(owner.page);
     await panel.getByLabel('Who is the sponsor?').selectOption({ label: 'Imogen Lead' });
     await panel.getByRole('button', { name: 'Name as sponsor' }).click();
@@ -103,6 +111,15 @@ test('closing a document makes its text read-only for everyone, live, until an o
     await expect(theirs.toolbar.getByRole('button', { name: 'Bold' })).toBeDisabled();
     // Still present to each other.
     await expect(theirs.presence).toContainText('Cleo Clinician');
+    // The owner may still reject the suggestion, not accept it (that would change the text).
+    const suggestion = commentsOf(owner.page).getByRole('article', {
+      name: /Suggestion by Cleo Clinician/,
+    });
+    await expect(suggestion).toContainText(
+      'The document is closed, so this can be accepted only once it is reopened.',
+    );
+    await expect(suggestion.getByRole('button', { name: /^Accept/ })).toHaveCount(0);
+    await expect(suggestion.getByRole('button', { name: /^Reject/ })).toBeEnabled();
     // The page is rebuilt in parts as the status changes, never duplicated.
     await expect(clinician.page.getByRole('textbox', { name: 'Document title' })).toHaveCount(1);
     if (process.env.CHORUS_E2E_SHOTS) {
@@ -130,6 +147,11 @@ test('closing a document makes its text read-only for everyone, live, until an o
     await expect(mine.editor).toHaveAttribute('aria-readonly', 'false');
     await expect(mine.toolbar.getByRole('button', { name: 'Bold' })).toBeEnabled();
     await expect(mine.editor).toContainText(saved);
+    await expect(
+      commentsOf(owner.page)
+        .getByRole('article', { name: /Suggestion by Cleo Clinician/ })
+        .getByRole('button', { name: /^Accept/ }),
+    ).toBeEnabled();
     const again = 'Reviewed at the monthly meeting.';
     await typeAtEnd(clinician.page, again);
     await expect(theirs.editor).toContainText(again);

@@ -39,6 +39,8 @@ interface CommentsPanelProps {
   canComment: boolean;
   /** May change the text, and so accept or reject suggested edits. */
   canEdit: boolean;
+  /** The document is closed: suggestions can be rejected, not accepted, until it reopens. */
+  textLocked?: boolean;
   accountId: string;
 }
 
@@ -81,6 +83,7 @@ export function CommentsPanel({
   documentId,
   canComment,
   canEdit,
+  textLocked = false,
   accountId,
 }: CommentsPanelProps) {
   const [threads, setThreads] = useState<CommentThread[] | null>(null);
@@ -370,6 +373,7 @@ export function CommentsPanel({
               people={people}
               canComment={canComment}
               canEdit={canEdit}
+              textLocked={textLocked}
               announce={setHint}
               active={activeIds.has(thread.id)}
               located={positions.get(thread.id) != null}
@@ -606,6 +610,7 @@ function SuggestedChange({
   quote,
   suggestion,
   canDecide,
+  textLocked,
   onDecided,
 }: {
   documentId: string;
@@ -613,6 +618,8 @@ function SuggestedChange({
   quote: string;
   suggestion: NonNullable<CommentThread['suggestion']>;
   canDecide: boolean;
+  /** Closed: accepting would change the text, so only rejecting is offered. */
+  textLocked: boolean;
   onDecided: (outcome: 'accepted' | 'rejected') => Promise<void>;
 }) {
   const action = useAction();
@@ -640,9 +647,15 @@ function SuggestedChange({
         </p>
       ) : canDecide ? (
         <div className="comments__actions">
-          <Button busy={action.busy} onClick={() => decide('accepted')}>
-            Accept<span className="visually-hidden"> the suggestion on “{quote}”</span>
-          </Button>
+          {textLocked ? (
+            <p className="suggestion__waiting">
+              The document is closed, so this can be accepted only once it is reopened.
+            </p>
+          ) : (
+            <Button busy={action.busy} onClick={() => decide('accepted')}>
+              Accept<span className="visually-hidden"> the suggestion on “{quote}”</span>
+            </Button>
+          )}
           <Button variant="secondary" busy={action.busy} onClick={() => decide('rejected')}>
             Reject<span className="visually-hidden"> the suggestion on “{quote}”</span>
           </Button>
@@ -666,6 +679,7 @@ function Thread({
   people,
   canComment,
   canEdit,
+  textLocked,
   announce,
   active,
   located,
@@ -679,6 +693,7 @@ function Thread({
   people: readonly Mentionable[];
   canComment: boolean;
   canEdit: boolean;
+  textLocked: boolean;
   /** Says something in the panel's status line (a decided suggestion leaves the list). */
   announce: (message: string) => void;
   active: boolean;
@@ -712,6 +727,7 @@ function Thread({
           quote={thread.quote}
           suggestion={suggestion}
           canDecide={canEdit && located}
+          textLocked={textLocked}
           onDecided={async (outcome) => {
             announce(
               outcome === 'accepted'

@@ -412,7 +412,8 @@ function LiveDocument({
             connection={connection}
             documentId={documentId}
             canComment={canComment}
-            canEdit={canEdit && !locked}
+            canEdit={canEdit}
+            textLocked={locked}
             accountId={accountId}
           />
         ) : null}
