@@ -92,6 +92,15 @@ test('a mention reaches the person mentioned as it happens, and opening it marks
     await expect(notificationsButton(patient.page, 1)).toBeFocused();
     await patient.page.keyboard.press('Enter');
     await expect(panel.getByRole('heading', { name: 'Notifications' })).toBeFocused();
+    // Focus or a click going elsewhere hides it, so it never covers what has focus.
+    await panel.getByRole('link').last().focus();
+    await patient.page.keyboard.press('Tab');
+    await expect(panel).toBeHidden();
+    await notificationsButton(patient.page, 1).click();
+    await expect(panel).toBeVisible();
+    await patient.page.getByRole('heading', { level: 1, name: 'Eye screening co-design' }).click();
+    await expect(panel).toBeHidden();
+    await notificationsButton(patient.page, 1).click();
   });
 
   await test.step('following the link opens the thread and marks the mention read', async () => {

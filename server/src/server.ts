@@ -183,7 +183,10 @@ export async function startServer(
   });
   // What another process did that reaches connections here; never told on again.
   await cluster?.listen({
-    accessChanged: recheckAccess,
+    accessChanged: (change) => {
+      recheckAccess(change);
+      services.accessEvents.changedElsewhere(change);
+    },
     sessionsEnded: closeSessions,
     discard: (documentId) => void sync.discard(documentId),
   });

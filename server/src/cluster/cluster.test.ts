@@ -341,89 +341,112 @@ describe('two server processes sharing PostgreSQL, joined through Redis', () => 
     await eventually(() => expect(b.text()).toContain('still here'));
   });
 
-  it('a late change to a locked PDSA prediction, committed by another process before it heard of Do, is set back everywhere', async () => {
+  /** A PDSA cycle at Plan, Ann (lead) on the first process and Bob on the second. */
+  const cycleOnTwoProcesses = async () => {
     const ann = await buildUser(one.url, 'Ann Lead');
     const bob = await buildUser(one.url, 'Bob Partner');
     const { documentId } = await buildDocument(one.url, ann, [bob], 'improvement_plan');
     const a = connect(one, documentId, ann);
     const b = connect(two, documentId, bob);
     await Promise.all([waitSynced(a), waitSynced(b)]);
-    const cycleOf = (client: TestClient) =>
-      client.doc
-        .getXmlFragment('default')
-        .toArray()
-        .find((n): n is Y.XmlElement => n instanceof Y.XmlElement && n.nodeName === 'pdsaCycle');
-    const attrs = (client: TestClient) => ({
-      stage: cycleOf(client)?.getAttribute('stage'),
-      prediction: cycleOf(client)?.getAttribute('prediction'),
-    });
     const cycle = new Y.XmlElement('pdsaCycle');
     cycle.setAttribute('stage', 'plan');
     cycle.setAttribute('prediction', 'Texting a reminder halves missed appointments');
     a.doc.getXmlFragment('default').push([cycle]);
     await eventually(() => expect(attrs(b).stage).toBe('plan'));
-    // Bob's change, made in a copy that never saw Do start: what the second process would
-    // have committed had it taken Bob's edit a moment before hearing of Do from the first.
-    const late = new Y.Doc();
-    Y.applyUpdate(late, Y.encodeStateAsUpdate(b.doc));
-    const before = Y.encodeStateVector(late);
-    const lateCycle = late
-      .getXmlFragment('default')
-      .toArray()
-      .find((n): n is Y.XmlElement => n instanceof Y.XmlElement && n.nodeName === 'pdsaCycle');
-    lateCycle?.setAttribute('prediction', 'Texting a reminder ends missed appointments');
-    // Ann starts Do on the first process; both processes hear of it.
-    cycleOf(a)?.setAttribute('stage', 'do');
-    await eventually(() => expect(attrs(b).stage).toBe('do'));
-    // Bob's edit is committed, unannounced, so each process takes it as committed
-    // elsewhere, after Do: before this, neither checked it and it stayed.
-    await two.storage.journal.append(
-      [
-        {
-          documentId,
-          seq: 0,
-          createdAt: Date.now(),
-          accountId: bob.id,
-          update: Y.encodeStateAsUpdate(late, before),
-        },
-      ],
-      [{ documentId, clientId: late.clientID, accountId: bob.id, firstSeen: Date.now() }],
-    );
     const corrections = () =>
       [...one.logger.entries, ...two.logger.entries].filter(
         (e) => e.event === 'sync.pdsa_corrected' && e.fields.documentId === documentId,
       );
-    // Both processes read it from the journal (it was never announced), relay it, and
-    // set it back.
-    await eventually(() => {
-      for (const c of [a, b]) expect(Y.getState(c.doc.store, late.clientID)).toBeGreaterThan(0);
-    }, 15_000);
-    const locked = { stage: 'do', prediction: 'Texting a reminder halves missed appointments' };
+    return { bob, documentId, a, b, corrections };
+  };
+  const cycleOf = (doc: Y.Doc) =>
+    doc
+      .getXmlFragment('default')
+      .toArray()
+      .find((n): n is Y.XmlElement => n instanceof Y.XmlElement && n.nodeName === 'pdsaCycle');
+  const attrs = (client: TestClient) => ({
+    stage: cycleOf(client.doc)?.getAttribute('stage'),
+    prediction: cycleOf(client.doc)?.getAttribute('prediction'),
+  });
+  const locked = { stage: 'do', prediction: 'Texting a reminder halves missed appointments' };
+
+  for (const [late, change] of [
+    [
+      'change',
+      (c: Y.XmlElement) => c.setAttribute('prediction', 'Texting ends missed appointments'),
+    ],
+    // Removing an attribute writes no new content, only a deletion.
+    ['removal', (c: Y.XmlElement) => c.removeAttribute('prediction')],
+  ] as const) {
+    it(`a late ${late} of a locked PDSA prediction, committed by another process before it heard of Do, is set back everywhere`, async () => {
+      const { bob, documentId, a, b, corrections } = await cycleOnTwoProcesses();
+      // Bob's change, made in a copy that never saw Do start: what the second process would
+      // have committed had it taken Bob's edit a moment before hearing of Do from the first.
+      const lateDoc = new Y.Doc();
+      Y.applyUpdate(lateDoc, Y.encodeStateAsUpdate(b.doc));
+      const before = Y.encodeStateVector(lateDoc);
+      const lateCycle = cycleOf(lateDoc);
+      if (lateCycle) change(lateCycle);
+      const update = Y.encodeStateAsUpdate(lateDoc, before);
+      // Ann starts Do on the first process; both processes hear of it.
+      cycleOf(a.doc)?.setAttribute('stage', 'do');
+      await eventually(() => expect(attrs(b).stage).toBe('do'));
+      // Bob's edit is committed, unannounced, so each process takes it as committed
+      // elsewhere, after Do: before this, neither checked it and it stayed.
+      await two.storage.journal.append(
+        [
+          {
+            documentId,
+            seq: 0,
+            createdAt: Date.now(),
+            accountId: bob.id,
+            update,
+          },
+        ],
+        [{ documentId, clientId: lateDoc.clientID, accountId: bob.id, firstSeen: Date.now() }],
+      );
+      // Both processes read it from the journal (it was never announced), relay it, and
+      // set it back.
+      await eventually(() => expect(corrections().length).toBeGreaterThan(0), 15_000);
+      await eventually(() => {
+        expect(attrs(a)).toEqual(locked);
+        expect(attrs(b)).toEqual(locked);
+      });
+      // Set back by an edit journaled like any other, credited to Bob: a copy rebuilt from
+      // the journal alone has the locked prediction.
+      const corrected = corrections();
+      expect(corrected.length).toBeGreaterThan(0);
+      expect(corrected.every((e) => e.fields.accountId === bob.id)).toBe(true);
+      await eventually(async () => {
+        const rebuilt = new Y.Doc();
+        for (const row of await one.storage.journal.rowsAfter(documentId, 0)) {
+          Y.applyUpdate(rebuilt, row.update);
+        }
+        expect(cycleOf(rebuilt)?.getAttribute('prediction')).toBe(locked.prediction);
+      });
+      // And it stays so: the processes did not set each other's corrections back and forth.
+      await new Promise((r) => setTimeout(r, 1_000));
+      expect(corrections().length).toBeLessThanOrEqual(2);
+      expect(attrs(a)).toEqual(locked);
+      expect(attrs(b)).toEqual(locked);
+    });
+  }
+
+  it('a late change set back where it arrives is not set back again by the other process', async () => {
+    const { b, a, corrections } = await cycleOnTwoProcesses();
+    cycleOf(a.doc)?.setAttribute('stage', 'do');
+    await eventually(() => expect(attrs(b).stage).toBe('do'));
+    // Bob's page ignores the lock: the second process sets it back, and its correction
+    // reaches the first with the edit, which then has nothing to correct.
+    cycleOf(b.doc)?.setAttribute('prediction', 'Texting ends missed appointments');
+    await eventually(() => expect(corrections().length).toBeGreaterThan(0));
     await eventually(() => {
       expect(attrs(a)).toEqual(locked);
       expect(attrs(b)).toEqual(locked);
     });
-    // Set back by an edit journaled like any other, credited to Bob: a copy rebuilt from
-    // the journal alone has the locked prediction.
-    const corrected = corrections();
-    expect(corrected.length).toBeGreaterThan(0);
-    expect(corrected.every((e) => e.fields.accountId === bob.id)).toBe(true);
-    await eventually(async () => {
-      const rebuilt = new Y.Doc();
-      for (const row of await one.storage.journal.rowsAfter(documentId, 0)) {
-        Y.applyUpdate(rebuilt, row.update);
-      }
-      const stored = rebuilt
-        .getXmlFragment('default')
-        .toArray()
-        .find((n): n is Y.XmlElement => n instanceof Y.XmlElement && n.nodeName === 'pdsaCycle');
-      expect(stored?.getAttribute('prediction')).toBe(locked.prediction);
-    });
-    // And it stays so: the processes did not set each other's corrections back and forth.
     await new Promise((r) => setTimeout(r, 1_000));
-    expect(corrections().length).toBeLessThanOrEqual(2);
-    expect(attrs(a)).toEqual(locked);
-    expect(attrs(b)).toEqual(locked);
+    expect(corrections().length).toBe(1);
   });
 
   it('a commit too large to announce whole (an offline backlog) is read from the journal', async () => {
@@ -527,6 +550,26 @@ describe('two server processes sharing PostgreSQL, joined through Redis', () => 
       unread: 1,
       mentions: [{ threadId: made.json.id, byName: 'Ann Patient', read: false }],
     });
+    stream.close();
+  });
+
+  it('access taken away through one process wakes the person’s notification stream on the other', async () => {
+    const owner = await buildUser(one.url, 'Olu Owner');
+    const member = await buildUser(one.url, 'Mo Member');
+    const { workspaceId } = await buildDocument(one.url, owner, [member]);
+    const stream = await openEventStream(two.url, '/me/notifications/events', member.cookie);
+    await stream.next('ready');
+    const removed = await call(
+      one.url,
+      'DELETE',
+      `/workspaces/${workspaceId}/members/${member.id}`,
+      {
+        cookie: owner.cookie,
+      },
+    );
+    expect(removed.status).toBe(200);
+    // Their mentions there are gone from the list: the page is told to fetch it again.
+    await stream.next('changed');
     stream.close();
   });
 

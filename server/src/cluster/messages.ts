@@ -16,7 +16,8 @@ export const documentMessageSchema = z.discriminatedUnion('t', [
   z.object({
     t: z.literal('committed'),
     from: id,
-    rows: z.array(z.object({ seq: count, update: bytes })),
+    // Whose edit each row is (null: the server's own), for a correction credited to them.
+    rows: z.array(z.object({ seq: count, update: bytes, accountId: id.nullable().optional() })),
     owners: z.array(z.tuple([count, id.nullable()])),
     inserts: z.array(z.tuple([count, count, count, count])),
     carried: z.array(z.tuple([count, count, count, id.nullable(), count])),
@@ -37,7 +38,12 @@ export const controlMessageSchema = z.discriminatedUnion('t', [
   z.object({
     t: z.literal('access'),
     from: id,
-    change: z.object({ workspaceId: id, userId: id.optional(), documentId: id.optional() }),
+    change: z.object({
+      workspaceId: id,
+      userId: id.optional(),
+      documentId: id.optional(),
+      textOnly: z.boolean().optional(),
+    }),
   }),
   z.object({
     t: z.literal('sessionsEnded'),
@@ -56,7 +62,11 @@ export function encodeCommitted(from: string, c: CommittedElsewhere): string {
   return JSON.stringify({
     t: 'committed',
     from,
-    rows: c.rows.map((r) => ({ seq: r.seq, update: base64(r.update) })),
+    rows: c.rows.map((r) => ({
+      seq: r.seq,
+      update: base64(r.update),
+      accountId: r.accountId ?? null,
+    })),
     owners: c.owners,
     inserts: c.inserts.map((e) => [e.clientId, e.clock, e.len, e.at]),
     carried: c.carried.map((e) => [e.clientId, e.clock, e.len, e.authorId, e.originalAt]),

@@ -167,6 +167,7 @@ async function write(
     where.accessEvents.changed({
       workspaceId: where.document.workspaceId,
       documentId: where.document.id,
+      textOnly: true,
     });
   }
   where.live?.notify(where.document.id, 'status');

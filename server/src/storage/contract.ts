@@ -1225,6 +1225,10 @@ export function storageContract(name: string, open: () => Promise<Storage>): voi
         expect(await s.mentionReads.readOf(ann, [])).toEqual(new Set());
         // Nothing to mark is no write and no error.
         await s.mentionReads.markRead(ann, [], 40);
+        // A deleted account's reads go with it; nobody else's do.
+        await s.mentionReads.eraseForUser(ann);
+        expect(await s.mentionReads.readOf(ann, ['c1', 'c3'])).toEqual(new Set());
+        expect(await s.mentionReads.readOf(bob, ['c2'])).toEqual(new Set(['c2']));
         await s.close();
       });
 

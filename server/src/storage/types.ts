@@ -348,7 +348,10 @@ export interface JournalStore {
    */
   heads(documentIds: readonly string[]): Promise<Map<string, number>>;
   /** Rows stored after `afterSeq`, in order (to catch up with what other processes wrote). */
-  rowsAfter(documentId: string, afterSeq: number): Promise<{ seq: number; update: Uint8Array }[]>;
+  rowsAfter(
+    documentId: string,
+    afterSeq: number,
+  ): Promise<{ seq: number; update: Uint8Array; accountId: string | null }[]>;
   /** Stores a compacted state (replacing one that covers no more rows) covering every row up to and including `uptoSeq`. */
   writeSnapshot(documentId: string, state: Uint8Array, uptoSeq: number): Promise<void>;
   /** Moves a row that cannot be applied out of the journal, keeping it for inspection. */
@@ -799,6 +802,8 @@ export interface MentionReadStore {
   ): Promise<void>;
   /** Which of these comments' mentions `userId` has read. */
   readOf(userId: string, commentIds: readonly string[]): Promise<Set<string>>;
+  /** Forgets what `userId` has read (their account is deleted). */
+  eraseForUser(userId: string): Promise<void>;
 }
 
 export interface Storage {

@@ -103,7 +103,8 @@ type EditOrigin = Peer | ServerEdit;
  * connections, and added to the attribution index.
  */
 export interface CommittedElsewhere {
-  rows: { seq: number; update: Uint8Array }[];
+  /** Each row with whose edit it is (null: a server's own; absent: not said). */
+  rows: { seq: number; update: Uint8Array; accountId?: string | null }[];
   /** Client ids the rows introduced, with their accounts (null: the server's own). */
   owners: [clientId: number, accountId: string | null][];
   inserts: InsertRange[];
@@ -485,11 +486,11 @@ export class Room {
   }
 
   /** Applies and relays committed rows from elsewhere, and notes their place in the journal. */
-  #applyRows(rows: { seq: number; update: Uint8Array }[]): void {
+  #applyRows(rows: CommittedElsewhere['rows']): void {
     if (rows.length === 0) return;
     const pending: PendingRow[] = [];
     const applied: number[] = [];
-    let corrected = false;
+    const fixes: { fix: PdsaFix; author: EditAuthor | null }[] = [];
     for (const row of rows) {
       this.#pdsaFixes = [];
       try {
@@ -508,10 +509,9 @@ export class Room {
         continue;
       }
       applied.push(row.seq);
-      const author = this.#pdsaFixes.length > 0 ? this.#authorOfRow(row.update) : null;
-      if (author) {
-        this.#correct(author);
-        corrected = true;
+      if (this.#pdsaFixes.length > 0) {
+        const author = this.#authorOfRow(row);
+        for (const fix of this.#pdsaFixes) fixes.push({ fix, author });
       }
       this.#storedBytes += row.update.byteLength;
       this.#rowsSinceSnapshot++;
@@ -536,8 +536,41 @@ export class Room {
     }
     this.#noteJournal(applied);
     this.#pdsaFixes = [];
+    if (fixes.length > 0) this.#correctElsewhere(fixes);
+  }
+
+  /**
+   * Sets back what other processes' edits did against PDSA rules, once all the rows that
+   * came together are applied: a correction the other process made (it comes with the
+   * edit, in the same commit) has then set the value back already, and nothing more is
+   * written. What is still wrong is corrected here, credited to the edit's author.
+   */
+  #correctElsewhere(fixes: readonly { fix: PdsaFix; author: EditAuthor | null }[]): void {
+    const byAuthor = new Map<string, { author: EditAuthor; fixes: PdsaFix[] }>();
+    for (const { fix, author } of fixes) {
+      const now: unknown = fix.cycle.getAttribute(fix.key);
+      if (fix.cycle._item?.deleted || (typeof now === 'string' ? now : '') === fix.value) {
+        continue;
+      }
+      if (!author) {
+        this.logger.log('warn', 'sync.pdsa_uncorrected', {
+          documentId: this.documentId,
+          field: fix.key,
+          reason: 'no author known for the edit',
+        });
+        continue;
+      }
+      const entry = byAuthor.get(author.accountId) ?? { author, fixes: [] };
+      entry.fixes.push(fix);
+      byAuthor.set(author.accountId, entry);
+    }
+    for (const { author, fixes: theirs } of byAuthor.values()) {
+      this.#pdsaFixes = theirs;
+      this.#correct(author);
+    }
+    this.#pdsaFixes = [];
     // The corrections are this process's own edits: journaled, then relayed.
-    if (corrected) this.requestFlush(this);
+    if (byAuthor.size > 0) this.requestFlush(this);
   }
 
   /** Records rows the doc now holds; reads a gap from the journal if it lasts. */
@@ -860,23 +893,27 @@ export class Room {
    * Whether a transaction wrote only under the servers' own client ids: another process's
    * PDSA corrections, which are not checked again here. Two processes that each saw the
    * edits in a different order may set a prediction back to different values; checking
-   * each other's corrections would set them back and forth for ever.
+   * each other's corrections would set them back and forth for ever. A transaction that
+   * only deletes (an attribute removed) wrote under no id, so it is someone's and checked.
    */
   #serverOnly(tr: Y.Transaction): boolean {
+    let wrote = false;
     for (const [clientId, clock] of tr.afterState) {
-      if (clock > (tr.beforeState.get(clientId) ?? 0) && this.index.owners.get(clientId) !== null) {
-        return false;
-      }
+      if (clock <= (tr.beforeState.get(clientId) ?? 0)) continue;
+      if (this.index.owners.get(clientId) !== null) return false;
+      wrote = true;
     }
-    return true;
+    return wrote;
   }
 
   /**
    * The author of a row another process committed, for a correction of it: the account
-   * owning the first client id it wrote under that is not a server's.
+   * the journal records for it, or else the account owning the first client id it wrote
+   * under that is not a server's.
    */
-  #authorOfRow(update: Uint8Array): EditAuthor | null {
-    for (const clientId of Y.parseUpdateMeta(update).to.keys()) {
+  #authorOfRow(row: CommittedElsewhere['rows'][number]): EditAuthor | null {
+    if (row.accountId) return { accountId: row.accountId, participantRole: null };
+    for (const clientId of Y.parseUpdateMeta(row.update).to.keys()) {
       const accountId = this.index.owners.get(clientId);
       if (accountId) return { accountId, participantRole: null };
     }

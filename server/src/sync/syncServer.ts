@@ -434,7 +434,11 @@ export class SyncServer {
       }
       if (this.cluster && (batch.rows.length > 0 || batch.clientIds.length > 0)) {
         this.cluster.announceCommitted(batch.room.documentId, {
-          rows: batch.rows.map((p, i) => ({ seq: seqs[i] ?? p.row.seq, update: p.row.update })),
+          rows: batch.rows.map((p, i) => ({
+            seq: seqs[i] ?? p.row.seq,
+            update: p.row.update,
+            accountId: p.row.accountId,
+          })),
           owners: batch.clientIds.map((c) => [c.clientId, c.accountId]),
           inserts: batch.ledger.inserts,
           carried: batch.ledger.carried,

@@ -32,6 +32,7 @@ import {
   seesCriterion,
   seesEveryCriterion,
   setupProblems,
+  toPenny,
   visibleSetup,
 } from './evaluation.ts';
 
@@ -385,6 +386,9 @@ describe('a price made of several priced lines', () => {
     // 12,000 × £7.0834 is £85,000.80: no binary fractions creep into the pence.
     expect(linesTotal(lines, { service: 90_000, appointments: 7.0834 })).toBe(175_000.8);
     expect(linesTotal(lines, { service: 0.1, appointments: 0.0000001 })).toBe(0.1);
+    // A unit price of £5.555 is kept as £5.56, by the server and the set-up page alike.
+    expect(toPenny(5.555)).toBe(5.56);
+    expect(linesTotal(lines, { service: 0, appointments: toPenny(5.555) })).toBe(66_720);
     // Not a total until every line is priced.
     expect(linesTotal(lines, { service: 100_000 })).toBeNull();
     expect(linesTotal(lines, null)).toBeNull();

@@ -408,6 +408,12 @@ export const withoutPrices = (bids: readonly Bid[]): Bid[] =>
 const toPence = (pounds: number) => Math.round(pounds * 100);
 
 /**
+ * An amount typed in pounds, rounded to the penny as it is saved: the schema and the
+ * set-up form's running total both use it, so the page says the total the server keeps.
+ */
+export const toPenny = (pounds: number): number => toPence(pounds) / 100;
+
+/**
  * A bid's total from the pricing schedule: each line's unit price times its quantity,
  * each line rounded to the penny, added up; null while any line has no price.
  */

@@ -7,6 +7,7 @@ import {
   panelRoles,
   scaleMax,
   scoringPanelRoles,
+  toPenny,
 } from '../domain/evaluation.ts';
 import { idSchema } from './document.ts';
 
@@ -101,7 +102,7 @@ const bidInputSchema = z.object({
     .positive('A price is more than £0.')
     .max(1e12, 'A price is at most £1,000,000,000,000.')
     // Pounds and pence: anything finer is rounded to the penny.
-    .transform((n) => Math.round(n * 100) / 100)
+    .transform(toPenny)
     .nullable()
     .default(null),
   /**
@@ -114,7 +115,7 @@ const bidInputSchema = z.object({
         .number({ error: 'A line’s price is an amount in pounds, such as 5.50 or 100000.' })
         .min(0, 'A line’s price is £0 or more.')
         .max(1e12, 'A line’s price is at most £1,000,000,000,000.')
-        .transform((n) => Math.round(n * 100) / 100)
+        .transform(toPenny)
         .nullable(),
     )
     .max(30, 'A pricing schedule has at most 30 lines.')

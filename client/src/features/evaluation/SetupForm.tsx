@@ -18,6 +18,7 @@ import {
   scaleDescriptors,
   scoringGroupLabels,
   scoringPanelRoles,
+  toPenny,
 } from '@chorus/shared';
 import { type FormEvent, useState } from 'react';
 import { ApiError } from '../../api/http.ts';
@@ -755,7 +756,8 @@ function BidLinePrices({
   const typed = Object.fromEntries(
     lines.flatMap((l) => {
       const unit = parsePrice(bid.linePrices[l.key] ?? '');
-      return unit === null || Number.isNaN(unit) ? [] : [[String(l.key), unit]];
+      // To the penny, as the server keeps it, so the total said is the total saved.
+      return unit === null || Number.isNaN(unit) ? [] : [[String(l.key), toPenny(unit)]];
     }),
   );
   const total = schedule.every((l) => l.quantity > 0) ? linesTotal(schedule, typed) : null;

@@ -11,7 +11,7 @@ const when = (iso: string) =>
  * The header's Notifications button and the panel it shows and hides (the WAI-ARIA
  * disclosure pattern): the person's mentions in all their workspaces, newest first, unread
  * ones marked in words. Opening the panel moves focus to its heading; Escape or "Close"
- * hides it and puts focus back on the button. New mentions are announced politely as they
+ * hides it and puts focus back on the button, and focus or a click elsewhere hides it. New mentions are announced politely as they
  * arrive, whether or not the panel is open.
  */
 export function NotificationsMenu() {
@@ -25,8 +25,25 @@ export function NotificationsMenu() {
   const headingId = useId();
   const unread = notifications?.unread ?? 0;
 
+  const menu = useRef<HTMLDivElement>(null);
+
   useEffect(() => {
     if (open) heading.current?.focus();
+  }, [open]);
+
+  // The panel lies over the page: once focus or a click goes elsewhere it hides, so it
+  // never covers what has focus (WCAG 2.4.11).
+  useEffect(() => {
+    if (!open) return;
+    const elsewhere = (event: Event) => {
+      if (event.target instanceof Node && !menu.current?.contains(event.target)) setOpen(false);
+    };
+    document.addEventListener('pointerdown', elsewhere);
+    document.addEventListener('focusin', elsewhere);
+    return () => {
+      document.removeEventListener('pointerdown', elsewhere);
+      document.removeEventListener('focusin', elsewhere);
+    };
   }, [open]);
 
   const close = () => {
@@ -65,7 +82,7 @@ export function NotificationsMenu() {
   };
 
   return (
-    <div className="notifications">
+    <div className="notifications" ref={menu}>
       <button
         ref={button}
         type="button"

@@ -30,6 +30,8 @@ export function useNotifications(): NotificationsState {
   const [notifications, setNotifications] = useState<Notifications | null>(null);
   const [announcement, setAnnouncement] = useState('');
   const [live, setLive] = useState(false);
+  /** The session ended (the stream said so): nothing more is asked for. */
+  const [stopped, setStopped] = useState(false);
   const seen = useRef<Set<string> | null>(null);
   const fetching = useRef(false);
   const again = useRef(false);
@@ -91,6 +93,8 @@ export function useNotifications(): NotificationsState {
       es.addEventListener('changed', () => refresh());
       es.addEventListener('ended', () => {
         ended = true;
+        // The session has ended: asking again would only be refused.
+        setStopped(true);
         close();
       });
       es.addEventListener('error', () => {
@@ -121,6 +125,7 @@ export function useNotifications(): NotificationsState {
 
   // Polling: often while the stream is not open, rarely as a backstop while it is.
   useEffect(() => {
+    if (stopped) return;
     const timer = setInterval(
       () => {
         if (document.visibilityState === 'visible') refresh();
@@ -128,7 +133,7 @@ export function useNotifications(): NotificationsState {
       live ? LIVE_POLL_MS : POLL_MS,
     );
     return () => clearInterval(timer);
-  }, [live, refresh]);
+  }, [live, refresh, stopped]);
 
   return { notifications, announcement, refresh, replace: take };
 }

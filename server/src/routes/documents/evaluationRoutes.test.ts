@@ -1058,7 +1058,7 @@ describe('procurement evaluation: price, who scores what, and the published meth
   async function pricedSetup(
     method: 'consensus' | 'average' = 'consensus',
     /** A pricing schedule, and the bids priced line by line on it. */
-    schedule?: { priceLines: unknown[]; bids: unknown[] },
+    schedule?: { priceLines: unknown[]; bids: unknown[]; financeDeclaresLater?: boolean },
   ) {
     const s = await setup();
     closers.push(() => s.t.storage.close());
@@ -1110,9 +1110,9 @@ describe('procurement evaluation: price, who scores what, and the published meth
     expect(saved.json.evaluation.problems).toEqual([]);
     const start = await s.t.request('POST', `${s.path}/start`, { cookie: s.chair.cookie });
     expect(start.status).toBe(200);
-    for (const who of [s.chair, s.lay, s.clinician, s.observer, s.outsider]) {
-      expect((await s.declare(who.cookie)).status).toBe(200);
-    }
+    const declaring = [s.chair, s.lay, s.clinician, s.observer];
+    if (!schedule?.financeDeclaresLater) declaring.push(s.outsider);
+    for (const who of declaring) expect((await s.declare(who.cookie)).status).toBe(200);
     const frozen = start.json.evaluation.setup as {
       criteria: { id: string }[];
       bids: { id: string }[];
@@ -1292,7 +1292,12 @@ describe('procurement evaluation: price, who scores what, and the published meth
         { bidder: 'Northside Eye Care', linePrices: [100_000, 5.5] },
         { bidder: 'Riverside Optometry', linePrices: [90_000, 7.25] },
       ],
+      financeDeclaresLater: true,
     });
+    // Before declaring, the finance evaluator sees neither the prices nor the schedule.
+    const undeclared = JSON.stringify((await s.get(s.outsider.cookie)).json);
+    expect(undeclared).not.toMatch(/Screening appointments|Annual service|linePrices|166000/);
+    expect((await s.declare(s.outsider.cookie)).status).toBe(200);
     // 100,000 + 12,000 × 5.50 = 166,000; 90,000 + 12,000 × 7.25 = 177,000.
     const finance = (await s.get(s.outsider.cookie)).json.evaluation.setup;
     expect(finance.bids.map((b: { price: number }) => b.price)).toEqual([166_000, 177_000]);

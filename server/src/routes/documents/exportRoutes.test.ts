@@ -216,7 +216,10 @@ describe('exporting a document as a Word file', () => {
     expect(words$).toMatch(
       /Abc A patient Patient or service user Tinted and with a dashed underline 17/,
     );
-    expect(words$).not.toContain('Priya');
+    // The patient's name is nowhere in the file: not in the text, its properties or notes.
+    for (const name of Object.keys(zip.files)) {
+      expect(await zip.file(name)?.async('string')).not.toContain('Priya');
+    }
     expect(words$).toContain('Text from the document template');
     // Each one's words: the owner's tinted with a solid line, the patient's with a dashed one.
     const runOf = (text: string) =>

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { openEventStream, type TestEventStream } from '../../test/eventStream.ts';
 import { buildUser, call, type TestUser } from '../../test/factories.ts';
+import { closePlan, reopenPlan } from '../../test/lifecycle.ts';
 import { startTestServer, TEST_ORIGIN, type TestServer } from '../../test/testServer.ts';
 import { MAX_NOTIFICATION_STREAMS } from './notificationRoutes.ts';
 
@@ -176,6 +177,43 @@ describe('the notification event stream', () => {
     await pause(QUIET_MS);
     expect(changedCount(stream)).toBe(before);
     stream.close();
+  });
+
+  it('says nothing when a document is closed or reopened, or access changes in a workspace the person is not in', async () => {
+    const stream = await follow(patient);
+    await stream.next('ready');
+    // A plan in the patient's workspace is closed and reopened: who may read what is as it was.
+    const plan = await call(server.url, 'POST', `/workspaces/${workspaceId}/documents`, {
+      body: { title: 'Fewer falls', kind: 'improvement_plan' },
+      cookie: owner.cookie,
+    });
+    await closePlan(server.url, owner, plan.json.document.id);
+    await reopenPlan(server.url, owner, plan.json.document.id);
+    // A document deleted in someone else's workspace.
+    const stranger = await buildUser(server.url, 'Sam Stranger');
+    const theirs = await call(server.url, 'POST', '/workspaces', {
+      body: { name: 'Elsewhere' },
+      cookie: stranger.cookie,
+    });
+    const doc = await call(
+      server.url,
+      'POST',
+      `/workspaces/${theirs.json.workspace.id}/documents`,
+      {
+        body: { title: 'Not yours', kind: 'service_design' },
+        cookie: stranger.cookie,
+      },
+    );
+    await call(server.url, 'DELETE', `/documents/${doc.json.document.id}`, {
+      cookie: stranger.cookie,
+    });
+    await pause(QUIET_MS);
+    expect(changedCount(stream)).toBe(0);
+    // A document deleted in their own workspace may take mentions away: that wakes it.
+    await call(server.url, 'DELETE', `/documents/${plan.json.document.id}`, {
+      cookie: owner.cookie,
+    });
+    await stream.next('changed');
   });
 
   it('is refused to someone signed out', async () => {

@@ -43,13 +43,19 @@ export const notificationRoutes = new Hono<AppEnv>()
    */
   .get('/notifications/events', async (c) => {
     const { session, user } = requireAuth(c);
-    const { people, sessions, accessEvents } = c.var.services;
+    const { people, sessions, accessEvents, storage } = c.var.services;
     if (people.listenersOf(user.id) >= MAX_NOTIFICATION_STREAMS) {
       throw new AppError(
         ErrorId.tooManyRequests,
         `You have ${MAX_NOTIFICATION_STREAMS} Chorus pages open already. Close some of them; this page checks for mentions every minute meanwhile.`,
       );
     }
+    // The workspaces the person is in, for telling which access changes concern them.
+    let workspaces = new Set<string>();
+    const refreshWorkspaces = async () => {
+      workspaces = new Set((await storage.workspaces.listForUser(user.id)).map((w) => w.id));
+    };
+    await refreshWorkspaces();
     return streamSSE(c, async (stream) => {
       const wakeup = new Wakeup();
       let changed = false;
@@ -64,9 +70,14 @@ export const notificationRoutes = new Hono<AppEnv>()
           stopping = true;
           wakeup.wake();
         }),
-        // Access given or taken away changes which mentions the person may see.
-        accessEvents.onChange((change) => {
+        // Access given or taken away changes which mentions the person may see, on any
+        // process; a document closed or reopened, or a change in a workspace they are not
+        // in, does not (and would otherwise wake every stream of the process).
+        accessEvents.onChangeAnywhere((change) => {
+          if (change.textOnly) return;
           if (change.userId !== undefined && change.userId !== user.id) return;
+          if (change.userId === undefined && !workspaces.has(change.workspaceId)) return;
+          if (change.userId === user.id) void refreshWorkspaces();
           changed = true;
           wakeup.wake();
         }),

@@ -216,7 +216,9 @@ const everything: Viewer = { role: null, blocked: new Set(), hidden: false, pric
  */
 function seenSetup(setup: EvaluationSetup, viewer: Viewer): EvaluationSetup {
   const seen = visibleSetup(setup, viewer.role);
-  const visible = viewer.prices ? seen : { ...seen, bids: withoutPrices(seen.bids) };
+  // The pricing schedule goes with the prices (see `visibleSetup`).
+  const { priceLines: _lines, ...unpriced } = seen;
+  const visible = viewer.prices ? seen : { ...unpriced, bids: withoutPrices(seen.bids) };
   const named = viewer.hidden ? { ...visible, bids: withoutBidderNames(visible.bids) } : visible;
   if (viewer.blocked.size === 0) return named;
   return { ...named, bids: named.bids.filter((b) => !viewer.blocked.has(b.lotId ?? '')) };

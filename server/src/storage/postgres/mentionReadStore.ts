@@ -24,5 +24,8 @@ export function postgresMentionReadStore(pool: pg.Pool): MentionReadStore {
       );
       return new Set(found.map((r) => r.comment_id));
     },
+    async eraseForUser(userId) {
+      await pool.query('DELETE FROM mention_reads WHERE user_id = $1', [userId]);
+    },
   };
 }

@@ -836,12 +836,16 @@ function postgresStorage(pool: pg.Pool, lock: ProcessLock): Storage {
         return new Map(found.map((h) => [h.document_id, h.seq]));
       },
       async rowsAfter(documentId, afterSeq) {
-        const found = await rows<{ seq: number; update_bytes: Buffer }>(
+        const found = await rows<{ seq: number; update_bytes: Buffer; account_id: string | null }>(
           pool,
-          'SELECT seq, update_bytes FROM journal WHERE document_id = $1 AND seq > $2 ORDER BY seq',
+          'SELECT seq, update_bytes, account_id FROM journal WHERE document_id = $1 AND seq > $2 ORDER BY seq',
           [documentId, afterSeq],
         );
-        return found.map((r) => ({ seq: r.seq, update: bytes(r.update_bytes) }));
+        return found.map((r) => ({
+          seq: r.seq,
+          update: bytes(r.update_bytes),
+          accountId: r.account_id,
+        }));
       },
       async loadLedger(documentId) {
         const [owners, inserts, carried, deletes] = await Promise.all([

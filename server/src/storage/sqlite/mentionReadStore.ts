@@ -11,6 +11,7 @@ export function sqliteMentionReadStore(db: Database.Database): MentionReadStore 
     `SELECT comment_id FROM mention_reads
      WHERE user_id = ? AND comment_id IN (SELECT value FROM json_each(?))`,
   );
+  const erase = db.prepare('DELETE FROM mention_reads WHERE user_id = ?');
   const markRead = db.transaction(
     (userId: string, reads: readonly { commentId: string; documentId: string }[], at: number) => {
       for (const r of reads) insert.run(userId, r.commentId, r.documentId, at);
@@ -23,6 +24,9 @@ export function sqliteMentionReadStore(db: Database.Database): MentionReadStore 
     async readOf(userId, commentIds) {
       if (commentIds.length === 0) return new Set();
       return new Set(readOf.all(userId, JSON.stringify(commentIds)).map((r) => r.comment_id));
+    },
+    async eraseForUser(userId) {
+      erase.run(userId);
     },
   };
 }

@@ -319,8 +319,11 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
     snapshot: db.prepare<[string], { upto_seq: number; state: Buffer }>(
       'SELECT upto_seq, state FROM snapshots WHERE document_id = ?',
     ),
-    rowsAfter: db.prepare<[string, number], { seq: number; update_bytes: Buffer }>(
-      'SELECT seq, update_bytes FROM journal WHERE document_id = ? AND seq > ? ORDER BY seq',
+    rowsAfter: db.prepare<
+      [string, number],
+      { seq: number; update_bytes: Buffer; account_id: string | null }
+    >(
+      'SELECT seq, update_bytes, account_id FROM journal WHERE document_id = ? AND seq > ? ORDER BY seq',
     ),
     copyToQuarantine: db.prepare(
       `INSERT OR REPLACE INTO quarantine
@@ -668,7 +671,7 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
       async rowsAfter(documentId, afterSeq) {
         return stmt.rowsAfter
           .all(documentId, afterSeq)
-          .map((r) => ({ seq: r.seq, update: bytes(r.update_bytes) }));
+          .map((r) => ({ seq: r.seq, update: bytes(r.update_bytes), accountId: r.account_id }));
       },
       async loadLedger(documentId) {
         const owners = new Map<number, string | null>();
