@@ -1,4 +1,5 @@
 import { type NoticeTopic, noticeTopics } from '@chorus/shared';
+import { NoticeBoard } from './noticeBoard.ts';
 
 export type NoticeListener = (topic: NoticeTopic) => void;
 
@@ -17,19 +18,17 @@ export type FollowNotices = (documentId: string, listener: NoticeListener) => Pr
  * never how: listeners fetch it again through the routes that check who may see it.
  */
 export class DocumentNotices {
-  readonly #listeners = new Map<string, Set<NoticeListener>>();
-  /** Per document with listeners here, stops hearing the other processes about it. */
-  readonly #following = new Map<string, Promise<() => void>>();
-  readonly #closeListeners = new Set<() => void>();
+  readonly #board: NoticeBoard<NoticeTopic>;
   /** Listeners per person, so one account cannot hold open any number of streams. */
   readonly #byPerson = new Map<string, number>();
-  #closed = false;
 
-  constructor(private readonly followElsewhere: FollowNotices | null = null) {}
+  constructor(followElsewhere: FollowNotices | null = null) {
+    this.#board = new NoticeBoard(followElsewhere);
+  }
 
   /** A notice made in this process (the other processes hear it from `SyncServer.notify`). */
   publish(documentId: string, topic: NoticeTopic): void {
-    for (const listener of this.#listeners.get(documentId) ?? []) listener(topic);
+    this.#board.hear(documentId, topic);
   }
 
   /**
@@ -37,36 +36,25 @@ export class DocumentNotices {
    * function is called. Resolves once the other processes' notices are heard too.
    */
   async listen(documentId: string, person: string, listener: NoticeListener): Promise<() => void> {
-    if (this.#closed) throw new Error('The server is stopping.');
     this.#byPerson.set(person, this.listenersOf(person) + 1);
-    let forgotten = false;
-    const forget = () => {
-      if (forgotten) return;
-      forgotten = true;
+    let counted = true;
+    const uncount = () => {
+      if (!counted) return;
+      counted = false;
       const left = this.listenersOf(person) - 1;
       if (left > 0) this.#byPerson.set(person, left);
       else this.#byPerson.delete(person);
-      this.#forget(documentId, listener);
     };
-    let listeners = this.#listeners.get(documentId);
-    if (!listeners) {
-      listeners = new Set();
-      this.#listeners.set(documentId, listeners);
-      if (this.followElsewhere) {
-        this.#following.set(
-          documentId,
-          this.followElsewhere(documentId, (topic) => this.publish(documentId, topic)),
-        );
-      }
-    }
-    listeners.add(listener);
     try {
-      await this.#following.get(documentId);
+      const forget = await this.#board.listen(documentId, listener);
+      return () => {
+        uncount();
+        forget();
+      };
     } catch (err) {
-      forget();
+      uncount();
       throw err;
     }
-    return forget;
   }
 
   /**
@@ -74,7 +62,7 @@ export class DocumentNotices {
    * processes' notices may have been lost): their pages fetch what they follow again.
    */
   lookAgain(): void {
-    for (const documentId of this.#listeners.keys()) {
+    for (const documentId of [...this.#board.keys()]) {
       for (const topic of noticeTopics) this.publish(documentId, topic);
     }
   }
@@ -84,32 +72,13 @@ export class DocumentNotices {
     return this.#byPerson.get(person) ?? 0;
   }
 
-  #forget(documentId: string, listener: NoticeListener): void {
-    const listeners = this.#listeners.get(documentId);
-    if (!listeners?.delete(listener) || listeners.size > 0) return;
-    this.#listeners.delete(documentId);
-    const following = this.#following.get(documentId);
-    this.#following.delete(documentId);
-    following?.then(
-      (stop) => stop(),
-      () => {},
-    );
-  }
-
   /** Refuses new listeners; the streams that listen end on their own (see `onClose`). */
   close(): void {
-    this.#closed = true;
-    for (const listener of this.#closeListeners) listener();
-    this.#closeListeners.clear();
+    this.#board.close();
   }
 
   /** Called once when the server stops, so long-lived streams can end cleanly first. */
   onClose(listener: () => void): () => void {
-    if (this.#closed) {
-      listener();
-      return () => {};
-    }
-    this.#closeListeners.add(listener);
-    return () => this.#closeListeners.delete(listener);
+    return this.#board.onClose(listener);
   }
 }

@@ -1,12 +1,11 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { useChangeStream } from '../../sync/useChangeStream.ts';
 import { announcementOf, fetchNotifications, type Notifications } from './notificationsApi.ts';
 
 /** How often the list is fetched while the event stream is not open (refused or broken). */
 const POLL_MS = 10_000;
 /** A backstop while the stream is open: a notice lost on the way is noticed within this. */
 const LIVE_POLL_MS = 60_000;
-/** How long to wait before trying a stream again that the server refused or that broke. */
-const RETRY_MS = 60_000;
 
 export interface NotificationsState {
   notifications: Notifications | null;
@@ -29,7 +28,6 @@ export interface NotificationsState {
 export function useNotifications(): NotificationsState {
   const [notifications, setNotifications] = useState<Notifications | null>(null);
   const [announcement, setAnnouncement] = useState('');
-  const [live, setLive] = useState(false);
   /** The session ended (the stream said so): nothing more is asked for. */
   const [stopped, setStopped] = useState(false);
   const seen = useRef<Set<string> | null>(null);
@@ -71,56 +69,10 @@ export function useNotifications(): NotificationsState {
       });
   }, [take]);
 
-  // The event stream, as the scoring page follows its own (`useEvaluationEvents`).
+  // The event stream; the session ended, asking again would only be refused.
+  const live = useChangeStream('/api/me/notifications/events', refresh, () => setStopped(true));
   useEffect(() => {
-    let source: EventSource | null = null;
-    let retry: ReturnType<typeof setTimeout> | null = null;
-    let ended = false;
-    const close = () => {
-      source?.close();
-      source = null;
-      setLive(false);
-    };
-    const open = () => {
-      if (source || ended || retry || document.visibilityState !== 'visible') return;
-      const es = new EventSource('/api/me/notifications/events');
-      source = es;
-      // Changes made while there was no stream were not heard: fetch on every (re)open.
-      es.addEventListener('ready', () => {
-        setLive(true);
-        refresh();
-      });
-      es.addEventListener('changed', () => refresh());
-      es.addEventListener('ended', () => {
-        ended = true;
-        // The session has ended: asking again would only be refused.
-        setStopped(true);
-        close();
-      });
-      es.addEventListener('error', () => {
-        if (es.readyState === EventSource.OPEN) return;
-        setLive(false);
-        if (es.readyState === EventSource.CLOSED && source === es) {
-          source = null;
-          retry ??= setTimeout(() => {
-            retry = null;
-            open();
-          }, RETRY_MS);
-        }
-      });
-    };
-    const onVisibility = () => {
-      if (document.visibilityState === 'visible') open();
-      else close();
-    };
     refresh();
-    open();
-    document.addEventListener('visibilitychange', onVisibility);
-    return () => {
-      document.removeEventListener('visibilitychange', onVisibility);
-      if (retry) clearTimeout(retry);
-      close();
-    };
   }, [refresh]);
 
   // Polling: often while the stream is not open, rarely as a backstop while it is.

@@ -1,19 +1,12 @@
 import { ErrorId } from '@chorus/shared';
 import { Hono, type MiddlewareHandler } from 'hono';
-import { streamSSE } from 'hono/streaming';
 import { AppError } from '../../errors.ts';
 import { authorizeDocument } from '../../http/authorize.ts';
+import { changeStream } from '../../http/changeStream.ts';
 import type { AppEnv } from '../../http/env.ts';
-import { Wakeup } from '../../http/wakeup.ts';
 import { checkDocumentAccess } from '../../services/access.ts';
 import { forPanel } from '../../services/evaluations/guards.ts';
 
-/** A comment line this often keeps proxies from closing a quiet stream. */
-export const KEEPALIVE_MS = 25_000;
-/** A stream ends after this and the browser opens another, checked afresh from the start. */
-const MAX_STREAM_MS = 10 * 60_000;
-/** How long a browser waits before opening the stream again after it ended. */
-const RETRY_MS = 2_000;
 /** Streams one account may hold open on one process (a person with many tabs). */
 export const MAX_STREAMS_PER_PERSON = 10;
 
@@ -55,73 +48,31 @@ export const evaluationEventRoutes = new Hono<AppEnv>().get('/:id/evaluation/eve
       `You have ${MAX_STREAMS_PER_PERSON} scoring pages open already. Close some of them; this page checks for changes every few seconds meanwhile.`,
     );
   }
-  return streamSSE(c, async (stream) => {
-    const wakeup = new Wakeup();
-    let changed = false;
-    let stopping = false;
-    const stopListening = await notices.listen(document.id, user.id, (topic) => {
-      if (topic !== 'evaluation') return;
-      changed = true;
-      wakeup.wake();
-    });
-    // Checked again at once when the person's access or session may have changed here.
-    const stops = [
-      stopListening,
-      notices.onClose(() => {
-        stopping = true;
-        wakeup.wake();
+  return changeStream(c, {
+    sessionId: session.id,
+    sessions,
+    follow: async (signals) => [
+      await notices.listen(document.id, user.id, (topic) => {
+        if (topic === 'evaluation') signals.changed();
       }),
-      accessEvents.onChange((change) => {
-        if (change.workspaceId !== document.workspaceId) return;
-        if (change.userId === undefined || change.userId === user.id) wakeup.wake();
+      notices.onClose(signals.stop),
+      // Checked again at once when the person's access may have changed, on any process.
+      accessEvents.onChangeAnywhere((change) => {
+        if (change.workspaceId !== document.workspaceId || change.textOnly) return;
+        if (change.userId === undefined || change.userId === user.id) signals.recheck();
       }),
-      sessions.onEnd((ids) => {
-        if (ids.includes(session.id)) wakeup.wake();
-      }),
-    ];
-    stream.onAbort(() => wakeup.wake());
-    const until = Date.now() + MAX_STREAM_MS;
-    try {
-      // Anything that changed while the page had no stream is fetched on `ready`.
-      await stream.writeSSE({ event: 'ready', data: '', retry: RETRY_MS });
-      for (;;) {
-        await wakeup.wait(Math.min(KEEPALIVE_MS, Math.max(0, until - Date.now())));
-        if (stream.aborted || stopping || Date.now() >= until) break;
-        // Holding the stream open is not use of the session (the page's own requests, when
-        // something changed and once a minute, count as any request does).
-        const standing = await sessions.renew(session.id, 0);
-        if (!standing || standing.endsAt <= Date.now()) {
-          await stream.writeSSE({ event: 'ended', data: 'Your session has ended. Sign in again.' });
-          break;
-        }
-        const access = await checkDocumentAccess(storage, user.id, document.id, 'document.view');
-        const onPanel =
-          access.ok &&
-          (await forPanel(storage, access.document, {
-            userId: user.id,
-            permission: access.permission,
-          }).then(
-            () => true,
-            () => false,
-          ));
-        if (!onPanel) {
-          await stream.writeSSE({
-            event: 'ended',
-            data: access.ok
-              ? 'You are no longer on this evaluation’s panel. Ask the chair.'
-              : 'You can no longer open this document. Ask an owner of the workspace.',
-          });
-          break;
-        }
-        if (changed) {
-          changed = false;
-          await stream.writeSSE({ event: 'changed', data: '' });
-        } else {
-          await stream.write(': still here\n\n');
-        }
-      }
-    } finally {
-      for (const stop of stops) stop();
-    }
+    ],
+    allowed: async () => {
+      const access = await checkDocumentAccess(storage, user.id, document.id, 'document.view');
+      if (!access.ok) return 'You can no longer open this document. Ask an owner of the workspace.';
+      const onPanel = await forPanel(storage, access.document, {
+        userId: user.id,
+        permission: access.permission,
+      }).then(
+        () => true,
+        () => false,
+      );
+      return onPanel ? null : 'You are no longer on this evaluation’s panel. Ask the chair.';
+    },
   });
 });

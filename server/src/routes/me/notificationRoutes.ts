@@ -1,18 +1,11 @@
 import { ErrorId, markNotificationsReadSchema } from '@chorus/shared';
 import { Hono } from 'hono';
-import { streamSSE } from 'hono/streaming';
 import { AppError } from '../../errors.ts';
+import { changeStream } from '../../http/changeStream.ts';
 import type { AppEnv } from '../../http/env.ts';
 import { parseJson, requireAuth } from '../../http/middleware.ts';
-import { Wakeup } from '../../http/wakeup.ts';
 import { listNotifications, markNotificationsRead } from '../../services/notifications.ts';
 
-/** A comment line this often keeps proxies from closing a quiet stream. */
-export const KEEPALIVE_MS = 25_000;
-/** A stream ends after this and the browser opens another, checked afresh from the start. */
-const MAX_STREAM_MS = 10 * 60_000;
-/** How long a browser waits before opening the stream again after it ended. */
-const RETRY_MS = 2_000;
 /** Notification streams one account may hold open on one process (one per open tab). */
 export const MAX_NOTIFICATION_STREAMS = 10;
 
@@ -56,20 +49,12 @@ export const notificationRoutes = new Hono<AppEnv>()
       workspaces = new Set((await storage.workspaces.listForUser(user.id)).map((w) => w.id));
     };
     await refreshWorkspaces();
-    return streamSSE(c, async (stream) => {
-      const wakeup = new Wakeup();
-      let changed = false;
-      let stopping = false;
-      const stopListening = await people.listen(user.id, () => {
-        changed = true;
-        wakeup.wake();
-      });
-      const stops = [
-        stopListening,
-        people.onClose(() => {
-          stopping = true;
-          wakeup.wake();
-        }),
+    return changeStream(c, {
+      sessionId: session.id,
+      sessions,
+      follow: async (signals) => [
+        await people.listen(user.id, signals.changed),
+        people.onClose(signals.stop),
         // Access given or taken away changes which mentions the person may see, on any
         // process; a document closed or reopened, or a change in a workspace they are not
         // in, does not (and would otherwise wake every stream of the process).
@@ -78,39 +63,8 @@ export const notificationRoutes = new Hono<AppEnv>()
           if (change.userId !== undefined && change.userId !== user.id) return;
           if (change.userId === undefined && !workspaces.has(change.workspaceId)) return;
           if (change.userId === user.id) void refreshWorkspaces();
-          changed = true;
-          wakeup.wake();
+          signals.changed();
         }),
-        sessions.onEnd((ids) => {
-          if (ids.includes(session.id)) wakeup.wake();
-        }),
-      ];
-      stream.onAbort(() => wakeup.wake());
-      const until = Date.now() + MAX_STREAM_MS;
-      try {
-        // Anything that changed while the page had no stream is fetched on `ready`.
-        await stream.writeSSE({ event: 'ready', data: '', retry: RETRY_MS });
-        for (;;) {
-          await wakeup.wait(Math.min(KEEPALIVE_MS, Math.max(0, until - Date.now())));
-          if (stream.aborted || stopping || Date.now() >= until) break;
-          // Holding the stream open is not use of the session (as for the scoring stream).
-          const standing = await sessions.renew(session.id, 0);
-          if (!standing || standing.endsAt <= Date.now()) {
-            await stream.writeSSE({
-              event: 'ended',
-              data: 'Your session has ended. Sign in again.',
-            });
-            break;
-          }
-          if (changed) {
-            changed = false;
-            await stream.writeSSE({ event: 'changed', data: '' });
-          } else {
-            await stream.write(': still here\n\n');
-          }
-        }
-      } finally {
-        for (const stop of stops) stop();
-      }
+      ],
     });
   });
