@@ -95,6 +95,8 @@ test('closing a document makes its text read-only for everyone, live, until an o
       'This document was closed while you were typing.',
     );
     await expect(mine.editor).toHaveAttribute('aria-readonly', 'true');
+    // The editor was built again, read-only: the keyboard focus is still in it.
+    await expect(mine.editor).toBeFocused();
     await expect(mine.toolbar.getByRole('button', { name: 'Bold' })).toBeDisabled();
     await expect(mine.toolbar.getByRole('button', { name: 'Insert PDSA cycle' })).toBeDisabled();
     // Both what was saved and what the server refused are still on the clinician's screen.

@@ -475,6 +475,25 @@ function ConnectedEditor({
   // An access change is explained (and recovered from) by the page, not with "reload".
   const accessChanged = closedMessage === forbiddenMessage;
   const heldText = useHeldAtClosing(connection.tracker, canEdit && locked);
+  // The editor is built again when the text locks or unlocks: focus that was in the old
+  // one goes to the new one, not back to the start of the page (WCAG 2.4.3).
+  const lockedBefore = useRef(locked);
+  const refocus = useRef(false);
+  if (lockedBefore.current !== locked) {
+    lockedBefore.current = locked;
+    refocus.current = document.activeElement?.closest('.ProseMirror') != null;
+  }
+  const onEditorBuilt = useCallback(
+    (editor: Editor) => {
+      onEditor(editor);
+      if (!refocus.current) return;
+      refocus.current = false;
+      requestAnimationFrame(() => {
+        if (!editor.isDestroyed) editor.commands.focus(null, { scrollIntoView: false });
+      });
+    },
+    [onEditor],
+  );
   // Reopened with nothing refused on screen: start again from the server's copy at once.
   useEffect(() => {
     if (reopened && !heldText) onResume();
@@ -522,7 +541,7 @@ function ConnectedEditor({
         user={me}
         editable={canEdit && !locked && !closed}
         navigable={canComment && !closed}
-        onEditor={onEditor}
+        onEditor={onEditorBuilt}
         kind={kind}
       />
     </>
