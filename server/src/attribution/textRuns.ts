@@ -38,23 +38,30 @@ export function authoredBlocks(fragment: Y.XmlFragment, index: AuthorshipIndex):
   return blocks;
 }
 
+/**
+ * Visits every visible character of a text node in order, with the Yjs id it was written
+ * under: the same characters, in the same order, as the node's delta.
+ */
+export function forEachCharacter(
+  text: Y.XmlText,
+  visit: (ch: string, clientId: number, clock: number) => void,
+): void {
+  for (let item = text._start; item; item = item.right) {
+    if (item.deleted || !(item.content instanceof Y.ContentString)) continue;
+    const str = item.content.str;
+    for (let i = 0; i < str.length; i++) visit(str[i] ?? '', item.id.client, item.id.clock + i);
+  }
+}
+
 function runsOf(text: Y.XmlText, index: AuthorshipIndex): AuthoredRun[] {
   const runs: AuthoredRun[] = [];
-  let item = text._start;
-  while (item) {
-    if (!item.deleted && item.content instanceof Y.ContentString) {
-      const str = item.content.str;
-      for (let i = 0; i < str.length; i++) {
-        const clock = item.id.clock + i;
-        const authorId = index.authorOf(item.id.client, clock) ?? null;
-        const at = index.writtenAt(item.id.client, clock) ?? null;
-        const last = runs[runs.length - 1];
-        if (last && last.authorId === authorId && sameDay(last.at, at)) last.text += str[i];
-        else runs.push({ text: str[i] ?? '', authorId, at, clientId: item.id.client, clock });
-      }
-    }
-    item = item.right;
-  }
+  forEachCharacter(text, (ch, clientId, clock) => {
+    const authorId = index.authorOf(clientId, clock) ?? null;
+    const at = index.writtenAt(clientId, clock) ?? null;
+    const last = runs[runs.length - 1];
+    if (last && last.authorId === authorId && sameDay(last.at, at)) last.text += ch;
+    else runs.push({ text: ch, authorId, at, clientId, clock });
+  });
   return runs;
 }
 

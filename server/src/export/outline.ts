@@ -30,6 +30,7 @@ import {
   serviceHeaderCard,
 } from '@chorus/shared';
 import * as Y from 'yjs';
+import { forEachCharacter } from '../attribution/textRuns.ts';
 
 /**
  * A document as a plain outline for an export: headings, paragraphs with bold and italic,
@@ -138,17 +139,12 @@ function textRunsOf(node: Y.XmlText, context: RunContext | undefined): Run[] {
 }
 
 /**
- * The author of each visible character of a text node, in the order of its delta (which
- * holds the same characters: Yjs's delta is made of the undeleted strings, in order).
+ * The author of each visible character of a text node, in the order of its delta.
  * Authorship is per character, because Yjs may merge items written at different times.
  */
 function authorsOf(node: Y.XmlText, authors: AuthorLookup): (string | null)[] {
   const out: (string | null)[] = [];
-  for (let item = node._start; item; item = item.right) {
-    if (item.deleted || !(item.content instanceof Y.ContentString)) continue;
-    const length = item.content.str.length;
-    for (let i = 0; i < length; i++) out.push(authors(item.id.client, item.id.clock + i));
-  }
+  forEachCharacter(node, (_ch, clientId, clock) => out.push(authors(clientId, clock)));
   return out;
 }
 

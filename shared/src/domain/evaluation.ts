@@ -413,6 +413,10 @@ const toPence = (pounds: number) => Math.round(pounds * 100);
  */
 export const toPenny = (pounds: number): number => toPence(pounds) / 100;
 
+/** One line of a bid: its unit price times the line's quantity, to the penny. */
+export const lineAmount = (line: Pick<PriceLine, 'quantity'>, unit: number): number =>
+  toPenny(unit * line.quantity);
+
 /**
  * A bid's total from the pricing schedule: each line's unit price times its quantity,
  * each line rounded to the penny, added up; null while any line has no price.
@@ -426,7 +430,7 @@ export function linesTotal(
   for (const line of lines) {
     const unit = prices[line.id];
     if (unit === undefined || !Number.isFinite(unit) || unit < 0) return null;
-    pence += Math.round(unit * line.quantity * 100);
+    pence += toPence(lineAmount(line, unit));
   }
   return pence / 100;
 }
@@ -447,7 +451,7 @@ export function priceBreakdownInWords(
   const parts = lines.map((line) => {
     const unit = bid.linePrices?.[line.id];
     if (unit === undefined) return `${line.name}: not priced`;
-    const amount = toPence(unit * line.quantity) / 100;
+    const amount = lineAmount(line, unit);
     return line.quantity === 1
       ? `${line.name}: ${formatPrice(amount)}`
       : `${line.name}: ${quantityFormat.format(line.quantity)} at ${formatPrice(unit)}, ${formatPrice(amount)}`;

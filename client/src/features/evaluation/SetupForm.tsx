@@ -77,6 +77,11 @@ function parsePrice(text: string): number | null {
   return plain === '' ? null : Number(plain);
 }
 
+/** A typed quantity ("12,000"); nothing, or what is not a number, stays NaN. */
+function parseQuantity(text: string): number {
+  return text.trim() === '' ? Number.NaN : Number(text.replace(/[,\s]/g, ''));
+}
+
 /** The input id of a field, from its path in the set-up (e.g. criteria.0.title). */
 const fieldId = (path: string) => `setup-${path.replaceAll('.', '-')}`;
 
@@ -169,7 +174,7 @@ export function SetupForm({
     priceLines: priceLines.map((l) => ({
       id: l.id,
       name: l.name,
-      quantity: l.quantity.trim() === '' ? Number.NaN : Number(l.quantity.replace(/[,\s]/g, '')),
+      quantity: parseQuantity(l.quantity),
     })),
     bids: bids.map((b) => {
       const lot = lots.findIndex((l) => l.key === b.lotKey);
@@ -751,7 +756,7 @@ function BidLinePrices({
   const schedule = lines.map((l, n) => ({
     id: String(l.key),
     name: l.name.trim() || `Line ${n + 1}`,
-    quantity: Number(l.quantity.replace(/[,\s]/g, '')),
+    quantity: parseQuantity(l.quantity),
   }));
   const typed = Object.fromEntries(
     lines.flatMap((l) => {

@@ -22,6 +22,7 @@ import {
   evaluationResults,
   evaluationStateLabels,
   formatPrice,
+  lineAmount,
   panelRoleLabels,
   priceScoreInWords,
   scaleMax,
@@ -339,7 +340,7 @@ function priceTable(setup: EvaluationSetup) {
       ...lines.map((l) => {
         const unit = b.linePrices?.[l.id];
         if (unit === undefined) return 'Not priced';
-        const total = Math.round(unit * l.quantity * 100) / 100;
+        const total = lineAmount(l, unit);
         return l.quantity === 1
           ? formatPrice(total)
           : `${formatPrice(unit)} each, ${formatPrice(total)}`;
