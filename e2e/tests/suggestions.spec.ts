@@ -80,7 +80,9 @@ test('a patient suggests an edit, a clinician accepts it, and the words are cred
     await expect(mine).toContainText('Waiting for an editor to accept or reject it.');
     // A commenter cannot decide.
     await expect(mine.getByRole('button', { name: /^Accept/ })).toHaveCount(0);
-    await expect(p.editor).toContainText(FIRST_LINE);
+    // Shown in the text as suggested (after the struck-out words), but not written.
+    await expect(p.editor.locator('.suggestion-insert')).toHaveText('scope and timescales');
+    expect(await editorText(p.editor)).toContain(FIRST_LINE);
   });
 
   const suggestion = commentsOf(clinician.page).getByRole('article', {

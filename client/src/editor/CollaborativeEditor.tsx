@@ -1,4 +1,5 @@
 import type { DocumentKind } from '@chorus/shared';
+import type { EditorState } from '@tiptap/pm/state';
 import { type Editor, EditorContent, useEditor } from '@tiptap/react';
 import { memo, useEffect, useRef } from 'react';
 import type { DocumentConnection } from '../sync/connectDocument.ts';
@@ -8,6 +9,7 @@ import { CommentAnchors } from './comments/commentAnchors.ts';
 import { ReadOnlyContent } from './comments/readOnlyContent.ts';
 import { type CaretUser, editorExtensions } from './extensions.ts';
 import { readPendingInput } from './pendingInput.ts';
+import { isSuggesting, SuggestingMode } from './suggesting/suggestingMode.ts';
 import { Toolbar } from './Toolbar.tsx';
 
 interface CollaborativeEditorProps {
@@ -25,13 +27,17 @@ interface CollaborativeEditorProps {
   kind?: DocumentKind;
 }
 
-function editorAttributes(editable: boolean): Record<string, string> {
-  return {
-    class: 'editor__content',
-    role: 'textbox',
-    'aria-label': 'Document content',
-    'aria-multiline': 'true',
-    'aria-readonly': String(!editable),
+/** In suggesting mode the text takes typing (as suggestions), and looks it. */
+function editorAttributes(editable: boolean): (state: EditorState) => Record<string, string> {
+  return (state) => {
+    const suggesting = isSuggesting(state);
+    return {
+      class: suggesting ? 'editor__content editor__content--suggesting' : 'editor__content',
+      role: 'textbox',
+      'aria-label': suggesting ? 'Document content, suggesting' : 'Document content',
+      'aria-multiline': 'true',
+      'aria-readonly': String(!editable && !suggesting),
+    };
   };
 }
 
@@ -73,6 +79,7 @@ function CollaborativeEditorView({
       AuthorshipExtension,
       CommentAnchors,
       ReadOnlyContent.configure({ locked: () => locked.current }),
+      SuggestingMode,
     ],
     editable: editable || navigable,
     // Content comes only from the Y.Doc; the server seeded the template.

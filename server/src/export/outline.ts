@@ -634,7 +634,13 @@ const suggestionLine = (t: CommentThreadView): string | null => {
     t.suggestion.outcome === null
       ? 'not decided yet'
       : `${t.suggestion.outcome} by ${t.suggestion.decided?.byName ?? 'an editor'}`;
-  return `${t.suggestion.text === '' ? 'delete the words' : `“${t.suggestion.text}”`} (${outcome})`;
+  const change =
+    t.suggestion.text === ''
+      ? 'delete the words'
+      : t.quote === ''
+        ? `add “${t.suggestion.text}”`
+        : `“${t.suggestion.text}”`;
+  return `${change} (${outcome})`;
 };
 
 /**
@@ -780,7 +786,12 @@ function threadsAppendix(
     text: `${threads.length} ${threads.length === 1 ? 'thread' : 'threads'}${which === 'open' ? ' still open' : ''}, oldest first${placedCount > 0 ? `, whose words are no longer in the text or are in a table or block (the other ${kind} are beside their words)` : ''}. Each person is named as they chose to be credited.`,
   });
   for (const t of threads) {
-    out.push({ type: 'labelled', label: 'On the words', text: `“${t.quote}”` });
+    // A suggestion to add words is on one place, not on words (`quote` is empty).
+    out.push(
+      t.quote === ''
+        ? { type: 'labelled', label: 'Where', text: 'At one place in the text' }
+        : { type: 'labelled', label: 'On the words', text: `“${t.quote}”` },
+    );
     const suggested = suggestionLine(t);
     if (suggested) out.push({ type: 'labelled', label: 'Suggested change', text: suggested });
     for (const c of t.comments) {

@@ -39,7 +39,11 @@ const notOneParagraph = () =>
     { anchor: 'Select words in one paragraph.' },
   );
 
-/** Where a thread's anchors are in a document: the text they are in and the stretch. */
+/**
+ * Where a thread's anchors are in a document: the text they are in and the stretch. An
+ * insertion's anchors are one place (`to === from`); a replacement whose words were all
+ * deleted collapses to one too, and is then found not to hold its quote.
+ */
 function locate(
   doc: Y.Doc,
   anchorStart: Uint8Array,
@@ -55,11 +59,15 @@ function locate(
   );
   if (!start || !end) return null;
   if (start.type !== end.type || !(start.type instanceof Y.XmlText)) throw notOneParagraph();
-  if (end.index <= start.index) return null;
+  if (end.index < start.index) return null;
   return { text: start.type, from: start.index, to: end.index };
 }
 
-/** The words between `from` and `to`, and the formatting of the first of them. */
+/**
+ * The words between `from` and `to`, and the formatting new words there take: that of the
+ * first replaced character, or for an insertion that of the character before it (as typing
+ * there would), or after it at the start of a paragraph.
+ */
 function wordsAt(
   text: Y.XmlText,
   from: number,
@@ -68,17 +76,21 @@ function wordsAt(
   let words = '';
   let format: Record<string, unknown> | null = null;
   let at = 0;
+  const look = from === to ? Math.max(0, from - 1) : from;
   for (const op of text.toDelta() as { insert: unknown; attributes?: Record<string, unknown> }[]) {
     // Embedded objects count as one position and are not words.
     const piece = typeof op.insert === 'string' ? op.insert : '\uFFFC';
     const start = Math.max(from, at);
     const end = Math.min(to, at + piece.length);
-    if (start < end) {
-      words += piece.slice(start - at, end - at);
-      format ??= op.attributes ?? {};
-    }
+    if (start < end) words += piece.slice(start - at, end - at);
+    if (format === null && look < at + piece.length) format = op.attributes ?? {};
     at += piece.length;
-    if (at >= to) break;
+    if (at >= to && format !== null) break;
+  }
+  if (from === to && format && 'link' in format) {
+    // A link does not grow with words typed after it (its mark is not inclusive).
+    const { link: _link, ...rest } = format;
+    format = rest;
   }
   return { words, format: format ?? {} };
 }

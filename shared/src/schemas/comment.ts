@@ -46,7 +46,9 @@ export type CreateThreadInput = z.infer<typeof createThreadSchema>;
 
 /**
  * A suggested edit: the selected words and what they should become. Not trimmed, since
- * spaces at either end are part of the proposed text. A note saying why is optional.
+ * spaces at either end are part of the proposed text. A note saying why is optional. An
+ * empty quote is an insertion: both anchors are the one place the words would go (typed
+ * there in suggesting mode).
  */
 export const createSuggestionSchema = z
   .object(
@@ -55,7 +57,6 @@ export const createSuggestionSchema = z
       // The quote is checked against the document's words, so it is kept exactly.
       quote: z
         .string({ error: 'Select the words you want to change.' })
-        .min(1, 'Select the words you want to change.')
         .max(1_000, 'Select at most 1,000 characters to change, or suggest a shorter change.'),
       text: z
         .string({ error: 'Write what the selected words should become.' })
@@ -78,7 +79,12 @@ export const createSuggestionSchema = z
     },
     { error: 'Send a JSON object with the anchor, the quote and the suggested text.' },
   )
-  .refine((s) => s.text !== s.quote, {
+  .refine((s) => s.quote !== '' || s.text !== '', {
+    message:
+      'Select the words you want to change, or type the words you want to add where they should go.',
+    path: ['text'],
+  })
+  .refine((s) => s.quote === '' || s.text !== s.quote, {
     message: 'The suggestion is the same as the words it would replace. Change the words first.',
     path: ['text'],
   });

@@ -20,6 +20,8 @@ export interface CommentAnchor {
   open: boolean;
   /** For a suggested edit: the words proposed in place of the anchored ones. */
   suggestion?: string;
+  /** A suggestion to add words at one place: its anchors are that place, not words. */
+  insertion?: boolean;
 }
 
 export interface AnchorRange {
@@ -36,6 +38,8 @@ interface AnchorsState {
   open: ReadonlySet<string>;
   /** The open suggestions' proposed words, by thread id (drawn struck through). */
   suggestions: ReadonlyMap<string, string>;
+  /** The threads anchored to one place (suggestions to add words). */
+  points: ReadonlySet<string>;
   decorations: DecorationSet;
   /** Remote edits arrived since the anchors were last found from their Yjs positions. */
   stale: boolean;
@@ -94,9 +98,11 @@ function locate(
     const map = sync.binding.mapping;
     const from = relativePositionToAbsolutePosition(sync.doc, sync.type, start, map);
     const to = relativePositionToAbsolutePosition(sync.doc, sync.type, end, map);
+    // Words to add are at one place; words to change or comment on are at least one long.
+    const shortest = anchor.insertion ? 0 : 1;
     ranges.set(
       anchor.id,
-      from === null || to === null || to <= from || to > size ? null : { from, to },
+      from === null || to === null || to - from < shortest || to > size ? null : { from, to },
     );
   }
   return ranges;
@@ -116,6 +122,17 @@ function draw(
     const classes = ['comment-anchor'];
     if (id === active) classes.push('comment-anchor--active');
     if (suggestion !== undefined) classes.push('comment-anchor--suggestion');
+    if (suggestion) {
+      // The proposed words are shown where they would go, after any they would replace.
+      decorations.push(
+        Decoration.widget(range.to, () => insertedWords(suggestion, id === active), {
+          side: -1,
+          key: `suggestion:${id}:${id === active}:${suggestion}`,
+          ignoreSelection: true,
+        }),
+      );
+    }
+    if (range.from === range.to) continue;
     decorations.push(
       Decoration.inline(
         range.from,
@@ -138,6 +155,18 @@ function draw(
   return DecorationSet.create(doc, decorations);
 }
 
+/**
+ * Suggested words drawn in the text (not part of it): underlined and tinted, and said as
+ * suggested (not colour alone). Shared with the suggestion being typed.
+ */
+export function insertedWords(words: string, active = false): HTMLElement {
+  const ins = document.createElement('ins');
+  ins.className = active ? 'suggestion-insert suggestion-insert--active' : 'suggestion-insert';
+  ins.textContent = words;
+  ins.title = `Suggested words to add: “${words}” (see Comments, beside the document)`;
+  return ins;
+}
+
 function isRemote(tr: Transaction): boolean {
   const meta: unknown = tr.getMeta(ySyncPluginKey);
   return (
@@ -154,12 +183,14 @@ function build(
   const open = new Set(anchors.filter((a) => a.open).map((a) => a.id));
   const suggestions = new Map<string, string>();
   for (const a of anchors) if (a.suggestion !== undefined) suggestions.set(a.id, a.suggestion);
+  const points = new Set(anchors.filter((a) => a.insertion).map((a) => a.id));
   return {
     anchors,
     active,
     ranges,
     open,
     suggestions,
+    points,
     decorations: draw(state.doc, ranges, open, active, suggestions),
     stale: false,
   };
@@ -188,6 +219,7 @@ export function commentAnchorsPlugin(): Plugin<AnchorsState> {
         ranges: new Map(),
         open: new Set(),
         suggestions: new Map(),
+        points: new Set(),
         decorations: DecorationSet.empty,
         stale: false,
       }),
@@ -211,6 +243,12 @@ export function commentAnchorsPlugin(): Plugin<AnchorsState> {
         for (const [id, range] of value.ranges) {
           if (!range) {
             ranges.set(id, null);
+            continue;
+          }
+          if (value.points.has(id)) {
+            // A place to add words stays after the character it follows, as its anchor does.
+            const at = mapping.map(range.from, -1);
+            ranges.set(id, { from: at, to: at });
             continue;
           }
           const from = mapping.map(range.from, 1);
@@ -332,9 +370,23 @@ function encodeRange(
 export function suggestionRange(
   state: EditorState,
 ): { start: string; end: string; quote: string } | { problem: string } {
-  const { from, to, empty, $from, $to } = state.selection;
+  const { from, to, empty } = state.selection;
   if (empty)
     return { problem: 'Select the words you want to change first, then choose “Suggest an edit”.' };
+  return suggestionBetween(state, from, to);
+}
+
+/**
+ * The words `from`..`to` as a suggested edit can change them (see `suggestionRange`); when
+ * `from === to`, the one place where words would be added, typed in suggesting mode.
+ */
+export function suggestionBetween(
+  state: EditorState,
+  from: number,
+  to: number,
+): { start: string; end: string; quote: string } | { problem: string } {
+  const $from = state.doc.resolve(from);
+  const $to = state.doc.resolve(to);
   if (!$from.sameParent($to) || !$from.parent.isTextblock) {
     return {
       problem:
@@ -354,7 +406,20 @@ export function suggestionRange(
   if (quote.length > 1_000) {
     return { problem: 'Select at most 1,000 characters to change, or suggest a shorter change.' };
   }
-  const anchor = encodeRange(state, from, to);
+  const anchor = from === to ? encodePoint(state, from) : encodeRange(state, from, to);
   if (!anchor) return { problem: 'The document is still loading. Try again in a moment.' };
   return { ...anchor, quote };
+}
+
+/**
+ * A place to add words: both anchors are one Yjs position sticking to the character
+ * before it (the binding's), so words someone else types there later come after it, and
+ * the server finds nothing between the two.
+ */
+function encodePoint(state: EditorState, at: number): { start: string; end: string } | null {
+  const sync = syncState(state);
+  if (!sync) return null;
+  const position = absolutePositionToRelativePosition(at, sync.type, sync.binding.mapping);
+  const encoded = toBase64(Y.encodeRelativePosition(position as Y.RelativePosition));
+  return { start: encoded, end: encoded };
 }

@@ -10,6 +10,10 @@ import {
   suggestionRange,
   threadsAt,
 } from '../../editor/comments/commentAnchors.ts';
+import {
+  isSuggesting,
+  setSuggesting as setSuggestingMode,
+} from '../../editor/suggesting/suggestingMode.ts';
 import { subscribeToLocation } from '../../routes/navigation.ts';
 import type { DocumentConnection } from '../../sync/connectDocument.ts';
 import { Button } from '../../ui/Button.tsx';
@@ -67,6 +71,14 @@ const threadForms = (thread: CommentThread) => [
   `reply:${thread.id}`,
   ...thread.comments.map((c) => `edit:${c.id}`),
 ];
+
+/** A suggestion to add words has no words of its own (its quote is empty). */
+const isInsertion = (thread: Pick<CommentThread, 'quote' | 'suggestion'>) =>
+  thread.suggestion !== null && thread.suggestion !== undefined && thread.quote === '';
+
+/** What a thread is about, in words: "on “…”", or for words to add, "to add “…”". */
+const about = (thread: Pick<CommentThread, 'quote' | 'suggestion'>) =>
+  isInsertion(thread) ? `to add “${thread.suggestion?.text}”` : `on “${thread.quote}”`;
 
 /** The thread the address links to (`#thread-…`), if any. */
 const linkedThread = () => window.location.hash.match(/^#thread-([A-Za-z0-9]+)$/)?.[1] ?? null;
@@ -148,6 +160,7 @@ export function CommentsPanel({
         ...t.anchor,
         open: !t.resolved,
         suggestion: t.suggestion && !t.suggestion.outcome ? t.suggestion.text : undefined,
+        insertion: isInsertion(t),
       })),
     );
   }, [editor, threads]);
@@ -247,6 +260,27 @@ export function CommentsPanel({
     if (suggesting) suggestRef.current?.focus();
   }, [suggesting]);
 
+  // Suggesting mode: what is typed in the text is sent from here, and said in the status.
+  const typing = useEditorState({ editor, selector: ({ editor: e }) => isSuggesting(e.state) });
+  useEffect(() => {
+    if (!canComment) return;
+    const storage = editor.storage.suggestingMode;
+    storage.handlers = {
+      send: async (typed) => {
+        await suggestEdit(documentId, { ...typed, note: '' });
+        await refresh();
+      },
+      say: setHint,
+    };
+    return () => {
+      if (storage.handlers?.say === setHint) storage.handlers = null;
+    };
+  }, [editor, canComment, documentId, refresh]);
+  // Someone who can no longer comment stops suggesting too.
+  useEffect(() => {
+    if (!canComment && !editor.isDestroyed) setSuggestingMode(editor.view, false);
+  }, [editor, canComment]);
+
   useEffect(() => {
     const dom = editor.view.dom;
     const onKey = (event: KeyboardEvent) => {
@@ -289,7 +323,29 @@ export function CommentsPanel({
           </Button>{' '}
           <Button variant="secondary" onClick={startSuggestion}>
             Suggest an edit
+          </Button>{' '}
+          <Button
+            variant="secondary"
+            aria-pressed={typing}
+            onClick={() => {
+              setSuggestingMode(editor.view, !typing);
+              setHint(
+                typing
+                  ? 'Suggesting is off.'
+                  : 'Suggesting is on: what you type in the document becomes a suggestion.',
+              );
+              editor.commands.focus();
+            }}
+          >
+            Suggest by typing
           </Button>
+          {typing ? (
+            <p className="comments__mode">
+              <strong>Suggesting.</strong> What you type, delete or paste in the document is shown
+              as a suggestion, not written. Enter sends it (so does moving the caret away); Escape
+              discards it. Editors accept or reject it here.
+            </p>
+          ) : null}
           <p className="comments__hint" role="status">
             {hint}
           </p>
@@ -628,15 +684,25 @@ function SuggestedChange({
       await decideSuggestion(documentId, threadId, outcome);
       await onDecided(outcome);
     }, 'The suggestion could not be decided. Try again.');
+  const what = about({ quote, suggestion });
   return (
     <div className="suggestion">
       <p className="suggestion__change">
-        {suggestion.text === '' ? 'Delete ' : 'Replace '}
-        <del className="suggestion__old">{quote}</del>
-        {suggestion.text === '' ? null : (
+        {quote === '' ? (
           <>
-            {' with '}
+            {'Add '}
             <ins className="suggestion__new">{suggestion.text}</ins>
+          </>
+        ) : (
+          <>
+            {suggestion.text === '' ? 'Delete ' : 'Replace '}
+            <del className="suggestion__old">{quote}</del>
+            {suggestion.text === '' ? null : (
+              <>
+                {' with '}
+                <ins className="suggestion__new">{suggestion.text}</ins>
+              </>
+            )}
           </>
         )}
       </p>
@@ -653,11 +719,11 @@ function SuggestedChange({
             </p>
           ) : (
             <Button busy={action.busy} onClick={() => decide('accepted')}>
-              Accept<span className="visually-hidden"> the suggestion on “{quote}”</span>
+              Accept<span className="visually-hidden"> the suggestion {what}</span>
             </Button>
           )}
           <Button variant="secondary" busy={action.busy} onClick={() => decide('rejected')}>
-            Reject<span className="visually-hidden"> the suggestion on “{quote}”</span>
+            Reject<span className="visually-hidden"> the suggestion {what}</span>
           </Button>
         </div>
       ) : (
@@ -718,7 +784,7 @@ function Thread({
       aria-current={active ? 'true' : undefined}
     >
       <h3 id={headingId} className="visually-hidden">
-        {label} on “{thread.quote}”
+        {label} {about(thread)}
       </h3>
       {suggestion ? (
         <SuggestedChange
@@ -731,8 +797,12 @@ function Thread({
           onDecided={async (outcome) => {
             announce(
               outcome === 'accepted'
-                ? `Suggestion accepted: “${thread.quote}” now reads “${suggestion.text}” in the document.`
-                : `Suggestion rejected: “${thread.quote}” is unchanged.`,
+                ? isInsertion(thread)
+                  ? `Suggestion accepted: “${suggestion.text}” is now in the document.`
+                  : `Suggestion accepted: “${thread.quote}” now reads “${suggestion.text}” in the document.`
+                : isInsertion(thread)
+                  ? `Suggestion rejected: “${suggestion.text}” was not added.`
+                  : `Suggestion rejected: “${thread.quote}” is unchanged.`,
             );
             await onChanged();
           }}

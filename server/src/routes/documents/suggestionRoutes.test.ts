@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACCEPTING_GRACE_MS } from '../../services/acceptances.ts';
 import { buildUser, call, type TestUser } from '../../test/factories.ts';
-import { anchorAround, findWords as find, occurrences } from '../../test/suggestions.ts';
+import {
+  anchorAround,
+  findWords as find,
+  occurrences,
+  pointAfter,
+} from '../../test/suggestions.ts';
 import {
   appendParagraph,
   connectClient,
@@ -250,6 +255,48 @@ describe('suggested edits', () => {
     expect(stored?.suggestion).toMatchObject({ outcome: 'accepted' });
     const owners = (await server.storage.journal.loadLedger(documentId)).owners;
     expect(owners.get(stored?.suggestion?.clientId ?? 0)).toBe(patient.id);
+  });
+
+  it('a suggestion to add words at one place (typed in suggesting mode), accepted, inserts them there with the formatting before, credited to the suggester', async () => {
+    const saved = writer.saved();
+    appendParagraph(writer.doc, 'Ask at reception for help.');
+    await eventually(() => expect(writer.saved()).toBeGreaterThan(saved));
+    const { text, at } = find(writer.doc, 'Ask at reception');
+    writer.doc.transact(() => text.format(at, 'Ask at reception'.length, { bold: true }));
+    const made = await api('POST', '/suggestions', patient, {
+      anchor: pointAfter(writer.doc, 'Ask at reception'),
+      quote: '',
+      text: ' or by phone',
+    });
+    expect(made.status).toBe(201);
+    expect((await thread(made.json.id)).suggestion).toMatchObject({ text: ' or by phone' });
+    // Someone typing elsewhere in the paragraph meanwhile does not move the place.
+    text.insert(0, 'Please ');
+    await eventually(() => expect(writer.saved()).toBeGreaterThan(saved + 1));
+    expect((await decide(clinician, made.json.id, 'accepted')).status).toBe(200);
+    // In its place, and bold like the words before it.
+    await eventually(() =>
+      expect(writer.text()).toContain('Please <bold>Ask at reception or by phone</bold> for help.'),
+    );
+    const stored = await server.storage.comments.getThread(documentId, made.json.id);
+    const owners = (await server.storage.journal.loadLedger(documentId)).owners;
+    expect(owners.get(stored?.suggestion?.clientId ?? 0)).toBe(patient.id);
+    // Nothing to add and nothing selected is refused, saying what to do.
+    const empty = await api('POST', '/suggestions', patient, {
+      anchor: pointAfter(writer.doc, 'for help'),
+      quote: '',
+      text: '',
+    });
+    expect(empty.status).toBe(400);
+    expect(empty.json.error.message).toMatch(/type the words you want to add/);
+    // An insertion whose place holds words is not one: the quote must be what is there.
+    const stretched = await api('POST', '/suggestions', patient, {
+      anchor: anchorAround(writer.doc, 'for help'),
+      quote: '',
+      text: 'with',
+    });
+    expect(stretched.status).toBe(400);
+    expect(stretched.json.error.message).toMatch(/could not be found as they are now/);
   });
 
   it('an acceptance a stopped process left pending reads as open; once no process can still be writing it, deciding settles it and it can be accepted', async () => {

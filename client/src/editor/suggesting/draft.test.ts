@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import {
+  backspace,
+  type Draft,
+  forwardDelete,
+  mapDraft,
+  pastedWords,
+  typeWords,
+  withoutLastCharacter,
+} from './draft.ts';
+
+// "The letter came late", positions 1..21 as in a paragraph at the document's start.
+const paragraph = { start: 1, end: 21 };
+const widthBefore = (pos: number) => (pos > paragraph.start ? 1 : 0);
+const widthAfter = (pos: number) => (pos < paragraph.end ? 1 : 0);
+const at = (pos: number) => ({ from: pos, to: pos });
+
+describe('a suggestion typed in suggesting mode', () => {
+  it('typing at a caret starts words to add; more typing adds to them', () => {
+    const first = typeWords(null, at(11), ' first');
+    expect(first).toEqual({ draft: { from: 11, to: 11, text: ' first' } });
+    expect(typeWords(first.draft, at(11), ' class')).toEqual({
+      draft: { from: 11, to: 11, text: ' first class' },
+    });
+  });
+
+  it('typing over a selection suggests replacing the selected words', () => {
+    expect(typeWords(null, { from: 5, to: 11 }, 'note')).toEqual({
+      draft: { from: 5, to: 11, text: 'note' },
+    });
+  });
+
+  it('Backspace takes back typed words first, then strikes out the words before', () => {
+    let draft: Draft | null = { from: 11, to: 11, text: 'ab' };
+    draft = backspace(draft, at(11), widthBefore).draft;
+    expect(draft).toEqual({ from: 11, to: 11, text: 'a' });
+    draft = backspace(draft, at(11), widthBefore).draft;
+    // Nothing typed and nothing struck out: nothing to suggest.
+    expect(draft).toBeNull();
+    draft = backspace(draft, at(11), widthBefore).draft;
+    expect(draft).toEqual({ from: 10, to: 11, text: '' });
+    draft = backspace(draft, at(11), widthBefore).draft;
+    expect(draft).toEqual({ from: 9, to: 11, text: '' });
+  });
+
+  it('Backspace over a selection strikes it out; Delete strikes out the character after', () => {
+    expect(backspace(null, { from: 5, to: 11 }, widthBefore)).toEqual({
+      draft: { from: 5, to: 11, text: '' },
+    });
+    expect(forwardDelete(null, at(5), widthAfter)).toEqual({
+      draft: { from: 5, to: 6, text: '' },
+    });
+    expect(forwardDelete({ from: 5, to: 6, text: 'x' }, at(6), widthAfter)).toEqual({
+      draft: { from: 5, to: 7, text: 'x' },
+    });
+  });
+
+  it('stops at the paragraph’s edges and says so, keeping the draft', () => {
+    const draft = { from: 1, to: 3, text: 'A' };
+    expect(backspace({ ...draft, text: '' }, at(3), widthBefore)).toEqual({
+      edge: 'start',
+      draft: { ...draft, text: '' },
+    });
+    expect(forwardDelete({ from: 19, to: 21, text: '' }, at(21), widthAfter)).toEqual({
+      edge: 'end',
+      draft: { from: 19, to: 21, text: '' },
+    });
+  });
+
+  it('takes back a whole emoji or accented letter at once', () => {
+    expect(withoutLastCharacter('café 👍🏽')).toBe('café ');
+    expect(withoutLastCharacter('cafe\u0301')).toBe('caf');
+    expect(withoutLastCharacter('')).toBe('');
+  });
+
+  it('pasted lines become words of one paragraph, without invisible characters', () => {
+    expect(pastedWords('one\r\n  two\nthree ')).toBe('one two three');
+    expect(pastedWords('Res\u202Eults')).toBe('Results');
+  });
+
+  it('follows the document as others type: words added before or after stay outside', () => {
+    // Someone types three characters at position 5 (the draft's start) and at 11 (its end).
+    const insertAt = (where: number, n: number) => (pos: number, assoc: -1 | 1) =>
+      pos > where || (pos === where && assoc === 1) ? pos + n : pos;
+    expect(mapDraft({ from: 5, to: 11, text: 'x' }, insertAt(5, 3))).toEqual({
+      from: 8,
+      to: 14,
+      text: 'x',
+    });
+    expect(mapDraft({ from: 5, to: 11, text: 'x' }, insertAt(11, 3))).toEqual({
+      from: 5,
+      to: 11,
+      text: 'x',
+    });
+    // Words to add stay after the character they follow.
+    expect(mapDraft({ from: 11, to: 11, text: 'x' }, insertAt(11, 3))).toEqual({
+      from: 11,
+      to: 11,
+      text: 'x',
+    });
+    // Its words deleted by someone: it becomes words to add where they were.
+    const deleted = (pos: number) => (pos >= 5 && pos <= 11 ? 5 : pos > 11 ? pos - 6 : pos);
+    expect(mapDraft({ from: 5, to: 11, text: 'x' }, deleted)).toEqual({
+      from: 5,
+      to: 5,
+      text: 'x',
+    });
+  });
+});

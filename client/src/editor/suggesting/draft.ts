@@ -1,0 +1,108 @@
+/**
+ * A suggestion being typed in suggesting mode: the stretch of the document's words it
+ * would replace (`from`..`to`, empty for words to add at one place) and the words typed so
+ * far. Nothing typed reaches the document: the draft is drawn over it, and sent as a
+ * suggested edit when the person finishes it. Positions are the editor's (ProseMirror's).
+ *
+ * A draft grows only at its end, where the caret stays: typing adds words; Backspace takes
+ * back typed words, then strikes out one more character before the stretch; Delete strikes
+ * out the character after it. It never leaves its paragraph (the server accepts suggestions
+ * within one paragraph), so the editor says how many characters of text lie on each side.
+ */
+export interface Draft {
+  from: number;
+  to: number;
+  text: string;
+}
+
+/** Where the caret or selection is when a draft starts. */
+export interface Caret {
+  from: number;
+  to: number;
+}
+
+/**
+ * What a key did to the draft: the new one (null: nothing left to suggest), or, at the
+ * paragraph's edge, the draft unchanged and which edge.
+ */
+export interface DraftChange {
+  draft: Draft | null;
+  edge?: 'start' | 'end';
+}
+
+/** The draft, or none when it would change nothing (no words struck out or typed). */
+const settled = (draft: Draft): DraftChange =>
+  draft.from === draft.to && draft.text === '' ? { draft: null } : { draft };
+
+/** Typed words: they start a draft on the selection, or add to the one being typed. */
+export function typeWords(draft: Draft | null, caret: Caret, words: string): DraftChange {
+  if (words === '') return { draft };
+  if (!draft) return settled({ from: caret.from, to: caret.to, text: words });
+  return { draft: { ...draft, text: draft.text + words } };
+}
+
+/** The last character (as a person sees it: a whole emoji or accented letter) of `text`. */
+export function withoutLastCharacter(text: string): string {
+  const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+  let last = 0;
+  for (const { index } of segmenter.segment(text)) last = index;
+  return text.slice(0, last);
+}
+
+/**
+ * Backspace. `widthBefore(pos)` is how many positions the character just before `pos` takes
+ * (2 for a character outside the basic plane, 0 at the paragraph's start or before
+ * something that is not text).
+ */
+export function backspace(
+  draft: Draft | null,
+  caret: Caret,
+  widthBefore: (pos: number) => number,
+): DraftChange {
+  if (draft && draft.text !== '') {
+    return settled({ ...draft, text: withoutLastCharacter(draft.text) });
+  }
+  if (!draft && caret.from !== caret.to) return settled({ ...caret, text: '' });
+  const from = draft?.from ?? caret.from;
+  const width = widthBefore(from);
+  if (width === 0) return { edge: 'start', draft };
+  return settled({ from: from - width, to: draft?.to ?? caret.to, text: '' });
+}
+
+/** Delete (forward). `widthAfter(pos)` as `widthBefore`, for the character after `pos`. */
+export function forwardDelete(
+  draft: Draft | null,
+  caret: Caret,
+  widthAfter: (pos: number) => number,
+): DraftChange {
+  if (!draft && caret.from !== caret.to) return settled({ ...caret, text: '' });
+  const to = draft?.to ?? caret.to;
+  const width = widthAfter(to);
+  if (width === 0) return { edge: 'end', draft };
+  return settled({ from: draft?.from ?? caret.from, to: to + width, text: draft?.text ?? '' });
+}
+
+/**
+ * Pasted or dropped text as words of one paragraph: line breaks become spaces, and
+ * invisible control or direction characters go (the server refuses them, since they could
+ * make the words shown differ from those written).
+ */
+export function pastedWords(text: string): string {
+  return text
+    .replace(/\s*[\r\n]+\s*/g, ' ')
+    .replace(/[\p{Cc}\p{Cf}\p{Cs}\uFFFE\uFFFF]/gu, '')
+    .trim();
+}
+
+/** Maps a draft through a change of the document; null when its place is gone. */
+export function mapDraft(draft: Draft, map: (pos: number, assoc: -1 | 1) => number): Draft {
+  if (draft.from === draft.to) {
+    // Words to add stay after the character they follow, as their anchor will.
+    const at = map(draft.from, -1);
+    return { ...draft, from: at, to: at };
+  }
+  // Words typed just before or after the struck-out stretch stay outside it.
+  const from = map(draft.from, 1);
+  const to = map(draft.to, -1);
+  return { ...draft, from, to: Math.max(from, to) };
+}

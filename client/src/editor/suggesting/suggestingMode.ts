@@ -1,0 +1,428 @@
+import { Extension } from '@tiptap/core';
+import type { Node as PmNode } from '@tiptap/pm/model';
+import { type EditorState, Plugin, PluginKey, TextSelection } from '@tiptap/pm/state';
+import { Decoration, DecorationSet, type EditorView } from '@tiptap/pm/view';
+import { ySyncPluginKey } from '@tiptap/y-tiptap';
+import { remoteChangeMapping } from '../authorship/dirtyRanges.ts';
+import { insertedWords, suggestionBetween } from '../comments/commentAnchors.ts';
+import {
+  backspace,
+  type Caret,
+  type Draft,
+  type DraftChange,
+  forwardDelete,
+  mapDraft,
+  pastedWords,
+  typeWords,
+} from './draft.ts';
+
+/** A suggestion typed in suggesting mode, as the comments API takes it. */
+export interface TypedSuggestion {
+  anchor: { start: string; end: string };
+  quote: string;
+  text: string;
+}
+
+/** What the page around the editor does with typed suggestions (the comments panel). */
+export interface SuggestingHandlers {
+  /** Sends one; resolves once it is listed with the others (and so drawn by them). */
+  send: (suggestion: TypedSuggestion) => Promise<void>;
+  /** Says something in words (a status line), e.g. why a key did nothing. */
+  say: (message: string) => void;
+}
+
+interface Sending extends Draft {
+  id: number;
+}
+
+interface SuggestingState {
+  on: boolean;
+  draft: Draft | null;
+  /** Finished drafts on their way to the server, still drawn until they are listed. */
+  sending: readonly Sending[];
+}
+
+type SuggestingMeta =
+  | { type: 'mode'; on: boolean }
+  | { type: 'draft'; draft: Draft | null }
+  /** The draft is finished and on its way: drawn as being sent, no longer typed into. */
+  | { type: 'sent'; sending: Sending; wasTyped: boolean }
+  /** The server answered: no longer drawn here (the comments draw it once listed). */
+  | { type: 'answered'; id: number };
+
+export const suggestingKey = new PluginKey<SuggestingState>('suggesting');
+
+export const isSuggesting = (state: EditorState): boolean =>
+  suggestingKey.getState(state)?.on ?? false;
+
+export const suggestionDraft = (state: EditorState): Draft | null =>
+  suggestingKey.getState(state)?.draft ?? null;
+
+function isRemote(tr: { getMeta: (key: PluginKey) => unknown }): boolean {
+  const meta: unknown = tr.getMeta(ySyncPluginKey);
+  return (
+    typeof meta === 'object' && meta !== null && 'isChangeOrigin' in meta && !!meta.isChangeOrigin
+  );
+}
+
+/** How many positions the character just before `pos` takes, if it is text of the same block. */
+function widthBefore(doc: PmNode, pos: number): number {
+  const $pos = doc.resolve(pos);
+  const node = $pos.nodeBefore;
+  if (!$pos.parent.isTextblock || !node?.isText || !node.text) return 0;
+  const code = node.text.charCodeAt(node.text.length - 1);
+  return code >= 0xdc00 && code <= 0xdfff && node.text.length > 1 ? 2 : 1;
+}
+
+/** The same for the character just after `pos`. */
+function widthAfter(doc: PmNode, pos: number): number {
+  const $pos = doc.resolve(pos);
+  const node = $pos.nodeAfter;
+  if (!$pos.parent.isTextblock || !node?.isText || !node.text) return 0;
+  const code = node.text.charCodeAt(0);
+  return code >= 0xd800 && code <= 0xdbff && node.text.length > 1 ? 2 : 1;
+}
+
+/** Whether `from`..`to` is words of one paragraph (or one place in one), as a suggestion needs. */
+function isSuggestable(state: EditorState, from: number, to: number): boolean {
+  const $from = state.doc.resolve(from);
+  if (!$from.parent.isTextblock || !$from.sameParent(state.doc.resolve(to))) return false;
+  let onlyText = true;
+  state.doc.nodesBetween(from, to, (node) => {
+    if (node.isInline && !node.isText) onlyText = false;
+  });
+  return onlyText;
+}
+
+const describe = (draft: Draft, quote: string) =>
+  quote === ''
+    ? `add “${draft.text}”`
+    : draft.text === ''
+      ? `delete “${quote}”`
+      : `replace “${quote}” with “${draft.text}”`;
+
+/**
+ * Suggesting mode, as in Google Docs: what the person types, deletes or pastes does not
+ * change the document; it is drawn over it as a suggestion (struck-out words, the new words
+ * after them) and sent as a suggested edit when they press Enter, move the caret away,
+ * leave the editor or turn the mode off. Escape discards it. Others' edits still arrive and
+ * the draft follows them. Works for commenters, who cannot edit, and for editors who want
+ * their change decided by others.
+ */
+export const SuggestingMode = Extension.create<
+  Record<string, never>,
+  { handlers: SuggestingHandlers | null }
+>({
+  name: 'suggestingMode',
+  // Before the keymaps, so Backspace, Delete and Enter reach the draft first.
+  priority: 1_000,
+  addStorage() {
+    return { handlers: null };
+  },
+  addProseMirrorPlugins() {
+    const storage = this.storage;
+    return [suggestingPlugin(() => storage.handlers)];
+  },
+});
+
+declare module '@tiptap/core' {
+  interface Storage {
+    suggestingMode: { handlers: SuggestingHandlers | null };
+  }
+}
+
+export function suggestingPlugin(handlers: () => SuggestingHandlers | null): Plugin {
+  let nextId = 1;
+  const say = (message: string) => handlers()?.say(message);
+
+  const setDraft = (view: EditorView, draft: Draft | null) => {
+    const tr = view.state.tr.setMeta(suggestingKey, {
+      type: 'draft',
+      draft,
+    } satisfies SuggestingMeta);
+    if (draft) tr.setSelection(TextSelection.create(tr.doc, draft.to)).scrollIntoView();
+    view.dispatch(tr);
+  };
+
+  const change = (view: EditorView, result: DraftChange) => {
+    if (result.edge) {
+      say(
+        result.edge === 'start'
+          ? 'A suggestion stays within one paragraph: this is its start.'
+          : 'A suggestion stays within one paragraph: this is its end.',
+      );
+      return;
+    }
+    setDraft(view, result.draft);
+  };
+
+  /**
+   * Sends a finished draft (the one being typed unless said otherwise); it stays drawn,
+   * as being sent, until it is listed with the other suggestions.
+   */
+  const send = (view: EditorView, finished?: Draft) => {
+    const draft = finished ?? suggestingKey.getState(view.state)?.draft;
+    const to = handlers();
+    if (!draft || !to || view.isDestroyed) return;
+    const range = suggestionBetween(view.state, draft.from, draft.to);
+    if ('problem' in range) {
+      say(`${range.problem} Your words “${draft.text}” are still here.`);
+      return;
+    }
+    if (range.quote === draft.text) {
+      if (!finished) setDraft(view, null);
+      return;
+    }
+    const id = nextId++;
+    const what = describe(draft, range.quote);
+    view.dispatch(
+      view.state.tr.setMeta(suggestingKey, {
+        type: 'sent',
+        sending: { ...draft, id },
+        wasTyped: !finished,
+      } satisfies SuggestingMeta),
+    );
+    const finish = () => {
+      if (view.isDestroyed) return null;
+      const sent = suggestingKey.getState(view.state)?.sending.find((s) => s.id === id) ?? null;
+      view.dispatch(
+        view.state.tr.setMeta(suggestingKey, { type: 'answered', id } satisfies SuggestingMeta),
+      );
+      return sent;
+    };
+    to.send({
+      anchor: { start: range.start, end: range.end },
+      quote: range.quote,
+      text: draft.text,
+    })
+      .then(() => {
+        finish();
+        say(`Suggestion sent: ${what}. It is in Comments, beside the document.`);
+      })
+      .catch((error: unknown) => {
+        const sent = finish();
+        const reason = error instanceof Error ? error.message : 'It could not be sent.';
+        // Nothing typed is lost: back as the draft (where it now is), or said in full.
+        if (sent && view.hasFocus() && !suggestingKey.getState(view.state)?.draft) {
+          setDraft(view, { from: sent.from, to: sent.to, text: sent.text });
+          say(
+            `Your suggestion to ${what} was not sent: ${reason} It is still here: press Enter to try again, or Escape to discard it.`,
+          );
+        } else {
+          say(
+            `Your suggestion to ${what} was not sent: ${reason} Copy the words from here if you need them.`,
+          );
+        }
+      });
+  };
+
+  return new Plugin<SuggestingState>({
+    key: suggestingKey,
+    state: {
+      init: () => ({ on: false, draft: null, sending: [] }),
+      apply(tr, value) {
+        let next = value;
+        if (tr.docChanged && (value.draft || value.sending.length > 0)) {
+          const mapping = isRemote(tr)
+            ? (remoteChangeMapping(tr.before, tr.doc) ?? tr.mapping)
+            : tr.mapping;
+          const map = (pos: number, assoc: -1 | 1) => mapping.map(pos, assoc);
+          next = {
+            ...next,
+            draft: next.draft ? mapDraft(next.draft, map) : null,
+            sending: next.sending.map((s) => ({ ...mapDraft(s, map), id: s.id })),
+          };
+        }
+        const meta = tr.getMeta(suggestingKey) as SuggestingMeta | undefined;
+        switch (meta?.type) {
+          case 'mode':
+            // Turned off, the draft is sent (by the view's update, which sees it before).
+            return { ...next, on: meta.on, draft: null };
+          case 'draft':
+            return { ...next, draft: meta.draft };
+          case 'sent':
+            return {
+              ...next,
+              draft: meta.wasTyped ? null : next.draft,
+              sending: [...next.sending, meta.sending],
+            };
+          case 'answered':
+            return { ...next, sending: next.sending.filter((s) => s.id !== meta.id) };
+          default:
+            return next;
+        }
+      },
+    },
+    // Nothing the person does changes the document while they suggest (others' edits do).
+    filterTransaction(tr, state) {
+      if (!tr.docChanged || !isSuggesting(state)) return true;
+      return isRemote(tr);
+    },
+    props: {
+      decorations(state) {
+        const value = suggestingKey.getState(state);
+        if (!value || (!value.draft && value.sending.length === 0)) return null;
+        const decorations: Decoration[] = [];
+        const drafts = [...value.sending, ...(value.draft ? [value.draft] : [])];
+        for (const d of drafts) {
+          const sending = d !== value.draft;
+          if (d.to > d.from) {
+            decorations.push(
+              Decoration.inline(d.from, d.to, {
+                class: 'comment-anchor--suggestion suggestion-draft',
+                title: sending
+                  ? 'Your suggestion, being sent: these words struck out'
+                  : 'Your suggestion: these words struck out (Enter sends it, Escape discards it)',
+              }),
+            );
+          }
+          if (d.text) {
+            decorations.push(
+              Decoration.widget(
+                d.to,
+                () => {
+                  const ins = insertedWords(d.text);
+                  ins.classList.add('suggestion-insert--draft');
+                  ins.title = sending
+                    ? `Your suggested words, being sent: “${d.text}”`
+                    : `Your suggested words: “${d.text}” (Enter sends them, Escape discards them)`;
+                  return ins;
+                },
+                { side: -1, key: `draft:${sending}:${d.text}`, ignoreSelection: true },
+              ),
+            );
+          }
+        }
+        return DecorationSet.create(state.doc, decorations);
+      },
+      handleKeyDown(view, event) {
+        const value = suggestingKey.getState(view.state);
+        if (!value?.on || event.isComposing) return false;
+        const { draft } = value;
+        const caret: Caret = view.state.selection;
+        switch (event.key) {
+          case 'Escape':
+            if (!draft) return false;
+            setDraft(view, null);
+            say('Your suggestion was discarded.');
+            return true;
+          case 'Enter':
+            if (draft) send(view);
+            else {
+              say(
+                'A suggestion changes words within one paragraph, so Enter does not start a new one. Say in a comment where a new paragraph should go.',
+              );
+            }
+            return true;
+          case 'Backspace':
+          case 'Delete': {
+            if (!draft && !isSuggestable(view.state, caret.from, caret.to)) {
+              say(
+                'In suggesting mode, select words within one paragraph to suggest deleting them.',
+              );
+              return true;
+            }
+            const doc = view.state.doc;
+            change(
+              view,
+              event.key === 'Backspace'
+                ? backspace(draft, caret, (pos) => widthBefore(doc, pos))
+                : forwardDelete(draft, caret, (pos) => widthAfter(doc, pos)),
+            );
+            return true;
+          }
+          default:
+            // Formatting, undo and the like would change the document: say so, not silence.
+            if ((event.ctrlKey || event.metaKey) && /^[biuzy]$/i.test(event.key)) {
+              say('In suggesting mode only words can be suggested, not formatting or undo.');
+              return true;
+            }
+            return false;
+        }
+      },
+      handleTextInput(view, from, to, text) {
+        if (!isSuggesting(view.state)) return false;
+        typeAt(view, { from, to }, text);
+        return true;
+      },
+      handlePaste(view, _event, slice) {
+        if (!isSuggesting(view.state)) return false;
+        const text = pastedWords(slice.content.textBetween(0, slice.content.size, '\n', '\n'));
+        const { from, to } = view.state.selection;
+        if (text) typeAt(view, { from, to }, text);
+        return true;
+      },
+      handleDrop(view) {
+        if (!isSuggesting(view.state)) return false;
+        say('In suggesting mode, copy and paste words instead of dragging them.');
+        return true;
+      },
+      handleDOMEvents: {
+        blur(view) {
+          // Leaving the editor (to the comments, or anywhere) finishes the suggestion.
+          send(view);
+          return false;
+        },
+      },
+    },
+    view(view) {
+      return {
+        update(_view, previous) {
+          const before = suggestingKey.getState(previous);
+          const value = suggestingKey.getState(view.state);
+          // Turned off while typing one: it is finished.
+          if (before?.on && !value?.on && before.draft) {
+            send(view, before.draft);
+            return;
+          }
+          const draft = value?.draft;
+          if (!draft) return;
+          const { from, to } = view.state.selection;
+          // The caret moved away from the draft's end: it is finished.
+          if (from !== draft.to || to !== draft.to) send(view);
+        },
+        destroy() {
+          // The editor is being rebuilt or left (the document closed, the page changed):
+          // what was being typed is sent rather than lost.
+          const draft = suggestionDraft(view.state);
+          const to = handlers();
+          if (!draft || !to) return;
+          const range = suggestionBetween(view.state, draft.from, draft.to);
+          if ('problem' in range || range.quote === draft.text) return;
+          const what = describe(draft, range.quote);
+          to.send({
+            anchor: { start: range.start, end: range.end },
+            quote: range.quote,
+            text: draft.text,
+          }).then(
+            () => say(`Suggestion sent: ${what}.`),
+            (error: unknown) =>
+              say(
+                `Your suggestion to ${what} was not sent: ${error instanceof Error ? error.message : 'it could not be sent.'} Copy the words from here if you need them.`,
+              ),
+          );
+        },
+      };
+    },
+  });
+
+  function typeAt(view: EditorView, at: Caret, text: string) {
+    const draft = suggestingKey.getState(view.state)?.draft ?? null;
+    const start = draft ?? at;
+    if (!draft && !isSuggestable(view.state, start.from, start.to)) {
+      say(
+        'In suggesting mode, type within one paragraph, or select words within one paragraph to replace them.',
+      );
+      return;
+    }
+    change(view, typeWords(draft, at, text));
+  }
+}
+
+/** Turns suggesting mode on or off; turning it off sends what was being typed. */
+export function setSuggesting(view: EditorView, on: boolean): void {
+  if (isSuggesting(view.state) === on) return;
+  view.dispatch(
+    view.state.tr.setMeta(suggestingKey, { type: 'mode', on } satisfies SuggestingMeta),
+  );
+}

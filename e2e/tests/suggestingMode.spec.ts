@@ -1,0 +1,157 @@
+import { expect, type Page, test } from '@playwright/test';
+import {
+  addMember,
+  createDocument,
+  createWorkspace,
+  documentPage,
+  editorText,
+  newActor,
+  person,
+  signUp,
+} from '../fixtures/actors.ts';
+import { expectNoAxeViolations } from '../fixtures/axe.ts';
+
+const commentsOf = (page: Page) => page.getByRole('complementary', { name: 'Comments' });
+const FIRST_LINE =
+  'Service, commissioners, place, scope, owners, and the level of co-production we aim for.';
+const CHANGED =
+  'Service, commissioners, place, scope and timescales, leads, and the level of co-production we aim for.';
+
+
+/**
+ * Suggesting mode, as in Google Docs: a patient with the commenter permission types in the
+ * text itself; nothing they type is written, it is drawn as a suggestion and sent when they
+ * press Enter or move away. A clinician sees both suggestions live in the text and accepts
+ * them; the words are the patient's.
+ */
+test('a patient suggests by typing in the text; a clinician accepts; the words are the patient’s', async ({
+  browser,
+}) => {
+  const owner = await newActor(browser, person('Olu Owner', 'typing-owner'));
+  const patient = await newActor(browser, person('Pat Patient', 'typing-patient'));
+  const clinician = await newActor(browser, person('Cleo Clinician', 'typing-clinician'));
+  for (const actor of [owner, patient, clinician]) await signUp(actor.page, actor.person);
+  await createWorkspace(owner.page, 'Eye screening co-design');
+  await addMember(owner.page, patient.person.email, patient.person.name, {
+    permission: 'Commenter',
+    role: 'Patient or service user',
+  });
+  await addMember(owner.page, clinician.person.email, clinician.person.name, {
+    permission: 'Editor',
+    role: 'Clinician',
+  });
+  await createDocument(owner.page, 'Screening pathway', 'Service design');
+  const documentUrl = owner.page.url();
+  await patient.page.goto(documentUrl);
+  await clinician.page.goto(documentUrl);
+  const p = documentPage(patient.page);
+  const c = documentPage(clinician.page);
+  await expect(c.status).toHaveText('All changes saved');
+  await expect(p.editor).toContainText(FIRST_LINE);
+  const panel = commentsOf(patient.page);
+  const toggle = panel.getByRole('button', { name: 'Suggest by typing' });
+  const keys = patient.page.keyboard;
+
+  await test.step('the patient turns suggesting on: the page says so in words', async () => {
+    await expect(toggle).toHaveAttribute('aria-pressed', 'false');
+    await toggle.click();
+    await expect(toggle).toHaveAttribute('aria-pressed', 'true');
+    await expect(panel.getByRole('status')).toHaveText(
+      'Suggesting is on: what you type in the document becomes a suggestion.',
+    );
+    await expect(panel.getByText(/Enter sends it/)).toBeVisible();
+    await expect(p.editor).toHaveAttribute('aria-readonly', 'false');
+    await expectNoAxeViolations(patient.page, 'document page, suggesting mode on');
+  });
+
+  await test.step('typing after a word draws words to add; Enter sends them', async () => {
+    await p.editor.getByRole('paragraph').first().click();
+    await keys.press('Home');
+    for (let i = 0; i < 'Service, commissioners, place, scope'.length; i++) {
+      await keys.press('ArrowRight');
+    }
+    await keys.type(' and timescalez');
+    await keys.press('Backspace');
+    await keys.type('s');
+    const draft = p.editor.locator('.suggestion-insert--draft');
+    await expect(draft).toHaveText(' and timescales');
+    // Nothing was written: the document's own words are as they were, for both.
+    expect(await editorText(p.editor)).toContain(FIRST_LINE);
+    await expectNoAxeViolations(patient.page, 'document page, typing a suggestion');
+    await keys.press('Enter');
+    await expect(panel.getByRole('status')).toHaveText(
+      'Suggestion sent: add “ and timescales”. It is in Comments, beside the document.',
+    );
+    await expect(
+      panel.getByRole('article', { name: 'Suggestion by Pat Patient to add “ and timescales”' }),
+    ).toContainText('Add and timescales');
+    await expect(draft).toHaveCount(0);
+  });
+
+  await test.step('typing over selected words suggests replacing them; moving away sends it', async () => {
+    // The caret is still after "scope"; ", " then select "owners".
+    await keys.press('ArrowRight');
+    await keys.press('ArrowRight');
+    for (let i = 0; i < 'owners'.length; i++) await keys.press('Shift+ArrowRight');
+    await keys.type('leads');
+    await expect(p.editor.locator('.suggestion-draft')).toHaveText('owners');
+    await expect(p.editor.locator('.suggestion-insert--draft')).toHaveText('leads');
+    await keys.press('ArrowDown');
+    await expect(panel.getByRole('status')).toHaveText(
+      'Suggestion sent: replace “owners” with “leads”. It is in Comments, beside the document.',
+    );
+    await expect(panel.getByRole('article')).toHaveCount(2);
+  });
+
+  await test.step('Escape discards a suggestion being typed; nothing is sent', async () => {
+    await keys.type('never mind');
+    await expect(p.editor.locator('.suggestion-insert--draft')).toHaveText('never mind');
+    await keys.press('Escape');
+    await expect(panel.getByRole('status')).toHaveText('Your suggestion was discarded.');
+    await expect(p.editor.locator('.suggestion-insert--draft')).toHaveCount(0);
+    await expect(panel.getByRole('article')).toHaveCount(2);
+    expect(await editorText(p.editor)).toContain(FIRST_LINE);
+  });
+
+  await test.step('the clinician sees both live in the text, and accepts them', async () => {
+    const added = c.editor.locator('.suggestion-insert', { hasText: 'and timescales' });
+    await expect(added).toHaveAttribute(
+      'title',
+      'Suggested words to add: “ and timescales” (see Comments, beside the document)',
+    );
+    await expect(c.editor.locator('.comment-anchor--suggestion')).toHaveText('owners');
+    await expect(c.editor.locator('.suggestion-insert', { hasText: 'leads' })).toHaveCount(1);
+    expect(await editorText(c.editor)).toContain(FIRST_LINE);
+    await expectNoAxeViolations(clinician.page, 'document page with suggestions typed in');
+    const comments = commentsOf(clinician.page);
+    await comments
+      .getByRole('button', { name: 'Accept the suggestion to add “ and timescales”' })
+      .click();
+    await expect(comments.getByRole('status')).toHaveText(
+      'Suggestion accepted: “ and timescales” is now in the document.',
+    );
+    await comments.getByRole('button', { name: 'Accept the suggestion on “owners”' }).click();
+    await expect.poll(() => editorText(c.editor)).toContain(CHANGED);
+    await expect.poll(() => editorText(p.editor)).toContain(CHANGED);
+    await expect(c.editor.locator('.suggestion-insert')).toHaveCount(0);
+  });
+
+  await test.step('the author view credits the added words to the patient', async () => {
+    await clinician.page.getByRole('button', { name: 'Show who wrote what' }).click();
+    await c.editor.locator('.author-run', { hasText: 'timescales' }).hover();
+    await expect(clinician.page.getByRole('tooltip')).toContainText(
+      'Written by Pat Patient (Patient or service user) on',
+    );
+  });
+
+  await test.step('turned off, typing does nothing for a commenter', async () => {
+    await toggle.click();
+    await expect(toggle).toHaveAttribute('aria-pressed', 'false');
+    await p.editor.getByRole('paragraph').first().click();
+    await keys.type('zzz');
+    await expect(p.editor.locator('.suggestion-insert--draft')).toHaveCount(0);
+    expect(await editorText(p.editor)).not.toContain('zzz');
+  });
+
+  for (const actor of [owner, patient, clinician]) await actor.context.close();
+});
