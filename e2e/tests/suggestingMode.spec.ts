@@ -17,7 +17,6 @@ const FIRST_LINE =
 const CHANGED =
   'Service, commissioners, place, scope and timescales, leads, and the level of co-production we aim for.';
 
-
 /**
  * Suggesting mode, as in Google Docs: a patient with the commenter permission types in the
  * text itself; nothing they type is written, it is drawn as a suggestion and sent when they
