@@ -114,7 +114,12 @@ function safe(text: string): string {
  */
 function textRuns(
   runs: readonly Run[],
-  extra: { italics?: boolean; font?: string; authors?: ReadonlyMap<string, AuthorStyle> } = {},
+  extra: {
+    bold?: boolean;
+    italics?: boolean;
+    font?: string;
+    authors?: ReadonlyMap<string, AuthorStyle>;
+  } = {},
 ): (TextRun | CommentRangeStart | CommentRangeEnd)[] {
   return runs.flatMap((run): (TextRun | CommentRangeStart | CommentRangeEnd)[] =>
     run.comment
@@ -129,7 +134,7 @@ function textRuns(
           return new TextRun({
             text: safe(piece),
             break: i > 0 ? 1 : undefined,
-            bold: run.bold,
+            bold: run.bold || extra.bold,
             italics: run.italic || extra.italics,
             font: extra.font,
             ...(by ? { shading: by.shading, underline: by.underline } : {}),
@@ -147,6 +152,31 @@ export function docxTable(header: readonly string[], rows: readonly string[][]):
         (text) =>
           new TableCell({
             children: [new Paragraph({ children: [new TextRun({ text: safe(text), bold })] })],
+          }),
+      ),
+    });
+  return new Table({
+    width: { size: 100, type: WidthType.PERCENTAGE },
+    rows: [row(header, true), ...rows.map((cells) => row(cells, false))],
+  });
+}
+
+/**
+ * A table with a header row, each cell's runs marked with who wrote them where the
+ * outline says (a cell is otherwise plain words, the header bold).
+ */
+function runsTable(
+  header: readonly (readonly Run[])[],
+  rows: readonly (readonly (readonly Run[])[])[],
+  authors: ReadonlyMap<string, AuthorStyle>,
+): Table {
+  const row = (cells: readonly (readonly Run[])[], bold: boolean) =>
+    new TableRow({
+      tableHeader: bold,
+      children: cells.map(
+        (runs) =>
+          new TableCell({
+            children: [new Paragraph({ children: textRuns(runs, { bold, authors }) })],
           }),
       ),
     });
@@ -187,11 +217,13 @@ function render(block: OutlineBlock, authors: ReadonlyMap<string, AuthorStyle>):
       return new Paragraph({
         children: [
           new TextRun({ text: `${block.label}: `, bold: true }),
-          ...textRuns([{ text: block.text }]),
+          ...textRuns(block.runs ?? [{ text: block.text }], { authors }),
         ],
       });
     case 'table':
-      return docxTable(block.header, block.rows);
+      return block.runs
+        ? runsTable(block.runs.header, block.runs.rows, authors)
+        : docxTable(block.header, block.rows);
     case 'note':
       return new Paragraph({ children: [new TextRun({ text: safe(block.text), italics: true })] });
     case 'runChart':
@@ -292,7 +324,7 @@ function authorKey(
     new Paragraph({
       children: [
         new TextRun({
-          text: `Each person's words in the text below are tinted in their colour and underlined, each person with a different underline, as in Chorus's author view. Everyone is named as they chose to be credited.${template} Tables and structured blocks are not marked.`,
+          text: `Each person's words in the text below are tinted in their colour and underlined, each person with a different underline, as in Chorus's author view. Everyone is named as they chose to be credited.${template} Words in tables and in structured blocks are marked too: each field of a block is credited to whoever last changed it.`,
           italics: true,
         }),
       ],

@@ -530,6 +530,124 @@ describe('document outline for an export', () => {
         ]);
       });
 
+      it('credits the words in a table cell per character, and each field of a block to whoever last wrote it', () => {
+        const quote = 'My son read my results to me over the phone';
+        const doc = new Y.Doc();
+        doc.clientID = 101;
+        const cell = para('Leeds clinic');
+        doc
+          .getXmlFragment('default')
+          .insert(0, [
+            element('table', {}, [
+              element('tableRow', {}, [element('tableHeader', {}, [para('Site')])]),
+              element('tableRow', {}, [element('tableCell', {}, [cell])]),
+              element('tableRow', {}, [element('tableCell', {}, [para(`Heard: ${quote}`)])]),
+            ]),
+            element('pdsaCycle', { title: 'Text reminders', stage: 'plan', prediction: '' }),
+            element('actionLog', {}, [
+              element('actionItem', { action: 'Draft the letter', owner: 'Pat' }),
+            ]),
+            element('evidenceList', {}, [
+              element('evidenceItem', { kind: 'quote', body: quote, source: 'Sam', consent: 'no' }),
+            ]),
+          ]);
+        // The second person types into the same cell, fills in the prediction and changes
+        // the action's owner, from their own client.
+        const other = new Y.Doc();
+        other.clientID = 202;
+        Y.applyUpdate(other, Y.encodeStateAsUpdate(doc));
+        const top = (i: number) => other.getXmlFragment('default').get(i) as Y.XmlElement;
+        const row = (top(0).get(1) as Y.XmlElement).get(0) as Y.XmlElement;
+        const words = (row.get(0) as Y.XmlElement).get(0) as Y.XmlText;
+        words.insert(words.length, ' on Mondays');
+        top(1).setAttribute('prediction', 'Fewer missed appointments');
+        (top(2).get(0) as Y.XmlElement).setAttribute('owner', 'Sam');
+        Y.applyUpdate(doc, Y.encodeStateAsUpdate(other));
+        const owners = new Map([
+          [101, 'ann'],
+          [202, 'pat'],
+        ]);
+        const outline = documentOutline(doc, null, (client) => owners.get(client) ?? null);
+        const [site, pdsaHeading, stage, , , prediction] = outline.blocks;
+        expect(site).toEqual({
+          type: 'table',
+          header: ['Site'],
+          rows: [['Leeds clinic on Mondays'], ['Heard: [a quote kept within the group]']],
+          runs: {
+            header: [[{ text: 'Site', author: 'ann' }]],
+            rows: [
+              [
+                [
+                  { text: 'Leeds clinic', author: 'ann' },
+                  { text: ' on Mondays', author: 'pat' },
+                ],
+              ],
+              // A withheld quote pasted into a cell is taken out there too, the author kept.
+              [[{ text: 'Heard: [a quote kept within the group]', author: 'ann' }]],
+            ],
+          },
+        });
+        expect(pdsaHeading).toEqual({
+          type: 'heading',
+          level: 3,
+          text: 'PDSA cycle: Text reminders',
+          runs: [{ text: 'PDSA cycle: ' }, { text: 'Text reminders', author: 'ann' }],
+        });
+        expect(stage).toEqual({
+          type: 'labelled',
+          label: 'Stage',
+          text: 'Plan',
+          runs: [{ text: 'Plan', author: 'ann' }],
+        });
+        expect(prediction).toEqual({
+          type: 'labelled',
+          label: 'Prediction',
+          text: 'Fewer missed appointments',
+          runs: [{ text: 'Fewer missed appointments', author: 'pat' }],
+        });
+        // An empty field is nobody's words.
+        expect(outline.blocks).toContainEqual({
+          type: 'labelled',
+          label: 'Question',
+          text: '—',
+          runs: [{ text: '—' }],
+        });
+        // The status was never set: it is credited to whoever added the action.
+        expect(outline.blocks).toContainEqual({
+          type: 'table',
+          header: ['Action', 'Owner', 'Due', 'Status'],
+          rows: [['Draft the letter', 'Sam', '', 'Not started']],
+          runs: {
+            header: [
+              [{ text: 'Action' }],
+              [{ text: 'Owner' }],
+              [{ text: 'Due' }],
+              [{ text: 'Status' }],
+            ],
+            rows: [
+              [
+                [{ text: 'Draft the letter', author: 'ann' }],
+                [{ text: 'Sam', author: 'pat' }],
+                [],
+                [{ text: 'Not started', author: 'ann' }],
+              ],
+            ],
+          },
+        });
+        const share = (who: string) =>
+          outline.authorship?.find((s) => s.author === who)?.characters;
+        expect(share('pat')).toBe(' on Mondays'.length + 'Fewer missed appointments'.length + 3);
+        expect(JSON.stringify(outline)).not.toContain('My son read');
+        // Without asking, the same document carries no runs in its tables or fields.
+        const plain = documentOutline(doc).blocks;
+        expect(plain[0]).toEqual({
+          type: 'table',
+          header: ['Site'],
+          rows: [['Leeds clinic on Mondays'], ['Heard: [a quote kept within the group]']],
+        });
+        expect(plain[2]).toEqual({ type: 'labelled', label: 'Stage', text: 'Plan' });
+      });
+
       it('replaces a withheld quote inside one run without losing the others’ authors', () => {
         const quote = 'My son read my results to me over the phone';
         const doc = new Y.Doc();

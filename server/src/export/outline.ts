@@ -47,7 +47,9 @@ export interface Run {
   comment?: { id: number; at: 'start' | 'end' };
   /**
    * Who wrote these words (an account id; null for words nobody is credited with), when
-   * the export shows who wrote what.
+   * the export shows who wrote what: per character for text, per field for a structured
+   * block's field. Words the export adds itself (labels, headings, defaults, computed
+   * figures) have none and are left plain.
    */
   author?: string | null;
 }
@@ -77,8 +79,15 @@ export type OutlineBlock =
   | { type: 'heading'; level: 1 | 2 | 3; text: string; runs?: Run[] }
   | { type: 'paragraph'; runs: Run[]; style?: 'quote' | 'code' }
   | { type: 'bullet'; level: number; runs: Run[] }
-  | { type: 'labelled'; label: string; text: string }
-  | { type: 'table'; header: string[]; rows: string[][] }
+  /** `runs` (the text's, when the export shows who wrote what) carry who wrote it. */
+  | { type: 'labelled'; label: string; text: string; runs?: Run[] }
+  | {
+      type: 'table';
+      header: string[];
+      rows: string[][];
+      /** Each cell's runs, when the export shows who wrote what. */
+      runs?: { header: Run[][]; rows: Run[][][] };
+    }
   | { type: 'note'; text: string }
   /** A run chart drawn as a line chart: the values by date and their median. */
   | {
@@ -100,6 +109,78 @@ const text = (el: Y.XmlElement, key: string): string => {
 
 const children = (el: Y.XmlElement | Y.XmlFragment): Y.XmlElement[] =>
   el.toArray().filter((c): c is Y.XmlElement => c instanceof Y.XmlElement);
+
+/**
+ * Who last wrote an attribute of an element. A structured block's fields are attributes,
+ * one value each (the last writer wins), and the binding sets only the attributes that
+ * changed, so the Yjs item holding the value now says whose it is. An attribute never set
+ * (a choice left at its default) is credited to whoever added the element.
+ */
+function fieldAuthor(el: Y.XmlElement, key: string, authors: AuthorLookup): string | null {
+  const value = el._map.get(key);
+  const item = value && !value.deleted ? value : el._item;
+  return item ? authors(item.id.client, item.id.clock) : null;
+}
+
+/**
+ * A field's words as a run, credited to whoever last wrote the field when the export shows
+ * who wrote what. `shown` is what the export writes for it (a date spelled out, a choice's
+ * name); nothing for an empty field.
+ */
+function field(
+  el: Y.XmlElement,
+  key: string,
+  context: RunContext,
+  shown: string = text(el, key),
+  style: Pick<Run, 'bold' | 'italic'> = {},
+): Run[] {
+  if (!shown) return [];
+  const author = context.authors ? { author: fieldAuthor(el, key, context.authors) } : {};
+  return [{ text: shown, ...style, ...author }];
+}
+
+/** Words the export adds (a label, a default), never credited to anyone. */
+const fixed = (shown: string, style: Pick<Run, 'bold' | 'italic'> = {}): Run[] =>
+  shown ? [{ text: shown, ...style }] : [];
+
+const joined = (runs: readonly Run[]): string => runs.map((r) => r.text).join('');
+
+/** Adjacent runs that look the same and have the same author, as one. */
+function merged(runs: readonly Run[]): Run[] {
+  const out: Run[] = [];
+  for (const run of runs) {
+    const last = out.at(-1);
+    if (
+      last &&
+      !last.comment &&
+      !run.comment &&
+      last.bold === run.bold &&
+      last.italic === run.italic &&
+      last.author === run.author
+    ) {
+      out[out.length - 1] = { ...last, text: last.text + run.text };
+    } else out.push(run);
+  }
+  return out;
+}
+
+/** A labelled line; its runs are kept (and dropped at the end unless authors are shown). */
+function labelled(label: string, runs: Run[], empty = '—'): OutlineBlock {
+  const words = joined(runs);
+  return words
+    ? { type: 'labelled', label, text: words, runs: merged(runs) }
+    : { type: 'labelled', label, text: empty, runs: fixed(empty) };
+}
+
+/** A table from its cells' runs; the header is the export's own words. */
+function table(header: readonly string[], rows: Run[][][]): OutlineBlock {
+  return {
+    type: 'table',
+    header: [...header],
+    rows: rows.map((cells) => cells.map(joined)),
+    runs: { header: header.map((h) => fixed(h)), rows: rows.map((cells) => cells.map(merged)) },
+  };
+}
 
 /**
  * The runs of one text node, cut where a comment's range starts or ends and, when the
@@ -190,19 +271,43 @@ const plain = (el: Y.XmlElement): string =>
     .map((r) => r.text)
     .join('');
 
-/** All the text inside an element, its blocks separated by spaces (a table cell). */
-function allText(el: Y.XmlElement): string {
-  return children(el)
-    .map((c) => (c.nodeName === 'paragraph' || c.nodeName === 'heading' ? plain(c) : allText(c)))
-    .join(' ')
-    .trim();
+/**
+ * All the text inside an element, its blocks separated by spaces (a table cell), as runs
+ * that keep who wrote each character (when the export shows it) but not bold or italic:
+ * a cell is written as plain words. No comment ranges are placed in it (a thread on words
+ * in a table is listed at the end).
+ */
+function allRuns(el: Y.XmlElement, context: RunContext): Run[] {
+  const inner: RunContext = { marks: new Map(), authors: context.authors };
+  const parts = children(el).map((c) =>
+    c.nodeName === 'paragraph' || c.nodeName === 'heading' ? runsOf(c, inner) : allRuns(c, inner),
+  );
+  const runs = parts.flatMap((part, i) => (i === 0 ? part : [{ text: ' ' }, ...part]));
+  return merged(
+    trimmed(runs).map(({ text, author }) => ({
+      text,
+      ...(author === undefined ? {} : { author }),
+    })),
+  );
 }
 
-function card(out: OutlineBlock[], el: Y.XmlElement, kind: CardKind): void {
-  out.push({ type: 'heading', level: 3, text: kind.title });
-  for (const field of kind.fields) {
-    out.push({ type: 'labelled', label: field.label, text: text(el, field.key) || '—' });
+/** Runs without the white space at the start and end of their text as a whole. */
+function trimmed(runs: readonly Run[]): Run[] {
+  const out = runs.map((r) => ({ ...r }));
+  for (const r of out) {
+    r.text = r.text.trimStart();
+    if (r.text) break;
   }
+  for (const r of [...out].reverse()) {
+    r.text = r.text.trimEnd();
+    if (r.text) break;
+  }
+  return out.filter((r) => r.text !== '');
+}
+
+function card(out: OutlineBlock[], el: Y.XmlElement, kind: CardKind, context: RunContext): void {
+  out.push({ type: 'heading', level: 3, text: kind.title });
+  for (const f of kind.fields) out.push(labelled(f.label, field(el, f.key, context)));
 }
 
 function list(
@@ -225,7 +330,7 @@ function list(
   });
 }
 
-function evidence(out: OutlineBlock[], el: Y.XmlElement): void {
+function evidence(out: OutlineBlock[], el: Y.XmlElement, context: RunContext): void {
   out.push({ type: 'heading', level: 3, text: 'Experience evidence' });
   let withheld = 0;
   for (const item of children(el)) {
@@ -234,29 +339,50 @@ function evidence(out: OutlineBlock[], el: Y.XmlElement): void {
       withheld++;
       continue;
     }
+    const bold = { bold: true };
     if (e.kind === 'touchpoint') {
-      const feeling = e.feeling ? ` (${e.feeling})` : '';
+      const stage = e.journeyStage.trim();
       out.push({
         type: 'bullet',
         level: 0,
-        runs: [
-          {
-            text: `Touchpoint${e.journeyStage.trim() ? ` at ${e.journeyStage.trim()}` : ''}${feeling}: `,
-            bold: true,
-          },
-          { text: e.body },
-        ],
+        runs: merged([
+          ...fixed('Touchpoint', bold),
+          ...(stage
+            ? [...fixed(' at ', bold), ...field(item, 'journeyStage', context, stage, bold)]
+            : []),
+          ...(e.feeling
+            ? [
+                ...fixed(' (', bold),
+                ...field(item, 'feeling', context, e.feeling, bold),
+                ...fixed(')', bold),
+              ]
+            : []),
+          ...fixed(': ', bold),
+          ...(e.body ? field(item, 'body', context, e.body) : [{ text: '' }]),
+        ]),
       });
     } else {
       // Anonymised pieces go out without the name of who said it.
-      const who = e.anonymised || !e.source.trim() ? '' : ` (${e.source.trim()})`;
+      const source = e.source.trim();
+      const who =
+        e.anonymised || !source
+          ? []
+          : [
+              ...fixed(' (', bold),
+              ...field(item, 'source', context, source, bold),
+              ...fixed(')', bold),
+            ];
       out.push({
         type: 'bullet',
         level: 0,
-        runs: [
-          { text: `${evidenceKindNames[e.kind]}${who}: `, bold: true },
-          { text: e.body, italic: true },
-        ],
+        runs: merged([
+          ...fixed(evidenceKindNames[e.kind], bold),
+          ...who,
+          ...fixed(': ', bold),
+          ...(e.body
+            ? field(item, 'body', context, e.body, { italic: true })
+            : [{ text: '', italic: true }]),
+        ]),
       });
     }
   }
@@ -268,27 +394,45 @@ function evidence(out: OutlineBlock[], el: Y.XmlElement): void {
   }
 }
 
-function participants(out: OutlineBlock[], el: Y.XmlElement): void {
+function participants(out: OutlineBlock[], el: Y.XmlElement, context: RunContext): void {
   out.push({ type: 'heading', level: 3, text: 'Participants' });
   const rows = children(el).map((item) => {
     const p = listedParticipantOf(item.getAttributes());
-    // Named only as they chose; someone who has not said yet is named by role.
-    return [creditedAs(p), participantRoleLabels[p.role]];
+    // Named only as they chose; someone who has not said yet is named by role. The name
+    // is credited to whoever wrote the field it comes from.
+    const from =
+      p.creditAs === 'full_name' && p.name.trim()
+        ? 'personName'
+        : p.creditAs === 'display_name' && p.creditName.trim()
+          ? 'creditName'
+          : 'personRole';
+    return [
+      field(item, from, context, creditedAs(p)),
+      field(item, 'personRole', context, participantRoleLabels[p.role]),
+    ];
   });
-  out.push({ type: 'table', header: ['Credited as', 'Role in the group'], rows });
+  out.push(table(['Credited as', 'Role in the group'], rows));
 }
 
-function runChart(out: OutlineBlock[], el: Y.XmlElement): void {
+function runChart(out: OutlineBlock[], el: Y.XmlElement, context: RunContext): void {
   const measure = text(el, 'measure') || 'A measure';
-  out.push({ type: 'heading', level: 3, text: `Run chart: ${measure}` });
+  out.push({
+    type: 'heading',
+    level: 3,
+    text: `Run chart: ${measure}`,
+    runs: [
+      ...fixed('Run chart: '),
+      ...(text(el, 'measure') ? field(el, 'measure', context) : fixed(measure)),
+    ],
+  });
   for (const line of measureDefinitionLines(el.getAttributes())) {
-    out.push({ type: 'labelled', ...line });
+    out.push(labelled(line.label, field(el, line.key, context, line.text)));
   }
   const points = children(el)
     .map((p) => {
       const raw = p.getAttribute('value') as unknown;
       const value = typeof raw === 'number' || typeof raw === 'string' ? Number(raw) : Number.NaN;
-      return { date: text(p, 'date'), value, note: text(p, 'note') };
+      return { date: text(p, 'date'), value, note: text(p, 'note'), el: p };
     })
     .filter((p) => isIsoDate(p.date) && Number.isFinite(p.value));
   const shift = Number(text(el, 'shift')) || undefined;
@@ -313,11 +457,18 @@ function runChart(out: OutlineBlock[], el: Y.XmlElement): void {
   for (const s of analysis.signals) {
     out.push({ type: 'labelled', label: 'Signal', text: describeSignal(s, analysis.points) });
   }
-  out.push({
-    type: 'table',
-    header: ['Date', 'Value', 'Note'],
-    rows: analysis.points.map((p) => [formatDay(p.date), String(p.value), p.note]),
-  });
+  // Computed words (the median, the signals, the chart) are nobody's; each point's cells
+  // are whoever last wrote them.
+  out.push(
+    table(
+      ['Date', 'Value', 'Note'],
+      analysis.points.map((p) => [
+        field(p.el, 'date', context, formatDay(p.date)),
+        field(p.el, 'value', context, String(p.value)),
+        field(p.el, 'note', context, p.note),
+      ]),
+    ),
+  );
 }
 
 /**
@@ -335,27 +486,35 @@ function pointsInSignals(signals: readonly Signal[]): number[] {
   return [...points].sort((a, b) => a - b);
 }
 
-function pdsa(out: OutlineBlock[], el: Y.XmlElement): void {
-  out.push({ type: 'heading', level: 3, text: `PDSA cycle: ${text(el, 'title') || 'untitled'}` });
+function pdsa(out: OutlineBlock[], el: Y.XmlElement, context: RunContext): void {
+  const title = text(el, 'title');
+  out.push({
+    type: 'heading',
+    level: 3,
+    text: `PDSA cycle: ${title || 'untitled'}`,
+    runs: [...fixed('PDSA cycle: '), ...(title ? field(el, 'title', context) : fixed('untitled'))],
+  });
   const decision = text(el, 'decision');
-  const fields: [string, string][] = [
-    ['Stage', pdsaStageNames[pdsaStageOf(text(el, 'stage'))]],
-    ['Change idea being tested', text(el, 'changeIdea')],
-    ['Question', text(el, 'question')],
-    ['Prediction', text(el, 'prediction')],
-    ['Who, what, where, when', text(el, 'arrangements')],
-    ['Data to collect', text(el, 'dataPlan')],
-    ['Observations', text(el, 'observations')],
-    ['Result against the prediction', text(el, 'result')],
-    ['Decision', isPdsaDecision(decision) ? pdsaDecisionNames[decision] : ''],
-    ['Next steps', text(el, 'nextSteps')],
+  const fields: [string, string, string][] = [
+    ['Stage', 'stage', pdsaStageNames[pdsaStageOf(text(el, 'stage'))]],
+    ['Change idea being tested', 'changeIdea', text(el, 'changeIdea')],
+    ['Question', 'question', text(el, 'question')],
+    ['Prediction', 'prediction', text(el, 'prediction')],
+    ['Who, what, where, when', 'arrangements', text(el, 'arrangements')],
+    ['Data to collect', 'dataPlan', text(el, 'dataPlan')],
+    ['Observations', 'observations', text(el, 'observations')],
+    ['Result against the prediction', 'result', text(el, 'result')],
+    ['Decision', 'decision', isPdsaDecision(decision) ? pdsaDecisionNames[decision] : ''],
+    ['Next steps', 'nextSteps', text(el, 'nextSteps')],
   ];
-  for (const [label, value] of fields) out.push({ type: 'labelled', label, text: value || '—' });
+  for (const [label, key, value] of fields) {
+    out.push(labelled(label, field(el, key, context, value)));
+  }
 }
 
-function driverDiagram(out: OutlineBlock[], el: Y.XmlElement): void {
+function driverDiagram(out: OutlineBlock[], el: Y.XmlElement, context: RunContext): void {
   out.push({ type: 'heading', level: 3, text: 'Driver diagram' });
-  out.push({ type: 'labelled', label: 'Aim', text: text(el, 'aim') || '—' });
+  out.push(labelled('Aim', field(el, 'aim', context)));
   const names: Record<string, string> = {
     primaryDriver: 'Primary driver',
     secondaryDriver: 'Secondary driver',
@@ -368,7 +527,7 @@ function driverDiagram(out: OutlineBlock[], el: Y.XmlElement): void {
         level,
         runs: [
           { text: `${names[branch.nodeName] ?? 'Branch'}: `, bold: true },
-          { text: text(branch, 'label') },
+          ...(text(branch, 'label') ? field(branch, 'label', context) : [{ text: '' }]),
         ],
       });
       walk(branch, level + 1);
@@ -377,12 +536,18 @@ function driverDiagram(out: OutlineBlock[], el: Y.XmlElement): void {
   walk(el, 0);
 }
 
+/** A piece of evidence named for an export, and its element (whose words they are). */
+interface Piece {
+  label: string;
+  el: Y.XmlElement;
+}
+
 /**
  * Every piece of evidence by its uid, named for an export, or null for one that must not
  * leave the group (so a link to it does not carry its words out either).
  */
-function piecesOf(doc: Y.Doc, withheld: string[]): Map<string, string | null> {
-  const pieces = new Map<string, string | null>();
+function piecesOf(doc: Y.Doc, withheld: string[]): Map<string, Piece | null> {
+  const pieces = new Map<string, Piece | null>();
   const walk = (parent: Y.XmlElement | Y.XmlFragment) => {
     for (const el of children(parent)) {
       if (el.nodeName === 'evidenceItem') {
@@ -393,7 +558,7 @@ function piecesOf(doc: Y.Doc, withheld: string[]): Map<string, string | null> {
           pieces.set(
             uid,
             consentWarning(e) === null
-              ? evidenceLabel(e.anonymised ? { ...e, source: '' } : e)
+              ? { label: evidenceLabel(e.anonymised ? { ...e, source: '' } : e), el }
               : null,
           );
         }
@@ -404,23 +569,33 @@ function piecesOf(doc: Y.Doc, withheld: string[]): Map<string, string | null> {
   return pieces;
 }
 
-/** A priority's or decision's evidence: its words, then the pieces it links to. */
-function evidenceText(
+/**
+ * A priority's or decision's evidence: its words, then the pieces it links to. A linked
+ * piece is credited to whoever wrote its words (its body), wherever it is cited.
+ */
+function evidenceRuns(
   el: Y.XmlElement,
   basisKey: string,
-  pieces: Map<string, string | null>,
-): string {
+  pieces: Map<string, Piece | null>,
+  context: RunContext,
+): Run[] {
   const linked = parseLinks(el.getAttribute(EVIDENCE_LINKS_FIELD) as unknown)
     .filter((uid) => pieces.has(uid))
-    .map((uid) => pieces.get(uid) ?? 'a quote or story kept within the group');
-  return [text(el, basisKey), ...linked].filter(Boolean).join('; ');
+    .map((uid) => {
+      const piece = pieces.get(uid);
+      return piece
+        ? field(piece.el, 'body', context, piece.label)
+        : fixed('a quote or story kept within the group');
+    });
+  const parts = [field(el, basisKey, context), ...linked].filter((p) => p.length > 0);
+  return merged(parts.flatMap((part, i) => (i === 0 ? part : [...fixed('; '), ...part])));
 }
 
 /** The outline of one top-level (or nested) block, appended to `out`. */
 function block(
   out: OutlineBlock[],
   el: Y.XmlElement,
-  pieces: Map<string, string | null>,
+  pieces: Map<string, Piece | null>,
   context: RunContext,
 ): void {
   const items = () => children(el);
@@ -453,102 +628,114 @@ function block(
       list(out, el, 0, el.nodeName === 'orderedList', context);
       return;
     case 'table': {
-      const rows = items().map((row) => children(row).map(allText));
-      const [header, ...rest] = rows;
-      out.push({ type: 'table', header: header ?? [], rows: rest });
+      // Each cell's words keep who wrote them, character by character, as paragraphs do.
+      const rows = items().map((row) => children(row).map((cell) => allRuns(cell, context)));
+      const [header = [], ...rest] = rows;
+      out.push({
+        type: 'table',
+        header: header.map(joined),
+        rows: rest.map((cells) => cells.map(joined)),
+        runs: { header, rows: rest },
+      });
       return;
     }
     case 'horizontalRule':
       return;
     case 'charter':
-      card(out, el, charterCard);
+      card(out, el, charterCard, context);
       return;
     case 'serviceHeader': {
-      card(out, el, serviceHeaderCard);
+      card(out, el, serviceHeaderCard, context);
       const level = text(el, COPRODUCTION_FIELD);
       const known = coproductionLevels.find((l) => l === level);
-      out.push({
-        type: 'labelled',
-        label: 'How far co-production goes',
-        text: known ? coproductionLevelNames[known] : 'not chosen yet',
-      });
+      out.push(
+        labelled(
+          'How far co-production goes',
+          known ? field(el, COPRODUCTION_FIELD, context, coproductionLevelNames[known]) : [],
+          'not chosen yet',
+        ),
+      );
       return;
     }
     case 'proposedService':
-      card(out, el, proposedServiceCard);
+      card(out, el, proposedServiceCard, context);
       return;
     case 'evidenceList':
-      evidence(out, el);
+      evidence(out, el, context);
       return;
     case 'participantList':
-      participants(out, el);
+      participants(out, el, context);
       return;
     case 'runChart':
-      runChart(out, el);
+      runChart(out, el, context);
       return;
     case 'pdsaCycle':
-      pdsa(out, el);
+      pdsa(out, el, context);
       return;
     case 'driverDiagram':
-      driverDiagram(out, el);
+      driverDiagram(out, el, context);
       return;
     case 'actionLog':
       out.push({ type: 'heading', level: 3, text: 'Action log' });
-      out.push({
-        type: 'table',
-        header: ['Action', 'Owner', 'Due', 'Status'],
-        rows: items().map((a) => {
-          const due = text(a, 'due');
-          return [
-            text(a, 'action'),
-            text(a, 'owner'),
-            isIsoDate(due) ? formatDay(due) : '',
-            actionStatusNames[actionStatusOf(a.getAttribute('status') as unknown)],
-          ];
-        }),
-      });
+      out.push(
+        table(
+          ['Action', 'Owner', 'Due', 'Status'],
+          items().map((a) => {
+            const due = text(a, 'due');
+            return [
+              field(a, 'action', context),
+              field(a, 'owner', context),
+              field(a, 'due', context, isIsoDate(due) ? formatDay(due) : ''),
+              field(
+                a,
+                'status',
+                context,
+                actionStatusNames[actionStatusOf(a.getAttribute('status') as unknown)],
+              ),
+            ];
+          }),
+        ),
+      );
       return;
     case 'priorityList':
       out.push({ type: 'heading', level: 3, text: 'Priorities' });
       for (const p of items()) {
         out.push({
           type: 'paragraph',
-          runs: [{ text: text(p, 'title') || 'A priority', bold: true }],
+          runs: text(p, 'title')
+            ? field(p, 'title', context, text(p, 'title'), { bold: true })
+            : fixed('A priority', { bold: true }),
         });
-        const behind = evidenceText(p, 'evidence', pieces);
-        if (behind) out.push({ type: 'labelled', label: 'Evidence behind it', text: behind });
-        out.push({
-          type: 'labelled',
-          label: 'You said, we did: what changed',
-          text: text(p, 'changed') || '—',
-        });
-        out.push({
-          type: 'labelled',
-          label: 'What did not change, and why',
-          text: text(p, 'unchanged') || '—',
-        });
+        const behind = evidenceRuns(p, 'evidence', pieces, context);
+        if (behind.length > 0) out.push(labelled('Evidence behind it', behind));
+        out.push(labelled('You said, we did: what changed', field(p, 'changed', context)));
+        out.push(labelled('What did not change, and why', field(p, 'unchanged', context)));
       }
       return;
     case 'decisionLog':
       out.push({ type: 'heading', level: 3, text: 'Decision log' });
-      out.push({
-        type: 'table',
-        header: ['Decision', 'Decided on', 'Decided by', 'Evidence'],
-        rows: items().map((d) => {
-          const on = text(d, 'decidedOn');
-          return [
-            text(d, 'decisionText'),
-            isIsoDate(on) ? formatDay(on) : '',
-            text(d, 'decidedBy'),
-            evidenceText(d, 'basis', pieces),
-          ];
-        }),
-      });
+      out.push(
+        table(
+          ['Decision', 'Decided on', 'Decided by', 'Evidence'],
+          items().map((d) => {
+            const on = text(d, 'decidedOn');
+            return [
+              field(d, 'decisionText', context),
+              field(d, 'decidedOn', context, isIsoDate(on) ? formatDay(on) : ''),
+              field(d, 'decidedBy', context),
+              evidenceRuns(d, 'basis', pieces, context),
+            ];
+          }),
+        ),
+      );
       return;
     default: {
-      // Anything else with text in it is kept as its text.
-      const words = allText(el);
-      if (words) out.push({ type: 'paragraph', runs: [{ text: words }] });
+      // Anything else with text in it is kept as its text (credited, when asked, as text is).
+      const runs = allRuns(el, context);
+      const words = joined(runs);
+      if (words) {
+        out.push({ type: 'paragraph', runs: context.authors ? runs : [{ text: words }] });
+      }
     }
   }
 }
@@ -701,11 +888,14 @@ export function documentOutline(
     placed.delete(t);
   }
   for (const b of out) {
-    if ('runs' in b && b.runs) {
+    // Comment ranges are placed only in paragraphs, bullets and headings.
+    if ((b.type === 'paragraph' || b.type === 'bullet' || b.type === 'heading') && b.runs) {
       b.runs = b.runs.filter((r) => !r.comment || !dropped.has(r.comment.id));
     }
-    // A heading keeps its runs only to carry a comment's range or who wrote it.
+    // A heading keeps its runs only to carry a comment's range or who wrote it; a labelled
+    // line and a table only to carry who wrote it.
     if (b.type === 'heading' && !authors && !b.runs?.some((r) => r.comment)) delete b.runs;
+    if ((b.type === 'labelled' || b.type === 'table') && !authors) delete b.runs;
   }
   const unplaced = chosen.filter((t) => !placed.has(t));
   if (exported) out.push(...threadsAppendix(unplaced, exported.which, placed.size));
@@ -746,13 +936,21 @@ function authorshipOf(blocks: readonly OutlineBlock[]): AuthorShare[] {
   return [...shares].map(([author, characters]) => ({ author, characters }));
 }
 
-/** The runs of a block that has them. */
-const runsOfBlock = (b: OutlineBlock): Run[] =>
-  b.type === 'paragraph' || b.type === 'bullet'
-    ? b.runs
-    : b.type === 'heading'
-      ? (b.runs ?? [])
-      : [];
+/** The runs of a block that has them (a table's, every cell's). */
+function runsOfBlock(b: OutlineBlock): Run[] {
+  switch (b.type) {
+    case 'paragraph':
+    case 'bullet':
+      return b.runs;
+    case 'heading':
+    case 'labelled':
+      return b.runs ?? [];
+    case 'table':
+      return b.runs ? [...b.runs.header, ...b.runs.rows.flat()].flat() : [];
+    default:
+      return [];
+  }
+}
 
 /** The outline of a document alone, without comments. */
 export const outlineOf = (doc: Y.Doc): OutlineBlock[] => documentOutline(doc).blocks;
@@ -854,9 +1052,21 @@ function withoutWithheld(out: OutlineBlock[], clean: (s: string) => string): Out
       case 'bullet':
         return { ...b, runs: runs(b.runs) };
       case 'labelled':
-        return { ...b, text: clean(b.text) };
+        return { ...b, text: clean(b.text), ...(b.runs ? { runs: runs(b.runs) } : {}) };
       case 'table':
-        return { ...b, header: b.header.map(clean), rows: b.rows.map((r) => r.map(clean)) };
+        return {
+          ...b,
+          header: b.header.map(clean),
+          rows: b.rows.map((r) => r.map(clean)),
+          ...(b.runs
+            ? {
+                runs: {
+                  header: b.runs.header.map(runs),
+                  rows: b.runs.rows.map((r) => r.map(runs)),
+                },
+              }
+            : {}),
+        };
       case 'runChart':
         return { ...b, title: clean(b.title), description: clean(b.description) };
       default:

@@ -121,8 +121,13 @@ describe('measureDefinitionLines', () => {
       {
         label: 'Kind of measure',
         text: 'Balancing: whether the change causes a problem elsewhere',
+        key: 'measureType',
       },
-      { label: 'What is measured', text: 'Patients readmitted within 30 days' },
+      {
+        label: 'What is measured',
+        text: 'Patients readmitted within 30 days',
+        key: 'definition',
+      },
     ]);
     expect(measureDefinitionLines({ measureType: 'vanity' })).toEqual([]);
   });

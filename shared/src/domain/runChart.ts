@@ -281,18 +281,27 @@ export const measureAttributes: readonly string[] = [
   ...measureFields.map((f) => f.key),
 ];
 
-/** The measure's definition in words, the fields left empty skipped. */
+/**
+ * The measure's definition in words, the fields left empty skipped. Each line names the
+ * attribute it comes from, so an export can credit it to whoever wrote that field.
+ */
 export function measureDefinitionLines(
   attrs: Readonly<Record<string, unknown>>,
-): { label: string; text: string }[] {
+): { label: string; text: string; key: string }[] {
   const type = attrs[MEASURE_TYPE_FIELD];
-  const lines: { label: string; text: string }[] = [];
+  const lines: { label: string; text: string; key: string }[] = [];
   if (typeof type === 'string' && (measureTypes as readonly string[]).includes(type)) {
-    lines.push({ label: 'Kind of measure', text: measureTypeNames[type as MeasureType] });
+    lines.push({
+      label: 'Kind of measure',
+      text: measureTypeNames[type as MeasureType],
+      key: MEASURE_TYPE_FIELD,
+    });
   }
   for (const f of measureFields) {
     const v = attrs[f.key];
-    if (typeof v === 'string' && v.trim()) lines.push({ label: f.label, text: v.trim() });
+    if (typeof v === 'string' && v.trim()) {
+      lines.push({ label: f.label, text: v.trim(), key: f.key });
+    }
   }
   return lines;
 }

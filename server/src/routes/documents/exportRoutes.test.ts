@@ -252,6 +252,112 @@ describe('exporting a document as a Word file', () => {
     );
   });
 
+  it('marks who wrote the words in a table cell and in a structured block’s fields', async () => {
+    // Three people, each through their own real y-websocket client: the owner adds a table
+    // and a PDSA cycle, a nurse types into the owner's cell, a carer fills in a field.
+    const join = async (name: string, participantRole: string) => {
+      const person = await buildUser(server.url, name);
+      await call(server.url, 'POST', `/workspaces/${workspaceId}/members`, {
+        cookie: owner.cookie,
+        body: { email: person.email, permission: 'editor', participantRole },
+      });
+      return person;
+    };
+    const nurse = await join('Nia Nurse', 'clinician');
+    const carer = await join('Cal Carer', 'carer');
+    const edit = async (who: TestUser, change: (fragment: Y.XmlFragment) => void) => {
+      const client = connectClient(server.url, documentId, who.cookie, { chorus: true });
+      await waitSynced(client);
+      change(client.doc.getXmlFragment('default'));
+      await eventually(() => expect(client.saved()).toBeGreaterThan(0));
+      client.destroy();
+    };
+    const paragraph = (words: string) => {
+      const p = new Y.XmlElement('paragraph');
+      p.insert(0, [new Y.XmlText(words)]);
+      return p;
+    };
+    const cellOf = (name: string, words: string) => {
+      const cell = new Y.XmlElement(name);
+      cell.insert(0, [paragraph(words)]);
+      return cell;
+    };
+    await edit(owner, (fragment) => {
+      const table = new Y.XmlElement('table');
+      const header = new Y.XmlElement('tableRow');
+      header.insert(0, [cellOf('tableHeader', 'Site')]);
+      const row = new Y.XmlElement('tableRow');
+      row.insert(0, [cellOf('tableCell', 'Leeds clinic')]);
+      table.insert(0, [header, row]);
+      const cycle = new Y.XmlElement('pdsaCycle');
+      cycle.setAttribute('title', 'Text reminders');
+      cycle.setAttribute('stage', 'plan');
+      fragment.insert(fragment.length, [table, cycle]);
+    });
+    const last = (fragment: Y.XmlFragment, name: string) =>
+      fragment
+        .toArray()
+        .filter((el): el is Y.XmlElement => el instanceof Y.XmlElement && el.nodeName === name)
+        .at(-1);
+    await edit(nurse, (fragment) => {
+      const row = last(fragment, 'table')?.get(1) as Y.XmlElement;
+      const words = ((row.get(0) as Y.XmlElement).get(0) as Y.XmlElement).get(0) as Y.XmlText;
+      words.insert(words.length, ' on Mondays');
+    });
+    await edit(carer, (fragment) => {
+      last(fragment, 'pdsaCycle')?.setAttribute('prediction', 'Fewer missed appointments');
+    });
+
+    const exported = async (query: string) => {
+      const res = await fetch(`${server.url}/api/documents/${documentId}/export.docx${query}`, {
+        headers: { cookie: owner.cookie },
+      });
+      expect(res.status).toBe(200);
+      const zip = await JSZip.loadAsync(await res.arrayBuffer());
+      return (await zip.file('word/document.xml')?.async('string')) ?? '';
+    };
+    const body = await exported('?authors=shown');
+    // The key lists everyone whose words are anywhere, each with their own underline.
+    const underlineOf = new Map<string, string>();
+    for (const row of body.match(/<w:tr>.*?<\/w:tr>/g) ?? []) {
+      const cells = [...row.matchAll(/<w:t[^>]*>([^<]*)<\/w:t>/g)].map((m) => m[1]);
+      const line = row.match(/<w:u w:val="(\w+)"/)?.[1];
+      if (cells[0] === 'Abc' && cells[1] && line) underlineOf.set(cells[1], line);
+    }
+    expect([...underlineOf.keys()]).toEqual(
+      expect.arrayContaining(['Olive Owner', 'Nia Nurse', 'Cal Carer']),
+    );
+    expect(new Set(underlineOf.values()).size).toBe(underlineOf.size);
+    expect(body.replace(/<[^>]+>/g, '')).toContain(
+      'Words in tables and in structured blocks are marked too: each field of a block is credited to whoever last changed it.',
+    );
+    const runOf = (text: string) =>
+      body.match(new RegExp(`<w:r>(?:(?!<w:r>).)*?<w:t[^>]*>${text}</w:t>`))?.[0] ?? '';
+    const markedAs = (text: string, name: string) => {
+      const run = runOf(text);
+      expect(run, `a run of “${text}”`).not.toBe('');
+      expect(run).toContain(`<w:u w:val="${underlineOf.get(name)}"`);
+      expect(run).toMatch(/<w:shd w:fill="[0-9A-F]{6}" w:color="auto" w:val="clear"\/>/);
+    };
+    // The cell: the owner's words and the nurse's, each in their own style.
+    markedAs('Leeds clinic', 'Olive Owner');
+    markedAs(' on Mondays', 'Nia Nurse');
+    // The block's fields: the title the owner wrote, the prediction the carer filled in.
+    markedAs('Text reminders', 'Olive Owner');
+    markedAs('Fewer missed appointments', 'Cal Carer');
+    // The export's own words around them are nobody's.
+    for (const words of ['Prediction: ', 'PDSA cycle: ']) {
+      expect(runOf(words), `a run of “${words}”`).not.toBe('');
+      expect(runOf(words)).not.toContain('<w:u ');
+    }
+    // Asked for nothing, nothing is marked: the same words, plain.
+    const plain = await exported('');
+    expect(plain).toContain('Leeds clinic on Mondays');
+    expect(plain).toContain('Fewer missed appointments');
+    expect(plain).not.toContain('<w:u ');
+    expect(plain).not.toContain('<w:shd ');
+  });
+
   it('is refused to someone who cannot read the document', async () => {
     expect((await download(outsider)).status).toBe(404);
     expect((await fetch(`${server.url}/api/documents/${documentId}/export.docx`)).status).toBe(401);
