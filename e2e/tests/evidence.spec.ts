@@ -129,6 +129,41 @@ test('experience evidence records consent for quotes and maps touchpoints to the
     await expectNoAxeViolations(facilitator.page, 'service design with linked priorities');
   });
 
+  await test.step('two people change the links of one priority at once; both changes stay', async () => {
+    const QUOTE = 'Quote from A carer: “The letter scared me more than the test”';
+    const TOUCHPOINT = 'Touchpoint (Results): “Waited three weeks for a letter”';
+    const STORY = 'Story: “I rang three times and nobody knew”';
+    const add = evidenceOf(facilitator.page).getByRole('group', { name: 'Add evidence' });
+    await add.getByLabel('Story', { exact: true }).check();
+    await add.getByLabel('In their words').fill('I rang three times and nobody knew');
+    await add.getByRole('button', { name: 'Add the evidence' }).click();
+    const linksOf = (page: Page) =>
+      page
+        .getByRole('region', { name: 'Priorities' })
+        .getByRole('group', { name: 'Evidence it rests on, for the priority Kinder letters' });
+    await expect(linksOf(carer.page).getByLabel(STORY)).not.toBeChecked();
+    // The carer's tick is made offline, so it reaches the server only after the
+    // facilitator's untick and tick: all three are made to the same links unaware of
+    // each other. Kept in one field, the last to arrive overwrote the others.
+    const c = documentPage(carer.page);
+    await carer.context.setOffline(true);
+    await expect(c.status).toHaveText(/^Offline: /);
+    await linksOf(carer.page).getByLabel(TOUCHPOINT).check();
+    await linksOf(facilitator.page).getByLabel(QUOTE).uncheck();
+    await linksOf(facilitator.page).getByLabel(STORY).check();
+    await expect(f.status).toHaveText('All changes saved');
+    await expect(linksOf(carer.page).getByLabel(STORY)).not.toBeChecked();
+    await carer.context.setOffline(false);
+    await expect(c.status).toHaveText('All changes saved');
+    for (const page of [facilitator.page, carer.page]) {
+      const links = linksOf(page);
+      await expect(links.getByLabel(TOUCHPOINT)).toBeChecked();
+      await expect(links.getByLabel(STORY)).toBeChecked();
+      await expect(links.getByLabel(QUOTE)).not.toBeChecked();
+    }
+    await expectNoAxeViolations(carer.page, 'service design with links made at once');
+  });
+
   await test.step('the document downloads as a Word file', async () => {
     const [download] = await Promise.all([
       facilitator.page.waitForEvent('download'),

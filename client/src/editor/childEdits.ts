@@ -1,5 +1,6 @@
 import type { Editor } from '@tiptap/core';
 import type { Node as PmNode } from '@tiptap/pm/model';
+import type { Transaction } from '@tiptap/pm/state';
 
 /** A child as drawn: its own id (if it has one) and where it was. */
 export interface ChildRef {
@@ -48,6 +49,22 @@ export function childEdits(editor: Editor, getPos: () => number | undefined, blo
         view.dispatch(
           state.tr.setNodeMarkup(found.at, undefined, { ...found.child.attrs, ...attrs }),
         );
+      });
+    },
+    /**
+     * Changes a child's own content: `steps` adds them to the transaction, given the
+     * child and its position, and says whether there were any.
+     */
+    change(
+      ref: ChildRef,
+      isSame: (child: PmNode) => boolean,
+      steps: (tr: Transaction, child: PmNode, at: number) => boolean,
+    ) {
+      withBlock((block, pos) => {
+        const found = find(block, pos, ref, isSame);
+        if (!found) return;
+        const tr = editor.state.tr;
+        if (steps(tr, found.child, found.at)) editor.view.dispatch(tr);
       });
     },
     /** Adds a child of `type`, with an id of its own, at the end of the block. */

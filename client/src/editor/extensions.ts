@@ -17,6 +17,7 @@ import {
   SecondaryDriver,
 } from './driverDiagram/DriverDiagramView.tsx';
 import { EvidenceItem, EvidenceList } from './evidence/EvidenceView.tsx';
+import { EvidenceLink } from './evidence/evidenceLinkNodes.ts';
 import { ParticipantItem, ParticipantList } from './participants/ParticipantsView.tsx';
 import { PdsaCycleWithView } from './pdsa/PdsaCycleView.tsx';
 import { ReadPendingInput } from './pendingInput.ts';
@@ -82,6 +83,7 @@ export function contentExtensions(): AnyExtension[] {
     EvidenceItem,
     DecisionLog,
     DecisionItem,
+    EvidenceLink,
     ParticipantList,
     ParticipantItem,
   ];

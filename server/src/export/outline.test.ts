@@ -149,6 +149,53 @@ describe('document outline for an export', () => {
     });
   });
 
+  it("reads a priority's and a decision's links from their children, and from the old attribute", () => {
+    const link = (piece: string) => element('evidenceLink', { piece });
+    const doc = build([
+      element('evidenceList', {}, [
+        element('evidenceItem', {
+          uid: 'q1',
+          kind: 'quote',
+          body: 'The letter scared me',
+          source: 'Pat',
+          consent: 'yes',
+        }),
+        element('evidenceItem', {
+          uid: 't1',
+          kind: 'touchpoint',
+          body: 'Waited for results',
+          journeyStage: 'Results',
+        }),
+      ]),
+      element('priorityList', {}, [
+        // t1 twice: two people ticked it at once.
+        element('priority', { title: 'Kinder letters', evidence: 'Workshop 1' }, [
+          link('t1'),
+          link('q1'),
+          link('t1'),
+          link('gone'),
+        ]),
+      ]),
+      element('decisionLog', {}, [
+        // Stored before links were children (q1), then one more ticked since (t1).
+        element('decisionItem', { decisionText: 'Call first', evidenceLinks: 'q1' }, [link('t1')]),
+      ]),
+    ]);
+    const outline = outlineOf(doc);
+    const quote = 'Quote from Pat: “The letter scared me”';
+    const touchpoint = 'Touchpoint (Results): “Waited for results”';
+    expect(outline).toContainEqual({
+      type: 'labelled',
+      label: 'Evidence behind it',
+      text: `Workshop 1; ${touchpoint}; ${quote}`,
+    });
+    expect(outline).toContainEqual({
+      type: 'table',
+      header: ['Decision', 'Decided on', 'Decided by', 'Evidence'],
+      rows: [['Call first', '', '', `${quote}; ${touchpoint}`]],
+    });
+  });
+
   it('names participants only as they chose, by role when they have not said', () => {
     const doc = build([
       element('participantList', {}, [

@@ -11,6 +11,8 @@ import {
   coproductionLevels,
   creditedAs,
   describeSignal,
+  EVIDENCE_LINK_NODE,
+  EVIDENCE_LINK_PIECE,
   EVIDENCE_LINKS_FIELD,
   evidenceKindNames,
   evidenceLabel,
@@ -18,9 +20,9 @@ import {
   formatDay,
   isIsoDate,
   isPdsaDecision,
+  linksOf,
   listedParticipantOf,
   measureDefinitionLines,
-  parseLinks,
   participantRoleLabels,
   pdsaDecisionNames,
   pdsaStageNames,
@@ -579,7 +581,14 @@ function evidenceRuns(
   pieces: Map<string, Piece | null>,
   context: RunContext,
 ): Run[] {
-  const linked = parseLinks(el.getAttribute(EVIDENCE_LINKS_FIELD) as unknown)
+  // Its link children, and the links of a document stored before they were children.
+  const links = linksOf({
+    legacy: el.getAttribute(EVIDENCE_LINKS_FIELD) as unknown,
+    children: children(el).map((c) =>
+      c.nodeName === EVIDENCE_LINK_NODE ? (c.getAttribute(EVIDENCE_LINK_PIECE) as unknown) : null,
+    ),
+  });
+  const linked = links
     .filter((uid) => pieces.has(uid))
     .map((uid) => {
       const piece = pieces.get(uid);

@@ -213,6 +213,52 @@ describe("checking updates against the editor's schema", () => {
     );
   });
 
+  it("accepts a priority's and a decision's links as children, and refuses junk in them", () => {
+    const doc = new Y.Doc();
+    const link = (piece: string) => {
+      const el = new Y.XmlElement('evidenceLink');
+      el.setAttribute('piece', piece);
+      return el;
+    };
+    const list = new Y.XmlElement('priorityList');
+    const priority = new Y.XmlElement('priority');
+    priority.setAttribute('title', 'Kinder letters');
+    // A document stored before links were children.
+    priority.setAttribute('evidenceLinks', 'q1 t2');
+    list.insert(0, [priority]);
+    const log = new Y.XmlElement('decisionLog');
+    const decision = new Y.XmlElement('decisionItem');
+    decision.setAttribute('decisionText', 'Call first');
+    log.insert(0, [decision]);
+    doc.getXmlFragment(EDITOR_FRAGMENT).insert(0, [list, log]);
+    expect(() => validateUpdate(Y.encodeStateAsUpdate(doc), undefined, rules)).not.toThrow();
+    // The first tick moves the old links into children and empties the attribute.
+    const stored = Y.encodeStateVector(doc);
+    const linked = link('s3');
+    doc.transact(() => {
+      priority.insert(0, [link('q1'), link('t2'), linked]);
+      priority.setAttribute('evidenceLinks', '');
+      decision.insert(0, [link('q1')]);
+    });
+    const ticks = Y.encodeStateAsUpdate(doc, stored);
+    expect(() => validateUpdate(ticks, undefined, rules)).not.toThrow();
+    const ticked = Y.encodeStateVector(doc);
+    priority.delete(0, 1); // q1 unticked
+    expect(() =>
+      validateUpdate(Y.encodeStateAsUpdate(doc, ticked), undefined, rules),
+    ).not.toThrow();
+    const before = Y.encodeStateVector(doc);
+    linked.setAttribute('href', 'javascript:alert(1)');
+    expect(() => validateUpdate(Y.encodeStateAsUpdate(doc, before), undefined, rules)).toThrow(
+      /attribute "href" is not in the editor's schema/,
+    );
+    const later = Y.encodeStateVector(doc);
+    priority.insert(0, [new Y.XmlElement('script')]);
+    expect(() => validateUpdate(Y.encodeStateAsUpdate(doc, later), undefined, rules)).toThrow(
+      /element "script" is not in the editor's schema/,
+    );
+  });
+
   it('accepts every node, mark and attribute the editor writes, and edits of them', () => {
     const update = everyKindOfContent();
     expect(() => validateUpdate(update, undefined, rules)).not.toThrow();

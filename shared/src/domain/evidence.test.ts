@@ -5,9 +5,11 @@ import {
   evidenceLabel,
   evidenceOf,
   journeyOf,
+  linkEdit,
+  linksOf,
+  MAX_LINKS,
   parseLinks,
   resolveLinks,
-  withLink,
 } from './evidence.ts';
 
 const quote = (consent: string, anonymised = 'no') =>
@@ -44,18 +46,69 @@ describe('experience evidence', () => {
     ]);
   });
 
-  it('links to pieces by uid, each once, ignoring anything that is not a uid', () => {
+  it('reads the old one-attribute links by uid, each once, ignoring anything that is not a uid', () => {
     expect(parseLinks('a1 b2  a1\nc-3')).toEqual(['a1', 'b2', 'c-3']);
     expect(parseLinks('<script> ok')).toEqual(['ok']);
     expect(parseLinks(7)).toEqual([]);
-    expect(withLink('a1 b2', 'c3', true)).toBe('a1 b2 c3');
-    expect(withLink('a1 b2', 'a1', false)).toBe('b2');
-    expect(withLink('a1', 'a1', true)).toBe('a1');
-    expect(withLink('', 'bad uid', true)).toBe('');
     const pieces = [{ uid: 'a1' }, { uid: 'b2' }];
-    expect(resolveLinks('b2 gone a1', pieces)).toEqual({
+    expect(resolveLinks(['b2', 'gone', 'a1'], pieces)).toEqual({
       linked: [{ uid: 'b2' }, { uid: 'a1' }],
       removed: 1,
+    });
+  });
+
+  it('reads links from the children and from the old attribute together, each once', () => {
+    // A document stored before links were children still shows its links.
+    expect(linksOf({ legacy: 'a1 b2', children: [] })).toEqual(['a1', 'b2']);
+    // Two people ticked b2 at once (two children), and a child holds junk.
+    expect(linksOf({ legacy: 'a1', children: ['b2', 'c3', 'b2', '<x>', null, 7] })).toEqual([
+      'a1',
+      'b2',
+      'c3',
+    ]);
+    expect(linksOf({ legacy: undefined, children: [] })).toEqual([]);
+    const many = Array.from({ length: 60 }, (_, i) => `p${i}`);
+    expect(linksOf({ legacy: '', children: many })).toHaveLength(MAX_LINKS);
+  });
+
+  it('ticks a piece with a new child, and unticks it by removing every child linking it', () => {
+    expect(linkEdit({ legacy: '', children: ['a1'] }, 'b2', true)).toEqual({
+      remove: [],
+      add: ['b2'],
+      clearLegacy: false,
+    });
+    expect(linkEdit({ legacy: '', children: ['a1', 'b2', 'a1'] }, 'a1', false)).toEqual({
+      remove: [0, 2],
+      add: [],
+      clearLegacy: false,
+    });
+    // Already so, not a uid, or the most there can be: nothing to change.
+    expect(linkEdit({ legacy: '', children: ['a1'] }, 'a1', true)).toBeNull();
+    expect(linkEdit({ legacy: 'a1', children: [] }, 'a1', true)).toBeNull();
+    expect(linkEdit({ legacy: '', children: [] }, 'a1', false)).toBeNull();
+    expect(linkEdit({ legacy: '', children: [] }, 'bad uid', true)).toBeNull();
+    const full = Array.from({ length: MAX_LINKS }, (_, i) => `p${i}`);
+    expect(linkEdit({ legacy: '', children: full }, 'one-more', true)).toBeNull();
+    expect(linkEdit({ legacy: '', children: full }, 'p3', false)?.remove).toEqual([3]);
+  });
+
+  it('moves links from the old attribute into children on the first tick or untick', () => {
+    expect(linkEdit({ legacy: 'a1 b2', children: [] }, 'c3', true)).toEqual({
+      remove: [],
+      add: ['a1', 'b2', 'c3'],
+      clearLegacy: true,
+    });
+    // Unticking one kept only in the attribute: the others move, it does not.
+    expect(linkEdit({ legacy: 'a1 b2', children: [] }, 'a1', false)).toEqual({
+      remove: [],
+      add: ['b2'],
+      clearLegacy: true,
+    });
+    // Someone else moved b2 already: it is not added twice; junk in the attribute goes.
+    expect(linkEdit({ legacy: 'a1 b2 <x>', children: ['b2'] }, 'b2', false)).toEqual({
+      remove: [0],
+      add: ['a1'],
+      clearLegacy: true,
     });
   });
 

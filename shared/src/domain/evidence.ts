@@ -109,25 +109,86 @@ export function journeyOf<T extends Evidence>(
 }
 
 /**
- * A priority's or a decision's links to the pieces of evidence behind it: the pieces'
- * `uid`s, separated by spaces, in one attribute (so a link is co-edited like any field).
+ * A priority's or a decision's links to the pieces of evidence behind it. Each link is a
+ * child element of the priority or decision (`evidenceLink`) holding the piece's `uid` in
+ * its `piece` attribute, so two people ticking different pieces at once add two children
+ * and both stay, and someone unticking one piece removes only that piece's child. (One
+ * attribute holding every link kept only the last writer's list.)
+ */
+export const EVIDENCE_LINK_NODE = 'evidenceLink';
+export const EVIDENCE_LINK_PIECE = 'piece';
+
+/**
+ * Where the links were kept before they were children: the pieces' uids, separated by
+ * spaces, in one attribute of the priority or decision. Documents stored then still show
+ * them: they are read along with the children, and the first tick or untick of that
+ * priority or decision moves them into children and empties the attribute (`linkEdit`).
+ * Read as well as moved, rather than moved when the document opens, so that reading a
+ * document never writes to it (a viewer cannot, and every editor opening it at once
+ * would each move them).
  */
 export const EVIDENCE_LINKS_FIELD = 'evidenceLinks';
 
-const MAX_LINKS = 50;
+/** The most pieces one priority or decision links to. */
+export const MAX_LINKS = 50;
 const UID = /^[A-Za-z0-9_-]{1,64}$/;
+const isUid = (value: unknown): value is string => typeof value === 'string' && UID.test(value);
 
-/** The linked pieces' uids, each once; anything that is not a uid is ignored. */
+/** The uids in the old attribute, each once; anything that is not a uid is ignored. */
 export function parseLinks(value: unknown): string[] {
   if (typeof value !== 'string') return [];
-  return [...new Set(value.split(/\s+/).filter((uid) => UID.test(uid)))].slice(0, MAX_LINKS);
+  return [...new Set(value.split(/\s+/).filter(isUid))].slice(0, MAX_LINKS);
 }
 
-/** The links with one piece linked or unlinked. */
-export function withLink(value: unknown, uid: string, linked: boolean): string {
-  const links = parseLinks(value).filter((u) => u !== uid);
-  if (linked && UID.test(uid)) links.push(uid);
-  return links.slice(0, MAX_LINKS).join(' ');
+/** A priority's or decision's links as stored. */
+export interface StoredLinks {
+  /** The old attribute (`EVIDENCE_LINKS_FIELD`), as stored. */
+  legacy: unknown;
+  /** Each child's `piece` attribute, in order (null for a child that is not a link). */
+  children: readonly unknown[];
+}
+
+/**
+ * The linked pieces' uids, each once, in the order they were linked (those in the old
+ * attribute first), at most 50; anything that is not a uid is ignored. Two people
+ * ticking the same piece at once make two children for it: it is one link.
+ */
+export function linksOf(stored: StoredLinks): string[] {
+  const uids = [...parseLinks(stored.legacy), ...stored.children.filter(isUid)];
+  return [...new Set(uids)].slice(0, MAX_LINKS);
+}
+
+/** The changes to a priority's or decision's children that tick or untick one piece. */
+export interface LinkEdit {
+  /** The children to remove, by index: every one linking the unticked piece. */
+  remove: number[];
+  /** Pieces to link, each with a new child added after the others, in this order. */
+  add: string[];
+  /** Whether the old attribute is emptied (its links are in `add`, bar an unticked one). */
+  clearLegacy: boolean;
+}
+
+/**
+ * What ticking (`linked`) or unticking a piece changes, or null when nothing does: it is
+ * already so, the uid is not one, or 50 pieces are linked already. Links still in the old
+ * attribute move into children in the same change, so that from then on each link is
+ * its own child (two people doing this at once make two children for a piece: one link).
+ */
+export function linkEdit(stored: StoredLinks, uid: string, linked: boolean): LinkEdit | null {
+  if (!isUid(uid)) return null;
+  const current = linksOf(stored);
+  if (current.includes(uid) === linked) return null;
+  if (linked && current.length >= MAX_LINKS) return null;
+  const inChildren = new Set(stored.children.filter(isUid));
+  const moved = parseLinks(stored.legacy).filter(
+    (u) => u !== uid && current.includes(u) && !inChildren.has(u),
+  );
+  const remove = linked ? [] : stored.children.flatMap((piece, i) => (piece === uid ? [i] : []));
+  return {
+    remove,
+    add: linked ? [...moved, uid] : moved,
+    clearLegacy: typeof stored.legacy === 'string' && stored.legacy !== '',
+  };
 }
 
 /** A piece named in one line, for a list to pick from: "Quote from Pat: “I waited…”". */
@@ -142,11 +203,10 @@ export function evidenceLabel(e: Evidence): string {
 
 /** Which links still find their piece, and how many point at pieces since removed. */
 export function resolveLinks<T extends { uid: string }>(
-  value: unknown,
+  links: readonly string[],
   pieces: readonly T[],
 ): { linked: T[]; removed: number } {
   const byUid = new Map(pieces.map((p) => [p.uid, p]));
-  const links = parseLinks(value);
   const linked = links.map((uid) => byUid.get(uid)).filter((p): p is T => p !== undefined);
   return { linked, removed: links.length - linked.length };
 }

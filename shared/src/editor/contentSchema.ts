@@ -7,7 +7,12 @@ import {
 } from '../domain/cards.ts';
 import { decisionFields } from '../domain/decisionLog.ts';
 import { driverAttributes, driverLevels } from '../domain/driverDiagram.ts';
-import { EVIDENCE_LINKS_FIELD, evidenceFields } from '../domain/evidence.ts';
+import {
+  EVIDENCE_LINK_NODE,
+  EVIDENCE_LINK_PIECE,
+  EVIDENCE_LINKS_FIELD,
+  evidenceFields,
+} from '../domain/evidence.ts';
 import { participantFields } from '../domain/participantList.ts';
 import { pdsaFields } from '../domain/pdsa.ts';
 import { priorityFields } from '../domain/priorities.ts';
@@ -50,6 +55,8 @@ export const structuredContent = {
     'evidenceItem',
     'decisionLog',
     'decisionItem',
+    // A priority's or decision's link to a piece of evidence, one child per link.
+    EVIDENCE_LINK_NODE,
     'participantList',
     'participantItem',
   ],
@@ -69,6 +76,8 @@ export const structuredContent = {
     ...driverAttributes,
     ...evidenceFields,
     ...decisionFields,
+    EVIDENCE_LINK_PIECE,
+    // Where links were kept before they were children: still read, emptied on first edit.
     EVIDENCE_LINKS_FIELD,
     ...participantFields,
     // A child's own id in a structured block (an action, a priority, a branch...), so an

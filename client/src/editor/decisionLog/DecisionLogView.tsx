@@ -12,6 +12,7 @@ import { useId, useState } from 'react';
 import { AddForm } from '../AddForm.tsx';
 import { childEdits } from '../childEdits.ts';
 import { EvidenceLinks, useEvidencePieces } from '../evidence/EvidenceLinks.tsx';
+import { LINKS_CONTENT, linkedPiecesOf, linkSteps } from '../evidence/evidenceLinkNodes.ts';
 import { SyncedField, storedText } from '../SyncedField.tsx';
 
 const MAX_TEXT = 2_000;
@@ -24,7 +25,7 @@ interface Stored {
   decidedOn: string;
   decidedBy: string;
   basis: string;
-  links: string;
+  links: string[];
   child: number;
 }
 
@@ -38,7 +39,7 @@ function decisionsOf(node: PmNode): Stored[] {
       decidedOn: isIsoDate(on) ? on : '',
       decidedBy: textOf(child.attrs.decidedBy),
       basis: textOf(child.attrs.basis),
-      links: textOf(child.attrs[EVIDENCE_LINKS_FIELD]),
+      links: linkedPiecesOf(child),
       uid: textOf(child.attrs.uid),
       child: index,
     });
@@ -55,16 +56,17 @@ function DecisionLogView({ node, editor, getPos }: ReactNodeViewProps) {
   const pieces = useEvidencePieces(editor);
 
   const edits = childEdits(editor, getPos, 'decisionLog');
+  const same = (d: Stored) => (child: PmNode) => textOf(child.attrs.decisionText) === d.decision;
   const change = (
     d: Stored,
-    key: 'decision' | 'decidedOn' | 'decidedBy' | 'basis' | typeof EVIDENCE_LINKS_FIELD,
+    key: 'decision' | 'decidedOn' | 'decidedBy' | 'basis',
     value: string,
   ) =>
-    edits.update(
-      d,
-      (child) => key === 'decision' || textOf(child.attrs.decisionText) === d.decision,
-      { [key === 'decision' ? 'decisionText' : key]: value },
-    );
+    edits.update(d, key === 'decision' ? () => true : same(d), {
+      [key === 'decision' ? 'decisionText' : key]: value,
+    });
+  const link = (d: Stored, uid: string, linked: boolean) =>
+    edits.change(d, same(d), (tr, child, at) => linkSteps(tr, child, at, uid, linked));
   const add = ({
     decision,
     ...rest
@@ -121,10 +123,10 @@ function DecisionLogView({ node, editor, getPos }: ReactNodeViewProps) {
           />
           <EvidenceLinks
             editor={editor}
-            value={d.links}
+            links={d.links}
             canEdit={canEdit}
             of={`decision ${d.child + 1}`}
-            onChange={(v) => change(d, EVIDENCE_LINKS_FIELD, v)}
+            onChange={(uid, linked) => link(d, uid, linked)}
           />
           <SyncedField
             label="The evidence it rests on, in words"
@@ -246,12 +248,16 @@ export const DecisionItem = Node.create({
   name: 'decisionItem',
   atom: true,
   selectable: false,
+  // Its links to pieces of evidence, one child each (see `evidenceLinkNodes.ts`).
+  content: LINKS_CONTENT,
   addAttributes() {
     return {
       decisionText: { default: '' },
       decidedOn: { default: '' },
       decidedBy: { default: '' },
       basis: { default: '' },
+      // Still declared: the binding deletes any attribute the schema lacks, and documents
+      // stored before links were children still hold theirs.
       [EVIDENCE_LINKS_FIELD]: { default: '' },
       uid: { default: '' },
     };
@@ -260,6 +266,6 @@ export const DecisionItem = Node.create({
     return [{ tag: 'div[data-decision]' }];
   },
   renderHTML({ HTMLAttributes }) {
-    return ['div', { ...HTMLAttributes, 'data-decision': '' }];
+    return ['div', { ...HTMLAttributes, 'data-decision': '' }, 0];
   },
 });

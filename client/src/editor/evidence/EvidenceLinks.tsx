@@ -1,4 +1,4 @@
-import { evidenceLabel, evidenceOf, resolveLinks, withLink } from '@chorus/shared';
+import { evidenceLabel, evidenceOf, MAX_LINKS, resolveLinks } from '@chorus/shared';
 import type { Node as PmNode } from '@tiptap/pm/model';
 import { type Editor, useEditorState } from '@tiptap/react';
 import { useId } from 'react';
@@ -39,25 +39,31 @@ export function useEvidencePieces(editor: Editor): Piece[] {
  * picked from a list of the pieces (checkboxes, easy with a keyboard or screen reader)
  * and read as a list by everyone else. A link is the piece's id, so it follows the piece
  * wherever it moves and whatever is changed in it; a removed piece is said to be gone.
+ * Each tick or untick is one change of its own (`linkSteps`), so two people ticking
+ * different pieces at once both keep theirs.
  */
 export function EvidenceLinks({
   editor,
-  value,
+  links,
   canEdit,
   of,
   onChange,
 }: {
   editor: Editor;
-  /** The stored links (see `EVIDENCE_LINKS_FIELD`). */
-  value: string;
+  /** The linked pieces' uids (`linkedPiecesOf`). */
+  links: readonly string[];
   canEdit: boolean;
   /** What the links belong to, for names: "the priority “Results within a week”". */
   of: string;
-  onChange: (value: string) => void;
+  /** Ticks (`linked`) or unticks one piece. */
+  onChange: (uid: string, linked: boolean) => void;
 }) {
   const box = useId();
   const pieces = useEvidencePieces(editor);
-  const { linked, removed } = resolveLinks(value, pieces);
+  const { linked, removed } = resolveLinks(links, pieces);
+  // A tick past the most there can be would not be kept: say so rather than let the
+  // box spring back unchecked with no word why.
+  const full = links.length >= MAX_LINKS;
   const gone =
     removed > 0
       ? `${removed} linked ${removed === 1 ? 'piece has' : 'pieces have'} since been removed from the document.`
@@ -90,18 +96,28 @@ export function EvidenceLinks({
           then link them here.
         </p>
       ) : (
-        pieces.map((p, i) => (
-          <div className="checkbox" key={p.uid}>
-            <input
-              id={`${box}-${i}`}
-              type="checkbox"
-              checked={linked.some((l) => l.uid === p.uid)}
-              onChange={(event) => onChange(withLink(value, p.uid, event.target.checked))}
-            />
-            <label htmlFor={`${box}-${i}`}>{p.label}</label>
-          </div>
-        ))
+        pieces.map((p, i) => {
+          const checked = links.includes(p.uid);
+          return (
+            <div className="checkbox" key={p.uid}>
+              <input
+                id={`${box}-${i}`}
+                type="checkbox"
+                checked={checked}
+                disabled={full && !checked}
+                aria-describedby={full && !checked ? `${box}-full` : undefined}
+                onChange={(event) => onChange(p.uid, event.target.checked)}
+              />
+              <label htmlFor={`${box}-${i}`}>{p.label}</label>
+            </div>
+          );
+        })
       )}
+      {full ? (
+        <p id={`${box}-full`}>
+          {MAX_LINKS} pieces are linked, the most there can be: untick one to link another.
+        </p>
+      ) : null}
       {gone ? <p>{gone}</p> : null}
     </fieldset>
   );

@@ -1,10 +1,11 @@
-import { describePriorities, EVIDENCE_LINKS_FIELD, hasEntry, type Priority } from '@chorus/shared';
+import { describePriorities, hasEntry, type Priority } from '@chorus/shared';
 import type { Node as PmNode } from '@tiptap/pm/model';
 import { NodeViewWrapper, type ReactNodeViewProps, ReactNodeViewRenderer } from '@tiptap/react';
 import { useId, useState } from 'react';
 import { AddForm } from '../AddForm.tsx';
 import { childEdits } from '../childEdits.ts';
 import { EvidenceLinks } from '../evidence/EvidenceLinks.tsx';
+import { linkedPiecesOf, linkSteps } from '../evidence/evidenceLinkNodes.ts';
 import { SyncedField, storedText } from '../SyncedField.tsx';
 import { PriorityList } from './priorityNodes.ts';
 
@@ -13,7 +14,7 @@ const textOf = (value: unknown) => storedText(value, MAX_TEXT);
 
 interface StoredPriority extends Priority {
   uid: string;
-  links: string;
+  links: string[];
   child: number;
 }
 
@@ -25,7 +26,7 @@ function prioritiesOf(node: PmNode): StoredPriority[] {
       evidence: textOf(child.attrs.evidence),
       changed: textOf(child.attrs.changed),
       unchanged: textOf(child.attrs.unchanged),
-      links: textOf(child.attrs[EVIDENCE_LINKS_FIELD]),
+      links: linkedPiecesOf(child),
       uid: textOf(child.attrs.uid),
       child: index,
     });
@@ -72,10 +73,12 @@ function PrioritiesView({ node, editor, getPos }: ReactNodeViewProps) {
           />
           <EvidenceLinks
             editor={editor}
-            value={p.links}
+            links={p.links}
             canEdit={canEdit}
             of={`the priority ${nameOf(p)}`}
-            onChange={(v) => edits.update(p, same(p), { [EVIDENCE_LINKS_FIELD]: v })}
+            onChange={(uid, linked) =>
+              edits.change(p, same(p), (tr, child, at) => linkSteps(tr, child, at, uid, linked))
+            }
           />
           <SyncedField
             label="Evidence behind it, in words"
