@@ -143,6 +143,31 @@ test('a patient suggests by typing in the text; a clinician accepts; the words a
     );
   });
 
+  await test.step('an editor can suggest too: formatting is off, and their words are a suggestion', async () => {
+    const comments = commentsOf(clinician.page);
+    await comments.getByRole('button', { name: 'Suggest by typing' }).click();
+    await expect(c.toolbar.getByRole('button', { name: 'Bold' })).toBeDisabled();
+    await expect(
+      clinician.page.getByText(/Suggesting: formatting and blocks are off/),
+    ).toBeVisible();
+    await c.editor.getByRole('paragraph').first().click();
+    await clinician.page.keyboard.press('Home');
+    await clinician.page.keyboard.type('Reviewed yearly: ');
+    await clinician.page.keyboard.press('Enter');
+    await expect(comments.getByRole('status')).toHaveText(
+      'Suggestion sent: add “Reviewed yearly: ”. It is in Comments, beside the document.',
+    );
+    expect(await editorText(c.editor)).not.toContain('Reviewed yearly');
+    await expect(
+      commentsOf(patient.page).getByRole('article', {
+        name: 'Suggestion by Cleo Clinician to add “Reviewed yearly: ”',
+      }),
+    ).toBeVisible();
+    await expectNoAxeViolations(clinician.page, 'document page, an editor suggesting');
+    await comments.getByRole('button', { name: 'Suggest by typing' }).click();
+    await expect(c.toolbar.getByRole('button', { name: 'Bold' })).toBeEnabled();
+  });
+
   await test.step('turned off, typing does nothing for a commenter', async () => {
     await toggle.click();
     await expect(toggle).toHaveAttribute('aria-pressed', 'false');

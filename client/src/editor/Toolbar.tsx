@@ -4,6 +4,7 @@ import { type KeyboardEvent, type ReactNode, useRef, useState } from 'react';
 import { LinkForm } from './LinkForm.tsx';
 import { readPendingInput } from './pendingInput.ts';
 import { describeShortcut } from './shortcuts.ts';
+import { isSuggesting } from './suggesting/suggestingMode.ts';
 
 interface ToolbarProps {
   editor: Editor;
@@ -71,8 +72,11 @@ export function Toolbar({ editor, editable, kind }: ToolbarProps) {
       inTable: e.isActive('table'),
       canUndo: e.can().undo(),
       canRedo: e.can().redo(),
+      suggesting: isSuggesting(e.state),
     }),
   });
+  // While suggesting, only words are suggested: formatting and blocks would change the text.
+  const canChange = editable && !state.suggesting;
 
   const chain = () => {
     readPendingInput(editor.view);
@@ -85,7 +89,7 @@ export function Toolbar({ editor, editable, kind }: ToolbarProps) {
       face: `H${level}`,
       shortcut: `Mod-Alt-${level}`,
       pressed: state[`h${level}`],
-      enabled: editable,
+      enabled: canChange,
       run: () => chain().toggleHeading({ level }).run(),
     })),
     {
@@ -94,7 +98,7 @@ export function Toolbar({ editor, editable, kind }: ToolbarProps) {
       face: <b>B</b>,
       shortcut: 'Mod-b',
       pressed: state.bold,
-      enabled: editable,
+      enabled: canChange,
       run: () => chain().toggleBold().run(),
     },
     {
@@ -103,7 +107,7 @@ export function Toolbar({ editor, editable, kind }: ToolbarProps) {
       face: <i>I</i>,
       shortcut: 'Mod-i',
       pressed: state.italic,
-      enabled: editable,
+      enabled: canChange,
       run: () => chain().toggleItalic().run(),
     },
     {
@@ -112,7 +116,7 @@ export function Toolbar({ editor, editable, kind }: ToolbarProps) {
       face: '• List',
       shortcut: 'Mod-Shift-8',
       pressed: state.bulletList,
-      enabled: editable,
+      enabled: canChange,
       run: () => chain().toggleBulletList().run(),
     },
     {
@@ -121,7 +125,7 @@ export function Toolbar({ editor, editable, kind }: ToolbarProps) {
       face: '1. List',
       shortcut: 'Mod-Shift-7',
       pressed: state.orderedList,
-      enabled: editable,
+      enabled: canChange,
       run: () => chain().toggleOrderedList().run(),
     },
     {
@@ -130,91 +134,91 @@ export function Toolbar({ editor, editable, kind }: ToolbarProps) {
       face: 'Link',
       expanded: linkOpen,
       controls: LINK_FORM_ID,
-      enabled: editable,
+      enabled: canChange,
       run: () => setLinkOpen((open) => !open),
     },
     {
       id: 'table',
       name: 'Insert table',
       face: 'Table',
-      enabled: editable && !state.inTable,
+      enabled: canChange && !state.inTable,
       run: () => chain().insertTable({ rows: 3, cols: 3, withHeaderRow: true }).run(),
     },
     {
       id: 'runChart',
       name: 'Insert run chart',
       face: 'Run chart',
-      enabled: editable && !state.inTable,
+      enabled: canChange && !state.inTable,
       run: () => chain().insertContent({ type: 'runChart' }).run(),
     },
     {
       id: 'pdsaCycle',
       name: 'Insert PDSA cycle',
       face: 'PDSA cycle',
-      enabled: editable && !state.inTable,
+      enabled: canChange && !state.inTable,
       run: () => chain().insertContent({ type: 'pdsaCycle' }).run(),
     },
     {
       id: 'actionLog',
       name: 'Insert action log',
       face: 'Action log',
-      enabled: editable && !state.inTable,
+      enabled: canChange && !state.inTable,
       run: () => chain().insertContent({ type: 'actionLog' }).run(),
     },
     {
       id: 'evidence',
       name: 'Insert experience evidence',
       face: 'Evidence',
-      enabled: editable && !state.inTable,
+      enabled: canChange && !state.inTable,
       run: () => chain().insertContent({ type: 'evidenceList' }).run(),
     },
     {
       id: 'priorities',
       name: 'Insert priorities',
       face: 'Priorities',
-      enabled: editable && !state.inTable,
+      enabled: canChange && !state.inTable,
       run: () => chain().insertContent({ type: 'priorityList' }).run(),
     },
     {
       id: 'decisionLog',
       name: 'Insert decision log',
       face: 'Decision log',
-      enabled: editable && !state.inTable,
+      enabled: canChange && !state.inTable,
       run: () => chain().insertContent({ type: 'decisionLog' }).run(),
     },
     {
       id: 'charter',
       name: 'Insert charter',
       face: 'Charter',
-      enabled: editable && !state.inTable,
+      enabled: canChange && !state.inTable,
       run: () => chain().insertContent({ type: 'charter' }).run(),
     },
     {
       id: 'driverDiagram',
       name: 'Insert driver diagram',
       face: 'Driver diagram',
-      enabled: editable && !state.inTable,
+      enabled: canChange && !state.inTable,
       run: () => chain().insertContent({ type: 'driverDiagram' }).run(),
     },
     {
       id: 'serviceHeader',
       name: 'Insert service details',
       face: 'Service details',
-      enabled: editable && !state.inTable,
+      enabled: canChange && !state.inTable,
       run: () => chain().insertContent({ type: 'serviceHeader' }).run(),
     },
     {
       id: 'participants',
       name: 'Insert participants',
       face: 'Participants',
-      enabled: editable && !state.inTable,
+      enabled: canChange && !state.inTable,
       run: () => chain().insertContent({ type: 'participantList' }).run(),
     },
     {
       id: 'proposedService',
       name: 'Insert proposed service',
       face: 'Proposed service',
-      enabled: editable && !state.inTable,
+      enabled: canChange && !state.inTable,
       run: () => chain().insertContent({ type: 'proposedService' }).run(),
     },
     {
@@ -222,7 +226,7 @@ export function Toolbar({ editor, editable, kind }: ToolbarProps) {
       name: 'Undo',
       face: 'Undo',
       shortcut: 'Mod-z',
-      enabled: editable && state.canUndo,
+      enabled: canChange && state.canUndo,
       run: () => chain().undo().run(),
     },
     {
@@ -230,7 +234,7 @@ export function Toolbar({ editor, editable, kind }: ToolbarProps) {
       name: 'Redo',
       face: 'Redo',
       shortcut: 'Mod-Shift-z',
-      enabled: editable && state.canRedo,
+      enabled: canChange && state.canRedo,
       run: () => chain().redo().run(),
     },
   ];
@@ -296,7 +300,13 @@ export function Toolbar({ editor, editable, kind }: ToolbarProps) {
           );
         })}
       </div>
-      {linkOpen && editable ? (
+      {editable && state.suggesting ? (
+        <p className="toolbar__note">
+          Suggesting: formatting and blocks are off. Turn off “Suggest by typing” beside the
+          document to edit directly.
+        </p>
+      ) : null}
+      {linkOpen && canChange ? (
         <LinkForm id={LINK_FORM_ID} editor={editor} onClose={closeLinkForm} />
       ) : null}
     </div>
