@@ -82,19 +82,16 @@ test('a driver diagram is built together with the keyboard and read as nested li
   await l.editor.getByText('Plan, do, study, act for each change idea').click();
   await lead.page.keyboard.press('End');
   await l.toolbar.getByRole('button', { name: 'Insert PDSA cycle' }).click();
-  const idea = lead.page
-    .getByRole('region', { name: 'PDSA cycle' })
-    .getByLabel('Change idea being tested');
-  await expect
-    .poll(() =>
-      idea.evaluate((input) =>
-        input instanceof HTMLInputElement && input.list
-          ? Array.from(input.list.options, (o) => o.value)
-          : [],
-      ),
-    )
-    .toEqual(['Text reminders two days before']);
-  await idea.fill('Text reminders two days before');
+  const cycle = lead.page.getByRole('region', { name: 'PDSA cycle' });
+  const picker = cycle.getByLabel('Or pick one from the driver diagram');
+  await expect(picker.locator('option')).toHaveText([
+    'None: the words written above',
+    'Text reminders two days before',
+  ]);
+  await picker.selectOption({ label: 'Text reminders two days before' });
+  await expect(cycle.getByLabel('Change idea being tested')).toHaveValue(
+    'Text reminders two days before',
+  );
   await expect(l.status).toHaveText('All changes saved');
   await expectNoAxeViolations(lead.page, 'PDSA cycle offering the diagram’s change ideas');
 

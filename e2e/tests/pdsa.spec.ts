@@ -142,3 +142,145 @@ test('a PDSA cycle is planned together, and its prediction locks when Do starts'
 
   for (const actor of [lead, partner, reader]) await actor.context.close();
 });
+
+/**
+ * A cycle tests a change idea picked from the plan's driver diagram: the link follows the
+ * idea when a patient partner rewords it in the diagram, on every screen, and when the
+ * lead removes the idea the cycle says so in words, keeping its last words, until another
+ * is picked or written.
+ */
+test('a cycle’s change idea picked from the driver diagram follows a rename, and a removal is said', async ({
+  browser,
+}) => {
+  const lead = await newActor(browser, person('Lee Lead', 'pdsa-idea-lead'));
+  const partner = await newActor(browser, person('Pat Partner', 'pdsa-idea-partner'));
+  for (const actor of [lead, partner]) await signUp(actor.page, actor.person);
+  await createWorkspace(lead.page, 'Outpatients collaborative');
+  await addMember(lead.page, partner.person.email, partner.person.name, {
+    permission: 'Editor',
+    role: 'Patient or service user',
+  });
+  await createDocument(lead.page, 'Fewer missed appointments', 'Improvement plan');
+  await partner.page.goto(lead.page.url());
+  const l = documentPage(lead.page);
+  const p = documentPage(partner.page);
+  const diagramOf = (page: Page) => page.getByRole('region', { name: 'Driver diagram' });
+  const ideaField = (page: Page) => cycleOf(page).getByLabel('Change idea being tested');
+  const picker = (page: Page) => cycleOf(page).getByLabel('Or pick one from the driver diagram');
+  const BRANCH = 'Reminders that reach people';
+
+  await test.step('the lead builds a driver diagram with two change ideas, and adds a cycle', async () => {
+    await l.editor.getByText('Aim, primary drivers, secondary drivers').click();
+    await lead.page.keyboard.press('End');
+    await l.toolbar.getByRole('button', { name: 'Insert driver diagram' }).click();
+    const diagram = diagramOf(lead.page);
+    const primary = diagram.getByLabel('Add a primary driver', { exact: true });
+    await primary.fill('Patients remember their appointment');
+    await primary.press('Enter');
+    const secondary = diagram.getByLabel(
+      'Add a secondary driver to “Patients remember their appointment”',
+    );
+    await secondary.fill(BRANCH);
+    await secondary.press('Enter');
+    const idea = diagram.getByLabel(`Add a change idea to “${BRANCH}”`);
+    await idea.fill('Text reminders');
+    await idea.press('Enter');
+    await idea.fill('Easy rebooking line');
+    await idea.press('Enter');
+    await expect(diagram).toContainText('1 primary driver, 1 secondary driver and 2 change ideas.');
+    await l.editor.getByText('Plan, do, study, act for each change idea').click();
+    await lead.page.keyboard.press('End');
+    await l.toolbar.getByRole('button', { name: 'Insert PDSA cycle' }).click();
+    await lead.page
+      .getByRole('region', { name: 'PDSA cycle' })
+      .getByLabel('Name of this test')
+      .fill(NAME);
+    await expect(ideaField(lead.page)).toHaveAccessibleDescription(
+      'Write it, or pick one from the driver diagram below.',
+    );
+  });
+
+  await test.step('picking an idea from the diagram links the cycle to it, on both screens', async () => {
+    await expect(picker(lead.page).locator('option')).toHaveText([
+      'None: the words written above',
+      'Text reminders',
+      'Easy rebooking line',
+    ]);
+    await picker(lead.page).selectOption({ label: 'Text reminders' });
+    await expect(cycleOf(lead.page).getByRole('status')).toHaveText(
+      'The cycle now tests “Text reminders”, linked to the driver diagram.',
+    );
+    for (const page of [lead.page, partner.page]) {
+      await expect(ideaField(page)).toHaveValue('Text reminders');
+      await expect(ideaField(page)).toHaveAccessibleDescription(
+        /^From the driver diagram: renamed there, it is renamed here\./,
+      );
+    }
+    await expect(picker(partner.page)).toHaveValue(/^[0-9a-f-]{36}$/);
+  });
+
+  await test.step('the partner rewords the idea in the diagram: the cycle follows on every screen', async () => {
+    await diagramOf(partner.page)
+      .getByLabel(`Change idea 1 of “${BRANCH}”`, { exact: true })
+      .fill('Text reminders two days before');
+    for (const page of [lead.page, partner.page]) {
+      await expect(ideaField(page)).toHaveValue('Text reminders two days before');
+      await expect(picker(page).locator('option:checked')).toHaveText(
+        'Text reminders two days before',
+      );
+    }
+    await expect(p.status).toHaveText('All changes saved');
+    await expectNoAxeViolations(lead.page, 'PDSA cycle linked to a driver diagram’s change idea');
+  });
+
+  await test.step('the lead removes the idea: the cycle says so and keeps its words', async () => {
+    await diagramOf(lead.page)
+      .getByRole('button', { name: 'Remove the change idea “Text reminders two days before”' })
+      .click();
+    const removed =
+      'The change idea “Text reminders two days before” was removed from the driver diagram.';
+    for (const page of [lead.page, partner.page]) {
+      await expect(ideaField(page)).toHaveValue('Text reminders two days before');
+      await expect(ideaField(page)).toHaveAccessibleDescription(
+        `${removed} Pick another below, or write one.`,
+      );
+      await expect(cycleOf(page)).toContainText(removed);
+      await expect(picker(page).locator('option')).toHaveText([
+        'None: the words written above',
+        'Easy rebooking line',
+      ]);
+    }
+    await expect(l.status).toHaveText('All changes saved');
+    await expectNoAxeViolations(partner.page, 'PDSA cycle whose change idea was removed');
+  });
+
+  await test.step('the partner picks another, then writes their own words, which unlinks it', async () => {
+    await picker(partner.page).selectOption({ label: 'Easy rebooking line' });
+    await expect(ideaField(lead.page)).toHaveValue('Easy rebooking line');
+    await ideaField(partner.page).fill('Easy rebooking line, by text message');
+    for (const page of [lead.page, partner.page]) {
+      await expect(ideaField(page)).toHaveValue('Easy rebooking line, by text message');
+      await expect(picker(page)).toHaveValue('');
+    }
+    // No longer linked: a rename in the diagram leaves the cycle's own words alone.
+    await diagramOf(lead.page)
+      .getByLabel(`Change idea 1 of “${BRANCH}”`, { exact: true })
+      .fill('One number to rebook');
+    await expect(
+      diagramOf(partner.page).getByLabel(`Change idea 1 of “${BRANCH}”`, { exact: true }),
+    ).toHaveValue('One number to rebook');
+    await expect(ideaField(partner.page)).toHaveValue('Easy rebooking line, by text message');
+    await expect(p.status).toHaveText('All changes saved');
+  });
+
+  await test.step('after a reload the link is still there', async () => {
+    await picker(lead.page).selectOption({ label: 'One number to rebook' });
+    await partner.page.reload();
+    await expect(ideaField(partner.page)).toHaveValue('One number to rebook');
+    await expect(ideaField(partner.page)).toHaveAccessibleDescription(
+      /^From the driver diagram: renamed there, it is renamed here\./,
+    );
+  });
+
+  for (const actor of [lead, partner]) await actor.context.close();
+});

@@ -1,4 +1,3 @@
-import { useId } from 'react';
 import { TextAreaField } from '../ui/TextAreaField.tsx';
 import { TextField } from '../ui/TextField.tsx';
 import { useFieldDraft } from './useFieldDraft.ts';
@@ -8,8 +7,6 @@ export interface FieldOptions {
   placeholder?: string;
   hint?: string;
   maxLength?: number;
-  /** Values offered while typing (a one-line field only), e.g. the plan's change ideas. */
-  suggestions?: readonly string[];
 }
 
 /**
@@ -25,7 +22,6 @@ export function SyncedField({
   placeholder,
   hint,
   maxLength = 4_000,
-  suggestions = [],
 }: FieldOptions & {
   label: string;
   value: string;
@@ -33,7 +29,6 @@ export function SyncedField({
   onChange: (value: string) => void;
 }) {
   const { text, setText, onFocus, onBlur } = useFieldDraft(value);
-  const listId = useId();
   const props = {
     label,
     value: text,
@@ -49,17 +44,7 @@ export function SyncedField({
     },
   };
   if (multiline) return <TextAreaField rows={3} {...props} />;
-  if (!canEdit || suggestions.length === 0) return <TextField {...props} />;
-  return (
-    <>
-      <TextField {...props} list={listId} />
-      <datalist id={listId}>
-        {suggestions.map((s) => (
-          <option key={s} value={s} />
-        ))}
-      </datalist>
-    </>
-  );
+  return <TextField {...props} />;
 }
 
 /** A field of a stored node as text, whatever another client put there, cut to `max`. */

@@ -321,6 +321,35 @@ describe('document outline for an export', () => {
     });
   });
 
+  it('writes a PDSA cycle’s change idea as the driver diagram says it now', () => {
+    const ideaOf = (label: string, uid: string) => element('changeIdea', { label, uid });
+    const cycle = (title: string, changeIdea: string, changeIdeaId: string) =>
+      element('pdsaCycle', { title, stage: 'plan', changeIdea, changeIdeaId });
+    const doc = build([
+      element('driverDiagram', { aim: 'Fewer missed appointments' }, [
+        element('primaryDriver', { label: 'Patients remember', uid: 'p-1' }, [
+          element('secondaryDriver', { label: 'Reminders', uid: 's-1' }, [
+            // Renamed since the cycles linked to it.
+            ideaOf('Text reminders two days before', 'idea-1'),
+          ]),
+        ]),
+      ]),
+      cycle('Linked', 'Text reminders', 'idea-1'),
+      cycle('Removed', 'Letters in large print', 'idea-2'),
+      cycle('Written', 'Phone calls', ''),
+      element('pdsaCycle', { title: 'From before links', changeIdea: 'Phone calls' }),
+    ]);
+    const ideas = outlineOf(doc)
+      .filter((b) => b.type === 'labelled' && b.label === 'Change idea being tested')
+      .map((b) => (b.type === 'labelled' ? b.text : ''));
+    expect(ideas).toEqual([
+      'Text reminders two days before',
+      'The change idea “Letters in large print” was removed from the driver diagram.',
+      'Phone calls',
+      'Phone calls',
+    ]);
+  });
+
   describe('comment threads', () => {
     const at = (type: Y.XmlText, index: number) =>
       Buffer.from(

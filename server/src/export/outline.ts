@@ -3,8 +3,10 @@ import {
   actionStatusOf,
   analyseRunChart,
   type CardKind,
+  type ChangeIdeaRef,
   COPRODUCTION_FIELD,
   type CommentThreadView,
+  changeIdeaRemovedWords,
   charterCard,
   consentWarning,
   coproductionLevelNames,
@@ -28,6 +30,7 @@ import {
   pdsaStageNames,
   pdsaStageOf,
   proposedServiceCard,
+  resolveChangeIdea,
   type Signal,
   serviceHeaderCard,
 } from '@chorus/shared';
@@ -488,7 +491,12 @@ function pointsInSignals(signals: readonly Signal[]): number[] {
   return [...points].sort((a, b) => a - b);
 }
 
-function pdsa(out: OutlineBlock[], el: Y.XmlElement, context: RunContext): void {
+function pdsa(
+  out: OutlineBlock[],
+  el: Y.XmlElement,
+  context: RunContext,
+  ideas: readonly ChangeIdeaRef[],
+): void {
   const title = text(el, 'title');
   out.push({
     type: 'heading',
@@ -497,9 +505,21 @@ function pdsa(out: OutlineBlock[], el: Y.XmlElement, context: RunContext): void 
     runs: [...fixed('PDSA cycle: '), ...(title ? field(el, 'title', context) : fixed('untitled'))],
   });
   const decision = text(el, 'decision');
+  // As the page shows it: a linked idea's words now, or that it was removed.
+  const idea = resolveChangeIdea(
+    {
+      changeIdea: text(el, 'changeIdea'),
+      changeIdeaId: el.getAttribute('changeIdeaId') as unknown,
+    },
+    ideas,
+  );
   const fields: [string, string, string][] = [
     ['Stage', 'stage', pdsaStageNames[pdsaStageOf(text(el, 'stage'))]],
-    ['Change idea being tested', 'changeIdea', text(el, 'changeIdea')],
+    [
+      'Change idea being tested',
+      'changeIdea',
+      idea.state === 'removed' ? `${changeIdeaRemovedWords(idea.text)}.` : idea.text,
+    ],
     ['Question', 'question', text(el, 'question')],
     ['Prediction', 'prediction', text(el, 'prediction')],
     ['Who, what, where, when', 'arrangements', text(el, 'arrangements')],
@@ -571,6 +591,28 @@ function piecesOf(doc: Y.Doc, withheld: string[]): Map<string, Piece | null> {
   return pieces;
 }
 
+/** The change ideas of the document's driver diagrams, which PDSA cycles link to. */
+function changeIdeasOf(doc: Y.Doc): ChangeIdeaRef[] {
+  const ideas: ChangeIdeaRef[] = [];
+  const walk = (parent: Y.XmlElement | Y.XmlFragment) => {
+    for (const el of children(parent)) {
+      if (el.nodeName === 'changeIdea') {
+        const uid = text(el, 'uid');
+        if (uid) ideas.push({ uid, label: text(el, 'label') });
+      } else walk(el);
+    }
+  };
+  walk(doc.getXmlFragment('default'));
+  return ideas;
+}
+
+/** What structured blocks link to elsewhere in the document, found once for the export. */
+interface Links {
+  /** Pieces of evidence (see `piecesOf`). */
+  pieces: Map<string, Piece | null>;
+  ideas: readonly ChangeIdeaRef[];
+}
+
 /**
  * A priority's or decision's evidence: its words, then the pieces it links to. A linked
  * piece is credited to whoever wrote its words (its body), wherever it is cited.
@@ -601,12 +643,8 @@ function evidenceRuns(
 }
 
 /** The outline of one top-level (or nested) block, appended to `out`. */
-function block(
-  out: OutlineBlock[],
-  el: Y.XmlElement,
-  pieces: Map<string, Piece | null>,
-  context: RunContext,
-): void {
+function block(out: OutlineBlock[], el: Y.XmlElement, links: Links, context: RunContext): void {
+  const { pieces } = links;
   const items = () => children(el);
   switch (el.nodeName) {
     case 'heading': {
@@ -629,7 +667,7 @@ function block(
       for (const inner of items()) {
         if (inner.nodeName === 'paragraph') {
           out.push({ type: 'paragraph', runs: runsOf(inner, context), style: 'quote' });
-        } else block(out, inner, pieces, context);
+        } else block(out, inner, links, context);
       }
       return;
     case 'bulletList':
@@ -679,7 +717,7 @@ function block(
       runChart(out, el, context);
       return;
     case 'pdsaCycle':
-      pdsa(out, el, context);
+      pdsa(out, el, context, links.ideas);
       return;
     case 'driverDiagram':
       driverDiagram(out, el, context);
@@ -853,7 +891,7 @@ export function documentOutline(
 ): Outline {
   const out: OutlineBlock[] = [];
   const withheld: string[] = [];
-  const pieces = piecesOf(doc, withheld);
+  const links: Links = { pieces: piecesOf(doc, withheld), ideas: changeIdeasOf(doc) };
   const chosen = (exported?.threads ?? []).filter(
     (t) => exported?.which === 'all' || t.resolved === null,
   );
@@ -880,7 +918,7 @@ export function documentOutline(
     marks.set(end.text, [...(marks.get(end.text) ?? []), ...ends]);
   }
   const context: RunContext = { marks, authors };
-  for (const el of children(doc.getXmlFragment('default'))) block(out, el, pieces, context);
+  for (const el of children(doc.getXmlFragment('default'))) block(out, el, links, context);
   // Words in a table or a structured block are written out without their runs, so a range
   // there has lost its start or its end: such a thread is listed at the end instead.
   const written = new Map<number, Set<'start' | 'end'>>();

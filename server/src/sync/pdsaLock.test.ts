@@ -102,4 +102,28 @@ describe('PDSA cycle lock', () => {
     cycle.setAttribute('nextSteps', 'Test again in two clinics');
     expect(fixes).toEqual([{ key: 'decision', value: 'adapt' }]);
   });
+
+  it('keeps a change to the change idea at every stage, its link as its text (neither locks)', () => {
+    // What a cycle tests may be reworded or put right after Do, and a rename in the driver
+    // diagram follows into linked cycles whatever their stage: only the prediction locks.
+    for (const stage of ['do', 'study', 'act', 'complete']) {
+      const { doc, cycle, fixes } = setUp({
+        stage,
+        prediction: 'p',
+        decision: 'adopt',
+        changeIdea: 'Text reminders',
+        changeIdeaId: 'idea-1',
+      });
+      doc.transact(() => {
+        cycle.setAttribute('changeIdea', 'Text reminders two days before');
+      });
+      cycle.setAttribute('changeIdeaId', 'idea-2');
+      doc.transact(() => {
+        cycle.setAttribute('changeIdeaId', '');
+        cycle.setAttribute('changeIdea', 'Written in the cycle');
+      });
+      expect(fixes).toEqual([]);
+      expect(cycle.getAttribute('changeIdea')).toBe('Written in the cycle');
+    }
+  });
 });

@@ -1,4 +1,4 @@
-import { EDITOR_FRAGMENT } from '@chorus/shared';
+import { EDITOR_FRAGMENT, editorContent } from '@chorus/shared';
 import { getSchema } from '@tiptap/core';
 import { TableKit } from '@tiptap/extension-table';
 import StarterKit from '@tiptap/starter-kit';
@@ -128,6 +128,74 @@ describe('where content may go', () => {
       const before = server.getXmlFragment(EDITOR_FRAGMENT).toString();
       expect(() => checkPlacement(server, edit(change))).toThrow(/where the editor cannot show it/);
       expect(server.getXmlFragment(EDITOR_FRAGMENT).toString()).toBe(before);
+    });
+  }
+});
+
+describe('what an attribute with a rule may hold', () => {
+  const values = new Map(Object.entries(editorContent.values));
+  const uid = '0f8b7c1e-2d3a-4b5c-9d6e-7f8091a2b3c4';
+
+  /** A server holding a PDSA cycle, and a client with the same cycle to change. */
+  function withCycle() {
+    const server = new Y.Doc();
+    const client = new Y.Doc();
+    const cycle = new Y.XmlElement('pdsaCycle');
+    cycle.setAttribute('changeIdea', 'Text reminders');
+    cycle.setAttribute('changeIdeaId', '');
+    client.getXmlFragment(EDITOR_FRAGMENT).insert(0, [cycle]);
+    Y.applyUpdate(server, Y.encodeStateAsUpdate(client));
+    const edit = (change: () => void) => {
+      const before = Y.encodeStateVector(client);
+      change();
+      return Y.encodeStateAsUpdate(client, before);
+    };
+    /** Checks an update against the server's copy and, if it passes, applies it there. */
+    const send = (update: Uint8Array) => {
+      checkPlacement(server, update, values);
+      Y.applyUpdate(server, update);
+    };
+    return { server, client, cycle, edit, send };
+  }
+
+  it('accepts a link to a change idea, a change of it, and its removal', () => {
+    const { cycle, edit, send } = withCycle();
+    expect(() => send(edit(() => cycle.setAttribute('changeIdeaId', uid)))).not.toThrow();
+    expect(() => send(edit(() => cycle.setAttribute('changeIdeaId', 'idea_2')))).not.toThrow();
+    expect(() => send(edit(() => cycle.setAttribute('changeIdeaId', '')))).not.toThrow();
+    expect(() => send(edit(() => cycle.removeAttribute('changeIdeaId')))).not.toThrow();
+  });
+
+  const junk: [string, unknown][] = [
+    ['words', 'Text reminders'],
+    ['markup', '<img src=x onerror=alert(1)>'],
+    ['an over-long id', 'x'.repeat(65)],
+    ['a number', 42],
+    ['an object', { uid }],
+  ];
+  for (const [what, value] of junk) {
+    it(`refuses ${what} as a cycle's link, written first or over a link, and says what it must be`, () => {
+      const { server, client, cycle, edit, send } = withCycle();
+      const set = () => cycle.setAttribute('changeIdeaId', value as string);
+      // The first value names the attribute; a later one names only the value it replaces.
+      const fresh = new Y.XmlElement('pdsaCycle');
+      const created = edit(() => {
+        fresh.setAttribute('changeIdeaId', value as string);
+        client.getXmlFragment(EDITOR_FRAGMENT).insert(1, [fresh]);
+      });
+      expect(() => checkPlacement(server, created, values)).toThrow(
+        /changeIdeaId must be a change idea's uid \(1-64 of A-Z a-z 0-9 - _\), or empty for no link/,
+      );
+      const over = edit(set);
+      expect(() => send(over)).toThrow(/changeIdeaId must be a change idea's uid/);
+      expect(
+        (server.getXmlFragment(EDITOR_FRAGMENT).get(0) as Y.XmlElement).getAttribute(
+          'changeIdeaId',
+        ),
+      ).toBe('');
+      // Without rules (as before links were checked) the same updates pass.
+      expect(() => checkPlacement(server, created)).not.toThrow();
+      expect(() => checkPlacement(server, over)).not.toThrow();
     });
   }
 });

@@ -1,4 +1,5 @@
 import * as Y from 'yjs';
+import type { z } from 'zod';
 import { ProtocolError } from './protocol.ts';
 
 /** What an item sits in: the root fragment, an element, a text, another type, or not known. */
@@ -19,8 +20,16 @@ const MAX_HOPS = 10_000;
  * element's attributes); inside a text only characters and formats. Content whose
  * neighbours are not known yet (it waits for edits the server does not have) is left to
  * Yjs, which parks it.
+ *
+ * An attribute with a rule in `values` (`structuredValues` in the shared package) must
+ * also hold what the rule allows. Its name, like its parent, is written only with the
+ * attribute's first value: a later value names the one it replaces, so it is found here.
  */
-export function checkPlacement(doc: Y.Doc, update: Uint8Array): void {
+export function checkPlacement(
+  doc: Y.Doc,
+  update: Uint8Array,
+  values: ReadonlyMap<string, z.ZodType> = new Map(),
+): void {
   const items = Y.decodeUpdate(update).structs.filter((s): s is Y.Item => s instanceof Y.Item);
   const byClient = new Map<number, Y.Item[]>();
   for (const item of items) {
@@ -57,17 +66,19 @@ export function checkPlacement(doc: Y.Doc, update: Uint8Array): void {
     if (type instanceof Y.XmlText) return 'text';
     return 'other';
   };
+  /** Where an item goes: its parent, whether it is an attribute and, if so, its name. */
+  type Place = { parent: Parent; attribute: boolean; key: string | null };
   /** The parent of an integrated item, and whether it is an attribute (a map entry). */
-  const placeOfIntegrated = (item: Y.Item): { parent: Parent; attribute: boolean } => {
+  const placeOfIntegrated = (item: Y.Item): Place => {
     const parent = item.parent;
-    const attribute = item.parentSub !== null;
-    if (!(parent instanceof Y.AbstractType)) return { parent: 'unknown', attribute };
-    if (parent._item === null) return { parent: 'root', attribute };
-    if (parent instanceof Y.XmlElement) return { parent: 'element', attribute };
-    if (parent instanceof Y.XmlText) return { parent: 'text', attribute };
-    return { parent: 'other', attribute };
+    const key = item.parentSub;
+    const attribute = key !== null;
+    if (!(parent instanceof Y.AbstractType)) return { parent: 'unknown', attribute, key };
+    if (parent._item === null) return { parent: 'root', attribute, key };
+    if (parent instanceof Y.XmlElement) return { parent: 'element', attribute, key };
+    if (parent instanceof Y.XmlText) return { parent: 'text', attribute, key };
+    return { parent: 'other', attribute, key };
   };
-  type Place = { parent: Parent; attribute: boolean };
   /**
    * Where each item already followed goes: every item on a chain of neighbours shares the
    * chain's answer, so a long chain (thousands of items inserted one after another) is
@@ -86,28 +97,38 @@ export function checkPlacement(doc: Y.Doc, update: Uint8Array): void {
       const remembered = known.get(item);
       if (remembered) return answer(remembered);
       chain.push(item);
-      const attribute = item.parentSub !== null;
-      if (typeof item.parent === 'string') return answer({ parent: 'root', attribute });
+      const key = item.parentSub;
+      const attribute = key !== null;
+      if (typeof item.parent === 'string') return answer({ parent: 'root', attribute, key });
       if (item.parent instanceof Y.ID) {
-        return answer({ parent: kindOfType(find(item.parent)), attribute });
+        return answer({ parent: kindOfType(find(item.parent)), attribute, key });
       }
       if (item.parent instanceof Y.AbstractType) return answer(placeOfIntegrated(item));
       const neighbourId = item.origin ?? item.rightOrigin;
       const neighbour = neighbourId ? find(neighbourId) : null;
-      if (!neighbour) return answer({ parent: 'unknown', attribute });
+      if (!neighbour) return answer({ parent: 'unknown', attribute, key });
       if (neighbour.parent instanceof Y.AbstractType) return answer(placeOfIntegrated(neighbour));
       item = neighbour;
     }
-    return answer({ parent: 'unknown', attribute: false });
+    return answer({ parent: 'unknown', attribute: false, key: null });
   };
 
   for (const item of items) {
     const content = item.content;
     if (content instanceof Y.ContentDeleted) continue;
-    const { parent, attribute } = placeOf(item);
+    const { parent, attribute, key } = placeOf(item);
     if (parent === 'unknown') continue;
     if (attribute) {
       if (parent !== 'element' || !(content instanceof Y.ContentAny)) refuse('an attribute');
+      const rule = key === null ? undefined : values.get(key);
+      for (const value of rule ? content.arr : []) {
+        const checked = rule?.safeParse(value);
+        if (checked && !checked.success) {
+          throw new ProtocolError(
+            `update refused: ${checked.error.issues[0]?.message ?? `attribute "${key}" holds a value it may not`}`,
+          );
+        }
+      }
       continue;
     }
     if (parent === 'root' || parent === 'element') {

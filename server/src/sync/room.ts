@@ -1102,7 +1102,9 @@ export class Room {
           return;
         }
         validateUpdate(message.update, undefined, this.options.content);
-        if (this.options.content) checkPlacement(this.doc, message.update);
+        if (this.options.content) {
+          checkPlacement(this.doc, message.update, this.options.content.values);
+        }
         const { update, to } = withoutKnownStructs(this.doc, message.update);
         if (!this.#checkClientIds(peer, update, to)) return;
         // Yjs merges newly parked content into its pending record in place (`pending.update`

@@ -1,4 +1,5 @@
 import * as decoding from 'lib0/decoding';
+import type { z } from 'zod';
 import { ProtocolError } from './protocol.ts';
 
 /**
@@ -27,6 +28,8 @@ export interface ContentRules {
   elements: ReadonlySet<string>;
   attributes: ReadonlySet<string>;
   marks: ReadonlySet<string>;
+  /** What the attributes that have a rule for their value may hold (see `checkPlacement`). */
+  values: ReadonlyMap<string, z.ZodType>;
 }
 
 export function contentRules(names: {
@@ -34,12 +37,14 @@ export function contentRules(names: {
   elements: readonly string[];
   attributes: readonly string[];
   marks: readonly string[];
+  values?: Readonly<Record<string, z.ZodType>>;
 }): ContentRules {
   return {
     roots: new Set(names.roots),
     elements: new Set(names.elements),
     attributes: new Set(names.attributes),
     marks: new Set(names.marks),
+    values: new Map(Object.entries(names.values ?? {})),
   };
 }
 

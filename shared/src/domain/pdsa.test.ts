@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { pdsaMoveProblem, pdsaPredictionLocked, pdsaStageOf } from './pdsa.ts';
+import {
+  changeIdeaRemovedWords,
+  isChangeIdeaId,
+  pdsaMoveProblem,
+  pdsaPredictionLocked,
+  pdsaStageOf,
+  resolveChangeIdea,
+} from './pdsa.ts';
 
 const cycle = (
   stage: 'plan' | 'do' | 'study' | 'act',
@@ -33,5 +40,56 @@ describe('PDSA cycle rules', () => {
     expect(pdsaStageOf('studying')).toBe('plan');
     expect(pdsaStageOf(undefined)).toBe('plan');
     expect(pdsaStageOf('act')).toBe('act');
+  });
+});
+
+describe('a cycle’s change idea, linked to the driver diagram', () => {
+  const ideas = [
+    { uid: 'idea-1', label: 'Text reminders two days before' },
+    { uid: 'idea-2', label: 'Easy rebooking line' },
+  ];
+
+  it('shows the linked idea’s current words, not the words stored when it was picked', () => {
+    expect(
+      resolveChangeIdea({ changeIdea: 'Text reminders', changeIdeaId: 'idea-1' }, ideas),
+    ).toEqual({ state: 'linked', uid: 'idea-1', text: 'Text reminders two days before' });
+  });
+
+  it('keeps the last words known when the idea was removed, and says so', () => {
+    const removed = resolveChangeIdea(
+      { changeIdea: 'Letters in large print', changeIdeaId: 'idea-9' },
+      ideas,
+    );
+    expect(removed).toEqual({ state: 'removed', uid: 'idea-9', text: 'Letters in large print' });
+    expect(changeIdeaRemovedWords(removed.text)).toBe(
+      'The change idea “Letters in large print” was removed from the driver diagram',
+    );
+    expect(changeIdeaRemovedWords(' ')).toBe(
+      'The change idea this cycle tests was removed from the driver diagram',
+    );
+  });
+
+  it('reads a cycle with text only (from before links, or written) as written text', () => {
+    expect(
+      resolveChangeIdea({ changeIdea: 'Text reminders', changeIdeaId: undefined }, ideas),
+    ).toEqual({ state: 'written', text: 'Text reminders' });
+    expect(resolveChangeIdea({ changeIdea: 'Own words', changeIdeaId: '' }, ideas)).toEqual({
+      state: 'written',
+      text: 'Own words',
+    });
+    expect(resolveChangeIdea({ changeIdea: 7, changeIdeaId: null }, ideas)).toEqual({
+      state: 'written',
+      text: '',
+    });
+  });
+
+  it('treats anything that is not an id as no link', () => {
+    for (const junk of ['idea 1', 'x'.repeat(65), '<b>', 42, { uid: 'idea-1' }]) {
+      expect(isChangeIdeaId(junk)).toBe(false);
+      expect(resolveChangeIdea({ changeIdea: 'Mine', changeIdeaId: junk }, ideas).state).toBe(
+        'written',
+      );
+    }
+    expect(isChangeIdeaId('0f8b7c1e-2d3a-4b5c-9d6e-7f8091a2b3c4')).toBe(true);
   });
 });

@@ -16,6 +16,8 @@ export type PdsaDecision = (typeof pdsaDecisions)[number];
 export const pdsaFields = [
   'title',
   'changeIdea',
+  // The driver diagram's change idea the cycle tests, by the idea's own id (see below).
+  'changeIdeaId',
   'question',
   'prediction',
   'arrangements',
@@ -86,4 +88,60 @@ export function pdsaMoveProblem(cycle: PdsaState, to: PdsaStage): string | null 
 /** Whether the prediction can still be changed (only while planning). */
 export function pdsaPredictionLocked(stage: PdsaStage): boolean {
   return stage !== 'plan';
+}
+
+/**
+ * A cycle's change idea is either written in the cycle (free text, as every cycle was
+ * before links) or linked to a change idea of the document's driver diagram by the idea's
+ * `uid`, in `changeIdeaId`. A linked cycle shows the idea's current words, so renaming the
+ * idea renames it in every cycle that tests it; `changeIdea` then keeps the last words
+ * known, for when the idea is removed from the diagram (and for readers that do not follow
+ * links). Neither is locked when Do starts, unlike the prediction: what a cycle tests may
+ * be reworded, or put right, at any stage, and a rename in the diagram must follow into a
+ * cycle whatever its stage.
+ */
+export const CHANGE_IDEA_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** Whether a stored `changeIdeaId` is a link (anything else, empty or junk, is none). */
+export function isChangeIdeaId(value: unknown): value is string {
+  return typeof value === 'string' && CHANGE_IDEA_ID.test(value);
+}
+
+/** A change idea of the document's driver diagrams, as a cycle links to it. */
+export interface ChangeIdeaRef {
+  uid: string;
+  label: string;
+}
+
+/** What a cycle's change idea is now, and whether it follows the driver diagram. */
+export type CycleChangeIdea =
+  /** Linked to an idea in the diagram: its current words. */
+  | { state: 'linked'; uid: string; text: string }
+  /** Linked to an idea since removed from the diagram: the last words known. */
+  | { state: 'removed'; uid: string; text: string }
+  /** Written in the cycle, not linked (and every cycle from before links). */
+  | { state: 'written'; text: string };
+
+/**
+ * A cycle's change idea, from its stored `changeIdea` and `changeIdeaId` and the ideas
+ * the document's driver diagrams hold now (the first with the uid, as a pasted copy of a
+ * diagram repeats its ids).
+ */
+export function resolveChangeIdea(
+  cycle: { changeIdea: unknown; changeIdeaId: unknown },
+  ideas: readonly ChangeIdeaRef[],
+): CycleChangeIdea {
+  const text = typeof cycle.changeIdea === 'string' ? cycle.changeIdea : '';
+  if (!isChangeIdeaId(cycle.changeIdeaId)) return { state: 'written', text };
+  const uid = cycle.changeIdeaId;
+  const idea = ideas.find((i) => i.uid === uid);
+  return idea ? { state: 'linked', uid, text: idea.label } : { state: 'removed', uid, text };
+}
+
+/** Says that a cycle's linked change idea was removed, with its last words known. */
+export function changeIdeaRemovedWords(text: string): string {
+  const words = text.trim();
+  return words
+    ? `The change idea “${words}” was removed from the driver diagram`
+    : 'The change idea this cycle tests was removed from the driver diagram';
 }

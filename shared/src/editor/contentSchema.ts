@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { actionFields } from '../domain/actionLog.ts';
 import {
   cardAttributes,
@@ -14,7 +15,7 @@ import {
   evidenceFields,
 } from '../domain/evidence.ts';
 import { participantFields } from '../domain/participantList.ts';
-import { pdsaFields } from '../domain/pdsa.ts';
+import { CHANGE_IDEA_ID, pdsaFields } from '../domain/pdsa.ts';
 import { priorityFields } from '../domain/priorities.ts';
 import { measureAttributes } from '../domain/runChart.ts';
 import { EDITOR_FRAGMENT } from './seed.ts';
@@ -86,6 +87,22 @@ export const structuredContent = {
   ],
 } as const;
 
+// Short enough to be the reason a refused connection is closed with (at most 123 bytes).
+const CHANGE_IDEA_LINK =
+  "changeIdeaId must be a change idea's uid (1-64 of A-Z a-z 0-9 - _), or empty for no link";
+
+/**
+ * Attributes whose values are checked as well as their names, because a page acts on them
+ * rather than only showing them: a PDSA cycle's link to a change idea is looked up in the
+ * driver diagram (see `domain/pdsa.ts`). Every other attribute is shown as text, read
+ * leniently by the page.
+ */
+export const structuredValues = {
+  changeIdeaId: z
+    .string({ error: CHANGE_IDEA_LINK })
+    .refine((value) => value === '' || CHANGE_IDEA_ID.test(value), CHANGE_IDEA_LINK),
+} as const;
+
 export const editorContent = {
   roots: [EDITOR_FRAGMENT],
   elements: [
@@ -116,4 +133,5 @@ export const editorContent = {
     ...structuredContent.attributes,
   ],
   marks: ['link', 'bold', 'code', 'italic', 'strike', 'underline'],
+  values: structuredValues,
 } as const;

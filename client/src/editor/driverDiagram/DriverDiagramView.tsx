@@ -10,6 +10,7 @@ import type { Node as PmNode } from '@tiptap/pm/model';
 import { NodeViewWrapper, type ReactNodeViewProps, ReactNodeViewRenderer } from '@tiptap/react';
 import { useId, useRef, useState } from 'react';
 import { newUid } from '../childEdits.ts';
+import { followRename } from '../pdsa/changeIdeas.ts';
 import { DraftInput, SyncedField, storedText } from '../SyncedField.tsx';
 
 const MAX_TEXT = 1_000;
@@ -74,7 +75,8 @@ function DriverDiagramView({ node, editor, getPos, updateAttributes }: ReactNode
     at(b.path, ({ node: n, at: p }) => {
       if (!same(b, n)) return;
       const { state, view } = editor;
-      view.dispatch(state.tr.setNodeMarkup(p, undefined, { ...n.attrs, label }));
+      // A change idea's new words go to the PDSA cycles testing it in the same edit.
+      view.dispatch(followRename(state.tr.setNodeMarkup(p, undefined, { ...n.attrs, label }), p));
     });
   const add = (parent: number[], level: DriverLevel, label: string) =>
     at(parent, ({ node: n, at: p }) => {

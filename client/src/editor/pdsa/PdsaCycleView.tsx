@@ -1,4 +1,6 @@
 import {
+  type CycleChangeIdea,
+  changeIdeaRemovedWords,
   isPdsaDecision,
   type PdsaDecision,
   type PdsaField,
@@ -10,17 +12,22 @@ import {
   pdsaStageNames,
   pdsaStageOf,
   pdsaStages,
+  resolveChangeIdea,
 } from '@chorus/shared';
-import type { Node as PmNode } from '@tiptap/pm/model';
 import { NodeViewWrapper, type ReactNodeViewProps, ReactNodeViewRenderer } from '@tiptap/react';
 import { useEffect, useId, useRef, useState } from 'react';
 import { ConfirmAction } from '../../ui/ConfirmAction.tsx';
 import { RadioGroup } from '../../ui/RadioGroup.tsx';
+import { SelectField } from '../../ui/SelectField.tsx';
 import { type FieldOptions, SyncedField, storedText } from '../SyncedField.tsx';
+import { linkChangeIdea, type OfferedIdea, useChangeIdeas } from './changeIdeas.ts';
 import { PdsaCycle } from './pdsaNodes.ts';
 
 /** Longest text kept in a field (a field is a few paragraphs, not a document). */
 const MAX_FIELD = 4_000;
+
+/** Most change ideas offered to pick from (a diagram has a handful; this bounds a page's). */
+const MAX_OFFERED = 200;
 
 /** A stored field as text, whatever another client put there. */
 const textOf = (value: unknown) => storedText(value, MAX_FIELD);
@@ -33,13 +40,17 @@ const moveLabels: Record<Exclude<PdsaStage, 'plan'>, string> = {
   complete: 'Complete the cycle',
 };
 
-function PdsaCycleView({ node, editor, updateAttributes }: ReactNodeViewProps) {
+function PdsaCycleView({ node, editor, getPos, updateAttributes }: ReactNodeViewProps) {
   const field = (name: PdsaField) => textOf(node.attrs[name]);
   const stage = pdsaStageOf(node.attrs.stage);
   const reached = pdsaStages.indexOf(stage);
   const canEdit = editor.isEditable && !editor.storage.readOnlyContent?.locked();
   const title = field('title');
-  const changeIdeas = changeIdeasIn(editor.state.doc);
+  const ideas = useChangeIdeas(editor);
+  const changeIdea = resolveChangeIdea(
+    { changeIdea: field('changeIdea'), changeIdeaId: node.attrs.changeIdeaId },
+    ideas,
+  );
   const set = (name: PdsaField) => (value: string) => updateAttributes({ [name]: value });
   // After a move the button pressed is gone: focus goes to the stage line, and it is said.
   const nowRef = useRef<HTMLParagraphElement>(null);
@@ -52,6 +63,25 @@ function PdsaCycleView({ node, editor, updateAttributes }: ReactNodeViewProps) {
         : `The cycle moved to ${pdsaStageNames[to]}.`,
     );
     requestAnimationFrame(() => nowRef.current?.focus());
+  };
+  // Picked from the diagram: linked by the idea's id, so a rename there follows here.
+  const pick = (idea: OfferedIdea | null) => {
+    if (!idea) {
+      updateAttributes({ changeIdeaId: '', changeIdea: changeIdea.text });
+      setSaid('The change idea is no longer linked to the driver diagram.');
+      return;
+    }
+    const pos = getPos();
+    const tr =
+      typeof pos === 'number' ? linkChangeIdea(editor.state, pos, idea.key, idea.label) : null;
+    if (!tr) {
+      setSaid('That change idea has just been changed or removed: pick again.');
+      return;
+    }
+    editor.view.dispatch(tr);
+    setSaid(
+      `The cycle now tests ${idea.label ? `“${idea.label}”` : 'that change idea'}, linked to the driver diagram.`,
+    );
   };
   const synced = (name: PdsaField, label: string, options: FieldOptions = {}) => (
     <SyncedField
@@ -78,11 +108,14 @@ function PdsaCycleView({ node, editor, updateAttributes }: ReactNodeViewProps) {
         {synced('title', 'Name of this test', {
           placeholder: 'For example: Cycle 1, text reminders in one clinic',
         })}
-        {synced('changeIdea', 'Change idea being tested', {
-          suggestions: changeIdeas,
-          hint:
-            changeIdeas.length > 0 ? 'Pick one from the driver diagram, or write it.' : undefined,
-        })}
+        <ChangeIdeaField
+          idea={changeIdea}
+          ideas={ideas}
+          canEdit={canEdit}
+          // Typing writes the cycle's own words, which are no longer the diagram's.
+          onWrite={(text) => updateAttributes({ changeIdea: text, changeIdeaId: '' })}
+          onPick={pick}
+        />
       </div>
       <p className="pdsa__now" ref={nowRef} tabIndex={-1}>
         Now at: <strong>{pdsaStageNames[stage]}</strong>
@@ -153,6 +186,75 @@ function PdsaCycleView({ node, editor, updateAttributes }: ReactNodeViewProps) {
         {said}
       </p>
     </NodeViewWrapper>
+  );
+}
+
+/** Words for a list of the diagram's ideas, telling apart ideas with the same words. */
+function optionLabels(ideas: readonly OfferedIdea[]): string[] {
+  const count = new Map<string, number>();
+  for (const i of ideas) count.set(i.label, (count.get(i.label) ?? 0) + 1);
+  return ideas.map((i) => {
+    const words = i.label || '(a change idea not written yet)';
+    return (count.get(i.label) ?? 0) > 1 && i.under ? `${words} (under “${i.under}”)` : words;
+  });
+}
+
+/**
+ * The change idea a cycle tests: written in the cycle, or picked from the document's driver
+ * diagram (a native select, which every browser and screen reader knows), which links it to
+ * the idea. Whether it is linked, and to an idea since removed, is said in words with the
+ * field.
+ */
+function ChangeIdeaField({
+  idea,
+  ideas,
+  canEdit,
+  onWrite,
+  onPick,
+}: {
+  idea: CycleChangeIdea;
+  ideas: readonly OfferedIdea[];
+  canEdit: boolean;
+  onWrite: (text: string) => void;
+  onPick: (idea: OfferedIdea | null) => void;
+}) {
+  const offered = ideas.slice(0, MAX_OFFERED);
+  const labels = optionLabels(offered);
+  const canPick = canEdit && offered.length > 0;
+  let hint: string | undefined;
+  if (idea.state === 'linked') {
+    hint = `From the driver diagram: renamed there, it is renamed here.${
+      canEdit ? ' Typing here writes your own words instead.' : ''
+    }`;
+  } else if (idea.state === 'removed') {
+    hint = `${changeIdeaRemovedWords(idea.text)}.${
+      canPick ? ' Pick another below, or write one.' : canEdit ? ' Write one, or add it there.' : ''
+    }`;
+  } else if (canPick) {
+    hint = 'Write it, or pick one from the driver diagram below.';
+  }
+  return (
+    <div className={`pdsa__change-idea pdsa__change-idea--${idea.state}`}>
+      <SyncedField
+        label="Change idea being tested"
+        value={idea.text}
+        canEdit={canEdit}
+        onChange={onWrite}
+        maxLength={MAX_FIELD}
+        hint={hint}
+      />
+      {canPick ? (
+        <SelectField
+          label="Or pick one from the driver diagram"
+          value={idea.state === 'linked' ? idea.uid : ''}
+          options={[
+            { value: '', label: 'None: the words written above' },
+            ...offered.map((i, n) => ({ value: i.key, label: labels[n] ?? i.label })),
+          ]}
+          onChange={(key) => onPick(offered.find((i) => i.key === key) ?? null)}
+        />
+      ) : null}
+    </div>
   );
 }
 
@@ -315,18 +417,3 @@ export const PdsaCycleWithView = PdsaCycle.extend({
     return ReactNodeViewRenderer(PdsaCycleView);
   },
 });
-
-/** The change ideas of the document's driver diagrams, offered when naming a cycle's. */
-function changeIdeasIn(doc: PmNode): string[] {
-  const ideas = new Set<string>();
-  doc.descendants((node) => {
-    if (ideas.size >= 100) return false;
-    if (node.type.name === 'changeIdea' && typeof node.attrs.label === 'string') {
-      const label = node.attrs.label.trim();
-      if (label) ideas.add(label.slice(0, 200));
-    }
-    // Only blocks can hold a diagram; text never does.
-    return !node.isTextblock;
-  });
-  return [...ideas];
-}
