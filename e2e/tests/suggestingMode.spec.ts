@@ -112,6 +112,20 @@ test('a patient suggests by typing in the text; a clinician accepts; the words a
     expect(await editorText(p.editor)).toContain(FIRST_LINE);
   });
 
+  await test.step('words typed on a paragraph someone else empties are not lost: they are said', async () => {
+    await p.editor.getByText('Stories, quotes (with consent)').click();
+    await keys.type('my story');
+    await expect(p.editor.locator('.suggestion-insert--draft')).toHaveText('my story');
+    await c.editor.getByText('Stories, quotes (with consent)').click({ clickCount: 3 });
+    await clinician.page.keyboard.press('Backspace');
+    await expect.poll(() => editorText(p.editor)).not.toContain('Stories, quotes');
+    await keys.press('Enter');
+    await expect(panel.getByRole('status')).toContainText(
+      'Your suggestion was not sent; its words were: “my story”.',
+    );
+    await expect(panel.getByRole('article')).toHaveCount(2);
+  });
+
   await test.step('the clinician sees both live in the text, and accepts them', async () => {
     const added = c.editor.locator('.suggestion-insert', { hasText: 'and timescales' });
     await expect(added).toHaveAttribute(
@@ -145,8 +159,17 @@ test('a patient suggests by typing in the text; a clinician accepts; the words a
 
   await test.step('an editor can suggest too: formatting is off, and their words are a suggestion', async () => {
     const comments = commentsOf(clinician.page);
+    await c.editor.getByText('Who is taking part, how each person').click();
+    await clinician.page.keyboard.press('End');
+    await c.toolbar.getByRole('button', { name: 'Insert service details' }).click();
+    const details = clinician.page.getByRole('region', { name: 'About this service' });
+    const service = details.getByLabel('Service', { exact: true });
+    await expect(service).not.toHaveAttribute('readonly');
     await comments.getByRole('button', { name: 'Suggest by typing' }).click();
     await expect(c.toolbar.getByRole('button', { name: 'Bold' })).toBeDisabled();
+    // A block's own fields are not words of the text: read-only while suggesting.
+    await expect(service).toHaveAttribute('readonly');
+    await expect(details).toContainText('How far co-production goes: not chosen yet');
     await expect(
       clinician.page.getByText(/Suggesting: formatting and blocks are off/),
     ).toBeVisible();
@@ -166,6 +189,7 @@ test('a patient suggests by typing in the text; a clinician accepts; the words a
     await expectNoAxeViolations(clinician.page, 'document page, an editor suggesting');
     await comments.getByRole('button', { name: 'Suggest by typing' }).click();
     await expect(c.toolbar.getByRole('button', { name: 'Bold' })).toBeEnabled();
+    await expect(service).not.toHaveAttribute('readonly');
   });
 
   await test.step('turned off, typing does nothing for a commenter', async () => {

@@ -72,13 +72,19 @@ function CollaborativeEditorView({
 }: CollaborativeEditorProps) {
   const locked = useRef(!editable);
   locked.current = !editable;
+  // Structured blocks' own fields are read-only while suggesting too: only words of the
+  // text are suggested, and the mode refuses every other change (the blocks are redrawn
+  // when it turns on or off, see suggestingMode.ts).
+  const built = useRef<Editor | null>(null);
   const editor = useEditor({
     // The author view draws nothing until it is switched on.
     extensions: [
       ...editorExtensions(connection, user),
       AuthorshipExtension,
       CommentAnchors,
-      ReadOnlyContent.configure({ locked: () => locked.current }),
+      ReadOnlyContent.configure({
+        locked: () => locked.current || (built.current ? isSuggesting(built.current.state) : false),
+      }),
       SuggestingMode,
     ],
     editable: editable || navigable,
@@ -86,6 +92,7 @@ function CollaborativeEditorView({
     editorProps: { attributes: editorAttributes(editable) },
     shouldRerenderOnTransaction: false,
   });
+  built.current = editor;
 
   // A remote edit or caret must not redraw a caret the browser has moved but not yet
   // reported (see readPendingInput).

@@ -14,6 +14,7 @@ import { useId, useState } from 'react';
 import { AddForm } from '../AddForm.tsx';
 import { childEdits } from '../childEdits.ts';
 import { DraftInput, storedText } from '../SyncedField.tsx';
+import { useBlockEditable } from '../useBlockEditable.ts';
 import { ActionLog } from './actionLogNodes.ts';
 
 /** An action as stored, with where it sits among the log's children. */
@@ -56,7 +57,7 @@ const nameOf = (a: StoredAction) => (a.action ? `“${a.action}”` : `action ${
 
 function ActionLogView({ node, editor, getPos }: ReactNodeViewProps) {
   const actions = actionsOf(node);
-  const canEdit = editor.isEditable && !editor.storage.readOnlyContent?.locked();
+  const canEdit = useBlockEditable(editor);
   const now = today();
 
   const edits = childEdits(editor, getPos, 'actionLog');

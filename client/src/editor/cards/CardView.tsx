@@ -14,6 +14,7 @@ import { NodeViewWrapper, type ReactNodeViewProps, ReactNodeViewRenderer } from 
 import { useId } from 'react';
 import { RadioGroup } from '../../ui/RadioGroup.tsx';
 import { SyncedField, storedText } from '../SyncedField.tsx';
+import { useBlockEditable } from '../useBlockEditable.ts';
 
 const MAX_TEXT = 4_000;
 const textOf = (value: unknown) => storedText(value, MAX_TEXT);
@@ -30,7 +31,7 @@ function CardView({
   editor,
   updateAttributes,
 }: ReactNodeViewProps & { card: CardKind; withLevel: boolean }) {
-  const canEdit = editor.isEditable && !editor.storage.readOnlyContent?.locked();
+  const canEdit = useBlockEditable(editor);
   const levelName = useId();
   const level = textOf(node.attrs[COPRODUCTION_FIELD]);
   const known = (coproductionLevels as readonly string[]).includes(level)

@@ -125,6 +125,11 @@ function draw(
     if (suggestion) {
       // The proposed words are shown where they would go, after any they would replace.
       decorations.push(
+        Decoration.widget(range.to, () => suggestionMarker('addition'), {
+          side: -1,
+          key: 'marker:addition',
+          ignoreSelection: true,
+        }),
         Decoration.widget(range.to, () => insertedWords(suggestion, id === active), {
           side: -1,
           key: `suggestion:${id}:${id === active}:${suggestion}`,
@@ -133,6 +138,15 @@ function draw(
       );
     }
     if (range.from === range.to) continue;
+    if (suggestion !== undefined) {
+      decorations.push(
+        Decoration.widget(range.from, () => suggestionMarker('deletion'), {
+          side: 1,
+          key: 'marker:deletion',
+          ignoreSelection: true,
+        }),
+      );
+    }
     decorations.push(
       Decoration.inline(
         range.from,
@@ -159,12 +173,28 @@ function draw(
  * Suggested words drawn in the text (not part of it): underlined and tinted, and said as
  * suggested (not colour alone). Shared with the suggestion being typed.
  */
-export function insertedWords(words: string, active = false): HTMLElement {
+export function insertedWords(words: string, active = false, whole = false): HTMLElement {
   const ins = document.createElement('ins');
   ins.className = active ? 'suggestion-insert suggestion-insert--active' : 'suggestion-insert';
-  ins.textContent = words;
+  // Someone else's long one is cut short in the text (anyone who may comment can suggest
+  // 5,000 characters); Comments shows it whole. One's own being typed is shown whole.
+  ins.textContent = whole || words.length <= PREVIEW ? words : `${words.slice(0, PREVIEW - 1)}…`;
   ins.title = `Suggested words to add: “${words}” (see Comments, beside the document)`;
   return ins;
+}
+
+/** The most characters of suggested words drawn in the text. */
+const PREVIEW = 80;
+
+/**
+ * Said before suggested words and struck-out ones, for screen readers: neither the tint
+ * nor the strike-through is read out, and the words would run into the document's own.
+ */
+export function suggestionMarker(kind: 'addition' | 'deletion'): HTMLElement {
+  const marker = document.createElement('span');
+  marker.className = 'visually-hidden suggestion-marker';
+  marker.textContent = kind === 'addition' ? 'suggested addition: ' : 'suggested deletion: ';
+  return marker;
 }
 
 function isRemote(tr: Transaction): boolean {

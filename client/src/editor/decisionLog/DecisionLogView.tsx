@@ -14,6 +14,7 @@ import { childEdits } from '../childEdits.ts';
 import { EvidenceLinks, useEvidencePieces } from '../evidence/EvidenceLinks.tsx';
 import { LINKS_CONTENT, linkedPiecesOf, linkSteps } from '../evidence/evidenceLinkNodes.ts';
 import { SyncedField, storedText } from '../SyncedField.tsx';
+import { useBlockEditable } from '../useBlockEditable.ts';
 
 const MAX_TEXT = 2_000;
 const MAX_ITEMS = 500;
@@ -51,7 +52,7 @@ const nameOf = (d: Stored) =>
   `Decision ${d.child + 1}${d.decision ? `: “${d.decision.length > 40 ? `${d.decision.slice(0, 40)}…` : d.decision}”` : ''}`;
 
 function DecisionLogView({ node, editor, getPos }: ReactNodeViewProps) {
-  const canEdit = editor.isEditable && !editor.storage.readOnlyContent?.locked();
+  const canEdit = useBlockEditable(editor);
   const decisions = decisionsOf(node);
   const pieces = useEvidencePieces(editor);
 

@@ -12,6 +12,7 @@ import { useId, useRef, useState } from 'react';
 import { newUid } from '../childEdits.ts';
 import { followRename } from '../pdsa/changeIdeas.ts';
 import { DraftInput, SyncedField, storedText } from '../SyncedField.tsx';
+import { useBlockEditable } from '../useBlockEditable.ts';
 
 const MAX_TEXT = 1_000;
 const MAX_BRANCHES = 200;
@@ -55,7 +56,7 @@ function locate(diagram: PmNode, pos: number, path: number[]) {
 }
 
 function DriverDiagramView({ node, editor, getPos, updateAttributes }: ReactNodeViewProps) {
-  const canEdit = editor.isEditable && !editor.storage.readOnlyContent?.locked();
+  const canEdit = useBlockEditable(editor);
   const primaries = branchesOf(node);
   const aim = textOf(node.attrs.aim);
 

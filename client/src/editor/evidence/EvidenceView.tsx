@@ -20,6 +20,7 @@ import { RadioGroup } from '../../ui/RadioGroup.tsx';
 import { AddForm } from '../AddForm.tsx';
 import { childEdits } from '../childEdits.ts';
 import { SyncedField } from '../SyncedField.tsx';
+import { useBlockEditable } from '../useBlockEditable.ts';
 
 const MAX_TEXT = 4_000;
 const MAX_ITEMS = 500;
@@ -48,7 +49,7 @@ const feelingNames: Record<Feeling, string> = {
 };
 
 function EvidenceView({ node, editor, getPos }: ReactNodeViewProps) {
-  const canEdit = editor.isEditable && !editor.storage.readOnlyContent?.locked();
+  const canEdit = useBlockEditable(editor);
   const items = itemsOf(node);
 
   const edits = childEdits(editor, getPos, 'evidenceList');

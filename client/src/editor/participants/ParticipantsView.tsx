@@ -22,6 +22,7 @@ import { SelectField } from '../../ui/SelectField.tsx';
 import { AddForm } from '../AddForm.tsx';
 import { childEdits } from '../childEdits.ts';
 import { SyncedField, storedText } from '../SyncedField.tsx';
+import { useBlockEditable } from '../useBlockEditable.ts';
 
 const MAX_NAME = 200;
 const MAX_PEOPLE = 500;
@@ -56,7 +57,7 @@ const roleOptions = participantRoles.map((r) => ({ value: r, label: participantR
  * it, with the list summed up in words.
  */
 function ParticipantsView({ node, editor, getPos }: ReactNodeViewProps) {
-  const canEdit = editor.isEditable && !editor.storage.readOnlyContent?.locked();
+  const canEdit = useBlockEditable(editor);
   const people = participantsOf(node);
   const edits = childEdits(editor, getPos, 'participantList');
   const same = (p: Stored) => (child: PmNode) =>

@@ -20,6 +20,7 @@ import { ConfirmAction } from '../../ui/ConfirmAction.tsx';
 import { RadioGroup } from '../../ui/RadioGroup.tsx';
 import { SelectField } from '../../ui/SelectField.tsx';
 import { type FieldOptions, SyncedField, storedText } from '../SyncedField.tsx';
+import { useBlockEditable } from '../useBlockEditable.ts';
 import { linkChangeIdea, type OfferedIdea, useChangeIdeas } from './changeIdeas.ts';
 import { PdsaCycle } from './pdsaNodes.ts';
 
@@ -44,7 +45,7 @@ function PdsaCycleView({ node, editor, getPos, updateAttributes }: ReactNodeView
   const field = (name: PdsaField) => textOf(node.attrs[name]);
   const stage = pdsaStageOf(node.attrs.stage);
   const reached = pdsaStages.indexOf(stage);
-  const canEdit = editor.isEditable && !editor.storage.readOnlyContent?.locked();
+  const canEdit = useBlockEditable(editor);
   const title = field('title');
   const ideas = useChangeIdeas(editor);
   const changeIdea = resolveChangeIdea(

@@ -7,6 +7,7 @@ import { childEdits } from '../childEdits.ts';
 import { EvidenceLinks } from '../evidence/EvidenceLinks.tsx';
 import { linkedPiecesOf, linkSteps } from '../evidence/evidenceLinkNodes.ts';
 import { SyncedField, storedText } from '../SyncedField.tsx';
+import { useBlockEditable } from '../useBlockEditable.ts';
 import { PriorityList } from './priorityNodes.ts';
 
 const MAX_TEXT = 4_000;
@@ -38,7 +39,7 @@ const nameOf = (p: StoredPriority) => (p.title.trim() ? p.title.trim() : `Priori
 
 function PrioritiesView({ node, editor, getPos }: ReactNodeViewProps) {
   const priorities = prioritiesOf(node);
-  const canEdit = editor.isEditable && !editor.storage.readOnlyContent?.locked();
+  const canEdit = useBlockEditable(editor);
 
   const edits = childEdits(editor, getPos, 'priorityList');
   const same = (p: StoredPriority) => (child: PmNode) => textOf(child.attrs.title) === p.title;

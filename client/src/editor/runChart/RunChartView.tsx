@@ -17,6 +17,7 @@ import { NodeViewWrapper, type ReactNodeViewProps, ReactNodeViewRenderer } from 
 import { Component, type FormEvent, type ReactNode, useId, useState } from 'react';
 import { RadioGroup } from '../../ui/RadioGroup.tsx';
 import { SyncedField, storedText } from '../SyncedField.tsx';
+import { useBlockEditable } from '../useBlockEditable.ts';
 import { useFieldDraft } from '../useFieldDraft.ts';
 import { RunChart } from './runChartNodes.ts';
 
@@ -72,7 +73,7 @@ function RunChartView({ node, editor, getPos, updateAttributes }: ReactNodeViewP
   };
   const stored = pointsOf(node);
   const analysis = analyseRunChart(stored, rules);
-  const canEdit = editor.isEditable && !editor.storage.readOnlyContent?.locked();
+  const canEdit = useBlockEditable(editor);
   const descriptionId = useId();
   const name = measure || 'an unnamed measure';
 

@@ -4,7 +4,7 @@ import { type EditorState, Plugin, PluginKey, TextSelection } from '@tiptap/pm/s
 import { Decoration, DecorationSet, type EditorView } from '@tiptap/pm/view';
 import { ySyncPluginKey } from '@tiptap/y-tiptap';
 import { remoteChangeMapping } from '../authorship/dirtyRanges.ts';
-import { insertedWords, suggestionBetween } from '../comments/commentAnchors.ts';
+import { insertedWords, suggestionBetween, suggestionMarker } from '../comments/commentAnchors.ts';
 import {
   backspace,
   type Caret,
@@ -40,6 +40,8 @@ interface SuggestingState {
   draft: Draft | null;
   /** Finished drafts on their way to the server, still drawn until they are listed. */
   sending: readonly Sending[];
+  /** The words of a draft whose place someone else deleted, to say in full (then cleared). */
+  dropped: string | null;
 }
 
 type SuggestingMeta =
@@ -48,7 +50,8 @@ type SuggestingMeta =
   /** The draft is finished and on its way: drawn as being sent, no longer typed into. */
   | { type: 'sent'; sending: Sending; wasTyped: boolean }
   /** The server answered: no longer drawn here (the comments draw it once listed). */
-  | { type: 'answered'; id: number };
+  | { type: 'answered'; id: number }
+  | { type: 'dropped-said' };
 
 export const suggestingKey = new PluginKey<SuggestingState>('suggesting');
 
@@ -83,16 +86,39 @@ function widthAfter(doc: PmNode, pos: number): number {
   return code >= 0xd800 && code <= 0xdbff && node.text.length > 1 ? 2 : 1;
 }
 
-/** Whether `from`..`to` is words of one paragraph (or one place in one), as a suggestion needs. */
-function isSuggestable(state: EditorState, from: number, to: number): boolean {
-  const $from = state.doc.resolve(from);
-  if (!$from.parent.isTextblock || !$from.sameParent(state.doc.resolve(to))) return false;
+/** The most characters one suggestion may replace (as the server takes them). */
+const MOST_REPLACED = 1_000;
+
+/**
+ * Why `from`..`to` cannot be suggested on, or null when it is words of one paragraph (or
+ * one place beside words in one), as the server takes a suggestion.
+ */
+function unsuggestable(doc: PmNode, from: number, to: number): string | null {
+  const $from = doc.resolve(from);
+  if (!$from.parent.isTextblock || !$from.sameParent(doc.resolve(to))) {
+    return 'In suggesting mode, type within one paragraph, or select words within one paragraph to change them.';
+  }
   let onlyText = true;
-  state.doc.nodesBetween(from, to, (node) => {
+  doc.nodesBetween(from, to, (node) => {
     if (node.isInline && !node.isText) onlyText = false;
   });
-  return onlyText;
+  if (!onlyText) return 'Select words without a line break or picture among them.';
+  if (to - from > MOST_REPLACED) {
+    return 'Select at most 1,000 characters to change, or suggest a shorter change.';
+  }
+  // Words to add go beside words: an empty paragraph has no place the server can anchor to.
+  if (from === to && widthBefore(doc, from) === 0 && widthAfter(doc, from) === 0) {
+    return 'Words can be suggested beside other words only: an empty paragraph cannot take a suggestion yet. Say in a comment what it should hold.';
+  }
+  return null;
 }
+
+/** Whether a draft (after others' edits moved it) is still on words of one paragraph. */
+const stillPlaced = (doc: PmNode, draft: Draft) =>
+  draft.from >= 0 &&
+  draft.to <= doc.content.size &&
+  doc.resolve(draft.from).parent.isTextblock &&
+  doc.resolve(draft.from).sameParent(doc.resolve(draft.to));
 
 const describe = (draft: Draft, quote: string) =>
   quote === ''
@@ -133,7 +159,14 @@ declare module '@tiptap/core' {
 
 export function suggestingPlugin(handlers: () => SuggestingHandlers | null): Plugin {
   let nextId = 1;
-  const say = (message: string) => handlers()?.say(message);
+  // The last handlers seen: the page may let go of them just before the editor is
+  // destroyed, and a draft typed until then is still sent (see `destroy`).
+  let last: SuggestingHandlers | null = null;
+  const current = () => {
+    last = handlers() ?? last;
+    return last;
+  };
+  const say = (message: string) => current()?.say(message);
 
   const setDraft = (view: EditorView, draft: Draft | null) => {
     const tr = view.state.tr.setMeta(suggestingKey, {
@@ -162,11 +195,15 @@ export function suggestingPlugin(handlers: () => SuggestingHandlers | null): Plu
    */
   const send = (view: EditorView, finished?: Draft) => {
     const draft = finished ?? suggestingKey.getState(view.state)?.draft;
-    const to = handlers();
+    const to = current();
     if (!draft || !to || view.isDestroyed) return;
-    const range = suggestionBetween(view.state, draft.from, draft.to);
+    // Others' edits may have emptied its paragraph meanwhile.
+    const unfit = unsuggestable(view.state.doc, draft.from, draft.to);
+    const range = unfit ? { problem: unfit } : suggestionBetween(view.state, draft.from, draft.to);
     if ('problem' in range) {
-      say(`${range.problem} Your words “${draft.text}” are still here.`);
+      // It cannot be sent as it is: said in full, so the words can be typed again.
+      if (!finished) setDraft(view, null);
+      say(`${range.problem} Your suggestion was not sent; its words were: “${draft.text}”.`);
       return;
     }
     if (range.quote === draft.text) {
@@ -219,7 +256,7 @@ export function suggestingPlugin(handlers: () => SuggestingHandlers | null): Plu
   return new Plugin<SuggestingState>({
     key: suggestingKey,
     state: {
-      init: () => ({ on: false, draft: null, sending: [] }),
+      init: () => ({ on: false, draft: null, sending: [], dropped: null }),
       apply(tr, value) {
         let next = value;
         if (tr.docChanged && (value.draft || value.sending.length > 0)) {
@@ -227,10 +264,16 @@ export function suggestingPlugin(handlers: () => SuggestingHandlers | null): Plu
             ? (remoteChangeMapping(tr.before, tr.doc) ?? tr.mapping)
             : tr.mapping;
           const map = (pos: number, assoc: -1 | 1) => mapping.map(pos, assoc);
+          const draft = next.draft ? mapDraft(next.draft, map) : null;
+          // Its paragraph deleted or merged away by someone: it has no place left.
+          const placed = draft === null || stillPlaced(tr.doc, draft);
           next = {
             ...next,
-            draft: next.draft ? mapDraft(next.draft, map) : null,
-            sending: next.sending.map((s) => ({ ...mapDraft(s, map), id: s.id })),
+            draft: placed ? draft : null,
+            dropped: placed ? next.dropped : (draft?.text ?? null),
+            sending: next.sending
+              .map((s) => ({ ...mapDraft(s, map), id: s.id }))
+              .filter((s) => stillPlaced(tr.doc, s)),
           };
         }
         const meta = tr.getMeta(suggestingKey) as SuggestingMeta | undefined;
@@ -248,6 +291,8 @@ export function suggestingPlugin(handlers: () => SuggestingHandlers | null): Plu
             };
           case 'answered':
             return { ...next, sending: next.sending.filter((s) => s.id !== meta.id) };
+          case 'dropped-said':
+            return { ...next, dropped: null };
           default:
             return next;
         }
@@ -268,6 +313,13 @@ export function suggestingPlugin(handlers: () => SuggestingHandlers | null): Plu
           const sending = d !== value.draft;
           if (d.to > d.from) {
             decorations.push(
+              Decoration.widget(d.from, () => suggestionMarker('deletion'), {
+                side: 1,
+                key: 'draft-deletion',
+                ignoreSelection: true,
+              }),
+            );
+            decorations.push(
               Decoration.inline(d.from, d.to, {
                 class: 'comment-anchor--suggestion suggestion-draft',
                 title: sending
@@ -278,10 +330,15 @@ export function suggestingPlugin(handlers: () => SuggestingHandlers | null): Plu
           }
           if (d.text) {
             decorations.push(
+              Decoration.widget(d.to, () => suggestionMarker('addition'), {
+                side: -1,
+                key: 'draft-addition',
+                ignoreSelection: true,
+              }),
               Decoration.widget(
                 d.to,
                 () => {
-                  const ins = insertedWords(d.text);
+                  const ins = insertedWords(d.text, false, true);
                   ins.classList.add('suggestion-insert--draft');
                   ins.title = sending
                     ? `Your suggested words, being sent: “${d.text}”`
@@ -297,7 +354,7 @@ export function suggestingPlugin(handlers: () => SuggestingHandlers | null): Plu
       },
       handleKeyDown(view, event) {
         const value = suggestingKey.getState(view.state);
-        if (!value?.on || event.isComposing) return false;
+        if (!value?.on || event.isComposing || view.composing) return false;
         const { draft } = value;
         const caret: Caret = view.state.selection;
         switch (event.key) {
@@ -316,10 +373,9 @@ export function suggestingPlugin(handlers: () => SuggestingHandlers | null): Plu
             return true;
           case 'Backspace':
           case 'Delete': {
-            if (!draft && !isSuggestable(view.state, caret.from, caret.to)) {
-              say(
-                'In suggesting mode, select words within one paragraph to suggest deleting them.',
-              );
+            const problem = draft ? null : unsuggestable(view.state.doc, caret.from, caret.to);
+            if (problem) {
+              say(problem);
               return true;
             }
             const doc = view.state.doc;
@@ -342,7 +398,9 @@ export function suggestingPlugin(handlers: () => SuggestingHandlers | null): Plu
       },
       handleTextInput(view, from, to, text) {
         if (!isSuggesting(view.state)) return false;
-        typeAt(view, { from, to }, text);
+        // An input method's words are read once it has finished composing them (the flush
+        // after the composition ends brings them all), not at each step.
+        if (!view.composing) typeAt(view, { from, to }, text);
         return true;
       },
       handlePaste(view, _event, slice) {
@@ -366,10 +424,27 @@ export function suggestingPlugin(handlers: () => SuggestingHandlers | null): Plu
       },
     },
     view(view) {
+      // Leaving the page with a suggestion being typed asks first (as for a form).
+      const onLeave = (event: BeforeUnloadEvent) => {
+        if (suggestionDraft(view.state)) event.preventDefault();
+      };
+      window.addEventListener('beforeunload', onLeave);
       return {
         update(_view, previous) {
           const before = suggestingKey.getState(previous);
           const value = suggestingKey.getState(view.state);
+          if (value?.dropped) {
+            const words = value.dropped;
+            view.dispatch(
+              view.state.tr.setMeta(suggestingKey, {
+                type: 'dropped-said',
+              } satisfies SuggestingMeta),
+            );
+            say(
+              `Someone deleted the words your suggestion was on, so it was not sent; its words were: “${words}”.`,
+            );
+            return;
+          }
           // Turned off while typing one: it is finished.
           if (before?.on && !value?.on && before.draft) {
             send(view, before.draft);
@@ -382,10 +457,11 @@ export function suggestingPlugin(handlers: () => SuggestingHandlers | null): Plu
           if (from !== draft.to || to !== draft.to) send(view);
         },
         destroy() {
+          window.removeEventListener('beforeunload', onLeave);
           // The editor is being rebuilt or left (the document closed, the page changed):
           // what was being typed is sent rather than lost.
           const draft = suggestionDraft(view.state);
-          const to = handlers();
+          const to = current();
           if (!draft || !to) return;
           const range = suggestionBetween(view.state, draft.from, draft.to);
           if ('problem' in range || range.quote === draft.text) return;
@@ -407,12 +483,15 @@ export function suggestingPlugin(handlers: () => SuggestingHandlers | null): Plu
   });
 
   function typeAt(view: EditorView, at: Caret, text: string) {
-    const draft = suggestingKey.getState(view.state)?.draft ?? null;
-    const start = draft ?? at;
-    if (!draft && !isSuggestable(view.state, start.from, start.to)) {
-      say(
-        'In suggesting mode, type within one paragraph, or select words within one paragraph to replace them.',
-      );
+    let draft = suggestingKey.getState(view.state)?.draft ?? null;
+    if (draft && (at.from !== draft.to || at.to !== draft.to)) {
+      // Typed somewhere else: the one being typed is finished, and a new one starts.
+      send(view);
+      draft = null;
+    }
+    const problem = draft ? null : unsuggestable(view.state.doc, at.from, at.to);
+    if (problem) {
+      say(problem);
       return;
     }
     change(view, typeWords(draft, at, text));

@@ -270,10 +270,15 @@ export function CommentsPanel({
         await suggestEdit(documentId, { ...typed, note: '' });
         await refresh();
       },
-      say: setHint,
+      // Cleared first, so the same sentence twice (an edge reached again) is said again.
+      say: (message) => {
+        setHint('');
+        requestAnimationFrame(() => setHint(message));
+      },
     };
+    const mine = storage.handlers;
     return () => {
-      if (storage.handlers?.say === setHint) storage.handlers = null;
+      if (storage.handlers === mine) storage.handlers = null;
     };
   }, [editor, canComment, documentId, refresh]);
   // Someone who can no longer comment stops suggesting too.
