@@ -112,6 +112,31 @@ test('a patient suggests by typing in the text; a clinician accepts; the words a
     expect(await editorText(p.editor)).toContain(FIRST_LINE);
   });
 
+  await test.step('an input method’s words are not taken (yet): the page says to use the form', async () => {
+    await p.editor.getByText('Each decision, when it was made').click();
+    const cdp = await patient.page.context().newCDPSession(patient.page);
+    for (const text of ['え', 'えき']) {
+      await cdp.send('Input.imeSetComposition', {
+        text,
+        selectionStart: text.length,
+        selectionEnd: text.length,
+      });
+      await patient.page.waitForTimeout(50);
+    }
+    await cdp.send('Input.insertText', { text: '駅' });
+    await cdp.detach();
+    await expect(panel.getByRole('status')).toContainText(
+      'Words from an input method (as for Japanese or Chinese, or a phone keyboard’s word suggestions) cannot be suggested by typing yet.',
+    );
+    // Nothing composed reached the document's words.
+    const own = await editorText(p.editor);
+    expect(own).toContain('Each decision, when it was made, and the evidence');
+    expect(own).not.toContain('え');
+    expect(own).not.toContain('駅');
+    await keys.press('Escape');
+    await expect(p.editor.locator('.suggestion-insert--draft')).toHaveCount(0);
+  });
+
   await test.step('words typed on a paragraph someone else empties are not lost: they are said', async () => {
     await p.editor.getByText('Stories, quotes (with consent)').click();
     await keys.type('my story');

@@ -5,6 +5,7 @@ import {
   forwardDelete,
   mapDraft,
   pastedWords,
+  typedWords,
   typeWords,
   withoutLastCharacter,
 } from './draft.ts';
@@ -76,6 +77,9 @@ describe('a suggestion typed in suggesting mode', () => {
   it('pasted lines become words of one paragraph, without invisible characters', () => {
     expect(pastedWords('one\r\n  two\nthree ')).toBe('one two three');
     expect(pastedWords('Res\u202Eults')).toBe('Results');
+    // Typed, a space is a word's edge, kept.
+    expect(typedWords(' ')).toBe(' ');
+    expect(typedWords('a\u200Bb')).toBe('ab');
   });
 
   it('follows the document as others type: words added before or after stay outside', () => {

@@ -88,10 +88,12 @@ export function forwardDelete(
  * make the words shown differ from those written).
  */
 export function pastedWords(text: string): string {
-  return text
-    .replace(/\s*[\r\n]+\s*/g, ' ')
-    .replace(/[\p{Cc}\p{Cf}\p{Cs}\uFFFE\uFFFF]/gu, '')
-    .trim();
+  return typedWords(text.replace(/\s*[\r\n]+\s*/g, ' ')).trim();
+}
+
+/** Typed characters as words: line breaks become spaces, invisible characters go. */
+export function typedWords(text: string): string {
+  return text.replace(/[\r\n]/g, ' ').replace(/[\p{Cc}\p{Cf}\p{Cs}\uFFFE\uFFFF]/gu, '');
 }
 
 /** Maps a draft through a change of the document; null when its place is gone. */

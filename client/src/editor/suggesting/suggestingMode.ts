@@ -13,6 +13,7 @@ import {
   forwardDelete,
   mapDraft,
   pastedWords,
+  typedWords,
   typeWords,
 } from './draft.ts';
 
@@ -398,8 +399,7 @@ export function suggestingPlugin(handlers: () => SuggestingHandlers | null): Plu
       },
       handleTextInput(view, from, to, text) {
         if (!isSuggesting(view.state)) return false;
-        // An input method's words are read once it has finished composing them (the flush
-        // after the composition ends brings them all), not at each step.
+        // Not an input method's words (see compositionstart): the document keeps its own.
         if (!view.composing) typeAt(view, { from, to }, text);
         return true;
       },
@@ -416,6 +416,27 @@ export function suggestingPlugin(handlers: () => SuggestingHandlers | null): Plu
         return true;
       },
       handleDOMEvents: {
+        // Typed characters are taken before the browser puts them in the text, so the
+        // text on screen stays the document's.
+        beforeinput(view, event) {
+          if (!isSuggesting(view.state) || event.isComposing || view.composing) return false;
+          if (event.inputType !== 'insertText' && event.inputType !== 'insertReplacementText') {
+            return false;
+          }
+          const words = event.data ?? event.dataTransfer?.getData('text/plain') ?? '';
+          event.preventDefault();
+          if (typedWords(words)) typeAt(view, view.state.selection, typedWords(words));
+          return true;
+        },
+        compositionstart(view) {
+          if (!isSuggesting(view.state)) return false;
+          // An input method rewrites its words on screen as it composes them, which the
+          // mode cannot hold apart from the document's words yet: said, and nothing taken.
+          say(
+            'Words from an input method (as for Japanese or Chinese, or a phone keyboard’s word suggestions) cannot be suggested by typing yet. Select the words and use “Suggest an edit” beside the document instead.',
+          );
+          return false;
+        },
         blur(view) {
           // Leaving the editor (to the comments, or anywhere) finishes the suggestion.
           send(view);
