@@ -137,16 +137,28 @@ test('a patient suggests by typing in the text; a clinician accepts; the words a
     await expect(p.editor.locator('.suggestion-insert--draft')).toHaveCount(0);
   });
 
-  await test.step('words typed on a paragraph someone else empties are not lost: they are said', async () => {
+  await test.step('words typed on a paragraph someone else deletes are not lost: they are said', async () => {
+    await p.editor.getByText('Pathway, access, workforce').click();
+    await keys.type('our words');
+    await expect(p.editor.locator('.suggestion-insert--draft')).toHaveText('our words');
+    await c.editor.getByText('Pathway, access, workforce').click({ clickCount: 3 });
+    await clinician.page.keyboard.press('Backspace');
+    await clinician.page.keyboard.press('Backspace');
+    await expect(panel.getByRole('status')).toHaveText(
+      'Someone deleted the words your suggestion was on, so it was not sent; its words were: “our words”.',
+    );
+    await expect(p.editor.locator('.suggestion-insert--draft')).toHaveCount(0);
+    expect(await editorText(p.editor)).not.toContain('our words');
+  });
+
+  await test.step('and on words someone else deletes, leaving the paragraph empty', async () => {
     await p.editor.getByText('Stories, quotes (with consent)').click();
     await keys.type('my story');
     await expect(p.editor.locator('.suggestion-insert--draft')).toHaveText('my story');
     await c.editor.getByText('Stories, quotes (with consent)').click({ clickCount: 3 });
     await clinician.page.keyboard.press('Backspace');
-    await expect.poll(() => editorText(p.editor)).not.toContain('Stories, quotes');
-    await keys.press('Enter');
-    await expect(panel.getByRole('status')).toContainText(
-      'Your suggestion was not sent; its words were: “my story”.',
+    await expect(panel.getByRole('status')).toHaveText(
+      'Someone deleted the words your suggestion was on, so it was not sent; its words were: “my story”.',
     );
     await expect(panel.getByRole('article')).toHaveCount(2);
   });

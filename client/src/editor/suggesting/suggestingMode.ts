@@ -265,9 +265,18 @@ export function suggestingPlugin(handlers: () => SuggestingHandlers | null): Plu
             ? (remoteChangeMapping(tr.before, tr.doc) ?? tr.mapping)
             : tr.mapping;
           const map = (pos: number, assoc: -1 | 1) => mapping.map(pos, assoc);
-          const draft = next.draft ? mapDraft(next.draft, map) : null;
-          // Its paragraph deleted or merged away by someone: it has no place left.
-          const placed = draft === null || stillPlaced(tr.doc, draft);
+          // Its place deleted by someone (the words around a place to add words, or the
+          // words to change and what surrounds them), or its paragraph merged away: it has
+          // no place left, and is said instead of being moved somewhere else.
+          const before = next.draft;
+          const gone =
+            before !== null &&
+            (before.from === before.to
+              ? mapping.mapResult(before.from, -1).deleted
+              : mapping.mapResult(before.from, 1).deleted &&
+                mapping.mapResult(before.to, -1).deleted);
+          const draft = before ? mapDraft(before, map) : null;
+          const placed = draft === null || (!gone && stillPlaced(tr.doc, draft));
           next = {
             ...next,
             draft: placed ? draft : null,
