@@ -164,6 +164,21 @@ test('experience evidence records consent for quotes and maps touchpoints to the
     await expectNoAxeViolations(carer.page, 'service design with links made at once');
   });
 
+  await test.step('a link to a piece since removed is said, and can be cleared', async () => {
+    const links = facilitator.page
+      .getByRole('region', { name: 'Priorities' })
+      .getByRole('group', { name: 'Evidence it rests on, for the priority Kinder letters' });
+    await evidenceOf(facilitator.page)
+      .getByRole('button', { name: /^Remove .*I rang three times/ })
+      .click();
+    await expect(links).toContainText('1 linked piece has since been removed from the document.');
+    await links.getByRole('button', { name: /^Remove the links to removed pieces/ }).click();
+    await expect(links).not.toContainText('since been removed');
+    await expect(
+      carer.page.getByRole('region', { name: 'Priorities' }).getByText(/since been removed/),
+    ).toHaveCount(0);
+  });
+
   await test.step('the document downloads as a Word file', async () => {
     const [download] = await Promise.all([
       facilitator.page.waitForEvent('download'),

@@ -2,6 +2,7 @@ import { evidenceLabel, evidenceOf, MAX_LINKS, resolveLinks } from '@chorus/shar
 import type { Node as PmNode } from '@tiptap/pm/model';
 import { type Editor, useEditorState } from '@tiptap/react';
 import { useId } from 'react';
+import { Button } from '../../ui/Button.tsx';
 
 interface Piece {
   uid: string;
@@ -118,7 +119,22 @@ export function EvidenceLinks({
           {MAX_LINKS} pieces are linked, the most there can be: untick one to link another.
         </p>
       ) : null}
-      {gone ? <p>{gone}</p> : null}
+      {gone ? (
+        <p>
+          {gone} {/* They count towards the most there can be and have no box to untick. */}
+          <Button
+            variant="quiet"
+            onClick={() => {
+              for (const uid of links) {
+                if (!pieces.some((p) => p.uid === uid)) onChange(uid, false);
+              }
+            }}
+          >
+            Remove the links to removed pieces
+            <span className="visually-hidden">, for {of}</span>
+          </Button>
+        </p>
+      ) : null}
     </fieldset>
   );
 }
