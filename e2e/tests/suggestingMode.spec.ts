@@ -163,6 +163,26 @@ test('a patient suggests by typing in the text; a clinician accepts; the words a
     await expect(panel.getByRole('article')).toHaveCount(2);
   });
 
+  await test.step('words suggested into an empty paragraph are written there when accepted', async () => {
+    // The clinician (editing) starts an empty paragraph under a heading.
+    await c.editor.getByRole('heading', { name: 'Decision log' }).click();
+    await clinician.page.keyboard.press('End');
+    await clinician.page.keyboard.press('Enter');
+    await expect(c.status).toHaveText('All changes saved');
+    await p.editor.getByRole('heading', { name: 'Decision log' }).click();
+    await keys.press('End');
+    await keys.press('ArrowDown');
+    await keys.type('Decided together.');
+    await keys.press('Enter');
+    await expect(panel.getByRole('status')).toHaveText(
+      'Suggestion sent: add “Decided together.”. It is in Comments, beside the document.',
+    );
+    await commentsOf(clinician.page)
+      .getByRole('button', { name: 'Accept the suggestion to add “Decided together.”' })
+      .click();
+    await expect.poll(() => editorText(p.editor)).toContain('Decision log\nDecided together.\n');
+  });
+
   await test.step('the clinician sees both live in the text, and accepts them', async () => {
     const added = c.editor.locator('.suggestion-insert', { hasText: 'and timescales' });
     await expect(added).toHaveAttribute(

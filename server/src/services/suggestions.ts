@@ -44,11 +44,13 @@ const notOneParagraph = () =>
  * insertion's anchors are one place (`to === from`); a replacement whose words were all
  * deleted collapses to one too, and is then found not to hold its quote.
  */
-function locate(
-  doc: Y.Doc,
-  anchorStart: Uint8Array,
-  anchorEnd: Uint8Array,
-): { text: Y.XmlText; from: number; to: number } | null {
+/** Blocks whose content is words, so an empty one can take words to add. */
+const TEXTBLOCKS = new Set(['paragraph', 'heading']);
+
+/** Where words go: the text of a paragraph, or an empty paragraph that has none yet. */
+type Place = { text: Y.XmlText; from: number; to: number } | { empty: Y.XmlElement };
+
+function locate(doc: Y.Doc, anchorStart: Uint8Array, anchorEnd: Uint8Array): Place | null {
   const start = Y.createAbsolutePositionFromRelativePosition(
     Y.decodeRelativePosition(anchorStart),
     doc,
@@ -58,6 +60,15 @@ function locate(
     doc,
   );
   if (!start || !end) return null;
+  // An empty paragraph has no text yet: the editor anchors words to add to the paragraph.
+  if (
+    start.type === end.type &&
+    start.type instanceof Y.XmlElement &&
+    TEXTBLOCKS.has(start.type.nodeName)
+  ) {
+    // Someone has typed there since: the place it was made for is gone.
+    return start.type.length === 0 ? { empty: start.type } : null;
+  }
   if (start.type !== end.type || !(start.type instanceof Y.XmlText)) throw notOneParagraph();
   if (end.index < start.index) return null;
   return { text: start.type, from: start.index, to: end.index };
@@ -102,6 +113,10 @@ function checkQuote(
 ) {
   const place = locate(doc, thread.anchorStart, thread.anchorEnd);
   if (!place) throw wordsMoved();
+  if ('empty' in place) {
+    if (thread.quote !== '') throw wordsMoved();
+    return { ...place, format: {} };
+  }
   const { words, format } = wordsAt(place.text, place.from, place.to);
   if (words !== thread.quote) throw wordsMoved();
   return { ...place, format };
@@ -261,6 +276,13 @@ async function accept(
             current,
             (copy) => {
               const place = checkQuote(copy, thread);
+              if ('empty' in place) {
+                // Still empty (checked just now): its first text holds the words.
+                const text = new Y.XmlText();
+                text.insert(0, suggested.text);
+                place.empty.insert(0, [text]);
+                return;
+              }
               place.text.delete(place.from, place.to - place.from);
               if (suggested.text) place.text.insert(place.from, suggested.text, place.format);
             },

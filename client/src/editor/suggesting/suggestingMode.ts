@@ -107,9 +107,14 @@ function unsuggestable(doc: PmNode, from: number, to: number): string | null {
   if (to - from > MOST_REPLACED) {
     return 'Select at most 1,000 characters to change, or suggest a shorter change.';
   }
-  // Words to add go beside words: an empty paragraph has no place the server can anchor to.
-  if (from === to && widthBefore(doc, from) === 0 && widthAfter(doc, from) === 0) {
-    return 'Words can be suggested beside other words only: an empty paragraph cannot take a suggestion yet. Say in a comment what it should hold.';
+  // Words to add go beside words, or into an empty paragraph or heading (the server
+  // anchors to one or the other); not, say, between two line breaks.
+  const parent = $from.parent;
+  const emptyBlock =
+    parent.content.size === 0 &&
+    (parent.type.name === 'paragraph' || parent.type.name === 'heading');
+  if (from === to && !emptyBlock && widthBefore(doc, from) === 0 && widthAfter(doc, from) === 0) {
+    return 'Words can be suggested beside other words, or in an empty paragraph, only. Say in a comment where they should go.';
   }
   return null;
 }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
 import { ACCEPTING_GRACE_MS } from '../../services/acceptances.ts';
 import { buildUser, call, type TestUser } from '../../test/factories.ts';
 import {
@@ -297,6 +298,34 @@ describe('suggested edits', () => {
     });
     expect(stretched.status).toBe(400);
     expect(stretched.json.error.message).toMatch(/could not be found as they are now/);
+  });
+
+  it('words suggested into an empty paragraph, accepted, become its text; once someone has typed there, they are not written', async () => {
+    const fragment = writer.doc.getXmlFragment('default');
+    const saved = writer.saved();
+    const empty = new Y.XmlElement('paragraph');
+    fragment.insert(fragment.length, [empty]);
+    await eventually(() => expect(writer.saved()).toBeGreaterThan(saved));
+    // As the editor anchors a place in a paragraph with no text yet: to the paragraph.
+    const place = Buffer.from(
+      Y.encodeRelativePosition(Y.createRelativePositionFromTypeIndex(empty, 0, -1)),
+    ).toString('base64');
+    const suggestAt = () =>
+      api('POST', '/suggestions', patient, {
+        anchor: { start: place, end: place },
+        quote: '',
+        text: 'Transport can be arranged.',
+      });
+    const made = await suggestAt();
+    expect(made.status).toBe(201);
+    const later = await suggestAt();
+    expect((await decide(clinician, made.json.id, 'accepted')).status).toBe(200);
+    await eventually(() => expect(writer.text()).toContain('Transport can be arranged.'));
+    expect(occurrences(writer.text(), 'Transport can be arranged.')).toBe(1);
+    // The paragraph has words now: the second, to the same empty place, is refused.
+    const refused = await decide(clinician, later.json.id, 'accepted');
+    expect(refused.json.error.message).toMatch(/could not be found as they are now/);
+    expect(occurrences(writer.text(), 'Transport can be arranged.')).toBe(1);
   });
 
   it('an acceptance a stopped process left pending reads as open; once no process can still be writing it, deciding settles it and it can be accepted', async () => {
