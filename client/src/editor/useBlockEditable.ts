@@ -1,14 +1,27 @@
-import { type Editor, useEditorState } from '@tiptap/react';
+import type { Editor } from '@tiptap/react';
+import { useCallback, useSyncExternalStore } from 'react';
 
 /**
  * Whether a structured block's own fields and controls may change it: the editor takes
  * edits, the content is not read-only for this person, and they are not suggesting (only
- * words of the text are suggested). Followed on every transaction, so a block redraws when
- * suggesting turns on or off (a node view is redrawn only when its node changes).
+ * words of the text are suggested). Followed on every transaction (suggesting turning on
+ * or off) and every update (the editor made editable or not), so a block redraws then: a
+ * node view is otherwise redrawn only when its node changes.
  */
 export function useBlockEditable(editor: Editor): boolean {
-  return useEditorState({
-    editor,
-    selector: ({ editor: e }) => e.isEditable && !e.storage.readOnlyContent?.locked(),
-  });
+  const subscribe = useCallback(
+    (changed: () => void) => {
+      editor.on('transaction', changed);
+      editor.on('update', changed);
+      return () => {
+        editor.off('transaction', changed);
+        editor.off('update', changed);
+      };
+    },
+    [editor],
+  );
+  return useSyncExternalStore(
+    subscribe,
+    () => editor.isEditable && !editor.storage.readOnlyContent?.locked(),
+  );
 }

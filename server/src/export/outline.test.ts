@@ -606,6 +606,57 @@ describe('document outline for an export', () => {
         ]);
       });
 
+      it('credits a linked change idea’s words to whoever wrote them in the diagram, and the removal sentence to nobody', () => {
+        const doc = new Y.Doc();
+        doc.clientID = 101;
+        doc
+          .getXmlFragment('default')
+          .insert(0, [
+            element('driverDiagram', { aim: 'Fewer missed appointments' }, [
+              element('primaryDriver', { label: 'Patients remember', uid: 'p-1' }, [
+                element('secondaryDriver', { label: 'Reminders', uid: 's-1' }, [
+                  element('changeIdea', { label: 'Text reminders', uid: 'idea-1' }),
+                ]),
+              ]),
+            ]),
+          ]);
+        // Someone else links two cycles (one to an idea since removed), from their client.
+        const other = new Y.Doc();
+        other.clientID = 202;
+        Y.applyUpdate(other, Y.encodeStateAsUpdate(doc));
+        other.getXmlFragment('default').insert(1, [
+          element('pdsaCycle', {
+            title: 'One',
+            stage: 'plan',
+            changeIdea: 'Text reminders',
+            changeIdeaId: 'idea-1',
+          }),
+          element('pdsaCycle', {
+            title: 'Two',
+            stage: 'plan',
+            changeIdea: 'Letters',
+            changeIdeaId: 'idea-9',
+          }),
+        ]);
+        Y.applyUpdate(doc, Y.encodeStateAsUpdate(other));
+        const owners = new Map([
+          [101, 'ann'],
+          [202, 'pat'],
+        ]);
+        const outline = documentOutline(doc, null, (client) => owners.get(client) ?? null);
+        const ideas = outline.blocks.filter(
+          (b) => b.type === 'labelled' && b.label === 'Change idea being tested',
+        );
+        expect(ideas.map((b) => (b.type === 'labelled' ? b.runs : []))).toEqual([
+          [{ text: 'Text reminders', author: 'ann' }],
+          [
+            { text: 'The change idea “' },
+            { text: 'Letters', author: 'pat' },
+            { text: '” was removed from the driver diagram.' },
+          ],
+        ]);
+      });
+
       it('credits the words in a table cell per character, and each field of a block to whoever last wrote it', () => {
         const quote = 'My son read my results to me over the phone';
         const doc = new Y.Doc();

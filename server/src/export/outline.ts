@@ -495,7 +495,7 @@ function pdsa(
   out: OutlineBlock[],
   el: Y.XmlElement,
   context: RunContext,
-  ideas: readonly ChangeIdeaRef[],
+  ideas: readonly IdeaElement[],
 ): void {
   const title = text(el, 'title');
   out.push({
@@ -513,13 +513,23 @@ function pdsa(
     },
     ideas,
   );
+  // A linked idea's words are the diagram's, credited to whoever last wrote them there;
+  // the sentence saying one was removed is the export's, around the cycle's last words.
+  const linked = idea.state === 'linked' ? ideas.find((i) => i.uid === idea.uid) : undefined;
+  const removedWords = idea.state === 'removed' ? idea.text.trim() : '';
+  const changeIdea: Run[] = linked
+    ? field(linked.el, 'label', context, idea.text)
+    : idea.state !== 'removed'
+      ? field(el, 'changeIdea', context, idea.text)
+      : removedWords
+        ? [
+            ...fixed('The change idea “'),
+            ...field(el, 'changeIdea', context, removedWords),
+            ...fixed('” was removed from the driver diagram.'),
+          ]
+        : fixed(`${changeIdeaRemovedWords('')}.`);
   const fields: [string, string, string][] = [
     ['Stage', 'stage', pdsaStageNames[pdsaStageOf(text(el, 'stage'))]],
-    [
-      'Change idea being tested',
-      'changeIdea',
-      idea.state === 'removed' ? `${changeIdeaRemovedWords(idea.text)}.` : idea.text,
-    ],
     ['Question', 'question', text(el, 'question')],
     ['Prediction', 'prediction', text(el, 'prediction')],
     ['Who, what, where, when', 'arrangements', text(el, 'arrangements')],
@@ -531,6 +541,7 @@ function pdsa(
   ];
   for (const [label, key, value] of fields) {
     out.push(labelled(label, field(el, key, context, value)));
+    if (key === 'stage') out.push(labelled('Change idea being tested', changeIdea));
   }
 }
 
@@ -592,13 +603,18 @@ function piecesOf(doc: Y.Doc, withheld: string[]): Map<string, Piece | null> {
 }
 
 /** The change ideas of the document's driver diagrams, which PDSA cycles link to. */
-function changeIdeasOf(doc: Y.Doc): ChangeIdeaRef[] {
-  const ideas: ChangeIdeaRef[] = [];
+/** A driver diagram's change idea, with its element (whose words are credited). */
+interface IdeaElement extends ChangeIdeaRef {
+  el: Y.XmlElement;
+}
+
+function changeIdeasOf(doc: Y.Doc): IdeaElement[] {
+  const ideas: IdeaElement[] = [];
   const walk = (parent: Y.XmlElement | Y.XmlFragment) => {
     for (const el of children(parent)) {
       if (el.nodeName === 'changeIdea') {
         const uid = text(el, 'uid');
-        if (uid) ideas.push({ uid, label: text(el, 'label') });
+        if (uid) ideas.push({ uid, label: text(el, 'label'), el });
       } else walk(el);
     }
   };
@@ -610,7 +626,7 @@ function changeIdeasOf(doc: Y.Doc): ChangeIdeaRef[] {
 interface Links {
   /** Pieces of evidence (see `piecesOf`). */
   pieces: Map<string, Piece | null>;
-  ideas: readonly ChangeIdeaRef[];
+  ideas: readonly IdeaElement[];
 }
 
 /**

@@ -178,13 +178,25 @@ export function insertedWords(words: string, active = false, whole = false): HTM
   ins.className = active ? 'suggestion-insert suggestion-insert--active' : 'suggestion-insert';
   // Someone else's long one is cut short in the text (anyone who may comment can suggest
   // 5,000 characters); Comments shows it whole. One's own being typed is shown whole.
-  ins.textContent = whole || words.length <= PREVIEW ? words : `${words.slice(0, PREVIEW - 1)}…`;
+  ins.textContent = whole || words.length <= PREVIEW ? words : `${cutAt(words, PREVIEW - 1)}…`;
   ins.title = `Suggested words to add: “${words}” (see Comments, beside the document)`;
   return ins;
 }
 
 /** The most characters of suggested words drawn in the text. */
 const PREVIEW = 80;
+
+/** `text` cut to at most `most` code units, never inside a character (an emoji, say). */
+function cutAt(text: string, most: number): string {
+  let end = 0;
+  for (const { index, segment } of new Intl.Segmenter(undefined, {
+    granularity: 'grapheme',
+  }).segment(text)) {
+    if (index + segment.length > most) break;
+    end = index + segment.length;
+  }
+  return text.slice(0, end);
+}
 
 /**
  * Said before suggested words and struck-out ones, for screen readers: neither the tint

@@ -165,6 +165,8 @@ declare module '@tiptap/core' {
 
 export function suggestingPlugin(handlers: () => SuggestingHandlers | null): Plugin {
   let nextId = 1;
+  /** How many times words were typed: tells whether a composition's end brought its words. */
+  let typed = 0;
   // The last handlers seen: the page may let go of them just before the editor is
   // destroyed, and a draft typed until then is still sent (see `destroy`).
   let last: SuggestingHandlers | null = null;
@@ -266,18 +268,23 @@ export function suggestingPlugin(handlers: () => SuggestingHandlers | null): Plu
       apply(tr, value) {
         let next = value;
         if (tr.docChanged && (value.draft || value.sending.length > 0)) {
-          const mapping = isRemote(tr)
-            ? (remoteChangeMapping(tr.before, tr.doc) ?? tr.mapping)
-            : tr.mapping;
+          const narrowed = isRemote(tr) ? remoteChangeMapping(tr.before, tr.doc) : null;
+          // A remote change the binding could not narrow (blocks moved) maps as one
+          // replacement of everything: its "deleted" says nothing about the draft's place.
+          const exact = !isRemote(tr) || narrowed !== null;
+          const mapping = narrowed ?? tr.mapping;
           const map = (pos: number, assoc: -1 | 1) => mapping.map(pos, assoc);
           // Its place deleted by someone (the words around a place to add words, or the
           // words to change and what surrounds them), or its paragraph merged away: it has
           // no place left, and is said instead of being moved somewhere else.
           const before = next.draft;
+          const around = before ? mapping.mapResult(before.from, -1) : null;
           const gone =
+            exact &&
             before !== null &&
+            around !== null &&
             (before.from === before.to
-              ? mapping.mapResult(before.from, -1).deleted
+              ? around.deletedBefore && around.deletedAfter
               : mapping.mapResult(before.from, 1).deleted &&
                 mapping.mapResult(before.to, -1).deleted);
           const draft = before ? mapDraft(before, map) : null;
@@ -439,16 +446,40 @@ export function suggestingPlugin(handlers: () => SuggestingHandlers | null): Plu
           }
           const words = event.data ?? event.dataTransfer?.getData('text/plain') ?? '';
           event.preventDefault();
-          if (typedWords(words)) typeAt(view, view.state.selection, typedWords(words));
+          // A spelling correction says which word it replaces, wherever the caret is.
+          const target = event.getTargetRanges()[0];
+          let at: Caret = view.state.selection;
+          if (event.inputType === 'insertReplacementText' && target) {
+            try {
+              at = {
+                from: view.posAtDOM(target.startContainer, target.startOffset),
+                to: view.posAtDOM(target.endContainer, target.endOffset),
+              };
+            } catch {
+              // Not in the editor's text: at the caret.
+            }
+          }
+          if (typedWords(words)) typeAt(view, at, typedWords(words));
           return true;
         },
-        compositionstart(view) {
-          if (!isSuggesting(view.state)) return false;
-          // An input method rewrites its words on screen as it composes them, which the
-          // mode cannot hold apart from the document's words yet: said, and nothing taken.
-          say(
-            'Words from an input method (as for Japanese or Chinese, or a phone keyboard’s word suggestions) cannot be suggested by typing yet. Select the words and use “Suggest an edit” beside the document instead.',
-          );
+        compositionend(view, event) {
+          if (!isSuggesting(view.state) || !event.data) return false;
+          const words = event.data;
+          if (graphemes(words) > 1) {
+            // An input method rewrites its words on screen as it composes them, which the
+            // mode cannot hold apart from the document's words yet: said, nothing taken.
+            say(
+              'Words from an input method (as for Japanese or Chinese, or a phone keyboard’s word suggestions) cannot be suggested by typing yet. Select the words and use “Suggest an edit” beside the document instead.',
+            );
+            return false;
+          }
+          // One character (an accented letter from a dead key or the accent picker) is
+          // taken once the editor has read the composition's end, unless that brought it.
+          const before = typed;
+          setTimeout(() => {
+            if (view.isDestroyed || !isSuggesting(view.state) || typed !== before) return;
+            typeAt(view, view.state.selection, typedWords(words));
+          }, 30);
           return false;
         },
         blur(view) {
@@ -461,13 +492,16 @@ export function suggestingPlugin(handlers: () => SuggestingHandlers | null): Plu
     view(view) {
       // Leaving the page with a suggestion being typed asks first (as for a form).
       const onLeave = (event: BeforeUnloadEvent) => {
-        if (suggestionDraft(view.state)) event.preventDefault();
+        const value = suggestingKey.getState(view.state);
+        if (value?.draft || value?.sending.length) event.preventDefault();
       };
       window.addEventListener('beforeunload', onLeave);
       return {
         update(_view, previous) {
           const before = suggestingKey.getState(previous);
           const value = suggestingKey.getState(view.state);
+          // Kept while a draft exists, for `destroy` (the page may let go of them first).
+          if (value?.draft) current();
           if (value?.dropped) {
             const words = value.dropped;
             view.dispatch(
@@ -518,6 +552,7 @@ export function suggestingPlugin(handlers: () => SuggestingHandlers | null): Plu
   });
 
   function typeAt(view: EditorView, at: Caret, text: string) {
+    typed++;
     let draft = suggestingKey.getState(view.state)?.draft ?? null;
     if (draft && (at.from !== draft.to || at.to !== draft.to)) {
       // Typed somewhere else: the one being typed is finished, and a new one starts.
@@ -531,6 +566,11 @@ export function suggestingPlugin(handlers: () => SuggestingHandlers | null): Plu
     }
     change(view, typeWords(draft, at, text));
   }
+}
+
+/** How many characters, as a person sees them, `text` holds. */
+function graphemes(text: string): number {
+  return [...new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(text)].length;
 }
 
 /** Turns suggesting mode on or off; turning it off sends what was being typed. */
