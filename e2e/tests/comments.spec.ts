@@ -1,24 +1,13 @@
 import { readFileSync } from 'node:fs';
-import { expect, type Locator, type Page, test } from '@playwright/test';
+import { expect, type Locator, test } from '@playwright/test';
 import JSZip from 'jszip';
-import {
-  addMember,
-  createDocument,
-  createWorkspace,
-  documentPage,
-  editorText,
-  newActor,
-  person,
-  signUp,
-} from '../fixtures/actors.ts';
+import { editorText } from '../fixtures/actors.ts';
 import { expectNoAxeViolations } from '../fixtures/axe.ts';
+import { commentsOf, FIRST_LINE, openCoDesign } from '../fixtures/coDesign.ts';
 
-const commentsOf = (page: Page) => page.getByRole('complementary', { name: 'Comments' });
 /** The highlighted (commented) text: one stretch, perhaps split by a remote caret. */
 const anchoredText = (editor: Locator) => async () =>
   (await editor.locator('[data-thread]').allTextContents()).join('');
-const FIRST_LINE =
-  'Service, commissioners, place, scope, owners, and the level of co-production we aim for.';
 
 /**
  * A patient with the commenter permission comments on the text with the keyboard alone; a
@@ -28,25 +17,10 @@ const FIRST_LINE =
 test('a patient comments on the text, a clinician replies, and the thread follows the text live', async ({
   browser,
 }) => {
-  const owner = await newActor(browser, person('Olu Owner', 'comments-owner'));
-  const patient = await newActor(browser, person('Pat Patient', 'comments-patient'));
-  const clinician = await newActor(browser, person('Cleo Clinician', 'comments-clinician'));
-  for (const actor of [owner, patient, clinician]) await signUp(actor.page, actor.person);
-  await createWorkspace(owner.page, 'Eye screening co-design');
-  await addMember(owner.page, patient.person.email, patient.person.name, {
-    permission: 'Commenter',
-    role: 'Patient or service user',
-  });
-  await addMember(owner.page, clinician.person.email, clinician.person.name, {
-    permission: 'Editor',
-    role: 'Clinician',
-  });
-  await createDocument(owner.page, 'Screening pathway', 'Service design');
-  const documentUrl = owner.page.url();
-  await patient.page.goto(documentUrl);
-  await clinician.page.goto(documentUrl);
-  const p = documentPage(patient.page);
-  const c = documentPage(clinician.page);
+  const { owner, patient, clinician, documentUrl, p, c, close } = await openCoDesign(
+    browser,
+    'comments',
+  );
   await expect(c.status).toHaveText('All changes saved');
   await expect(p.editor).toContainText(FIRST_LINE);
 
@@ -227,5 +201,5 @@ test('a patient comments on the text, a clinician replies, and the thread follow
     await expect(commentsOf(patient.page).getByRole('article')).toBeFocused();
   });
 
-  for (const actor of [owner, patient, clinician]) await actor.context.close();
+  await close();
 });

@@ -1,19 +1,8 @@
-import { expect, type Page, test } from '@playwright/test';
-import {
-  addMember,
-  createDocument,
-  createWorkspace,
-  documentPage,
-  editorText,
-  newActor,
-  person,
-  signUp,
-} from '../fixtures/actors.ts';
+import { expect, test } from '@playwright/test';
+import { editorText } from '../fixtures/actors.ts';
 import { expectNoAxeViolations } from '../fixtures/axe.ts';
+import { commentsOf, FIRST_LINE, openCoDesign } from '../fixtures/coDesign.ts';
 
-const commentsOf = (page: Page) => page.getByRole('complementary', { name: 'Comments' });
-const FIRST_LINE =
-  'Service, commissioners, place, scope, owners, and the level of co-production we aim for.';
 const CHANGED =
   'Service, commissioners, place, scope and timescales, owners, and the level of co-production we aim for.';
 
@@ -26,25 +15,10 @@ const CHANGED =
 test('a patient suggests an edit, a clinician accepts it, and the words are credited to the patient', async ({
   browser,
 }) => {
-  const owner = await newActor(browser, person('Olu Owner', 'suggest-owner'));
-  const patient = await newActor(browser, person('Pat Patient', 'suggest-patient'));
-  const clinician = await newActor(browser, person('Cleo Clinician', 'suggest-clinician'));
-  for (const actor of [owner, patient, clinician]) await signUp(actor.page, actor.person);
-  await createWorkspace(owner.page, 'Eye screening co-design');
-  await addMember(owner.page, patient.person.email, patient.person.name, {
-    permission: 'Commenter',
-    role: 'Patient or service user',
-  });
-  await addMember(owner.page, clinician.person.email, clinician.person.name, {
-    permission: 'Editor',
-    role: 'Clinician',
-  });
-  await createDocument(owner.page, 'Screening pathway', 'Service design');
-  const documentUrl = owner.page.url();
-  await patient.page.goto(documentUrl);
-  await clinician.page.goto(documentUrl);
-  const p = documentPage(patient.page);
-  const c = documentPage(clinician.page);
+  const { owner, patient, clinician, documentUrl, p, c, close } = await openCoDesign(
+    browser,
+    'suggest',
+  );
   await expect(c.status).toHaveText('All changes saved');
   await expect(p.editor).toContainText(FIRST_LINE);
 
@@ -133,5 +107,5 @@ test('a patient suggests an edit, a clinician accepts it, and the words are cred
     await expectNoAxeViolations(owner.page, 'contributions page with an accepted suggestion');
   });
 
-  for (const actor of [owner, patient, clinician]) await actor.context.close();
+  await close();
 });
