@@ -3,11 +3,16 @@ import type { Node as PmNode } from '@tiptap/pm/model';
 import { type EditorState, Plugin, PluginKey, type Transaction } from '@tiptap/pm/state';
 import type { Mapping } from '@tiptap/pm/transform';
 import { Decoration, DecorationSet, type EditorView } from '@tiptap/pm/view';
-import { ySyncPluginKey } from '@tiptap/y-tiptap';
 import { readPendingInput } from '../pendingInput.ts';
 import type { AuthorModel } from './authorModel.ts';
 import { safeColor, underlineFor } from './authorStyles.ts';
-import { type Dirty, markDirty, normalizeRanges, remoteChangeMapping } from './dirtyRanges.ts';
+import {
+  type Dirty,
+  isRemoteChange,
+  markDirty,
+  normalizeRanges,
+  remoteChangeMapping,
+} from './dirtyRanges.ts';
 import { walkText } from './walk.ts';
 
 interface AuthorshipState {
@@ -169,20 +174,13 @@ export function redrawChanged(
   return current.remove(stale).add(doc, decorations);
 }
 
-function remoteChange(tr: Transaction): boolean {
-  const meta: unknown = tr.getMeta(ySyncPluginKey);
-  return (
-    typeof meta === 'object' && meta !== null && 'isChangeOrigin' in meta && !!meta.isChangeOrigin
-  );
-}
-
 /**
  * How to carry the drawn marks through a change. A remote change is narrowed to what it
  * really changed (see `remoteChangeMapping`); when blocks moved, its own mapping is used,
  * and the blocks it replaced are redrawn.
  */
 function changeMapping(tr: Transaction): Mapping {
-  if (!remoteChange(tr)) return tr.mapping;
+  if (!isRemoteChange(tr)) return tr.mapping;
   return remoteChangeMapping(tr.before, tr.doc) ?? tr.mapping;
 }
 

@@ -1,5 +1,7 @@
 import type { Node as PmNode } from '@tiptap/pm/model';
+import type { Transaction } from '@tiptap/pm/state';
 import { Mapping, StepMap } from '@tiptap/pm/transform';
+import { ySyncPluginKey } from '@tiptap/y-tiptap';
 
 /** A stretch of the document that changed since the last redraw, in current positions. */
 export interface Dirty {
@@ -88,6 +90,14 @@ function narrowed(
     endB += overlap;
   }
   return [start, endA - start, endB - startB];
+}
+
+/** Whether a transaction is the sync binding applying others' edits (not this person's). */
+export function isRemoteChange(tr: Pick<Transaction, 'getMeta'>): boolean {
+  const meta: unknown = tr.getMeta(ySyncPluginKey);
+  return (
+    typeof meta === 'object' && meta !== null && 'isChangeOrigin' in meta && !!meta.isChangeOrigin
+  );
 }
 
 /**

@@ -1,6 +1,6 @@
 import { Extension } from '@tiptap/core';
 import type { Node as PmNode } from '@tiptap/pm/model';
-import { type EditorState, Plugin, PluginKey, type Transaction } from '@tiptap/pm/state';
+import { type EditorState, Plugin, PluginKey } from '@tiptap/pm/state';
 import { Decoration, DecorationSet, type EditorView } from '@tiptap/pm/view';
 import {
   absolutePositionToRelativePosition,
@@ -9,7 +9,7 @@ import {
 } from '@tiptap/y-tiptap';
 import { fromBase64, toBase64 } from 'lib0/buffer';
 import * as Y from 'yjs';
-import { remoteChangeMapping } from '../authorship/dirtyRanges.ts';
+import { isRemoteChange, remoteChangeMapping } from '../authorship/dirtyRanges.ts';
 
 /** A comment thread's anchor as the server keeps it: two encoded Yjs relative positions. */
 export interface CommentAnchor {
@@ -209,13 +209,6 @@ export function suggestionMarker(kind: 'addition' | 'deletion'): HTMLElement {
   return marker;
 }
 
-function isRemote(tr: Transaction): boolean {
-  const meta: unknown = tr.getMeta(ySyncPluginKey);
-  return (
-    typeof meta === 'object' && meta !== null && 'isChangeOrigin' in meta && !!meta.isChangeOrigin
-  );
-}
-
 function build(
   state: EditorState,
   anchors: readonly CommentAnchor[],
@@ -277,7 +270,7 @@ export function commentAnchorsPlugin(): Plugin<AnchorsState> {
           };
         }
         if (!tr.docChanged || value.anchors.length === 0) return value;
-        const remote = isRemote(tr);
+        const remote = isRemoteChange(tr);
         const mapping = remote
           ? (remoteChangeMapping(tr.before, tr.doc) ?? tr.mapping)
           : tr.mapping;
@@ -427,30 +420,44 @@ export function suggestionBetween(
   from: number,
   to: number,
 ): { start: string; end: string; quote: string } | { problem: string } {
-  const $from = state.doc.resolve(from);
-  const $to = state.doc.resolve(to);
-  if (!$from.sameParent($to) || !$from.parent.isTextblock) {
-    return {
-      problem:
-        'A suggestion changes words within one paragraph. Select words in one paragraph only.',
-    };
-  }
-  let onlyText = true;
-  state.doc.nodesBetween(from, to, (node) => {
-    if (node.isInline && !node.isText) onlyText = false;
-  });
-  if (!onlyText) {
-    return {
-      problem: 'Select words without a line break or picture among them, then suggest the change.',
-    };
-  }
+  const problem = suggestionProblem(state.doc, from, to);
+  if (problem) return { problem };
   const quote = state.doc.textBetween(from, to);
-  if (quote.length > 1_000) {
-    return { problem: 'Select at most 1,000 characters to change, or suggest a shorter change.' };
-  }
   const anchor = from === to ? encodePoint(state, from) : encodeRange(state, from, to);
   if (!anchor) return { problem: 'The document is still loading. Try again in a moment.' };
   return { ...anchor, quote };
+}
+
+/**
+ * Why `from`..`to` cannot be suggested on, or null when it is words of one paragraph (or,
+ * when `from === to`, a place beside words in one, or in an empty paragraph or heading),
+ * as the server takes a suggestion.
+ */
+export function suggestionProblem(doc: PmNode, from: number, to: number): string | null {
+  const $from = doc.resolve(from);
+  if (!$from.sameParent(doc.resolve(to)) || !$from.parent.isTextblock) {
+    return 'A suggestion changes words within one paragraph. Select words in one paragraph only.';
+  }
+  let onlyText = true;
+  doc.nodesBetween(from, to, (node) => {
+    if (node.isInline && !node.isText) onlyText = false;
+  });
+  if (!onlyText) {
+    return 'Select words without a line break or picture among them, then suggest the change.';
+  }
+  if (to - from > 1_000) {
+    return 'Select at most 1,000 characters to change, or suggest a shorter change.';
+  }
+  // The server anchors words to add to text, or to an empty paragraph or heading; not,
+  // say, to a place between two line breaks.
+  const parent = $from.parent;
+  const emptyBlock =
+    parent.content.size === 0 &&
+    (parent.type.name === 'paragraph' || parent.type.name === 'heading');
+  if (from === to && !emptyBlock && !$from.nodeBefore?.isText && !$from.nodeAfter?.isText) {
+    return 'Words can be suggested beside other words, or in an empty paragraph, only. Say in a comment where they should go.';
+  }
+  return null;
 }
 
 /**

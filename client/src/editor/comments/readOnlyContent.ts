@@ -1,6 +1,6 @@
 import { Extension } from '@tiptap/core';
 import { Plugin, PluginKey } from '@tiptap/pm/state';
-import { ySyncPluginKey } from '@tiptap/y-tiptap';
+import { isRemoteChange } from '../authorship/dirtyRanges.ts';
 
 export const readOnlyContentKey = new PluginKey('readOnlyContent');
 
@@ -28,11 +28,7 @@ export function readOnlyContentPlugin(locked: () => boolean): Plugin {
   return new Plugin({
     key: readOnlyContentKey,
     filterTransaction(tr) {
-      if (!tr.docChanged || !locked()) return true;
-      const sync: unknown = tr.getMeta(ySyncPluginKey);
-      return typeof sync === 'object' && sync !== null && 'isChangeOrigin' in sync
-        ? !!sync.isChangeOrigin
-        : false;
+      return !tr.docChanged || !locked() || isRemoteChange(tr);
     },
   });
 }

@@ -2,9 +2,13 @@ import { Extension } from '@tiptap/core';
 import type { Node as PmNode } from '@tiptap/pm/model';
 import { type EditorState, Plugin, PluginKey, TextSelection } from '@tiptap/pm/state';
 import { Decoration, DecorationSet, type EditorView } from '@tiptap/pm/view';
-import { ySyncPluginKey } from '@tiptap/y-tiptap';
-import { remoteChangeMapping } from '../authorship/dirtyRanges.ts';
-import { insertedWords, suggestionBetween, suggestionMarker } from '../comments/commentAnchors.ts';
+import { isRemoteChange, remoteChangeMapping } from '../authorship/dirtyRanges.ts';
+import {
+  insertedWords,
+  suggestionBetween,
+  suggestionMarker,
+  suggestionProblem,
+} from '../comments/commentAnchors.ts';
 import {
   backspace,
   type Caret,
@@ -62,13 +66,6 @@ export const isSuggesting = (state: EditorState): boolean =>
 export const suggestionDraft = (state: EditorState): Draft | null =>
   suggestingKey.getState(state)?.draft ?? null;
 
-function isRemote(tr: { getMeta: (key: PluginKey) => unknown }): boolean {
-  const meta: unknown = tr.getMeta(ySyncPluginKey);
-  return (
-    typeof meta === 'object' && meta !== null && 'isChangeOrigin' in meta && !!meta.isChangeOrigin
-  );
-}
-
 /** How many positions the character just before `pos` takes, if it is text of the same block. */
 function widthBefore(doc: PmNode, pos: number): number {
   const $pos = doc.resolve(pos);
@@ -87,44 +84,30 @@ function widthAfter(doc: PmNode, pos: number): number {
   return code >= 0xd800 && code <= 0xdbff && node.text.length > 1 ? 2 : 1;
 }
 
-/** The most characters one suggestion may replace (as the server takes them). */
-const MOST_REPLACED = 1_000;
-
-/**
- * Why `from`..`to` cannot be suggested on, or null when it is words of one paragraph (or
- * one place beside words in one), as the server takes a suggestion.
- */
-function unsuggestable(doc: PmNode, from: number, to: number): string | null {
-  const $from = doc.resolve(from);
-  if (!$from.parent.isTextblock || !$from.sameParent(doc.resolve(to))) {
-    return 'In suggesting mode, type within one paragraph, or select words within one paragraph to change them.';
-  }
-  let onlyText = true;
-  doc.nodesBetween(from, to, (node) => {
-    if (node.isInline && !node.isText) onlyText = false;
-  });
-  if (!onlyText) return 'Select words without a line break or picture among them.';
-  if (to - from > MOST_REPLACED) {
-    return 'Select at most 1,000 characters to change, or suggest a shorter change.';
-  }
-  // Words to add go beside words, or into an empty paragraph or heading (the server
-  // anchors to one or the other); not, say, between two line breaks.
-  const parent = $from.parent;
-  const emptyBlock =
-    parent.content.size === 0 &&
-    (parent.type.name === 'paragraph' || parent.type.name === 'heading');
-  if (from === to && !emptyBlock && widthBefore(doc, from) === 0 && widthAfter(doc, from) === 0) {
-    return 'Words can be suggested beside other words, or in an empty paragraph, only. Say in a comment where they should go.';
-  }
-  return null;
-}
-
 /** Whether a draft (after others' edits moved it) is still on words of one paragraph. */
 const stillPlaced = (doc: PmNode, draft: Draft) =>
   draft.from >= 0 &&
   draft.to <= doc.content.size &&
   doc.resolve(draft.from).parent.isTextblock &&
   doc.resolve(draft.from).sameParent(doc.resolve(draft.to));
+
+/**
+ * A draft as the comments API takes it, with what it would do in words; a problem when it
+ * cannot be sent as it is (others' edits may have changed its paragraph meanwhile); null
+ * when it would change nothing.
+ */
+function asSuggestion(
+  state: EditorState,
+  draft: Draft,
+): { typed: TypedSuggestion; what: string } | { problem: string } | null {
+  const range = suggestionBetween(state, draft.from, draft.to);
+  if ('problem' in range) return range;
+  if (range.quote === draft.text) return null;
+  return {
+    typed: { anchor: { start: range.start, end: range.end }, quote: range.quote, text: draft.text },
+    what: describe(draft, range.quote),
+  };
+}
 
 const describe = (draft: Draft, quote: string) =>
   quote === ''
@@ -205,21 +188,17 @@ export function suggestingPlugin(handlers: () => SuggestingHandlers | null): Plu
     const draft = finished ?? suggestingKey.getState(view.state)?.draft;
     const to = current();
     if (!draft || !to || view.isDestroyed) return;
-    // Others' edits may have emptied its paragraph meanwhile.
-    const unfit = unsuggestable(view.state.doc, draft.from, draft.to);
-    const range = unfit ? { problem: unfit } : suggestionBetween(view.state, draft.from, draft.to);
-    if ('problem' in range) {
+    const suggestion = asSuggestion(view.state, draft);
+    if (!suggestion || 'problem' in suggestion) {
+      if (!finished) setDraft(view, null);
       // It cannot be sent as it is: said in full, so the words can be typed again.
-      if (!finished) setDraft(view, null);
-      say(`${range.problem} Your suggestion was not sent; its words were: “${draft.text}”.`);
-      return;
-    }
-    if (range.quote === draft.text) {
-      if (!finished) setDraft(view, null);
+      if (suggestion) {
+        say(`${suggestion.problem} Your suggestion was not sent; its words were: “${draft.text}”.`);
+      }
       return;
     }
     const id = nextId++;
-    const what = describe(draft, range.quote);
+    const { what } = suggestion;
     view.dispatch(
       view.state.tr.setMeta(suggestingKey, {
         type: 'sent',
@@ -235,11 +214,7 @@ export function suggestingPlugin(handlers: () => SuggestingHandlers | null): Plu
       );
       return sent;
     };
-    to.send({
-      anchor: { start: range.start, end: range.end },
-      quote: range.quote,
-      text: draft.text,
-    })
+    to.send(suggestion.typed)
       .then(() => {
         finish();
         say(`Suggestion sent: ${what}. It is in Comments, beside the document.`);
@@ -268,10 +243,10 @@ export function suggestingPlugin(handlers: () => SuggestingHandlers | null): Plu
       apply(tr, value) {
         let next = value;
         if (tr.docChanged && (value.draft || value.sending.length > 0)) {
-          const narrowed = isRemote(tr) ? remoteChangeMapping(tr.before, tr.doc) : null;
+          const narrowed = isRemoteChange(tr) ? remoteChangeMapping(tr.before, tr.doc) : null;
           // A remote change the binding could not narrow (blocks moved) maps as one
           // replacement of everything: its "deleted" says nothing about the draft's place.
-          const exact = !isRemote(tr) || narrowed !== null;
+          const exact = !isRemoteChange(tr) || narrowed !== null;
           const mapping = narrowed ?? tr.mapping;
           const map = (pos: number, assoc: -1 | 1) => mapping.map(pos, assoc);
           // Its place deleted by someone (the words around a place to add words, or the
@@ -323,7 +298,7 @@ export function suggestingPlugin(handlers: () => SuggestingHandlers | null): Plu
     // Nothing the person does changes the document while they suggest (others' edits do).
     filterTransaction(tr, state) {
       if (!tr.docChanged || !isSuggesting(state)) return true;
-      return isRemote(tr);
+      return isRemoteChange(tr);
     },
     props: {
       decorations(state) {
@@ -395,7 +370,7 @@ export function suggestingPlugin(handlers: () => SuggestingHandlers | null): Plu
             return true;
           case 'Backspace':
           case 'Delete': {
-            const problem = draft ? null : unsuggestable(view.state.doc, caret.from, caret.to);
+            const problem = draft ? null : suggestionProblem(view.state.doc, caret.from, caret.to);
             if (problem) {
               say(problem);
               return true;
@@ -532,14 +507,10 @@ export function suggestingPlugin(handlers: () => SuggestingHandlers | null): Plu
           const draft = suggestionDraft(view.state);
           const to = current();
           if (!draft || !to) return;
-          const range = suggestionBetween(view.state, draft.from, draft.to);
-          if ('problem' in range || range.quote === draft.text) return;
-          const what = describe(draft, range.quote);
-          to.send({
-            anchor: { start: range.start, end: range.end },
-            quote: range.quote,
-            text: draft.text,
-          }).then(
+          const suggestion = asSuggestion(view.state, draft);
+          if (!suggestion || 'problem' in suggestion) return;
+          const { what } = suggestion;
+          to.send(suggestion.typed).then(
             () => say(`Suggestion sent: ${what}.`),
             (error: unknown) =>
               say(
@@ -559,7 +530,7 @@ export function suggestingPlugin(handlers: () => SuggestingHandlers | null): Plu
       send(view);
       draft = null;
     }
-    const problem = draft ? null : unsuggestable(view.state.doc, at.from, at.to);
+    const problem = draft ? null : suggestionProblem(view.state.doc, at.from, at.to);
     if (problem) {
       say(problem);
       return;
