@@ -1,13 +1,24 @@
-import { type CreateSuggestionInput, ErrorId, type ParticipantRole } from '@chorus/shared';
+import {
+  type CreateSuggestionInput,
+  ErrorId,
+  type ParticipantRole,
+  type ReviseSuggestionInput,
+} from '@chorus/shared';
 import * as Y from 'yjs';
 import { AppError } from '../errors.ts';
 import { freshClientId } from '../ids.ts';
-import type { CommentThreadRecord, SuggestionOutcome, SuggestionState } from '../storage/types.ts';
+import type {
+  CommentThreadRecord,
+  SuggestionOutcome,
+  SuggestionShape,
+  SuggestionState,
+} from '../storage/types.ts';
 import { settleAcceptance, settleIfAbandoned, whileWriting } from './acceptances.ts';
 import { checkDocumentAccess } from './access.ts';
 import {
   announce,
   type Commenter,
+  decodeAnchor,
   mentionedInThread,
   newComment,
   newThread,
@@ -150,6 +161,87 @@ export async function suggest(
   return thread.id;
 }
 
+/** A stored suggestion's shape, to name the one a revision or decision was made on. */
+const shapeOf = (thread: CommentThreadRecord, text: string): SuggestionShape => ({
+  anchorStart: thread.anchorStart,
+  anchorEnd: thread.anchorEnd,
+  quote: thread.quote,
+  text,
+});
+
+/** A suggestion as a page listed it, in stored form. */
+const shapeAsRead = (read: {
+  anchor: { start: string; end: string };
+  quote: string;
+  text: string;
+}): SuggestionShape => ({
+  anchorStart: decodeAnchor(read.anchor.start),
+  anchorEnd: decodeAnchor(read.anchor.end),
+  quote: read.quote,
+  text: read.text,
+});
+
+const sameShape = (a: SuggestionShape, b: SuggestionShape) =>
+  a.quote === b.quote &&
+  a.text === b.text &&
+  Buffer.from(a.anchorStart).equals(b.anchorStart) &&
+  Buffer.from(a.anchorEnd).equals(b.anchorEnd);
+
+const revisedSince = (now: string) =>
+  new AppError(
+    ErrorId.conflict,
+    `The person who suggested this has changed it since you read it: it now suggests “${now}”. Look at it again, then decide.`,
+  );
+
+/**
+ * Its suggester's revision of their own open suggestion: more words typed at its place in
+ * suggesting mode are merged into it (as Google Docs does) rather than starting another
+ * beside it. The new quote must be the document's words, as for a new suggestion; the
+ * suggestion must still be as the page read it (`was`), undecided and not withdrawn.
+ */
+export async function revise(
+  where: Where,
+  by: Commenter,
+  threadId: string,
+  input: ReviseSuggestionInput,
+): Promise<void> {
+  const { storage, documentId } = where;
+  const thread = await storage.comments.getThread(documentId, threadId);
+  if (!thread?.suggestion) throw noSuchSuggestion();
+  if (thread.createdBy !== by.userId) {
+    throw new AppError(
+      ErrorId.forbidden,
+      'Only the person who suggested this can change it. Suggest your own change, or reply to it.',
+    );
+  }
+  if (thread.suggestion.outcome) throw alreadyDecided(thread.suggestion.outcome);
+  const was = shapeAsRead(input.was);
+  if (!sameShape(was, shapeOf(thread, thread.suggestion.text))) {
+    throw new AppError(
+      ErrorId.conflict,
+      'This suggestion changed since your page read it (from another tab or window). Reload the comments and type your change again.',
+    );
+  }
+  const revised = shapeAsRead(input);
+  const { doc } = await liveDocuments(where.live).committedDocument(documentId);
+  try {
+    checkQuote(doc, {
+      anchorStart: revised.anchorStart,
+      anchorEnd: revised.anchorEnd,
+      quote: revised.quote,
+    });
+  } finally {
+    doc.destroy();
+  }
+  if (!(await storage.comments.reviseSuggestion(documentId, threadId, by.userId, was, revised))) {
+    // Decided, withdrawn or revised between the read and the write.
+    const now = await storage.comments.getThread(documentId, threadId);
+    if (now?.suggestion?.outcome) throw alreadyDecided(now.suggestion.outcome);
+    throw noSuchSuggestion();
+  }
+  announce(where);
+}
+
 const noSuchSuggestion = () =>
   new AppError(
     ErrorId.notFound,
@@ -174,9 +266,13 @@ const notWritten = () =>
   );
 
 /** Why a conditional decision changed nothing: someone decided first, or it is gone. */
-async function refused(where: Where, threadId: string): Promise<AppError> {
+async function refused(where: Where, threadId: string, asRead: SuggestionShape): Promise<AppError> {
   const now = await where.storage.comments.getThread(where.documentId, threadId);
-  return now?.suggestion?.outcome ? alreadyDecided(now.suggestion.outcome) : noSuchSuggestion();
+  if (now?.suggestion?.outcome) return alreadyDecided(now.suggestion.outcome);
+  if (now?.suggestion && !sameShape(shapeOf(now, now.suggestion.text), asRead)) {
+    return revisedSince(now.suggestion.text);
+  }
+  return noSuchSuggestion();
 }
 
 /**
@@ -189,6 +285,7 @@ export async function decide(
   editorId: string,
   threadId: string,
   outcome: SuggestionOutcome,
+  seen?: { anchor: { start: string; end: string }; quote: string; text: string },
 ): Promise<void> {
   const { storage, documentId } = where;
   const found = await storage.comments.getThread(documentId, threadId);
@@ -203,14 +300,19 @@ export async function decide(
   // A suggestion whose author withdrew it (deleted its opening comment) is gone.
   if (!opening || opening.deletedAt !== null) throw noSuchSuggestion();
   if (suggestion.outcome) throw alreadyDecided(suggestion.outcome);
+  // Decided as read: a revision by its suggester since the page listed it is not decided
+  // unseen, nor one made between this read and the decision's write.
+  const asRead = shapeOf(thread, suggestion.text);
+  if (seen && !sameShape(shapeAsRead(seen), asRead)) throw revisedSince(suggestion.text);
   if (outcome === 'rejected') {
     // One conditional write, so two editors cannot both decide it.
     const decided = await storage.comments.decideSuggestion(documentId, threadId, {
       outcome,
       by: editorId,
       at: Date.now(),
+      as: asRead,
     });
-    if (!decided) throw await refused(where, threadId);
+    if (!decided) throw await refused(where, threadId, asRead);
   } else {
     // Accepting writes the text, which a closed document keeps as it is (rejecting does not).
     await refuseIfTextLocked(storage, documentId);
@@ -230,6 +332,7 @@ export async function decide(
     await accept(where, editorId, thread, {
       text: suggestion.text,
       participantRole: opening.participantRole,
+      asRead,
     });
   }
   announce(where);
@@ -251,7 +354,7 @@ async function accept(
   where: Where,
   editorId: string,
   thread: CommentThreadRecord,
-  suggested: { text: string; participantRole: ParticipantRole },
+  suggested: { text: string; participantRole: ParticipantRole; asRead: SuggestionShape },
 ): Promise<void> {
   const { storage, documentId } = where;
   const live = liveDocuments(where.live);
@@ -265,8 +368,9 @@ async function accept(
       by: editorId,
       at: Date.now(),
       clientId,
+      as: suggested.asRead,
     });
-    if (!decided) throw await refused(where, thread.id);
+    if (!decided) throw await refused(where, thread.id, suggested.asRead);
     try {
       await live.applyServerEdit(
         documentId,

@@ -1086,6 +1086,55 @@ export function storageContract(name: string, open: () => Promise<Storage>): voi
         await s.close();
       });
 
+      it('lets the suggester revise an open suggestion only as they read it, and a decision made on an older reading changes nothing', async () => {
+        const s = await withSuggestion();
+        const t1 = thread('t1', 10);
+        const read = {
+          anchorStart: t1.anchorStart,
+          anchorEnd: t1.anchorEnd,
+          quote: t1.quote,
+          text: openSuggestion.text,
+        };
+        const longer = { ...read, anchorEnd: new Uint8Array([9, 9]), text: 'the letter too' };
+        // Only its suggester (Ann, see `thread`), only a suggestion, only as it is now.
+        expect(await s.comments.reviseSuggestion(doc, 't1', bob, read, longer)).toBe(false);
+        expect(await s.comments.reviseSuggestion(doc, 't2', ann, read, longer)).toBe(false);
+        expect(
+          await s.comments.reviseSuggestion(doc, 't1', ann, { ...read, text: 'other' }, longer),
+        ).toBe(false);
+        expect(await s.comments.reviseSuggestion(doc, 't1', ann, read, longer)).toBe(true);
+        expect(await s.comments.getThread(doc, 't1')).toMatchObject({
+          anchorStart: t1.anchorStart,
+          anchorEnd: new Uint8Array([9, 9]),
+          suggestion: { ...openSuggestion, text: 'the letter too' },
+        });
+        // A second tab still holding the first reading cannot overwrite it.
+        expect(await s.comments.reviseSuggestion(doc, 't1', ann, read, read)).toBe(false);
+        // A decision on the first reading changes nothing; on the revised one it is made.
+        expect(await s.comments.decideSuggestion(doc, 't1', { ...rejectByAnn, as: read })).toBe(
+          false,
+        );
+        expect(await s.comments.getThread(doc, 't1')).toMatchObject({ resolvedAt: null });
+        expect(
+          await s.comments.decideSuggestion(doc, 't1', {
+            outcome: 'accepting',
+            by: bob,
+            at: 30,
+            clientId: 77,
+            as: longer,
+          }),
+        ).toBe(true);
+        // Being accepted, or withdrawn: no longer revised.
+        expect(await s.comments.reviseSuggestion(doc, 't1', ann, longer, read)).toBe(false);
+        await s.comments.createThread(
+          { ...thread('t3', 10), suggestion: openSuggestion },
+          comment('c3', 't3', 10),
+        );
+        expect(await s.comments.deleteComment(doc, 'c3', ann, 50)).toBe(true);
+        expect(await s.comments.reviseSuggestion(doc, 't3', ann, read, longer)).toBe(false);
+        await s.close();
+      });
+
       it('records an acceptance as pending, refuses a second decision, and settles it as accepted once the journal has registered its client id to the suggester', async () => {
         const s = await withSuggestion();
         const accepting = { outcome: 'accepting', by: bob, at: 30, clientId: 4242 } as const;

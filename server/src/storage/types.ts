@@ -662,9 +662,25 @@ export type SuggestionState = SuggestionOutcome | 'accepting';
  * An editor's decision as first recorded: a rejection is final at once; an acceptance is
  * pending ('accepting') until `settleAcceptance` finds whether its words were committed.
  */
-export type SuggestionDecision =
+/**
+ * What a suggestion proposes, as someone read it: where, the words there, and the new
+ * words. A decision or a revision names the one it was made on, so it changes nothing if
+ * the suggester revised it meanwhile (see `reviseSuggestion`).
+ */
+export interface SuggestionShape {
+  anchorStart: Uint8Array;
+  anchorEnd: Uint8Array;
+  quote: string;
+  text: string;
+}
+
+export type SuggestionDecision = (
   | { outcome: 'rejected'; by: string; at: number }
-  | { outcome: 'accepting'; by: string; at: number; clientId: number };
+  | { outcome: 'accepting'; by: string; at: number; clientId: number }
+) & {
+  /** The suggestion as the decider read it; without it, whatever it is now. */
+  as?: SuggestionShape;
+};
 
 /** A suggestion recorded as being accepted (see `CommentStore.listAccepting`). */
 export interface PendingAcceptance {
@@ -741,6 +757,20 @@ export interface CommentStore {
     documentId: string,
     threadId: string,
     decision: SuggestionDecision,
+  ): Promise<boolean>;
+  /**
+   * Its suggester's revision of an open suggestion (more words typed at the same place in
+   * suggesting mode, as Google Docs merges them): only by who made it, only while it is not
+   * decided, being accepted or withdrawn, and only if it is still as they read it (`from`),
+   * so a decision or another revision made meanwhile is never overwritten. False if
+   * nothing changed.
+   */
+  reviseSuggestion(
+    documentId: string,
+    threadId: string,
+    by: string,
+    from: SuggestionShape,
+    to: SuggestionShape,
   ): Promise<boolean>;
   /**
    * Ends a pending acceptance by what the journal holds, in one transaction. The client id

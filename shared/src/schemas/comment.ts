@@ -44,33 +44,52 @@ export const createThreadSchema = z.object(
 );
 export type CreateThreadInput = z.infer<typeof createThreadSchema>;
 
+/** The words a suggestion would replace ('' for words to add), kept exactly. */
+const suggestedQuoteSchema = z
+  .string({ error: 'Select the words you want to change.' })
+  .max(1_000, 'Select at most 1,000 characters to change, or suggest a shorter change.');
+
+/** The words a suggestion proposes. Not trimmed: spaces at either end are part of them. */
+const suggestedTextSchema = z
+  .string({ error: 'Write what the selected words should become.' })
+  .max(5_000, 'A suggestion is at most 5,000 characters. Suggest a shorter change.')
+  .refine((t) => !/[\r\n]/.test(t), {
+    message:
+      'A suggestion changes words within one paragraph, so it cannot contain a line break. Suggest each paragraph separately.',
+  })
+  // Invisible control and direction characters would make the words shown to the
+  // editor differ from the words written under the suggester's name.
+  .refine((t) => !/[\p{Cc}\p{Cf}\p{Cs}\uFFFE\uFFFF]/u.test(t), {
+    message:
+      'The suggestion contains an invisible control or direction character. Type the words again without pasting them.',
+  });
+
+/** What makes a proposal a change: something to replace or add, and not the same words. */
+function proposingAChange<T extends z.ZodType<{ quote: string; text: string }>>(schema: T): T {
+  return schema
+    .refine((s) => s.quote !== '' || s.text !== '', {
+      message:
+        'Select the words you want to change, or type the words you want to add where they should go.',
+      path: ['text'],
+    })
+    .refine((s) => s.quote === '' || s.text !== s.quote, {
+      message: 'The suggestion is the same as the words it would replace. Change the words first.',
+      path: ['text'],
+    });
+}
+
 /**
- * A suggested edit: the selected words and what they should become. Not trimmed, since
- * spaces at either end are part of the proposed text. A note saying why is optional. An
- * empty quote is an insertion: both anchors are the one place the words would go (typed
- * there in suggesting mode).
+ * A suggested edit: the selected words and what they should become. A note saying why is
+ * optional. An empty quote is an insertion: both anchors are the one place the words would
+ * go (typed there in suggesting mode).
  */
-export const createSuggestionSchema = z
-  .object(
+export const createSuggestionSchema = proposingAChange(
+  z.object(
     {
       anchor: anchorSchema,
       // The quote is checked against the document's words, so it is kept exactly.
-      quote: z
-        .string({ error: 'Select the words you want to change.' })
-        .max(1_000, 'Select at most 1,000 characters to change, or suggest a shorter change.'),
-      text: z
-        .string({ error: 'Write what the selected words should become.' })
-        .max(5_000, 'A suggestion is at most 5,000 characters. Suggest a shorter change.')
-        .refine((t) => !/[\r\n]/.test(t), {
-          message:
-            'A suggestion changes words within one paragraph, so it cannot contain a line break. Suggest each paragraph separately.',
-        })
-        // Invisible control and direction characters would make the words shown to the
-        // editor differ from the words written under the suggester's name.
-        .refine((t) => !/[\p{Cc}\p{Cf}\p{Cs}\uFFFE\uFFFF]/u.test(t), {
-          message:
-            'The suggestion contains an invisible control or direction character. Type the words again without pasting them.',
-        }),
+      quote: suggestedQuoteSchema,
+      text: suggestedTextSchema,
       note: z
         .string({ error: 'The note must be text.' })
         .trim()
@@ -78,26 +97,58 @@ export const createSuggestionSchema = z
         .default(''),
     },
     { error: 'Send a JSON object with the anchor, the quote and the suggested text.' },
-  )
-  .refine((s) => s.quote !== '' || s.text !== '', {
-    message:
-      'Select the words you want to change, or type the words you want to add where they should go.',
-    path: ['text'],
-  })
-  .refine((s) => s.quote === '' || s.text !== s.quote, {
-    message: 'The suggestion is the same as the words it would replace. Change the words first.',
-    path: ['text'],
-  });
+  ),
+);
 export type CreateSuggestionInput = z.infer<typeof createSuggestionSchema>;
+
+/**
+ * A suggestion as the page showed it (its anchor, quote and words, as listed), so that a
+ * decision or revision applies to exactly that one and not to a later revision of it.
+ */
+const suggestionAsReadSchema = z.object(
+  {
+    anchor: anchorSchema,
+    quote: z.string({ error: 'Send the suggestion’s quote as listed.' }).max(1_000),
+    text: z.string({ error: 'Send the suggestion’s words as listed.' }).max(5_000),
+  },
+  {
+    error:
+      'Send the suggestion as it was listed (its anchor, quote and text), or reload the comments.',
+  },
+);
 
 export const decideSuggestionSchema = z.object(
   {
     outcome: z.enum(['accepted', 'rejected'], {
       error: 'Say whether the suggestion is accepted or rejected.',
     }),
+    /** The suggestion as the decider saw it; refused (409) if its suggester revised it since. */
+    as: suggestionAsReadSchema.optional(),
   },
   { error: 'Send a JSON object with outcome: "accepted" or "rejected".' },
 );
+
+/**
+ * Its suggester's revision of an open suggestion: more words typed at the same place in
+ * suggesting mode are merged into it, as Google Docs does, instead of starting another.
+ * `was` is the suggestion as the page read it, so a revision never overwrites a decision
+ * or another revision made meanwhile.
+ */
+export const reviseSuggestionSchema = proposingAChange(
+  z.object(
+    {
+      anchor: anchorSchema,
+      quote: suggestedQuoteSchema,
+      text: suggestedTextSchema,
+      was: suggestionAsReadSchema,
+    },
+    {
+      error:
+        'Send a JSON object with the anchor, the quote, the suggested text and the suggestion as it was (was).',
+    },
+  ),
+);
+export type ReviseSuggestionInput = z.infer<typeof reviseSuggestionSchema>;
 
 export const commentTextSchema = z.object(
   { body: commentBodySchema, mentions: mentionsSchema },

@@ -6,6 +6,7 @@ import {
   ErrorId,
   idSchema,
   resolveThreadSchema,
+  reviseSuggestionSchema,
 } from '@chorus/shared';
 import type { Context } from 'hono';
 import { Hono } from 'hono';
@@ -93,7 +94,20 @@ export const commentRoutes = new Hono<AppEnv>()
     const { where, user } = await commentWhere(c, 'document.edit');
     const threadId = parseParam(c.req.param('threadId'), idSchema, notFound('suggestion'));
     const input = await parseJson(c, decideSuggestionSchema);
-    await suggestions.decide(where, user.id, threadId, input.outcome);
+    await suggestions.decide(where, user.id, threadId, input.outcome, input.as);
+    return c.json({ ok: true });
+  })
+  // Its suggester merges more words typed at its place into it (suggesting mode).
+  .put('/:id/suggestions/:threadId', async (c) => {
+    const { where, user, membership } = await commentWhere(c, 'document.comment');
+    const threadId = parseParam(c.req.param('threadId'), idSchema, notFound('suggestion'));
+    const input = await parseJson(c, reviseSuggestionSchema);
+    await suggestions.revise(
+      where,
+      { userId: user.id, participantRole: membership.participantRole },
+      threadId,
+      input,
+    );
     return c.json({ ok: true });
   })
   .put('/:id/threads/:threadId/resolved', async (c) => {

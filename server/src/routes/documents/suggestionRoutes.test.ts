@@ -300,6 +300,75 @@ describe('suggested edits', () => {
     expect(stretched.json.error.message).toMatch(/could not be found as they are now/);
   });
 
+  it('its suggester merges more words into an open suggestion; a decision on the older words is refused, one on the new words writes them all', async () => {
+    const saved = writer.saved();
+    appendParagraph(writer.doc, 'Wear warm shoes to the clinic.');
+    await eventually(() => expect(writer.saved()).toBeGreaterThan(saved));
+    const made = await api('POST', '/suggestions', patient, {
+      anchor: pointAfter(writer.doc, 'Wear warm shoes'),
+      quote: '',
+      text: ' and a coat',
+    });
+    expect(made.status).toBe(201);
+    const id = made.json.id;
+    /** The suggestion as a page lists it, for `was` and `as`. */
+    const listed = async () => {
+      const t = await thread(id);
+      return { anchor: t.anchor, quote: t.quote, text: t.suggestion.text };
+    };
+    const first = await listed();
+    const revise = (who: TestUser, body: unknown) => api('PUT', `/suggestions/${id}`, who, body);
+    const longer = { anchor: first.anchor, quote: '', text: ' and a coat and hat' };
+
+    // Only its suggester changes it.
+    const notTheirs = await revise(clinician, { ...longer, was: first });
+    expect(notTheirs.status).toBe(403);
+    expect(notTheirs.json.error.message).toMatch(/Only the person who suggested this/);
+    const unread = await revise(patient, longer);
+    expect(unread.status).toBe(400);
+    expect(unread.json.error.message).toMatch(/Send the suggestion as it was listed/);
+
+    expect((await revise(patient, { ...longer, was: first })).status).toBe(200);
+    const second = await listed();
+    expect(second).toMatchObject({ quote: '', text: ' and a coat and hat' });
+    // A second tab still showing the first words cannot overwrite the revision.
+    const stale = await revise(patient, { ...longer, text: ' and a pen', was: first });
+    expect(stale.status).toBe(409);
+    expect(stale.json.error.message).toMatch(/changed since your page read it/);
+    // The revised words must still fit the document, as a new suggestion's do.
+    const moved = await revise(patient, {
+      anchor: anchorAround(writer.doc, 'warm'),
+      quote: 'shoes',
+      text: 'boots',
+      was: second,
+    });
+    expect(moved.status).toBe(400);
+    expect(moved.json.error.message).toMatch(/could not be found as they are now/);
+
+    // An editor who read the first words is told they changed, and nothing is written.
+    const unseen = await api('PUT', `/suggestions/${id}/decision`, clinician, {
+      outcome: 'accepted',
+      as: first,
+    });
+    expect(unseen.status).toBe(409);
+    expect(unseen.json.error.message).toBe(
+      'The person who suggested this has changed it since you read it: it now suggests “ and a coat and hat”. Look at it again, then decide.',
+    );
+    expect(writer.text()).toContain('Wear warm shoes to the clinic.');
+    const accepted = await api('PUT', `/suggestions/${id}/decision`, clinician, {
+      outcome: 'accepted',
+      as: second,
+    });
+    expect(accepted.status).toBe(200);
+    await eventually(() =>
+      expect(writer.text()).toContain('Wear warm shoes and a coat and hat to the clinic.'),
+    );
+    // Decided: no longer changed.
+    const late = await revise(patient, { ...longer, text: ' and a pen', was: second });
+    expect(late.status).toBe(409);
+    expect(late.json.error.message).toMatch(/already accepted/);
+  });
+
   it('words suggested into an empty paragraph, accepted, become its text; once someone has typed there, they are not written', async () => {
     const fragment = writer.doc.getXmlFragment('default');
     const saved = writer.saved();

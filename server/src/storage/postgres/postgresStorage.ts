@@ -316,7 +316,9 @@ function postgresCommentStore(pool: pg.Pool): CommentStore {
            AND (SELECT c.deleted_at FROM comments c
                 WHERE c.document_id = comment_threads.document_id
                   AND c.thread_id = comment_threads.id
-                ORDER BY c.created_at, c.id LIMIT 1) IS NULL`,
+                ORDER BY c.created_at, c.id LIMIT 1) IS NULL
+           AND (NOT $8::boolean OR (anchor_start = $9 AND anchor_end = $10 AND quote = $11
+                AND suggestion = $12))`,
         [
           decision.outcome,
           decision.by,
@@ -325,6 +327,40 @@ function postgresCommentStore(pool: pg.Pool): CommentStore {
           rejected,
           documentId,
           threadId,
+          decision.as !== undefined,
+          decision.as ? Buffer.from(decision.as.anchorStart) : null,
+          decision.as ? Buffer.from(decision.as.anchorEnd) : null,
+          decision.as?.quote ?? null,
+          decision.as?.text ?? null,
+        ],
+      );
+      return changed === 1;
+    },
+    async reviseSuggestion(documentId, threadId, by, from, to) {
+      // One statement whose WHERE clause holds the rule, as for a decision.
+      const changed = await changes(
+        pool,
+        `UPDATE comment_threads SET anchor_start = $1, anchor_end = $2, quote = $3,
+           suggestion = $4
+         WHERE document_id = $5 AND id = $6 AND created_by = $7
+           AND suggestion IS NOT NULL AND suggestion_outcome IS NULL
+           AND anchor_start = $8 AND anchor_end = $9 AND quote = $10 AND suggestion = $11
+           AND (SELECT c.deleted_at FROM comments c
+                WHERE c.document_id = comment_threads.document_id
+                  AND c.thread_id = comment_threads.id
+                ORDER BY c.created_at, c.id LIMIT 1) IS NULL`,
+        [
+          Buffer.from(to.anchorStart),
+          Buffer.from(to.anchorEnd),
+          to.quote,
+          to.text,
+          documentId,
+          threadId,
+          by,
+          Buffer.from(from.anchorStart),
+          Buffer.from(from.anchorEnd),
+          from.quote,
+          from.text,
         ],
       );
       return changed === 1;

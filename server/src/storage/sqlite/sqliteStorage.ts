@@ -825,6 +825,11 @@ function sqliteCommentStore(db: Database.Database): CommentStore {
       clientId: number | null;
       documentId: string;
       threadId: string;
+      asRead: 0 | 1;
+      start: Buffer | null;
+      end: Buffer | null;
+      quote: string | null;
+      text: string | null;
     }>(
       `UPDATE comment_threads SET suggestion_outcome = @outcome, suggestion_decided_by = @by,
          suggestion_decided_at = @at, suggestion_client_id = @clientId,
@@ -832,6 +837,31 @@ function sqliteCommentStore(db: Database.Database): CommentStore {
          resolved_by = CASE WHEN @outcome = 'rejected' THEN @by ELSE resolved_by END
        WHERE document_id = @documentId AND id = @threadId AND suggestion IS NOT NULL
          AND suggestion_outcome IS NULL
+         AND (SELECT c.deleted_at FROM comments c
+              WHERE c.document_id = comment_threads.document_id AND c.thread_id = comment_threads.id
+              ORDER BY c.created_at, c.id LIMIT 1) IS NULL
+         AND (@asRead = 0 OR (anchor_start = @start AND anchor_end = @end AND quote = @quote
+              AND suggestion = @text))`,
+    ),
+    revise: db.prepare<{
+      documentId: string;
+      threadId: string;
+      by: string;
+      start: Buffer;
+      end: Buffer;
+      quote: string;
+      text: string;
+      newStart: Buffer;
+      newEnd: Buffer;
+      newQuote: string;
+      newText: string;
+    }>(
+      `UPDATE comment_threads SET anchor_start = @newStart, anchor_end = @newEnd,
+         quote = @newQuote, suggestion = @newText
+       WHERE document_id = @documentId AND id = @threadId AND created_by = @by
+         AND suggestion IS NOT NULL AND suggestion_outcome IS NULL
+         AND anchor_start = @start AND anchor_end = @end AND quote = @quote
+         AND suggestion = @text
          AND (SELECT c.deleted_at FROM comments c
               WHERE c.document_id = comment_threads.document_id AND c.thread_id = comment_threads.id
               ORDER BY c.created_at, c.id LIMIT 1) IS NULL`,
@@ -984,6 +1014,27 @@ function sqliteCommentStore(db: Database.Database): CommentStore {
         clientId: decision.outcome === 'accepting' ? decision.clientId : null,
         documentId,
         threadId,
+        asRead: decision.as ? 1 : 0,
+        start: decision.as ? Buffer.from(decision.as.anchorStart) : null,
+        end: decision.as ? Buffer.from(decision.as.anchorEnd) : null,
+        quote: decision.as?.quote ?? null,
+        text: decision.as?.text ?? null,
+      });
+      return changed.changes === 1;
+    },
+    async reviseSuggestion(documentId, threadId, by, from, to) {
+      const changed = stmt.revise.run({
+        documentId,
+        threadId,
+        by,
+        start: Buffer.from(from.anchorStart),
+        end: Buffer.from(from.anchorEnd),
+        quote: from.quote,
+        text: from.text,
+        newStart: Buffer.from(to.anchorStart),
+        newEnd: Buffer.from(to.anchorEnd),
+        newQuote: to.quote,
+        newText: to.text,
       });
       return changed.changes === 1;
     },
