@@ -1,6 +1,6 @@
 import { Extension } from '@tiptap/core';
 import type { Node as PmNode } from '@tiptap/pm/model';
-import { type EditorState, Plugin, PluginKey } from '@tiptap/pm/state';
+import { type EditorState, Plugin, PluginKey, type Transaction } from '@tiptap/pm/state';
 import { Decoration, DecorationSet, type EditorView } from '@tiptap/pm/view';
 import {
   absolutePositionToRelativePosition,
@@ -10,6 +10,7 @@ import {
 import { fromBase64, toBase64 } from 'lib0/buffer';
 import * as Y from 'yjs';
 import { isRemoteChange, remoteChangeMapping } from '../authorship/dirtyRanges.ts';
+import type { Revision } from '../suggesting/draft.ts';
 
 /** A comment thread's anchor as the server keeps it: two encoded Yjs relative positions. */
 export interface CommentAnchor {
@@ -22,6 +23,11 @@ export interface CommentAnchor {
   suggestion?: string;
   /** A suggestion to add words at one place: its anchors are that place, not words. */
   insertion?: boolean;
+  /**
+   * Set on the person's own open suggestions, which they may revise (typing at their
+   * place again in suggesting mode continues them): the quote as listed.
+   */
+  revisable?: { quote: string };
 }
 
 export interface AnchorRange {
@@ -40,6 +46,8 @@ interface AnchorsState {
   suggestions: ReadonlyMap<string, string>;
   /** The threads anchored to one place (suggestions to add words). */
   points: ReadonlySet<string>;
+  /** Suggestions not drawn here: being revised, and drawn as the draft instead. */
+  hidden: ReadonlySet<string>;
   decorations: DecorationSet;
   /** Remote edits arrived since the anchors were last found from their Yjs positions. */
   stale: boolean;
@@ -48,6 +56,7 @@ interface AnchorsState {
 type AnchorsMeta =
   | { type: 'anchors'; anchors: readonly CommentAnchor[] }
   | { type: 'active'; id: string | null }
+  | { type: 'hidden'; ids: ReadonlySet<string> }
   | { type: 'refresh' };
 
 export const commentAnchorsKey = new PluginKey<AnchorsState>('commentAnchors');
@@ -111,13 +120,11 @@ function locate(
 function draw(
   doc: PmNode,
   ranges: ReadonlyMap<string, AnchorRange | null>,
-  open: ReadonlySet<string>,
-  active: string | null,
-  suggestions: ReadonlyMap<string, string>,
+  { open, active, suggestions, hidden }: Omit<AnchorsState, 'ranges' | 'decorations'>,
 ): DecorationSet {
   const decorations: Decoration[] = [];
   for (const [id, range] of ranges) {
-    if (!range || !open.has(id)) continue;
+    if (!range || !open.has(id) || hidden.has(id)) continue;
     const suggestion = suggestions.get(id);
     const classes = ['comment-anchor'];
     if (id === active) classes.push('comment-anchor--active');
@@ -213,22 +220,15 @@ function build(
   state: EditorState,
   anchors: readonly CommentAnchor[],
   active: string | null,
+  hidden: ReadonlySet<string>,
 ): AnchorsState {
   const ranges = locate(state, anchors);
   const open = new Set(anchors.filter((a) => a.open).map((a) => a.id));
   const suggestions = new Map<string, string>();
   for (const a of anchors) if (a.suggestion !== undefined) suggestions.set(a.id, a.suggestion);
   const points = new Set(anchors.filter((a) => a.insertion).map((a) => a.id));
-  return {
-    anchors,
-    active,
-    ranges,
-    open,
-    suggestions,
-    points,
-    decorations: draw(state.doc, ranges, open, active, suggestions),
-    stale: false,
-  };
+  const value = { anchors, active, open, suggestions, points, hidden, stale: false };
+  return { ...value, ranges, decorations: draw(state.doc, ranges, value) };
 }
 
 /**
@@ -255,19 +255,22 @@ export function commentAnchorsPlugin(): Plugin<AnchorsState> {
         open: new Set(),
         suggestions: new Map(),
         points: new Set(),
+        hidden: new Set(),
         decorations: DecorationSet.empty,
         stale: false,
       }),
       apply(tr, value, _old, state) {
         const meta = tr.getMeta(commentAnchorsKey) as AnchorsMeta | undefined;
-        if (meta?.type === 'anchors') return build(state, meta.anchors, value.active);
-        if (meta?.type === 'refresh') return build(state, value.anchors, value.active);
-        if (meta?.type === 'active') {
-          return {
-            ...value,
-            active: meta.id,
-            decorations: draw(tr.doc, value.ranges, value.open, meta.id, value.suggestions),
-          };
+        if (meta?.type === 'anchors') {
+          return build(state, meta.anchors, value.active, value.hidden);
+        }
+        if (meta?.type === 'refresh') {
+          return build(state, value.anchors, value.active, value.hidden);
+        }
+        if (meta?.type === 'active' || meta?.type === 'hidden') {
+          const next =
+            meta.type === 'active' ? { ...value, active: meta.id } : { ...value, hidden: meta.ids };
+          return { ...next, decorations: draw(tr.doc, next.ranges, next) };
         }
         if (!tr.docChanged || value.anchors.length === 0) return value;
         const remote = isRemoteChange(tr);
@@ -293,7 +296,7 @@ export function commentAnchorsPlugin(): Plugin<AnchorsState> {
         return {
           ...value,
           ranges,
-          decorations: draw(tr.doc, ranges, value.open, value.active, value.suggestions),
+          decorations: draw(tr.doc, ranges, value),
           // Local edits are mapped exactly; only remote ones need the Yjs positions.
           stale: value.stale || remote,
         };
@@ -329,6 +332,38 @@ export function commentAnchorsPlugin(): Plugin<AnchorsState> {
       };
     },
   });
+}
+
+/**
+ * Leaves these suggestions undrawn (set on a transaction): suggesting mode draws one being
+ * revised as its draft instead.
+ */
+export function hideSuggestions<T extends Transaction>(tr: T, ids: ReadonlySet<string>): T {
+  return tr.setMeta(commentAnchorsKey, { type: 'hidden', ids } satisfies AnchorsMeta);
+}
+
+/** The person's own open suggestion whose proposed words are drawn at `pos`, if any. */
+export function ownSuggestionAt(
+  state: EditorState,
+  pos: number,
+): { from: number; to: number; text: string; revises: Revision } | null {
+  const value = commentAnchorsKey.getState(state);
+  if (!value) return null;
+  for (const anchor of value.anchors) {
+    const range = value.ranges.get(anchor.id);
+    const text = anchor.suggestion;
+    if (!anchor.revisable || !anchor.open || text === undefined || value.hidden.has(anchor.id)) {
+      continue;
+    }
+    if (!range || range.to !== pos) continue;
+    const was = {
+      anchor: { start: anchor.start, end: anchor.end },
+      quote: anchor.revisable.quote,
+      text,
+    };
+    return { from: range.from, to: range.to, text, revises: { id: anchor.id, was } };
+  }
+  return null;
 }
 
 /** Locates these threads' anchors and highlights the open ones. */

@@ -110,4 +110,33 @@ describe('a suggestion typed in suggesting mode', () => {
       text: 'x',
     });
   });
+
+  it('a draft continuing one’s own suggestion starts as it, grows like any draft, and stays (to withdraw it) when nothing is left', () => {
+    const revises = {
+      id: 't1',
+      was: { anchor: { start: 'AQ==', end: 'AQ==' }, quote: '', text: ' by' },
+    };
+    // The suggestion added “ by” at 11; typing at its place adds to its words.
+    let draft: Draft | null = { from: 11, to: 11, text: ' by', revises };
+    draft = typeWords(draft, at(11), ' phone').draft;
+    expect(draft).toEqual({ from: 11, to: 11, text: ' by phone', revises });
+    // Taken back to nothing: kept, so sending it withdraws the suggestion.
+    for (let i = 0; i < ' by phone'.length; i++)
+      draft = backspace(draft, at(11), widthBefore).draft;
+    expect(draft).toEqual({ from: 11, to: 11, text: '', revises });
+    // One more Backspace strikes out the character before, as for any draft.
+    expect(backspace(draft, at(11), widthBefore).draft).toEqual({
+      from: 10,
+      to: 11,
+      text: '',
+      revises,
+    });
+    // Others' edits move it and it keeps what it revises.
+    expect(mapDraft({ from: 5, to: 11, text: 'x', revises }, (pos) => pos + 3)).toEqual({
+      from: 8,
+      to: 14,
+      text: 'x',
+      revises,
+    });
+  });
 });

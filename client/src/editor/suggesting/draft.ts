@@ -13,6 +13,18 @@ export interface Draft {
   from: number;
   to: number;
   text: string;
+  /**
+   * The person's own open suggestion this draft continues, when they typed at its place
+   * again: it starts as that suggestion and replaces it when sent (merged into it, as
+   * Google Docs does, instead of a second one beside it).
+   */
+  revises?: Revision;
+}
+
+/** An open suggestion being revised, and how it was listed when the draft took it up. */
+export interface Revision {
+  id: string;
+  was: { anchor: { start: string; end: string }; quote: string; text: string };
 }
 
 /** Where the caret or selection is when a draft starts. */
@@ -30,9 +42,12 @@ export interface DraftChange {
   edge?: 'start' | 'end';
 }
 
-/** The draft, or none when it would change nothing (no words struck out or typed). */
+/**
+ * The draft, or none when it would change nothing (no words struck out or typed). One that
+ * revises a suggestion stays even then: sent, it withdraws that suggestion.
+ */
 const settled = (draft: Draft): DraftChange =>
-  draft.from === draft.to && draft.text === '' ? { draft: null } : { draft };
+  draft.from === draft.to && draft.text === '' && !draft.revises ? { draft: null } : { draft };
 
 /** Typed words: they start a draft on the selection, or add to the one being typed. */
 export function typeWords(draft: Draft | null, caret: Caret, words: string): DraftChange {
@@ -66,7 +81,7 @@ export function backspace(
   const from = draft?.from ?? caret.from;
   const width = widthBefore(from);
   if (width === 0) return { edge: 'start', draft };
-  return settled({ from: from - width, to: draft?.to ?? caret.to, text: '' });
+  return settled({ ...draft, from: from - width, to: draft?.to ?? caret.to, text: '' });
 }
 
 /** Delete (forward). `widthAfter(pos)` as `widthBefore`, for the character after `pos`. */
@@ -79,7 +94,12 @@ export function forwardDelete(
   const to = draft?.to ?? caret.to;
   const width = widthAfter(to);
   if (width === 0) return { edge: 'end', draft };
-  return settled({ from: draft?.from ?? caret.from, to: to + width, text: draft?.text ?? '' });
+  return settled({
+    ...draft,
+    from: draft?.from ?? caret.from,
+    to: to + width,
+    text: draft?.text ?? '',
+  });
 }
 
 /**

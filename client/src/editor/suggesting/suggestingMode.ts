@@ -4,7 +4,10 @@ import { type EditorState, Plugin, PluginKey, TextSelection } from '@tiptap/pm/s
 import { Decoration, DecorationSet, type EditorView } from '@tiptap/pm/view';
 import { isRemoteChange, remoteChangeMapping } from '../authorship/dirtyRanges.ts';
 import {
+  commentAnchorsKey,
+  hideSuggestions,
   insertedWords,
+  ownSuggestionAt,
   suggestionBetween,
   suggestionMarker,
   suggestionProblem,
@@ -17,6 +20,7 @@ import {
   forwardDelete,
   mapDraft,
   pastedWords,
+  type Revision,
   typedWords,
   typeWords,
 } from './draft.ts';
@@ -32,6 +36,10 @@ export interface TypedSuggestion {
 export interface SuggestingHandlers {
   /** Sends one; resolves once it is listed with the others (and so drawn by them). */
   send: (suggestion: TypedSuggestion) => Promise<void>;
+  /** Replaces one's own open suggestion with what it became; resolves once listed. */
+  revise: (revision: Revision, suggestion: TypedSuggestion) => Promise<void>;
+  /** Withdraws one's own open suggestion, taken back to nothing; resolves once listed. */
+  withdraw: (revision: Revision) => Promise<void>;
   /** Says something in words (a status line), e.g. why a key did nothing. */
   say: (message: string) => void;
 }
@@ -106,6 +114,46 @@ function asSuggestion(
   return {
     typed: { anchor: { start: range.start, end: range.end }, quote: range.quote, text: draft.text },
     what: describe(draft, range.quote),
+  };
+}
+
+/**
+ * What sending a draft does, in words and as a call to the page: a new suggestion, the
+ * revision of one's own that it continues, or that one's withdrawal when nothing is left of
+ * it; a problem when it cannot be sent as it is; null when there is nothing to send.
+ */
+function outgoing(
+  state: EditorState,
+  draft: Draft,
+):
+  | { go: (to: SuggestingHandlers) => Promise<void>; what: string; done: string }
+  | { problem: string }
+  | null {
+  const suggestion = asSuggestion(state, draft);
+  const revision = draft.revises;
+  if (suggestion && 'problem' in suggestion) return suggestion;
+  if (!revision) {
+    if (!suggestion) return null;
+    return {
+      go: (to) => to.send(suggestion.typed),
+      what: suggestion.what,
+      done: `Suggestion sent: ${suggestion.what}. It is in Comments, beside the document.`,
+    };
+  }
+  if (!suggestion) {
+    return {
+      go: (to) => to.withdraw(revision),
+      what: 'withdraw your suggestion',
+      done: 'Your suggestion was taken back to nothing, so it was withdrawn.',
+    };
+  }
+  const { typed, what } = suggestion;
+  // Taken up and left as it was: nothing to change.
+  if (typed.quote === revision.was.quote && typed.text === revision.was.text) return null;
+  return {
+    go: (to) => to.revise(revision, typed),
+    what,
+    done: `Your suggestion now reads: ${what}. It is in Comments, beside the document.`,
   };
 }
 
@@ -188,7 +236,7 @@ export function suggestingPlugin(handlers: () => SuggestingHandlers | null): Plu
     const draft = finished ?? suggestingKey.getState(view.state)?.draft;
     const to = current();
     if (!draft || !to || view.isDestroyed) return;
-    const suggestion = asSuggestion(view.state, draft);
+    const suggestion = outgoing(view.state, draft);
     if (!suggestion || 'problem' in suggestion) {
       if (!finished) setDraft(view, null);
       // It cannot be sent as it is: said in full, so the words can be typed again.
@@ -198,7 +246,7 @@ export function suggestingPlugin(handlers: () => SuggestingHandlers | null): Plu
       return;
     }
     const id = nextId++;
-    const { what } = suggestion;
+    const { what, done } = suggestion;
     view.dispatch(
       view.state.tr.setMeta(suggestingKey, {
         type: 'sent',
@@ -214,16 +262,23 @@ export function suggestingPlugin(handlers: () => SuggestingHandlers | null): Plu
       );
       return sent;
     };
-    to.send(suggestion.typed)
+    suggestion
+      .go(to)
       .then(() => {
         finish();
-        say(`Suggestion sent: ${what}. It is in Comments, beside the document.`);
+        say(done);
       })
       .catch((error: unknown) => {
         const sent = finish();
         const reason = error instanceof Error ? error.message : 'It could not be sent.';
-        // Nothing typed is lost: back as the draft (where it now is), or said in full.
-        if (sent && view.hasFocus() && !suggestingKey.getState(view.state)?.draft) {
+        // Nothing typed is lost: back as the draft (where it now is), or said in full. A
+        // revision is said in full: the suggestion it continued may have been decided.
+        if (
+          sent &&
+          !sent.revises &&
+          view.hasFocus() &&
+          !suggestingKey.getState(view.state)?.draft
+        ) {
           setDraft(view, { from: sent.from, to: sent.to, text: sent.text });
           say(
             `Your suggestion to ${what} was not sent: ${reason} It is still here: press Enter to try again, or Escape to discard it.`,
@@ -295,6 +350,15 @@ export function suggestingPlugin(handlers: () => SuggestingHandlers | null): Plu
         }
       },
     },
+    // A suggestion being revised is drawn as the draft, not also by the comments.
+    appendTransaction(_trs, _before, state) {
+      const ids = revising(suggestingKey.getState(state));
+      const hidden = commentAnchorsKey.getState(state)?.hidden;
+      if (!hidden || (hidden.size === ids.size && [...ids].every((id) => hidden.has(id)))) {
+        return null;
+      }
+      return hideSuggestions(state.tr, ids);
+    },
     // Nothing the person does changes the document while they suggest (others' edits do).
     filterTransaction(tr, state) {
       if (!tr.docChanged || !isSuggesting(state)) return true;
@@ -358,7 +422,11 @@ export function suggestingPlugin(handlers: () => SuggestingHandlers | null): Plu
           case 'Escape':
             if (!draft) return false;
             setDraft(view, null);
-            say('Your suggestion was discarded.');
+            say(
+              draft.revises
+                ? 'Your changes to your suggestion were discarded: it is as it was.'
+                : 'Your suggestion was discarded.',
+            );
             return true;
           case 'Enter':
             if (draft) send(view);
@@ -370,7 +438,8 @@ export function suggestingPlugin(handlers: () => SuggestingHandlers | null): Plu
             return true;
           case 'Backspace':
           case 'Delete': {
-            const problem = draft ? null : suggestionProblem(view.state.doc, caret.from, caret.to);
+            const taken = draft ?? continued(view.state, caret);
+            const problem = taken ? null : suggestionProblem(view.state.doc, caret.from, caret.to);
             if (problem) {
               say(problem);
               return true;
@@ -379,8 +448,8 @@ export function suggestingPlugin(handlers: () => SuggestingHandlers | null): Plu
             change(
               view,
               event.key === 'Backspace'
-                ? backspace(draft, caret, (pos) => widthBefore(doc, pos))
-                : forwardDelete(draft, caret, (pos) => widthAfter(doc, pos)),
+                ? backspace(taken, caret, (pos) => widthBefore(doc, pos))
+                : forwardDelete(taken, caret, (pos) => widthAfter(doc, pos)),
             );
             return true;
           }
@@ -507,11 +576,11 @@ export function suggestingPlugin(handlers: () => SuggestingHandlers | null): Plu
           const draft = suggestionDraft(view.state);
           const to = current();
           if (!draft || !to) return;
-          const suggestion = asSuggestion(view.state, draft);
+          const suggestion = outgoing(view.state, draft);
           if (!suggestion || 'problem' in suggestion) return;
-          const { what } = suggestion;
-          to.send(suggestion.typed).then(
-            () => say(`Suggestion sent: ${what}.`),
+          const { what, done } = suggestion;
+          suggestion.go(to).then(
+            () => say(done),
             (error: unknown) =>
               say(
                 `Your suggestion to ${what} was not sent: ${error instanceof Error ? error.message : 'it could not be sent.'} Copy the words from here if you need them.`,
@@ -530,6 +599,7 @@ export function suggestingPlugin(handlers: () => SuggestingHandlers | null): Plu
       send(view);
       draft = null;
     }
+    draft ??= continued(view.state, at);
     const problem = draft ? null : suggestionProblem(view.state.doc, at.from, at.to);
     if (problem) {
       say(problem);
@@ -537,6 +607,25 @@ export function suggestingPlugin(handlers: () => SuggestingHandlers | null): Plu
     }
     change(view, typeWords(draft, at, text));
   }
+}
+
+/**
+ * A draft continuing the person's own open suggestion when they type at its place (where
+ * its words are drawn): merged into it when sent, as Google Docs does.
+ */
+function continued(state: EditorState, at: Caret): Draft | null {
+  if (at.from !== at.to) return null;
+  const own = ownSuggestionAt(state, at.from);
+  return own ? { from: own.from, to: own.to, text: own.text, revises: own.revises } : null;
+}
+
+/** The ids of the suggestions being revised (typed or on their way), drawn as drafts. */
+function revising(value: SuggestingState | undefined): Set<string> {
+  const ids = new Set<string>();
+  for (const d of [...(value?.sending ?? []), value?.draft]) {
+    if (d?.revises) ids.add(d.revises.id);
+  }
+  return ids;
 }
 
 /** How many characters, as a person sees them, `text` holds. */

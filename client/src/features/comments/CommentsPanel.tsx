@@ -30,6 +30,7 @@ import {
   type Mentionable,
   openThread,
   replyTo,
+  reviseSuggestion,
   setResolved,
   suggestEdit,
   type ThreadComment,
@@ -73,6 +74,10 @@ const threadForms = (thread: CommentThread) => [
 ];
 
 /** A suggestion to add words has no words of its own (its quote is empty). */
+/** Whether the thread was opened by this person, and its opening comment still stands. */
+const isOwnOpening = (thread: Pick<CommentThread, 'comments'>, accountId: string) =>
+  thread.comments[0]?.authorId === accountId && !thread.comments[0].deleted;
+
 const isInsertion = (thread: Pick<CommentThread, 'quote' | 'suggestion'>) =>
   thread.suggestion !== null && thread.suggestion !== undefined && thread.quote === '';
 
@@ -99,6 +104,11 @@ export function CommentsPanel({
   accountId,
 }: CommentsPanelProps) {
   const [threads, setThreads] = useState<CommentThread[] | null>(null);
+  // The list as last drawn, for the suggesting-mode handlers (set up once per editor).
+  const threadsRef = useRef(threads);
+  useEffect(() => {
+    threadsRef.current = threads;
+  }, [threads]);
   const [people, setPeople] = useState<Mentionable[]>([]);
   const [loadProblem, setLoadProblem] = useState<string | null>(null);
   const [showResolved, setShowResolved] = useState(false);
@@ -161,9 +171,14 @@ export function CommentsPanel({
         open: !t.resolved,
         suggestion: t.suggestion && !t.suggestion.outcome ? t.suggestion.text : undefined,
         insertion: isInsertion(t),
+        // One's own open suggestion: typing at its place in suggesting mode continues it.
+        revisable:
+          t.suggestion && !t.suggestion.outcome && isOwnOpening(t, accountId)
+            ? { quote: t.quote }
+            : undefined,
       })),
     );
-  }, [editor, threads]);
+  }, [editor, threads, accountId]);
 
   // A link to one thread (from "Mentions of you" or a notification) takes focus to it once
   // it is listed: when the page opens, and when a link is followed from this very page
@@ -269,6 +284,22 @@ export function CommentsPanel({
       send: async (typed) => {
         await suggestEdit(documentId, { ...typed, note: '' });
         await refresh();
+      },
+      revise: async ({ id, was }, typed) => {
+        try {
+          await reviseSuggestion(documentId, id, typed, was);
+        } finally {
+          await refresh();
+        }
+      },
+      withdraw: async ({ id }) => {
+        const opening = threadsRef.current?.find((t) => t.id === id)?.comments[0];
+        try {
+          if (!opening) throw new Error('It is no longer listed: it may have been decided.');
+          await deleteComment(documentId, opening.id);
+        } finally {
+          await refresh();
+        }
       },
       // Cleared first, so the same sentence twice (an edge reached again) is said again.
       say: (message) => {
@@ -668,6 +699,7 @@ function NewSuggestionForm({
 function SuggestedChange({
   documentId,
   threadId,
+  anchor,
   quote,
   suggestion,
   canDecide,
@@ -676,6 +708,7 @@ function SuggestedChange({
 }: {
   documentId: string;
   threadId: string;
+  anchor: CommentThread['anchor'];
   quote: string;
   suggestion: NonNullable<CommentThread['suggestion']>;
   canDecide: boolean;
@@ -686,7 +719,13 @@ function SuggestedChange({
   const action = useAction();
   const decide = (outcome: 'accepted' | 'rejected') =>
     void action.run(async () => {
-      await decideSuggestion(documentId, threadId, outcome);
+      // As shown here: if its suggester changed it meanwhile, the decision is refused and
+      // the list shows it as it is now.
+      await decideSuggestion(documentId, threadId, outcome, {
+        anchor,
+        quote,
+        text: suggestion.text,
+      });
       await onDecided(outcome);
     }, 'The suggestion could not be decided. Try again.');
   const what = about({ quote, suggestion });
@@ -795,6 +834,7 @@ function Thread({
         <SuggestedChange
           documentId={documentId}
           threadId={thread.id}
+          anchor={thread.anchor}
           quote={thread.quote}
           suggestion={suggestion}
           canDecide={canEdit && located}

@@ -102,13 +102,38 @@ export async function suggestEdit(
     .id;
 }
 
-/** Accepts (the words are written, credited to whoever suggested them) or rejects. */
+/** A suggestion as the page lists it: what a decision or a revision was made on. */
+export interface SuggestionAsRead {
+  anchor: { start: string; end: string };
+  quote: string;
+  text: string;
+}
+
+/**
+ * Accepts (the words are written, credited to whoever suggested them) or rejects the
+ * suggestion as listed; refused if its suggester has changed it since.
+ */
 export async function decideSuggestion(
   documentId: string,
   threadId: string,
   outcome: 'accepted' | 'rejected',
+  as: SuggestionAsRead,
 ): Promise<void> {
   await api('PUT', `${base(documentId)}/suggestions/${encodeURIComponent(threadId)}/decision`, {
     outcome,
+    as,
+  });
+}
+
+/** Replaces one's own open suggestion, as listed (`was`), with what it became. */
+export async function reviseSuggestion(
+  documentId: string,
+  threadId: string,
+  input: { anchor: { start: string; end: string }; quote: string; text: string },
+  was: SuggestionAsRead,
+): Promise<void> {
+  await api('PUT', `${base(documentId)}/suggestions/${encodeURIComponent(threadId)}`, {
+    ...input,
+    was,
   });
 }
