@@ -145,3 +145,24 @@ export function changeIdeaRemovedWords(text: string): string {
     ? `The change idea “${words}” was removed from the driver diagram`
     : 'The change idea this cycle tests was removed from the driver diagram';
 }
+
+/**
+ * The words a cycle should store for its linked change idea, when they are not those the
+ * idea has now; null when they are (or the cycle is not linked to an idea in the diagram).
+ *
+ * A rename in the diagram writes the new words into the cycles linked to it in the same
+ * edit, but a rename and a pick that cross (two people at once, or offline) leave the
+ * cycle with the words picked: shown through the link, they are right, but they are what
+ * the cycle says once the idea is removed. So whoever's page sees a linked cycle whose
+ * words differ writes the idea's words, once. Several pages that see it at once write the
+ * same words (they come from the same merged document), so they agree, and after that
+ * nobody's page sees a difference: there is nothing more to write.
+ */
+export function linkedWordsToStore(
+  cycle: { changeIdea: unknown; changeIdeaId: unknown },
+  ideas: readonly ChangeIdeaRef[],
+): string | null {
+  const idea = resolveChangeIdea(cycle, ideas);
+  if (idea.state !== 'linked') return null;
+  return cycle.changeIdea === idea.text ? null : idea.text;
+}

@@ -21,7 +21,12 @@ import { RadioGroup } from '../../ui/RadioGroup.tsx';
 import { SelectField } from '../../ui/SelectField.tsx';
 import { type FieldOptions, SyncedField, storedText } from '../SyncedField.tsx';
 import { useBlockEditable } from '../useBlockEditable.ts';
-import { linkChangeIdea, type OfferedIdea, useChangeIdeas } from './changeIdeas.ts';
+import {
+  followLinkedWordsPlugin,
+  linkChangeIdea,
+  type OfferedIdea,
+  useChangeIdeas,
+} from './changeIdeas.ts';
 import { PdsaCycle } from './pdsaNodes.ts';
 
 /** Longest text kept in a field (a field is a few paragraphs, not a document). */
@@ -416,5 +421,12 @@ function MoveOn({
 export const PdsaCycleWithView = PdsaCycle.extend({
   addNodeView() {
     return ReactNodeViewRenderer(PdsaCycleView);
+  },
+  addProseMirrorPlugins() {
+    const { editor } = this;
+    // Only someone who may change the blocks writes the words (as `useBlockEditable`).
+    return [
+      followLinkedWordsPlugin(() => editor.isEditable && !editor.storage.readOnlyContent?.locked()),
+    ];
   },
 });

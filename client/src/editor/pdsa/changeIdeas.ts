@@ -1,6 +1,6 @@
-import { type ChangeIdeaRef, isChangeIdeaId } from '@chorus/shared';
+import { type ChangeIdeaRef, isChangeIdeaId, linkedWordsToStore } from '@chorus/shared';
 import type { Node as PmNode } from '@tiptap/pm/model';
-import type { EditorState, Transaction } from '@tiptap/pm/state';
+import { type EditorState, Plugin, PluginKey, type Transaction } from '@tiptap/pm/state';
 import { type Editor, useEditorState } from '@tiptap/react';
 import { newUid } from '../childEdits.ts';
 import { storedText } from '../SyncedField.tsx';
@@ -125,4 +125,62 @@ export function followRename(tr: Transaction, ideaPos: number): Transaction {
     return !node.isTextblock;
   });
   return tr;
+}
+
+/**
+ * Writes the current words of their change idea into the linked cycles whose own words
+ * differ (see `linkedWordsToStore`): a rename and a pick that crossed. Null when every
+ * linked cycle already has them. Kept out of undo: nobody typed it.
+ */
+export function followLinkedWords(state: EditorState): Transaction | null {
+  const ideas = changeIdeasIn(state.doc);
+  if (ideas.length === 0) return null;
+  let tr: Transaction | null = null;
+  state.doc.descendants((node, pos) => {
+    if (node.type.name === 'pdsaCycle') {
+      const words = linkedWordsToStore(
+        { changeIdea: node.attrs.changeIdea, changeIdeaId: node.attrs.changeIdeaId },
+        ideas,
+      );
+      if (words !== null) {
+        tr ??= state.tr;
+        // Setting attributes moves nothing: later positions stay as read.
+        tr.setNodeMarkup(pos, undefined, { ...node.attrs, changeIdea: words });
+      }
+      return false;
+    }
+    return !node.isTextblock;
+  });
+  return tr === null ? null : (tr as Transaction).setMeta('addToHistory', false);
+}
+
+const followKey = new PluginKey('followLinkedWords');
+
+/**
+ * Runs `followLinkedWords` after the document changes, on the page of someone who may
+ * change blocks (`canWrite`). Not inside the change itself: a change that comes from
+ * someone else is applied by the sync binding, which does not send on what is written
+ * while it applies one, so it is written just after, as its own edit.
+ */
+export function followLinkedWordsPlugin(canWrite: () => boolean): Plugin {
+  return new Plugin({
+    key: followKey,
+    view() {
+      let timer: ReturnType<typeof setTimeout> | null = null;
+      return {
+        update(view, previous) {
+          if (view.state.doc === previous.doc || timer !== null) return;
+          timer = setTimeout(() => {
+            timer = null;
+            if (view.isDestroyed || !canWrite()) return;
+            const tr = followLinkedWords(view.state);
+            if (tr) view.dispatch(tr);
+          }, 0);
+        },
+        destroy() {
+          if (timer !== null) clearTimeout(timer);
+        },
+      };
+    },
+  });
 }

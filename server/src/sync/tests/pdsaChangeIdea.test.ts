@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { CloseCode } from '@chorus/shared';
+import { CloseCode, linkedWordsToStore } from '@chorus/shared';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -249,5 +249,103 @@ describe('a PDSA cycle linked to a change idea of the driver diagram', () => {
     clients.push(fresh);
     await waitSynced(fresh);
     expect(links(fresh.doc)).toBe(expected);
+  });
+
+  it('brings the cycle’s own words to the new name after a rename and a pick crossed offline, with one write per page', async () => {
+    for (const c of clients.splice(0)) c.destroy();
+    await server.stop();
+    server = await startTestServer();
+    const lead = await buildUser(server.url, 'Lee Lead');
+    const partner = await buildUser(server.url, 'Pat Partner');
+    const ws = await call(server.url, 'POST', '/workspaces', {
+      body: { name: 'QI' },
+      cookie: lead.cookie,
+    });
+    const workspaceId = ws.json.workspace.id;
+    await call(server.url, 'POST', `/workspaces/${workspaceId}/members`, {
+      body: { email: partner.email, permission: 'editor', participantRole: 'patient' },
+      cookie: lead.cookie,
+    });
+    const created = await call(server.url, 'POST', `/workspaces/${workspaceId}/documents`, {
+      body: { title: 'Missed appointments', kind: 'improvement_plan' },
+      cookie: lead.cookie,
+    });
+    const documentId = created.json.document.id;
+    const a = connectClient(server.url, documentId, lead.cookie, { chorus: true });
+    const b = connectClient(server.url, documentId, partner.cookie, { chorus: true });
+    clients.push(a, b);
+    await Promise.all([waitSynced(a), waitSynced(b)]);
+    a.doc.transact(() => {
+      const idea = new Y.XmlElement('changeIdea');
+      idea.setAttribute('label', 'Text reminders');
+      idea.setAttribute('uid', UID);
+      const secondary = new Y.XmlElement('secondaryDriver');
+      secondary.insert(0, [idea]);
+      const primary = new Y.XmlElement('primaryDriver');
+      primary.insert(0, [secondary]);
+      const diagram = new Y.XmlElement('driverDiagram');
+      diagram.insert(0, [primary]);
+      const cycle = new Y.XmlElement('pdsaCycle');
+      cycle.setAttribute('stage', 'plan');
+      a.doc.getXmlFragment('default').push([diagram, cycle]);
+    });
+    await eventually(() => expect(find(b.doc, 'pdsaCycle')).not.toBeNull());
+
+    // What each page does (PdsaCycleView's plugin): after a change, a linked cycle whose
+    // words are not its idea's gets them, written just after, as its own edit.
+    const writes = new Map<TestClient, number>([
+      [a, 0],
+      [b, 0],
+    ]);
+    for (const page of [a, b]) {
+      page.doc.on('afterTransaction', () => {
+        setTimeout(() => {
+          const cycle = find(page.doc, 'pdsaCycle');
+          const idea = find(page.doc, 'changeIdea');
+          const ideas = idea
+            ? [{ uid: String(idea.getAttribute('uid')), label: String(idea.getAttribute('label')) }]
+            : [];
+          const words = cycle
+            ? linkedWordsToStore(
+                {
+                  changeIdea: cycle.getAttribute('changeIdea'),
+                  changeIdeaId: cycle.getAttribute('changeIdeaId'),
+                },
+                ideas,
+              )
+            : null;
+          if (cycle && words !== null) {
+            writes.set(page, (writes.get(page) ?? 0) + 1);
+            cycle.setAttribute('changeIdea', words);
+          }
+        }, 0);
+      });
+    }
+
+    // Offline, the partner picks the idea while the lead renames it: neither sees the other.
+    b.provider.disconnect();
+    find(a.doc, 'changeIdea')?.setAttribute('label', 'Texts two days before');
+    b.doc.transact(() => {
+      find(b.doc, 'pdsaCycle')?.setAttribute('changeIdeaId', UID);
+      find(b.doc, 'pdsaCycle')?.setAttribute('changeIdea', 'Text reminders');
+    });
+    b.provider.connect();
+    await eventually(() => {
+      for (const page of [a, b]) {
+        expect(find(page.doc, 'pdsaCycle')?.getAttribute('changeIdea')).toBe(
+          'Texts two days before',
+        );
+      }
+    });
+    for (const c of [a, b]) await eventually(() => expect(c.saved()).toBe(c.sent()));
+    // Settled: the words were written once or twice in all (both pages may see it at the
+    // same moment), and nobody writes again.
+    const total = () => (writes.get(a) ?? 0) + (writes.get(b) ?? 0);
+    const after = total();
+    expect(after).toBeGreaterThanOrEqual(1);
+    expect(after).toBeLessThanOrEqual(2);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(total()).toBe(after);
+    expect(changeIdeaOf(a)).toBe('Texts two days before');
   });
 });
