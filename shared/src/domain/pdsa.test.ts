@@ -7,6 +7,8 @@ import {
   pdsaPredictionLocked,
   pdsaStageOf,
   resolveChangeIdea,
+  resolveRunChart,
+  runChartName,
 } from './pdsa.ts';
 
 const cycle = (
@@ -111,5 +113,24 @@ describe('the words a linked cycle stores', () => {
       linkedWordsToStore({ changeIdea: 'Last words', changeIdeaId: 'idea-9' }, ideas),
     ).toBeNull();
     expect(linkedWordsToStore({ changeIdea: 'Mine', changeIdeaId: '<b>' }, ideas)).toBeNull();
+  });
+});
+
+describe('a cycle’s run chart', () => {
+  const charts = [{ uid: 'chart-1', measure: 'Missed appointments (%)' }];
+  it('is the chart linked, one since removed, or none (junk is none)', () => {
+    expect(resolveRunChart('chart-1', charts)).toEqual({
+      state: 'linked',
+      uid: 'chart-1',
+      measure: 'Missed appointments (%)',
+    });
+    expect(resolveRunChart('chart-2', charts)).toEqual({ state: 'removed', uid: 'chart-2' });
+    expect(resolveRunChart('', charts)).toEqual({ state: 'none' });
+    expect(resolveRunChart('<b>x</b>', charts)).toEqual({ state: 'none' });
+    expect(resolveRunChart(undefined, charts)).toEqual({ state: 'none' });
+  });
+  it('is named by its measure', () => {
+    expect(runChartName(' Missed appointments ')).toBe('Run chart of “Missed appointments”');
+    expect(runChartName('')).toBe('Run chart of an unnamed measure');
   });
 });

@@ -1,4 +1,10 @@
-import { type ChangeIdeaRef, isChangeIdeaId, linkedWordsToStore } from '@chorus/shared';
+import {
+  type ChangeIdeaRef,
+  isChangeIdeaId,
+  linkedWordsToStore,
+  type PdsaStage,
+  pdsaStageOf,
+} from '@chorus/shared';
 import type { Node as PmNode } from '@tiptap/pm/model';
 import { type EditorState, Plugin, PluginKey, type Transaction } from '@tiptap/pm/state';
 import { type Editor, useEditorState } from '@tiptap/react';
@@ -183,4 +189,70 @@ export function followLinkedWordsPlugin(canWrite: () => boolean): Plugin {
       };
     },
   });
+}
+
+/** A PDSA cycle as the driver diagram lists it under the change idea it tests. */
+export interface CycleRef {
+  /** Its place among the document's cycles (the n-th), to find it again when followed. */
+  n: number;
+  title: string;
+  stage: PdsaStage;
+}
+
+/** Cycles by the idea they link to, per version of the document. */
+const cyclesFound = new WeakMap<PmNode, Record<string, CycleRef[]>>();
+
+/** The document's PDSA cycles linked to a change idea, by the idea's id, in document order. */
+export function cyclesByIdea(doc: PmNode): Record<string, CycleRef[]> {
+  const known = cyclesFound.get(doc);
+  if (known) return known;
+  const byIdea: Record<string, CycleRef[]> = {};
+  let n = 0;
+  doc.descendants((node) => {
+    if (node.type.name === 'pdsaCycle') {
+      const uid: unknown = node.attrs.changeIdeaId;
+      if (isChangeIdeaId(uid)) {
+        byIdea[uid] ??= [];
+        byIdea[uid].push({
+          n,
+          title: storedText(node.attrs.title, MAX_LABEL),
+          stage: pdsaStageOf(node.attrs.stage),
+        });
+      }
+      n += 1;
+      return false;
+    }
+    return !node.isTextblock;
+  });
+  cyclesFound.set(doc, byIdea);
+  return byIdea;
+}
+
+/**
+ * The cycles testing each change idea, fresh whenever a cycle is linked, renamed or moves
+ * on (a plain object of plain lists, so the view redraws only when what it lists changes).
+ */
+export function useCyclesByIdea(editor: Editor): Record<string, CycleRef[]> {
+  return useEditorState({ editor, selector: ({ editor: e }) => cyclesByIdea(e.state.doc) });
+}
+
+/** Where the first change idea with `uid` is (the one cycles link to), or null. */
+export function firstIdeaPos(doc: PmNode, uid: string): number | null {
+  return allIdeas(doc).find((i) => i.key === uid)?.pos ?? null;
+}
+
+/** Where the n-th PDSA cycle of the document is now, if it still tests idea `uid`. */
+export function cyclePos(doc: PmNode, n: number, uid: string): number | null {
+  let seen = 0;
+  let at: number | null = null;
+  doc.descendants((node, pos) => {
+    if (at !== null) return false;
+    if (node.type.name === 'pdsaCycle') {
+      if (seen === n && node.attrs.changeIdeaId === uid) at = pos;
+      seen += 1;
+      return false;
+    }
+    return !node.isTextblock;
+  });
+  return at;
 }
