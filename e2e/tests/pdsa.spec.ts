@@ -284,3 +284,123 @@ test('a cycle’s change idea picked from the driver diagram follows a rename, a
 
   for (const actor of [lead, partner]) await actor.context.close();
 });
+
+/**
+ * The driver diagram lists the cycles testing each change idea, live with their stage, as
+ * links that take focus to the cycle; a cycle links to the run chart of its data, shown in
+ * the cycle with a link to the chart. A lead and a patient partner, on two screens.
+ */
+test('a change idea lists the cycles testing it, and a cycle links to its run chart', async ({
+  browser,
+}) => {
+  const lead = await newActor(browser, person('Lee Lead', 'pdsa-links-lead'));
+  const partner = await newActor(browser, person('Pat Partner', 'pdsa-links-partner'));
+  for (const actor of [lead, partner]) await signUp(actor.page, actor.person);
+  await createWorkspace(lead.page, 'Outpatients collaborative');
+  await addMember(lead.page, partner.person.email, partner.person.name, {
+    permission: 'Editor',
+    role: 'Patient or service user',
+  });
+  await createDocument(lead.page, 'Fewer missed appointments', 'Improvement plan');
+  await partner.page.goto(lead.page.url());
+  const l = documentPage(lead.page);
+  const p = documentPage(partner.page);
+  const diagramOf = (page: Page) => page.getByRole('region', { name: 'Driver diagram' });
+  const testedBy = (page: Page) =>
+    diagramOf(page).getByRole('list', { name: 'PDSA cycles testing “Text reminders”' });
+  const MEASURE = 'Missed appointments (%)';
+  const chartOf = (page: Page) => page.getByRole('region', { name: `Run chart of ${MEASURE}` });
+  const chartPicker = (page: Page) => cycleOf(page).getByLabel('Run chart for this cycle’s data');
+
+  await test.step('the lead builds a diagram, a run chart and a cycle testing the idea', async () => {
+    await l.editor.getByText('Aim, primary drivers, secondary drivers').click();
+    await lead.page.keyboard.press('End');
+    await l.toolbar.getByRole('button', { name: 'Insert driver diagram' }).click();
+    const diagram = diagramOf(lead.page);
+    const primary = diagram.getByLabel('Add a primary driver', { exact: true });
+    await primary.fill('Patients remember their appointment');
+    await primary.press('Enter');
+    const secondary = diagram.getByLabel(
+      'Add a secondary driver to “Patients remember their appointment”',
+    );
+    await secondary.fill('Reminders that reach people');
+    await secondary.press('Enter');
+    const idea = diagram.getByLabel('Add a change idea to “Reminders that reach people”');
+    await idea.fill('Text reminders');
+    await idea.press('Enter');
+    await l.editor.getByText('Outcome, process and balancing measures').click();
+    await lead.page.keyboard.press('End');
+    await l.toolbar.getByRole('button', { name: 'Insert run chart' }).click();
+    await lead.page
+      .getByRole('region', { name: 'Run chart of an unnamed measure' })
+      .getByLabel('Measure', { exact: true })
+      .fill(MEASURE);
+    await l.editor.getByText('Plan, do, study, act for each change idea').click();
+    await lead.page.keyboard.press('End');
+    await l.toolbar.getByRole('button', { name: 'Insert PDSA cycle' }).click();
+    await lead.page
+      .getByRole('region', { name: 'PDSA cycle' })
+      .getByLabel('Name of this test')
+      .fill(NAME);
+    await cycleOf(lead.page)
+      .getByLabel('Or pick one from the driver diagram')
+      .selectOption({ label: 'Text reminders' });
+  });
+
+  await test.step('the diagram lists the cycle under its idea, with its stage, on both screens', async () => {
+    for (const page of [lead.page, partner.page]) {
+      await expect(testedBy(page).getByRole('listitem')).toHaveText([
+        `Go to the PDSA cycle ${NAME} (at Plan)`,
+      ]);
+    }
+    await expect(p.status).toHaveText('All changes saved');
+    await expectNoAxeViolations(partner.page, 'driver diagram listing the cycles of a change idea');
+  });
+
+  await test.step('the partner follows the link: focus goes to the cycle', async () => {
+    await testedBy(partner.page)
+      .getByRole('button', { name: `Go to the PDSA cycle ${NAME}` })
+      .click();
+    await expect(cycleOf(partner.page)).toBeFocused();
+  });
+
+  await test.step('the lead links the run chart: both see it in the cycle, and can go to it', async () => {
+    await expect(chartPicker(lead.page).locator('option')).toHaveText([
+      'None',
+      `Run chart of “${MEASURE}”`,
+    ]);
+    await chartPicker(lead.page).selectOption({ label: `Run chart of “${MEASURE}”` });
+    await expect(cycleOf(lead.page).getByRole('status')).toHaveText(
+      `Run chart of “${MEASURE}” is linked to the cycle.`,
+    );
+    for (const page of [lead.page, partner.page]) {
+      await expect(cycleOf(page)).toContainText(`Data: Run chart of “${MEASURE}”.`);
+      await expect(chartPicker(page)).toHaveValue(/^[0-9a-f-]{36}$/);
+    }
+    await cycleOf(partner.page)
+      .getByRole('button', { name: 'Go to the run chart of this cycle' })
+      .click();
+    await expect(chartOf(partner.page)).toBeFocused();
+    await expect(l.status).toHaveText('All changes saved');
+    await expectNoAxeViolations(lead.page, 'PDSA cycle linked to a run chart');
+  });
+
+  await test.step('the lead starts Do: the partner’s diagram says so, live', async () => {
+    const cycle = cycleOf(lead.page);
+    await cycle
+      .getByLabel(PREDICTION)
+      .fill('Texting a reminder two days before halves missed appointments');
+    await cycle.getByRole('button', { name: 'Start Do' }).click();
+    await cycle.getByRole('button', { name: 'Yes, start Do' }).click();
+    await expect(testedBy(partner.page).getByRole('listitem')).toHaveText([
+      `Go to the PDSA cycle ${NAME} (at Do)`,
+    ]);
+    // The chart link does not lock at Do: it can still be changed.
+    await chartPicker(partner.page).selectOption({ label: 'None' });
+    await expect(cycleOf(lead.page)).not.toContainText('Data: Run chart');
+    await expect(p.status).toHaveText('All changes saved');
+    await expectNoAxeViolations(partner.page, 'PDSA cycle at Do, its run chart unlinked');
+  });
+
+  for (const actor of [lead, partner]) await actor.context.close();
+});

@@ -350,6 +350,23 @@ describe('document outline for an export', () => {
     ]);
   });
 
+  it('writes the run chart a PDSA cycle links to, or that it was removed', () => {
+    const doc = build([
+      element('runChart', { measure: 'Missed appointments (%)', uid: 'chart-1' }),
+      element('pdsaCycle', { title: 'Linked', stage: 'do', runChartId: 'chart-1' }),
+      element('pdsaCycle', { title: 'Removed', stage: 'plan', runChartId: 'chart-2' }),
+      element('pdsaCycle', { title: 'None', stage: 'plan' }),
+    ]);
+    const charts = outlineOf(doc)
+      .filter((b) => b.type === 'labelled' && b.label === 'Run chart')
+      .map((b) => (b.type === 'labelled' ? b.text : ''));
+    expect(charts).toEqual([
+      'Run chart of “Missed appointments (%)”, in this document.',
+      'The run chart linked to this cycle was removed from the document.',
+      'none linked',
+    ]);
+  });
+
   describe('comment threads', () => {
     const at = (type: Y.XmlText, index: number) =>
       Buffer.from(

@@ -30,7 +30,11 @@ import {
   pdsaStageNames,
   pdsaStageOf,
   proposedServiceCard,
+  RUN_CHART_REMOVED,
+  type RunChartRef,
   resolveChangeIdea,
+  resolveRunChart,
+  runChartName,
   type Signal,
   serviceHeaderCard,
 } from '@chorus/shared';
@@ -496,6 +500,7 @@ function pdsa(
   el: Y.XmlElement,
   context: RunContext,
   ideas: readonly IdeaElement[],
+  charts: readonly RunChartRef[],
 ): void {
   const title = text(el, 'title');
   out.push({
@@ -539,9 +544,19 @@ function pdsa(
     ['Decision', 'decision', isPdsaDecision(decision) ? pdsaDecisionNames[decision] : ''],
     ['Next steps', 'nextSteps', text(el, 'nextSteps')],
   ];
+  // The run chart holding its data, by the chart's measure (the chart is in the document
+  // with its own words), or that it was removed; the words are the export's.
+  const chart = resolveRunChart(el.getAttribute('runChartId') as unknown, charts);
+  const runChart =
+    chart.state === 'linked'
+      ? `${runChartName(chart.measure)}, in this document.`
+      : chart.state === 'removed'
+        ? `${RUN_CHART_REMOVED}.`
+        : '';
   for (const [label, key, value] of fields) {
     out.push(labelled(label, field(el, key, context, value)));
     if (key === 'stage') out.push(labelled('Change idea being tested', changeIdea));
+    if (key === 'dataPlan') out.push(labelled('Run chart', fixed(runChart), 'none linked'));
   }
 }
 
@@ -622,11 +637,28 @@ function changeIdeasOf(doc: Y.Doc): IdeaElement[] {
   return ideas;
 }
 
+/** The document's run charts with an id, which PDSA cycles link to. */
+function runChartsOf(doc: Y.Doc): RunChartRef[] {
+  const charts: RunChartRef[] = [];
+  const walk = (parent: Y.XmlElement | Y.XmlFragment) => {
+    for (const el of children(parent)) {
+      if (el.nodeName === 'runChart') {
+        const uid = text(el, 'uid');
+        if (uid) charts.push({ uid, measure: text(el, 'measure').slice(0, 200) });
+      } else walk(el);
+    }
+  };
+  walk(doc.getXmlFragment('default'));
+  return charts;
+}
+
 /** What structured blocks link to elsewhere in the document, found once for the export. */
 interface Links {
   /** Pieces of evidence (see `piecesOf`). */
   pieces: Map<string, Piece | null>;
   ideas: readonly IdeaElement[];
+  /** Run charts, which PDSA cycles link to (the first with an id, as on the page). */
+  charts: readonly RunChartRef[];
 }
 
 /**
@@ -733,7 +765,7 @@ function block(out: OutlineBlock[], el: Y.XmlElement, links: Links, context: Run
       runChart(out, el, context);
       return;
     case 'pdsaCycle':
-      pdsa(out, el, context, links.ideas);
+      pdsa(out, el, context, links.ideas, links.charts);
       return;
     case 'driverDiagram':
       driverDiagram(out, el, context);
@@ -907,7 +939,11 @@ export function documentOutline(
 ): Outline {
   const out: OutlineBlock[] = [];
   const withheld: string[] = [];
-  const links: Links = { pieces: piecesOf(doc, withheld), ideas: changeIdeasOf(doc) };
+  const links: Links = {
+    pieces: piecesOf(doc, withheld),
+    ideas: changeIdeasOf(doc),
+    charts: runChartsOf(doc),
+  };
   const chosen = (exported?.threads ?? []).filter(
     (t) => exported?.which === 'all' || t.resolved === null,
   );

@@ -1,6 +1,9 @@
+import { structuredValues } from '@chorus/shared';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { type PdsaFix, pdsaFixes } from './pdsaLock.ts';
+
+const VALUES = new Map(Object.entries(structuredValues));
 
 /** A document with one PDSA cycle, watched for what its transactions would have set back. */
 function setUp(attributes: Record<string, string> = {}) {
@@ -10,7 +13,7 @@ function setUp(attributes: Record<string, string> = {}) {
   doc.getXmlFragment('default').insert(0, [cycle]);
   const fixes: Omit<PdsaFix, 'cycle'>[] = [];
   doc.on('afterTransaction', (tr: Y.Transaction) => {
-    for (const { key, value } of pdsaFixes(tr)) fixes.push({ key, value });
+    for (const { key, value } of pdsaFixes(tr, VALUES)) fixes.push({ key, value });
   });
   return { doc, cycle, fixes };
 }
@@ -125,5 +128,24 @@ describe('PDSA cycle lock', () => {
       expect(fixes).toEqual([]);
       expect(cycle.getAttribute('changeIdea')).toBe('Written in the cycle');
     }
+  });
+
+  it('sets back a link that is not an id, to the link before or to none (content that waited)', () => {
+    const { doc, cycle, fixes } = setUp({ stage: 'do', changeIdeaId: 'idea-1' });
+    cycle.setAttribute('changeIdeaId', '<img src=x>');
+    expect(fixes).toEqual([{ key: 'changeIdeaId', value: 'idea-1' }]);
+    // A new cycle (here released with its bad link in the same transaction) gets none.
+    const fresh = new Y.XmlElement('pdsaCycle');
+    doc.transact(() => {
+      fresh.setAttribute('stage', 'plan');
+      fresh.setAttribute('changeIdeaId', 'not an id!');
+      doc.getXmlFragment('default').push([fresh]);
+    });
+    expect(fixes[1]).toEqual({ key: 'changeIdeaId', value: '' });
+    // A good link, none, or the attribute removed: nothing to set back.
+    cycle.setAttribute('changeIdeaId', 'idea-2');
+    cycle.setAttribute('changeIdeaId', '');
+    cycle.removeAttribute('changeIdeaId');
+    expect(fixes).toHaveLength(2);
   });
 });

@@ -198,6 +198,14 @@ describe('what an attribute with a rule may hold', () => {
       expect(() => checkPlacement(server, over)).not.toThrow();
     });
   }
+  it('refuses a link to a run chart that is not an id, and takes one that is', () => {
+    const { cycle, edit, send } = withCycle();
+    expect(() => send(edit(() => cycle.setAttribute('runChartId', uid)))).not.toThrow();
+    expect(() => send(edit(() => cycle.setAttribute('runChartId', 'javascript:x')))).toThrow(
+      /runChartId must be a run chart's uid/,
+    );
+    expect(() => send(edit(() => cycle.setAttribute('runChartId', '')))).not.toThrow();
+  });
 });
 
 describe('a long run of items inserted one after another', () => {

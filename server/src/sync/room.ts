@@ -706,10 +706,13 @@ export class Room {
     );
     this.doc.on('afterTransaction', (tr: Y.Transaction) => {
       this.#attribute(tr);
-      if (tr.origin instanceof Peer) this.#pdsaFixes.push(...pdsaFixes(tr));
+      // Values with rules are checked here too: content that waited (parked) for edits
+      // the server lacked is applied without the arrival check (see `valueFixes`).
+      const values = this.options.content?.values;
+      if (tr.origin instanceof Peer) this.#pdsaFixes.push(...pdsaFixes(tr, values));
       else if (tr.origin === ELSEWHERE) {
         // Cheap first: nearly every transaction touches no cycle.
-        const fixes = pdsaFixes(tr);
+        const fixes = pdsaFixes(tr, values);
         if (fixes.length > 0 && !this.#serverOnly(tr)) this.#pdsaFixes.push(...fixes);
       }
     });

@@ -2,10 +2,13 @@ import { describe, expect, it } from 'vitest';
 import {
   changeIdeaRemovedWords,
   isChangeIdeaId,
+  linkedWordsToStore,
   pdsaMoveProblem,
   pdsaPredictionLocked,
   pdsaStageOf,
   resolveChangeIdea,
+  resolveRunChart,
+  runChartName,
 } from './pdsa.ts';
 
 const cycle = (
@@ -91,5 +94,43 @@ describe('a cycle’s change idea, linked to the driver diagram', () => {
       );
     }
     expect(isChangeIdeaId('0f8b7c1e-2d3a-4b5c-9d6e-7f8091a2b3c4')).toBe(true);
+  });
+});
+
+describe('the words a linked cycle stores', () => {
+  const ideas = [{ uid: 'idea-1', label: 'Texts two days before' }];
+  it('are the idea’s words when they differ, and nothing to write when they agree', () => {
+    expect(
+      linkedWordsToStore({ changeIdea: 'Text reminders', changeIdeaId: 'idea-1' }, ideas),
+    ).toBe('Texts two days before');
+    expect(
+      linkedWordsToStore({ changeIdea: 'Texts two days before', changeIdeaId: 'idea-1' }, ideas),
+    ).toBeNull();
+  });
+  it('are left alone for a cycle not linked, linked to a removed idea, or holding junk', () => {
+    expect(linkedWordsToStore({ changeIdea: 'Mine', changeIdeaId: '' }, ideas)).toBeNull();
+    expect(
+      linkedWordsToStore({ changeIdea: 'Last words', changeIdeaId: 'idea-9' }, ideas),
+    ).toBeNull();
+    expect(linkedWordsToStore({ changeIdea: 'Mine', changeIdeaId: '<b>' }, ideas)).toBeNull();
+  });
+});
+
+describe('a cycle’s run chart', () => {
+  const charts = [{ uid: 'chart-1', measure: 'Missed appointments (%)' }];
+  it('is the chart linked, one since removed, or none (junk is none)', () => {
+    expect(resolveRunChart('chart-1', charts)).toEqual({
+      state: 'linked',
+      uid: 'chart-1',
+      measure: 'Missed appointments (%)',
+    });
+    expect(resolveRunChart('chart-2', charts)).toEqual({ state: 'removed', uid: 'chart-2' });
+    expect(resolveRunChart('', charts)).toEqual({ state: 'none' });
+    expect(resolveRunChart('<b>x</b>', charts)).toEqual({ state: 'none' });
+    expect(resolveRunChart(undefined, charts)).toEqual({ state: 'none' });
+  });
+  it('is named by its measure', () => {
+    expect(runChartName(' Missed appointments ')).toBe('Run chart of “Missed appointments”');
+    expect(runChartName('')).toBe('Run chart of an unnamed measure');
   });
 });

@@ -18,6 +18,8 @@ export const pdsaFields = [
   'changeIdea',
   // The driver diagram's change idea the cycle tests, by the idea's own id (see below).
   'changeIdeaId',
+  // The run chart of the same document holding the cycle's data, by the chart's id.
+  'runChartId',
   'question',
   'prediction',
   'arrangements',
@@ -144,4 +146,64 @@ export function changeIdeaRemovedWords(text: string): string {
   return words
     ? `The change idea “${words}” was removed from the driver diagram`
     : 'The change idea this cycle tests was removed from the driver diagram';
+}
+
+/**
+ * The words a cycle should store for its linked change idea, when they are not those the
+ * idea has now; null when they are (or the cycle is not linked to an idea in the diagram).
+ *
+ * A rename in the diagram writes the new words into the cycles linked to it in the same
+ * edit, but a rename and a pick that cross (two people at once, or offline) leave the
+ * cycle with the words picked: shown through the link, they are right, but they are what
+ * the cycle says once the idea is removed. So whoever's page sees a linked cycle whose
+ * words differ writes the idea's words, once. Several pages that see it at once write the
+ * same words (they come from the same merged document), so they agree, and after that
+ * nobody's page sees a difference: there is nothing more to write.
+ */
+export function linkedWordsToStore(
+  cycle: { changeIdea: unknown; changeIdeaId: unknown },
+  ideas: readonly ChangeIdeaRef[],
+): string | null {
+  const idea = resolveChangeIdea(cycle, ideas);
+  if (idea.state !== 'linked') return null;
+  return cycle.changeIdea === idea.text ? null : idea.text;
+}
+
+/**
+ * A cycle may link to the run chart (of the same document) where its data are kept, by the
+ * chart's `uid`, in `runChartId` (the same form of id as a change idea's). Unlike the
+ * prediction it does not lock when Do starts: the data come during Do and after, the chart
+ * is often made then, and which chart holds them says nothing about what was expected.
+ */
+export interface RunChartRef {
+  uid: string;
+  measure: string;
+}
+
+/** The run chart a cycle links to, as the page and the export show it. */
+export type CycleRunChart =
+  | { state: 'none' }
+  | { state: 'linked'; uid: string; measure: string }
+  /** Linked to a chart since removed from the document. */
+  | { state: 'removed'; uid: string };
+
+/** A cycle's run chart, from its stored `runChartId` and the document's charts now. */
+export function resolveRunChart(
+  runChartId: unknown,
+  charts: readonly RunChartRef[],
+): CycleRunChart {
+  if (!isChangeIdeaId(runChartId)) return { state: 'none' };
+  const chart = charts.find((c) => c.uid === runChartId);
+  return chart
+    ? { state: 'linked', uid: runChartId, measure: chart.measure }
+    : { state: 'removed', uid: runChartId };
+}
+
+/** Says that the run chart a cycle linked to was removed. */
+export const RUN_CHART_REMOVED = 'The run chart linked to this cycle was removed from the document';
+
+/** A run chart's name in words, as a cycle names it. */
+export function runChartName(measure: string): string {
+  const words = measure.trim();
+  return words ? `Run chart of “${words}”` : 'Run chart of an unnamed measure';
 }

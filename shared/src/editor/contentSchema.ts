@@ -91,16 +91,23 @@ export const structuredContent = {
 const CHANGE_IDEA_LINK =
   "changeIdeaId must be a change idea's uid (1-64 of A-Z a-z 0-9 - _), or empty for no link";
 
+const RUN_CHART_LINK =
+  "runChartId must be a run chart's uid (1-64 of A-Z a-z 0-9 - _), or empty for no link";
+
 /**
  * Attributes whose values are checked as well as their names, because a page acts on them
  * rather than only showing them: a PDSA cycle's link to a change idea is looked up in the
- * driver diagram (see `domain/pdsa.ts`). Every other attribute is shown as text, read
- * leniently by the page.
+ * driver diagram, and its link to a run chart among the document's charts (see
+ * `domain/pdsa.ts`). Every other attribute is shown as text, read leniently by the page.
  */
 export const structuredValues = {
   changeIdeaId: z
     .string({ error: CHANGE_IDEA_LINK })
     .refine((value) => value === '' || CHANGE_IDEA_ID.test(value), CHANGE_IDEA_LINK),
+  // A PDSA cycle's link to a run chart of the same document.
+  runChartId: z
+    .string({ error: RUN_CHART_LINK })
+    .refine((value) => value === '' || CHANGE_IDEA_ID.test(value), RUN_CHART_LINK),
 } as const;
 
 export const editorContent = {

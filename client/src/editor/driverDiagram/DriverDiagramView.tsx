@@ -4,13 +4,21 @@ import {
   describeDriverDiagram,
   driverLevelNames,
   driverLevels,
+  pdsaStageNames,
 } from '@chorus/shared';
 import { Node } from '@tiptap/core';
 import type { Node as PmNode } from '@tiptap/pm/model';
 import { NodeViewWrapper, type ReactNodeViewProps, ReactNodeViewRenderer } from '@tiptap/react';
 import { useId, useRef, useState } from 'react';
 import { newUid } from '../childEdits.ts';
-import { followRename } from '../pdsa/changeIdeas.ts';
+import {
+  type CycleRef,
+  cyclePos,
+  firstIdeaPos,
+  followRename,
+  useCyclesByIdea,
+} from '../pdsa/changeIdeas.ts';
+import { revealBlock } from '../revealBlock.ts';
 import { DraftInput, SyncedField, storedText } from '../SyncedField.tsx';
 import { useBlockEditable } from '../useBlockEditable.ts';
 
@@ -72,6 +80,23 @@ function DriverDiagramView({ node, editor, getPos, updateAttributes }: ReactNode
   const same = (b: Drawn, n: PmNode) => (b.uid ? n.attrs.uid === b.uid : true);
   const [said, setSaid] = useState('');
   const summaryRef = useRef<HTMLParagraphElement>(null);
+  // The PDSA cycles testing each change idea, listed under it (live, with their stage).
+  const cyclesByIdea = useCyclesByIdea(editor);
+  const cyclesOf = (b: Drawn): CycleRef[] => {
+    const cycles = b.uid ? cyclesByIdea[b.uid] : undefined;
+    if (!cycles) return [];
+    // Links find the first idea with the id: a pasted copy of it lists none.
+    const pos = getPos();
+    const diagram = typeof pos === 'number' ? editor.state.doc.nodeAt(pos) : null;
+    const found = diagram && typeof pos === 'number' ? locate(diagram, pos, b.path) : null;
+    return found && firstIdeaPos(editor.state.doc, b.uid) === found.at ? cycles : [];
+  };
+  const goToCycle = (b: Drawn, cycle: CycleRef) => {
+    const pos = cyclePos(editor.state.doc, cycle.n, b.uid);
+    if (pos === null || !revealBlock(editor, pos)) {
+      setSaid('That PDSA cycle has just been changed or removed.');
+    }
+  };
   const rename = (b: Drawn, label: string) =>
     at(b.path, ({ node: n, at: p }) => {
       if (!same(b, n)) return;
@@ -121,6 +146,8 @@ function DriverDiagramView({ node, editor, getPos, updateAttributes }: ReactNode
         branches={primaries}
         level={0}
         canEdit={canEdit}
+        cyclesOf={cyclesOf}
+        onGoToCycle={goToCycle}
         onRename={rename}
         onRemove={remove}
         onAdd={add}
@@ -138,6 +165,8 @@ function Branches({
   branches,
   level,
   canEdit,
+  cyclesOf,
+  onGoToCycle,
   onRename,
   onRemove,
   onAdd,
@@ -147,6 +176,8 @@ function Branches({
   branches: Drawn[];
   level: number;
   canEdit: boolean;
+  cyclesOf: (b: Drawn) => CycleRef[];
+  onGoToCycle: (b: Drawn, cycle: CycleRef) => void;
   onRename: (b: Drawn, label: string) => void;
   onRemove: (b: Drawn) => void;
   onAdd: (parent: number[], level: DriverLevel, label: string) => void;
@@ -190,10 +221,19 @@ function Branches({
                 ) : (
                   <span className="driver-diagram__label">{b.label || `(${names.one})`}</span>
                 )}
+                {kind === 'changeIdea' ? (
+                  <TestedBy
+                    cycles={cyclesOf(b)}
+                    ideaName={name}
+                    onGoTo={(cycle) => onGoToCycle(b, cycle)}
+                  />
+                ) : null}
                 <Branches
                   branches={b.children}
                   level={level + 1}
                   canEdit={canEdit}
+                  cyclesOf={cyclesOf}
+                  onGoToCycle={onGoToCycle}
                   onRename={onRename}
                   onRemove={onRemove}
                   onAdd={onAdd}
@@ -212,6 +252,35 @@ function Branches({
         />
       ) : null}
     </div>
+  );
+}
+
+/**
+ * The PDSA cycles testing a change idea, each with its stage, each a button that moves the
+ * caret and focus to the cycle in the document.
+ */
+function TestedBy({
+  cycles,
+  ideaName,
+  onGoTo,
+}: {
+  cycles: readonly CycleRef[];
+  ideaName: string;
+  onGoTo: (cycle: CycleRef) => void;
+}) {
+  if (cycles.length === 0) return null;
+  return (
+    <ul className="driver-diagram__cycles" aria-label={`PDSA cycles testing ${ideaName}`}>
+      {cycles.map((c) => (
+        <li key={c.n}>
+          <button type="button" className="button button--quiet" onClick={() => onGoTo(c)}>
+            <span className="visually-hidden">Go to the PDSA cycle </span>
+            {c.title || `untitled cycle ${c.n + 1}`}
+          </button>{' '}
+          <span className="driver-diagram__cycle-stage">(at {pdsaStageNames[c.stage]})</span>
+        </li>
+      ))}
+    </ul>
   );
 }
 

@@ -1,5 +1,6 @@
 import {
   type CycleChangeIdea,
+  type CycleRunChart,
   changeIdeaRemovedWords,
   isPdsaDecision,
   type PdsaDecision,
@@ -12,17 +13,27 @@ import {
   pdsaStageNames,
   pdsaStageOf,
   pdsaStages,
+  RUN_CHART_REMOVED,
   resolveChangeIdea,
+  resolveRunChart,
+  runChartName,
 } from '@chorus/shared';
 import { NodeViewWrapper, type ReactNodeViewProps, ReactNodeViewRenderer } from '@tiptap/react';
 import { useEffect, useId, useRef, useState } from 'react';
 import { ConfirmAction } from '../../ui/ConfirmAction.tsx';
 import { RadioGroup } from '../../ui/RadioGroup.tsx';
 import { SelectField } from '../../ui/SelectField.tsx';
+import { revealBlock } from '../revealBlock.ts';
 import { type FieldOptions, SyncedField, storedText } from '../SyncedField.tsx';
 import { useBlockEditable } from '../useBlockEditable.ts';
-import { linkChangeIdea, type OfferedIdea, useChangeIdeas } from './changeIdeas.ts';
+import {
+  followLinkedWordsPlugin,
+  linkChangeIdea,
+  type OfferedIdea,
+  useChangeIdeas,
+} from './changeIdeas.ts';
 import { PdsaCycle } from './pdsaNodes.ts';
+import { linkRunChart, type OfferedChart, runChartsIn, useRunCharts } from './runCharts.ts';
 
 /** Longest text kept in a field (a field is a few paragraphs, not a document). */
 const MAX_FIELD = 4_000;
@@ -52,6 +63,8 @@ function PdsaCycleView({ node, editor, getPos, updateAttributes }: ReactNodeView
     { changeIdea: field('changeIdea'), changeIdeaId: node.attrs.changeIdeaId },
     ideas,
   );
+  const charts = useRunCharts(editor);
+  const runChart = resolveRunChart(node.attrs.runChartId, charts);
   const set = (name: PdsaField) => (value: string) => updateAttributes({ [name]: value });
   // After a move the button pressed is gone: focus goes to the stage line, and it is said.
   const nowRef = useRef<HTMLParagraphElement>(null);
@@ -84,6 +97,29 @@ function PdsaCycleView({ node, editor, getPos, updateAttributes }: ReactNodeView
       `The cycle now tests ${idea.label ? `“${idea.label}”` : 'that change idea'}, linked to the driver diagram.`,
     );
   };
+  // The run chart holding the cycle's data, linked by the chart's id.
+  const pickChart = (chart: OfferedChart | null) => {
+    if (!chart) {
+      updateAttributes({ runChartId: '' });
+      setSaid('No run chart is linked to the cycle now.');
+      return;
+    }
+    const pos = getPos();
+    const tr =
+      typeof pos === 'number' ? linkRunChart(editor.state, pos, chart.key, chart.measure) : null;
+    if (!tr) {
+      setSaid('That run chart has just been changed or removed: pick again.');
+      return;
+    }
+    editor.view.dispatch(tr);
+    setSaid(`${runChartName(chart.measure)} is linked to the cycle.`);
+  };
+  const goToChart = (uid: string) => {
+    const chart = runChartsIn(editor.state.doc).find((c) => c.uid === uid);
+    if (!chart || !revealBlock(editor, chart.pos)) {
+      setSaid('That run chart is no longer in the document.');
+    }
+  };
   const synced = (name: PdsaField, label: string, options: FieldOptions = {}) => (
     <SyncedField
       label={label}
@@ -101,6 +137,9 @@ function PdsaCycleView({ node, editor, getPos, updateAttributes }: ReactNodeView
       className="pdsa"
       aria-label={`PDSA cycle${title ? `: ${title}` : ''}`}
       contentEditable={false}
+      // Focused when someone follows a link to the cycle (from the driver diagram).
+      tabIndex={-1}
+      data-block-focus=""
     >
       <p className="pdsa__title">
         <strong>PDSA cycle</strong> (Plan, Do, Study, Act): a small test of a change.
@@ -147,6 +186,13 @@ function PdsaCycleView({ node, editor, getPos, updateAttributes }: ReactNodeView
         />
         {synced('arrangements', 'Who, what, where and when', { multiline: true })}
         {synced('dataPlan', 'Data to collect', { multiline: true })}
+        <RunChartField
+          chart={runChart}
+          charts={charts}
+          canEdit={canEdit}
+          onPick={pickChart}
+          onGoTo={goToChart}
+        />
       </fieldset>
       {reached >= 1 ? (
         <fieldset className="pdsa__part">
@@ -254,6 +300,76 @@ function ChangeIdeaField({
           ]}
           onChange={(key) => onPick(offered.find((i) => i.key === key) ?? null)}
         />
+      ) : null}
+    </div>
+  );
+}
+
+/** Names for a list of the document's charts, telling apart charts of the same measure. */
+function chartLabels(charts: readonly OfferedChart[]): string[] {
+  const count = new Map<string, number>();
+  return charts.map((c) => {
+    const n = (count.get(c.measure) ?? 0) + 1;
+    count.set(c.measure, n);
+    const name = runChartName(c.measure);
+    return n > 1 ? `${name} (chart ${n} of that measure)` : name;
+  });
+}
+
+/**
+ * The run chart of the document where the cycle's data are kept: picked from a native
+ * select of the document's charts, shown by its measure with a button to go to it. A chart
+ * since removed is said in words. It does not lock at Do (see `domain/pdsa.ts`).
+ */
+function RunChartField({
+  chart,
+  charts,
+  canEdit,
+  onPick,
+  onGoTo,
+}: {
+  chart: CycleRunChart;
+  charts: readonly OfferedChart[];
+  canEdit: boolean;
+  onPick: (chart: OfferedChart | null) => void;
+  onGoTo: (uid: string) => void;
+}) {
+  const offered = charts.slice(0, MAX_OFFERED);
+  const labels = chartLabels(offered);
+  return (
+    <div className={`pdsa__run-chart pdsa__run-chart--${chart.state}`}>
+      {chart.state === 'linked' ? (
+        <p>
+          <strong>Data:</strong> {runChartName(chart.measure)}.{' '}
+          <button type="button" className="button button--quiet" onClick={() => onGoTo(chart.uid)}>
+            Go to the run chart<span className="visually-hidden"> of this cycle</span>
+          </button>
+        </p>
+      ) : chart.state === 'removed' ? (
+        <p>
+          <strong>Data:</strong> {RUN_CHART_REMOVED}.
+          {canEdit && offered.length > 0 ? ' Pick another below.' : ''}
+        </p>
+      ) : !canEdit ? (
+        <p>
+          <strong>Data:</strong> no run chart linked.
+        </p>
+      ) : null}
+      {canEdit && offered.length > 0 ? (
+        <SelectField
+          label="Run chart for this cycle’s data"
+          value={chart.state === 'linked' ? chart.uid : ''}
+          options={[
+            { value: '', label: 'None' },
+            ...offered.map((c, n) => ({ value: c.key, label: labels[n] ?? c.measure })),
+          ]}
+          onChange={(key) => onPick(offered.find((c) => c.key === key) ?? null)}
+        />
+      ) : canEdit ? (
+        <p className="field__hint">
+          To keep this cycle’s data in a run chart, add one with Run chart in the toolbar, then link
+          it here.
+        </p>
       ) : null}
     </div>
   );
@@ -416,5 +532,12 @@ function MoveOn({
 export const PdsaCycleWithView = PdsaCycle.extend({
   addNodeView() {
     return ReactNodeViewRenderer(PdsaCycleView);
+  },
+  addProseMirrorPlugins() {
+    const { editor } = this;
+    // Only someone who may change the blocks writes the words (as `useBlockEditable`).
+    return [
+      followLinkedWordsPlugin(() => editor.isEditable && !editor.storage.readOnlyContent?.locked()),
+    ];
   },
 });

@@ -6,7 +6,7 @@ import { updateYFragment, yXmlFragmentToProseMirrorRootNode } from '@tiptap/y-ti
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { contentExtensions } from '../extensions.ts';
-import { changeIdeasIn, followRename, linkChangeIdea } from './changeIdeas.ts';
+import { changeIdeasIn, followLinkedWords, followRename, linkChangeIdea } from './changeIdeas.ts';
 
 const schema = getSchema(contentExtensions());
 
@@ -90,7 +90,7 @@ function copy(doc = new Y.Doc()) {
   };
   const pick = (key: string, label: string) =>
     apply(linkChangeIdea(state(), find('pdsaCycle'), key, label));
-  return { doc, read, state, write, find, shown, rename, remove, pick };
+  return { doc, read, state, write, apply, find, shown, rename, remove, pick };
 }
 
 /** Two people's copies of one plan, each edit sent to the other while they are connected. */
@@ -163,6 +163,34 @@ describe('a PDSA cycle linked to a change idea of the driver diagram', () => {
     setOnline(true);
     expect(a.shown()).toEqual({ state: 'linked', uid: 'idea-1', text: 'Texts two days before' });
     expect(b.shown()).toEqual({ state: 'linked', uid: 'idea-1', text: 'Texts two days before' });
+  });
+
+  it('makes the cycle’s own words the new name after a crossed rename and pick, once, whoever sees it', () => {
+    const { a, b, setOnline } = twoPeople();
+    setOnline(false);
+    a.rename('Text reminders', 'Texts two days before');
+    b.pick('idea-1', 'Text reminders');
+    setOnline(true);
+    const stored = (person: typeof a) =>
+      person.read().nodeAt(person.find('pdsaCycle'))?.attrs.changeIdea;
+    // The crossing leaves the picked words stored, though the link shows the new name.
+    expect(stored(a)).toBe('Text reminders');
+    // Both pages see it at the same moment (neither has the other's fix yet): both write.
+    setOnline(false);
+    const fixes = [followLinkedWords(a.state()), followLinkedWords(b.state())];
+    expect(fixes.every((tr) => tr !== null)).toBe(true);
+    a.apply(fixes[0] ?? null);
+    b.apply(fixes[1] ?? null);
+    setOnline(true);
+    for (const person of [a, b]) {
+      expect(stored(person)).toBe('Texts two days before');
+      // Nothing left to write: no page writes again (no storm of edits).
+      expect(followLinkedWords(person.state())).toBeNull();
+    }
+    // Removed now, the cycle says the name it had last.
+    a.remove('Texts two days before');
+    expect(b.shown()).toEqual({ state: 'removed', uid: 'idea-1', text: 'Texts two days before' });
+    expect(followLinkedWords(b.state())).toBeNull();
   });
 
   it('keeps the last words known when the idea is removed from the diagram', () => {

@@ -1,6 +1,12 @@
-import { type ChangeIdeaRef, isChangeIdeaId } from '@chorus/shared';
+import {
+  type ChangeIdeaRef,
+  isChangeIdeaId,
+  linkedWordsToStore,
+  type PdsaStage,
+  pdsaStageOf,
+} from '@chorus/shared';
 import type { Node as PmNode } from '@tiptap/pm/model';
-import type { EditorState, Transaction } from '@tiptap/pm/state';
+import { type EditorState, Plugin, PluginKey, type Transaction } from '@tiptap/pm/state';
 import { type Editor, useEditorState } from '@tiptap/react';
 import { newUid } from '../childEdits.ts';
 import { storedText } from '../SyncedField.tsx';
@@ -125,4 +131,128 @@ export function followRename(tr: Transaction, ideaPos: number): Transaction {
     return !node.isTextblock;
   });
   return tr;
+}
+
+/**
+ * Writes the current words of their change idea into the linked cycles whose own words
+ * differ (see `linkedWordsToStore`): a rename and a pick that crossed. Null when every
+ * linked cycle already has them. Kept out of undo: nobody typed it.
+ */
+export function followLinkedWords(state: EditorState): Transaction | null {
+  const ideas = changeIdeasIn(state.doc);
+  if (ideas.length === 0) return null;
+  let tr: Transaction | null = null;
+  state.doc.descendants((node, pos) => {
+    if (node.type.name === 'pdsaCycle') {
+      const words = linkedWordsToStore(
+        { changeIdea: node.attrs.changeIdea, changeIdeaId: node.attrs.changeIdeaId },
+        ideas,
+      );
+      if (words !== null) {
+        tr ??= state.tr;
+        // Setting attributes moves nothing: later positions stay as read.
+        tr.setNodeMarkup(pos, undefined, { ...node.attrs, changeIdea: words });
+      }
+      return false;
+    }
+    return !node.isTextblock;
+  });
+  return tr === null ? null : (tr as Transaction).setMeta('addToHistory', false);
+}
+
+const followKey = new PluginKey('followLinkedWords');
+
+/**
+ * Runs `followLinkedWords` after the document changes, on the page of someone who may
+ * change blocks (`canWrite`). Not inside the change itself: a change that comes from
+ * someone else is applied by the sync binding, which does not send on what is written
+ * while it applies one, so it is written just after, as its own edit.
+ */
+export function followLinkedWordsPlugin(canWrite: () => boolean): Plugin {
+  return new Plugin({
+    key: followKey,
+    view() {
+      let timer: ReturnType<typeof setTimeout> | null = null;
+      return {
+        update(view, previous) {
+          if (view.state.doc === previous.doc || timer !== null) return;
+          timer = setTimeout(() => {
+            timer = null;
+            if (view.isDestroyed || !canWrite()) return;
+            const tr = followLinkedWords(view.state);
+            if (tr) view.dispatch(tr);
+          }, 0);
+        },
+        destroy() {
+          if (timer !== null) clearTimeout(timer);
+        },
+      };
+    },
+  });
+}
+
+/** A PDSA cycle as the driver diagram lists it under the change idea it tests. */
+export interface CycleRef {
+  /** Its place among the document's cycles (the n-th), to find it again when followed. */
+  n: number;
+  title: string;
+  stage: PdsaStage;
+}
+
+/** Cycles by the idea they link to, per version of the document. */
+const cyclesFound = new WeakMap<PmNode, Record<string, CycleRef[]>>();
+
+/** The document's PDSA cycles linked to a change idea, by the idea's id, in document order. */
+export function cyclesByIdea(doc: PmNode): Record<string, CycleRef[]> {
+  const known = cyclesFound.get(doc);
+  if (known) return known;
+  const byIdea: Record<string, CycleRef[]> = {};
+  let n = 0;
+  doc.descendants((node) => {
+    if (node.type.name === 'pdsaCycle') {
+      const uid: unknown = node.attrs.changeIdeaId;
+      if (isChangeIdeaId(uid)) {
+        byIdea[uid] ??= [];
+        byIdea[uid].push({
+          n,
+          title: storedText(node.attrs.title, MAX_LABEL),
+          stage: pdsaStageOf(node.attrs.stage),
+        });
+      }
+      n += 1;
+      return false;
+    }
+    return !node.isTextblock;
+  });
+  cyclesFound.set(doc, byIdea);
+  return byIdea;
+}
+
+/**
+ * The cycles testing each change idea, fresh whenever a cycle is linked, renamed or moves
+ * on (a plain object of plain lists, so the view redraws only when what it lists changes).
+ */
+export function useCyclesByIdea(editor: Editor): Record<string, CycleRef[]> {
+  return useEditorState({ editor, selector: ({ editor: e }) => cyclesByIdea(e.state.doc) });
+}
+
+/** Where the first change idea with `uid` is (the one cycles link to), or null. */
+export function firstIdeaPos(doc: PmNode, uid: string): number | null {
+  return allIdeas(doc).find((i) => i.key === uid)?.pos ?? null;
+}
+
+/** Where the n-th PDSA cycle of the document is now, if it still tests idea `uid`. */
+export function cyclePos(doc: PmNode, n: number, uid: string): number | null {
+  let seen = 0;
+  let at: number | null = null;
+  doc.descendants((node, pos) => {
+    if (at !== null) return false;
+    if (node.type.name === 'pdsaCycle') {
+      if (seen === n && node.attrs.changeIdeaId === uid) at = pos;
+      seen += 1;
+      return false;
+    }
+    return !node.isTextblock;
+  });
+  return at;
 }

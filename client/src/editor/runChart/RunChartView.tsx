@@ -119,6 +119,9 @@ function RunChartView({ node, editor, getPos, updateAttributes }: ReactNodeViewP
       aria-label={`Run chart of ${name}`}
       contentEditable={false}
       data-drag-handle={undefined}
+      // Focused when someone follows a PDSA cycle's link to the chart.
+      tabIndex={-1}
+      data-block-focus=""
     >
       <p className="run-chart__title">
         <strong>Run chart</strong>

@@ -20,6 +20,8 @@ export const RunChart = Node.create({
   addAttributes() {
     return {
       measure: { default: '' },
+      // Its own id, by which a PDSA cycle links to it (given when first linked).
+      uid: { default: '' },
       shift: { default: 6 },
       trend: { default: 5 },
       // The measure's definition: kind, numerator, denominator, source, target...
