@@ -13,6 +13,7 @@ import * as Y from 'yjs';
 import { recordTransaction, type TextSource } from '../attribution/recordTransaction.ts';
 import { freshClientId } from '../ids.ts';
 import type { Logger } from '../logger.ts';
+import { DocumentLocked } from '../storage/errors.ts';
 import type {
   ClientIdOwner,
   JournalRow,
@@ -86,6 +87,12 @@ export class LoadError extends Error {}
 
 /** An edit the server makes on someone's behalf (restoring a version). */
 export class ServerEdit {
+  /**
+   * Why the journal refused its commit (the room then drops it from memory), for the
+   * request that asked for it; null while it is pending or once it is committed.
+   */
+  refused: unknown = null;
+
   constructor(
     readonly accountId: string,
     /** The participant role of the person it is made for, recorded with the edit. */
@@ -1451,17 +1458,34 @@ export class Room {
     for (const waiter of waiting) if (waiter.upto <= committed) waiter.send();
   }
 
-  /** The journal could not commit: nothing was relayed, so drop memory and let clients resend. */
+  /**
+   * The journal could not commit, or refused to (the document was closed, another process
+   * took a client id, the document was erased): nothing of it was stored or relayed, and no
+   * one was told it was saved. The doc holds those edits, so the room is dropped (the
+   * caller unloads it) and the next load reads only what the journal has. Its connections
+   * are closed with 1011 and reconnect by themselves: clients keep their edits and resend
+   * them, and the new connection takes or refuses them as the document now stands (a
+   * closed document refuses them as it does any edit while closed, and their page keeps
+   * them on screen). Server edits waiting for this commit are told why.
+   */
   failCommit(batch: RoomBatch, err: unknown): void {
     this.#committing--;
+    for (const { origin } of [...batch.rows, ...this.pending]) {
+      if (origin instanceof ServerEdit) origin.refused ??= err;
+    }
     if (this.state !== 'ready') return;
-    this.logger.log('error', 'journal.commit_failed', {
+    const closed = err instanceof DocumentLocked;
+    const unconfirmed = [...this.peers].filter((p) => p.received > p.acked);
+    this.logger.log(closed ? 'info' : 'error', closed ? 'sync.refused_closed' : 'journal.commit_failed', {
       documentId: this.documentId,
       rows: batch.rows.length,
+      // Whose edits were not kept (they are told by never being confirmed).
+      accounts: [...new Set(unconfirmed.map((p) => p.identity.userId))].join(','),
       error: String(err),
     });
     this.state = 'failed';
-    for (const peer of this.peers) peer.close(CloseCode.storageFailed, 'could not save');
+    const reason = closed ? 'document closed; reconnect' : 'could not save';
+    for (const peer of this.peers) peer.close(CloseCode.storageFailed, reason);
   }
 
   /** Saves an automatic version of committed content, if anything changed since the last. */

@@ -521,7 +521,8 @@ export class SyncServer {
   /**
    * Makes an edit on someone's behalf (restoring a version, accepting a suggestion) through
    * the same gate, journal and relay as an edit from a connection, and waits until it is
-   * committed or refused. With `claim`, see `Room.applyServerEdit`.
+   * committed; throws the journal's refusal (a `CommitRefused`, or the error of a failed
+   * commit) if it was not. With `claim`, see `Room.applyServerEdit`.
    */
   async applyServerEdit(
     documentId: string,
@@ -531,12 +532,12 @@ export class SyncServer {
     claim?: number,
   ): Promise<void> {
     const room = await this.#room(documentId);
-    room.applyServerEdit(
-      build(room.doc),
-      new ServerEdit(author.accountId, author.participantRole, sources),
-      claim,
-    );
+    const edit = new ServerEdit(author.accountId, author.participantRole, sources);
+    room.applyServerEdit(build(room.doc), edit, claim);
     await this.flushed();
+    // Refused by the journal (for example, the document was closed since it was checked):
+    // nothing of it was written, and the room that held it is gone.
+    if (edit.refused) throw edit.refused;
   }
 
   /** Resolves when every update received so far is committed. */
