@@ -1476,13 +1476,17 @@ export class Room {
     if (this.state !== 'ready') return;
     const closed = err instanceof DocumentLocked;
     const unconfirmed = [...this.peers].filter((p) => p.received > p.acked);
-    this.logger.log(closed ? 'info' : 'error', closed ? 'sync.refused_closed' : 'journal.commit_failed', {
-      documentId: this.documentId,
-      rows: batch.rows.length,
-      // Whose edits were not kept (they are told by never being confirmed).
-      accounts: [...new Set(unconfirmed.map((p) => p.identity.userId))].join(','),
-      error: String(err),
-    });
+    this.logger.log(
+      closed ? 'info' : 'error',
+      closed ? 'sync.refused_closed' : 'journal.commit_failed',
+      {
+        documentId: this.documentId,
+        rows: batch.rows.length,
+        // Whose edits were not kept (they are told by never being confirmed).
+        accounts: [...new Set(unconfirmed.map((p) => p.identity.userId))].join(','),
+        error: String(err),
+      },
+    );
     this.state = 'failed';
     const reason = closed ? 'document closed; reconnect' : 'could not save';
     for (const peer of this.peers) peer.close(CloseCode.storageFailed, reason);

@@ -23,7 +23,10 @@ import { startTestServer, type TestServer } from '../../test/testServer.ts';
  * tests hold that window open by writing the closing through the storage directly, so no
  * re-check ever comes, on each journal backend.
  */
-const backends: { name: string; env: (pgUrl: () => Promise<string>) => Promise<Record<string, string>> }[] = [
+const backends: {
+  name: string;
+  env: (pgUrl: () => Promise<string>) => Promise<Record<string, string>>;
+}[] = [
   { name: 'SQLite, committed on the main thread', env: async () => ({}) },
   {
     name: 'SQLite, committed on the writer thread',
