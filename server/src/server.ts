@@ -173,6 +173,8 @@ export async function startServer(
       )
       .catch((err: unknown) => logger.log('error', 'sync.recheck_failed', { error: String(err) }));
   };
+  // The journal found a document closed before this process's re-check: re-check now.
+  sync.onClosedFound = (change) => recheckAccess({ ...change, textOnly: true });
   if (cluster) {
     services.notices = new DocumentNotices((documentId, listener) =>
       cluster.followNotices(documentId, listener),
