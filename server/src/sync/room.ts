@@ -180,7 +180,7 @@ function isEmptyStateVector(stateVector: Uint8Array): boolean {
 }
 
 /** Whether an update carries any struct or deletion at all. */
-function changesStateBeyond(update: Uint8Array): boolean {
+function carriesAnything(update: Uint8Array): boolean {
   try {
     const { structs, ds } = Y.decodeUpdate(update);
     return structs.length > 0 || ds.clients.size > 0;
@@ -1066,7 +1066,7 @@ export class Room {
     } catch {
       return;
     }
-    if (changesStateBeyond(missing)) {
+    if (carriesAnything(missing)) {
       const frame = encodeUpdate(missing);
       this.#whenCommitted(() => peer.send(frame));
     }

@@ -118,7 +118,11 @@ export function prepareJournalAppend(db: Database.Database): AppendJournal {
   );
   // IMMEDIATE: the write lock is taken before the status is read (a deferred transaction
   // would read, then fail to write if another connection committed meanwhile).
-  return (rows, clientIds, ledger) => append.immediate(rows, clientIds, ledger);
+  return (rows, clientIds, ledger) => {
+    // A flush that only confirms writes nothing: no transaction, no lock taken.
+    if (documentsOf(rows, clientIds, ledger).length === 0) return;
+    append.immediate(rows, clientIds, ledger);
+  };
 }
 
 export type WriteSnapshot = (documentId: string, state: Uint8Array, uptoSeq: number) => void;
