@@ -167,3 +167,99 @@ test('closing a document makes its text read-only for everyone, live, until an o
 
   for (const actor of [owner, clinician]) await actor.context.close();
 });
+
+/**
+ * An edit that was on its way when the page heard of the closing, and is confirmed just
+ * after, was saved: the page says it may not have been only until the confirmation comes,
+ * and a reopening then starts again at once. The clinician's save confirmations are held
+ * back on the way to their page (the server committed and relayed the edit), so the
+ * closing reaches the page first, every time.
+ */
+test('an edit confirmed just after the closing is not held: the page stops saying it may be lost', async ({
+  browser,
+}) => {
+  const owner = await newActor(browser, person('Nia Owner', 'held-owner'));
+  const clinician = await newActor(browser, person('Cal Clinician', 'held-clinician'));
+  for (const actor of [owner, clinician]) await signUp(actor.page, actor.person);
+  await createWorkspace(owner.page, 'Pressure ulcer collaborative');
+  await addMember(owner.page, clinician.person.email, clinician.person.name, {
+    permission: 'Editor',
+    role: 'Clinician',
+  });
+  await createDocument(owner.page, 'Fewer pressure ulcers', 'Improvement plan');
+  // Save confirmations ([100, 1, count]) to the clinician's page wait here while `holding`.
+  let holding = false;
+  const held: Buffer[] = [];
+  let toPage: ((message: Buffer) => void) | null = null;
+  await clinician.page.routeWebSocket(/\/sync\//, (ws) => {
+    const server = ws.connectToServer();
+    ws.onMessage((message) => server.send(message));
+    toPage = (message) => ws.send(message);
+    server.onMessage((message) => {
+      const bytes = typeof message === 'string' ? Buffer.from(message) : message;
+      if (holding && bytes[0] === 100 && bytes[1] === 1) held.push(bytes);
+      else ws.send(message);
+    });
+  });
+  await clinician.page.goto(owner.page.url());
+  const mine = documentPage(clinician.page);
+  const theirs = documentPage(owner.page);
+  const onItsWay = 'Turn patients every two hours.';
+
+  await test.step('the owner takes the plan to its last step', async () => {
+    const panel = statusOf(owner.page);
+    await panel.getByLabel('Who is the sponsor?').selectOption({ label: 'Nia Owner' });
+    await panel.getByRole('button', { name: 'Name as sponsor' }).click();
+    await panel.getByRole('button', { name: 'Approve as sponsor' }).click();
+    await expectNow(owner.page, 'Approved by the sponsor');
+    for (const [button, now] of [
+      ['Start testing changes', 'Testing changes'],
+      ['Mark as implementing', 'Implementing'],
+      ['Mark as sustaining', 'Sustaining'],
+    ] as const) {
+      await panel.getByRole('button', { name: button }).click();
+      await expectNow(owner.page, now);
+    }
+    await expectNow(clinician.page, 'Sustaining');
+  });
+
+  await test.step('the clinician types; the owner closes it before the confirmation reaches their page', async () => {
+    holding = true;
+    await typeAtEnd(clinician.page, onItsWay);
+    // Committed: the server relays an edit only after its commit.
+    await expect(theirs.editor).toContainText(onItsWay);
+    await expect(mine.status).toHaveText('Saving…');
+    await statusOf(owner.page).getByRole('button', { name: 'Close' }).click();
+    await expectNow(clinician.page, 'Closed');
+    await expect(clinician.page.getByRole('alert')).toContainText(
+      'This document was closed while you were typing.',
+    );
+    await expect(mine.editor).toHaveAttribute('aria-readonly', 'true');
+  });
+
+  await test.step('the confirmation arrives: the page no longer says the words may not have been saved', async () => {
+    holding = false;
+    for (const message of held.splice(0)) toPage?.(message);
+    await expect(clinician.page.getByRole('alert')).toHaveCount(0);
+    await expect(statusOf(clinician.page)).toContainText(CLOSED);
+    await expect(mine.editor).toContainText(onItsWay);
+    await expectNoAxeViolations(clinician.page, 'closed, the edit on its way confirmed');
+  });
+
+  await test.step('reopened, the page starts again at once, as for everyone with nothing refused', async () => {
+    await statusOf(owner.page).getByRole('button', { name: 'Move back to “Sustaining”' }).click();
+    await expectNow(clinician.page, 'Sustaining');
+    await expect(mine.editor).toHaveAttribute('aria-readonly', 'false');
+    await expect(
+      clinician.page.getByRole('button', { name: 'Carry on editing from the saved text' }),
+    ).toHaveCount(0);
+    const again = 'Check heels at every turn.';
+    await typeAtEnd(clinician.page, again);
+    await expect(theirs.editor).toContainText(again);
+    await expect(mine.editor).toContainText(onItsWay);
+    await expect(mine.status).toHaveText('All changes saved');
+    await expectNoAxeViolations(clinician.page, 'reopened after a confirmed edit');
+  });
+
+  for (const actor of [owner, clinician]) await actor.context.close();
+});

@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import { CloseCode, editorContent } from '@chorus/shared';
+import { CloseCode, closedTextProblem, ErrorId, editorContent } from '@chorus/shared';
 import { serve } from '@hono/node-server';
 import type { WebSocket } from 'ws';
 import { createApp } from './app.ts';
@@ -8,6 +8,7 @@ import type { SessionEndReason } from './auth/sessions.ts';
 import { Cluster } from './cluster/cluster.ts';
 import { RedisThrottle } from './cluster/redisThrottle.ts';
 import { type Config, ConfigError } from './config.ts';
+import { AppError } from './errors.ts';
 import type { Logger } from './logger.ts';
 import { ACCEPTING_GRACE_MS, settleLeftPending } from './services/acceptances.ts';
 import type { AccessChange } from './services/accessEvents.ts';
@@ -16,6 +17,7 @@ import { createServices, type LiveDocuments, type Services } from './services/in
 import { refuseIfTextLocked } from './services/lifecycle.ts';
 import { PersonNotices } from './services/personNotices.ts';
 import { saveVersion } from './services/versions.ts';
+import { DocumentLocked } from './storage/errors.ts';
 import { openStorage } from './storage/open.ts';
 import type { Storage } from './storage/types.ts';
 import { resolveIdentity } from './sync/identity.ts';
@@ -74,7 +76,13 @@ function liveDocumentsOf(
     // document's text is refused here too, not only where a route checks it first.
     async applyServerEdit(documentId, ...rest) {
       await refuseIfTextLocked(storage, documentId);
-      await sync.applyServerEdit(documentId, ...rest);
+      try {
+        await sync.applyServerEdit(documentId, ...rest);
+      } catch (err) {
+        // Closed after the check above, before the edit's commit: the journal refused it.
+        if (err instanceof DocumentLocked) throw new AppError(ErrorId.conflict, closedTextProblem);
+        throw err;
+      }
     },
     // The sync server announces notices to the other processes itself.
     notify(documentId, topic) {
@@ -165,6 +173,8 @@ export async function startServer(
       )
       .catch((err: unknown) => logger.log('error', 'sync.recheck_failed', { error: String(err) }));
   };
+  // The journal found a document closed before this process's re-check: re-check now.
+  sync.onClosedFound = (change) => recheckAccess({ ...change, textOnly: true });
   if (cluster) {
     services.notices = new DocumentNotices((documentId, listener) =>
       cluster.followNotices(documentId, listener),

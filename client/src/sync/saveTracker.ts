@@ -24,6 +24,8 @@ export class SaveTracker {
   closedMessage: string | null = null;
   readonly #listeners = new Set<(state: SaveState) => void>();
   #current: SaveState = { kind: 'connecting' };
+  /** `unsaved` as listeners last heard it (see `wordsHeld`, which follows it). */
+  #toldUnsaved = false;
 
   /** Called for every frame the provider sends. */
   noteSent(frame: ArrayBufferLike | ArrayBufferView | string | Blob): void {
@@ -83,9 +85,12 @@ export class SaveTracker {
 
   #emit(): void {
     const next = this.#compute();
-    if (JSON.stringify(next) === JSON.stringify(this.#current)) return;
-    this.#current = next;
-    const state = next;
+    // Listeners also hear `unsaved` change where the state does not show it (closed).
+    const same = JSON.stringify(next) === JSON.stringify(this.#current);
+    if (same && this.unsaved === this.#toldUnsaved) return;
+    this.#toldUnsaved = this.unsaved;
+    if (!same) this.#current = next;
+    const state = this.#current;
     for (const listener of this.#listeners) listener(state);
   }
 }

@@ -16,9 +16,11 @@ import { PersonNotices } from './personNotices.ts';
 export interface LiveDocuments {
   committedDocument(documentId: string): Promise<{ doc: Y.Doc; index: AuthorshipIndex }>;
   /**
-   * Writes an edit as `author`'s and resolves once it is committed or refused (it does not
-   * say which). With `claim`, a client id new to the document that is registered to the
-   * author in the edit's own commit, so the registry tells whether it was committed.
+   * Writes an edit as `author`'s and resolves once it is committed. Rejects if it was not:
+   * 409 with `closedTextProblem` if the document is closed (checked first, and again by the
+   * journal's commit itself), otherwise the journal's error. A process that stops meanwhile
+   * answers nothing, so with `claim`, a client id new to the document that is registered to
+   * the author in the edit's own commit, the registry tells whether it was committed.
    */
   applyServerEdit(
     documentId: string,

@@ -396,11 +396,12 @@ async function accept(
         clientId,
       );
     } catch (error) {
-      // Nothing was written (the words moved, the id was taken): open again.
+      // Nothing was written (the words moved, the id was taken, the journal refused the
+      // commit because the document was closed meanwhile: 409): open again.
       await settleAcceptance(storage, documentId, thread.id, clientId);
       throw error;
     }
-    // Committed, or refused by the journal (it does not say which): the registry knows.
+    // Committed (a refusal throws above); the registry is what settles it, on any process.
     const settled = await settleAcceptance(storage, documentId, thread.id, clientId);
     if (settled === 'reopened') throw notWritten();
     if (settled === null) {

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { auditedWritesContract } from './auditedWritesContract.ts';
+import { DocumentLocked } from './errors.ts';
 import type {
   CommentRecord,
   CommentThreadRecord,
   DeclarationWrite,
   JournalRow,
+  LedgerEntries,
   LifecycleRecord,
   Storage,
 } from './types.ts';
@@ -334,6 +336,50 @@ export function storageContract(name: string, open: () => Promise<Storage>): voi
       };
       await expect(s.journal.append([row(2, 1)], [taken])).rejects.toThrow();
       expect(await s.journal.countRows('d1aaaaaaaaaaaaaaaaaaaaaa')).toBe(1);
+      await s.close();
+    });
+
+    it('refuses, whole and by name, a batch for a document whose status locks its text, and takes it again once reopened', async () => {
+      const s = await setup();
+      const d = 'd1aaaaaaaaaaaaaaaaaaaaaa';
+      const status = (version: number, to: string): LifecycleRecord => ({
+        documentId: d,
+        status: to,
+        leads: {},
+        approvals: {},
+        version,
+        changedAt: version,
+        changedBy: 'u1aaaaaaaaaaaaaaaaaaaaaa',
+      });
+      const owner = {
+        documentId: d,
+        clientId: 42,
+        accountId: 'u1aaaaaaaaaaaaaaaaaaaaaa',
+        firstSeen: 1,
+      };
+      const ledger: LedgerEntries = {
+        inserts: [{ documentId: d, clientId: 42, clock: 0, len: 1, at: 1 }],
+        carried: [],
+        deletes: [],
+      };
+      expect(await s.lifecycles.save(status(1, 'closed'))).toBe(true);
+      const refusal: unknown = await s.journal.append([row(2, 4)], [owner], ledger).then(
+        () => null,
+        (err: unknown) => err,
+      );
+      expect(refusal).toBeInstanceOf(DocumentLocked);
+      expect([...(refusal as DocumentLocked).documentIds]).toEqual([d]);
+      // Nothing of it: no row, no client id, no ledger entry.
+      expect(await s.journal.countRows(d)).toBe(1);
+      const kept = await s.journal.loadLedger(d);
+      expect(kept.owners.has(42)).toBe(false);
+      expect(kept.inserts).toEqual([]);
+      // A batch that only registers a client id is refused too.
+      await expect(s.journal.append([], [owner])).rejects.toBeInstanceOf(DocumentLocked);
+      // Any status that does not lock the text takes it.
+      expect(await s.lifecycles.save(status(2, 'sustaining'))).toBe(true);
+      expect(await s.journal.append([row(2, 4)], [owner], ledger)).toEqual([2]);
+      expect((await s.journal.loadLedger(d)).owners.get(42)).toBe('u1aaaaaaaaaaaaaaaaaaaaaa');
       await s.close();
     });
 

@@ -28,3 +28,14 @@ export class DocumentGone extends CommitRefused {
     super(documentIds, 'document erased meanwhile');
   }
 }
+
+/**
+ * A document of the commit is closed (its stored status locks its text, `locksText`): the
+ * commit checked it in its own transaction, after the status change or before it, never
+ * between. Edits that reached the server before it heard of the closing end here.
+ */
+export class DocumentLocked extends CommitRefused {
+  constructor(documentIds: ReadonlySet<string>) {
+    super(documentIds, 'document closed meanwhile: its text is read-only');
+  }
+}

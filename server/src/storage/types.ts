@@ -323,6 +323,9 @@ export interface JournalStore {
    * order. SQLite stores the caller's `seq`. PostgreSQL, which several server processes
    * may write to, numbers each document's rows itself, in commit order (a document's
    * rows commit one transaction after another), so a reader always sees a gapless prefix.
+   * Nothing is written, and `DocumentLocked` names them, when a document of the batch is
+   * closed by its stored status, read in the same transaction (serialised against the
+   * status change), so no edit lands after a closing whatever the sync server knew.
    */
   append(
     rows: readonly JournalRow[],

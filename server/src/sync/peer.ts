@@ -27,6 +27,13 @@ export class Peer {
    * copy holds content the document lacks, which its later edits would depend on.
    */
   refusedChanges = false;
+  /**
+   * Set while this connection moves from a room the journal refused (its document was
+   * closed, see `Room.failCommit`) to the room loaded again in its place: how far the old
+   * room's copy went (to send what the new one has beyond it) and this connection's
+   * presence there (taken over, so nobody sees it leave and come back).
+   */
+  moving: { stateVector: Uint8Array; presence: Uint8Array | null } | null = null;
   /** Edits of this connection set back for breaking a PDSA cycle's rules. */
   corrected = 0;
   /**

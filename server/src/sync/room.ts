@@ -13,6 +13,7 @@ import * as Y from 'yjs';
 import { recordTransaction, type TextSource } from '../attribution/recordTransaction.ts';
 import { freshClientId } from '../ids.ts';
 import type { Logger } from '../logger.ts';
+import { DocumentLocked } from '../storage/errors.ts';
 import type {
   ClientIdOwner,
   JournalRow,
@@ -86,6 +87,12 @@ export class LoadError extends Error {}
 
 /** An edit the server makes on someone's behalf (restoring a version). */
 export class ServerEdit {
+  /**
+   * Why the journal refused its commit (the room then drops it from memory), for the
+   * request that asked for it; null while it is pending or once it is committed.
+   */
+  refused: unknown = null;
+
   constructor(
     readonly accountId: string,
     /** The participant role of the person it is made for, recorded with the edit. */
@@ -169,6 +176,16 @@ function isEmptyStateVector(stateVector: Uint8Array): boolean {
     return Y.decodeStateVector(stateVector).size === 0;
   } catch {
     return false;
+  }
+}
+
+/** Whether an update carries any struct or deletion at all. */
+function carriesAnything(update: Uint8Array): boolean {
+  try {
+    const { structs, ds } = Y.decodeUpdate(update);
+    return structs.length > 0 || ds.clients.size > 0;
+  } catch {
+    return true;
   }
 }
 
@@ -1020,6 +1037,9 @@ export class Room {
     }
     this.peers.add(peer);
     peer.send(encodeSyncStep1(Y.encodeStateVector(this.doc)));
+    const moving = peer.moving;
+    peer.moving = null;
+    if (moving) this.#takeOver(peer, moving);
     const states = this.awareness.getStates();
     if (states.size > 0) {
       peer.send(
@@ -1034,6 +1054,29 @@ export class Room {
       if (peer.closed) break;
       this.handleFrame(peer, frame);
     }
+  }
+
+  /**
+   * A connection that comes from a room dropped in this one's place (see `failCommit`): it
+   * gets what this room holds beyond that room's copy (rows another process committed that
+   * the old room had not heard of yet; a client does not ask again without reconnecting),
+   * its presence is taken over as it was, and its page is told to read the status again.
+   */
+  #takeOver(peer: Peer, moving: NonNullable<Peer['moving']>): void {
+    let missing: Uint8Array;
+    try {
+      missing = Y.encodeStateAsUpdate(this.doc, moving.stateVector);
+    } catch {
+      return;
+    }
+    if (carriesAnything(missing)) {
+      const frame = encodeUpdate(missing);
+      this.#whenCommitted(() => peer.send(frame));
+    }
+    if (moving.presence) this.handleFrame(peer, encodeAwareness(moving.presence));
+    // The status changed (that is why it moved), and the status change's own notice may
+    // have come while no room held this connection: its page reads the status again.
+    if (peer.chorusClient) peer.send(encodeNotice('status'));
   }
 
   leave(peer: Peer): void {
@@ -1454,17 +1497,69 @@ export class Room {
     for (const waiter of waiting) if (waiter.upto <= committed) waiter.send();
   }
 
-  /** The journal could not commit: nothing was relayed, so drop memory and let clients resend. */
-  failCommit(batch: RoomBatch, err: unknown): void {
+  /**
+   * The journal could not commit, or refused to: nothing of the batch was stored or
+   * relayed, and no one was told it was saved. The doc holds those edits, so the room is
+   * dropped (the caller unloads it) and the next load reads only what the journal has.
+   * Server edits waiting for this commit are told why.
+   *
+   * Refused because the document was closed meanwhile (`DocumentLocked`: the edits came
+   * after the closing was written, before this process re-checked its connections), the
+   * connections stay open and are returned, to join the room loaded in this one's place:
+   * each is made read-only at once (as the re-check would), and those whose edits were in
+   * what is dropped are refused as if their edits had come after the re-check (never
+   * confirmed; sent away to start afresh when the document is reopened). Everyone else
+   * keeps their document and socket. On any other failure, its connections are closed with
+   * 1011 and reconnect by themselves; clients keep their edits and resend them.
+   */
+  failCommit(batch: RoomBatch, err: unknown): Peer[] {
     this.#committing--;
-    if (this.state !== 'ready') return;
-    this.logger.log('error', 'journal.commit_failed', {
-      documentId: this.documentId,
-      rows: batch.rows.length,
-      error: String(err),
-    });
+    const lost = [...batch.rows, ...this.pending];
+    for (const { origin } of lost) {
+      if (origin instanceof ServerEdit) origin.refused ??= err;
+    }
+    if (this.state !== 'ready') return [];
     this.state = 'failed';
-    for (const peer of this.peers) peer.close(CloseCode.storageFailed, 'could not save');
+    if (!(err instanceof DocumentLocked)) {
+      this.logger.log('error', 'journal.commit_failed', {
+        documentId: this.documentId,
+        rows: batch.rows.length,
+        error: String(err),
+      });
+      for (const peer of this.peers) peer.close(CloseCode.storageFailed, 'could not save');
+      return [];
+    }
+    const senders = new Set<Peer>();
+    for (const { origin } of lost) if (origin instanceof Peer) senders.add(origin);
+    this.logger.log('info', 'sync.refused_closed', {
+      documentId: this.documentId,
+      rows: lost.length,
+      accounts: [...new Set([...senders].map((p) => p.identity.userId))].join(','),
+    });
+    const stateVector = Y.encodeStateVector(this.doc);
+    const moving = [...this.peers].filter((peer) => !peer.closed);
+    for (const peer of moving) {
+      const ids = [...peer.awarenessIds].filter(
+        (id) => this.#awarenessOwner.get(id) === peer && this.awareness.getStates().has(id),
+      );
+      peer.moving = {
+        stateVector,
+        presence:
+          ids.length > 0 ? awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids) : null,
+      };
+      peer.awarenessIds.clear();
+      // Read-only now, as the re-check (asked for by the caller) will confirm.
+      peer.identity = { ...peer.identity, canEdit: false, textLocked: true };
+      if (senders.has(peer)) {
+        peer.refusedChanges = true;
+        // What it sent since its last confirmation is never confirmed: the counts it and
+        // its client keep stay apart by those frames, so its page keeps saying so.
+        peer.received = peer.acked;
+      }
+    }
+    // Its people move on: they are not withdrawn from other processes' view.
+    for (const peer of moving) this.leave(peer);
+    return moving;
   }
 
   /** Saves an automatic version of committed content, if anything changed since the last. */

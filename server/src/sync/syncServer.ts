@@ -72,6 +72,14 @@ export class SyncServer {
   readonly #sendBudgetCheck: NodeJS.Timeout | null = null;
   #headCheck: NodeJS.Timeout | null = null;
   #checkingHeads: Promise<void> | null = null;
+  /** How each open connection joins its document's room again (see `#moveOn`). */
+  readonly #rejoin = new Map<Peer, () => void>();
+  /**
+   * Called when the journal refused a commit because the document is closed: this
+   * process's connections to it are re-checked at once (set by the server; the status
+   * change's own re-check may still be on its way, from another process).
+   */
+  onClosedFound: ((change: { workspaceId: string; documentId: string }) => void) | null = null;
 
   constructor(
     private readonly journal: JournalStore,
@@ -163,6 +171,10 @@ export class SyncServer {
       room = loaded;
       loaded.join(peer);
     };
+    this.#rejoin.set(peer, () => {
+      room = null;
+      attach();
+    });
     // Shutting down: no document is loaded for a connection that is told to come back.
     if (this.#closing) peer.close(CloseCode.serviceRestart, 'server restarting');
     else attach();
@@ -197,6 +209,7 @@ export class SyncServer {
       closed: () => {
         peer.closed = true;
         this.#connections.delete(peer);
+        this.#rejoin.delete(peer);
         this.#sendBudget?.forget(peer);
         budget?.release();
         this.#loading.get(documentId)?.room.waiting.delete(peer);
@@ -415,8 +428,9 @@ export class SyncServer {
             : [];
         const refused = named.length > 0 ? named : batches;
         for (const batch of refused) {
-          batch.room.failCommit(batch, err);
+          const moving = batch.room.failCommit(batch, err);
           this.#unload(batch.room);
+          this.#moveOn(batch.room.documentId, moving);
         }
         batches = batches.filter((b) => !refused.includes(b));
         if (batches.length === 0) return;
@@ -445,6 +459,18 @@ export class SyncServer {
         });
       }
     }
+  }
+
+  /**
+   * Connections of a room the journal refused because its document was closed: they join
+   * the room loaded again from the journal, on the same socket (frames that arrive
+   * meanwhile wait, as while any room loads), after their access is re-checked.
+   */
+  #moveOn(documentId: string, moving: readonly Peer[]): void {
+    const first = moving[0];
+    if (!first) return;
+    for (const peer of moving) this.#rejoin.get(peer)?.();
+    this.onClosedFound?.({ workspaceId: first.identity.workspaceId, documentId });
   }
 
   /** Commits the batches' rows, client ids and ledger in one transaction; their stored numbers. */
@@ -521,7 +547,8 @@ export class SyncServer {
   /**
    * Makes an edit on someone's behalf (restoring a version, accepting a suggestion) through
    * the same gate, journal and relay as an edit from a connection, and waits until it is
-   * committed or refused. With `claim`, see `Room.applyServerEdit`.
+   * committed; throws the journal's refusal (a `CommitRefused`, or the error of a failed
+   * commit) if it was not. With `claim`, see `Room.applyServerEdit`.
    */
   async applyServerEdit(
     documentId: string,
@@ -531,12 +558,12 @@ export class SyncServer {
     claim?: number,
   ): Promise<void> {
     const room = await this.#room(documentId);
-    room.applyServerEdit(
-      build(room.doc),
-      new ServerEdit(author.accountId, author.participantRole, sources),
-      claim,
-    );
+    const edit = new ServerEdit(author.accountId, author.participantRole, sources);
+    room.applyServerEdit(build(room.doc), edit, claim);
     await this.flushed();
+    // Refused by the journal (for example, the document was closed since it was checked):
+    // nothing of it was written, and the room that held it is gone.
+    if (edit.refused) throw edit.refused;
   }
 
   /** Resolves when every update received so far is committed. */

@@ -8,6 +8,7 @@ import {
   lifecycles,
   locksText,
   moveProblem,
+  textLockingStatuses,
   withApproval,
   withLead,
   withMove,
@@ -89,5 +90,7 @@ describe('document status', () => {
       expect(moveProblem(kind, closed, back, false)).toMatch(/Only an owner/);
       expect(locksText(withMove(kind, closed, back).status)).toBe(false);
     }
+    // The list the journal's commit checks in SQL is the same rule.
+    expect(textLockingStatuses).toEqual(['closed']);
   });
 });

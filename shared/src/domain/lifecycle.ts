@@ -222,6 +222,14 @@ export function locksText(status: string): boolean {
   return status === 'closed';
 }
 
+/**
+ * Every status of any lifecycle that locks the text: the journal's commit checks a
+ * document's stored status against this list in SQL, in the same transaction as the rows.
+ */
+export const textLockingStatuses: readonly string[] = [
+  ...new Set(Object.values(lifecycles).flatMap((l) => l.statuses)),
+].filter(locksText);
+
 /** Why a write to a closed document's text is refused, and how to change that. */
 export const closedTextProblem =
   'This document is closed, so its text is read-only. An owner can reopen it by moving its status back a step.';

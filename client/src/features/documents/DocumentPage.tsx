@@ -14,6 +14,7 @@ import { CollaborativeEditor } from '../../editor/CollaborativeEditor.tsx';
 import type { CaretUser } from '../../editor/extensions.ts';
 import { Link } from '../../routes/Link.tsx';
 import type { DocumentConnection } from '../../sync/connectDocument.ts';
+import { heldAfterChange, heldAsItLocks } from '../../sync/heldWords.ts';
 import { clearOfflineDocument } from '../../sync/offlineStore.ts';
 import type { SaveTracker } from '../../sync/saveTracker.ts';
 import { Button } from '../../ui/Button.tsx';
@@ -435,16 +436,15 @@ function useClosedMessage(tracker: SaveTracker): string | null {
 
 /**
  * Whether the text locked while this person had changes the server had not confirmed: they
- * stay on screen (the server refused them), and the page says so.
+ * stay on screen (the server refused them), and the page says so, until a confirmation
+ * that arrives after the closing covers them (see `heldWords.ts`).
  */
 function useHeldAtClosing(tracker: SaveTracker, locked: boolean): boolean {
   const [held, setHeld] = useState(false);
   useEffect(() => {
-    if (!locked) {
-      setHeld(false);
-      return;
-    }
-    if (tracker.unsaved) setHeld(true);
+    setHeld(heldAsItLocks(tracker, locked));
+    if (!locked) return;
+    return tracker.subscribe(() => setHeld((now) => heldAfterChange(now, tracker)));
   }, [tracker, locked]);
   return held;
 }

@@ -3,10 +3,11 @@ import {
   type DocumentPermission,
   type ParticipantRole,
   personColors,
+  textLockingStatuses,
 } from '@chorus/shared';
 import pg from 'pg';
 import { documentTables } from '../documentTables.ts';
-import { ClientIdTaken, DocumentGone } from '../errors.ts';
+import { ClientIdTaken, DocumentGone, DocumentLocked } from '../errors.ts';
 import {
   type AuditDbRow,
   bytes,
@@ -97,9 +98,13 @@ const insertMember = (db: Queryable, m: NewMembership) =>
     personColors.length,
   ]);
 
-/** SQLSTATEs of `chorus_append` (see schema.ts): a client id is another account's; a document is gone. */
+/**
+ * SQLSTATEs of `chorus_append` (see schema.ts): a client id is another account's; a
+ * document is gone; a document is closed.
+ */
 const CLIENT_ID_TAKEN = 'CH001';
 const DOCUMENT_GONE = 'CH002';
+const DOCUMENT_LOCKED = 'CH003';
 
 /**
  * The one write path of the journal: rows, the client ids they introduce and their
@@ -121,7 +126,7 @@ async function appendJournal(
   try {
     const result = await first<{ seqs: number[] }>(
       db,
-      `SELECT chorus_append(${Array.from({ length: 30 }, (_, n) => `$${n + 1}`).join(', ')}) AS seqs`,
+      `SELECT chorus_append(${Array.from({ length: 31 }, (_, n) => `$${n + 1}`).join(', ')}) AS seqs`,
       [
         r.map((x) => x.documentId),
         r.map((x) => x.createdAt),
@@ -154,6 +159,7 @@ async function appendJournal(
         d.map((x) => x.words),
         // 0: deleted, 1: moved within one transaction, 2: brought back by a restore.
         d.map((x) => (x.restored ? 2 : x.carried ? 1 : 0)),
+        textLockingStatuses,
       ],
     );
     return (result?.seqs ?? []).map(Number);
@@ -163,6 +169,9 @@ async function appendJournal(
     }
     if (err instanceof pg.DatabaseError && err.code === DOCUMENT_GONE) {
       throw new DocumentGone(new Set((err.detail ?? '').split(',')));
+    }
+    if (err instanceof pg.DatabaseError && err.code === DOCUMENT_LOCKED) {
+      throw new DocumentLocked(new Set((err.detail ?? '').split(',')));
     }
     throw err;
   }
@@ -1097,6 +1106,10 @@ function postgresLifecycleStore(pool: pg.Pool): LifecycleStore {
       const leads = JSON.stringify(r.leads);
       const approvals = JSON.stringify(r.approvals);
       return transaction(pool, async (c) => {
+        // The document's row, locked against the journal's commits (which hold it shared
+        // while they read its status, see chorus_append): a closing commits either before
+        // a batch is checked or after it is stored, never in between.
+        await c.query('SELECT 1 FROM documents WHERE id = $1 FOR NO KEY UPDATE', [r.documentId]);
         const result =
           r.version === 1
             ? await c.query(

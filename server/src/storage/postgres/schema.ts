@@ -494,4 +494,108 @@ export const postgresMigrations: readonly string[] = [
   );
   CREATE INDEX mention_reads_document ON mention_reads(document_id);
   `,
+  // The journal's write path refuses a batch for a closed document (SQLSTATE CH003, DETAIL
+  // the documents), checked in the commit's own transaction: an edit that reached a process
+  // before it heard of the closing is never written after it. `locking` lists the statuses
+  // that lock the text (`textLockingStatuses`), passed in so the rule stays in one place.
+  `
+  DROP FUNCTION chorus_append(
+    text[], bigint[], text[], text[], bytea[],
+    text[], bigint[], text[], bigint[], text[],
+    text[], bigint[], bigint[], bigint[], bigint[],
+    text[], bigint[], bigint[], bigint[], text[], bigint[],
+    text[], bigint[], bigint[], bigint[], text[], text[], bigint[], integer[], smallint[]
+  );
+  CREATE FUNCTION chorus_append(
+    r_doc text[], r_at bigint[], r_account text[], r_role text[], r_update bytea[],
+    c_doc text[], c_id bigint[], c_account text[], c_first bigint[], c_role text[],
+    i_doc text[], i_client bigint[], i_clock bigint[], i_len bigint[], i_at bigint[],
+    k_doc text[], k_client bigint[], k_clock bigint[], k_len bigint[], k_author text[],
+    k_original bigint[],
+    d_doc text[], d_client bigint[], d_clock bigint[], d_len bigint[], d_by text[],
+    d_author text[], d_at bigint[], d_words integer[], d_carried smallint[],
+    locking text[]
+  ) RETURNS bigint[] LANGUAGE plpgsql AS $$
+  DECLARE
+    documents text[];
+    all_documents text[];
+    taken text[];
+    seqs bigint[];
+  BEGIN
+    -- Every document the batch writes anything of (rows, client ids, ledger entries).
+    all_documents := ARRAY(SELECT DISTINCT d FROM unnest(r_doc || c_doc || i_doc || k_doc || d_doc) AS d
+      ORDER BY d);
+    INSERT INTO ledger_inserts (document_id, client_id, clock, len, at)
+      SELECT * FROM unnest(i_doc, i_client, i_clock, i_len, i_at)
+      ON CONFLICT DO NOTHING;
+    FOR k IN 1 .. coalesce(array_length(k_doc, 1), 0) LOOP
+      INSERT INTO ledger_carried (document_id, client_id, clock, len, author_id, original_at)
+        VALUES (k_doc[k], k_client[k], k_clock[k], k_len[k], k_author[k], k_original[k])
+        ON CONFLICT (document_id, client_id, clock) DO UPDATE SET
+          len = excluded.len, author_id = excluded.author_id, original_at = excluded.original_at;
+    END LOOP;
+    INSERT INTO ledger_deletes
+        (document_id, client_id, clock, len, deleted_by, author_id, at, words, carried)
+      SELECT t.d, t.c, t.k, t.l, t.b, t.a, t.t, t.w, t.x
+      FROM unnest(d_doc, d_client, d_clock, d_len, d_by, d_author, d_at, d_words, d_carried)
+        WITH ORDINALITY AS t(d, c, k, l, b, a, t, w, x, ord)
+      ORDER BY t.ord;
+
+    INSERT INTO client_ids (document_id, client_id, account_id, first_seen, participant_role)
+      SELECT * FROM unnest(c_doc, c_id, c_account, c_first, c_role)
+      ON CONFLICT DO NOTHING;
+    SELECT array_agg(DISTINCT t.d) INTO taken
+      FROM unnest(c_doc, c_id, c_account) AS t(d, id, account)
+      JOIN client_ids c ON c.document_id = t.d AND c.client_id = t.id
+      WHERE c.account_id IS DISTINCT FROM t.account;
+    IF taken IS NOT NULL THEN
+      RAISE EXCEPTION 'client id already registered to another account'
+        USING ERRCODE = 'CH001', DETAIL = array_to_string(taken, ',');
+    END IF;
+
+    documents := ARRAY(SELECT DISTINCT d FROM unnest(r_doc) AS d ORDER BY d);
+    -- A document erased through another process before this commit: refused by name.
+    SELECT array_agg(d) INTO taken FROM unnest(documents) AS d
+      WHERE NOT EXISTS (SELECT 1 FROM documents x WHERE x.id = d);
+    IF taken IS NOT NULL THEN
+      RAISE EXCEPTION 'a document of this commit was erased meanwhile'
+        USING ERRCODE = 'CH002', DETAIL = array_to_string(taken, ',');
+    END IF;
+    INSERT INTO journal_heads (document_id, seq) SELECT d, 0 FROM unnest(documents) AS d
+      ON CONFLICT DO NOTHING;
+    PERFORM 1 FROM journal_heads WHERE document_id = ANY(documents)
+      ORDER BY document_id FOR UPDATE;
+    -- A closed document takes no edits: its status is read under a share lock on its row,
+    -- which a status change (lifecycles.save) locks for update, so the read sees a closing
+    -- committed before this and none can commit until this one has. Taken after the heads,
+    -- in document order, as an erasure takes them (heads first): no deadlock.
+    PERFORM 1 FROM documents WHERE id = ANY(all_documents) ORDER BY id FOR SHARE;
+    SELECT array_agg(l.document_id ORDER BY l.document_id) INTO taken
+      FROM document_lifecycle l
+      WHERE l.document_id = ANY(all_documents) AND l.status = ANY(locking);
+    IF taken IS NOT NULL THEN
+      RAISE EXCEPTION 'a document of this commit is closed'
+        USING ERRCODE = 'CH003', DETAIL = array_to_string(taken, ',');
+    END IF;
+    SELECT coalesce(array_agg(n.seq ORDER BY n.ord), '{}') INTO seqs FROM (
+      SELECT t.ord, h.seq + row_number() OVER (PARTITION BY t.d ORDER BY t.ord) AS seq
+      FROM unnest(r_doc) WITH ORDINALITY AS t(d, ord)
+      JOIN journal_heads h ON h.document_id = t.d
+    ) AS n;
+    -- A head deleted between its insert and its lock: the document was erased meanwhile.
+    IF cardinality(seqs) <> cardinality(r_doc) THEN
+      SELECT array_agg(d) INTO taken FROM unnest(documents) AS d
+        WHERE NOT EXISTS (SELECT 1 FROM journal_heads h WHERE h.document_id = d);
+      RAISE EXCEPTION 'a document of this commit was erased meanwhile'
+        USING ERRCODE = 'CH002', DETAIL = array_to_string(taken, ',');
+    END IF;
+    INSERT INTO journal (document_id, seq, created_at, account_id, participant_role, update_bytes)
+      SELECT * FROM unnest(r_doc, seqs, r_at, r_account, r_role, r_update);
+    UPDATE journal_heads h SET seq = m.seq
+      FROM (SELECT t.d, max(t.s) AS seq FROM unnest(r_doc, seqs) AS t(d, s) GROUP BY t.d) AS m
+      WHERE h.document_id = m.d;
+    RETURN seqs;
+  END
+  $$;
+  `,
 ];

@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import { DocumentLocked } from '../errors.ts';
 import type { ClientIdOwner, JournalRow, LedgerEntries } from '../types.ts';
 import type { WriteReply, WriteRequest, WriterInit } from './journalWriter.worker.ts';
 
@@ -21,6 +22,7 @@ export class JournalWriter {
       this.#pending.delete(reply.id);
       if (this.#pending.size === 0) this.#worker.unref();
       if (reply.error === null) waiter?.resolve();
+      else if (reply.locked) waiter?.reject(new DocumentLocked(new Set(reply.locked)));
       else waiter?.reject(new Error(`journal commit failed: ${reply.error}`));
     });
     const fail = (err: Error) => {

@@ -5,6 +5,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
+import { DocumentLocked } from '../errors.ts';
 import type { ClientIdOwner, JournalRow, LedgerEntries } from '../types.ts';
 import { prepareJournalAppend, prepareSnapshotWrite } from './journalWrites.ts';
 
@@ -23,7 +24,8 @@ export type WriteRequest =
     }
   | { id: number; kind: 'snapshot'; documentId: string; state: Uint8Array; uptoSeq: number };
 
-export type WriteReply = { id: number; error: string | null };
+/** `locked`: the documents a refused append named (see `DocumentLocked`), else null. */
+export type WriteReply = { id: number; error: string | null; locked: string[] | null };
 
 const init = workerData as WriterInit;
 const db = new Database(init.filename);
@@ -34,11 +36,14 @@ const writeSnapshot = prepareSnapshotWrite(db);
 
 parentPort?.on('message', (req: WriteRequest) => {
   let error: string | null = null;
+  let locked: string[] | null = null;
   try {
     if (req.kind === 'append') append(req.rows, req.clientIds, req.ledger);
     else writeSnapshot(req.documentId, req.state, req.uptoSeq);
   } catch (err) {
     error = err instanceof Error ? err.message : String(err);
+    // Errors lose their class crossing threads: the refusal goes by name.
+    if (err instanceof DocumentLocked) locked = [...err.documentIds];
   }
-  parentPort?.postMessage({ id: req.id, error } satisfies WriteReply);
+  parentPort?.postMessage({ id: req.id, error, locked } satisfies WriteReply);
 });

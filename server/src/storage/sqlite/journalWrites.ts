@@ -1,4 +1,6 @@
+import { textLockingStatuses } from '@chorus/shared';
 import type Database from 'better-sqlite3';
+import { DocumentLocked } from '../errors.ts';
 import type { ClientIdOwner, JournalRow, LedgerEntries } from '../types.ts';
 
 export type AppendJournal = (
@@ -7,10 +9,33 @@ export type AppendJournal = (
   ledger?: LedgerEntries,
 ) => void;
 
+/** The documents a batch writes anything of: rows, client ids or ledger entries. */
+export function documentsOf(
+  rows: readonly JournalRow[],
+  clientIds: readonly ClientIdOwner[],
+  ledger?: LedgerEntries,
+): string[] {
+  const ids = new Set<string>();
+  for (const r of rows) ids.add(r.documentId);
+  for (const c of clientIds) ids.add(c.documentId);
+  if (ledger) {
+    for (const e of [...ledger.inserts, ...ledger.carried, ...ledger.deletes]) {
+      ids.add(e.documentId);
+    }
+  }
+  return [...ids];
+}
+
 /**
  * The one write path of the journal: rows, the client ids they introduce and their
  * attribution ledger, in one transaction. Shared by the main thread (for in-memory
  * databases and document seeds) and the journal writer thread.
+ *
+ * A batch for a document whose stored status locks its text (closed) is refused whole
+ * (`DocumentLocked`, naming those documents), whatever the sync server believed when it
+ * took the edits: the status is read inside the transaction, which begins IMMEDIATE, so no
+ * other connection (the main thread's status change, when this runs on the writer thread)
+ * can commit between the read and this commit. One read per commit, not per edit.
  */
 export function prepareJournalAppend(db: Database.Database): AppendJournal {
   const appendRow = db.prepare(
@@ -32,6 +57,13 @@ export function prepareJournalAppend(db: Database.Database): AppendJournal {
     `INSERT INTO ledger_deletes (document_id, client_id, clock, len, deleted_by, author_id, at, words, carried)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
+
+  const lockedOf = db.prepare<[string, string], { document_id: string }>(
+    `SELECT document_id FROM document_lifecycle
+     WHERE document_id IN (SELECT value FROM json_each(?))
+       AND status IN (SELECT value FROM json_each(?))`,
+  );
+  const lockingStatuses = JSON.stringify(textLockingStatuses);
 
   // Each ledger entry names its own document: one batch may span several.
   const writeLedger = (ledger: LedgerEntries) => {
@@ -57,8 +89,11 @@ export function prepareJournalAppend(db: Database.Database): AppendJournal {
     }
   };
 
-  return db.transaction(
+  const append = db.transaction(
     (rows: readonly JournalRow[], clientIds: readonly ClientIdOwner[], ledger?: LedgerEntries) => {
+      const documents = documentsOf(rows, clientIds, ledger);
+      const locked = lockedOf.all(JSON.stringify(documents), lockingStatuses);
+      if (locked.length > 0) throw new DocumentLocked(new Set(locked.map((r) => r.document_id)));
       if (ledger) writeLedger(ledger);
       for (const c of clientIds) {
         insertClientId.run(
@@ -81,6 +116,13 @@ export function prepareJournalAppend(db: Database.Database): AppendJournal {
       }
     },
   );
+  // IMMEDIATE: the write lock is taken before the status is read (a deferred transaction
+  // would read, then fail to write if another connection committed meanwhile).
+  return (rows, clientIds, ledger) => {
+    // A flush that only confirms writes nothing: no transaction, no lock taken.
+    if (documentsOf(rows, clientIds, ledger).length === 0) return;
+    append.immediate(rows, clientIds, ledger);
+  };
 }
 
 export type WriteSnapshot = (documentId: string, state: Uint8Array, uptoSeq: number) => void;
