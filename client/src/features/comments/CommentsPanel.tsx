@@ -5,6 +5,7 @@ import { ApiError } from '../../api/http.ts';
 import {
   anchorForSelection,
   anchorRanges,
+  type CommentAnchor,
   setActiveThread,
   setCommentAnchors,
   suggestionRange,
@@ -78,6 +79,21 @@ const threadForms = (thread: CommentThread) => [
 const isOwnOpening = (thread: Pick<CommentThread, 'comments'>, accountId: string) =>
   thread.comments[0]?.authorId === accountId && !thread.comments[0].deleted;
 
+/** The threads as the editor locates and draws them. */
+const anchorsOf = (threads: readonly CommentThread[], accountId: string): CommentAnchor[] =>
+  threads.map((t) => ({
+    id: t.id,
+    ...t.anchor,
+    open: !t.resolved,
+    suggestion: t.suggestion && !t.suggestion.outcome ? t.suggestion.text : undefined,
+    insertion: isInsertion(t),
+    // One's own open suggestion: typing at its place in suggesting mode continues it.
+    revisable:
+      t.suggestion && !t.suggestion.outcome && isOwnOpening(t, accountId)
+        ? { quote: t.quote }
+        : undefined,
+  }));
+
 const isInsertion = (thread: Pick<CommentThread, 'quote' | 'suggestion'>) =>
   thread.suggestion !== null && thread.suggestion !== undefined && thread.quote === '';
 
@@ -143,13 +159,16 @@ export function CommentsPanel({
       const next = await listThreads(documentId);
       if (request !== latest.current) return;
       setThreads(next.threads);
+      // Drawn in the text at once, not a render later: a suggestion typed in suggesting
+      // mode stops being drawn as a draft as soon as this resolves, and must not blink.
+      if (!editor.isDestroyed) setCommentAnchors(editor.view, anchorsOf(next.threads, accountId));
       setPeople(next.mentionable.filter((p) => p.id !== accountId));
       setLoadProblem(null);
     } catch (error) {
       if (request !== latest.current) return;
       setLoadProblem(problemOf(error, 'The comments could not be loaded.'));
     }
-  }, [documentId, accountId]);
+  }, [documentId, accountId, editor]);
 
   useEffect(() => {
     void refresh();
@@ -163,21 +182,7 @@ export function CommentsPanel({
   // Every thread's words are located (to order the list); only open ones are highlighted.
   useEffect(() => {
     if (editor.isDestroyed) return;
-    setCommentAnchors(
-      editor.view,
-      (threads ?? []).map((t) => ({
-        id: t.id,
-        ...t.anchor,
-        open: !t.resolved,
-        suggestion: t.suggestion && !t.suggestion.outcome ? t.suggestion.text : undefined,
-        insertion: isInsertion(t),
-        // One's own open suggestion: typing at its place in suggesting mode continues it.
-        revisable:
-          t.suggestion && !t.suggestion.outcome && isOwnOpening(t, accountId)
-            ? { quote: t.quote }
-            : undefined,
-      })),
-    );
+    setCommentAnchors(editor.view, anchorsOf(threads ?? [], accountId));
   }, [editor, threads, accountId]);
 
   // A link to one thread (from "Mentions of you" or a notification) takes focus to it once
