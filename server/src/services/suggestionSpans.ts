@@ -170,7 +170,8 @@ function spanOf(
     if (!(node instanceof Y.XmlElement) || !isPlainText(node)) throw notPlainText();
     between.push(...textblocksIn(node));
   }
-  if (!isPlainText(first.block) || !isPlainText(last.block)) throw notPlainText();
+  // The last paragraph's rest moves: only its text can (a line break in it could not).
+  if (!isPlainText(last.block)) throw notPlainText();
   return { first, last, removed, between, moved };
 }
 

@@ -55,6 +55,9 @@ export const PARAGRAPH_BREAK = '\n';
 /** A quote's paragraphs, to show each on its own line (one, for words of one paragraph). */
 export const quoteParagraphs = (quote: string): string[] => quote.split(PARAGRAPH_BREAK);
 
+/** A quote on one line, for a sentence: each paragraph break written as a pilcrow. */
+export const spokenQuote = (quote: string): string => quoteParagraphs(quote).join(' ¶ ');
+
 /**
  * The words a suggestion would replace ('' for words to add), kept exactly, with a
  * `PARAGRAPH_BREAK` at each paragraph's end when they span paragraphs.

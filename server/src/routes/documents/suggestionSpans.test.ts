@@ -217,7 +217,8 @@ describe('suggestions that span paragraphs', () => {
       .getXmlFragment('default')
       .toArray()
       .filter((b) => b instanceof Y.XmlElement && b.nodeName === 'bulletList');
-    expect(lists.at(-1) instanceof Y.XmlElement && lists.at(-1)?.length).toBe(1);
+    const last = lists.at(-1);
+    expect(last instanceof Y.XmlElement && last.length).toBe(1);
   });
 
   it('words changed since in a paragraph between are not overwritten: it stays open and says why', async () => {
