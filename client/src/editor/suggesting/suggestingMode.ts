@@ -199,7 +199,9 @@ const describe = (draft: Draft, quote: string) =>
       ? quote === PARAGRAPH_BREAK
         ? 'join two paragraphs'
         : `delete “${spokenQuote(quote)}”`
-      : `replace “${spokenQuote(quote)}” with “${draft.text}”`;
+      : quote === PARAGRAPH_BREAK
+        ? `join two paragraphs with “${draft.text}”`
+        : `replace “${spokenQuote(quote)}” with “${draft.text}”`;
 
 /**
  * Suggesting mode, as in Google Docs: what the person types, deletes or pastes does not

@@ -91,9 +91,18 @@ const isOwnOpening = (thread: Pick<CommentThread, 'comments'>, accountId: string
 const isInsertion = (thread: Pick<CommentThread, 'quote' | 'suggestion'>) =>
   thread.suggestion !== null && thread.suggestion !== undefined && thread.quote === '';
 
-/** What a thread is about, in words: "on “…”", or for words to add, "to add “…”". */
+/**
+ * What a thread is about, in words: "on “…”" (a paragraph break written ¶), for words to add
+ * "to add “…”", for a paragraph break alone "to join two paragraphs".
+ */
 const about = (thread: Pick<CommentThread, 'quote' | 'suggestion'>) =>
-  isInsertion(thread) ? `to add “${thread.suggestion?.text}”` : `on “${spokenQuote(thread.quote)}”`;
+  isInsertion(thread)
+    ? `to add “${thread.suggestion?.text}”`
+    : thread.suggestion && thread.quote === PARAGRAPH_BREAK
+      ? thread.suggestion.text
+        ? `to join two paragraphs with “${thread.suggestion.text}”`
+        : 'to join two paragraphs'
+      : `on “${spokenQuote(thread.quote)}”`;
 
 /**
  * A quote as it reads in the document: a quote spanning paragraphs shows each on its own
@@ -779,6 +788,18 @@ function SuggestedChange({
           <>
             {'Add '}
             <ins className="suggestion__new">{suggestion.text}</ins>
+          </>
+        ) : quote === PARAGRAPH_BREAK ? (
+          <>
+            {'Join two paragraphs: delete the '}
+            <del className="suggestion__old">paragraph break ¶</del>
+            {suggestion.text === '' ? null : (
+              <>
+                {' and put '}
+                <ins className="suggestion__new">{suggestion.text}</ins>
+                {' between them'}
+              </>
+            )}
           </>
         ) : (
           <>
