@@ -53,10 +53,7 @@ test('a patient suggests across paragraphs and joins two with Backspace; a clini
     }
     await keys.type('weekly and reminders follow');
     // Struck out over both paragraphs' words, with the break between them drawn too.
-    await expect(p.editor.locator('.suggestion-draft')).toHaveText([
-      'weekly.',
-      'Reminders follow',
-    ]);
+    await expect(p.editor.locator('.suggestion-draft')).toHaveText(['weekly.', 'Reminders follow']);
     await expect(p.editor.locator('.suggestion-break')).toHaveCount(1);
     await expect(p.editor.locator('.suggestion-break .suggestion-marker')).toHaveText(
       'suggested deletion: paragraph break',
