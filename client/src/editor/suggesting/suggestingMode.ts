@@ -472,7 +472,7 @@ export function suggestingPlugin(handlers: () => SuggestingHandlers | null): Plu
             if (draft) send(view);
             else {
               say(
-                'A suggestion changes words within one paragraph, so Enter does not start a new one. Say in a comment where a new paragraph should go.',
+                'Enter cannot suggest a new paragraph (a suggestion can delete paragraph breaks, not add them). Say in a comment where a new paragraph should go.',
               );
             }
             return true;
