@@ -42,15 +42,35 @@ test('a patient suggests across paragraphs and joins two with Backspace; a clini
     await expect.poll(() => editorText(p.editor)).toContain(LINES.join('\n'));
   });
 
-  await test.step('the patient selects from one paragraph into the next and types over it', async () => {
-    await panel.getByRole('button', { name: 'Suggest by typing' }).click();
+  /** Selects "weekly.", the paragraph break and "Reminders follow" with the keyboard. */
+  const selectAcross = async () => {
     await p.editor.getByText(LINES[0] ?? '').click();
     await keys.press('Home');
     for (let i = 0; i < 'Clinic letters go out '.length; i++) await keys.press('ArrowRight');
-    // "weekly.", the paragraph break, "Reminders follow".
     for (let i = 0; i < 'weekly.'.length + 1 + 'Reminders follow'.length; i++) {
       await keys.press('Shift+ArrowRight');
     }
+  };
+
+  await test.step('the Suggest-an-edit form takes a selection across paragraphs and shows its break', async () => {
+    await selectAcross();
+    await panel.getByRole('button', { name: 'Suggest an edit' }).click();
+    const form = panel.getByRole('form', { name: 'New suggested edit' });
+    await expect(form.locator('blockquote')).toHaveText(
+      'weekly.¶ paragraph break Reminders follow',
+    );
+    // The new words are one paragraph: the break starts as a space, to be changed.
+    await expect(form.getByRole('textbox', { name: 'Change the words to' })).toHaveValue(
+      'weekly. Reminders follow',
+    );
+    await expectNoAxeViolations(patient.page, 'document page, a suggestion form across paragraphs');
+    await form.getByRole('button', { name: 'Cancel' }).click();
+    await expect(form).toHaveCount(0);
+  });
+
+  await test.step('the patient selects from one paragraph into the next and types over it', async () => {
+    await panel.getByRole('button', { name: 'Suggest by typing' }).click();
+    await selectAcross();
     await keys.type('weekly and reminders follow');
     // Struck out over both paragraphs' words, with the break between them drawn too.
     await expect(p.editor.locator('.suggestion-draft')).toHaveText(['weekly.', 'Reminders follow']);
