@@ -122,7 +122,8 @@ export function spanBetween(start: Y.AbsolutePosition, end: Y.AbsolutePosition):
   if (parent === last.block.parent) {
     const from = indexIn(parent, first.block);
     const to = indexIn(parent, last.block);
-    if (to < from) return null;
+    // A paragraph deleted since (its anchor still finds it) is not among its parent's.
+    if (from < 0 || to < from) return null;
     const between = parent.slice(from + 1, to) as unknown[];
     return spanOf(first, last, { parent, index: from + 1, length: to - from }, between, null);
   }
@@ -148,7 +149,7 @@ export function spanBetween(start: Y.AbsolutePosition, end: Y.AbsolutePosition):
   if (lastItem.get(0) !== last.block) throw notSideBySide();
   const from = indexIn(list, firstItem);
   const to = indexIn(list, lastItem);
-  if (to < from) return null;
+  if (from < 0 || to < from) return null;
   const between = list.slice(from + 1, to) as unknown[];
   // What follows the last paragraph in its item (a nested list) moves to the first item.
   const moved = lastItem.length > 1 ? { from: lastItem, to: firstItem } : null;

@@ -199,7 +199,12 @@ describe('suggestions that span paragraphs', () => {
     };
     const list = new Y.XmlElement('bulletList');
     list.insert(0, [item('Bring your glasses.'), item('Bring a list of medicines.')]);
-    list.insert(2, [item('Bring a friend if you like.')]);
+    // The last item has a list of its own after its paragraph: it moves to the first item.
+    const nested = new Y.XmlElement('bulletList');
+    nested.insert(0, [item('A carer or a relative.')]);
+    const last = item('Bring a friend if you like.');
+    last.insert(1, [nested]);
+    list.insert(2, [last]);
     await add(writer, list);
     const quote = 'glasses.\nBring a list of medicines.\nBring a friend';
     const made = await suggest(
@@ -217,8 +222,13 @@ describe('suggestions that span paragraphs', () => {
       .getXmlFragment('default')
       .toArray()
       .filter((b) => b instanceof Y.XmlElement && b.nodeName === 'bulletList');
-    const last = lists.at(-1);
-    expect(last instanceof Y.XmlElement && last.length).toBe(1);
+    const joined = lists.at(-1);
+    expect(joined instanceof Y.XmlElement && joined.length).toBe(1);
+    const firstItem = joined instanceof Y.XmlElement ? joined.get(0) : null;
+    expect(firstItem instanceof Y.XmlElement && firstItem.toString()).toMatch(
+      /^<listItem><paragraph>Bring your glasses and a friend if you like\.<\/paragraph><bulletList><listItem><paragraph>A carer or a relative\.<\/paragraph><\/listItem><\/bulletList><\/listItem>$/i,
+    );
+    expect(await authorsOf('A carer or a relative.')).toEqual(new Set([clinician.id]));
   });
 
   it('words changed since in a paragraph between are not overwritten: it stays open and says why', async () => {
@@ -259,6 +269,21 @@ describe('suggestions that span paragraphs', () => {
       /could not be found as they are now/,
     );
     expect(writer.text()).toContain('Blue badge spaces are by the door.');
+    // The first paragraph deleted since: its words are gone, so it is not written.
+    const third = await suggest(
+      anchorSpanning(writer.doc, 'is free.', 'Arrive early'),
+      'is free.\nThe car park is very small.\nBlue badge spaces are by the door.\nArrive early',
+      'is free: arrive early',
+    );
+    expect(third.status).toBe(201);
+    const first = findWords(writer.doc, 'Parking is free.').text.parent as Y.XmlElement;
+    const removed = writer.saved();
+    fragment.delete(fragment.toArray().indexOf(first), 1);
+    await eventually(() => expect(writer.saved()).toBeGreaterThan(removed));
+    expect((await accept(third.json.id)).json.error.message).toMatch(
+      /could not be found as they are now/,
+    );
+    expect(writer.text()).toContain('The car park is very small.\nBlue badge');
   });
 
   it('refuses a stretch with a table or a structured block in it, or whose ends are in different places, saying what to select', async () => {
