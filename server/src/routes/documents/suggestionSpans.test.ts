@@ -191,6 +191,35 @@ describe('suggestions that span paragraphs', () => {
     expect(owners.get(stored?.suggestion?.clientId ?? 0)).toBe(patient.id);
   });
 
+  it('Backspace after an empty paragraph: the next one’s words move into it, keeping their credit', async () => {
+    const empty = new Y.XmlElement('paragraph');
+    await add(writer, formattedParagraph([['Before the gap.']]), empty);
+    await add(other, formattedParagraph([['Words after the gap.', { bold: true }]]));
+    const { text } = findWords(writer.doc, 'Words after the gap.');
+    const gap = writer.doc
+      .getXmlFragment('default')
+      .toArray()
+      .find((b) => b instanceof Y.XmlElement && b.length === 0 && b.nextSibling === text.parent);
+    if (!(gap instanceof Y.XmlElement)) throw new Error('no empty paragraph');
+    const encode = (position: Y.RelativePosition) =>
+      Buffer.from(Y.encodeRelativePosition(position)).toString('base64');
+    const made = await suggest(
+      {
+        // As the editor anchors a place in a paragraph with no text: to the paragraph.
+        start: encode(Y.createRelativePositionFromTypeIndex(gap, 0)),
+        end: encode(Y.createRelativePositionFromTypeIndex(text, 0, -1)),
+      },
+      '\n',
+      '',
+    );
+    expect(made.status).toBe(201);
+    expect((await accept(made.json.id)).status).toBe(200);
+    await eventually(() =>
+      expect(other.text()).toContain('Before the gap.\n<bold>Words after the gap.</bold>'),
+    );
+    expect(await authorsOf('Words after the gap.')).toEqual(new Set([owner.id]));
+  });
+
   it('across list items of one list: the items join, as deleting the selection would', async () => {
     const item = (words: string) => {
       const li = new Y.XmlElement('listItem');
