@@ -483,6 +483,40 @@ describe('document outline for an export', () => {
       expect(rest).not.toContain('Too slow?');
     });
 
+    it('a suggestion across paragraphs is a comment across them; joining two is said so, and a spanning quote listed at the end shows its break', () => {
+      const first = para('Clinics open at nine.');
+      const second = para('Evening slots are rare.');
+      const doc = build([first, second]);
+      const t1 = first.get(0) as Y.XmlText;
+      const t2 = second.get(0) as Y.XmlText;
+      const outline = documentOutline(doc, {
+        which: 'all',
+        threads: [
+          // Backspace at the second paragraph's start: from the first's end to its start.
+          thread(at(t1, t1.length), at(t2, 0), [comment('One paragraph')], {
+            quote: '\n',
+            suggestion: { text: '', outcome: null, decided: null },
+          }),
+          // Its words since deleted (both ends meet): listed at the end, quote on one line.
+          thread(at(t2, 3), at(t2, 3), [comment('Gone across')], {
+            quote: 'nine.\nEvening',
+            suggestion: { text: 'ten, and evening', outcome: null, decided: null },
+          }),
+        ],
+      });
+      expect(outline.blocks[0]).toMatchObject({
+        runs: [{ text: 'Clinics open at nine.' }, { text: '', comment: { id: 1, at: 'start' } }],
+      });
+      expect(outline.blocks[1]).toMatchObject({
+        runs: [{ text: '', comment: { id: 1, at: 'end' } }, { text: 'Evening slots are rare.' }],
+      });
+      expect(outline.comments[0]?.paragraphs).toEqual([
+        'One paragraph',
+        'Suggested change: join the two paragraphs (not decided yet)',
+      ]);
+      expect(JSON.stringify(outline.blocks)).toContain('“nine. ¶ Evening”');
+    });
+
     it('lists at the end a thread on words in a table, or from a paragraph since deleted, with no half range left', () => {
       const cell = para('Leeds clinic');
       const table = element('table', {}, [

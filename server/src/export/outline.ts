@@ -25,6 +25,7 @@ import {
   linksOf,
   listedParticipantOf,
   measureDefinitionLines,
+  PARAGRAPH_BREAK,
   participantRoleLabels,
   pdsaDecisionNames,
   pdsaStageNames,
@@ -37,6 +38,7 @@ import {
   runChartName,
   type Signal,
   serviceHeaderCard,
+  spokenQuote,
 } from '@chorus/shared';
 import * as Y from 'yjs';
 import { forEachCharacter } from '../attribution/textRuns.ts';
@@ -916,12 +918,17 @@ const suggestionLine = (t: CommentThreadView): string | null => {
     t.suggestion.outcome === null
       ? 'not decided yet'
       : `${t.suggestion.outcome} by ${t.suggestion.decided?.byName ?? 'an editor'}`;
+  // A quote that is only a paragraph break (Backspace at a paragraph's start) joins two.
   const change =
-    t.suggestion.text === ''
-      ? 'delete the words'
-      : t.quote === ''
-        ? `add “${t.suggestion.text}”`
-        : `“${t.suggestion.text}”`;
+    t.quote === PARAGRAPH_BREAK
+      ? t.suggestion.text === ''
+        ? 'join the two paragraphs'
+        : `join the two paragraphs with “${t.suggestion.text}”`
+      : t.suggestion.text === ''
+        ? 'delete the words'
+        : t.quote === ''
+          ? `add “${t.suggestion.text}”`
+          : `“${t.suggestion.text}”`;
   return `${change} (${outcome})`;
 };
 
@@ -1087,7 +1094,8 @@ function threadsAppendix(
     out.push(
       t.quote === ''
         ? { type: 'labelled', label: 'Where', text: 'At one place in the text' }
-        : { type: 'labelled', label: 'On the words', text: `“${t.quote}”` },
+        : // A quote spanning paragraphs, on one line: each break written ¶.
+          { type: 'labelled', label: 'On the words', text: `“${spokenQuote(t.quote)}”` },
     );
     const suggested = suggestionLine(t);
     if (suggested) out.push({ type: 'labelled', label: 'Suggested change', text: suggested });

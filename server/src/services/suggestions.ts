@@ -1,5 +1,6 @@
 import {
   type CreateSuggestionInput,
+  EDITOR_FRAGMENT,
   ErrorId,
   type ParticipantRole,
   type ReviseSuggestionInput,
@@ -28,6 +29,7 @@ import {
 import { liveDocuments } from './index.ts';
 import { refuseIfTextLocked } from './lifecycle.ts';
 import { serverEditUpdate } from './serverEditUpdate.ts';
+import { type Span, spanBetween, spanFormat, spanWords, writeSpan } from './suggestionSpans.ts';
 
 /**
  * Suggested edits. A suggestion is a comment thread that proposes new words for the text
@@ -46,8 +48,8 @@ const wordsMoved = () =>
 const notOneParagraph = () =>
   new AppError(
     ErrorId.badRequest,
-    'A suggestion changes words within one paragraph. Select words in one paragraph only, or suggest each paragraph separately.',
-    { anchor: 'Select words in one paragraph.' },
+    'A suggestion changes words of paragraphs, without a line break or anything else among them. Select words only, or suggest each part separately.',
+    { anchor: 'Select words of paragraphs only.' },
   );
 
 /**
@@ -59,9 +61,15 @@ const notOneParagraph = () =>
 const TEXTBLOCKS = new Set(['paragraph', 'heading']);
 
 /** Where words go: the text of a paragraph, or an empty paragraph that has none yet. */
-type Place = { text: Y.XmlText; from: number; to: number } | { empty: Y.XmlElement };
+type Place =
+  | { text: Y.XmlText; from: number; to: number }
+  | { empty: Y.XmlElement }
+  | { span: Span };
 
 function locate(doc: Y.Doc, anchorStart: Uint8Array, anchorEnd: Uint8Array): Place | null {
+  // The root typed as the editor's fragment (read from updates alone it is a bare type), so
+  // a stretch across top-level paragraphs finds them as its children.
+  doc.getXmlFragment(EDITOR_FRAGMENT);
   const start = Y.createAbsolutePositionFromRelativePosition(
     Y.decodeRelativePosition(anchorStart),
     doc,
@@ -79,6 +87,11 @@ function locate(doc: Y.Doc, anchorStart: Uint8Array, anchorEnd: Uint8Array): Pla
   ) {
     // Someone has typed there since: the place it was made for is gone.
     return start.type.length === 0 ? { empty: start.type } : null;
+  }
+  if (start.type !== end.type) {
+    // From one paragraph into a later one (refused with a reason when it may not be).
+    const span = spanBetween(start, end);
+    if (span) return { span };
   }
   if (start.type !== end.type || !(start.type instanceof Y.XmlText)) throw notOneParagraph();
   if (end.index < start.index) return null;
@@ -127,6 +140,10 @@ function checkQuote(
   if ('empty' in place) {
     if (thread.quote !== '') throw wordsMoved();
     return { ...place, format: {} };
+  }
+  if ('span' in place) {
+    if (spanWords(place.span) !== thread.quote) throw wordsMoved();
+    return { ...place, format: spanFormat(place.span) };
   }
   const { words, format } = wordsAt(place.text, place.from, place.to);
   if (words !== thread.quote) throw wordsMoved();
@@ -385,6 +402,10 @@ async function accept(
                 const text = new Y.XmlText();
                 text.insert(0, suggested.text);
                 place.empty.insert(0, [text]);
+                return;
+              }
+              if ('span' in place) {
+                writeSpan(place.span, suggested.text, place.format);
                 return;
               }
               place.text.delete(place.from, place.to - place.from);

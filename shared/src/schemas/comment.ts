@@ -44,10 +44,32 @@ export const createThreadSchema = z.object(
 );
 export type CreateThreadInput = z.infer<typeof createThreadSchema>;
 
-/** The words a suggestion would replace ('' for words to add), kept exactly. */
+/**
+ * How a suggestion's quote writes the end of one paragraph and the start of the next, when
+ * its words span paragraphs (as ProseMirror's `textBetween(from, to, '\n')` does): one per
+ * paragraph or heading boundary, so an empty paragraph between two others adds one more.
+ * A quote that is only this joins two paragraphs.
+ */
+export const PARAGRAPH_BREAK = '\n';
+
+/** A quote's paragraphs, to show each on its own line (one, for words of one paragraph). */
+export const quoteParagraphs = (quote: string): string[] => quote.split(PARAGRAPH_BREAK);
+
+/** A quote on one line, for a sentence: each paragraph break written as a pilcrow. */
+export const spokenQuote = (quote: string): string => quoteParagraphs(quote).join(' ¶ ');
+
+/**
+ * The words a suggestion would replace ('' for words to add), kept exactly, with a
+ * `PARAGRAPH_BREAK` at each paragraph's end when they span paragraphs.
+ */
 const suggestedQuoteSchema = z
   .string({ error: 'Select the words you want to change.' })
-  .max(1_000, 'Select at most 1,000 characters to change, or suggest a shorter change.');
+  .max(1_000, 'Select at most 1,000 characters to change, or suggest a shorter change.')
+  // Paragraph breaks are written one way only, so the server can compare it exactly.
+  .refine((q) => !q.includes('\r'), {
+    message:
+      'The quote must write each paragraph break as a line feed (\\n), not a carriage return. Select the words again.',
+  });
 
 /** The words a suggestion proposes. Not trimmed: spaces at either end are part of them. */
 const suggestedTextSchema = z
@@ -55,7 +77,7 @@ const suggestedTextSchema = z
   .max(5_000, 'A suggestion is at most 5,000 characters. Suggest a shorter change.')
   .refine((t) => !/[\r\n]/.test(t), {
     message:
-      'A suggestion changes words within one paragraph, so it cannot contain a line break. Suggest each paragraph separately.',
+      'The new words cannot contain a line break: a suggestion replaces the selected words, even across paragraphs, with words of one paragraph. Suggest a new paragraph in a comment.',
   })
   // Invisible control and direction characters would make the words shown to the
   // editor differ from the words written under the suggester's name.
@@ -181,7 +203,10 @@ export interface CommentThreadView {
   quote: string;
   createdAt: string;
   resolved: { byName: string; at: string } | null;
-  /** Set when the thread suggests replacing its quote with `text` ('' deletes it). */
+  /**
+   * Set when the thread suggests replacing its quote with `text` ('' deletes it). A quote
+   * spanning paragraphs has a `PARAGRAPH_BREAK` at each paragraph's end.
+   */
   suggestion: {
     text: string;
     outcome: 'accepted' | 'rejected' | null;

@@ -1,3 +1,4 @@
+import { PARAGRAPH_BREAK } from '@chorus/shared';
 import { Extension } from '@tiptap/core';
 import type { Node as PmNode } from '@tiptap/pm/model';
 import { type EditorState, Plugin, PluginKey, type Transaction } from '@tiptap/pm/state';
@@ -11,6 +12,7 @@ import { fromBase64, toBase64 } from 'lib0/buffer';
 import * as Y from 'yjs';
 import { isRemoteChange, remoteChangeMapping } from '../authorship/dirtyRanges.ts';
 import type { Revision } from '../suggesting/draft.ts';
+import { paragraphBreakDecorations } from '../suggesting/spanDrawing.ts';
 
 /** A comment thread's anchor as the server keeps it: two encoded Yjs relative positions. */
 export interface CommentAnchor {
@@ -152,6 +154,7 @@ function draw(
           key: 'marker:deletion',
           ignoreSelection: true,
         }),
+        ...paragraphBreakDecorations(doc, range.from, range.to, id),
       );
     }
     decorations.push(
@@ -457,7 +460,8 @@ export function suggestionBetween(
 ): { start: string; end: string; quote: string } | { problem: string } {
   const problem = suggestionProblem(state.doc, from, to);
   if (problem) return { problem };
-  const quote = state.doc.textBetween(from, to);
+  // Across paragraphs, one line feed per paragraph break, as the server writes the quote.
+  const quote = state.doc.textBetween(from, to, PARAGRAPH_BREAK);
   const anchor = from === to ? encodePoint(state, from) : encodeRange(state, from, to);
   if (!anchor) return { problem: 'The document is still loading. Try again in a moment.' };
   return { ...anchor, quote };
@@ -470,8 +474,9 @@ export function suggestionBetween(
  */
 export function suggestionProblem(doc: PmNode, from: number, to: number): string | null {
   const $from = doc.resolve(from);
+  if (from < to && !$from.sameParent(doc.resolve(to))) return spanProblem(doc, from, to);
   if (!$from.sameParent(doc.resolve(to)) || !$from.parent.isTextblock) {
-    return 'A suggestion changes words within one paragraph. Select words in one paragraph only.';
+    return 'A suggestion changes words of paragraphs. Select words only.';
   }
   let onlyText = true;
   doc.nodesBetween(from, to, (node) => {
@@ -491,6 +496,81 @@ export function suggestionProblem(doc: PmNode, from: number, to: number): string
     (parent.type.name === 'paragraph' || parent.type.name === 'heading');
   if (from === to && !emptyBlock && !$from.nodeBefore?.isText && !$from.nodeAfter?.isText) {
     return 'Words can be suggested beside other words, or in an empty paragraph, only. Say in a comment where they should go.';
+  }
+  return null;
+}
+
+/** Blocks whose content is words; and blocks of only those, which a suggestion may delete. */
+const TEXTBLOCKS = new Set(['paragraph', 'heading']);
+const TEXT_CONTAINERS = new Set(['blockquote', 'bulletList', 'orderedList', 'listItem']);
+
+/** Whether a block holds only words (no line break, table, rule, code or structured block). */
+function isPlainText(node: PmNode): boolean {
+  if (TEXTBLOCKS.has(node.type.name)) {
+    let plain = true;
+    node.forEach((child) => {
+      if (!child.isText) plain = false;
+    });
+    return plain;
+  }
+  if (!TEXT_CONTAINERS.has(node.type.name)) return false;
+  let plain = true;
+  node.forEach((child) => {
+    if (!isPlainText(child)) plain = false;
+  });
+  return plain;
+}
+
+/**
+ * Why `from`..`to`, from one paragraph into a later one, cannot be suggested on, or null
+ * when the server takes it (`server/src/services/suggestionSpans.ts`, whose rules these
+ * mirror): both ends in paragraphs or headings side by side (same parent) or in list items
+ * of one list, with only words between, and only words in the last paragraph (its rest
+ * moves into the first when accepted).
+ */
+export function spanProblem(doc: PmNode, from: number, to: number): string | null {
+  const $from = doc.resolve(from);
+  const $to = doc.resolve(to);
+  const cannotDelete =
+    'The selection runs across something a suggestion cannot delete (a table, a line break, a rule, a code block or a structured block). Select words on one side of it only.';
+  const notBeside =
+    'A suggestion can span paragraphs side by side (in the text, in one quote or in one list) only. Select words from a paragraph to a later one beside it.';
+  if (!TEXTBLOCKS.has($from.parent.type.name) || !TEXTBLOCKS.has($to.parent.type.name)) {
+    return $from.parent.isTextblock && $to.parent.isTextblock ? cannotDelete : notBeside;
+  }
+  if ($from.depth !== $to.depth) return notBeside;
+  const parentOf = ($pos: typeof $from) => $pos.node($pos.depth - 1);
+  if (parentOf($from) !== parentOf($to)) {
+    // Paragraphs in list items of one list: the first its item's last block, the last its
+    // item's first.
+    const inItems =
+      $from.depth >= 3 &&
+      parentOf($from).type.name === 'listItem' &&
+      parentOf($to).type.name === 'listItem' &&
+      $from.node($from.depth - 2) === $to.node($to.depth - 2) &&
+      $from.index($from.depth - 1) === parentOf($from).childCount - 1 &&
+      $to.index($to.depth - 1) === 0;
+    if (!inItems) return notBeside;
+    let plainItem = true;
+    parentOf($to).forEach((child) => {
+      if (!isPlainText(child)) plainItem = false;
+    });
+    if (!plainItem) return cannotDelete;
+  }
+  let plain = isPlainText($to.parent);
+  doc.nodesBetween(from, to, (node, pos) => {
+    // What holds the start (the document, a quote, the first list item) is not deleted.
+    if (pos < from && pos + node.nodeSize > from && !node.isTextblock) return true;
+    if (node.isInline && !node.isText) plain = false;
+    if (node.isBlock && !node.isTextblock && !TEXT_CONTAINERS.has(node.type.name)) {
+      plain = false;
+    }
+    if (node.isTextblock && !TEXTBLOCKS.has(node.type.name)) plain = false;
+    return plain;
+  });
+  if (!plain) return cannotDelete;
+  if (doc.textBetween(from, to, PARAGRAPH_BREAK).length > 1_000) {
+    return 'Select at most 1,000 characters to change, or suggest a shorter change.';
   }
   return null;
 }

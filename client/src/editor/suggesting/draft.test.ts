@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
   backspace,
+  backspaceAcross,
   type Draft,
   forwardDelete,
+  forwardDeleteAcross,
   mapDraft,
   pastedWords,
   typedWords,
@@ -137,6 +139,60 @@ describe('a suggestion typed in suggesting mode', () => {
       to: 14,
       text: 'x',
       revises,
+    });
+  });
+
+  describe('across paragraph breaks', () => {
+    // A second paragraph, "Text reminders", at 23..37: its break from the first is the two
+    // positions 21..23 (the first's end, the second's start).
+    const second = { start: 23, end: 37 };
+    const widthBefore2 = (pos: number) =>
+      pos > second.start || (pos > paragraph.start && pos <= paragraph.end) ? 1 : 0;
+    const widthAfter2 = (pos: number) =>
+      pos < paragraph.end || (pos >= second.start && pos < second.end) ? 1 : 0;
+    const breakBefore = (pos: number) => (pos === second.start ? 2 : 0);
+    const breakAfter = (pos: number) => (pos === paragraph.end ? 2 : 0);
+
+    it('Backspace at a paragraph’s start strikes out the break: a suggestion to join them', () => {
+      const joined = backspaceAcross(null, at(23), widthBefore2, breakBefore);
+      expect(joined).toEqual({ draft: { from: 21, to: 23, text: '' } });
+      // Again: the last character of the paragraph before joins the stretch.
+      expect(backspaceAcross(joined.draft, at(23), widthBefore2, breakBefore)).toEqual({
+        draft: { from: 20, to: 23, text: '' },
+      });
+    });
+
+    it('Delete at a paragraph’s end strikes out the break after it, then the words after', () => {
+      const joined = forwardDeleteAcross(null, at(21), widthAfter2, breakAfter);
+      expect(joined).toEqual({ draft: { from: 21, to: 23, text: '' } });
+      expect(forwardDeleteAcross(joined.draft, at(23), widthAfter2, breakAfter)).toEqual({
+        draft: { from: 21, to: 24, text: '' },
+      });
+    });
+
+    it('typed words are taken back before any break is struck out', () => {
+      const draft = { from: 23, to: 23, text: 'a' };
+      expect(backspaceAcross(draft, at(23), widthBefore2, breakBefore)).toEqual({ draft: null });
+    });
+
+    it('where paragraphs may not be joined (the document’s start, a table), it says which edge', () => {
+      expect(backspaceAcross(null, at(1), widthBefore2, () => 0)).toEqual({
+        edge: 'start',
+        draft: null,
+      });
+      expect(forwardDeleteAcross(null, at(37), widthAfter2, () => 0)).toEqual({
+        edge: 'end',
+        draft: null,
+      });
+    });
+
+    it('a selection across paragraphs is a draft like any other: typed over, or struck out', () => {
+      expect(typeWords(null, { from: 15, to: 30 }, 'soon')).toEqual({
+        draft: { from: 15, to: 30, text: 'soon' },
+      });
+      expect(backspaceAcross(null, { from: 15, to: 30 }, widthBefore2, breakBefore)).toEqual({
+        draft: { from: 15, to: 30, text: '' },
+      });
     });
   });
 });

@@ -6,8 +6,10 @@
  *
  * A draft grows only at its end, where the caret stays: typing adds words; Backspace takes
  * back typed words, then strikes out one more character before the stretch; Delete strikes
- * out the character after it. It never leaves its paragraph (the server accepts suggestions
- * within one paragraph), so the editor says how many characters of text lie on each side.
+ * out the character after it. At a paragraph's edge, Backspace and Delete strike out the
+ * paragraph break (`backspaceAcross`, `forwardDeleteAcross`), joining the paragraphs, where
+ * the server takes such a suggestion; the editor says how many positions each character or
+ * break takes. A selection across paragraphs starts a draft like any other.
  */
 export interface Draft {
   from: number;
@@ -127,4 +129,39 @@ export function mapDraft(draft: Draft, map: (pos: number, assoc: -1 | 1) => numb
   const from = map(draft.from, 1);
   const to = map(draft.to, -1);
   return { ...draft, from, to: Math.max(from, to) };
+}
+
+/**
+ * Backspace that may cross a paragraph break: at the start of a paragraph, with no words
+ * typed, it strikes out the break before (`breakBefore(pos)`: how many positions lie
+ * between the end of the paragraph before and `pos`, 0 when it may not be joined), so
+ * the suggestion joins the two paragraphs; further Backspaces strike out words before it.
+ */
+export function backspaceAcross(
+  draft: Draft | null,
+  caret: Caret,
+  widthBefore: (pos: number) => number,
+  breakBefore: (pos: number) => number,
+): DraftChange {
+  const result = backspace(draft, caret, widthBefore);
+  if (result.edge !== 'start') return result;
+  const from = draft?.from ?? caret.from;
+  const width = breakBefore(from);
+  if (width === 0) return result;
+  return settled({ from: from - width, to: draft?.to ?? caret.to, text: draft?.text ?? '' });
+}
+
+/** Delete that may cross the paragraph break after (`breakAfter`, as `breakBefore`). */
+export function forwardDeleteAcross(
+  draft: Draft | null,
+  caret: Caret,
+  widthAfter: (pos: number) => number,
+  breakAfter: (pos: number) => number,
+): DraftChange {
+  const result = forwardDelete(draft, caret, widthAfter);
+  if (result.edge !== 'end') return result;
+  const to = draft?.to ?? caret.to;
+  const width = breakAfter(to);
+  if (width === 0) return result;
+  return settled({ from: draft?.from ?? caret.from, to: to + width, text: draft?.text ?? '' });
 }

@@ -1,3 +1,4 @@
+import { PARAGRAPH_BREAK, spokenQuote } from '@chorus/shared';
 import { Extension } from '@tiptap/core';
 import type { Node as PmNode } from '@tiptap/pm/model';
 import { type EditorState, Plugin, PluginKey, TextSelection } from '@tiptap/pm/state';
@@ -8,22 +9,24 @@ import {
   hideSuggestions,
   insertedWords,
   ownSuggestionAt,
+  spanProblem,
   suggestionBetween,
   suggestionMarker,
   suggestionProblem,
 } from '../comments/commentAnchors.ts';
 import {
-  backspace,
+  backspaceAcross,
   type Caret,
   type Draft,
   type DraftChange,
-  forwardDelete,
+  forwardDeleteAcross,
   mapDraft,
   pastedWords,
   type Revision,
   typedWords,
   typeWords,
 } from './draft.ts';
+import { paragraphBreakDecorations } from './spanDrawing.ts';
 
 /** A suggestion typed in suggesting mode, as the comments API takes it. */
 export interface TypedSuggestion {
@@ -92,12 +95,44 @@ function widthAfter(doc: PmNode, pos: number): number {
   return code >= 0xd800 && code <= 0xdbff && node.text.length > 1 ? 2 : 1;
 }
 
-/** Whether a draft (after others' edits moved it) is still on words of one paragraph. */
+/**
+ * How many positions the paragraph break before `pos` takes (from the end of the paragraph
+ * before to `pos`), when `pos` is at a paragraph's start and a suggestion may join it to the
+ * one before; 0 otherwise.
+ */
+function breakBefore(doc: PmNode, pos: number): number {
+  const $pos = doc.resolve(pos);
+  if (!$pos.parent.isTextblock || $pos.parentOffset !== 0) return 0;
+  for (let at = pos - 1; at > 0; at--) {
+    if (doc.resolve(at).parent.isTextblock) {
+      return spanProblem(doc, at, pos) === null ? pos - at : 0;
+    }
+  }
+  return 0;
+}
+
+/** The same for the break after `pos`, at a paragraph's end, joining the next one to it. */
+function breakAfter(doc: PmNode, pos: number): number {
+  const $pos = doc.resolve(pos);
+  if (!$pos.parent.isTextblock || $pos.parentOffset !== $pos.parent.content.size) return 0;
+  for (let at = pos + 1; at < doc.content.size; at++) {
+    if (doc.resolve(at).parent.isTextblock) {
+      return spanProblem(doc, pos, at) === null ? at - pos : 0;
+    }
+  }
+  return 0;
+}
+
+/**
+ * Whether a draft (after others' edits moved it) is still on words of one paragraph, or on
+ * a stretch across paragraphs that a suggestion may change.
+ */
 const stillPlaced = (doc: PmNode, draft: Draft) =>
   draft.from >= 0 &&
   draft.to <= doc.content.size &&
   doc.resolve(draft.from).parent.isTextblock &&
-  doc.resolve(draft.from).sameParent(doc.resolve(draft.to));
+  (doc.resolve(draft.from).sameParent(doc.resolve(draft.to)) ||
+    spanProblem(doc, draft.from, draft.to) === null);
 
 /**
  * A draft as the comments API takes it, with what it would do in words; a problem when it
@@ -161,8 +196,12 @@ const describe = (draft: Draft, quote: string) =>
   quote === ''
     ? `add “${draft.text}”`
     : draft.text === ''
-      ? `delete “${quote}”`
-      : `replace “${quote}” with “${draft.text}”`;
+      ? quote === PARAGRAPH_BREAK
+        ? 'join two paragraphs'
+        : `delete “${spokenQuote(quote)}”`
+      : quote === PARAGRAPH_BREAK
+        ? `join two paragraphs with “${draft.text}”`
+        : `replace “${spokenQuote(quote)}” with “${draft.text}”`;
 
 /**
  * Suggesting mode, as in Google Docs: what the person types, deletes or pastes does not
@@ -220,8 +259,8 @@ export function suggestingPlugin(handlers: () => SuggestingHandlers | null): Plu
     if (result.edge) {
       say(
         result.edge === 'start'
-          ? 'A suggestion stays within one paragraph: this is its start.'
-          : 'A suggestion stays within one paragraph: this is its end.',
+          ? 'A suggestion cannot join this paragraph to what is before it (the start of the document, a table, a list or a structured block).'
+          : 'A suggestion cannot join this paragraph to what is after it (the end of the document, a table, a list or a structured block).',
       );
       return;
     }
@@ -381,6 +420,7 @@ export function suggestingPlugin(handlers: () => SuggestingHandlers | null): Plu
               }),
             );
             decorations.push(
+              ...paragraphBreakDecorations(state.doc, d.from, d.to, 'draft'),
               Decoration.inline(d.from, d.to, {
                 class: 'comment-anchor--suggestion suggestion-draft',
                 title: sending
@@ -432,7 +472,7 @@ export function suggestingPlugin(handlers: () => SuggestingHandlers | null): Plu
             if (draft) send(view);
             else {
               say(
-                'A suggestion changes words within one paragraph, so Enter does not start a new one. Say in a comment where a new paragraph should go.',
+                'Enter cannot suggest a new paragraph (a suggestion can delete paragraph breaks, not add them). Say in a comment where a new paragraph should go.',
               );
             }
             return true;
@@ -448,8 +488,18 @@ export function suggestingPlugin(handlers: () => SuggestingHandlers | null): Plu
             change(
               view,
               event.key === 'Backspace'
-                ? backspace(taken, caret, (pos) => widthBefore(doc, pos))
-                : forwardDelete(taken, caret, (pos) => widthAfter(doc, pos)),
+                ? backspaceAcross(
+                    taken,
+                    caret,
+                    (pos) => widthBefore(doc, pos),
+                    (pos) => breakBefore(doc, pos),
+                  )
+                : forwardDeleteAcross(
+                    taken,
+                    caret,
+                    (pos) => widthAfter(doc, pos),
+                    (pos) => breakAfter(doc, pos),
+                  ),
             );
             return true;
           }

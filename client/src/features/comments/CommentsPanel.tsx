@@ -1,6 +1,16 @@
+import { PARAGRAPH_BREAK, quoteParagraphs, spokenQuote } from '@chorus/shared';
 import type { Editor } from '@tiptap/react';
 import { useEditorState } from '@tiptap/react';
-import { type FormEvent, useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
+import {
+  type FormEvent,
+  Fragment,
+  useCallback,
+  useEffect,
+  useId,
+  useMemo,
+  useRef,
+  useState,
+} from 'react';
 import { ApiError } from '../../api/http.ts';
 import {
   anchorForSelection,
@@ -97,9 +107,46 @@ const anchorsOf = (threads: readonly CommentThread[], accountId: string): Commen
 const isInsertion = (thread: Pick<CommentThread, 'quote' | 'suggestion'>) =>
   thread.suggestion !== null && thread.suggestion !== undefined && thread.quote === '';
 
-/** What a thread is about, in words: "on “…”", or for words to add, "to add “…”". */
+/**
+ * What a thread is about, in words: "on “…”" (a paragraph break written ¶), for words to add
+ * "to add “…”", for a paragraph break alone "to join two paragraphs".
+ */
 const about = (thread: Pick<CommentThread, 'quote' | 'suggestion'>) =>
-  isInsertion(thread) ? `to add “${thread.suggestion?.text}”` : `on “${thread.quote}”`;
+  isInsertion(thread)
+    ? `to add “${thread.suggestion?.text}”`
+    : thread.suggestion && thread.quote === PARAGRAPH_BREAK
+      ? thread.suggestion.text
+        ? `to join two paragraphs with “${thread.suggestion.text}”`
+        : 'to join two paragraphs'
+      : `on “${spokenQuote(thread.quote)}”`;
+
+/**
+ * A quote as it reads in the document: a quote spanning paragraphs shows each on its own
+ * line after a ¶, and says "paragraph break" to screen readers (a quote that is only a
+ * break, joining two paragraphs, is only that).
+ */
+function QuoteText({ quote }: { quote: string }) {
+  return (
+    <>
+      {quoteParagraphs(quote).map((words, i) => (
+        // The paragraphs of a quote never change order: their place is their identity.
+        // biome-ignore lint/suspicious/noArrayIndexKey: see above
+        <Fragment key={i}>
+          {i > 0 ? (
+            <>
+              <span className="quote-break" aria-hidden="true">
+                ¶
+              </span>
+              <span className="visually-hidden"> paragraph break </span>
+              <br />
+            </>
+          ) : null}
+          {words}
+        </Fragment>
+      ))}
+    </>
+  );
+}
 
 /** The thread the address links to (`#thread-…`), if any. */
 const linkedThread = () => window.location.hash.match(/^#thread-([A-Za-z0-9]+)$/)?.[1] ?? null;
@@ -648,7 +695,10 @@ function NewSuggestionForm({
   const replacement = useDraft(documentId, `suggestion:${selected.start}`);
   const note = useDraft(documentId, 'suggestion-note');
   // Starts as the selected words, to be changed in place; a draft comes back as it was.
-  const [text, setText] = useState(() => replacement.text || selected.quote);
+  // Across paragraphs, the new words are one paragraph: each break starts as a space.
+  const [text, setText] = useState(
+    () => replacement.text || selected.quote.replaceAll(PARAGRAPH_BREAK, ' '),
+  );
   const { busy, problem, run } = useAction();
   const clear = () => {
     replacement.clear();
@@ -665,7 +715,9 @@ function NewSuggestionForm({
   return (
     <form className="comments__form" onSubmit={submit} aria-label="New suggested edit">
       <p className="comments__quote-label">Suggesting a change to:</p>
-      <blockquote className="comments__quote">{selected.quote}</blockquote>
+      <blockquote className="comments__quote">
+        <QuoteText quote={selected.quote} />
+      </blockquote>
       <TextField
         label="Change the words to"
         hint="Leave it empty to suggest deleting the words."
@@ -742,10 +794,24 @@ function SuggestedChange({
             {'Add '}
             <ins className="suggestion__new">{suggestion.text}</ins>
           </>
+        ) : quote === PARAGRAPH_BREAK ? (
+          <>
+            {'Join two paragraphs: delete the '}
+            <del className="suggestion__old">paragraph break ¶</del>
+            {suggestion.text === '' ? null : (
+              <>
+                {' and put '}
+                <ins className="suggestion__new">{suggestion.text}</ins>
+                {' between them'}
+              </>
+            )}
+          </>
         ) : (
           <>
             {suggestion.text === '' ? 'Delete ' : 'Replace '}
-            <del className="suggestion__old">{quote}</del>
+            <del className="suggestion__old">
+              <QuoteText quote={quote} />
+            </del>
             {suggestion.text === '' ? null : (
               <>
                 {' with '}
@@ -849,16 +915,18 @@ function Thread({
               outcome === 'accepted'
                 ? isInsertion(thread)
                   ? `Suggestion accepted: “${suggestion.text}” is now in the document.`
-                  : `Suggestion accepted: “${thread.quote}” now reads “${suggestion.text}” in the document.`
+                  : `Suggestion accepted: “${spokenQuote(thread.quote)}” now reads “${suggestion.text}” in the document.`
                 : isInsertion(thread)
                   ? `Suggestion rejected: “${suggestion.text}” was not added.`
-                  : `Suggestion rejected: “${thread.quote}” is unchanged.`,
+                  : `Suggestion rejected: “${spokenQuote(thread.quote)}” is unchanged.`,
             );
             await onChanged();
           }}
         />
       ) : (
-        <blockquote className="comments__quote">{thread.quote}</blockquote>
+        <blockquote className="comments__quote">
+          <QuoteText quote={thread.quote} />
+        </blockquote>
       )}
       {located ? (
         <Button variant="quiet" className="thread__show" onClick={onShow}>
@@ -908,7 +976,7 @@ function Thread({
               }
             >
               {thread.resolved ? 'Reopen' : 'Resolve'}
-              <span className="visually-hidden"> the comment on “{thread.quote}”</span>
+              <span className="visually-hidden"> the comment on “{spokenQuote(thread.quote)}”</span>
             </Button>
           )}
           {resolve.problem ? (

@@ -190,10 +190,11 @@ describe('suggested edits', () => {
             start: anchorAround(writer.doc, 'Appointments').start,
             end: anchorAround(writer.doc, 'Results').end,
           },
+          // Across paragraphs, the quote must be their words, with a break between.
           quote: 'Appointments … Results',
           text: 'Everything',
         },
-        /within one paragraph/,
+        /could not be found as they are now/,
       ],
       [{ quote: 'Results', text: 'Answers' }, /Select the text to comment on/],
       [
