@@ -228,8 +228,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
 function mailConfigOf(e: z.infer<typeof configSchema>): MailConfig | null {
   if (!e.CHORUS_SMTP_URL) return null;
   const missing = [
-    e.CHORUS_MAIL_FROM ? null : '- CHORUS_MAIL_FROM: set the address emails come from, like Chorus <chorus@example.org>.',
-    e.CHORUS_PUBLIC_URL ? null : '- CHORUS_PUBLIC_URL: set the address people open Chorus at, like https://chorus.example.org, so links in emails work.',
+    e.CHORUS_MAIL_FROM
+      ? null
+      : '- CHORUS_MAIL_FROM: set the address emails come from, like Chorus <chorus@example.org>.',
+    e.CHORUS_PUBLIC_URL
+      ? null
+      : '- CHORUS_PUBLIC_URL: set the address people open Chorus at, like https://chorus.example.org, so links in emails work.',
   ].filter((m) => m !== null);
   if (!e.CHORUS_MAIL_FROM || !e.CHORUS_PUBLIC_URL) {
     throw new ConfigError(
