@@ -7,6 +7,8 @@ import { type Config, loadConfig } from '../config.ts';
 import { type Logger, memoryLogger } from '../logger.ts';
 import { type RunningServer, startServer } from '../server.ts';
 import { buildUser, call, type TestUser } from '../test/factories.ts';
+import { startTestPostgres, type TestPostgres } from '../test/postgres.ts';
+import { startTestRedis, type TestRedis } from '../test/redis.ts';
 import { startTestSmtp, type TestSmtp } from '../test/smtp.ts';
 import { eventually } from '../test/syncClient.ts';
 import { TEST_ORIGIN, tempDir } from '../test/testServer.ts';
@@ -27,8 +29,9 @@ const SECRET = 'HbA1c of 64 after the insulin change';
 const QUOTE = 'Long waits';
 
 /** A server that sends mail to `smtp`, with the delay and retries shortened for tests. */
-function mailConfig(smtp: TestSmtp, dataDir = tempDir()): Config {
+function mailConfig(smtp: TestSmtp, dataDir = tempDir(), env: Record<string, string> = {}): Config {
   const config = loadConfig({
+    ...env,
     PORT: '0',
     CHORUS_ORIGIN: TEST_ORIGIN,
     CHORUS_DATA_DIR: dataDir,
@@ -378,6 +381,74 @@ describe('the outbox across a restart', () => {
       await server.stop();
       await smtp.stop();
     }
+  });
+});
+
+describe('two processes sharing PostgreSQL, joined through Redis', () => {
+  let postgres: TestPostgres;
+  let redis: TestRedis;
+  let smtp: TestSmtp;
+  const servers: RunningServer[] = [];
+
+  beforeAll(async () => {
+    [postgres, redis, smtp] = await Promise.all([
+      startTestPostgres(),
+      startTestRedis(),
+      startTestSmtp(),
+    ]);
+    const shared = {
+      CHORUS_DATABASE_URL: await postgres.freshDatabase(),
+      CHORUS_REDIS_URL: redis.url,
+    };
+    for (let i = 0; i < 2; i++) {
+      servers.push(
+        await startServer(mailConfig(smtp, tempDir(), shared), memoryLogger() as Logger),
+      );
+    }
+  }, 60_000);
+  afterAll(async () => {
+    await Promise.allSettled(servers.map((s) => s.stop()));
+    await redis?.stop();
+    postgres?.stop();
+    await smtp?.stop();
+  });
+
+  it('each email is sent once, whichever process claims it', async () => {
+    const [one, two] = servers;
+    if (!one || !two) throw new Error('two servers');
+    const owner = await buildUser(one.url, 'Olive Owner');
+    const ws = await call(one.url, 'POST', '/workspaces', {
+      body: { name: 'Eye screening' },
+      cookie: owner.cookie,
+    });
+    const workspaceId = ws.json.workspace.id as string;
+    const doc = await call(one.url, 'POST', `/workspaces/${workspaceId}/documents`, {
+      body: { title: 'Screening pathway', kind: 'service_design' },
+      cookie: owner.cookie,
+    });
+    const people: TestUser[] = [];
+    for (const name of ['Pax', 'Pru', 'Pol', 'Pim', 'Pia', 'Pem']) {
+      const p = await buildUser(two.url, `${name} Patient`);
+      await call(one.url, 'POST', `/workspaces/${workspaceId}/members`, {
+        body: { email: p.email, permission: 'commenter', participantRole: 'patient' },
+        cookie: owner.cookie,
+      });
+      people.push(p);
+    }
+    // Mentions made through both processes; both look at the outbox every 100 ms.
+    for (const [i, p] of people.entries()) {
+      const through = i % 2 === 0 ? one : two;
+      const res = await call(through.url, 'POST', `/documents/${doc.json.document.id}/threads`, {
+        cookie: owner.cookie,
+        body: { anchor, quote: QUOTE, body: SECRET, mentions: [p.id] },
+      });
+      expect(res.status).toBe(201);
+    }
+    await eventually(() => {
+      for (const p of people) if (smtp.to(p.email).length === 0) throw new Error('not yet');
+    }, 20_000);
+    await pause(1000);
+    for (const p of people) expect(smtp.to(p.email)).toHaveLength(1);
   });
 });
 
