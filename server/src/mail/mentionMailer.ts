@@ -141,7 +141,10 @@ export class MentionMailer {
     try {
       await this.transport.send({ to: user.email, ...email });
     } catch (err) {
-      const attempts = Math.max(...rows.map((r) => r.attempts));
+      // The email's tries are those of the mentions in it (the most tried, if they differ).
+      const attempts = Math.max(
+        ...rows.filter((r) => ids.includes(r.commentId)).map((r) => r.attempts),
+      );
       const error = err instanceof Error ? err.message : String(err);
       if (attempts >= this.config.maxAttempts) {
         await storage.mentionEmails.settle(userId, ids, this.token, { state: 'failed', at });
