@@ -25,6 +25,7 @@ import { versionRoutes } from './routes/documents/versionRoutes.ts';
 import { healthRoutes } from './routes/health/healthRoutes.ts';
 import { inviteRoutes } from './routes/invites/inviteRoutes.ts';
 import { notificationRoutes } from './routes/me/notificationRoutes.ts';
+import { preferenceRoutes } from './routes/me/preferenceRoutes.ts';
 import { memberRoutes } from './routes/members/memberRoutes.ts';
 import { workspaceRoutes } from './routes/workspaces/workspaceRoutes.ts';
 import type { Services } from './services/index.ts';
@@ -63,6 +64,7 @@ export function createApp(services: Services) {
   api.route('/auth', authRoutes);
   api.route('/account', accountRoutes);
   api.route('/me', notificationRoutes);
+  api.route('/me', preferenceRoutes);
   api.route('/workspaces', workspaceRoutes);
   api.route('/workspaces', memberRoutes);
   api.route('/workspaces', auditRoutes);

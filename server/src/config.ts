@@ -63,7 +63,62 @@ export const configSchema = z.object({
   CHORUS_SIGNIN_MAX_FAILURES: int('CHORUS_SIGNIN_MAX_FAILURES', 5, 1, 1000),
   CHORUS_SIGNIN_WINDOW_MS: int('CHORUS_SIGNIN_WINDOW_MS', 15 * 60_000, 1000, 24 * 3600_000),
   CHORUS_STATIC_DIR: z.string().optional(),
+  CHORUS_SMTP_URL: z
+    .url({
+      protocol: /^smtps?$/,
+      error:
+        'CHORUS_SMTP_URL must be an SMTP URL like smtps://user:password@smtp.example.org:465 or smtp://smtp.example.org:587 (percent-encode special characters in the user and password; leave it unset to send no email).',
+    })
+    .optional(),
+  CHORUS_MAIL_FROM: z
+    .string()
+    .refine((v) => mailbox(v) !== null, {
+      error:
+        'CHORUS_MAIL_FROM must be an email address like chorus@example.org, or a name and address like Chorus <chorus@example.org>.',
+    })
+    .optional(),
+  CHORUS_PUBLIC_URL: z
+    .url({
+      protocol: /^https?$/,
+      error:
+        'CHORUS_PUBLIC_URL must be the address people open Chorus at, like https://chorus.example.org (links in emails start with it).',
+    })
+    .optional(),
+  CHORUS_MENTION_EMAIL_DELAY_MS: int('CHORUS_MENTION_EMAIL_DELAY_MS', 120_000, 0, 24 * 3600_000),
 });
+
+/**
+ * An address, or a name and an address in angle brackets; null if it is neither. Names with
+ * quotes, line breaks or angle brackets are refused so nothing can be added to a header.
+ */
+export function mailbox(value: string): { name: string | null; address: string } | null {
+  const named = /^([^"<>\r\n]+?)\s*<([^<>\s]+)>$/.exec(value.trim());
+  const address = named ? named[2] : value.trim();
+  if (address === undefined || !z.email().safeParse(address).success) return null;
+  return { name: named?.[1]?.trim() ?? null, address };
+}
+
+/** How mention emails are sent; null when CHORUS_SMTP_URL is unset (no email at all). */
+export interface MailConfig {
+  /** Holds the SMTP password: never logged. */
+  smtpUrl: string;
+  from: string;
+  /** The base of links in emails, with no trailing slash. */
+  publicUrl: string;
+  /** How long after a mention its email waits, so it is not sent if read in Chorus meanwhile. */
+  delayMs: number;
+  /** How often the outbox is looked at for emails due. Tests set it shorter. */
+  pollMs: number;
+  /** The wait before the first retry when the mail server fails; it doubles each time. */
+  retryBaseMs: number;
+  /** Tries before an email is given up (and the failure logged). */
+  maxAttempts: number;
+  /**
+   * How long a process that claimed an email has to send it; past this another process (or
+   * this one after a restart) may claim it again.
+   */
+  leaseMs: number;
+}
 
 export interface Config {
   port: number;
@@ -109,6 +164,7 @@ export interface Config {
   signInMaxFailures: number;
   signInWindowMs: number;
   staticDir: string | null;
+  mail: MailConfig | null;
 }
 
 /** Thrown for a bad environment; its message names the variable and how to fix it. */
@@ -139,6 +195,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     );
   }
   return {
+    mail: mailConfigOf(e),
     port: e.PORT,
     host: e.HOST,
     dataDir: path.resolve(e.CHORUS_DATA_DIR),
@@ -165,6 +222,45 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     signInMaxFailures: e.CHORUS_SIGNIN_MAX_FAILURES,
     signInWindowMs: e.CHORUS_SIGNIN_WINDOW_MS,
     staticDir: e.CHORUS_STATIC_DIR ?? null,
+  };
+}
+
+function mailConfigOf(e: z.infer<typeof configSchema>): MailConfig | null {
+  if (!e.CHORUS_SMTP_URL) return null;
+  const missing = [
+    e.CHORUS_MAIL_FROM
+      ? null
+      : '- CHORUS_MAIL_FROM: set the address emails come from, like Chorus <chorus@example.org>.',
+    e.CHORUS_PUBLIC_URL
+      ? null
+      : '- CHORUS_PUBLIC_URL: set the address people open Chorus at, like https://chorus.example.org, so links in emails work.',
+  ].filter((m) => m !== null);
+  if (!e.CHORUS_MAIL_FROM || !e.CHORUS_PUBLIC_URL) {
+    throw new ConfigError(
+      `Chorus cannot start: CHORUS_SMTP_URL is set, so Chorus sends email, and needs these too (or unset CHORUS_SMTP_URL to send none).\n${missing.join('\n')}`,
+    );
+  }
+  const publicUrl = new URL(e.CHORUS_PUBLIC_URL);
+  const local = ['localhost', '127.0.0.1', '[::1]'].includes(publicUrl.hostname);
+  if (publicUrl.protocol !== 'https:' && !local) {
+    throw new ConfigError(
+      `Chorus cannot start: CHORUS_PUBLIC_URL is ${publicUrl.origin}. Use https:// (plain http is only allowed for localhost), so links in emails are safe to follow.`,
+    );
+  }
+  if (publicUrl.pathname !== '/' || publicUrl.search || publicUrl.hash) {
+    throw new ConfigError(
+      `Chorus cannot start: CHORUS_PUBLIC_URL must be an origin with no path, like ${publicUrl.origin}.`,
+    );
+  }
+  return {
+    smtpUrl: e.CHORUS_SMTP_URL,
+    from: e.CHORUS_MAIL_FROM,
+    publicUrl: publicUrl.origin,
+    delayMs: e.CHORUS_MENTION_EMAIL_DELAY_MS,
+    pollMs: 5_000,
+    retryBaseMs: 30_000,
+    maxAttempts: 8,
+    leaseMs: 5 * 60_000,
   };
 }
 

@@ -10,6 +10,8 @@ import { RedisThrottle } from './cluster/redisThrottle.ts';
 import { type Config, ConfigError } from './config.ts';
 import { AppError } from './errors.ts';
 import type { Logger } from './logger.ts';
+import { MentionMailer } from './mail/mentionMailer.ts';
+import { smtpTransport } from './mail/transport.ts';
 import { ACCEPTING_GRACE_MS, settleLeftPending } from './services/acceptances.ts';
 import type { AccessChange } from './services/accessEvents.ts';
 import { DocumentNotices } from './services/documentNotices.ts';
@@ -31,6 +33,8 @@ export interface RunningServer {
   services: Services;
   sync: SyncServer;
   storage: Storage;
+  /** Sends mention emails from the outbox; null when no mail server is configured. */
+  mailer: MentionMailer | null;
   stop(): Promise<void>;
 }
 
@@ -209,6 +213,12 @@ export async function startServer(
     logger,
   );
   sessionExpiry.start();
+  // Every process looks at the outbox; its claims keep two from sending one email. What was
+  // due while no process ran is sent at the first look after start.
+  const mailer = config.mail
+    ? new MentionMailer(storage, config.mail, smtpTransport(config.mail), logger)
+    : null;
+  mailer?.start();
   // Announcements made while Redis was away are lost: read the edits from the journal, and
   // check every connection's access and session again (a change may not have reached us).
   cluster?.bus.onReconnect(() => {
@@ -236,6 +246,7 @@ export async function startServer(
     services,
     sync,
     storage,
+    mailer,
     stop() {
       stopped ??= (async () => {
         server.close();
@@ -244,6 +255,7 @@ export async function startServer(
         services.notices.close();
         services.people.close();
         await sessionExpiry.stop();
+        await mailer?.stop();
         await sync.shutdown();
         await closingHandshakes(wss.clients, CLOSE_GRACE_MS);
         for (const ws of wss.clients) ws.terminate();

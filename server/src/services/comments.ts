@@ -8,8 +8,10 @@ import {
   type ParticipantRole,
 } from '@chorus/shared';
 import * as Y from 'yjs';
+import type { MailConfig } from '../config.ts';
 import { AppError } from '../errors.ts';
 import { newId } from '../ids.ts';
+import { scheduleMentionEmails } from '../mail/mentionMailer.ts';
 import type {
   CommentRecord,
   CommentThreadRecord,
@@ -32,6 +34,8 @@ export interface Where {
   live: LiveDocuments | null;
   /** Tells people's notification streams that their mentions changed. */
   people: PersonNotices | null;
+  /** How mention emails are sent; null or absent: this server sends none. */
+  mail?: MailConfig | null;
   documentId: string;
   workspaceId: string;
 }
@@ -271,6 +275,19 @@ export async function tellMentioned(where: Where, people: Iterable<string>): Pro
   notices.publish(readers);
 }
 
+/**
+ * The people newly mentioned by a comment get an email after a delay, if they have not read
+ * it in Chorus by then (see `MentionMailer`). Only new mentions: a reply that reopens a
+ * thread does not email its earlier mentions again.
+ */
+async function emailLater(
+  where: Where,
+  comment: Pick<CommentRecord, 'id' | 'documentId' | 'authorId'>,
+  mentioned: readonly string[],
+): Promise<void> {
+  await scheduleMentionEmails(where.storage, where.mail ?? null, comment, mentioned, Date.now());
+}
+
 /** Everyone mentioned in a thread's comments: resolving or reopening it changes their list. */
 export async function mentionedInThread(where: Where, threadId: string): Promise<string[]> {
   const comments = await where.storage.comments.listComments(where.documentId);
@@ -285,12 +302,11 @@ export async function openThread(
   const mentions = await checkMentions(where, input.mentions);
   const at = Date.now();
   const thread = newThread(where, by, input, at, null);
-  await where.storage.comments.createThread(
-    thread,
-    newComment(where, thread.id, by, { body: input.body, mentions }, at),
-  );
+  const comment = newComment(where, thread.id, by, { body: input.body, mentions }, at);
+  await where.storage.comments.createThread(thread, comment);
   announce(where);
   await tellMentioned(where, mentions);
+  await emailLater(where, comment, mentions);
   return thread.id;
 }
 
@@ -301,10 +317,10 @@ export async function reply(
   input: CommentTextInput,
 ): Promise<void> {
   const mentions = await checkMentions(where, input.mentions);
-  const added = await where.storage.comments.addReply(
-    newComment(where, threadId, by, { body: input.body, mentions }, Date.now()),
-  );
+  const comment = newComment(where, threadId, by, { body: input.body, mentions }, Date.now());
+  const added = await where.storage.comments.addReply(comment);
   if (!added) throw noSuchThread();
+  await emailLater(where, comment, mentions);
   // A reply to a resolved thread reopens it, as in other editors: there is more to say.
   const thread = await where.storage.comments.getThread(where.documentId, threadId);
   const reopened = thread !== null && thread.resolvedAt !== null;
@@ -347,6 +363,7 @@ export async function editComment(
   announce(where);
   // Those added are mentioned now; those taken out are no longer.
   await tellMentioned(where, [...existing.mentions, ...mentions]);
+  await emailLater(where, existing, added);
 }
 
 export async function deleteComment(

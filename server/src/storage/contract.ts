@@ -1336,6 +1336,132 @@ export function storageContract(name: string, open: () => Promise<Storage>): voi
       });
     });
 
+    describe('mention emails (the outbox)', () => {
+      const doc = 'd1aaaaaaaaaaaaaaaaaaaaaa';
+      const ann = 'u1aaaaaaaaaaaaaaaaaaaaaa';
+      const bob = 'u2aaaaaaaaaaaaaaaaaaaaaa';
+      const withDocument = async () => {
+        const storage = await open();
+        await seedWorkspace(storage, {
+          userId: ann,
+          workspaceId: 'w1aaaaaaaaaaaaaaaaaaaaaa',
+          documentIds: [doc],
+        });
+        return storage;
+      };
+      const m = (userId: string, commentId: string) => ({ userId, commentId, documentId: doc });
+      const claimedIds = (rows: { userId: string; commentId: string }[]) =>
+        rows.map((r) => `${r.userId === ann ? 'ann' : 'bob'}:${r.commentId}`).sort();
+
+      it('claims nothing before it is due, then every waiting mention of each person with one due', async () => {
+        const s = await withDocument();
+        await s.mentionEmails.schedule([m(ann, 'c1'), m(bob, 'c2')], 100);
+        await s.mentionEmails.schedule([m(ann, 'c3')], 150);
+        // Scheduling a mention again changes nothing: an edit never sends it twice.
+        await s.mentionEmails.schedule([m(ann, 'c1')], 500);
+        expect(await s.mentionEmails.claimDue(99, { token: 'a', until: 1000 }, 10)).toEqual([]);
+        const claimed = await s.mentionEmails.claimDue(100, { token: 'a', until: 1000 }, 10);
+        // Ann's c3 is not due yet, but goes with c1 in one email.
+        expect(claimedIds(claimed)).toEqual(['ann:c1', 'ann:c3', 'bob:c2']);
+        expect(claimed.find((r) => r.commentId === 'c1')).toEqual({
+          userId: ann,
+          commentId: 'c1',
+          documentId: doc,
+          dueAt: 100,
+          attempts: 1,
+        });
+        // Held by the claim until it runs out.
+        expect(await s.mentionEmails.claimDue(999, { token: 'b', until: 2000 }, 10)).toEqual([]);
+        await s.close();
+      });
+
+      it('gives claimed mentions to one claimer only, even when two ask at once', async () => {
+        const s = await withDocument();
+        await s.mentionEmails.schedule([m(ann, 'c1'), m(ann, 'c2'), m(bob, 'c3')], 100);
+        const [one, two] = await Promise.all([
+          s.mentionEmails.claimDue(200, { token: 'one', until: 1000 }, 10),
+          s.mentionEmails.claimDue(200, { token: 'two', until: 1000 }, 10),
+        ]);
+        expect(claimedIds([...one, ...two])).toEqual(['ann:c1', 'ann:c2', 'bob:c3']);
+        await s.close();
+      });
+
+      it('claims for at most `limit` people at a time', async () => {
+        const s = await withDocument();
+        await s.mentionEmails.schedule([m(ann, 'c1'), m(ann, 'c2'), m(bob, 'c3')], 100);
+        const first = await s.mentionEmails.claimDue(200, { token: 'a', until: 1000 }, 1);
+        expect(new Set(first.map((r) => r.userId)).size).toBe(1);
+        const rest = await s.mentionEmails.claimDue(200, { token: 'a', until: 1000 }, 1);
+        expect(claimedIds([...first, ...rest])).toEqual(['ann:c1', 'ann:c2', 'bob:c3']);
+        await s.close();
+      });
+
+      it('settles only what the token holds, and a sent mention is never claimed again', async () => {
+        const s = await withDocument();
+        await s.mentionEmails.schedule([m(ann, 'c1'), m(bob, 'c2')], 100);
+        await s.mentionEmails.claimDue(100, { token: 'a', until: 300 }, 10);
+        // Another token cannot settle them.
+        expect(await s.mentionEmails.settle(ann, ['c1'], 'b', { state: 'sent', at: 200 })).toBe(0);
+        expect(await s.mentionEmails.settle(ann, ['c1'], 'a', { state: 'sent', at: 200 })).toBe(1);
+        expect(await s.mentionEmails.stateOf(ann, 'c1')).toBe('sent');
+        // A sent mention is never claimed again; bob's, claimed and left, is once a's claim ran out.
+        const later = await s.mentionEmails.claimDue(10_000, { token: 'z', until: 20_000 }, 10);
+        expect(claimedIds(later)).toEqual(['bob:c2']);
+        await s.close();
+      });
+
+      it('puts a failed send back for later, counting attempts, and a stopped claimer’s after its claim', async () => {
+        const s = await withDocument();
+        await s.mentionEmails.schedule([m(ann, 'c1')], 100);
+        await s.mentionEmails.claimDue(100, { token: 'a', until: 300 }, 10);
+        expect(
+          await s.mentionEmails.settle(ann, ['c1'], 'a', { state: 'pending', retryAt: 500 }),
+        ).toBe(1);
+        expect(await s.mentionEmails.stateOf(ann, 'c1')).toBe('pending');
+        expect(await s.mentionEmails.claimDue(499, { token: 'b', until: 900 }, 10)).toEqual([]);
+        const again = await s.mentionEmails.claimDue(500, { token: 'b', until: 900 }, 10);
+        expect(again.map((r) => [r.commentId, r.dueAt, r.attempts])).toEqual([['c1', 500, 2]]);
+        // Claimer b stops without settling: once its claim runs out, c takes it over.
+        const taken = await s.mentionEmails.claimDue(900, { token: 'c', until: 2000 }, 10);
+        expect(taken.map((r) => r.attempts)).toEqual([3]);
+        expect(await s.mentionEmails.settle(ann, ['c1'], 'b', { state: 'sent', at: 950 })).toBe(0);
+        expect(await s.mentionEmails.settle(ann, ['c1'], 'c', { state: 'failed', at: 950 })).toBe(
+          1,
+        );
+        expect(await s.mentionEmails.stateOf(ann, 'c1')).toBe('failed');
+        await s.close();
+      });
+
+      it('goes with the person’s account and with the workspace', async () => {
+        const s = await withDocument();
+        await s.mentionEmails.schedule([m(ann, 'c1'), m(bob, 'c2')], 100);
+        await s.mentionEmails.eraseForUser(ann);
+        expect(await s.mentionEmails.stateOf(ann, 'c1')).toBeNull();
+        expect(await s.mentionEmails.stateOf(bob, 'c2')).toBe('pending');
+        await s.workspaces.erase('w1aaaaaaaaaaaaaaaaaaaaaa');
+        expect(await s.mentionEmails.stateOf(bob, 'c2')).toBeNull();
+        await s.close();
+      });
+    });
+
+    describe('preferences', () => {
+      it('emails mentions unless turned off, keeps each person’s choice apart, and forgets it with the account', async () => {
+        const s = await open();
+        const ann = 'u1aaaaaaaaaaaaaaaaaaaaaa';
+        const bob = 'u2aaaaaaaaaaaaaaaaaaaaaa';
+        expect(await s.preferences.get(ann)).toEqual({ emailMentions: true });
+        await s.preferences.set(ann, { emailMentions: false }, 10);
+        expect(await s.preferences.get(ann)).toEqual({ emailMentions: false });
+        expect(await s.preferences.get(bob)).toEqual({ emailMentions: true });
+        await s.preferences.set(ann, { emailMentions: true }, 20);
+        expect(await s.preferences.get(ann)).toEqual({ emailMentions: true });
+        await s.preferences.set(ann, { emailMentions: false }, 30);
+        await s.preferences.eraseForUser(ann);
+        expect(await s.preferences.get(ann)).toEqual({ emailMentions: true });
+        await s.close();
+      });
+    });
+
     describe('document status', () => {
       const doc = 'd1aaaaaaaaaaaaaaaaaaaaaa';
       const ann = 'u1aaaaaaaaaaaaaaaaaaaaaa';

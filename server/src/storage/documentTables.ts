@@ -24,6 +24,7 @@ export const documentTables = [
   'bid_documents',
   // Who has read which mention; then comments before their threads, which they reference.
   'mention_reads',
+  'mention_emails',
   'comments',
   'comment_threads',
   'document_lifecycle',

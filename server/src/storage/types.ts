@@ -839,6 +839,78 @@ export interface MentionReadStore {
   eraseForUser(userId: string): Promise<void>;
 }
 
+/** One mention waiting in the outbox (or done with), as `MentionEmailStore` keeps it. */
+export interface MentionEmailRecord {
+  userId: string;
+  commentId: string;
+  documentId: string;
+  /** When it may be sent; moved later for a retry. */
+  dueAt: number;
+  /** Claims so far, each a try to send it (a claim whose process stopped counts too). */
+  attempts: number;
+}
+
+/** How a claimed outbox mention ended: sent, passed over (read, gone, no access), or given up. */
+export type MentionEmailOutcome =
+  | { state: 'sent' | 'dropped' | 'failed'; at: number }
+  | { state: 'pending'; retryAt: number };
+
+/**
+ * The outbox of mention emails: one row per person and mentioning comment, due a little
+ * after the mention, so nothing is sent for a mention read in Chorus meanwhile. Kept in the
+ * database so a restart loses none; claimed with a conditional update so two processes
+ * sharing the database never both send one.
+ */
+export interface MentionEmailStore {
+  /**
+   * Puts each mention in the outbox, due at `dueAt`. A mention of that person by that comment
+   * already there (waiting, or done with) is left as it is: an edit never sends it again.
+   */
+  schedule(
+    mentions: readonly { userId: string; commentId: string; documentId: string }[],
+    dueAt: number,
+  ): Promise<void>;
+  /**
+   * Claims, for `token` until `until`, every waiting mention of up to `limit` people who have
+   * one due at `now` (so one person's mentions due together go in one email). A mention
+   * claimed by someone else whose claim has not run out is never claimed; each claim counts
+   * an attempt. Returns what this call claimed.
+   */
+  claimDue(
+    now: number,
+    claim: { token: string; until: number },
+    limit: number,
+  ): Promise<MentionEmailRecord[]>;
+  /**
+   * Records how claimed mentions ended, only while `token` still holds them (a claim that
+   * ran out and was taken by another process is theirs). Returns how many were changed.
+   */
+  settle(
+    userId: string,
+    commentIds: readonly string[],
+    token: string,
+    outcome: MentionEmailOutcome,
+  ): Promise<number>;
+  /** The state of one mention's email ('pending', 'sent', 'dropped', 'failed'), or null. */
+  stateOf(userId: string, commentId: string): Promise<string | null>;
+  /** Forgets a person's outbox (their account is deleted). */
+  eraseForUser(userId: string): Promise<void>;
+}
+
+/** A person's own choices. */
+export interface Preferences {
+  /** Email me when someone mentions me (on unless turned off). */
+  emailMentions: boolean;
+}
+
+export interface PreferenceStore {
+  /** The person's choices; the defaults for someone who never changed them. */
+  get(userId: string): Promise<Preferences>;
+  set(userId: string, preferences: Preferences, at: number): Promise<void>;
+  /** Forgets them (their account is deleted). */
+  eraseForUser(userId: string): Promise<void>;
+}
+
 export interface Storage {
   users: UserStore;
   sessions: SessionStore;
@@ -853,6 +925,8 @@ export interface Storage {
   comments: CommentStore;
   lifecycles: LifecycleStore;
   mentionReads: MentionReadStore;
+  mentionEmails: MentionEmailStore;
+  preferences: PreferenceStore;
   /** Runs a health check (for SQLite: `PRAGMA integrity_check`); returns 'ok' or the problem. */
   integrityCheck(): Promise<string>;
   /**

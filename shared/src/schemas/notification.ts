@@ -50,3 +50,35 @@ export interface MentionNotificationView {
   at: string;
   read: boolean;
 }
+
+/**
+ * Where a mention is answered: the document, opened with focus on the thread. The
+ * notifications panel, the workspace page and the mention email all link here (the email
+ * makes it absolute with CHORUS_PUBLIC_URL).
+ */
+export const threadPath = (documentId: string, threadId: string) =>
+  `/documents/${documentId}#thread-${threadId}`;
+
+/** Where a person turns mention emails on or off: a section of their account page. */
+export const EMAIL_PREFERENCES_PATH = '/account#email-preferences';
+
+/** What `PUT /api/me/preferences` takes: the person's choices, all given at once. */
+export const updatePreferencesSchema = z
+  .object(
+    {
+      emailMentions: z.boolean({
+        error: 'emailMentions must be true (email me when someone mentions me) or false.',
+      }),
+    },
+    { error: 'Send a JSON object such as {"emailMentions": false}.' },
+  )
+  .strict();
+export type UpdatePreferencesInput = z.infer<typeof updatePreferencesSchema>;
+
+/** A person's choices (`GET /api/me/preferences`), and whether this server can send email. */
+export interface PreferencesView {
+  /** Email me when someone mentions me: on unless the person turned it off. */
+  emailMentions: boolean;
+  /** False when the server has no mail server (CHORUS_SMTP_URL unset): nothing is emailed. */
+  emailAvailable: boolean;
+}

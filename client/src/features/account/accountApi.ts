@@ -1,4 +1,9 @@
-import type { ChangePasswordInput, DeleteAccountInput, UpdateProfileInput } from '@chorus/shared';
+import type {
+  ChangePasswordInput,
+  DeleteAccountInput,
+  UpdatePreferencesInput,
+  UpdateProfileInput,
+} from '@chorus/shared';
 import { z } from 'zod';
 import { api } from '../../api/http.ts';
 import { accountUserSchema, type User } from '../auth/authApi.ts';
@@ -52,4 +57,16 @@ export const ACCOUNT_DELETED_KEY = 'chorus.accountDeleted';
 /** Deletes the account; the server ends every session, this one too. */
 export async function deleteAccount(input: DeleteAccountInput): Promise<void> {
   await api('POST', '/account/delete', input, ok);
+}
+
+const preferencesSchema = z.object({ emailMentions: z.boolean(), emailAvailable: z.boolean() });
+export type Preferences = z.infer<typeof preferencesSchema>;
+
+/** The person's choices, and whether this server sends email at all. */
+export async function getPreferences(): Promise<Preferences> {
+  return api('GET', '/me/preferences', undefined, preferencesSchema);
+}
+
+export async function updatePreferences(input: UpdatePreferencesInput): Promise<Preferences> {
+  return api('PUT', '/me/preferences', input, preferencesSchema);
 }

@@ -1,4 +1,4 @@
-import type { MarkNotificationsReadInput } from '@chorus/shared';
+import { type MarkNotificationsReadInput, threadPath } from '@chorus/shared';
 import { z } from 'zod';
 import { api } from '../../api/http.ts';
 
@@ -35,7 +35,7 @@ export function markNotificationsRead(input: MarkNotificationsReadInput): Promis
 
 /** Where a mention is answered: the document, opened on the thread (as the workspace page links). */
 export const threadHref = (m: Pick<MentionNotification, 'documentId' | 'threadId'>) =>
-  `/documents/${m.documentId}#thread-${m.threadId}`;
+  threadPath(m.documentId, m.threadId);
 
 /**
  * What a screen reader is told of mentions that arrived since the list was last fetched:

@@ -1,4 +1,4 @@
-import { can, documentKindLabels, type Permission } from '@chorus/shared';
+import { can, documentKindLabels, type Permission, threadPath } from '@chorus/shared';
 import { useState } from 'react';
 import { useApiQuery } from '../../api/useApiQuery.ts';
 import { Link } from '../../routes/Link.tsx';
@@ -147,7 +147,7 @@ function MentionsOfYou({ mentions }: { mentions: readonly Mention[] }) {
         {mentions.map((m) => (
           <li key={`${m.threadId}:${m.at}`} className="card">
             <div className="card__main">
-              <Link href={`/documents/${m.documentId}#thread-${m.threadId}`} className="card__link">
+              <Link href={threadPath(m.documentId, m.threadId)} className="card__link">
                 {m.byName} in {m.documentTitle}
               </Link>
               <span className="card__meta">

@@ -29,13 +29,14 @@ async function commentWhere(
   action: 'document.view' | 'document.comment' | 'document.edit',
 ) {
   const access = await authorizeDocument(c, action);
-  const { storage, live, people } = c.var.services;
+  const { storage, live, people, config } = c.var.services;
   return {
     ...access,
     where: {
       storage,
       live,
       people,
+      mail: config.mail,
       documentId: access.document.id,
       workspaceId: access.document.workspaceId,
     },

@@ -55,7 +55,9 @@ import { appendAudit } from './auditWrites.ts';
 import { postgresBidStore } from './bidStore.ts';
 import { changes, createPool, first, migrate, type Queryable, rows, transaction } from './db.ts';
 import { postgresEvaluationStore } from './evaluationStore.ts';
+import { postgresMentionEmailStore } from './mentionEmailStore.ts';
 import { postgresMentionReadStore } from './mentionReadStore.ts';
+import { postgresPreferenceStore } from './preferenceStore.ts';
 import { ProcessLock } from './processLock.ts';
 
 export interface PostgresOptions {
@@ -791,6 +793,8 @@ function postgresStorage(pool: pg.Pool, lock: ProcessLock): Storage {
     comments: postgresCommentStore(pool),
     lifecycles: postgresLifecycleStore(pool),
     mentionReads: postgresMentionReadStore(pool),
+    mentionEmails: postgresMentionEmailStore(pool),
+    preferences: postgresPreferenceStore(pool),
     versions: {
       async create(v: VersionRecord) {
         await pool.query(

@@ -598,4 +598,28 @@ export const postgresMigrations: readonly string[] = [
   END
   $$;
   `,
+  // The outbox of mention emails (see MentionEmailStore): one row per person and mention,
+  // claimed by one process at a time (claim_token until claimed_until). Kept by document too,
+  // so erasing a workspace erases them with its comments. And each person's choices.
+  `
+  CREATE TABLE mention_emails (
+    user_id TEXT NOT NULL,
+    comment_id TEXT NOT NULL,
+    document_id TEXT NOT NULL,
+    due_at BIGINT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    state TEXT NOT NULL DEFAULT 'pending',
+    claim_token TEXT,
+    claimed_until BIGINT,
+    settled_at BIGINT,
+    PRIMARY KEY (user_id, comment_id)
+  );
+  CREATE INDEX mention_emails_due ON mention_emails(due_at) WHERE state = 'pending';
+  CREATE INDEX mention_emails_document ON mention_emails(document_id);
+  CREATE TABLE user_preferences (
+    user_id TEXT PRIMARY KEY,
+    email_mentions BOOLEAN NOT NULL,
+    updated_at BIGINT NOT NULL
+  );
+  `,
 ];

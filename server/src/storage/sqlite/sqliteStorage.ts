@@ -58,7 +58,9 @@ import { sqliteBidStore } from './bidStore.ts';
 import { sqliteEvaluationStore } from './evaluationStore.ts';
 import { JournalWriter } from './journalWriter.ts';
 import { prepareJournalAppend, prepareSnapshotWrite } from './journalWrites.ts';
+import { sqliteMentionEmailStore } from './mentionEmailStore.ts';
 import { sqliteMentionReadStore } from './mentionReadStore.ts';
+import { sqlitePreferenceStore } from './preferenceStore.ts';
 import { migrations } from './schema.ts';
 
 export interface SqliteOptions {
@@ -594,6 +596,8 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
     comments: sqliteCommentStore(db),
     lifecycles: sqliteLifecycleStore(db),
     mentionReads: sqliteMentionReadStore(db),
+    mentionEmails: sqliteMentionEmailStore(db),
+    preferences: sqlitePreferenceStore(db),
     versions: {
       async create(v: VersionRecord) {
         stmt.insertVersion.run(
