@@ -42,11 +42,14 @@ export async function buildUser(baseUrl: string, name = 'Test Person'): Promise<
   return { id: res.json.user.id, name, email, password, cookie };
 }
 
+/** A member to add: with the workspace's default permission, or with these. */
+export type TestMember = TestUser | { user: TestUser; permission: string; participantRole: string };
+
 /** Creates a workspace owned by `owner` with a document of the given kind. */
 export async function buildDocument(
   baseUrl: string,
   owner: TestUser,
-  members: TestUser[] = [],
+  members: TestMember[] = [],
   kind = 'service_design',
 ): Promise<{ workspaceId: string; documentId: string }> {
   const ws = await call(baseUrl, 'POST', '/workspaces', {
@@ -55,8 +58,12 @@ export async function buildDocument(
   });
   const workspaceId = ws.json.workspace.id as string;
   for (const m of members) {
+    const body =
+      'user' in m
+        ? { email: m.user.email, permission: m.permission, participantRole: m.participantRole }
+        : { email: m.email };
     await call(baseUrl, 'POST', `/workspaces/${workspaceId}/members`, {
-      body: { email: m.email },
+      body,
       cookie: owner.cookie,
     });
   }

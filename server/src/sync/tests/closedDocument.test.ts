@@ -1,6 +1,6 @@
 import { CloseCode, closedTextProblem } from '@chorus/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildUser, call, type TestUser } from '../../test/factories.ts';
+import { buildDocument, buildUser, call, type TestUser } from '../../test/factories.ts';
 import { closePlan, reopenPlan } from '../../test/lifecycle.ts';
 import { anchorAround } from '../../test/suggestions.ts';
 import {
@@ -36,25 +36,11 @@ describe('a closed document', () => {
 
   /** An improvement plan with the editor and the patient (a commenter) as members. */
   async function plan(): Promise<string> {
-    const ws = await call(server.url, 'POST', '/workspaces', {
-      body: { name: 'Falls collaborative' },
-      cookie: owner.cookie,
-    });
-    const workspaceId = ws.json.workspace.id as string;
-    for (const [who, permission, participantRole] of [
-      [editor, 'editor', 'clinician'],
-      [patient, 'commenter', 'patient'],
-    ] as const) {
-      await call(server.url, 'POST', `/workspaces/${workspaceId}/members`, {
-        body: { email: who.email, permission, participantRole },
-        cookie: owner.cookie,
-      });
-    }
-    const doc = await call(server.url, 'POST', `/workspaces/${workspaceId}/documents`, {
-      body: { title: 'Fewer falls', kind: 'improvement_plan' },
-      cookie: owner.cookie,
-    });
-    return doc.json.document.id as string;
+    const members = [
+      { user: editor, permission: 'editor', participantRole: 'clinician' },
+      { user: patient, permission: 'commenter', participantRole: 'patient' },
+    ];
+    return (await buildDocument(server.url, owner, members, 'improvement_plan')).documentId;
   }
 
   const connect = (documentId: string, user: TestUser) => {

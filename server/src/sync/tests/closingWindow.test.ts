@@ -2,7 +2,7 @@ import { CloseCode, closedTextProblem } from '@chorus/shared';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LifecycleRecord } from '../../storage/types.ts';
-import { buildUser, call, type TestUser } from '../../test/factories.ts';
+import { buildDocument, buildUser, call, type TestUser } from '../../test/factories.ts';
 import { reopenPlan } from '../../test/lifecycle.ts';
 import { startTestPostgres, type TestPostgres } from '../../test/postgres.ts';
 import { anchorAround } from '../../test/suggestions.ts';
@@ -61,25 +61,11 @@ describe.each(backends)('an edit in the closing’s window ($name)', ({ name, en
 
   /** An improvement plan with the editor and the patient (a commenter) as members. */
   async function plan(): Promise<string> {
-    const ws = await call(server.url, 'POST', '/workspaces', {
-      body: { name: 'Falls collaborative' },
-      cookie: owner.cookie,
-    });
-    const workspaceId = ws.json.workspace.id as string;
-    for (const [who, permission, participantRole] of [
-      [editor, 'editor', 'clinician'],
-      [patient, 'commenter', 'patient'],
-    ] as const) {
-      await call(server.url, 'POST', `/workspaces/${workspaceId}/members`, {
-        body: { email: who.email, permission, participantRole },
-        cookie: owner.cookie,
-      });
-    }
-    const doc = await call(server.url, 'POST', `/workspaces/${workspaceId}/documents`, {
-      body: { title: 'Fewer falls', kind: 'improvement_plan' },
-      cookie: owner.cookie,
-    });
-    return doc.json.document.id as string;
+    const members = [
+      { user: editor, permission: 'editor', participantRole: 'clinician' },
+      { user: patient, permission: 'commenter', participantRole: 'patient' },
+    ];
+    return (await buildDocument(server.url, owner, members, 'improvement_plan')).documentId;
   }
 
   const connect = (documentId: string, user: TestUser) => {
