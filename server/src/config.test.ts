@@ -68,12 +68,12 @@ describe('configuration', () => {
     ).toThrow(/CHORUS_REDIS_URL must be a Redis URL like redis:\/\//);
   });
 
-  it('sends no email unless CHORUS_SMTP_URL is set, and then needs the sender and the public URL', () => {
+  it('sends no email unless CHORUS_SMTP_URL is set, and then needs the sender and the origin links start with', () => {
     expect(loadConfig({}).mail).toBeNull();
     const mail = loadConfig({
       CHORUS_SMTP_URL: 'smtps://chorus:p%40ss@smtp.example.org:465',
       CHORUS_MAIL_FROM: 'Chorus <chorus@example.org>',
-      CHORUS_PUBLIC_URL: 'https://chorus.example.org/',
+      CHORUS_ORIGIN: 'https://chorus.example.org/',
     }).mail;
     expect(mail).toMatchObject({
       smtpUrl: 'smtps://chorus:p%40ss@smtp.example.org:465',
@@ -84,7 +84,7 @@ describe('configuration', () => {
     const smtpOnly = () => loadConfig({ CHORUS_SMTP_URL: 'smtp://127.0.0.1:2525' });
     expect(smtpOnly).toThrow(ConfigError);
     expect(smtpOnly).toThrow(/CHORUS_MAIL_FROM: set the address emails come from/);
-    expect(smtpOnly).toThrow(/CHORUS_PUBLIC_URL: set the address people open Chorus at/);
+    expect(smtpOnly).toThrow(/CHORUS_ORIGIN: set the address people open Chorus at/);
     expect(smtpOnly).toThrow(/or unset CHORUS_SMTP_URL to send none/);
   });
 
@@ -92,7 +92,7 @@ describe('configuration', () => {
     const base = {
       CHORUS_SMTP_URL: 'smtp://127.0.0.1:2525',
       CHORUS_MAIL_FROM: 'chorus@example.org',
-      CHORUS_PUBLIC_URL: 'http://localhost:3000',
+      CHORUS_ORIGIN: 'http://localhost:3000',
     };
     expect(loadConfig(base).mail?.publicUrl).toBe('http://localhost:3000');
     expect(() => loadConfig({ ...base, CHORUS_SMTP_URL: 'http://smtp.example.org' })).toThrow(
@@ -103,15 +103,6 @@ describe('configuration', () => {
         /CHORUS_MAIL_FROM: CHORUS_MAIL_FROM must be an email address like chorus@example.org/,
       );
     }
-    expect(() => loadConfig({ ...base, CHORUS_PUBLIC_URL: 'chorus.example.org' })).toThrow(
-      /CHORUS_PUBLIC_URL: CHORUS_PUBLIC_URL must be the address people open Chorus at/,
-    );
-    expect(() => loadConfig({ ...base, CHORUS_PUBLIC_URL: 'http://chorus.example.org' })).toThrow(
-      /CHORUS_PUBLIC_URL is http:\/\/chorus.example.org. Use https:\/\//,
-    );
-    expect(() => loadConfig({ ...base, CHORUS_PUBLIC_URL: 'https://x.org/chorus' })).toThrow(
-      /CHORUS_PUBLIC_URL must be an origin with no path, like https:\/\/x.org/,
-    );
     expect(() => loadConfig({ ...base, CHORUS_MENTION_EMAIL_DELAY_MS: 'soon' })).toThrow(
       /CHORUS_MENTION_EMAIL_DELAY_MS must be a whole number/,
     );

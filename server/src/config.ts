@@ -77,13 +77,6 @@ export const configSchema = z.object({
         'CHORUS_MAIL_FROM must be an email address like chorus@example.org, or a name and address like Chorus <chorus@example.org>.',
     })
     .optional(),
-  CHORUS_PUBLIC_URL: z
-    .url({
-      protocol: /^https?$/,
-      error:
-        'CHORUS_PUBLIC_URL must be the address people open Chorus at, like https://chorus.example.org (links in emails start with it).',
-    })
-    .optional(),
   CHORUS_MENTION_EMAIL_DELAY_MS: int('CHORUS_MENTION_EMAIL_DELAY_MS', 120_000, 0, 24 * 3600_000),
 });
 
@@ -195,7 +188,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     );
   }
   return {
-    mail: mailConfigOf(e),
+    mail: mailConfigOf(e, origin),
     port: e.PORT,
     host: e.HOST,
     dataDir: path.resolve(e.CHORUS_DATA_DIR),
@@ -225,37 +218,29 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   };
 }
 
-function mailConfigOf(e: z.infer<typeof configSchema>): MailConfig | null {
+/**
+ * Links in emails start with CHORUS_ORIGIN, the address people open Chorus at; it must be
+ * set explicitly for email, since its default (localhost) would make every link dead.
+ */
+function mailConfigOf(e: z.infer<typeof configSchema>, origin: string): MailConfig | null {
   if (!e.CHORUS_SMTP_URL) return null;
   const missing = [
     e.CHORUS_MAIL_FROM
       ? null
       : '- CHORUS_MAIL_FROM: set the address emails come from, like Chorus <chorus@example.org>.',
-    e.CHORUS_PUBLIC_URL
+    e.CHORUS_ORIGIN
       ? null
-      : '- CHORUS_PUBLIC_URL: set the address people open Chorus at, like https://chorus.example.org, so links in emails work.',
+      : '- CHORUS_ORIGIN: set the address people open Chorus at, like https://chorus.example.org, so links in emails work.',
   ].filter((m) => m !== null);
-  if (!e.CHORUS_MAIL_FROM || !e.CHORUS_PUBLIC_URL) {
+  if (!e.CHORUS_MAIL_FROM || !e.CHORUS_ORIGIN) {
     throw new ConfigError(
       `Chorus cannot start: CHORUS_SMTP_URL is set, so Chorus sends email, and needs these too (or unset CHORUS_SMTP_URL to send none).\n${missing.join('\n')}`,
-    );
-  }
-  const publicUrl = new URL(e.CHORUS_PUBLIC_URL);
-  const local = ['localhost', '127.0.0.1', '[::1]'].includes(publicUrl.hostname);
-  if (publicUrl.protocol !== 'https:' && !local) {
-    throw new ConfigError(
-      `Chorus cannot start: CHORUS_PUBLIC_URL is ${publicUrl.origin}. Use https:// (plain http is only allowed for localhost), so links in emails are safe to follow.`,
-    );
-  }
-  if (publicUrl.pathname !== '/' || publicUrl.search || publicUrl.hash) {
-    throw new ConfigError(
-      `Chorus cannot start: CHORUS_PUBLIC_URL must be an origin with no path, like ${publicUrl.origin}.`,
     );
   }
   return {
     smtpUrl: e.CHORUS_SMTP_URL,
     from: e.CHORUS_MAIL_FROM,
-    publicUrl: publicUrl.origin,
+    publicUrl: origin,
     delayMs: e.CHORUS_MENTION_EMAIL_DELAY_MS,
     pollMs: 5_000,
     retryBaseMs: 30_000,

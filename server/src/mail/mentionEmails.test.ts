@@ -13,7 +13,8 @@ import { startTestSmtp, type TestSmtp } from '../test/smtp.ts';
 import { eventually } from '../test/syncClient.ts';
 import { TEST_ORIGIN, tempDir } from '../test/testServer.ts';
 
-const PUBLIC_URL = 'https://chorus.example.org';
+/** Links in emails start with the origin people open Chorus at. */
+const PUBLIC_URL = TEST_ORIGIN;
 const DELAY_MS = 1200;
 
 function anchorAt(index: number): string {
@@ -38,7 +39,6 @@ function mailConfig(smtp: TestSmtp, dataDir = tempDir(), env: Record<string, str
     CHORUS_IDLE_UNLOAD_MS: '200',
     CHORUS_SMTP_URL: smtp.url,
     CHORUS_MAIL_FROM: 'Chorus <chorus@example.org>',
-    CHORUS_PUBLIC_URL: PUBLIC_URL,
     CHORUS_MENTION_EMAIL_DELAY_MS: String(DELAY_MS),
   });
   if (!config.mail) throw new Error('mail is configured');
@@ -454,7 +454,7 @@ describe('two processes sharing PostgreSQL, joined through Redis', () => {
 });
 
 describe('mail settings at start-up', () => {
-  it('refuses to start with SMTP set but no sender or public URL, saying what to set', () => {
+  it('refuses to start with SMTP set but a bad origin or no sender, saying what to set', () => {
     const serverRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
     const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
       cwd: serverRoot,
@@ -463,15 +463,13 @@ describe('mail settings at start-up', () => {
         PORT: '0',
         CHORUS_DATA_DIR: tempDir(),
         CHORUS_SMTP_URL: 'smtp://127.0.0.1:2525',
-        CHORUS_PUBLIC_URL: 'ftp://chorus.example.org',
+        CHORUS_ORIGIN: 'http://chorus.example.org',
       },
       encoding: 'utf8',
       timeout: 60_000,
     });
     expect(run.status).toBe(2);
-    expect(run.stderr).toContain(
-      'CHORUS_PUBLIC_URL: CHORUS_PUBLIC_URL must be the address people open Chorus at',
-    );
+    expect(run.stderr).toContain('CHORUS_ORIGIN is http://chorus.example.org. Use https://');
     const missing = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
       cwd: serverRoot,
       env: {

@@ -54,7 +54,7 @@ export interface MentionNotificationView {
 /**
  * Where a mention is answered: the document, opened with focus on the thread. The
  * notifications panel, the workspace page and the mention email all link here (the email
- * makes it absolute with CHORUS_PUBLIC_URL).
+ * makes it absolute with CHORUS_ORIGIN).
  */
 export const threadPath = (documentId: string, threadId: string) =>
   `/documents/${documentId}#thread-${threadId}`;
