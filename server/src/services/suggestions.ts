@@ -259,6 +259,48 @@ export async function revise(
   announce(where);
 }
 
+/**
+ * Its suggester withdraws their own open suggestion, as their page listed it (suggesting
+ * mode, when its words are taken back to nothing). One decided, being accepted or revised
+ * since is not withdrawn: it is said why instead.
+ */
+export async function withdraw(
+  where: Where,
+  by: Commenter,
+  threadId: string,
+  as: { anchor: { start: string; end: string }; quote: string; text: string },
+): Promise<void> {
+  const { storage, documentId } = where;
+  const thread = await storage.comments.getThread(documentId, threadId);
+  if (!thread?.suggestion) throw noSuchSuggestion();
+  if (thread.createdBy !== by.userId) {
+    throw new AppError(
+      ErrorId.forbidden,
+      'Only the person who suggested this can withdraw it. Reply to it, or ask an editor to reject it.',
+    );
+  }
+  if (thread.suggestion.outcome) throw alreadyDecided(thread.suggestion.outcome);
+  const read = shapeAsRead(as);
+  const opening = (await storage.comments.listComments(documentId)).find(
+    (c) => c.threadId === threadId,
+  );
+  if (
+    !(await storage.comments.withdrawSuggestion(documentId, threadId, by.userId, read, Date.now()))
+  ) {
+    const now = await storage.comments.getThread(documentId, threadId);
+    if (now?.suggestion?.outcome) throw alreadyDecided(now.suggestion.outcome);
+    if (now?.suggestion && !sameShape(shapeOf(now, now.suggestion.text), read)) {
+      throw new AppError(
+        ErrorId.conflict,
+        'This suggestion changed since your page read it (from another tab or window), so it was not withdrawn. Reload the comments to see it.',
+      );
+    }
+    throw noSuchSuggestion();
+  }
+  announce(where);
+  await tellMentioned(where, opening?.mentions ?? []);
+}
+
 const noSuchSuggestion = () =>
   new AppError(
     ErrorId.notFound,
@@ -417,10 +459,12 @@ async function accept(
         clientId,
       );
     } catch (error) {
-      // Nothing was written (the words moved, the id was taken, the journal refused the
-      // commit because the document was closed meanwhile: 409): open again.
-      await settleAcceptance(storage, documentId, thread.id, clientId);
-      throw error;
+      // Usually nothing was written (the words moved, the id was taken, the journal refused
+      // the commit because the document was closed meanwhile: 409), and it is open again.
+      // But a commit whose answer was lost may have been stored: the registry says which.
+      const settled = await settleAcceptance(storage, documentId, thread.id, clientId);
+      if (settled === 'accepted') return;
+      throw error instanceof AppError ? error : notWritten();
     }
     // Committed (a refusal throws above); the registry is what settles it, on any process.
     const settled = await settleAcceptance(storage, documentId, thread.id, clientId);

@@ -30,10 +30,18 @@ export class Peer {
   /**
    * Set while this connection moves from a room the journal refused (its document was
    * closed, see `Room.failCommit`) to the room loaded again in its place: how far the old
-   * room's copy went (to send what the new one has beyond it) and this connection's
-   * presence there (taken over, so nobody sees it leave and come back).
+   * room's copy went (to send what the new one has beyond it), this connection's
+   * presence there (taken over, so nobody sees it leave and come back), and the state
+   * vector of its sync step 1 if its answer was still waiting for a commit (a client that
+   * was joining asks only once, so the new room answers it).
    */
-  moving: { stateVector: Uint8Array; presence: Uint8Array | null } | null = null;
+  /** How many times it moved so (a re-check read before a move is out of date). */
+  moves = 0;
+  moving: {
+    stateVector: Uint8Array;
+    presence: Uint8Array | null;
+    asked: Uint8Array | null;
+  } | null = null;
   /** Edits of this connection set back for breaking a PDSA cycle's rules. */
   corrected = 0;
   /**

@@ -330,7 +330,12 @@ export class Room {
   state: 'loading' | 'ready' | 'failed' | 'unloaded' = 'loading';
   pending: PendingRow[] = [];
   /** Sync step 2 replies, each held until every edit it contains is committed. */
-  #waitingForCommit: { upto: number; send: () => void }[] = [];
+  #waitingForCommit: {
+    upto: number;
+    send: () => void;
+    /** For a sync step 2 reply: whom it answers and what they said they had. */
+    answers?: { peer: Peer; stateVector: Uint8Array };
+  }[] = [];
   /**
    * Batches taken for a commit that has not finished. Their edits are in the doc but not
    * yet durable, so the doc holds only committed content when this is 0 and nothing is
@@ -1063,6 +1068,8 @@ export class Room {
    * its presence is taken over as it was, and its page is told to read the status again.
    */
   #takeOver(peer: Peer, moving: NonNullable<Peer['moving']>): void {
+    // Its client was joining: the answer it waits for comes from here (it never asks again).
+    if (moving.asked) this.#answerSyncStep1(peer, moving.asked);
     let missing: Uint8Array;
     try {
       missing = Y.encodeStateAsUpdate(this.doc, moving.stateVector);
@@ -1110,17 +1117,11 @@ export class Room {
         if (peer.received > 0) this.requestFlush(this);
         return;
       case 'syncStep1': {
-        let diff: Uint8Array;
         try {
-          diff = Y.encodeStateAsUpdate(this.doc, message.stateVector);
+          this.#answerSyncStep1(peer, message.stateVector);
         } catch (err) {
           this.#reject(peer, new ProtocolError('malformed state vector'), message.stateVector, err);
-          return;
         }
-        const reply = encodeSyncStep2(diff);
-        this.#whenCommitted(() => {
-          if (!peer.closed) peer.send(reply);
-        });
         return;
       }
       case 'syncStep2':
@@ -1351,13 +1352,24 @@ export class Room {
    * after the commit of the last of them, even if people keep typing meanwhile (the reply
    * was made from the doc as it is now, so later edits need not wait with it).
    */
-  #whenCommitted(send: () => void): void {
+  #whenCommitted(send: () => void, answers?: { peer: Peer; stateVector: Uint8Array }): void {
     const upto = this.#nextSeq - 1;
     if (this.#lastCommittedSeq >= upto && this.#newClientIds.length === 0) send();
     else {
-      this.#waitingForCommit.push({ upto, send });
+      this.#waitingForCommit.push({ upto, send, answers });
       this.requestFlush(this);
     }
+  }
+
+  /** Answers a client's sync step 1 from the doc as it is, once that is committed. */
+  #answerSyncStep1(peer: Peer, stateVector: Uint8Array): void {
+    const reply = encodeSyncStep2(Y.encodeStateAsUpdate(this.doc, stateVector));
+    this.#whenCommitted(
+      () => {
+        if (!peer.closed) peer.send(reply);
+      },
+      { peer, stateVector },
+    );
   }
 
   /** Takes the rows to commit now and the confirmation each peer may get afterwards. */
@@ -1537,16 +1549,25 @@ export class Room {
       accounts: [...new Set([...senders].map((p) => p.identity.userId))].join(','),
     });
     const stateVector = Y.encodeStateVector(this.doc);
+    // Answers to joining clients dropped with this room: the new room gives them.
+    const asked = new Map<Peer, Uint8Array>();
+    for (const { answers } of this.#waitingForCommit) {
+      if (answers) asked.set(answers.peer, answers.stateVector);
+    }
     const moving = [...this.peers].filter((peer) => !peer.closed);
     for (const peer of moving) {
       const ids = [...peer.awarenessIds].filter(
         (id) => this.#awarenessOwner.get(id) === peer && this.awareness.getStates().has(id),
       );
+      peer.moves++;
       peer.moving = {
         stateVector,
         presence:
           ids.length > 0 ? awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids) : null,
+        asked: asked.get(peer) ?? null,
       };
+      // No longer this room's to withdraw when it is dropped (see `withdrawPresence`).
+      for (const id of ids) this.#awarenessOwner.delete(id);
       peer.awarenessIds.clear();
       // Read-only now, as the re-check (asked for by the caller) will confirm.
       peer.identity = { ...peer.identity, canEdit: false, textLocked: true };

@@ -173,7 +173,9 @@ export class SyncServer {
     };
     this.#rejoin.set(peer, () => {
       room = null;
-      attach();
+      // Shutting down: told to come back, as a new connection would be.
+      if (this.#closing) peer.close(CloseCode.serviceRestart, 'server restarting');
+      else attach();
     });
     // Shutting down: no document is loaded for a connection that is told to come back.
     if (this.#closing) peer.close(CloseCode.serviceRestart, 'server restarting');
@@ -265,8 +267,12 @@ export class SyncServer {
     }
     for (const { peer, documentId, done } of affected) {
       try {
+        const moves = peer.moves;
         const next = await resolve(peer.identity.userId, peer.identity.sessionId, documentId);
         if (peer.closed) continue;
+        // Its room was refused by the journal meanwhile (the document was closed): this
+        // answer may predate that closing, and the re-check asked for then decides.
+        if (peer.moves !== moves) continue;
         if (!next || next.permission !== peer.identity.permission) {
           this.logger.log('info', 'sync.access_changed', {
             documentId,

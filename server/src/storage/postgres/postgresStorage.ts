@@ -347,6 +347,33 @@ function postgresCommentStore(pool: pg.Pool): CommentStore {
       );
       return changed === 1;
     },
+    async withdrawSuggestion(documentId, threadId, by, as, at) {
+      // One statement whose WHERE clause holds the rule, as for a decision.
+      const changed = await changes(
+        pool,
+        `UPDATE comments SET body = '', mentions = '[]', deleted_at = $1
+         WHERE document_id = $2 AND author_id = $4 AND deleted_at IS NULL
+           AND id = (SELECT c.id FROM comments c
+                     WHERE c.document_id = $2 AND c.thread_id = $3
+                     ORDER BY c.created_at, c.id LIMIT 1)
+           AND EXISTS (SELECT 1 FROM comment_threads t
+                       WHERE t.document_id = $2 AND t.id = $3 AND t.created_by = $4
+                         AND t.suggestion IS NOT NULL AND t.suggestion_outcome IS NULL
+                         AND t.anchor_start = $5 AND t.anchor_end = $6
+                         AND t.quote = $7 AND t.suggestion = $8)`,
+        [
+          at,
+          documentId,
+          threadId,
+          by,
+          Buffer.from(as.anchorStart),
+          Buffer.from(as.anchorEnd),
+          as.quote,
+          as.text,
+        ],
+      );
+      return changed === 1;
+    },
     async reviseSuggestion(documentId, threadId, by, from, to) {
       // One statement whose WHERE clause holds the rule, as for a decision.
       const changed = await changes(
@@ -619,7 +646,15 @@ function postgresStorage(pool: pg.Pool, lock: ProcessLock): Storage {
             // The heads first: a commit of another process that holds one finishes before
             // this goes on (its rows are then erased with the rest), and any later commit
             // to these documents fails on the foreign key.
-            for (const table of ['journal_heads', ...documentTables]) {
+            await c.query('DELETE FROM journal_heads WHERE document_id = ANY($1::text[])', [ids]);
+            // Then the documents' rows, before their status and the rest: the same order as a
+            // commit (heads, then the document's row) and a status change (the document's row,
+            // then its status), so erasing while someone closes a document cannot deadlock.
+            await c.query(
+              'SELECT 1 FROM documents WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE',
+              [ids],
+            );
+            for (const table of documentTables) {
               await c.query(`DELETE FROM ${table} WHERE document_id = ANY($1::text[])`, [ids]);
             }
           }
