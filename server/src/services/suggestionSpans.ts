@@ -233,6 +233,17 @@ export function writeSpan(span: Span, words: string, format: Record<string, unkn
     }
     at += op.insert.length;
   }
+  // A paragraph can hold several texts (two people typed into it while it was empty): all
+  // that follow the anchored one are its rest too, and move with it.
+  const following = last.block.toArray();
+  for (const child of following.slice(last.text ? following.indexOf(last.text) + 1 : 0)) {
+    if (!(child instanceof Y.XmlText)) continue;
+    for (const op of child.toDelta() as Op[]) {
+      if (typeof op.insert === 'string') {
+        restOps.push({ insert: op.insert, attributes: op.attributes ?? {} });
+      }
+    }
+  }
   const carried = moved ? moved.from.slice(1).map((node) => (node as Y.XmlElement).clone()) : [];
   let text = first.text;
   if (text) text.delete(first.index, text.length - first.index);

@@ -133,6 +133,15 @@ describe('a suggestion typed in suggesting mode', () => {
       text: '',
       revises,
     });
+    // Across a paragraph break too (Backspace at a paragraph's start, Delete at its end).
+    const joined = (pos: number) => (pos === 11 ? 2 : 0);
+    const none = () => 0;
+    expect(
+      backspaceAcross({ from: 11, to: 11, text: '', revises }, at(11), none, joined).draft,
+    ).toEqual({ from: 9, to: 11, text: '', revises });
+    expect(
+      forwardDeleteAcross({ from: 11, to: 11, text: ' by', revises }, at(11), none, joined).draft,
+    ).toEqual({ from: 11, to: 13, text: ' by', revises });
     // Others' edits move it and it keeps what it revises.
     expect(mapDraft({ from: 5, to: 11, text: 'x', revises }, (pos) => pos + 3)).toEqual({
       from: 8,

@@ -148,7 +148,12 @@ export function backspaceAcross(
   const from = draft?.from ?? caret.from;
   const width = breakBefore(from);
   if (width === 0) return result;
-  return settled({ from: from - width, to: draft?.to ?? caret.to, text: draft?.text ?? '' });
+  return settled({
+    ...draft,
+    from: from - width,
+    to: draft?.to ?? caret.to,
+    text: draft?.text ?? '',
+  });
 }
 
 /** Delete that may cross the paragraph break after (`breakAfter`, as `breakBefore`). */
@@ -163,5 +168,10 @@ export function forwardDeleteAcross(
   const to = draft?.to ?? caret.to;
   const width = breakAfter(to);
   if (width === 0) return result;
-  return settled({ from: draft?.from ?? caret.from, to: to + width, text: draft?.text ?? '' });
+  return settled({
+    ...draft,
+    from: draft?.from ?? caret.from,
+    to: to + width,
+    text: draft?.text ?? '',
+  });
 }

@@ -191,6 +191,29 @@ describe('suggestions that span paragraphs', () => {
     expect(owners.get(stored?.suggestion?.clientId ?? 0)).toBe(patient.id);
   });
 
+  it('a joined paragraph holding two texts (two people typed into it while it was empty) moves whole', async () => {
+    await add(writer, formattedParagraph([['Come early.']]));
+    await add(writer, formattedParagraph([['Parking ']]));
+    // The owner's text is a second one in the same paragraph, as concurrent typing leaves.
+    const saved = other.saved();
+    const { text } = findWords(other.doc, 'Parking ');
+    const paragraph = text.parent as Y.XmlElement;
+    const second = new Y.XmlText();
+    second.insert(0, 'is free for three hours.');
+    paragraph.insert(paragraph.length, [second]);
+    await eventually(() => expect(other.saved()).toBeGreaterThan(saved));
+    await eventually(() => expect(writer.text()).toBe(other.text()));
+    const made = await suggest(paragraphBreakBefore(writer.doc, 'Parking '), '\n', '');
+    expect(made.status).toBe(201);
+    expect((await accept(made.json.id)).status).toBe(200);
+    for (const c of [writer, other]) {
+      await eventually(() =>
+        expect(c.text()).toContain('Come early.Parking is free for three hours.'),
+      );
+    }
+    expect(await authorsOf('is free for three hours.')).toEqual(new Set([owner.id]));
+  });
+
   it('Backspace after an empty paragraph: the next one’s words move into it, keeping their credit', async () => {
     const empty = new Y.XmlElement('paragraph');
     await add(writer, formattedParagraph([['Before the gap.']]), empty);
