@@ -1170,8 +1170,19 @@ export function storageContract(name: string, open: () => Promise<Storage>): voi
             as: longer,
           }),
         ).toBe(true);
-        // Being accepted, or withdrawn: no longer revised.
+        // Being accepted, or withdrawn: no longer revised, nor withdrawn.
         expect(await s.comments.reviseSuggestion(doc, 't1', ann, longer, read)).toBe(false);
+        expect(await s.comments.withdrawSuggestion(doc, 't1', ann, longer, 60)).toBe(false);
+        // An open one is withdrawn by its suggester, as they read it, once.
+        await s.comments.createThread(
+          { ...thread('t4', 10), suggestion: openSuggestion },
+          comment('c4', 't4', 10),
+        );
+        expect(await s.comments.withdrawSuggestion(doc, 't4', bob, read, 60)).toBe(false);
+        expect(await s.comments.withdrawSuggestion(doc, 't4', ann, longer, 60)).toBe(false);
+        expect(await s.comments.withdrawSuggestion(doc, 't4', ann, read, 60)).toBe(true);
+        expect(await s.comments.getComment(doc, 'c4')).toMatchObject({ deletedAt: 60, body: '' });
+        expect(await s.comments.withdrawSuggestion(doc, 't4', ann, read, 70)).toBe(false);
         await s.comments.createThread(
           { ...thread('t3', 10), suggestion: openSuggestion },
           comment('c3', 't3', 10),

@@ -776,6 +776,19 @@ export interface CommentStore {
     to: SuggestionShape,
   ): Promise<boolean>;
   /**
+   * Its suggester withdraws an open suggestion (its opening comment is deleted, as
+   * `deleteComment` does), only while it is not decided or being accepted and still as
+   * they read it (`as`), so a suggestion accepted or revised meanwhile is not withdrawn
+   * unseen. False if nothing changed.
+   */
+  withdrawSuggestion(
+    documentId: string,
+    threadId: string,
+    by: string,
+    as: SuggestionShape,
+    at: number,
+  ): Promise<boolean>;
+  /**
    * Ends a pending acceptance by what the journal holds, in one transaction. The client id
    * is registered in the same transaction as the journal row that writes the words, so if
    * it is registered to the suggester the words are committed: 'accepted' (the thread is

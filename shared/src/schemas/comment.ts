@@ -172,6 +172,15 @@ export const reviseSuggestionSchema = proposingAChange(
 );
 export type ReviseSuggestionInput = z.infer<typeof reviseSuggestionSchema>;
 
+/**
+ * Its suggester withdraws an open suggestion (suggesting mode, when its words are taken
+ * back to nothing), as the page read it: one accepted or revised meanwhile is not withdrawn.
+ */
+export const withdrawSuggestionSchema = z.object(
+  { as: suggestionAsReadSchema },
+  { error: 'Send a JSON object with the suggestion as it was listed (as).' },
+);
+
 export const commentTextSchema = z.object(
   { body: commentBodySchema, mentions: mentionsSchema },
   { error: 'Send a JSON object with the body of the comment.' },

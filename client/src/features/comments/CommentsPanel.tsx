@@ -45,6 +45,7 @@ import {
   setResolved,
   suggestEdit,
   type ThreadComment,
+  withdrawSuggestion,
 } from './commentsApi.ts';
 import { hasDraft, keepAnchor, pendingAnchor, useDraft } from './drafts.ts';
 
@@ -167,11 +168,6 @@ export function CommentsPanel({
   accountId,
 }: CommentsPanelProps) {
   const [threads, setThreads] = useState<CommentThread[] | null>(null);
-  // The list as last drawn, for the suggesting-mode handlers (set up once per editor).
-  const threadsRef = useRef(threads);
-  useEffect(() => {
-    threadsRef.current = threads;
-  }, [threads]);
   const [people, setPeople] = useState<Mentionable[]>([]);
   const [loadProblem, setLoadProblem] = useState<string | null>(null);
   const [showResolved, setShowResolved] = useState(false);
@@ -344,11 +340,9 @@ export function CommentsPanel({
           await refresh();
         }
       },
-      withdraw: async ({ id }) => {
-        const opening = threadsRef.current?.find((t) => t.id === id)?.comments[0];
+      withdraw: async ({ id, was }) => {
         try {
-          if (!opening) throw new Error('It is no longer listed: it may have been decided.');
-          await deleteComment(documentId, opening.id);
+          await withdrawSuggestion(documentId, id, was);
         } finally {
           await refresh();
         }

@@ -125,6 +125,17 @@ export async function decideSuggestion(
   });
 }
 
+/** Withdraws one's own open suggestion, as listed; refused if decided or revised since. */
+export async function withdrawSuggestion(
+  documentId: string,
+  threadId: string,
+  as: SuggestionAsRead,
+): Promise<void> {
+  await api('POST', `${base(documentId)}/suggestions/${encodeURIComponent(threadId)}/withdrawal`, {
+    as,
+  });
+}
+
 /** Replaces one's own open suggestion, as listed (`was`), with what it became. */
 export async function reviseSuggestion(
   documentId: string,

@@ -7,6 +7,7 @@ import {
   idSchema,
   resolveThreadSchema,
   reviseSuggestionSchema,
+  withdrawSuggestionSchema,
 } from '@chorus/shared';
 import type { Context } from 'hono';
 import { Hono } from 'hono';
@@ -96,6 +97,19 @@ export const commentRoutes = new Hono<AppEnv>()
     const threadId = parseParam(c.req.param('threadId'), idSchema, notFound('suggestion'));
     const input = await parseJson(c, decideSuggestionSchema);
     await suggestions.decide(where, user.id, threadId, input.outcome, input.as);
+    return c.json({ ok: true });
+  })
+  // Its suggester withdraws it, as their page listed it (suggesting mode).
+  .post('/:id/suggestions/:threadId/withdrawal', async (c) => {
+    const { where, user, membership } = await commentWhere(c, 'document.comment');
+    const threadId = parseParam(c.req.param('threadId'), idSchema, notFound('suggestion'));
+    const input = await parseJson(c, withdrawSuggestionSchema);
+    await suggestions.withdraw(
+      where,
+      { userId: user.id, participantRole: membership.participantRole },
+      threadId,
+      input.as,
+    );
     return c.json({ ok: true });
   })
   // Its suggester merges more words typed at its place into it (suggesting mode).

@@ -370,6 +370,52 @@ describe('suggested edits', () => {
     expect(late.json.error.message).toMatch(/already accepted/);
   });
 
+  it('its suggester withdraws an open suggestion as they read it; one accepted meanwhile is not withdrawn', async () => {
+    const saved = writer.saved();
+    appendParagraph(writer.doc, 'Drops may blur your sight.');
+    await eventually(() => expect(writer.saved()).toBeGreaterThan(saved));
+    const listed = async (id: string) => {
+      const t = await thread(id);
+      return { anchor: t.anchor, quote: t.quote, text: t.suggestion?.text };
+    };
+    const made = await api('POST', '/suggestions', patient, {
+      anchor: pointAfter(writer.doc, 'Drops may blur'),
+      quote: '',
+      text: ' for hours',
+    });
+    const id = made.json.id;
+    const first = await listed(id);
+    const withdraw = (who: TestUser, as: unknown) =>
+      api('POST', `/suggestions/${id}/withdrawal`, who, { as });
+    expect((await withdraw(clinician, first)).status).toBe(403);
+    const stale = await withdraw(patient, { ...first, text: ' for a day' });
+    expect(stale.status).toBe(409);
+    expect(stale.json.error.message).toMatch(/changed since your page read it/);
+    const bad = await api('POST', `/suggestions/${id}/withdrawal`, patient, {});
+    expect(bad.status).toBe(400);
+    expect(bad.json.error.message).toMatch(/Send the suggestion as it was listed/);
+    expect((await withdraw(patient, first)).status).toBe(200);
+    // Withdrawn: its only comment gone, it is no longer listed, and cannot be decided.
+    expect(await thread(id)).toBeUndefined();
+    expect((await decide(clinician, id, 'accepted')).status).toBe(404);
+
+    // Accepted while its suggester was taking it back: the withdrawal says so.
+    const second = await api('POST', '/suggestions', patient, {
+      anchor: pointAfter(writer.doc, 'Drops may blur'),
+      quote: '',
+      text: ' a little',
+    });
+    const read = await listed(second.json.id);
+    expect((await decide(clinician, second.json.id, 'accepted')).status).toBe(200);
+    const late = await api('POST', `/suggestions/${second.json.id}/withdrawal`, patient, {
+      as: read,
+    });
+    expect(late.status).toBe(409);
+    expect(late.json.error.message).toMatch(/already accepted/);
+    expect((await thread(second.json.id)).suggestion).toMatchObject({ outcome: 'accepted' });
+    await eventually(() => expect(writer.text()).toContain('Drops may blur a little your sight.'));
+  });
+
   it('words suggested into an empty paragraph, accepted, become its text; once someone has typed there, they are not written', async () => {
     const fragment = writer.doc.getXmlFragment('default');
     const saved = writer.saved();

@@ -847,6 +847,27 @@ function sqliteCommentStore(db: Database.Database): CommentStore {
          AND (@asRead = 0 OR (anchor_start = @start AND anchor_end = @end AND quote = @quote
               AND suggestion = @text))`,
     ),
+    withdraw: db.prepare<{
+      documentId: string;
+      threadId: string;
+      by: string;
+      start: Buffer;
+      end: Buffer;
+      quote: string;
+      text: string;
+      at: number;
+    }>(
+      `UPDATE comments SET body = '', mentions = '[]', deleted_at = @at
+       WHERE document_id = @documentId AND author_id = @by AND deleted_at IS NULL
+         AND id = (SELECT c.id FROM comments c
+                   WHERE c.document_id = @documentId AND c.thread_id = @threadId
+                   ORDER BY c.created_at, c.id LIMIT 1)
+         AND EXISTS (SELECT 1 FROM comment_threads t
+                     WHERE t.document_id = @documentId AND t.id = @threadId AND t.created_by = @by
+                       AND t.suggestion IS NOT NULL AND t.suggestion_outcome IS NULL
+                       AND t.anchor_start = @start AND t.anchor_end = @end
+                       AND t.quote = @quote AND t.suggestion = @text)`,
+    ),
     revise: db.prepare<{
       documentId: string;
       threadId: string;
@@ -1023,6 +1044,19 @@ function sqliteCommentStore(db: Database.Database): CommentStore {
         end: decision.as ? Buffer.from(decision.as.anchorEnd) : null,
         quote: decision.as?.quote ?? null,
         text: decision.as?.text ?? null,
+      });
+      return changed.changes === 1;
+    },
+    async withdrawSuggestion(documentId, threadId, by, as, at) {
+      const changed = stmt.withdraw.run({
+        documentId,
+        threadId,
+        by,
+        start: Buffer.from(as.anchorStart),
+        end: Buffer.from(as.anchorEnd),
+        quote: as.quote,
+        text: as.text,
+        at,
       });
       return changed.changes === 1;
     },
