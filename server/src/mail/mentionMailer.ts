@@ -83,20 +83,25 @@ export class MentionMailer {
     return this.running;
   }
 
+  /**
+   * Claims one person's due mentions at a time, just before sending them: a claim's lease
+   * then covers one email, so a slow mail server cannot keep later people's emails past
+   * their leases (another process would claim and send them again).
+   */
   private async sendDue(): Promise<void> {
-    const now = this.now();
-    const claimed = await this.storage.mentionEmails.claimDue(
-      now,
-      { token: this.token, until: now + this.config.leaseMs },
-      PEOPLE_PER_TICK,
-    );
-    const byPerson = new Map<string, MentionEmailRecord[]>();
-    for (const row of claimed) {
-      byPerson.set(row.userId, [...(byPerson.get(row.userId) ?? []), row]);
-    }
-    for (const [userId, rows] of byPerson) {
-      if (this.stopped) return;
-      await this.deliver(userId, rows);
+    for (let n = 0; n < PEOPLE_PER_TICK && !this.stopped; n++) {
+      const now = this.now();
+      const claimed = await this.storage.mentionEmails.claimDue(
+        now,
+        { token: this.token, until: now + this.config.leaseMs },
+        1,
+      );
+      const userId = claimed[0]?.userId;
+      if (userId === undefined) return;
+      await this.deliver(
+        userId,
+        claimed.filter((row) => row.userId === userId),
+      );
     }
   }
 
