@@ -58,12 +58,13 @@ export function prepareJournalAppend(db: Database.Database): AppendJournal {
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
 
-  const lockedOf = db.prepare<[string, string], { document_id: string }>(
-    `SELECT document_id FROM document_lifecycle
-     WHERE document_id IN (SELECT value FROM json_each(?))
-       AND status IN (SELECT value FROM json_each(?))`,
+  // One primary-key read per document of the batch (about a microsecond each). A single
+  // query over both lists as JSON took SQLite's planner to a scan of every document's
+  // status: 0.3 ms per commit with a thousand documents, on the path of every edit.
+  const statusOf = db.prepare<[string], { status: string }>(
+    'SELECT status FROM document_lifecycle WHERE document_id = ?',
   );
-  const lockingStatuses = JSON.stringify(textLockingStatuses);
+  const locking = new Set<string>(textLockingStatuses);
 
   // Each ledger entry names its own document: one batch may span several.
   const writeLedger = (ledger: LedgerEntries) => {
@@ -92,8 +93,8 @@ export function prepareJournalAppend(db: Database.Database): AppendJournal {
   const append = db.transaction(
     (rows: readonly JournalRow[], clientIds: readonly ClientIdOwner[], ledger?: LedgerEntries) => {
       const documents = documentsOf(rows, clientIds, ledger);
-      const locked = lockedOf.all(JSON.stringify(documents), lockingStatuses);
-      if (locked.length > 0) throw new DocumentLocked(new Set(locked.map((r) => r.document_id)));
+      const locked = documents.filter((d) => locking.has(statusOf.get(d)?.status ?? ''));
+      if (locked.length > 0) throw new DocumentLocked(new Set(locked));
       if (ledger) writeLedger(ledger);
       for (const c of clientIds) {
         insertClientId.run(
