@@ -91,8 +91,12 @@ export function prepareJournalAppend(db: Database.Database): AppendJournal {
   };
 
   const append = db.transaction(
-    (rows: readonly JournalRow[], clientIds: readonly ClientIdOwner[], ledger?: LedgerEntries) => {
-      const documents = documentsOf(rows, clientIds, ledger);
+    (
+      documents: readonly string[],
+      rows: readonly JournalRow[],
+      clientIds: readonly ClientIdOwner[],
+      ledger?: LedgerEntries,
+    ) => {
       const locked = documents.filter((d) => locking.has(statusOf.get(d)?.status ?? ''));
       if (locked.length > 0) throw new DocumentLocked(new Set(locked));
       if (ledger) writeLedger(ledger);
@@ -121,8 +125,9 @@ export function prepareJournalAppend(db: Database.Database): AppendJournal {
   // would read, then fail to write if another connection committed meanwhile).
   return (rows, clientIds, ledger) => {
     // A flush that only confirms writes nothing: no transaction, no lock taken.
-    if (documentsOf(rows, clientIds, ledger).length === 0) return;
-    append.immediate(rows, clientIds, ledger);
+    const documents = documentsOf(rows, clientIds, ledger);
+    if (documents.length === 0) return;
+    append.immediate(documents, rows, clientIds, ledger);
   };
 }
 
