@@ -9,6 +9,8 @@ export default defineConfig({
       'bench/src/**/*.test.ts',
     ],
     environment: 'node',
+    // Removes the run's temporary data directories when it ends (see the file).
+    globalSetup: ['server/src/test/globalTempDir.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     // Integration tests start real servers on loopback; two cores, so keep parallelism modest.

@@ -5,6 +5,10 @@ import { defineConfig } from '@playwright/test';
 // Overridable so two checkouts on one machine can run their e2e at the same time.
 const PORT = Number(process.env.CHORUS_E2E_PORT ?? 3117);
 const origin = `http://localhost:${PORT}`;
+// A fresh data directory per run, so every run starts with no accounts. Kept in the
+// environment because Playwright loads this file again in its worker, and the teardown
+// that removes it must see the same path.
+process.env.CHORUS_E2E_DATA_DIR ??= path.join(os.tmpdir(), `chorus-e2e-${Date.now()}`);
 
 export default defineConfig({
   testDir: 'tests',
@@ -15,6 +19,7 @@ export default defineConfig({
   timeout: 120_000,
   expect: { timeout: 10_000 },
   // The JSON report feeds the repository's one-line test summary (scripts/testSummary.mjs).
+  globalTeardown: './globalTeardown.ts',
   reporter: [['list'], ['json', { outputFile: '../test-results/e2e.json' }]],
   use: {
     baseURL: origin,
@@ -43,8 +48,7 @@ export default defineConfig({
     env: {
       PORT: String(PORT),
       CHORUS_ORIGIN: origin,
-      // A fresh data directory per run, so every run starts with no accounts.
-      CHORUS_DATA_DIR: path.join(os.tmpdir(), `chorus-e2e-${Date.now()}`),
+      CHORUS_DATA_DIR: process.env.CHORUS_E2E_DATA_DIR,
       CHORUS_LOG: 'silent',
     },
   },

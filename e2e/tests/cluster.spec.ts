@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,6 +31,7 @@ test.describe('two server processes sharing PostgreSQL, joined through Redis', (
   let redis: TestRedis;
   const servers: ChildServer[] = [];
   const urls: string[] = [];
+  const dataDirs: string[] = [];
 
   test.beforeAll(async () => {
     test.setTimeout(120_000);
@@ -39,6 +41,7 @@ test.describe('two server processes sharing PostgreSQL, joined through Redis', (
       const port = await freePort();
       const origin = `http://localhost:${port}`;
       const dataDir = path.join(os.tmpdir(), `chorus-e2e-cluster-${Date.now()}-${i}`);
+      dataDirs.push(dataDir);
       servers.push(
         await startChildServer(port, dataDir, {
           CHORUS_ORIGIN: origin,
@@ -55,6 +58,7 @@ test.describe('two server processes sharing PostgreSQL, joined through Redis', (
     await Promise.all(servers.map((s) => s.exited));
     await redis?.stop();
     postgres?.stop();
+    for (const dir of dataDirs) fs.rmSync(dir, { recursive: true, force: true });
   });
 
   test('a patient on one process and a clinician on the other write together, live', async ({

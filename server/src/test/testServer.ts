@@ -8,8 +8,9 @@ import { type RunningServer, startServer } from '../server.ts';
 /** The site origin test servers are configured with; clients send it as their Origin. */
 export const TEST_ORIGIN = 'http://localhost:3000';
 
+/** A fresh directory under the run's temporary folder (removed when the run ends). */
 export function tempDir(prefix = 'chorus-test-'): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  return fs.mkdtempSync(path.join(process.env.CHORUS_TEST_TMP ?? os.tmpdir(), prefix));
 }
 
 export function testConfig(overrides: Record<string, string> = {}): Config {
