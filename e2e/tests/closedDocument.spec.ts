@@ -142,6 +142,11 @@ test('closing a document makes its text read-only for everyone, live, until an o
     await expect(clinician.page.getByRole('alert')).toContainText(
       'The document has been reopened.',
     );
+    // Reopening changes nobody's access, so nothing says it did (the page's check of what
+    // the clinician may do is a quiet status, not an alert).
+    await expect(
+      clinician.page.getByRole('alert').filter({ hasText: 'Your access to this document' }),
+    ).toHaveCount(0);
     await expect(mine.editor).toContainText(unsent);
     await expect(mine.editor).toHaveAttribute('aria-readonly', 'true');
     await expectNoAxeViolations(clinician.page, 'reopened with refused words on screen');

@@ -275,7 +275,16 @@ function DocumentWorkspace({
       </p>
       <WordDownload documentId={document.id} />
       {reason ? <p className="document-page__permission">{reason}</p> : null}
-      {notice.kind === 'none' ? null : <AccessAlert notice={notice} onRetry={recheck} />}
+      {/* Not an alert: the server also sends a connection away when the document is only
+          closed or reopened, and the answer may show nothing changed for this person. */}
+      {notice.kind === 'checking' ? (
+        <p className="access-checking" role="status">
+          Checking what you can do in this document…
+        </p>
+      ) : null}
+      {notice.kind === 'none' || notice.kind === 'checking' ? null : (
+        <AccessAlert notice={notice} onRetry={recheck} />
+      )}
       {canEdit ? (
         <RenameForm
           key={`rename-${generation}`}
@@ -309,7 +318,6 @@ function AccessAlert({ notice, onRetry }: { notice: AccessNotice; onRetry: () =>
       <p>
         <strong>Your access to this document changed.</strong>
       </p>
-      {notice.kind === 'checking' ? <p>Checking what you can do now…</p> : null}
       {notice.kind === 'changed' ? <p>{nowAllowed(notice.permission)}</p> : null}
       {notice.kind === 'gone' ? (
         <>
