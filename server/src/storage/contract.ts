@@ -9,6 +9,7 @@ import type {
   LedgerEntries,
   LifecycleRecord,
   Storage,
+  VersionRecord,
 } from './types.ts';
 
 const bytes = (...b: number[]) => new Uint8Array(b);
@@ -188,6 +189,34 @@ export function storageContract(name: string, open: () => Promise<Storage>): voi
       await s.documents.rename('d1aaaaaaaaaaaaaaaaaaaaaa', 'New title', 5);
       expect((await s.documents.get('d1aaaaaaaaaaaaaaaaaaaaaa'))?.title).toBe('New title');
       expect((await s.documents.listForWorkspace('w1aaaaaaaaaaaaaaaaaaaaaa')).length).toBe(1);
+      await s.close();
+    });
+
+    it('keeps versions: listed newest first, read with their state, the latest of a kind, removed one by one', async () => {
+      const s = await setup();
+      const d = 'd1aaaaaaaaaaaaaaaaaaaaaa';
+      const version = (id: string, kind: VersionRecord['kind'], createdAt: number) => ({
+        id,
+        documentId: d,
+        kind,
+        label: `label ${id}`,
+        createdBy: 'u1aaaaaaaaaaaaaaaaaaaaaa',
+        createdAt,
+        state: bytes(createdAt % 256, 9),
+      });
+      await s.versions.create(version('v1', 'named', 1_000));
+      await s.versions.create(version('v2', 'backup', 2_000));
+      await s.versions.create(version('v3', 'named', 3_000));
+      expect((await s.versions.list(d)).map((v) => v.id)).toEqual(['v3', 'v2', 'v1']);
+      expect(await s.versions.get(d, 'v2')).toEqual(version('v2', 'backup', 2_000));
+      expect(await s.versions.get('d-other', 'v2')).toBeNull();
+      expect((await s.versions.latest(d, 'named'))?.id).toBe('v3');
+      await s.versions.remove(d, 'v2');
+      await s.versions.remove('d-other', 'v1'); // another document's id: nothing happens
+      await s.versions.remove(d, 'v-unknown');
+      expect((await s.versions.list(d)).map((v) => v.id)).toEqual(['v3', 'v1']);
+      expect(await s.versions.get(d, 'v2')).toBeNull();
+      expect(await s.versions.latest(d, 'backup')).toBeNull();
       await s.close();
     });
 

@@ -283,6 +283,8 @@ export interface VersionStore {
     documentId: string,
     kind: VersionRecord['kind'],
   ): Promise<Omit<VersionRecord, 'state'> | null>;
+  /** Removes one version (the backup of a restore that was refused); unknown ids are ignored. */
+  remove(documentId: string, id: string): Promise<void>;
 }
 
 export interface AuditStore {

@@ -1135,6 +1135,14 @@ export class Room {
             this.requestFlush(this);
           } else if (peer.identity.textLocked) {
             // Its copy now holds content the document lacks: see `recheckAccess` on reopening.
+            if (!peer.refusedChanges) {
+              this.logger.log('info', 'sync.refused_locked', {
+                documentId: this.documentId,
+                accountId: peer.identity.userId,
+                type: message.kind,
+                bytes: message.update.byteLength,
+              });
+            }
             peer.refusedChanges = true;
           }
           return;

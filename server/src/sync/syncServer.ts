@@ -180,6 +180,28 @@ export class SyncServer {
     // Shutting down: no document is loaded for a connection that is told to come back.
     if (this.#closing) peer.close(CloseCode.serviceRestart, 'server restarting');
     else attach();
+    // Frames that came while the connection's access was being re-checked, handed to its
+    // room once the answer is in (a room it joins later takes them itself, see `join`).
+    const release = (): void => {
+      const held = peer.queue;
+      peer.queue = [];
+      for (const frame of held) {
+        if (peer.closed || !room) break;
+        room.handleFrame(peer, frame);
+      }
+    };
+    let releaseScheduled = false;
+    const releaseAfterCheck = (): void => {
+      if (releaseScheduled || !peer.checking) return;
+      releaseScheduled = true;
+      void peer.checking.then(() => {
+        releaseScheduled = false;
+        if (peer.closed || !room) return;
+        // Checked again meanwhile: wait for that answer too.
+        if (peer.checking) releaseAfterCheck();
+        else release();
+      });
+    };
     return {
       receive: (frame) => {
         // Shutting down: what arrived before is committed; clients resend the rest.
@@ -189,16 +211,21 @@ export class SyncServer {
           peer.close(CloseCode.rateLimited, 'too many messages; slow down');
           return;
         }
-        if (room) {
-          room.handleFrame(peer, frame);
+        // Being re-checked (its access changed, or the document was closed or reopened):
+        // what it sends waits for the answer, so an edit typed just after a reopening is
+        // judged by what its person may do now, not refused as if it were still closed.
+        if (room && !peer.checking) {
+          if (peer.queue.length > 0) release(); // held ones first, in order
+          if (!peer.closed) room.handleFrame(peer, frame);
           return;
         }
-        // Still loading: keep a bounded queue and never answer before the load finishes.
+        // Still loading, or being re-checked: a bounded queue, never answered before.
         if (peer.queue.length >= this.options.maxQueuedFrames) {
           peer.close(CloseCode.rateLimited, 'too many messages before the document loaded');
           return;
         }
         peer.queue.push(frame);
+        if (room) releaseAfterCheck();
       },
       reject: (code, reason) => {
         this.logger.log('warn', 'sync.bad_message', {

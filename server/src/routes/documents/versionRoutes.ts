@@ -108,11 +108,22 @@ export const versionRoutes = new Hono<AppEnv>()
     const versionDoc = new Y.Doc();
     Y.applyUpdate(versionDoc, version.state);
     const { build, sources } = restoreUpdate(versionDoc, current.index);
-    await live.applyServerEdit(
-      document.id,
-      { accountId: user.id, participantRole: membership.participantRole },
-      build,
-      sources,
-    );
+    try {
+      await live.applyServerEdit(
+        document.id,
+        { accountId: user.id, participantRole: membership.participantRole },
+        build,
+        sources,
+      );
+    } catch (error) {
+      // Refused because the document was closed meanwhile (409, see `LiveDocuments`):
+      // nothing was stored, so a version saying "Before restoring …" would describe a
+      // restore that never happened. After any other failure the restore may have been
+      // stored, and its backup is the way to undo it.
+      if (error instanceof AppError && error.id === ErrorId.conflict) {
+        await storage.versions.remove(document.id, backup.id);
+      }
+      throw error;
+    }
     return c.json({ restored: version.id, backup: backup.id });
   });

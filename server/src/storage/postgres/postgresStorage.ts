@@ -864,6 +864,12 @@ function postgresStorage(pool: pg.Pool, lock: ProcessLock): Storage {
         );
         return r ? toVersionMeta(r) : null;
       },
+      async remove(documentId, id) {
+        await pool.query('DELETE FROM versions WHERE document_id = $1 AND id = $2', [
+          documentId,
+          id,
+        ]);
+      },
     },
     audit: {
       async append(e) {

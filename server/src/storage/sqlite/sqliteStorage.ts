@@ -621,6 +621,9 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
         const r = stmt.latestVersion.get(documentId, kind);
         return r ? toVersionMeta(r) : null;
       },
+      async remove(documentId, id) {
+        db.prepare('DELETE FROM versions WHERE document_id = ? AND id = ?').run(documentId, id);
+      },
     },
     audit: {
       async append(e) {

@@ -155,6 +155,38 @@ describe('a closed document', () => {
     expect(watcher.text()).not.toContain('refused while closed');
   });
 
+  it('an edit sent while the reopening is being re-checked waits for the answer: applied, relayed, its sender kept on', async () => {
+    const documentId = await plan();
+    const o = connect(documentId, owner);
+    const watcher = connect(documentId, patient);
+    await Promise.all([waitSynced(o), waitSynced(watcher)]);
+    const codes = closeCodes(o);
+    await closePlan(server.url, owner, documentId);
+    await relocked(documentId, owner, true);
+
+    // The re-check after the reopening answers slowly, so the edit below (sent as soon as
+    // the reopening answers) reaches the server while its connection is being checked.
+    const sync = server.sync;
+    const recheck = sync.recheckAccess;
+    sync.recheckAccess = (change, resolve) =>
+      recheck.call(sync, change, async (...args) => {
+        const answer = await resolve(...args);
+        await new Promise((r) => setTimeout(r, 500));
+        return answer;
+      });
+    try {
+      await reopenPlan(server.url, owner, documentId);
+      appendParagraph(o.doc, 'typed the moment it reopened');
+      await relocked(documentId, owner, false);
+    } finally {
+      sync.recheckAccess = recheck;
+    }
+    await eventually(() => expect(watcher.text()).toContain('typed the moment it reopened'));
+    await eventually(() => expect(o.saved()).toBe(o.sent()));
+    expect(codes).toEqual([]);
+    expect(o.generation()).toBe(1);
+  });
+
   it('refuses writes to the text over HTTP with 409 and says how to reopen it; comments go on', async () => {
     const documentId = await plan();
     const e = connect(documentId, editor);

@@ -248,6 +248,62 @@ describe.each(backends)('an edit in the closing’s window ($name)', ({ name, en
     await eventually(() => expect(fresh.text()).toContain('and ask about dizziness'));
   });
 
+  it('a version restored after its check but before its commit gets 409, changes nothing and leaves no backup', async () => {
+    const documentId = await plan();
+    const e = connect(documentId, editor);
+    await waitSynced(e);
+    appendParagraph(e.doc, 'Agreed aim: fewer falls');
+    await eventually(() => expect(e.saved()).toBe(e.sent()));
+    const saved = await call(server.url, 'POST', `/documents/${documentId}/versions`, {
+      cookie: editor.cookie,
+      body: { label: 'Agreed at workshop 3' },
+    });
+    expect(saved.status).toBe(201);
+    appendParagraph(e.doc, 'Added after the workshop');
+    await eventually(() => expect(e.saved()).toBe(e.sent()));
+    const rowsBefore = await server.storage.journal.countRows(documentId);
+
+    // As for the suggestion above: the restore's check reads the status as it was, and the
+    // closing is written as that check returns.
+    const lifecycles = server.storage.lifecycles;
+    const get = lifecycles.get;
+    const asItWas = await get.call(lifecycles, documentId);
+    let closing: Promise<LifecycleRecord> | null = null;
+    lifecycles.get = async (id) => {
+      if (id !== documentId) return get.call(lifecycles, id);
+      closing ??= closeBehindTheServersBack(documentId, asItWas);
+      await closing;
+      return asItWas;
+    };
+    let restore: Awaited<ReturnType<typeof call>>;
+    try {
+      restore = await call(
+        server.url,
+        'POST',
+        `/documents/${documentId}/versions/${saved.json.version.id}/restore`,
+        { cookie: editor.cookie },
+      );
+    } finally {
+      lifecycles.get = get;
+    }
+    expect(closing).not.toBeNull();
+    expect(restore.status).toBe(409);
+    expect(restore.json.error.message).toBe(closedTextProblem);
+    await settle();
+
+    expect(await server.storage.journal.countRows(documentId)).toBe(rowsBefore);
+    const fresh = connect(documentId, owner);
+    await waitSynced(fresh);
+    expect(fresh.text()).toContain('Added after the workshop');
+    // No "Before restoring …" version for a restore that did not happen.
+    const versions = await call(server.url, 'GET', `/documents/${documentId}/versions`, {
+      cookie: editor.cookie,
+    });
+    expect(versions.json.versions.map((v: { label: string }) => v.label)).toEqual([
+      'Agreed at workshop 3',
+    ]);
+  });
+
   // Only PostgreSQL has several writers to serialise (SQLite has one, by construction).
   if (name !== 'PostgreSQL') return;
   it('a closing that commits while the journal’s commit waits for it is seen by that commit', async () => {
