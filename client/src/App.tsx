@@ -3,6 +3,7 @@ import { ApiError } from './api/http.ts';
 import { AccountPage } from './features/account/AccountPage.tsx';
 import { AuditPage } from './features/audit/AuditPage.tsx';
 import { signOut } from './features/auth/authApi.ts';
+import { ConfirmEmailPage } from './features/auth/ConfirmEmailPage.tsx';
 import { SignInPage } from './features/auth/SignInPage.tsx';
 import { SignUpPage } from './features/auth/SignUpPage.tsx';
 import { useAuth } from './features/auth/useAuth.ts';
@@ -99,6 +100,8 @@ function Page({ route }: { route: Route }) {
       return <HomePage />;
     case 'account':
       return <AccountPage />;
+    case 'confirmEmail':
+      return <ConfirmEmailPage />;
     case 'invite':
       return <InvitePage key={route.token} token={route.token} />;
     case 'workspace':

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { ErrorId } from '@chorus/shared';
+import { CONFIRM_EMAIL_PATH, ErrorId } from '@chorus/shared';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
@@ -24,6 +24,7 @@ import { lifecycleRoutes } from './routes/documents/lifecycleRoutes.ts';
 import { versionRoutes } from './routes/documents/versionRoutes.ts';
 import { healthRoutes } from './routes/health/healthRoutes.ts';
 import { inviteRoutes } from './routes/invites/inviteRoutes.ts';
+import { emailConfirmationRoutes } from './routes/me/emailConfirmationRoutes.ts';
 import { notificationRoutes } from './routes/me/notificationRoutes.ts';
 import { preferenceRoutes } from './routes/me/preferenceRoutes.ts';
 import { memberRoutes } from './routes/members/memberRoutes.ts';
@@ -65,6 +66,7 @@ export function createApp(services: Services) {
   api.route('/account', accountRoutes);
   api.route('/me', notificationRoutes);
   api.route('/me', preferenceRoutes);
+  api.route('/me', emailConfirmationRoutes);
   api.route('/workspaces', workspaceRoutes);
   api.route('/workspaces', memberRoutes);
   api.route('/workspaces', auditRoutes);
@@ -92,6 +94,13 @@ export function createApp(services: Services) {
     const root = path.relative(process.cwd(), staticDir) || '.';
     app.use('/assets/*', serveStatic({ root }));
     app.get('/favicon.svg', serveStatic({ root }));
+    // The confirmation page's address holds a token until its script takes it out: no
+    // request the page makes (its scripts, styles, the API) may carry that address as the
+    // Referer, so this page alone says no-referrer (stricter than the site's same-origin).
+    app.get(CONFIRM_EMAIL_PATH, (c) => {
+      c.header('Referrer-Policy', 'no-referrer');
+      return c.html(indexHtml);
+    });
     // Every other GET is a client-side route: answer with the app shell.
     app.get('*', (c) => c.html(indexHtml));
   }

@@ -91,7 +91,10 @@ export function mailbox(value: string): { name: string | null; address: string }
   return { name: named?.[1]?.trim() ?? null, address };
 }
 
-/** How mention emails are sent; null when CHORUS_SMTP_URL is unset (no email at all). */
+/**
+ * How emails (mentions, address confirmations) are sent; null when CHORUS_SMTP_URL is unset
+ * (no email at all).
+ */
 export interface MailConfig {
   /** Holds the SMTP password: never logged. */
   smtpUrl: string;
@@ -111,6 +114,18 @@ export interface MailConfig {
    * this one after a restart) may claim it again.
    */
   leaseMs: number;
+  /** How long a link in a confirmation email works. */
+  confirmationTtlMs: number;
+  /**
+   * How many confirmation emails one account may be sent: each goes to an address that may
+   * not be the person's, so a few, however often they ask.
+   */
+  confirmationLimits: readonly { windowMs: number; max: number }[];
+  /**
+   * How long the mentions of someone whose address is not confirmed wait for them to
+   * confirm it before they are passed over (see MentionMailer).
+   */
+  unconfirmedWaitMs: number;
 }
 
 export interface Config {
@@ -246,6 +261,13 @@ function mailConfigOf(e: z.infer<typeof configSchema>, origin: string): MailConf
     retryBaseMs: 30_000,
     maxAttempts: 8,
     leaseMs: 5 * 60_000,
+    confirmationTtlMs: 24 * 3600_000,
+    confirmationLimits: [
+      { windowMs: 60_000, max: 1 },
+      { windowMs: 3600_000, max: 5 },
+      { windowMs: 24 * 3600_000, max: 10 },
+    ],
+    unconfirmedWaitMs: 7 * 24 * 3600_000,
   };
 }
 

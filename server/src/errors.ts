@@ -11,6 +11,7 @@ const statusOf: Record<ErrorId, ContentfulStatusCode> = {
   [ErrorId.tooManyRequests]: 429,
   [ErrorId.crossSite]: 403,
   [ErrorId.internal]: 500,
+  [ErrorId.unavailable]: 503,
 };
 
 /** The one error type routes throw; `app.ts` maps it to `{ error: { id, message } }`. */

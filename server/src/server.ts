@@ -11,7 +11,6 @@ import { type Config, ConfigError } from './config.ts';
 import { AppError } from './errors.ts';
 import type { Logger } from './logger.ts';
 import { MentionMailer } from './mail/mentionMailer.ts';
-import { smtpTransport } from './mail/transport.ts';
 import { ACCEPTING_GRACE_MS, settleLeftPending } from './services/acceptances.ts';
 import type { AccessChange } from './services/accessEvents.ts';
 import { DocumentNotices } from './services/documentNotices.ts';
@@ -215,9 +214,10 @@ export async function startServer(
   sessionExpiry.start();
   // Every process looks at the outbox; its claims keep two from sending one email. What was
   // due while no process ran is sent at the first look after start.
-  const mailer = config.mail
-    ? new MentionMailer(storage, config.mail, smtpTransport(config.mail), logger)
-    : null;
+  const mailer =
+    config.mail && services.mailTransport
+      ? new MentionMailer(storage, config.mail, services.mailTransport, logger)
+      : null;
   mailer?.start();
   // Announcements made while Redis was away are lost: read the edits from the journal, and
   // check every connection's access and session again (a change may not have reached us).
@@ -256,6 +256,10 @@ export async function startServer(
         services.people.close();
         await sessionExpiry.stop();
         await mailer?.stop();
+        // Confirmation emails still being sent after a sign-up go out before the mail
+        // server's connection closes.
+        await services.emailConfirmations.settled();
+        services.mailTransport?.close();
         await sync.shutdown();
         await closingHandshakes(wss.clients, CLOSE_GRACE_MS);
         for (const ws of wss.clients) ws.terminate();

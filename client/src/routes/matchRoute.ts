@@ -1,8 +1,11 @@
+import { CONFIRM_EMAIL_PATH } from '@chorus/shared';
+
 export type Route =
   | { name: 'home' }
   | { name: 'signIn' }
   | { name: 'signUp' }
   | { name: 'account' }
+  | { name: 'confirmEmail' }
   | { name: 'invite'; token: string }
   | { name: 'workspace'; workspaceId: string }
   | { name: 'audit'; workspaceId: string }
@@ -49,6 +52,7 @@ export function matchRoute(pathname: string): Route {
   if (path === '/signin') return { name: 'signIn' };
   if (path === '/signup') return { name: 'signUp' };
   if (path === '/account') return { name: 'account' };
+  if (path === CONFIRM_EMAIL_PATH) return { name: 'confirmEmail' };
   for (const { pattern, make } of patterns) {
     const found = pattern.exec(path);
     if (found?.[1]) return make(decodeURIComponent(found[1]));
@@ -61,7 +65,10 @@ export function isPublicRoute(route: Route): boolean {
   return route.name === 'signIn' || route.name === 'signUp';
 }
 
-/** Pages anyone may see, signed in or not (an invite explains itself before sign-in). */
+/**
+ * Pages anyone may see, signed in or not (an invite explains itself before sign-in; an
+ * emailed link confirms an address in whatever browser it is opened).
+ */
 export function isOpenRoute(route: Route): boolean {
-  return route.name === 'invite' || route.name === 'notFound';
+  return route.name === 'invite' || route.name === 'confirmEmail' || route.name === 'notFound';
 }

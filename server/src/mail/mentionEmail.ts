@@ -1,4 +1,5 @@
 import { EMAIL_PREFERENCES_PATH, threadPath } from '@chorus/shared';
+import { escapeHtml, oneLine } from './escape.ts';
 
 /** One mention as its email tells of it: who, where, and the link. Never the comment's words. */
 export interface MentionToTell {
@@ -14,14 +15,6 @@ export interface MentionEmail {
   text: string;
   html: string;
 }
-
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-
-/**
- * Names and titles are people's own words: in the subject and the plain text they are kept
- * to one line (a title cannot start a line of its own that looks like a link or a header).
- */
-const oneLine = (s: string) => s.replace(/[\r\n\t\u2028\u2029]+/g, ' ').trim();
 
 /**
  * The email telling `recipientName` of their unread mentions. It says who mentioned them,

@@ -6,6 +6,7 @@ import * as Y from 'yjs';
 import { type Config, loadConfig } from '../config.ts';
 import { type Logger, memoryLogger } from '../logger.ts';
 import { type RunningServer, startServer } from '../server.ts';
+import { confirmAddress, otherMails } from '../test/confirmations.ts';
 import { buildUser, call, type TestUser } from '../test/factories.ts';
 import { startTestPostgres, type TestPostgres } from '../test/postgres.ts';
 import { startTestRedis, type TestRedis } from '../test/redis.ts';
@@ -62,9 +63,13 @@ describe('mention emails', () => {
   let workspaceId: string;
   let documentId: string;
 
-  /** A new member of the workspace, as a commenter: each test mentions its own person. */
+  /**
+   * A new member of the workspace, as a commenter, with their address confirmed (only
+   * confirmed addresses are emailed): each test mentions its own person.
+   */
   const member = async (name: string) => {
     const person = await buildUser(server.url, name);
+    await confirmAddress(smtp, server.url, person.email);
     const added = await call(server.url, 'POST', `/workspaces/${workspaceId}/members`, {
       body: { email: person.email, permission: 'commenter', participantRole: 'patient' },
       cookie: owner.cookie,
@@ -126,9 +131,9 @@ describe('mention emails', () => {
     const started = Date.now();
     const threadId = await openThread(clinician, [pat.id]);
     await pause(DELAY_MS / 3);
-    expect(smtp.to(pat.email)).toEqual([]);
+    expect(otherMails(smtp, pat.email)).toEqual([]);
     const [email] = await eventually(() => {
-      const got = smtp.to(pat.email);
+      const got = otherMails(smtp, pat.email);
       if (got.length === 0) throw new Error('no email yet');
       return got;
     }, 15_000);
@@ -147,8 +152,8 @@ describe('mention emails', () => {
     }
     // Once only, and nobody else was emailed about it (not the author).
     await pause(500);
-    expect(smtp.to(pat.email)).toHaveLength(1);
-    expect(smtp.to(clinician.email)).toEqual([]);
+    expect(otherMails(smtp, pat.email)).toHaveLength(1);
+    expect(otherMails(smtp, clinician.email)).toEqual([]);
   });
 
   it('puts two mentions close together in one email', async () => {
@@ -167,7 +172,7 @@ describe('mention emails', () => {
     const [first, second] = await mentionIds(pat);
     await settled(pat, first ?? '');
     await settled(pat, second ?? '');
-    const got = smtp.to(pat.email);
+    const got = otherMails(smtp, pat.email);
     expect(got).toHaveLength(1);
     expect(got[0]?.subject).toBe('You were mentioned 2 times in Chorus');
     expect(got[0]?.text).toContain('Cleo Clinician mentioned you');
@@ -185,7 +190,7 @@ describe('mention emails', () => {
     });
     expect(read.json.marked).toBe(1);
     expect(await settled(pat, id ?? '')).toBe('dropped');
-    expect(smtp.to(pat.email)).toEqual([]);
+    expect(otherMails(smtp, pat.email)).toEqual([]);
   });
 
   it('sends nothing to someone who turned these emails off, and again once they turn them on', async () => {
@@ -200,7 +205,7 @@ describe('mention emails', () => {
     await openThread(clinician, [pat.id]);
     const [id] = await mentionIds(pat);
     expect(await settled(pat, id ?? '')).toBe('dropped');
-    expect(smtp.to(pat.email)).toEqual([]);
+    expect(otherMails(smtp, pat.email)).toEqual([]);
     await call(server.url, 'PUT', '/me/preferences', {
       cookie: pat.cookie,
       body: { emailMentions: true },
@@ -208,7 +213,7 @@ describe('mention emails', () => {
     await openThread(clinician, [pat.id]);
     const [again] = await mentionIds(pat);
     expect(await settled(pat, again ?? '')).toBe('sent');
-    expect(smtp.to(pat.email)).toHaveLength(1);
+    expect(otherMails(smtp, pat.email)).toHaveLength(1);
   });
 
   it('sends nothing once the person may no longer read the document', async () => {
@@ -225,7 +230,7 @@ describe('mention emails', () => {
     );
     expect(removed.status).toBe(200);
     expect(await settled(pat, id ?? '')).toBe('dropped');
-    expect(smtp.to(pat.email)).toEqual([]);
+    expect(otherMails(smtp, pat.email)).toEqual([]);
   });
 
   it('sends nothing for a mention in a thread resolved or a comment deleted before the delay', async () => {
@@ -251,7 +256,7 @@ describe('mention emails', () => {
     );
     expect(await settled(pat, firstComment?.id ?? '')).toBe('dropped');
     expect(await settled(pat, deletedComment ?? '')).toBe('dropped');
-    expect(smtp.to(pat.email)).toEqual([]);
+    expect(otherMails(smtp, pat.email)).toEqual([]);
   });
 
   it('emails someone an edit adds, and not those already mentioned', async () => {
@@ -272,8 +277,8 @@ describe('mention emails', () => {
     expect(await settled(pat, commentId ?? '')).toBe('sent');
     expect(await settled(other, commentId ?? '')).toBe('sent');
     await pause(300);
-    expect(smtp.to(pat.email)).toHaveLength(1);
-    expect(smtp.to(other.email)).toHaveLength(1);
+    expect(otherMails(smtp, pat.email)).toHaveLength(1);
+    expect(otherMails(smtp, other.email)).toHaveLength(1);
   });
 
   it('retries while the mail server is down and delivers once when it is back', async () => {
@@ -293,7 +298,7 @@ describe('mention emails', () => {
     const [id] = await mentionIds(pat);
     expect(await settled(pat, id ?? '')).toBe('sent');
     await pause(500);
-    expect(smtp.to(pat.email)).toHaveLength(1);
+    expect(otherMails(smtp, pat.email)).toHaveLength(1);
   });
 
   it('gives up after a bounded number of tries and logs it', async () => {
@@ -313,7 +318,7 @@ describe('mention emails', () => {
     } finally {
       await smtp.up();
     }
-    expect(smtp.to(pat.email)).toEqual([]);
+    expect(otherMails(smtp, pat.email)).toEqual([]);
   });
 
   it('sends each email once when two server instances share the database', async () => {
@@ -334,7 +339,7 @@ describe('mention emails', () => {
         expect(await settled(p, id ?? '')).toBe('sent');
       }
       await pause(500);
-      for (const p of people) expect(smtp.to(p.email)).toHaveLength(1);
+      for (const p of people) expect(otherMails(smtp, p.email)).toHaveLength(1);
     } finally {
       await second.stop();
     }
@@ -349,6 +354,7 @@ describe('the outbox across a restart', () => {
     try {
       const owner = await buildUser(server.url, 'Olive Owner');
       const pat = await buildUser(server.url, 'Pat Patient');
+      await confirmAddress(smtp, server.url, pat.email);
       const ws = await call(server.url, 'POST', '/workspaces', {
         body: { name: 'Eye screening' },
         cookie: owner.cookie,
@@ -368,16 +374,16 @@ describe('the outbox across a restart', () => {
       expect(made.status).toBe(201);
       await server.stop();
       await pause(DELAY_MS + 200);
-      expect(smtp.to(pat.email)).toEqual([]);
+      expect(otherMails(smtp, pat.email)).toEqual([]);
       server = await startServer(mailConfig(smtp, dataDir), memoryLogger() as Logger);
       const got = await eventually(() => {
-        const mail = smtp.to(pat.email);
+        const mail = otherMails(smtp, pat.email);
         if (mail.length === 0) throw new Error('no email yet');
         return mail;
       }, 15_000);
       expect(got[0]?.subject).toBe('Olive Owner mentioned you in “Screening pathway”');
       await pause(500);
-      expect(smtp.to(pat.email)).toHaveLength(1);
+      expect(otherMails(smtp, pat.email)).toHaveLength(1);
     } finally {
       await server.stop();
       await smtp.stop();
@@ -430,6 +436,7 @@ describe('two processes sharing PostgreSQL, joined through Redis', () => {
     const people: TestUser[] = [];
     for (const name of ['Pax', 'Pru', 'Pol', 'Pim', 'Pia', 'Pem']) {
       const p = await buildUser(two.url, `${name} Patient`);
+      await confirmAddress(smtp, one.url, p.email);
       await call(one.url, 'POST', `/workspaces/${workspaceId}/members`, {
         body: { email: p.email, permission: 'commenter', participantRole: 'patient' },
         cookie: owner.cookie,
@@ -446,10 +453,11 @@ describe('two processes sharing PostgreSQL, joined through Redis', () => {
       expect(res.status).toBe(201);
     }
     await eventually(() => {
-      for (const p of people) if (smtp.to(p.email).length === 0) throw new Error('not yet');
+      for (const p of people)
+        if (otherMails(smtp, p.email).length === 0) throw new Error('not yet');
     }, 20_000);
     await pause(1000);
-    for (const p of people) expect(smtp.to(p.email)).toHaveLength(1);
+    for (const p of people) expect(otherMails(smtp, p.email)).toHaveLength(1);
   });
 });
 

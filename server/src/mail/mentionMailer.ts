@@ -30,19 +30,35 @@ export async function scheduleMentionEmails(
 }
 
 /** Why a mention due to be emailed was not: it is logged, never the comment itself. */
-type Passed = 'read' | 'gone' | 'resolved' | 'no_access' | 'email_off' | 'no_account';
+type Passed =
+  | 'read'
+  | 'gone'
+  | 'resolved'
+  | 'no_access'
+  | 'email_off'
+  | 'no_account'
+  | 'unconfirmed';
+
+/**
+ * How often waiting mentions of unconfirmed addresses are looked at (see `sendDue`): once a
+ * minute, or a tenth of the wait if that is shorter (tests set waits of a second).
+ */
+const UNCONFIRMED_SWEEP_MS = 60_000;
 
 /**
  * Sends the mention emails that fall due, from the outbox in the database. Every process
  * runs one; claims (a conditional update) keep two from sending the same email. Each email
  * is decided when sent: a mention read in Chorus meanwhile, deleted, in a resolved thread,
  * in a document the person may no longer read, or of someone who turned these emails off,
- * is passed over.
+ * is passed over. Only confirmed addresses are emailed: the mentions of someone who has not
+ * confirmed theirs are not claimed, and wait (still checked when sent) until they do, for
+ * `unconfirmedWaitMs` at most; then they are passed over.
  */
 export class MentionMailer {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private stopped = false;
+  private sweptAt = Number.NEGATIVE_INFINITY;
   /** This process's claims, so a restart's new claims are its own. */
   private readonly token = randomUUID();
 
@@ -65,12 +81,14 @@ export class MentionMailer {
     loop();
   }
 
-  /** Stops looking; an email being sent is finished (or its claim left to run out). */
+  /**
+   * Stops looking; an email being sent is finished (or its claim left to run out). The
+   * transport is the server's, closed by it.
+   */
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     await this.running;
-    this.transport.close();
   }
 
   /** Looks at the outbox once and sends what is due; one look at a time. */
@@ -89,6 +107,21 @@ export class MentionMailer {
    * their leases (another process would claim and send them again).
    */
   private async sendDue(): Promise<void> {
+    const started = this.now();
+    const sweepEvery = Math.min(UNCONFIRMED_SWEEP_MS, this.config.unconfirmedWaitMs / 10);
+    if (started - this.sweptAt >= sweepEvery) {
+      this.sweptAt = started;
+      const dropped = await this.storage.mentionEmails.dropUnconfirmed(
+        started - this.config.unconfirmedWaitMs,
+        started,
+      );
+      if (dropped > 0) {
+        this.logger.log('info', 'mail.mentions_passed_over', {
+          reasons: ['unconfirmed'],
+          count: dropped,
+        });
+      }
+    }
     for (let n = 0; n < PEOPLE_PER_TICK && !this.stopped; n++) {
       const now = this.now();
       const claimed = await this.storage.mentionEmails.claimDue(
@@ -120,11 +153,14 @@ export class MentionMailer {
       const why: Passed | MentionToTell =
         !user || user.deletedAt
           ? 'no_account'
-          : off
-            ? 'email_off'
-            : read.has(row.commentId)
-              ? 'read'
-              : await this.mentionNow(userId, row);
+          : // Claims take only confirmed addresses; this holds whatever changed since.
+            user.emailConfirmedAt == null
+            ? 'unconfirmed'
+            : off
+              ? 'email_off'
+              : read.has(row.commentId)
+                ? 'read'
+                : await this.mentionNow(userId, row);
       if (typeof why === 'string') passed.set(row.commentId, why);
       else told.push({ ...why, commentId: row.commentId });
     }

@@ -65,10 +65,11 @@ export async function deleteAccount(
   // whose sessions are never valid, rather than one it can open a session for.
   await storage.users.markDeleted(userId, now);
   await sessions.endAllForUser(userId);
-  // What they read, the emails waiting for them (their address is gone) and their choices
-  // are theirs alone, and go with the account.
+  // What they read, the emails waiting for them (their address is gone), the links that
+  // would confirm it, and their choices are theirs alone, and go with the account.
   await storage.mentionReads.eraseForUser(userId);
   await storage.mentionEmails.eraseForUser(userId);
+  await storage.emailConfirmations.eraseForUser(userId);
   await storage.preferences.eraseForUser(userId);
   for (const w of plan.alone) {
     for (const d of await storage.documents.listForWorkspace(w.id)) await live?.discard(d.id);

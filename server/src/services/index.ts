@@ -6,10 +6,12 @@ import { FailureThrottle, type Throttle } from '../auth/throttle.ts';
 import type { Config } from '../config.ts';
 import { AppError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
+import { type MailTransport, smtpTransport } from '../mail/transport.ts';
 import type { Storage } from '../storage/types.ts';
 import type { EditAuthor } from '../sync/types.ts';
 import { AccessEvents } from './accessEvents.ts';
 import { DocumentNotices } from './documentNotices.ts';
+import { EmailConfirmations } from './emailConfirmations.ts';
 import { PersonNotices } from './personNotices.ts';
 
 /** What the HTTP side may ask of the sync server (implemented by SyncServer). */
@@ -61,6 +63,10 @@ export interface Services {
   /** Notices for a person's notification streams (mentions); see server.ts for Redis. */
   people: PersonNotices;
   logger: Logger;
+  /** Sends email through the configured mail server; null when there is none. */
+  mailTransport: MailTransport | null;
+  /** Confirmation links for email addresses (sent only when `mailTransport` is set). */
+  emailConfirmations: EmailConfirmations;
   /** Set once the sync server exists (see server.ts). */
   live: LiveDocuments | null;
   /** Whether Redis joins this process to the others, when there are others (server.ts). */
@@ -68,10 +74,14 @@ export interface Services {
 }
 
 export function createServices(config: Config, storage: Storage, logger: Logger): Services {
+  // nodemailer connects only when it first sends, so this costs nothing until then.
+  const mailTransport = config.mail ? smtpTransport(config.mail) : null;
   return {
     config,
     storage,
     logger,
+    mailTransport,
+    emailConfirmations: new EmailConfirmations(storage, config.mail, mailTransport, logger),
     accessEvents: new AccessEvents(),
     notices: new DocumentNotices(),
     people: new PersonNotices(),

@@ -67,6 +67,38 @@ export async function seedWorkspace(
   }
 }
 
+/**
+ * Makes an account whose address is confirmed, as a link from a confirmation email does
+ * (`userId` may already exist: then only its address is confirmed).
+ */
+export async function confirmedUser(
+  storage: Storage,
+  userId: string,
+  email = `${userId}@example.org`,
+): Promise<void> {
+  if (!(await storage.users.findById(userId))) {
+    await storage.users.create({
+      id: userId,
+      name: userId,
+      email,
+      passwordHash: 'h',
+      createdAt: 0,
+      creditMode: 'full_name',
+      displayName: null,
+    });
+  }
+  const user = await storage.users.findById(userId);
+  const tokenHash = new TextEncoder().encode(`confirm ${userId}`);
+  const now = Date.now();
+  await storage.emailConfirmations.issue(
+    { tokenHash, userId, email: user?.email ?? email, createdAt: now, expiresAt: now + 1000 },
+    [],
+  );
+  if (!(await storage.emailConfirmations.consume(tokenHash, now))) {
+    throw new Error(`could not confirm ${userId}'s address`);
+  }
+}
+
 /** The storage contract: every backend runs this same suite, with its own factory. */
 export function storageContract(name: string, open: () => Promise<Storage>): void {
   describe(`storage contract: ${name}`, () => {
@@ -1387,6 +1419,9 @@ export function storageContract(name: string, open: () => Promise<Storage>): voi
           workspaceId: 'w1aaaaaaaaaaaaaaaaaaaaaa',
           documentIds: [doc],
         });
+        // Only people with a confirmed address are emailed.
+        await confirmedUser(storage, ann);
+        await confirmedUser(storage, bob);
         return storage;
       };
       const m = (userId: string, commentId: string) => ({ userId, commentId, documentId: doc });
@@ -1472,6 +1507,40 @@ export function storageContract(name: string, open: () => Promise<Storage>): voi
         await s.close();
       });
 
+      it('claims only the mentions of people whose address is confirmed; the others wait, then are passed over', async () => {
+        const s = await withDocument();
+        const cy = 'u3aaaaaaaaaaaaaaaaaaaaaa';
+        await s.users.create({
+          id: cy,
+          name: 'Cy',
+          email: 'cy@example.org',
+          passwordHash: 'h',
+          createdAt: 0,
+          creditMode: 'full_name',
+          displayName: null,
+        });
+        await s.mentionEmails.schedule([m(ann, 'c1'), m(cy, 'c2'), m(cy, 'c3')], 100);
+        await s.mentionEmails.schedule([m(cy, 'c4')], 5000);
+        const claimed = await s.mentionEmails.claimDue(200, { token: 'a', until: 1000 }, 10);
+        expect(claimed.map((r) => r.userId)).toEqual([ann]);
+        // Cy's wait, unclaimed: no attempt counted, nothing settled.
+        expect(await s.mentionEmails.claimDue(400, { token: 'b', until: 500 }, 10)).toEqual([]);
+        expect(await s.mentionEmails.stateOf(cy, 'c2')).toBe('pending');
+        // Passing over those that waited too long: only an unconfirmed person's, only due
+        // before the cut-off; a confirmed person's mention (ann's, claimed) is left alone.
+        expect(await s.mentionEmails.dropUnconfirmed(101, 600)).toBe(2);
+        expect(await s.mentionEmails.stateOf(cy, 'c2')).toBe('dropped');
+        expect(await s.mentionEmails.stateOf(cy, 'c4')).toBe('pending');
+        expect(await s.mentionEmails.stateOf(ann, 'c1')).toBe('pending');
+        await s.mentionEmails.settle(ann, ['c1'], 'a', { state: 'sent', at: 700 });
+        // Once Cy confirms, the one still waiting is claimed like anyone's.
+        await confirmedUser(s, cy);
+        const later = await s.mentionEmails.claimDue(5000, { token: 'c', until: 9000 }, 10);
+        expect(later.map((r) => [r.userId, r.commentId, r.attempts])).toEqual([[cy, 'c4', 1]]);
+        expect(await s.mentionEmails.dropUnconfirmed(10_000, 10_000)).toBe(0);
+        await s.close();
+      });
+
       it('goes with the person’s account and with the workspace', async () => {
         const s = await withDocument();
         await s.mentionEmails.schedule([m(ann, 'c1'), m(bob, 'c2')], 100);
@@ -1480,6 +1549,142 @@ export function storageContract(name: string, open: () => Promise<Storage>): voi
         expect(await s.mentionEmails.stateOf(bob, 'c2')).toBe('pending');
         await s.workspaces.erase('w1aaaaaaaaaaaaaaaaaaaaaa');
         expect(await s.mentionEmails.stateOf(bob, 'c2')).toBeNull();
+        await s.close();
+      });
+    });
+
+    describe('email confirmations', () => {
+      const ann = 'u1aaaaaaaaaaaaaaaaaaaaaa';
+      const hashOf = (n: number) => new Uint8Array(32).fill(n);
+      const token = (
+        n: number,
+        createdAt: number,
+        extra: { email?: string; userId?: string } = {},
+      ) => ({
+        tokenHash: hashOf(n),
+        userId: extra.userId ?? ann,
+        email: extra.email ?? 'ann@example.org',
+        createdAt,
+        expiresAt: createdAt + 1000,
+      });
+      const withAnn = async () => {
+        const storage = await open();
+        await seedWorkspace(storage, {
+          userId: ann,
+          workspaceId: 'w1aaaaaaaaaaaaaaaaaaaaaa',
+          documentIds: [],
+        });
+        return storage;
+      };
+      const confirmedAt = async (s: Storage, id = ann) =>
+        (await s.users.findById(id))?.emailConfirmedAt ?? null;
+
+      it('starts an account unconfirmed; a token confirms it once, and is then spent', async () => {
+        const s = await withAnn();
+        expect(await confirmedAt(s)).toBeNull();
+        expect(await s.emailConfirmations.issue(token(1, 100), [])).toEqual({ issued: true });
+        expect(await s.emailConfirmations.consume(hashOf(1), 500)).toEqual({
+          userId: ann,
+          email: 'ann@example.org',
+        });
+        expect(await confirmedAt(s)).toBe(500);
+        // Used: it does nothing a second time, and the first time stands.
+        expect(await s.emailConfirmations.consume(hashOf(1), 600)).toBeNull();
+        expect(await confirmedAt(s)).toBe(500);
+        await s.close();
+      });
+
+      it('refuses an unknown, expired or other-address token and changes nothing', async () => {
+        const s = await withAnn();
+        await s.emailConfirmations.issue(token(1, 100), []);
+        // Made for an address the account no longer has (sent before a change of address).
+        await s.emailConfirmations.issue(token(2, 100, { email: 'old@example.org' }), []);
+        expect(await s.emailConfirmations.consume(hashOf(9), 200)).toBeNull();
+        expect(await s.emailConfirmations.consume(hashOf(2), 200)).toBeNull();
+        // Expires at createdAt + 1000: not usable at that moment or after.
+        expect(await s.emailConfirmations.consume(hashOf(1), 1100)).toBeNull();
+        expect(await confirmedAt(s)).toBeNull();
+        await s.close();
+      });
+
+      it('lets only one of two uses at once succeed', async () => {
+        const s = await withAnn();
+        await s.emailConfirmations.issue(token(1, 100), []);
+        const results = await Promise.all([
+          s.emailConfirmations.consume(hashOf(1), 200),
+          s.emailConfirmations.consume(hashOf(1), 201),
+          s.emailConfirmations.consume(hashOf(1), 202),
+        ]);
+        expect(results.filter((r) => r !== null)).toHaveLength(1);
+        await s.close();
+      });
+
+      it('spends the account’s other tokens when one is used', async () => {
+        const s = await withAnn();
+        await s.emailConfirmations.issue(token(1, 100), []);
+        await s.emailConfirmations.issue(token(2, 200), []);
+        expect(await s.emailConfirmations.consume(hashOf(2), 300)).not.toBeNull();
+        expect(await s.emailConfirmations.consume(hashOf(1), 400)).toBeNull();
+        await s.close();
+      });
+
+      it('does not confirm a deleted account, whose confirmation goes with its address', async () => {
+        const s = await withAnn();
+        await confirmedUser(s, 'u2aaaaaaaaaaaaaaaaaaaaaa');
+        expect(await confirmedAt(s, 'u2aaaaaaaaaaaaaaaaaaaaaa')).not.toBeNull();
+        await s.users.markDeleted('u2aaaaaaaaaaaaaaaaaaaaaa', 50);
+        expect(await confirmedAt(s, 'u2aaaaaaaaaaaaaaaaaaaaaa')).toBeNull();
+        await s.emailConfirmations.issue(token(1, 100), []);
+        await s.users.markDeleted(ann, 150);
+        expect(await s.emailConfirmations.consume(hashOf(1), 200)).toBeNull();
+        expect(await confirmedAt(s)).toBeNull();
+        await s.close();
+      });
+
+      it('issues no more than the limits allow, per account, and says when the next may be', async () => {
+        const s = await withAnn();
+        await confirmedUser(s, 'u2aaaaaaaaaaaaaaaaaaaaaa');
+        const limits = [
+          { windowMs: 60, max: 1 },
+          { windowMs: 1000, max: 3 },
+        ];
+        expect(await s.emailConfirmations.issue(token(1, 100), limits)).toEqual({ issued: true });
+        expect(await s.emailConfirmations.issue(token(2, 159), limits)).toEqual({
+          issued: false,
+          retryAt: 160,
+        });
+        // Another account's count is its own.
+        const bobs = token(3, 159, { userId: 'u2aaaaaaaaaaaaaaaaaaaaaa', email: 'x@example.org' });
+        expect(await s.emailConfirmations.issue(bobs, limits)).toEqual({ issued: true });
+        expect(await s.emailConfirmations.issue(token(4, 160), limits)).toEqual({ issued: true });
+        expect(await s.emailConfirmations.issue(token(5, 300), limits)).toEqual({ issued: true });
+        // Three in the last 1000: the next once the first leaves the window.
+        expect(await s.emailConfirmations.issue(token(6, 900), limits)).toEqual({
+          issued: false,
+          retryAt: 1100,
+        });
+        // A refused one was not stored: it cannot be used.
+        expect(await s.emailConfirmations.consume(hashOf(6), 950)).toBeNull();
+        expect(await s.emailConfirmations.issue(token(7, 1100), limits)).toEqual({ issued: true });
+        await s.close();
+      });
+
+      it('lets two requests at once pass a limit only once', async () => {
+        const s = await withAnn();
+        const limits = [{ windowMs: 60_000, max: 1 }];
+        const results = await Promise.all(
+          [1, 2, 3].map((n) => s.emailConfirmations.issue(token(n, 100 + n), limits)),
+        );
+        expect(results.filter((r) => r.issued)).toHaveLength(1);
+        await s.close();
+      });
+
+      it('forgets a person’s tokens with their account', async () => {
+        const s = await withAnn();
+        await s.emailConfirmations.issue(token(1, 100), []);
+        await s.emailConfirmations.eraseForUser(ann);
+        expect(await s.emailConfirmations.consume(hashOf(1), 200)).toBeNull();
+        expect(await confirmedAt(s)).toBeNull();
         await s.close();
       });
     });

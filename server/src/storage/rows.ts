@@ -49,6 +49,7 @@ export interface UserRow {
   credit_mode: string;
   display_name: string | null;
   deleted_at: number | null;
+  email_confirmed_at: number | null;
 }
 export interface SessionRow {
   id: string;
@@ -125,6 +126,7 @@ export const toUser = (r: UserRow): UserRecord => ({
   creditMode: r.credit_mode as CreditMode,
   displayName: r.display_name,
   deletedAt: r.deleted_at ?? null,
+  emailConfirmedAt: r.email_confirmed_at ?? null,
 });
 export const toSession = (r: SessionRow): SessionRecord => ({
   id: r.id,

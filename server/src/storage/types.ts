@@ -42,6 +42,13 @@ export interface UserRecord {
   displayName: string | null;
   /** Set when the person deleted their account: it can never be signed in to again. */
   deletedAt?: number | null;
+  /**
+   * When the person proved, with a link sent to it, that `email` is theirs; null until
+   * then (accounts made before addresses were confirmed start unconfirmed). Chorus emails
+   * notifications only to a confirmed address. Nothing changes `email` but deletion (which
+   * clears this too); a change of address must clear it in the same write.
+   */
+  emailConfirmedAt?: number | null;
 }
 
 export interface SessionRecord {
@@ -889,7 +896,8 @@ export interface MentionEmailStore {
    * Claims, for `token` until `until`, every waiting mention of up to `limit` people who have
    * one due at `now` (so one person's mentions due together go in one email). A mention
    * claimed by someone else whose claim has not run out is never claimed; each claim counts
-   * an attempt. Returns what this call claimed.
+   * an attempt. Only people whose email address is confirmed are claimed: the mentions of
+   * anyone else wait (see `dropUnconfirmed`). Returns what this call claimed.
    */
   claimDue(
     now: number,
@@ -906,9 +914,59 @@ export interface MentionEmailStore {
     token: string,
     outcome: MentionEmailOutcome,
   ): Promise<number>;
+  /**
+   * Passes over (as 'dropped', at `at`) the waiting, unclaimed mentions due before `dueBefore`
+   * of people whose address is not confirmed: they waited for a confirmation that did not
+   * come. Returns how many.
+   */
+  dropUnconfirmed(dueBefore: number, at: number): Promise<number>;
   /** The state of one mention's email ('pending', 'sent', 'dropped', 'failed'), or null. */
   stateOf(userId: string, commentId: string): Promise<string | null>;
   /** Forgets a person's outbox (their account is deleted). */
+  eraseForUser(userId: string): Promise<void>;
+}
+
+/** One confirmation link's token, as stored: only its hash, never the token itself. */
+export interface EmailConfirmationRecord {
+  /** SHA-256 of the token in the link. */
+  tokenHash: Uint8Array;
+  userId: string;
+  /** The address the link was sent to: it confirms that address only. */
+  email: string;
+  createdAt: number;
+  expiresAt: number;
+}
+
+/** At most `max` confirmation emails to one account within any `windowMs`. */
+export interface SendLimit {
+  windowMs: number;
+  max: number;
+}
+
+/**
+ * Tokens of the links that confirm an email address (see `services/emailConfirmations.ts`).
+ * Each is tied to the account and the address it was sent to, used once, and expires.
+ */
+export interface EmailConfirmationStore {
+  /**
+   * Stores a new token unless the account was sent too many lately: for each limit, fewer
+   * than `max` tokens made in the `windowMs` before `record.createdAt`. Checked and written
+   * under one lock per account, so two requests at once cannot both pass a limit. When
+   * refused, `retryAt` is the earliest time another would be allowed.
+   */
+  issue(
+    record: EmailConfirmationRecord,
+    limits: readonly SendLimit[],
+  ): Promise<{ issued: true } | { issued: false; retryAt: number }>;
+  /**
+   * Uses the token with this hash, if it is unused, unexpired at `now`, and its address is
+   * still the account's (and the account not deleted): marks it used and confirms the
+   * account's address in one conditional write, so of two uses at once only one succeeds.
+   * The account's other unused tokens are spent with it. Returns whose address was
+   * confirmed, or null (unknown, used, expired, or for another address).
+   */
+  consume(tokenHash: Uint8Array, now: number): Promise<{ userId: string; email: string } | null>;
+  /** Forgets a person's tokens (their account is deleted). */
   eraseForUser(userId: string): Promise<void>;
 }
 
@@ -942,6 +1000,7 @@ export interface Storage {
   mentionReads: MentionReadStore;
   mentionEmails: MentionEmailStore;
   preferences: PreferenceStore;
+  emailConfirmations: EmailConfirmationStore;
   /** Runs a health check (for SQLite: `PRAGMA integrity_check`); returns 'ok' or the problem. */
   integrityCheck(): Promise<string>;
   /**

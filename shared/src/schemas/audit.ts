@@ -7,6 +7,7 @@ export const auditActions = [
   'auth.signout',
   'auth.password_changed',
   'auth.session_ended',
+  'auth.email_confirmed',
   'invite.created',
   'invite.used',
   'invite.revoked',

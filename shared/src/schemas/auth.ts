@@ -43,3 +43,31 @@ export const userSchema = z.object({
 export type User = z.infer<typeof userSchema>;
 
 export const meResponseSchema = z.object({ user: userSchema });
+
+/** Where the link in a confirmation email leads: `${CHORUS_ORIGIN}/confirm-email?token=…`. */
+export const CONFIRM_EMAIL_PATH = '/confirm-email';
+
+/**
+ * A confirmation token as the server makes it: 160 random bits in lower-case base32 (32
+ * characters). Anything else cannot be one, so it is refused before any look-up.
+ */
+export const CONFIRM_EMAIL_TOKEN_PATTERN = /^[a-z2-7]{32}$/;
+
+/** What `POST /api/auth/confirm-email` takes: the token from the email's link. */
+export const confirmEmailSchema = z
+  .object(
+    {
+      token: z
+        .string({
+          error:
+            'This link has no confirmation code. Open the link from the email again, or copy all of it into the address bar.',
+        })
+        .regex(
+          CONFIRM_EMAIL_TOKEN_PATTERN,
+          'This link is not complete. Open the link from the email again, or copy all of it into the address bar.',
+        ),
+    },
+    { error: 'Send a JSON object such as {"token": "…"} with the code from the email’s link.' },
+  )
+  .strict();
+export type ConfirmEmailInput = z.infer<typeof confirmEmailSchema>;

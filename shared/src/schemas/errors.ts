@@ -10,6 +10,8 @@ export const ErrorId = {
   tooManyRequests: 'too_many_requests',
   crossSite: 'cross_site_request',
   internal: 'internal',
+  /** Something the request needs, outside Chorus (the mail server), did not answer. */
+  unavailable: 'unavailable',
 } as const;
 export type ErrorId = (typeof ErrorId)[keyof typeof ErrorId];
 

@@ -2,14 +2,18 @@ import { updatePreferencesSchema } from '@chorus/shared';
 import { useState } from 'react';
 import { ApiError } from '../../api/http.ts';
 import { useApiQuery } from '../../api/useApiQuery.ts';
+import { useCurrentUser } from '../auth/useAuth.ts';
 import { getPreferences, updatePreferences } from './accountApi.ts';
+import { EmailAddressStatus } from './EmailAddressStatus.tsx';
 
 /**
+ * The email address and whether it is confirmed (see `EmailAddressStatus`), then
  * "Email me when someone mentions me": saved as soon as it is ticked or unticked (a
  * checkbox alone, like a switch), with the outcome said in a status message. The section's
  * id is where the emails' "turn these off" link leads.
  */
 export function EmailPreferences() {
+  const user = useCurrentUser();
   const { state, setData } = useApiQuery('preferences', getPreferences);
   const [busy, setBusy] = useState(false);
   const [status, setStatus] = useState('');
@@ -55,10 +59,12 @@ export function EmailPreferences() {
       ) : null}
       {state.status === 'ready' ? (
         <>
+          <EmailAddressStatus emailAvailable={state.data.emailAvailable} />
           {state.data.emailAvailable ? null : (
             <p id="email-unavailable">
-              This Chorus server is not set up to send email, so it sends none for now. Your choice
-              is kept for when it is.
+              This Chorus server is not set up to send email, so it sends none for now
+              {user.emailConfirmed ? '' : ', and cannot confirm your address'}. Your choice is kept
+              for when it is.
             </p>
           )}
           <div className="checkbox">
@@ -66,11 +72,13 @@ export function EmailPreferences() {
               type="checkbox"
               id="email-mentions"
               checked={state.data.emailMentions}
-              aria-describedby={
-                state.data.emailAvailable
-                  ? 'email-mentions-hint'
-                  : 'email-mentions-hint email-unavailable'
-              }
+              aria-describedby={[
+                'email-mentions-hint',
+                state.data.emailAvailable ? null : 'email-unavailable',
+                user.emailConfirmed ? null : 'email-mentions-wait',
+              ]
+                .filter(Boolean)
+                .join(' ')}
               onChange={(event) => void change(event.target.checked)}
             />
             <label htmlFor="email-mentions">Email me when someone mentions me</label>
@@ -81,6 +89,12 @@ export function EmailPreferences() {
             never holds what they wrote, because comments can hold health information and stay in
             Chorus.
           </p>
+          {user.emailConfirmed ? null : (
+            <p id="email-mentions-wait" className="field__hint">
+              These emails go only to a confirmed address: until you confirm yours, they wait (for a
+              week at most), and are sent then if you still have not read the mentions.
+            </p>
+          )}
         </>
       ) : null}
       <p role="status" className="confirmation">

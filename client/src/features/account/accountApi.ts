@@ -70,3 +70,8 @@ export async function getPreferences(): Promise<Preferences> {
 export async function updatePreferences(input: UpdatePreferencesInput): Promise<Preferences> {
   return api('PUT', '/me/preferences', input, preferencesSchema);
 }
+
+/** Sends the signed-in person the link that confirms their email address again. */
+export async function sendConfirmationEmail(): Promise<{ sentTo: string }> {
+  return api('POST', '/me/email-confirmation', undefined, z.object({ sentTo: z.string() }));
+}

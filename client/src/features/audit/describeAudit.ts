@@ -15,6 +15,7 @@ export const auditActionLabels: Record<AuditAction, string> = {
   'auth.signout': 'Signed out',
   'auth.password_changed': 'Changed their password',
   'auth.session_ended': 'Signed out another device',
+  'auth.email_confirmed': 'Confirmed their email address',
   'invite.created': 'Created an invite',
   'invite.used': 'Joined with an invite',
   'invite.revoked': 'Withdrew an invite',
@@ -106,6 +107,8 @@ export function describeAuditEntry(
       return 'changed their password (their other sessions were signed out)';
     case 'auth.session_ended':
       return 'signed out one of their other sessions';
+    case 'auth.email_confirmed':
+      return 'confirmed their email address with the link sent to it';
     case 'invite.created':
       return `created an invite${grant()}`;
     case 'invite.used':

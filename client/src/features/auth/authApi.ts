@@ -1,4 +1,10 @@
-import { creditModes, type SignInInput, type SignUpInput, userSchema } from '@chorus/shared';
+import {
+  type ConfirmEmailInput,
+  creditModes,
+  type SignInInput,
+  type SignUpInput,
+  userSchema,
+} from '@chorus/shared';
 import { z } from 'zod';
 import { ApiError, api } from '../../api/http.ts';
 import { clearOfflineData } from '../../sync/offlineStore.ts';
@@ -13,6 +19,8 @@ export const accountUserSchema = userSchema.extend({
     .string()
     .nullish()
     .transform((value) => value ?? null),
+  /** Whether the person confirmed, with the emailed link, that the address is theirs. */
+  emailConfirmed: z.boolean(),
 });
 export type User = z.infer<typeof accountUserSchema>;
 const meResponseSchema = z.object({ user: accountUserSchema });
@@ -41,4 +49,14 @@ export async function signOut(): Promise<void> {
   const me = await api('GET', '/auth/me', undefined, meResponseSchema).catch(() => null);
   await api('POST', '/auth/signout', undefined, z.object({ ok: z.boolean() }));
   if (me) await clearOfflineData(me.user.id);
+}
+
+const confirmedSchema = z.object({ confirmed: z.literal(true), email: z.string() });
+
+/**
+ * Confirms an email address with the token from the emailed link. Needs no session and
+ * makes none: it says which address was confirmed.
+ */
+export async function confirmEmail(input: ConfirmEmailInput): Promise<{ email: string }> {
+  return api('POST', '/auth/confirm-email', input, confirmedSchema);
 }

@@ -1,4 +1,10 @@
-import { colorForId, ErrorId, signInSchema, signUpSchema } from '@chorus/shared';
+import {
+  colorForId,
+  confirmEmailSchema,
+  ErrorId,
+  signInSchema,
+  signUpSchema,
+} from '@chorus/shared';
 import { Hono } from 'hono';
 import { clearSessionCookie, setSessionCookie } from '../../auth/cookie.ts';
 import { burnPasswordCheck, hashPassword, verifyPassword } from '../../auth/password.ts';
@@ -18,6 +24,8 @@ export const publicUser = (u: UserRecord) => ({
   color: colorForId(u.id),
   creditMode: u.creditMode,
   displayName: u.displayName,
+  /** Whether the address is proven theirs: only a confirmed address is sent notifications. */
+  emailConfirmed: u.emailConfirmedAt != null,
 });
 
 const SIGN_IN_FAILED = 'That email and password do not match an account. Check both and try again.';
@@ -32,7 +40,7 @@ export function throttled(ms: number): AppError {
   );
 }
 
-/** Sign up, sign in, sign out and "who am I". */
+/** Sign up, sign in, sign out, "who am I", and confirming an email address with its link. */
 export const authRoutes = new Hono<AppEnv>()
   .post('/signup', async (c) => {
     const { storage, sessions, config } = c.var.services;
@@ -59,6 +67,8 @@ export const authRoutes = new Hono<AppEnv>()
       details: { signUp: true },
       ip: clientIp(c),
     });
+    // Not awaited: the account is made whatever happens to the email (failures are logged).
+    c.var.services.emailConfirmations.afterSignUp(user);
     return c.json({ user: publicUser(user) }, 201);
   })
   .post('/signin', async (c) => {
@@ -109,6 +119,12 @@ export const authRoutes = new Hono<AppEnv>()
     }
     clearSessionCookie(c, config);
     return c.json({ ok: true });
+  })
+  // No session needed, and none made: the token proves the mailbox, not the account.
+  .post('/confirm-email', async (c) => {
+    const input = await parseJson(c, confirmEmailSchema);
+    const { email } = await c.var.services.emailConfirmations.confirm(input.token, clientIp(c));
+    return c.json({ confirmed: true, email });
   })
   .get('/me', (c) => {
     const auth = requireAuth(c);

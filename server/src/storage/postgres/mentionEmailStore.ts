@@ -36,6 +36,7 @@ export function postgresMentionEmailStore(pool: pg.Pool): MentionEmailStore {
       );
     },
     async claimDue(now, { token, until }, limit) {
+      // Only people whose address is confirmed: nobody else is emailed.
       // Two processes may pick the same people in the subquery; the second's UPDATE waits
       // for the first's row locks and then checks the condition again on the claimed rows
       // (READ COMMITTED), finds them taken, and leaves them.
@@ -48,6 +49,7 @@ export function postgresMentionEmailStore(pool: pg.Pool): MentionEmailStore {
              SELECT DISTINCT user_id FROM mention_emails
              WHERE state = 'pending' AND due_at <= $3
                AND (claimed_until IS NULL OR claimed_until <= $3)
+               AND user_id IN (SELECT id FROM users WHERE email_confirmed_at IS NOT NULL)
              LIMIT $4)
          RETURNING user_id, comment_id, document_id, due_at, attempts`,
         [token, until, now, limit],
@@ -69,6 +71,15 @@ export function postgresMentionEmailStore(pool: pg.Pool): MentionEmailStore {
          SET state = $1, settled_at = $2, claim_token = NULL, claimed_until = NULL
          WHERE user_id = $3 AND claim_token = $4 AND comment_id = ANY($5::text[])`,
         [outcome.state, outcome.at, userId, token, [...commentIds]],
+      );
+    },
+    async dropUnconfirmed(dueBefore, at) {
+      return changes(
+        pool,
+        `UPDATE mention_emails SET state = 'dropped', settled_at = $1
+         WHERE state = 'pending' AND due_at < $2 AND (claimed_until IS NULL OR claimed_until <= $1)
+           AND user_id NOT IN (SELECT id FROM users WHERE email_confirmed_at IS NOT NULL)`,
+        [at, dueBefore],
       );
     },
     async stateOf(userId, commentId) {

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPostgres, type TestPostgres } from '../../test/postgres.ts';
-import { seedWorkspace, storageContract } from '../contract.ts';
+import { confirmedUser, seedWorkspace, storageContract } from '../contract.ts';
 import { ClientIdTaken, DocumentGone } from '../errors.ts';
 import { openPostgresStorage } from './postgresStorage.ts';
 import { postgresMigrations } from './schema.ts';
@@ -233,6 +233,25 @@ describe('PostgreSQL specifics', () => {
         .filter((d) => d.userId === 'ben')
         .map((d) => d.declaredAt),
     ).toEqual([12, 40]);
+    await storage.close();
+  });
+
+  it('an older database’s accounts start with their email addresses unconfirmed', async () => {
+    const url = await server.freshDatabase();
+    const confirmations = postgresMigrations.findIndex((sql) => sql.includes('email_confirmed_at'));
+    const raw = new pg.Client({ connectionString: url });
+    await raw.connect();
+    for (const sql of postgresMigrations.slice(0, confirmations)) await raw.query(sql);
+    await raw.query('CREATE TABLE chorus_schema (version INTEGER NOT NULL)');
+    await raw.query('INSERT INTO chorus_schema VALUES ($1)', [confirmations]);
+    await raw.query(
+      "INSERT INTO users (id, name, email, password_hash, created_at) VALUES ('a', 'A', 'a@example.org', 'h', 0)",
+    );
+    await raw.end();
+    const storage = await openPostgresStorage({ connectionString: url });
+    expect((await storage.users.findById('a'))?.emailConfirmedAt).toBeNull();
+    await confirmedUser(storage, 'a');
+    expect((await storage.users.findById('a'))?.emailConfirmedAt).toEqual(expect.any(Number));
     await storage.close();
   });
 

@@ -54,6 +54,7 @@ import type {
 import { appendAudit } from './auditWrites.ts';
 import { postgresBidStore } from './bidStore.ts';
 import { changes, createPool, first, migrate, type Queryable, rows, transaction } from './db.ts';
+import { postgresEmailConfirmationStore } from './emailConfirmationStore.ts';
 import { postgresEvaluationStore } from './evaluationStore.ts';
 import { postgresMentionEmailStore } from './mentionEmailStore.ts';
 import { postgresMentionReadStore } from './mentionReadStore.ts';
@@ -527,7 +528,8 @@ function postgresStorage(pool: pg.Pool, lock: ProcessLock): Storage {
         // per account; '!' is no argon2 hash, so every password check against it fails.
         await pool.query(
           `UPDATE users SET name = 'Deleted account', email = $1, password_hash = '!',
-             credit_mode = 'role_only', display_name = NULL, deleted_at = $2 WHERE id = $3`,
+             credit_mode = 'role_only', display_name = NULL, email_confirmed_at = NULL,
+             deleted_at = $2 WHERE id = $3`,
           [`deleted:${id}`, at, id],
         );
       },
@@ -830,6 +832,7 @@ function postgresStorage(pool: pg.Pool, lock: ProcessLock): Storage {
     mentionReads: postgresMentionReadStore(pool),
     mentionEmails: postgresMentionEmailStore(pool),
     preferences: postgresPreferenceStore(pool),
+    emailConfirmations: postgresEmailConfirmationStore(pool),
     versions: {
       async create(v: VersionRecord) {
         await pool.query(

@@ -622,4 +622,20 @@ export const postgresMigrations: readonly string[] = [
     updated_at BIGINT NOT NULL
   );
   `,
+  // Email addresses confirmed with a link (see EmailConfirmationStore): when the account's
+  // address was confirmed (null until then: accounts made before this start unconfirmed,
+  // the safe choice, since nobody proved their address is theirs), and the links' tokens,
+  // kept only as SHA-256 hashes, each tied to the account and the address it was sent to.
+  `
+  ALTER TABLE users ADD COLUMN email_confirmed_at BIGINT;
+  CREATE TABLE email_confirmations (
+    token_hash BYTEA PRIMARY KEY,
+    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    email TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    expires_at BIGINT NOT NULL,
+    used_at BIGINT
+  );
+  CREATE INDEX email_confirmations_user ON email_confirmations(user_id, created_at);
+  `,
 ];

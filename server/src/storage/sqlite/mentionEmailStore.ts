@@ -30,8 +30,9 @@ export function sqliteMentionEmailStore(db: Database.Database): MentionEmailStor
       for (const m of mentions) insert.run(m.userId, m.commentId, m.documentId, at);
     },
   );
-  // One statement: the people with a mention due and free, then all their free waiting
-  // mentions, claimed only if still free when written (the condition is in the UPDATE).
+  // One statement: the people with a mention due and free (and a confirmed address: nobody
+  // else is emailed), then all their free waiting mentions, claimed only if still free when
+  // written (the condition is in the UPDATE).
   const claim = db.prepare<[{ token: string; until: number; now: number; limit: number }], Row>(
     `UPDATE mention_emails
      SET claim_token = @token, claimed_until = @until, attempts = attempts + 1
@@ -40,6 +41,7 @@ export function sqliteMentionEmailStore(db: Database.Database): MentionEmailStor
          SELECT DISTINCT user_id FROM mention_emails
          WHERE state = 'pending' AND due_at <= @now
            AND (claimed_until IS NULL OR claimed_until <= @now)
+           AND user_id IN (SELECT id FROM users WHERE email_confirmed_at IS NOT NULL)
          LIMIT @limit)
      RETURNING user_id, comment_id, document_id, due_at, attempts`,
   );
@@ -54,6 +56,11 @@ export function sqliteMentionEmailStore(db: Database.Database): MentionEmailStor
   const stateOf = db.prepare<[string, string], { state: string }>(
     'SELECT state FROM mention_emails WHERE user_id = ? AND comment_id = ?',
   );
+  const dropUnconfirmed = db.prepare<[number, number, number]>(
+    `UPDATE mention_emails SET state = 'dropped', settled_at = ?
+     WHERE state = 'pending' AND due_at < ? AND (claimed_until IS NULL OR claimed_until <= ?)
+       AND user_id NOT IN (SELECT id FROM users WHERE email_confirmed_at IS NOT NULL)`,
+  );
   const erase = db.prepare('DELETE FROM mention_emails WHERE user_id = ?');
   return {
     async schedule(mentions, dueAt) {
@@ -67,6 +74,9 @@ export function sqliteMentionEmailStore(db: Database.Database): MentionEmailStor
       if (outcome.state === 'pending')
         return retry.run(outcome.retryAt, userId, token, ids).changes;
       return finish.run(outcome.state, outcome.at, userId, token, ids).changes;
+    },
+    async dropUnconfirmed(dueBefore, at) {
+      return dropUnconfirmed.run(at, dueBefore, at).changes;
     },
     async stateOf(userId, commentId) {
       return stateOf.get(userId, commentId)?.state ?? null;

@@ -2,7 +2,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../test/testServer.ts';
-import { seedWorkspace, storageContract } from '../contract.ts';
+import { confirmedUser, seedWorkspace, storageContract } from '../contract.ts';
 import { migrations } from './schema.ts';
 import { openSqliteStorage } from './sqliteStorage.ts';
 
@@ -250,6 +250,23 @@ describe('SQLite specifics', () => {
         .filter((d) => d.userId === 'ben')
         .map((d) => d.declaredAt),
     ).toEqual([12, 40]);
+    await storage.close();
+  });
+
+  it('an older database’s accounts start with their email addresses unconfirmed', async () => {
+    const file = path.join(tempDir(), 'chorus.db');
+    const old = new Database(file);
+    const confirmations = migrations.findIndex((sql) => sql.includes('email_confirmed_at'));
+    for (const sql of migrations.slice(0, confirmations)) old.exec(sql);
+    old.pragma(`user_version = ${confirmations}`);
+    old.exec(
+      "INSERT INTO users (id, name, email, password_hash, created_at) VALUES ('a', 'A', 'a@example.org', 'h', 0)",
+    );
+    old.close();
+    const storage = openSqliteStorage({ filename: file });
+    expect((await storage.users.findById('a'))?.emailConfirmedAt).toBeNull();
+    await confirmedUser(storage, 'a');
+    expect((await storage.users.findById('a'))?.emailConfirmedAt).toEqual(expect.any(Number));
     await storage.close();
   });
 

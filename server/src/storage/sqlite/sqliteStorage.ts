@@ -55,6 +55,7 @@ import type {
 } from '../types.ts';
 import { prepareAuditAppend } from './auditWrites.ts';
 import { sqliteBidStore } from './bidStore.ts';
+import { sqliteEmailConfirmationStore } from './emailConfirmationStore.ts';
 import { sqliteEvaluationStore } from './evaluationStore.ts';
 import { JournalWriter } from './journalWriter.ts';
 import { prepareJournalAppend, prepareSnapshotWrite } from './journalWrites.ts';
@@ -110,7 +111,8 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
     // account; '!' is no argon2 hash, so every password check against it fails.
     markUserDeleted: db.prepare(
       `UPDATE users SET name = 'Deleted account', email = ?, password_hash = '!',
-         credit_mode = 'role_only', display_name = NULL, deleted_at = ? WHERE id = ?`,
+         credit_mode = 'role_only', display_name = NULL, email_confirmed_at = NULL,
+         deleted_at = ? WHERE id = ?`,
     ),
     userById: db.prepare<[string], UserRow>('SELECT * FROM users WHERE id = ?'),
     insertSession: db.prepare(
@@ -598,6 +600,7 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
     mentionReads: sqliteMentionReadStore(db),
     mentionEmails: sqliteMentionEmailStore(db),
     preferences: sqlitePreferenceStore(db),
+    emailConfirmations: sqliteEmailConfirmationStore(db),
     versions: {
       async create(v: VersionRecord) {
         stmt.insertVersion.run(
