@@ -83,41 +83,7 @@ test('a patient suggests by typing in the text; a clinician accepts; the words a
     expect(await editorText(p.editor)).toContain(FIRST_LINE);
   });
 
-  await test.step('an input method’s words are not taken (yet); one accented letter is', async () => {
-    await p.editor.getByText('Each decision, when it was made').click();
-    const cdp = await patient.page.context().newCDPSession(patient.page);
-    for (const text of ['え', 'えき']) {
-      await cdp.send('Input.imeSetComposition', {
-        text,
-        selectionStart: text.length,
-        selectionEnd: text.length,
-      });
-      await patient.page.waitForTimeout(50);
-    }
-    await cdp.send('Input.insertText', { text: '駅' });
-    await cdp.detach();
-    await patient.page.waitForTimeout(200);
-    // Nothing composed reached the document's words, nor became a suggestion.
-    const own = await editorText(p.editor);
-    expect(own).toContain('Each decision, when it was made, and the evidence');
-    expect(own).not.toContain('え');
-    expect(own).not.toContain('駅');
-    const draft = p.editor.locator('.suggestion-insert--draft');
-    await expect(draft).toHaveCount(0);
-    // How a composition ends says what it was: words (said), or one accented letter (taken).
-    const end = (data: string) =>
-      p.editor.evaluate((element, text) => {
-        element.dispatchEvent(new CompositionEvent('compositionend', { data: text }));
-      }, data);
-    await end('駅前');
-    await expect(panel.getByRole('status')).toContainText(
-      'Words from an input method (as for Japanese or Chinese, or a phone keyboard’s word suggestions) cannot be suggested by typing yet.',
-    );
-    await end('é');
-    await expect(draft).toHaveText('é');
-    await keys.press('Escape');
-    await expect(draft).toHaveCount(0);
-  });
+  // Words from an input method (a composition): suggestingCompose.spec.ts.
 
   await test.step('words typed on a paragraph someone else deletes are not lost: they are said', async () => {
     await p.editor.getByText('Pathway, access, workforce').click();

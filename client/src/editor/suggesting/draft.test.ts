@@ -3,10 +3,13 @@ import {
   backspace,
   backspaceAcross,
   type Draft,
+  endComposition,
   forwardDelete,
   forwardDeleteAcross,
+  mapComposition,
   mapDraft,
   pastedWords,
+  startComposition,
   typedWords,
   typeWords,
   withoutLastCharacter,
@@ -202,6 +205,86 @@ describe('a suggestion typed in suggesting mode', () => {
       expect(backspaceAcross(null, { from: 15, to: 30 }, widthBefore2, breakBefore)).toEqual({
         draft: { from: 15, to: 30, text: '' },
       });
+    });
+  });
+});
+
+describe('words from an input method (a composition) in suggesting mode', () => {
+  it('at a caret, the composed words become words to add there once it ends', () => {
+    const start = startComposition(null, at(11), null);
+    expect(start).toEqual({ draft: null, composition: { at: 11, text: '', before: null } });
+    expect(endComposition(start.draft, start.composition, '日本語')).toEqual({
+      draft: { from: 11, to: 11, text: '日本語' },
+    });
+  });
+
+  it('after words being typed, it continues them (a phone keyboard composes word by word)', () => {
+    const typing: Draft = { from: 11, to: 11, text: 'first ' };
+    const start = startComposition(typing, at(11), typing);
+    expect(start.draft).toBe(typing);
+    expect(start.composition.at).toBe(11);
+    const ended = endComposition(start.draft, start.composition, 'class');
+    expect(ended).toEqual({ draft: { from: 11, to: 11, text: 'first class' } });
+    // The next word composes after it in the same way.
+    const next = startComposition(ended.draft, at(11), ended.draft);
+    expect(endComposition(next.draft, next.composition, ' post').draft?.text).toBe(
+      'first class post',
+    );
+  });
+
+  it('over a selection, it strikes the selected words out and goes after them', () => {
+    const start = startComposition(null, { from: 5, to: 11 }, null);
+    expect(start).toEqual({
+      draft: { from: 5, to: 11, text: '' },
+      composition: { at: 11, text: '', before: null },
+    });
+    expect(endComposition(start.draft, start.composition, '手紙')).toEqual({
+      draft: { from: 5, to: 11, text: '手紙' },
+    });
+  });
+
+  it('cancelled (it ends with nothing), it leaves the draft as it was before it began', () => {
+    const fresh = startComposition(null, at(11), null);
+    expect(endComposition(fresh.draft, fresh.composition, '')).toEqual({ draft: null });
+    const selected = startComposition(null, { from: 5, to: 11 }, null);
+    expect(endComposition(selected.draft, selected.composition, '')).toEqual({ draft: null });
+    const typing: Draft = { from: 11, to: 11, text: 'first' };
+    const more = startComposition(typing, at(11), typing);
+    expect(endComposition(more.draft, more.composition, '')).toEqual({ draft: typing });
+  });
+
+  it('continues one’s own sent suggestion; cancelled, that suggestion is left alone', () => {
+    const own: Draft = {
+      from: 11,
+      to: 11,
+      text: 'first',
+      revises: { id: 't1', was: { anchor: { start: 'a', end: 'a' }, quote: '', text: 'first' } },
+    };
+    const start = startComposition(own, at(11), null);
+    expect(endComposition(start.draft, start.composition, ' class').draft).toEqual({
+      ...own,
+      text: 'first class',
+    });
+    expect(endComposition(start.draft, start.composition, '')).toEqual({ draft: null });
+  });
+
+  it('its words are typed words: line breaks become spaces, invisible characters go', () => {
+    const start = startComposition(null, at(11), null);
+    expect(endComposition(null, start.composition, 'a\u200bb\nc').draft?.text).toBe('ab c');
+    // Only invisible characters: nothing is left, as if cancelled.
+    expect(endComposition(null, start.composition, '\u200b')).toEqual({ draft: null });
+  });
+
+  it('follows others’ edits before its place, and stays after words typed at it', () => {
+    const typing: Draft = { from: 5, to: 11, text: 'x' };
+    const { composition } = startComposition(typing, at(11), typing);
+    // Someone types three characters at the start of the paragraph, and two at its place.
+    const map = (pos: number, assoc: -1 | 1) =>
+      pos < 3 ? pos : pos + 3 + (pos === 11 && assoc > 0 ? 2 : 0);
+    expect(mapComposition(composition, map)).toEqual({
+      at: 14,
+      text: '',
+      before: { from: 8, to: 14, text: 'x' },
     });
   });
 });

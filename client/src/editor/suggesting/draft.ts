@@ -175,3 +175,67 @@ export function forwardDeleteAcross(
     text: draft?.text ?? '',
   });
 }
+
+/**
+ * An input method's composition under way in suggesting mode (Japanese, Chinese or Korean
+ * input, an accent picker, and a phone keyboard's word suggestions, which compose every
+ * word). Its words are shown where they go but are not part of the draft until it ends:
+ * the input method may still rewrite all of them. `at` is where they go (the draft's end,
+ * or the caret); `before` is the draft as it was when the composition began, which a
+ * cancelled composition goes back to.
+ */
+export interface Composition {
+  at: number;
+  /** What it shows so far (kept so that words being composed are not lost on leaving). */
+  text: string;
+  before: Draft | null;
+}
+
+/**
+ * A composition beginning: it continues `draft` (the one being typed, or one's own
+ * suggestion taken up at the caret), after its words; with no draft, over a selection it
+ * strikes the selected words out (as typing over them does) and goes after them, and at a
+ * caret it goes there. `before` is the draft being typed until now (none when it began on
+ * a selection or one's own sent suggestion).
+ */
+export function startComposition(
+  draft: Draft | null,
+  caret: Caret,
+  before: Draft | null,
+): { draft: Draft | null; composition: Composition } {
+  if (draft) return { draft, composition: { at: draft.to, text: '', before } };
+  if (caret.from !== caret.to) {
+    return {
+      draft: { from: caret.from, to: caret.to, text: '' },
+      composition: { at: caret.to, text: '', before },
+    };
+  }
+  return { draft: null, composition: { at: caret.from, text: '', before } };
+}
+
+/**
+ * A composition ending with `words` (what the input method committed): they are typed
+ * into the draft at the composition's place. Ended with nothing (cancelled, or all its
+ * characters taken back), it leaves the draft as it was before the composition began.
+ */
+export function endComposition(
+  draft: Draft | null,
+  composition: Composition,
+  words: string,
+): DraftChange {
+  const typed = typedWords(words);
+  if (typed === '') return { draft: composition.before };
+  return typeWords(draft, { from: composition.at, to: composition.at }, typed);
+}
+
+/** Maps a composition through a change of the document, as its words to add would be. */
+export function mapComposition(
+  composition: Composition,
+  map: (pos: number, assoc: -1 | 1) => number,
+): Composition {
+  return {
+    ...composition,
+    at: map(composition.at, -1),
+    before: composition.before ? mapDraft(composition.before, map) : null,
+  };
+}

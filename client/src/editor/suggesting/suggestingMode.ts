@@ -14,15 +14,20 @@ import {
   suggestionMarker,
   suggestionProblem,
 } from '../comments/commentAnchors.ts';
+import { readPendingInput } from '../pendingInput.ts';
 import {
   backspaceAcross,
   type Caret,
+  type Composition,
   type Draft,
   type DraftChange,
+  endComposition,
   forwardDeleteAcross,
+  mapComposition,
   mapDraft,
   pastedWords,
   type Revision,
+  startComposition,
   typedWords,
   typeWords,
 } from './draft.ts';
@@ -51,6 +56,13 @@ interface Sending extends Draft {
   id: number;
 }
 
+/** A composition under way, drawn in a widget of its own (see `compositionstart`). */
+interface Composing extends Composition {
+  id: number;
+  /** Why its words cannot be suggested where it began (said with them when it ends). */
+  refused: string | null;
+}
+
 interface SuggestingState {
   on: boolean;
   draft: Draft | null;
@@ -58,11 +70,16 @@ interface SuggestingState {
   sending: readonly Sending[];
   /** The words of a draft whose place someone else deleted, to say in full (then cleared). */
   dropped: string | null;
+  /** An input method's composition under way, not yet part of the draft. */
+  composing: Composing | null;
 }
 
 type SuggestingMeta =
   | { type: 'mode'; on: boolean }
   | { type: 'draft'; draft: Draft | null }
+  /** A composition began or ended (with the draft it leaves), or shows other words. */
+  | { type: 'composing'; draft: Draft | null; composing: Composing | null }
+  | { type: 'composed-text'; text: string }
   /** The draft is finished and on its way: drawn as being sent, no longer typed into. */
   | { type: 'sent'; sending: Sending; wasTyped: boolean }
   /** The server answered: no longer drawn here (the comments draw it once listed). */
@@ -76,6 +93,22 @@ export const isSuggesting = (state: EditorState): boolean =>
 
 export const suggestionDraft = (state: EditorState): Draft | null =>
   suggestingKey.getState(state)?.draft ?? null;
+
+/**
+ * The draft with the words of a composition under way typed into it: what would be lost if
+ * the editor went away now.
+ */
+function draftWithComposition(value: SuggestingState | undefined): Draft | null {
+  if (!value) return null;
+  const { draft, composing } = value;
+  if (!composing || composing.refused || !composing.text) return draft;
+  return endComposition(draft, composing, composing.text).draft;
+}
+
+/** Where a composition's widget is drawn among others at its place: after all of them. */
+const COMPOSING_SIDE = -0.5;
+/** What the composition's widget holds before the input method's words: a place for the caret. */
+const CARET_PLACE = '\u200b';
 
 /** How many positions the character just before `pos` takes, if it is text of the same block. */
 function widthBefore(doc: PmNode, pos: number): number {
@@ -235,8 +268,8 @@ declare module '@tiptap/core' {
 
 export function suggestingPlugin(handlers: () => SuggestingHandlers | null): Plugin {
   let nextId = 1;
-  /** How many times words were typed: tells whether a composition's end brought its words. */
-  let typed = 0;
+  /** The widget an input method composes in, while it does (see `compositionstart`). */
+  let composingDom: HTMLElement | null = null;
   // The last handlers seen: the page may let go of them just before the editor is
   // destroyed, and a draft typed until then is still sent (see `destroy`).
   let last: SuggestingHandlers | null = null;
@@ -333,10 +366,10 @@ export function suggestingPlugin(handlers: () => SuggestingHandlers | null): Plu
   return new Plugin<SuggestingState>({
     key: suggestingKey,
     state: {
-      init: () => ({ on: false, draft: null, sending: [], dropped: null }),
+      init: () => ({ on: false, draft: null, sending: [], dropped: null, composing: null }),
       apply(tr, value) {
         let next = value;
-        if (tr.docChanged && (value.draft || value.sending.length > 0)) {
+        if (tr.docChanged && (value.draft || value.sending.length > 0 || value.composing)) {
           const narrowed = isRemoteChange(tr) ? remoteChangeMapping(tr.before, tr.doc) : null;
           // A remote change the binding could not narrow (blocks moved) maps as one
           // replacement of everything: its "deleted" says nothing about the draft's place.
@@ -365,15 +398,24 @@ export function suggestingPlugin(handlers: () => SuggestingHandlers | null): Plu
             sending: next.sending
               .map((s) => ({ ...mapDraft(s, map), id: s.id }))
               .filter((s) => stillPlaced(tr.doc, s)),
+            composing: next.composing
+              ? { ...next.composing, ...mapComposition(next.composing, map) }
+              : null,
           };
         }
         const meta = tr.getMeta(suggestingKey) as SuggestingMeta | undefined;
         switch (meta?.type) {
           case 'mode':
             // Turned off, the draft is sent (by the view's update, which sees it before).
-            return { ...next, on: meta.on, draft: null };
+            return { ...next, on: meta.on, draft: null, composing: null };
           case 'draft':
             return { ...next, draft: meta.draft };
+          case 'composing':
+            return { ...next, draft: meta.draft, composing: meta.composing };
+          case 'composed-text':
+            return next.composing
+              ? { ...next, composing: { ...next.composing, text: meta.text } }
+              : next;
           case 'sent':
             return {
               ...next,
@@ -400,14 +442,36 @@ export function suggestingPlugin(handlers: () => SuggestingHandlers | null): Plu
     },
     // Nothing the person does changes the document while they suggest (others' edits do).
     filterTransaction(tr, state) {
-      if (!tr.docChanged || !isSuggesting(state)) return true;
-      return isRemoteChange(tr);
+      const value = suggestingKey.getState(state);
+      if (!value?.on) return true;
+      // While an input method composes, the caret stays at the composition's place: what
+      // the editor reads of the page's caret then is the widget's edge, not a move.
+      if (value.composing && tr.selectionSet && !tr.getMeta(suggestingKey) && !isRemoteChange(tr)) {
+        return false;
+      }
+      return !tr.docChanged || isRemoteChange(tr);
     },
     props: {
       decorations(state) {
         const value = suggestingKey.getState(state);
-        if (!value || (!value.draft && value.sending.length === 0)) return null;
+        if (!value || (!value.draft && value.sending.length === 0 && !value.composing)) {
+          return null;
+        }
         const decorations: Decoration[] = [];
+        const composing = value.composing;
+        const dom = composingDom;
+        if (composing && dom) {
+          // Its key stays the same while it lasts, so every redraw (others' edits arriving)
+          // keeps this element, and the words the input method is composing in it.
+          decorations.push(
+            Decoration.widget(composing.at, () => dom, {
+              side: COMPOSING_SIDE,
+              key: `composing:${composing.id}`,
+              raw: true,
+              ignoreSelection: true,
+            }),
+          );
+        }
         const drafts = [...value.sending, ...(value.draft ? [value.draft] : [])];
         for (const d of drafts) {
           const sending = d !== value.draft;
@@ -455,7 +519,11 @@ export function suggestingPlugin(handlers: () => SuggestingHandlers | null): Plu
       },
       handleKeyDown(view, event) {
         const value = suggestingKey.getState(view.state);
-        if (!value?.on || event.isComposing || view.composing) return false;
+        // An input method's keys are its own (229: a key it took, as Safari's Enter that
+        // confirms a word just after the composition ends).
+        if (!value?.on || event.isComposing || view.composing || event.keyCode === 229) {
+          return false;
+        }
         const { draft } = value;
         const caret: Caret = view.state.selection;
         switch (event.key) {
@@ -513,9 +581,10 @@ export function suggestingPlugin(handlers: () => SuggestingHandlers | null): Plu
         }
       },
       handleTextInput(view, from, to, text) {
-        if (!isSuggesting(view.state)) return false;
+        const value = suggestingKey.getState(view.state);
+        if (!value?.on) return false;
         // Not an input method's words (see compositionstart): the document keeps its own.
-        if (!view.composing) typeAt(view, { from, to }, text);
+        if (!view.composing && !value.composing) typeAt(view, { from, to }, text);
         return true;
       },
       handlePaste(view, _event, slice) {
@@ -556,28 +625,59 @@ export function suggestingPlugin(handlers: () => SuggestingHandlers | null): Plu
           if (typedWords(words)) typeAt(view, at, typedWords(words));
           return true;
         },
-        compositionend(view, event) {
-          if (!isSuggesting(view.state) || !event.data) return false;
-          const words = event.data;
-          if (graphemes(words) > 1) {
-            // An input method rewrites its words on screen as it composes them, which the
-            // mode cannot hold apart from the document's words yet: said, nothing taken.
-            say(
-              'Words from an input method (as for Japanese or Chinese, or a phone keyboard’s word suggestions) cannot be suggested by typing yet. Select the words and use “Suggest an edit” beside the document instead.',
+        /*
+         * Words from an input method (Japanese, Chinese or Korean input, an accent picker,
+         * and a phone keyboard's word suggestions, which compose every Latin word): the
+         * input method writes them into the page and rewrites them as it composes, before
+         * anyone can take them. Left in the document's text, ProseMirror would read them
+         * as an edit (refused here, leaving the page and the document apart until a
+         * redraw broke the composition). So the composition gets a place of its own: an
+         * editable widget at the draft's end, holding the caret. ProseMirror ignores what
+         * happens inside a widget (its mutations, and with `ignoreSelection` the caret in
+         * it), draws nothing of it into the document, and leaves the caret there on
+         * redraws because the caret at the widget's end is where the editor's own caret
+         * is. The words become the draft's when the composition ends.
+         */
+        compositionstart(view) {
+          if (!isSuggesting(view.state)) return false;
+          beginComposition(view);
+          // ProseMirror's own composition handling is for words written in its text.
+          return true;
+        },
+        compositionupdate(view, event) {
+          const composing = suggestingKey.getState(view.state)?.composing;
+          if (!composing) return false;
+          const text = event.data ?? '';
+          if (text !== composing.text) {
+            view.dispatch(
+              view.state.tr.setMeta(suggestingKey, {
+                type: 'composed-text',
+                text,
+              } satisfies SuggestingMeta),
             );
-            return false;
           }
-          // One character (an accented letter from a dead key or the accent picker) is
-          // taken once the editor has read the composition's end, unless that brought it.
-          const before = typed;
-          setTimeout(() => {
-            if (view.isDestroyed || !isSuggesting(view.state) || typed !== before) return;
-            typeAt(view, view.state.selection, typedWords(words));
-          }, 30);
-          return false;
+          return true;
+        },
+        compositionend(view, event) {
+          if (!suggestingKey.getState(view.state)?.composing) return false;
+          const words = event.data ?? '';
+          // Taken only if the input method composed them in the widget: one that composes
+          // words already in the text (some phone keyboards re-open the word before the
+          // caret) would have them taken twice, and the document's copy is redrawn.
+          const shown = composingDom?.textContent?.replace(CARET_PLACE, '') ?? '';
+          finishComposition(view, words, shown === words);
+          return true;
+        },
+        keydown(view) {
+          // While composing, keys are the input method's: no keymap (Enter, Backspace) may
+          // act on them (ProseMirror's own guard is off, its composition not being used).
+          return !!suggestingKey.getState(view.state)?.composing;
         },
         blur(view) {
-          // Leaving the editor (to the comments, or anywhere) finishes the suggestion.
+          // Leaving the editor (to the comments, or anywhere) finishes the suggestion, and
+          // a composition under way with the words it shows.
+          const composing = suggestingKey.getState(view.state)?.composing;
+          if (composing) finishComposition(view, composing.text, true);
           send(view);
           return false;
         },
@@ -587,13 +687,14 @@ export function suggestingPlugin(handlers: () => SuggestingHandlers | null): Plu
       // Leaving the page with a suggestion being typed asks first (as for a form).
       const onLeave = (event: BeforeUnloadEvent) => {
         const value = suggestingKey.getState(view.state);
-        if (value?.draft || value?.sending.length) event.preventDefault();
+        if (draftWithComposition(value) || value?.sending.length) event.preventDefault();
       };
       window.addEventListener('beforeunload', onLeave);
       return {
         update(_view, previous) {
           const before = suggestingKey.getState(previous);
           const value = suggestingKey.getState(view.state);
+          if (value?.composing) keepCaretComposing(view);
           // Kept while a draft exists, for `destroy` (the page may let go of them first).
           if (value?.draft) current();
           if (value?.dropped) {
@@ -623,7 +724,7 @@ export function suggestingPlugin(handlers: () => SuggestingHandlers | null): Plu
           window.removeEventListener('beforeunload', onLeave);
           // The editor is being rebuilt or left (the document closed, the page changed):
           // what was being typed is sent rather than lost.
-          const draft = suggestionDraft(view.state);
+          const draft = draftWithComposition(suggestingKey.getState(view.state));
           const to = current();
           if (!draft || !to) return;
           const suggestion = outgoing(view.state, draft);
@@ -642,7 +743,6 @@ export function suggestingPlugin(handlers: () => SuggestingHandlers | null): Plu
   });
 
   function typeAt(view: EditorView, at: Caret, text: string) {
-    typed++;
     let draft = suggestingKey.getState(view.state)?.draft ?? null;
     if (draft && (at.from !== draft.to || at.to !== draft.to)) {
       // Typed somewhere else: the one being typed is finished, and a new one starts.
@@ -656,6 +756,93 @@ export function suggestingPlugin(handlers: () => SuggestingHandlers | null): Plu
       return;
     }
     change(view, typeWords(draft, at, text));
+  }
+
+  /**
+   * A composition begins: it goes after the draft's words (a selection is struck out and
+   * it goes after it), in a widget of its own that takes the caret before the input method
+   * writes anything.
+   */
+  function beginComposition(view: EditorView) {
+    // Where the caret is now, not where it was last reported (as ProseMirror does).
+    readPendingInput(view);
+    const value = suggestingKey.getState(view.state);
+    if (!value) return;
+    const caret: Caret = view.state.selection;
+    let current = value.draft;
+    if (current && (caret.from !== current.to || caret.to !== current.to)) {
+      send(view);
+      current = null;
+    }
+    const taken = current ?? continued(view.state, caret);
+    const refused = taken ? null : suggestionProblem(view.state.doc, caret.from, caret.to);
+    // Where its words cannot go, it is still drawn apart (at the caret's end), and its
+    // words are said with the reason when it ends.
+    const { draft, composition } = refused
+      ? { draft: current, composition: { at: caret.to, text: '', before: current } }
+      : startComposition(taken, caret, current);
+    const dom = document.createElement('span');
+    dom.className = 'suggestion-composing';
+    dom.title = 'Your words being composed: they join your suggestion when you finish them';
+    const place = document.createTextNode(CARET_PLACE);
+    dom.append(place);
+    composingDom = dom;
+    view.dispatch(
+      view.state.tr
+        .setSelection(TextSelection.create(view.state.doc, composition.at))
+        .setMeta(suggestingKey, {
+          type: 'composing',
+          draft,
+          composing: { ...composition, id: nextId++, refused },
+        } satisfies SuggestingMeta),
+    );
+    // The caret into the widget, after its place holder: the input method writes there.
+    if (dom.isConnected) dom.ownerDocument.getSelection()?.collapse(place, CARET_PLACE.length);
+  }
+
+  /**
+   * Redrawing the paragraph (others' edits or carets arriving) may put the page's caret
+   * back at the editor's own position, just after the widget: the input method would then
+   * write its next words in the document's text. It goes back to the end of the composed
+   * words, where the input method left it.
+   */
+  function keepCaretComposing(view: EditorView) {
+    const dom = composingDom;
+    const selection = dom?.ownerDocument.getSelection();
+    if (!dom?.isConnected || !selection || !view.hasFocus()) return;
+    if (selection.focusNode && dom.contains(selection.focusNode)) return;
+    const text = dom.lastChild;
+    if (text) selection.collapse(text, text.textContent?.length ?? 0);
+  }
+
+  /**
+   * A composition ends with `words` (nothing when cancelled): they join the draft, unless
+   * they could not go there (said, with the words) or were not composed in its widget.
+   */
+  function finishComposition(view: EditorView, words: string, inWidget: boolean) {
+    const value = suggestingKey.getState(view.state);
+    const composing = value?.composing;
+    if (!value || !composing) return;
+    composingDom = null;
+    const typed = typedWords(words);
+    const problem = !typed
+      ? null
+      : (composing.refused ??
+        (inWidget
+          ? null
+          : 'Words from this input method could not be suggested here (it composed them in the document’s own text).'));
+    const result: DraftChange = problem
+      ? { draft: composing.before }
+      : endComposition(value.draft, composing, words);
+    const tr = view.state.tr.setMeta(suggestingKey, {
+      type: 'composing',
+      draft: result.draft,
+      composing: null,
+    } satisfies SuggestingMeta);
+    // The caret after the words, where typing goes on.
+    tr.setSelection(TextSelection.create(tr.doc, result.draft?.to ?? composing.at));
+    view.dispatch(tr);
+    if (problem) say(`${problem} Your words were: “${typed}”.`);
   }
 }
 
@@ -676,11 +863,6 @@ function revising(value: SuggestingState | undefined): Set<string> {
     if (d?.revises) ids.add(d.revises.id);
   }
   return ids;
-}
-
-/** How many characters, as a person sees them, `text` holds. */
-function graphemes(text: string): number {
-  return [...new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(text)].length;
 }
 
 /** Turns suggesting mode on or off; turning it off sends what was being typed. */
