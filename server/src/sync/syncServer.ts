@@ -185,9 +185,14 @@ export class SyncServer {
     const release = (): void => {
       const held = peer.queue;
       peer.queue = [];
-      for (const frame of held) {
-        if (peer.closed || !room) break;
-        room.handleFrame(peer, frame);
+      for (let i = 0; i < held.length; i++) {
+        if (peer.closed) return;
+        if (!room) {
+          // Moved meanwhile: the room it joins takes the rest, in order.
+          peer.queue = [...held.slice(i), ...peer.queue];
+          return;
+        }
+        room.handleFrame(peer, held[i] as Uint8Array);
       }
     };
     let releaseScheduled = false;
@@ -221,7 +226,12 @@ export class SyncServer {
         }
         // Still loading, or being re-checked: a bounded queue, never answered before.
         if (peer.queue.length >= this.options.maxQueuedFrames) {
-          peer.close(CloseCode.rateLimited, 'too many messages before the document loaded');
+          peer.close(
+            CloseCode.rateLimited,
+            room
+              ? 'too many messages while access was being checked'
+              : 'too many messages before the document loaded',
+          );
           return;
         }
         peer.queue.push(frame);

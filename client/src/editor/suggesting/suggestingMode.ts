@@ -399,7 +399,20 @@ export function suggestingPlugin(handlers: () => SuggestingHandlers | null): Plu
               .map((s) => ({ ...mapDraft(s, map), id: s.id }))
               .filter((s) => stillPlaced(tr.doc, s)),
             composing: next.composing
-              ? { ...next.composing, ...mapComposition(next.composing, map) }
+              ? {
+                  ...next.composing,
+                  ...mapComposition(next.composing, map),
+                  // Its draft's place went (said above): a cancelled composition does not
+                  // bring that draft back, and committed words are said, not placed.
+                  ...(placed
+                    ? {}
+                    : {
+                        before: null,
+                        refused:
+                          next.composing.refused ??
+                          'Someone deleted the words your suggestion was on, so these could not be suggested there.',
+                      }),
+                }
               : null,
           };
         }
@@ -603,6 +616,10 @@ export function suggestingPlugin(handlers: () => SuggestingHandlers | null): Plu
         // Typed characters are taken before the browser puts them in the text, so the
         // text on screen stays the document's.
         beforeinput(view, event) {
+          // Composing in the widget: the input method's own (its deletions too). Handled
+          // here, so ProseMirror's Android fallback, which sees no change in the document
+          // after a deletion and fakes a Backspace with a blur, never runs.
+          if (suggestingKey.getState(view.state)?.composing) return true;
           if (!isSuggesting(view.state) || event.isComposing || view.composing) return false;
           if (event.inputType !== 'insertText' && event.inputType !== 'insertReplacementText') {
             return false;
@@ -668,10 +685,17 @@ export function suggestingPlugin(handlers: () => SuggestingHandlers | null): Plu
           finishComposition(view, words, shown === words);
           return true;
         },
-        keydown(view) {
+        keydown(view, event) {
+          const composing = suggestingKey.getState(view.state)?.composing;
+          if (!composing) return false;
           // While composing, keys are the input method's: no keymap (Enter, Backspace) may
           // act on them (ProseMirror's own guard is off, its composition not being used).
-          return !!suggestingKey.getState(view.state)?.composing;
+          if (event.isComposing || event.keyCode === 229) return true;
+          // A key that is not the input method's: its composition ended without saying so
+          // (browsers may end one silently when its element is redrawn). Its words are
+          // taken as shown, and the key does what it does.
+          finishComposition(view, composing.text, true);
+          return false;
         },
         blur(view) {
           // Leaving the editor (to the comments, or anywhere) finishes the suggestion, and
@@ -694,6 +718,12 @@ export function suggestingPlugin(handlers: () => SuggestingHandlers | null): Plu
         update(_view, previous) {
           const before = suggestingKey.getState(previous);
           const value = suggestingKey.getState(view.state);
+          if (value?.composing && composingDom && !composingDom.isConnected) {
+            // Its widget left the page (its paragraph was redrawn): the input method lost
+            // its place, so the composition ends with the words it showed.
+            finishComposition(view, value.composing.text, true);
+            return;
+          }
           if (value?.composing) keepCaretComposing(view);
           // Kept while a draft exists, for `destroy` (the page may let go of them first).
           if (value?.draft) current();
@@ -709,11 +739,14 @@ export function suggestingPlugin(handlers: () => SuggestingHandlers | null): Plu
             );
             return;
           }
-          // Turned off while typing one: it is finished.
-          if (before?.on && !value?.on && before.draft) {
-            send(view, before.draft);
+          // Turned off while typing one (or composing its words): it is finished.
+          const typedBefore = before?.on && !value?.on ? draftWithComposition(before) : null;
+          if (typedBefore) {
+            composingDom = null;
+            send(view, typedBefore);
             return;
           }
+          if (before?.on && !value?.on) composingDom = null;
           const draft = value?.draft;
           if (!draft) return;
           const { from, to } = view.state.selection;

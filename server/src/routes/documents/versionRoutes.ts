@@ -121,7 +121,14 @@ export const versionRoutes = new Hono<AppEnv>()
       // restore that never happened. After any other failure the restore may have been
       // stored, and its backup is the way to undo it.
       if (error instanceof AppError && error.id === ErrorId.conflict) {
-        await storage.versions.remove(document.id, backup.id);
+        // The refusal is what the person needs to hear; a backup left behind is only logged.
+        await storage.versions.remove(document.id, backup.id).catch((err: unknown) =>
+          c.var.services.logger.log('error', 'versions.backup_not_removed', {
+            documentId: document.id,
+            versionId: backup.id,
+            error: String(err),
+          }),
+        );
       }
       throw error;
     }
