@@ -273,3 +273,51 @@ describe('shutting down while a document loads', () => {
     expect(sync.rooms.size).toBe(0);
   });
 });
+
+describe('connections in a room being re-checked', () => {
+  it('are asked about together, and each one’s frames wait for its own answer only', async () => {
+    const storage = await seeded();
+    const sync = new SyncServer(storage.journal, options, memoryLogger());
+    const annConn = new FakeConnection();
+    const bobConn = new FakeConnection();
+    const annIn = sync.connect(annConn, ann, DOC);
+    const bobIn = sync.connect(bobConn, bob, DOC);
+    annIn.receive(encodeSyncStep1(EMPTY_STATE_VECTOR));
+    bobIn.receive(encodeSyncStep1(EMPTY_STATE_VECTOR));
+    await tick();
+    await tick();
+    expect(sync.rooms.get(DOC)?.peers.size).toBe(2);
+
+    const asked: string[] = [];
+    const answers = new Map<string, (identity: PeerIdentity | null) => void>();
+    const resolve: IdentityResolver = (userId) => {
+      asked.push(userId);
+      return new Promise((answer) => answers.set(userId, answer));
+    };
+    const rechecked = sync.recheckAccess({ workspaceId: ann.workspaceId }, resolve);
+    // Both asked at once: Bob does not wait behind Ann's answer.
+    expect(asked.sort()).toEqual([ann.userId, bob.userId].sort());
+
+    const annBefore = annConn.frames.length;
+    const bobBefore = bobConn.frames.length;
+    annIn.receive(encodeSyncStep1(EMPTY_STATE_VECTOR));
+    bobIn.receive(encodeSyncStep1(EMPTY_STATE_VECTOR));
+    await tick();
+    // Held while checked: nothing is answered yet.
+    expect(annConn.frames.length).toBe(annBefore);
+    expect(bobConn.frames.length).toBe(bobBefore);
+
+    answers.get(bob.userId)?.(bob);
+    await tick();
+    // Bob's answer is in: his frame is handled; Ann's still waits for hers.
+    expect(bobConn.frames.length).toBeGreaterThan(bobBefore);
+    expect(annConn.frames.length).toBe(annBefore);
+
+    answers.get(ann.userId)?.(ann);
+    await rechecked;
+    await tick();
+    expect(annConn.frames.length).toBeGreaterThan(annBefore);
+    expect(annConn.closedWith).toBeNull();
+    expect(bobConn.closedWith).toBeNull();
+  });
+});

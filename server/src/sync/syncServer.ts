@@ -29,6 +29,8 @@ const LATENCY_LOG_MS = 10 * 60_000;
 const SEND_BUDGET_CHECK_MS = 250;
 
 /** Rooms reading the journal at once when catching up with other processes. */
+/** Connections whose access is re-checked at the same time (each one reads storage). */
+const RECHECKS_AT_ONCE = 8;
 const CATCH_UP_AT_ONCE = 4;
 
 /** How often, with other processes, open documents' journal heads are compared (see #checkHeads). */
@@ -302,14 +304,16 @@ export class SyncServer {
       if (change.userId && peer.identity.userId !== change.userId) continue;
       affected.push({ peer, documentId, done: this.#holdWhileChecking(peer) });
     }
-    for (const { peer, documentId, done } of affected) {
+    // A few at a time: each held connection waits for its own answer only, not for every
+    // answer before it (a workspace-wide change may re-check many).
+    const checkOne = async ({ peer, documentId, done }: (typeof affected)[number]) => {
       try {
         const moves = peer.moves;
         const next = await resolve(peer.identity.userId, peer.identity.sessionId, documentId);
-        if (peer.closed) continue;
+        if (peer.closed) return;
         // Its room was refused by the journal meanwhile (the document was closed): this
         // answer may predate that closing, and the re-check asked for then decides.
-        if (peer.moves !== moves) continue;
+        if (peer.moves !== moves) return;
         if (!next || next.permission !== peer.identity.permission) {
           this.logger.log('info', 'sync.access_changed', {
             documentId,
@@ -318,7 +322,7 @@ export class SyncServer {
             to: next?.permission ?? null,
           });
           peer.close(CloseCode.forbidden, next ? 'access changed' : 'access removed');
-          continue;
+          return;
         }
         if (next.textLocked !== peer.identity.textLocked) {
           this.logger.log('info', 'sync.text_lock_changed', {
@@ -331,7 +335,7 @@ export class SyncServer {
           // waiting for it): it reconnects with a fresh copy, as after an access change.
           if (next.canEdit && peer.refusedChanges) {
             peer.close(CloseCode.forbidden, 'document reopened');
-            continue;
+            return;
           }
         }
         // Closing or reopening otherwise changes what is accepted from it, in place: the
@@ -347,7 +351,14 @@ export class SyncServer {
       } finally {
         done();
       }
-    }
+    };
+    let taken = 0;
+    const worker = async () => {
+      while (taken < affected.length) {
+        await checkOne(affected[taken++] as (typeof affected)[number]);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(RECHECKS_AT_ONCE, affected.length) }, worker));
   }
 
   /** The workspaces of every open connection. */
