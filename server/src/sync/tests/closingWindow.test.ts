@@ -104,6 +104,29 @@ describe.each(backends)('an edit in the closing’s window ($name)', ({ name, en
     return closed;
   }
 
+  /**
+   * Runs `request` while every check of the document's status reads it as it was, with the
+   * closing written as the first of them returns: the checks ran just before the closing.
+   */
+  async function closedDuringItsChecks<T>(documentId: string, request: () => Promise<T>) {
+    const lifecycles = server.storage.lifecycles;
+    const get = lifecycles.get;
+    const asItWas = await get.call(lifecycles, documentId);
+    let closing: Promise<LifecycleRecord> | null = null;
+    lifecycles.get = async (id) => {
+      if (id !== documentId) return get.call(lifecycles, id);
+      closing ??= closeBehindTheServersBack(documentId, asItWas);
+      await closing;
+      return asItWas;
+    };
+    try {
+      return await request();
+    } finally {
+      lifecycles.get = get;
+      expect(closing).not.toBeNull();
+    }
+  }
+
   const settle = async () => {
     await server.sync.flushed();
     await new Promise((r) => setTimeout(r, 200));
@@ -195,30 +218,14 @@ describe.each(backends)('an edit in the closing’s window ($name)', ({ name, en
     expect(suggestion.status).toBe(201);
     const rowsBefore = await server.storage.journal.countRows(documentId);
 
-    // Every check of the status during the acceptance reads it as it was, and the closing
-    // is written as the first of them returns: the checks ran just before the closing.
-    const lifecycles = server.storage.lifecycles;
-    const get = lifecycles.get;
-    const asItWas = await get.call(lifecycles, documentId);
-    let closing: Promise<LifecycleRecord> | null = null;
-    lifecycles.get = async (id) => {
-      if (id !== documentId) return get.call(lifecycles, id);
-      closing ??= closeBehindTheServersBack(documentId, asItWas);
-      await closing;
-      return asItWas;
-    };
-    let accept: Awaited<ReturnType<typeof call>>;
-    try {
-      accept = await call(
+    const accept = await closedDuringItsChecks(documentId, () =>
+      call(
         server.url,
         'PUT',
         `/documents/${documentId}/suggestions/${suggestion.json.id}/decision`,
         { cookie: editor.cookie, body: { outcome: 'accepted' } },
-      );
-    } finally {
-      lifecycles.get = get;
-    }
-    expect(closing).not.toBeNull();
+      ),
+    );
     expect(accept.status).toBe(409);
     expect(accept.json.error.message).toBe(closedTextProblem);
     await settle();
@@ -263,30 +270,14 @@ describe.each(backends)('an edit in the closing’s window ($name)', ({ name, en
     await eventually(() => expect(e.saved()).toBe(e.sent()));
     const rowsBefore = await server.storage.journal.countRows(documentId);
 
-    // As for the suggestion above: the restore's check reads the status as it was, and the
-    // closing is written as that check returns.
-    const lifecycles = server.storage.lifecycles;
-    const get = lifecycles.get;
-    const asItWas = await get.call(lifecycles, documentId);
-    let closing: Promise<LifecycleRecord> | null = null;
-    lifecycles.get = async (id) => {
-      if (id !== documentId) return get.call(lifecycles, id);
-      closing ??= closeBehindTheServersBack(documentId, asItWas);
-      await closing;
-      return asItWas;
-    };
-    let restore: Awaited<ReturnType<typeof call>>;
-    try {
-      restore = await call(
+    const restore = await closedDuringItsChecks(documentId, () =>
+      call(
         server.url,
         'POST',
         `/documents/${documentId}/versions/${saved.json.version.id}/restore`,
         { cookie: editor.cookie },
-      );
-    } finally {
-      lifecycles.get = get;
-    }
-    expect(closing).not.toBeNull();
+      ),
+    );
     expect(restore.status).toBe(409);
     expect(restore.json.error.message).toBe(closedTextProblem);
     await settle();
