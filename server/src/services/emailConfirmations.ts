@@ -128,23 +128,30 @@ export class EmailConfirmations {
   /**
    * Confirms the address a link was sent to. The token is the proof (whoever holds it
    * reads that mailbox), so no session is needed, and none is made: opening the link signs
-   * nobody in. 400 for a token unknown, used, expired or sent to an address the account no
-   * longer has; nothing changes then.
+   * nobody in. A used token whose account's address is (still) confirmed answers that it
+   * is already confirmed. 400 for a token unknown, used, expired or sent to an address the
+   * account no longer has; nothing changes then.
    */
-  async confirm(token: string, ip: string | null): Promise<{ email: string }> {
-    const confirmed = await this.storage.emailConfirmations.consume(
-      hashConfirmationToken(token),
-      this.now(),
-    );
-    if (!confirmed)
+  async confirm(
+    token: string,
+    ip: string | null,
+  ): Promise<{ email: string; alreadyConfirmed: boolean }> {
+    const hash = hashConfirmationToken(token);
+    const confirmed = await this.storage.emailConfirmations.consume(hash, this.now());
+    if (!confirmed) {
+      // Opened again (or by a mail scanner first) once the address is confirmed: telling
+      // the person to send a new link would lead only to "already confirmed" (409).
+      const earlier = await this.storage.emailConfirmations.alreadyConfirmed(hash);
+      if (earlier) return { email: earlier.email, alreadyConfirmed: true };
       throw new AppError(ErrorId.badRequest, EXPIRED_OR_USED, { token: EXPIRED_OR_USED });
+    }
     await recordAudit(
       this.storage,
       { actorId: confirmed.userId, action: 'auth.email_confirmed', ip },
       this.logger,
     );
     this.logger.log('info', 'auth.email_confirmed', { userId: confirmed.userId });
-    return { email: confirmed.email };
+    return { email: confirmed.email, alreadyConfirmed: false };
   }
 
   /** Resolves once the emails being sent in the background are sent or have failed. */
