@@ -6,6 +6,7 @@ import { AppError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { composeConfirmationEmail, confirmationLink } from '../mail/confirmationEmail.ts';
 import type { MailTransport } from '../mail/transport.ts';
+import { nextSendAt } from '../storage/sendLimits.ts';
 import type { Storage, UserRecord } from '../storage/types.ts';
 import { recordAudit } from './audit.ts';
 
@@ -39,7 +40,7 @@ export function waitWords(ms: number): string {
   return `${hours} hour${hours === 1 ? '' : 's'}`;
 }
 
-type Sent = { sent: true } | { sent: false; retryAt: number };
+type Sent = { sent: true; at: number } | { sent: false; retryAt: number };
 
 /**
  * Confirming that an account's email address is the person's, as GitHub and Google do: a
@@ -87,7 +88,9 @@ export class EmailConfirmations {
    * address is already confirmed, 429 (with when to try again) past the limits, 503 when
    * the mail server does not take it.
    */
-  async sendAgain(user: UserRecord): Promise<{ sentTo: string }> {
+  async sendAgain(
+    user: UserRecord,
+  ): Promise<{ sentTo: string; linkValidForMs: number; sendAgainInMs: number }> {
     if (!this.mail || !this.transport) {
       throw new AppError(
         ErrorId.conflict,
@@ -122,7 +125,15 @@ export class EmailConfirmations {
         { 'Retry-After': String(Math.max(1, Math.ceil(wait / 1000))) },
       );
     }
-    return { sentTo: user.email };
+    // How long until this send alone stops blocking another (the shortest limit, a minute):
+    // the page says so rather than inviting a second press that would be refused. Earlier
+    // sends may make the real wait longer; the server then says how long.
+    const next = nextSendAt([outcome.at], this.mail.confirmationLimits, outcome.at);
+    return {
+      sentTo: user.email,
+      linkValidForMs: this.mail.confirmationTtlMs,
+      sendAgainInMs: next === null ? 0 : next - outcome.at,
+    };
   }
 
   /**
@@ -184,6 +195,6 @@ export class EmailConfirmations {
     // Counted against the limits even if this fails: the mail server may have taken it.
     await transport.send({ to: user.email, ...email });
     this.logger.log('info', 'mail.confirmation_sent', { userId: user.id });
-    return { sent: true };
+    return { sent: true, at: now };
   }
 }

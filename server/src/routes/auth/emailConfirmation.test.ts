@@ -332,7 +332,12 @@ describe('confirming an email address (short limits, a page to serve)', () => {
     await pause(600);
     const second = await sendAgain(server.url, pat);
     expect(second.status).toBe(200);
-    expect(second.json).toEqual({ sentTo: pat.email });
+    // How long the link works and when another may be asked for (the shortest limit).
+    expect(second.json).toEqual({
+      sentTo: pat.email,
+      linkValidForMs: 24 * 3600_000,
+      sendAgainInMs: 500,
+    });
     await confirmationMail(smtp, pat.email, 2);
     await pause(600);
     expect((await sendAgain(server.url, pat)).status).toBe(200);
