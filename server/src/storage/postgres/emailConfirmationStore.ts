@@ -31,10 +31,14 @@ export function postgresEmailConfirmationStore(pool: pg.Pool): EmailConfirmation
             [record.userId, since],
           )
         ).map((r) => r.created_at);
-        await c.query('DELETE FROM confirmation_sends WHERE address_hash = $1 AND sent_at <= $2', [
-          address,
-          since,
-        ]);
+        // Every address's sends too old to count: a deleted account's address hash is not
+        // kept longer than it matters. Rows another request is deleting are skipped (it
+        // removes them), so two requests for different addresses never wait on each other.
+        await c.query(
+          `DELETE FROM confirmation_sends WHERE ctid IN (
+             SELECT ctid FROM confirmation_sends WHERE sent_at <= $1 FOR UPDATE SKIP LOCKED)`,
+          [since],
+        );
         const toAddress = (
           await rows<{ sent_at: number }>(
             c,

@@ -648,5 +648,6 @@ export const postgresMigrations: readonly string[] = [
     sent_at BIGINT NOT NULL
   );
   CREATE INDEX confirmation_sends_address ON confirmation_sends(address_hash, sent_at);
+  CREATE INDEX confirmation_sends_time ON confirmation_sends(sent_at);
   `,
 ];

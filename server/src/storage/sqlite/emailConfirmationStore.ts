@@ -15,9 +15,9 @@ export function sqliteEmailConfirmationStore(db: Database.Database): EmailConfir
   const sentToAddress = db.prepare<[Buffer, number], { sent_at: number }>(
     'SELECT sent_at FROM confirmation_sends WHERE address_hash = ? AND sent_at > ?',
   );
-  const pruneSends = db.prepare<[Buffer, number]>(
-    'DELETE FROM confirmation_sends WHERE address_hash = ? AND sent_at <= ?',
-  );
+  // Every address's sends too old to count: a deleted account's address hash is not kept
+  // longer than it matters.
+  const pruneSends = db.prepare<[number]>('DELETE FROM confirmation_sends WHERE sent_at <= ?');
   const logSend = db.prepare<[Buffer, number]>(
     'INSERT INTO confirmation_sends (address_hash, sent_at) VALUES (?, ?)',
   );
@@ -32,7 +32,7 @@ export function sqliteEmailConfirmationStore(db: Database.Database): EmailConfir
     const since = now - longestWindow(limits);
     const address = addressHash(record.email);
     prune.run(record.userId, since, now);
-    pruneSends.run(address, since);
+    pruneSends.run(since);
     const times = recent.all(record.userId, since).map((r) => r.created_at);
     const toAddress = sentToAddress.all(address, since).map((r) => r.sent_at);
     const retryAt = laterOf(nextSendAt(times, limits, now), nextSendAt(toAddress, limits, now));

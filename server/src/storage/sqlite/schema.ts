@@ -488,5 +488,6 @@ export const migrations: readonly string[] = [
     sent_at INTEGER NOT NULL
   );
   CREATE INDEX confirmation_sends_address ON confirmation_sends(address_hash, sent_at);
+  CREATE INDEX confirmation_sends_time ON confirmation_sends(sent_at);
   `,
 ];
