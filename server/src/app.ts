@@ -97,12 +97,15 @@ export function createApp(services: Services) {
     // The confirmation page's address holds a token until its script takes it out: no
     // request the page makes (its scripts, styles, the API) may carry that address as the
     // Referer, so this page alone says no-referrer (stricter than the site's same-origin).
-    app.get(CONFIRM_EMAIL_PATH, (c) => {
-      c.header('Referrer-Policy', 'no-referrer');
+    // Matched as the client's router matches it, trailing slashes and all
+    // (`/confirm-email/?token=…` shows the same page, so it must say the same).
+    // Every other GET is a client-side route: answer with the app shell.
+    app.get('*', (c) => {
+      if (c.req.path.replace(/\/+$/, '') === CONFIRM_EMAIL_PATH) {
+        c.header('Referrer-Policy', 'no-referrer');
+      }
       return c.html(indexHtml);
     });
-    // Every other GET is a client-side route: answer with the app shell.
-    app.get('*', (c) => c.html(indexHtml));
   }
 
   app.onError((err, c) => {

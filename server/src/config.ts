@@ -62,6 +62,10 @@ export const configSchema = z.object({
   CHORUS_SESSION_MAX_HOURS: int('CHORUS_SESSION_MAX_HOURS', 24 * 30, 1, 24 * 365),
   CHORUS_SIGNIN_MAX_FAILURES: int('CHORUS_SIGNIN_MAX_FAILURES', 5, 1, 1000),
   CHORUS_SIGNIN_WINDOW_MS: int('CHORUS_SIGNIN_WINDOW_MS', 15 * 60_000, 1000, 24 * 3600_000),
+  // Each sign-up may email an address that is not the signer's: one client may make only
+  // this many accounts in the window (several people of one hospital may share its IP).
+  CHORUS_SIGNUP_MAX_PER_IP: int('CHORUS_SIGNUP_MAX_PER_IP', 30, 1, 1_000_000),
+  CHORUS_SIGNUP_WINDOW_MS: int('CHORUS_SIGNUP_WINDOW_MS', 3600_000, 1000, 24 * 3600_000),
   CHORUS_STATIC_DIR: z.string().optional(),
   CHORUS_SMTP_URL: z
     .url({
@@ -171,6 +175,9 @@ export interface Config {
   sessionCheckMs: number;
   signInMaxFailures: number;
   signInWindowMs: number;
+  /** Sign-ups allowed from one IP address within `signUpWindowMs`. */
+  signUpMaxPerIp: number;
+  signUpWindowMs: number;
   staticDir: string | null;
   mail: MailConfig | null;
 }
@@ -229,6 +236,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     sessionCheckMs: SESSION_CHECK_MS,
     signInMaxFailures: e.CHORUS_SIGNIN_MAX_FAILURES,
     signInWindowMs: e.CHORUS_SIGNIN_WINDOW_MS,
+    signUpMaxPerIp: e.CHORUS_SIGNUP_MAX_PER_IP,
+    signUpWindowMs: e.CHORUS_SIGNUP_WINDOW_MS,
     staticDir: e.CHORUS_STATIC_DIR ?? null,
   };
 }

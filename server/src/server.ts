@@ -138,6 +138,13 @@ export async function startServer(
       byIp: new RedisThrottle(redis, 'ip', max * 4, window, logger),
       byAccount: new RedisThrottle(redis, 'account', max, window, logger),
     };
+    services.signUpThrottle = new RedisThrottle(
+      redis,
+      'signup',
+      config.signUpMaxPerIp,
+      config.signUpWindowMs,
+      logger,
+    );
   }
   const app = createApp(services);
   const sync = new SyncServer(

@@ -6,6 +6,7 @@ import { AppError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { composeConfirmationEmail, confirmationLink } from '../mail/confirmationEmail.ts';
 import type { MailTransport } from '../mail/transport.ts';
+import { nextSendAt } from '../storage/sendLimits.ts';
 import type { Storage, UserRecord } from '../storage/types.ts';
 import { recordAudit } from './audit.ts';
 
@@ -39,7 +40,7 @@ export function waitWords(ms: number): string {
   return `${hours} hour${hours === 1 ? '' : 's'}`;
 }
 
-type Sent = { sent: true } | { sent: false; retryAt: number };
+type Sent = { sent: true; at: number } | { sent: false; retryAt: number };
 
 /**
  * Confirming that an account's email address is the person's, as GitHub and Google do: a
@@ -87,7 +88,9 @@ export class EmailConfirmations {
    * address is already confirmed, 429 (with when to try again) past the limits, 503 when
    * the mail server does not take it.
    */
-  async sendAgain(user: UserRecord): Promise<{ sentTo: string }> {
+  async sendAgain(
+    user: UserRecord,
+  ): Promise<{ sentTo: string; linkValidForMs: number; sendAgainInMs: number }> {
     if (!this.mail || !this.transport) {
       throw new AppError(
         ErrorId.conflict,
@@ -122,29 +125,44 @@ export class EmailConfirmations {
         { 'Retry-After': String(Math.max(1, Math.ceil(wait / 1000))) },
       );
     }
-    return { sentTo: user.email };
+    // How long until this send alone stops blocking another (the shortest limit, a minute):
+    // the page says so rather than inviting a second press that would be refused. Earlier
+    // sends may make the real wait longer; the server then says how long.
+    const next = nextSendAt([outcome.at], this.mail.confirmationLimits, outcome.at);
+    return {
+      sentTo: user.email,
+      linkValidForMs: this.mail.confirmationTtlMs,
+      sendAgainInMs: next === null ? 0 : next - outcome.at,
+    };
   }
 
   /**
    * Confirms the address a link was sent to. The token is the proof (whoever holds it
    * reads that mailbox), so no session is needed, and none is made: opening the link signs
-   * nobody in. 400 for a token unknown, used, expired or sent to an address the account no
-   * longer has; nothing changes then.
+   * nobody in. A used token whose account's address is (still) confirmed answers that it
+   * is already confirmed. 400 for a token unknown, used, expired or sent to an address the
+   * account no longer has; nothing changes then.
    */
-  async confirm(token: string, ip: string | null): Promise<{ email: string }> {
-    const confirmed = await this.storage.emailConfirmations.consume(
-      hashConfirmationToken(token),
-      this.now(),
-    );
-    if (!confirmed)
+  async confirm(
+    token: string,
+    ip: string | null,
+  ): Promise<{ email: string; alreadyConfirmed: boolean }> {
+    const hash = hashConfirmationToken(token);
+    const confirmed = await this.storage.emailConfirmations.consume(hash, this.now());
+    if (!confirmed) {
+      // Opened again (or by a mail scanner first) once the address is confirmed: telling
+      // the person to send a new link would lead only to "already confirmed" (409).
+      const earlier = await this.storage.emailConfirmations.alreadyConfirmed(hash);
+      if (earlier) return { email: earlier.email, alreadyConfirmed: true };
       throw new AppError(ErrorId.badRequest, EXPIRED_OR_USED, { token: EXPIRED_OR_USED });
+    }
     await recordAudit(
       this.storage,
       { actorId: confirmed.userId, action: 'auth.email_confirmed', ip },
       this.logger,
     );
     this.logger.log('info', 'auth.email_confirmed', { userId: confirmed.userId });
-    return { email: confirmed.email };
+    return { email: confirmed.email, alreadyConfirmed: false };
   }
 
   /** Resolves once the emails being sent in the background are sent or have failed. */
@@ -177,6 +195,6 @@ export class EmailConfirmations {
     // Counted against the limits even if this fails: the mail server may have taken it.
     await transport.send({ to: user.email, ...email });
     this.logger.log('info', 'mail.confirmation_sent', { userId: user.id });
-    return { sent: true };
+    return { sent: true, at: now };
   }
 }

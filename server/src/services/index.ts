@@ -57,6 +57,8 @@ export interface Services {
   sessions: SessionService;
   /** Replaced by counts in Redis when processes are joined (see server.ts). */
   signInThrottle: { byIp: Throttle; byAccount: Throttle };
+  /** Sign-ups per IP address (each may send a confirmation email); Redis-shared too. */
+  signUpThrottle: Throttle;
   accessEvents: AccessEvents;
   /** Notices about documents for pages that follow them without a socket (see server.ts). */
   notices: DocumentNotices;
@@ -99,5 +101,6 @@ export function createServices(config: Config, storage: Storage, logger: Logger)
       byIp: new FailureThrottle(config.signInMaxFailures * 4, config.signInWindowMs),
       byAccount: new FailureThrottle(config.signInMaxFailures, config.signInWindowMs),
     },
+    signUpThrottle: new FailureThrottle(config.signUpMaxPerIp, config.signUpWindowMs),
   };
 }

@@ -1669,6 +1669,54 @@ export function storageContract(name: string, open: () => Promise<Storage>): voi
         await s.close();
       });
 
+      it('counts sends per address too, across accounts and after one is erased', async () => {
+        const s = await withAnn();
+        const bob = 'u2aaaaaaaaaaaaaaaaaaaaaa';
+        await confirmedUser(s, bob);
+        const limits = [{ windowMs: 60, max: 1 }];
+        expect(await s.emailConfirmations.issue(token(1, 100), limits)).toEqual({ issued: true });
+        // Ann's account is deleted and its tokens erased; another account sends to the
+        // address (in other letter case): the address was sent one within the minute.
+        await s.users.markDeleted(ann, 110);
+        await s.emailConfirmations.eraseForUser(ann);
+        const again = token(2, 120, { userId: bob, email: 'ANN@example.org' });
+        expect(await s.emailConfirmations.issue(again, limits)).toEqual({
+          issued: false,
+          retryAt: 160,
+        });
+        expect(await s.emailConfirmations.issue(token(3, 160, { userId: bob }), limits)).toEqual({
+          issued: true,
+        });
+        await s.close();
+      });
+
+      it('tells a used token of a confirmed address from one that never confirmed it', async () => {
+        const s = await withAnn();
+        await s.emailConfirmations.issue(token(1, 100), []);
+        await s.emailConfirmations.issue(token(2, 100), []);
+        expect(await s.emailConfirmations.alreadyConfirmed(hashOf(1))).toBeNull();
+        expect(await s.emailConfirmations.consume(hashOf(1), 200)).not.toBeNull();
+        const confirmed = { userId: ann, email: 'ann@example.org' };
+        expect(await s.emailConfirmations.alreadyConfirmed(hashOf(1))).toEqual(confirmed);
+        // Spent by the first: also already confirmed.
+        expect(await s.emailConfirmations.alreadyConfirmed(hashOf(2))).toEqual(confirmed);
+        expect(await s.emailConfirmations.alreadyConfirmed(hashOf(9))).toBeNull();
+        await s.users.markDeleted(ann, 300);
+        expect(await s.emailConfirmations.alreadyConfirmed(hashOf(1))).toBeNull();
+        await s.close();
+      });
+
+      it('uses two different tokens of one account at once without a deadlock: one confirms', async () => {
+        const s = await withAnn();
+        for (const n of [1, 2, 3, 4]) await s.emailConfirmations.issue(token(n, 100 + n), []);
+        const results = await Promise.all(
+          [1, 2, 3, 4].map((n) => s.emailConfirmations.consume(hashOf(n), 200 + n)),
+        );
+        expect(results.filter((r) => r !== null)).toHaveLength(1);
+        expect(await confirmedAt(s)).not.toBeNull();
+        await s.close();
+      });
+
       it('lets two requests at once pass a limit only once', async () => {
         const s = await withAnn();
         const limits = [{ windowMs: 60_000, max: 1 }];

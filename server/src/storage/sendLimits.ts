@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { SendLimit } from './types.ts';
 
 /**
@@ -25,3 +26,18 @@ export function nextSendAt(
 /** The longest window of the limits: sends older than this never count again. */
 export const longestWindow = (limits: readonly SendLimit[]) =>
   Math.max(0, ...limits.map((l) => l.windowMs));
+
+/**
+ * How an address is counted in `confirmation_sends`: SHA-256 of it lower-cased, so the
+ * count outlives the account (a new account with the same address counts on) without
+ * keeping a deleted account's address in the clear.
+ */
+export const addressHash = (email: string): Buffer =>
+  createHash('sha256').update(email.toLowerCase(), 'utf8').digest();
+
+/** When the next email may go, by the later of the account's and the address's counts. */
+export function laterOf(a: number | null, b: number | null): number | null {
+  if (a === null) return b;
+  if (b === null) return a;
+  return Math.max(a, b);
+}

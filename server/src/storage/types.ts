@@ -949,9 +949,11 @@ export interface SendLimit {
  */
 export interface EmailConfirmationStore {
   /**
-   * Stores a new token unless the account was sent too many lately: for each limit, fewer
-   * than `max` tokens made in the `windowMs` before `record.createdAt`. Checked and written
-   * under one lock per account, so two requests at once cannot both pass a limit. When
+   * Stores a new token unless the account, or its address, was sent too many lately: for
+   * each limit, fewer than `max` tokens made in the `windowMs` before `record.createdAt`,
+   * counted per account and per address (the address's count outlives deleted accounts).
+   * Checked and written under one lock per account and per address, so two requests at
+   * once cannot both pass a limit. When
    * refused, `retryAt` is the earliest time another would be allowed.
    */
   issue(
@@ -966,6 +968,12 @@ export interface EmailConfirmationStore {
    * confirmed, or null (unknown, used, expired, or for another address).
    */
   consume(tokenHash: Uint8Array, now: number): Promise<{ userId: string; email: string } | null>;
+  /**
+   * Whose address this token already confirmed, when it is a used (or spent) token of an
+   * account, not deleted, whose address is still the token's and is confirmed: a link
+   * opened again (or by a mail scanner) after it did its work. Null otherwise.
+   */
+  alreadyConfirmed(tokenHash: Uint8Array): Promise<{ userId: string; email: string } | null>;
   /** Forgets a person's tokens (their account is deleted). */
   eraseForUser(userId: string): Promise<void>;
 }

@@ -19,6 +19,8 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     CHORUS_ORIGIN: TEST_ORIGIN,
     CHORUS_DATA_DIR: tempDir(),
     CHORUS_IDLE_UNLOAD_MS: '200',
+    // Tests make many accounts from loopback; the sign-up throttle has its own test.
+    CHORUS_SIGNUP_MAX_PER_IP: '1000000',
     ...overrides,
   });
 }

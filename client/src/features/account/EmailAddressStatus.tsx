@@ -1,8 +1,18 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { ApiError } from '../../api/http.ts';
 import { Button } from '../../ui/Button.tsx';
 import { useCurrentUser } from '../auth/useAuth.ts';
 import { sendConfirmationEmail } from './accountApi.ts';
+
+/** "24 hours", "1 minute", "30 seconds": a length of time in words, rounded up. */
+export function durationWords(ms: number): string {
+  const seconds = Math.max(1, Math.ceil(ms / 1000));
+  if (seconds < 60) return `${seconds} second${seconds === 1 ? '' : 's'}`;
+  const minutes = Math.ceil(seconds / 60);
+  if (minutes < 60) return `${minutes} minute${minutes === 1 ? '' : 's'}`;
+  const hours = Math.ceil(minutes / 60);
+  return `${hours} hour${hours === 1 ? '' : 's'}`;
+}
 
 /**
  * Whether the person's email address is confirmed (proven theirs with the emailed link),
@@ -14,17 +24,32 @@ export function EmailAddressStatus({ emailAvailable }: { emailAvailable: boolean
   const [busy, setBusy] = useState(false);
   const [status, setStatus] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
+  // After a send, the button rests until another would be allowed (the server says when),
+  // with the reason in words, rather than inviting a press that would be refused.
+  const [resting, setResting] = useState<string | null>(null);
+  const [restUntil, setRestUntil] = useState(0);
+  useEffect(() => {
+    if (restUntil === 0) return;
+    const timer = setTimeout(() => setResting(null), Math.max(0, restUntil - Date.now()));
+    return () => clearTimeout(timer);
+  }, [restUntil]);
 
   const sendAgain = async () => {
-    if (busy) return;
+    if (busy || resting) return;
     setBusy(true);
     setStatus('');
     setProblem(null);
     try {
-      const { sentTo } = await sendConfirmationEmail();
+      const { sentTo, linkValidForMs, sendAgainInMs } = await sendConfirmationEmail();
       setStatus(
-        `Sent to ${sentTo}. Open the link in that email to confirm your address; it works for 24 hours. If it does not arrive, check your spam folder.`,
+        `Sent to ${sentTo}. Open the link in that email to confirm your address; it works for ${durationWords(linkValidForMs)}. If it does not arrive, check your spam folder.`,
       );
+      if (sendAgainInMs > 0) {
+        setResting(
+          `An email was just sent: you can ask for another in ${durationWords(sendAgainInMs)}, once you have checked your inbox and spam folder.`,
+        );
+        setRestUntil(Date.now() + sendAgainInMs);
+      }
     } catch (error) {
       setProblem(
         error instanceof ApiError
@@ -54,10 +79,17 @@ export function EmailAddressStatus({ emailAvailable }: { emailAvailable: boolean
             address is yours: until then, Chorus sends it no emails.
           </p>
           <div>
-            <Button variant="secondary" busy={busy} onClick={() => void sendAgain()}>
+            <Button
+              variant="secondary"
+              busy={busy}
+              aria-disabled={busy || resting !== null || undefined}
+              aria-describedby={resting ? 'email-unconfirmed email-resting' : 'email-unconfirmed'}
+              onClick={() => void sendAgain()}
+            >
               Send the confirmation email again
             </Button>
           </div>
+          {resting ? <p id="email-resting">{resting}</p> : null}
         </>
       )}
       {problem ? (

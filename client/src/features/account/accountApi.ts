@@ -72,6 +72,14 @@ export async function updatePreferences(input: UpdatePreferencesInput): Promise<
 }
 
 /** Sends the signed-in person the link that confirms their email address again. */
-export async function sendConfirmationEmail(): Promise<{ sentTo: string }> {
-  return api('POST', '/me/email-confirmation', undefined, z.object({ sentTo: z.string() }));
+const sentSchema = z.object({
+  sentTo: z.string(),
+  /** How long the emailed link works. */
+  linkValidForMs: z.number().int().nonnegative(),
+  /** How long before another may be asked for (at least: earlier sends may add to it). */
+  sendAgainInMs: z.number().int().nonnegative(),
+});
+
+export async function sendConfirmationEmail(): Promise<z.infer<typeof sentSchema>> {
+  return api('POST', '/me/email-confirmation', undefined, sentSchema);
 }

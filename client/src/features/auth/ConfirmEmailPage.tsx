@@ -10,7 +10,7 @@ import { useAuth } from './useAuth.ts';
 
 type Outcome =
   | { status: 'working' }
-  | { status: 'confirmed'; email: string }
+  | { status: 'confirmed'; email: string; already: boolean }
   | { status: 'failed'; message: string };
 
 const NO_CODE =
@@ -36,7 +36,11 @@ export function ConfirmEmailPage() {
     sent.current ??=
       token && CONFIRM_EMAIL_TOKEN_PATTERN.test(token)
         ? confirmEmail({ token }).then(
-            ({ email }): Outcome => ({ status: 'confirmed', email }),
+            ({ email, alreadyConfirmed }): Outcome => ({
+              status: 'confirmed',
+              email,
+              already: alreadyConfirmed === true,
+            }),
             (error: unknown): Outcome => ({
               status: 'failed',
               message:
@@ -90,7 +94,9 @@ export function ConfirmEmailPage() {
         {outcome.status === 'working'
           ? 'Confirming your email address…'
           : outcome.status === 'confirmed'
-            ? `${outcome.email} is confirmed as yours. Chorus can now email you, for example when someone mentions you.`
+            ? outcome.already
+              ? `Your email address is already confirmed: ${outcome.email} is confirmed as yours, and there is nothing more to do.`
+              : `${outcome.email} is confirmed as yours. Chorus can now email you, for example when someone mentions you.`
             : ''}
       </p>
       {outcome.status === 'failed' ? (

@@ -51,12 +51,19 @@ export async function signOut(): Promise<void> {
   if (me) await clearOfflineData(me.user.id);
 }
 
-const confirmedSchema = z.object({ confirmed: z.literal(true), email: z.string() });
+const confirmedSchema = z.object({
+  confirmed: z.literal(true),
+  email: z.string(),
+  /** The link was used before and the address is (still) confirmed: nothing to do. */
+  alreadyConfirmed: z.boolean().optional(),
+});
 
 /**
  * Confirms an email address with the token from the emailed link. Needs no session and
- * makes none: it says which address was confirmed.
+ * makes none: it says which address was confirmed, and whether it already was.
  */
-export async function confirmEmail(input: ConfirmEmailInput): Promise<{ email: string }> {
+export async function confirmEmail(
+  input: ConfirmEmailInput,
+): Promise<z.infer<typeof confirmedSchema>> {
   return api('POST', '/auth/confirm-email', input, confirmedSchema);
 }

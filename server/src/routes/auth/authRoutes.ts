@@ -40,15 +40,31 @@ export function throttled(ms: number): AppError {
   );
 }
 
+export function signUpThrottled(ms: number): AppError {
+  const minutes = Math.max(1, Math.ceil(ms / 60_000));
+  return new AppError(
+    ErrorId.tooManyRequests,
+    `Too many accounts were made from this network lately. Wait ${minutes} minute${minutes === 1 ? '' : 's'} and try again; if you already made an account, sign in instead.`,
+    undefined,
+    { 'Retry-After': String(Math.max(1, Math.ceil(ms / 1000))) },
+  );
+}
+
 /** Sign up, sign in, sign out, "who am I", and confirming an email address with its link. */
 export const authRoutes = new Hono<AppEnv>()
   .post('/signup', async (c) => {
-    const { storage, sessions, config } = c.var.services;
+    const { storage, sessions, config, signUpThrottle } = c.var.services;
     const input = await parseJson(c, signUpSchema);
+    const ip = clientIp(c);
+    // Each sign-up may email an address that is not the signer's: one client may not make
+    // the server mail address after address.
+    const wait = await signUpThrottle.retryAfter(ip);
+    if (wait > 0) throw signUpThrottled(wait);
     if (await storage.users.findByEmail(input.email)) {
       const message = 'An account with this email already exists. Sign in instead.';
       throw new AppError(ErrorId.conflict, message, { email: message });
     }
+    await signUpThrottle.recordFailure(ip);
     const user: UserRecord = {
       id: newId(),
       name: input.name,
@@ -65,7 +81,7 @@ export const authRoutes = new Hono<AppEnv>()
       actorId: user.id,
       action: 'auth.signin',
       details: { signUp: true },
-      ip: clientIp(c),
+      ip,
     });
     // Not awaited: the account is made whatever happens to the email (failures are logged).
     c.var.services.emailConfirmations.afterSignUp(user);
@@ -123,7 +139,18 @@ export const authRoutes = new Hono<AppEnv>()
   // No session needed, and none made: the token proves the mailbox, not the account.
   .post('/confirm-email', async (c) => {
     const input = await parseJson(c, confirmEmailSchema);
-    const { email } = await c.var.services.emailConfirmations.confirm(input.token, clientIp(c));
+    const { email, alreadyConfirmed } = await c.var.services.emailConfirmations.confirm(
+      input.token,
+      clientIp(c),
+    );
+    if (alreadyConfirmed) {
+      return c.json({
+        confirmed: true,
+        email,
+        alreadyConfirmed: true,
+        message: 'Your email address is already confirmed.',
+      });
+    }
     return c.json({ confirmed: true, email });
   })
   .get('/me', (c) => {

@@ -19,6 +19,7 @@ import { TEST_ORIGIN, tempDir } from '../../test/testServer.ts';
 
 const EXPIRED_OR_USED =
   'This link has expired or was already used. Sign in and send a new one from Your account.';
+const ALREADY_CONFIRMED = 'Your email address is already confirmed.';
 const NOT_COMPLETE =
   'This link is not complete. Open the link from the email again, or copy all of it into the address bar.';
 
@@ -146,7 +147,61 @@ describe('confirming an email address (default limits and lifetime)', () => {
     );
   });
 
-  it('refuses a tampered, unknown, malformed or used token with 400 and changes nothing', async () => {
+  it('answers a link opened again once the address is confirmed: already confirmed, not "send a new one"', async () => {
+    const pat = await buildUser(server.url, 'Pru Patient');
+    const token = tokenOf(await confirmationMail(smtp, pat.email));
+    // A mail scanner opens the link first; the person opens it after.
+    expect((await confirm(server.url, token)).json).toEqual({ confirmed: true, email: pat.email });
+    const again = await confirm(server.url, token);
+    expect(again.status).toBe(200);
+    expect(again.json).toEqual({
+      confirmed: true,
+      email: pat.email,
+      alreadyConfirmed: true,
+      message: ALREADY_CONFIRMED,
+    });
+    // Recorded once: the second opening changed nothing.
+    const audit = await server.storage.audit.forActor(pat.id, 10);
+    expect(audit.filter((e) => e.action === 'auth.email_confirmed')).toHaveLength(1);
+  });
+
+  it('does not send a second email to an address whose account was deleted and made again within the minute', async () => {
+    const email = `again-${Date.now()}@example.org`;
+    const password = 'correct horse battery';
+    const first = await call(server.url, 'POST', '/auth/signup', {
+      body: { name: 'Pat Patient', email, password },
+    });
+    expect(first.status).toBe(201);
+    await confirmationMail(smtp, email);
+    const cookie = (first.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    const deleted = await call(server.url, 'POST', '/account/delete', {
+      body: { password },
+      cookie,
+    });
+    expect(deleted.status).toBe(200);
+    const second = await call(server.url, 'POST', '/auth/signup', {
+      body: { name: 'Pat Patient', email: email.toUpperCase(), password },
+    });
+    expect(second.status).toBe(201);
+    await eventually(() => {
+      const throttled = logger.entries.find(
+        (e) => e.event === 'mail.confirmation_throttled' && e.fields.userId === second.json.user.id,
+      );
+      if (!throttled) throw new Error('not tried yet');
+    });
+    await pause(300);
+    const toAddress = smtp.received.filter((m) =>
+      m.to.some((to) => to.toLowerCase() === email.toLowerCase()),
+    );
+    expect(toAddress).toHaveLength(1);
+    // Asking from the new account is refused the same way, saying when.
+    const cookie2 = (second.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    const asked = await call(server.url, 'POST', '/me/email-confirmation', { cookie: cookie2 });
+    expect(asked.status).toBe(429);
+    expect(Number(asked.headers.get('retry-after'))).toBeGreaterThan(0);
+  });
+
+  it('refuses a tampered, unknown or malformed token with 400 and changes nothing', async () => {
     const pat = await buildUser(server.url, 'Pia Patient');
     const token = tokenOf(await confirmationMail(smtp, pat.email));
     const last = token.at(-1) === 'a' ? 'b' : 'a';
@@ -163,12 +218,10 @@ describe('confirming an email address (default limits and lifetime)', () => {
     expect(none.json.error.message).toContain('This link has no confirmation code');
     expect(await me(server.url, pat)).toMatchObject({ emailConfirmed: false });
 
-    // Two clicks at once: one confirms, the other is told the link was used.
+    // Two clicks at once: one confirms, the other finds it already confirmed.
     const [one, two] = await Promise.all([confirm(server.url, token), confirm(server.url, token)]);
-    expect([one.status, two.status].sort()).toEqual([200, 400]);
-    const used = await confirm(server.url, token);
-    expect(used.status).toBe(400);
-    expect(used.json.error.message).toBe(EXPIRED_OR_USED);
+    expect([one.status, two.status]).toEqual([200, 200]);
+    expect([one.json.alreadyConfirmed, two.json.alreadyConfirmed].filter(Boolean)).toHaveLength(1);
     expect(await me(server.url, pat)).toMatchObject({ emailConfirmed: true });
     const confirmations = (await server.storage.audit.forActor(pat.id, 10)).filter(
       (e) => e.action === 'auth.email_confirmed',
@@ -279,7 +332,12 @@ describe('confirming an email address (short limits, a page to serve)', () => {
     await pause(600);
     const second = await sendAgain(server.url, pat);
     expect(second.status).toBe(200);
-    expect(second.json).toEqual({ sentTo: pat.email });
+    // How long the link works and when another may be asked for (the shortest limit).
+    expect(second.json).toEqual({
+      sentTo: pat.email,
+      linkValidForMs: 24 * 3600_000,
+      sendAgainInMs: 500,
+    });
     await confirmationMail(smtp, pat.email, 2);
     await pause(600);
     expect((await sendAgain(server.url, pat)).status).toBe(200);
@@ -294,8 +352,12 @@ describe('confirming an email address (short limits, a page to serve)', () => {
     expect(confirmationMails(smtp, pat.email)).toHaveLength(3);
 
     expect((await confirm(server.url, tokenOf(third))).status).toBe(200);
+    // An older link, spent by the newest, says the address is confirmed (nothing to do).
     const first = confirmationMails(smtp, pat.email)[0];
-    expect((await confirm(server.url, tokenOf(first))).json.error.message).toBe(EXPIRED_OR_USED);
+    expect((await confirm(server.url, tokenOf(first))).json).toMatchObject({
+      alreadyConfirmed: true,
+      message: ALREADY_CONFIRMED,
+    });
   });
 
   it('makes the account even when the mail server is down, logs it, and sends when asked once it is back', async () => {
@@ -329,9 +391,11 @@ describe('confirming an email address (short limits, a page to serve)', () => {
   });
 
   it('serves the confirmation page with no Referer allowed, so its token is never passed on', async () => {
-    const res = await fetch(`${server.url}/confirm-email?token=${'a'.repeat(32)}`);
-    expect(res.status).toBe(200);
-    expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+    for (const page of ['/confirm-email', '/confirm-email/', '/confirm-email//']) {
+      const res = await fetch(`${server.url}${page}?token=${'a'.repeat(32)}`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+    }
     const other = await fetch(`${server.url}/account`);
     expect(other.headers.get('referrer-policy')).toBe('same-origin');
   });
@@ -426,5 +490,41 @@ describe('with no mail server', () => {
       [{ windowMs: 3600_000, max: 1 }],
     );
     expect(issued).toEqual({ issued: true });
+  });
+});
+
+describe('signing up from one address, again and again', () => {
+  let smtp: TestSmtp;
+  let server: RunningServer;
+
+  beforeAll(async () => {
+    smtp = await startTestSmtp();
+    server = await startServer(
+      mailConfig(smtp, {}, { CHORUS_SIGNUP_MAX_PER_IP: '3', CHORUS_SIGNUP_WINDOW_MS: '60000' }),
+      memoryLogger() as Logger,
+    );
+  });
+  afterAll(async () => {
+    await server.stop();
+    await smtp.stop();
+  });
+
+  it('refuses sign-ups past the limit from one IP with 429 and Retry-After, mailing nobody more', async () => {
+    for (const n of [1, 2, 3]) await buildUser(server.url, `Person ${n}`);
+    const email = `fourth-${Date.now()}@example.org`;
+    const res = await call(server.url, 'POST', '/auth/signup', {
+      body: { name: 'Fourth Person', email, password: 'correct horse battery' },
+    });
+    expect(res.status).toBe(429);
+    expect(res.json.error.id).toBe('too_many_requests');
+    expect(res.json.error.message).toBe(
+      'Too many accounts were made from this network lately. Wait 1 minute and try again; if you already made an account, sign in instead.',
+    );
+    const retryAfter = Number(res.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThan(0);
+    expect(retryAfter).toBeLessThanOrEqual(60);
+    await pause(300);
+    expect(confirmationMails(smtp, email)).toEqual([]);
+    expect(await server.storage.users.findByEmail(email)).toBeNull();
   });
 });

@@ -638,4 +638,16 @@ export const postgresMigrations: readonly string[] = [
   );
   CREATE INDEX email_confirmations_user ON email_confirmations(user_id, created_at);
   `,
+  // When a confirmation email went to an address, by the address's SHA-256 (lower-cased):
+  // kept when the account is deleted, so deleting and signing up again with the same
+  // address does not start its count afresh. Only the hash: a deleted account's address
+  // is not kept in the clear.
+  `
+  CREATE TABLE confirmation_sends (
+    address_hash BYTEA NOT NULL,
+    sent_at BIGINT NOT NULL
+  );
+  CREATE INDEX confirmation_sends_address ON confirmation_sends(address_hash, sent_at);
+  CREATE INDEX confirmation_sends_time ON confirmation_sends(sent_at);
+  `,
 ];
