@@ -64,7 +64,8 @@ export const configSchema = z.object({
   CHORUS_SIGNIN_WINDOW_MS: int('CHORUS_SIGNIN_WINDOW_MS', 15 * 60_000, 1000, 24 * 3600_000),
   // Each sign-up may email an address that is not the signer's: one client may make only
   // this many accounts in the window (several people of one hospital may share its IP).
-  CHORUS_SIGNUP_MAX_PER_IP: int('CHORUS_SIGNUP_MAX_PER_IP', 30, 1, 1_000_000),
+  // Generous: a hospital or council site may sign a whole workshop up from one address.
+  CHORUS_SIGNUP_MAX_PER_IP: int('CHORUS_SIGNUP_MAX_PER_IP', 200, 1, 1_000_000),
   CHORUS_SIGNUP_WINDOW_MS: int('CHORUS_SIGNUP_WINDOW_MS', 3600_000, 1000, 24 * 3600_000),
   CHORUS_STATIC_DIR: z.string().optional(),
   CHORUS_SMTP_URL: z
