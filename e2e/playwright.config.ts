@@ -1,5 +1,6 @@
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from '@playwright/test';
 
 // Overridable so two checkouts on one machine can run their e2e at the same time.
@@ -19,7 +20,8 @@ export default defineConfig({
   timeout: 120_000,
   expect: { timeout: 10_000 },
   // The JSON report feeds the repository's one-line test summary (scripts/testSummary.mjs).
-  globalTeardown: './globalTeardown.ts',
+  // An absolute path: the benchmark's config (bench/) spreads this one from another folder.
+  globalTeardown: path.join(path.dirname(fileURLToPath(import.meta.url)), 'globalTeardown.ts'),
   reporter: [['list'], ['json', { outputFile: '../test-results/e2e.json' }]],
   use: {
     baseURL: origin,

@@ -11,5 +11,5 @@ export default defineConfig({
   testMatch: '*.bench.ts',
   timeout: 15 * 60_000,
   reporter: [['list']],
-  use: { ...base.use, trace: 'off' },
+  use: { ...base.use, trace: 'off', screenshot: 'off' },
 });
