@@ -170,6 +170,17 @@ test.describe('with a mail server', () => {
     const page = patient.page;
     const email = patient.person.email;
     await signUp(page, patient.person);
+    const reminder = page.getByRole('region', { name: 'Confirm your email address' });
+
+    await test.step('the home page asks them to confirm their address, and says why', async () => {
+      await expect(reminder).toContainText(
+        `Chorus emails you when someone mentions you only once you have confirmed that ${email} is yours.`,
+      );
+      await expect(
+        reminder.getByRole('link', { name: 'Confirm it on the account page' }),
+      ).toHaveAttribute('href', '/account#email-preferences');
+      await expectNoAxeViolations(page, 'home page, address not confirmed');
+    });
 
     await test.step('the account page says the address is not confirmed; asking again at once is refused, in words', async () => {
       await openAccount(page);
@@ -217,6 +228,7 @@ test.describe('with a mail server', () => {
     await test.step('onward to the account page, which now says Confirmed', async () => {
       await activate(page, 'Go to your workspaces');
       await expect(page.getByRole('heading', { level: 1, name: 'Your workspaces' })).toBeVisible();
+      await expect(reminder).toHaveCount(0);
       await openAccount(page);
       await expect(page.locator('#email-address')).toContainText('Confirmed');
       await expect(page.locator('#email-address')).not.toContainText('Not confirmed');

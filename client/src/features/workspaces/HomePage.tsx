@@ -11,6 +11,7 @@ import { ProblemPanel } from '../../ui/ProblemPanel.tsx';
 import { TextField } from '../../ui/TextField.tsx';
 import { useDocumentTitle } from '../../ui/useDocumentTitle.ts';
 import { useFormSubmission } from '../../ui/useFormSubmission.ts';
+import { ConfirmEmailReminder } from '../account/ConfirmEmailReminder.tsx';
 import { permissionLabel } from './labels.ts';
 import { createWorkspace, listWorkspaces } from './workspacesApi.ts';
 
@@ -20,6 +21,7 @@ export function HomePage() {
   return (
     <>
       <PageHeading>Your workspaces</PageHeading>
+      <ConfirmEmailReminder />
       <section aria-labelledby="workspace-list-heading" className="section">
         <h2 id="workspace-list-heading" className="visually-hidden">
           Workspace list
