@@ -6,6 +6,7 @@ export * from './domain/colors.ts';
 export * from './domain/decisionLog.ts';
 export * from './domain/documentKinds.ts';
 export * from './domain/driverDiagram.ts';
+export * from './domain/durationWords.ts';
 export * from './domain/evaluation.ts';
 export * from './domain/evidence.ts';
 export * from './domain/lifecycle.ts';

@@ -1,6 +1,6 @@
 import { CONFIRM_EMAIL_TOKEN_PATTERN, confirmEmailSchema } from '@chorus/shared';
 import { describe, expect, it } from 'vitest';
-import { hashConfirmationToken, newConfirmationToken, waitWords } from './emailConfirmations.ts';
+import { hashConfirmationToken, newConfirmationToken } from './emailConfirmations.ts';
 
 describe('confirmation tokens', () => {
   it('are 160 random bits in the form the API accepts, and differ every time', () => {
@@ -18,17 +18,5 @@ describe('confirmation tokens', () => {
     expect(hash).toHaveLength(32);
     expect(Buffer.from(hash).toString('latin1')).not.toContain(token);
     expect(hashConfirmationToken(token)).toEqual(hash);
-  });
-});
-
-describe('waitWords', () => {
-  it('says a wait rounded up, in seconds, minutes or hours', () => {
-    expect(waitWords(0)).toBe('1 second');
-    expect(waitWords(1500)).toBe('2 seconds');
-    expect(waitWords(59_000)).toBe('59 seconds');
-    expect(waitWords(60_000)).toBe('1 minute');
-    expect(waitWords(61_000)).toBe('2 minutes');
-    expect(waitWords(3600_000)).toBe('1 hour');
-    expect(waitWords(3 * 3600_000 - 1)).toBe('3 hours');
   });
 });

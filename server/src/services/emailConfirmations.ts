@@ -1,4 +1,4 @@
-import { ErrorId } from '@chorus/shared';
+import { durationWords, ErrorId } from '@chorus/shared';
 import { sha256 } from '@oslojs/crypto/sha2';
 import { encodeBase32LowerCaseNoPadding } from '@oslojs/encoding';
 import type { MailConfig } from '../config.ts';
@@ -29,16 +29,6 @@ export const hashConfirmationToken = (token: string) => sha256(new TextEncoder()
 
 export const EXPIRED_OR_USED =
   'This link has expired or was already used. Sign in and send a new one from Your account.';
-
-/** "45 seconds", "12 minutes", "3 hours": a wait, rounded up, in words. */
-export function waitWords(ms: number): string {
-  const seconds = Math.max(1, Math.ceil(ms / 1000));
-  if (seconds < 60) return `${seconds} second${seconds === 1 ? '' : 's'}`;
-  const minutes = Math.ceil(seconds / 60);
-  if (minutes < 60) return `${minutes} minute${minutes === 1 ? '' : 's'}`;
-  const hours = Math.ceil(minutes / 60);
-  return `${hours} hour${hours === 1 ? '' : 's'}`;
-}
 
 type Sent = { sent: true; at: number } | { sent: false; retryAt: number };
 
@@ -120,7 +110,7 @@ export class EmailConfirmations {
       const wait = Math.max(0, outcome.retryAt - this.now());
       throw new AppError(
         ErrorId.tooManyRequests,
-        `Chorus sends only a few confirmation emails, because each goes to an address that might not be yours. Check your inbox and spam folder for the last one, or try again in ${waitWords(wait)}.`,
+        `Chorus sends only a few confirmation emails, because each goes to an address that might not be yours. Check your inbox and spam folder for the last one, or try again in ${durationWords(wait)}.`,
         undefined,
         { 'Retry-After': String(Math.max(1, Math.ceil(wait / 1000))) },
       );

@@ -1,18 +1,9 @@
+import { durationWords } from '@chorus/shared';
 import { useEffect, useState } from 'react';
 import { ApiError } from '../../api/http.ts';
 import { Button } from '../../ui/Button.tsx';
 import { useCurrentUser } from '../auth/useAuth.ts';
 import { sendConfirmationEmail } from './accountApi.ts';
-
-/** "24 hours", "1 minute", "30 seconds": a length of time in words, rounded up. */
-export function durationWords(ms: number): string {
-  const seconds = Math.max(1, Math.ceil(ms / 1000));
-  if (seconds < 60) return `${seconds} second${seconds === 1 ? '' : 's'}`;
-  const minutes = Math.ceil(seconds / 60);
-  if (minutes < 60) return `${minutes} minute${minutes === 1 ? '' : 's'}`;
-  const hours = Math.ceil(minutes / 60);
-  return `${hours} hour${hours === 1 ? '' : 's'}`;
-}
 
 /**
  * Whether the person's email address is confirmed (proven theirs with the emailed link),
